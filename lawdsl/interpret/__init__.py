@@ -1,0 +1,27 @@
+"""The reference interpreter: SPEC §4 executed directly on the AST.
+
+It defines what the law means; the chain must reproduce its outcomes.
+"""
+from __future__ import annotations
+
+from ..ast import Domain
+from ..outcome import Outcome
+from ..scenario import Scenario
+from .base import DomainInterpreter
+
+
+def interpreter_for(scenario: Scenario) -> DomainInterpreter:
+    from .procurement import ProcurementInterpreter
+    from .vouchers import VoucherInterpreter
+    from .working_time import WorkingTimeInterpreter
+
+    kind = {
+        Domain.WORKING_TIME: WorkingTimeInterpreter,
+        Domain.VOUCHERS: VoucherInterpreter,
+        Domain.PROCUREMENT: ProcurementInterpreter,
+    }[scenario.statute.header.domain]
+    return kind(scenario.statute, scenario.balances, scenario.holders())
+
+
+def interpret(scenario: Scenario) -> Outcome:
+    return interpreter_for(scenario).run(scenario.events)

@@ -1,0 +1,81 @@
+"""What every domain's interpreter shares: the event loop, the effective date, rejections.
+
+A domain interpreter subclasses `DomainInterpreter` and writes one
+`on_<event>` method per event kind it accepts (`on_punch`, `on_spend`, …).
+A method rejects an event by raising `Rejected(reason)`; the loop records
+it and the event changes nothing — methods must check before they mutate.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from ..ast import Statute
+from ..events import Event
+from ..money import Money
+from ..outcome import Outcome, Rejection, Violation
+from .ledger import Ledger
+
+BEFORE_EFFECTIVE = "dated before the statute's effective date"
+
+
+class Rejected(Exception):
+    """Raised by an event handler: the event is refused for `reason` and changes nothing."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def _handler_name(event: Event) -> str:
+    return "on_" + re.sub(r"(?<!^)(?=[A-Z])", "_", type(event).__name__).lower()
+
+
+class DomainInterpreter:
+    def __init__(self, statute: Statute, minted: dict[str, Money], holders: list[str]) -> None:
+        self.statute = statute
+        self.tz = statute.header.time_zone.tzinfo
+        self.ledger = Ledger(statute.header.currency, minted)
+        self.holders = holders
+        self.rejected: list[Rejection] = []
+        self.violations: list[Violation] = []
+        self.effective_start = dt.datetime.combine(statute.header.effective, dt.time(), self.tz)
+
+    def run(self, events: tuple[Event, ...]) -> Outcome:
+        for event in events:
+            self.apply(event)
+        self.finish()
+        return self.outcome()
+
+    def apply(self, event: Event) -> None:
+        try:
+            if event.at < self.effective_start:
+                raise Rejected(BEFORE_EFFECTIVE)
+            getattr(self, _handler_name(event))(event)
+        except Rejected as refusal:
+            self.reject(event.index, refusal.reason)
+
+    def reject(self, index: int, reason: str) -> None:
+        self.rejected.append(Rejection(index, reason))
+
+    def finish(self) -> None:
+        """Hook for what is computed when the events run out (e.g. arrears)."""
+
+    def arrears(self) -> list:
+        return []
+
+    def local(self, moment: dt.datetime) -> dt.datetime:
+        """A moment read in the statute's time zone (SPEC §4)."""
+        return moment.astimezone(self.tz)
+
+    def outcome(self) -> Outcome:
+        header = self.statute.header
+        return Outcome(
+            statute=header.title,
+            version=header.version,
+            payments=list(self.ledger.payments),
+            arrears=self.arrears(),
+            violations=list(self.violations),
+            rejected=list(self.rejected),
+            balances=self.ledger.balances(self.holders),
+        )

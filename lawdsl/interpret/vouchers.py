@@ -1,0 +1,245 @@
+"""Vouchers (SPEC §4 "Vouchers"): an agency funds a program, issues vouchers, merchants redeem them.
+
+The issuer's deposit sits in one contract pot, the *program*. Issuing a
+voucher reserves its face value inside that pot; spending pays the merchant
+out of it under the article of the `where` rule; after the validity period a
+`reclaim` pays every unspent value back to the issuer under the article of
+the `expiry` rule and refunds the part of the deposit that no voucher
+reserved.
+
+Decisions where SPEC is silent (the project docs repeat them):
+
+- Scenario names are labels, not roles. The *issuer* is the first label that
+  deposits into the program or is issued vouchers from it; a deposit or issue
+  by any other label is refused, because the statute declares one issuing
+  agency and its contract binds that role to one account.
+- Attestations are accepted from any label: a label cannot be mapped to the
+  attesting agency's role, so every `attest` event counts as the attester's.
+  `holding the attribute "…" [attested by …]` is met once an `attest` event
+  gave the recipient exactly that attribute (case and spacing as written).
+- The program issues a citizen at most one voucher ("a voucher … to each
+  resident"); a repeated recipient is refused, as a recipient.
+- Split vouchers: the covered share `share × purchase` is rounded once, half
+  up, to the minor unit; the discount is the lesser of that and the voucher's
+  remaining value. A spend that would discount nothing is refused.
+- Whole vouchers compare `face value ≤ share × purchase` exactly, unrounded.
+- Checks run in SPEC's order (period, merchant, minimum, holder, share), so a
+  spend after the period is refused as such even when nothing is left.
+- A transfer moves one voucher: the holder's earliest-issued one with value
+  left, the one a spend would use. It keeps its place in the issue order.
+- Spending closes at the end of the `when` range and, if that is earlier,
+  at the end of the `expiry` range: from then on the value is the issuer's.
+- A reclaim makes one payment, issuer to issuer, of the total unspent value,
+  then refunds the unreserved rest of the deposit; a later reclaim finds
+  nothing and changes nothing. A statute without an expiry rule refuses it.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from dataclasses import dataclass
+from fractions import Fraction
+
+from ..ast import (Categories, DateRange, ExpiryRule, IssueRule, MinimumRule, ShareRule, SplitRule,
+                   Statute, TransferRule, WhenRule, WhereRule)
+from ..events import Attest, Deposit, Issue, Reclaim, RegisterMerchant, Spend, Transfer
+from ..money import Money, round_half_up
+from .base import DomainInterpreter, Rejected
+
+PROGRAM = "program"  # the ledger pot holding the issuer's deposit, reserved or not
+
+
+class Reason(str, enum.Enum):
+    """Why a voucher event is refused: the texts citizens read in the outcome."""
+
+    NOT_POSITIVE = "a deposit must be a positive amount"
+    NOT_ISSUER = "only the program's issuer may fund it or issue its vouchers"
+    WALLET_SHORT = "the issuer's wallet cannot cover the deposit"
+    LACKS_ATTRIBUTE = "the recipient does not hold the required attested attribute"
+    ALREADY_ISSUED = "the recipient was already issued a voucher"
+    BEYOND_FUNDS = "the unreserved deposit cannot fund another voucher"
+    OUTSIDE_PERIOD = "vouchers may not be spent at this time"
+    MERCHANT_NOT_ELIGIBLE = "the merchant is not registered in an eligible category"
+    BELOW_MINIMUM = "the purchase is below the minimum"
+    NO_VOUCHER = "no voucher with value left"
+    ABOVE_SHARE = "the voucher's face value exceeds the share of the purchase it may cover"
+    NOTHING_COVERED = "the voucher would cover nothing of this purchase"
+    NOT_TRANSFERABLE = "vouchers are not transferable"
+    SELF_TRANSFER = "a voucher cannot be transferred to its own holder"
+    NO_EXPIRY = "the statute has no expiry rule, so unspent value is never reclaimed"
+    NOT_EXPIRED = "the validity period has not ended yet"
+
+
+@dataclass
+class Voucher:
+    """One issued voucher; `serial` is its place in the issue order."""
+
+    serial: int
+    holder: str
+    remaining: int  # minor units, still reserved for it in the program pot
+
+
+class VoucherInterpreter(DomainInterpreter):
+    def __init__(self, statute: Statute, minted: dict[str, Money], holders: list[str]) -> None:
+        super().__init__(statute, minted, holders)
+        self.issuer: str | None = None
+        self.attested: set[tuple[str, str]] = set()  # (citizen, attribute)
+        self.merchant_categories: dict[str, set[str]] = {}
+        self.issued_to: set[str] = set()
+        self.vouchers: list[Voucher] = []  # in issue order
+        self._read_rules(statute)
+
+    def _read_rules(self, statute: Statute) -> None:
+        """Resolve the statute's rules once; issue and where are required, so a checked statute has them."""
+        _, self.issue_rule = next(statute.rules(IssueRule))
+        where_article, where = next(statute.rules(WhereRule))
+        self.where_article = where_article.id
+        self.face_value: Money = statute.value(self.issue_rule.face_value)
+        self.eligible: Categories = statute.value(where.categories)
+
+        minimum = statute.rule(MinimumRule)
+        self.minimum: Money | None = statute.value(minimum[1].amount) if minimum else None
+        share = statute.rule(ShareRule)
+        self.share: Fraction = statute.value(share[1].share).ratio if share else Fraction(1)
+        self.split = statute.rule(SplitRule) is not None
+        transfer = statute.rule(TransferRule)
+        self.transferable = transfer is not None and transfer[1].transferable
+
+        expiry = statute.rule(ExpiryRule)
+        # (article id, the moment the expiry range ends): reclaims are refused before it.
+        self.expiry: tuple[str, dt.datetime] | None = (
+            (expiry[0].id, self._range_end(statute.value(expiry[1].after))) if expiry else None
+        )
+        when = statute.rule(WhenRule)
+        period: DateRange | None = statute.value(when[1].during) if when else None
+        self.spend_start = self._range_start(period) if period else None
+        ends = [self._range_end(period)] if period else []
+        ends += [self.expiry[1]] if self.expiry else []
+        self.spend_end = min(ends, default=None)
+
+    def _range_start(self, dates: DateRange) -> dt.datetime:
+        return dt.datetime.combine(dates.first, dt.time(), self.tz)
+
+    def _range_end(self, dates: DateRange) -> dt.datetime:
+        """A range is inclusive as written, so its window ends the day after its last date, 00:00."""
+        return dt.datetime.combine(dates.last + dt.timedelta(days=1), dt.time(), self.tz)
+
+    # ------------------------------------------------------------ program funds
+
+    def reserved(self) -> int:
+        return sum(v.remaining for v in self.vouchers)
+
+    def unreserved(self) -> int:
+        return self.ledger.pot(PROGRAM) - self.reserved()
+
+    def _check_issuer(self, label: str) -> None:
+        if self.issuer not in (None, label):
+            raise Rejected(Reason.NOT_ISSUER.value)
+
+    def on_deposit(self, event: Deposit) -> None:
+        if event.amount.minor <= 0:
+            raise Rejected(Reason.NOT_POSITIVE.value)
+        self._check_issuer(event.sender)
+        if not self.ledger.can_cover(event.sender, event.amount.minor):
+            raise Rejected(Reason.WALLET_SHORT.value)
+        self.issuer = event.sender
+        self.ledger.hold(event.sender, PROGRAM, event.amount.minor)
+
+    # ------------------------------------------------------------ registrations
+
+    def on_attest(self, event: Attest) -> None:
+        """Any label attests: labels cannot be mapped to the attesting agency's role."""
+        self.attested.add((event.citizen, event.attribute))
+
+    def on_register_merchant(self, event: RegisterMerchant) -> None:
+        """Any category registers; eligibility is the spend's question, not the registry's."""
+        self.merchant_categories.setdefault(event.merchant, set()).add(event.category)
+
+    # ------------------------------------------------------------ issuing
+
+    def on_issue(self, event: Issue) -> None:
+        """Issue to each recipient in turn: a refused recipient is one rejection, the others go on."""
+        self._check_issuer(event.issuer)
+        attribute = self.issue_rule.attribute
+        face = self.face_value.minor
+        for recipient in event.recipients:
+            if attribute is not None and (recipient, attribute) not in self.attested:
+                reason = Reason.LACKS_ATTRIBUTE
+            elif recipient in self.issued_to:
+                reason = Reason.ALREADY_ISSUED
+            elif self.unreserved() < face:
+                reason = Reason.BEYOND_FUNDS
+            else:
+                self.issuer = event.issuer
+                self.issued_to.add(recipient)
+                self.vouchers.append(Voucher(len(self.vouchers), recipient, face))
+                continue
+            self.reject(event.index, f"{reason.value}: {recipient}")
+
+    # ------------------------------------------------------------ spending
+
+    def earliest_voucher(self, holder: str) -> Voucher | None:
+        """The holder's earliest-issued voucher with value left: the one SPEC spends first."""
+        return next((v for v in self.vouchers if v.holder == holder and v.remaining > 0), None)
+
+    def spending_open(self, at: dt.datetime) -> bool:
+        return (self.spend_start is None or at >= self.spend_start) and (
+            self.spend_end is None or at < self.spend_end
+        )
+
+    def discount(self, voucher: Voucher, purchase: Money) -> int:
+        """What the voucher covers of the purchase, in minor units, or a refusal."""
+        covered = purchase.scaled(self.share)
+        if not self.split:
+            if voucher.remaining > covered:
+                raise Rejected(Reason.ABOVE_SHARE.value)
+            return voucher.remaining
+        amount = min(voucher.remaining, round_half_up(covered))
+        if amount <= 0:
+            raise Rejected(Reason.NOTHING_COVERED.value)
+        return amount
+
+    def on_spend(self, event: Spend) -> None:
+        if not self.spending_open(event.at):
+            raise Rejected(Reason.OUTSIDE_PERIOD.value)
+        if not self.merchant_categories.get(event.merchant, set()) & set(self.eligible.names):
+            raise Rejected(Reason.MERCHANT_NOT_ELIGIBLE.value)
+        if self.minimum is not None and event.purchase < self.minimum:
+            raise Rejected(Reason.BELOW_MINIMUM.value)
+        voucher = self.earliest_voucher(event.holder)
+        if voucher is None:
+            raise Rejected(Reason.NO_VOUCHER.value)
+        amount = self.discount(voucher, event.purchase)
+        assert self.issuer is not None  # a voucher exists, so the issuer who funded it is known
+        # A whole voucher's discount is all its value, so it is spent out here too.
+        voucher.remaining -= amount
+        self.ledger.pay(event.index, PROGRAM, self.issuer, event.merchant, amount, self.where_article)
+
+    # ------------------------------------------------------------ transfer and expiry
+
+    def on_transfer(self, event: Transfer) -> None:
+        if not self.transferable:
+            raise Rejected(Reason.NOT_TRANSFERABLE.value)
+        if event.recipient == event.holder:
+            raise Rejected(Reason.SELF_TRANSFER.value)
+        voucher = self.earliest_voucher(event.holder)
+        if voucher is None:
+            raise Rejected(Reason.NO_VOUCHER.value)
+        voucher.holder = event.recipient
+
+    def on_reclaim(self, event: Reclaim) -> None:
+        if self.expiry is None:
+            raise Rejected(Reason.NO_EXPIRY.value)
+        article, end = self.expiry
+        if event.at < end:
+            raise Rejected(Reason.NOT_EXPIRED.value)
+        if self.issuer is None:
+            return  # nothing was ever deposited or issued: nothing to return
+        unspent = self.reserved()
+        for voucher in self.vouchers:
+            voucher.remaining = 0
+        if unspent:
+            self.ledger.pay(event.index, PROGRAM, self.issuer, self.issuer, unspent, article)
+        rest = self.ledger.pot(PROGRAM)
+        if rest:
+            self.ledger.refund(PROGRAM, self.issuer, rest)

@@ -1,0 +1,493 @@
+"""Working time (SPEC §4): shifts from punches, premium pay, limits, wages from a deposit.
+
+How the law is read
+-------------------
+A shift is an employee's `in` punch and the next `out` punch, from devices
+registered to the employee's employer; it has `floor((out - in) / 60 s)`
+minutes and belongs to the local date (statute time zone) it starts on. Its
+day kind, and every day/week/month counter, key on that date.
+
+SPEC states pay per minute: each minute goes to the applicable earning rule
+with the highest rate (ties: the earlier rule in article order), and a rule
+`beyond D in a P` applies to minute m of a period (m = minutes the employee
+already worked in that period, paid or not) once m >= D. Every rule therefore
+applies to a *suffix* of a shift, so a shift splits into at most one segment
+per rule, each paid under one rule; `_paid_minutes` computes those segments
+in O(rules), never minute by minute, so national-scale punch streams stay
+cheap.
+
+Amounts stay exact until paid: a rate is integer millionths, so minutes ×
+rate × wage is an integer over `_SCALE` (60 minutes × 1 000 000). Each
+payment is rounded once, half up (`money.round_half_up`); a weekly or monthly
+payment rounds the exact sum of its shifts.
+
+Wages come out of the employer's pot (its deposits). Payments fall due into
+a FIFO queue per employer; the head is paid whole whenever the pot covers it,
+never in part; what waits is arrears, paid first-in first-out by later
+deposits.
+
+Choices where SPEC is silent
+----------------------------
+- Employment: an employee has one employer for good. `employ` by the same
+  employer again updates the hourly wage; by another employer it is rejected.
+  A shift is paid at the wage in force at its clock-out.
+- Devices are bound to one employer: registering it again to the same
+  employer is a no-op, to another one is rejected.
+- A punch is checked in this order: employed, device registered, device of
+  the employee's employer, duplicate, earlier than the last punch, then the
+  in/out pairing. A duplicate is a punch equal (device, kind, instant) to one
+  already accepted for the employee at the instant of their last punch; a
+  copy of an older punch is rejected as earlier than the last punch.
+- A clock-in older than 24 hours has lapsed: a clock-out against it is
+  rejected (shift over 24 hours), but a new clock-in is accepted and replaces
+  it, so one forgotten clock-out cannot lock an employee out for good. The
+  lapsed clock-in earns nothing. Exactly 24 hours is not "over 24 hours".
+- Time off: only the employee's employer may grant it; it must be on record
+  before the clock-out of the shift it should affect (pay already computed is
+  never revised). Granting the same date twice is harmless.
+- A payment whose rounded amount is zero is not made (there is nothing to
+  transfer); the same holds per article for weekly and monthly sums.
+- Weekly/monthly: a period is due once its end (local midnight after its last
+  day) is reached: `settle` at or after that instant, or an accepted punch of
+  the employee at or after it. A shift that starts before the end and
+  clocks out after it still belongs to the ended period; its clock-out is
+  itself a punch after the end, so it is paid right there. Within one event,
+  payments are ordered by article, then period (oldest first), then employee
+  (in order of first employment).
+- Deposits: any label may deposit into its own pot; a negative amount is
+  rejected. A `settle` under a clock-out schedule changes nothing.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections import deque
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Iterable
+
+from ..ast import (DayKind, Duration, EarningRule, LimitRule, Measure, PaySchedule, Percentage,
+                   Period, Statute, WagePaymentRule)
+from ..events import Deposit, Employ, GrantTimeOff, Punch, RegisterDevice, Settle
+from ..money import Money, round_half_up
+from ..outcome import Payment, Violation
+from .base import DomainInterpreter, Rejected
+
+
+class Reason(str, enum.Enum):
+    """Why an event is refused; the value is the text the outcome shows."""
+
+    NOT_EMPLOYED = "not employed"
+    UNREGISTERED_DEVICE = "unregistered device"
+    FOREIGN_DEVICE = "device of another employer"
+    DUPLICATE_PUNCH = "duplicate punch"
+    EARLIER_PUNCH = "punch earlier than the employee's last punch"
+    ALREADY_IN = "clock-in while already clocked in"
+    OUT_WITHOUT_IN = "clock-out without clock-in"
+    SHIFT_TOO_LONG = "shift over 24 hours"
+    EMPLOYED_ELSEWHERE = "already employed by another employer"
+    NEGATIVE_WAGE = "negative hourly wage"
+    DEVICE_TAKEN = "device already registered to another employer"
+    NEGATIVE_DEPOSIT = "negative deposit"
+    DEPOSIT_EXCEEDS_WALLET = "deposit exceeds the wallet"
+    NOT_THE_EMPLOYER = "time off granted by someone other than the employer"
+
+
+def _refuse(reason: Reason) -> Rejected:
+    """A `Rejected` carrying the plain text, so outcomes hold ordinary strings."""
+    return Rejected(reason.value)
+
+
+MAX_SHIFT = dt.timedelta(hours=24)
+#: Denominator of exact amounts: minutes × millionths × minor units of an hourly wage.
+_SCALE = 60 * Percentage.SCALE
+
+
+# ---------------------------------------------------------------- the statute, compiled
+
+
+@dataclass(frozen=True)
+class _Earning:
+    """An earning rule resolved to plain numbers; `order` ranks it for ties."""
+
+    order: int
+    article: int  # position of its article in the statute
+    rate: int  # millionths
+    day_kind: DayKind | None
+    threshold: int  # minutes; 0 without `beyond`
+    period: Period
+    unless_time_off: bool
+
+    def beats(self, other: "_Earning") -> bool:
+        return self.rate > other.rate or (self.rate == other.rate and self.order < other.order)
+
+
+@dataclass(frozen=True)
+class _Limit:
+    article: str
+    measure: Measure
+    limit: int  # minutes
+    period: Period
+    day_kind: DayKind | None
+
+
+@dataclass(frozen=True)
+class _Day:
+    """What a shift date means under the statute: its kind and the periods it opens."""
+
+    kind: DayKind
+    starts: dict[Period, dt.date]
+
+
+def _earnings(statute: Statute) -> tuple[_Earning, ...]:
+    rules = []
+    positions = {article.id: i for i, article in enumerate(statute.articles)}
+    for order, (article, rule) in enumerate(statute.rules(EarningRule)):
+        rate = statute.value(rule.rate)
+        beyond = statute.value(rule.beyond) if rule.beyond is not None else None
+        assert isinstance(rate, Percentage) and (beyond is None or isinstance(beyond, Duration))
+        rules.append(_Earning(order, positions[article.id], rate.millionths, rule.day_kind,
+                              beyond.minutes if beyond else 0, rule.threshold_period,
+                              rule.unless_time_off))
+    return tuple(rules)
+
+
+def _limits(statute: Statute) -> tuple[_Limit, ...]:
+    limits = []
+    for article, rule in statute.rules(LimitRule):
+        limit = statute.value(rule.limit)
+        assert isinstance(limit, Duration)
+        limits.append(_Limit(article.id, rule.measure, limit.minutes, rule.period, rule.day_kind))
+    return tuple(limits)
+
+
+def _schedule(statute: Statute) -> PaySchedule:
+    found = statute.rule(WagePaymentRule)
+    if found is None:
+        raise ValueError("a working-time statute needs its payment sentence")
+    return found[1].schedule
+
+
+def _paid_minutes(rules: Iterable[_Earning], length: int,
+                  before: dict[Period, int]) -> dict[_Earning, int]:
+    """Minutes of a `length`-minute shift paid under each rule, highest rate winning.
+
+    `before` holds the minutes already worked in the shift's day, week and
+    month. A rule with threshold T in period P applies from shift minute
+    `T - before[P]` on, so sorting the rules by that start and sweeping once
+    gives the per-minute result without visiting minutes.
+    """
+    starts = sorted(((max(0, r.threshold - before[r.period]), r.order), r) for r in rules)
+    paid: dict[_Earning, int] = {}
+    best: _Earning | None = None
+    since = 0
+    for (start, _), rule in starts:
+        if start >= length:
+            break
+        if best is None or rule.beats(best):
+            if best is not None and start > since:
+                paid[best] = paid.get(best, 0) + start - since
+            best, since = rule, start
+    if best is not None and length > since:
+        paid[best] = paid.get(best, 0) + length - since
+    return paid
+
+
+def period_name(period: Period, start: dt.date) -> str:
+    """SPEC §4's names: `2026-03-02`, `2026-03-02/P1W`, `2026-03`."""
+    if period is Period.DAY:
+        return start.isoformat()
+    if period is Period.WEEK:
+        return f"{start.isoformat()}/P1W"
+    return start.strftime("%Y-%m")
+
+
+def period_end(period: Period, start: dt.date) -> dt.date:
+    """The first date after a period instance (its exclusive end)."""
+    if period is Period.DAY:
+        return start + dt.timedelta(days=1)
+    if period is Period.WEEK:
+        return start + dt.timedelta(days=7)
+    return dt.date(start.year + start.month // 12, start.month % 12 + 1, 1)
+
+
+# ---------------------------------------------------------------- per-employee state
+
+
+@dataclass(slots=True)
+class _Counter:
+    """A running count within the current instance of a period (shift dates only move forward)."""
+
+    start: dt.date | None = None
+    count: int = 0
+    flagged: bool = False
+
+    def roll(self, start: dt.date) -> None:
+        if start != self.start:
+            self.start, self.count, self.flagged = start, 0, False
+
+
+@dataclass(frozen=True)
+class _Due:
+    """A payment that falls due at an event; `key` orders those of one event (SPEC §4)."""
+
+    article: int  # position of the article in the statute
+    employee: str
+    minor: int
+    period: dt.date = dt.date.min  # weekly/monthly: the period's first day
+    order: int = 0  # the employee's order of first employment
+
+    @property
+    def key(self) -> tuple[int, dt.date, int]:
+        return self.article, self.period, self.order
+
+
+@dataclass(slots=True)
+class _Queued:
+    """A payment due but not yet paid: `event` made it due, `seq` keeps global FIFO order."""
+
+    seq: int
+    event: int
+    employee: str
+    minor: int
+    article: str
+
+
+@dataclass(slots=True)
+class _Worker:
+    employer: str
+    wage: int  # minor units per hour
+    order: int
+    clocked_in: dt.datetime | None = None
+    last_at: dt.datetime | None = None
+    marks_at_last: set[tuple[str, str]] = field(default_factory=set)  # (device, kind)
+    worked: dict[Period, _Counter] = field(default_factory=lambda: {p: _Counter() for p in Period})
+    limits: list[_Counter] = field(default_factory=list)
+    # weekly/monthly schedules: period start -> article position -> exact amount × _SCALE
+    accrued: dict[dt.date, dict[int, int]] = field(default_factory=dict)
+
+
+# ---------------------------------------------------------------- the interpreter
+
+
+class WorkingTimeInterpreter(DomainInterpreter):
+    def __init__(self, statute: Statute, minted: dict[str, Money], holders: list[str]) -> None:
+        super().__init__(statute, minted, holders)
+        self.earnings = _earnings(statute)
+        self.limit_rules = _limits(statute)
+        schedule = _schedule(statute)
+        #: None: paid at each clock-out; else the period whose end makes pay due.
+        self.pay_period = None if schedule is PaySchedule.CLOCK_OUT else Period(schedule.value)
+        self.article_ids = [article.id for article in statute.articles]
+        self.workers: dict[str, _Worker] = {}
+        self.devices: dict[str, str] = {}  # device -> employer
+        self.time_off: set[tuple[str, dt.date]] = set()
+        self.queues: dict[str, deque[_Queued]] = {}
+        self.queued = 0  # payments ever queued: the global FIFO sequence
+        self.days: dict[dt.date, _Day] = {}
+
+    # ------------------------------------------------------------ events
+
+    def on_employ(self, event: Employ) -> None:
+        worker = self.workers.get(event.employee)
+        if worker is not None and worker.employer != event.employer:
+            raise _refuse(Reason.EMPLOYED_ELSEWHERE)
+        if event.hourly_wage.minor < 0:
+            raise _refuse(Reason.NEGATIVE_WAGE)
+        if worker is not None:
+            worker.wage = event.hourly_wage.minor
+            return
+        self.workers[event.employee] = _Worker(
+            event.employer, event.hourly_wage.minor, len(self.workers),
+            limits=[_Counter() for _ in self.limit_rules])
+
+    def on_register_device(self, event: RegisterDevice) -> None:
+        if self.devices.get(event.device, event.employer) != event.employer:
+            raise _refuse(Reason.DEVICE_TAKEN)
+        self.devices[event.device] = event.employer
+
+    def on_deposit(self, event: Deposit) -> None:
+        minor = event.amount.minor
+        if minor < 0:
+            raise _refuse(Reason.NEGATIVE_DEPOSIT)
+        if not self.ledger.can_cover(event.sender, minor):
+            raise _refuse(Reason.DEPOSIT_EXCEEDS_WALLET)
+        self.ledger.hold(event.sender, self._pot(event.sender), minor)
+        self._pay_queue(event.sender, event.index)
+
+    def on_grant_time_off(self, event: GrantTimeOff) -> None:
+        worker = self.workers.get(event.employee)
+        if worker is None:
+            raise _refuse(Reason.NOT_EMPLOYED)
+        if worker.employer != event.employer:
+            raise _refuse(Reason.NOT_THE_EMPLOYER)
+        self.time_off.add((event.employee, event.date))
+
+    def on_settle(self, event: Settle) -> None:
+        due = [item for name, worker in self.workers.items()
+               for item in self._due(name, worker, event.at)]
+        self._queue_all(due, event.index)
+
+    def on_punch(self, event: Punch) -> None:
+        worker = self._check_punch(event)
+        if event.kind == "in":
+            worker.clocked_in = event.at
+        else:
+            assert worker.clocked_in is not None
+            started, worker.clocked_in = worker.clocked_in, None
+            self._shift(event, worker, started)
+        if event.at != worker.last_at:
+            worker.last_at = event.at
+            worker.marks_at_last = set()
+        worker.marks_at_last.add((event.device, event.kind))
+        if self.pay_period is not None:
+            self._queue_all(self._due(event.employee, worker, event.at), event.index)
+
+    # ------------------------------------------------------------ punches
+
+    def _check_punch(self, event: Punch) -> _Worker:
+        """The punch's worker, or `Rejected` for the first rule of SPEC §4 the punch breaks."""
+        if event.kind not in ("in", "out"):
+            raise ValueError(f"event {event.index}: punch kind must be 'in' or 'out'")
+        worker = self.workers.get(event.employee)
+        if worker is None:
+            raise _refuse(Reason.NOT_EMPLOYED)
+        employer = self.devices.get(event.device)
+        if employer is None:
+            raise _refuse(Reason.UNREGISTERED_DEVICE)
+        if employer != worker.employer:
+            raise _refuse(Reason.FOREIGN_DEVICE)
+        if worker.last_at is not None:
+            if event.at == worker.last_at and (event.device, event.kind) in worker.marks_at_last:
+                raise _refuse(Reason.DUPLICATE_PUNCH)
+            if event.at < worker.last_at:
+                raise _refuse(Reason.EARLIER_PUNCH)
+        open_in = worker.clocked_in
+        if event.kind == "in":
+            if open_in is not None and event.at - open_in <= MAX_SHIFT:
+                raise _refuse(Reason.ALREADY_IN)
+        elif open_in is None:
+            raise _refuse(Reason.OUT_WITHOUT_IN)
+        elif event.at - open_in > MAX_SHIFT:
+            raise _refuse(Reason.SHIFT_TOO_LONG)
+        return worker
+
+    def _shift(self, event: Punch, worker: _Worker, started: dt.datetime) -> None:
+        """Pay, count and check limits for a finished shift."""
+        minutes = (event.at - started) // dt.timedelta(minutes=1)
+        date = self.local(started).date()
+        day = self._day(date)
+        granted = (event.employee, date) in self.time_off
+        rules = [r for r in self.earnings
+                 if (r.day_kind is None or r.day_kind is day.kind)
+                 and not (r.unless_time_off and granted)]
+        before = {}
+        for period, counter in worker.worked.items():
+            counter.roll(day.starts[period])
+            before[period] = counter.count
+            counter.count += minutes
+        paid = _paid_minutes(rules, minutes, before)
+        self._check_limits(event, worker, day, minutes,
+                           sum(m for r, m in paid.items() if r.rate > Percentage.SCALE))
+        amounts = self._amounts(paid, worker.wage)
+        if self.pay_period is None:
+            self._queue_all([_Due(article, event.employee, _rounded(exact))
+                             for article, exact in amounts], event.index)
+        else:
+            self._accrue(worker, day.starts[self.pay_period], amounts)
+
+    def _check_limits(self, event: Punch, worker: _Worker, day: _Day,
+                      worked: int, overtime: int) -> None:
+        for rule, counter in zip(self.limit_rules, worker.limits):
+            if rule.day_kind is not None and rule.day_kind is not day.kind:
+                continue
+            counter.roll(day.starts[rule.period])
+            counter.count += overtime if rule.measure is Measure.OVERTIME else worked
+            if counter.count > rule.limit and not counter.flagged:
+                counter.flagged = True
+                self.violations.append(Violation(
+                    event.index, rule.article, worker.employer, event.employee,
+                    period_name(rule.period, counter.start)))
+
+    def _day(self, date: dt.date) -> _Day:
+        """Day kind and period starts of a date, cached: a run touches few distinct dates."""
+        day = self.days.get(date)
+        if day is None:
+            if date in self.statute.public_holidays:
+                kind = DayKind.PUBLIC_HOLIDAY
+            elif date.weekday() in self.statute.rest_days:
+                kind = DayKind.REST_DAY
+            else:
+                kind = DayKind.WORKDAY
+            back = (date.weekday() - self.statute.week_start) % 7
+            day = self.days[date] = _Day(kind, {
+                Period.DAY: date,
+                Period.WEEK: date - dt.timedelta(days=back),
+                Period.MONTH: date.replace(day=1),
+            })
+        return day
+
+    # ------------------------------------------------------------ amounts
+
+    def _amounts(self, paid: dict[_Earning, int], wage: int) -> list[tuple[int, int]]:
+        """Exact amount (× _SCALE) per article position, in article order."""
+        per_article: dict[int, int] = {}
+        for rule, minutes in paid.items():
+            per_article[rule.article] = per_article.get(rule.article, 0) + minutes * rule.rate * wage
+        return sorted(per_article.items())
+
+    def _accrue(self, worker: _Worker, start: dt.date, amounts: list[tuple[int, int]]) -> None:
+        bucket = worker.accrued.setdefault(start, {})
+        for article, exact in amounts:
+            bucket[article] = bucket.get(article, 0) + exact
+
+    def _due(self, employee: str, worker: _Worker, now: dt.datetime) -> list[_Due]:
+        """Remove and return, rounded, the worker's accrued periods that ended by `now`."""
+        period = self.pay_period
+        if period is None or not worker.accrued:
+            return []
+        ended = [start for start in worker.accrued
+                 if dt.datetime.combine(period_end(period, start), dt.time(), self.tz) <= now]
+        return [_Due(article, employee, _rounded(exact), start, worker.order)
+                for start in ended
+                for article, exact in worker.accrued.pop(start).items()]
+
+    # ------------------------------------------------------------ money
+
+    def _pot(self, employer: str) -> str:
+        return f"wages:{employer}"
+
+    def _queue_all(self, due: list[_Due], index: int) -> None:
+        """Queue payments due at event `index` in SPEC order, then pay what the pots cover."""
+        touched: list[str] = []
+        for item in sorted(due, key=lambda d: d.key):
+            if item.minor == 0:
+                continue
+            employer = self.workers[item.employee].employer
+            self.queues.setdefault(employer, deque()).append(_Queued(
+                self.queued, index, item.employee, item.minor, self.article_ids[item.article]))
+            self.queued += 1
+            if employer not in touched:
+                touched.append(employer)
+        for employer in touched:
+            self._pay_queue(employer, index)
+
+    def _pay_queue(self, employer: str, index: int) -> None:
+        """Pay the employer's queue head first, whole, while the pot covers it."""
+        queue = self.queues.get(employer)
+        pot = self._pot(employer)
+        while queue and self.ledger.pot(pot) >= queue[0].minor:
+            head = queue.popleft()
+            self.ledger.pay(index, pot, employer, head.employee, head.minor, head.article)
+
+    def arrears(self) -> list[Payment]:
+        """Payments still queued at the end, oldest first, dated by the event that made them due."""
+        waiting = sorted((item for queue in self.queues.values() for item in queue),
+                         key=lambda item: item.seq)
+        return [Payment(item.event, self.workers[item.employee].employer, item.employee,
+                        self.ledger.money(item.minor), item.article) for item in waiting]
+
+
+def _rounded(exact: int) -> int:
+    """The one rounding of a payment: exact amount × _SCALE to minor units, half up."""
+    return round_half_up(Fraction(exact, _SCALE))

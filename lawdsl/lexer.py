@@ -1,0 +1,170 @@
+"""Source text → raw tokens for the English surface.
+
+Raw tokens are literals, punctuation and plain words. Whether a word is a
+keyword, part of a declared name or filler is decided later, by the parser
+driver, against the parser's state (see `parser.py`): that is what lets a
+declared name contain keywords.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from .ast import Span
+
+FILLER_WORDS = frozenset({"a", "an", "the"})
+
+#: English word → grammar terminal. Singular and plural share a terminal,
+#: and so do `is` and `are`: the grammar does not care which was written.
+KEYWORDS: dict[str, str] = {
+    **{w: w.upper() for w in (
+        "statute governs working time procurement version effective jurisdiction currency "
+        "zone utc parties firm worker device agency citizen terms from to rest public on and "
+        "article workday each worked earns of hourly wage beyond in unless compensatory off "
+        "granted overtime violation pays at end issues holding attribute attested by may be "
+        "spent only during least covers most split across not transferable after unspent "
+        "value returns buys no more than per sealed revealed carries deposit its lowest wins "
+        "ties go earliest confirmed within for awarded price late reduces payment who does "
+        "reveal forfeits"
+    ).split()},
+    "is": "IS", "are": "IS",
+    "voucher": "VOUCHER", "vouchers": "VOUCHER",
+    "day": "DAY", "days": "DAY",
+    "holiday": "HOLIDAY", "holidays": "HOLIDAY",
+    "week": "WEEK", "weeks": "WEEK",
+    "month": "MONTH", "months": "MONTH",
+    "minute": "MINUTE", "minutes": "MINUTE",
+    "hour": "HOUR", "hours": "HOUR",
+    "begin": "BEGIN", "begins": "BEGIN",
+    "purchase": "PURCHASE", "purchases": "PURCHASE",
+    "bid": "BID", "bids": "BID",
+    "delivery": "DELIVERY", "deliveries": "DELIVERY",
+    "clock-out": "CLOCK_OUT", "clock-outs": "CLOCK_OUT",
+    "workdays": "WORKDAY",
+}
+
+WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+@dataclass(frozen=True)
+class RawToken:
+    kind: str  # WORD, STRING, TEXT, NUMBER, MONEY, PERCENT, DATE, TZ, WEEKDAY, ARTICLE_ID, DOT …
+    text: str
+    span: Span
+
+    @property
+    def lower(self) -> str:
+        return self.text.lower()
+
+
+class LexError(Exception):
+    def __init__(self, span: Span, message: str) -> None:
+        super().__init__(message)
+        self.span = span
+        self.message = message
+
+
+_TOKEN = re.compile(
+    r"""
+    (?P<SPACE>[ \t\r\n\f\u3000]+)
+  | (?P<COMMENT>\#[^\n]*)
+  | (?P<TEXT>\"\"\"[\s\S]*?\"\"\")
+  | (?P<OPEN_TEXT>\"\"\")
+  | (?P<STRING>"[^"\n]*")
+  | (?P<OPEN_STRING>")
+  | (?P<MONEY>[A-Z]{3}[ \t]+-?\d+(?:\.\d+)?)
+  | (?P<DATE>\d{4}-\d{1,2}-\d{1,2}(?![\w-]))
+  | (?P<TZ>[+-]\d{2}:\d{2})
+  | (?P<PERCENT>\d+(?:\.\d+)?\s?%)
+  | (?P<NUMBER>\d+(?:\.\d+)*)
+  | (?P<WORD>[^\W\d_](?:[\w'’]|-(?=\w))*)
+  | (?P<DOT>\.)
+  | (?P<COMMA>,)
+  | (?P<COLON>:)
+  | (?P<SEMICOLON>;)
+  | (?P<OTHER>.)
+    """,
+    re.VERBOSE,
+)
+
+
+class Cursor:
+    """Turns string offsets into 1-based line/column spans."""
+
+    def __init__(self, text: str) -> None:
+        self.line_starts = [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
+
+    def position(self, offset: int) -> tuple[int, int]:
+        lo, hi = 0, len(self.line_starts) - 1
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if self.line_starts[mid] <= offset:
+                lo = mid
+            else:
+                hi = mid - 1
+        return lo + 1, offset - self.line_starts[lo] + 1
+
+    def span(self, start: int, end: int) -> Span:
+        line, column = self.position(start)
+        end_line, end_column = self.position(end)
+        return Span(line, column, end_line, end_column)
+
+
+def tokenize(text: str) -> list[RawToken]:
+    """Split English statute source into raw tokens; raise `LexError` on what cannot be a token."""
+    cursor = Cursor(text)
+    tokens: list[RawToken] = []
+    after_article = False
+    pos = 0
+    while pos < len(text):
+        if after_article:
+            match = re.compile(r"[ \t\r\n]*([^\s\"]+)").match(text, pos)
+            after_article = False
+            if match:
+                start, end = match.span(1)
+                tokens.append(RawToken("ARTICLE_ID", match.group(1), cursor.span(start, end)))
+                pos = end
+                continue
+        match = _TOKEN.match(text, pos)
+        assert match is not None  # OTHER matches any character
+        kind = match.lastgroup
+        start, end = match.span()
+        span = cursor.span(start, end)
+        value = match.group()
+        pos = end
+        if kind in ("SPACE", "COMMENT"):
+            continue
+        if kind == "OPEN_TEXT":
+            raise LexError(span, 'unterminated text block: """ opened here is never closed')
+        if kind == "OPEN_STRING":
+            raise LexError(span, 'unterminated string: " opened here is not closed on this line')
+        if kind == "OTHER":
+            raise LexError(span, f"unexpected character '{value}'")
+        if kind == "MONEY" and value[:3].lower() in KEYWORDS:
+            kind, value, end = "WORD", value[:3], start + 3
+            span, pos = cursor.span(start, end), end
+        if kind == "WORD" and value.lower() in WEEKDAY_NAMES:
+            kind = "WEEKDAY"
+        tokens.append(RawToken(kind, value, span))
+        if kind == "WORD" and value.lower() == "article":
+            after_article = True
+    return tokens
+
+
+def parse_date(text: str, span: Span) -> dt.date:
+    """A calendar date, or a `LexError` that says why it is impossible."""
+    year, month, day = (int(part) for part in text.split("-"))
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        raise LexError(span, f"date '{text}' must be written YYYY-MM-DD")
+    if not 1 <= month <= 12:
+        raise LexError(span, f"impossible date {text}: there is no month {month}")
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        import calendar
+
+        days = calendar.monthrange(year, month)[1]
+        raise LexError(
+            span, f"impossible date {text}: {calendar.month_name[month]} {year} has {days} days"
+        ) from None
