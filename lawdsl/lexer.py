@@ -111,8 +111,18 @@ class Cursor:
         return Span(line, column, end_line, end_column)
 
 
-def tokenize(text: str) -> list[RawToken]:
-    """Split English statute source into raw tokens; raise `LexError` on what cannot be a token."""
+@dataclass(frozen=True)
+class Comment:
+    line: int
+    text: str  # without the leading '#'
+    trailing: bool  # written after code on the same line
+
+
+def tokenize(text: str, comments: list[Comment] | None = None) -> list[RawToken]:
+    """Split English statute source into raw tokens; raise `LexError` on what cannot be a token.
+
+    Comments are skipped, or collected into `comments` for the formatter.
+    """
     cursor = Cursor(text)
     tokens: list[RawToken] = []
     after_article = False
@@ -133,8 +143,14 @@ def tokenize(text: str) -> list[RawToken]:
         span = cursor.span(start, end)
         value = match.group()
         pos = end
+        if kind == "COMMENT" and comments is not None:
+            trailing = bool(tokens) and tokens[-1].span.end_line == span.line
+            comments.append(Comment(span.line, value[1:].strip(), trailing))
         if kind in ("SPACE", "COMMENT"):
             continue
+        if kind == "TEXT" and re.search(r'^\s*article\s+\S+\s+"', value, re.MULTILINE):
+            kind = "OPEN_TEXT"
+            span = cursor.span(start, start + 3)
         if kind == "OPEN_TEXT":
             raise LexError(span, 'unterminated text block: """ opened here is never closed')
         if kind == "OPEN_STRING":

@@ -21,7 +21,7 @@ from lark.parsers.lalr_interactive_parser import InteractiveParser
 from .ast import Span, Statute, name_key
 from .build import build_statute
 from .diagnostics import Diagnostic, StatuteError, closest
-from .lexer import FILLER_WORDS, KEYWORDS, LexError, RawToken, tokenize
+from .lexer import FILLER_WORDS, KEYWORDS, Comment, LexError, RawToken, tokenize
 
 NAME_WORD_KINDS = ("WORD", "WEEKDAY")
 
@@ -42,10 +42,13 @@ def grammar() -> Lark:
     return Lark(source, parser="lalr", lexer=_FedLexer, propagate_positions=True)
 
 
-def parse(text: str, source_name: str = "<statute>") -> Statute:
-    """Parse English statute text to an unchecked AST, or raise `StatuteError`."""
+def parse(text: str, source_name: str = "<statute>", comments: list[Comment] | None = None) -> Statute:
+    """Parse English statute text to an unchecked AST, or raise `StatuteError`.
+
+    `comments`, when given, receives the source's comments (for the formatter).
+    """
     try:
-        raw = tokenize(text)
+        raw = tokenize(text, comments)
         tree = _Driver(raw, source_name).run()
         return build_statute(tree, source_name)
     except LexError as error:
@@ -228,7 +231,14 @@ def spelling(terminal: str) -> str:
     return _SPELLINGS.get(terminal, terminal.lower())
 
 
+#: Terminals that open rule sentences: when the parser expects all of these, say "a rule sentence".
+_RULE_STARTS = {"EACH", "VOUCHER", "BID", "LOWEST"}
+
+
 def describe(terminals: list[str]) -> str:
+    if _RULE_STARTS <= set(terminals):
+        others = [t for t in terminals if t in ("ARTICLE", "$END")]
+        return "a rule sentence" + (" or another article" if others else "")
     words = [_DESCRIPTIONS.get(t) or f"'{spelling(t)}'" for t in terminals]
     words = list(dict.fromkeys(words))
     if len(words) > 8:

@@ -83,16 +83,15 @@ class SealedBid:
     order: int  # commitment order: the earliest wins a tie
     supplier: str
     price: Money
-    deposit: int  # minor units held in the bid's pot
-    pot: str
+    deposit: int  # minor units held in the tender's deposit pot for this supplier
     revealed: bool = False
 
 
 @dataclass
 class Tender:
+    number: int  # 0-based, in opening order; names the tender's ledger pots
     buyer: str
     quantity: int
-    escrow_pot: str
     bids_close: dt.datetime  # bidding: [opening, bids_close)
     reveals_close: dt.datetime  # revealing: [bids_close, reveals_close); award from then on
     deadline: dt.datetime  # deliveries after it are late
@@ -100,6 +99,13 @@ class Tender:
     bids: dict[str, SealedBid] = field(default_factory=dict)
     winner: SealedBid | None = None
     delivered: int = 0
+
+    @property
+    def escrow_pot(self) -> str:
+        return f"tender {self.number} escrow"
+
+    def deposit_pot(self, supplier: str) -> str:
+        return f"tender {self.number} deposit of {supplier}"
 
 
 def days_late(deadline: dt.datetime, at: dt.datetime) -> int:
@@ -139,9 +145,12 @@ class ProcurementInterpreter(DomainInterpreter):
         """The latest tender: every bid, reveal, award and delivery concerns it."""
         return self.tenders[-1] if self.tenders else None
 
-    def _tender_in(self, *phases: Phase) -> Tender | None:
+    def _open_tender(self) -> Tender:
+        """The tender taking bids, reveals or its award, or a refusal if there is none."""
         tender = self.tender
-        return tender if tender is not None and tender.phase in phases else None
+        if tender is None or tender.phase is not Phase.BIDDING:
+            raise Rejected(Reason.NO_OPEN_TENDER.value)
+        return tender
 
     # ------------------------------------------------------------ opening
 
@@ -161,9 +170,9 @@ class ProcurementInterpreter(DomainInterpreter):
         bids_close = event.at + self.sealed
         reveals_close = bids_close + self.revealed
         tender = Tender(
+            number=len(self.tenders),
             buyer=event.buyer,
             quantity=event.quantity,
-            escrow_pot=f"tender {len(self.tenders)} escrow",
             bids_close=bids_close,
             reveals_close=reveals_close,
             deadline=reveals_close + self.delivery_within,
@@ -175,9 +184,7 @@ class ProcurementInterpreter(DomainInterpreter):
 
     def on_bid(self, event: Bid) -> None:
         """Commit a sealed bid; events are in time order, so it is never before the opening."""
-        tender = self._tender_in(Phase.BIDDING)
-        if tender is None:
-            raise Rejected(Reason.NO_OPEN_TENDER.value)
+        tender = self._open_tender()
         if event.at >= tender.bids_close:
             raise Rejected(Reason.BIDDING_CLOSED.value)
         if event.price.minor <= 0:
@@ -187,14 +194,11 @@ class ProcurementInterpreter(DomainInterpreter):
         deposit = round_half_up(event.price.scaled(self.deposit_rate * tender.quantity))
         if not self.ledger.can_cover(event.supplier, deposit):
             raise Rejected(Reason.DEPOSIT_SHORT.value)
-        pot = f"{tender.escrow_pot[: -len('escrow')]}deposit of {event.supplier}"
-        tender.bids[event.supplier] = SealedBid(len(tender.bids), event.supplier, event.price, deposit, pot)
-        self.ledger.hold(event.supplier, pot, deposit)
+        tender.bids[event.supplier] = SealedBid(len(tender.bids), event.supplier, event.price, deposit)
+        self.ledger.hold(event.supplier, tender.deposit_pot(event.supplier), deposit)
 
     def on_reveal(self, event: Reveal) -> None:
-        tender = self._tender_in(Phase.BIDDING)
-        if tender is None:
-            raise Rejected(Reason.NO_OPEN_TENDER.value)
+        tender = self._open_tender()
         if not tender.bids_close <= event.at < tender.reveals_close:
             raise Rejected(Reason.OUTSIDE_REVEAL.value)
         bid = tender.bids.get(event.supplier)
@@ -209,9 +213,7 @@ class ProcurementInterpreter(DomainInterpreter):
     # ------------------------------------------------------------ award
 
     def on_award(self, event: Award) -> None:
-        tender = self._tender_in(Phase.BIDDING)
-        if tender is None:
-            raise Rejected(Reason.NO_OPEN_TENDER.value)
+        tender = self._open_tender()
         if event.at < tender.reveals_close:
             raise Rejected(Reason.REVEAL_NOT_OVER.value)
         revealed = [bid for bid in tender.bids.values() if bid.revealed]
@@ -220,9 +222,9 @@ class ProcurementInterpreter(DomainInterpreter):
             if bid is tender.winner:
                 continue
             if bid.revealed or self.forfeit_article is None:
-                self.ledger.refund(bid.pot, bid.supplier, bid.deposit)
+                self.ledger.refund(tender.deposit_pot(bid.supplier), bid.supplier, bid.deposit)
             elif bid.deposit:
-                self.ledger.pay(event.index, bid.pot, bid.supplier, tender.buyer, bid.deposit,
+                self.ledger.pay(event.index, tender.deposit_pot(bid.supplier), bid.supplier, tender.buyer, bid.deposit,
                                 self.forfeit_article)
         if tender.winner is None:
             self._close(tender)
@@ -231,8 +233,9 @@ class ProcurementInterpreter(DomainInterpreter):
 
     def _close(self, tender: Tender) -> None:
         """Return what the tender still holds: the winner's deposit and the unspent escrow."""
-        if tender.winner is not None:
-            self.ledger.refund(tender.winner.pot, tender.winner.supplier, tender.winner.deposit)
+        winner = tender.winner
+        if winner is not None:
+            self.ledger.refund(tender.deposit_pot(winner.supplier), winner.supplier, winner.deposit)
         self.ledger.refund(tender.escrow_pot, tender.buyer, self.ledger.pot(tender.escrow_pot))
         tender.phase = Phase.CLOSED
 

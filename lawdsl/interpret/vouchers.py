@@ -58,7 +58,7 @@ class Reason(str, enum.Enum):
     LACKS_ATTRIBUTE = "the recipient does not hold the required attested attribute"
     ALREADY_ISSUED = "the recipient was already issued a voucher"
     BEYOND_FUNDS = "the unreserved deposit cannot fund another voucher"
-    OUTSIDE_PERIOD = "vouchers may not be spent at this time"
+    OUTSIDE_PERIOD = "outside the period in which vouchers may be spent"
     MERCHANT_NOT_ELIGIBLE = "the merchant is not registered in an eligible category"
     BELOW_MINIMUM = "the purchase is below the minimum"
     NO_VOUCHER = "no voucher with value left"
