@@ -13,9 +13,9 @@ from lark import Token, Transformer, Tree, v_args
 from lark.exceptions import VisitError
 
 from . import ast as A
-from .diagnostics import Diagnostic, StatuteError
+from .diagnostics import Diagnostic, StatuteError, suggestion
 from .lexer import WEEKDAY_NAMES, LexError, parse_date
-from .money import Money, MoneyError
+from .money import CURRENCY_DIGITS, Money, MoneyError
 
 
 def token_span(token: Token) -> A.Span:
@@ -144,7 +144,10 @@ class _Builder(Transformer):
         return ("jurisdiction", _unquote(_values(children)[0]), meta_span(meta))
 
     def currency(self, meta, children):
-        return ("currency", str(_values(children)[0]), meta_span(meta))
+        code = _values(children)[0]
+        if str(code) not in CURRENCY_DIGITS:
+            raise LexError(token_span(code), f"unknown currency '{code}'" + suggestion(str(code), CURRENCY_DIGITS))
+        return ("currency", str(code), meta_span(meta))
 
     def time_zone(self, meta, children):
         return ("time_zone", _values(children)[0], meta_span(meta))
@@ -379,8 +382,6 @@ def build_statute(tree: Tree, source_name: str) -> A.Statute:
 
 def _party(name: str, kind, token: Token, span: A.Span, source_name: str) -> A.Party:
     if kind is None:
-        from .diagnostics import suggestion
-
         kinds = [k.value for k in A.PartyKind]
         raise StatuteError([Diagnostic(
             source_name, token_span(token),

@@ -11,7 +11,7 @@ from typing import Iterator
 
 from . import ast as A
 from .diagnostics import Diagnostic, suggestion
-from .money import CURRENCY_DIGITS, Money
+from .money import Money
 
 D = A.Domain
 
@@ -121,9 +121,6 @@ class _Checker:
 
     def header(self) -> None:
         header = self.statute.header
-        if header.currency not in CURRENCY_DIGITS:
-            self.error(header.span, f"unknown currency '{header.currency}'"
-                       + suggestion(header.currency, CURRENCY_DIGITS))
         if header.version < 1:
             self.error(header.span, "version must be 1 or more")
 

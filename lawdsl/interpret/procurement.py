@@ -219,12 +219,13 @@ class ProcurementInterpreter(DomainInterpreter):
         revealed = [bid for bid in tender.bids.values() if bid.revealed]
         tender.winner = min(revealed, key=lambda bid: (bid.price, bid.order), default=None)
         for bid in tender.bids.values():  # in commitment order, so payments are too
+            pot = tender.deposit_pot(bid.supplier)
             if bid is tender.winner:
                 continue
             if bid.revealed or self.forfeit_article is None:
-                self.ledger.refund(tender.deposit_pot(bid.supplier), bid.supplier, bid.deposit)
+                self.ledger.refund(pot, bid.supplier, bid.deposit)
             elif bid.deposit:
-                self.ledger.pay(event.index, tender.deposit_pot(bid.supplier), bid.supplier, tender.buyer, bid.deposit,
+                self.ledger.pay(event.index, pot, bid.supplier, tender.buyer, bid.deposit,
                                 self.forfeit_article)
         if tender.winner is None:
             self._close(tender)

@@ -18,7 +18,9 @@ Decisions where SPEC is silent (the project docs repeat them):
   `holding the attribute "…" [attested by …]` is met once an `attest` event
   gave the recipient exactly that attribute (case and spacing as written).
 - The program issues a citizen at most one voucher ("a voucher … to each
-  resident"); a repeated recipient is refused, as a recipient.
+  resident"); a repeated recipient is refused, as a recipient. One issue
+  event may refuse several recipients, so each such rejection names its
+  recipient: `<reason>: <label>`.
 - Split vouchers: the covered share `share × purchase` is rounded once, half
   up, to the minor unit; the discount is the lesser of that and the voucher's
   remaining value. A spend that would discount nothing is refused.
@@ -35,6 +37,7 @@ Decisions where SPEC is silent (the project docs repeat them):
 """
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import enum
 from dataclasses import dataclass
@@ -72,10 +75,9 @@ class Reason(str, enum.Enum):
 
 @dataclass
 class Voucher:
-    """One issued voucher; `serial` is its place in the issue order."""
+    """One issued voucher with value left; `serial` is its place in the issue order."""
 
     serial: int
-    holder: str
     remaining: int  # minor units, still reserved for it in the program pot
 
 
@@ -86,7 +88,9 @@ class VoucherInterpreter(DomainInterpreter):
         self.attested: set[tuple[str, str]] = set()  # (citizen, attribute)
         self.merchant_categories: dict[str, set[str]] = {}
         self.issued_to: set[str] = set()
-        self.vouchers: list[Voucher] = []  # in issue order
+        # Each holder's vouchers with value left, in issue order: a spend or transfer takes the first.
+        self.held: dict[str, list[Voucher]] = {}
+        self.reserved = 0  # minor units of the program pot that vouchers hold
         self._read_rules(statute)
 
     def _read_rules(self, statute: Statute) -> None:
@@ -95,7 +99,8 @@ class VoucherInterpreter(DomainInterpreter):
         where_article, where = next(statute.rules(WhereRule))
         self.where_article = where_article.id
         self.face_value: Money = statute.value(self.issue_rule.face_value)
-        self.eligible: Categories = statute.value(where.categories)
+        eligible: Categories = statute.value(where.categories)
+        self.eligible = frozenset(eligible.names)
 
         minimum = statute.rule(MinimumRule)
         self.minimum: Money | None = statute.value(minimum[1].amount) if minimum else None
@@ -126,11 +131,8 @@ class VoucherInterpreter(DomainInterpreter):
 
     # ------------------------------------------------------------ program funds
 
-    def reserved(self) -> int:
-        return sum(v.remaining for v in self.vouchers)
-
     def unreserved(self) -> int:
-        return self.ledger.pot(PROGRAM) - self.reserved()
+        return self.ledger.pot(PROGRAM) - self.reserved
 
     def _check_issuer(self, label: str) -> None:
         if self.issuer not in (None, label):
@@ -171,16 +173,20 @@ class VoucherInterpreter(DomainInterpreter):
                 reason = Reason.BEYOND_FUNDS
             else:
                 self.issuer = event.issuer
+                self.held.setdefault(recipient, []).append(Voucher(len(self.issued_to), face))
                 self.issued_to.add(recipient)
-                self.vouchers.append(Voucher(len(self.vouchers), recipient, face))
+                self.reserved += face
                 continue
             self.reject(event.index, f"{reason.value}: {recipient}")
 
     # ------------------------------------------------------------ spending
 
-    def earliest_voucher(self, holder: str) -> Voucher | None:
-        """The holder's earliest-issued voucher with value left: the one SPEC spends first."""
-        return next((v for v in self.vouchers if v.holder == holder and v.remaining > 0), None)
+    def earliest_voucher(self, holder: str) -> Voucher:
+        """The holder's earliest-issued voucher with value left (the one SPEC spends first), or a refusal."""
+        vouchers = self.held.get(holder)
+        if not vouchers:
+            raise Rejected(Reason.NO_VOUCHER.value)
+        return vouchers[0]
 
     def spending_open(self, at: dt.datetime) -> bool:
         return (self.spend_start is None or at >= self.spend_start) and (
@@ -202,17 +208,17 @@ class VoucherInterpreter(DomainInterpreter):
     def on_spend(self, event: Spend) -> None:
         if not self.spending_open(event.at):
             raise Rejected(Reason.OUTSIDE_PERIOD.value)
-        if not self.merchant_categories.get(event.merchant, set()) & set(self.eligible.names):
+        if not self.merchant_categories.get(event.merchant, set()) & self.eligible:
             raise Rejected(Reason.MERCHANT_NOT_ELIGIBLE.value)
         if self.minimum is not None and event.purchase < self.minimum:
             raise Rejected(Reason.BELOW_MINIMUM.value)
         voucher = self.earliest_voucher(event.holder)
-        if voucher is None:
-            raise Rejected(Reason.NO_VOUCHER.value)
         amount = self.discount(voucher, event.purchase)
         assert self.issuer is not None  # a voucher exists, so the issuer who funded it is known
-        # A whole voucher's discount is all its value, so it is spent out here too.
         voucher.remaining -= amount
+        self.reserved -= amount
+        if not voucher.remaining:  # a whole voucher's discount is all its value: it is spent out too
+            self.held[event.holder].pop(0)
         self.ledger.pay(event.index, PROGRAM, self.issuer, event.merchant, amount, self.where_article)
 
     # ------------------------------------------------------------ transfer and expiry
@@ -223,9 +229,8 @@ class VoucherInterpreter(DomainInterpreter):
         if event.recipient == event.holder:
             raise Rejected(Reason.SELF_TRANSFER.value)
         voucher = self.earliest_voucher(event.holder)
-        if voucher is None:
-            raise Rejected(Reason.NO_VOUCHER.value)
-        voucher.holder = event.recipient
+        self.held[event.holder].pop(0)
+        bisect.insort(self.held.setdefault(event.recipient, []), voucher, key=lambda v: v.serial)
 
     def on_reclaim(self, event: Reclaim) -> None:
         if self.expiry is None:
@@ -235,9 +240,8 @@ class VoucherInterpreter(DomainInterpreter):
             raise Rejected(Reason.NOT_EXPIRED.value)
         if self.issuer is None:
             return  # nothing was ever deposited or issued: nothing to return
-        unspent = self.reserved()
-        for voucher in self.vouchers:
-            voucher.remaining = 0
+        unspent, self.reserved = self.reserved, 0
+        self.held.clear()
         if unspent:
             self.ledger.pay(event.index, PROGRAM, self.issuer, self.issuer, unspent, article)
         rest = self.ledger.pot(PROGRAM)

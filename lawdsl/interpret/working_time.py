@@ -13,7 +13,7 @@ with the highest rate (ties: the earlier rule in article order), and a rule
 already worked in that period, paid or not) once m >= D. Every rule therefore
 applies to a *suffix* of a shift, so a shift splits into at most one segment
 per rule, each paid under one rule; `_paid_minutes` computes those segments
-in O(rules), never minute by minute, so national-scale punch streams stay
+from the sorted rule starts, never minute by minute, so national-scale punch streams stay
 cheap.
 
 Amounts stay exact until paid: a rate is integer millionths, so minutes ×
@@ -128,6 +128,8 @@ class _Earning:
 
 @dataclass(frozen=True)
 class _Limit:
+    """A limit sentence resolved to minutes, with the article id its violations carry."""
+
     article: str
     measure: Measure
     limit: int  # minutes
@@ -163,6 +165,10 @@ def _limits(statute: Statute) -> tuple[_Limit, ...]:
         assert isinstance(limit, Duration)
         limits.append(_Limit(article.id, rule.measure, limit.minutes, rule.period, rule.day_kind))
     return tuple(limits)
+
+
+_PAY_PERIODS = {PaySchedule.CLOCK_OUT: None, PaySchedule.WEEK: Period.WEEK,
+                PaySchedule.MONTH: Period.MONTH}
 
 
 def _schedule(statute: Statute) -> PaySchedule:
@@ -259,6 +265,8 @@ class _Queued:
 
 @dataclass(slots=True)
 class _Worker:
+    """One employee: employment, clock state, and running counts for the current periods."""
+
     employer: str
     wage: int  # minor units per hour
     order: int
@@ -279,9 +287,8 @@ class WorkingTimeInterpreter(DomainInterpreter):
         super().__init__(statute, minted, holders)
         self.earnings = _earnings(statute)
         self.limit_rules = _limits(statute)
-        schedule = _schedule(statute)
         #: None: paid at each clock-out; else the period whose end makes pay due.
-        self.pay_period = None if schedule is PaySchedule.CLOCK_OUT else Period(schedule.value)
+        self.pay_period = _PAY_PERIODS[_schedule(statute)]
         self.article_ids = [article.id for article in statute.articles]
         self.workers: dict[str, _Worker] = {}
         self.devices: dict[str, str] = {}  # device -> employer
@@ -438,7 +445,8 @@ class WorkingTimeInterpreter(DomainInterpreter):
         """Exact amount (× _SCALE) per article position, in article order."""
         per_article: dict[int, int] = {}
         for rule, minutes in paid.items():
-            per_article[rule.article] = per_article.get(rule.article, 0) + minutes * rule.rate * wage
+            exact = minutes * rule.rate * wage
+            per_article[rule.article] = per_article.get(rule.article, 0) + exact
         return sorted(per_article.items())
 
     def _accrue(self, worker: _Worker, start: dt.date, amounts: list[tuple[int, int]]) -> None:
