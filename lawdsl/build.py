@@ -56,7 +56,7 @@ def _decimal(token: Token, what: str) -> Decimal:
 @v_args(meta=True)
 class _Builder(Transformer):
     def __init__(self, source_name: str) -> None:
-        super().__init__()
+        super().__init__(visit_tokens=False)
         self.source_name = source_name
 
     # ---------------------------------------------------------- literals

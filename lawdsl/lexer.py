@@ -7,6 +7,7 @@ declared name contain keywords.
 """
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -89,6 +90,9 @@ _TOKEN = re.compile(
 )
 
 
+_ARTICLE_ID = re.compile(r"[ \t\r\n]*([^\s\"]+)")
+
+
 class Cursor:
     """Turns string offsets into 1-based line/column spans."""
 
@@ -96,14 +100,8 @@ class Cursor:
         self.line_starts = [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
 
     def position(self, offset: int) -> tuple[int, int]:
-        lo, hi = 0, len(self.line_starts) - 1
-        while lo < hi:
-            mid = (lo + hi + 1) // 2
-            if self.line_starts[mid] <= offset:
-                lo = mid
-            else:
-                hi = mid - 1
-        return lo + 1, offset - self.line_starts[lo] + 1
+        line = bisect.bisect_right(self.line_starts, offset) - 1
+        return line + 1, offset - self.line_starts[line] + 1
 
     def span(self, start: int, end: int) -> Span:
         line, column = self.position(start)
@@ -129,7 +127,7 @@ def tokenize(text: str, comments: list[Comment] | None = None) -> list[RawToken]
     pos = 0
     while pos < len(text):
         if after_article:
-            match = re.compile(r"[ \t\r\n]*([^\s\"]+)").match(text, pos)
+            match = _ARTICLE_ID.match(text, pos)
             after_article = False
             if match:
                 start, end = match.span(1)
