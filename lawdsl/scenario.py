@@ -181,9 +181,9 @@ def load_scenario(path: str | Path) -> Scenario:
         raise reader.fail(top.get("events", (root,))[0], "'events:' must be a list of events")
     start = dt.datetime.combine(statute.header.effective, dt.time(), statute.header.time_zone.tzinfo)
     parsed: list[E.Event] = []
-    previous = start
+    previous: dt.datetime | None = None
     for index, node in enumerate(top["events"][1].value):
-        event = _event(reader, statute, index, node, previous, money)
+        event = _event(reader, statute, index, node, previous or start, previous is None, money)
         previous = event.at
         parsed.append(event)
 
@@ -196,8 +196,9 @@ def load_scenario(path: str | Path) -> Scenario:
     return Scenario(path, statute, balances, tuple(parsed), expect)
 
 
-def _event(reader: _Reader, statute: Statute, index: int, node: yaml.Node,
-           previous: dt.datetime, money: Callable[[yaml.Node, str], Money]) -> E.Event:
+def _event(reader: _Reader, statute: Statute, index: int, node: yaml.Node, previous: dt.datetime,
+           first: bool, money: Callable[[yaml.Node, str], Money]) -> E.Event:
+    """One event; `previous` is the time it inherits (for the first: the effective date)."""
     outer = reader.mapping(node, f"event {index}")
     if len(outer) != 1:
         raise reader.fail(node, f"event {index} must have exactly one kind, like '- punch: {{…}}'")
@@ -223,7 +224,7 @@ def _event(reader: _Reader, statute: Statute, index: int, node: yaml.Node,
         values[attr] = _field(reader, statute, fields[name][1], f"{what}: field '{name}'", field_kind, money)
     if "at" in fields:
         at = _time(reader, statute, fields["at"][1], f"{what}: field 'at'")
-        if at < previous:
+        if at < previous and not first:
             raise reader.fail(fields["at"][1], f"{what}: {at.isoformat()} is before the previous event's "
                                               f"time {previous.isoformat()}; a scenario must not go back in time")
     elif kind in _TIME_REQUIRED:
