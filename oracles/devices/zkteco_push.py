@@ -1,0 +1,270 @@
+"""The ZKTeco ADMS ("PUSH") receiver: attendance terminals upload to us over HTTP.
+
+What a terminal does (PUSH protocol 2.x/3.x, firmware of the last decade):
+
+- On start and every few minutes, the handshake `GET /iclock/cdata?SN=<serial>&options=all&pushver=…`.
+  The reply is plain text, one `Key=Value` per LF-terminated line, after a
+  first line `GET OPTION FROM: <serial>`. `ATTLOGStamp` tells the terminal
+  from which stamp to upload (it keeps the stamp of every upload we answered
+  `OK`, and sends it back as `&Stamp=`); `Realtime=1` makes it upload each
+  punch as it happens, `TransInterval`/`TransTimes` schedule batch uploads
+  otherwise; `Delay` is the command-poll period, `ErrorDelay` the back-off
+  after a failed request; `TimeZone` (hours) and the HTTP `Date` header are
+  how it sets its clock, which keeps skew small.
+- Every `Delay` seconds `GET /iclock/getrequest?SN=…` asks for commands; we
+  have none and answer `OK`.
+- Uploads `POST /iclock/cdata?SN=…&table=ATTLOG&Stamp=…` with one record per
+  line: `PIN⇥YYYY-MM-DD HH:MM:SS⇥status⇥verify⇥workcode⇥reserved⇥reserved`,
+  time on the terminal's wall clock, status the punch state (0 in, 1 out, 4/5
+  overtime in/out …). The reply `OK: <n>` acknowledges n records; anything
+  else (or no answer) and the terminal sends the batch again later.
+- Other tables (OPERLOG, ATTPHOTO, USERINFO …), `POST /iclock/devicecmd`
+  and `GET /iclock/ping` are answered `OK` and otherwise ignored.
+
+The answer `OK` is a promise: the terminal will never send those records
+again. So an upload is admitted as one outbox transaction and answered only
+after its commit; if the outbox fails, the terminal gets a 503 and retries.
+Bad records are quarantined inside that same transaction — they are answered
+`OK` too, since re-sending them cannot make them good. Nothing a terminal
+sends stops the server: every request gets an answer.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import sqlite3
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qsl, urlsplit
+
+from .intake import Intake
+from .records import Admission, Quarantined, Reason
+
+log = logging.getLogger("oracles.devices.zkteco_push")
+
+ATTLOG_TIME = "%Y-%m-%d %H:%M:%S"
+MAX_BODY = 16 * 1024 * 1024  # a full terminal log of ~100,000 records is ~5 MB
+# Stamps for a terminal we have never heard from: every attendance record it
+# holds (redeliveries are harmless), but no history of the other tables.
+INITIAL_STAMPS = {"ATTLOG": "0", "OPERLOG": "9999", "ATTPHOTO": "9999"}
+
+
+@dataclass(frozen=True)
+class Reply:
+    status: int
+    body: str
+
+
+class BadRecord(ValueError):
+    """An ATTLOG line that cannot be read; the message says why."""
+
+
+def parse_attlog_line(line: str) -> tuple[str, dt.datetime, int]:
+    """PIN, wall-clock time and status of one ATTLOG line (verify and work code are not needed)."""
+    fields = line.split("\t")
+    if len(fields) < 3:
+        raise BadRecord(f"expected PIN, time and status separated by tabs, got {len(fields)} field(s)")
+    pin, time_text, status_text = (field.strip() for field in fields[:3])
+    if not pin:
+        raise BadRecord("empty PIN")
+    try:
+        at = dt.datetime.strptime(time_text, ATTLOG_TIME)
+    except ValueError:
+        raise BadRecord(f"time {time_text!r} is not YYYY-MM-DD HH:MM:SS") from None
+    if not status_text.isdigit():
+        raise BadRecord(f"status {status_text!r} is not a number")
+    return pin, at, int(status_text)
+
+
+class AdmsProtocol:
+    """The ADMS endpoints, apart from HTTP plumbing: (method, path, query, body) → reply."""
+
+    def __init__(self, intake: Intake) -> None:
+        self.intake = intake
+
+    def handle(self, method: str, path: str, query: Mapping[str, str], body: bytes) -> Reply:
+        """Answer one request; never raises.
+
+        Query keys arrive lower-cased (firmware differs on `SN` vs `sn`).
+        """
+        try:
+            return self._route(method, path.rstrip("/"), query, body)
+        except sqlite3.Error:
+            log.exception("outbox unavailable; %s %s answered 503 so the terminal retries", method, path)
+            return Reply(503, "ERROR")
+        except Exception:  # a bug must cost one request, not the gateway: the terminal retries after ErrorDelay
+            log.exception("failed on %s %s", method, path)
+            return Reply(500, "ERROR")
+
+    def _route(self, method: str, path: str, query: Mapping[str, str], body: bytes) -> Reply:
+        if not path.startswith("/iclock/"):
+            return Reply(404, "Not Found")
+        serial = query.get("sn", "").strip()
+        if not serial:
+            log.warning("%s %s without SN", method, path)
+            return Reply(400, "ERROR: missing SN")
+        endpoint = path.removeprefix("/iclock/")
+        if endpoint == "cdata" and method == "GET":
+            return Reply(200, self.handshake(serial))
+        if endpoint == "cdata" and method == "POST":
+            return self.upload(serial, query.get("table", "").upper(), query.get("stamp"), body)
+        if endpoint not in ("getrequest", "devicecmd", "ping"):
+            log.info("%s from %s: unknown endpoint %s, answered OK", method, serial, path)
+        return Reply(200, "OK")
+
+    def handshake(self, serial: str) -> str:
+        options = self.intake.config.push
+        device = self.intake.config.devices.get(serial)
+        if device is None:
+            log.warning("handshake from unregistered terminal %s; its records will be quarantined", serial)
+        lines = [f"GET OPTION FROM: {serial}"]
+        for table, initial in INITIAL_STAMPS.items():
+            lines.append(f"{table}Stamp={self.intake.outbox.stamp(serial, table) or initial}")
+        lines += [
+            f"ErrorDelay={options.error_delay}",
+            f"Delay={options.delay}",
+            f"TransTimes={options.trans_times}",
+            f"TransInterval={options.trans_interval}",
+            "TransFlag=TransData AttLog\tOpLog",
+        ]
+        if device is not None:
+            offset = dt.datetime.now(device.zone).utcoffset() or dt.timedelta()
+            lines.append(f"TimeZone={offset / dt.timedelta(hours=1):g}")
+        lines += [f"Realtime={int(options.realtime)}", "Encrypt=None"]
+        return "".join(f"{line}\n" for line in lines)
+
+    def upload(self, serial: str, table: str, stamp: str | None, body: bytes) -> Reply:
+        text = body.decode("utf-8", errors="replace")
+        lines = [line.rstrip("\r") for line in text.split("\n") if line.strip()]
+        with self.intake.batch():
+            if table == "ATTLOG":
+                admissions = [self.attlog_record(serial, line) for line in lines]
+                log.info("ATTLOG from %s: %d record(s), %d quarantined", serial, len(admissions),
+                         sum(isinstance(a, Quarantined) for a in admissions))
+            else:
+                log.info("%s from %s: %d line(s) ignored", table or "upload without table", serial, len(lines))
+            if table and stamp:
+                self.intake.outbox.set_stamp(serial, table, stamp)
+        return Reply(200, f"OK: {len(lines)}" if table == "ATTLOG" else "OK")
+
+    def attlog_record(self, serial: str, line: str) -> Admission:
+        source = f"zkteco-push:{serial}"
+        if "\ufffd" in line:
+            return self.intake.reject(line, source, Reason.MALFORMED, "bytes that are not UTF-8")
+        try:
+            pin, at, status = parse_attlog_line(line)
+        except BadRecord as exc:
+            return self.intake.reject(line, source, Reason.MALFORMED, str(exc))
+        return self.intake.device_record(line, source, serial, pin, at, status)
+
+
+class _BadFraming(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class _Handler(BaseHTTPRequestHandler):
+    """HTTP/1.1 with keep-alive, as terminals use it; the protocol itself is `AdmsProtocol`."""
+
+    protocol_version = "HTTP/1.1"
+    # Headers and body go out in two writes; with Nagle on, the second waits for the
+    # terminal's delayed ACK (~40 ms a request). Terminals keep connections alive, so it adds up.
+    disable_nagle_algorithm = True
+    server: PushServer  # type: ignore[assignment]
+
+    def do_GET(self) -> None:
+        self._serve()
+
+    def do_POST(self) -> None:
+        self._serve()
+
+    def _serve(self) -> None:
+        url = urlsplit(self.path)
+        query = {key.lower(): value for key, value in parse_qsl(url.query, keep_blank_values=True)}
+        try:
+            body = self._read_body()
+        except _BadFraming as exc:
+            log.warning("%s %s from %s: %s", self.command, self.path, self.client_address[0], exc)
+            self.close_connection = True  # the rest of the stream cannot be trusted
+            self._send(Reply(exc.status, f"ERROR: {exc}"))
+            return
+        self._send(self.server.protocol.handle(self.command, url.path, query, body))
+
+    def _read_body(self) -> bytes:
+        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
+            return self._read_chunked()
+        length_text = self.headers.get("Content-Length", "0").strip()
+        if not length_text.isdigit():
+            raise _BadFraming(400, f"Content-Length {length_text!r} is not a number")
+        length = int(length_text)
+        if length > MAX_BODY:
+            raise _BadFraming(413, f"body of {length} bytes is over {MAX_BODY}")
+        body = self.rfile.read(length)
+        if len(body) < length:
+            raise _BadFraming(400, f"body ended after {len(body)} of {length} bytes")
+        return body
+
+    def _read_chunked(self) -> bytes:
+        body = bytearray()
+        while True:
+            size_line = self.rfile.readline(1024).split(b";")[0].strip()
+            try:
+                size = int(size_line, 16)
+            except ValueError:
+                raise _BadFraming(400, f"bad chunk size {size_line!r}") from None
+            if size == 0:
+                while self.rfile.readline(1024).strip():  # trailers, up to the blank line
+                    pass
+                return bytes(body)
+            if len(body) + size > MAX_BODY:
+                raise _BadFraming(413, f"chunked body is over {MAX_BODY} bytes")
+            body += self.rfile.read(size)
+            self.rfile.readline(1024)  # the CRLF after each chunk
+
+    def _send(self, reply: Reply) -> None:
+        payload = reply.body.encode()
+        self.send_response(reply.status)
+        self.send_header("Content-Type", "text/plain")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (the base class's name)
+        log.debug("%s %s", self.client_address[0], format % args)
+
+
+class PushServer(ThreadingHTTPServer):
+    """The receiver on a TCP port (port 0 picks a free one; see `port`)."""
+
+    daemon_threads = True
+
+    def __init__(self, protocol: AdmsProtocol, host: str = "0.0.0.0", port: int = 8081) -> None:
+        super().__init__((host, port), _Handler)
+        self.protocol = protocol
+        self._thread: threading.Thread | None = None
+
+    @property
+    def port(self) -> int:
+        return self.server_address[1]
+
+    def start(self) -> PushServer:
+        """Serve from a background thread (the gateway process, and tests)."""
+        self._thread = threading.Thread(target=self.serve_forever, kwargs={"poll_interval": 0.1},
+                                        name="adms-receiver", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.shutdown()
+        self.server_close()
+        if self._thread is not None:
+            self._thread.join()
+
+    def __enter__(self) -> PushServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

@@ -1,0 +1,308 @@
+"""The durable outbox between the device adapters and the chain submitter.
+
+A punch is written here before anything is sent, and moves through states
+only forward:
+
+    pending ──mark_sent(tx)──► sent ──mark_confirmed(block)──► confirmed
+       │                        │  ▲
+       │                        │  └─ mark_sent again (re-sent after a restart or a dropped tx)
+       └──────────── mark_rejected(reason) ──────────────────► rejected
+
+Every change is one SQLite transaction (`BEGIN IMMEDIATE` … `COMMIT`) in WAL
+mode with `synchronous=FULL`: a process killed at any instant leaves each
+punch in its old state or its new one, never in between, and a commit that
+returned has reached the disk. That matters because the ADMS receiver answers
+a terminal `OK` only after the commit, and a terminal that got `OK` deletes
+nothing but never sends those records again.
+
+Records that are not punches (malformed, unknown device, …) go to the
+quarantine table with their reason; the same record arriving again bumps a
+counter instead of adding a row, so a terminal re-sending a bad batch every
+minute does not grow the database.
+
+The connection is shared by the receiver's threads behind a re-entrant
+lock; other processes (the submitter, `oracle status`) open their own
+`Outbox` on the same file, which WAL allows alongside one writer.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+import threading
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from oracles.devices.records import CanonicalPunch, Kind, Quarantined
+
+STATES = ("pending", "sent", "confirmed", "rejected")
+SCHEMA_VERSION = 1
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+_MICROSECOND = dt.timedelta(microseconds=1)
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS punches (
+    seq         INTEGER PRIMARY KEY AUTOINCREMENT,  -- arrival order: the order punches are sent in
+    key         TEXT NOT NULL UNIQUE,
+    serial      TEXT NOT NULL,
+    device      TEXT NOT NULL,
+    employee    TEXT NOT NULL,
+    at          TEXT NOT NULL,                       -- ISO 8601 with the device's UTC offset
+    instant     INTEGER NOT NULL,                    -- unix microseconds, for ordering
+    kind        TEXT NOT NULL CHECK (kind IN ('in', 'out')),
+    source      TEXT NOT NULL,
+    state       TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'sent', 'confirmed', 'rejected')),
+    tx_hash     TEXT,
+    block       INTEGER,
+    reason      TEXT,
+    attempts    INTEGER NOT NULL DEFAULT 0,          -- how many transactions carried it
+    received_at TEXT NOT NULL,
+    updated_at  TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS punches_by_state ON punches (state, seq);
+CREATE INDEX IF NOT EXISTS punches_by_employee ON punches (employee, instant);
+CREATE TABLE IF NOT EXISTS quarantine (
+    id         INTEGER PRIMARY KEY,
+    source     TEXT NOT NULL,
+    record     TEXT NOT NULL,
+    reason     TEXT NOT NULL,
+    detail     TEXT NOT NULL,
+    times      INTEGER NOT NULL DEFAULT 1,
+    first_seen TEXT NOT NULL,
+    last_seen  TEXT NOT NULL,
+    UNIQUE (source, record, reason)
+);
+CREATE TABLE IF NOT EXISTS stamps (                  -- ADMS upload stamps, per terminal and table
+    serial TEXT NOT NULL,
+    tab    TEXT NOT NULL,
+    stamp  TEXT NOT NULL,
+    PRIMARY KEY (serial, tab)
+);
+"""
+
+_PUNCH_COLUMNS = "serial, device, employee, at, kind, source"
+
+
+class OutboxError(RuntimeError):
+    """A state change that the outbox's state machine does not allow; nothing was changed."""
+
+
+@dataclass(frozen=True)
+class ErrorEntry:
+    """A quarantined record or a punch the contract rejected, for `oracle status`."""
+
+    when: dt.datetime
+    source: str
+    reason: str  # a quarantine `Reason` code, or "rejected"
+    detail: str
+    record: str
+    times: int
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def _instant(at: dt.datetime) -> int:
+    return (at - _EPOCH) // _MICROSECOND
+
+
+def _punch(row: sqlite3.Row) -> CanonicalPunch:
+    return CanonicalPunch(serial=row["serial"], device=row["device"], employee=row["employee"],
+                          at=dt.datetime.fromisoformat(row["at"]), kind=row["kind"], source=row["source"])
+
+
+class Outbox:
+    """The outbox in one SQLite file; see the module docstring for the guarantees."""
+
+    def __init__(self, path: str | Path, clock: Callable[[], dt.datetime] = utc_now,
+                 busy_timeout: float = 30.0) -> None:
+        self.path = Path(path)
+        self._clock = clock
+        self._lock = threading.RLock()
+        self._depth = 0
+        # isolation_level=None: transactions are begun and ended here, explicitly, never implicitly by the module.
+        self._db = sqlite3.connect(self.path, timeout=busy_timeout, isolation_level=None, check_same_thread=False)
+        self._db.row_factory = sqlite3.Row
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=FULL")
+        with self.transaction():
+            version = self._db.execute("PRAGMA user_version").fetchone()[0]
+            if version not in (0, SCHEMA_VERSION):
+                raise OutboxError(f"{self.path} has outbox schema {version}; this code knows {SCHEMA_VERSION}")
+            for statement in _SCHEMA.split(";"):
+                if statement.strip():
+                    self._db.execute(statement)
+            self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    def __enter__(self) -> Outbox:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One atomic unit: everything inside commits together or not at all.
+
+        Nested uses join the outermost transaction, so an adapter can admit a
+        whole upload (many `add`/`quarantine` calls) as one unit. BEGIN
+        IMMEDIATE takes the write lock up front, so checks made inside (is this
+        key here? what was this employee's last punch?) still hold at commit.
+        """
+        with self._lock:
+            if self._depth:
+                self._depth += 1
+                try:
+                    yield
+                finally:
+                    self._depth -= 1
+                return
+            self._db.execute("BEGIN IMMEDIATE")
+            self._depth = 1
+            try:
+                yield
+                self._db.execute("COMMIT")
+            except BaseException:
+                if self._db.in_transaction:  # also when COMMIT itself failed (disk full): leave no open transaction
+                    self._db.execute("ROLLBACK")
+                raise
+            finally:
+                self._depth = 0
+
+    def _now(self) -> str:
+        return self._clock().astimezone(dt.timezone.utc).isoformat()
+
+    # ---------------------------------------------------------------- intake side
+
+    def add(self, punch: CanonicalPunch) -> bool:
+        """Record a punch as pending; False (and no change) if its dedupe key is already here."""
+        now = self._now()
+        with self.transaction():
+            cursor = self._db.execute(
+                f"INSERT INTO punches (key, {_PUNCH_COLUMNS}, instant, received_at, updated_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING",
+                (punch.key, punch.serial, punch.device, punch.employee, punch.at.isoformat(), punch.kind,
+                 punch.source, _instant(punch.at), now, now))
+            return cursor.rowcount == 1
+
+    def has(self, key: str) -> bool:
+        with self._lock:
+            return self._db.execute("SELECT 1 FROM punches WHERE key = ?", (key,)).fetchone() is not None
+
+    def latest(self, employee: str) -> tuple[dt.datetime, Kind] | None:
+        """The employee's latest punch in time (any state), which a new punch must not precede."""
+        with self._lock:
+            row = self._db.execute("SELECT at, kind FROM punches WHERE employee = ? ORDER BY instant DESC LIMIT 1",
+                                   (employee,)).fetchone()
+        return (dt.datetime.fromisoformat(row["at"]), row["kind"]) if row else None
+
+    def quarantine(self, item: Quarantined) -> None:
+        now = self._now()
+        with self.transaction():
+            self._db.execute(
+                "INSERT INTO quarantine (source, record, reason, detail, first_seen, last_seen)"
+                " VALUES (?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (source, record, reason) DO UPDATE SET times = times + 1, last_seen = excluded.last_seen,"
+                " detail = excluded.detail",
+                (item.source, item.record, str(item.reason), item.detail, now, now))
+
+    def stamp(self, serial: str, table: str) -> str | None:
+        """The last upload stamp a terminal reported for a table (ADMS `ATTLOGStamp`)."""
+        with self._lock:
+            row = self._db.execute("SELECT stamp FROM stamps WHERE serial = ? AND tab = ?", (serial, table)).fetchone()
+        return row["stamp"] if row else None
+
+    def set_stamp(self, serial: str, table: str, stamp: str) -> None:
+        with self.transaction():
+            self._db.execute("INSERT INTO stamps (serial, tab, stamp) VALUES (?, ?, ?)"
+                             " ON CONFLICT (serial, tab) DO UPDATE SET stamp = excluded.stamp", (serial, table, stamp))
+
+    # ---------------------------------------------------------------- submitter side
+
+    def pending(self, limit: int) -> list[CanonicalPunch]:
+        """The oldest pending punches, in arrival order (per employee that is time order)."""
+        with self._lock:
+            rows = self._db.execute(f"SELECT {_PUNCH_COLUMNS} FROM punches WHERE state = 'pending' ORDER BY seq LIMIT ?",
+                                    (limit,)).fetchall()
+        return [_punch(row) for row in rows]
+
+    def unconfirmed(self) -> dict[str, list[CanonicalPunch]]:
+        """Sent but not confirmed punches, by transaction hash, in arrival order.
+
+        After a restart the submitter asks the chain for each hash's receipt:
+        mined → `mark_confirmed`; unknown → send again and `mark_sent` with the
+        new hash (the contract refuses a punch it has already seen, so a
+        transaction that was in fact mined cannot pay twice).
+        """
+        with self._lock:
+            rows = self._db.execute(f"SELECT tx_hash, {_PUNCH_COLUMNS} FROM punches WHERE state = 'sent' ORDER BY seq"
+                                    ).fetchall()
+        by_tx: dict[str, list[CanonicalPunch]] = defaultdict(list)
+        for row in rows:
+            by_tx[row["tx_hash"]].append(_punch(row))
+        return dict(by_tx)
+
+    def mark_sent(self, keys: Iterable[str], tx_hash: str) -> None:
+        self._move(keys, "sent", ("pending", "sent"), "tx_hash = ?, attempts = attempts + 1", (tx_hash,))
+
+    def mark_confirmed(self, keys: Iterable[str], block: int) -> None:
+        self._move(keys, "confirmed", ("sent",), "block = ?", (block,))
+
+    def mark_rejected(self, key: str, reason: str) -> None:
+        self._move([key], "rejected", ("pending", "sent"), "reason = ?", (reason,))
+
+    def _move(self, keys: Iterable[str], state: str, allowed: tuple[str, ...], assignments: str,
+              values: tuple[object, ...]) -> None:
+        """Move every key to `state`, all or none; a key not in an `allowed` state aborts the lot."""
+        placeholders = ", ".join("?" for _ in allowed)
+        now = self._now()
+        with self.transaction():
+            for key in keys:
+                cursor = self._db.execute(
+                    f"UPDATE punches SET state = ?, updated_at = ?, {assignments}"
+                    f" WHERE key = ? AND state IN ({placeholders})", (state, now, *values, key, *allowed))
+                if cursor.rowcount != 1:
+                    row = self._db.execute("SELECT state FROM punches WHERE key = ?", (key,)).fetchone()
+                    where = f"is {row['state']}" if row else "is not in the outbox"
+                    raise OutboxError(f"punch {key} {where}; only a {' or '.join(allowed)} punch can become {state}")
+
+    # ---------------------------------------------------------------- status
+
+    def counts(self) -> dict[str, int]:
+        """Punches per state, and quarantined records (each distinct record once)."""
+        with self._lock:
+            rows = self._db.execute("SELECT state, COUNT(*) AS n FROM punches GROUP BY state").fetchall()
+            quarantined = self._db.execute("SELECT COUNT(*) FROM quarantine").fetchone()[0]
+        counts = dict.fromkeys(STATES, 0) | {row["state"]: row["n"] for row in rows}
+        return counts | {"quarantined": quarantined}
+
+    def last_errors(self, limit: int = 20) -> list[ErrorEntry]:
+        """The most recent quarantined records and rejected punches, newest first."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT last_seen AS at, source, reason, detail, record, times FROM quarantine"
+                " UNION ALL"
+                " SELECT updated_at, source, 'rejected', reason,"
+                "        employee || ' ' || kind || ' at ' || at || ' on ' || device, 1"
+                " FROM punches WHERE state = 'rejected'"
+                " ORDER BY at DESC LIMIT ?", (limit,)).fetchall()
+        return [ErrorEntry(dt.datetime.fromisoformat(row["at"]), row["source"], row["reason"], row["detail"],
+                           row["record"], row["times"]) for row in rows]
+
+    def lag(self) -> dt.timedelta | None:
+        """How long the oldest unsettled (pending or sent) punch has waited; None when all are settled.
+
+        Sent punches count: a transaction that is never mined leaves the
+        worker just as unpaid as one never sent.
+        """
+        with self._lock:
+            oldest = self._db.execute("SELECT MIN(received_at) FROM punches WHERE state IN ('pending', 'sent')"
+                                      ).fetchone()[0]
+        return self._clock() - dt.datetime.fromisoformat(oldest) if oldest else None
