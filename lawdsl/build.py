@@ -6,15 +6,20 @@ types are the checker's business.
 """
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
+from typing import NoReturn
 
 from lark import Token, Transformer, Tree, v_args
 from lark.exceptions import VisitError
 
 from . import ast as A
-from .diagnostics import Diagnostic, StatuteError, suggestion
-from .lexer import WEEKDAY_NAMES, LexError, parse_date
+from .diagnostics import Diagnostic, StatuteError
+from .lexer import WEEKDAY_NAMES, LexError
+from .lexer_zh import WEEKDAY_INDEX as _ZH_WEEKDAYS
+from .messages import message, suggest, word
 from .money import CURRENCY_DIGITS, Money, MoneyError
 
 
@@ -42,22 +47,66 @@ def _unquote(token: Token) -> str:
     return str(token)[1:-1]
 
 
+def _weekday(token: Token) -> A.Weekday:
+    """A weekday as written in either surface (`Monday`, `星期一`)."""
+    text = str(token)
+    return A.Weekday(_ZH_WEEKDAYS[text] if text in _ZH_WEEKDAYS else WEEKDAY_NAMES.index(text.lower()))
+
+
+def _of(kind: type | tuple[type, ...], values: list) -> list:
+    """The values of one kind, in source order.
+
+    Rules pick their values by kind rather than by place, so one method
+    serves every surface: Chinese word order moves some values (the period
+    before `超出`, the payee after the schedule) but never reorders two
+    values of the same kind.
+    """
+    return [v for v in values if isinstance(v, kind)]
+
+
+def _names(values: list) -> list[Token]:
+    """The NAME tokens among a rule's values, in source order."""
+    return [v for v in values if isinstance(v, Token) and v.type == "NAME"]
+
+
+_OPERAND = (A.Ref, A.Lit)
+
+
 def _text_block(token: Token) -> str:
     return str(token)[3:-3]
 
 
-def _decimal(token: Token, what: str) -> Decimal:
-    try:
-        return Decimal(str(token).rstrip("% "))
-    except InvalidOperation:
-        raise LexError(token_span(token), f"'{token}' is not {what}") from None
-
-
 @v_args(meta=True)
 class _Builder(Transformer):
-    def __init__(self, source_name: str) -> None:
+    def __init__(self, source_name: str, language: str = "en") -> None:
         super().__init__(visit_tokens=False)
         self.source_name = source_name
+        self.language = language
+
+    def _fail(self, span: A.Span, key: str, **fields: object) -> NoReturn:
+        """Stop at a literal that cannot be a value, with the catalogue message `key` in the statute's language."""
+        raise LexError(span, message(self.language, key, **fields))
+
+    def _decimal(self, token: Token, what: str) -> Decimal:
+        try:
+            return Decimal(str(token).rstrip("% "))
+        except InvalidOperation:
+            self._fail(token_span(token), "not_a", text=token, what=word(self.language, what))
+
+    def _date(self, token: Token) -> dt.date:
+        """A calendar date, or the reason it is impossible (as `lexer.parse_date`, in the statute's language)."""
+        text, span = str(token), token_span(token)
+        year, month, day = (int(part) for part in text.split("-"))
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            self._fail(span, "date_format", text=text)
+        if not 1 <= month <= 12:
+            self._fail(span, "no_such_month", text=text, month=month)
+        try:
+            return dt.date(year, month, day)
+        except ValueError:
+            days = calendar.monthrange(year, month)[1]
+            self._fail(span, "no_such_day", text=text, year=year, month=month,
+                      month_name=calendar.month_name[month], days=days)
 
     # ---------------------------------------------------------- literals
 
@@ -74,26 +123,26 @@ class _Builder(Transformer):
             except MoneyError as error:
                 raise LexError(span, str(error)) from None
         if value.type == "PERCENT":
-            number = _decimal(value, "a percentage")
+            number = self._decimal(value, "a percentage")
             if -number.as_tuple().exponent > 4:
-                raise LexError(span, f"a percentage has at most 4 decimals; '{value}' has more")
+                self._fail(span, "percent_decimals", text=value)
             return A.Percentage(int(number * 10_000))
         if value.type == "DATE":
-            return parse_date(str(value), span)
+            return self._date(value)
         if value.type == "WEEKDAY":
-            return A.Weekday(WEEKDAY_NAMES.index(str(value).lower()))
+            return _weekday(value)
         if value.type == "NUMBER":
             if not re.fullmatch(r"\d+", str(value)):
-                raise LexError(span, f"'{value}' is not a whole number")
+                self._fail(span, "not_whole", text=value)
             return int(str(value))
-        raise LexError(span, f"unexpected literal '{value}'")
+        self._fail(span, "unexpected_literal", text=value)
 
     def duration(self, meta, children):
         number, unit = _values(children)[0], children[1]
-        amount = _decimal(number, "a number")
+        amount = self._decimal(number, "a number")
         minutes = amount * A.Duration.UNIT_MINUTES[unit]
         if minutes != minutes.to_integral_value():
-            raise LexError(meta_span(meta), f"'{number} {unit}s' is not a whole number of minutes")
+            self._fail(meta_span(meta), "duration_minutes", number=number, unit=word(self.language, unit))
         return A.Duration(int(minutes), unit)
 
     def unit(self, meta, children):
@@ -124,10 +173,10 @@ class _Builder(Transformer):
         return tuple(_unquote(t) for t in _values(children))
 
     def weekday_list(self, meta, children):
-        return tuple(A.Weekday(WEEKDAY_NAMES.index(str(t).lower())) for t in _values(children))
+        return tuple(_weekday(t) for t in _values(children))
 
     def date_list(self, meta, children):
-        return tuple(parse_date(str(t), token_span(t)) for t in _values(children))
+        return tuple(self._date(t) for t in _values(children))
 
     # ---------------------------------------------------------- header and declarations
 
@@ -146,7 +195,8 @@ class _Builder(Transformer):
     def currency(self, meta, children):
         code = _values(children)[0]
         if str(code) not in CURRENCY_DIGITS:
-            raise LexError(token_span(code), f"unknown currency '{code}'" + suggestion(str(code), CURRENCY_DIGITS))
+            raise LexError(token_span(code), message(self.language, "unknown_currency", code=code)
+                           + suggest(self.language, str(code), CURRENCY_DIGITS))
         return ("currency", str(code), meta_span(meta))
 
     def time_zone(self, meta, children):
@@ -159,7 +209,7 @@ class _Builder(Transformer):
         sign = -1 if str(token).startswith("-") else 1
         hours, minutes = (int(p) for p in str(token)[1:].split(":"))
         if hours > 14 or minutes >= 60:
-            raise LexError(token_span(token), f"time zone {token} does not exist (offsets run from -14:00 to +14:00)")
+            self._fail(token_span(token), "time_zone_range", tz=token)
         return A.TimeZone(sign * (hours * 60 + minutes))
 
     def header(self, meta, children):
@@ -167,24 +217,23 @@ class _Builder(Transformer):
         fields: dict = {}
         for key, value, span in clauses:
             if key in fields:
-                raise LexError(span, f"the header gives its {key.replace('_', ' ')} twice")
+                self._fail(span, "header_twice", what=word(self.language, key.replace("_", " ")))
             fields[key] = value
         if "currency" not in fields:
-            raise LexError(meta_span(meta), "the header must name the currency, like 'currency CNY'")
+            self._fail(meta_span(meta), "header_currency")
         return A.Header(
             title=_unquote(title),
             domain=domain,
             version=int(str(version)) if re.fullmatch(r"\d+", str(version)) else self._bad_version(version),
-            effective=parse_date(str(effective), token_span(effective)),
+            effective=self._date(effective),
             currency=fields["currency"],
             time_zone=fields.get("time_zone", A.TimeZone(0)),
             jurisdiction=fields.get("jurisdiction"),
             span=meta_span(meta),
         )
 
-    @staticmethod
-    def _bad_version(token: Token) -> int:
-        raise LexError(token_span(token), f"version must be a whole number, found '{token}'")
+    def _bad_version(self, token: Token) -> NoReturn:
+        self._fail(token_span(token), "bad_version", text=token)
 
     def preamble(self, meta, children):
         return _text_block(children[0])
@@ -209,10 +258,9 @@ class _Builder(Transformer):
 
     def date_range_term(self, meta, children):
         name, first, last = _values(children)
-        first_date = parse_date(str(first), token_span(first))
-        last_date = parse_date(str(last), token_span(last))
+        first_date, last_date = self._date(first), self._date(last)
         if last_date < first_date:
-            raise LexError(token_span(last), f"the range ends ({last_date}) before it begins ({first_date})")
+            self._fail(token_span(last), "range_reversed", first=first_date, last=last_date)
         return A.Term(_unquote(name), A.DateRange(first_date, last_date), meta_span(meta))
 
     def rest_days(self, meta, children):
@@ -223,7 +271,7 @@ class _Builder(Transformer):
 
     def week_start(self, meta, children):
         (day,) = _values(children)
-        return A.WeekStart(A.Weekday(WEEKDAY_NAMES.index(str(day).lower())), meta_span(meta))
+        return A.WeekStart(_weekday(day), meta_span(meta))
 
     def terms(self, meta, children):
         return ("terms", [c for c in children if not isinstance(c, Token)])
@@ -232,7 +280,8 @@ class _Builder(Transformer):
 
     def beyond(self, meta, children):
         values = _values(children)
-        return ("beyond", values[0], values[1] if len(values) > 1 else None)
+        periods = _of(A.Period, values)
+        return ("beyond", _of(_OPERAND, values)[0], periods[0] if periods else None)
 
     def unless_time_off(self, meta, children):
         return "unless"
@@ -259,16 +308,17 @@ class _Builder(Transformer):
 
     def limit(self, meta, children):
         values = _values(children)
-        day_kind = values[0] if isinstance(values[0], A.DayKind) else None
-        measure, limit, period = values[-3:]
-        return A.LimitRule(measure, limit, period, day_kind, meta_span(meta))
+        day_kinds = _of(A.DayKind, values)
+        (measure,), (limit,), (period,) = _of(A.Measure, values), _of(_OPERAND, values), _of(A.Period, values)
+        return A.LimitRule(measure, limit, period, day_kinds[0] if day_kinds else None, meta_span(meta))
 
     def schedule(self, meta, children):
         values = _values(children)
         return A.PaySchedule(values[0].value) if values else A.PaySchedule.CLOCK_OUT
 
     def wage_payment(self, meta, children):
-        payer, payee, schedule = _values(children)
+        values = _values(children)
+        (payer, payee), (schedule,) = _names(values), _of(A.PaySchedule, values)
         return A.WagePaymentRule(self._ref(payer), self._ref(payee), schedule, meta_span(meta))
 
     def holding(self, meta, children):
@@ -277,12 +327,14 @@ class _Builder(Transformer):
 
     def issue(self, meta, children):
         values = _values(children)
-        issuer, face, holder = values[:3]
-        attribute, attester = values[3] if len(values) > 3 else (None, None)
+        (issuer, holder), (face,) = _names(values), _of(_OPERAND, values)
+        holding = _of(tuple, values)
+        attribute, attester = holding[0] if holding else (None, None)
         return A.IssueRule(self._ref(issuer), face, self._ref(holder), attribute, attester, meta_span(meta))
 
     def where(self, meta, children):
-        merchant, categories = _values(children)
+        values = _values(children)
+        (merchant,), (categories,) = _names(values), _of(_OPERAND, values)
         return A.WhereRule(self._ref(merchant), categories, meta_span(meta))
 
     def when(self, meta, children):
@@ -306,7 +358,9 @@ class _Builder(Transformer):
         return A.ExpiryRule(after, self._ref(recipient), meta_span(meta))
 
     def purchase(self, meta, children):
-        buyer, good, unit, ceiling, per_unit = _values(children)
+        values = _values(children)
+        (buyer, unit, per_unit), (ceiling,) = _names(values), _of(_OPERAND, values)
+        (good,) = [v for v in values if isinstance(v, Token) and v.type == "STRING"]
         return A.PurchaseRule(self._ref(buyer), _unquote(good), str(unit), ceiling, str(per_unit), meta_span(meta))
 
     def bidding(self, meta, children):
@@ -343,19 +397,17 @@ class _Builder(Transformer):
         values = _values(children)
         article_id, title = values[0], values[1]
         if not _ARTICLE_ID.fullmatch(str(article_id)):
-            raise LexError(
-                token_span(article_id),
-                f"article id '{article_id}' is not a dotted number like 44 or 44.1",
-            )
+            self._fail(token_span(article_id), "bad_article_id", id=article_id)
         rest = values[2:]
         wording = _text_block(rest[0]) if rest and isinstance(rest[0], Token) else None
         rules = tuple(r for r in rest if not isinstance(r, Token))
         return A.Article(str(article_id), _unquote(title), rules, wording, meta_span(meta))
 
 
-def build_statute(tree: Tree, source_name: str) -> A.Statute:
+def build_statute(tree: Tree, source_name: str, language: str = "en") -> A.Statute:
+    """The AST of a parse tree of any surface; `language` is the surface's, for messages and the AST."""
     try:
-        parts = _Builder(source_name).transform(tree).children
+        parts = _Builder(source_name, language).transform(tree).children
     except VisitError as wrapped:
         error = wrapped.orig_exc
         if not isinstance(error, LexError):
@@ -372,20 +424,21 @@ def build_statute(tree: Tree, source_name: str) -> A.Statute:
         parties.append((name, kind, kind_token, span))
     return A.Statute(
         header=header,
-        parties=tuple(_party(name, kind, token, span, source_name) for name, kind, token, span in parties),
+        parties=tuple(_party(name, kind, token, span, source_name, language)
+                      for name, kind, token, span in parties),
         terms=tuple(terms),
         articles=articles,
         preamble=preamble,
         source_name=source_name,
+        language=language,
     )
 
 
-def _party(name: str, kind, token: Token, span: A.Span, source_name: str) -> A.Party:
+def _party(name: str, kind, token: Token, span: A.Span, source_name: str, language: str) -> A.Party:
     if kind is None:
-        kinds = [k.value for k in A.PartyKind]
+        kinds = [word(language, k.value) for k in A.PartyKind]
         raise StatuteError([Diagnostic(
             source_name, token_span(token),
-            f"unknown party kind '{token}'; expected firm, worker, device, agency or citizen"
-            + suggestion(str(token), kinds),
+            message(language, "unknown_party_kind", kind=token) + suggest(language, str(token), kinds),
         )])
     return A.Party(name, kind, span)

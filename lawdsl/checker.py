@@ -10,7 +10,8 @@ from dataclasses import fields
 from typing import Iterator
 
 from . import ast as A
-from .diagnostics import Diagnostic, suggestion
+from .diagnostics import Diagnostic
+from .messages import join_or, message, suggest, word
 from .money import Money
 
 D = A.Domain
@@ -31,22 +32,13 @@ DOMAIN_RULES: dict[A.Domain, tuple[type, ...]] = {
     D.PROCUREMENT: (A.PurchaseRule, A.BiddingRule, A.DepositRule, A.AwardRule, A.DeliveryRule,
                     A.SupplyPaymentRule, A.PenaltyRule, A.ForfeitRule),
 }
-#: Sentences a statute of the domain must contain, with the form to suggest.
+#: Sentences a statute of the domain must contain, with the message key of the form to suggest.
 REQUIRED: dict[A.Domain, tuple[tuple[type, str], ...]] = {
-    D.WORKING_TIME: (
-        (A.EarningRule, "an earning rule, like 'each hour worked beyond 8 hours earns 150% of the hourly wage.'"),
-        (A.WagePaymentRule, "the payment sentence, like '<employer> pays <employee> at each clock-out.'"),
-    ),
-    D.VOUCHERS: (
-        (A.IssueRule, "the issue rule, like '<agency> issues a voucher of CNY 200.00 to each <citizen>.'"),
-        (A.WhereRule, "the where rule, like 'vouchers may be spent only at a <merchant> in <categories>.'"),
-    ),
+    D.WORKING_TIME: ((A.EarningRule, "form_earning"), (A.WagePaymentRule, "form_wage_payment")),
+    D.VOUCHERS: ((A.IssueRule, "form_issue"), (A.WhereRule, "form_where")),
     D.PROCUREMENT: (
-        (A.PurchaseRule, "the purchase rule, like '<buyer> buys \"wheat\" in kilograms at no more than CNY 3.10 per kilogram.'"),
-        (A.BiddingRule, "the bidding rule, like 'bids are sealed during 7 days and revealed during 2 days.'"),
-        (A.AwardRule, "the award rule: 'the lowest revealed bid wins; ties go to the earliest bid.'"),
-        (A.DeliveryRule, "the delivery rule, like 'deliveries are confirmed by <inspector> within 30 days.'"),
-        (A.SupplyPaymentRule, "the payment rule: '<buyer> pays <supplier> for each confirmed delivery at the awarded price.'"),
+        (A.PurchaseRule, "form_purchase"), (A.BiddingRule, "form_bidding"), (A.AwardRule, "form_award"),
+        (A.DeliveryRule, "form_delivery"), (A.SupplyPaymentRule, "form_supply_payment"),
     ),
 }
 #: Rule kinds a statute may state at most once.
@@ -105,9 +97,18 @@ class _Checker:
         self.errors: list[Diagnostic] = []
         self.parties: dict[str, A.Party] = {}
         self.terms: dict[str, A.Term] = {}
+        self.language = statute.language
 
-    def error(self, span: A.Span, message: str) -> None:
-        self.errors.append(Diagnostic(self.statute.source_name, span, message))
+    def error(self, span: A.Span, key: str, suggestion: str = "", **fields: object) -> None:
+        """Report the catalogue message `key` in the statute's language, then the suggestion, if any."""
+        text = message(self.language, key, **fields) + suggestion
+        self.errors.append(Diagnostic(self.statute.source_name, span, text))
+
+    def word(self, english: str) -> str:
+        return word(self.language, english)
+
+    def suggest(self, name: str, candidates: list[str]) -> str:
+        return suggest(self.language, name, candidates)
 
     def run(self) -> list[Diagnostic]:
         self.header()
@@ -122,7 +123,7 @@ class _Checker:
     def header(self) -> None:
         header = self.statute.header
         if header.version < 1:
-            self.error(header.span, "version must be 1 or more")
+            self.error(header.span, "version_too_small")
 
     def declarations(self) -> None:
         seen: dict[str, A.Span] = {}
@@ -131,10 +132,10 @@ class _Checker:
                 self.domain_term(item)
                 continue
             if not item.key:
-                self.error(item.span, f"the name '{item.name}' has no word besides a, an and the")
+                self.error(item.span, "empty_name", name=item.name)
                 continue
             if item.key in seen:
-                self.error(item.span, f"'{item.name}' is already declared at line {seen[item.key].line}")
+                self.error(item.span, "already_declared", name=item.name, line=seen[item.key].line)
                 continue
             seen[item.key] = item.span
             if isinstance(item, A.Party):
@@ -145,43 +146,43 @@ class _Checker:
 
     def domain_term(self, sentence: A.TermSentence) -> None:
         if self.domain is not D.WORKING_TIME:
-            self.error(sentence.span, f"rest days, public holidays and week starts belong to working time "
-                                      f"statutes; this statute governs {self.domain.value}")
+            self.error(sentence.span, "domain_term_elsewhere", domain=self.word(self.domain.value))
         kinds = [type(t) for t in self.statute.terms]
         if kinds.count(type(sentence)) > 1 and sentence is not next(
                 t for t in self.statute.terms if type(t) is type(sentence)):
-            self.error(sentence.span, "this sentence may appear only once; put every date or day in one list")
+            self.error(sentence.span, "only_once")
 
     def literal(self, value: A.Literal, span: A.Span) -> None:
         if isinstance(value, Money) and value.currency != self.statute.header.currency:
-            self.error(span, f"expected {self.statute.header.currency}, found {value.currency}")
+            self.error(span, "wrong_currency", expected=self.statute.header.currency, found=value.currency)
         if isinstance(value, A.Duration) and value.minutes <= 0:
-            self.error(span, "a duration must be longer than zero")
+            self.error(span, "empty_duration")
 
     def party_counts(self) -> None:
         limits = PARTY_COUNTS[self.domain]
         for kind, (fewest, most) in limits.items():
             declared = [p for p in self.statute.parties if p.kind is kind]
-            word = _KIND_WORDS[kind]
+            kind_word = self.word(_KIND_WORDS[kind])
+            domain = self.word(self.domain.value)
             if len(declared) > most:
                 extra = declared[most]
-                allowed = f"no {word}" if most == 0 else f"at most {most} {word}{'s' if most > 1 else ''}"
-                self.error(extra.span, f"a {self.domain.value} statute has {allowed}; "
-                                       f"'{extra.name}' is one too many")
+                allowed = (message(self.language, "no_party_of_kind", kind=kind_word) if most == 0 else
+                           message(self.language, "at_most_parties", count=most, kind=kind_word,
+                                   plural="s" if most > 1 else ""))
+                self.error(extra.span, "too_many_parties", domain=domain, allowed=allowed, name=extra.name)
             elif len(declared) < fewest:
-                self.error(self.statute.header.span,
-                           f"a {self.domain.value} statute needs a {word} among its parties")
+                self.error(self.statute.header.span, "missing_party", domain=domain, kind=kind_word)
 
     # ---------------------------------------------------------- articles and rules
 
     def articles(self) -> None:
         if not self.statute.articles:
-            self.error(self.statute.header.span, "a statute needs at least one article")
+            self.error(self.statute.header.span, "no_article")
         ids: dict[str, A.Span] = {}
         single_seen: dict[type, A.Span] = {}
         for article in self.statute.articles:
             if article.id in ids:
-                self.error(article.span, f"article {article.id} is already defined at line {ids[article.id].line}")
+                self.error(article.span, "duplicate_article", id=article.id, line=ids[article.id].line)
             ids.setdefault(article.id, article.span)
             for rule in article.rules:
                 self.rule(rule, single_seen)
@@ -190,13 +191,13 @@ class _Checker:
         kind = type(rule)
         if kind not in DOMAIN_RULES[self.domain]:
             owner = next(d for d, kinds in DOMAIN_RULES.items() if kind in kinds)
-            self.error(rule.span, f"a {RULE_NAMES[kind]} rule belongs to {owner.value} statutes; "
-                                  f"this statute governs {self.domain.value}")
+            self.error(rule.span, "rule_elsewhere", rule=self.word(RULE_NAMES[kind]),
+                       owner=self.word(owner.value), domain=self.word(self.domain.value))
             return
         if kind in SINGLE:
             if kind in single_seen:
-                self.error(rule.span, f"a second {RULE_NAMES[kind]} sentence; the first is at line "
-                                      f"{single_seen[kind].line}, and a statute has only one")
+                self.error(rule.span, "second_sentence", rule=self.word(RULE_NAMES[kind]),
+                           line=single_seen[kind].line)
             single_seen.setdefault(kind, rule.span)
         for spec in fields(rule):
             value = getattr(rule, spec.name)
@@ -211,38 +212,39 @@ class _Checker:
             self.literal(value, operand.span)
         else:
             if operand.key in self.parties:
-                self.error(operand.span, f"expected {_TYPE_NAMES[expected]}, found the party '{operand.text}'")
+                self.error(operand.span, "expected_type_found_party",
+                           expected=self.word(_TYPE_NAMES[expected]), name=operand.text)
                 return
             term = self.terms.get(operand.key)
             if term is None:
-                self.error(operand.span, f"unknown term '{operand.text}'"
-                           + suggestion(operand.key, [t.name for t in self.terms.values()]))
+                self.error(operand.span, "unknown_term",
+                           self.suggest(operand.key, [t.name for t in self.terms.values()]), name=operand.text)
                 return
             value = term.value
         if not isinstance(value, expected):
-            found = A.type_name(value)
-            self.error(operand.span, f"expected {_TYPE_NAMES[expected]}, found {found}")
+            self.error(operand.span, "expected_type", expected=self.word(_TYPE_NAMES[expected]),
+                       found=self.word(A.type_name(value)))
 
     def role(self, ref: A.Ref, kinds: tuple[A.PartyKind, ...]) -> None:
-        wanted = " or ".join(_KIND_WORDS[k] for k in kinds)
+        wanted = join_or(self.language, [self.word(_KIND_WORDS[k]) for k in kinds])
         if ref.key in self.terms:
-            self.error(ref.span, f"expected a party ({wanted}), found the term '{ref.text}'")
+            self.error(ref.span, "expected_party_found_term", kinds=wanted, name=ref.text)
             return
         party = self.parties.get(ref.key)
         if party is None:
-            self.error(ref.span, f"unknown party '{ref.text}'"
-                       + suggestion(ref.key, [p.name for p in self.parties.values()]))
+            self.error(ref.span, "unknown_party",
+                       self.suggest(ref.key, [p.name for p in self.parties.values()]), name=ref.text)
             return
         if party.kind not in kinds:
-            self.error(ref.span, f"expected a {wanted} here, found '{party.name}', "
-                                 f"which is a {_KIND_WORDS[party.kind]}")
+            self.error(ref.span, "wrong_party_kind", kinds=wanted, name=party.name,
+                       kind=self.word(_KIND_WORDS[party.kind]))
 
     def required_sentences(self) -> None:
         present = {type(r) for a in self.statute.articles for r in a.rules}
         for kind, form in REQUIRED[self.domain]:
             if kind not in present:
-                self.error(self.statute.header.span,
-                           f"a {self.domain.value} statute needs {form}")
+                self.error(self.statute.header.span, "missing_sentence", domain=self.word(self.domain.value),
+                           form=message(self.language, form))
 
 
 def refs(statute: A.Statute) -> Iterator[A.Ref]:

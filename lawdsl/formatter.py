@@ -4,14 +4,21 @@ The layout is rebuilt from the AST (so formatting can never change the
 law: the tests check that the AST is unchanged and that formatting twice
 changes nothing). Comments are re-attached to the sentence they precede or
 follow. Text blocks are official wording and are kept byte for byte.
+
+The layout (sections, indentation, blank lines, comments, line filling) is
+shared by every surface language; a `_Wording` supplies the words of one
+surface: English here, Chinese in the section at the end.
 """
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from dataclasses import dataclass
+from typing import Callable
 
 from . import ast as A
 from .lexer import Comment
+from .lexer_zh import SPELLINGS as ZH_SPELLINGS, WEEKDAYS_ZH
 from .money import Money
 
 WIDTH = 80
@@ -30,17 +37,31 @@ class _Chunk:
     blank_before: bool = False
 
 
+@dataclass(frozen=True)
+class _Wording:
+    """The words one surface language puts into the shared layout."""
+
+    header_lines: Callable[[A.Header], list[str]]
+    parties_heading: str
+    terms_heading: str
+    party_atoms: Callable[[A.Party], list[str]]
+    term_atoms: Callable[[A.TermSentence], list[str]]
+    article_head: Callable[[A.Article], str]
+    rule_atoms: Callable[[A.Rule], list[str]]
+    wrap: Callable[[list[str]], list[str]]
+
+
 def format_source(text: str, source_name: str = "<statute>") -> str:
-    """The canonical text of a statute; raises `StatuteError` if it does not parse."""
-    from .parser import parse
+    """The canonical text of a statute, in its own surface language; raises `StatuteError` if it does not parse."""
+    from .load import parse_text
 
     comments: list[Comment] = []
-    statute = parse(text, source_name, comments)
+    statute = parse_text(text, source_name, comments)
     return render(statute, comments)
 
 
 def render(statute: A.Statute, comments: list[Comment] = ()) -> str:
-    chunks = list(_chunks(statute))
+    chunks = list(_chunks(statute, WORDINGS[statute.language]))
     pending = sorted(comments, key=lambda c: c.line)
     out: list[str] = []
     for chunk in chunks:
@@ -62,31 +83,30 @@ def render(statute: A.Statute, comments: list[Comment] = ()) -> str:
     return "\n".join(out) + "\n"
 
 
-def _chunks(statute: A.Statute):
+def _chunks(statute: A.Statute, wording: _Wording):
     header = statute.header
-    yield _Chunk(header.span.line, header.span.end_line, "", _header_lines(header))
+    yield _Chunk(header.span.line, header.span.end_line, "", wording.header_lines(header))
     if statute.preamble is not None:
         # The preamble has no span of its own: it sits between header and parties.
         first_party = statute.parties[0].span.line if statute.parties else header.span.end_line + 1
         yield _Chunk(header.span.end_line + 1, first_party - 2, "", [f'"""{statute.preamble}"""'], True)
     if statute.parties:
-        yield _Chunk(statute.parties[0].span.line - 1, statute.parties[0].span.line - 1, "", ["parties:"], True)
+        first = statute.parties[0].span.line
+        yield _Chunk(first - 1, first - 1, "", [wording.parties_heading], True)
         for party in statute.parties:
-            yield _sentence(party.span, [f'"{party.name}"', "is", _article_for(party.kind.value),
-                                         party.kind.value])
+            yield _sentence(party.span, wording.party_atoms(party), wording)
     if statute.terms:
         first = statute.terms[0].span.line
-        yield _Chunk(first - 1, first - 1, "", ["terms:"], True)
+        yield _Chunk(first - 1, first - 1, "", [wording.terms_heading], True)
         for term in statute.terms:
-            yield _sentence(term.span, _term_atoms(term))
+            yield _sentence(term.span, wording.term_atoms(term), wording)
     for article in statute.articles:
         first_rule = article.rules[0].span.line if article.rules else article.span.line
-        head = [f'article {article.id} "{article.title}":']
-        yield _Chunk(article.span.line, article.span.line, "", head, True)
+        yield _Chunk(article.span.line, article.span.line, "", [wording.article_head(article)], True)
         if article.wording is not None:
             yield _Chunk(article.span.line + 1, first_rule - 1, INDENT, [f'{INDENT}"""{article.wording}"""'])
         for rule in article.rules:
-            yield _sentence(rule.span, rule_atoms(rule))
+            yield _sentence(rule.span, wording.rule_atoms(rule), wording)
 
 
 def _header_lines(header: A.Header) -> list[str]:
@@ -101,18 +121,23 @@ def _header_lines(header: A.Header) -> list[str]:
     return lines
 
 
-def _sentence(span: A.Span, atoms: list[str]) -> _Chunk:
-    return _Chunk(span.line, span.end_line, INDENT, wrap(atoms))
+def _sentence(span: A.Span, atoms: list[str], wording: _Wording) -> _Chunk:
+    return _Chunk(span.line, span.end_line, INDENT, wording.wrap(atoms))
 
 
 def wrap(atoms: list[str]) -> list[str]:
     """Fill atoms into lines of at most WIDTH columns; a sentence ends with '.'."""
-    atoms = atoms[:-1] + [atoms[-1] + "."]
+    return _fill(atoms, ".", lambda before, after: " ", len)
+
+
+def _fill(atoms: list[str], end: str, joint: Callable[[str, str], str], width: Callable[[str], int]) -> list[str]:
+    """Fill atoms into lines of at most WIDTH columns, `joint` between two atoms, `end` after the last."""
+    atoms = atoms[:-1] + [atoms[-1] + end]
     lines: list[str] = []
     line = INDENT
     for atom in atoms:
-        candidate = f"{line} {atom}" if line.strip() else f"{line}{atom}"
-        if len(candidate) > WIDTH and line.strip():
+        candidate = f"{line}{joint(line, atom)}{atom}" if line.strip() else f"{line}{atom}"
+        if width(candidate) > WIDTH and line.strip():
             lines.append(line)
             line = CONTINUATION + atom
         else:
@@ -239,3 +264,176 @@ def rule_atoms(rule: A.Rule) -> list[str]:
         return ["a", rule.supplier.text, "who", "does", "not", "reveal", "its", "bid", "forfeits", "its",
                 "deposit"]
     raise TypeError(f"no wording for {type(rule).__name__}")
+
+
+def _party_atoms(party: A.Party) -> list[str]:
+    return [f'"{party.name}"', "is", _article_for(party.kind.value), party.kind.value]
+
+
+ENGLISH = _Wording(
+    header_lines=_header_lines, parties_heading="parties:", terms_heading="terms:",
+    party_atoms=_party_atoms, term_atoms=_term_atoms,
+    article_head=lambda article: f'article {article.id} "{article.title}":',
+    rule_atoms=rule_atoms, wrap=wrap,
+)
+
+# ---------------------------------------------------------------- the Chinese wording (docs/language-zh.md)
+
+#: Full-width punctuation: no space on either side of it.
+_ZH_PUNCTUATION = frozenset("、，。；：「」《》（）“”")
+_ZH_UNITS = {"minute": "分钟", "hour": "小时", "day": "天", "week": "周"}
+_ZH_DAY_KINDS = {A.DayKind.WORKDAY: "工作日", A.DayKind.REST_DAY: "休息日", A.DayKind.PUBLIC_HOLIDAY: "法定节假日"}
+_ZH_PERIODS = {A.Period.DAY: "一日", A.Period.WEEK: "一周", A.Period.MONTH: "一月"}
+_ZH_SCHEDULES = {A.PaySchedule.CLOCK_OUT: "每次下班打卡时", A.PaySchedule.WEEK: "每周结束时",
+                 A.PaySchedule.MONTH: "每月结束时"}
+
+
+def _display_width(text: str) -> int:
+    """Columns on a terminal: CJK characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in ("W", "F") else 1 for c in text)
+
+
+def _zh_joint(before: str, after: str) -> str:
+    """Chinese runs together; a space sets off Latin letters and digits from Chinese characters.
+
+    That is the usual typesetting of `为 8 小时` and `2026-10-02 和 2026-10-03`,
+    and none beside full-width punctuation (`2026-01-01、2026-02-17`).
+    """
+    last, first = before[-1], after[0]
+    if last in _ZH_PUNCTUATION or first in _ZH_PUNCTUATION or last == " ":
+        return ""
+    return " " if last.isascii() or first.isascii() else ""
+
+
+def _zh_wrap(atoms: list[str]) -> list[str]:
+    return _fill(atoms, "。", _zh_joint, _display_width)
+
+
+def _zh_list(items: list[str]) -> list[str]:
+    """`x`, `x 和 y`, `x、y 和 z` as atoms (each 、 sticks to its item)."""
+    if len(items) == 1:
+        return items
+    return [f"{item}、" for item in items[:-2]] + [items[-2], "和", items[-1]]
+
+
+def _zh_literal(value: A.Literal) -> str:
+    if isinstance(value, A.Duration):
+        return f"{str(value).split()[0]} {_ZH_UNITS[value.unit]}"
+    if isinstance(value, A.Weekday):
+        return WEEKDAYS_ZH[value.index]
+    if isinstance(value, A.DateRange):
+        return f"{value.first.isoformat()} 至 {value.last.isoformat()}"
+    return literal_text(value)
+
+
+def _zh_operand(operand: A.Operand) -> str:
+    return operand.text if isinstance(operand, A.Ref) else _zh_literal(operand.value)
+
+
+def _zh_header_lines(header: A.Header) -> list[str]:
+    domain = {A.Domain.WORKING_TIME: "WORKING_TIME", A.Domain.VOUCHERS: "VOUCHER",
+              A.Domain.PROCUREMENT: "PROCUREMENT"}[header.domain]
+    lines = [f"法规《{header.title}》", f"{INDENT}规范 {ZH_SPELLINGS[domain]}", f"{INDENT}第 {header.version} 版",
+             f"{INDENT}自 {header.effective.isoformat()} 起施行"]
+    if header.jurisdiction is not None:
+        lines.append(f"{INDENT}适用于「{header.jurisdiction}」")
+    lines.append(f"{INDENT}货币 {header.currency}")
+    if header.time_zone.offset_minutes:
+        lines.append(f"{INDENT}时区 {header.time_zone}")
+    lines[-1] += "。"
+    return lines
+
+
+def _zh_party_atoms(party: A.Party) -> list[str]:
+    return [f"「{party.name}」", "是", ZH_SPELLINGS[party.kind.name]]
+
+
+def _zh_term_atoms(term: A.TermSentence) -> list[str]:
+    if isinstance(term, A.RestDays):
+        return ["休息日为", *_zh_list([WEEKDAYS_ZH[d.index] for d in term.days])]
+    if isinstance(term, A.PublicHolidays):
+        return ["法定节假日为", *_zh_list([d.isoformat() for d in term.dates])]
+    if isinstance(term, A.WeekStart):
+        return ["每周始于", WEEKDAYS_ZH[term.day.index]]
+    value = term.value
+    if isinstance(value, A.Categories):
+        return [f"「{term.name}」为", *_zh_list([f"「{c}」" for c in value.names])]
+    return [f"「{term.name}」为", _zh_literal(value)]
+
+
+def _zh_day_kind(kind: A.DayKind | None) -> list[str]:
+    return [] if kind is None else [f"{_ZH_DAY_KINDS[kind]}内，"]
+
+
+def _zh_within(period: A.Period | None) -> list[str]:
+    return [] if period is None else [f"{_ZH_PERIODS[period]}内"]
+
+
+def zh_rule_atoms(rule: A.Rule) -> list[str]:
+    """The canonical Chinese wording of one rule sentence, as unbreakable atoms."""
+    if isinstance(rule, A.EarningRule):
+        atoms = _zh_day_kind(rule.day_kind)
+        if rule.beyond is not None:
+            # A long subject (`超出…的每小时工作`) is set off by a comma; a short one is not.
+            atoms += [*_zh_within(rule.period), "超出", _zh_operand(rule.beyond), "的每小时工作，"]
+        else:
+            atoms += ["每小时工作"]
+        atoms += ["按小时工资的", _zh_operand(rule.rate), "计发"]
+        return atoms + (["，已安排补休的除外"] if rule.unless_time_off else [])
+    if isinstance(rule, A.LimitRule):
+        measure = "加班" if rule.measure is A.Measure.OVERTIME else "工作时长"
+        return [*_zh_day_kind(rule.day_kind), *_zh_within(rule.period), "超出", _zh_operand(rule.limit),
+                f"的{measure}，", "属于违法"]
+    if isinstance(rule, A.WagePaymentRule):
+        return [rule.payer.text, f"在{_ZH_SCHEDULES[rule.schedule]}向", rule.payee.text, "支付"]
+    if isinstance(rule, A.IssueRule):
+        atoms = [rule.issuer.text, "向每名", rule.holder.text, "发放面值为", _zh_operand(rule.face_value), "的消费券"]
+        if rule.attribute is not None:
+            atoms += ["，限持有", f"「{rule.attribute}」", "属性"]
+            if rule.attester is not None:
+                atoms += ["并经", rule.attester.text, "认证"]
+            atoms += ["者"]
+        return atoms
+    if isinstance(rule, A.WhereRule):
+        return ["消费券仅限在", _zh_operand(rule.categories), "的", rule.merchant.text, "使用"]
+    if isinstance(rule, A.WhenRule):
+        return ["消费券仅限在", _zh_operand(rule.during), "内使用"]
+    if isinstance(rule, A.MinimumRule):
+        return ["消费券仅限用于金额不低于", _zh_operand(rule.amount), "的消费"]
+    if isinstance(rule, A.ShareRule):
+        return ["消费券至多抵扣单笔消费的", _zh_operand(rule.share)]
+    if isinstance(rule, A.SplitRule):
+        return ["消费券可分次使用"]
+    if isinstance(rule, A.TransferRule):
+        return ["消费券可以转让" if rule.transferable else "消费券不得转让"]
+    if isinstance(rule, A.ExpiryRule):
+        return [_zh_operand(rule.after), "届满后，", "未使用的金额退还", rule.recipient.text]
+    if isinstance(rule, A.PurchaseRule):
+        return [rule.buyer.text, "收购", f"「{rule.good}」，", "以", rule.unit, "计，", "每", rule.per_unit,
+                "价格不超过", _zh_operand(rule.ceiling)]
+    if isinstance(rule, A.BiddingRule):
+        return ["投标在", _zh_operand(rule.sealed), "内密封，", "并在", _zh_operand(rule.revealed), "内揭示"]
+    if isinstance(rule, A.DepositRule):
+        return ["每份投标须缴纳其报价的", _zh_operand(rule.rate), "作为保证金"]
+    if isinstance(rule, A.AwardRule):
+        return ["已揭示的最低报价中标；", "报价相同的，", "由最早的投标中标"]
+    if isinstance(rule, A.DeliveryRule):
+        return ["交付由", rule.inspector.text, "在", _zh_operand(rule.within), "内确认"]
+    if isinstance(rule, A.SupplyPaymentRule):
+        return [rule.buyer.text, "就每批经确认的交付", "按中标价格向", rule.supplier.text, "支付"]
+    if isinstance(rule, A.PenaltyRule):
+        return ["每逾期交付一日，", "付款减少", _zh_operand(rule.rate)]
+    if isinstance(rule, A.ForfeitRule):
+        return ["未揭示其投标的", f"{rule.supplier.text}，", "丧失其保证金"]
+    raise TypeError(f"no Chinese wording for {type(rule).__name__}")
+
+
+CHINESE = _Wording(
+    header_lines=_zh_header_lines, parties_heading="当事人：", terms_heading="术语：",
+    party_atoms=_zh_party_atoms, term_atoms=_zh_term_atoms,
+    article_head=lambda article: f"第 {article.id} 条「{article.title}」：",
+    rule_atoms=zh_rule_atoms, wrap=_zh_wrap,
+)
+
+#: The wording of each surface language, by `Statute.language`.
+WORDINGS: dict[str, _Wording] = {"en": ENGLISH, "zh": CHINESE}

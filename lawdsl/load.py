@@ -2,18 +2,52 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .ast import Statute
 from .checker import check
 from .diagnostics import Diagnostic, StatuteError
 from .ast import Span
+from .lexer import Comment
+
+if TYPE_CHECKING:
+    from .parser import Surface
 
 
-def parse_text(text: str, source_name: str) -> Statute:
-    """Pick the surface language by content and parse it (no checks)."""
+def parse_text(text: str, source_name: str, comments: list[Comment] | None = None) -> Statute:
+    """Pick the surface language by content and parse it (no checks).
+
+    `comments`, when given, receives the source's comments (for the formatter).
+    """
     from .parser import parse
 
-    return parse(text, source_name)
+    return parse(text, source_name, comments, surface_for(text, source_name))
+
+
+#: The keyword a Chinese statute opens with (SPEC §1 keeps English keywords ASCII).
+_CHINESE_OPENING = "法规"
+
+
+def surface_for(text: str, source_name: str) -> Surface:
+    """The surface a statute is written in: Chinese for `*.zh.law` or a first word `法规`, else English.
+
+    Chosen by content, never by a flag, so every command (check, fmt,
+    simulate, compile) reads a Chinese statute the same way.
+    """
+    from .parser import CHINESE, ENGLISH
+
+    if source_name.endswith(".zh.law") or _first_significant(text).startswith(_CHINESE_OPENING):
+        return CHINESE
+    return ENGLISH
+
+
+def _first_significant(text: str) -> str:
+    """The text from the first character that is neither layout nor part of a comment."""
+    for line in text.lstrip("\ufeff").splitlines():
+        stripped = line.strip(" \t\r\f\u3000")
+        if stripped and not stripped.startswith("#"):
+            return stripped
+    return ""
 
 
 def load_text(text: str, source_name: str = "<statute>") -> Statute:

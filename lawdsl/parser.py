@@ -6,12 +6,19 @@ accepts now: a declared name (longest match, fillers ignored) is a NAME
 where a name may stand, otherwise a keyword; unknown words where a name may
 stand become a NAME that the checker reports with a did-you-mean. This is
 the "contextual lexer" of SPEC §1's declared-name rule.
+
+The driver serves every surface language. A `Surface` brings its grammar
+file, its tokenizer and the words its messages use; the Chinese tokenizer
+classifies keywords and names itself (Chinese has no spaces to split words
+on), so its terminals pass straight through and only its unknown runs are
+resolved here. `load.parse_text` picks the surface.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Iterator
+from typing import Callable, Iterator, Mapping
 
 from lark import Lark, Token
 from lark.exceptions import UnexpectedToken
@@ -20,8 +27,10 @@ from lark.parsers.lalr_interactive_parser import InteractiveParser
 
 from .ast import Span, Statute, name_key
 from .build import build_statute
+from . import lexer_zh
 from .diagnostics import Diagnostic, StatuteError, closest
 from .lexer import FILLER_WORDS, KEYWORDS, Comment, LexError, RawToken, tokenize
+from .messages import MESSAGES, join_or, message, quoted
 
 NAME_WORD_KINDS = ("WORD", "WEEKDAY")
 
@@ -36,21 +45,48 @@ class _FedLexer(Lexer):
         return iter(())
 
 
-@lru_cache(maxsize=1)
-def grammar() -> Lark:
-    source = resources.files("lawdsl.grammar").joinpath("statute.lark").read_text("utf-8")
+@dataclass(frozen=True)
+class Surface:
+    """What one surface language brings to the shared driver, builder and AST.
+
+    `keywords` classify plain `WORD` tokens (lower-cased) against the parser
+    state. A tokenizer that classifies its own keywords (Chinese) emits words
+    only for runs it does not know and for names spelt like a keyword.
+    `spellings` name terminals in messages, in the surface's own words.
+    """
+
+    language: str
+    grammar_file: str
+    tokenize: Callable[[str, list[Comment] | None], list[RawToken]]
+    keywords: Mapping[str, str]
+    fillers: frozenset[str]
+    spellings: Mapping[str, str]
+    #: Terminals that open rule sentences: when the parser expects all of them, say "a rule sentence".
+    rule_starts: frozenset[str]
+    #: The declared names, found among the raw tokens.
+    declared_names: Callable[[list[RawToken]], list[str]]
+    #: The tokenizer classifies keywords itself, so a word no keyword or name matches is one it did not know.
+    words_are_unknown: bool = False
+
+
+@lru_cache(maxsize=None)
+def grammar(grammar_file: str = "statute.lark") -> Lark:
+    source = resources.files("lawdsl.grammar").joinpath(grammar_file).read_text("utf-8")
     return Lark(source, parser="lalr", lexer=_FedLexer, propagate_positions=True)
 
 
-def parse(text: str, source_name: str = "<statute>", comments: list[Comment] | None = None) -> Statute:
-    """Parse English statute text to an unchecked AST, or raise `StatuteError`.
+def parse(text: str, source_name: str = "<statute>", comments: list[Comment] | None = None,
+          surface: Surface | None = None) -> Statute:
+    """Parse statute text of one surface (English by default) to an unchecked AST, or raise `StatuteError`.
 
     `comments`, when given, receives the source's comments (for the formatter).
+    Which surface a file is written in is decided by `load.parse_text`.
     """
+    surface = surface or ENGLISH
     try:
-        raw = tokenize(text, comments)
-        tree = _Driver(raw, source_name).run()
-        return build_statute(tree, source_name)
+        raw = surface.tokenize(text, comments)
+        tree = _Driver(raw, source_name, surface).run()
+        return build_statute(tree, source_name, surface.language)
     except LexError as error:
         raise StatuteError([Diagnostic(source_name, error.span, error.message)], text) from None
     except StatuteError as error:
@@ -64,7 +100,8 @@ def parse(text: str, source_name: str = "<statute>", comments: list[Comment] | N
 class NameTrie:
     """Declared names by their filler-free lowercase words, for longest-match lookup."""
 
-    def __init__(self, names: list[str]) -> None:
+    def __init__(self, names: list[str], fillers: frozenset[str] = FILLER_WORDS) -> None:
+        self.fillers = fillers
         self.root: dict = {}
         for name in names:
             node = self.root
@@ -77,7 +114,7 @@ class NameTrie:
         node, best, i = self.root, start, start
         while i < len(raw) and raw[i].kind in NAME_WORD_KINDS:
             word = raw[i].lower
-            if word not in FILLER_WORDS:
+            if word not in self.fillers:
                 if word not in node:
                     break
                 node = node[word]
@@ -108,12 +145,15 @@ def _token(kind: str, text: str, span: Span) -> Token:
 
 
 class _Driver:
-    def __init__(self, raw: list[RawToken], source_name: str) -> None:
+    def __init__(self, raw: list[RawToken], source_name: str, surface: Surface) -> None:
         self.raw = raw
         self.source_name = source_name
-        self.names = NameTrie(declared_names(raw))
-        self.parser: InteractiveParser = grammar().parse_interactive()
+        self.surface = surface
+        self.names = NameTrie(surface.declared_names(raw), surface.fillers)
+        self.parser: InteractiveParser = grammar(surface.grammar_file).parse_interactive()
         self.last: Token | None = None
+        #: The last NAME made from a word no keyword or declared name matched.
+        self.unknown: Token | None = None
 
     def run(self):
         i = 0
@@ -139,27 +179,33 @@ class _Driver:
             return _token(token.kind, token.text, token.span), i + 1
         accepts = self.parser.choices()
         name_end = self.names.longest(self.raw, i)
-        keyword = KEYWORDS.get(token.lower)
-        if token.kind == "WEEKDAY":
-            keyword = "WEEKDAY"
+        keyword = self.keyword(token)
         if name_end > i and "NAME" in accepts:
             return self.name_token(i, name_end), name_end
         if keyword in accepts:
             return _token(keyword, token.text, token.span), i + 1
-        if token.lower in FILLER_WORDS:
+        if token.lower in self.surface.fillers:
             return None, i + 1
         if "NAME" in accepts:
             end = self.unknown_name_end(i)
-            return self.name_token(i, end), end
+            self.unknown = self.name_token(i, end)
+            return self.unknown, end
         if name_end > i:
             return self.name_token(i, name_end), name_end
-        return _token(keyword or "NAME", token.text, token.span), i + 1
+        if keyword is None:
+            self.unknown = _token("NAME", token.text, token.span)
+            return self.unknown, i + 1
+        return _token(keyword, token.text, token.span), i + 1
+
+    def keyword(self, token: RawToken) -> str | None:
+        return "WEEKDAY" if token.kind == "WEEKDAY" else self.surface.keywords.get(token.lower)
 
     def name_token(self, start: int, end: int) -> Token:
+        fillers = self.surface.fillers
         words = self.raw[start:end]
-        while len(words) > 1 and words[0].lower in FILLER_WORDS:
+        while len(words) > 1 and words[0].lower in fillers:
             words = words[1:]
-        while len(words) > 1 and words[-1].lower in FILLER_WORDS:
+        while len(words) > 1 and words[-1].lower in fillers:
             words = words[:-1]
         span = Span.merge(words[0].span, words[-1].span)
         return _token("NAME", " ".join(w.text for w in words), span)
@@ -174,9 +220,7 @@ class _Driver:
             return start + 1
         end = start + 1
         while end < len(self.raw) and self.raw[end].kind in NAME_WORD_KINDS:
-            word = self.raw[end]
-            keyword = "WEEKDAY" if word.kind == "WEEKDAY" else KEYWORDS.get(word.lower)
-            if keyword in follows:
+            if self.keyword(self.raw[end]) in follows:
                 break
             end += 1
         return end
@@ -184,71 +228,71 @@ class _Driver:
     # -------------------------------------------------------------- messages
 
     def syntax_error(self, error: UnexpectedToken, end_of_file: bool = False) -> StatuteError:
+        language = self.surface.language
         expected = sorted(t for t in error.expected if t.isupper())
         found = error.token
         if self.last is None and end_of_file:
-            span, message = Span(1, 1, 1, 1), 'empty statute: a statute begins with statute "<title>"'
+            span, text = Span(1, 1, 1, 1), message(language, "empty_statute")
         elif "DOT" in expected and (end_of_file or found.type != "DOT") and self.last is not None:
             span = Span(self.last.end_line, self.last.end_column, self.last.end_line, self.last.end_column)
-            what = "the end of the file" if end_of_file else f"'{found.value}'"
-            message = f"missing '.' at the end of the sentence (found {what})"
+            what = message(language, "end_of_file") if end_of_file else found_text(found, language)
+            text = message(language, "missing_dot", found=what)
         elif end_of_file:
             span = Span(self.last.end_line, self.last.end_column, self.last.end_line, self.last.end_column)
-            message = f"unexpected end of file; expected {describe(expected)}"
+            text = message(language, "unexpected_eof", expected=self.describe(expected))
         else:
             span = Span(found.line, found.column, found.end_line, found.end_column)
-            message = f"expected {describe(expected)}, found {found_text(found)}"
-            guess = closest(str(found.value), [spelling(t) for t in expected if t in _SPELLINGS])
+            if found is self.unknown and self.surface.words_are_unknown:
+                text = message(language, "unknown_word", word=found.value, expected=self.describe(expected))
+            else:
+                text = message(language, "expected_found", expected=self.describe(expected),
+                               found=found_text(found, language))
+            spellings = [self.spelling(t) for t in expected if t in self.surface.spellings]
+            guess = closest(str(found.value), spellings)
             if guess:
-                message += f"; did you mean '{guess}'?"
-        return StatuteError([Diagnostic(self.source_name, span, message)])
+                text += message(language, "did_you_mean", name=guess)
+        return StatuteError([Diagnostic(self.source_name, span, text)])
+
+    def spelling(self, terminal: str) -> str:
+        return self.surface.spellings.get(terminal, terminal.lower())
+
+    def describe(self, terminals: list[str]) -> str:
+        language = self.surface.language
+        if self.surface.rule_starts <= set(terminals):
+            others = [t for t in terminals if t in ("ARTICLE", "ORDINAL", "$END")]
+            return message(language, "rule_sentence") + (message(language, "or_another_article") if others else "")
+        words = [message(language, f"terminal_{t}") if f"terminal_{t}" in MESSAGES
+                 else message(language, "keyword", text=self.spelling(t)) for t in terminals]
+        words = list(dict.fromkeys(words))
+        if len(words) > 8:
+            words = words[:8] + ["…"]
+        return join_or(language, words)
 
 
 _SPELLINGS: dict[str, str] = {}
 for _word, _terminal in KEYWORDS.items():
     _SPELLINGS.setdefault(_terminal, _word)
 
-_DESCRIPTIONS = {
-    "NAME": "a name",
-    "STRING": 'a quoted string',
-    "TEXT": 'a """text block"""',
-    "NUMBER": "a number",
-    "MONEY": "money (like CNY 25.50)",
-    "PERCENT": "a percentage (like 150%)",
-    "DATE": "a date (YYYY-MM-DD)",
-    "TZ": "a time zone (like +08:00)",
-    "WEEKDAY": "a weekday",
-    "ARTICLE_ID": "an article number",
-    "DOT": "'.'",
-    "COMMA": "','",
-    "COLON": "':'",
-    "SEMICOLON": "';'",
-    "$END": "the end of the file",
-}
 
-
-def spelling(terminal: str) -> str:
-    return _SPELLINGS.get(terminal, terminal.lower())
-
-
-#: Terminals that open rule sentences: when the parser expects all of these, say "a rule sentence".
-_RULE_STARTS = {"EACH", "VOUCHER", "BID", "LOWEST"}
-
-
-def describe(terminals: list[str]) -> str:
-    if _RULE_STARTS <= set(terminals):
-        others = [t for t in terminals if t in ("ARTICLE", "$END")]
-        return "a rule sentence" + (" or another article" if others else "")
-    words = [_DESCRIPTIONS.get(t) or f"'{spelling(t)}'" for t in terminals]
-    words = list(dict.fromkeys(words))
-    if len(words) > 8:
-        words = words[:8] + ["…"]
-    if len(words) == 1:
-        return words[0]
-    return ", ".join(words[:-1]) + " or " + words[-1]
-
-
-def found_text(token: Token) -> str:
+def found_text(token: Token, language: str = "en") -> str:
     if token.type == "$END":
-        return "the end of the file"
-    return f"'{token.value}'"
+        return message(language, "end_of_file")
+    value = str(token.value)
+    if token.type == "TEXT":
+        return message(language, "found_text_block", text=value)
+    if value[:1] in ("「", "《"):  # already quoted as written
+        return value
+    return quoted(language, value)
+
+
+ENGLISH = Surface(
+    language="en", grammar_file="statute.lark", tokenize=tokenize, keywords=KEYWORDS,
+    fillers=FILLER_WORDS, spellings=_SPELLINGS,
+    rule_starts=frozenset({"EACH", "VOUCHER", "BID", "LOWEST"}), declared_names=declared_names,
+)
+CHINESE = Surface(
+    language="zh", grammar_file="statute_zh.lark", tokenize=lexer_zh.tokenize, keywords=lexer_zh.KEYWORDS,
+    fillers=frozenset(), spellings=lexer_zh.SPELLINGS,
+    rule_starts=frozenset({"EACH_HOUR_WORKED", "VOUCHER", "BID", "LOWEST_BID"}),
+    declared_names=lexer_zh.declared_names, words_are_unknown=True,
+)

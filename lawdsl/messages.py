@@ -1,0 +1,192 @@
+"""The message catalogue: every diagnostic the parser, builder and checker give, in each surface language.
+
+A statute's diagnostics speak the language it is written in (SPEC §5 for
+English; the same shape, in Chinese, for `法规` files). Code names a message
+by key and passes its fields; the catalogue holds one template per language.
+Fields that are themselves vocabulary (a type, a party kind, a domain, a
+rule's name) are given in English and translated with `word`, so that code
+never branches on the language.
+"""
+from __future__ import annotations
+
+from typing import Iterable
+
+from .diagnostics import closest
+
+#: key → (English template, Chinese template), `str.format` fields.
+MESSAGES: dict[str, tuple[str, str]] = {
+    # suggestions and quoting
+    "did_you_mean": ("; did you mean '{name}'?", "；您是否指「{name}」？"),
+    "quoted": ("'{text}'", "「{text}」"),
+    # lexer
+    "unterminated_text": ('unterminated text block: """ opened here is never closed',
+                          '文本块未闭合：此处的 """ 没有对应的结尾 """'),
+    "unterminated_string": ("unterminated string: {open} opened here is not closed on this line",
+                            "引号未闭合：此处的{open}在本行内没有对应的{close}"),
+    "unexpected_character": ("unexpected character '{char}'", "无法识别的字符「{char}」"),
+    # parser
+    "empty_statute": ('empty statute: a statute begins with statute "<title>"',
+                      "空法规：法规以“法规《标题》”开头"),
+    "missing_dot": ("missing '.' at the end of the sentence (found {found})",
+                    "句末缺少“。”（遇到{found}）"),
+    "unexpected_eof": ("unexpected end of file; expected {expected}", "文件意外结束；此处应为{expected}"),
+    "expected_found": ("expected {expected}, found {found}", "此处应为{expected}，却遇到{found}"),
+    "unknown_word": ("unknown word '{word}'; expected {expected}",
+                     "无法识别的词语「{word}」；此处应为{expected}"),
+    "end_of_file": ("the end of the file", "文件结尾"),
+    "found_text_block": ("'{text}'", '"""文本块"""'),
+    "keyword": ("'{text}'", "“{text}”"),
+    "terminal_NAME": ("a name", "名称"),
+    "terminal_STRING": ("a quoted string", "用「」括起的文字"),
+    "terminal_TEXT": ('a """text block"""', '"""文本块"""'),
+    "terminal_NUMBER": ("a number", "数字"),
+    "terminal_MONEY": ("money (like CNY 25.50)", "金额（如 CNY 25.50）"),
+    "terminal_PERCENT": ("a percentage (like 150%)", "百分比（如 150%）"),
+    "terminal_DATE": ("a date (YYYY-MM-DD)", "日期（YYYY-MM-DD）"),
+    "terminal_TZ": ("a time zone (like +08:00)", "时区（如 +08:00）"),
+    "terminal_WEEKDAY": ("a weekday", "星期（如星期一）"),
+    "terminal_ARTICLE_ID": ("an article number", "条号"),
+    "terminal_DOT": ("'.'", "“。”"),
+    "terminal_COMMA": ("','", "“，”"),
+    "terminal_COLON": ("':'", "“：”"),
+    "terminal_SEMICOLON": ("';'", "“；”"),
+    "terminal_$END": ("the end of the file", "文件结尾"),
+    "rule_sentence": ("a rule sentence", "规则语句"),
+    "or_another_article": (" or another article", "或下一条"),
+    "or": ("{first} or {last}", "{first}或{last}"),
+    "list_sep": (", ", "、"),
+    # builder: literals that cannot be values
+    "not_a": ("'{text}' is not {what}", "「{text}」不是{what}"),
+    "date_format": ("date '{text}' must be written YYYY-MM-DD", "日期「{text}」须写作 YYYY-MM-DD"),
+    "no_such_month": ("impossible date {text}: there is no month {month}", "不存在的日期 {text}：没有 {month} 月"),
+    "no_such_day": ("impossible date {text}: {month_name} {year} has {days} days",
+                    "不存在的日期 {text}：{year} 年 {month} 月只有 {days} 天"),
+    "percent_decimals": ("a percentage has at most 4 decimals; '{text}' has more", "百分比至多 4 位小数；「{text}」超出了"),
+    "not_whole": ("'{text}' is not a whole number", "「{text}」不是整数"),
+    "unexpected_literal": ("unexpected literal '{text}'", "无法识别的字面量「{text}」"),
+    "duration_minutes": ("'{number} {unit}s' is not a whole number of minutes", "「{number} {unit}」不是整数分钟"),
+    "time_zone_range": ("time zone {tz} does not exist (offsets run from -14:00 to +14:00)",
+                        "时区 {tz} 不存在（时差须在 -14:00 至 +14:00 之间）"),
+    "header_twice": ("the header gives its {what} twice", "法规开头两次给出{what}"),
+    "header_currency": ("the header must name the currency, like 'currency CNY'", "法规开头须写明货币，例如“货币 CNY”"),
+    "bad_version": ("version must be a whole number, found '{text}'", "版本号须为整数，却遇到「{text}」"),
+    "range_reversed": ("the range ends ({last}) before it begins ({first})", "日期区间的结束日（{last}）早于开始日（{first}）"),
+    "bad_article_id": ("article id '{id}' is not a dotted number like 44 or 44.1",
+                       "条号「{id}」须是 44 或 44.1 这样以点分隔的数字"),
+    "unknown_currency": ("unknown currency '{code}'", "未知货币「{code}」"),
+    "unknown_party_kind": ("unknown party kind '{kind}'; expected firm, worker, device, agency or citizen",
+                           "未知的当事人类别「{kind}」；应为企业、职工、设备、机关或公民"),
+    # checker
+    "version_too_small": ("version must be 1 or more", "版本号须不小于 1"),
+    "empty_name": ("the name '{name}' has no word besides a, an and the", "名称「{name}」为空"),
+    "already_declared": ("'{name}' is already declared at line {line}", "「{name}」已在第 {line} 行声明"),
+    "domain_term_elsewhere": (
+        "rest days, public holidays and week starts belong to working time statutes; "
+        "this statute governs {domain}",
+        "休息日、法定节假日和每周起始日只属于规范工作时间的法规；本法规规范{domain}"),
+    "only_once": ("this sentence may appear only once; put every date or day in one list",
+                  "此语句只能出现一次；请把所有日期或星期列在同一句中"),
+    "wrong_currency": ("expected {expected}, found {found}", "此处应为 {expected}，却遇到 {found}"),
+    "empty_duration": ("a duration must be longer than zero", "时长必须大于零"),
+    "too_many_parties": ("a {domain} statute has {allowed}; '{name}' is one too many",
+                         "规范{domain}的法规{allowed}；「{name}」超出了数量"),
+    "no_party_of_kind": ("no {kind}", "不设{kind}"),
+    "at_most_parties": ("at most {count} {kind}{plural}", "至多设 {count} 个{kind}"),
+    "missing_party": ("a {domain} statute needs a {kind} among its parties",
+                      "规范{domain}的法规须在当事人中设一个{kind}"),
+    "no_article": ("a statute needs at least one article", "法规至少须有一条"),
+    "duplicate_article": ("article {id} is already defined at line {line}", "第 {id} 条已在第 {line} 行定义"),
+    "rule_elsewhere": ("a {rule} rule belongs to {owner} statutes; this statute governs {domain}",
+                       "{rule}规则只属于规范{owner}的法规；本法规规范{domain}"),
+    "second_sentence": ("a second {rule} sentence; the first is at line {line}, and a statute has only one",
+                        "重复的{rule}语句；第一句在第 {line} 行，一部法规只能有一句"),
+    "expected_type_found_party": ("expected {expected}, found the party '{name}'",
+                                  "此处应为{expected}，却遇到当事人「{name}」"),
+    "unknown_term": ("unknown term '{name}'", "未知术语「{name}」"),
+    "expected_type": ("expected {expected}, found {found}", "此处应为{expected}，却遇到{found}"),
+    "expected_party_found_term": ("expected a party ({kinds}), found the term '{name}'",
+                                  "此处应为当事人（{kinds}），却遇到术语「{name}」"),
+    "unknown_party": ("unknown party '{name}'", "未知当事人「{name}」"),
+    "wrong_party_kind": ("expected a {kinds} here, found '{name}', which is a {kind}",
+                         "此处应为{kinds}，却遇到「{name}」，它是{kind}"),
+    "missing_sentence": ("a {domain} statute needs {form}", "规范{domain}的法规须有{form}"),
+    # required sentences, as the checker suggests them
+    "form_earning": (
+        "an earning rule, like 'each hour worked beyond 8 hours earns 150% of the hourly wage.'",
+        "计发规则，例如“超出 8 小时的每小时工作，按小时工资的 150% 计发。”"),
+    "form_wage_payment": (
+        "the payment sentence, like '<employer> pays <employee> at each clock-out.'",
+        "支付语句，例如“<用人单位>在每次下班打卡时向<劳动者>支付。”"),
+    "form_issue": (
+        "the issue rule, like '<agency> issues a voucher of CNY 200.00 to each <citizen>.'",
+        "发放规则，例如“<机关>向每名<公民>发放面值为 CNY 200.00 的消费券。”"),
+    "form_where": (
+        "the where rule, like 'vouchers may be spent only at a <merchant> in <categories>.'",
+        "使用场所规则，例如“消费券仅限在<类别>的<商户>使用。”"),
+    "form_purchase": (
+        "the purchase rule, like '<buyer> buys \"wheat\" in kilograms at no more than CNY 3.10 per kilogram.'",
+        "收购规则，例如“<采购方>收购「小麦」，以公斤计，每公斤价格不超过 CNY 3.10。”"),
+    "form_bidding": (
+        "the bidding rule, like 'bids are sealed during 7 days and revealed during 2 days.'",
+        "投标规则，例如“投标在 7 天内密封，并在 2 天内揭示。”"),
+    "form_award": (
+        "the award rule: 'the lowest revealed bid wins; ties go to the earliest bid.'",
+        "中标规则：“已揭示的最低报价中标；报价相同的，由最早的投标中标。”"),
+    "form_delivery": (
+        "the delivery rule, like 'deliveries are confirmed by <inspector> within 30 days.'",
+        "交付规则，例如“交付由<检验方>在 30 天内确认。”"),
+    "form_supply_payment": (
+        "the payment rule: '<buyer> pays <supplier> for each confirmed delivery at the awarded price.'",
+        "支付规则：“<采购方>就每批经确认的交付按中标价格向<供应方>支付。”"),
+}
+
+#: English vocabulary used inside messages → Chinese. Keys are the English words.
+WORDS: dict[str, str] = {
+    # party kinds
+    "firm": "企业", "worker": "职工", "device": "设备", "agency": "机关", "citizen": "公民",
+    # domains
+    "working time": "工作时间", "vouchers": "消费券", "procurement": "采购",
+    # types (as `ast.type_name` and the checker name them)
+    "money": "金额", "a percentage": "百分比", "a duration": "时长", "a date": "日期",
+    "a weekday": "星期", "a date range": "日期区间", "a list of categories": "类别列表",
+    "a string": "字符串", "an integer": "整数", "a time zone": "时区",
+    # units and header fields
+    "minute": "分钟", "hour": "小时", "day": "天", "week": "周", "a number": "数字",
+    "jurisdiction": "适用地域", "currency": "货币", "time zone": "时区",
+    # rule names (SPEC §3)
+    "earning": "计发", "limit": "限制", "payment": "支付", "issue": "发放", "where": "使用场所",
+    "when": "使用期间", "minimum": "最低消费", "share": "抵扣比例", "split": "分次使用",
+    "transfer": "转让", "expiry": "届满", "purchase": "收购", "bidding": "投标", "deposit": "保证金",
+    "award": "中标", "delivery": "交付", "penalty": "逾期扣款", "forfeit": "丧失保证金",
+}
+
+LANGUAGES = ("en", "zh")
+
+
+def message(language: str, key: str, **fields: object) -> str:
+    """The message `key` in `language`, with its fields filled in."""
+    return MESSAGES[key][LANGUAGES.index(language)].format(**fields)
+
+
+def word(language: str, english: str) -> str:
+    """A piece of message vocabulary in `language` (English words are their own key)."""
+    return english if language == "en" else WORDS.get(english, english)
+
+
+def quoted(language: str, text: object) -> str:
+    """`'text'` in English, `「text」` in Chinese."""
+    return message(language, "quoted", text=text)
+
+
+def join_or(language: str, items: Iterable[str]) -> str:
+    """`a, b or c` / `a、b或c`."""
+    items = list(items)
+    if len(items) == 1:
+        return items[0]
+    return message(language, "or", first=message(language, "list_sep").join(items[:-1]), last=items[-1])
+
+
+def suggest(language: str, name: str, candidates: Iterable[str]) -> str:
+    """`; did you mean 'x'?` / `；您是否指「x」？` for the closest candidate, or nothing."""
+    best = closest(name, candidates)
+    return message(language, "did_you_mean", name=best) if best else ""
