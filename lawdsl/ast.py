@@ -443,6 +443,7 @@ class Statute:
     terms: tuple[TermSentence, ...]
     articles: tuple[Article, ...]
     preamble: str | None = None
+    preamble_span: Span = field(compare=False, default=NO_SPAN)
     source_name: str = field(compare=False, default="<statute>")
     language: str = field(compare=False, default="en")
 

@@ -236,7 +236,7 @@ class _Builder(Transformer):
         self._fail(token_span(token), "bad_version", text=token)
 
     def preamble(self, meta, children):
-        return _text_block(children[0])
+        return ("preamble", _text_block(children[0]), meta_span(meta))
 
     def party_kind(self, meta, children):
         return children[0]
@@ -414,7 +414,7 @@ def build_statute(tree: Tree, source_name: str, language: str = "en") -> A.Statu
             raise
         raise StatuteError([Diagnostic(source_name, error.span, error.message)]) from None
     header = parts[0]
-    preamble = next((p for p in parts if isinstance(p, str)), None)
+    preamble = next((p for p in parts if isinstance(p, tuple) and p[0] == "preamble"), None)
     parties_raw = next((p[1] for p in parts if isinstance(p, tuple) and p[0] == "parties"), [])
     terms = next((p[1] for p in parts if isinstance(p, tuple) and p[0] == "terms"), [])
     articles = tuple(p for p in parts if isinstance(p, A.Article))
@@ -428,7 +428,8 @@ def build_statute(tree: Tree, source_name: str, language: str = "en") -> A.Statu
                       for name, kind, token, span in parties),
         terms=tuple(terms),
         articles=articles,
-        preamble=preamble,
+        preamble=preamble[1] if preamble else None,
+        preamble_span=preamble[2] if preamble else A.NO_SPAN,
         source_name=source_name,
         language=language,
     )

@@ -68,8 +68,8 @@ def render(statute: A.Statute, comments: list[Comment] = ()) -> str:
         if chunk.blank_before and out:
             out.append("")
         inside = [c for c in pending if chunk.start <= c.line <= chunk.end and c.trailing]
-        before = [c for c in pending if c.line < chunk.start or (c in inside[1:])]
-        before = [c for c in pending if c in before]
+        # Own-line comments inside a multi-line chunk move above it: stable on a second run.
+        before = [c for c in pending if c.line <= chunk.end and c not in inside[:1]]
         for comment in before:
             out.append(f"{chunk.indent}# {comment.text}".rstrip())
         lines = list(chunk.lines)
@@ -87,9 +87,8 @@ def _chunks(statute: A.Statute, wording: _Wording):
     header = statute.header
     yield _Chunk(header.span.line, header.span.end_line, "", wording.header_lines(header))
     if statute.preamble is not None:
-        # The preamble has no span of its own: it sits between header and parties.
-        first_party = statute.parties[0].span.line if statute.parties else header.span.end_line + 1
-        yield _Chunk(header.span.end_line + 1, first_party - 2, "", [f'"""{statute.preamble}"""'], True)
+        span = statute.preamble_span
+        yield _Chunk(span.line, span.end_line, "", [f'"""{statute.preamble}"""'], True)
     if statute.parties:
         first = statute.parties[0].span.line
         yield _Chunk(first - 1, first - 1, "", [wording.parties_heading], True)

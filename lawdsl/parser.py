@@ -180,7 +180,7 @@ class _Driver:
         accepts = self.parser.choices()
         name_end = self.names.longest(self.raw, i)
         keyword = self.keyword(token)
-        if name_end > i and "NAME" in accepts:
+        if name_end > i and "NAME" in accepts and not self.keyword_ties(i, name_end, accepts):
             return self.name_token(i, name_end), name_end
         if keyword in accepts:
             return _token(keyword, token.text, token.span), i + 1
@@ -196,6 +196,15 @@ class _Driver:
             self.unknown = _token("NAME", token.text, token.span)
             return self.unknown, i + 1
         return _token(keyword, token.text, token.span), i + 1
+
+    def keyword_ties(self, start: int, end: int, accepts) -> bool:
+        """A one-word name that is also a keyword the parser takes here yields to the keyword.
+
+        Longest match decides between a name and a keyword; on a tie the
+        keyword wins, so `"firm" is a firm.` declares a party called firm.
+        """
+        words = [w for w in self.raw[start:end] if w.lower not in self.surface.fillers]
+        return len(words) == 1 and self.keyword(words[0]) in accepts
 
     def keyword(self, token: RawToken) -> str | None:
         return "WEEKDAY" if token.kind == "WEEKDAY" else self.surface.keywords.get(token.lower)
