@@ -94,7 +94,7 @@ class _Builder(Transformer):
             self._fail(token_span(token), "not_a", text=token, what=word(self.language, what))
 
     def _date(self, token: Token) -> dt.date:
-        """A calendar date, or the reason it is impossible (as `lexer.parse_date`, in the statute's language)."""
+        """A calendar date, or the reason it is impossible, in the statute's language."""
         text, span = str(token), token_span(token)
         year, month, day = (int(part) for part in text.split("-"))
         if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):

@@ -8,7 +8,6 @@ declared name contain keywords.
 from __future__ import annotations
 
 import bisect
-import datetime as dt
 import re
 from dataclasses import dataclass
 
@@ -165,20 +164,3 @@ def tokenize(text: str, comments: list[Comment] | None = None) -> list[RawToken]
             after_article = True
     return tokens
 
-
-def parse_date(text: str, span: Span) -> dt.date:
-    """A calendar date, or a `LexError` that says why it is impossible."""
-    year, month, day = (int(part) for part in text.split("-"))
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        raise LexError(span, f"date '{text}' must be written YYYY-MM-DD")
-    if not 1 <= month <= 12:
-        raise LexError(span, f"impossible date {text}: there is no month {month}")
-    try:
-        return dt.date(year, month, day)
-    except ValueError:
-        import calendar
-
-        days = calendar.monthrange(year, month)[1]
-        raise LexError(
-            span, f"impossible date {text}: {calendar.month_name[month]} {year} has {days} days"
-        ) from None
