@@ -22,7 +22,8 @@ class Diagnostic:
     severity: str = "error"
 
     def render(self, source_text: str | None) -> str:
-        head = f"{self.source_name}:{self.span.line}:{self.span.column}: {self.severity}: {self.message}"
+        where = f"{self.source_name}:{self.span.line}:{self.span.column}" if self.span.line > 0 else self.source_name
+        head = f"{where}: {self.severity}: {self.message}"
         if not source_text or self.span.line < 1:
             return head
         lines = source_text.splitlines()

@@ -1,0 +1,1 @@
+"""Statutes to Solidity and Solidity to artifacts; never talks to a chain."""

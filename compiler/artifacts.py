@@ -1,0 +1,117 @@
+"""Statutes → deployable artifacts, all in one solc call, cached by source hash.
+
+The hand-written contracts (`DigitalCurrency`, `StatuteRegistry`, the domain
+base contracts) are compiled in the same call as every statute: solc-js
+costs seconds per call, so one call per session is the budget.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+from eth_utils import keccak
+
+from lawdsl.ast import Statute
+
+from .cache import cached_compile
+from .generate import GeneratedContract, generate
+from .solc import PROJECT_ROOT, compile_standard_json, settings
+
+CONTRACTS_DIR = PROJECT_ROOT / "contracts"
+#: Hand-written contracts deployed beside every statute, by name → source path.
+LIBRARY_CONTRACTS = {
+    "DigitalCurrency": "contracts/DigitalCurrency.sol",
+    "StatuteRegistry": "contracts/StatuteRegistry.sol",
+}
+
+
+@dataclass(frozen=True)
+class Artifact:
+    contract_name: str
+    abi: list
+    bytecode: str  # creation code, 0x-prefixed hex
+    runtime_bytecode: str
+    metadata: str
+    source_map: str
+    source: str  # the Solidity source (generated for statutes)
+    law_source_hash: bytes  # keccak256 of the .law bytes; 32 zero bytes for hand-written contracts
+    #: (start, length) byte ranges of the runtime code that the constructor fills with immutables
+    immutable_ranges: tuple[tuple[int, int], ...] = ()
+
+    def __repr__(self) -> str:  # the full ABI and bytecode would bury test reports
+        return f"Artifact({self.contract_name}, {len(self.bytecode) // 2 - 1} bytes)"
+
+    def to_json(self) -> dict:
+        return {"contractName": self.contract_name, "abi": self.abi, "bytecode": self.bytecode,
+                "deployedBytecode": self.runtime_bytecode, "metadata": self.metadata,
+                "sourceMap": self.source_map, "source": self.source,
+                "lawSourceHash": "0x" + self.law_source_hash.hex(),
+                "immutableRanges": [list(r) for r in self.immutable_ranges]}
+
+
+def law_source_hash(statute: Statute) -> bytes:
+    """keccak256 of the statute's `.law` bytes, as the registry records it (zeros without a file)."""
+    path = Path(statute.source_name)
+    return keccak(path.read_bytes()) if path.is_file() else bytes(32)
+
+
+def _sources(generated: Iterable[GeneratedContract]) -> dict:
+    """Every source solc starts from: all hand-written contracts (so that the cache key covers
+    the base contracts the generated ones import) and the generated ones; OpenZeppelin comes in
+    by import, pinned by its version in the cache key."""
+    sources = {f"contracts/{path.name}": {"content": path.read_text()}
+               for path in sorted(CONTRACTS_DIR.glob("*.sol"))}
+    for contract in generated:
+        sources[contract.path] = {"content": contract.source}
+    return sources
+
+
+def _artifact(output: dict, path: str, name: str, source: str, law_hash: bytes) -> Artifact:
+    compiled = output["contracts"][path][name]
+    evm = compiled["evm"]
+    immutables = evm["deployedBytecode"].get("immutableReferences", {})
+    ranges = tuple(sorted((r["start"], r["length"]) for refs in immutables.values() for r in refs))
+    return Artifact(name, compiled["abi"], "0x" + evm["bytecode"]["object"],
+                    "0x" + evm["deployedBytecode"]["object"], compiled["metadata"],
+                    evm["bytecode"].get("sourceMap", ""), source, law_hash, ranges)
+
+
+def compile_statutes(statutes: Iterable[Statute]) -> dict[str, Artifact]:
+    """Artifacts keyed by statute title, plus `DigitalCurrency` and `StatuteRegistry` by name."""
+    statutes = list(statutes)
+    generated = [generate(statute) for statute in statutes]
+    input = {"language": "Solidity", "sources": _sources(generated), "settings": settings()}
+    output = cached_compile(input, compile_standard_json)
+    artifacts = {statute.header.title: _artifact(output, contract.path, contract.name, contract.source,
+                                                 law_source_hash(statute))
+                 for statute, contract in zip(statutes, generated)}
+    for name, path in LIBRARY_CONTRACTS.items():
+        artifacts[name] = _artifact(output, path, name, input["sources"][path]["content"], bytes(32))
+    return artifacts
+
+
+def matches_deployed(artifact: Artifact, deployed: bytes) -> bool:
+    """`lawdsl verify`: the deployed runtime code is this artifact's, byte for byte, apart from
+    the immutables its constructor wrote (token address, EIP-712 domain cache, calendar)."""
+    expected = bytearray.fromhex(artifact.runtime_bytecode[2:])
+    if len(expected) != len(deployed):
+        return False
+    actual = bytearray(deployed)
+    for start, length in artifact.immutable_ranges:
+        actual[start:start + length] = expected[start:start + length] = bytes(length)
+    return actual == expected
+
+
+def write_artifacts(artifacts: dict[str, Artifact], directory: Path) -> list[Path]:
+    """`lawdsl compile -o DIR`: one `<Contract>.sol` and `<Contract>.json` per artifact."""
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for artifact in artifacts.values():
+        sol = directory / f"{artifact.contract_name}.sol"
+        sol.write_text(artifact.source)
+        info = directory / f"{artifact.contract_name}.json"
+        info.write_text(json.dumps(artifact.to_json(), indent=2))
+        written += [sol, info]
+    return written

@@ -1,0 +1,1 @@
+"""One Solidity generator per statute domain."""

@@ -1,0 +1,83 @@
+"""A `governs procurement` statute → a contract inheriting `contracts/ProcurementStatute.sol`.
+
+The base contract runs the sealed-bid tender, checked against the reference
+interpreter; the generated contract carries what one statute decides — the
+ceiling, the bidding, reveal and delivery periods, the deposit and penalty
+rates — as named constants under the article that decides them.
+"""
+from __future__ import annotations
+
+from lawdsl.ast import (AwardRule, BiddingRule, DeliveryRule, DepositRule, Duration, ForfeitRule, PenaltyRule,
+                        Percentage, PurchaseRule, Rule, Statute, SupplyPaymentRule)
+from lawdsl.money import Money
+
+from ..generate import GeneratedContract
+from ..naming import article_constant, string_literal
+from .vouchers import Constant, StatuteContract
+
+
+def generate(statute: Statute) -> GeneratedContract:
+    """The statute's tender contract; purchase, bidding, award, delivery and payment are required (checked)."""
+    contract = StatuteContract(statute, "ProcurementStatute", "Governs procurement by sealed-bid tender")
+    for article in statute.articles:
+        contract.article(article, lambda rule: _constants(statute, rule))
+    return contract.render(_rules(statute))
+
+
+def _constants(statute: Statute, rule: Rule) -> list[Constant]:
+    """The constants one rule sentence decides; as in the interpreter, the first rule of a kind governs."""
+    if statute.rule(type(rule))[1] is not rule:
+        return []
+    if isinstance(rule, PurchaseRule):
+        ceiling: Money = statute.value(rule.ceiling)
+        return [Constant("string", "GOOD", string_literal(rule.good), f'What the buyer buys, in {rule.unit}.'),
+                Constant("uint256", "CEILING_PER_UNIT", str(ceiling.minor),
+                         f"{ceiling} per {rule.per_unit}, in minor units: no bid may exceed it.")]
+    if isinstance(rule, BiddingRule):
+        sealed: Duration = statute.value(rule.sealed)
+        revealed: Duration = statute.value(rule.revealed)
+        return [Constant("uint256", "BIDDING_PERIOD", _seconds(sealed), f"{sealed} from the opening."),
+                Constant("uint256", "REVEAL_PERIOD", _seconds(revealed), f"{revealed} after the bidding period.")]
+    if isinstance(rule, DepositRule):
+        rate: Percentage = statute.value(rule.rate)
+        return [Constant("uint256", "DEPOSIT_MILLIONTHS", f"{rate.millionths:_}",
+                         f"{rate} of a bid's value, exactly: millionths of the whole.")]
+    if isinstance(rule, DeliveryRule):
+        within: Duration = statute.value(rule.within)
+        return [Constant("uint256", "DELIVERY_PERIOD", _seconds(within),
+                         f"{within} after the reveal period: the delivery deadline.")]
+    if isinstance(rule, PenaltyRule):
+        rate = statute.value(rule.rate)
+        return [Constant("uint256", "PENALTY_MILLIONTHS_PER_DAY", f"{rate.millionths:_}",
+                         f"{rate} of a delivery's value per day begun late, at most all of it.")]
+    if isinstance(rule, (AwardRule, SupplyPaymentRule, ForfeitRule)):
+        return []  # the base contract implements them; their article ids go into `Rules`
+    raise TypeError(f"{type(rule).__name__} is not a procurement rule")
+
+
+def _rules(statute: Statute) -> dict[str, str]:
+    """`ProcurementStatute.Rules` from the constants, with SPEC's defaults for the sentences left out."""
+    award_article, _ = statute.rule(AwardRule)
+    payment_article, _ = statute.rule(SupplyPaymentRule)
+    forfeit = statute.rule(ForfeitRule)
+    return {
+        "effectiveFrom": "EFFECTIVE_FROM",
+        "ceilingPerUnit": "CEILING_PER_UNIT",
+        "biddingPeriod": "BIDDING_PERIOD",
+        "revealPeriod": "REVEAL_PERIOD",
+        "deliveryPeriod": "DELIVERY_PERIOD",
+        "depositMillionths": "DEPOSIT_MILLIONTHS" if statute.rule(DepositRule) else "0",
+        "penaltyMillionthsPerDay": "PENALTY_MILLIONTHS_PER_DAY" if statute.rule(PenaltyRule) else "0",
+        "forfeitsDeposit": "true" if forfeit else "false",
+        "awardArticle": article_constant(award_article.id),
+        "paymentArticle": article_constant(payment_article.id),
+        "forfeitArticle": article_constant(forfeit[0].id) if forfeit else "bytes32(0)",
+    }
+
+
+def _seconds(duration: Duration) -> str:
+    """A duration as Solidity writes it (`7 days`), in the unit the legislator wrote when it is whole."""
+    per = Duration.UNIT_MINUTES[duration.unit]
+    if duration.minutes % per == 0:
+        return f"{duration.minutes // per} {duration.unit}s"
+    return f"{duration.minutes} minutes"

@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: UNLICENSED
+pragma solidity 0.8.30;
+
+/// @title Civil calendar arithmetic on day numbers
+/// @notice A day number counts days since 1970-01-01 in the statute's time zone;
+/// statutes key every period (day, week, month) on it.
+/// @dev Proleptic Gregorian calendar, after Howard Hinnant's `civil_from_days`.
+library CivilCalendar {
+    uint256 internal constant SECONDS_PER_DAY = 86_400;
+
+    /// @notice The local day number of unix time `at` in a zone `offset` seconds east of UTC.
+    function localDay(uint256 at, int256 offset) internal pure returns (uint256) {
+        return uint256(int256(at) + offset) / SECONDS_PER_DAY;
+    }
+
+    /// @notice Unix time of 00:00 local time on `day`.
+    function midnight(uint256 day, int256 offset) internal pure returns (uint256) {
+        return uint256(int256(day * SECONDS_PER_DAY) - offset);
+    }
+
+    /// @notice 0 = Monday … 6 = Sunday (1970-01-01 was a Thursday).
+    function weekday(uint256 day) internal pure returns (uint256) {
+        return (day + 3) % 7;
+    }
+
+    /// @notice The first day of the week holding `day`, for weeks beginning on `weekStart`.
+    function weekStart(uint256 day, uint256 firstWeekday) internal pure returns (uint256) {
+        return day - (weekday(day) + 7 - firstWeekday) % 7;
+    }
+
+    /// @notice The first day of the month holding `day`.
+    function monthStart(uint256 day) internal pure returns (uint256) {
+        (,, uint256 dayOfMonth) = civil(day);
+        return day + 1 - dayOfMonth;
+    }
+
+    /// @notice The first day of the month after the one holding `day`.
+    function nextMonthStart(uint256 day) internal pure returns (uint256) {
+        (uint256 year, uint256 month, uint256 dayOfMonth) = civil(day);
+        return day + 1 - dayOfMonth + daysInMonth(year, month);
+    }
+
+    function daysInMonth(uint256 year, uint256 month) internal pure returns (uint256) {
+        if (month == 2) {
+            bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+            return leap ? 29 : 28;
+        }
+        return (month == 4 || month == 6 || month == 9 || month == 11) ? 30 : 31;
+    }
+
+    /// @notice Year, month (1–12) and day of month (1–31) of a day number.
+    function civil(uint256 day) internal pure returns (uint256 year, uint256 month, uint256 dayOfMonth) {
+        uint256 z = day + 719_468;
+        uint256 era = z / 146_097;
+        uint256 dayOfEra = z - era * 146_097;
+        uint256 yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365;
+        uint256 dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100);
+        uint256 shiftedMonth = (5 * dayOfYear + 2) / 153; // March = 0
+        dayOfMonth = dayOfYear - (153 * shiftedMonth + 2) / 5 + 1;
+        month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9;
+        year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+    }
+}

@@ -1,0 +1,1 @@
+"""The oracle path: device records onto the chain, outcomes back from chain logs."""

@@ -1,0 +1,89 @@
+"""What every domain driver shares: its contract, log decoding, refused single actions.
+
+A driver never computes pay or checks the law itself: it sends each event as
+a transaction and reads the outcome back from the contract's logs. A
+single-action call the contract refuses reverts with a custom error; the
+driver maps that error to the interpreter's `Reason` text (`refuse`).
+"""
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+from web3.contract import Contract
+
+from compiler.artifacts import Artifact
+from lawdsl.events import Event
+from lawdsl.money import Money
+from lawdsl.outcome import Outcome, Rejection
+from lawdsl.scenario import Scenario
+
+from ..chain import AUTHORITY, Chain, Receipt, Reverted, abi_type
+
+
+class Driver:
+    """Subclasses set `REASONS` (custom error name → reason text) and write `deploy_args`,
+    `apply` and `collect`."""
+
+    REASONS: dict[str, str] = {}
+
+    def __init__(self, chain: Chain, scenario: Scenario, artifact: Artifact, currency: Contract) -> None:
+        self.chain = chain
+        self.scenario = scenario
+        self.statute = scenario.statute
+        self.artifact = artifact
+        self.currency = currency
+        self.contract: Contract | None = None
+        self.deploy_block = 0
+        self.refused: list[Rejection] = []
+
+    def deploy_args(self) -> tuple:
+        return (self.currency.address, self.chain.address(AUTHORITY))
+
+    def deploy(self) -> Contract:
+        self.contract = self.chain.deploy(AUTHORITY, self.artifact.abi, self.artifact.bytecode,
+                                          *self.deploy_args())
+        self.deploy_block = self.chain.w3.eth.block_number
+        return self.contract
+
+    def apply(self, event: Event) -> None:
+        raise NotImplementedError
+
+    def collect(self, outcome: Outcome) -> None:
+        raise NotImplementedError
+
+    # ------------------------------------------------------------ helpers
+
+    def send(self, event: Event, label: str, call: Any) -> Receipt | None:
+        """Send `call` from `label`; a refusal the statute names becomes a rejection of `event`."""
+        try:
+            return self.chain.transact(label, call)
+        except Reverted as refusal:
+            reason = self.REASONS.get(refusal.error)
+            if reason is None:
+                raise
+            self.refused.append(Rejection(event.index, reason))
+            return None
+
+    def logs(self) -> Iterator[tuple[str, dict]]:
+        """(event name, decoded args) of every log the contract emitted, in chain order."""
+        assert self.contract is not None
+        by_topic = {}
+        for item in self.contract.abi:
+            if item.get("type") == "event":
+                signature = f"{item['name']}({','.join(abi_type(i) for i in item['inputs'])})"
+                by_topic[self.chain.w3.keccak(text=signature)] = getattr(self.contract.events, item["name"])()
+        logs = self.chain.w3.eth.get_logs({"address": self.contract.address,
+                                           "fromBlock": self.deploy_block, "toBlock": "latest"})
+        for log in logs:
+            event = by_topic.get(log["topics"][0])
+            if event is not None:
+                decoded = event.process_log(log)
+                yield decoded["event"], dict(decoded["args"])
+
+    def money(self, minor: int) -> Money:
+        return Money(self.statute.header.currency, minor)
+
+
+def article_text(article: bytes) -> str:
+    """An article id stored as a left-aligned bytes32 (`"44.1"`) back to text."""
+    return article.rstrip(b"\0").decode()

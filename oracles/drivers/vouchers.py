@@ -1,0 +1,91 @@
+"""Voucher events onto a `VoucherProgram` contract, and its logs back to an outcome.
+
+Every actor signs its own transactions: the issuer deposits (after an ERC-20
+approve) and issues, holders spend and transfer, the authority registers
+merchants and authorizes each attesting agency before its first attestation,
+and the keeper (the authority's account) triggers the reclaim. A refused
+recipient of an `issue` is an `IssueRefused` log; every other refusal is a
+revert whose custom error maps to the interpreter's reason.
+"""
+from __future__ import annotations
+
+from eth_utils import keccak
+
+from lawdsl.events import Attest, Deposit, Event, Issue, Reclaim, RegisterMerchant, Spend, Transfer
+from lawdsl.interpret.base import BEFORE_EFFECTIVE
+from lawdsl.interpret.vouchers import Reason
+from lawdsl.outcome import Outcome, Payment, Rejection
+
+from ..chain import AUTHORITY
+from .base import Driver, article_text
+
+#: `VoucherProgram.IssueRefusal` codes, in enum order.
+ISSUE_REFUSALS = (Reason.LACKS_ATTRIBUTE, Reason.ALREADY_ISSUED, Reason.BEYOND_FUNDS)
+
+
+def text_hash(text: str) -> bytes:
+    """keccak256 of UTF-8 text: how the contract names attributes and categories."""
+    return keccak(text=text)
+
+
+class VoucherDriver(Driver):
+    REASONS = {
+        "BeforeEffectiveDate": BEFORE_EFFECTIVE,
+        "DepositNotPositive": Reason.NOT_POSITIVE.value,
+        "NotIssuer": Reason.NOT_ISSUER.value,
+        "IssuerWalletShort": Reason.WALLET_SHORT.value,
+        "OutsideValidityPeriod": Reason.OUTSIDE_PERIOD.value,
+        "MerchantNotEligible": Reason.MERCHANT_NOT_ELIGIBLE.value,
+        "BelowMinimumPurchase": Reason.BELOW_MINIMUM.value,
+        "NoVoucherWithValue": Reason.NO_VOUCHER.value,
+        "AboveMaximumShare": Reason.ABOVE_SHARE.value,
+        "NothingCovered": Reason.NOTHING_COVERED.value,
+        "NotTransferable": Reason.NOT_TRANSFERABLE.value,
+        "SelfTransfer": Reason.SELF_TRANSFER.value,
+        "NoExpiryRule": Reason.NO_EXPIRY.value,
+        "ValidityPeriodNotEnded": Reason.NOT_EXPIRED.value,
+    }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.attesters: set[str] = set()  # labels the authority has authorized
+
+    def apply(self, event: Event) -> None:
+        assert self.contract is not None
+        fn = self.contract.functions
+        address = self.chain.address
+        if isinstance(event, Deposit):
+            self.chain.transact(event.sender, self.currency.functions.approve(
+                self.contract.address, event.amount.minor))
+            self.send(event, event.sender, fn.deposit(event.amount.minor, event.index))
+        elif isinstance(event, Attest):
+            if event.attester not in self.attesters:
+                self.chain.transact(AUTHORITY, fn.authorizeAttester(address(event.attester)))
+                self.attesters.add(event.attester)
+            self.send(event, event.attester,
+                      fn.attest(address(event.citizen), text_hash(event.attribute), event.index))
+        elif isinstance(event, RegisterMerchant):
+            self.send(event, AUTHORITY,
+                      fn.registerMerchant(address(event.merchant), text_hash(event.category), event.index))
+        elif isinstance(event, Issue):
+            self.send(event, event.issuer, fn.issue([address(r) for r in event.recipients], event.index))
+        elif isinstance(event, Spend):
+            self.send(event, event.holder, fn.spend(address(event.merchant), event.purchase.minor, event.index))
+        elif isinstance(event, Transfer):
+            self.send(event, event.holder, fn.transferVoucher(address(event.recipient), event.index))
+        elif isinstance(event, Reclaim):
+            self.send(event, AUTHORITY, fn.reclaim(event.index))
+        else:
+            raise ValueError(f"event {event.index}: {type(event).__name__} is not a voucher event")
+
+    def collect(self, outcome: Outcome) -> None:
+        label = self.chain.label
+        rejected = list(self.refused)
+        for name, args in self.logs():
+            if name == "Payment":
+                outcome.payments.append(Payment(args["ref"], label(args["payer"]), label(args["payee"]),
+                                                self.money(args["amount"]), article_text(args["article"])))
+            elif name == "IssueRefused":
+                reason = ISSUE_REFUSALS[args["reason"]].value
+                rejected.append(Rejection(args["ref"], f"{reason}: {label(args['recipient'])}"))
+        outcome.rejected.extend(sorted(rejected, key=lambda r: r.event))

@@ -1,0 +1,114 @@
+"""Working-time events onto a `WorkingTimeStatute` contract, and its logs back to an outcome.
+
+Each scenario punch travels as a one-punch batch signed by the device's key
+and relayed by the gateway account, exactly like a live device's batch (the
+gateway batches many punches per transaction; `oracles/bench.py` measures
+that). Employers act from their own accounts; devices are registered by the
+authority.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from web3.contract import Contract
+
+from compiler.domains.working_time import EPOCH, day_number
+from lawdsl.ast import Period
+from lawdsl.events import Deposit, Employ, Event, GrantTimeOff, Punch, RegisterDevice, Settle
+from lawdsl.interpret.base import BEFORE_EFFECTIVE
+from lawdsl.interpret.working_time import Reason, period_name
+from lawdsl.outcome import Outcome, Payment, Rejection, Violation
+
+from ..chain import AUTHORITY, GATEWAY, Receipt, account_key
+from ..signing import Domain, SignedPunch, sign_batch
+from .base import Driver, article_text
+
+#: `PunchRejection` codes of the contract, in enum order (0 = None).
+PUNCH_REASONS = ("", BEFORE_EFFECTIVE, *(reason.value for reason in (
+    Reason.NOT_EMPLOYED, Reason.FOREIGN_DEVICE, Reason.DUPLICATE_PUNCH, Reason.EARLIER_PUNCH,
+    Reason.ALREADY_IN, Reason.OUT_WITHOUT_IN, Reason.SHIFT_TOO_LONG)))
+PERIODS = (Period.DAY, Period.WEEK, Period.MONTH)
+
+
+class WorkingTimeDriver(Driver):
+    REASONS = {
+        "BeforeEffectiveDate": BEFORE_EFFECTIVE,
+        "EmployedByAnotherEmployer": Reason.EMPLOYED_ELSEWHERE.value,
+        "NegativeHourlyWage": Reason.NEGATIVE_WAGE.value,
+        "DeviceBoundToAnotherEmployer": Reason.DEVICE_TAKEN.value,
+        "NegativeDeposit": Reason.NEGATIVE_DEPOSIT.value,
+        "DepositExceedsWallet": Reason.DEPOSIT_EXCEEDS_WALLET.value,
+        "NotEmployed": Reason.NOT_EMPLOYED.value,
+        "TimeOffNotGrantedByEmployer": Reason.NOT_THE_EMPLOYER.value,
+        "UnregisteredDevice": Reason.UNREGISTERED_DEVICE.value,
+    }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.sequences: dict[str, int] = {}  # device label -> next batch sequence number
+        self.domain: Domain  # the contract's EIP-712 domain, read at deployment
+
+    def deploy(self) -> Contract:
+        contract = super().deploy()
+        _, name, version, chain_id, verifying, _, _ = contract.functions.eip712Domain().call()
+        self.domain = Domain(name, version, chain_id, verifying)
+        return contract
+
+    def apply(self, event: Event) -> None:
+        assert self.contract is not None
+        fn = self.contract.functions
+        address = self.chain.address
+        if isinstance(event, Employ):
+            self.send(event, event.employer, fn.employ(address(event.employee), event.hourly_wage.minor))
+        elif isinstance(event, RegisterDevice):
+            self.send(event, AUTHORITY, fn.registerDevice(address(event.device), address(event.employer)))
+        elif isinstance(event, Deposit):
+            if event.amount.minor >= 0:
+                self.chain.transact(event.sender, self.currency.functions.approve(
+                    self.contract.address, event.amount.minor))
+            self.send(event, event.sender, fn.deposit(event.amount.minor, event.index))
+        elif isinstance(event, GrantTimeOff):
+            self.send(event, event.employer, fn.grantTimeOff(address(event.employee), day_number(event.date)))
+        elif isinstance(event, Settle):
+            self.send(event, GATEWAY, fn.settle(event.index))
+        elif isinstance(event, Punch):
+            self.punch([event])
+        else:
+            raise ValueError(f"event {event.index}: {type(event).__name__} is not a working-time event")
+
+    def punch(self, punches: list[Punch]) -> Receipt | None:
+        """Relay punches of one device as one signed batch; None if the batch was refused."""
+        device = punches[0].device
+        batch = [SignedPunch(self.chain.address(p.employee), int(p.at.timestamp()), p.kind == "in", p.index)
+                 for p in punches]
+        sequence = self.sequences.get(device, 0)
+        signature = sign_batch(account_key(device), self.domain, self.chain.address(device), sequence, batch)
+        call = self.contract.functions.submitPunches(
+            (self.chain.address(device), sequence, [p.as_tuple() for p in batch]), signature)
+        receipt = self.send(punches[0], GATEWAY, call)
+        if receipt is not None:
+            self.sequences[device] = sequence + 1
+        return receipt
+
+    def collect(self, outcome: Outcome) -> None:
+        label = self.chain.label
+        due: dict[int, Payment] = {}
+        rejected = list(self.refused)
+        for name, args in self.logs():
+            if name == "WageDue":
+                due[args["seq"]] = Payment(args["ref"], label(args["employer"]), label(args["employee"]),
+                                           self.money(args["amount"]), article_text(args["article"]))
+            elif name == "WagePaid":
+                del due[args["seq"]]
+                outcome.payments.append(Payment(
+                    args["ref"], label(args["employer"]), label(args["employee"]),
+                    self.money(args["amount"]), article_text(args["article"])))
+            elif name == "LimitExceeded":
+                start = EPOCH + dt.timedelta(days=args["periodStart"])
+                outcome.violations.append(Violation(
+                    args["ref"], article_text(args["article"]), label(args["employer"]),
+                    label(args["employee"]), period_name(PERIODS[args["period"]], start)))
+            elif name == "PunchRejected":
+                rejected.append(Rejection(args["ref"], PUNCH_REASONS[args["reason"]]))
+        outcome.arrears.extend(due[seq] for seq in sorted(due))
+        outcome.rejected.extend(sorted(rejected, key=lambda r: r.event))

@@ -1,0 +1,39 @@
+"""The compiler without a chain: generated Solidity, naming, the cache key."""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from compiler.artifacts import CONTRACTS_DIR, _sources
+from compiler.cache import cache_key
+from compiler.generate import generate
+from compiler.naming import contract_name
+
+from .statutes import overtime
+
+
+def test_generated_contract_carries_the_law():
+    source = generate(overtime()).source
+    assert "contract WorkingHoursAndOvertimePayActV2 is WorkingTimeStatute {" in source
+    assert "/// @custom:wording Where extended working hours are arranged, wages shall be paid at not" in source
+    assert 'bytes32 public constant ARTICLE_44_1 = "44.1";' in source
+    assert "uint64 public constant ARTICLE_44_1_RATE = 1_500_000;" in source
+    assert "uint32 public constant STANDARD_DAY = 480; // minutes" in source
+    assert "uint8 public constant REST_DAYS = (1 << 5) | (1 << 6);" in source
+    assert "int32 public constant TIME_ZONE_OFFSET = 28800;" in source
+    assert "|| day == 20574 // 2026-05-01" in source
+    assert "            threshold: STANDARD_DAY," in source
+
+
+def test_titles_without_ascii_words_get_a_stable_name():
+    statute = overtime()
+    chinese = replace(statute, header=replace(statute.header, title="工时与加班工资条例"))
+    assert contract_name(chinese) == contract_name(chinese)
+    assert contract_name(chinese).startswith("Statute") and contract_name(chinese).endswith("V2")
+
+
+def test_cache_key_covers_the_base_contracts():
+    sources = _sources([generate(overtime())])
+    assert {f"contracts/{p.name}" for p in CONTRACTS_DIR.glob("*.sol")} <= set(sources)
+    edited = dict(sources)
+    edited["contracts/WorkingTimeStatute.sol"] = {"content": sources["contracts/WorkingTimeStatute.sol"]["content"] + "\n"}
+    assert cache_key({"sources": sources}) != cache_key({"sources": edited})

@@ -1,0 +1,262 @@
+"""Procurement statutes compiled to Solidity and run on anvil, against the interpreter.
+
+The chain outcome is read from logs and balances only, so `==` with the
+interpreter's outcome checks the compiled contract, not the oracle. The
+security tests call the contract directly, as a cheating supplier or buyer
+would, and check the custom error it reverts with.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from compiler.artifacts import Artifact, compile_statutes
+from lawdsl.ast import DepositRule, ForfeitRule, PenaltyRule, Statute
+from lawdsl.events import Award, Bid, Deliver, Event, OpenTender, RegisterInspector, Reveal
+from lawdsl.expect import compare
+from lawdsl.interpret import interpret
+from lawdsl.load import load_statute
+from lawdsl.money import Money
+from lawdsl.scenario import Scenario, load_scenario
+from oracles.chain import AUTHORITY, Chain, Reverted
+from oracles.drivers.procurement import ProcurementDriver
+from oracles.runner import deploy, run_on_chain
+
+pytestmark = pytest.mark.chain
+DATA = Path(__file__).resolve().parent / "data_vp"
+BEIJING = dt.timezone(dt.timedelta(hours=8))
+OPENING = dt.datetime(2026, 6, 1, 9, tzinfo=BEIJING)
+
+
+def example() -> Statute:
+    return load_statute(DATA / "procurement.law")
+
+
+def minimal() -> Statute:
+    """Only the required sentences: no deposit, no late penalty, no forfeit (SPEC's defaults)."""
+    base = example()
+    optional = (DepositRule, PenaltyRule, ForfeitRule)
+    articles = tuple(replace(article, rules=tuple(r for r in article.rules if not isinstance(r, optional)))
+                     for article in base.articles)
+    return replace(base, header=replace(base.header, title="Grain Purchase Regulation (minimal)"),
+                   articles=articles, source_name="minimal (built in test_procurement_chain.py)")
+
+
+VARIANTS = {"example": example, "minimal": minimal}
+
+
+@pytest.fixture(scope="module")
+def procurement_statutes() -> dict[str, Statute]:
+    """The statutes by variant name: compiled together, in one solc call."""
+    return {name: build() for name, build in VARIANTS.items()}
+
+
+@pytest.fixture(scope="module")
+def procurement_artifacts(procurement_statutes: dict[str, Statute]) -> dict[str, Artifact]:
+    return compile_statutes(procurement_statutes.values())
+
+
+def test_procurement_wheat_matches_interpreter_and_expect(chain, procurement_artifacts):
+    scenario = load_scenario(DATA / "procurement-wheat.yaml")
+    outcome = run_on_chain(scenario, chain, procurement_artifacts)
+    assert outcome == interpret(scenario)
+    assert compare(scenario.expect, outcome) == []
+
+
+def test_generated_contract_carries_the_statute(procurement_artifacts):
+    source = procurement_artifacts[example().header.title].source
+    assert "uint256 public constant CEILING_PER_UNIT = 310;" in source
+    assert "uint256 public constant BIDDING_PERIOD = 7 days;" in source
+    assert "uint256 public constant PENALTY_MILLIONTHS_PER_DAY = 5_000;" in source
+    assert "forfeitArticle: ARTICLE_2" in source
+
+
+# ---------------------------------------------------------------- security
+
+
+def _day(day: int, hour: int = 10) -> dt.datetime:
+    """A moment in June 2026 (July for day > 30), Beijing time."""
+    return OPENING.replace(hour=hour) + dt.timedelta(days=day - 1)
+
+
+@pytest.fixture
+def tender(chain, procurement_statutes, procurement_artifacts) -> ProcurementDriver:
+    """station1 inspects for reserve; a tender for 1000 kg opens on 1 June; s1 bids 2.95 and s2 bids 2.90."""
+    events = (
+        RegisterInspector(0, OPENING, "station1", "reserve"),
+        OpenTender(1, OPENING, "reserve", 1000),
+        Bid(2, _day(2), "s1", Money("CNY", 295)),
+        Bid(3, _day(3), "s2", Money("CNY", 290)),
+    )
+    balances = {label: Money("CNY", 10_000_000) for label in ("reserve", "s1", "s2", "s3", "s4")}
+    scenario = Scenario(Path("security.yaml"), procurement_statutes["example"], balances, events)
+    driver = deploy(scenario, chain, procurement_artifacts).driver
+    for event in events:
+        chain.set_next_time(event.at)
+        driver.apply(event)
+    assert driver.refused == []
+    return driver
+
+
+def _refusal(driver: ProcurementDriver, label: str, call, at: dt.datetime | None = None) -> Reverted:
+    if at is not None:
+        driver.chain.set_next_time(at)
+    with pytest.raises(Reverted) as refused:
+        driver.chain.transact(label, call)
+    return refused.value
+
+
+def _award(driver: ProcurementDriver) -> None:
+    """s1 and s2 reveal; the award goes to s2."""
+    for event in (Reveal(10, _day(9), "s1"), Reveal(11, _day(9), "s2"), Award(12, _day(11))):
+        driver.chain.set_next_time(event.at)
+        driver.apply(event)
+    assert driver.refused == []
+
+
+def test_a_bid_at_no_price_is_refused_by_the_suppliers_wallet(chain, procurement_statutes, procurement_artifacts):
+    """The contract cannot see a sealed price, so the driver refuses to seal one that is not positive."""
+    events = (OpenTender(0, OPENING, "reserve", 1000), Bid(1, _day(2), "s1", Money("CNY", 0)))
+    balances = {"reserve": Money("CNY", 1_000_000), "s1": Money("CNY", 1_000)}
+    scenario = Scenario(Path("zero-price.yaml"), procurement_statutes["example"], balances, events)
+    outcome = run_on_chain(scenario, chain, procurement_artifacts)
+    assert outcome == interpret(scenario)
+    assert [r.event for r in outcome.rejected] == [1]
+
+
+def test_bidding_after_the_window_reverts(tender):
+    fn = tender.contract.functions
+    tender.chain.transact("s3", tender.currency.functions.approve(tender.contract.address, 5_000))
+    refusal = _refusal(tender, "s3", fn.commitBid(b"\x01" * 32, 5_000, 9), _day(8, 9))  # closed at 09:00
+    assert refusal.error == "BiddingClosed"
+
+
+def test_a_reveal_that_does_not_match_its_commitment_reverts(tender):
+    fn = tender.contract.functions
+    opening = tender.openings["s1"]
+    lower = _refusal(tender, "s1", fn.revealBid(opening.price - 10, opening.salt, 9), _day(9))
+    assert lower.error == "RevealDoesNotMatchCommitment"
+    other_salt = _refusal(tender, "s1", fn.revealBid(opening.price, b"\x02" * 32, 9))
+    assert other_salt.error == "RevealDoesNotMatchCommitment"
+    stolen = _refusal(tender, "s3", fn.revealBid(opening.price, opening.salt, 9))  # not s3's commitment
+    assert stolen.error == "NoSealedBid"
+    assert fn.bids(0, tender.chain.address("s1")).call()[3] is False  # still unrevealed
+
+
+def _commit(driver: ProcurementDriver, supplier: str, price: int, deposit: int, at: dt.datetime) -> bytes:
+    """Commit a sealed bid with any deposit, as a cheating supplier's own wallet could; returns the salt."""
+    chain, fn = driver.chain, driver.contract.functions
+    salt = bytes(31) + bytes([price % 256])
+    chain.set_next_time(at)
+    chain.transact(supplier, driver.currency.functions.approve(driver.contract.address, deposit))
+    chain.transact(supplier, fn.commitBid(fn.commitmentOf(price, salt, chain.address(supplier)).call(), deposit, 9))
+    return salt
+
+
+def test_a_reveal_above_the_ceiling_or_with_a_short_deposit_reverts(tender):
+    fn = tender.contract.functions
+    above = _commit(tender, "s3", 320, 6_400, _day(4))
+    short = _commit(tender, "s4", 300, 5_999, _day(5))  # 2% × 3.00 × 1000 = 6,000
+    assert _refusal(tender, "s3", fn.revealBid(320, above, 10), _day(9)).error == "AboveCeiling"
+    refusal = _refusal(tender, "s4", fn.revealBid(300, short, 11))
+    assert (refusal.error, refusal.arguments) == ("DepositShort", (6_000, 5_999))
+
+
+def test_a_delivery_not_confirmed_by_the_inspector_reverts(tender):
+    _award(tender)
+    fn = tender.contract.functions
+    winner = tender.chain.address("s2")
+    fake = _refusal(tender, "fake", fn.confirmDelivery(winner, 100, 13), _day(20))
+    assert fake.error == "NotRegisteredInspector"
+    by_supplier = _refusal(tender, "s2", fn.confirmDelivery(winner, 100, 14))
+    assert by_supplier.error == "NotRegisteredInspector"
+    by_buyer = _refusal(tender, "reserve", fn.confirmDelivery(winner, 100, 15))
+    assert by_buyer.error == "NotRegisteredInspector"
+
+
+def test_only_the_authority_registers_inspectors(tender):
+    fn, chain = tender.contract.functions, tender.chain
+    own = _refusal(tender, "reserve", fn.registerInspector(chain.address("my-station"), chain.address("reserve"), 9))
+    assert own.error == "AccessControlUnauthorizedAccount"
+    rebound = _refusal(tender, AUTHORITY,
+                       fn.registerInspector(chain.address("station1"), chain.address("other-buyer"), 9))
+    assert rebound.error == "InspectorBoundToAnotherBuyer"
+
+
+def test_a_late_delivery_is_paid_less_once_rounded_and_closes_the_tender(tender):
+    _award(tender)
+    chain, fn = tender.chain, tender.contract.functions
+    deadline = fn.tenders(0).call()[4]
+    chain.set_next_time(dt.datetime.fromtimestamp(deadline + 1, BEIJING))  # one second late: one day
+    tender.apply(Deliver(13, dt.datetime.fromtimestamp(deadline + 1, BEIJING), "s2", 1000, "station1"))
+    payments = [args for name, args in tender.logs() if name == "Payment"]
+    assert [p["amount"] for p in payments] == [288_550]  # 1000 × 2.90 × 99.5%
+    assert fn.tenders(0).call()[5:7] == [0, 2]  # escrow returned, phase Closed
+
+
+# ---------------------------------------------------------------- differential: chain == interpreter
+
+SUPPLIERS = ("s1", "s2", "s3")
+SPAN_SECONDS = 45 * 86_400  # bidding 7 days, reveal 2 days, delivery 30 days: past the deadline
+BALANCES = {"reserve": 100_000_000, "other": 1_000, "s1": 1_000_000, "s2": 1_000_000, "s3": 500}
+
+_event_fields = st.one_of(
+    st.tuples(st.just(Bid), st.fixed_dictionaries({
+        "supplier": st.sampled_from(SUPPLIERS), "price": st.integers(1, 400).map(lambda m: Money("CNY", m))})),
+    st.tuples(st.just(Reveal), st.fixed_dictionaries({"supplier": st.sampled_from(SUPPLIERS)})),
+    st.tuples(st.just(Award), st.fixed_dictionaries({})),
+    st.tuples(st.just(Deliver), st.fixed_dictionaries({
+        "supplier": st.sampled_from(SUPPLIERS), "quantity": st.integers(0, 1_200),
+        "inspector": st.sampled_from(("station1", "station1", "station2", "fake"))})),
+    st.tuples(st.just(OpenTender), st.fixed_dictionaries({
+        "buyer": st.sampled_from(("reserve", "other")), "quantity": st.integers(0, 2_000)})),
+    st.tuples(st.just(RegisterInspector), st.fixed_dictionaries({
+        "inspector": st.sampled_from(("station1", "station2")), "buyer": st.sampled_from(("reserve", "other"))})),
+)
+
+
+@st.composite
+def procurement_events(draw: st.DrawFn) -> tuple[Event, ...]:
+    """An inspector and an opening tender, then time-ordered events over the tender's whole life."""
+    quantity = draw(st.integers(1, 1_000))
+    drawn = draw(st.lists(st.tuples(_event_fields, st.integers(0, SPAN_SECONDS)), min_size=1, max_size=14))
+    drawn.sort(key=lambda item: item[1])
+    events: list[Event] = [RegisterInspector(0, OPENING, "station1", "reserve"),
+                           OpenTender(1, OPENING, "reserve", quantity)]
+    for (kind, fields), offset in drawn:
+        events.append(kind(index=len(events), at=OPENING + dt.timedelta(seconds=offset), **fields))
+    return tuple(events)
+
+
+def _differential(session_chain: Chain, artifacts: dict[str, Artifact], statute: Statute,
+                  events: tuple[Event, ...]) -> None:
+    balances = {label: Money("CNY", minor) for label, minor in BALANCES.items()}
+    scenario = Scenario(Path("generated.yaml"), statute, balances, events)
+    snapshot = session_chain.snapshot()
+    try:
+        assert run_on_chain(scenario, session_chain, artifacts) == interpret(scenario)
+    finally:
+        session_chain.revert(snapshot)
+
+
+_HEALTH = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large]
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=_HEALTH)
+@given(events=procurement_events(), variant=st.sampled_from(tuple(VARIANTS)))
+def test_chain_matches_interpreter_on_generated_scenarios(session_chain, procurement_statutes,
+                                                           procurement_artifacts, events, variant):
+    _differential(session_chain, procurement_artifacts, procurement_statutes[variant], events)
+
+
+@pytest.mark.slow
+@settings(max_examples=1_000, deadline=None, suppress_health_check=_HEALTH)
+@given(events=procurement_events(), variant=st.sampled_from(tuple(VARIANTS)))
+def test_chain_matches_interpreter_on_many_generated_scenarios(session_chain, procurement_statutes,
+                                                               procurement_artifacts, events, variant):
+    _differential(session_chain, procurement_artifacts, procurement_statutes[variant], events)

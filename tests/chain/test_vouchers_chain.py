@@ -1,0 +1,255 @@
+"""Voucher statutes compiled to Solidity and run on anvil, against the interpreter.
+
+The chain outcome is read from logs and balances only, so `==` with the
+interpreter's outcome checks the compiled contract, not the oracle. The
+security tests call the contract directly, as an attacker would, and check
+the custom error it reverts with.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from compiler.artifacts import Artifact, compile_statutes
+from lawdsl.ast import IssueRule, MinimumRule, ShareRule, SplitRule, Statute, TransferRule, WhereRule
+from lawdsl.events import Attest, Deposit, Event, Issue, Reclaim, RegisterMerchant, Spend, Transfer
+from lawdsl.expect import compare
+from lawdsl.interpret import interpret
+from lawdsl.load import load_statute
+from lawdsl.money import Money
+from lawdsl.scenario import Scenario, load_scenario
+from oracles.chain import Chain, Reverted
+from oracles.drivers.vouchers import VoucherDriver, text_hash
+from oracles.runner import deploy, run_on_chain
+
+pytestmark = pytest.mark.chain
+DATA = Path(__file__).resolve().parent / "data_vp"
+SHENZHEN = dt.timezone(dt.timedelta(hours=8))
+ATTRIBUTE = "low income household"
+
+
+def example() -> Statute:
+    return load_statute(DATA / "vouchers.law")
+
+
+def whole_transferable() -> Statute:
+    """The example with whole vouchers, transfers allowed, no minimum and no share limit."""
+    base = example()
+    dropped = (SplitRule, MinimumRule, ShareRule)
+    articles = tuple(
+        replace(article, rules=tuple(TransferRule(True) if isinstance(rule, TransferRule) else rule
+                                     for rule in article.rules if not isinstance(rule, dropped)))
+        for article in base.articles)
+    return replace(base, header=replace(base.header, title="Household Voucher Program (whole, transferable)"),
+                   articles=articles, source_name="whole-transferable (built in test_vouchers_chain.py)")
+
+
+def minimal() -> Statute:
+    """Only the required sentences (issue, where), the issue without an attribute: SPEC's defaults elsewhere."""
+    base = example()
+    articles = tuple(
+        replace(article, rules=tuple(replace(rule, attribute=None, attester=None) if isinstance(rule, IssueRule)
+                                     else rule for rule in article.rules if isinstance(rule, (IssueRule, WhereRule))))
+        for article in base.articles[:2])
+    return replace(base, header=replace(base.header, title="Household Voucher Program (minimal)"),
+                   articles=articles, source_name="minimal (built in test_vouchers_chain.py)")
+
+
+VARIANTS = {"example": example, "whole": whole_transferable, "minimal": minimal}
+
+
+@pytest.fixture(scope="module")
+def voucher_statutes() -> dict[str, Statute]:
+    """The statutes by variant name: compiled together, in one solc call."""
+    return {name: build() for name, build in VARIANTS.items()}
+
+
+@pytest.fixture(scope="module")
+def voucher_artifacts(voucher_statutes: dict[str, Statute]) -> dict[str, Artifact]:
+    return compile_statutes(voucher_statutes.values())
+
+
+def test_vouchers_march_matches_interpreter_and_expect(chain, voucher_artifacts):
+    scenario = load_scenario(DATA / "vouchers-march.yaml")
+    outcome = run_on_chain(scenario, chain, voucher_artifacts)
+    assert outcome == interpret(scenario)
+    assert compare(scenario.expect, outcome) == []
+
+
+def test_generated_contract_carries_the_statute(voucher_artifacts):
+    source = voucher_artifacts[example().header.title].source
+    assert 'bytes32 public constant ARTICLE_2 = "2";' in source
+    assert "uint256 public constant FACE_VALUE = 20000;" in source
+    assert "uint256 public constant MAXIMUM_SHARE_MILLIONTHS = 500_000;" in source
+    assert 'keccak256("low income household")' in source
+    assert "Vouchers may be used only at registered merchants" in source  # official wording
+
+
+# ---------------------------------------------------------------- security
+
+
+def _at(month: int, day: int, hour: int = 12) -> dt.datetime:
+    return dt.datetime(2026, month, day, hour, tzinfo=SHENZHEN)
+
+
+@pytest.fixture
+def program(chain, voucher_statutes, voucher_artifacts) -> VoucherDriver:
+    """The example program funded, alice attested and issued a voucher, shop1 a grocer, jewel1 a jeweller."""
+    start = _at(3, 1, 10)
+    events = (
+        Deposit(0, start, "mofcom", Money("CNY", 1_000_000)),
+        Attest(1, start, "civil", "alice", ATTRIBUTE),
+        RegisterMerchant(2, start, "shop1", "groceries"),
+        RegisterMerchant(3, start, "jewel1", "jewellery"),
+        Issue(4, start, "mofcom", ("alice",)),
+    )
+    statute = voucher_statutes["example"]
+    scenario = Scenario(Path("security.yaml"), statute, {"mofcom": Money("CNY", 10_000_000)}, events)
+    driver = deploy(scenario, chain, voucher_artifacts).driver
+    for event in events:
+        chain.set_next_time(event.at)
+        driver.apply(event)
+    assert driver.refused == []
+    return driver
+
+
+def _refusal(driver: VoucherDriver, label: str, call, at: dt.datetime | None = None) -> Reverted:
+    if at is not None:
+        driver.chain.set_next_time(at)
+    with pytest.raises(Reverted) as refused:
+        driver.chain.transact(label, call)
+    return refused.value
+
+
+def test_spending_a_voucher_not_held_reverts(program):
+    fn = program.contract.functions
+    refusal = _refusal(program, "carol", fn.spend(program.chain.address("shop1"), 20_000, 9), _at(3, 5))
+    assert refusal.error == "NoVoucherWithValue"
+    assert refusal.arguments == (program.chain.address("carol").lower(),)
+
+
+def test_spending_outside_the_validity_period_reverts(program):
+    fn = program.contract.functions
+    refusal = _refusal(program, "alice", fn.spend(program.chain.address("shop1"), 20_000, 9), _at(4, 1, 0))
+    assert refusal.error == "OutsideValidityPeriod"
+
+
+def test_spending_at_an_ineligible_merchant_reverts(program):
+    fn = program.contract.functions
+    refusal = _refusal(program, "alice", fn.spend(program.chain.address("jewel1"), 40_000, 9), _at(3, 6))
+    assert refusal.error == "MerchantNotEligible"
+    unregistered = _refusal(program, "alice", fn.spend(program.chain.address("nobody"), 40_000, 10))
+    assert unregistered.error == "MerchantNotEligible"
+
+
+def test_transferring_a_non_transferable_voucher_reverts(program):
+    fn = program.contract.functions
+    refusal = _refusal(program, "alice", fn.transferVoucher(program.chain.address("carol"), 9), _at(3, 8))
+    assert refusal.error == "NotTransferable"
+
+
+def test_spending_below_the_minimum_reverts(program):
+    fn = program.contract.functions
+    refusal = _refusal(program, "alice", fn.spend(program.chain.address("shop1"), 8_000, 9), _at(3, 7))
+    assert refusal.error == "BelowMinimumPurchase"
+
+
+def test_only_the_authority_registers_merchants_and_attesters(program):
+    fn = program.contract.functions
+    chain = program.chain
+    merchant = _refusal(program, "mofcom", fn.registerMerchant(chain.address("shop2"), text_hash("groceries"), 9))
+    assert merchant.error == "AccessControlUnauthorizedAccount"
+    attester = _refusal(program, "bob", fn.authorizeAttester(chain.address("bob")))
+    assert attester.error == "AccessControlUnauthorizedAccount"
+    forged = _refusal(program, "bob", fn.attest(chain.address("bob"), text_hash(ATTRIBUTE), 9))
+    assert forged.error == "AccessControlUnauthorizedAccount"
+
+
+def test_another_agency_cannot_fund_or_issue(program):
+    fn = program.contract.functions
+    assert _refusal(program, "other", fn.issue([program.chain.address("bob")], 9)).error == "NotIssuer"
+
+
+def test_a_spend_pays_the_merchant_once_under_the_where_article(program):
+    chain, fn = program.chain, program.contract.functions
+    chain.set_next_time(_at(3, 5))
+    chain.transact("alice", fn.spend(chain.address("shop1"), 15_000, 9))
+    payments = [args for name, args in program.logs() if name == "Payment"]
+    assert [(p["amount"], p["article"].rstrip(b"\0")) for p in payments] == [(7_500, b"2")]
+    assert program.currency.functions.balanceOf(chain.address("shop1")).call() == 7_500
+    assert fn.remainingValue(0).call() == 12_500
+
+
+# ---------------------------------------------------------------- differential: chain == interpreter
+
+HOLDERS = ("alice", "bob", "carol")
+MERCHANTS = ("shop1", "jewel1", "cafe")
+FIRST_DAY = dt.datetime(2026, 2, 28, tzinfo=SHENZHEN)  # before the effective date: those are refused too
+SPAN_SECONDS = 40 * 86_400  # to 2026-04-09: past the validity period and the reclaim
+
+
+def _cny(strategy: st.SearchStrategy[int]) -> st.SearchStrategy[Money]:
+    return strategy.map(lambda minor: Money("CNY", minor))
+
+
+_event_fields = st.one_of(
+    st.tuples(st.just(Deposit), st.fixed_dictionaries({
+        "sender": st.sampled_from(("mofcom", "mofcom", "other")), "amount": _cny(st.integers(0, 60_000))})),
+    st.tuples(st.just(Attest), st.fixed_dictionaries({
+        "attester": st.just("civil"), "citizen": st.sampled_from(HOLDERS),
+        "attribute": st.sampled_from((ATTRIBUTE, "student"))})),
+    st.tuples(st.just(RegisterMerchant), st.fixed_dictionaries({
+        "merchant": st.sampled_from(MERCHANTS), "category": st.sampled_from(("groceries", "jewellery"))})),
+    st.tuples(st.just(Issue), st.fixed_dictionaries({
+        "issuer": st.sampled_from(("mofcom", "mofcom", "other")),
+        "recipients": st.lists(st.sampled_from(HOLDERS), min_size=1, max_size=4).map(tuple)})),
+    st.tuples(st.just(Spend), st.fixed_dictionaries({
+        "holder": st.sampled_from(HOLDERS), "merchant": st.sampled_from(MERCHANTS),
+        "purchase": _cny(st.integers(0, 50_000))})),
+    st.tuples(st.just(Transfer), st.fixed_dictionaries({
+        "holder": st.sampled_from(HOLDERS), "recipient": st.sampled_from(HOLDERS)})),
+    st.tuples(st.just(Reclaim), st.fixed_dictionaries({})),
+)
+
+
+@st.composite
+def voucher_events(draw: st.DrawFn) -> tuple[Event, ...]:
+    """A time-ordered scenario, mostly inside March, that funds, attests and registers before it spends."""
+    drawn = draw(st.lists(st.tuples(_event_fields, st.integers(0, SPAN_SECONDS)), min_size=1, max_size=14))
+    drawn.sort(key=lambda item: item[1])
+    return tuple(kind(index=i, at=FIRST_DAY + dt.timedelta(seconds=offset), **fields)
+                 for i, ((kind, fields), offset) in enumerate(drawn))
+
+
+def _differential(session_chain: Chain, artifacts: dict[str, Artifact], statute: Statute,
+                  events: tuple[Event, ...]) -> None:
+    scenario = Scenario(Path("generated.yaml"), statute,
+                        {"mofcom": Money("CNY", 100_000), "other": Money("CNY", 100_000)}, events)
+    snapshot = session_chain.snapshot()
+    try:
+        assert run_on_chain(scenario, session_chain, artifacts) == interpret(scenario)
+    finally:
+        session_chain.revert(snapshot)
+
+
+_HEALTH = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large]
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=_HEALTH)
+@given(events=voucher_events(), variant=st.sampled_from(tuple(VARIANTS)))
+def test_chain_matches_interpreter_on_generated_scenarios(session_chain, voucher_statutes, voucher_artifacts,
+                                                           events, variant):
+    _differential(session_chain, voucher_artifacts, voucher_statutes[variant], events)
+
+
+@pytest.mark.slow
+@settings(max_examples=1_000, deadline=None, suppress_health_check=_HEALTH)
+@given(events=voucher_events(), variant=st.sampled_from(tuple(VARIANTS)))
+def test_chain_matches_interpreter_on_many_generated_scenarios(session_chain, voucher_statutes,
+                                                               voucher_artifacts, events, variant):
+    _differential(session_chain, voucher_artifacts, voucher_statutes[variant], events)

@@ -1,0 +1,235 @@
+"""Working-time statutes compiled to Solidity and run on anvil, against the interpreter.
+
+The chain outcome is read from logs and balances only, so `==` with the
+interpreter's outcome checks the compiled contract, not the oracle.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from compiler.artifacts import compile_statutes, matches_deployed
+from lawdsl.events import Deposit, Employ, Punch, RegisterDevice, Settle
+from lawdsl.expect import compare
+from lawdsl.interpret import interpret
+from lawdsl.money import Money
+from lawdsl.scenario import Scenario, load_scenario
+from oracles.chain import AUTHORITY, GATEWAY, ChainError, Reverted, account_key
+from oracles.drivers.working_time import WorkingTimeDriver
+from oracles.runner import deploy, run_on_chain
+from oracles.signing import SignedPunch, batch_digest, sign_batch
+
+from .statutes import DATA, project_scenarios
+
+pytestmark = pytest.mark.chain
+BEIJING = dt.timezone(dt.timedelta(hours=8))
+
+
+def test_overtime_example_matches_interpreter_and_expect(chain, artifacts):
+    scenario = load_scenario(DATA / "overtime-march.yaml")
+    outcome = run_on_chain(scenario, chain, artifacts)
+    assert outcome == interpret(scenario)
+    assert compare(scenario.expect, outcome) == []
+
+
+@pytest.mark.parametrize("scenario", project_scenarios(), ids=lambda scenario: scenario.path.name)
+def test_project_scenario_matches_interpreter_and_expect(scenario, chain, artifacts):
+    outcome = run_on_chain(scenario, chain, artifacts)
+    assert outcome == interpret(scenario)
+    if scenario.expect is not None:
+        assert compare(scenario.expect, outcome) == []
+
+
+def test_statute_is_enacted_in_the_registry(chain, artifacts):
+    scenario = load_scenario(DATA / "overtime-march.yaml")
+    deployment = deploy(scenario, chain, artifacts)
+    title = scenario.statute.header.title
+    statute, law_hash, version, effective = deployment.registry.functions.current(title).call()
+    assert (statute, law_hash, version) == (deployment.driver.contract.address,
+                                            artifacts[title].law_source_hash, 2)
+    assert effective == int(dt.datetime(2026, 1, 1, tzinfo=BEIJING).timestamp())
+
+
+def test_deployed_code_verifies_against_a_recompile(chain, artifacts):
+    scenario = load_scenario(DATA / "overtime-march.yaml")
+    contract = deploy(scenario, chain, artifacts).driver.contract
+    artifact = artifacts[scenario.statute.header.title]
+    deployed = bytes(chain.w3.eth.get_code(contract.address))
+    assert matches_deployed(artifact, deployed)
+    tampered = bytearray(deployed)
+    tampered[-60] ^= 1  # inside the metadata hash, outside any immutable
+    assert not matches_deployed(artifact, bytes(tampered))
+
+
+def test_warm_compile_runs_no_solc(statutes, artifacts, monkeypatch):
+    def no_solc(_input: dict) -> dict:
+        raise AssertionError("solc ran on a warm compile")
+
+    monkeypatch.setattr("compiler.artifacts.compile_standard_json", no_solc)
+    assert compile_statutes(statutes.values()) == artifacts
+
+
+def test_time_never_goes_back(chain):
+    chain.set_next_time(dt.datetime(2026, 3, 2, tzinfo=dt.timezone.utc))
+    chain.send(AUTHORITY, chain.address(GATEWAY), "0x")
+    chain.set_next_time(dt.datetime(2026, 3, 2, tzinfo=dt.timezone.utc))  # equal: allowed
+    with pytest.raises(ChainError, match="lower than previous block"):
+        chain.set_next_time(dt.datetime(2026, 3, 1, tzinfo=dt.timezone.utc))
+
+
+# ---------------------------------------------------------------- security
+
+
+def _at(day: int, hour: int) -> dt.datetime:
+    return dt.datetime(2026, 3, day, hour, tzinfo=BEIJING)
+
+
+@pytest.fixture
+def firm(chain, statutes, artifacts) -> WorkingTimeDriver:
+    """acme employs alice, globex employs carol; gate-1 is acme's device, gate-2 globex's."""
+    statute = statutes["Working Hours and Overtime Pay Act"]
+    start = _at(1, 0)
+    events = (
+        Employ(0, start, "acme", "alice", Money("CNY", 4000)),
+        Employ(1, start, "globex", "carol", Money("CNY", 3000)),
+        RegisterDevice(2, start, "gate-1", "acme"),
+        RegisterDevice(3, start, "gate-2", "globex"),
+        Deposit(4, start, "acme", Money("CNY", 500_000)),
+    )
+    scenario = Scenario(Path("security.yaml"), statute, {"acme": Money("CNY", 1_000_000)}, events)
+    driver = deploy(scenario, chain, artifacts).driver
+    for event in events:
+        chain.set_next_time(event.at)
+        driver.apply(event)
+    return driver
+
+
+def _batch(driver: WorkingTimeDriver, device: str, sequence: int, punches: list[SignedPunch],
+           key: bytes | None = None) -> tuple[tuple, bytes]:
+    chain = driver.chain
+    signature = sign_batch(key or account_key(device), driver.domain, chain.address(device), sequence, punches)
+    return (chain.address(device), sequence, [p.as_tuple() for p in punches]), signature
+
+
+def _punch(driver: WorkingTimeDriver, employee: str, at: dt.datetime, clock_in: bool, ref: int) -> SignedPunch:
+    return SignedPunch(driver.chain.address(employee), int(at.timestamp()), clock_in, ref)
+
+
+def _submit(driver: WorkingTimeDriver, batch: tuple, signature: bytes):
+    return driver.chain.transact(GATEWAY, driver.contract.functions.submitPunches(batch, signature))
+
+
+def _events(driver: WorkingTimeDriver, name: str) -> list[dict]:
+    return [args for event, args in driver.logs() if event == name]
+
+
+def test_signed_digest_matches_contract(firm):
+    punches = [_punch(firm, "alice", _at(2, 9), True, 7), _punch(firm, "alice", _at(2, 18), False, 8)]
+    batch, _ = _batch(firm, "gate-1", 0, punches)
+    expected = batch_digest(firm.domain, firm.chain.address("gate-1"), 0, punches)
+    assert firm.contract.functions.batchDigest(batch).call() == expected
+
+
+def test_unregistered_device_reverts(firm):
+    batch, signature = _batch(firm, "gate-9", 0, [_punch(firm, "alice", _at(2, 9), True, 5)])
+    with pytest.raises(Reverted) as refused:
+        _submit(firm, batch, signature)
+    assert refused.value.error == "UnregisteredDevice"
+
+
+def test_device_bound_to_another_employer_cannot_be_rebound(firm):
+    with pytest.raises(Reverted) as refused:
+        firm.chain.transact(AUTHORITY, firm.contract.functions.registerDevice(
+            firm.chain.address("gate-1"), firm.chain.address("globex")))
+    assert refused.value.error == "DeviceBoundToAnotherEmployer"
+
+
+def test_device_of_another_employer_cannot_punch_for_acme(firm):
+    firm.chain.set_next_time(_at(2, 9))
+    batch, signature = _batch(firm, "gate-2", 0, [_punch(firm, "alice", _at(2, 9), True, 5)])
+    _submit(firm, batch, signature)
+    assert [(e["ref"], e["reason"]) for e in _events(firm, "PunchRejected")] == [(5, 3)]  # DeviceOfAnotherEmployer
+    assert _events(firm, "Punched") == []
+
+
+def test_forged_signature_reverts(firm):
+    punches = [_punch(firm, "alice", _at(2, 9), True, 5)]
+    batch, signature = _batch(firm, "gate-1", 0, punches, key=account_key("acme"))
+    with pytest.raises(Reverted) as refused:
+        _submit(firm, batch, signature)
+    assert refused.value.error == "InvalidDeviceSignature"
+
+
+def test_tampered_batch_reverts(firm):
+    batch, signature = _batch(firm, "gate-1", 0, [_punch(firm, "alice", _at(2, 9), True, 5)])
+    device, sequence, [(employee, at, clock_in, ref)] = batch
+    with pytest.raises(Reverted) as refused:
+        _submit(firm, (device, sequence, [(employee, at - 3600, clock_in, ref)]), signature)
+    assert refused.value.error == "InvalidDeviceSignature"
+
+
+def test_replayed_batch_reverts(firm):
+    firm.chain.set_next_time(_at(2, 9))
+    batch, signature = _batch(firm, "gate-1", 0, [_punch(firm, "alice", _at(2, 9), True, 5)])
+    _submit(firm, batch, signature)
+    with pytest.raises(Reverted) as refused:
+        _submit(firm, batch, signature)
+    assert refused.value.error == "BatchOutOfSequence"
+
+
+def test_employer_cannot_register_its_own_device(firm):
+    with pytest.raises(Reverted) as refused:
+        firm.chain.transact("acme", firm.contract.functions.registerDevice(
+            firm.chain.address("rogue-gate"), firm.chain.address("acme")))
+    assert refused.value.error == "AccessControlUnauthorizedAccount"
+
+
+def test_a_shift_is_paid_once(firm):
+    chain = firm.chain
+    chain.set_next_time(_at(2, 21))
+    clock_in, clock_out = _punch(firm, "alice", _at(2, 9), True, 5), _punch(firm, "alice", _at(2, 20), False, 6)
+    _submit(firm, *_batch(firm, "gate-1", 0, [clock_in, clock_out]))
+    assert [e["amount"] for e in _events(firm, "WagePaid")] == [18000]  # 3 h × 150% × CNY 40.00
+    replay = _batch(firm, "gate-1", 0, [clock_out])
+    with pytest.raises(Reverted) as refused:
+        _submit(firm, *replay)
+    assert refused.value.error == "BatchOutOfSequence"
+    _submit(firm, *_batch(firm, "gate-1", 1, [clock_out]))  # re-signed copy: a duplicate punch
+    assert [(e["ref"], e["reason"]) for e in _events(firm, "PunchRejected")] == [(6, 4)]  # DuplicatePunch
+    assert [e["amount"] for e in _events(firm, "WagePaid")] == [18000]
+    assert firm.currency.functions.balanceOf(chain.address("alice")).call() == 18000
+
+
+def test_settlement_pays_employer_by_employer_in_spec_order(chain, statutes, artifacts):
+    """Within one event, dues queue in (article, period, employee) order, then each employer's queue
+    is paid: alice's two articles come before carol's, though carol's 44.2 sorts before alice's 44.3."""
+    statute = statutes["Overtime Act (weekly pay)"]
+    tz = statute.header.time_zone.tzinfo
+
+    def at(day: int, hour: int) -> dt.datetime:
+        return dt.datetime(2026, 2, day, hour, tzinfo=tz)
+
+    cny = lambda minor: Money("CNY", minor)  # noqa: E731
+    events = [
+        Employ(0, at(14, 0), "acme", "alice", cny(4000)),
+        Employ(1, at(14, 0), "globex", "carol", cny(3000)),
+        RegisterDevice(2, at(14, 0), "gate-1", "acme"),
+        RegisterDevice(3, at(14, 0), "gate-2", "globex"),
+        Deposit(4, at(14, 0), "acme", cny(100_000)),
+        Deposit(5, at(14, 0), "globex", cny(100_000)),
+        Punch(6, at(15, 9), "gate-1", "alice", "in"),  # Sunday: a rest day
+        Punch(7, at(15, 13), "gate-1", "alice", "out"),
+        Punch(8, at(15, 13), "gate-2", "carol", "in"),
+        Punch(9, at(15, 15), "gate-2", "carol", "out"),
+        Punch(10, at(17, 9), "gate-1", "alice", "in"),  # 2026-02-17: a public holiday
+        Punch(11, at(17, 10), "gate-1", "alice", "out"),
+        Settle(12, at(22, 0)),  # the week from Sunday 15th is over
+    ]
+    scenario = Scenario(Path("settle-order.yaml"), statute,
+                        {"acme": cny(500_000), "globex": cny(500_000)}, tuple(events))
+    outcome = run_on_chain(scenario, chain, artifacts)
+    assert outcome == interpret(scenario)
+    assert [(p.recipient, p.article, p.amount.minor) for p in outcome.payments] == [
+        ("alice", "44.2", 32000), ("alice", "44.3", 12000), ("carol", "44.2", 12000)]
