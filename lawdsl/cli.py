@@ -26,7 +26,7 @@ from .report import print_outcome
 from .scenario import Scenario, load_scenario
 
 #: Packages that add subcommands; each has `register(subparsers)`.
-COMMAND_PROVIDERS = ("compiler.commands", "oracles.commands")
+COMMAND_PROVIDERS = ("compiler.commands", "oracles.commands", "citizens.commands", "citizens.portal.commands")
 
 #: `lawdsl test --chain` asks this hook (set by oracles.commands) to run a scenario on a chain.
 chain_runner: Callable[[Scenario, argparse.Namespace], Outcome] | None = None

@@ -1,0 +1,1 @@
+"""What citizens use to check the state: verification, payment audit, the public portal, open data."""
