@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: UNLICENSED
 pragma solidity 0.8.30;
 
-import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
-import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
+import {StatuteBase} from "./StatuteBase.sol";
 
 /// @title Procurement by sealed-bid tender: the hand-written half of every compiled `governs procurement` statute.
 /// @notice A buyer opens a tender and escrows quantity × ceiling; suppliers commit sealed bids with a
@@ -15,14 +14,8 @@ import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol
 /// @dev A generated contract inherits this one and passes the statute's constants in `Rules`. The
 /// authority named at deployment registers inspectors, each bound to one buyer. Every state-changing call
 /// takes `ref`, the oracle record's id (the scenario event index), and every event echoes it.
-abstract contract ProcurementStatute is AccessControl, ReentrancyGuard {
+abstract contract ProcurementStatute is StatuteBase {
     using SafeERC20 for IERC20;
-
-    /// @notice Registers inspectors: the statute's authority, never a buyer.
-    bytes32 public constant AUTHORITY_ROLE = keccak256("AUTHORITY_ROLE");
-
-    /// @notice Rates are exact ratios: millionths of the whole (2% = 20_000).
-    uint256 public constant MILLIONTHS = 1_000_000;
 
     /// @notice The statute's constants, as the compiler read them from its articles.
     struct Rules {
@@ -65,8 +58,6 @@ abstract contract ProcurementStatute is AccessControl, ReentrancyGuard {
         bool revealed;
     }
 
-    IERC20 public immutable currency;
-    uint256 public immutable effectiveFrom;
     uint256 public immutable ceilingPerUnit;
     uint256 public immutable biddingPeriod;
     uint256 public immutable revealPeriod;
@@ -98,7 +89,6 @@ abstract contract ProcurementStatute is AccessControl, ReentrancyGuard {
     );
     event TenderClosed(uint64 ref, uint256 indexed tender);
 
-    error BeforeEffectiveDate(uint256 effectiveFrom);
     error InspectorBoundToAnotherBuyer(address inspector, address buyer);
     error QuantityNotPositive();
     error TenderInProgress(uint256 tender);
@@ -121,15 +111,9 @@ abstract contract ProcurementStatute is AccessControl, ReentrancyGuard {
     error NotRegisteredInspector(address inspector);
     error BeyondTenderedQuantity(uint256 remaining);
 
-    /// @dev Every event is refused before the statute takes effect (SPEC §4).
-    modifier inForce() {
-        if (block.timestamp < effectiveFrom) revert BeforeEffectiveDate(effectiveFrom);
-        _;
-    }
-
-    constructor(IERC20 currency_, address authority, Rules memory rules) {
-        currency = currency_;
-        effectiveFrom = rules.effectiveFrom;
+    constructor(IERC20 currency_, address authority, Rules memory rules)
+        StatuteBase(currency_, authority, rules.effectiveFrom)
+    {
         ceilingPerUnit = rules.ceilingPerUnit;
         biddingPeriod = rules.biddingPeriod;
         revealPeriod = rules.revealPeriod;
@@ -140,8 +124,6 @@ abstract contract ProcurementStatute is AccessControl, ReentrancyGuard {
         awardArticle = rules.awardArticle;
         paymentArticle = rules.paymentArticle;
         forfeitArticle = rules.forfeitArticle;
-        _grantRole(DEFAULT_ADMIN_ROLE, authority);
-        _grantRole(AUTHORITY_ROLE, authority);
     }
 
     // ------------------------------------------------------------------ inspectors (the authority)

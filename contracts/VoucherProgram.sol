@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: UNLICENSED
 pragma solidity 0.8.30;
 
-import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
-import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
+import {StatuteBase} from "./StatuteBase.sol";
 
 /// @title Voucher program: the hand-written half of every compiled `governs vouchers` statute.
 /// @notice An issuing agency deposits digital currency into this program, issues vouchers to attested
@@ -16,17 +15,12 @@ import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol
 /// says which merchant categories are eligible. The authority named at deployment registers
 /// merchants and authorizes attesters. Every state-changing call takes `ref`, the oracle record's id
 /// (the scenario event index), and every event echoes it.
-abstract contract VoucherProgram is AccessControl, ReentrancyGuard {
+abstract contract VoucherProgram is StatuteBase {
     using SafeERC20 for IERC20;
-
-    /// @notice Registers merchants and authorizes attesters: the statute's authority.
-    bytes32 public constant AUTHORITY_ROLE = keccak256("AUTHORITY_ROLE");
 
     /// @notice Held by agencies whose attestations of citizens' attributes the program accepts.
     bytes32 public constant ATTESTER_ROLE = keccak256("ATTESTER_ROLE");
 
-    /// @notice Shares and rates are exact ratios: millionths of the whole (50% = 500_000).
-    uint256 public constant MILLIONTHS = 1_000_000;
 
     /// @notice The statute's constants, as the compiler read them from its articles.
     struct Rules {
@@ -58,8 +52,6 @@ abstract contract VoucherProgram is AccessControl, ReentrancyGuard {
         uint256 remaining; // minor units still reserved for this voucher in the program
     }
 
-    IERC20 public immutable currency;
-    uint256 public immutable effectiveFrom;
     uint256 public immutable faceValue;
     bytes32 public immutable requiredAttribute;
     uint256 public immutable minimumPurchase;
@@ -105,7 +97,6 @@ abstract contract VoucherProgram is AccessControl, ReentrancyGuard {
     event VoucherSpent(uint64 ref, uint256 indexed serial, address indexed merchant, uint256 purchase, uint256 discount);
     event VoucherTransferred(uint64 ref, uint256 indexed serial, address indexed from, address indexed to);
 
-    error BeforeEffectiveDate(uint256 effectiveFrom);
     error DepositNotPositive();
     error NotIssuer(address issuer);
     error IssuerWalletShort(uint256 needed, uint256 balance);
@@ -120,15 +111,9 @@ abstract contract VoucherProgram is AccessControl, ReentrancyGuard {
     error NoExpiryRule();
     error ValidityPeriodNotEnded(uint256 reclaimFrom);
 
-    /// @dev Every event is refused before the statute takes effect (SPEC §4).
-    modifier inForce() {
-        if (block.timestamp < effectiveFrom) revert BeforeEffectiveDate(effectiveFrom);
-        _;
-    }
-
-    constructor(IERC20 currency_, address authority, Rules memory rules) {
-        currency = currency_;
-        effectiveFrom = rules.effectiveFrom;
+    constructor(IERC20 currency_, address authority, Rules memory rules)
+        StatuteBase(currency_, authority, rules.effectiveFrom)
+    {
         faceValue = rules.faceValue;
         requiredAttribute = rules.requiredAttribute;
         minimumPurchase = rules.minimumPurchase;
@@ -142,8 +127,6 @@ abstract contract VoucherProgram is AccessControl, ReentrancyGuard {
         issueArticle = rules.issueArticle;
         whereArticle = rules.whereArticle;
         expiryArticle = rules.expiryArticle;
-        _grantRole(DEFAULT_ADMIN_ROLE, authority);
-        _grantRole(AUTHORITY_ROLE, authority);
     }
 
     /// @notice Whether a merchant registered in `category` may redeem vouchers (the `where` rule).

@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: UNLICENSED
+pragma solidity 0.8.30;
+
+import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
+
+/// @title What every compiled statute shares: its currency, its effective date and its authority.
+/// @dev The per-domain bases inherit this; nothing here is specific to a domain. The authority named at
+/// deployment (the enacting body) holds AUTHORITY_ROLE: it registers the devices, inspectors, merchants
+/// and attesters the statute trusts, so a regulated party can never vouch for itself.
+abstract contract StatuteBase is AccessControl, ReentrancyGuard {
+    /// @notice Registers the parties the statute trusts: the statute's authority.
+    bytes32 public constant AUTHORITY_ROLE = keccak256("AUTHORITY_ROLE");
+
+    /// @notice Shares and rates are exact ratios: millionths of the whole (50% = 500_000).
+    uint256 public constant MILLIONTHS = 1_000_000;
+
+    /// @notice The digital currency every amount of this statute is paid in.
+    IERC20 public immutable currency;
+
+    /// @notice Unix time of the effective date, 00:00 in the statute's time zone.
+    uint256 public immutable effectiveFrom;
+
+    error BeforeEffectiveDate(uint256 effectiveFrom);
+
+    /// @dev Every event is refused before the statute takes effect (SPEC §4).
+    modifier inForce() {
+        if (block.timestamp < effectiveFrom) revert BeforeEffectiveDate(effectiveFrom);
+        _;
+    }
+
+    constructor(IERC20 currency_, address authority, uint256 effectiveFrom_) {
+        currency = currency_;
+        effectiveFrom = effectiveFrom_;
+        _grantRole(DEFAULT_ADMIN_ROLE, authority);
+        _grantRole(AUTHORITY_ROLE, authority);
+    }
+}
