@@ -1,6 +1,6 @@
 """The procurement interpreter against SPEC §4 "Procurement" and examples/procurement-wheat.yaml.
 
-There is no parser yet, so statutes are built here as ASTs, mirroring
+Statutes are built here as ASTs, mirroring
 procurement.law sentence by sentence, with switches for the optional rules.
 """
 from __future__ import annotations
@@ -12,20 +12,38 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lawdsl.ast import (Article, AwardRule, BiddingRule, DeliveryRule, DepositRule, Domain, Duration,
-                        ForfeitRule, Header, Lit, Party, PartyKind, PenaltyRule, Percentage, PurchaseRule,
-                        Ref, Statute, SupplyPaymentRule, Term, TimeZone)
+from lawdsl.ast import (
+    Article,
+    AwardRule,
+    BiddingRule,
+    DeliveryRule,
+    DepositRule,
+    Domain,
+    Duration,
+    ForfeitRule,
+    Header,
+    Lit,
+    Party,
+    PartyKind,
+    PenaltyRule,
+    Percentage,
+    PurchaseRule,
+    Ref,
+    Statute,
+    SupplyPaymentRule,
+    Term,
+)
 from lawdsl.events import Award, Bid, Deliver, OpenTender, RegisterInspector, Reveal
 from lawdsl.interpret.base import BEFORE_EFFECTIVE
-from lawdsl.interpret.procurement import ProcurementInterpreter, Reason, Tender, days_late
+from lawdsl.interpret.procurement import (
+    ProcurementInterpreter,
+    Reason,
+    Tender,
+    days_late,
+)
 from lawdsl.money import Money
-from lawdsl.outcome import Outcome
-
-TZ = TimeZone(8 * 60)
-
-
-def cny(text: str) -> Money:
-    return Money.parse(f"CNY {text}")
+from tests.interpret import scripting
+from tests.interpret.scripting import TZ, balances, cny, moment, payments, rejections
 
 
 def percent(text: str) -> Percentage:
@@ -80,42 +98,11 @@ def procurement_statute(
     )
 
 
-def moment(text: str) -> dt.datetime:
-    """`2026-06-01 09:00` read in the statute's zone (+08:00)."""
-    return dt.datetime.fromisoformat(text).replace(tzinfo=TZ.tzinfo)
-
-
-class Script:
-    """Events numbered as a scenario numbers them; an event without `at` keeps the previous time."""
+class Script(scripting.Script):
+    interpreter_class = ProcurementInterpreter
 
     def __init__(self, start: str = "2026-06-01 00:00") -> None:
-        self.events: list = []
-        self.at = moment(start)
-
-    def __call__(self, kind: type, at: str | None = None, **fields) -> "Script":
-        if at is not None:
-            self.at = moment(at)
-        self.events.append(kind(index=len(self.events), at=self.at, **fields))
-        return self
-
-    def interpreter(self, statute: Statute, minted: dict[str, str]) -> ProcurementInterpreter:
-        wallets = {name: cny(amount) for name, amount in minted.items()}
-        return ProcurementInterpreter(statute, wallets, list(wallets))
-
-    def run(self, statute: Statute, minted: dict[str, str]) -> Outcome:
-        return self.interpreter(statute, minted).run(tuple(self.events))
-
-
-def payments(outcome: Outcome) -> list[tuple[int, str, str, str, str]]:
-    return [(p.event, p.sender, p.recipient, p.amount.amount_text(), p.article) for p in outcome.payments]
-
-
-def rejections(outcome: Outcome) -> list[tuple[int, str]]:
-    return [(r.event, r.reason) for r in outcome.rejected]
-
-
-def balances(outcome: Outcome) -> dict[str, str]:
-    return {name: money.amount_text() for name, money in outcome.balances.items()}
+        super().__init__(start)
 
 
 WHEAT_MINT = {"reserve": "10000000.00", "s1": "100000.00", "s2": "100000.00", "s3": "100000.00",

@@ -1,6 +1,6 @@
 """The voucher interpreter against SPEC §4 "Vouchers" and examples/vouchers-march.yaml.
 
-There is no parser yet, so statutes are built here as ASTs, mirroring
+Statutes are built here as ASTs, mirroring
 vouchers.law sentence by sentence, with switches for the optional rules.
 """
 from __future__ import annotations
@@ -11,21 +11,44 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lawdsl.ast import (Article, Categories, DateRange, Domain, ExpiryRule, Header, IssueRule, Lit,
-                        MinimumRule, Party, PartyKind, Percentage, Ref, ShareRule, SplitRule, Statute,
-                        Term, TimeZone, TransferRule, WhenRule, WhereRule)
-from lawdsl.events import Attest, Deposit, Issue, Reclaim, RegisterMerchant, Spend, Transfer
+from lawdsl.ast import (
+    Article,
+    Categories,
+    DateRange,
+    Domain,
+    ExpiryRule,
+    Header,
+    IssueRule,
+    Lit,
+    MinimumRule,
+    Party,
+    PartyKind,
+    Percentage,
+    Ref,
+    ShareRule,
+    SplitRule,
+    Statute,
+    Term,
+    TransferRule,
+    WhenRule,
+    WhereRule,
+)
+from lawdsl.events import (
+    Attest,
+    Deposit,
+    Issue,
+    Reclaim,
+    RegisterMerchant,
+    Spend,
+    Transfer,
+)
 from lawdsl.interpret.base import BEFORE_EFFECTIVE
 from lawdsl.interpret.vouchers import Reason, VoucherInterpreter
 from lawdsl.money import Money
-from lawdsl.outcome import Outcome
+from tests.interpret import scripting
+from tests.interpret.scripting import TZ, balances, cny, moment, payments, rejections
 
-TZ = TimeZone(8 * 60)
 ATTRIBUTE = "low income household"
-
-
-def cny(text: str) -> Money:
-    return Money.parse(f"CNY {text}")
 
 
 def percent(text: str) -> Percentage:
@@ -81,39 +104,11 @@ def voucher_statute(
     )
 
 
-def moment(text: str) -> dt.datetime:
-    """`2026-03-05 12:00` read in the statute's zone (+08:00)."""
-    return dt.datetime.fromisoformat(text).replace(tzinfo=TZ.tzinfo)
-
-
-class Script:
-    """Events numbered as a scenario numbers them; an event without `at` keeps the previous time."""
+class Script(scripting.Script):
+    interpreter_class = VoucherInterpreter
 
     def __init__(self, start: str = "2026-03-01 00:00") -> None:
-        self.events: list = []
-        self.at = moment(start)
-
-    def __call__(self, kind: type, at: str | None = None, **fields) -> "Script":
-        if at is not None:
-            self.at = moment(at)
-        self.events.append(kind(index=len(self.events), at=self.at, **fields))
-        return self
-
-    def run(self, statute: Statute, minted: dict[str, str], holders: list[str] | None = None) -> Outcome:
-        wallets = {name: cny(amount) for name, amount in minted.items()}
-        return VoucherInterpreter(statute, wallets, holders or list(wallets)).run(tuple(self.events))
-
-
-def payments(outcome: Outcome) -> list[tuple[int, str, str, str, str]]:
-    return [(p.event, p.sender, p.recipient, p.amount.amount_text(), p.article) for p in outcome.payments]
-
-
-def rejections(outcome: Outcome) -> list[tuple[int, str]]:
-    return [(r.event, r.reason) for r in outcome.rejected]
-
-
-def balances(outcome: Outcome) -> dict[str, str]:
-    return {name: money.amount_text() for name, money in outcome.balances.items()}
+        super().__init__(start)
 
 
 def funded() -> Script:

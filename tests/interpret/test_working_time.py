@@ -12,14 +12,41 @@ from fractions import Fraction
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lawdsl.ast import (Article, DayKind, Domain, Duration, EarningRule, Header, LimitRule, Lit,
-                        Measure, Party, PartyKind, PaySchedule, Percentage, Period,
-                        PublicHolidays, Ref, RestDays, Statute, Term, TimeZone, WagePaymentRule,
-                        WeekStart, Weekday)
+from lawdsl.ast import (
+    Article,
+    DayKind,
+    Domain,
+    Duration,
+    EarningRule,
+    Header,
+    LimitRule,
+    Lit,
+    Measure,
+    Party,
+    PartyKind,
+    PaySchedule,
+    Percentage,
+    Period,
+    PublicHolidays,
+    Ref,
+    RestDays,
+    Statute,
+    Term,
+    TimeZone,
+    WagePaymentRule,
+    Weekday,
+    WeekStart,
+)
 from lawdsl.events import Deposit, Employ, GrantTimeOff, Punch, RegisterDevice, Settle
 from lawdsl.interpret.base import BEFORE_EFFECTIVE
-from lawdsl.interpret.working_time import (_SCALE, Reason, WorkingTimeInterpreter, _Earning,
-                                           _paid_minutes, _rounded)
+from lawdsl.interpret.working_time import (
+    _SCALE,
+    Reason,
+    WorkingTimeInterpreter,
+    _Earning,
+    _paid_minutes,
+    _rounded,
+)
 from lawdsl.money import Money, round_half_up
 from lawdsl.outcome import Outcome, Payment, Violation
 
