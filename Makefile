@@ -20,7 +20,7 @@ export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
 .DEFAULT_GOAL := bootstrap
-.PHONY: bootstrap venv node test demo bench clean
+.PHONY: bootstrap venv node browser test demo bench clean
 
 bootstrap: $(EDIT_STAMP) $(NODE_STAMP)
 
@@ -49,14 +49,35 @@ $(NODE_STAMP): package-lock.json package.json
 	$(NPM) ci --no-audit --no-fund
 	touch $@
 
-test: bootstrap
+# Debian's Chromium for the portal's browser tests: Playwright drives it and never downloads a browser.
+# Without apt-get this says so and goes on; the browser tests then FAIL (they never skip).
+BROWSER       := /usr/bin/chromium
+BROWSER_STAMP := build/.stamp-browser
+SUDO          := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+browser: $(BROWSER_STAMP)
+
+$(BROWSER_STAMP):
+	@if [ ! -x $(BROWSER) ]; then \
+	  if command -v apt-get >/dev/null 2>&1; then \
+	    $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q chromium; \
+	  else \
+	    echo "make browser: $(BROWSER) is missing and apt-get is not available: install Chromium there by hand." \
+	         "Until then the portal's browser tests (tests/citizens/test_portal.py) FAIL."; \
+	  fi; \
+	fi
+	@if [ -x $(BROWSER) ]; then mkdir -p $(@D) && touch $@; fi
+
+test: bootstrap browser
 	$(VPY) -m pytest -q
 
 demo: bootstrap
 	$(VENV)/bin/lawdsl demo
 
+# `make bench SLOW=1` adds the differential runs: 1,000 generated scenarios per domain, chain against interpreter.
 bench: bootstrap
 	$(VPY) scripts/bench.py
+	$(if $(SLOW),$(VPY) -m pytest -q -m slow tests/chain)
 
 clean:
 	rm -rf $(VENV) node_modules build dist .pytest_cache .hypothesis *.egg-info

@@ -8,6 +8,8 @@ pragma solidity 0.8.30;
 library CivilCalendar {
     uint256 internal constant SECONDS_PER_DAY = 86_400;
 
+    error DayOutOfRange(uint256 day);
+
     /// @notice The local day number of unix time `at` in a zone `offset` seconds east of UTC.
     function localDay(uint256 at, int256 offset) internal pure returns (uint256) {
         return uint256(int256(at) + offset) / SECONDS_PER_DAY;
@@ -20,12 +22,12 @@ library CivilCalendar {
 
     /// @notice 0 = Monday … 6 = Sunday (1970-01-01 was a Thursday).
     function weekday(uint256 day) internal pure returns (uint256) {
-        return (day + 3) % 7;
+        unchecked { return (day + 3) % 7; } // day numbers are far below 2^255
     }
 
     /// @notice The first day of the week holding `day`, for weeks beginning on `weekStart`.
     function weekStart(uint256 day, uint256 firstWeekday) internal pure returns (uint256) {
-        return day - (weekday(day) + 7 - firstWeekday) % 7;
+        return day - (weekday(day) + 7 - firstWeekday) % 7; // checked: reverts in the first days of 1970
     }
 
     /// @notice The first day of the month holding `day`.
@@ -49,15 +51,19 @@ library CivilCalendar {
     }
 
     /// @notice Year, month (1–12) and day of month (1–31) of a day number.
+    /// Unchecked arithmetic: every intermediate is a small non-negative number for any day < 2^200.
     function civil(uint256 day) internal pure returns (uint256 year, uint256 month, uint256 dayOfMonth) {
-        uint256 z = day + 719_468;
-        uint256 era = z / 146_097;
-        uint256 dayOfEra = z - era * 146_097;
-        uint256 yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365;
-        uint256 dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100);
-        uint256 shiftedMonth = (5 * dayOfYear + 2) / 153; // March = 0
-        dayOfMonth = dayOfYear - (153 * shiftedMonth + 2) / 5 + 1;
-        month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9;
-        year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+        if (day >= 2 ** 200) revert DayOutOfRange(day);
+        unchecked {
+            uint256 z = day + 719_468;
+            uint256 era = z / 146_097;
+            uint256 dayOfEra = z - era * 146_097;
+            uint256 yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365;
+            uint256 dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100);
+            uint256 shiftedMonth = (5 * dayOfYear + 2) / 153; // March = 0
+            dayOfMonth = dayOfYear - (153 * shiftedMonth + 2) / 5 + 1;
+            month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9;
+            year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+        }
     }
 }

@@ -45,25 +45,13 @@ abstract contract WorkingTimeStatute is AccessControl, ReentrancyGuardTransient,
         ShiftOver24Hours
     }
 
-    /// @notice `[on a dayKind,] each hour worked [beyond threshold in a period] earns rate [unless time off]`.
-    struct EarningRule {
-        bytes32 article;
-        uint8 position; // the article's position in the statute: payments are ordered by it
-        uint64 rate; // millionths of the hourly wage (150% = 1_500_000)
-        DayKind dayKind;
-        uint32 threshold; // minutes already worked in `period` before this rule applies
-        Period period;
-        bool unlessTimeOff;
-    }
-
-    /// @notice `[on a dayKind,] overtime|hours worked beyond limit in a period is a violation`.
-    struct LimitRule {
-        bytes32 article;
-        Measure measure;
-        uint32 limit; // minutes
-        Period period;
-        DayKind dayKind;
-    }
+    // A statute's rules travel as one word each, built by `_earning` and `_limit` from named
+    // arguments in the generated contract (readable there, cheap to read here):
+    // earning rule: rate (millionths of the hourly wage) bits 0–63, threshold (minutes already worked
+    // in `period` before the rule applies) 64–95, article position 96–103, day kind 104–111, period
+    // 112–119, `unless compensatory time off is granted` 120;
+    // limit sentence: limit (minutes) 0–31, period 32–39, day kind 40–47, measure 48–55, article
+    // position 56–63.
 
     /// @notice The calendar a statute reads time in.
     struct Calendar {
@@ -88,12 +76,23 @@ abstract contract WorkingTimeStatute is AccessControl, ReentrancyGuardTransient,
         Punch[] punches;
     }
 
+    /// @notice One employee's whole state, unpacked from its single storage slot (see `_pack`).
+    /// @dev Invariants that make the narrow fields safe: punches of an employee only move forward
+    /// and shifts (at most 24 hours) never overlap, so the shifts starting in a day, week or month
+    /// total at most 2, 8 or 32 days of minutes (2,880 / 11,520 / 46,080 < 2^16); a clocked-in
+    /// employee's clock-in is always its last accepted punch, so one bit says whether it is open.
     struct Worker {
-        address employer;
-        uint32 order; // order of first employment: ties in one settlement
-        uint64 clockedIn; // 0: not clocked in
-        uint192 wage; // minor units per hour
-        uint64 lastAt; // time of the last accepted punch
+        uint256 employerId; // 32 bits; 0: not employed
+        uint256 lastAt; // 40 bits: time of the last accepted punch (0: none)
+        bool clockedIn; // the last accepted punch was a clock-in (at `lastAt`)
+        bool severalAtLast; // more than one accepted punch at `lastAt`: their marks are in `_marks`
+        bool timeOffGranted; // some compensatory time off was granted: read `timeOff`
+        uint256 lastDevice; // 32 bits: id of the device of the last accepted punch
+        uint256 wage; // 48 bits: minor units per hour
+        // Bits 155–254 of the slot, shifted down (see `_pack`): the local day of the last shift
+        // (0: none yet), the minutes in its day, week and month, and the first two limit sentences'
+        // counts and flags (a violation was reported for the current period instance).
+        uint256 counters;
     }
 
     /// @notice A running count in the current instance of a period.
@@ -117,6 +116,7 @@ abstract contract WorkingTimeStatute is AccessControl, ReentrancyGuardTransient,
         DayKind kind;
         uint256[3] starts; // first day of its day, week and month
         uint256[3] before; // minutes already worked in each of them
+        bool[3] samePeriod; // the worker's previous shift fell in the same day, week, month
     }
 
     /// @dev A payment falling due during one event, before it is queued.
@@ -140,6 +140,7 @@ abstract contract WorkingTimeStatute is AccessControl, ReentrancyGuardTransient,
     );
     uint64 public constant MAX_SHIFT = 24 hours;
     uint256 private constant RATE_SCALE = 1_000_000;
+    uint256 private constant RATE_MASK = 0xffffffffffffffff;
     /// @dev Exact amounts are minutes × millionths × minor units per hour: over this, one rounding.
     uint256 private constant AMOUNT_SCALE = 60 * RATE_SCALE;
 
@@ -153,19 +154,25 @@ abstract contract WorkingTimeStatute is AccessControl, ReentrancyGuardTransient,
     uint8 public immutable weekStart;
     uint256 public immutable effectiveFrom;
 
-    mapping(address device => address employer) public deviceEmployer;
-    mapping(address device => uint64) public nextSequence;
-    mapping(address employee => Worker) public workers;
+    /// @dev Per device, one slot: employer address (160 bits) | next sequence (32) | employer id (32)
+    /// | device id (32). A batch reads and writes only this slot for its device.
+    mapping(address device => uint256) private _devices;
+    /// @dev Per employee, one slot holding the whole `Worker` (see `_pack`): a punch reads and writes it once.
+    mapping(address employee => uint256) private _workers;
+    /// @dev Per employer (or any depositor), one slot: deposit (128 bits) | queue head (64) | queue tail (64).
+    mapping(address owner => uint256) private _funds;
+    mapping(address employer => uint256) public employerIds;
+    mapping(uint256 id => address) private _employerById;
+    uint256 private _employerCount;
+    uint256 private _deviceCount;
     address[] public employees;
     mapping(address employee => mapping(uint256 day => bool)) public timeOff;
-    mapping(address owner => uint256) public deposits;
 
-    /// @dev Minutes worked in the current day, week and month (index = Period), each entry
-    /// `periodStart << 32 | minutes`: one storage slot, read and written once per shift.
-    mapping(address employee => uint64[3]) private _worked;
+    /// @dev Limit sentences after the first two (which live in the worker's slot), one counter each.
     mapping(address employee => mapping(uint256 limit => Counter)) private _limitCounters;
-    /// @dev (device, kind) → time of the employee's punch it last made: duplicates at `lastAt`.
-    mapping(address employee => mapping(bytes32 mark => uint64)) private _marks;
+    /// @dev Only when several punches of an employee were accepted at one instant: (device id, kind)
+    /// → that instant, so a copy of any of them is a duplicate. The common case needs none of it.
+    mapping(address employee => mapping(uint256 mark => uint256)) private _marks;
 
     // Weekly and monthly schedules: exact amounts accrue per period and article until due.
     mapping(address employee => uint32[]) private _accruingPeriods;
@@ -173,11 +180,16 @@ abstract contract WorkingTimeStatute is AccessControl, ReentrancyGuardTransient,
     mapping(address employee => mapping(uint256 periodStart => mapping(uint256 position => uint256)))
         private _accrued;
 
-    // Arrears: per employer a FIFO queue of due sequence numbers.
+    // Arrears: per employer a FIFO queue (head and tail in `_funds`) of due sequence numbers.
+    /// @notice Payments ever queued; queued payments are numbered from 1 (a payment made at once,
+    /// never queued, is logged with `seq` 0).
     uint256 public dueCount;
     mapping(uint256 seq => Due) private _dues;
-    mapping(address employer => uint256[]) private _queues;
-    mapping(address employer => uint256) private _queueHeads;
+    mapping(address employer => mapping(uint256 index => uint256 seq)) private _queues;
+
+    uint256 private constant ID_MASK = 0xffffffff;
+    uint256 private constant TIME_MASK = 0xffffffffff; // 40 bits
+    uint256 private constant WAGE_MASK = 0xffffffffffff; // 48 bits
 
     // ------------------------------------------------------------------ events
 
@@ -185,12 +197,16 @@ abstract contract WorkingTimeStatute is AccessControl, ReentrancyGuardTransient,
     event DeviceRegistered(address indexed device, address indexed employer);
     event Deposited(uint64 ref, address indexed owner, uint256 amount);
     event TimeOffGranted(address indexed employer, address indexed employee, uint256 day);
+    /// @notice A punch of a batch was accepted (the citizens' portal and the gateway's audit read it).
     event Punched(uint64 ref, address indexed device, address indexed employee, uint64 at, bool clockIn);
+    /// @notice A punch of a batch was refused, with the first SPEC §4 rule it breaks.
     event PunchRejected(uint64 ref, address indexed device, address indexed employee, PunchRejection reason);
-    /// @notice A payment fell due under `article`; `seq` orders all payments first in first out.
+    /// @notice A payment fell due under `article` and waits in its employer's queue (arrears until paid);
+    /// `seq` orders all queued payments first in first out. A payment made at once logs only `WagePaid`.
     event WageDue(uint256 indexed seq, uint64 ref, address indexed employer, address indexed employee,
                   bytes32 article, uint256 amount);
-    /// @notice Payment `seq` was made from the employer's deposit, during event `ref`.
+    /// @notice A payment was made from the employer's deposit during event `ref`: queued payment
+    /// `seq`, or (`seq` 0) a payment that fell due in that event and was paid at once.
     event WagePaid(uint256 indexed seq, uint64 ref, address indexed employer, address indexed employee,
                    bytes32 article, uint256 amount);
     /// @notice A limit sentence of `article` was exceeded in the period beginning on day `periodStart`.
@@ -238,38 +254,61 @@ abstract contract WorkingTimeStatute is AccessControl, ReentrancyGuardTransient,
 
     // ------------------------------------------------------------------ what a statute supplies
 
-    /// @notice The statute's earning rules in article order (earlier wins ties).
-    function _earningRules() internal pure virtual returns (EarningRule[] memory);
+    /// @notice The statute's earning rules in article order (earlier wins ties), each from `_earning`.
+    function _earningRules() internal pure virtual returns (uint256[] memory);
 
-    /// @notice The statute's limit sentences in article order.
-    function _limitRules() internal pure virtual returns (LimitRule[] memory);
+    /// @notice The statute's limit sentences in article order, each from `_limit`.
+    function _limitRules() internal pure virtual returns (uint256[] memory);
 
     function _isPublicHoliday(uint256 day) internal pure virtual returns (bool);
+
+    /// @notice The id of the article at `position` in the statute.
+    function _article(uint256 position) internal pure virtual returns (bytes32);
+
+    /// @notice `[on a dayKind,] each hour worked [beyond threshold in a period] earns rate [unless time off]`.
+    function _earning(uint256 position, uint64 rate, DayKind dayKind, uint32 threshold, Period period,
+                      bool unlessTimeOff) internal pure returns (uint256)
+    {
+        return uint256(rate) | uint256(threshold) << 64 | uint256(uint8(position)) << 96
+            | uint256(dayKind) << 104 | uint256(period) << 112 | _bit(unlessTimeOff) << 120;
+    }
+
+    /// @notice `[on a dayKind,] overtime|hours worked beyond limit in a period is a violation`.
+    function _limit(uint256 position, Measure measure, uint32 limit, Period period, DayKind dayKind)
+        internal pure returns (uint256)
+    {
+        return uint256(limit) | uint256(period) << 32 | uint256(dayKind) << 40 | uint256(measure) << 48
+            | uint256(uint8(position)) << 56;
+    }
 
     // ------------------------------------------------------------------ employers
 
     /// @notice The caller employs `employee` at `hourlyWage` minor units an hour; again: a new wage.
     function employ(address employee, int256 hourlyWage) external inForce {
-        Worker storage worker = workers[employee];
-        if (worker.employer != address(0) && worker.employer != msg.sender) {
-            revert EmployedByAnotherEmployer(employee, worker.employer);
-        }
+        uint256 packed = _workers[employee];
+        uint256 current = packed & ID_MASK;
+        uint256 mine = employerIds[msg.sender];
+        if (current != 0 && current != mine) revert EmployedByAnotherEmployer(employee, _employerById[current]);
         if (hourlyWage < 0) revert NegativeHourlyWage(hourlyWage);
-        if (worker.employer == address(0)) {
-            worker.employer = msg.sender;
-            worker.order = SafeCast.toUint32(employees.length);
+        uint256 wage = uint256(hourlyWage);
+        if (wage > WAGE_MASK) revert SafeCast.SafeCastOverflowedUintDowncast(48, wage);
+        if (current == 0) {
+            if (mine == 0) mine = _newEmployerId(msg.sender);
+            packed |= mine;
             employees.push(employee);
         }
-        worker.wage = SafeCast.toUint192(uint256(hourlyWage));
-        emit Employed(msg.sender, employee, worker.wage);
+        _workers[employee] = (packed & ~(WAGE_MASK << 107)) | (wage << 107);
+        emit Employed(msg.sender, employee, wage);
     }
 
     /// @notice The employer grants compensatory time off for the shifts starting on `day`.
     function grantTimeOff(address employee, uint256 day) external inForce {
-        address employer = workers[employee].employer;
+        uint256 packed = _workers[employee];
+        address employer = _employerById[packed & ID_MASK];
         if (employer == address(0)) revert NotEmployed(employee);
         if (employer != msg.sender) revert TimeOffNotGrantedByEmployer(employee, employer);
         timeOff[employee][day] = true;
+        _workers[employee] = packed | (1 << 74);
         emit TimeOffGranted(msg.sender, employee, day);
     }
 
@@ -280,10 +319,18 @@ abstract contract WorkingTimeStatute is AccessControl, ReentrancyGuardTransient,
         uint256 value = uint256(amount);
         uint256 wallet = currency.balanceOf(msg.sender);
         if (wallet < value) revert DepositExceedsWallet(value, wallet);
-        deposits[msg.sender] += value;
+        uint256 funds = _funds[msg.sender];
+        _funds[msg.sender] = (funds >> 128 << 128) | SafeCast.toUint128(uint128(funds) + value);
         emit Deposited(ref, msg.sender, value);
         currency.safeTransferFrom(msg.sender, address(this), value);
         _payQueue(msg.sender, ref);
+    }
+
+    function _newEmployerId(address employer) private returns (uint256 id) {
+        id = ++_employerCount;
+        if (id > ID_MASK) revert SafeCast.SafeCastOverflowedUintDowncast(32, id);
+        employerIds[employer] = id;
+        _employerById[id] = employer;
     }
 
     // ------------------------------------------------------------------ the authority
@@ -291,9 +338,15 @@ abstract contract WorkingTimeStatute is AccessControl, ReentrancyGuardTransient,
     /// @notice Bind attendance device `device` (its signing address) to `employer`.
     /// @dev Only the authority registers devices, so an employer cannot forge its own attendance.
     function registerDevice(address device, address employer) external onlyRole(AUTHORITY_ROLE) inForce {
-        address bound = deviceEmployer[device];
+        address bound = address(uint160(_devices[device]));
         if (bound != address(0) && bound != employer) revert DeviceBoundToAnotherEmployer(device, bound);
-        deviceEmployer[device] = employer;
+        if (bound == address(0) && employer != address(0)) {
+            uint256 employerId = employerIds[employer];
+            if (employerId == 0) employerId = _newEmployerId(employer);
+            uint256 deviceId = ++_deviceCount;
+            if (deviceId > ID_MASK) revert SafeCast.SafeCastOverflowedUintDowncast(32, deviceId);
+            _devices[device] = uint256(uint160(employer)) | (employerId << 192) | (deviceId << 224);
+        }
         emit DeviceRegistered(device, employer);
     }
 
@@ -303,29 +356,58 @@ abstract contract WorkingTimeStatute is AccessControl, ReentrancyGuardTransient,
     /// @dev A bad signature, an unregistered device or a wrong sequence number reverts the batch;
     /// a punch the statute refuses is logged with `PunchRejected` and the batch goes on.
     function submitPunches(PunchBatch calldata batch, bytes calldata signature) external nonReentrant inForce {
-        address employer = deviceEmployer[batch.device];
-        if (employer == address(0)) revert UnregisteredDevice(batch.device);
+        address deviceAddress = batch.device;
+        uint256 device = _devices[deviceAddress];
+        if (device == 0) revert UnregisteredDevice(deviceAddress);
         (address signer, ECDSA.RecoverError failure,) = ECDSA.tryRecover(batchDigest(batch), signature);
-        if (failure != ECDSA.RecoverError.NoError || signer != batch.device) {
-            revert InvalidDeviceSignature(batch.device);
+        if (failure != ECDSA.RecoverError.NoError || signer != deviceAddress) {
+            revert InvalidDeviceSignature(deviceAddress);
         }
-        uint64 expected = nextSequence[batch.device];
-        if (batch.sequence != expected) revert BatchOutOfSequence(batch.device, expected, batch.sequence);
-        nextSequence[batch.device] = expected + 1;
-        for (uint256 i = 0; i < batch.punches.length; ++i) {
-            _punch(batch.device, employer, batch.punches[i]);
+        uint64 expected = uint64((device >> 160) & ID_MASK);
+        if (batch.sequence != expected || expected == ID_MASK) {
+            revert BatchOutOfSequence(deviceAddress, expected, batch.sequence);
+        }
+        _devices[deviceAddress] = device + (1 << 160);
+        Source memory source = Source(deviceAddress, address(uint160(device)), (device >> 192) & ID_MASK,
+                                      device >> 224, new uint256[](0), new uint256[](0));
+        Punch[] calldata punches = batch.punches;
+        for (uint256 i = 0; i < punches.length; ++i) {
+            if (!punches[i].clockIn) { // a clock-out may finish a shift: read the statute's rules once
+                (source.rules, source.limits) = (_earningRules(), _limitRules());
+                break;
+            }
+        }
+        // A punch leaves nothing in memory that the next one reads: give its memory back, so that
+        // memory (whose price grows with the square of its size) stays small in a large batch.
+        uint256 freeMemory;
+        assembly { freeMemory := mload(0x40) }
+        for (uint256 i = 0; i < punches.length;) {
+            _punch(source, punches[i]);
+            assembly { mstore(0x40, freeMemory) }
+            unchecked { ++i; }
         }
     }
 
     /// @notice The EIP-712 digest a device signs for `batch`.
+    /// @dev `PunchBatch(address device,uint64 sequence,Punch[] punches)`: the punches' struct hashes
+    /// are computed straight from calldata (a `Punch` is four static words), then hashed together.
     function batchDigest(PunchBatch calldata batch) public view returns (bytes32) {
-        bytes32[] memory hashes = new bytes32[](batch.punches.length);
-        for (uint256 i = 0; i < hashes.length; ++i) {
-            Punch calldata p = batch.punches[i];
-            hashes[i] = keccak256(abi.encode(PUNCH_TYPEHASH, p.employee, p.at, p.clockIn, p.ref));
+        Punch[] calldata punches = batch.punches;
+        bytes32 typehash = PUNCH_TYPEHASH;
+        bytes32 punchesHash;
+        assembly ("memory-safe") {
+            let encoded := mload(0x40) // scratch past the free memory pointer, never allocated
+            let hashes := add(encoded, 0xa0)
+            mstore(encoded, typehash)
+            let n := punches.length
+            for { let i := 0 } lt(i, n) { i := add(i, 1) } {
+                calldatacopy(add(encoded, 0x20), add(punches.offset, shl(7, i)), 0x80)
+                mstore(add(hashes, shl(5, i)), keccak256(encoded, 0xa0))
+            }
+            punchesHash := keccak256(hashes, shl(5, n))
         }
-        return _hashTypedDataV4(keccak256(abi.encode(
-            PUNCH_BATCH_TYPEHASH, batch.device, batch.sequence, keccak256(abi.encodePacked(hashes)))));
+        return _hashTypedDataV4(keccak256(abi.encode(PUNCH_BATCH_TYPEHASH, batch.device, batch.sequence,
+                                                     punchesHash)));
     }
 
     // ------------------------------------------------------------------ keeper
@@ -341,21 +423,52 @@ abstract contract WorkingTimeStatute is AccessControl, ReentrancyGuardTransient,
         DueItem[] memory due = new DueItem[](total * _articleSlots());
         uint256 filled;
         for (uint256 i = 0; i < employees.length; ++i) {
-            filled = _collectEnded(employees[i], block.timestamp, due, filled);
+            filled = _collectEnded(employees[i], i, block.timestamp, due, filled);
         }
         _queueAll(due, filled, ref);
     }
 
     // ------------------------------------------------------------------ views
 
+    /// @notice The employer `device` is bound to (zero: not registered).
+    function deviceEmployer(address device) external view returns (address) {
+        return address(uint160(_devices[device]));
+    }
+
+    /// @notice The sequence number the device's next batch must carry.
+    function nextSequence(address device) external view returns (uint64) {
+        return uint64((_devices[device] >> 160) & ID_MASK);
+    }
+
+    /// @notice The owner's deposit held by this contract.
+    function deposits(address owner) external view returns (uint256) {
+        return uint128(_funds[owner]);
+    }
+
+    /// @notice The employer of `employee` (zero: not employed).
+    function employerOf(address employee) public view returns (address) {
+        return _employerById[_workers[employee] & ID_MASK];
+    }
+
+    /// @notice An employee's employer, open clock-in (0: none), hourly wage and last accepted punch time.
+    function workers(address employee)
+        external view returns (address employer, uint64 clockedIn, uint256 wage, uint64 lastAt)
+    {
+        Worker memory worker = _unpack(_workers[employee]);
+        employer = _employerById[worker.employerId];
+        lastAt = uint64(worker.lastAt);
+        clockedIn = worker.clockedIn ? lastAt : 0;
+        wage = worker.wage;
+    }
+
     /// @notice Payments waiting in `employer`'s queue (arrears), oldest first.
     function arrears(address employer) external view returns (uint256[] memory seqs, Due[] memory dues) {
-        uint256[] storage queue = _queues[employer];
-        uint256 head = _queueHeads[employer];
-        seqs = new uint256[](queue.length - head);
+        uint256 funds = _funds[employer];
+        uint256 head = uint64(funds >> 128);
+        seqs = new uint256[]((funds >> 192) - head);
         dues = new Due[](seqs.length);
         for (uint256 i = 0; i < seqs.length; ++i) {
-            seqs[i] = queue[head + i];
+            seqs[i] = _queues[employer][head + i];
             dues[i] = _dues[seqs[i]];
         }
     }
@@ -367,98 +480,188 @@ abstract contract WorkingTimeStatute is AccessControl, ReentrancyGuardTransient,
         return DayKind.Workday;
     }
 
+    // ------------------------------------------------------------------ the worker slot
+
+    /// @dev Bits: employer id 0–31, last punch time 32–71, clocked in 72, several punches at the last
+    /// instant 73, time off granted 74, last device id 75–106, wage 107–154, last shift day 155–178,
+    /// minutes in that day 179–190, week 191–204, month 205–220; the first two limit sentences'
+    /// counts 221–236 and 238–253, their flags 237 and 254.
+    function _unpack(uint256 packed) private pure returns (Worker memory worker) {
+        worker.employerId = packed & ID_MASK;
+        worker.lastAt = (packed >> 32) & TIME_MASK;
+        worker.clockedIn = (packed >> 72) & 1 == 1;
+        worker.severalAtLast = (packed >> 73) & 1 == 1;
+        worker.timeOffGranted = (packed >> 74) & 1 == 1;
+        worker.lastDevice = (packed >> 75) & ID_MASK;
+        worker.wage = (packed >> 107) & WAGE_MASK;
+        worker.counters = packed >> 155;
+    }
+
+    function _pack(Worker memory worker) private pure returns (uint256 packed) {
+        packed = worker.employerId | worker.lastAt << 32 | _bit(worker.clockedIn) << 72
+            | _bit(worker.severalAtLast) << 73 | _bit(worker.timeOffGranted) << 74 | worker.lastDevice << 75
+            | worker.wage << 107 | worker.counters << 155;
+    }
+
+    function _bit(bool flag) private pure returns (uint256 b) {
+        assembly ("memory-safe") { b := flag }
+    }
+
     // ------------------------------------------------------------------ punches
+
+    /// @dev The accepted clock-out being applied, read from calldata once.
+    struct Clock {
+        uint64 ref;
+        address employee;
+        uint256 at;
+    }
+
+    /// @dev The verified device a batch came from.
+    struct Source {
+        address device;
+        address employer;
+        uint256 employerId;
+        uint256 deviceId;
+        uint256[] rules; // the statute's earning rules and limit sentences (read once per batch)
+        uint256[] limits;
+    }
 
     /// @notice Apply one punch of a verified batch: refuse it with a reason, or record it (a
     /// clock-out finishes a shift) and pay weekly/monthly wages whose period it shows has ended.
-    function _punch(address device, address employer, Punch calldata p) private {
-        Worker storage worker = workers[p.employee];
-        PunchRejection reason = _check(device, employer, p, worker);
+    function _punch(Source memory source, Punch calldata p) private {
+        address employee = p.employee;
+        uint256 at = p.at;
+        uint64 ref = p.ref;
+        bool clockIn = p.clockIn;
+        Worker memory worker = _unpack(_workers[employee]);
+        uint256 mark = source.deviceId << 1 | _bit(clockIn);
+        PunchRejection reason = _check(source.employerId, employee, at, mark, worker);
         if (reason != PunchRejection.None) {
-            emit PunchRejected(p.ref, device, p.employee, reason);
+            emit PunchRejected(ref, source.device, employee, reason);
             return;
         }
-        emit Punched(p.ref, device, p.employee, p.at, p.clockIn);
-        if (p.clockIn) {
-            worker.clockedIn = p.at;
+        if (at > TIME_MASK) revert SafeCast.SafeCastOverflowedUintDowncast(40, at);
+        emit Punched(ref, source.device, employee, uint64(at), clockIn);
+        if (at == worker.lastAt) { // another punch accepted at the same instant: remember every mark
+            if (!worker.severalAtLast) {
+                _marks[employee][worker.lastDevice << 1 | _bit(worker.clockedIn)] = at;
+                worker.severalAtLast = true;
+            }
+            _marks[employee][mark] = at;
         } else {
-            uint64 started = worker.clockedIn;
-            worker.clockedIn = 0;
-            _shift(p, worker, started);
+            worker.severalAtLast = false;
         }
-        worker.lastAt = p.at;
-        _marks[p.employee][_mark(device, p.clockIn)] = p.at;
+        uint256 started = worker.lastAt;
+        bool finishes = !clockIn; // `_check` made sure a clock-out has its clock-in at `started`
+        worker.lastAt = at;
+        worker.lastDevice = source.deviceId;
+        worker.clockedIn = clockIn;
+        if (!finishes) {
+            _workers[employee] = _pack(worker);
+        } else {
+            _shift(Clock(ref, employee, at), source, worker, started);
+        }
         if (paySchedule != PaySchedule.ClockOut) {
-            DueItem[] memory due = new DueItem[](_endedPeriodCount(p.employee, p.at) * _articleSlots());
-            _queueAll(due, _collectEnded(p.employee, p.at, due, 0), p.ref);
+            DueItem[] memory due = new DueItem[](_endedPeriodCount(employee, at) * _articleSlots());
+            _queueAll(due, _collectEnded(employee, 0, at, due, 0), ref);
         }
     }
 
     /// @notice The first SPEC §4 rule the punch breaks, in the interpreter's order, or None.
-    function _check(address device, address employer, Punch calldata p, Worker storage worker)
+    function _check(uint256 employerId, address employee, uint256 at, uint256 mark, Worker memory worker)
         private view returns (PunchRejection)
     {
-        if (p.at < effectiveFrom) return PunchRejection.BeforeEffectiveDate;
-        if (worker.employer == address(0)) return PunchRejection.NotEmployed;
-        if (worker.employer != employer) return PunchRejection.DeviceOfAnotherEmployer;
-        if (worker.lastAt != 0) {
-            if (p.at == worker.lastAt && _marks[p.employee][_mark(device, p.clockIn)] == p.at) {
+        if (at < effectiveFrom) return PunchRejection.BeforeEffectiveDate;
+        if (worker.employerId == 0) return PunchRejection.NotEmployed;
+        if (worker.employerId != employerId) return PunchRejection.DeviceOfAnotherEmployer;
+        uint256 lastAt = worker.lastAt;
+        if (lastAt != 0) {
+            if (at == lastAt && (mark == (worker.lastDevice << 1 | _bit(worker.clockedIn))
+                                 || (worker.severalAtLast && _marks[employee][mark] == at))) {
                 return PunchRejection.DuplicatePunch;
             }
-            if (p.at < worker.lastAt) return PunchRejection.EarlierThanLastPunch;
+            if (at < lastAt) return PunchRejection.EarlierThanLastPunch;
         }
-        uint64 openIn = worker.clockedIn;
-        if (p.clockIn) {
-            if (openIn != 0 && p.at - openIn <= MAX_SHIFT) return PunchRejection.AlreadyClockedIn;
-        } else if (openIn == 0) {
+        if (mark & 1 == 1) {
+            if (worker.clockedIn && at - lastAt <= MAX_SHIFT) return PunchRejection.AlreadyClockedIn;
+        } else if (!worker.clockedIn) {
             return PunchRejection.ClockOutWithoutClockIn;
-        } else if (p.at - openIn > MAX_SHIFT) {
+        } else if (at - lastAt > MAX_SHIFT) {
             return PunchRejection.ShiftOver24Hours;
         }
         return PunchRejection.None;
     }
 
-    function _mark(address device, bool clockIn) private pure returns (bytes32) {
-        return bytes32((uint256(uint160(device)) << 1) | (clockIn ? 1 : 0));
-    }
-
     // ------------------------------------------------------------------ shifts
 
-    /// @notice Count, check limits and pay (or accrue) a finished shift.
-    function _shift(Punch calldata p, Worker storage worker, uint64 started) private {
-        Shift memory shift = _countShift(p.employee, started, p.at);
-        EarningRule[] memory rules = _earningRules();
-        bool granted = timeOff[p.employee][shift.day];
-        uint256[] memory paid = _paidMinutes(rules, _applicable(rules, shift.kind, granted), shift);
-        _checkLimits(p, worker.employer, shift, _overtime(rules, paid));
-        uint256[] memory exact = _exactAmounts(rules, paid, worker.wage);
-        if (paySchedule == PaySchedule.ClockOut) {
-            _queueShift(p, worker.employer, rules, exact);
-        } else {
-            _accrue(p.employee, shift.starts[paySchedule == PaySchedule.EndOfWeek ? 1 : 2], exact);
+    /// @notice Count, check limits and pay (or accrue) a finished shift; stores the worker first.
+    function _shift(Clock memory p, Source memory source, Worker memory worker, uint256 started) private {
+        address employee = p.employee;
+        address employer = source.employer;
+        Shift memory shift = _countShift(worker, started, p.at);
+        uint256[] memory rules = source.rules; // built by `submitPunches` for a batch with a clock-out
+        bool granted = worker.timeOffGranted && timeOff[employee][shift.day];
+        (uint256[] memory paid, uint256 overtime) = _paidMinutes(rules, shift, granted);
+        _checkLimits(p, employer, source.limits, worker, shift, overtime);
+        _workers[employee] = _pack(worker); // effects before any transfer
+        uint256 accruing;
+        if (paySchedule != PaySchedule.ClockOut) {
+            accruing = shift.starts[paySchedule == PaySchedule.EndOfWeek ? 1 : 2];
+            _openAccrual(employee, accruing);
         }
+        _payShift(p.ref, employer, employee, rules, paid, worker.wage, accruing);
     }
 
-    /// @notice The shift's date, day kind and periods; adds its minutes to the day/week/month counts.
-    function _countShift(address employee, uint64 started, uint64 ended) private returns (Shift memory shift) {
-        shift.length = (ended - started) / 60;
-        shift.day = CivilCalendar.localDay(started, timeZoneOffset);
-        shift.kind = dayKind(shift.day);
-        shift.starts = _periodStarts(shift.day);
-        uint64[3] memory worked = _worked[employee];
-        for (uint256 i = 0; i < 3; ++i) {
-            bool samePeriod = worked[i] >> 32 == shift.starts[i];
-            shift.before[i] = samePeriod ? uint32(worked[i]) : 0;
-            worked[i] = uint64(shift.starts[i] << 32 | SafeCast.toUint32(shift.before[i] + shift.length));
-        }
-        _worked[employee] = worked;
-    }
-
-    /// @notice Minutes paid at a rate above 100%: what overtime limits count.
-    function _overtime(EarningRule[] memory rules, uint256[] memory paid) private pure returns (uint256 minutes_) {
+    /// @notice One payment per article that earned anything, in article order (the rules are in
+    /// article order), or, weekly/monthly, the exact amounts added to the period `accruing`.
+    function _payShift(uint64 ref, address employer, address employee, uint256[] memory rules,
+                       uint256[] memory paid, uint256 wage, uint256 accruing) private
+    {
+        uint256 exact;
         for (uint256 i = 0; i < rules.length; ++i) {
-            if (rules[i].rate > RATE_SCALE) minutes_ += paid[i];
+            uint256 rule = rules[i];
+            exact += paid[i] * (rule & RATE_MASK) * wage;
+            if (exact != 0 && (i + 1 == rules.length || (rules[i + 1] ^ rule) >> 96 & 0xff != 0)) {
+                _fallDue(ref, employer, employee, (rule >> 96) & 0xff, exact, accruing);
+                exact = 0;
+            }
         }
+    }
+
+    function _fallDue(uint64 ref, address employer, address employee, uint256 position, uint256 exact,
+                      uint256 accruing) private
+    {
+        if (accruing != 0) {
+            _accrued[employee][accruing][position] += exact;
+        } else {
+            uint256 amount = _rounded(exact);
+            if (amount != 0) _payOrEnqueue(employer, employee, _article(position), amount, ref);
+        }
+    }
+
+    /// @notice The shift's date, day kind and periods; adds its minutes to the day/week/month counts
+    /// (and rolls the in-slot limit counters into the shift's periods).
+    function _countShift(Worker memory worker, uint256 started, uint256 ended)
+        private view returns (Shift memory)
+    {
+        uint256 day = CivilCalendar.localDay(started, timeZoneOffset);
+        if (day > 0xffffff) revert SafeCast.SafeCastOverflowedUintDowncast(24, day);
+        uint256[3] memory starts = _periodStarts(day);
+        // Shift days only move forward: the previous shift's day is in this shift's week (month)
+        // exactly when it is not before the week's (month's) first day.
+        uint256 counters = worker.counters;
+        uint256 previous = counters & 0xffffff;
+        bool[3] memory same;
+        if (previous != 0) same = [previous == day, previous >= starts[1], previous >= starts[2]];
+        uint256[3] memory before = [same[0] ? (counters >> 24) & 0xfff : 0,
+                                    same[1] ? (counters >> 36) & 0x3fff : 0,
+                                    same[2] ? (counters >> 50) & 0xffff : 0];
+        uint256 length;
+        unchecked { length = (ended - started) / 60; } // ended >= started: checked by `_check`
+        // Sums fit their fields: see `Worker`.
+        worker.counters = counters >> 66 << 66 | day | (before[0] + length) << 24 | (before[1] + length) << 36
+            | (before[2] + length) << 50;
+        return Shift(length, day, dayKind(day), starts, before, same);
     }
 
     function _periodStarts(uint256 day) private view returns (uint256[3] memory) {
@@ -473,84 +676,105 @@ abstract contract WorkingTimeStatute is AccessControl, ReentrancyGuardTransient,
         }
     }
 
-    function _applicable(EarningRule[] memory rules, DayKind kind, bool granted)
-        private pure returns (bool[] memory applies)
+    /// @notice Minutes of the shift paid under each rule, the highest rate winning each minute, and
+    /// the minutes paid at a rate above 100% (what overtime limits count).
+    /// @dev A rule with threshold T in period P applies from shift minute T - before[P] on (its
+    /// start), so every rule covers a suffix of the shift. Rule i therefore wins exactly the minutes
+    /// from its start up to the earliest start of an applicable rule that beats it: O(rules²),
+    /// without visiting minutes.
+    function _paidMinutes(uint256[] memory rules, Shift memory shift, bool granted)
+        private pure returns (uint256[] memory paid, uint256 overtime)
     {
-        applies = new bool[](rules.length);
-        for (uint256 i = 0; i < rules.length; ++i) {
-            applies[i] = (rules[i].dayKind == DayKind.Any || rules[i].dayKind == kind)
-                && !(rules[i].unlessTimeOff && granted);
-        }
-    }
-
-    /// @notice Minutes of the shift paid under each rule, the highest rate winning each minute.
-    /// @dev A rule with threshold T in period P applies from shift minute T - before[P] on, so every
-    /// rule covers a suffix of the shift: sorting rules by that start and sweeping once gives the
-    /// per-minute result in O(rules²) without visiting minutes.
-    function _paidMinutes(EarningRule[] memory rules, bool[] memory applies, Shift memory shift)
-        private pure returns (uint256[] memory paid)
-    {
-        paid = new uint256[](rules.length);
-        uint256[] memory order = new uint256[](rules.length);
-        uint256[] memory start = new uint256[](rules.length);
-        uint256 count;
-        for (uint256 i = 0; i < rules.length; ++i) {
-            if (!applies[i]) continue;
-            uint256 already = shift.before[uint256(rules[i].period)];
-            start[i] = rules[i].threshold > already ? rules[i].threshold - already : 0;
-            uint256 j = count++;
-            for (; j > 0 && start[order[j - 1]] > start[i]; --j) order[j] = order[j - 1];
-            order[j] = i;
-        }
-        uint256 best = type(uint256).max;
-        uint256 since;
-        for (uint256 k = 0; k < count; ++k) {
-            uint256 i = order[k];
-            if (start[i] >= shift.length) break;
-            if (best == type(uint256).max || _beats(rules, i, best)) {
-                if (best != type(uint256).max && start[i] > since) paid[best] += start[i] - since;
-                best = i;
-                since = start[i];
+        uint256 n = rules.length;
+        paid = new uint256[](n);
+        uint256 length = shift.length;
+        uint256 kind = uint256(shift.kind);
+        uint256[3] memory before = shift.before;
+        // Plain loops over the packed words; `start` is scratch memory past the free memory pointer.
+        assembly ("memory-safe") {
+            let start := mload(0x40)
+            let words := add(rules, 0x20)
+            for { let i := 0 } lt(i, n) { i := add(i, 1) } {
+                let rule := mload(add(words, shl(5, i)))
+                let ruleKind := and(shr(104, rule), 0xff)
+                let s := not(0) // does not apply: another day kind, or time off granted
+                if iszero(or(and(iszero(iszero(ruleKind)), iszero(eq(ruleKind, kind))),
+                             and(granted, and(shr(120, rule), 1)))) {
+                    let threshold := and(shr(64, rule), 0xffffffff)
+                    let already := mload(add(before, shl(5, and(shr(112, rule), 0xff)))) // period 0–2
+                    s := 0
+                    if gt(threshold, already) { s := sub(threshold, already) }
+                }
+                mstore(add(start, shl(5, i)), s)
+            }
+            let out := add(paid, 0x20)
+            for { let i := 0 } lt(i, n) { i := add(i, 1) } {
+                let from := mload(add(start, shl(5, i)))
+                if lt(from, length) {
+                    let rate := and(mload(add(words, shl(5, i))), 0xffffffffffffffff)
+                    let until := length
+                    for { let j := 0 } lt(j, n) { j := add(j, 1) } {
+                        let other := mload(add(start, shl(5, j)))
+                        if lt(other, until) {
+                            let rateJ := and(mload(add(words, shl(5, j))), 0xffffffffffffffff)
+                            if or(gt(rateJ, rate), and(eq(rateJ, rate), lt(j, i))) { until := other } // j beats i
+                        }
+                    }
+                    if gt(until, from) {
+                        mstore(add(out, shl(5, i)), sub(until, from))
+                        if gt(rate, 1000000) { overtime := add(overtime, sub(until, from)) } // RATE_SCALE
+                    }
+                }
             }
         }
-        if (best != type(uint256).max && shift.length > since) paid[best] += shift.length - since;
     }
 
-    function _beats(EarningRule[] memory rules, uint256 a, uint256 b) private pure returns (bool) {
-        return rules[a].rate > rules[b].rate || (rules[a].rate == rules[b].rate && a < b);
-    }
-
-    function _checkLimits(Punch calldata p, address employer, Shift memory shift, uint256 overtime) private {
-        LimitRule[] memory limits = _limitRules();
+    /// @notice Count the shift against every limit sentence; report each period instance once.
+    /// @dev The first two counters live in the worker's slot and roll with it at every shift (shift
+    /// dates only move forward, so rolling them when their sentence does not apply changes nothing);
+    /// further ones have a slot each and roll when counted, as the interpreter's do.
+    function _checkLimits(Clock memory p, address employer, uint256[] memory limits, Worker memory worker,
+                          Shift memory shift, uint256 overtime) private
+    {
         for (uint256 i = 0; i < limits.length; ++i) {
-            LimitRule memory rule = limits[i];
-            if (rule.dayKind != DayKind.Any && rule.dayKind != shift.kind) continue;
-            Counter storage counter = _limitCounters[p.employee][i];
-            _roll(counter, shift.starts[uint256(rule.period)]);
-            counter.count += SafeCast.toUint32(rule.measure == Measure.Overtime ? overtime : shift.length);
-            if (counter.count > rule.limit && !counter.flagged) {
-                counter.flagged = true;
-                emit LimitExceeded(p.ref, rule.article, employer, p.employee, rule.period, counter.start);
+            uint256 rule = limits[i];
+            uint256 period = (rule >> 32) & 0xff;
+            if (i < 2 && !shift.samePeriod[period]) {
+                worker.counters &= ~(uint256(0x1ffff) << (i == 0 ? 66 : 83)); // count and flag
+            }
+            uint256 kind = (rule >> 40) & 0xff;
+            if (kind != 0 && kind != uint256(shift.kind)) continue;
+            uint256 added = (rule >> 48) & 0xff == uint256(Measure.Overtime) ? overtime : shift.length;
+            if (_count(p.employee, worker, i, rule & 0xffffffff, shift.starts[period], added)) {
+                emit LimitExceeded(p.ref, _article((rule >> 56) & 0xff), employer, p.employee, Period(period),
+                                   shift.starts[period]);
             }
         }
     }
 
-    /// @notice Exact amount (× AMOUNT_SCALE) per article position.
-    function _exactAmounts(EarningRule[] memory rules, uint256[] memory paid, uint256 wage)
-        private pure returns (uint256[] memory exact)
+    /// @notice Add `added` minutes to limit counter `i`; true the first time it exceeds `limit` in its period.
+    function _count(address employee, Worker memory worker, uint256 i, uint256 limit, uint256 start,
+                    uint256 added) private returns (bool report)
     {
-        exact = new uint256[](_articleSlots(rules));
-        for (uint256 i = 0; i < rules.length; ++i) {
-            exact[rules[i].position] += paid[i] * rules[i].rate * wage;
+        if (i < 2) {
+            uint256 offset = i == 0 ? 66 : 83; // 16-bit count, then the flag
+            uint256 counters = worker.counters;
+            uint256 count = ((counters >> offset) & 0xffff) + added; // at most the period's minutes: fits
+            report = count > limit && (counters >> (offset + 16)) & 1 == 0;
+            worker.counters = (counters & ~(uint256(0xffff) << offset)) | count << offset
+                | _bit(report) << (offset + 16);
+        } else {
+            Counter storage counter = _limitCounters[employee][i];
+            _roll(counter, start);
+            counter.count += SafeCast.toUint32(added);
+            report = counter.count > limit && !counter.flagged;
+            if (report) counter.flagged = true;
         }
     }
 
     function _articleSlots() private pure returns (uint256) {
-        return _articleSlots(_earningRules());
-    }
-
-    function _articleSlots(EarningRule[] memory rules) private pure returns (uint256) {
-        return rules.length == 0 ? 0 : uint256(rules[rules.length - 1].position) + 1;
+        uint256[] memory rules = _earningRules();
+        return rules.length == 0 ? 0 : ((rules[rules.length - 1] >> 96) & 0xff) + 1;
     }
 
     /// @notice The one rounding of a payment: half up, to the minor unit.
@@ -558,32 +782,13 @@ abstract contract WorkingTimeStatute is AccessControl, ReentrancyGuardTransient,
         return (exact + AMOUNT_SCALE / 2) / AMOUNT_SCALE;
     }
 
-    function _articleOf(EarningRule[] memory rules, uint256 position) private pure returns (bytes32) {
-        for (uint256 i = 0; i < rules.length; ++i) {
-            if (rules[i].position == position) return rules[i].article;
-        }
-        return bytes32(0);
-    }
-
     // ------------------------------------------------------------------ payment schedules
 
-    /// @notice Clock-out pay: one payment per article that earned anything, in article order.
-    function _queueShift(Punch calldata p, address employer, EarningRule[] memory rules,
-                         uint256[] memory exact) private
-    {
-        for (uint256 position = 0; position < exact.length; ++position) {
-            uint256 amount = _rounded(exact[position]);
-            if (amount != 0) _payOrEnqueue(employer, p.employee, _articleOf(rules, position), amount, p.ref);
-        }
-    }
-
-    function _accrue(address employee, uint256 periodStart, uint256[] memory exact) private {
+    /// @notice Weekly/monthly: the shift's pay period joins the employee's accruing periods.
+    function _openAccrual(address employee, uint256 periodStart) private {
         uint32[] storage periods = _accruingPeriods[employee];
         if (periods.length == _firstAccruing[employee] || periods[periods.length - 1] != periodStart) {
             periods.push(SafeCast.toUint32(periodStart));
-        }
-        for (uint256 position = 0; position < exact.length; ++position) {
-            if (exact[position] != 0) _accrued[employee][periodStart][position] += exact[position];
         }
     }
 
@@ -602,22 +807,21 @@ abstract contract WorkingTimeStatute is AccessControl, ReentrancyGuardTransient,
     }
 
     /// @notice Move the employee's ended periods into `due` from index `filled`; returns the new fill.
-    function _collectEnded(address employee, uint256 at, DueItem[] memory due, uint256 filled)
+    function _collectEnded(address employee, uint256 order, uint256 at, DueItem[] memory due, uint256 filled)
         private returns (uint256)
     {
         uint256 ended = _endedPeriodCount(employee, at);
         if (ended == 0) return filled;
-        EarningRule[] memory rules = _earningRules();
+        uint256 slots = _articleSlots();
         uint256 first = _firstAccruing[employee];
-        Worker storage worker = workers[employee];
         for (uint256 i = first; i < first + ended; ++i) {
             uint32 periodStart = _accruingPeriods[employee][i];
-            for (uint256 position = 0; position < _articleSlots(rules); ++position) {
+            for (uint256 position = 0; position < slots; ++position) {
                 uint256 exact = _accrued[employee][periodStart][position];
                 if (exact == 0) continue;
                 delete _accrued[employee][periodStart][position];
-                due[filled++] = DueItem(uint8(position), periodStart, worker.order, employee,
-                                        _articleOf(rules, position), _rounded(exact));
+                due[filled++] = DueItem(uint8(position), periodStart, uint32(order), employee,
+                                        _article(position), _rounded(exact));
             }
         }
         _firstAccruing[employee] = first + ended;
@@ -636,7 +840,7 @@ abstract contract WorkingTimeStatute is AccessControl, ReentrancyGuardTransient,
         uint256 employers;
         for (uint256 i = 0; i < count; ++i) {
             if (due[i].amount == 0) continue;
-            address employer = workers[due[i].employee].employer;
+            address employer = employerOf(due[i].employee);
             _enqueue(employer, due[i].employee, due[i].article, due[i].amount, ref);
             uint256 k;
             while (k < employers && touched[k] != employer) ++k;
@@ -655,27 +859,30 @@ abstract contract WorkingTimeStatute is AccessControl, ReentrancyGuardTransient,
 
     /// @notice A payment falls due and waits in its employer's queue.
     function _enqueue(address employer, address employee, bytes32 article, uint256 amount, uint64 ref) private {
-        uint256 seq = dueCount++;
+        uint256 seq = ++dueCount;
         emit WageDue(seq, ref, employer, employee, article, amount);
         _dues[seq] = Due(employee, SafeCast.toUint96(amount), article);
-        _queues[employer].push(seq);
+        uint256 funds = _funds[employer];
+        uint256 tail = funds >> 192;
+        _queues[employer][tail] = seq;
+        _funds[employer] = funds + (1 << 192);
     }
 
     /// @notice A payment falls due and is paid at once when nothing waits before it and the
-    /// deposit covers it (the common case, no storage); else it waits in the queue.
+    /// deposit covers it (the common case: one slot read and written, no queue entry); else it
+    /// waits in the queue.
     /// @dev Only for payments of one employer within an event: paying one employer's dues before
     /// another's are queued would change the order SPEC §4 gives payments of one event.
     function _payOrEnqueue(address employer, address employee, bytes32 article, uint256 amount, uint64 ref)
         private
     {
-        if (_queueHeads[employer] != _queues[employer].length || deposits[employer] < amount) {
+        uint256 funds = _funds[employer];
+        if (uint64(funds >> 128) != funds >> 192 || uint128(funds) < amount) {
             _enqueue(employer, employee, article, amount, ref);
             return;
         }
-        uint256 seq = dueCount++;
-        deposits[employer] -= amount;
-        emit WageDue(seq, ref, employer, employee, article, amount);
-        emit WagePaid(seq, ref, employer, employee, article, amount);
+        unchecked { _funds[employer] = funds - amount; } // the deposit (low 128 bits) covers it
+        emit WagePaid(0, ref, employer, employee, article, amount);
         currency.safeTransfer(employee, amount);
     }
 
@@ -683,14 +890,16 @@ abstract contract WorkingTimeStatute is AccessControl, ReentrancyGuardTransient,
     /// @dev Checks-effects-interactions per payment: the queue and the deposit are updated
     /// before the transfer, and every entry point is `nonReentrant`.
     function _payQueue(address employer, uint64 ref) private {
-        uint256[] storage queue = _queues[employer];
-        uint256 head = _queueHeads[employer];
-        while (head < queue.length) {
-            uint256 seq = queue[head];
+        uint256 funds = _funds[employer];
+        uint256 head = uint64(funds >> 128);
+        while (head < funds >> 192) {
+            uint256 seq = _queues[employer][head];
             Due memory due = _dues[seq];
-            if (deposits[employer] < due.amount) break;
-            deposits[employer] -= due.amount;
-            _queueHeads[employer] = ++head;
+            if (uint128(funds) < due.amount) break;
+            ++head;
+            funds = (funds >> 192 << 192) | (head << 128) | (uint128(funds) - due.amount);
+            _funds[employer] = funds;
+            delete _queues[employer][head - 1];
             delete _dues[seq];
             emit WagePaid(seq, ref, employer, due.employee, due.article, due.amount);
             currency.safeTransfer(due.employee, due.amount);

@@ -1,4 +1,4 @@
-"""A connection to a chain, its accounts, and a private local anvil.
+"""A connection to a chain, its accounts, and a private local chain: anvil, or py-evm in process.
 
 Accounts are deterministic per scenario label (key = keccak256("lawdsl:" +
 label)), so a run is reproducible and its addresses map back to labels.
@@ -24,6 +24,12 @@ each event sets its block time with `evm_setNextBlockTimestamp`:
   `set_next_time` raises `ChainError` rather than mine a wrong time;
 - `evm_revert` to a snapshot restores the block number and the time, so a
   shared chain can replay scenarios from 2000 again after each test.
+
+Where Node (and so anvil) is missing, `InProcessChain` runs the same
+contracts on eth-tester + py-evm inside this process, with the same
+accounts and the same time rules (see its docstring); `local_chain()`
+picks anvil when its binary exists, else the in-process chain
+(`LAWDSL_CHAIN=tester` forces it, `LAWDSL_CHAIN=anvil` insists on anvil).
 """
 from __future__ import annotations
 
@@ -36,9 +42,10 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Iterator
 
 from eth_account import Account
 from eth_account.signers.local import LocalAccount
@@ -55,6 +62,7 @@ GAS_LIMIT = 15_000_000
 MAX_FEE = 100 * 10**9
 FUNDING = 10**24  # wei given to every account the chain uses
 PR_SET_PDEATHSIG = 1  # prctl option, <linux/prctl.h>
+CHAIN_ENV = "LAWDSL_CHAIN"  # "anvil" or "tester": which local chain `local_chain()` starts
 
 
 class ChainError(RuntimeError):
@@ -167,8 +175,9 @@ class Receipt:
 class Chain:
     """A web3 connection, one account per label, and transactions sent the fast way."""
 
-    def __init__(self, url: str) -> None:
-        self.w3 = Web3(Web3.HTTPProvider(url, request_kwargs={"timeout": 60}))
+    def __init__(self, url: str, *, w3: Web3 | None = None) -> None:
+        self.url = url
+        self.w3 = w3 or Web3(Web3.HTTPProvider(url, request_kwargs={"timeout": 60}))
         self.chain_id = self.w3.eth.chain_id
         self._accounts: dict[str, LocalAccount] = {}
         self._labels: dict[str, str] = {}  # checksum address -> label
@@ -212,11 +221,14 @@ class Chain:
 
     def revert(self, snapshot: str) -> None:
         """Back to `snapshot`; nonces are re-read since the transactions after it are gone."""
-        if not self._rpc("evm_revert", [snapshot]):
-            raise ChainError(f"no snapshot {snapshot}")
+        self._restore(snapshot)
         self._nonces.clear()
         self._funded.clear()
         self._time = None
+
+    def _restore(self, snapshot: str) -> None:
+        if not self._rpc("evm_revert", [snapshot]):
+            raise ChainError(f"no snapshot {snapshot}")
 
     # ------------------------------------------------------------ contracts
 
@@ -252,8 +264,7 @@ class Chain:
               "chainId": self.chain_id, "data": data, "value": 0, "type": 2}
         if to is not None:
             tx["to"] = to
-        if self._time is not None:
-            self._rpc("evm_setNextBlockTimestamp", [self._time])
+        self._pin_time()
         raw = account.sign_transaction(tx).raw_transaction
         tx_hash = self.w3.eth.send_raw_transaction(raw)
         self._nonces[account.address] = nonce + 1
@@ -262,9 +273,17 @@ class Chain:
             raise self._decode_revert(tx_hash.to_0x_hex())
         return receipt
 
+    def _pin_time(self) -> None:
+        """Before a transaction: its block gets the pinned time again (see the module docstring)."""
+        if self._time is not None:
+            self._rpc("evm_setNextBlockTimestamp", [self._time])
+
     def _decode_revert(self, tx_hash: str) -> Reverted:
         trace = self._rpc("debug_traceTransaction", [tx_hash, {"tracer": "callTracer"}])
-        data = bytes.fromhex(trace.get("output", "0x")[2:])
+        return self._reverted(bytes.fromhex(trace.get("output", "0x")[2:]))
+
+    def _reverted(self, data: bytes) -> Reverted:
+        """The custom error in a transaction's revert data, decoded by the ABIs deployed so far."""
         name, types = self._errors.get(data[:4], ("", []))
         if not name:
             return Reverted(f"unknown error 0x{data[:4].hex()}", (), data)
@@ -275,6 +294,135 @@ class Chain:
         if "error" in response:
             raise ChainError(f"{method}: {response['error'].get('message')}")
         return response["result"]
+
+
+class InProcessChain(Chain):
+    """The fallback where Node is missing: eth-tester + py-evm in this process, no node to start.
+
+    Same accounts, contracts and outcome as on anvil; what differs is done here:
+
+    - time: py-evm wants every block strictly later than its parent, which
+      the transactions of one event (all at the event's time) cannot meet,
+      so the chain runs a Prague VM that also accepts a block at its
+      parent's time, and `Chain` sets the time of the block being built
+      before every transaction (`time_travel` would mine an empty block and
+      refuse the same time twice). Without `set_next_time` a block gets the
+      latest block's time: the chain's clock stands still until told, from
+      `GENESIS_TIME` on (anvil adds the wall-clock seconds elapsed);
+    - funding: a transfer from a genesis account holding `FAUCET_BALANCE`
+      (there is no `anvil_setBalance`);
+    - snapshots: `take_snapshot` / `revert_to_snapshot` (a snapshot may be
+      reverted to more than once);
+    - reverts: py-evm hands back the revert data of a failed transaction as
+      it runs it, so no trace is needed to decode the custom error.
+    """
+
+    def __init__(self, timestamp: int = GENESIS_TIME) -> None:
+        from eth_tester import EthereumTester
+        from web3 import EthereumTesterProvider
+
+        self.backend = _tester_backend(timestamp)
+        self.tester = EthereumTester(self.backend)
+        super().__init__("in-process py-evm", w3=Web3(EthereumTesterProvider(self.tester)))
+        self._faucet = Account.from_key(_FAUCET_KEY)
+
+    def fund(self, label: str) -> None:
+        address = self.address(label)
+        if address in self._funded:
+            return
+        self._funded.add(address)
+        nonce = self.w3.eth.get_transaction_count(self._faucet.address)
+        tx = {"nonce": nonce, "gas": 21_000, "maxFeePerGas": MAX_FEE, "maxPriorityFeePerGas": 1,
+              "chainId": self.chain_id, "to": address, "value": FUNDING, "type": 2}
+        self._pin_time()
+        self.w3.eth.send_raw_transaction(self._faucet.sign_transaction(tx).raw_transaction)
+
+    def set_next_time(self, when: dt.datetime) -> None:
+        at = int(when.timestamp())
+        latest = self.w3.eth.get_block("latest")["timestamp"]
+        if at < latest:
+            raise ChainError(f"set_next_time: {at} is lower than previous block's timestamp {latest}")
+        self._time = at
+
+    def snapshot(self) -> str:
+        return str(self.tester.take_snapshot())
+
+    def _restore(self, snapshot: str) -> None:
+        from eth_tester.exceptions import SnapshotNotFound
+
+        try:
+            self.tester.revert_to_snapshot(int(snapshot))
+        except SnapshotNotFound as missing:
+            raise ChainError(f"no snapshot {snapshot}") from missing
+
+    def _pin_time(self) -> None:
+        chain = self.backend.chain
+        at = self._time if self._time is not None else self.w3.eth.get_block("latest")["timestamp"]
+        chain.header = chain.header.copy(timestamp=at)
+
+    def _decode_revert(self, tx_hash: str) -> Reverted:
+        return self._reverted(self.backend.revert_data.get(bytes.fromhex(tx_hash.removeprefix("0x")), b""))
+
+
+#: The in-process chain's genesis account that funds every other (eth-tester's first default key).
+_FAUCET_KEY = (1).to_bytes(32, "big")
+FAUCET_BALANCE = 2**200
+
+
+def _tester_backend(timestamp: int) -> Any:
+    """A py-evm backend at `timestamp` that accepts same-time blocks and keeps revert data."""
+    from eth.vm.forks import PragueVM
+    from eth_tester import PyEVMBackend
+    from eth_tester.backends.pyevm.main import get_default_genesis_params
+
+    class SameTimeVM(PragueVM):
+        """Prague, but a block may share its parent's timestamp (as on anvil)."""
+
+        @classmethod
+        def validate_header(cls, header: Any, parent_header: Any) -> None:
+            if parent_header is not None and header.timestamp == parent_header.timestamp:
+                parent_header = parent_header.copy(timestamp=header.timestamp - 1)
+            super().validate_header(header, parent_header)
+
+    class Backend(PyEVMBackend):
+        def __init__(self) -> None:
+            faucet = Account.from_key(_FAUCET_KEY).address
+            super().__init__(
+                genesis_parameters=get_default_genesis_params({"timestamp": timestamp, "gas_limit": 2 * GAS_LIMIT}),
+                genesis_state={bytes.fromhex(faucet[2:]): {"balance": FAUCET_BALANCE, "nonce": 0, "code": b"",
+                                                           "storage": {}}},
+                vm_configuration=((0, SameTimeVM),))
+            self.revert_data: dict[bytes, bytes] = {}  # transaction hash -> revert data
+
+        def send_raw_transaction(self, raw_transaction: bytes) -> bytes:
+            """As eth-tester's, but keeping the revert data of a failed transaction (no blob transactions)."""
+            vm = self.chain.get_vm()
+            transaction = vm.get_transaction_builder().decode(raw_transaction)
+            _, _, computation = self.chain.apply_transaction(transaction)
+            if computation.is_error:
+                self.revert_data[transaction.hash] = computation.output
+            return transaction.hash
+
+    return Backend()
+
+
+def runs_in_process() -> bool:
+    """Whether `local_chain()` would run in process: forced, or no anvil binary."""
+    choice = os.environ.get(CHAIN_ENV, "").strip().lower()
+    if choice not in ("", "anvil", "tester"):
+        raise ChainError(f"{CHAIN_ENV}={choice!r}: use 'anvil' or 'tester'")
+    return choice == "tester" or (choice == "" and not ANVIL.exists())
+
+
+@contextmanager
+def local_chain() -> Iterator[Chain]:
+    """A private local chain for the duration of the block: anvil when its binary exists (from
+    `make bootstrap`), else py-evm in this process; `LAWDSL_CHAIN=tester|anvil` chooses."""
+    if runs_in_process():
+        yield InProcessChain()
+        return
+    with LocalAnvil(binary=ANVIL) as anvil:
+        yield Chain(anvil.url)
 
 
 def abi_type(item: dict) -> str:

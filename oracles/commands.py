@@ -1,47 +1,76 @@
-"""`lawdsl run | chain | deploy | verify` and `test --chain`, contributed through `register`.
+"""`lawdsl run | chain | deploy | demo` and `test --chain`, contributed through `register`.
 
-Without `--rpc` a command starts a private anvil and stops it at exit. A
-scenario replays dates from its statute's effective date on, so it needs a
+Without `--rpc` a command starts a private local chain and stops it at exit:
+anvil, or py-evm in process where anvil is missing (`oracles.chain.local_chain`).
+A scenario replays dates from its statute's effective date on, so it needs a
 chain whose latest block is not later than its first event (a fresh one).
 """
 from __future__ import annotations
 
 import argparse
+import shutil
 import signal
 import sys
 import time
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator
 
-from compiler.artifacts import compile_statutes, matches_deployed
+from rich.table import Table
+
+from compiler.artifacts import Artifact, compile_statutes
 from lawdsl import cli
+from lawdsl.ast import Statute
+from lawdsl.expect import ExpectationError, compare
 from lawdsl.load import load_statute
 from lawdsl.outcome import Outcome
 from lawdsl.scenario import Scenario, load_scenario
 
-from .chain import Chain, LocalAnvil
+from . import oracle_commands
+from .chain import PROJECT_ROOT, Chain, InProcessChain, LocalAnvil, local_chain
 from .runner import deploy, run_on_chain
+
+
+#: `lawdsl demo`: the example scenarios of the project's `statutes/`, one per domain.
+DEMO_SCENARIOS = ("overtime-march.yaml", "vouchers-march.yaml", "procurement-wheat.yaml")
 
 
 @contextmanager
 def connect(rpc: str | None) -> Iterator[Chain]:
-    """The chain at `rpc`, or a private anvil for the duration of the block."""
+    """The chain at `rpc`, or a private local chain for the duration of the block."""
     if rpc:
         yield Chain(rpc)
         return
-    with LocalAnvil() as anvil:
-        yield Chain(anvil.url)
+    with local_chain() as chain:
+        yield chain
+
+
+def compiled(statutes: Iterable[Statute]) -> dict[str, Artifact]:
+    """`compile_statutes`, with a plain answer where Node is missing and build/ has no artifacts."""
+    try:
+        return compile_statutes(statutes)
+    except FileNotFoundError as missing:
+        if shutil.which("node") is not None:
+            raise
+        keyed = ("" if (PROJECT_ROOT / "node_modules" / "@openzeppelin").is_dir() else
+                 " (its entries are keyed by the OpenZeppelin version in node_modules, which is missing too)")
+        raise cli.UsageError(
+            "compiling needs solc-js, which runs on Node, and Node is not on PATH; build/solc holds no "
+            f"artifacts for these statutes either{keyed}. Install Node and run `make bootstrap`, or copy "
+            "build/solc from a machine that compiled the same statutes.") from missing
 
 
 def run_scenario(scenario: Scenario, args: argparse.Namespace) -> Outcome:
     """`lawdsl run` and `lawdsl test --chain`: the scenario's outcome read from the chain."""
+    artifacts = compiled([scenario.statute])
     with connect(getattr(args, "rpc", None)) as chain:
-        return run_on_chain(scenario, chain)
+        return run_on_chain(scenario, chain, artifacts)
 
 
 def register(commands: argparse._SubParsersAction) -> None:
     cli.chain_runner = run_scenario
+    oracle_commands.register(commands)
 
     run = commands.add_parser("run", help="deploy and execute a scenario on a chain through the oracle path")
     run.add_argument("scenario", metavar="SCENARIO")
@@ -57,11 +86,8 @@ def register(commands: argparse._SubParsersAction) -> None:
     deploy_.add_argument("--rpc", metavar="URL", help="JSON-RPC endpoint (default: a private anvil)")
     deploy_.set_defaults(func=cmd_deploy)
 
-    verify = commands.add_parser("verify", help="recompile a statute and compare it with deployed code")
-    verify.add_argument("file", metavar="FILE")
-    verify.add_argument("--address", required=True, metavar="ADDR")
-    verify.add_argument("--rpc", metavar="URL", required=True, help="JSON-RPC endpoint of the chain")
-    verify.set_defaults(func=cmd_verify)
+    demo = commands.add_parser("demo", help="run the example statutes end to end on a private local chain")
+    demo.set_defaults(func=cmd_demo)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -80,20 +106,112 @@ def cmd_chain(args: argparse.Namespace) -> int:
 def cmd_deploy(args: argparse.Namespace) -> int:
     statute = load_statute(args.file)
     with connect(args.rpc) as chain:
-        deployment = deploy(Scenario(Path(args.file), statute, {}, ()), chain, compile_statutes([statute]))
+        deployment = deploy(Scenario(Path(args.file), statute, {}, ()), chain, compiled([statute]))
         print(f"statute   {deployment.driver.contract.address}")
         print(f"currency  {deployment.currency.address}")
         print(f"registry  {deployment.registry.address}")
     return 0
 
 
-def cmd_verify(args: argparse.Namespace) -> int:
-    statute = load_statute(args.file)
-    artifact = compile_statutes([statute])[statute.header.title]
-    chain = Chain(args.rpc)
-    deployed = bytes(chain.w3.eth.get_code(chain.w3.to_checksum_address(args.address)))
-    if matches_deployed(artifact, deployed):
-        print(f"{args.address}: matches {artifact.contract_name} compiled from {args.file}")
-        return 0
-    print(f"{args.address}: does NOT match {artifact.contract_name} compiled from {args.file}", file=sys.stderr)
-    return 1
+# ---------------------------------------------------------------- lawdsl demo
+
+
+@dataclass
+class DemoRun:
+    """One scenario of the demo: what the chain did and whether its outcome is right."""
+
+    path: Path
+    contracts: dict[str, str] = field(default_factory=dict)  # contract name -> address
+    transactions: int = 0
+    gas_used: int = 0
+    problems: list[str] = field(default_factory=list)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """The main job end to end: statutes → Solidity (one solc call) → a local chain → outcomes,
+    each checked against its `expect:` block and the reference interpreter."""
+    from lawdsl.interpret import interpret
+
+    scenarios = [load_scenario(PROJECT_ROOT / "statutes" / name) for name in DEMO_SCENARIOS]
+    began = time.perf_counter()
+    artifacts = compiled(scenario.statute for scenario in scenarios)
+    cli.out.print(f"compiled {len(scenarios)} statutes with the token and the registry in one solc call "
+                  f"({time.perf_counter() - began:.1f} s; build/solc caches it)")
+    runs = []
+    with local_chain() as chain:
+        where = "py-evm in process" if isinstance(chain, InProcessChain) else f"anvil at {chain.url}"
+        cli.out.print(f"chain: {where}")
+        for scenario in scenarios:
+            cli.out.rule(f"{scenario.path.name}: {scenario.statute.header.title}")
+            snapshot = chain.snapshot()  # every scenario replays its dates from the genesis time
+            first_block = chain.w3.eth.block_number + 1
+            outcome = run_on_chain(scenario, chain, artifacts)
+            run = _chain_activity(chain, first_block, artifacts, DemoRun(scenario.path))
+            chain.revert(snapshot)
+            cli.show(outcome, False)
+            run.problems = _expectation_problems(scenario, outcome) + _differences(interpret(scenario), outcome)
+            runs.append(run)
+    _print_demo_summary(runs)
+    return 1 if any(run.problems for run in runs) else 0
+
+
+def _chain_activity(chain: Chain, first_block: int, artifacts: dict[str, Artifact], run: DemoRun) -> DemoRun:
+    """The transactions mined since `first_block`: their gas, and the contracts they created, by name.
+    Plain value transfers (the in-process chain's gas money) are not the scenario's and not counted."""
+    creations = {bytes.fromhex(artifact.bytecode[2:]): artifact.contract_name for artifact in artifacts.values()}
+    for number in range(first_block, chain.w3.eth.block_number + 1):
+        for tx in chain.w3.eth.get_block(number, full_transactions=True)["transactions"]:
+            data = bytes(tx.get("input", tx.get("data", b"")))  # eth-tester names it `data`
+            if not data:
+                continue
+            receipt = chain.w3.eth.get_transaction_receipt(tx["hash"])
+            run.transactions += 1
+            run.gas_used += receipt["gasUsed"]
+            if receipt["contractAddress"]:
+                name = next((n for code, n in creations.items() if data.startswith(code)), "(unknown)")
+                run.contracts[name] = receipt["contractAddress"]
+    return run
+
+
+def _expectation_problems(scenario: Scenario, outcome: Outcome) -> list[str]:
+    if scenario.expect is None:
+        return ["the scenario has no expect: block"]
+    try:
+        return [f"expect: {problem}" for problem in compare(scenario.expect, outcome)]
+    except ExpectationError as error:
+        return [f"expect: {error}"]
+
+
+def _differences(interpreted: Outcome, on_chain: Outcome) -> list[str]:
+    """What the chain's outcome has that the interpreter's has not, part by part."""
+    if interpreted == on_chain:
+        return []
+    expected, actual = interpreted.to_json(), on_chain.to_json()
+    return [f"interpreter: {key}\n  -interpreter {expected.get(key)}\n  +chain       {actual.get(key)}"
+            for key in sorted(set(expected) | set(actual)) if expected.get(key) != actual.get(key)]
+
+
+def _print_demo_summary(runs: list[DemoRun]) -> None:
+    table = Table(title="Demo summary: each chain outcome against expect: and the interpreter", title_justify="left")
+    for column, justify in (("scenario", "left"), ("result", "left"), ("transactions", "right"),
+                            ("gas used", "right")):
+        table.add_column(column, justify=justify)
+    for run in runs:
+        table.add_row(run.path.name, "[red]FAIL[/red]" if run.problems else "[green]PASS[/green]",
+                      f"{run.transactions:,}", f"{run.gas_used:,}")
+    cli.out.print(table)
+    contracts = Table(title="Contracts (each scenario starts from the genesis snapshot, so addresses repeat)",
+                      title_justify="left", box=None)
+    contracts.add_column("contract", overflow="fold")
+    contracts.add_column("address", no_wrap=True, min_width=42)
+    for name, address in dict(item for run in runs for item in run.contracts.items()).items():
+        contracts.add_row(name, address)
+    cli.out.print(contracts)
+    cli.out.print("Gas counts every transaction of a scenario: deployment, minting, then its events.")
+    for run in runs:
+        if run.problems:
+            cli.out.print(f"[red]FAIL[/red] {run.path.name}")
+            for problem in run.problems:
+                cli.out.print("  " + problem.replace("\n", "\n  "), markup=False, highlight=False)
+        else:
+            cli.out.print(f"[green]PASS[/green] {run.path.name} (meets expect:, equals the interpreter)")

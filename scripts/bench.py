@@ -1,9 +1,14 @@
-"""`make bench`: speed (and, once the chain layer lands, gas) figures side by side.
+"""`make bench`: speed and gas figures side by side, measured in one run.
 
-Prints one table; copy it into docs/benchmarks.md with the command that made it.
+Prints two tables (times, then gas per operation on the local chain); copy
+them into docs/benchmarks.md with the command that made them. The long
+differential runs (1,000 generated scenarios per domain, chain against the
+interpreter) are `pytest -m slow tests/chain`; docs/benchmarks.md says so.
 """
 from __future__ import annotations
 
+import os
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -13,11 +18,26 @@ from rich.table import Table
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from compiler.solc import SOLC_VERSION, SolcJs, backend  # noqa: E402
 from lawdsl.interpret.working_time import WorkingTimeInterpreter  # noqa: E402
 from lawdsl.load import load_statute, load_text  # noqa: E402
 from lawdsl.workloads import city_month, large_statute  # noqa: E402
+from oracles.bench import compile_seconds, procurement_gas, voucher_gas, working_time_gas  # noqa: E402
+from oracles.chain import ANVIL, InProcessChain, local_chain  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ("overtime.law", "vouchers.law", "procurement.law")
+#: Gas targets from the issues, by the figure names `oracles.bench` returns (None: no target set).
+GAS_TARGETS = {
+    "clock-in (one-punch batch)": None,
+    "paying clock-out (one-punch batch)": 60_000,
+    "punch in a batch of 100 (amortized)": 20_000,
+    "voucher issue (one recipient)": None,
+    "voucher spend (part of a voucher)": 60_000,
+    "bid (sealed, with its deposit)": None,
+    "reveal": None,
+    "delivery (partial, paid on inspection)": None,
+}
 
 
 def best_of(runs: int, work) -> float:
@@ -29,28 +49,80 @@ def best_of(runs: int, work) -> float:
     return best
 
 
-def main() -> None:
+def speed_rows(statutes: list) -> list[tuple[str, float, float | None]]:
     rows = []
     text = large_statute(5000)
     lines = text.count("\n")
     seconds = best_of(3, lambda: load_text(text, "generated.law"))
     rows.append((f"parse + check a {lines:,}-line statute", seconds, 0.5))
 
-    statute = load_statute(ROOT / "statutes" / "overtime.law")
+    statute = statutes[0]
     events, minted = city_month(10_000)
     punches = sum(1 for e in events if type(e).__name__ == "Punch")
     holders = list(minted) + [f"w{n}" for n in range(10_000)]
     seconds = best_of(1, lambda: WorkingTimeInterpreter(statute, minted, holders).run(tuple(events)))
     rows.append((f"interpret a month for 10,000 employees ({punches:,} punches)", seconds, 10.0))
 
-    table = Table(title="lawdsl benchmarks")
+    solc = f"solc-js {SOLC_VERSION}" if isinstance(backend(), SolcJs) else f"native solc {SOLC_VERSION}"
+    cold, cpu, warm = compile_seconds(statutes)
+    rows.append((f"compile the 3 example statutes in one call, cold ({solc}, cache bypassed)", cold, 5.0))
+    rows.append(("  the same, CPU seconds of the compiler process (all its threads)", cpu, None))
+    rows.append(("compile the 3 example statutes, warm (build/solc cache)", warm, 0.3))
+    return rows
+
+
+def gas_figures(statutes: list) -> tuple[dict[str, float], str]:
+    from compiler.artifacts import compile_statutes
+
+    artifacts = compile_statutes(statutes)
+    overtime, vouchers, procurement = statutes
+    figures: dict[str, float] = {}
+    with local_chain() as chain:
+        for measure, statute in ((working_time_gas, overtime), (voucher_gas, vouchers),
+                                 (procurement_gas, procurement)):
+            snapshot = chain.snapshot()
+            figures.update(measure(statute, chain, artifacts))
+            chain.revert(snapshot)
+        where = "py-evm in process" if isinstance(chain, InProcessChain) else _anvil_version()
+    return figures, where
+
+
+def _anvil_version() -> str:
+    done = subprocess.run([str(ANVIL), "--version"], capture_output=True, text=True, check=False)
+    first = done.stdout.split("\n")[0]  # "anvil Version: 1.7.1-v1.7.1"
+    return first.replace("Version: ", "").split("-")[0].strip() or "anvil"
+
+
+def main() -> None:
+    console = Console()
+    statutes = [load_statute(ROOT / "statutes" / name) for name in EXAMPLES]
+
+    load = os.getloadavg()[0]
+    table = Table(title=f"lawdsl benchmarks: time (load average {load:.1f} on {os.cpu_count()} cores at the start)",
+                  title_justify="left")
     table.add_column("workload")
     table.add_column("seconds", justify="right")
     table.add_column("target (s)", justify="right")
     table.add_column("target / measured", justify="right")
-    for name, measured, target in rows:
-        table.add_row(name, f"{measured:.3f}", f"{target:g}", f"{target / measured:.1f}×")
-    Console().print(table)
+    for name, measured, target in speed_rows(statutes):
+        if target is None:
+            table.add_row(name, f"{measured:.3f}", "—", "")
+        else:
+            table.add_row(name, f"{measured:.3f}", f"{target:g}", f"{target / measured:.1f}×")
+    console.print(table)
+
+    figures, where = gas_figures(statutes)
+    table = Table(title=f"lawdsl benchmarks: gas per operation ({where}, solc {SOLC_VERSION} optimizer 200 runs, "
+                        "example statutes, steady state)", title_justify="left")
+    table.add_column("operation")
+    table.add_column("gas", justify="right")
+    table.add_column("target", justify="right")
+    table.add_column("measured / target", justify="right")
+    for name, gas in figures.items():
+        target = GAS_TARGETS.get(name)
+        verdict = "" if target is None else f"{gas / target:.2f}" + (" ✓" if gas <= target else " ✗")
+        table.add_row(name, f"{gas:,.0f}", "—" if target is None else f"≤ {target:,}", verdict)
+    console.print(table)
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ from lawdsl.money import Money
 
 from ..generate import GeneratedContract
 from ..naming import article_constant, string_literal
-from .vouchers import Constant, StatuteContract
+from ..solidity import Constant, StatuteContract
 
 
 def generate(statute: Statute) -> GeneratedContract:

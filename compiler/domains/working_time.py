@@ -82,7 +82,7 @@ def _rule_name(article: Article, rules_in_article: list, rule: object, what: str
 
 def _earning_rules(statute: Statute, constants: _Constants, positions: dict[str, int]) -> list[str]:
     found = list(statute.rules(EarningRule))
-    body = [f"        rules = new EarningRule[]({len(found)});"]
+    body = [f"        rules = new uint256[]({len(found)});"]
     for index, (article, rule) in enumerate(found):
         siblings = [r for r in article.rules if isinstance(r, EarningRule)]
         rate = constants.operand(rule.rate, _rule_name(article, siblings, rule, "RATE"), article)
@@ -90,9 +90,8 @@ def _earning_rules(statute: Statute, constants: _Constants, positions: dict[str,
                      constants.operand(rule.beyond, _rule_name(article, siblings, rule, "THRESHOLD"), article))
         body += _rule_doc(article, rule)
         body += [
-            f"        rules[{index}] = EarningRule({{",
-            f"            article: {article_constant(article.id)},",
-            f"            position: {positions[article.id]},",
+            f"        rules[{index}] = _earning({{",
+            f"            position: {positions[article.id]}, // {article_constant(article.id)}",
             f"            rate: {rate},",
             f"            dayKind: {_DAY_KIND[rule.day_kind]},",
             f"            threshold: {threshold},",
@@ -103,16 +102,16 @@ def _earning_rules(statute: Statute, constants: _Constants, positions: dict[str,
     return body
 
 
-def _limit_rules(statute: Statute, constants: _Constants) -> list[str]:
+def _limit_rules(statute: Statute, constants: _Constants, positions: dict[str, int]) -> list[str]:
     found = list(statute.rules(LimitRule))
-    body = [f"        rules = new LimitRule[]({len(found)});"]
+    body = [f"        rules = new uint256[]({len(found)});"]
     for index, (article, rule) in enumerate(found):
         siblings = [r for r in article.rules if isinstance(r, LimitRule)]
         limit = constants.operand(rule.limit, _rule_name(article, siblings, rule, "LIMIT"), article)
         body += _rule_doc(article, rule)
         body += [
-            f"        rules[{index}] = LimitRule({{",
-            f"            article: {article_constant(article.id)},",
+            f"        rules[{index}] = _limit({{",
+            f"            position: {positions[article.id]}, // {article_constant(article.id)}",
             f"            measure: {_MEASURE[rule.measure]},",
             f"            limit: {limit},",
             f"            period: {_PERIOD[rule.period]},",
@@ -135,6 +134,14 @@ def _holidays(statute: Statute) -> list[str]:
     lines += [f"            || {test}" for test in tests[1:]]
     lines[-1] = lines[-1].replace(" //", "; //", 1)
     return lines + ["    }"]
+
+
+def _article_lookup(statute: Statute) -> list[str]:
+    lines = ["    /// @notice The article at each position in the statute (rules name their article by position).",
+             "    function _article(uint256 position) internal pure override returns (bytes32) {"]
+    lines += [f"        if (position == {i}) return {article_constant(article.id)};"
+              for i, article in enumerate(statute.articles)]
+    return lines + ["        return bytes32(0);", "    }"]
 
 
 def _articles(statute: Statute) -> list[str]:
@@ -168,9 +175,11 @@ def generate(statute: Statute) -> GeneratedContract:
     header = statute.header
     name = contract_name(statute)
     positions = {article.id: i for i, article in enumerate(statute.articles)}
+    if len(positions) > 256:  # rules carry their article's position in 8 bits
+        raise ValueError(f"{statute.source_name}: a working-time contract holds at most 256 articles")
     constants = _term_constants(statute)
     earning = _earning_rules(statute, constants, positions)
-    limits = _limit_rules(statute, constants)
+    limits = _limit_rules(statute, constants, positions)
     found = statute.rule(WagePaymentRule)
     assert found is not None, "a checked working-time statute has its payment sentence"
     pay_article, pay_rule = found
@@ -217,16 +226,18 @@ def generate(statute: Statute) -> GeneratedContract:
         "    {}",
         "",
         "    /// @notice Earning rules in article order; each minute is paid under the highest rate.",
-        "    function _earningRules() internal pure override returns (EarningRule[] memory rules) {",
+        "    function _earningRules() internal pure override returns (uint256[] memory rules) {",
         *earning,
         "    }",
         "",
         "    /// @notice Limit sentences in article order; each reports once per period instance.",
-        "    function _limitRules() internal pure override returns (LimitRule[] memory rules) {",
+        "    function _limitRules() internal pure override returns (uint256[] memory rules) {",
         *limits,
         "    }",
         "",
         *_holidays(statute),
+        "",
+        *_article_lookup(statute),
         "}",
         "",
     ]

@@ -70,6 +70,10 @@ class Reason(str, enum.Enum):
     NOT_WINNER = "only the awarded supplier delivers"
     NOT_INSPECTOR = "the delivery is not confirmed by the buyer's registered inspector"
     BEYOND_QUANTITY = "the delivery goes beyond the tendered quantity"
+    # Only a chain meets these two: the interpreter holds every sealed price and exactly the bid's
+    # deposit, so its reveals always match their commitment and are never short (see above).
+    REVEAL_MISMATCH = "the reveal does not match its sealed bid"
+    REVEAL_DEPOSIT_SHORT = "the deposit sent with the bid is short of the deposit its price requires"
 
 
 class Phase(enum.Enum):

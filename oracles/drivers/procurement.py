@@ -26,11 +26,6 @@ from lawdsl.outcome import Outcome, Payment, Rejection
 from ..chain import AUTHORITY, account_key
 from .base import Driver, article_text
 
-#: Refusals only a chain can meet: the interpreter holds every sealed price, so its reveals always
-#: match their commitment and carry the full deposit. They have no `Reason` there.
-REVEAL_MISMATCH = "the reveal does not match its sealed bid"
-REVEAL_DEPOSIT_SHORT = "the deposit sent with the bid is short of the deposit its price requires"
-
 
 @dataclass(frozen=True)
 class Opening:
@@ -54,10 +49,10 @@ class ProcurementDriver(Driver):
         "OutsideRevealPeriod": Reason.OUTSIDE_REVEAL.value,
         "NoSealedBid": Reason.NO_BID.value,
         "AlreadyRevealed": Reason.ALREADY_REVEALED.value,
-        "RevealDoesNotMatchCommitment": REVEAL_MISMATCH,
+        "RevealDoesNotMatchCommitment": Reason.REVEAL_MISMATCH.value,
         "PriceNotPositive": Reason.PRICE_NOT_POSITIVE.value,
         "AboveCeiling": Reason.ABOVE_CEILING.value,
-        "DepositShort": REVEAL_DEPOSIT_SHORT,
+        "DepositShort": Reason.REVEAL_DEPOSIT_SHORT.value,
         "RevealPeriodNotOver": Reason.REVEAL_NOT_OVER.value,
         "NotAwarded": Reason.NOT_AWARDED.value,
         "NotAwardedSupplier": Reason.NOT_WINNER.value,

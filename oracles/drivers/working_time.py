@@ -19,7 +19,7 @@ from lawdsl.interpret.base import BEFORE_EFFECTIVE
 from lawdsl.interpret.working_time import Reason, period_name
 from lawdsl.outcome import Outcome, Payment, Rejection, Violation
 
-from ..chain import AUTHORITY, GATEWAY, Receipt, account_key
+from ..chain import AUTHORITY, GATEWAY, Receipt, Reverted, account_key
 from ..signing import Domain, SignedPunch, sign_batch
 from .base import Driver, article_text
 
@@ -40,7 +40,7 @@ class WorkingTimeDriver(Driver):
         "DepositExceedsWallet": Reason.DEPOSIT_EXCEEDS_WALLET.value,
         "NotEmployed": Reason.NOT_EMPLOYED.value,
         "TimeOffNotGrantedByEmployer": Reason.NOT_THE_EMPLOYER.value,
-        "UnregisteredDevice": Reason.UNREGISTERED_DEVICE.value,
+        "UnregisteredDevice": Reason.UNREGISTERED_DEVICE.value,  # `punch` refines it per punch
     }
 
     def __init__(self, *args, **kwargs) -> None:
@@ -77,7 +77,12 @@ class WorkingTimeDriver(Driver):
             raise ValueError(f"event {event.index}: {type(event).__name__} is not a working-time event")
 
     def punch(self, punches: list[Punch]) -> Receipt | None:
-        """Relay punches of one device as one signed batch; None if the batch was refused."""
+        """Relay punches of one device as one signed batch; None if the batch was refused.
+
+        A batch from an unregistered device reverts as a whole before any punch is read; each of
+        its punches is then rejected for the first reason SPEC §4's order gives, read from the
+        chain: "not employed" when the contract employs no such person, else "unregistered device".
+        """
         device = punches[0].device
         batch = [SignedPunch(self.chain.address(p.employee), int(p.at.timestamp()), p.kind == "in", p.index)
                  for p in punches]
@@ -85,10 +90,23 @@ class WorkingTimeDriver(Driver):
         signature = sign_batch(account_key(device), self.domain, self.chain.address(device), sequence, batch)
         call = self.contract.functions.submitPunches(
             (self.chain.address(device), sequence, [p.as_tuple() for p in batch]), signature)
-        receipt = self.send(punches[0], GATEWAY, call)
-        if receipt is not None:
-            self.sequences[device] = sequence + 1
+        try:
+            receipt = self.chain.transact(GATEWAY, call)
+        except Reverted as refusal:
+            reason = self.REASONS.get(refusal.error)
+            if reason is None:
+                raise
+            for punch, signed in zip(punches, batch):
+                why = self._unregistered(signed.employee) if refusal.error == "UnregisteredDevice" else reason
+                self.refused.append(Rejection(punch.index, why))
+            return None
+        self.sequences[device] = sequence + 1
         return receipt
+
+    def _unregistered(self, employee: str) -> str:
+        """Why a punch of an unregistered device's batch is refused: SPEC §4 checks employment first."""
+        employed = int(self.contract.functions.employerOf(employee).call(), 16) != 0
+        return (Reason.UNREGISTERED_DEVICE if employed else Reason.NOT_EMPLOYED).value
 
     def collect(self, outcome: Outcome) -> None:
         label = self.chain.label
@@ -99,7 +117,7 @@ class WorkingTimeDriver(Driver):
                 due[args["seq"]] = Payment(args["ref"], label(args["employer"]), label(args["employee"]),
                                            self.money(args["amount"]), article_text(args["article"]))
             elif name == "WagePaid":
-                del due[args["seq"]]
+                due.pop(args["seq"], None)  # seq 0: paid in the event that made it due, never queued
                 outcome.payments.append(Payment(
                     args["ref"], label(args["employer"]), label(args["employee"]),
                     self.money(args["amount"]), article_text(args["article"])))

@@ -2,7 +2,8 @@
 
 The anvil fixture starts its own process on a free port and stops it at the
 end of the session (also when a test fails), so a run never leaves a process
-behind. Every test starts from the chain as it was right after genesis:
+behind. `LAWDSL_CHAIN=tester` runs the same tests on the in-process py-evm
+chain instead. Every test starts from the chain as it was right after genesis:
 time included, since scenarios replay dates from 2026 onwards.
 """
 from __future__ import annotations
@@ -13,7 +14,7 @@ import pytest
 
 from compiler.artifacts import Artifact, compile_statutes
 from lawdsl.ast import Statute
-from oracles.chain import Chain, LocalAnvil
+from oracles.chain import Chain, InProcessChain, LocalAnvil, runs_in_process
 
 from .statutes import chain_statutes
 
@@ -36,8 +37,11 @@ def anvil() -> Iterator[LocalAnvil]:
 
 
 @pytest.fixture(scope="session")
-def session_chain(anvil: LocalAnvil) -> Chain:
-    return Chain(anvil.url)
+def session_chain(request: pytest.FixtureRequest) -> Chain:
+    """The session anvil's chain; py-evm in process instead with `LAWDSL_CHAIN=tester` (or no anvil)."""
+    if runs_in_process():
+        return InProcessChain()
+    return Chain(request.getfixturevalue("anvil").url)
 
 
 @pytest.fixture

@@ -1,21 +1,26 @@
-"""The statutes the chain tests deploy: the overtime example and two variants of it.
+"""The statutes the chain tests deploy: each domain's example and variants of it.
 
-The variants exercise what the example does not: weekly and monthly pay,
-a weekly threshold and an hours-worked limit, another time zone and week
-start. They are built from the example's AST, so no extra `.law` file can
-drift from it.
+The working-time variants exercise what the overtime example does not:
+weekly and monthly pay, a weekly threshold and an hours-worked limit,
+another time zone and week start; the voucher and procurement variants
+leave out the optional sentences (SPEC's defaults) or allow what the
+example forbids. All are built from the examples' ASTs, so no extra `.law`
+file can drift from them, and `chain_statutes()` lists them all, so that a
+test session compiles in one solc call.
 """
 from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
 
-from lawdsl.ast import (Article, DayKind, Domain, Duration, EarningRule, LimitRule, Lit, Measure, PaySchedule,
-                        Percentage, Period, Statute, TimeZone, WagePaymentRule, WeekStart, Weekday)
+from lawdsl.ast import (Article, DayKind, DepositRule, Domain, Duration, EarningRule, ForfeitRule, IssueRule,
+                        LimitRule, Lit, Measure, MinimumRule, PaySchedule, PenaltyRule, Percentage, Period, ShareRule,
+                        SplitRule, Statute, TimeZone, TransferRule, WagePaymentRule, WeekStart, Weekday, WhereRule)
 from lawdsl.load import load_statute
 from lawdsl.scenario import Scenario, load_scenario
 
 DATA = Path(__file__).resolve().parent / "data"
+DATA_VP = Path(__file__).resolve().parent / "data_vp"  # the voucher and procurement examples
 OVERTIME = DATA / "overtime.law"
 PROJECT_STATUTES = Path(__file__).resolve().parents[2] / "statutes"
 
@@ -65,8 +70,63 @@ def project_scenarios() -> list[Scenario]:
     return [s for s in scenarios if s.statute.header.domain is Domain.WORKING_TIME]
 
 
+# ---------------------------------------------------------------- vouchers
+
+
+def vouchers() -> Statute:
+    return load_statute(DATA_VP / "vouchers.law")
+
+
+def whole_transferable_vouchers() -> Statute:
+    """The example with whole vouchers, transfers allowed, no minimum and no share limit."""
+    base = vouchers()
+    dropped = (SplitRule, MinimumRule, ShareRule)
+    articles = tuple(
+        replace(article, rules=tuple(TransferRule(True) if isinstance(rule, TransferRule) else rule
+                                     for rule in article.rules if not isinstance(rule, dropped)))
+        for article in base.articles)
+    return replace(base, header=replace(base.header, title="Household Voucher Program (whole, transferable)"),
+                   articles=articles, source_name="whole-transferable (built in tests/chain/statutes.py)")
+
+
+def minimal_vouchers() -> Statute:
+    """Only the required sentences (issue, where), the issue without an attribute: SPEC's defaults elsewhere."""
+    base = vouchers()
+    articles = tuple(
+        replace(article, rules=tuple(replace(rule, attribute=None, attester=None) if isinstance(rule, IssueRule)
+                                     else rule for rule in article.rules if isinstance(rule, (IssueRule, WhereRule))))
+        for article in base.articles[:2])
+    return replace(base, header=replace(base.header, title="Household Voucher Program (minimal)"),
+                   articles=articles, source_name="minimal (built in tests/chain/statutes.py)")
+
+
+VOUCHER_VARIANTS = {"example": vouchers, "whole": whole_transferable_vouchers, "minimal": minimal_vouchers}
+
+
+# ---------------------------------------------------------------- procurement
+
+
+def procurement() -> Statute:
+    return load_statute(DATA_VP / "procurement.law")
+
+
+def minimal_procurement() -> Statute:
+    """Only the required sentences: no deposit, no late penalty, no forfeit (SPEC's defaults)."""
+    base = procurement()
+    optional = (DepositRule, PenaltyRule, ForfeitRule)
+    articles = tuple(replace(article, rules=tuple(r for r in article.rules if not isinstance(r, optional)))
+                     for article in base.articles)
+    return replace(base, header=replace(base.header, title="Grain Purchase Regulation (minimal)"),
+                   articles=articles, source_name="minimal (built in tests/chain/statutes.py)")
+
+
+PROCUREMENT_VARIANTS = {"example": procurement, "minimal": minimal_procurement}
+
+
 def chain_statutes() -> list[Statute]:
-    """Every working-time statute the chain tests deploy, once per title."""
+    """Every statute the chain tests deploy, once per title."""
     found = [overtime(), weekly_overtime(), monthly_overtime(),
-             *(scenario.statute for scenario in project_scenarios())]
+             *(scenario.statute for scenario in project_scenarios()),
+             *(build() for build in VOUCHER_VARIANTS.values()),
+             *(build() for build in PROCUREMENT_VARIANTS.values())]
     return list({statute.header.title: statute for statute in found}.values())

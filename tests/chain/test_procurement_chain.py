@@ -8,68 +8,47 @@ would, and check the custom error it reverts with.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from compiler.artifacts import Artifact, compile_statutes
-from lawdsl.ast import DepositRule, ForfeitRule, PenaltyRule, Statute
+from compiler.artifacts import Artifact
+from lawdsl.ast import Statute
 from lawdsl.events import Award, Bid, Deliver, Event, OpenTender, RegisterInspector, Reveal
 from lawdsl.expect import compare
 from lawdsl.interpret import interpret
-from lawdsl.load import load_statute
 from lawdsl.money import Money
 from lawdsl.scenario import Scenario, load_scenario
 from oracles.chain import AUTHORITY, Chain, Reverted
 from oracles.drivers.procurement import ProcurementDriver
 from oracles.runner import deploy, run_on_chain
 
+from .statutes import DATA_VP as DATA
+from .statutes import PROCUREMENT_VARIANTS as VARIANTS
+from .statutes import procurement
+
 pytestmark = pytest.mark.chain
-DATA = Path(__file__).resolve().parent / "data_vp"
 BEIJING = dt.timezone(dt.timedelta(hours=8))
 OPENING = dt.datetime(2026, 6, 1, 9, tzinfo=BEIJING)
 
 
-def example() -> Statute:
-    return load_statute(DATA / "procurement.law")
-
-
-def minimal() -> Statute:
-    """Only the required sentences: no deposit, no late penalty, no forfeit (SPEC's defaults)."""
-    base = example()
-    optional = (DepositRule, PenaltyRule, ForfeitRule)
-    articles = tuple(replace(article, rules=tuple(r for r in article.rules if not isinstance(r, optional)))
-                     for article in base.articles)
-    return replace(base, header=replace(base.header, title="Grain Purchase Regulation (minimal)"),
-                   articles=articles, source_name="minimal (built in test_procurement_chain.py)")
-
-
-VARIANTS = {"example": example, "minimal": minimal}
-
-
 @pytest.fixture(scope="module")
-def procurement_statutes() -> dict[str, Statute]:
-    """The statutes by variant name: compiled together, in one solc call."""
-    return {name: build() for name, build in VARIANTS.items()}
+def procurement_statutes(statutes: dict[str, Statute]) -> dict[str, Statute]:
+    """The statutes by variant name, as the session compiled them (`chain_statutes()`)."""
+    return {name: statutes[build().header.title] for name, build in VARIANTS.items()}
 
 
-@pytest.fixture(scope="module")
-def procurement_artifacts(procurement_statutes: dict[str, Statute]) -> dict[str, Artifact]:
-    return compile_statutes(procurement_statutes.values())
-
-
-def test_procurement_wheat_matches_interpreter_and_expect(chain, procurement_artifacts):
+def test_procurement_wheat_matches_interpreter_and_expect(chain, artifacts):
     scenario = load_scenario(DATA / "procurement-wheat.yaml")
-    outcome = run_on_chain(scenario, chain, procurement_artifacts)
+    outcome = run_on_chain(scenario, chain, artifacts)
     assert outcome == interpret(scenario)
     assert compare(scenario.expect, outcome) == []
 
 
-def test_generated_contract_carries_the_statute(procurement_artifacts):
-    source = procurement_artifacts[example().header.title].source
+def test_generated_contract_carries_the_statute(artifacts):
+    source = artifacts[procurement().header.title].source
     assert "uint256 public constant CEILING_PER_UNIT = 310;" in source
     assert "uint256 public constant BIDDING_PERIOD = 7 days;" in source
     assert "uint256 public constant PENALTY_MILLIONTHS_PER_DAY = 5_000;" in source
@@ -85,7 +64,7 @@ def _day(day: int, hour: int = 10) -> dt.datetime:
 
 
 @pytest.fixture
-def tender(chain, procurement_statutes, procurement_artifacts) -> ProcurementDriver:
+def tender(chain, procurement_statutes, artifacts) -> ProcurementDriver:
     """station1 inspects for reserve; a tender for 1000 kg opens on 1 June; s1 bids 2.95 and s2 bids 2.90."""
     events = (
         RegisterInspector(0, OPENING, "station1", "reserve"),
@@ -95,7 +74,7 @@ def tender(chain, procurement_statutes, procurement_artifacts) -> ProcurementDri
     )
     balances = {label: Money("CNY", 10_000_000) for label in ("reserve", "s1", "s2", "s3", "s4")}
     scenario = Scenario(Path("security.yaml"), procurement_statutes["example"], balances, events)
-    driver = deploy(scenario, chain, procurement_artifacts).driver
+    driver = deploy(scenario, chain, artifacts).driver
     for event in events:
         chain.set_next_time(event.at)
         driver.apply(event)
@@ -119,12 +98,12 @@ def _award(driver: ProcurementDriver) -> None:
     assert driver.refused == []
 
 
-def test_a_bid_at_no_price_is_refused_by_the_suppliers_wallet(chain, procurement_statutes, procurement_artifacts):
+def test_a_bid_at_no_price_is_refused_by_the_suppliers_wallet(chain, procurement_statutes, artifacts):
     """The contract cannot see a sealed price, so the driver refuses to seal one that is not positive."""
     events = (OpenTender(0, OPENING, "reserve", 1000), Bid(1, _day(2), "s1", Money("CNY", 0)))
     balances = {"reserve": Money("CNY", 1_000_000), "s1": Money("CNY", 1_000)}
     scenario = Scenario(Path("zero-price.yaml"), procurement_statutes["example"], balances, events)
-    outcome = run_on_chain(scenario, chain, procurement_artifacts)
+    outcome = run_on_chain(scenario, chain, artifacts)
     assert outcome == interpret(scenario)
     assert [r.event for r in outcome.rejected] == [1]
 
@@ -250,13 +229,13 @@ _HEALTH = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthChec
 @settings(max_examples=10, deadline=None, suppress_health_check=_HEALTH)
 @given(events=procurement_events(), variant=st.sampled_from(tuple(VARIANTS)))
 def test_chain_matches_interpreter_on_generated_scenarios(session_chain, procurement_statutes,
-                                                           procurement_artifacts, events, variant):
-    _differential(session_chain, procurement_artifacts, procurement_statutes[variant], events)
+                                                           artifacts, events, variant):
+    _differential(session_chain, artifacts, procurement_statutes[variant], events)
 
 
 @pytest.mark.slow
 @settings(max_examples=1_000, deadline=None, suppress_health_check=_HEALTH)
 @given(events=procurement_events(), variant=st.sampled_from(tuple(VARIANTS)))
 def test_chain_matches_interpreter_on_many_generated_scenarios(session_chain, procurement_statutes,
-                                                               procurement_artifacts, events, variant):
-    _differential(session_chain, procurement_artifacts, procurement_statutes[variant], events)
+                                                               artifacts, events, variant):
+    _differential(session_chain, artifacts, procurement_statutes[variant], events)

@@ -8,81 +8,47 @@ the custom error it reverts with.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from compiler.artifacts import Artifact, compile_statutes
-from lawdsl.ast import IssueRule, MinimumRule, ShareRule, SplitRule, Statute, TransferRule, WhereRule
+from compiler.artifacts import Artifact
+from lawdsl.ast import Statute
 from lawdsl.events import Attest, Deposit, Event, Issue, Reclaim, RegisterMerchant, Spend, Transfer
 from lawdsl.expect import compare
 from lawdsl.interpret import interpret
-from lawdsl.load import load_statute
 from lawdsl.money import Money
 from lawdsl.scenario import Scenario, load_scenario
 from oracles.chain import Chain, Reverted
 from oracles.drivers.vouchers import VoucherDriver, text_hash
 from oracles.runner import deploy, run_on_chain
 
+from .statutes import DATA_VP as DATA
+from .statutes import VOUCHER_VARIANTS as VARIANTS
+from .statutes import vouchers
+
 pytestmark = pytest.mark.chain
-DATA = Path(__file__).resolve().parent / "data_vp"
 SHENZHEN = dt.timezone(dt.timedelta(hours=8))
 ATTRIBUTE = "low income household"
 
 
-def example() -> Statute:
-    return load_statute(DATA / "vouchers.law")
-
-
-def whole_transferable() -> Statute:
-    """The example with whole vouchers, transfers allowed, no minimum and no share limit."""
-    base = example()
-    dropped = (SplitRule, MinimumRule, ShareRule)
-    articles = tuple(
-        replace(article, rules=tuple(TransferRule(True) if isinstance(rule, TransferRule) else rule
-                                     for rule in article.rules if not isinstance(rule, dropped)))
-        for article in base.articles)
-    return replace(base, header=replace(base.header, title="Household Voucher Program (whole, transferable)"),
-                   articles=articles, source_name="whole-transferable (built in test_vouchers_chain.py)")
-
-
-def minimal() -> Statute:
-    """Only the required sentences (issue, where), the issue without an attribute: SPEC's defaults elsewhere."""
-    base = example()
-    articles = tuple(
-        replace(article, rules=tuple(replace(rule, attribute=None, attester=None) if isinstance(rule, IssueRule)
-                                     else rule for rule in article.rules if isinstance(rule, (IssueRule, WhereRule))))
-        for article in base.articles[:2])
-    return replace(base, header=replace(base.header, title="Household Voucher Program (minimal)"),
-                   articles=articles, source_name="minimal (built in test_vouchers_chain.py)")
-
-
-VARIANTS = {"example": example, "whole": whole_transferable, "minimal": minimal}
-
-
 @pytest.fixture(scope="module")
-def voucher_statutes() -> dict[str, Statute]:
-    """The statutes by variant name: compiled together, in one solc call."""
-    return {name: build() for name, build in VARIANTS.items()}
+def voucher_statutes(statutes: dict[str, Statute]) -> dict[str, Statute]:
+    """The statutes by variant name, as the session compiled them (`chain_statutes()`)."""
+    return {name: statutes[build().header.title] for name, build in VARIANTS.items()}
 
 
-@pytest.fixture(scope="module")
-def voucher_artifacts(voucher_statutes: dict[str, Statute]) -> dict[str, Artifact]:
-    return compile_statutes(voucher_statutes.values())
-
-
-def test_vouchers_march_matches_interpreter_and_expect(chain, voucher_artifacts):
+def test_vouchers_march_matches_interpreter_and_expect(chain, artifacts):
     scenario = load_scenario(DATA / "vouchers-march.yaml")
-    outcome = run_on_chain(scenario, chain, voucher_artifacts)
+    outcome = run_on_chain(scenario, chain, artifacts)
     assert outcome == interpret(scenario)
     assert compare(scenario.expect, outcome) == []
 
 
-def test_generated_contract_carries_the_statute(voucher_artifacts):
-    source = voucher_artifacts[example().header.title].source
+def test_generated_contract_carries_the_statute(artifacts):
+    source = artifacts[vouchers().header.title].source
     assert 'bytes32 public constant ARTICLE_2 = "2";' in source
     assert "uint256 public constant FACE_VALUE = 20000;" in source
     assert "uint256 public constant MAXIMUM_SHARE_MILLIONTHS = 500_000;" in source
@@ -98,7 +64,7 @@ def _at(month: int, day: int, hour: int = 12) -> dt.datetime:
 
 
 @pytest.fixture
-def program(chain, voucher_statutes, voucher_artifacts) -> VoucherDriver:
+def program(chain, voucher_statutes, artifacts) -> VoucherDriver:
     """The example program funded, alice attested and issued a voucher, shop1 a grocer, jewel1 a jeweller."""
     start = _at(3, 1, 10)
     events = (
@@ -110,7 +76,7 @@ def program(chain, voucher_statutes, voucher_artifacts) -> VoucherDriver:
     )
     statute = voucher_statutes["example"]
     scenario = Scenario(Path("security.yaml"), statute, {"mofcom": Money("CNY", 10_000_000)}, events)
-    driver = deploy(scenario, chain, voucher_artifacts).driver
+    driver = deploy(scenario, chain, artifacts).driver
     for event in events:
         chain.set_next_time(event.at)
         driver.apply(event)
@@ -242,14 +208,14 @@ _HEALTH = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthChec
 
 @settings(max_examples=10, deadline=None, suppress_health_check=_HEALTH)
 @given(events=voucher_events(), variant=st.sampled_from(tuple(VARIANTS)))
-def test_chain_matches_interpreter_on_generated_scenarios(session_chain, voucher_statutes, voucher_artifacts,
+def test_chain_matches_interpreter_on_generated_scenarios(session_chain, voucher_statutes, artifacts,
                                                            events, variant):
-    _differential(session_chain, voucher_artifacts, voucher_statutes[variant], events)
+    _differential(session_chain, artifacts, voucher_statutes[variant], events)
 
 
 @pytest.mark.slow
 @settings(max_examples=1_000, deadline=None, suppress_health_check=_HEALTH)
 @given(events=voucher_events(), variant=st.sampled_from(tuple(VARIANTS)))
 def test_chain_matches_interpreter_on_many_generated_scenarios(session_chain, voucher_statutes,
-                                                               voucher_artifacts, events, variant):
-    _differential(session_chain, voucher_artifacts, voucher_statutes[variant], events)
+                                                               artifacts, events, variant):
+    _differential(session_chain, artifacts, voucher_statutes[variant], events)

@@ -233,3 +233,43 @@ def test_settlement_pays_employer_by_employer_in_spec_order(chain, statutes, art
     assert outcome == interpret(scenario)
     assert [(p.recipient, p.article, p.amount.minor) for p in outcome.payments] == [
         ("alice", "44.2", 32000), ("alice", "44.3", 12000), ("carol", "44.2", 12000)]
+
+
+def test_unregistered_device_punching_for_someone_not_employed_reads_as_the_interpreter(chain, statutes,
+                                                                                       artifacts):
+    """The batch reverts as a whole (`UnregisteredDevice`); the driver then reads employment from the
+    chain, so each punch gets the first reason in SPEC §4's order, as in the interpreter."""
+    statute = statutes["Working Hours and Overtime Pay Act"]
+    start = _at(1, 0)
+    events = (Employ(0, start, "acme", "alice", Money("CNY", 4000)),
+              RegisterDevice(1, start, "gate-1", "acme"),
+              Punch(2, _at(2, 9), "gate-9", "dave", "in"),  # unregistered device, dave not employed
+              Punch(3, _at(2, 10), "gate-9", "alice", "in"))  # unregistered device
+    scenario = Scenario(Path("unregistered.yaml"), statute, {"acme": Money("CNY", 100_000)}, events)
+    outcome = run_on_chain(scenario, chain, artifacts)
+    assert outcome == interpret(scenario)
+    assert [(r.event, r.reason) for r in outcome.rejected] == [(2, "not employed"), (3, "unregistered device")]
+
+
+def test_several_punches_at_one_instant_are_all_remembered_for_duplicates(chain, statutes, artifacts):
+    """The worker's slot keeps the last accepted punch; a second one accepted at the same instant
+    moves the marks into a side table, so a copy of any of them is still a duplicate."""
+    statute = statutes["Working Hours and Overtime Pay Act"]
+    start, at = _at(1, 0), _at(2, 9)
+    events = (Employ(0, start, "acme", "alice", Money("CNY", 4000)),
+              RegisterDevice(1, start, "gate-1", "acme"),
+              RegisterDevice(2, start, "gate-3", "acme"),
+              Punch(3, at, "gate-1", "alice", "in"),
+              Punch(4, at, "gate-1", "alice", "out"),  # a 0-minute shift
+              Punch(5, at, "gate-1", "alice", "in"),  # a copy of 3
+              Punch(6, at, "gate-3", "alice", "in"),
+              Punch(7, at, "gate-3", "alice", "out"),
+              Punch(8, at, "gate-1", "alice", "out"),  # a copy of 4
+              Punch(9, at, "gate-3", "alice", "in"),  # a copy of 6
+              Punch(10, _at(2, 18), "gate-1", "alice", "in"),
+              Punch(11, _at(2, 18), "gate-1", "alice", "in"))  # a copy of 10: the slot's own mark
+    scenario = Scenario(Path("same-instant.yaml"), statute, {"acme": Money("CNY", 100_000)}, events)
+    outcome = run_on_chain(scenario, chain, artifacts)
+    assert outcome == interpret(scenario)
+    assert [(r.event, r.reason) for r in outcome.rejected] == [
+        (5, "duplicate punch"), (8, "duplicate punch"), (9, "duplicate punch"), (11, "duplicate punch")]

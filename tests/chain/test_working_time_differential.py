@@ -19,7 +19,7 @@ import pytest
 from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
-from lawdsl.ast import Statute
+from lawdsl.ast import Domain, Statute
 from lawdsl.events import Deposit, Employ, Event, GrantTimeOff, Punch, RegisterDevice, Settle
 from lawdsl.interpret import interpret
 from lawdsl.money import Money
@@ -101,7 +101,8 @@ def scenarios(draw: st.DrawFn, statute: Statute) -> Scenario:
 
 
 def _check_same_outcome(data: st.DataObject, statutes: dict[str, Statute], artifacts, session_chain) -> None:
-    statute = statutes[data.draw(st.sampled_from(sorted(statutes)), label="statute")]
+    titles = sorted(title for title, s in statutes.items() if s.header.domain is Domain.WORKING_TIME)
+    statute = statutes[data.draw(st.sampled_from(titles), label="statute")]
     scenario = data.draw(scenarios(statute), label="scenario")
     snapshot = session_chain.snapshot()
     try:

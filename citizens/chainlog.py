@@ -1,0 +1,230 @@
+"""Reading a deployed statute back from the chain: its creation, its logs, its registry entry.
+
+Citizens hold only the contract's address. Everything else is found from
+public chain data a plain JSON-RPC node serves: the creation block by a
+binary search on `eth_getCode` at past blocks (needs the node's state
+history, which anvil and archive nodes keep), the creation transaction in
+that block, the logs by `eth_getLogs` paged over block ranges (public nodes
+cap the range and the result size), and the registry that enacted the
+statute from its `StatuteEnacted` logs. Calls to the contract come from
+`trace_filter` (anvil, Erigon, Reth, Nethermind serve it) or, where the
+node lacks it, from a block-by-block scan.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, Iterator
+
+from eth_utils import keccak, to_checksum_address
+from web3 import Web3
+from web3.exceptions import Web3Exception
+
+from oracles.chain import abi_type
+
+#: Blocks per `eth_getLogs` or `trace_filter` request; halved while the node refuses a range.
+LOG_PAGE = 10_000
+
+
+class NotFound(LookupError):
+    """The chain does not hold what was looked for (no code at the address, no creation, …)."""
+
+
+@dataclass(frozen=True)
+class Creation:
+    block: int
+    transaction: str  # hash, 0x-hex
+    sender: str
+    input: bytes  # creation code followed by the ABI-encoded constructor arguments
+
+
+@dataclass(frozen=True)
+class Enactment:
+    """One version of a statute as a registry records it."""
+
+    registry: str
+    title: str
+    version: int
+    statute: str
+    law_source_hash: bytes
+    effective_from: int
+    current: bool  # the title's latest version in that registry
+
+
+def code_at(w3: Web3, address: str, block: int | str = "latest") -> bytes:
+    return bytes(w3.eth.get_code(to_checksum_address(address), block_identifier=block))
+
+
+def creation_block(w3: Web3, address: str) -> int:
+    """The block in which the code at `address` appeared (binary search over past states)."""
+    latest = w3.eth.block_number
+    if not code_at(w3, address, latest):
+        raise NotFound(f"no contract at {address}")
+    low, high = 0, latest  # invariant: no code at low - 1 (or low == 0), code at high
+    while low < high:
+        middle = (low + high) // 2
+        if code_at(w3, address, middle):
+            high = middle
+        else:
+            low = middle + 1
+    return low
+
+
+def find_creation(w3: Web3, address: str) -> Creation:
+    """The transaction that created `address`: a plain deployment in its creation block.
+
+    A contract created by another contract (a factory) has no such
+    transaction; `NotFound` then says so, and its creation code is not checked.
+    """
+    address = to_checksum_address(address)
+    block = creation_block(w3, address)
+    for tx in w3.eth.get_block(block, full_transactions=True)["transactions"]:
+        if tx.get("to") is None:
+            receipt = w3.eth.get_transaction_receipt(tx["hash"])
+            if receipt.get("contractAddress") == address:
+                return Creation(block, tx["hash"].to_0x_hex(), tx["from"], bytes(tx["input"]))
+    raise NotFound(f"{address} was created in block {block} by another contract, not by a transaction")
+
+
+def paged(fetch: Callable[[int, int], list], start: int, end: int, page: int = LOG_PAGE) -> Iterator[Any]:
+    """Everything `fetch(first, last)` returns for the blocks `start`..`end`, a page of blocks at a
+    time; a page the node refuses (range or result too large) is asked again, halved."""
+    while start <= end:
+        stop = min(start + page - 1, end)
+        try:
+            items = fetch(start, stop)
+        except (Web3Exception, ValueError):
+            if page == 1:
+                raise
+            page //= 2
+            continue
+        yield from items
+        start = stop + 1
+
+
+def get_logs(w3: Web3, query: dict[str, Any], from_block: int, to_block: int | None = None) -> Iterator[dict]:
+    """Every log matching `query` (address, topics) from `from_block` on, in chain order."""
+    end = w3.eth.block_number if to_block is None else to_block
+    return paged(lambda first, last: w3.eth.get_logs({**query, "fromBlock": first, "toBlock": last}),
+                 from_block, end)
+
+
+@dataclass(frozen=True)
+class ContractCall:
+    """A call to a contract: a transaction to it, or a call another contract made to it."""
+
+    transaction: str
+    block: int
+    sender: str  # the `msg.sender` the contract saw
+    input: bytes
+    failed: bool  # reverted: it changed nothing
+    output: bytes = b""  # of a reverted call: the revert data (the custom error)
+
+
+def calls_to(w3: Web3, address: str, from_block: int, to_block: int | None = None) -> list[ContractCall]:
+    """Every call to `address` from `from_block` on, in chain order, reverted ones included.
+
+    Logs do not suffice: a contract may log nothing for an accepted action (a
+    batch of punches is its own record). `trace_filter` finds every call,
+    also those relayed by other contracts; a node without it is scanned
+    block by block for transactions to the contract.
+    """
+    address = to_checksum_address(address)
+    end = w3.eth.block_number if to_block is None else to_block
+    try:
+        return list(paged(lambda first, last: _traced_calls(w3, address, first, last), from_block, end))
+    except (Web3Exception, ValueError, NotImplementedError):
+        return list(paged(lambda first, last: _scanned_calls(w3, address, first, last), from_block, end))
+
+
+def _traced_calls(w3: Web3, address: str, first: int, last: int) -> list[ContractCall]:
+    response = w3.provider.make_request("trace_filter", [{"fromBlock": hex(first), "toBlock": hex(last),
+                                                          "toAddress": [address]}])
+    if "error" in response:
+        raise NotImplementedError(response["error"].get("message"))
+    calls = []
+    for trace in response["result"]:
+        action = trace["action"]
+        if trace["type"] != "call" or action.get("callType") != "call":
+            continue  # its creation, or static and delegate calls, which change none of its state
+        failed = "error" in trace
+        if not failed and trace["traceAddress"]:  # an inner call is undone when its transaction reverts
+            failed = w3.eth.get_transaction_receipt(trace["transactionHash"])["status"] != 1
+        output = bytes.fromhex(trace.get("result", {}).get("output", "0x")[2:]) if "error" in trace else b""
+        calls.append(ContractCall(trace["transactionHash"], trace["blockNumber"],
+                                  to_checksum_address(action["from"]), bytes.fromhex(action["input"][2:]), failed,
+                                  output))
+    return calls
+
+
+def _scanned_calls(w3: Web3, address: str, first: int, last: int) -> list[ContractCall]:
+    calls = []
+    for number in range(first, last + 1):
+        for tx in w3.eth.get_block(number, full_transactions=True)["transactions"]:
+            if tx.get("to") == address:
+                failed = w3.eth.get_transaction_receipt(tx["hash"])["status"] != 1
+                calls.append(ContractCall(tx["hash"].to_0x_hex(), number, tx["from"], bytes(tx["input"]), failed,
+                                          _revert_data(w3, tx["hash"].to_0x_hex()) if failed else b""))
+    return calls
+
+
+def _revert_data(w3: Web3, transaction: str) -> bytes:
+    """A reverted transaction's revert data, where the node can trace it (else none)."""
+    response = w3.provider.make_request("debug_traceTransaction", [transaction, {"tracer": "callTracer"}])
+    return bytes.fromhex(response.get("result", {}).get("output", "0x")[2:])
+
+
+def error_name(abi: list, data: bytes) -> str | None:
+    """The name of the ABI's custom error whose selector starts the revert data."""
+    for item in abi:
+        if item.get("type") == "error" and keccak(text=event_signature(item))[:4] == data[:4]:
+            return item["name"]
+    return None
+
+
+def event_signature(item: dict) -> str:
+    """`Name(type,…)` of an event or error, as its topic or selector hashes it."""
+    return f"{item['name']}({','.join(abi_type(i) for i in item['inputs'])})"
+
+
+def decode_logs(w3: Web3, abi: list, logs: list[dict]) -> list[tuple[str, dict, dict]]:
+    """(event name, decoded arguments, raw log) of the logs the ABI knows, in the given order."""
+    contract = w3.eth.contract(abi=abi)
+    by_topic = {keccak(text=event_signature(item)): getattr(contract.events, item["name"])()
+                for item in abi if item.get("type") == "event"}
+    decoded = []
+    for log in logs:
+        event = by_topic.get(bytes(log["topics"][0])) if log["topics"] else None
+        if event is not None:
+            args = event.process_log(log)["args"]
+            decoded.append((event.event_name, dict(args), log))
+    return decoded
+
+
+def enactments(w3: Web3, registry_abi: list, statute: str, title: str, registry: str | None = None,
+               from_block: int = 0) -> list[Enactment]:
+    """Every registry entry for the contract `statute` under `title`.
+
+    With `registry`, that registry's state is read. Without it, registries
+    are discovered from `StatuteEnacted` logs naming the contract (anyone can
+    deploy a registry, so the caller shows which one answered); each is then
+    read from its state, not from its logs.
+    """
+    statute = to_checksum_address(statute)
+    if registry is not None:
+        candidates = [to_checksum_address(registry)]
+    else:
+        enacted = next(item for item in registry_abi if item.get("name") == "StatuteEnacted")
+        logs = list(get_logs(w3, {"topics": [keccak(text=event_signature(enacted))]}, from_block))
+        candidates = list(dict.fromkeys(log["address"] for _, args, log in decode_logs(w3, registry_abi, logs)
+                                        if args["statute"] == statute))
+    found = []
+    for address in candidates:
+        try:
+            history = w3.eth.contract(address=address, abi=registry_abi).functions.history(title).call()
+        except (Web3Exception, ValueError):
+            raise NotFound(f"{address} is not a statute registry") from None
+        for position, (contract, source_hash, version, effective) in enumerate(history):
+            if contract == statute:
+                found.append(Enactment(address, title, version, contract, bytes(source_hash), effective,
+                                       position == len(history) - 1))
+    return found

@@ -1,0 +1,330 @@
+"""The portal's pages: small functions returning HTML, every value through `html.escape`.
+
+No template engine: a page is a few f-strings, so what a citizen sees can be
+read straight from this file. Amounts are shown in the token's own currency
+and minor digits, times in UTC with the statute's own zone where a statute
+source is known.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import html
+from collections import defaultdict
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from eth_utils import keccak
+
+from lawdsl.ast import Categories, EarningRule, Percentage, Statute
+
+from .highlight import css, excerpt, highlight
+from .index import Index, PaymentRow
+from .sources import LawSource
+from .svg import Bar, bar_chart
+from .verify import Badge
+
+PAGE_SIZE = 50
+e = html.escape
+
+STYLE = """
+body{font:15px/1.5 system-ui,sans-serif;margin:0;color:#1b1f23;background:#fafafa}
+header{background:#123;color:#fff;padding:.8em 1.5em}header a{color:#fff;margin-right:1.2em}
+main{max-width:1100px;margin:1em auto;padding:0 1em}
+table{border-collapse:collapse;width:100%;margin:.5em 0 1.5em;background:#fff}
+th,td{border-bottom:1px solid #ddd;padding:.35em .6em;text-align:left;vertical-align:top}
+td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+code,.addr{font-family:ui-monospace,monospace;font-size:.85em;word-break:break-all}
+.badge{display:inline-block;border-radius:1em;padding:0 .7em;font-size:.85em;font-weight:600}
+.badge.verified{background:#d4f7dc;color:#0a5a1e}.badge.mismatch{background:#ffd7d7;color:#8a0000}
+.badge.nosource{background:#eee;color:#555}
+article.law{background:#fff;border-left:4px solid #123;padding:.5em 1em;margin:1em 0}
+blockquote{font-family:Georgia,serif;margin:.5em 0;padding-left:1em;border-left:2px solid #ccc}
+pre.src{background:#fff;border:1px solid #ddd;padding:.8em;overflow-x:auto}
+svg.chart{background:#fff;border:1px solid #ddd;max-width:100%;height:auto}
+.bar{fill:#4a78b5}.bar.hi{fill:#e36209}.axis{stroke:#999}.chart-title{font-weight:600;font-size:13px}
+.value,.label{font-size:11px;text-anchor:middle}.empty{color:#666}
+nav.pager a{margin-right:1em}
+"""
+
+
+@dataclass
+class Portal:
+    """What every page reads: the index, the matched sources and the verification badges."""
+
+    index: Index
+    sources: dict[bytes, LawSource]
+    names: dict[str, str]
+    badges: dict[str, Badge] = field(default_factory=dict)
+    rpc: str = ""
+    _zones: dict[str, dt.timezone] = field(default_factory=dict)
+
+    def source(self, statute: dict) -> LawSource | None:
+        return self.sources.get(bytes.fromhex(statute["law_hash"][2:]))
+
+    def forget(self) -> None:
+        """Drop what was derived from an index that has been rebuilt."""
+        self.badges.clear()
+        self._zones.clear()
+
+    def zone(self, address: str) -> dt.timezone:
+        """The statute's own time zone (its source says it), else UTC: a shift at 09:00 in Beijing
+        should read 09:00, not 01:00."""
+        if address not in self._zones:
+            statute = self.index.statute(address)
+            source = self.source(statute) if statute else None
+            self._zones[address] = source.statute.header.time_zone.tzinfo if source else dt.timezone.utc
+        return self._zones[address]
+
+    def offset(self, address: str) -> int:
+        """Seconds east of UTC of the statute's zone."""
+        return int(self.zone(address).utcoffset(None).total_seconds())
+
+    def party(self, address: str) -> str:
+        """A link to the party's page, named by a scenario label where one is known."""
+        name = self.names.get(address)
+        text = e(name) if name else f'<span class="addr">{e(address[:10])}…</span>'
+        return f'<a href="/worker/{e(address)}" title="{e(address)}">{text}</a>'
+
+
+def money(minor: int, currency: str, digits: int) -> str:
+    sign, minor = ("-" if minor < 0 else ""), abs(minor)
+    whole, part = divmod(minor, 10 ** digits)
+    return f"{currency} {sign}{whole:,}" + (f".{part:0{digits}d}" if digits else "")
+
+
+def when(unix: int, zone: dt.timezone = dt.timezone.utc) -> str:
+    moment = dt.datetime.fromtimestamp(unix, zone)
+    offset = moment.strftime("%z")
+    return moment.strftime("%Y-%m-%d %H:%M ") + ("UTC" if offset == "+0000" else f"{offset[:3]}:{offset[3:]}")
+
+
+def day(unix: int, zone: dt.timezone) -> str:
+    return dt.datetime.fromtimestamp(unix, zone).date().isoformat()
+
+
+def layout(title: str, body: str) -> str:
+    return (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{e(title)} · lawdsl portal</title>'
+            f'<meta name="viewport" content="width=device-width,initial-scale=1"><style>{STYLE}{css()}</style></head>'
+            f'<body><header><a href="/"><b>Statutes on chain</b></a><a href="/payments">Payments</a></header>'
+            f'<main><h1>{e(title)}</h1>{body}</main></body></html>')
+
+
+def badge(value: Badge) -> str:
+    css = {Badge.VERIFIED: "verified", Badge.MISMATCH: "mismatch", Badge.NO_SOURCE: "nosource"}[value]
+    return f'<span class="badge {css}" data-badge="{css}">{e(value.value)}</span>'
+
+
+def table(headers: list[str], rows: list[list[str]], css: str = "") -> str:
+    """Cells are HTML already (escaped by the caller); a header starting with '#' is numeric."""
+    head = "".join(f'<th>{e(h.lstrip("#"))}</th>' for h in headers)
+    body = "".join("<tr>" + "".join(f'<td class="num">{c}</td>' if h.startswith("#") else f"<td>{c}</td>"
+                                    for h, c in zip(headers, row)) + "</tr>" for row in rows)
+    return f'<table class="{css}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+# ---------------------------------------------------------------- pages
+
+
+def home(portal: Portal) -> str:
+    rows = []
+    for s in portal.index.statutes():
+        rows.append([f'<a href="/statute/{e(s["address"])}">{e(s["title"])}</a>', str(s["version"]),
+                     e(day(s["effective_from"], portal.zone(s["address"]))),
+                     f'<span class="addr">{e(s["address"])}</span>',
+                     f'<code>{e(s["law_hash"][:18])}…</code>',
+                     badge(portal.badges.get(s["address"], Badge.NO_SOURCE))])
+    note = ""
+    if portal.index.meta("registries_discovered", "0") == "1":
+        note = ("<p>No registry was named, so these are every registry found on this chain. "
+                "Start the portal with <code>--registry ADDR</code> to show only the official one.</p>")
+    body = (note + table(["Statute", "#Version", "Effective", "Address", "Source hash", "Verification"], rows,
+                         "statutes")
+            + "<h2>Latest payments</h2>" + payment_table(portal, portal.index.payments(limit=10))
+            + '<p><a href="/payments">All payments →</a></p>')
+    return layout("Statutes in force", body)
+
+
+def payment_table(portal: Portal, rows: list[PaymentRow]) -> str:
+    return table(["Time", "Statute", "Article", "From", "To", "#Amount", "Transaction"], [
+        [e(when(p.time, portal.zone(p.statute))), f'<a href="/statute/{e(p.statute)}">{e(p.title)}</a>',
+         e(p.article),
+         portal.party(p.payer), portal.party(p.payee), e(money(p.amount, p.currency, p.digits)),
+         f'<code class="tx">{e(p.tx)}</code>'] for p in rows], "payments")
+
+
+def payments(portal: Portal, before: int | None, party: str | None = None, statute: str | None = None) -> str:
+    """The live feed: newest first, one page at a time, `before` = the last row's `pos`."""
+    rows = portal.index.payments(before, PAGE_SIZE, party=party, statute=statute)
+    pager = ""
+    if len(rows) == PAGE_SIZE:
+        query = {k: v for k, v in {"before": rows[-1].pos, "party": party, "statute": statute}.items() if v}
+        pager = f'<nav class="pager"><a rel="next" href="/payments?{e(urlencode(query))}">Older payments →</a></nav>'
+    refresh = '<meta http-equiv="refresh" content="15">' if before is None else ""
+    return layout("Payments", refresh + payment_table(portal, rows) + pager)
+
+
+def statute_page(portal: Portal, address: str) -> str | None:
+    s = portal.index.statute(address)
+    if s is None:
+        return None
+    source = portal.source(s)
+    facts = table(["Fact", "Value"], [
+        ["Title", e(s["title"])], ["Version", str(s["version"])],
+        ["Effective from", e(when(s["effective_from"], portal.zone(address)))],
+        ["Contract", f'<span class="addr">{e(s["address"])}</span>'],
+        ["Registry", f'<span class="addr">{e(s["registry"])}</span>'],
+        ["Source hash (keccak256)", f'<code>{e(s["law_hash"])}</code>'],
+        ["Verification", badge(portal.badges.get(address, Badge.NO_SOURCE))],
+        ["Enacted in", f'<code class="tx">{e(s["tx"])}</code>'],
+    ])
+    body = facts + charts(portal, s, source)
+    if source is not None:
+        body += law(source) + f'<h2>Full source</h2><p>{e(source.path.name)}</p>' \
+                              f'<pre class="src">{highlight(source.text, source.statute.language)}</pre>'
+    else:
+        body += "<p>No source with this hash was supplied; the statute's text cannot be shown.</p>"
+    body += "<h2>Payments under this statute</h2>" + payment_table(
+        portal, portal.index.payments(limit=20, statute=address))
+    body += f'<p><a href="/payments?{e(urlencode({"statute": address}))}">All its payments →</a></p>'
+    if s["domain"] == "procurement":
+        body += f'<p><a href="/ocds/{e(address)}">Open Contracting (OCDS 1.1) releases of its tenders</a></p>'
+    return layout(s["title"], body)
+
+
+def law(source: LawSource) -> str:
+    """The statute as law: preamble, then each article with its official wording and its rules."""
+    statute = source.statute
+    parts = ["<h2>The law</h2>"]
+    if statute.preamble:
+        parts.append(f"<blockquote>{e(statute.preamble)}</blockquote>")
+    for article in statute.articles:
+        parts.append(f'<article class="law" id="article-{e(article.id)}"><h3>Article {e(article.id)} '
+                     f'— {e(article.title)}</h3>')
+        if article.wording:
+            parts.append(f"<blockquote>{e(article.wording)}</blockquote>")
+        if article.rules:
+            text = excerpt(source.text, article.rules[0].span, article.rules[-1].span)
+            parts.append(f'<pre class="src rules">{highlight(text, statute.language)}</pre>')
+        parts.append("</article>")
+    return "".join(parts)
+
+
+# ---------------------------------------------------------------- charts
+
+
+def overtime_articles(statute: Statute | None) -> set[str] | None:
+    """Articles whose earning rules pay above 100%: what SPEC §4 calls overtime; None if unknown."""
+    if statute is None:
+        return None
+    found = set()
+    for article, rule in statute.rules(EarningRule):
+        rate = statute.value(rule.rate)
+        if isinstance(rate, Percentage) and rate.millionths > Percentage.SCALE:
+            found.add(article.id)
+    return found
+
+
+def overtime_chart(weeks: list[tuple[dt.date, int, str, int]]) -> str:
+    """Overtime paid per week (weeks from Monday, UTC): the question a worker asks first."""
+    return bar_chart("Overtime paid per week", [
+        Bar(f"wk {monday:%m-%d}", total, money(total, currency, digits)) for monday, total, currency, digits in weeks])
+
+
+def _statute(portal: Portal, s: dict) -> Statute | None:
+    source = portal.source(s)
+    return source.statute if source else None
+
+
+def charts(portal: Portal, s: dict, source: LawSource | None) -> str:
+    statute = source.statute if source else None
+    if s["domain"] == "working time":
+        return overtime_chart(portal.index.weekly(overtime_articles(statute), statute=s["address"],
+                                                  offset=portal.offset(s["address"])))
+    if s["domain"] == "vouchers":
+        return voucher_chart(portal, s, statute)
+    if s["domain"] == "procurement":
+        return bid_chart(portal, s)
+    return ""
+
+
+def voucher_chart(portal: Portal, s: dict, statute: Statute | None) -> str:
+    """Voucher money spent per merchant category; categories are hashed on chain, so their names
+    come from the statute's categories terms."""
+    names = {}
+    for term in statute.terms if statute else ():
+        if isinstance(getattr(term, "value", None), Categories):
+            names.update({"0x" + keccak(text=n).hex(): n for n in term.value.names})
+    category = {m: c for m, c in portal.index.rows(
+        "SELECT merchant, category FROM merchants WHERE statute = ? ORDER BY pos", s["address"])}
+    spent: dict[str, int] = defaultdict(int)
+    for merchant, discount in portal.index.rows("SELECT merchant, discount FROM spends WHERE statute = ?",
+                                                s["address"]):
+        hashed = category.get(merchant, "")
+        spent[names.get(hashed, hashed[:10] or "unregistered")] += discount
+    bars = [Bar(k, v, money(v, s["currency"], s["digits"])) for k, v in sorted(spent.items())]
+    return bar_chart("Voucher spending by category", bars)
+
+
+def bid_chart(portal: Portal, s: dict) -> str:
+    """Revealed bid prices per tender, the winner in orange: how close the competition was."""
+    rows = portal.index.rows("SELECT tender, bidder, step, price FROM bids WHERE statute = ? ORDER BY pos",
+                             s["address"])
+    winners = {(t, b) for t, b, step, _ in rows if step == "awarded"}
+    bars = [Bar(f"#{t} {portal.names.get(b, b[:8])}", price, money(price, s["currency"], s["digits"]),
+                (t, b) in winners) for t, b, step, price in rows if step == "revealed"]
+    return bar_chart("Tender bids (revealed unit prices; winner highlighted)", bars)
+
+
+# ---------------------------------------------------------------- a worker's page
+
+
+def worker_page(portal: Portal, address: str) -> str:
+    idx = portal.index
+    name = portal.names.get(address, address)
+    jobs = idx.rows("SELECT statute, employer, wage FROM employment WHERE employee = ? ORDER BY pos", address)
+    meta = {s["address"]: s for s in idx.statutes()}
+    parts = [f'<p class="addr">{e(address)}</p>']
+    if jobs:
+        parts.append("<h2>Employment</h2>" + table(["Statute", "Employer", "#Hourly wage"], [
+            [e(meta[st]["title"]), portal.party(er), e(money(w, meta[st]["currency"], meta[st]["digits"]))]
+            for st, er, w in jobs]))
+    parts.append("<h2>Shifts</h2>" + shifts_table(portal, idx.rows(
+        "SELECT statute, at, clock_in FROM punches WHERE employee = ? ORDER BY pos", address)))
+    weeks = [week for statute in {st for st, _, _ in jobs} for week in idx.weekly(
+        overtime_articles(_statute(portal, meta[statute])), statute=statute, payee=address,
+        offset=portal.offset(statute))]
+    parts.append("<h2>Overtime</h2>" + overtime_chart(sorted(weeks)))
+    received = idx.payments(limit=PAGE_SIZE + 1, party=address)
+    parts.append("<h2>Payments</h2>" + payment_table(portal, received[:PAGE_SIZE]))
+    if len(received) > PAGE_SIZE:
+        parts.append(f'<p><a href="/payments?{e(urlencode({"party": address}))}">All payments →</a></p>')
+    employers = sorted({er for _, er, _ in jobs})
+    violations = [row for er in employers for row in idx.rows(
+        "SELECT time, statute, article, employee, period, tx FROM violations WHERE employer = ? ORDER BY pos", er)]
+    parts.append("<h2>Violations by their employer</h2>" + (table(
+        ["Recorded", "Statute", "Article", "Employee", "Period", "Transaction"],
+        [[e(when(t, portal.zone(st))), e(meta[st]["title"]), e(a), portal.party(emp), e(per),
+          f"<code>{e(tx)}</code>"]
+         for t, st, a, emp, per, tx in violations], "violations") if violations else "<p>None recorded.</p>"))
+    return layout(f"Worker {name}" if jobs else name, "".join(parts))
+
+
+def shifts_table(portal: Portal, punches: list[tuple[str, int, int]]) -> str:
+    """Pairs an accepted clock-in with the next accepted clock-out of the same statute (the contract
+    only logs accepted punches, so the pairs are the shifts it paid)."""
+    rows, open_since = [], {}
+    for statute, at, clock_in in punches:
+        zone = portal.zone(statute)
+        if clock_in:
+            open_since[statute] = at
+        elif statute in open_since:
+            start = open_since.pop(statute)
+            minutes = (at - start) // 60
+            rows.append([e(when(start, zone)), e(when(at, zone)), f"{minutes // 60} h {minutes % 60:02d} min"])
+    rows += [[e(when(start, portal.zone(statute))), "still clocked in", ""]
+             for statute, start in open_since.items()]
+    return table(["In", "Out", "#Worked"], rows, "shifts") if rows else "<p>No shifts recorded.</p>"
+
+
+def not_found(what: str) -> str:
+    return layout("Not found", f"<p>{e(what)}</p>")

@@ -1,0 +1,145 @@
+"""The portal's web server: the standard library's threading HTTP server, on loopback.
+
+A background thread keeps the index at the chain's head (every `interval`
+seconds), so a page never waits for the chain; one lock serialises the
+SQLite connection between that thread and the request threads.
+"""
+from __future__ import annotations
+
+import json
+import threading
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Callable
+from urllib.parse import parse_qs, urlsplit
+
+from eth_utils import is_address, to_checksum_address
+
+from ..ocds import TenderExport, release_package
+from . import pages
+from .chainread import ChainReader
+from .index import Index
+from .pages import Portal
+from .sources import address_book, load_sources
+from .verify import badges
+
+
+class PortalApp:
+    """Index + chain reader + pages, and the routing of a request path to a page."""
+
+    def __init__(self, rpc: str, index_path: Path, registries: list[str], statutes: Path | None,
+                 rebuild: bool = False) -> None:
+        self.reader = ChainReader(rpc)
+        self.index = Index(index_path, registries)
+        self.lock = threading.Lock()
+        sources = load_sources(statutes)
+        self.portal = Portal(self.index, sources, address_book(statutes), rpc=rpc)
+        with self.lock:
+            if rebuild:
+                self.index.rebuild(self.reader)
+            else:
+                self.index.sync(self.reader)
+            self._verify()
+
+    def _verify(self) -> None:
+        """Badges for statutes not yet checked: compiling is slow, so each is checked once."""
+        unchecked = [s for s in self.index.statutes() if s["address"] not in self.portal.badges]
+        if unchecked:
+            self.portal.badges.update(badges(unchecked, self.portal.sources, self.reader.code, self.reader.w3))
+
+    def refresh(self) -> None:
+        with self.lock:
+            rebuilds = self.index.rebuilds
+            added = self.index.sync(self.reader)
+            if self.index.rebuilds != rebuilds:  # another chain: the same address may hold other code
+                self.portal.forget()
+            if added or len(self.portal.badges) < len(self.index.statutes()):
+                self._verify()
+
+    def route(self, path: str, query: dict[str, list[str]]) -> tuple[int, str, str]:
+        """(status, content type, body) for a GET of `path`."""
+        parts = [p for p in path.split("/") if p]
+        one = {k: v[0] for k, v in query.items() if v}
+        with self.lock:
+            if not parts:
+                return _html(pages.home(self.portal))
+            if parts == ["payments"]:
+                before = int(one["before"]) if one.get("before", "").isdigit() else None
+                return _html(pages.payments(self.portal, before, _addr(one.get("party")), _addr(one.get("statute"))))
+            address = _addr(parts[1]) if len(parts) > 1 else None
+            if address and parts[0] == "statute":
+                page = pages.statute_page(self.portal, address)
+                return _html(page) if page else _missing("No statute at that address in the registry.")
+            if address and parts[0] == "worker":
+                return _html(pages.worker_page(self.portal, address))
+            if address and parts[0] == "ocds":
+                return self.ocds(address, parts[2:])
+        return _missing("There is no such page.")
+
+    def ocds(self, address: str, rest: list[str]) -> tuple[int, str, str]:
+        """`/ocds/ADDR` every release of the statute's tenders; `/ocds/ADDR/N` those of tender N."""
+        statute = self.index.statute(address)
+        if statute is None or statute["domain"] != "procurement":
+            return _missing("No procurement statute at that address in the registry.")
+        source = self.portal.source(statute)
+        export = TenderExport(self.reader, address, self.portal.names, source.statute if source else None)
+        releases = export.releases()
+        if rest:
+            releases = [r for r in releases if r["ocid"].endswith(f"-{rest[0]}")]
+        package = release_package(releases, f"/ocds/{address}" + (f"/{rest[0]}" if rest else ""))
+        return HTTPStatus.OK, "application/json", json.dumps(package, indent=2, ensure_ascii=False)
+
+
+def _addr(text: str | None) -> str | None:
+    return to_checksum_address(text) if text and is_address(text) else None
+
+
+def _html(body: str) -> tuple[int, str, str]:
+    return HTTPStatus.OK, "text/html; charset=utf-8", body
+
+
+def _missing(message: str) -> tuple[int, str, str]:
+    return HTTPStatus.NOT_FOUND, "text/html; charset=utf-8", pages.not_found(message)
+
+
+def make_server(app: PortalApp, port: int = 0, host: str = "127.0.0.1") -> ThreadingHTTPServer:
+    """A server bound to loopback (port 0: any free port, read it from `server_address`)."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 (the stdlib's name)
+            url = urlsplit(self.path)
+            try:
+                status, kind, body = app.route(url.path, parse_qs(url.query))
+            except Exception as error:  # one broken page must not stop the portal
+                status, kind, body = HTTPStatus.INTERNAL_SERVER_ERROR, "text/plain", f"error: {error}"
+            data = body.encode("utf-8")
+            self.send_response(status)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(data)))
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, format: str, *args: object) -> None:  # quiet: a citizen's browse is no event
+            pass
+
+    server = ThreadingHTTPServer((host, port), Handler)
+    server.daemon_threads = True
+    return server
+
+
+def keep_synced(app: PortalApp, interval: float, stop: threading.Event,
+                on_error: Callable[[Exception], None] = lambda error: None) -> threading.Thread:
+    """Refresh the index every `interval` seconds until `stop` is set."""
+
+    def loop() -> None:
+        while not stop.wait(interval):
+            try:
+                app.refresh()
+            except Exception as error:  # the node may be briefly away; the next round tries again
+                on_error(error)
+
+    thread = threading.Thread(target=loop, name="portal-sync", daemon=True)
+    thread.start()
+    return thread

@@ -1,0 +1,363 @@
+"""The gateway process: terminals' uploads in, confirmed punches on chain out.
+
+`Gateway` runs three things over one outbox file: the ADMS receiver (one
+thread per terminal connection, its own outbox connection), and one chain
+thread that steps the submitter and ticks the keeper. The receiver never
+waits for the chain: a chain outage only makes punches wait in the outbox,
+and terminals keep getting `OK` for what is durably stored.
+
+Also here, because the tests, the benchmark and `lawdsl oracle` share them:
+`provision` (deploy a statute and employ a site's staff on a chain) and
+`audit` (read the chain back and compare it with the reference interpreter
+on the same punches in arrival order).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import logging
+import os
+import signal
+import socket
+import sqlite3
+import subprocess
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from eth_utils import to_checksum_address
+
+from compiler.artifacts import Artifact, compile_statutes
+from lawdsl.ast import Statute
+from lawdsl.events import Deposit, Employ, Event, Punch, RegisterDevice
+from lawdsl.interpret import interpret
+from lawdsl.load import load_statute
+from lawdsl.money import Money
+from lawdsl.outcome import Payment, Rejection
+from lawdsl.scenario import Scenario
+
+from .chain import ANVIL, GATEWAY, PROJECT_ROOT, Chain, account_key
+from .devices.config import GatewayConfig
+from .devices.intake import Intake
+from .devices.zkteco_push import AdmsProtocol, PushServer
+from .drivers.base import article_text
+from .drivers.working_time import PUNCH_REASONS
+from .keeper import Keeper, Settlement
+from .outbox import Outbox
+from .runner import deploy
+from .submitter import ContractClient, Rpc, RpcError, RpcUnavailable, Submitter, label_address
+
+log = logging.getLogger("oracles.gateway")
+
+#: Any working-time statute's contract has the same external interface (the generated part adds
+#: only internal constants), so its ABI serves every working-time statute address.
+DEFAULT_LAW = PROJECT_ROOT / "statutes" / "overtime.law"
+
+
+def statute_abi(law: str | Path = DEFAULT_LAW) -> list:
+    """The ABI of the working-time contract compiled from `law` (cached by the compiler)."""
+    statute = load_statute(law)
+    return compile_statutes([statute])[statute.header.title].abi
+
+
+class Gateway:
+    """Receiver + submitter + keeper; `start()` / `stop()` or a context manager."""
+
+    def __init__(self, config: GatewayConfig, outbox: str | Path, rpc_url: str, statute_address: str,
+                 abi: list, host: str = "0.0.0.0", port: int = 8081, relayer_key: bytes = account_key(GATEWAY),
+                 batch_size: int = 200) -> None:
+        self.outbox = Outbox(outbox)
+        self.server = PushServer(AdmsProtocol(Intake(config, self.outbox)), host, port)
+        self.rpc = Rpc(rpc_url)
+        self.statute = ContractClient(self.rpc, statute_address, abi)
+        self.submitter = Submitter(Outbox(outbox), self.rpc, self.statute, relayer_key, batch_size=batch_size)
+        self.keeper = Keeper([Settlement(self.statute)], self.submitter.submit_call)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._chain_loop, name="chain", daemon=True)
+
+    def start(self) -> Gateway:
+        self.server.start()
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.server.stop()
+        self.submitter.outbox.close()
+        self.outbox.close()
+
+    def __enter__(self) -> Gateway:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def _chain_loop(self) -> None:
+        last_tick = 0.0
+        connected = False
+
+        def keep_time() -> None:
+            nonlocal last_tick, connected
+            if not connected:  # (re)connected: calls sent before may be lost with the chain's last blocks
+                self.keeper.forget()
+                connected = True
+            if time.monotonic() - last_tick >= 1.0:
+                last_tick = time.monotonic()
+                block = self.rpc.call("eth_getBlockByNumber", "latest", False)
+                self.keeper.tick(int(block["timestamp"], 16))
+
+        def lost() -> None:
+            nonlocal connected
+            connected = False
+
+        self.submitter.run(self._stop, after_step=keep_time, on_failure=lost)
+
+
+# ---------------------------------------------------------------- a node for benchmarks and chaos
+
+
+class AnvilNode:
+    """anvil with what `LocalAnvil` does not offer: a fixed port (a restarted node is found where
+    the gateway left it), state persisted across a SIGKILL, a block gas limit.
+
+    Persistence: anvil's own `--state FILE --state-interval N` rewrites the
+    file in place, and a SIGKILL during a dump leaves a truncated file that
+    anvil then refuses to load (measured: "EOF while parsing", a 12 MB state).
+    So this wrapper flushes instead: every `state_interval` seconds it asks
+    `anvil_dumpState` and writes the result to a temporary file renamed over
+    `state` — atomic, like a node's database — and a restart passes it to
+    `--load-state`. A kill loses at most the blocks since the last flush,
+    which is what a crashed node without fsync'd blocks loses.
+    """
+
+    def __init__(self, state: Path | None = None, state_interval: float = 1.0, gas_limit: int | None = None,
+                 timestamp: int | None = None, prune_history: bool = False) -> None:
+        self.state = state
+        self.state_interval = state_interval
+        # prune_history: no per-block state snapshots in memory (a benchmark's thousands of blocks
+        # otherwise took anvil past 11 GB); receipts and logs stay.
+        self.options = [*(["--gas-limit", str(gas_limit)] if gas_limit else []),
+                        *(["--timestamp", str(timestamp)] if timestamp else []),
+                        *(["--prune-history"] if prune_history else [])]
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.process: subprocess.Popen | None = None
+        self._flusher: threading.Thread | None = None
+        self._stop_flushing = threading.Event()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, timeout: float = 30.0) -> AnvilNode:
+        load = ["--load-state", str(self.state)] if self.state and self.state.exists() else []
+        self.process = subprocess.Popen([str(ANVIL), "--host", "127.0.0.1", "--port", str(self.port), "--silent",
+                                         *self.options, *load], stdout=subprocess.DEVNULL,
+                                        stderr=subprocess.DEVNULL, start_new_session=True)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and self.process.poll() is None:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
+                    break
+            except OSError:
+                time.sleep(0.05)
+        else:
+            self.kill()
+            raise RuntimeError(f"anvil did not answer on port {self.port}")
+        if self.state is not None:
+            self._stop_flushing.clear()
+            self._flusher = threading.Thread(target=self._flush_loop, args=(self.process,), daemon=True)
+            self._flusher.start()
+        return self
+
+    def flush(self) -> None:
+        """Write the node's state now (atomically), with mining paused around the dump.
+
+        A dump taken while anvil mined was seen torn: after a reload the
+        accounts had the last block's effects (the relayer's nonce past its
+        transactions) but the block list lacked that block and its logs. So
+        mining is switched off, a block already being mined is let finish, and
+        a dump during which the head moved anyway is thrown away (the last good
+        file stays). Transactions arriving meanwhile wait in the pool;
+        `evm_mine` takes them in once automine is back on.
+        """
+        assert self.state is not None
+        rpc = Rpc(self.url, timeout=30)
+        rpc.call("evm_setAutomine", False)
+        try:
+            time.sleep(0.05)
+            head = rpc.call("eth_blockNumber")
+            dumped = rpc.call("anvil_dumpState")
+            if rpc.call("eth_blockNumber") != head:
+                return
+        finally:
+            rpc.call("evm_setAutomine", True)
+            rpc.call("evm_mine")
+        partial = self.state.with_suffix(".partial")
+        partial.write_bytes(gzip.decompress(bytes.fromhex(dumped[2:])))
+        with partial.open("rb") as written:
+            os.fsync(written.fileno())
+        os.replace(partial, self.state)
+
+    def _flush_loop(self, process: subprocess.Popen) -> None:
+        while not self._stop_flushing.wait(self.state_interval) and process.poll() is None:
+            try:
+                self.flush()
+            except (RpcUnavailable, RpcError, OSError):
+                pass  # the node is going down; the last good file stays
+
+    def _halt(self, kill: bool) -> None:
+        self._stop_flushing.set()
+        if self._flusher is not None:
+            self._flusher.join()
+            self._flusher = None
+        if self.process is not None and self.process.poll() is None:
+            if kill:
+                os.kill(self.process.pid, signal.SIGKILL)
+            else:
+                self.process.terminate()
+            self.process.wait(timeout=10)
+
+    def kill(self) -> None:
+        """SIGKILL: no flush at exit, as in a crash."""
+        self._halt(kill=True)
+
+    def stop(self) -> None:
+        self._halt(kill=False)
+
+    def __enter__(self) -> AnvilNode:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+# ---------------------------------------------------------------- provisioning and audit
+
+
+@dataclass(frozen=True)
+class Site:
+    """A statute deployed for a site: the employer, the staff's wage, the setup events."""
+
+    statute: Statute
+    address: str
+    abi: list
+    employer: str
+    setup: tuple[Event, ...]
+    balances: dict[str, Money]
+
+
+def provision(chain: Chain, statute: Statute, config: GatewayConfig, employer: str = "acme",
+              hourly_wage: int = 4000, deposit: int = 10**13,
+              artifacts: dict[str, Artifact] | None = None) -> Site:
+    """Deploy `statute`, register the site's devices to `employer`, employ all staff, deposit.
+
+    Runs at the chain's own time (a live chain's "now"); the setup events are
+    dated at the statute's effective date for the interpreter, which needs
+    them before every punch.
+    """
+    header = statute.header
+    at = dt.datetime.combine(header.effective, dt.time(), header.time_zone.tzinfo)
+    setup: list[Event] = [RegisterDevice(i, at, device.label, employer)
+                          for i, device in enumerate(sorted(config.devices.values(), key=lambda d: d.label))]
+    setup += [Employ(len(setup) + i, at, employer, label, Money(header.currency, hourly_wage))
+              for i, label in enumerate(sorted(config.employee_labels))]
+    setup.append(Deposit(len(setup), at, employer, Money(header.currency, deposit)))
+    balances = {employer: Money(header.currency, deposit)}
+    deployment = deploy(Scenario(Path("site"), statute, balances, tuple(setup)), chain,
+                        artifacts or compile_statutes([statute]))
+    for event in setup:
+        deployment.driver.apply(event)
+    chain.fund(GATEWAY)
+    contract = deployment.driver.contract
+    assert contract is not None
+    return Site(statute, contract.address, deployment.driver.artifact.abi, employer, tuple(setup), balances)
+
+
+@dataclass(frozen=True)
+class Audit:
+    """The chain read back next to the interpreter's outcome for the same punches."""
+
+    chain_payments: list[Payment]  # event = the punch's ref
+    expected_payments: list[Payment]
+    chain_rejected: list[Rejection]
+    expected_rejected: list[Rejection]
+    applied: Counter[int]  # ref -> how many times the contract applied or refused it (must be 1)
+    punches: int  # accepted punches in the outbox (confirmed or rejected)
+
+    @property
+    def exactly_once(self) -> bool:
+        return len(self.applied) == self.punches and set(self.applied.values()) <= {1}
+
+    @property
+    def total_paid(self) -> int:
+        return sum(p.amount.minor for p in self.chain_payments)
+
+    @property
+    def matches(self) -> bool:
+        return (self.exactly_once and self.chain_payments == self.expected_payments
+                and self.chain_rejected == self.expected_rejected)
+
+
+def audit(site: Site, rpc_url: str, outbox: str | Path) -> Audit:
+    """Every settled punch of the outbox, in arrival order, run through the interpreter; the chain's
+    `WagePaid`, `Punched` and `PunchRejected` logs read back; both keyed by punch ref."""
+    rows = _settled_punches(outbox)
+    refs = [int(key[:16], 16) for key, *_ in rows]
+    offset = len(site.setup)
+    events = site.setup + tuple(Punch(offset + i, dt.datetime.fromisoformat(at), device, employee, kind)
+                                for i, (_, device, employee, at, kind) in enumerate(rows))
+    expected = interpret(Scenario(Path("audit"), site.statute, site.balances, events))
+
+    def ref_of(index: int) -> int:
+        return refs[index - offset] if index >= offset else -index - 1
+
+    # By ref, stable: payments of one event keep the order the law gives them.
+    expected_payments = sorted((Payment(ref_of(p.event), p.sender, p.recipient, p.amount, p.article)
+                                for p in expected.payments), key=_by_event)
+    expected_rejected = sorted((Rejection(ref_of(r.event), r.reason) for r in expected.rejected), key=_by_event)
+
+    client = ContractClient(Rpc(rpc_url), site.address, site.abi)
+    labels = {label_address(label): label for label in
+              {site.employer, *(e.employee for e in site.setup if isinstance(e, Employ))}}
+    currency = site.statute.header.currency
+    paid = []
+    for entry in client.logs("WagePaid"):
+        args = client.decode_log("WagePaid", entry)
+        employer, employee = (labels[_topic_address(t)] for t in entry["topics"][2:4])
+        paid.append(Payment(args["ref"], employer, employee, Money(currency, args["amount"]),
+                            article_text(args["article"])))
+    applied: Counter[int] = Counter()
+    rejected = []
+    for entry in client.logs("Punched"):
+        applied[client.decode_log("Punched", entry)["ref"]] += 1
+    for entry in client.logs("PunchRejected"):
+        args = client.decode_log("PunchRejected", entry)
+        applied[args["ref"]] += 1
+        rejected.append(Rejection(args["ref"], PUNCH_REASONS[args["reason"]]))
+    return Audit(sorted(paid, key=_by_event), expected_payments, sorted(rejected, key=_by_event),
+                 expected_rejected, applied, len(rows))
+
+
+def _by_event(item: Payment | Rejection) -> int:
+    return item.event
+
+
+def _topic_address(topic: str) -> str:
+    """An indexed address argument back from its 32-byte topic."""
+    return to_checksum_address("0x" + topic[-40:])
+
+
+def _settled_punches(outbox: str | Path) -> list[tuple[str, str, str, str, str]]:
+    """(key, device, employee, at, kind) of every confirmed or rejected punch, in arrival order.
+
+    Read from the table directly: `Outbox` offers per-state queries for the
+    submitter, not a listing for audits.
+    """
+    with sqlite3.connect(outbox) as db:
+        return db.execute("SELECT key, device, employee, at, kind FROM punches"
+                          " WHERE state IN ('confirmed', 'rejected') ORDER BY seq").fetchall()

@@ -1,0 +1,176 @@
+"""The keeper: sends the transactions that time alone makes due, watching block time.
+
+No device or person acts when a pay week ends, a voucher program expires or
+a tender's reveal period closes, yet the law says something happens then.
+The contracts let anyone trigger those steps once they are due (`settle`,
+`reclaim`, `award`) and refuse them before; the keeper is that anyone.
+
+It judges "due" by the latest block's timestamp, never by its own clock: the
+contract checks `block.timestamp`, and a chain replaying the past (anvil) or
+running behind would refuse a call sent on wall-clock time. Every duty reads
+its state back from the contract (or its logs), so a keeper restarted at any
+moment, or a chain restored from an older state, simply finds the duty due
+again; calls it has sent and not yet seen take effect are not sent twice.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from .submitter import ContractClient
+
+log = logging.getLogger("oracles.keeper")
+
+Send = Callable[[str, bytes], None]
+"""How the keeper sends a call (contract address, calldata): the submitter's `submit_call`,
+so keeper calls share its nonces, journal and recovery."""
+
+CLOCK_OUT, END_OF_WEEK, END_OF_MONTH = 0, 1, 2  # WorkingTimeStatute.PaySchedule
+BIDDING = 0  # ProcurementStatute.Phase
+
+
+class Duty(Protocol):
+    """One kind of time-triggered step on one contract."""
+
+    name: str
+
+    def due(self, now: int) -> tuple[str, bytes] | None:
+        """The call to send at block time `now`, or None."""
+
+    def forget(self) -> None:
+        """Drop what was remembered as sent: the chain may have lost it."""
+
+
+def period_start(now: int, schedule: int, offset: int, week_start: int) -> int:
+    """Unix time of the start (local midnight) of the pay period containing `now`.
+
+    Weeks start on `week_start` (Monday = 0), months on the 1st, both in the
+    statute's zone (`offset` seconds east of UTC), as `CivilCalendar` computes them.
+    """
+    local = dt.datetime.fromtimestamp(now + offset, dt.timezone.utc).date()
+    if schedule == END_OF_WEEK:
+        local -= dt.timedelta(days=(local.weekday() - week_start) % 7)
+    else:
+        local = local.replace(day=1)
+    return int(dt.datetime.combine(local, dt.time(), dt.timezone.utc).timestamp()) - offset
+
+
+@dataclass
+class Settlement:
+    """Weekly or monthly wages: `settle(ref)` once block time enters a pay period that began after
+    the last settlement.
+
+    The last settlement is read from the contract's `Settled` logs (before any,
+    the block time of the first `Employed`: nothing accrues earlier), so a
+    restarted keeper settles a period it missed and none twice; a needless
+    `settle` would find nothing due but still cost a transaction.
+    """
+
+    statute: ContractClient
+    name: str = "settle"
+    _settled: int | None = field(default=None, init=False)  # block time of the last Settled
+    _schedule: tuple[int, int, int] | None = field(default=None, init=False)
+
+    def due(self, now: int) -> tuple[str, bytes] | None:
+        if self._schedule is None:
+            self._schedule = (self.statute.view("paySchedule"), self.statute.view("timeZoneOffset"),
+                              self.statute.view("weekStart"))
+        schedule, offset, week_start = self._schedule
+        if schedule == CLOCK_OUT:
+            return None
+        if self._settled is None:
+            self._settled = self._last_settled()
+            if self._settled is None:
+                return None  # nobody employed yet
+        start = period_start(now, schedule, offset, week_start)
+        if self._settled >= start:
+            return None
+        self._settled = now  # sent; if the chain loses it, `forget` makes the keeper read the logs again
+        return self.statute.address, self.statute.data("settle", start % 2**64)
+
+    def _last_settled(self) -> int | None:
+        settled = self.statute.logs("Settled")
+        if settled:
+            return max(self.statute.decode_log("Settled", e)["at"] for e in settled)
+        employed = self.statute.logs("Employed")
+        if not employed:
+            return None
+        block = self.statute.rpc.call("eth_getBlockByNumber", employed[0]["blockNumber"], False)
+        return int(block["timestamp"], 16)
+
+    def forget(self) -> None:
+        self._settled = None
+
+
+@dataclass
+class VoucherReclaim:
+    """Voucher expiry: `reclaim(ref)` once block time reaches `reclaimFrom`, while funds remain."""
+
+    program: ContractClient
+    name: str = "reclaim"
+    _sent: bool = field(default=False, init=False)
+
+    def due(self, now: int) -> tuple[str, bytes] | None:
+        if self._sent or not self.program.view("hasExpiry") or now < self.program.view("reclaimFrom"):
+            return None
+        if self.program.view("funds") == 0:
+            return None
+        self._sent = True
+        return self.program.address, self.program.data("reclaim", now % 2**64)
+
+    def forget(self) -> None:
+        self._sent = False
+
+
+@dataclass
+class TenderAward:
+    """Procurement: `award(ref)` once block time passes the latest tender's reveal period."""
+
+    procurement: ContractClient
+    name: str = "award"
+    _sent_for: int | None = field(default=None, init=False)
+
+    def due(self, now: int) -> tuple[str, bytes] | None:
+        count = self.procurement.view("tenderCount")
+        if count == 0 or self._sent_for == count - 1:
+            return None
+        tender = self.procurement.view("tenders", count - 1)
+        fields = [o["name"] for o in next(i for i in self.procurement.abi
+                                          if i.get("name") == "tenders")["outputs"]]
+        values = dict(zip(fields, tender))
+        if values["phase"] != BIDDING or now < values["revealsClose"]:
+            return None
+        self._sent_for = count - 1
+        return self.procurement.address, self.procurement.data("award", now % 2**64)
+
+    def forget(self) -> None:
+        self._sent_for = None
+
+
+class Keeper:
+    """Checks every duty against the latest block's time; `tick()` from the gateway's loop."""
+
+    def __init__(self, duties: list[Duty], send: Send) -> None:
+        self.duties = duties
+        self.send = send
+        self.sent: list[str] = []  # names of the calls sent, for status and tests
+
+    def tick(self, now: int) -> int:
+        """Send what is due at block time `now`; returns how many calls were sent."""
+        count = 0
+        for duty in self.duties:
+            call = duty.due(now)
+            if call is not None:
+                log.info("%s due at block time %d", duty.name, now)
+                self.send(*call)
+                self.sent.append(duty.name)
+                count += 1
+        return count
+
+    def forget(self) -> None:
+        """After a chain restart: what was sent may be lost; read the state again."""
+        for duty in self.duties:
+            duty.forget()

@@ -1,0 +1,271 @@
+"""`lawdsl oracle serve | import | simulate | status`: the gateway from the command line.
+
+- `serve` runs the ADMS receiver, the submitter and the keeper over one outbox
+  (see `oracles.gateway`), until SIGTERM or Ctrl-C.
+- `import` admits a CSV export into the outbox; a running `serve` sends it.
+- `simulate` generates a site's attendance (`oracles.devices.simulator`) and
+  uploads it as terminals would: ATTLOG over HTTP to a running `serve`
+  (`--url`), or through the same ADMS protocol handler straight into an
+  outbox (`--outbox`). `--write-config` writes the simulated site's
+  configuration, for `serve --config`.
+- `status` reads an outbox: punches per state, lag, quarantine reasons, the
+  newest errors, and the submitter's journal.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import http.client
+import json
+import logging
+import signal
+import sqlite3
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from itertools import groupby
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from rich.console import Console
+from rich.progress import Progress
+from rich.table import Table
+
+from .chain import GATEWAY, account_key
+from .devices.config import GatewayConfig, load_config
+from .devices.csv_import import import_csv
+from .devices.intake import Intake
+from .devices.records import CanonicalPunch, Quarantined, Redelivered
+from .devices.simulator import CLEAN, Profile, Simulation, simulate, simulated_config
+from .devices.zkteco_push import AdmsProtocol
+from .gateway import DEFAULT_LAW, Gateway, statute_abi
+from .outbox import Outbox
+from .submitter import journal_summary
+
+console = Console(stderr=True)
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    oracle = commands.add_parser("oracle", help="the attendance gateway: receive, submit, keep time")
+    sub = oracle.add_subparsers(dest="oracle_command", required=True, metavar="SUBCOMMAND")
+
+    serve = sub.add_parser("serve", help="receive terminal uploads and send punches to the chain")
+    serve.add_argument("--config", required=True, metavar="FILE", help="gateway.yaml (devices, PINs)")
+    serve.add_argument("--outbox", required=True, metavar="PATH", help="the outbox SQLite file")
+    serve.add_argument("--rpc", required=True, metavar="URL", help="JSON-RPC endpoint of the chain")
+    serve.add_argument("--statute", required=True, metavar="ADDR", help="the working-time statute contract")
+    serve.add_argument("--law", default=str(DEFAULT_LAW), metavar="FILE",
+                       help="a working-time statute, for the contract's ABI (default: statutes/overtime.law)")
+    serve.add_argument("--host", default="0.0.0.0")
+    serve.add_argument("--port", type=int, default=8081, help="ADMS port (0: any free port; printed)")
+    serve.add_argument("--batch", type=int, default=200, metavar="N", help="punches per transaction")
+    serve.add_argument("--relayer-key", metavar="HEX", help="the relaying account's key (default: @gateway's)")
+    serve.add_argument("-v", "--verbose", action="store_true")
+    serve.set_defaults(func=cmd_serve)
+
+    import_ = sub.add_parser("import", help="admit a CSV export (device,employee,time,kind) into the outbox")
+    import_.add_argument("file", metavar="FILE.csv")
+    import_.add_argument("--config", required=True, metavar="FILE")
+    import_.add_argument("--outbox", required=True, metavar="PATH")
+    import_.set_defaults(func=cmd_import)
+
+    sim = sub.add_parser("simulate", help="upload simulated attendance as terminals would")
+    sim.add_argument("--employees", type=int, required=True, metavar="N")
+    sim.add_argument("--days", type=int, required=True, metavar="D")
+    sim.add_argument("--devices", type=int, default=2, metavar="N")
+    sim.add_argument("--start", type=dt.date.fromisoformat, metavar="DATE",
+                     help="first day (default: D + 1 days ago)")
+    sim.add_argument("--seed", type=int, default=1)
+    sim.add_argument("--clean", action="store_true", help="no anomalies, no clock skew")
+    sim.add_argument("--per-upload", type=int, default=50, metavar="N", help="records per ATTLOG upload")
+    sim.add_argument("--config", metavar="FILE", help="use this site instead of a simulated one")
+    sim.add_argument("--write-config", metavar="FILE", help="write the simulated site's gateway.yaml and stop")
+    target = sim.add_mutually_exclusive_group()
+    target.add_argument("--url", metavar="URL", help="a running `oracle serve` (http://host:port)")
+    target.add_argument("--outbox", metavar="PATH", help="admit straight into this outbox")
+    sim.set_defaults(func=cmd_simulate)
+
+    status = sub.add_parser("status", help="punches per state, lag, quarantine reasons, last errors")
+    status.add_argument("--outbox", required=True, metavar="PATH")
+    status.add_argument("--json", action="store_true")
+    status.set_defaults(func=cmd_status)
+
+
+# ---------------------------------------------------------------- serve
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, stream=sys.stderr,
+                        format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    key = bytes.fromhex(args.relayer_key.removeprefix("0x")) if args.relayer_key else account_key(GATEWAY)
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    gateway = Gateway(load_config(args.config), args.outbox, args.rpc, args.statute, statute_abi(args.law),
+                      args.host, args.port, key, args.batch)
+    with gateway:
+        print(f"listening on http://{args.host}:{gateway.server.port}", flush=True)
+        stop.wait()
+    return 0
+
+
+# ---------------------------------------------------------------- import
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    with Outbox(args.outbox) as outbox, console.status(f"importing {args.file}"):
+        results = import_csv(args.file, Intake(load_config(args.config), outbox))
+    print_admissions(results)
+    return 0
+
+
+def print_admissions(results: list) -> None:
+    admitted = sum(isinstance(r, CanonicalPunch) for r in results)
+    again = sum(isinstance(r, Redelivered) for r in results)
+    quarantined = [r for r in results if isinstance(r, Quarantined)]
+    print(f"{admitted} admitted, {again} already in the outbox, {len(quarantined)} quarantined")
+    for item in quarantined[:20]:
+        print(f"  {item}")
+
+
+# ---------------------------------------------------------------- simulate
+
+
+def cmd_simulate(args: argparse.Namespace) -> int:
+    config = load_config(args.config) if args.config else simulated_config(args.employees, args.devices)
+    if args.write_config:
+        Path(args.write_config).write_text(config_yaml(config), encoding="utf-8")
+        print(f"wrote {args.write_config}")
+        return 0
+    if not (args.url or args.outbox):
+        console.print("simulate: give --url (a running `oracle serve`) or --outbox")
+        return 2
+    start = args.start or dt.date.today() - dt.timedelta(days=args.days + 1)
+    simulation = simulate(config, start, args.days, args.seed, CLEAN if args.clean else Profile())
+    uploads = list(attlog_uploads(simulation, args.per_upload))
+    if args.url:
+        deliver = HttpTerminals(args.url).upload
+        _upload_all(uploads, deliver)
+    else:
+        with Outbox(args.outbox) as outbox:
+            protocol = AdmsProtocol(Intake(config, outbox))
+            _upload_all(uploads, lambda serial, body: protocol.handle(
+                "POST", "/iclock/cdata", {"sn": serial, "table": "ATTLOG"}, body.encode()).body)
+    print(f"{len(simulation.records)} records from {len(simulation.shifts)} shifts in {len(uploads)} uploads")
+    return 0
+
+
+def attlog_uploads(simulation: Simulation, per_upload: int) -> Iterator[tuple[str, str]]:
+    """(serial, ATTLOG body) in delivery order: runs of one terminal's records, at most `per_upload` each."""
+    for serial, run in groupby(simulation.records, key=lambda r: r.serial):
+        records = list(run)
+        for i in range(0, len(records), per_upload):
+            yield serial, "".join(f"{r.attlog()}\n" for r in records[i:i + per_upload])
+
+
+def _upload_all(uploads: list[tuple[str, str]], deliver: Callable[[str, str], str]) -> None:
+    """Deliver every upload in order; anything but `OK…` stops the run (terminals would retry forever)."""
+    with Progress(console=console, transient=True) as progress:
+        task = progress.add_task("uploading", total=len(uploads))
+        for serial, body in uploads:
+            answer = deliver(serial, body)
+            if not answer.startswith("OK"):
+                raise RuntimeError(f"upload from {serial} answered {answer!r}")
+            progress.advance(task)
+
+
+class HttpTerminals:
+    """Terminals uploading to one gateway over one keep-alive connection, retrying like firmware does."""
+
+    def __init__(self, url: str, retry_delay: float = 1.0, attempts: int = 30) -> None:
+        parts = urlsplit(url)
+        self.host, self.port = parts.hostname or "127.0.0.1", parts.port or 80
+        self.retry_delay = retry_delay
+        self.attempts = attempts
+        self._connection: http.client.HTTPConnection | None = None
+
+    def upload(self, serial: str, body: str) -> str:
+        for _ in range(self.attempts):
+            try:
+                return self._post(f"/iclock/cdata?SN={serial}&table=ATTLOG&Stamp=9999", body.encode())
+            except (OSError, http.client.HTTPException, RuntimeError):
+                self._connection = None
+                time.sleep(self.retry_delay)
+        raise RuntimeError(f"gateway at {self.host}:{self.port} unreachable")
+
+    def _post(self, path: str, body: bytes) -> str:
+        if self._connection is None:
+            self._connection = http.client.HTTPConnection(self.host, self.port, timeout=30)
+        self._connection.request("POST", path, body, {"Content-Type": "text/plain"})
+        response = self._connection.getresponse()
+        text = response.read().decode()
+        if response.status != 200:
+            raise RuntimeError(f"{response.status} {text}")
+        return text
+
+
+def config_yaml(config: GatewayConfig) -> str:
+    """A gateway.yaml for `config` (devices with label and fixed-offset zone, PINs), quoted as text."""
+    lines = ["devices:"]
+    for device in config.devices.values():
+        offset = dt.datetime.now(device.zone).utcoffset() or dt.timedelta()
+        minutes = int(offset.total_seconds()) // 60
+        sign = "-" if minutes < 0 else "+"
+        lines += [f"  {device.serial}:", f"    label: {device.label}",
+                  f'    zone: "{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"']
+    lines.append("employees:")
+    lines += [f'  "{pin}": {label}' for pin, label in config.employees.items()]
+    return "\n".join(lines) + "\n"
+
+
+# ---------------------------------------------------------------- status
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    if not Path(args.outbox).exists():
+        console.print(f"no outbox at {args.outbox}")
+        return 1
+    with Outbox(args.outbox) as outbox:
+        counts = outbox.counts()
+        lag = outbox.lag()
+        errors = outbox.last_errors(10)
+    reasons = quarantine_reasons(args.outbox)
+    journal = journal_summary(args.outbox)
+    if args.json:
+        print(json.dumps({"counts": counts, "lag_seconds": lag.total_seconds() if lag else None,
+                          "quarantine": reasons, "journal": journal,
+                          "errors": [{"when": e.when.isoformat(), "source": e.source, "reason": e.reason,
+                                      "detail": e.detail, "record": e.record, "times": e.times}
+                                     for e in errors]}, indent=2))
+        return 0
+    out = Console()
+    table = Table(title=f"outbox {args.outbox}")
+    table.add_column("state")
+    table.add_column("punches", justify="right")
+    for state, n in counts.items():
+        table.add_row(state, f"{n:,}")
+    out.print(table)
+    out.print(f"lag: {lag or 'none (everything settled)'}")
+    out.print(f"transactions: {journal['open']} awaiting a receipt, {journal['done']} mined, "
+              f"{journal['failed']} reverted; latest block {journal['block'] or '-'}")
+    if reasons:
+        out.print("quarantined by reason: " + ", ".join(f"{r} {n:,}" for r, n in reasons.items()))
+    if errors:
+        recent = Table(title="newest errors")
+        for column in ("when", "source", "reason", "detail"):
+            recent.add_column(column)
+        for e in errors:
+            recent.add_row(e.when.strftime("%Y-%m-%d %H:%M:%S"), e.source, e.reason, e.detail)
+        out.print(recent)
+    return 0
+
+
+def quarantine_reasons(path: str | Path) -> dict[str, int]:
+    """Records quarantined per reason code (each record counted once, however often re-sent).
+
+    Read from the table directly: `Outbox.counts()` gives only the total.
+    """
+    with sqlite3.connect(path) as db:
+        rows = db.execute("SELECT reason, COUNT(*) FROM quarantine GROUP BY reason ORDER BY 2 DESC").fetchall()
+    return dict(rows)
