@@ -30,9 +30,14 @@ class Constant:
     name: str
     value: str  # a Solidity expression
     note: str  # what the value means, for NatSpec
+    #: "immutable" for values derived from the statute's own text (categories, attributes, goods):
+    #: they live in the deployment, not the runtime code, so a statute's English and Chinese
+    #: twins share one runtime bytecode (their constructor data differs).
+    mutability: str = "constant"
 
     def render(self) -> list[str]:
-        return [*natspec(self.note, "    ", "@dev"), f"    {self.type} public constant {self.name} = {self.value};"]
+        return [*natspec(self.note, "    ", "@dev"),
+                f"    {self.type} public {self.mutability} {self.name} = {self.value};"]
 
 
 @dataclass
@@ -82,7 +87,6 @@ class StatuteContract:
             lines += natspec(self.statute.preamble, "", "@custom:preamble")
         lines += [
             f"contract {name} is {self.base} {{",
-            f"    string public constant TITLE = {string_literal(header.title)};",
             f"    uint256 public constant VERSION = {header.version};",
             *natspec(f"{header.effective.isoformat()} 00:00 {header.time_zone}: the statute takes effect.",
                      "    ", "@dev"),

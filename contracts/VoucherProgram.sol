@@ -130,7 +130,7 @@ abstract contract VoucherProgram is StatuteBase {
     }
 
     /// @notice Whether a merchant registered in `category` may redeem vouchers (the `where` rule).
-    function isEligibleCategory(bytes32 category) public pure virtual returns (bool);
+    function isEligibleCategory(bytes32 category) public view virtual returns (bool);
 
     // ------------------------------------------------------------------ registrations (the authority)
 

@@ -30,7 +30,8 @@ def _constants(statute: Statute, rule: Rule) -> list[Constant]:
         return []
     if isinstance(rule, PurchaseRule):
         ceiling: Money = statute.value(rule.ceiling)
-        return [Constant("string", "GOOD", string_literal(rule.good), f'What the buyer buys, in {rule.unit}.'),
+        return [Constant("bytes32", "GOOD_HASH", f"keccak256({string_literal(rule.good)})",
+                         f'What the buyer buys: "{rule.good}", in {rule.unit}.', "immutable"),
                 Constant("uint256", "CEILING_PER_UNIT", str(ceiling.minor),
                          f"{ceiling} per {rule.per_unit}, in minor units: no bid may exceed it.")]
     if isinstance(rule, BiddingRule):

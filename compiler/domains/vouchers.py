@@ -45,11 +45,12 @@ def _constants(statute: Statute, rule: Rule) -> list[Constant]:
         found = [Constant("uint256", "FACE_VALUE", str(face.minor), f"{face}, in minor units.")]
         if rule.attribute is not None:
             found.append(Constant("bytes32", "REQUIRED_ATTRIBUTE", f"keccak256({string_literal(rule.attribute)})",
-                                  f'The attested attribute "{rule.attribute}".'))
+                                  f'The attested attribute "{rule.attribute}".', "immutable"))
         return found
     if isinstance(rule, WhereRule):
         categories: Categories = statute.value(rule.categories)
-        return [Constant("bytes32", _category(i), f"keccak256({string_literal(name)})", f'Category "{name}".')
+        return [Constant("bytes32", _category(i), f"keccak256({string_literal(name)})", f'Category "{name}".',
+                         "immutable")
                 for i, name in enumerate(categories.names)]
     if isinstance(rule, WhenRule):
         dates: DateRange = statute.value(rule.during)
@@ -112,7 +113,7 @@ def _eligibility(statute: Statute) -> list[str]:
     checks = " || ".join(f"category == {_category(i)}" for i in range(count))
     return [
         f"/// @notice Article {article.id}: only merchants registered in an eligible category redeem vouchers.",
-        "function isEligibleCategory(bytes32 category) public pure override returns (bool) {",
+        "function isEligibleCategory(bytes32 category) public view override returns (bool) {",
         f"    return {checks};",
         "}",
     ]

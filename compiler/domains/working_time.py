@@ -50,13 +50,13 @@ class _Constants:
         return name
 
 
-def _constant(name: str, value: object, note: str) -> list[str]:
+def _constant(name: str, value: object, note: str, visibility: str = "public") -> list[str]:
     if isinstance(value, Duration):
         return [f"    /// @notice {note}: {value}.",
-                f"    uint32 public constant {name} = {value.minutes}; // minutes"]
+                f"    uint32 {visibility} constant {name} = {value.minutes}; // minutes"]
     assert isinstance(value, Percentage)
     return [f"    /// @notice {note}: {value} = {value.millionths:_} / 1_000_000 of the hourly wage.",
-            f"    uint64 public constant {name} = {value.millionths:_};"]
+            f"    uint64 {visibility} constant {name} = {value.millionths:_};"]
 
 
 def _term_constants(statute: Statute) -> _Constants:
@@ -66,7 +66,9 @@ def _term_constants(statute: Statute) -> _Constants:
             continue
         name = constant_name(term.name, f"TERM_{index + 1}")
         constants.names[term.key] = name
-        constants.lines += _constant(name, term.value, f'"{term.name}"')
+        # Internal: a term's name is wording (it differs between a statute's languages), and a
+        # public getter would put it into the runtime code; the value reaches the rules all the same.
+        constants.lines += _constant(name, term.value, f'"{term.name}"', "internal")
     return constants
 
 
@@ -201,7 +203,6 @@ def generate(statute: Statute) -> GeneratedContract:
         lines += natspec(statute.preamble, "", "@custom:preamble")
     lines += [
         f"contract {name} is WorkingTimeStatute {{",
-        f"    string public constant TITLE = {string_literal(header.title)};",
         f"    uint256 public constant VERSION = {header.version};",
         "",
         "    // ---------------------------------------------------------------- calendar",

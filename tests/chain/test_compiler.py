@@ -17,7 +17,7 @@ def test_generated_contract_carries_the_law():
     assert "/// @custom:wording Where extended working hours are arranged, wages shall be paid at not" in source
     assert 'bytes32 public constant ARTICLE_44_1 = "44.1";' in source
     assert "uint64 public constant ARTICLE_44_1_RATE = 1_500_000;" in source
-    assert "uint32 public constant STANDARD_DAY = 480; // minutes" in source
+    assert "uint32 internal constant STANDARD_DAY = 480; // minutes" in source
     assert "uint8 public constant REST_DAYS = (1 << 5) | (1 << 6);" in source
     assert "int32 public constant TIME_ZONE_OFFSET = 28800;" in source
     assert "|| day == 20574 // 2026-05-01" in source
