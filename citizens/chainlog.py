@@ -200,6 +200,15 @@ def decode_logs(w3: Web3, abi: list, logs: list[dict]) -> list[tuple[str, dict, 
     return decoded
 
 
+def recorded_source_hashes(w3: Web3, registry_abi: list, statute: str, from_block: int = 0) -> set[bytes]:
+    """The law source hashes that any registry's `StatuteEnacted` logs record for the contract."""
+    statute = to_checksum_address(statute)
+    enacted = next(item for item in registry_abi if item.get("name") == "StatuteEnacted")
+    logs = list(get_logs(w3, {"topics": [keccak(text=event_signature(enacted))]}, from_block))
+    return {bytes(args["lawSourceHash"]) for _, args, _ in decode_logs(w3, registry_abi, logs)
+            if args["statute"] == statute}
+
+
 def enactments(w3: Web3, registry_abi: list, statute: str, title: str, registry: str | None = None,
                from_block: int = 0) -> list[Enactment]:
     """Every registry entry for the contract `statute` under `title`.

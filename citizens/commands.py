@@ -21,7 +21,8 @@ from lawdsl.cli import UsageError
 from lawdsl.load import load_statute
 
 from .audit import audit, print_enactments, print_report, registry_discrepancies
-from .chainlog import NotFound, code_at, creation_block, enactments, find_creation
+from .chainlog import (NotFound, code_at, creation_block, enactments, find_creation,
+                       recorded_source_hashes)
 
 out = Console()
 
@@ -33,7 +34,11 @@ def register(commands: argparse._SubParsersAction) -> None:
 
     audit_ = commands.add_parser("audit", help="replay a deployed statute's inputs through the interpreter "
                                                "and check every payment")
-    audit_.add_argument("file", metavar="FILE", help="the statute's .law file, as the registry hashed it")
+    audit_.add_argument("file", nargs="?", metavar="FILE",
+                        help="the statute's .law file, as the registry hashed it (default: the file in "
+                             "--statutes whose keccak256 a registry recorded for the contract)")
+    audit_.add_argument("--statutes", default="statutes", metavar="DIR",
+                        help="where to look for the statute's source when FILE is not given (default: statutes)")
     audit_.set_defaults(func=cmd_audit)
 
     for command in (verify, audit_):
@@ -135,6 +140,23 @@ def _words(data: bytes) -> str:
 
 @reporting_absence
 def cmd_audit(args: argparse.Namespace) -> int:
-    report = audit(connect(args), args.file, args.address, args.registry)
+    w3 = connect(args)
+    source = args.file or registered_source(w3, args.address, Path(args.statutes))
+    report = audit(w3, source, args.address, args.registry)
     print_report(report, out)
     return 0 if report.ok else 1
+
+
+def registered_source(w3: Web3, address: str, folder: Path) -> Path:
+    """The `.law` file in `folder` whose keccak256 a registry recorded for the contract (SPEC §7's
+    `lawdsl audit --address ADDR`: the registry, not the citizen, says which law the contract claims)."""
+    registry_abi = compile_statutes([])["StatuteRegistry"].abi
+    recorded = recorded_source_hashes(w3, registry_abi, address, creation_block(w3, to_checksum_address(address)))
+    if not recorded:
+        raise NotFound(f"no registry records a statute at {address}; name its .law FILE")
+    for path in sorted(folder.glob("**/*.law")):
+        if keccak(path.read_bytes()) in recorded:
+            out.print(f"statute source: {path} (its keccak256 is the registry's)", soft_wrap=True)
+            return path
+    raise NotFound(f"no .law file under {folder} has the source hash the registry recorded "
+                   f"({', '.join('0x' + h.hex() for h in sorted(recorded))}); name the FILE")

@@ -70,3 +70,12 @@ def audit_hash(statute):
 def test_audit_needs_rpc(capsys):
     assert main(["audit", str(STATUTES / "overtime.law"), "--address", "0x" + "11" * 20]) == 2
     assert "needs --rpc" in capsys.readouterr().err
+
+
+def test_audit_without_a_file_finds_the_source_the_registry_recorded(run, anvil, capsys):
+    """SPEC §7's `lawdsl audit --address ADDR`: the registry's source hash names the .law file."""
+    played = scenario("procurement-wheat")
+    address = run(played).driver.contract.address
+    assert main(["audit", "--address", address, "--rpc", anvil.url, "--statutes", str(STATUTES)]) == 0
+    printed = capsys.readouterr().out
+    assert "procurement.law (its keccak256 is the registry's)" in printed and "audit passed" in printed
