@@ -94,6 +94,9 @@ def _anvil_version() -> str:
 
 
 def main() -> None:
+    from citizens.portal.bench import feed_timings
+    from oracles.throughput import gateway_throughput
+
     console = Console()
     statutes = [load_statute(ROOT / "statutes" / name) for name in EXAMPLES]
 
@@ -122,6 +125,23 @@ def main() -> None:
         target = GAS_TARGETS.get(name)
         verdict = "" if target is None else f"{gas / target:.2f}" + (" ✓" if gas <= target else " ✗")
         table.add_row(name, f"{gas:,.0f}", "—" if target is None else f"≤ {target:,}", verdict)
+    console.print(table)
+
+    table = Table(title="lawdsl benchmarks: citizens' portal (payments feed over a 100,000-punch history; "
+                        "target: under 1 s a page)", title_justify="left")
+    table.add_column("page")
+    table.add_column("seconds", justify="right")
+    for name, seconds in feed_timings(100_000).items():
+        table.add_row(name, f"{seconds:.4f}")
+    console.print(table)
+
+    table = Table(title="lawdsl benchmarks: device gateway on one anvil (targets: ≥ 5,000 punches/s and "
+                        "≥ 2× the raw ceiling)", title_justify="left")
+    table.add_column("measure")
+    table.add_column("figure", justify="right")
+    # 1,000 raw transfers: with 2,000 or more pending at once this anvil stalls on this machine.
+    for name, figure in gateway_throughput(raw_transfers=1000).rows():
+        table.add_row(name, figure)
     console.print(table)
 
 
