@@ -130,3 +130,15 @@ def chain_statutes() -> list[Statute]:
              *(build() for build in VOUCHER_VARIANTS.values()),
              *(build() for build in PROCUREMENT_VARIANTS.values())]
     return list({statute.header.title: statute for statute in found}.values())
+
+
+def assert_chain_meets_law(path: Path, chain, artifacts) -> None:
+    """A scenario file run on `chain` gives the interpreter's outcome, and that meets its `expect:` block."""
+    from lawdsl.expect import compare
+    from lawdsl.interpret import interpret
+    from oracles.runner import run_on_chain
+
+    scenario = load_scenario(path)
+    outcome = run_on_chain(scenario, chain, artifacts)
+    assert outcome == interpret(scenario)
+    assert compare(scenario.expect, outcome) == []

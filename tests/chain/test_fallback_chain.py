@@ -13,15 +13,13 @@ from typing import Iterator
 import pytest
 
 from lawdsl import cli
-from lawdsl.expect import compare
-from lawdsl.interpret import interpret
 from lawdsl.scenario import load_scenario
 from oracles import chain as chain_module
 from oracles.chain import AUTHORITY, GATEWAY, ChainError, InProcessChain, Reverted, local_chain
 from oracles.commands import compiled
-from oracles.runner import deploy, run_on_chain
+from oracles.runner import deploy
 
-from .statutes import DATA, overtime
+from .statutes import assert_chain_meets_law, DATA, overtime
 
 pytestmark = pytest.mark.chain
 MARCH = dt.datetime(2026, 3, 2, 9, tzinfo=dt.timezone.utc)
@@ -40,10 +38,7 @@ def tester(in_process: InProcessChain) -> Iterator[InProcessChain]:
 
 
 def test_overtime_example_on_the_in_process_chain_equals_the_interpreter(tester, artifacts):
-    scenario = load_scenario(DATA / "overtime-march.yaml")
-    outcome = run_on_chain(scenario, tester, artifacts)
-    assert outcome == interpret(scenario)
-    assert compare(scenario.expect, outcome) == []
+    assert_chain_meets_law(DATA / "overtime-march.yaml", tester, artifacts)
 
 
 def test_a_refused_call_reverts_with_its_decoded_custom_error(tester, artifacts):

@@ -17,15 +17,14 @@ from hypothesis import strategies as st
 from compiler.artifacts import Artifact
 from lawdsl.ast import Statute
 from lawdsl.events import Award, Bid, Deliver, Event, OpenTender, RegisterInspector, Reveal
-from lawdsl.expect import compare
 from lawdsl.interpret import interpret
 from lawdsl.money import Money
-from lawdsl.scenario import Scenario, load_scenario
+from lawdsl.scenario import Scenario
 from oracles.chain import AUTHORITY, Chain, Reverted
 from oracles.drivers.procurement import ProcurementDriver
 from oracles.runner import deploy, run_on_chain
 
-from .statutes import DATA_VP as DATA
+from .statutes import assert_chain_meets_law, DATA_VP as DATA
 from .statutes import PROCUREMENT_VARIANTS as VARIANTS
 from .statutes import procurement
 
@@ -41,10 +40,7 @@ def procurement_statutes(statutes: dict[str, Statute]) -> dict[str, Statute]:
 
 
 def test_procurement_wheat_matches_interpreter_and_expect(chain, artifacts):
-    scenario = load_scenario(DATA / "procurement-wheat.yaml")
-    outcome = run_on_chain(scenario, chain, artifacts)
-    assert outcome == interpret(scenario)
-    assert compare(scenario.expect, outcome) == []
+    assert_chain_meets_law(DATA / "procurement-wheat.yaml", chain, artifacts)
 
 
 def test_generated_contract_carries_the_statute(artifacts):

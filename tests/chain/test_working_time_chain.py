@@ -21,17 +21,14 @@ from oracles.drivers.working_time import WorkingTimeDriver
 from oracles.runner import deploy, run_on_chain
 from oracles.signing import SignedPunch, batch_digest, sign_batch
 
-from .statutes import DATA, project_scenarios
+from .statutes import assert_chain_meets_law, DATA, project_scenarios
 
 pytestmark = pytest.mark.chain
 BEIJING = dt.timezone(dt.timedelta(hours=8))
 
 
 def test_overtime_example_matches_interpreter_and_expect(chain, artifacts):
-    scenario = load_scenario(DATA / "overtime-march.yaml")
-    outcome = run_on_chain(scenario, chain, artifacts)
-    assert outcome == interpret(scenario)
-    assert compare(scenario.expect, outcome) == []
+    assert_chain_meets_law(DATA / "overtime-march.yaml", chain, artifacts)
 
 
 @pytest.mark.parametrize("scenario", project_scenarios(), ids=lambda scenario: scenario.path.name)
