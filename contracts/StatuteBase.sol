@@ -3,13 +3,13 @@ pragma solidity 0.8.30;
 
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
-import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 
 /// @title What every compiled statute shares: its currency, its effective date and its authority.
 /// @dev The per-domain bases inherit this; nothing here is specific to a domain. The authority named at
 /// deployment (the enacting body) holds AUTHORITY_ROLE: it registers the devices, inspectors, merchants
 /// and attesters the statute trusts, so a regulated party can never vouch for itself.
-abstract contract StatuteBase is AccessControl, ReentrancyGuard {
+abstract contract StatuteBase is AccessControl, ReentrancyGuardTransient {
     /// @notice Registers the parties the statute trusts: the statute's authority.
     bytes32 public constant AUTHORITY_ROLE = keccak256("AUTHORITY_ROLE");
 

@@ -3,6 +3,7 @@ pragma solidity 0.8.30;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {StatuteBase} from "./StatuteBase.sol";
 
 /// @title Voucher program: the hand-written half of every compiled `governs vouchers` statute.
@@ -69,9 +70,10 @@ abstract contract VoucherProgram is StatuteBase {
     /// @notice The agency that funds the program and issues its vouchers: the first to deposit or issue.
     address public issuer;
     /// @notice Everything the issuer deposited and the program has not yet paid out or refunded.
-    uint256 public funds;
+    /// @dev `funds` and `reserved` share one storage slot: a spend updates both.
+    uint128 public funds;
     /// @notice The part of `funds` that issued vouchers still hold.
-    uint256 public reserved;
+    uint128 public reserved;
     /// @notice Vouchers in issue order; a voucher's index is its serial.
     Voucher[] public vouchers;
     /// @notice Vouchers with a serial below this were emptied by a reclaim.
@@ -166,7 +168,7 @@ abstract contract VoucherProgram is StatuteBase {
         uint256 balance = currency.balanceOf(msg.sender);
         if (balance < amount) revert IssuerWalletShort(amount, balance);
         issuer = msg.sender;
-        funds += amount;
+        funds += SafeCast.toUint128(amount);
         emit Deposited(ref, msg.sender, amount);
         currency.safeTransferFrom(msg.sender, address(this), amount);
     }
@@ -186,7 +188,7 @@ abstract contract VoucherProgram is StatuteBase {
             } else {
                 issuer = msg.sender;
                 issued[recipient] = true;
-                reserved += faceValue;
+                reserved += uint128(faceValue); // at most `funds`, a uint128
                 uint256 serial = vouchers.length;
                 vouchers.push(Voucher(recipient, faceValue));
                 _held[recipient].push(serial); // the newest serial: the list stays ascending
@@ -210,8 +212,8 @@ abstract contract VoucherProgram is StatuteBase {
         uint256 discount = _discount(vouchers[serial].remaining, purchase);
 
         vouchers[serial].remaining -= discount;
-        reserved -= discount;
-        funds -= discount;
+        reserved -= uint128(discount); // at most the voucher's remaining value, part of `reserved`
+        funds -= uint128(discount);
         emit VoucherSpent(ref, serial, merchant, purchase, discount);
         emit Payment(ref, issuer, merchant, discount, whereArticle);
         currency.safeTransfer(merchant, discount);
