@@ -3,12 +3,11 @@ pragma solidity 0.8.30;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
-import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
-import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {CivilCalendar} from "./CivilCalendar.sol";
+import {StatuteBase} from "./StatuteBase.sol";
 
 /// @title Working-time statute (SPEC §4, working time)
 /// @notice Shifts from signed attendance punches, premium pay per minute (the
@@ -22,7 +21,7 @@ import {CivilCalendar} from "./CivilCalendar.sol";
 /// for a payment (queue, deposit) is made before its transfer, and every entry point that
 /// moves money is `nonReentrant` (transient storage), so a batch can pay many clock-outs
 /// in one transaction safely.
-abstract contract WorkingTimeStatute is AccessControl, ReentrancyGuardTransient, EIP712 {
+abstract contract WorkingTimeStatute is StatuteBase, EIP712 {
     using SafeERC20 for IERC20;
 
     // ------------------------------------------------------------------ types
@@ -131,7 +130,6 @@ abstract contract WorkingTimeStatute is AccessControl, ReentrancyGuardTransient,
 
     // ------------------------------------------------------------------ constants
 
-    bytes32 public constant AUTHORITY_ROLE = keccak256("AUTHORITY_ROLE");
     string public constant SIGNING_DOMAIN = "lawdsl working time";
     bytes32 public constant PUNCH_TYPEHASH =
         keccak256("Punch(address employee,uint64 at,bool clockIn,uint64 ref)");
@@ -146,13 +144,11 @@ abstract contract WorkingTimeStatute is AccessControl, ReentrancyGuardTransient,
 
     // ------------------------------------------------------------------ state
 
-    IERC20 public immutable currency;
     PaySchedule public immutable paySchedule;
     uint32 public immutable effectiveDay;
     int32 public immutable timeZoneOffset;
     uint8 public immutable restDays;
     uint8 public immutable weekStart;
-    uint256 public immutable effectiveFrom;
 
     /// @dev Per device, one slot: employer address (160 bits) | next sequence (32) | employer id (32)
     /// | device id (32). A batch reads and writes only this slot for its device.
@@ -216,7 +212,6 @@ abstract contract WorkingTimeStatute is AccessControl, ReentrancyGuardTransient,
 
     // ------------------------------------------------------------------ errors (named after the rule)
 
-    error BeforeEffectiveDate(uint256 effectiveFrom);
     error EmployedByAnotherEmployer(address employee, address employer);
     error NegativeHourlyWage(int256 wage);
     error DeviceBoundToAnotherEmployer(address device, address employer);
@@ -234,22 +229,15 @@ abstract contract WorkingTimeStatute is AccessControl, ReentrancyGuardTransient,
     /// statute titles: the signing domain is `SIGNING_DOMAIN` with the statute's version, and
     /// the contract address (`verifyingContract`) tells statutes apart. Read it with `eip712Domain()`.
     constructor(IERC20 currency_, address authority, string memory version, Calendar memory calendar,
-                PaySchedule schedule) EIP712(SIGNING_DOMAIN, version) {
-        currency = currency_;
+                PaySchedule schedule)
+        StatuteBase(currency_, authority, CivilCalendar.midnight(calendar.effectiveDay, calendar.timeZoneOffset))
+        EIP712(SIGNING_DOMAIN, version)
+    {
         paySchedule = schedule;
         effectiveDay = calendar.effectiveDay;
         timeZoneOffset = calendar.timeZoneOffset;
         restDays = calendar.restDays;
         weekStart = calendar.weekStart;
-        effectiveFrom = CivilCalendar.midnight(calendar.effectiveDay, calendar.timeZoneOffset);
-        _grantRole(DEFAULT_ADMIN_ROLE, authority);
-        _grantRole(AUTHORITY_ROLE, authority);
-    }
-
-    /// @notice Every action is refused before the statute is in force.
-    modifier inForce() {
-        if (block.timestamp < effectiveFrom) revert BeforeEffectiveDate(effectiveFrom);
-        _;
     }
 
     // ------------------------------------------------------------------ what a statute supplies
