@@ -142,3 +142,8 @@ def assert_chain_meets_law(path: Path, chain, artifacts) -> None:
     outcome = run_on_chain(scenario, chain, artifacts)
     assert outcome == interpret(scenario)
     assert compare(scenario.expect, outcome) == []
+
+
+def compiled_variants(statutes: dict, variants: dict) -> dict:
+    """The session-compiled statutes (`chain_statutes()`) by variant name."""
+    return {name: statutes[build().header.title] for name, build in variants.items()}

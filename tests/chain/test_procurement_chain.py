@@ -24,7 +24,7 @@ from oracles.chain import AUTHORITY, Chain, Reverted
 from oracles.drivers.procurement import ProcurementDriver
 from oracles.runner import deploy, run_on_chain
 
-from .statutes import assert_chain_meets_law, DATA_VP as DATA
+from .statutes import assert_chain_meets_law, compiled_variants, DATA_VP as DATA
 from .statutes import PROCUREMENT_VARIANTS as VARIANTS
 from .statutes import procurement
 
@@ -35,8 +35,7 @@ OPENING = dt.datetime(2026, 6, 1, 9, tzinfo=BEIJING)
 
 @pytest.fixture(scope="module")
 def procurement_statutes(statutes: dict[str, Statute]) -> dict[str, Statute]:
-    """The statutes by variant name, as the session compiled them (`chain_statutes()`)."""
-    return {name: statutes[build().header.title] for name, build in VARIANTS.items()}
+    return compiled_variants(statutes, VARIANTS)
 
 
 def test_procurement_wheat_matches_interpreter_and_expect(chain, artifacts):

@@ -24,7 +24,7 @@ from oracles.chain import Chain, Reverted
 from oracles.drivers.vouchers import VoucherDriver, text_hash
 from oracles.runner import deploy, run_on_chain
 
-from .statutes import assert_chain_meets_law, DATA_VP as DATA
+from .statutes import assert_chain_meets_law, compiled_variants, DATA_VP as DATA
 from .statutes import VOUCHER_VARIANTS as VARIANTS
 from .statutes import vouchers
 
@@ -35,8 +35,7 @@ ATTRIBUTE = "low income household"
 
 @pytest.fixture(scope="module")
 def voucher_statutes(statutes: dict[str, Statute]) -> dict[str, Statute]:
-    """The statutes by variant name, as the session compiled them (`chain_statutes()`)."""
-    return {name: statutes[build().header.title] for name, build in VARIANTS.items()}
+    return compiled_variants(statutes, VARIANTS)
 
 
 def test_vouchers_march_matches_interpreter_and_expect(chain, artifacts):
