@@ -5,6 +5,7 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
+import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {CivilCalendar} from "./CivilCalendar.sol";
 import {StatuteBase} from "./StatuteBase.sol";
@@ -184,6 +185,10 @@ abstract contract WorkingTimeStatute is StatuteBase, EIP712 {
     mapping(address employer => mapping(uint256 index => uint256 seq)) private _queues;
 
     uint256 private constant ID_MASK = 0xffffffff;
+    /// @dev A device id's bits in its slot; the top bit marks a device that is a contract (ERC-1271,
+    /// e.g. a `ReporterQuorum` of gateways), whose signatures are checked by calling it.
+    uint256 private constant DEVICE_ID_MASK = 0x7fffffff;
+    uint256 private constant CONTRACT_DEVICE = 1 << 255;
     uint256 private constant TIME_MASK = 0xffffffffff; // 40 bits
     uint256 private constant WAGE_MASK = 0xffffffffffff; // 48 bits
 
@@ -323,8 +328,10 @@ abstract contract WorkingTimeStatute is StatuteBase, EIP712 {
 
     // ------------------------------------------------------------------ the authority
 
-    /// @notice Bind attendance device `device` (its signing address) to `employer`.
+    /// @notice Bind attendance device `device` (its signing address, or an ERC-1271 contract such as a
+    /// `ReporterQuorum` whose reporters sign for it) to `employer`.
     /// @dev Only the authority registers devices, so an employer cannot forge its own attendance.
+    /// Whether the device is a contract is read once here, so a batch does not pay for the check.
     function registerDevice(address device, address employer) external onlyRole(AUTHORITY_ROLE) inForce {
         address bound = address(uint160(_devices[device]));
         if (bound != address(0) && bound != employer) revert DeviceBoundToAnotherEmployer(device, bound);
@@ -332,8 +339,9 @@ abstract contract WorkingTimeStatute is StatuteBase, EIP712 {
             uint256 employerId = employerIds[employer];
             if (employerId == 0) employerId = _newEmployerId(employer);
             uint256 deviceId = ++_deviceCount;
-            if (deviceId > ID_MASK) revert SafeCast.SafeCastOverflowedUintDowncast(32, deviceId);
-            _devices[device] = uint256(uint160(employer)) | (employerId << 192) | (deviceId << 224);
+            if (deviceId > DEVICE_ID_MASK) revert SafeCast.SafeCastOverflowedUintDowncast(31, deviceId);
+            uint256 kind = device.code.length == 0 ? 0 : CONTRACT_DEVICE;
+            _devices[device] = uint256(uint160(employer)) | (employerId << 192) | (deviceId << 224) | kind;
         }
         emit DeviceRegistered(device, employer);
     }
@@ -347,8 +355,7 @@ abstract contract WorkingTimeStatute is StatuteBase, EIP712 {
         address deviceAddress = batch.device;
         uint256 device = _devices[deviceAddress];
         if (device == 0) revert UnregisteredDevice(deviceAddress);
-        (address signer, ECDSA.RecoverError failure,) = ECDSA.tryRecover(batchDigest(batch), signature);
-        if (failure != ECDSA.RecoverError.NoError || signer != deviceAddress) {
+        if (!_validSignature(device, deviceAddress, batchDigest(batch), signature)) {
             revert InvalidDeviceSignature(deviceAddress);
         }
         uint64 expected = uint64((device >> 160) & ID_MASK);
@@ -357,7 +364,7 @@ abstract contract WorkingTimeStatute is StatuteBase, EIP712 {
         }
         _devices[deviceAddress] = device + (1 << 160);
         Source memory source = Source(deviceAddress, address(uint160(device)), (device >> 192) & ID_MASK,
-                                      device >> 224, new uint256[](0), new uint256[](0));
+                                      (device >> 224) & DEVICE_ID_MASK, new uint256[](0), new uint256[](0));
         Punch[] calldata punches = batch.punches;
         for (uint256 i = 0; i < punches.length; ++i) {
             if (!punches[i].clockIn) { // a clock-out may finish a shift: read the statute's rules once
@@ -374,6 +381,17 @@ abstract contract WorkingTimeStatute is StatuteBase, EIP712 {
             assembly { mstore(0x40, freeMemory) }
             unchecked { ++i; }
         }
+    }
+
+    /// @dev A device key's own signature, or, for a contract device, what the contract says of it.
+    function _validSignature(uint256 device, address deviceAddress, bytes32 digest, bytes calldata signature)
+        private view returns (bool)
+    {
+        if (device & CONTRACT_DEVICE != 0) {
+            return SignatureChecker.isValidERC1271SignatureNowCalldata(deviceAddress, digest, signature);
+        }
+        (address signer, ECDSA.RecoverError failure,) = ECDSA.tryRecoverCalldata(digest, signature);
+        return failure == ECDSA.RecoverError.NoError && signer == deviceAddress;
     }
 
     /// @notice The EIP-712 digest a device signs for `batch`.
