@@ -24,6 +24,7 @@ CONTRACTS_DIR = PROJECT_ROOT / "contracts"
 LIBRARY_CONTRACTS = {
     "DigitalCurrency": "contracts/DigitalCurrency.sol",
     "StatuteRegistry": "contracts/StatuteRegistry.sol",
+    "ReporterQuorum": "contracts/ReporterQuorum.sol",  # a k-of-n device (oracles/quorum.py)
 }
 
 
@@ -79,7 +80,7 @@ def _artifact(output: dict, path: str, name: str, source: str, law_hash: bytes) 
 
 
 def compile_statutes(statutes: Iterable[Statute]) -> dict[str, Artifact]:
-    """Artifacts keyed by statute title, plus `DigitalCurrency` and `StatuteRegistry` by name."""
+    """Artifacts keyed by statute title, plus each of `LIBRARY_CONTRACTS` by name."""
     statutes = list(statutes)
     generated = [generate(statute) for statute in statutes]
     input = {"language": "Solidity", "sources": _sources(generated), "settings": settings()}

@@ -11,8 +11,10 @@ library CivilCalendar {
     error DayOutOfRange(uint256 day);
 
     /// @notice The local day number of unix time `at` in a zone `offset` seconds east of UTC.
+    /// @dev For times below 2^64 and offsets under a day (what statutes pass) the sum cannot
+    /// overflow; a local time before 1970 wraps to a day number beyond any the callers accept.
     function localDay(uint256 at, int256 offset) internal pure returns (uint256) {
-        return uint256(int256(at) + offset) / SECONDS_PER_DAY;
+        unchecked { return uint256(int256(at) + offset) / SECONDS_PER_DAY; }
     }
 
     /// @notice Unix time of 00:00 local time on `day`.
@@ -33,7 +35,7 @@ library CivilCalendar {
     /// @notice The first day of the month holding `day`.
     function monthStart(uint256 day) internal pure returns (uint256) {
         (,, uint256 dayOfMonth) = civil(day);
-        return day + 1 - dayOfMonth;
+        unchecked { return day + 1 - dayOfMonth; } // 1 <= dayOfMonth <= day + 1
     }
 
     /// @notice The first day of the month after the one holding `day`.

@@ -48,9 +48,17 @@ abstract contract VoucherProgram is StatuteBase {
         BeyondFunds
     }
 
+    /// @dev One storage slot, so that a spend reads and writes a single slot for its voucher.
     struct Voucher {
         address holder;
-        uint256 remaining; // minor units still reserved for this voucher in the program
+        uint64 remaining; // minor units still reserved for this voucher in the program
+        uint32 nextHeld; // serial + 1 of the holder's next voucher in issue order; 0 ends the list
+    }
+
+    /// @dev One storage slot per citizen: issuing reads and writes it once, a spend reads it once.
+    struct Citizen {
+        bool issued; // the program issues a citizen at most one voucher
+        uint32 firstHeld; // serial + 1 of the citizen's earliest-issued voucher with value left; 0: none
     }
 
     uint256 public immutable faceValue;
@@ -67,25 +75,32 @@ abstract contract VoucherProgram is StatuteBase {
     bytes32 public immutable whereArticle;
     bytes32 public immutable expiryArticle;
 
+    // Two storage slots: `issuer` and `reserved`, all that a spend touches; then `unreserved`,
+    // `voucherCount` and `reclaimedBelow`, which an issue, a deposit and a reclaim update with the first.
+
     /// @notice The agency that funds the program and issues its vouchers: the first to deposit or issue.
     address public issuer;
-    /// @notice Everything the issuer deposited and the program has not yet paid out or refunded.
-    /// @dev `funds` and `reserved` share one storage slot: a spend updates both.
-    uint128 public funds;
-    /// @notice The part of `funds` that issued vouchers still hold.
-    uint128 public reserved;
-    /// @notice Vouchers in issue order; a voucher's index is its serial.
-    Voucher[] public vouchers;
+    /// @notice The part of the program's money that issued vouchers still hold.
+    uint96 public reserved;
+    /// @notice The rest of the issuer's deposit, which no voucher holds.
+    /// @dev Kept instead of the whole deposit so that a spend, which leaves it unchanged, does not write it.
+    uint96 public unreserved;
+    /// @notice Vouchers issued so far; serials run from 0 in issue order.
+    uint32 public voucherCount;
     /// @notice Vouchers with a serial below this were emptied by a reclaim.
-    uint256 public reclaimedBelow;
+    uint32 public reclaimedBelow;
 
     mapping(address citizen => mapping(bytes32 attribute => bool)) public attested;
-    mapping(address citizen => bool) public issued;
     mapping(address merchant => bool) public eligibleMerchant;
-    /// @dev Each holder's voucher serials, ascending, so the first with value left is the earliest issued.
-    mapping(address holder => uint256[]) private _held;
+    mapping(uint256 serial => Voucher) private _vouchers;
+    /// @dev Each citizen's vouchers form a list in issue order, linked through `Voucher.nextHeld`: a spend
+    /// or transfer takes the first with value left, as SPEC takes the earliest-issued voucher. A transferred
+    /// voucher leaves the list at once; emptied ones (spent out, or reclaimed: `reclaimedBelow`) when a
+    /// later spend or transfer passes them, so that spending a voucher out does not write its holder's slot.
+    mapping(address citizen => Citizen) private _citizens;
 
-    /// @notice A transfer under an article of the statute (not a deposit or a refund), during event `ref`.
+    /// @notice A transfer under an article of the statute (not a deposit or a refund), during event `ref`;
+    /// a spend logs `VoucherSpent` instead.
     event Payment(uint64 ref, address indexed payer, address indexed payee, uint256 amount, bytes32 indexed article);
     /// @notice Deposited money given back, outside any article.
     event Refund(uint64 ref, address indexed to, uint256 amount);
@@ -96,7 +111,17 @@ abstract contract VoucherProgram is StatuteBase {
     event VoucherIssued(uint64 ref, uint256 indexed serial, address indexed holder, uint256 faceValue, bytes32 indexed article);
     /// @notice One recipient of an `issue` call was refused; the call went on for the others.
     event IssueRefused(uint64 ref, address indexed recipient, IssueRefusal reason, bytes32 indexed article);
-    event VoucherSpent(uint64 ref, uint256 indexed serial, address indexed merchant, uint256 purchase, uint256 discount);
+    /// @notice Voucher `serial` paid `discount` of a purchase of `purchase` at `merchant`: a payment of the
+    /// issuer's money to the merchant under `article`, the `where` rule's. The spend's one log, payment included.
+    event VoucherSpent(
+        uint64 ref,
+        uint256 indexed serial,
+        address indexed merchant,
+        address issuer,
+        uint256 purchase,
+        uint256 discount,
+        bytes32 indexed article
+    );
     event VoucherTransferred(uint64 ref, uint256 indexed serial, address indexed from, address indexed to);
 
     error DepositNotPositive();
@@ -112,10 +137,19 @@ abstract contract VoucherProgram is StatuteBase {
     error SelfTransfer();
     error NoExpiryRule();
     error ValidityPeriodNotEnded(uint256 reclaimFrom);
+    /// @notice The issue rule's face value does not fit a voucher's 64-bit value (deployment is refused).
+    error FaceValueTooLarge(uint256 faceValue);
+    /// @notice Spending must close by the time the expiry rule reclaims (deployment is refused otherwise).
+    error SpendingOutlastsExpiry(uint256 spendingCloses, uint256 reclaimFrom);
 
     constructor(IERC20 currency_, address authority, Rules memory rules)
         StatuteBase(currency_, authority, rules.effectiveFrom)
     {
+        if (rules.faceValue > type(uint64).max) revert FaceValueTooLarge(rules.faceValue);
+        // A spend never meets a reclaimed voucher, so it does not read `reclaimedBelow`.
+        if (rules.hasExpiry && rules.spendingCloses > rules.reclaimFrom) {
+            revert SpendingOutlastsExpiry(rules.spendingCloses, rules.reclaimFrom);
+        }
         faceValue = rules.faceValue;
         requiredAttribute = rules.requiredAttribute;
         minimumPurchase = rules.minimumPurchase;
@@ -168,7 +202,7 @@ abstract contract VoucherProgram is StatuteBase {
         uint256 balance = currency.balanceOf(msg.sender);
         if (balance < amount) revert IssuerWalletShort(amount, balance);
         issuer = msg.sender;
-        funds += SafeCast.toUint128(amount);
+        unreserved += SafeCast.toUint96(amount);
         emit Deposited(ref, msg.sender, amount);
         currency.safeTransferFrom(msg.sender, address(this), amount);
     }
@@ -179,19 +213,22 @@ abstract contract VoucherProgram is StatuteBase {
         _checkIssuer();
         for (uint256 i = 0; i < recipients.length; ++i) {
             address recipient = recipients[i];
+            Citizen storage citizen = _citizens[recipient];
             if (requiredAttribute != bytes32(0) && !attested[recipient][requiredAttribute]) {
                 emit IssueRefused(ref, recipient, IssueRefusal.LacksAttribute, issueArticle);
-            } else if (issued[recipient]) {
+            } else if (citizen.issued) {
                 emit IssueRefused(ref, recipient, IssueRefusal.AlreadyIssued, issueArticle);
-            } else if (funds - reserved < faceValue) {
+            } else if (unreserved < faceValue) {
                 emit IssueRefused(ref, recipient, IssueRefusal.BeyondFunds, issueArticle);
             } else {
                 issuer = msg.sender;
-                issued[recipient] = true;
-                reserved += uint128(faceValue); // at most `funds`, a uint128
-                uint256 serial = vouchers.length;
-                vouchers.push(Voucher(recipient, faceValue));
-                _held[recipient].push(serial); // the newest serial: the list stays ascending
+                citizen.issued = true;
+                unreserved -= uint96(faceValue); // the face value fits 64 bits (see the constructor)
+                reserved += uint96(faceValue);
+                uint256 serial = voucherCount;
+                voucherCount = SafeCast.toUint32(serial + 1);
+                _vouchers[serial] = Voucher({holder: recipient, remaining: uint64(faceValue), nextHeld: 0});
+                _insertHeld(citizen, serial); // the newest serial: it goes last
                 emit VoucherIssued(ref, serial, recipient, faceValue, issueArticle);
             }
         }
@@ -207,15 +244,20 @@ abstract contract VoucherProgram is StatuteBase {
         }
         if (!eligibleMerchant[merchant]) revert MerchantNotEligible(merchant);
         if (purchase < minimumPurchase) revert BelowMinimumPurchase(purchase, minimumPurchase);
-        (bool found, uint256 serial) = _earliestWithValue(msg.sender);
-        if (!found) revert NoVoucherWithValue(msg.sender);
-        uint256 discount = _discount(vouchers[serial].remaining, purchase);
+        Citizen storage holder = _citizens[msg.sender];
+        uint256 first = holder.firstHeld;
+        // Spending closes before a reclaim may run (see the constructor): no reclaimed voucher to skip.
+        uint256 link = _withValueFrom(first, 0);
+        if (link == 0) revert NoVoucherWithValue(msg.sender);
+        if (link != first) holder.firstHeld = uint32(link); // the spent-out vouchers before it leave the list
+        uint256 serial = link - 1;
+        Voucher storage voucher = _vouchers[serial];
+        uint256 value = voucher.remaining;
+        uint256 discount = _discount(value, purchase); // at most `value`
 
-        vouchers[serial].remaining -= discount;
-        reserved -= uint128(discount); // at most the voucher's remaining value, part of `reserved`
-        funds -= uint128(discount);
-        emit VoucherSpent(ref, serial, merchant, purchase, discount);
-        emit Payment(ref, issuer, merchant, discount, whereArticle);
+        voucher.remaining = uint64(value - discount);
+        reserved -= uint96(discount); // part of the voucher's value, which `reserved` holds
+        emit VoucherSpent(ref, serial, merchant, issuer, purchase, discount, whereArticle);
         currency.safeTransfer(merchant, discount);
     }
 
@@ -223,11 +265,14 @@ abstract contract VoucherProgram is StatuteBase {
     function transferVoucher(address to, uint64 ref) external inForce {
         if (!transferable) revert NotTransferable();
         if (to == msg.sender) revert SelfTransfer();
-        (bool found, uint256 serial) = _earliestWithValue(msg.sender);
-        if (!found) revert NoVoucherWithValue(msg.sender);
-        _removeHeld(msg.sender, serial);
-        _insertHeld(to, serial);
-        vouchers[serial].holder = to;
+        Citizen storage holder = _citizens[msg.sender];
+        uint256 link = _withValueFrom(holder.firstHeld, reclaimedBelow);
+        if (link == 0) revert NoVoucherWithValue(msg.sender);
+        uint256 serial = link - 1;
+        Voucher storage voucher = _vouchers[serial];
+        holder.firstHeld = voucher.nextHeld; // the emptied vouchers before it leave the list with it
+        voucher.holder = to;
+        _insertHeld(_citizens[to], serial);
         emit VoucherTransferred(ref, serial, msg.sender, to);
     }
 
@@ -241,10 +286,10 @@ abstract contract VoucherProgram is StatuteBase {
         address payee = issuer;
         if (payee == address(0)) return; // nothing was ever deposited or issued
         uint256 unspent = reserved;
-        uint256 rest = funds - unspent;
+        uint256 rest = unreserved;
         reserved = 0;
-        funds = 0;
-        reclaimedBelow = vouchers.length;
+        unreserved = 0;
+        reclaimedBelow = voucherCount;
         if (unspent > 0) emit Payment(ref, payee, payee, unspent, expiryArticle);
         if (rest > 0) emit Refund(ref, payee, rest);
         if (unspent + rest > 0) currency.safeTransfer(payee, unspent + rest);
@@ -252,18 +297,38 @@ abstract contract VoucherProgram is StatuteBase {
 
     // ------------------------------------------------------------------ views
 
+    /// @notice Everything the issuer deposited and the program has not yet paid out or refunded.
+    function funds() external view returns (uint256) {
+        return uint256(reserved) + unreserved;
+    }
+
+    /// @notice Whether the program has issued `citizen` its voucher.
+    function issued(address citizen) external view returns (bool) {
+        return _citizens[citizen].issued;
+    }
+
+    /// @notice Who holds a voucher now; the zero address for a serial not issued.
+    function holderOf(uint256 serial) external view returns (address) {
+        return _vouchers[serial].holder;
+    }
+
     /// @notice What a voucher can still pay; zero once spent out or reclaimed.
     function remainingValue(uint256 serial) public view returns (uint256) {
-        return serial < reclaimedBelow ? 0 : vouchers[serial].remaining;
+        return serial < reclaimedBelow ? 0 : _vouchers[serial].remaining;
     }
 
-    /// @notice A holder's voucher serials in issue order.
-    function vouchersHeldBy(address holder) external view returns (uint256[] memory) {
-        return _held[holder];
-    }
-
-    function voucherCount() external view returns (uint256) {
-        return vouchers.length;
+    /// @notice A holder's vouchers with value left, in issue order: the first is the one a spend uses.
+    function vouchersHeldBy(address holder) external view returns (uint256[] memory serials) {
+        uint256 first = _citizens[holder].firstHeld;
+        uint256 count = 0;
+        for (uint256 link = first; link != 0; link = _vouchers[link - 1].nextHeld) {
+            if (remainingValue(link - 1) > 0) ++count;
+        }
+        serials = new uint256[](count);
+        uint256 i = 0;
+        for (uint256 link = first; link != 0; link = _vouchers[link - 1].nextHeld) {
+            if (remainingValue(link - 1) > 0) serials[i++] = link - 1;
+        }
     }
 
     // ------------------------------------------------------------------ internals
@@ -286,28 +351,28 @@ abstract contract VoucherProgram is StatuteBase {
         return discount;
     }
 
-    function _earliestWithValue(address holder) private view returns (bool found, uint256 serial) {
-        uint256[] storage held = _held[holder];
-        for (uint256 i = 0; i < held.length; ++i) {
-            if (remainingValue(held[i]) > 0) return (true, held[i]);
+    /// @dev The first voucher with value left in a holder's list from `link` on, as serial + 1 (0: none):
+    /// it passes spent-out vouchers and those with a serial below `reclaimed`.
+    function _withValueFrom(uint256 link, uint256 reclaimed) private view returns (uint256) {
+        while (link != 0 && (link - 1 < reclaimed || _vouchers[link - 1].remaining == 0)) {
+            link = _vouchers[link - 1].nextHeld;
         }
-        return (false, 0);
+        return link;
     }
 
-    function _removeHeld(address holder, uint256 serial) private {
-        uint256[] storage held = _held[holder];
-        uint256 i = 0;
-        while (held[i] != serial) ++i;
-        for (; i + 1 < held.length; ++i) held[i] = held[i + 1];
-        held.pop();
-    }
-
-    /// @dev A transferred voucher keeps its place in the issue order among the recipient's vouchers.
-    function _insertHeld(address holder, uint256 serial) private {
-        uint256[] storage held = _held[holder];
-        held.push(serial);
-        uint256 i = held.length - 1;
-        for (; i > 0 && held[i - 1] > serial; --i) held[i] = held[i - 1];
-        held[i] = serial;
+    /// @dev A voucher takes its place in issue order among the citizen's vouchers: a transferred one may
+    /// go anywhere, an issued one (the newest serial) goes last.
+    function _insertHeld(Citizen storage citizen, uint256 serial) private {
+        uint32 link = uint32(serial + 1); // serials are below `voucherCount`, a uint32
+        uint32 next = citizen.firstHeld;
+        if (next == 0 || next > link) {
+            _vouchers[serial].nextHeld = next;
+            citizen.firstHeld = link;
+            return;
+        }
+        Voucher storage previous = _vouchers[next - 1];
+        while (previous.nextHeld != 0 && previous.nextHeld < link) previous = _vouchers[previous.nextHeld - 1];
+        _vouchers[serial].nextHeld = previous.nextHeld;
+        previous.nextHeld = link;
     }
 }

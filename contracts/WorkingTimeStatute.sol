@@ -30,7 +30,6 @@ abstract contract WorkingTimeStatute is StatuteBase, EIP712 {
     enum DayKind { Any, Workday, RestDay, PublicHoliday }
     enum Period { Day, Week, Month }
     enum PaySchedule { ClockOut, EndOfWeek, EndOfMonth }
-    enum Measure { Overtime, HoursWorked }
 
     /// @notice Why a punch inside a batch was refused; the batch itself goes on.
     enum PunchRejection {
@@ -44,14 +43,6 @@ abstract contract WorkingTimeStatute is StatuteBase, EIP712 {
         ClockOutWithoutClockIn,
         ShiftOver24Hours
     }
-
-    // A statute's rules travel as one word each, built by `_earning` and `_limit` from named
-    // arguments in the generated contract (readable there, cheap to read here):
-    // earning rule: rate (millionths of the hourly wage) bits 0–63, threshold (minutes already worked
-    // in `period` before the rule applies) 64–95, article position 96–103, day kind 104–111, period
-    // 112–119, `unless compensatory time off is granted` 120;
-    // limit sentence: limit (minutes) 0–31, period 32–39, day kind 40–47, measure 48–55, article
-    // position 56–63.
 
     /// @notice The calendar a statute reads time in.
     struct Calendar {
@@ -76,7 +67,7 @@ abstract contract WorkingTimeStatute is StatuteBase, EIP712 {
         Punch[] punches;
     }
 
-    /// @notice One employee's whole state, unpacked from its single storage slot (see `_pack`).
+    /// @notice One employee's whole state, unpacked from its single storage slot (see `_unpack`).
     /// @dev Invariants that make the narrow fields safe: punches of an employee only move forward
     /// and shifts (at most 24 hours) never overlap, so the shifts starting in a day, week or month
     /// total at most 2, 8 or 32 days of minutes (2,880 / 11,520 / 46,080 < 2^16); a clocked-in
@@ -89,7 +80,7 @@ abstract contract WorkingTimeStatute is StatuteBase, EIP712 {
         bool timeOffGranted; // some compensatory time off was granted: read `timeOff`
         uint256 lastDevice; // 32 bits: id of the device of the last accepted punch
         uint256 wage; // 48 bits: minor units per hour
-        // Bits 155–254 of the slot, shifted down (see `_pack`): the local day of the last shift
+        // Bits 155–254 of the slot, shifted down (see `_unpack`): the local day of the last shift
         // (0: none yet), the minutes in its day, week and month, and the first two limit sentences'
         // counts and flags (a violation was reported for the current period instance).
         uint256 counters;
@@ -109,14 +100,27 @@ abstract contract WorkingTimeStatute is StatuteBase, EIP712 {
         bytes32 article;
     }
 
-    /// @dev A finished shift: its minutes, local date, day kind, and the day/week/month it falls in.
+    /// @notice A finished shift and everything a statute's rules read about it, built once per
+    /// clock-out; the generated `_applyRules` reads it, `_limit` updates `worker`.
     struct Shift {
+        uint64 ref; // the clock-out's event
+        address device; // the clock-out's device
+        uint256 at; // the clock-out's time
+        bool logged; // the clock-out was logged (`PaidAtClockOut` or `Punched`)
+        address employee;
+        address employer;
+        uint256 worker; // the employee's slot as it will be stored (see `_unpack`)
         uint256 length; // minutes
-        uint256 day;
-        DayKind kind;
-        uint256[3] starts; // first day of its day, week and month
-        uint256[3] before; // minutes already worked in each of them
-        bool[3] samePeriod; // the worker's previous shift fell in the same day, week, month
+        uint256 day; // the local day the shift started on
+        DayKind kind; // what that day is under the statute
+        bool timeOff; // compensatory time off was granted for that day
+        uint256 previousDay; // the local day of the employee's previous shift (0: none)
+        uint256 weekStart; // first day of the shift's week
+        uint256 monthStart; // first day of the shift's month
+        uint256 beforeDay; // minutes of earlier shifts started in the shift's day
+        uint256 beforeWeek; // … in its week
+        uint256 beforeMonth; // … in its month
+        uint256 accruing; // weekly/monthly pay: first day of the pay period it accrues to (0: paid now)
     }
 
     /// @dev A payment falling due during one event, before it is queued.
@@ -138,10 +142,10 @@ abstract contract WorkingTimeStatute is StatuteBase, EIP712 {
         "PunchBatch(address device,uint64 sequence,Punch[] punches)Punch(address employee,uint64 at,bool clockIn,uint64 ref)"
     );
     uint64 public constant MAX_SHIFT = 24 hours;
-    uint256 private constant RATE_SCALE = 1_000_000;
-    uint256 private constant RATE_MASK = 0xffffffffffffffff;
     /// @dev Exact amounts are minutes × millionths × minor units per hour: over this, one rounding.
-    uint256 private constant AMOUNT_SCALE = 60 * RATE_SCALE;
+    uint256 private constant AMOUNT_SCALE = 60 * MILLIONTHS;
+    /// @notice The shift minute from which a rule that does not apply to a shift applies: never.
+    uint256 internal constant NEVER = type(uint256).max;
 
     // ------------------------------------------------------------------ state
 
@@ -154,7 +158,7 @@ abstract contract WorkingTimeStatute is StatuteBase, EIP712 {
     /// @dev Per device, one slot: employer address (160 bits) | next sequence (32) | employer id (32)
     /// | device id (32). A batch reads and writes only this slot for its device.
     mapping(address device => uint256) private _devices;
-    /// @dev Per employee, one slot holding the whole `Worker` (see `_pack`): a punch reads and writes it once.
+    /// @dev Per employee, one slot holding the whole `Worker` (see `_unpack`): a punch reads and writes it once.
     mapping(address employee => uint256) private _workers;
     /// @dev Per employer (or any depositor), one slot: deposit (128 bits) | queue head (64) | queue tail (64).
     mapping(address owner => uint256) private _funds;
@@ -198,16 +202,24 @@ abstract contract WorkingTimeStatute is StatuteBase, EIP712 {
     event DeviceRegistered(address indexed device, address indexed employer);
     event Deposited(uint64 ref, address indexed owner, uint256 amount);
     event TimeOffGranted(address indexed employer, address indexed employee, uint256 day);
-    /// @notice A punch of a batch was accepted (the citizens' portal and the gateway's audit read it).
+    /// @notice A punch of a batch was accepted (the citizens' portal and the gateway's audit read it);
+    /// a clock-out paid at once logs `PaidAtClockOut` instead.
     event Punched(uint64 ref, address indexed device, address indexed employee, uint64 at, bool clockIn);
+    /// @notice A clock-out was accepted and its shift paid at once from the employer's deposit under
+    /// `article`: `Punched` (clockIn false) and `WagePaid` (seq 0) in one log. Further articles the
+    /// same shift earned log `WagePaid`; a clock-out that pays nothing at once logs `Punched`.
+    event PaidAtClockOut(uint64 ref, address indexed device, address indexed employee, address indexed employer,
+                         uint64 at, bytes32 article, uint256 amount);
     /// @notice A punch of a batch was refused, with the first SPEC §4 rule it breaks.
     event PunchRejected(uint64 ref, address indexed device, address indexed employee, PunchRejection reason);
     /// @notice A payment fell due under `article` and waits in its employer's queue (arrears until paid);
-    /// `seq` orders all queued payments first in first out. A payment made at once logs only `WagePaid`.
+    /// `seq` orders all queued payments first in first out. A payment made at once logs only `WagePaid`
+    /// (or, the first of a clock-out, `PaidAtClockOut`).
     event WageDue(uint256 indexed seq, uint64 ref, address indexed employer, address indexed employee,
                   bytes32 article, uint256 amount);
     /// @notice A payment was made from the employer's deposit during event `ref`: queued payment
-    /// `seq`, or (`seq` 0) a payment that fell due in that event and was paid at once.
+    /// `seq`, or (`seq` 0) a payment that fell due in that event and was paid at once (the first
+    /// such payment of a clock-out logs `PaidAtClockOut` instead).
     event WagePaid(uint256 indexed seq, uint64 ref, address indexed employer, address indexed employee,
                    bytes32 article, uint256 amount);
     /// @notice A limit sentence of `article` was exceeded in the period beginning on day `periodStart`.
@@ -227,6 +239,8 @@ abstract contract WorkingTimeStatute is StatuteBase, EIP712 {
     error UnregisteredDevice(address device);
     error InvalidDeviceSignature(address device);
     error BatchOutOfSequence(address device, uint64 expected, uint64 got);
+    /// @notice A punch word is out of its type's range (an address over 160 bits, a time over 64…).
+    error MalformedPunch();
 
     // ------------------------------------------------------------------ construction
 
@@ -247,32 +261,18 @@ abstract contract WorkingTimeStatute is StatuteBase, EIP712 {
 
     // ------------------------------------------------------------------ what a statute supplies
 
-    /// @notice The statute's earning rules in article order (earlier wins ties), each from `_earning`.
-    function _earningRules() internal pure virtual returns (uint256[] memory);
+    /// @notice The statute's rules applied to a finished shift: each limit sentence calls `_limit`, in
+    /// article order; then `_storeWorker`; then each earning article calls `_earned`, in article order
+    /// (so a violation is logged before the shift's pay, and the worker is stored before any transfer).
+    function _applyRules(Shift memory shift) internal virtual;
 
-    /// @notice The statute's limit sentences in article order, each from `_limit`.
-    function _limitRules() internal pure virtual returns (uint256[] memory);
+    /// @notice Article positions up to the last earning article, plus one (accrual slots per period).
+    function _articleSlots() internal pure virtual returns (uint256);
 
     function _isPublicHoliday(uint256 day) internal pure virtual returns (bool);
 
     /// @notice The id of the article at `position` in the statute.
     function _article(uint256 position) internal pure virtual returns (bytes32);
-
-    /// @notice `[on a dayKind,] each hour worked [beyond threshold in a period] earns rate [unless time off]`.
-    function _earning(uint256 position, uint64 rate, DayKind dayKind, uint32 threshold, Period period,
-                      bool unlessTimeOff) internal pure returns (uint256)
-    {
-        return uint256(rate) | uint256(threshold) << 64 | uint256(uint8(position)) << 96
-            | uint256(dayKind) << 104 | uint256(period) << 112 | _bit(unlessTimeOff) << 120;
-    }
-
-    /// @notice `[on a dayKind,] overtime|hours worked beyond limit in a period is a violation`.
-    function _limit(uint256 position, Measure measure, uint32 limit, Period period, DayKind dayKind)
-        internal pure returns (uint256)
-    {
-        return uint256(limit) | uint256(period) << 32 | uint256(dayKind) << 40 | uint256(measure) << 48
-            | uint256(uint8(position)) << 56;
-    }
 
     // ------------------------------------------------------------------ employers
 
@@ -290,7 +290,7 @@ abstract contract WorkingTimeStatute is StatuteBase, EIP712 {
             packed |= mine;
             employees.push(employee);
         }
-        _workers[employee] = (packed & ~(WAGE_MASK << 107)) | (wage << 107);
+        _workers[employee] = (packed & ~(WAGE_MASK << WAGE)) | (wage << WAGE);
         emit Employed(msg.sender, employee, wage);
     }
 
@@ -301,7 +301,7 @@ abstract contract WorkingTimeStatute is StatuteBase, EIP712 {
         if (employer == address(0)) revert NotEmployed(employee);
         if (employer != msg.sender) revert TimeOffNotGrantedByEmployer(employee, employer);
         timeOff[employee][day] = true;
-        _workers[employee] = packed | (1 << 74);
+        _workers[employee] = packed | TIME_OFF_GRANTED;
         emit TimeOffGranted(msg.sender, employee, day);
     }
 
@@ -353,52 +353,59 @@ abstract contract WorkingTimeStatute is StatuteBase, EIP712 {
     /// a punch the statute refuses is logged with `PunchRejected` and the batch goes on.
     function submitPunches(PunchBatch calldata batch, bytes calldata signature) external nonReentrant inForce {
         address deviceAddress = batch.device;
+        uint64 sequence = batch.sequence;
+        Punch[] calldata punches = batch.punches;
         uint256 device = _devices[deviceAddress];
         if (device == 0) revert UnregisteredDevice(deviceAddress);
-        if (!_validSignature(device, deviceAddress, batchDigest(batch), signature)) {
+        if (!_validSignature(device, deviceAddress, _digest(deviceAddress, sequence, punches), signature)) {
             revert InvalidDeviceSignature(deviceAddress);
         }
         uint64 expected = uint64((device >> 160) & ID_MASK);
-        if (batch.sequence != expected || expected == ID_MASK) {
-            revert BatchOutOfSequence(deviceAddress, expected, batch.sequence);
-        }
-        _devices[deviceAddress] = device + (1 << 160);
-        Source memory source = Source(deviceAddress, address(uint160(device)), (device >> 192) & ID_MASK,
-                                      (device >> 224) & DEVICE_ID_MASK, new uint256[](0), new uint256[](0));
-        Punch[] calldata punches = batch.punches;
-        for (uint256 i = 0; i < punches.length; ++i) {
-            if (!punches[i].clockIn) { // a clock-out may finish a shift: read the statute's rules once
-                (source.rules, source.limits) = (_earningRules(), _limitRules());
-                break;
-            }
-        }
+        if (sequence != expected || expected == ID_MASK) revert BatchOutOfSequence(deviceAddress, expected, sequence);
+        unchecked { _devices[deviceAddress] = device + (1 << 160); } // the sequence is below ID_MASK: no carry
         // A punch leaves nothing in memory that the next one reads: give its memory back, so that
         // memory (whose price grows with the square of its size) stays small in a large batch.
         uint256 freeMemory;
         assembly { freeMemory := mload(0x40) }
         for (uint256 i = 0; i < punches.length;) {
-            _punch(source, punches[i]);
+            _punch(device, deviceAddress, punches[i]);
             assembly { mstore(0x40, freeMemory) }
             unchecked { ++i; }
         }
     }
 
-    /// @dev A device key's own signature, or, for a contract device, what the contract says of it.
+    /// @dev A device key's own signature (65 bytes r, s, v, or EIP-2098's 64 bytes r, vs: one calldata
+    /// word less), or, for a contract device, what the contract says of it.
     function _validSignature(uint256 device, address deviceAddress, bytes32 digest, bytes calldata signature)
         private view returns (bool)
     {
         if (device & CONTRACT_DEVICE != 0) {
             return SignatureChecker.isValidERC1271SignatureNowCalldata(deviceAddress, digest, signature);
         }
-        (address signer, ECDSA.RecoverError failure,) = ECDSA.tryRecoverCalldata(digest, signature);
+        address signer;
+        ECDSA.RecoverError failure;
+        if (signature.length == 64) { // EIP-2098: r, vs
+            bytes32 r;
+            bytes32 vs;
+            assembly ("memory-safe") {
+                r := calldataload(signature.offset)
+                vs := calldataload(add(signature.offset, 0x20))
+            }
+            (signer, failure,) = ECDSA.tryRecover(digest, r, vs);
+        } else { // r, s, v
+            (signer, failure,) = ECDSA.tryRecoverCalldata(digest, signature);
+        }
         return failure == ECDSA.RecoverError.NoError && signer == deviceAddress;
     }
 
     /// @notice The EIP-712 digest a device signs for `batch`.
     /// @dev `PunchBatch(address device,uint64 sequence,Punch[] punches)`: the punches' struct hashes
     /// are computed straight from calldata (a `Punch` is four static words), then hashed together.
-    function batchDigest(PunchBatch calldata batch) public view returns (bytes32) {
-        Punch[] calldata punches = batch.punches;
+    function batchDigest(PunchBatch calldata batch) external view returns (bytes32) {
+        return _digest(batch.device, batch.sequence, batch.punches);
+    }
+
+    function _digest(address device, uint64 sequence, Punch[] calldata punches) private view returns (bytes32) {
         bytes32 typehash = PUNCH_TYPEHASH;
         bytes32 punchesHash;
         assembly ("memory-safe") {
@@ -412,8 +419,7 @@ abstract contract WorkingTimeStatute is StatuteBase, EIP712 {
             }
             punchesHash := keccak256(hashes, shl(5, n))
         }
-        return _hashTypedDataV4(keccak256(abi.encode(PUNCH_BATCH_TYPEHASH, batch.device, batch.sequence,
-                                                     punchesHash)));
+        return _hashTypedDataV4(keccak256(abi.encode(PUNCH_BATCH_TYPEHASH, device, sequence, punchesHash)));
     }
 
     // ------------------------------------------------------------------ keeper
@@ -488,25 +494,39 @@ abstract contract WorkingTimeStatute is StatuteBase, EIP712 {
 
     // ------------------------------------------------------------------ the worker slot
 
-    /// @dev Bits: employer id 0–31, last punch time 32–71, clocked in 72, several punches at the last
-    /// instant 73, time off granted 74, last device id 75–106, wage 107–154, last shift day 155–178,
-    /// minutes in that day 179–190, week 191–204, month 205–220; the first two limit sentences'
-    /// counts 221–236 and 238–253, their flags 237 and 254.
+    // Bits: employer id 0–31, last punch time 32–71, clocked in 72, several punches at the last
+    // instant 73, time off granted 74, last device id 75–106, wage 107–154, last shift day 155–178,
+    // minutes in that day 179–190, week 191–204, month 205–220; the first two limit sentences'
+    // counts 221–236 and 238–253, their flags 237 and 254. A punch reads and writes the word as is.
+    uint256 private constant LAST_AT = 32;
+    uint256 private constant CLOCKED_IN = 1 << 72;
+    uint256 private constant SEVERAL_AT_LAST = 1 << 73;
+    uint256 private constant TIME_OFF_GRANTED = 1 << 74;
+    uint256 private constant LAST_DEVICE = 75;
+    uint256 private constant WAGE = 107;
+    uint256 private constant SHIFT_DAY = 155;
+    /// @dev What a new last punch replaces: its time, clocked-in bit and device.
+    uint256 private constant LAST_PUNCH_BITS = (TIME_MASK << LAST_AT) | CLOCKED_IN | (ID_MASK << LAST_DEVICE);
+    /// @dev What a finished shift replaces: its day and the minutes in its day, week and month.
+    uint256 private constant SHIFT_COUNT_BITS = ((1 << 66) - 1) << SHIFT_DAY;
+    /// @dev Where the first two limit sentences' counts start (a 16-bit count, then the flag).
+    uint256 private constant FIRST_LIMIT = 221;
+    uint256 private constant SECOND_LIMIT = 238;
+
     function _unpack(uint256 packed) private pure returns (Worker memory worker) {
         worker.employerId = packed & ID_MASK;
-        worker.lastAt = (packed >> 32) & TIME_MASK;
-        worker.clockedIn = (packed >> 72) & 1 == 1;
-        worker.severalAtLast = (packed >> 73) & 1 == 1;
-        worker.timeOffGranted = (packed >> 74) & 1 == 1;
-        worker.lastDevice = (packed >> 75) & ID_MASK;
-        worker.wage = (packed >> 107) & WAGE_MASK;
-        worker.counters = packed >> 155;
+        worker.lastAt = (packed >> LAST_AT) & TIME_MASK;
+        worker.clockedIn = packed & CLOCKED_IN != 0;
+        worker.severalAtLast = packed & SEVERAL_AT_LAST != 0;
+        worker.timeOffGranted = packed & TIME_OFF_GRANTED != 0;
+        worker.lastDevice = (packed >> LAST_DEVICE) & ID_MASK;
+        worker.wage = (packed >> WAGE) & WAGE_MASK;
+        worker.counters = packed >> SHIFT_DAY;
     }
 
-    function _pack(Worker memory worker) private pure returns (uint256 packed) {
-        packed = worker.employerId | worker.lastAt << 32 | _bit(worker.clockedIn) << 72
-            | _bit(worker.severalAtLast) << 73 | _bit(worker.timeOffGranted) << 74 | worker.lastDevice << 75
-            | worker.wage << 107 | worker.counters << 155;
+    /// @dev The last accepted punch's mark: its device id and kind (what a duplicate repeats).
+    function _lastMark(uint256 worker) private pure returns (uint256) {
+        return ((worker >> LAST_DEVICE) & ID_MASK) << 1 | (worker >> 72) & 1;
     }
 
     function _bit(bool flag) private pure returns (uint256 b) {
@@ -515,57 +535,36 @@ abstract contract WorkingTimeStatute is StatuteBase, EIP712 {
 
     // ------------------------------------------------------------------ punches
 
-    /// @dev The accepted clock-out being applied, read from calldata once.
-    struct Clock {
-        uint64 ref;
-        address employee;
-        uint256 at;
-    }
-
-    /// @dev The verified device a batch came from.
-    struct Source {
-        address device;
-        address employer;
-        uint256 employerId;
-        uint256 deviceId;
-        uint256[] rules; // the statute's earning rules and limit sentences (read once per batch)
-        uint256[] limits;
-    }
-
-    /// @notice Apply one punch of a verified batch: refuse it with a reason, or record it (a
-    /// clock-out finishes a shift) and pay weekly/monthly wages whose period it shows has ended.
-    function _punch(Source memory source, Punch calldata p) private {
-        address employee = p.employee;
-        uint256 at = p.at;
-        uint64 ref = p.ref;
-        bool clockIn = p.clockIn;
-        Worker memory worker = _unpack(_workers[employee]);
-        uint256 mark = source.deviceId << 1 | _bit(clockIn);
-        PunchRejection reason = _check(source.employerId, employee, at, mark, worker);
+    /// @notice Apply one punch of a verified batch from `device` (its slot): refuse it with a reason,
+    /// or record it (a clock-out finishes a shift) and pay weekly/monthly wages whose period it
+    /// shows has ended.
+    function _punch(uint256 device, address deviceAddress, Punch calldata p) private {
+        (address employee, uint256 at, bool clockIn, uint64 ref) = _read(p);
+        uint256 worker = _workers[employee];
+        uint256 deviceId = (device >> 224) & DEVICE_ID_MASK;
+        uint256 mark = deviceId << 1 | _bit(clockIn);
+        PunchRejection reason = _check((device >> 192) & ID_MASK, employee, at, mark, worker);
         if (reason != PunchRejection.None) {
-            emit PunchRejected(ref, source.device, employee, reason);
+            emit PunchRejected(ref, deviceAddress, employee, reason);
             return;
         }
         if (at > TIME_MASK) revert SafeCast.SafeCastOverflowedUintDowncast(40, at);
-        emit Punched(ref, source.device, employee, uint64(at), clockIn);
-        if (at == worker.lastAt) { // another punch accepted at the same instant: remember every mark
-            if (!worker.severalAtLast) {
-                _marks[employee][worker.lastDevice << 1 | _bit(worker.clockedIn)] = at;
-                worker.severalAtLast = true;
+        uint256 started = (worker >> LAST_AT) & TIME_MASK; // a clock-out's clock-in: checked by `_check`
+        if (at == started) { // another punch accepted at the same instant: remember every mark
+            if (worker & SEVERAL_AT_LAST == 0) {
+                _marks[employee][_lastMark(worker)] = at;
+                worker |= SEVERAL_AT_LAST;
             }
             _marks[employee][mark] = at;
         } else {
-            worker.severalAtLast = false;
+            worker &= ~SEVERAL_AT_LAST;
         }
-        uint256 started = worker.lastAt;
-        bool finishes = !clockIn; // `_check` made sure a clock-out has its clock-in at `started`
-        worker.lastAt = at;
-        worker.lastDevice = source.deviceId;
-        worker.clockedIn = clockIn;
-        if (!finishes) {
-            _workers[employee] = _pack(worker);
+        worker = (worker & ~LAST_PUNCH_BITS) | at << LAST_AT | _bit(clockIn) << 72 | deviceId << LAST_DEVICE;
+        if (clockIn) {
+            emit Punched(ref, deviceAddress, employee, uint64(at), true);
+            _workers[employee] = worker;
         } else {
-            _shift(Clock(ref, employee, at), source, worker, started);
+            _finishShift(ref, deviceAddress, employee, address(uint160(device)), worker, started, at);
         }
         if (paySchedule != PaySchedule.ClockOut) {
             DueItem[] memory due = new DueItem[](_endedPeriodCount(employee, at) * _articleSlots());
@@ -573,26 +572,47 @@ abstract contract WorkingTimeStatute is StatuteBase, EIP712 {
         }
     }
 
+    /// @dev A punch's four words, read once and checked together (what ABI decoding would check
+    /// field by field): the device signed them as they are, so a word out of its type's range
+    /// refuses the whole batch.
+    function _read(Punch calldata p) private pure returns (address employee, uint256 at, bool clockIn, uint64 ref) {
+        uint256 employeeWord;
+        uint256 kindWord;
+        uint256 refWord;
+        assembly ("memory-safe") {
+            employeeWord := calldataload(p)
+            at := calldataload(add(p, 0x20))
+            kindWord := calldataload(add(p, 0x40))
+            refWord := calldataload(add(p, 0x60))
+        }
+        if ((employeeWord >> 160) | (at >> 64) | (kindWord >> 1) | (refWord >> 64) != 0) revert MalformedPunch();
+        (employee, clockIn, ref) = (address(uint160(employeeWord)), kindWord == 1, uint64(refWord));
+    }
+
     /// @notice The first SPEC §4 rule the punch breaks, in the interpreter's order, or None.
-    function _check(uint256 employerId, address employee, uint256 at, uint256 mark, Worker memory worker)
+    function _check(uint256 employerId, address employee, uint256 at, uint256 mark, uint256 worker)
         private view returns (PunchRejection)
     {
         if (at < effectiveFrom) return PunchRejection.BeforeEffectiveDate;
-        if (worker.employerId == 0) return PunchRejection.NotEmployed;
-        if (worker.employerId != employerId) return PunchRejection.DeviceOfAnotherEmployer;
-        uint256 lastAt = worker.lastAt;
+        uint256 employedBy = worker & ID_MASK;
+        if (employedBy == 0) return PunchRejection.NotEmployed;
+        if (employedBy != employerId) return PunchRejection.DeviceOfAnotherEmployer;
+        uint256 lastAt = (worker >> LAST_AT) & TIME_MASK;
+        bool clockedIn = worker & CLOCKED_IN != 0;
         if (lastAt != 0) {
-            if (at == lastAt && (mark == (worker.lastDevice << 1 | _bit(worker.clockedIn))
-                                 || (worker.severalAtLast && _marks[employee][mark] == at))) {
+            if (at == lastAt && (mark == _lastMark(worker)
+                                 || (worker & SEVERAL_AT_LAST != 0 && _marks[employee][mark] == at))) {
                 return PunchRejection.DuplicatePunch;
             }
             if (at < lastAt) return PunchRejection.EarlierThanLastPunch;
         }
+        uint256 since;
+        unchecked { since = at - lastAt; } // at >= lastAt: refused above otherwise
         if (mark & 1 == 1) {
-            if (worker.clockedIn && at - lastAt <= MAX_SHIFT) return PunchRejection.AlreadyClockedIn;
-        } else if (!worker.clockedIn) {
+            if (clockedIn && since <= MAX_SHIFT) return PunchRejection.AlreadyClockedIn;
+        } else if (!clockedIn) {
             return PunchRejection.ClockOutWithoutClockIn;
-        } else if (at - lastAt > MAX_SHIFT) {
+        } else if (since > MAX_SHIFT) {
             return PunchRejection.ShiftOver24Hours;
         }
         return PunchRejection.None;
@@ -601,77 +621,51 @@ abstract contract WorkingTimeStatute is StatuteBase, EIP712 {
     // ------------------------------------------------------------------ shifts
 
     /// @notice Count, check limits and pay (or accrue) a finished shift; stores the worker first.
-    function _shift(Clock memory p, Source memory source, Worker memory worker, uint256 started) private {
-        address employee = p.employee;
-        address employer = source.employer;
-        Shift memory shift = _countShift(worker, started, p.at);
-        uint256[] memory rules = source.rules; // built by `submitPunches` for a batch with a clock-out
-        bool granted = worker.timeOffGranted && timeOff[employee][shift.day];
-        (uint256[] memory paid, uint256 overtime) = _paidMinutes(rules, shift, granted);
-        _checkLimits(p, employer, source.limits, worker, shift, overtime);
-        _workers[employee] = _pack(worker); // effects before any transfer
-        uint256 accruing;
-        if (paySchedule != PaySchedule.ClockOut) {
-            accruing = shift.starts[paySchedule == PaySchedule.EndOfWeek ? 1 : 2];
-            _openAccrual(employee, accruing);
-        }
-        _payShift(p.ref, employer, employee, rules, paid, worker.wage, accruing);
-    }
-
-    /// @notice One payment per article that earned anything, in article order (the rules are in
-    /// article order), or, weekly/monthly, the exact amounts added to the period `accruing`.
-    function _payShift(uint64 ref, address employer, address employee, uint256[] memory rules,
-                       uint256[] memory paid, uint256 wage, uint256 accruing) private
+    /// The clock-out is logged with its first payment made at once, or else last.
+    function _finishShift(uint64 ref, address device, address employee, address employer, uint256 worker,
+                          uint256 started, uint256 ended) private
     {
-        uint256 exact;
-        for (uint256 i = 0; i < rules.length; ++i) {
-            uint256 rule = rules[i];
-            exact += paid[i] * (rule & RATE_MASK) * wage;
-            if (exact != 0 && (i + 1 == rules.length || (rules[i + 1] ^ rule) >> 96 & 0xff != 0)) {
-                _fallDue(ref, employer, employee, (rule >> 96) & 0xff, exact, accruing);
-                exact = 0;
-            }
-        }
+        Shift memory shift = _countShift(ref, employee, employer, worker, started, ended);
+        shift.device = device;
+        shift.at = ended;
+        _applyRules(shift);
+        if (!shift.logged) emit Punched(ref, device, employee, uint64(ended), false);
     }
 
-    function _fallDue(uint64 ref, address employer, address employee, uint256 position, uint256 exact,
-                      uint256 accruing) private
-    {
-        if (accruing != 0) {
-            _accrued[employee][accruing][position] += exact;
-        } else {
-            uint256 amount = _rounded(exact);
-            if (amount != 0) _payOrEnqueue(employer, employee, _article(position), amount, ref);
-        }
-    }
-
-    /// @notice The shift's date, day kind and periods; adds its minutes to the day/week/month counts
-    /// (and rolls the in-slot limit counters into the shift's periods).
-    function _countShift(Worker memory worker, uint256 started, uint256 ended)
-        private view returns (Shift memory)
+    /// @notice The shift's date, day kind and periods; adds its minutes to the day/week/month counts.
+    function _countShift(uint64 ref, address employee, address employer, uint256 worker, uint256 started,
+                         uint256 ended) private view returns (Shift memory shift)
     {
         uint256 day = CivilCalendar.localDay(started, timeZoneOffset);
         if (day > 0xffffff) revert SafeCast.SafeCastOverflowedUintDowncast(24, day);
-        uint256[3] memory starts = _periodStarts(day);
+        shift.ref = ref;
+        shift.employee = employee;
+        shift.employer = employer;
+        shift.day = day;
+        shift.kind = dayKind(day);
+        shift.timeOff = worker & TIME_OFF_GRANTED != 0 && timeOff[employee][day];
+        shift.weekStart = CivilCalendar.weekStart(day, weekStart);
+        shift.monthStart = CivilCalendar.monthStart(day);
+        unchecked { shift.length = (ended - started) / 60; } // ended >= started: checked by `_check`
         // Shift days only move forward: the previous shift's day is in this shift's week (month)
         // exactly when it is not before the week's (month's) first day.
-        uint256 counters = worker.counters;
-        uint256 previous = counters & 0xffffff;
-        bool[3] memory same;
-        if (previous != 0) same = [previous == day, previous >= starts[1], previous >= starts[2]];
-        uint256[3] memory before = [same[0] ? (counters >> 24) & 0xfff : 0,
-                                    same[1] ? (counters >> 36) & 0x3fff : 0,
-                                    same[2] ? (counters >> 50) & 0xffff : 0];
-        uint256 length;
-        unchecked { length = (ended - started) / 60; } // ended >= started: checked by `_check`
-        // Sums fit their fields: see `Worker`.
-        worker.counters = counters >> 66 << 66 | day | (before[0] + length) << 24 | (before[1] + length) << 36
-            | (before[2] + length) << 50;
-        return Shift(length, day, dayKind(day), starts, before, same);
+        uint256 counts = worker >> SHIFT_DAY;
+        uint256 previous = counts & 0xffffff;
+        shift.previousDay = previous;
+        if (previous == day) shift.beforeDay = (counts >> 24) & 0xfff;
+        if (previous != 0 && previous >= shift.weekStart) shift.beforeWeek = (counts >> 36) & 0x3fff;
+        if (previous != 0 && previous >= shift.monthStart) shift.beforeMonth = (counts >> 50) & 0xffff;
+        uint256 length = shift.length;
+        unchecked { // sums fit their fields: see `Worker`
+            shift.worker = (worker & ~SHIFT_COUNT_BITS) | (day | (shift.beforeDay + length) << 24
+                | (shift.beforeWeek + length) << 36 | (shift.beforeMonth + length) << 50) << SHIFT_DAY;
+        }
     }
 
-    function _periodStarts(uint256 day) private view returns (uint256[3] memory) {
-        return [day, CivilCalendar.weekStart(day, weekStart), CivilCalendar.monthStart(day)];
+    /// @notice The first day of the shift's `period`.
+    function _periodStart(Shift memory shift, Period period) private pure returns (uint256) {
+        if (period == Period.Day) return shift.day;
+        return period == Period.Week ? shift.weekStart : shift.monthStart;
     }
 
     function _roll(Counter storage counter, uint256 start) private {
@@ -682,105 +676,83 @@ abstract contract WorkingTimeStatute is StatuteBase, EIP712 {
         }
     }
 
-    /// @notice Minutes of the shift paid under each rule, the highest rate winning each minute, and
-    /// the minutes paid at a rate above 100% (what overtime limits count).
-    /// @dev A rule with threshold T in period P applies from shift minute T - before[P] on (its
-    /// start), so every rule covers a suffix of the shift. Rule i therefore wins exactly the minutes
-    /// from its start up to the earliest start of an applicable rule that beats it: O(rules²),
-    /// without visiting minutes.
-    function _paidMinutes(uint256[] memory rules, Shift memory shift, bool granted)
-        private pure returns (uint256[] memory paid, uint256 overtime)
-    {
-        uint256 n = rules.length;
-        paid = new uint256[](n);
-        uint256 length = shift.length;
-        uint256 kind = uint256(shift.kind);
-        uint256[3] memory before = shift.before;
-        // Plain loops over the packed words; `start` is scratch memory past the free memory pointer.
-        assembly ("memory-safe") {
-            let start := mload(0x40)
-            let words := add(rules, 0x20)
-            for { let i := 0 } lt(i, n) { i := add(i, 1) } {
-                let rule := mload(add(words, shl(5, i)))
-                let ruleKind := and(shr(104, rule), 0xff)
-                let s := not(0) // does not apply: another day kind, or time off granted
-                if iszero(or(and(iszero(iszero(ruleKind)), iszero(eq(ruleKind, kind))),
-                             and(granted, and(shr(120, rule), 1)))) {
-                    let threshold := and(shr(64, rule), 0xffffffff)
-                    let already := mload(add(before, shl(5, and(shr(112, rule), 0xff)))) // period 0–2
-                    s := 0
-                    if gt(threshold, already) { s := sub(threshold, already) }
-                }
-                mstore(add(start, shl(5, i)), s)
-            }
-            let out := add(paid, 0x20)
-            for { let i := 0 } lt(i, n) { i := add(i, 1) } {
-                let from := mload(add(start, shl(5, i)))
-                if lt(from, length) {
-                    let rate := and(mload(add(words, shl(5, i))), 0xffffffffffffffff)
-                    let until := length
-                    for { let j := 0 } lt(j, n) { j := add(j, 1) } {
-                        let other := mload(add(start, shl(5, j)))
-                        if lt(other, until) {
-                            let rateJ := and(mload(add(words, shl(5, j))), 0xffffffffffffffff)
-                            if or(gt(rateJ, rate), and(eq(rateJ, rate), lt(j, i))) { until := other } // j beats i
-                        }
-                    }
-                    if gt(until, from) {
-                        mstore(add(out, shl(5, i)), sub(until, from))
-                        if gt(rate, 1000000) { overtime := add(overtime, sub(until, from)) } // RATE_SCALE
-                    }
-                }
-            }
+    // ------------------------------------------------------------------ what generated rules call
+
+    /// @notice Store the worker's slot (its limit counters counted) and, weekly/monthly, open the
+    /// shift's pay period: the effects of a shift, before any of its payments.
+    function _storeWorker(Shift memory shift) internal {
+        _workers[shift.employee] = shift.worker;
+        if (paySchedule != PaySchedule.ClockOut) {
+            shift.accruing = paySchedule == PaySchedule.EndOfWeek ? shift.weekStart : shift.monthStart;
+            _openAccrual(shift.employee, shift.accruing);
         }
     }
 
-    /// @notice Count the shift against every limit sentence; report each period instance once.
+    /// @notice Minutes of the shift from minute `from` (a rule's start) until `higher` (the earliest
+    /// start of a rule paying more) or the shift's end: what the rule starting at `from` pays.
+    /// @dev Every rule covers a suffix of the shift (from `threshold - minutes already worked` on), so
+    /// a rule wins exactly the minutes from its start until the first start of a rule that beats it
+    /// (a higher rate, or an equal one earlier in the statute): each minute at the highest rate.
+    function _minutesWon(Shift memory shift, uint256 from, uint256 higher) internal pure returns (uint256) {
+        uint256 until = higher < shift.length ? higher : shift.length;
+        unchecked { return until > from ? until - from : 0; }
+    }
+
+    /// @notice The earlier of two rule starts.
+    function _earliest(uint256 a, uint256 b) internal pure returns (uint256) {
+        return a < b ? a : b;
+    }
+
+    /// @notice The shift minute from which a rule with `threshold` minutes in a period applies, when
+    /// `already` minutes of that period were worked before the shift.
+    function _beyond(uint256 threshold, uint256 already) internal pure returns (uint256) {
+        unchecked { return threshold > already ? threshold - already : 0; }
+    }
+
+    /// @notice The shift earned `rateMinutes` (minutes × millionths of the hourly wage) under the article
+    /// at `position`: one rounded payment now, or, weekly/monthly, the exact amount accrued.
+    function _earned(Shift memory shift, uint256 position, bytes32 article, uint256 rateMinutes) internal {
+        uint256 exact;
+        unchecked { exact = rateMinutes * ((shift.worker >> WAGE) & WAGE_MASK); } // < 2^83 × 2^48
+        if (exact == 0) return;
+        if (shift.accruing != 0) {
+            _accrued[shift.employee][shift.accruing][position] += exact;
+        } else {
+            uint256 amount = _rounded(exact);
+            if (amount != 0) _payOrEnqueue(shift, article, amount);
+        }
+    }
+
+    /// @notice Count the shift against limit sentence `index` of `article` (`added` minutes, in
+    /// `period`, when the sentence `applies` to the shift's day) and report the first excess over
+    /// `limit` in each period instance.
     /// @dev The first two counters live in the worker's slot and roll with it at every shift (shift
     /// dates only move forward, so rolling them when their sentence does not apply changes nothing);
     /// further ones have a slot each and roll when counted, as the interpreter's do.
-    function _checkLimits(Clock memory p, address employer, uint256[] memory limits, Worker memory worker,
-                          Shift memory shift, uint256 overtime) private
+    function _limit(Shift memory shift, uint256 index, bytes32 article, Period period, bool applies,
+                    uint256 limit, uint256 added) internal
     {
-        for (uint256 i = 0; i < limits.length; ++i) {
-            uint256 rule = limits[i];
-            uint256 period = (rule >> 32) & 0xff;
-            if (i < 2 && !shift.samePeriod[period]) {
-                worker.counters &= ~(uint256(0x1ffff) << (i == 0 ? 66 : 83)); // count and flag
+        uint256 start = _periodStart(shift, period);
+        bool report;
+        if (index < 2) {
+            uint256 offset = index == 0 ? FIRST_LIMIT : SECOND_LIMIT;
+            uint256 worker = shift.worker;
+            if (shift.previousDay == 0 || shift.previousDay < start) worker &= ~(uint256(0x1ffff) << offset);
+            if (applies) {
+                uint256 count;
+                unchecked { count = ((worker >> offset) & 0xffff) + added; } // at most the period's minutes
+                report = count > limit && (worker >> (offset + 16)) & 1 == 0;
+                worker = (worker & ~(uint256(0xffff) << offset)) | count << offset | _bit(report) << (offset + 16);
             }
-            uint256 kind = (rule >> 40) & 0xff;
-            if (kind != 0 && kind != uint256(shift.kind)) continue;
-            uint256 added = (rule >> 48) & 0xff == uint256(Measure.Overtime) ? overtime : shift.length;
-            if (_count(p.employee, worker, i, rule & 0xffffffff, shift.starts[period], added)) {
-                emit LimitExceeded(p.ref, _article((rule >> 56) & 0xff), employer, p.employee, Period(period),
-                                   shift.starts[period]);
-            }
-        }
-    }
-
-    /// @notice Add `added` minutes to limit counter `i`; true the first time it exceeds `limit` in its period.
-    function _count(address employee, Worker memory worker, uint256 i, uint256 limit, uint256 start,
-                    uint256 added) private returns (bool report)
-    {
-        if (i < 2) {
-            uint256 offset = i == 0 ? 66 : 83; // 16-bit count, then the flag
-            uint256 counters = worker.counters;
-            uint256 count = ((counters >> offset) & 0xffff) + added; // at most the period's minutes: fits
-            report = count > limit && (counters >> (offset + 16)) & 1 == 0;
-            worker.counters = (counters & ~(uint256(0xffff) << offset)) | count << offset
-                | _bit(report) << (offset + 16);
-        } else {
-            Counter storage counter = _limitCounters[employee][i];
+            shift.worker = worker;
+        } else if (applies) {
+            Counter storage counter = _limitCounters[shift.employee][index];
             _roll(counter, start);
             counter.count += SafeCast.toUint32(added);
             report = counter.count > limit && !counter.flagged;
             if (report) counter.flagged = true;
         }
-    }
-
-    function _articleSlots() private pure returns (uint256) {
-        uint256[] memory rules = _earningRules();
-        return rules.length == 0 ? 0 : ((rules[rules.length - 1] >> 96) & 0xff) + 1;
+        if (report) emit LimitExceeded(shift.ref, article, shift.employer, shift.employee, period, start);
     }
 
     /// @notice The one rounding of a payment: half up, to the minor unit.
@@ -879,16 +851,22 @@ abstract contract WorkingTimeStatute is StatuteBase, EIP712 {
     /// waits in the queue.
     /// @dev Only for payments of one employer within an event: paying one employer's dues before
     /// another's are queued would change the order SPEC §4 gives payments of one event.
-    function _payOrEnqueue(address employer, address employee, bytes32 article, uint256 amount, uint64 ref)
-        private
-    {
+    /// The shift's clock-out is logged with the first payment made at once (`PaidAtClockOut`).
+    function _payOrEnqueue(Shift memory shift, bytes32 article, uint256 amount) private {
+        address employer = shift.employer;
+        address employee = shift.employee;
         uint256 funds = _funds[employer];
         if (uint64(funds >> 128) != funds >> 192 || uint128(funds) < amount) {
-            _enqueue(employer, employee, article, amount, ref);
+            _enqueue(employer, employee, article, amount, shift.ref);
             return;
         }
         unchecked { _funds[employer] = funds - amount; } // the deposit (low 128 bits) covers it
-        emit WagePaid(0, ref, employer, employee, article, amount);
+        if (shift.logged) {
+            emit WagePaid(0, shift.ref, employer, employee, article, amount);
+        } else {
+            emit PaidAtClockOut(shift.ref, shift.device, employee, employer, uint64(shift.at), article, amount);
+            shift.logged = true;
+        }
         currency.safeTransfer(employee, amount);
     }
 

@@ -24,6 +24,7 @@ import subprocess
 import threading
 import time
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,7 +45,7 @@ from .devices.intake import Intake
 from .devices.zkteco_push import AdmsProtocol, PushServer
 from .drivers.base import article_text
 from .drivers.working_time import PUNCH_REASONS
-from .keeper import Keeper, Settlement
+from .keeper import Duty, Keeper, Settlement
 from .outbox import Outbox
 from .runner import deploy
 from .submitter import ContractClient, Rpc, RpcError, RpcUnavailable, Submitter, label_address
@@ -67,17 +68,23 @@ class Gateway:
 
     def __init__(self, config: GatewayConfig, outbox: str | Path, rpc_url: str, statute_address: str,
                  abi: list, host: str = "0.0.0.0", port: int = 8081, relayer_key: bytes = account_key(GATEWAY),
-                 batch_size: int = 200) -> None:
+                 batch_size: int = 200, duties: Sequence[Duty] = ()) -> None:
+        """`duties`: the keeper's steps beside the statute's settlements (voucher reclaim, tender
+        award: `oracles.keeper`); their calls share the submitter's nonces and journal."""
+        self.config = config
         self.outbox = Outbox(outbox)
         self.server = PushServer(AdmsProtocol(Intake(config, self.outbox)), host, port)
         self.rpc = Rpc(rpc_url)
         self.statute = ContractClient(self.rpc, statute_address, abi)
-        self.submitter = Submitter(Outbox(outbox), self.rpc, self.statute, relayer_key, batch_size=batch_size)
-        self.keeper = Keeper([Settlement(self.statute)], self.submitter.submit_call)
+        # One outbox (one connection) for the receiver and the submitter: they wait on its lock,
+        # not on SQLite's busy handler (see `Outbox.reading`).
+        self.submitter = Submitter(self.outbox, self.rpc, self.statute, relayer_key, batch_size=batch_size)
+        self.keeper = Keeper([Settlement(self.statute), *duties], self.submitter.submit_call)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._chain_loop, name="chain", daemon=True)
 
     def start(self) -> Gateway:
+        self.submitter.know(self.config.employee_labels)
         self.server.start()
         self._thread.start()
         return self
@@ -86,7 +93,6 @@ class Gateway:
         self._stop.set()
         self._thread.join()
         self.server.stop()
-        self.submitter.outbox.close()
         self.outbox.close()
 
     def __enter__(self) -> Gateway:
@@ -134,14 +140,16 @@ class AnvilNode:
     """
 
     def __init__(self, state: Path | None = None, state_interval: float = 1.0, gas_limit: int | None = None,
-                 timestamp: int | None = None, prune_history: bool = False) -> None:
+                 timestamp: int | None = None, prune_history: bool = False, order: str | None = None) -> None:
         self.state = state
         self.state_interval = state_interval
         # prune_history: no per-block state snapshots in memory (a benchmark's thousands of blocks
-        # otherwise took anvil past 11 GB); receipts and logs stay.
+        # otherwise took anvil past 11 GB); receipts and logs stay. order: the pool's ("fees" by
+        # default; "fifo" took pre-signed transfers about twice as fast, see oracles/throughput.py).
         self.options = [*(["--gas-limit", str(gas_limit)] if gas_limit else []),
                         *(["--timestamp", str(timestamp)] if timestamp else []),
-                        *(["--prune-history"] if prune_history else [])]
+                        *(["--prune-history"] if prune_history else []),
+                        *(["--order", order] if order else [])]
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]
@@ -305,7 +313,7 @@ class Audit:
 
 def audit(site: Site, rpc_url: str, outbox: str | Path) -> Audit:
     """Every settled punch of the outbox, in arrival order, run through the interpreter; the chain's
-    `WagePaid`, `Punched` and `PunchRejected` logs read back; both keyed by punch ref."""
+    `WagePaid`, `PaidAtClockOut`, `Punched` and `PunchRejected` logs read back; both keyed by punch ref."""
     rows = _settled_punches(outbox)
     refs = [int(key[:16], 16) for key, *_ in rows]
     offset = len(site.setup)
@@ -326,12 +334,19 @@ def audit(site: Site, rpc_url: str, outbox: str | Path) -> Audit:
               {site.employer, *(e.employee for e in site.setup if isinstance(e, Employ))}}
     currency = site.statute.header.currency
     paid = []
-    for entry in client.logs("WagePaid"):
-        args = client.decode_log("WagePaid", entry)
-        employer, employee = (labels[_topic_address(t)] for t in entry["topics"][2:4])
+    applied: Counter[int] = Counter()
+    # `PaidAtClockOut` is a clock-out and its first payment in one log; chain order keeps a
+    # clock-out's payments in article order.
+    payments = [(name, entry) for name in ("WagePaid", "PaidAtClockOut") for entry in client.logs(name)]
+    payments.sort(key=lambda item: (int(item[1]["blockNumber"], 16), int(item[1]["logIndex"], 16)))
+    for name, entry in payments:
+        args = client.decode_log(name, entry)
+        parties = [labels[_topic_address(t)] for t in entry["topics"][2:4]]
+        employer, employee = parties if name == "WagePaid" else reversed(parties)
         paid.append(Payment(args["ref"], employer, employee, Money(currency, args["amount"]),
                             article_text(args["article"])))
-    applied: Counter[int] = Counter()
+        if name == "PaidAtClockOut":
+            applied[args["ref"]] += 1
     rejected = []
     for entry in client.logs("Punched"):
         applied[client.decode_log("Punched", entry)["ref"]] += 1

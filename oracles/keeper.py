@@ -16,9 +16,15 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import sqlite3
 from collections.abc import Callable
+from contextlib import closing
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Protocol
+
+import rlp
+from eth_utils import keccak
 
 from .submitter import ContractClient
 
@@ -30,6 +36,8 @@ so keeper calls share its nonces, journal and recovery."""
 
 CLOCK_OUT, END_OF_WEEK, END_OF_MONTH = 0, 1, 2  # WorkingTimeStatute.PaySchedule
 BIDDING = 0  # ProcurementStatute.Phase
+#: The keeper's calls by selector: each takes the `uint64 ref` its log echoes.
+KEEPER_CALLS = {keccak(text=f"{name}(uint64)")[:4]: name for name in ("settle", "reclaim", "award")}
 
 
 class Duty(Protocol):
@@ -164,7 +172,7 @@ class Keeper:
         for duty in self.duties:
             call = duty.due(now)
             if call is not None:
-                log.info("%s due at block time %d", duty.name, now)
+                log.info("%s due on %s at block time %d: sent", duty.name, call[0], now)
                 self.send(*call)
                 self.sent.append(duty.name)
                 count += 1
@@ -174,3 +182,31 @@ class Keeper:
         """After a chain restart: what was sent may be lost; read the state again."""
         for duty in self.duties:
             duty.forget()
+
+
+def keeper_calls(outbox: str | Path) -> dict[str, dict[str, int]]:
+    """The keeper's calls in the submitter's journal, per function and journal state
+    (`open`, `done`, `failed`), for `oracle status`: did the award or the reclaim go out, and land?
+
+    Read from the journal table directly (rows without a device are keeper calls); the function
+    is the signed transaction's selector, so nothing but the journal is needed.
+    """
+    calls: dict[str, dict[str, int]] = {}
+    with closing(sqlite3.connect(outbox)) as db:
+        if db.execute("SELECT 1 FROM sqlite_master WHERE name = 'chain_journal'").fetchone() is None:
+            return calls
+        rows = db.execute("SELECT raw, state FROM chain_journal WHERE device IS NULL ORDER BY nonce").fetchall()
+    for raw, state in rows:
+        name = KEEPER_CALLS.get(_call_data(bytes(raw))[:4], "other")
+        calls.setdefault(name, {}).setdefault(state, 0)
+        calls[name][state] += 1
+    return calls
+
+
+def _call_data(raw: bytes) -> bytes:
+    """The calldata of a signed raw transaction: EIP-1559 (type 2), EIP-2930 (type 1) or legacy."""
+    if raw[0] == 2:
+        return rlp.decode(raw[1:])[7]
+    if raw[0] == 1:
+        return rlp.decode(raw[1:])[6]
+    return rlp.decode(raw)[5]

@@ -1,7 +1,9 @@
-"""`lawdsl oracle serve | import | simulate | status`: the gateway from the command line.
+"""`lawdsl oracle serve | import | simulate | status | cosign`: the gateway from the command line.
 
 - `serve` runs the ADMS receiver, the submitter and the keeper over one outbox
-  (see `oracles.gateway`), until SIGTERM or Ctrl-C.
+  (see `oracles.gateway`), until SIGTERM or Ctrl-C. Besides the statute's own
+  settlements the keeper can reclaim expired voucher programs (`--vouchers`)
+  and award tenders (`--tender`).
 - `import` admits a CSV export into the outbox; a running `serve` sends it.
 - `simulate` generates a site's attendance (`oracles.devices.simulator`) and
   uploads it as terminals would: ATTLOG over HTTP to a running `serve`
@@ -9,7 +11,10 @@
   outbox (`--outbox`). `--write-config` writes the simulated site's
   configuration, for `serve --config`.
 - `status` reads an outbox: punches per state, lag, quarantine reasons, the
-  newest errors, and the submitter's journal.
+  newest errors, the submitter's journal and the keeper's calls.
+- `cosign` is a peer gateway's co-signing endpoint for a k-of-n reporter
+  quorum (`oracles.quorum`): it signs a batch only if it received every punch
+  in it itself.
 """
 from __future__ import annotations
 
@@ -28,29 +33,48 @@ from itertools import groupby
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from eth_abi.exceptions import DecodingError
+from eth_utils import is_address
 from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
-from .chain import GATEWAY, account_key
+from compiler.artifacts import compile_statutes
+from lawdsl.ast import Domain
+from lawdsl.cli import UsageError
+from lawdsl.load import load_statute
+
+from .chain import GATEWAY, PROJECT_ROOT, account_key
 from .devices.config import GatewayConfig, load_config
 from .devices.csv_import import import_csv
 from .devices.intake import Intake
 from .devices.records import CanonicalPunch, Quarantined, Redelivered
 from .devices.simulator import CLEAN, Profile, Simulation, simulate, simulated_config
 from .devices.zkteco_push import AdmsProtocol
-from .gateway import DEFAULT_LAW, Gateway, statute_abi
+from .gateway import DEFAULT_LAW, Gateway
+from .keeper import Duty, TenderAward, VoucherReclaim, keeper_calls
 from .outbox import Outbox
-from .submitter import journal_summary
+from .quorum import CosignServer, Witness, statute_domain
+from .submitter import ContractClient, Rpc, RpcError, RpcUnavailable, journal_summary
 
 console = Console(stderr=True)
+
+#: Any statute of a domain has its domain's external interface: these supply the ABIs by default.
+DEFAULT_VOUCHERS_LAW = PROJECT_ROOT / "statutes" / "vouchers.law"
+DEFAULT_TENDER_LAW = PROJECT_ROOT / "statutes" / "procurement.law"
 
 
 def register(commands: argparse._SubParsersAction) -> None:
     oracle = commands.add_parser("oracle", help="the attendance gateway: receive, submit, keep time")
     sub = oracle.add_subparsers(dest="oracle_command", required=True, metavar="SUBCOMMAND")
 
-    serve = sub.add_parser("serve", help="receive terminal uploads and send punches to the chain")
+    serve = sub.add_parser(
+        "serve", help="receive terminal uploads and send punches to the chain",
+        description="Receive ZKTeco ADMS uploads into the outbox, send the punches to the working-time statute, "
+                    "and keep time: a keeper sends what time alone makes due, judged by the latest block's "
+                    "timestamp — the statute's weekly or monthly settlements always, and, for each contract "
+                    "named with --vouchers or --tender, the voucher program's reclaim once its validity period "
+                    "has ended and the latest tender's award once its reveal period has closed.")
     serve.add_argument("--config", required=True, metavar="FILE", help="gateway.yaml (devices, PINs)")
     serve.add_argument("--outbox", required=True, metavar="PATH", help="the outbox SQLite file")
     serve.add_argument("--rpc", required=True, metavar="URL", help="JSON-RPC endpoint of the chain")
@@ -61,8 +85,34 @@ def register(commands: argparse._SubParsersAction) -> None:
     serve.add_argument("--port", type=int, default=8081, help="ADMS port (0: any free port; printed)")
     serve.add_argument("--batch", type=int, default=200, metavar="N", help="punches per transaction")
     serve.add_argument("--relayer-key", metavar="HEX", help="the relaying account's key (default: @gateway's)")
-    serve.add_argument("-v", "--verbose", action="store_true")
+    serve.add_argument("--vouchers", action="append", default=[], metavar="ADDR",
+                       help="a voucher program: reclaim its unspent funds once block time reaches its "
+                            "reclaimFrom (repeatable)")
+    serve.add_argument("--tender", action="append", default=[], metavar="ADDR",
+                       help="a procurement statute: award its latest tender once block time passes the end "
+                            "of its reveal period (repeatable)")
+    serve.add_argument("--vouchers-law", default=str(DEFAULT_VOUCHERS_LAW), metavar="FILE",
+                       help="a voucher statute, for the programs' ABI (default: statutes/vouchers.law)")
+    serve.add_argument("--tender-law", default=str(DEFAULT_TENDER_LAW), metavar="FILE",
+                       help="a procurement statute, for the ABI (default: statutes/procurement.law)")
+    serve.add_argument("-v", "--verbose", action="store_true",
+                       help="log every step, among them each keeper call as it is sent")
     serve.set_defaults(func=cmd_serve)
+
+    cosign = sub.add_parser(
+        "cosign", help="a peer gateway's co-signing endpoint for a k-of-n reporter quorum",
+        description="Serve POST /cosign: sign a punch batch of the quorum's device with this gateway's "
+                    "reporter key only if every punch in it is in this gateway's own outbox (the one its "
+                    "`oracle serve` fills) and the digest is that batch's (docs/oracles.md, k-of-n).")
+    cosign.add_argument("--outbox", required=True, metavar="PATH", help="this gateway's outbox")
+    cosign.add_argument("--rpc", required=True, metavar="URL", help="JSON-RPC endpoint, to read the EIP-712 domain")
+    cosign.add_argument("--statute", required=True, metavar="ADDR", help="the working-time statute contract")
+    cosign.add_argument("--quorum", required=True, metavar="ADDR", help="the ReporterQuorum registered as the device")
+    cosign.add_argument("--reporter-key", required=True, metavar="HEX", help="this gateway's reporter key")
+    cosign.add_argument("--law", default=str(DEFAULT_LAW), metavar="FILE", help="a working-time statute, for the ABI")
+    cosign.add_argument("--host", default="0.0.0.0")
+    cosign.add_argument("--port", type=int, default=8082, help="HTTP port (0: any free port; printed)")
+    cosign.set_defaults(func=cmd_cosign)
 
     import_ = sub.add_parser("import", help="admit a CSV export (device,employee,time,kind) into the outbox")
     import_.add_argument("file", metavar="FILE.csv")
@@ -98,14 +148,82 @@ def register(commands: argparse._SubParsersAction) -> None:
 def cmd_serve(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, stream=sys.stderr,
                         format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    key = bytes.fromhex(args.relayer_key.removeprefix("0x")) if args.relayer_key else account_key(GATEWAY)
+    stop = stop_on_signal()
+    key = hex_key(args.relayer_key, "--relayer-key") if args.relayer_key else account_key(GATEWAY)
+    laws = {Domain.WORKING_TIME: args.law, **({Domain.VOUCHERS: args.vouchers_law} if args.vouchers else {}),
+            **({Domain.PROCUREMENT: args.tender_law} if args.tender else {})}
+    abis = domain_abis(laws)
+    rpc = Rpc(args.rpc)
+    duties: list[Duty] = [VoucherReclaim(ContractClient(rpc, address, abis[Domain.VOUCHERS]))
+                          for address in addresses(args.vouchers, "--vouchers")]
+    duties += [TenderAward(ContractClient(rpc, address, abis[Domain.PROCUREMENT]))
+               for address in addresses(args.tender, "--tender")]
+    gateway = Gateway(load_config(args.config), args.outbox, args.rpc, args.statute, abis[Domain.WORKING_TIME],
+                      args.host, args.port, key, args.batch, duties)
+    with gateway:
+        print(f"listening on http://{args.host}:{gateway.server.port}", flush=True)
+        stop.wait()
+    return 0
+
+
+def stop_on_signal() -> threading.Event:
+    """An event SIGTERM or Ctrl-C sets: how `serve` and `cosign` are stopped, cleanly even while
+    they are still starting."""
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
-    gateway = Gateway(load_config(args.config), args.outbox, args.rpc, args.statute, statute_abi(args.law),
-                      args.host, args.port, key, args.batch)
-    with gateway:
-        print(f"listening on http://{args.host}:{gateway.server.port}", flush=True)
+    return stop
+
+
+def domain_abis(laws: dict[Domain, str]) -> dict[Domain, list]:
+    """The ABI for each kind of contract `serve` talks to, from one statute of its domain each,
+    compiled in one solc call (a statute's generated part adds no external function)."""
+    statutes = {}
+    for domain, law in laws.items():
+        statute = load_statute(law)
+        if statute.header.domain is not domain:
+            raise UsageError(f"{law} is a {statute.header.domain.value} statute; a {domain.value} one is needed")
+        statutes[domain] = statute
+    artifacts = compile_statutes(statutes.values())
+    return {domain: artifacts[statute.header.title].abi for domain, statute in statutes.items()}
+
+
+def addresses(values: list[str], option: str) -> list[str]:
+    """Contract addresses given to `option`, checked: a typo is an error, not a silent no-op duty."""
+    for value in values:
+        if not is_address(value):
+            raise UsageError(f"{option} {value!r} is not an address (0x and 40 hex digits)")
+    return values
+
+
+def hex_key(text: str, option: str) -> bytes:
+    try:
+        key = bytes.fromhex(text.removeprefix("0x"))
+    except ValueError:
+        key = b""
+    if len(key) != 32:
+        raise UsageError(f"{option} must be a private key: 32 bytes as 64 hex digits")
+    return key
+
+
+# ---------------------------------------------------------------- cosign
+
+
+def cmd_cosign(args: argparse.Namespace) -> int:
+    logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    stop = stop_on_signal()
+    [quorum, statute_address] = addresses([args.quorum, args.statute], "--quorum/--statute")
+    key = hex_key(args.reporter_key, "--reporter-key")
+    if not Path(args.outbox).is_file():
+        raise UsageError(f"no outbox at {args.outbox}: run `oracle serve` (or `oracle import`) into it first")
+    abi = domain_abis({Domain.WORKING_TIME: args.law})[Domain.WORKING_TIME]
+    try:
+        domain = statute_domain(ContractClient(Rpc(args.rpc), statute_address, abi))
+    except (RpcUnavailable, RpcError, DecodingError) as exc:
+        raise UsageError(f"cannot read the EIP-712 domain of statute {statute_address} at {args.rpc}: {exc}") from exc
+    witness = Witness(args.outbox, domain, quorum, key)
+    with CosignServer(witness, args.host, args.port) as server:
+        print(f"co-signing as reporter {witness.address} on http://{args.host}:{server.port}/cosign", flush=True)
         stop.wait()
     return 0
 
@@ -232,9 +350,10 @@ def cmd_status(args: argparse.Namespace) -> int:
         errors = outbox.last_errors(10)
     reasons = quarantine_reasons(args.outbox)
     journal = journal_summary(args.outbox)
+    keeper = keeper_calls(args.outbox)
     if args.json:
         print(json.dumps({"counts": counts, "lag_seconds": lag.total_seconds() if lag else None,
-                          "quarantine": reasons, "journal": journal,
+                          "quarantine": reasons, "journal": journal, "keeper": keeper,
                           "errors": [{"when": e.when.isoformat(), "source": e.source, "reason": e.reason,
                                       "detail": e.detail, "record": e.record, "times": e.times}
                                      for e in errors]}, indent=2))
@@ -249,6 +368,10 @@ def cmd_status(args: argparse.Namespace) -> int:
     out.print(f"lag: {lag or 'none (everything settled)'}")
     out.print(f"transactions: {journal['open']} awaiting a receipt, {journal['done']} mined, "
               f"{journal['failed']} reverted; latest block {journal['block'] or '-'}")
+    if keeper:
+        out.print("keeper calls: " + ", ".join(
+            f"{name} ({', '.join(f'{n} {KEEPER_STATES[state]}' for state, n in states.items())})"
+            for name, states in keeper.items()))
     if reasons:
         out.print("quarantined by reason: " + ", ".join(f"{r} {n:,}" for r, n in reasons.items()))
     if errors:
@@ -259,6 +382,9 @@ def cmd_status(args: argparse.Namespace) -> int:
             recent.add_row(e.when.strftime("%Y-%m-%d %H:%M:%S"), e.source, e.reason, e.detail)
         out.print(recent)
     return 0
+
+
+KEEPER_STATES = {"open": "awaiting a receipt", "done": "mined", "failed": "reverted"}
 
 
 def quarantine_reasons(path: str | Path) -> dict[str, int]:

@@ -170,6 +170,12 @@ class Index:
         elif event.name == "Punched":
             insert("INSERT OR REPLACE INTO punches VALUES (?,?,?,?,?,?,?)",
                    (pos, statute, tx, _address(a["device"]), _address(a["employee"]), a["at"], int(a["clockIn"])))
+        elif event.name == "PaidAtClockOut":  # a clock-out's one log: the punch and its first payment
+            insert("INSERT OR REPLACE INTO punches VALUES (?,?,?,?,?,?,?)",
+                   (pos, statute, tx, _address(a["device"]), _address(a["employee"]), a["at"], 0))
+            insert("INSERT OR REPLACE INTO payments VALUES (?,?,?,?,?,?,?,?,?)",
+                   (pos, statute, tx, reader.block_time(event.block), a["ref"], article_text(a["article"]),
+                    _address(a["employer"]), _address(a["employee"]), a["amount"]))
         elif event.name == "Employed":
             insert("INSERT OR REPLACE INTO employment VALUES (?,?,?,?,?)",
                    (pos, statute, _address(a["employer"]), _address(a["employee"]), a["hourlyWage"]))
@@ -181,10 +187,13 @@ class Index:
         elif event.name == "MerchantRegistered":
             insert("INSERT OR REPLACE INTO merchants VALUES (?,?,?,?,?)",
                    (pos, statute, _address(a["merchant"]), _hex(a["category"]), int(a["eligible"])))
-        elif event.name == "VoucherSpent":
+        elif event.name == "VoucherSpent":  # a spend's one log: the spend and its payment to the merchant
+            time = reader.block_time(event.block)
             insert("INSERT OR REPLACE INTO spends VALUES (?,?,?,?,?,?,?)",
-                   (pos, statute, tx, reader.block_time(event.block), _address(a["merchant"]), a["purchase"],
-                    a["discount"]))
+                   (pos, statute, tx, time, _address(a["merchant"]), a["purchase"], a["discount"]))
+            insert("INSERT OR REPLACE INTO payments VALUES (?,?,?,?,?,?,?,?,?)",
+                   (pos, statute, tx, time, a["ref"], article_text(a["article"]), _address(a["issuer"]),
+                    _address(a["merchant"]), a["discount"]))
         elif event.name in ("BidCommitted", "BidRevealed", "TenderAwarded"):
             bidder = a.get("bidder", a.get("winner"))
             insert("INSERT OR REPLACE INTO bids VALUES (?,?,?,?,?,?,?,?)",

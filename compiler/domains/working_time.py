@@ -1,14 +1,19 @@
 """A working-time statute → a contract inheriting `contracts/WorkingTimeStatute.sol`.
 
 The base contract holds the semantics (SPEC §4); the generated contract holds
-the law: its terms as named constants, each rule as a struct literal under
-the article's official wording, the calendar (rest days, public holidays,
-time zone, week start) and the payment schedule. Someone reading the
-contract next to the statute should find every sentence in it.
+the law: its terms as named constants, each rule as code under its canonical
+sentence (a function giving the shift minute an earning rule applies from;
+`_applyRules` calling the limit sentences, then paying each earning article),
+the calendar (rest days, public holidays as bit words, time zone, week start)
+and the payment schedule. Someone reading the contract next to the statute
+should find every sentence in it. Specialising the rules at compile time, with
+no rule words decoded and no memory arrays, is also what keeps a paying
+clock-out cheap (docs/benchmarks.md).
 """
 from __future__ import annotations
 
 import datetime as dt
+import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -72,9 +77,9 @@ def _term_constants(statute: Statute) -> _Constants:
     return constants
 
 
-def _rule_doc(article: Article, rule: object) -> list[str]:
-    """The rule's canonical sentence above its struct literal (a plain comment: inside a body)."""
-    return [f"        // Article {article.id}: {' '.join(rule_atoms(rule))}."]
+def _rule_doc(article: Article, rule: object, indent: str = "        ") -> str:
+    """The rule's canonical sentence, as the comment above the code that applies it."""
+    return f"{indent}// Article {article.id}: {' '.join(rule_atoms(rule))}."
 
 
 def _rule_name(article: Article, rules_in_article: list, rule: object, what: str) -> str:
@@ -82,60 +87,175 @@ def _rule_name(article: Article, rules_in_article: list, rule: object, what: str
     return f"{article_constant(article.id)}{suffix}_{what}"
 
 
-def _earning_rules(statute: Statute, constants: _Constants, positions: dict[str, int]) -> list[str]:
+@dataclass(frozen=True)
+class _Earning:
+    """An earning rule as the contract applies it: a function giving the shift minute it starts from."""
+
+    article: Article
+    rule: EarningRule
+    order: int  # in article order: the earlier rule wins a tie of rates
+    millionths: int
+    rate: str  # the constant holding the rate
+    start: str  # the name of the function giving its start
+
+    def beats(self, other: _Earning) -> bool:
+        return self.millionths > other.millionths or (self.millionths == other.millionths
+                                                      and self.order < other.order)
+
+
+_BEFORE = {Period.DAY: "shift.beforeDay", Period.WEEK: "shift.beforeWeek", Period.MONTH: "shift.beforeMonth"}
+_PREMIUM = 1_000_000  # minutes paid above 100% of the wage are overtime
+
+
+def _resolve_earnings(statute: Statute, constants: _Constants) -> list[_Earning]:
     found = list(statute.rules(EarningRule))
-    body = [f"        rules = new uint256[]({len(found)});"]
-    for index, (article, rule) in enumerate(found):
+    earnings = []
+    for order, (article, rule) in enumerate(found):
         siblings = [r for r in article.rules if isinstance(r, EarningRule)]
         rate = constants.operand(rule.rate, _rule_name(article, siblings, rule, "RATE"), article)
-        threshold = ("0" if rule.beyond is None else
-                     constants.operand(rule.beyond, _rule_name(article, siblings, rule, "THRESHOLD"), article))
-        body += _rule_doc(article, rule)
-        body += [
-            f"        rules[{index}] = _earning({{",
-            f"            position: {positions[article.id]}, // {article_constant(article.id)}",
-            f"            rate: {rate},",
-            f"            dayKind: {_DAY_KIND[rule.day_kind]},",
-            f"            threshold: {threshold},",
-            f"            period: {_PERIOD[rule.threshold_period]},",
-            f"            unlessTimeOff: {'true' if rule.unless_time_off else 'false'}",
-            "        });",
-        ]
-    return body
+        value = statute.value(rule.rate)
+        assert isinstance(value, Percentage)
+        name = _rule_name(article, siblings, rule, "START").lower().replace("article_", "article")
+        earnings.append(_Earning(article, rule, order, value.millionths, rate, "_" + _camel(name)))
+    return earnings
 
 
-def _limit_rules(statute: Statute, constants: _Constants, positions: dict[str, int]) -> list[str]:
-    found = list(statute.rules(LimitRule))
-    body = [f"        rules = new uint256[]({len(found)});"]
-    for index, (article, rule) in enumerate(found):
+def _camel(snake: str) -> str:
+    """`article44_1_rule_2_start` → `article44_1Rule2Start`: digits keep their underscores."""
+    words = snake.split("_")
+    out = words[0]
+    for word in words[1:]:
+        out += f"_{word}" if word[:1].isdigit() else word[:1].upper() + word[1:]
+    return out
+
+
+def _start_functions(earnings: list[_Earning], constants: _Constants) -> list[str]:
+    """One function per earning rule: the shift minute it applies from, or `NEVER`."""
+    lines: list[str] = []
+    for earning in earnings:
+        rule, article = earning.rule, earning.article
+        excluded = []
+        if rule.day_kind is not None:
+            excluded.append(f"shift.kind != {_DAY_KIND[rule.day_kind]}")
+        if rule.unless_time_off:
+            excluded.append("shift.timeOff")
+        if rule.beyond is None:
+            start = "0"
+        else:
+            threshold = constants.operand(rule.beyond, _rule_name(
+                article, [r for r in article.rules if isinstance(r, EarningRule)], rule, "THRESHOLD"), article)
+            start = f"_beyond({threshold}, {_BEFORE[rule.threshold_period]})"
+        lines += [_rule_doc(article, rule, "    ").replace("    //", "    /// @notice", 1),
+                  "    /// @return The shift minute from which the rule applies (`NEVER`: not to this shift).",
+                  f"    function {earning.start}(Shift memory shift) private pure returns (uint256) {{"]
+        if excluded:
+            lines.append(f"        if ({' || '.join(excluded)}) return NEVER;")
+        lines += [f"        return {start};", "    }", ""]
+    return lines
+
+
+#: Up to this many earning rules, their starts are computed once into locals; beyond it (the EVM
+#: reaches only 16 stack slots) each use calls the rule's start function again.
+_LOCAL_STARTS = 4
+#: Up to this many starts are combined in one nested expression; more, one statement each.
+_NESTED = 3
+
+
+def _earliest(starts: list[str], into: str, indent: str) -> tuple[list[str], str]:
+    """The earliest of rule starts (`NEVER` for none): statements that compute it into local `into`
+    when there are many (a deep expression would overflow the stack), and the expression to use."""
+    if not starts:
+        return [], "NEVER"
+    if len(starts) <= _NESTED:
+        expression = starts[-1]
+        for start in reversed(starts[:-1]):
+            expression = f"_earliest({start}, {expression})"
+        return [], expression
+    lines = [f"{indent}{into} = _earliest({starts[0]}, {starts[1]});"]
+    lines += [f"{indent}{into} = _earliest({into}, {start});" for start in starts[2:]]
+    return lines, into
+
+
+def _apply_rules(statute: Statute, earnings: list[_Earning], constants: _Constants,
+                 positions: dict[str, int]) -> list[str]:
+    """`_applyRules`: the rules' starts, the limit sentences (unrolled), the worker stored, then the
+    pay: per earning article, in article order, the rate-minutes its rules won."""
+    body: list[str] = []
+    if len(earnings) <= _LOCAL_STARTS:
+        start = {id(e): e.start[1:] for e in earnings}
+        if earnings:
+            body.append("        // The shift minute each earning rule applies from (`NEVER`: not to this shift).")
+        body += [f"        uint256 {e.start[1:]} = {e.start}(shift);" for e in earnings]
+    else:
+        start = {id(e): f"{e.start}(shift)" for e in earnings}
+    limits = list(statute.rules(LimitRule))
+    if len(earnings) > _NESTED:  # a list of starts may then be long enough for statements
+        body.append("        uint256 higher; // the earliest start of the rules paying more than the one at hand")
+    if any(sum(e.article is a for e in earnings) > 1 for a in statute.articles):
+        body.append("        uint256 rateMinutes; // an article's rules together")
+    if any(rule.measure is Measure.OVERTIME for _, rule in limits):
+        lines, premium = _earliest([start[id(e)] for e in earnings if e.millionths > _PREMIUM], "higher", "        ")
+        body += ["        // Overtime: the minutes paid above 100% of the wage, from the first premium rule's start.",
+                 *lines, f"        uint256 overtime = _minutesWon(shift, {premium}, NEVER);"]
+    for index, (article, rule) in enumerate(limits):
         siblings = [r for r in article.rules if isinstance(r, LimitRule)]
         limit = constants.operand(rule.limit, _rule_name(article, siblings, rule, "LIMIT"), article)
-        body += _rule_doc(article, rule)
-        body += [
-            f"        rules[{index}] = _limit({{",
-            f"            position: {positions[article.id]}, // {article_constant(article.id)}",
-            f"            measure: {_MEASURE[rule.measure]},",
-            f"            limit: {limit},",
-            f"            period: {_PERIOD[rule.period]},",
-            f"            dayKind: {_DAY_KIND[rule.day_kind]}",
-            "        });",
-        ]
+        applies = "true" if rule.day_kind is None else f"shift.kind == {_DAY_KIND[rule.day_kind]}"
+        added = "overtime" if rule.measure is Measure.OVERTIME else "shift.length"
+        body += [_rule_doc(article, rule),
+                 f"        _limit(shift, {index}, {article_constant(article.id)}, {_PERIOD[rule.period]}, "
+                 f"{applies},", f"               {limit}, {added});"]
+    body += ["        _storeWorker(shift); // the worker's record is complete before any payment"]
+    if earnings:
+        body.append("        // Rates are below 2^64 and a shift below 2^11 minutes: no product or sum overflows.")
+        body.append("        unchecked {")
+    for article in statute.articles:
+        mine = [e for e in earnings if e.article is article]
+        if not mine:
+            continue
+        if len(mine) == 1:
+            lines, higher = _earliest([start[id(e)] for e in earnings if e.beats(mine[0])], "higher", " " * 12)
+            body += ["    " + _rule_doc(article, mine[0].rule), *lines]
+            body.append(f"            _earned(shift, {positions[article.id]}, {article_constant(article.id)},")
+            body.append(f"                    {mine[0].rate} * _minutesWon(shift, {start[id(mine[0])]}, {higher}));")
+            continue
+        for index, earning in enumerate(mine):
+            lines, higher = _earliest([start[id(e)] for e in earnings if e.beats(earning)], "higher", " " * 12)
+            body += ["    " + _rule_doc(article, earning.rule), *lines]
+            body.append(f"            rateMinutes {'+=' if index else '='} {earning.rate}"
+                        f" * _minutesWon(shift, {start[id(earning)]}, {higher});")
+        body.append(f"            _earned(shift, {positions[article.id]}, {article_constant(article.id)}, rateMinutes);")
+    if earnings:
+        body.append("        }")
     return body
 
 
 def _holidays(statute: Statute) -> list[str]:
-    dates = sorted(statute.public_holidays)
-    if not dates:
+    """Public holidays as bits of day-number words (bit i of word w: day FIRST + 256 w + i)."""
+    days = sorted(day_number(d) for d in statute.public_holidays)
+    if not days:
         return ["    function _isPublicHoliday(uint256) internal pure override returns (bool) {",
                 "        return false; // the statute names no public holidays",
                 "    }"]
-    tests = [f"day == {day_number(d)} // {d.isoformat()}" for d in dates]
-    lines = ["    /// @notice Public holidays as local day numbers (days since 1970-01-01).",
-             "    function _isPublicHoliday(uint256 day) internal pure override returns (bool) {",
-             f"        return {tests[0]}"]
-    lines += [f"            || {test}" for test in tests[1:]]
-    lines[-1] = lines[-1].replace(" //", "; //", 1)
-    return lines + ["    }"]
+    first = days[0]
+    words: dict[int, int] = {}
+    for day in days:
+        words[(day - first) // 256] = words.get((day - first) // 256, 0) | 1 << ((day - first) % 256)
+    listed = textwrap.wrap(", ".join(d.isoformat() for d in sorted(statute.public_holidays)) + ".", 90)
+    lines = [f"    /// {'@notice Public holidays: ' if i == 0 else ''}{text}" for i, text in enumerate(listed)]
+    lines += [
+             f"    uint256 private constant HOLIDAYS_FROM = {first}; // {sorted(statute.public_holidays)[0]}"]
+    for index in range(max(words) + 1):
+        lines.append(f"    /// @dev Bit i: day HOLIDAYS_FROM + {256 * index} + i is a public holiday.")
+        lines.append(f"    uint256 private constant HOLIDAYS_{index} = {words.get(index, 0):#x};")
+    lines += ["",
+              "    function _isPublicHoliday(uint256 day) internal pure override returns (bool) {",
+              "        if (day < HOLIDAYS_FROM) return false;",
+              "        uint256 offset = day - HOLIDAYS_FROM;"]
+    for index in range(max(words) + 1):
+        lines.append(f"        if (offset < {256 * (index + 1)}) return (HOLIDAYS_{index} >> "
+                     f"{'offset' if index == 0 else f'(offset - {256 * index})'}) & 1 == 1;")
+    return lines + ["        return false;", "    }"]
 
 
 def _article_lookup(statute: Statute) -> list[str]:
@@ -180,8 +300,10 @@ def generate(statute: Statute) -> GeneratedContract:
     if len(positions) > 256:  # rules carry their article's position in 8 bits
         raise ValueError(f"{statute.source_name}: a working-time contract holds at most 256 articles")
     constants = _term_constants(statute)
-    earning = _earning_rules(statute, constants, positions)
-    limits = _limit_rules(statute, constants, positions)
+    earnings = _resolve_earnings(statute, constants)
+    starts = _start_functions(earnings, constants)
+    rules = _apply_rules(statute, earnings, constants, positions)
+    slots = max((positions[e.article.id] + 1 for e in earnings), default=0)
     found = statute.rule(WagePaymentRule)
     assert found is not None, "a checked working-time statute has its payment sentence"
     pay_article, pay_rule = found
@@ -226,14 +348,20 @@ def generate(statute: Statute) -> GeneratedContract:
         "        )",
         "    {}",
         "",
-        "    /// @notice Earning rules in article order; each minute is paid under the highest rate.",
-        "    function _earningRules() internal pure override returns (uint256[] memory rules) {",
-        *earning,
+        "    // ---------------------------------------------------------------- earning rules",
+        "    // Each rule applies to a suffix of a shift; each minute is paid under the highest rate that",
+        "    // applies to it (the earlier rule on a tie), so a rule pays from its start until a higher one starts.",
+        "",
+        *starts,
+        "    /// @notice A finished shift under the statute: its limit sentences in article order (each",
+        "    /// reports once per period instance), then one payment (or accrual) per earning article.",
+        "    function _applyRules(Shift memory shift) internal override {",
+        *rules,
         "    }",
         "",
-        "    /// @notice Limit sentences in article order; each reports once per period instance.",
-        "    function _limitRules() internal pure override returns (uint256[] memory rules) {",
-        *limits,
+        "    /// @notice Accrual slots per pay period: article positions up to the last earning article.",
+        "    function _articleSlots() internal pure override returns (uint256) {",
+        f"        return {slots};",
         "    }",
         "",
         *_holidays(statute),

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 import sqlite3
 import threading
 from collections.abc import Mapping
@@ -45,6 +46,7 @@ from .records import Admission, Quarantined, Reason
 log = logging.getLogger("oracles.devices.zkteco_push")
 
 ATTLOG_TIME = "%Y-%m-%d %H:%M:%S"
+_PADDED_TIME = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d")
 MAX_BODY = 16 * 1024 * 1024  # a full terminal log of ~100,000 records is ~5 MB
 # Stamps for a terminal we have never heard from: every attendance record it
 # holds (redeliveries are harmless), but no history of the other tables.
@@ -69,8 +71,9 @@ def parse_attlog_line(line: str) -> tuple[str, dt.datetime, int]:
     pin, time_text, status_text = (field.strip() for field in fields[:3])
     if not pin:
         raise BadRecord("empty PIN")
-    try:
-        at = dt.datetime.strptime(time_text, ATTLOG_TIME)
+    try:  # the zero-padded form terminals send, 10× faster than strptime, which takes the rest
+        at = (dt.datetime.fromisoformat(time_text) if _PADDED_TIME.fullmatch(time_text)
+              else dt.datetime.strptime(time_text, ATTLOG_TIME))
     except ValueError:
         raise BadRecord(f"time {time_text!r} is not YYYY-MM-DD HH:MM:SS") from None
     if not status_text.isdigit():

@@ -5,7 +5,9 @@ approve) and issues, holders spend and transfer, the authority registers
 merchants and authorizes each attesting agency before its first attestation,
 and the keeper (the authority's account) triggers the reclaim. A refused
 recipient of an `issue` is an `IssueRefused` log; every other refusal is a
-revert whose custom error maps to the interpreter's reason.
+revert whose custom error maps to the interpreter's reason. A spend's
+payment is its `VoucherSpent` log (the issuer's money to the merchant under
+the `where` article), a reclaim's a `Payment` log.
 """
 from __future__ import annotations
 
@@ -82,9 +84,12 @@ class VoucherDriver(Driver):
         label = self.chain.label
         rejected = list(self.refused)
         for name, args in self.logs():
-            if name == "Payment":
+            if name == "Payment":  # a reclaim's
                 outcome.payments.append(Payment(args["ref"], label(args["payer"]), label(args["payee"]),
                                                 self.money(args["amount"]), article_text(args["article"])))
+            elif name == "VoucherSpent":  # a spend's one log is its payment too
+                outcome.payments.append(Payment(args["ref"], label(args["issuer"]), label(args["merchant"]),
+                                                self.money(args["discount"]), article_text(args["article"])))
             elif name == "IssueRefused":
                 reason = ISSUE_REFUSALS[args["reason"]].value
                 rejected.append(Rejection(args["ref"], f"{reason}: {label(args['recipient'])}"))

@@ -30,6 +30,15 @@ PUNCH_REASONS = ("", BEFORE_EFFECTIVE, *(reason.value for reason in (
 PERIODS = (Period.DAY, Period.WEEK, Period.MONTH)
 
 
+def compact_signature(signature: bytes) -> bytes:
+    """EIP-2098: a 65-byte (r, s, v) signature as 64 bytes, r then s with v − 27 in its top bit (s is
+    low, so the bit is free). The contract takes either form from a device key; this one is one
+    calldata word shorter."""
+    if len(signature) != 65 or signature[64] not in (27, 28) or signature[32] >= 0x80:
+        raise ValueError("not a low-s 65-byte (r, s, v) signature with v = 27 or 28")
+    return signature[:32] + bytes([signature[32] | (signature[64] - 27) << 7]) + signature[33:64]
+
+
 class WorkingTimeDriver(Driver):
     REASONS = {
         "BeforeEffectiveDate": BEFORE_EFFECTIVE,
@@ -87,7 +96,8 @@ class WorkingTimeDriver(Driver):
         batch = [SignedPunch(self.chain.address(p.employee), int(p.at.timestamp()), p.kind == "in", p.index)
                  for p in punches]
         sequence = self.sequences.get(device, 0)
-        signature = sign_batch(account_key(device), self.domain, self.chain.address(device), sequence, batch)
+        signature = compact_signature(sign_batch(account_key(device), self.domain, self.chain.address(device),
+                                                 sequence, batch))
         call = self.contract.functions.submitPunches(
             (self.chain.address(device), sequence, [p.as_tuple() for p in batch]), signature)
         try:
@@ -116,8 +126,8 @@ class WorkingTimeDriver(Driver):
             if name == "WageDue":
                 due[args["seq"]] = Payment(args["ref"], label(args["employer"]), label(args["employee"]),
                                            self.money(args["amount"]), article_text(args["article"]))
-            elif name == "WagePaid":
-                due.pop(args["seq"], None)  # seq 0: paid in the event that made it due, never queued
+            elif name in ("WagePaid", "PaidAtClockOut"):  # the latter: a clock-out and its first payment
+                due.pop(args.get("seq", 0), None)  # seq 0: paid in the event that made it due, never queued
                 outcome.payments.append(Payment(
                     args["ref"], label(args["employer"]), label(args["employee"]),
                     self.money(args["amount"]), article_text(args["article"])))

@@ -79,7 +79,7 @@ def test_brownie_deploys_and_tests_the_exported_statute(tmp_path: Path, brownie_
         employee = summary["shifts"][TITLE]["employee"]
         assert token.functions.balanceOf(employee).call() == EXPECTED_PAY
         statute = w3.eth.contract(address=summary["statutes"][TITLE], abi=artifacts[TITLE].abi)
-        paid = statute.events.WagePaid().get_logs(from_block=0)
+        paid = statute.events.PaidAtClockOut().get_logs(from_block=0)  # the clock-out and its payment
         assert [(log.args.employee, log.args.amount, log.args.article.rstrip(b"\0")) for log in paid] == \
             [(employee, EXPECTED_PAY, b"44.1")]
         assert matches_deployed(artifacts[TITLE], w3.eth.get_code(statute.address))

@@ -64,6 +64,30 @@ def monthly_overtime() -> Statute:
                    articles=(*articles[:-1], extra, articles[-1]))
 
 
+def many_rules_overtime() -> Statute:
+    """Eight earning rules (several per article, a tie of rates, thresholds per day, week and month)
+    and four limit sentences: the generated contract's larger shapes (starts recomputed rather than
+    kept in locals, limit counters past the worker's slot)."""
+    base = overtime()
+    percent = lambda p: Lit(Percentage(p * 10_000))  # noqa: E731
+    hours = lambda h: Lit(Duration(h * 60, "hour"))  # noqa: E731
+    long_shifts = Article("47", "Long shifts", (
+        EarningRule(percent(110), beyond=hours(2), period=Period.DAY),
+        EarningRule(percent(130), DayKind.WORKDAY, beyond=hours(30), period=Period.WEEK),
+        EarningRule(percent(150), beyond=hours(100), period=Period.MONTH),  # ties article 44.1's rate
+        LimitRule(Measure.HOURS, hours(12), Period.DAY),
+    ))
+    rest_days = Article("48", "Long rest days", (
+        EarningRule(percent(250), DayKind.REST_DAY, beyond=hours(4), unless_time_off=True),
+        EarningRule(percent(150), DayKind.PUBLIC_HOLIDAY),  # below article 44.3's rate: never wins
+        LimitRule(Measure.OVERTIME, hours(10), Period.WEEK, DayKind.WORKDAY),
+    ))
+    articles = base.articles
+    return replace(base, source_name="overtime-many-rules.law (a variant built in tests)",
+                   header=replace(base.header, title="Overtime Act (many rules)"),
+                   articles=(*articles[:-1], long_shifts, rest_days, articles[-1]))
+
+
 def project_scenarios() -> list[Scenario]:
     """The working-time scenarios of the project's `statutes/` folder."""
     scenarios = [load_scenario(path) for path in sorted(PROJECT_STATUTES.glob("*.yaml"))]
@@ -125,7 +149,7 @@ PROCUREMENT_VARIANTS = {"example": procurement, "minimal": minimal_procurement}
 
 def chain_statutes() -> list[Statute]:
     """Every statute the chain tests deploy, once per title."""
-    found = [overtime(), weekly_overtime(), monthly_overtime(),
+    found = [overtime(), weekly_overtime(), monthly_overtime(), many_rules_overtime(),
              *(scenario.statute for scenario in project_scenarios()),
              *(build() for build in VOUCHER_VARIANTS.values()),
              *(build() for build in PROCUREMENT_VARIANTS.values())]

@@ -20,8 +20,9 @@ def test_generated_contract_carries_the_law():
     assert "uint32 internal constant STANDARD_DAY = 480; // minutes" in source
     assert "uint8 public constant REST_DAYS = (1 << 5) | (1 << 6);" in source
     assert "int32 public constant TIME_ZONE_OFFSET = 28800;" in source
-    assert "|| day == 20574 // 2026-05-01" in source
-    assert "            threshold: STANDARD_DAY," in source
+    assert "uint256 private constant HOLIDAYS_FROM = 20454; // 2026-01-01" in source
+    assert "2026-04-05, 2026-05-01, 2026-06-19" in source
+    assert "        return _beyond(STANDARD_DAY, shift.beforeDay);" in source
 
 
 def test_titles_without_ascii_words_get_a_stable_name():

@@ -14,11 +14,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from compiler.artifacts import Artifact
+from compiler.artifacts import Artifact, compile_statutes
 from lawdsl.ast import Statute
 from lawdsl.events import Attest, Deposit, Event, Issue, Reclaim, RegisterMerchant, Spend, Transfer
+from lawdsl.diagnostics import StatuteError
 from lawdsl.interpret import interpret
+from lawdsl.load import load_text
 from lawdsl.money import Money
+from lawdsl.outcome import Outcome
 from lawdsl.scenario import Scenario
 from oracles.chain import Chain, Reverted
 from oracles.drivers.vouchers import VoucherDriver, text_hash
@@ -137,13 +140,77 @@ def test_another_agency_cannot_fund_or_issue(program):
 
 
 def test_a_spend_pays_the_merchant_once_under_the_where_article(program):
+    """A spend's one log is the citizen's record and the payment: voucher, merchant, purchase, discount,
+    the issuer who pays and the article; the merchant receives the discount once."""
     chain, fn = program.chain, program.contract.functions
     chain.set_next_time(_at(3, 5))
     chain.transact("alice", fn.spend(chain.address("shop1"), 15_000, 9))
-    payments = [args for name, args in program.logs() if name == "Payment"]
-    assert [(p["amount"], p["article"].rstrip(b"\0")) for p in payments] == [(7_500, b"2")]
+    logged = [(name, args) for name, args in program.logs() if name in ("VoucherSpent", "Payment")]
+    assert [(name, args["ref"], args["serial"], args["merchant"], args["issuer"], args["purchase"],
+             args["discount"], args["article"].rstrip(b"\0")) for name, args in logged] == [
+        ("VoucherSpent", 9, 0, chain.address("shop1"), chain.address("mofcom"), 15_000, 7_500, b"2")]
     assert program.currency.functions.balanceOf(chain.address("shop1")).call() == 7_500
     assert fn.remainingValue(0).call() == 12_500
+    assert (fn.reserved().call(), fn.funds().call()) == (12_500, 1_000_000 - 7_500)
+
+
+def test_a_statute_whose_face_value_overflows_a_voucher_is_refused_at_compile_time():
+    source = (DATA / "vouchers.law").read_text().replace("CNY 200.00", "CNY 200000000000000000.00")
+    with pytest.raises(StatuteError, match="face value can be at most CNY 184467440737095516.15"):
+        compile_statutes([load_text(source, "huge.law")])
+
+
+# ---------------------------------------------------------------- each holder's vouchers, in issue order
+
+
+def test_spends_and_transfers_take_the_earliest_voucher_with_value_in_issue_order(
+        chain, voucher_statutes, artifacts):
+    """Whole, transferable vouchers: a received voucher takes its place in issue order among the
+    recipient's, a spend or transfer takes the earliest with value left (past spent-out and reclaimed
+    ones), and after a reclaim only vouchers issued later move; chain and interpreter agree throughout."""
+    march, april, whole = _at(3, 2), _at(4, 2), Money("CNY", 40_000)
+    kinds = [(Deposit, march, ("mofcom", Money("CNY", 100_000))),
+             *((Attest, march, ("civil", who, ATTRIBUTE)) for who in ("alice", "bob", "carol", "dave", "erin")),
+             (RegisterMerchant, march, ("shop1", "groceries")),
+             (Issue, march, ("mofcom", ("alice", "bob", "carol", "dave"))),  # 7: serials 0 to 3
+             (Transfer, march, ("carol", "alice")),  # 8: alice holds 0, 2
+             (Transfer, march, ("bob", "alice")),  # 9: alice holds 0, 1, 2
+             (Spend, march, ("alice", "shop1", whole)),  # 10: spends 0 out
+             (Transfer, march, ("alice", "carol")),  # 11: gives 1, past the spent-out 0
+             (Spend, march, ("carol", "shop1", whole)),  # 12: spends 1 out
+             (Transfer, march, ("alice", "carol")),  # 13: gives 2: carol's list is 1 (spent out), 2
+             (Spend, march, ("carol", "shop1", whole)),  # 14: spends 2, past the spent-out 1
+             (Reclaim, april, ()),  # 15: dave's 3 returns to the issuer
+             (Deposit, april, ("mofcom", Money("CNY", 20_000))),
+             (Issue, april, ("mofcom", ("erin",))),  # 17: serial 4
+             (Transfer, april, ("erin", "dave")),  # 18: dave's list is 3 (reclaimed), 4
+             (Transfer, april, ("dave", "alice")),  # 19: gives 4, not the reclaimed 3
+             (Transfer, april, ("dave", "alice"))]  # 20: refused, nothing with value left
+    events = tuple(kind(i, at, *fields) for i, (kind, at, fields) in enumerate(kinds))
+    scenario = Scenario(Path("order.yaml"), voucher_statutes["whole"], {"mofcom": Money("CNY", 1_000_000)},
+                        events)
+    driver = deploy(scenario, chain, artifacts).driver
+    fn = driver.contract.functions
+    held: list[tuple[list[int], ...]] = []
+    for event in events:
+        chain.set_next_time(event.at)
+        driver.apply(event)
+        held.append(tuple(fn.vouchersHeldBy(chain.address(who)).call() for who in ("alice", "carol", "dave")))
+    assert [held[i] for i in (8, 9, 10, 11, 12, 13, 14, 15, 18, 19)] == [
+        ([0, 2], [], [3]), ([0, 1, 2], [], [3]), ([1, 2], [], [3]), ([2], [1], [3]), ([2], [], [3]),
+        ([], [2], [3]), ([], [], [3]), ([], [], []), ([], [], [4]), ([4], [], [])]
+    logs = list(driver.logs())
+    assert [args["serial"] for name, args in logs if name == "VoucherSpent"] == [0, 1, 2]
+    assert [(args["serial"], chain.label(args["to"])) for name, args in logs if name == "VoucherTransferred"] == [
+        (2, "alice"), (1, "alice"), (1, "carol"), (2, "carol"), (4, "dave"), (4, "alice")]
+    assert [fn.remainingValue(serial).call() for serial in range(5)] == [0, 0, 0, 0, 20_000]
+    assert [chain.label(fn.holderOf(serial).call()) for serial in range(5)] == [
+        "alice", "carol", "carol", "dave", "alice"]
+    outcome = Outcome(scenario.statute.header.title, scenario.statute.header.version)
+    driver.collect(outcome)
+    law = interpret(scenario)
+    assert (outcome.payments, outcome.rejected) == (law.payments, law.rejected)
+    assert [r.event for r in law.rejected] == [20]
 
 
 # ---------------------------------------------------------------- differential: chain == interpreter

@@ -11,15 +11,17 @@ from pathlib import Path
 import pytest
 
 from compiler.artifacts import compile_statutes, matches_deployed
+from compiler.domains.working_time import day_number
 from lawdsl.events import Deposit, Employ, Punch, RegisterDevice, Settle
 from lawdsl.expect import compare
 from lawdsl.interpret import interpret
 from lawdsl.money import Money
 from lawdsl.scenario import Scenario, load_scenario
 from oracles.chain import AUTHORITY, GATEWAY, ChainError, Reverted, account_key
-from oracles.drivers.working_time import WorkingTimeDriver
+from oracles.drivers.working_time import WorkingTimeDriver, compact_signature
 from oracles.runner import deploy, run_on_chain
-from oracles.signing import SignedPunch, batch_digest, sign_batch
+from oracles.signing import (SignedPunch, batch_digest, batch_digest_of_words, sign_batch, sign_digest,
+                             submit_calldata)
 
 from .statutes import assert_chain_meets_law, DATA, project_scenarios
 
@@ -188,14 +190,20 @@ def test_a_shift_is_paid_once(firm):
     chain.set_next_time(_at(2, 21))
     clock_in, clock_out = _punch(firm, "alice", _at(2, 9), True, 5), _punch(firm, "alice", _at(2, 20), False, 6)
     _submit(firm, *_batch(firm, "gate-1", 0, [clock_in, clock_out]))
-    assert [e["amount"] for e in _events(firm, "WagePaid")] == [18000]  # 3 h × 150% × CNY 40.00
+    # The clock-in logs `Punched`; the clock-out and its payment at once, one `PaidAtClockOut`.
+    assert [(e["ref"], e["clockIn"]) for e in _events(firm, "Punched")] == [(5, True)]
+    paid = [(e["ref"], e["at"], e["employer"], e["employee"], e["article"].rstrip(b"\0"), e["amount"])
+            for e in _events(firm, "PaidAtClockOut")]
+    assert paid == [(6, clock_out.at, chain.address("acme"), chain.address("alice"), b"44.1", 18000)]  # 3 h × 150%
+    assert _events(firm, "WagePaid") == []
     replay = _batch(firm, "gate-1", 0, [clock_out])
     with pytest.raises(Reverted) as refused:
         _submit(firm, *replay)
     assert refused.value.error == "BatchOutOfSequence"
     _submit(firm, *_batch(firm, "gate-1", 1, [clock_out]))  # re-signed copy: a duplicate punch
     assert [(e["ref"], e["reason"]) for e in _events(firm, "PunchRejected")] == [(6, 4)]  # DuplicatePunch
-    assert [e["amount"] for e in _events(firm, "WagePaid")] == [18000]
+    assert [e["amount"] for e in _events(firm, "PaidAtClockOut")] == [18000]
+    assert _events(firm, "WagePaid") == []
     assert firm.currency.functions.balanceOf(chain.address("alice")).call() == 18000
 
 
@@ -270,3 +278,66 @@ def test_several_punches_at_one_instant_are_all_remembered_for_duplicates(chain,
     assert outcome == interpret(scenario)
     assert [(r.event, r.reason) for r in outcome.rejected] == [
         (5, "duplicate punch"), (8, "duplicate punch"), (9, "duplicate punch"), (11, "duplicate punch")]
+
+
+def test_day_kinds_on_chain_are_the_statutes(firm):
+    """The generated holiday lookup (bit words from the first holiday on) and the rest days: every
+    day from before the first holiday to past the last one reads as the statute defines it."""
+    statute = firm.scenario.statute
+    holidays = sorted(statute.public_holidays)
+    day = holidays[0] - dt.timedelta(days=3)
+    while day <= holidays[-1] + dt.timedelta(days=300):  # past the second 256-day word
+        expected = (3 if day in statute.public_holidays else 2 if day.weekday() in statute.rest_days else 1)
+        assert firm.contract.functions.dayKind(day_number(day)).call() == expected, day
+        day += dt.timedelta(days=1)
+
+
+def test_a_clock_out_not_paid_at_once_logs_punched(firm):
+    """`PaidAtClockOut` only for a payment made at once: a shift without overtime, and one whose pay
+    waits in the queue (globex deposited nothing), log the clock-out as `Punched`."""
+    chain = firm.chain
+    chain.set_next_time(_at(2, 21))
+    _submit(firm, *_batch(firm, "gate-1", 0, [_punch(firm, "alice", _at(2, 9), True, 5),
+                                               _punch(firm, "alice", _at(2, 15), False, 6)]))
+    _submit(firm, *_batch(firm, "gate-2", 0, [_punch(firm, "carol", _at(2, 9), True, 7),
+                                               _punch(firm, "carol", _at(2, 20), False, 8)]))
+    assert [(e["ref"], e["clockIn"]) for e in _events(firm, "Punched")] == [(5, True), (6, False), (7, True),
+                                                                            (8, False)]
+    assert [(e["ref"], e["amount"]) for e in _events(firm, "WageDue")] == [(8, 13500)]  # 3 h × 150% × CNY 30.00
+    assert _events(firm, "PaidAtClockOut") == [] and _events(firm, "WagePaid") == []
+
+
+def test_a_punch_word_out_of_its_range_refuses_the_batch(firm):
+    """A device that signs a punch whose `clockIn` word is 2 (no bool) has the batch refused with
+    `MalformedPunch`, not read as a clock-in; the same punch with 1 goes through."""
+    chain = firm.chain
+    device = chain.address("gate-1")
+    chain.set_next_time(_at(2, 9))
+    punch = _punch(firm, "alice", _at(2, 9), True, 5).words()
+    for kind_word, outcome in ((2, "MalformedPunch"), (1, None)):
+        words = [punch[:64] + kind_word.to_bytes(32, "big") + punch[96:]]
+        signature = sign_digest(account_key("gate-1"), batch_digest_of_words(firm.domain.separator, device, 0, words))
+        data = "0x" + submit_calldata(device, 0, words, signature).hex()
+        if outcome is None:
+            chain.send(GATEWAY, firm.contract.address, data)
+        else:
+            with pytest.raises(Reverted) as refused:
+                chain.send(GATEWAY, firm.contract.address, data)
+            assert refused.value.error == outcome
+    assert [(e["ref"], e["clockIn"]) for e in _events(firm, "Punched")] == [(5, True)]
+
+
+def test_short_and_long_device_signatures_are_both_accepted(firm):
+    """EIP-2098's 64-byte signature (what the driver sends) and the 65-byte one, from the device key."""
+    chain = firm.chain
+    chain.set_next_time(_at(2, 21))
+    batch, signature = _batch(firm, "gate-1", 0, [_punch(firm, "alice", _at(2, 9), True, 5)])
+    _submit(firm, batch, compact_signature(signature))
+    batch, signature = _batch(firm, "gate-1", 1, [_punch(firm, "alice", _at(2, 20), False, 6)])
+    _submit(firm, batch, signature)
+    forged = compact_signature(_batch(firm, "gate-1", 2, [_punch(firm, "alice", _at(2, 21), True, 7)],
+                                      key=account_key("acme"))[1])
+    with pytest.raises(Reverted) as refused:
+        _submit(firm, _batch(firm, "gate-1", 2, [_punch(firm, "alice", _at(2, 21), True, 7)])[0], forged)
+    assert refused.value.error == "InvalidDeviceSignature"
+    assert [e["ref"] for e in _events(firm, "PaidAtClockOut")] == [6]

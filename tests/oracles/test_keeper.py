@@ -130,7 +130,7 @@ def run_keeper_in_place_of(node: LocalAnvil, path: Path, kind: type, duty: type,
     contract = deployment.driver.contract
     client = ContractClient(Rpc(node.url), contract.address, contract.abi)
     keeper = Keeper([duty(client)], lambda to, data: chain.send(AUTHORITY, to, "0x" + data.hex()))
-    before = len(client.logs(log))  # spends log `Payment` too
+    before = len(client.logs(log))  # a voucher spend logs `VoucherSpent`, a reclaim `Payment`
     assert keeper.tick(int(event.at.timestamp()) - 3600) == 0
     chain.set_next_time(event.at)
     assert keeper.tick(int(event.at.timestamp())) == 1

@@ -77,6 +77,33 @@ def test_illegal_moves_change_nothing(outbox: Outbox) -> None:
         outbox.mark_rejected(a.key, "too late")
 
 
+def test_lenient_moves_skip_settled_punches_and_count_the_rest(outbox: Outbox) -> None:
+    """What the submitter does with a batch re-mined after a chain restart: its punches may be
+    settled already (confirmed, rejected) or still pending; only the unsettled ones move."""
+    a, b, c, d = punches(4)
+    for p in (a, b, c, d):
+        outbox.add(p)
+    outbox.mark_sent([a.key, b.key], "0xaa")
+    outbox.mark_confirmed([a.key], 7)
+    assert outbox.mark_rejected(c.key, "Refused", strict=False) == 1
+    assert outbox.mark_sent([a.key, b.key, c.key, d.key], "0xbb", strict=False) == 2  # b again, d anew
+    assert outbox.unconfirmed() == {"0xbb": [b, d]} and outbox.unsettled() == 2
+    assert outbox.settle_mined([a.key, b.key, c.key, d.key], "0xbb", 9) == 2
+    assert states(outbox) == {"confirmed": 3, "rejected": 1} and outbox.unsettled() == 0
+
+
+def test_a_mined_batch_confirms_punches_the_gateway_never_marked_sent(outbox: Outbox) -> None:
+    """Killed after the node took the transaction, before `mark_sent`: the receipt still settles
+    them, through `sent` (the transaction's hash is recorded)."""
+    batch = punches(2)
+    for p in batch:
+        outbox.add(p)
+    assert outbox.settle_mined([p.key for p in batch], "0xcc", 3) == 2
+    with outbox.reading() as db:
+        rows = db.execute("SELECT state, tx_hash, block, attempts FROM punches ORDER BY seq").fetchall()
+    assert [tuple(row) for row in rows] == [("confirmed", "0xcc", 3, 1)] * 2
+
+
 def test_rejections_and_quarantine_are_the_last_errors(outbox: Outbox, clock: Clock) -> None:
     a, _ = punches(2)
     bad = Quarantined("9999\t2026-03-09 08:00:00\t0", "zkteco-push:X", Reason.UNKNOWN_EMPLOYEE, "PIN '9999'")

@@ -15,6 +15,7 @@ from oracles.devices.simulator import CLEAN, Profile, simulate, simulated_config
 from lawdsl.load import load_statute
 from oracles.gateway import DEFAULT_LAW, Site, audit, provision
 from oracles.outbox import Outbox
+from oracles.signing import DeviceKey
 from oracles.submitter import ContractClient, Rpc, Submitter, plan_batches
 
 pytestmark = pytest.mark.chain
@@ -135,3 +136,48 @@ def test_blocks_lost_by_the_chain_are_sent_again(tmp_path: Path, node: LocalAnvi
         submitter.reconcile()
         submitter.drain()
     assert audit(site, node.url, path).matches
+
+
+class CountingSigner:
+    """A `BatchSigner` standing in for the default, as a reporter quorum would: it vouches with the
+    device key underneath and counts the digests it was asked to sign."""
+
+    def __init__(self, label: str) -> None:
+        self.inner = DeviceKey(account_key(label))
+        self.address = self.inner.address
+        self.digests: list[bytes] = []
+
+    def sign(self, digest: bytes) -> bytes:
+        self.digests.append(digest)
+        return self.inner.sign(digest)
+
+
+def test_batches_are_signed_by_whatever_signer_is_plugged_in(
+        tmp_path: Path, node: LocalAnvil, site: Site, fresh: Chain) -> None:
+    signers: dict[str, CountingSigner] = {}
+
+    def signer(label: str) -> CountingSigner:
+        return signers.setdefault(label, CountingSigner(label))
+
+    path = tmp_path / "outbox.db"
+    with Outbox(path) as outbox:
+        pending = admit(outbox, days=2)
+        submitter = submitter_for(outbox, node.url, site, batch_size=10, signer=signer)
+        submitter.drain()
+        assert outbox.counts()["confirmed"] + outbox.counts()["rejected"] == pending
+        transactions = len(submitter.journal.entries())
+    assert set(signers) == {"gate-1", "gate-2"}
+    assert sum(len(s.digests) for s in signers.values()) == transactions >= pending / 10
+    assert audit(site, node.url, path).matches
+
+
+def test_a_contract_whose_submit_function_differs_is_refused_before_anything_is_sent(
+        tmp_path: Path, site: Site) -> None:
+    """The calldata is encoded by hand for `submitPunches(PunchBatch, bytes)`: another ABI is an error."""
+    abi = [dict(item, inputs=item["inputs"][:1]) if item.get("name") == "submitPunches" else item
+           for item in site.abi]
+    rpc = Rpc("http://127.0.0.1:9")  # nothing listens: the check comes first
+    with Outbox(tmp_path / "outbox.db") as outbox:
+        submitter = Submitter(outbox, rpc, ContractClient(rpc, site.address, abi), account_key(GATEWAY))
+        with pytest.raises(ValueError, match=r"has submitPunches\(\(address,uint64,.*\)\), not submitPunches"):
+            submitter.connect()

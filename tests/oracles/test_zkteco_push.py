@@ -15,7 +15,7 @@ import pytest
 from oracles.devices.intake import Intake
 from oracles.devices.records import Reason
 from oracles.devices.simulator import simulate, simulated_config
-from oracles.devices.zkteco_push import AdmsProtocol, PushServer
+from oracles.devices.zkteco_push import AdmsProtocol, BadRecord, PushServer, parse_attlog_line
 from oracles.outbox import Outbox
 
 from .conftest import Clock, at
@@ -204,3 +204,18 @@ def test_a_simulated_month_through_the_receiver(tmp_path: Path, clock: Clock) ->
         counts = box.counts()
     assert counts["pending"] == len(month.punches) - month.injected["double_tap"] - month.injected["resend"]
     assert counts["quarantined"] == month.injected["double_tap"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("2026-03-09 08:00:00", dt.datetime(2026, 3, 9, 8)),  # what terminals send: the fast path
+    ("2026-03-09 8:00:00", dt.datetime(2026, 3, 9, 8)),  # unpadded: strptime, as before
+    ("2026-03-09 08:00+08", None),  # ISO with an offset: not the ATTLOG format
+    ("2026-03-09T08:00:00", None),
+    ("2026-02-30 08:00:00", None),
+])
+def test_attlog_times_are_exactly_the_terminal_format(text: str, expected: dt.datetime | None) -> None:
+    if expected is None:
+        with pytest.raises(BadRecord, match="is not YYYY-MM-DD HH:MM:SS"):
+            parse_attlog_line(f"1001\t{text}\t0")
+    else:
+        assert parse_attlog_line(f"1001\t{text}\t0") == ("1001", expected, 0)

@@ -139,7 +139,8 @@ def work_one_shift(deployment: Deployment, title: str, employer: Any, employee: 
     if statute.paySchedule() != CLOCK_OUT:
         reach_time(clock_in + 40 * DAY)  # past the end of the shift's week and month
         txs.append(statute.settle(4, {"from": gateway}))
-    paid_events = [event for tx in txs if "WagePaid" in tx.events for event in tx.events["WagePaid"]
+    paid_events = [event for tx in txs for name in ("PaidAtClockOut", "WagePaid") if name in tx.events
+                   for event in tx.events[name]
                    if event["employee"] == employee.address]
     return ShiftResult(employee.address, token.balanceOf(employee) - before, len(paid_events), txs)
 

@@ -1,0 +1,346 @@
+"""k-of-n confirmation: several gateways vouch for one terminal's punch batches (issue #4).
+
+A single gateway holding a device key can invent attendance, and so pay. With
+a quorum, the device the statute registers is a `ReporterQuorum` contract
+(ERC-1271): a batch counts as the device's only when `threshold` distinct
+registered reporters — independent gateways that each receive the terminal's
+records — signed its EIP-712 digest. The contract accepts the signatures
+concatenated in increasing signer order; `QuorumSigner` gathers and orders them.
+
+A co-signature is worth something only if the co-signer checks what it signs.
+So a peer gateway (`Witness`, served over HTTP by `CosignServer`) signs a
+batch only when every punch in it is one it received itself: it looks each
+dedupe key up in its own outbox, rebuilds the batch digest from its own
+records and the statute's EIP-712 domain, and refuses a key it never saw or a
+digest that is not that batch's. The request therefore carries the batch's
+keys and sequence number besides the digest (`CosignRequest`).
+
+Roles: the submitting gateway signs with its own reporter key (`KeyCosigner`:
+its submitter batches only punches from its own outbox) and asks peers
+(`PeerCosigner`, or a `Witness` in the same process) for the rest.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import sqlite3
+import threading
+from collections.abc import Callable, Collection, Sequence
+from contextlib import closing
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Protocol
+
+import requests
+from coincurve import PublicKey
+from eth_account import Account
+from eth_utils import keccak, to_checksum_address
+from web3.contract import Contract
+
+from compiler.artifacts import Artifact, compile_statutes
+
+from .chain import AUTHORITY, Chain
+from .devices.records import CanonicalPunch
+from .signing import Domain, SignedPunch, batch_digest, sign_digest
+from .submitter import ContractClient, label_address, punch_ref
+
+log = logging.getLogger("oracles.quorum")
+
+SIGNATURE_LENGTH = 65
+MAX_REQUEST = 1 << 20  # bytes: a batch of thousands of keys is well under it
+
+
+class CosignRefused(RuntimeError):
+    """A co-signer would not sign the batch; the message says why (a key it never received, …)."""
+
+
+class QuorumNotReached(RuntimeError):
+    """Fewer than `threshold` co-signers signed; the message lists every refusal."""
+
+
+# ---------------------------------------------------------------- deployment
+
+
+def quorum_artifact() -> Artifact:
+    """`ReporterQuorum`, compiled with the other hand-written contracts (cached by source hash)."""
+    return compile_statutes([])["ReporterQuorum"]
+
+
+def deploy_quorum(chain: Chain, reporters: Sequence[str], threshold: int,
+                  artifact: Artifact | None = None, authority: str = AUTHORITY) -> Contract:
+    """Deploy a `ReporterQuorum` of `reporters` (addresses) needing `threshold` of them.
+
+    The authority (the same label that registers devices) holds its AUTHORITY_ROLE. Register the
+    returned address as the device with the statute's `registerDevice` *after* this deployment:
+    the statute records there, once, that the device is a contract.
+    """
+    artifact = artifact or quorum_artifact()
+    return chain.deploy(authority, artifact.abi, artifact.bytecode, chain.address(authority),
+                        [to_checksum_address(r) for r in reporters], threshold)
+
+
+def statute_domain(statute: ContractClient) -> Domain:
+    """The EIP-712 domain a statute's batch digests are computed in, read from `eip712Domain()`."""
+    _, name, version, chain_id, verifying, _, _ = statute.view("eip712Domain")
+    return Domain(name, version, chain_id, to_checksum_address(verifying))
+
+
+def recover(digest: bytes, signature: bytes) -> str:
+    """The address that made a 65-byte (r, s, v) signature of `digest` (v = 27 or 28)."""
+    if len(signature) != SIGNATURE_LENGTH or signature[64] not in (27, 28):
+        raise ValueError("not a 65-byte signature with v = 27 or 28")
+    public = PublicKey.from_signature_and_message(signature[:64] + bytes([signature[64] - 27]), digest, hasher=None)
+    return to_checksum_address(keccak(public.format(compressed=False)[1:])[-20:])
+
+
+# ---------------------------------------------------------------- requests
+
+
+@dataclass(frozen=True)
+class CosignRequest:
+    """What a co-signer is asked to sign: a batch's digest and what lets it check the batch."""
+
+    device: str  # the quorum's address, which the batch names as its device
+    sequence: int | None  # the batch's sequence number (None: a bare digest, which peers refuse)
+    keys: tuple[str, ...]  # dedupe keys of the batch's punches, in batch order
+    digest: bytes
+
+    def to_json(self) -> dict:
+        return {"device": self.device, "sequence": self.sequence, "keys": list(self.keys),
+                "digest": "0x" + self.digest.hex()}
+
+    @classmethod
+    def from_json(cls, data: object) -> CosignRequest:
+        """Parse a request body; `ValueError` with the field at fault for anything malformed."""
+        if not isinstance(data, dict):
+            raise ValueError("the request must be a JSON object")
+        device, sequence, keys, digest = (data.get(f) for f in ("device", "sequence", "keys", "digest"))
+        if not isinstance(device, str):
+            raise ValueError("'device' must be an address")
+        if sequence is not None and (not isinstance(sequence, int) or isinstance(sequence, bool) or sequence < 0):
+            raise ValueError("'sequence' must be a whole number")
+        if not isinstance(keys, list) or not all(isinstance(k, str) for k in keys):
+            raise ValueError("'keys' must be a list of dedupe keys")
+        if not isinstance(digest, str) or len(digest) != 66 or not digest.startswith("0x"):
+            raise ValueError("'digest' must be 32 bytes as 0x-prefixed hex")
+        try:
+            return cls(to_checksum_address(device), sequence, tuple(keys), bytes.fromhex(digest[2:]))
+        except ValueError as exc:
+            raise ValueError(f"bad device or digest: {exc}") from exc
+
+
+class Cosigner(Protocol):
+    """Anything that may sign a batch digest for the quorum (or refuse with `CosignRefused`)."""
+
+    def cosign(self, request: CosignRequest) -> bytes: ...
+
+
+class KeyCosigner:
+    """The submitting gateway's own reporter key: it batches only punches it received itself."""
+
+    def __init__(self, key: bytes) -> None:
+        self.key = key
+        self.address = Account.from_key(key).address
+
+    def cosign(self, request: CosignRequest) -> bytes:
+        return sign_digest(self.key, request.digest)
+
+
+class PeerCosigner:
+    """A peer gateway's `CosignServer`, over HTTP."""
+
+    def __init__(self, url: str, timeout: float = 10.0) -> None:
+        self.url = url.rstrip("/") + "/cosign"
+        self.timeout = timeout
+        self._session = requests.Session()
+
+    def cosign(self, request: CosignRequest) -> bytes:
+        try:
+            response = self._session.post(self.url, json=request.to_json(), timeout=self.timeout)
+            answer = response.json()
+        except (requests.RequestException, ValueError) as exc:
+            raise CosignRefused(f"{self.url}: no answer ({exc})") from exc
+        if response.status_code != 200 or not isinstance(answer, dict) or "signature" not in answer:
+            error = answer.get("error") if isinstance(answer, dict) else None
+            raise CosignRefused(f"{self.url}: {error or f'HTTP {response.status_code} without a signature'}")
+        try:
+            return bytes.fromhex(str(answer["signature"]).removeprefix("0x"))
+        except ValueError as exc:
+            raise CosignRefused(f"{self.url}: the signature is not hex") from exc
+
+
+# ---------------------------------------------------------------- the submitting side
+
+
+class QuorumSigner:
+    """Signs batches for a `ReporterQuorum` device: `address` is the quorum's, `sign` gathers
+    `threshold` co-signatures and returns them concatenated in increasing signer order.
+
+    Co-signers are asked in the order given until `threshold` distinct reporters have
+    signed; a refusal or an unreachable peer only moves on to the next one. With
+    `reporters` (the quorum's `reporters()`), a signature by anyone else counts as a
+    refusal here rather than as a batch the contract reverts later.
+    """
+
+    def __init__(self, address: str, cosigners: Sequence[Cosigner], threshold: int,
+                 reporters: Collection[str] | None = None) -> None:
+        if not 0 < threshold <= len(cosigners):
+            raise ValueError(f"a threshold of {threshold} cannot be met by {len(cosigners)} co-signer(s)")
+        self.address = to_checksum_address(address)
+        self.cosigners = list(cosigners)
+        self.threshold = threshold
+        self.reporters = None if reporters is None else {to_checksum_address(r) for r in reporters}
+
+    def sign(self, digest: bytes, sequence: int | None = None, keys: Sequence[str] = ()) -> bytes:
+        """The quorum's signature of `digest`; peers also need the batch's `sequence` and `keys`."""
+        return self.sign_request(CosignRequest(self.address, sequence, tuple(keys), digest))
+
+    def sign_request(self, request: CosignRequest) -> bytes:
+        signatures: dict[str, bytes] = {}
+        refusals: list[str] = []
+        for cosigner in self.cosigners:
+            if len(signatures) == self.threshold:
+                break
+            try:
+                signature = cosigner.cosign(request)
+                signer = recover(request.digest, signature)
+                if self.reporters is not None and signer not in self.reporters:
+                    raise CosignRefused(f"signed by {signer}, who is not a registered reporter")
+                signatures.setdefault(signer, signature)
+            except (CosignRefused, ValueError) as exc:
+                log.warning("co-signature refused: %s", exc)
+                refusals.append(str(exc))
+        if len(signatures) < self.threshold:
+            raise QuorumNotReached(f"{len(signatures)} of {self.threshold} signatures for batch "
+                                   f"{request.sequence} of {request.device}: " + "; ".join(refusals))
+        ordered = sorted(signatures.items(), key=lambda item: int(item[0], 16))
+        return b"".join(signature for _, signature in ordered)
+
+
+# ---------------------------------------------------------------- the peer side
+
+
+class Witness:
+    """A peer gateway's judgement: sign a batch only if every punch in it is in its own outbox.
+
+    `employee_address` maps an employee label to the address the batch carries (the dev
+    default is the submitter's); `domain` is the statute's EIP-712 domain (`statute_domain`).
+    """
+
+    def __init__(self, outbox: str | Path, domain: Domain, quorum: str, key: bytes,
+                 employee_address: Callable[[str], str] = label_address) -> None:
+        self.outbox = Path(outbox)
+        self.domain = domain
+        self.quorum = to_checksum_address(quorum)
+        self.key = key
+        self.address = Account.from_key(key).address
+        self.employee_address = employee_address
+
+    def cosign(self, request: CosignRequest) -> bytes:
+        if request.device != self.quorum:
+            raise CosignRefused(f"this gateway co-signs for quorum {self.quorum}, not {request.device}")
+        if request.sequence is None or not request.keys:
+            raise CosignRefused("the request names no batch: a sequence number and its punches' keys are needed")
+        received = received_punches(self.outbox, request.keys)
+        missing = [key for key in request.keys if key not in received]
+        if missing:
+            raise CosignRefused(f"never received punch {missing[0]}"
+                                + (f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""))
+        punches = [received[key] for key in request.keys]
+        signed = [SignedPunch(self.employee_address(p.employee), int(p.at.timestamp()), p.kind == "in",
+                              punch_ref(p)) for p in punches]
+        digest = batch_digest(self.domain, self.quorum, request.sequence, signed)
+        if digest != request.digest:
+            raise CosignRefused(f"the digest is not that of batch {request.sequence} of these punches")
+        log.info("co-signed batch %d of %s (%d punches)", request.sequence, self.quorum, len(punches))
+        return sign_digest(self.key, digest)
+
+
+def received_punches(outbox: str | Path, keys: Sequence[str]) -> dict[str, CanonicalPunch]:
+    """The punches among `keys` that this outbox holds, in any state, by key.
+
+    Read from the table directly, on a connection of its own: the witness runs beside a
+    gateway writing the same file (WAL allows it), and `Outbox` has no lookup by key.
+    """
+    found: dict[str, CanonicalPunch] = {}
+    if not Path(outbox).is_file():
+        return found
+    with closing(sqlite3.connect(outbox, timeout=30)) as db:
+        for start in range(0, len(keys), 500):
+            chunk = list(keys[start:start + 500])
+            rows = db.execute("SELECT key, serial, device, employee, at, kind, source FROM punches"
+                              f" WHERE key IN ({', '.join('?' for _ in chunk)})", chunk).fetchall()
+            for key, serial, device, employee, at, kind, source in rows:
+                found[key] = CanonicalPunch(serial, device, employee, dt.datetime.fromisoformat(at), kind, source)
+    return found
+
+
+class _CosignHandler(BaseHTTPRequestHandler):
+    """`POST /cosign` with a `CosignRequest` as JSON → 200 `{signature, reporter}`, or an error."""
+
+    protocol_version = "HTTP/1.1"
+    server: CosignServer  # type: ignore[assignment]
+
+    def do_POST(self) -> None:
+        if self.path.rstrip("/") != "/cosign":
+            return self._reply(404, {"error": f"no such endpoint {self.path}; POST /cosign"})
+        length = self.headers.get("Content-Length", "")
+        if not length.isdigit() or int(length) > MAX_REQUEST:
+            return self._reply(400, {"error": f"a Content-Length of at most {MAX_REQUEST} bytes is required"})
+        try:
+            request = CosignRequest.from_json(json.loads(self.rfile.read(int(length))))
+        except ValueError as exc:  # json.JSONDecodeError is one
+            return self._reply(400, {"error": f"malformed request: {exc}"})
+        witness = self.server.witness
+        try:
+            signature = witness.cosign(request)
+        except CosignRefused as exc:
+            log.warning("refused to co-sign batch %s of %s: %s", request.sequence, request.device, exc)
+            return self._reply(403, {"error": str(exc)})
+        self._reply(200, {"signature": "0x" + signature.hex(), "reporter": witness.address})
+
+    def _reply(self, status: int, body: dict) -> None:
+        payload = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (the base class's name)
+        log.debug("%s %s", self.client_address[0], format % args)
+
+
+class CosignServer(ThreadingHTTPServer):
+    """A peer gateway's co-signing endpoint on a TCP port (0: any free one; see `port`)."""
+
+    daemon_threads = True
+
+    def __init__(self, witness: Witness, host: str = "0.0.0.0", port: int = 8082) -> None:
+        super().__init__((host, port), _CosignHandler)
+        self.witness = witness
+        self._thread: threading.Thread | None = None
+
+    @property
+    def port(self) -> int:
+        return self.server_address[1]
+
+    def start(self) -> CosignServer:
+        self._thread = threading.Thread(target=self.serve_forever, kwargs={"poll_interval": 0.1},
+                                        name="cosign", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.shutdown()
+        self.server_close()
+        if self._thread is not None:
+            self._thread.join()
+
+    def __enter__(self) -> CosignServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
