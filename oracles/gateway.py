@@ -24,7 +24,7 @@ import subprocess
 import threading
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,7 +48,8 @@ from .drivers.working_time import PUNCH_REASONS
 from .keeper import Duty, Keeper, Settlement
 from .outbox import Outbox
 from .runner import deploy
-from .submitter import ContractClient, Rpc, RpcError, RpcUnavailable, Submitter, label_address
+from .signing import BatchSigner
+from .submitter import ContractClient, Rpc, RpcError, RpcUnavailable, Submitter, device_signer, label_address
 
 log = logging.getLogger("oracles.gateway")
 
@@ -68,9 +69,12 @@ class Gateway:
 
     def __init__(self, config: GatewayConfig, outbox: str | Path, rpc_url: str, statute_address: str,
                  abi: list, host: str = "0.0.0.0", port: int = 8081, relayer_key: bytes = account_key(GATEWAY),
-                 batch_size: int = 200, duties: Sequence[Duty] = ()) -> None:
+                 batch_size: int = 200, duties: Sequence[Duty] = (),
+                 signer: Callable[[str], BatchSigner] = device_signer) -> None:
         """`duties`: the keeper's steps beside the statute's settlements (voucher reclaim, tender
-        award: `oracles.keeper`); their calls share the submitter's nonces and journal."""
+        award: `oracles.keeper`); their calls share the submitter's nonces and journal. `signer`:
+        who signs each terminal's batches (`Submitter`; a reporter quorum for some, `oracle serve
+        --quorum`)."""
         self.config = config
         self.outbox = Outbox(outbox)
         self.server = PushServer(AdmsProtocol(Intake(config, self.outbox)), host, port)
@@ -78,7 +82,8 @@ class Gateway:
         self.statute = ContractClient(self.rpc, statute_address, abi)
         # One outbox (one connection) for the receiver and the submitter: they wait on its lock,
         # not on SQLite's busy handler (see `Outbox.reading`).
-        self.submitter = Submitter(self.outbox, self.rpc, self.statute, relayer_key, batch_size=batch_size)
+        self.submitter = Submitter(self.outbox, self.rpc, self.statute, relayer_key, signer=signer,
+                                   batch_size=batch_size)
         self.keeper = Keeper([Settlement(self.statute), *duties], self.submitter.submit_call)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._chain_loop, name="chain", daemon=True)

@@ -3,7 +3,9 @@
 - `serve` runs the ADMS receiver, the submitter and the keeper over one outbox
   (see `oracles.gateway`), until SIGTERM or Ctrl-C. Besides the statute's own
   settlements the keeper can reclaim expired voucher programs (`--vouchers`)
-  and award tenders (`--tender`).
+  and award tenders (`--tender`). With `--quorum LABEL=ADDR` a terminal's
+  batches are signed by a k-of-n reporter quorum: this gateway's
+  `--reporter-key` and its peers' `oracle cosign` endpoints (`--cosigner`).
 - `import` admits a CSV export into the outbox; a running `serve` sends it.
 - `simulate` generates a site's attendance (`oracles.devices.simulator`) and
   uploads it as terminals would: ATTLOG over HTTP to a running `serve`
@@ -54,8 +56,11 @@ from .devices.zkteco_push import AdmsProtocol
 from .gateway import DEFAULT_LAW, Gateway
 from .keeper import Duty, TenderAward, VoucherReclaim, keeper_calls
 from .outbox import Outbox
-from .quorum import CosignServer, Witness, statute_domain
-from .submitter import ContractClient, Rpc, RpcError, RpcUnavailable, journal_summary
+from .outbox import ErrorEntry
+from .quorum import CosignServer, QuorumMisconfigured, QuorumSigner, Witness, connect_quorum, statute_domain
+from .signing import BatchSigner
+from .submitter import (ContractClient, Rpc, RpcError, RpcUnavailable, device_signer, journal_summary,
+                        signing_errors)
 
 console = Console(stderr=True)
 
@@ -74,15 +79,12 @@ def register(commands: argparse._SubParsersAction) -> None:
                     "and keep time: a keeper sends what time alone makes due, judged by the latest block's "
                     "timestamp — the statute's weekly or monthly settlements always, and, for each contract "
                     "named with --vouchers or --tender, the voucher program's reclaim once its validity period "
-                    "has ended and the latest tender's award once its reveal period has closed.")
+                    "has ended and the latest tender's award once its reveal period has closed. With --quorum, "
+                    "a terminal registered as a k-of-n ReporterQuorum has its batches signed by this gateway's "
+                    "--reporter-key and its --cosigner peers; a batch the peers refuse (they never received a "
+                    "punch in it) waits and is offered again, and `oracle status` shows the refusal.")
     serve.add_argument("--config", required=True, metavar="FILE", help="gateway.yaml (devices, PINs)")
-    serve.add_argument("--outbox", required=True, metavar="PATH", help="the outbox SQLite file")
-    serve.add_argument("--rpc", required=True, metavar="URL", help="JSON-RPC endpoint of the chain")
-    serve.add_argument("--statute", required=True, metavar="ADDR", help="the working-time statute contract")
-    serve.add_argument("--law", default=str(DEFAULT_LAW), metavar="FILE",
-                       help="a working-time statute, for the contract's ABI (default: statutes/overtime.law)")
-    serve.add_argument("--host", default="0.0.0.0")
-    serve.add_argument("--port", type=int, default=8081, help="ADMS port (0: any free port; printed)")
+    _gateway_arguments(serve, "the outbox SQLite file", 8081, "ADMS port")
     serve.add_argument("--batch", type=int, default=200, metavar="N", help="punches per transaction")
     serve.add_argument("--relayer-key", metavar="HEX", help="the relaying account's key (default: @gateway's)")
     serve.add_argument("--vouchers", action="append", default=[], metavar="ADDR",
@@ -95,6 +97,17 @@ def register(commands: argparse._SubParsersAction) -> None:
                        help="a voucher statute, for the programs' ABI (default: statutes/vouchers.law)")
     serve.add_argument("--tender-law", default=str(DEFAULT_TENDER_LAW), metavar="FILE",
                        help="a procurement statute, for the ABI (default: statutes/procurement.law)")
+    serve.add_argument("--quorum", action="append", default=[], metavar="LABEL=ADDR",
+                       help="the terminal LABEL (of --config) is registered as the ReporterQuorum contract at "
+                            "ADDR: its batches are signed by --reporter-key and the --cosigner peers until the "
+                            "quorum's threshold is met, each peer signing only punches it received itself; "
+                            "threshold and reporters are read from the contract (repeatable: one quorum per "
+                            "label; see docs/oracles.md, k-of-n)")
+    serve.add_argument("--reporter-key", metavar="HEX",
+                       help="this gateway's own reporter key in the quorums; it signs first")
+    serve.add_argument("--cosigner", action="append", default=[], metavar="URL",
+                       help="a peer gateway running `oracle cosign` (http://host:port), asked in the order "
+                            "given (repeatable)")
     serve.add_argument("-v", "--verbose", action="store_true",
                        help="log every step, among them each keeper call as it is sent")
     serve.set_defaults(func=cmd_serve)
@@ -104,14 +117,9 @@ def register(commands: argparse._SubParsersAction) -> None:
         description="Serve POST /cosign: sign a punch batch of the quorum's device with this gateway's "
                     "reporter key only if every punch in it is in this gateway's own outbox (the one its "
                     "`oracle serve` fills) and the digest is that batch's (docs/oracles.md, k-of-n).")
-    cosign.add_argument("--outbox", required=True, metavar="PATH", help="this gateway's outbox")
-    cosign.add_argument("--rpc", required=True, metavar="URL", help="JSON-RPC endpoint, to read the EIP-712 domain")
-    cosign.add_argument("--statute", required=True, metavar="ADDR", help="the working-time statute contract")
+    _gateway_arguments(cosign, "this gateway's outbox", 8082, "HTTP port")
     cosign.add_argument("--quorum", required=True, metavar="ADDR", help="the ReporterQuorum registered as the device")
     cosign.add_argument("--reporter-key", required=True, metavar="HEX", help="this gateway's reporter key")
-    cosign.add_argument("--law", default=str(DEFAULT_LAW), metavar="FILE", help="a working-time statute, for the ABI")
-    cosign.add_argument("--host", default="0.0.0.0")
-    cosign.add_argument("--port", type=int, default=8082, help="HTTP port (0: any free port; printed)")
     cosign.set_defaults(func=cmd_cosign)
 
     import_ = sub.add_parser("import", help="admit a CSV export (device,employee,time,kind) into the outbox")
@@ -145,6 +153,17 @@ def register(commands: argparse._SubParsersAction) -> None:
 # ---------------------------------------------------------------- serve
 
 
+def _gateway_arguments(parser: argparse.ArgumentParser, outbox: str, port: int, port_name: str) -> None:
+    """What every gateway process is given: its outbox, the chain and statute it serves, where it listens."""
+    parser.add_argument("--outbox", required=True, metavar="PATH", help=outbox)
+    parser.add_argument("--rpc", required=True, metavar="URL", help="JSON-RPC endpoint of the chain")
+    parser.add_argument("--statute", required=True, metavar="ADDR", help="the working-time statute contract")
+    parser.add_argument("--law", default=str(DEFAULT_LAW), metavar="FILE",
+                        help="a working-time statute, for the contract's ABI (default: statutes/overtime.law)")
+    parser.add_argument("--host", default="0.0.0.0")
+    parser.add_argument("--port", type=int, default=port, help=f"{port_name} (0: any free port; printed)")
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, stream=sys.stderr,
                         format="%(asctime)s %(name)s %(levelname)s %(message)s")
@@ -158,12 +177,47 @@ def cmd_serve(args: argparse.Namespace) -> int:
                           for address in addresses(args.vouchers, "--vouchers")]
     duties += [TenderAward(ContractClient(rpc, address, abis[Domain.PROCUREMENT]))
                for address in addresses(args.tender, "--tender")]
-    gateway = Gateway(load_config(args.config), args.outbox, args.rpc, args.statute, abis[Domain.WORKING_TIME],
-                      args.host, args.port, key, args.batch, duties)
+    config = load_config(args.config)
+    gateway = Gateway(config, args.outbox, args.rpc, args.statute, abis[Domain.WORKING_TIME],
+                      args.host, args.port, key, args.batch, duties, batch_signer(args, config, rpc))
     with gateway:
         print(f"listening on http://{args.host}:{gateway.server.port}", flush=True)
         stop.wait()
     return 0
+
+
+def batch_signer(args: argparse.Namespace, config: GatewayConfig, rpc: Rpc) -> Callable[[str], BatchSigner]:
+    """Who signs each terminal's batches: the quorum given for its label, else its device key.
+
+    Everything is checked before the gateway starts (exit 2 with the reason): a gateway
+    that started anyway would only pile up batches no quorum can sign.
+    """
+    if not args.quorum:
+        if args.reporter_key or args.cosigner:
+            raise UsageError("--reporter-key and --cosigner sign for a quorum: give --quorum LABEL=ADDR too")
+        return device_signer
+    own = hex_key(args.reporter_key, "--reporter-key") if args.reporter_key else None
+    labels = {device.label for device in config.devices.values()}
+    quorums: dict[str, QuorumSigner] = {}
+    for option in args.quorum:
+        label, _, address = option.partition("=")
+        if not label or not is_address(address):
+            raise UsageError(f"--quorum {option!r}: expected LABEL=ADDR, a terminal label and a 0x address")
+        if label not in labels:
+            raise UsageError(f"--quorum {option!r}: no terminal labelled {label!r} in {args.config} "
+                             f"(labels: {', '.join(sorted(labels))})")
+        if label in quorums:
+            raise UsageError(f"--quorum: terminal {label!r} is given twice; one quorum signs a terminal's batches")
+        if any(q.address.lower() == address.lower() for q in quorums.values()):
+            raise UsageError(f"--quorum: {address} is given for two terminals; each needs a quorum of its own "
+                             "(the contract counts batch sequence numbers per device)")
+        try:
+            quorums[label] = connect_quorum(rpc, address, own, args.cosigner)
+        except QuorumMisconfigured as exc:
+            raise UsageError(f"--quorum {option!r}: {exc}") from exc
+        except (RpcUnavailable, RpcError, DecodingError) as exc:
+            raise UsageError(f"--quorum {option!r}: cannot read the quorum at {args.rpc}: {exc}") from exc
+    return lambda label: quorums.get(label) or device_signer(label)
 
 
 def stop_on_signal() -> threading.Event:
@@ -347,7 +401,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     with Outbox(args.outbox) as outbox:
         counts = outbox.counts()
         lag = outbox.lag()
-        errors = outbox.last_errors(10)
+        errors = newest_errors(outbox, args.outbox)
     reasons = quarantine_reasons(args.outbox)
     journal = journal_summary(args.outbox)
     keeper = keeper_calls(args.outbox)
@@ -385,6 +439,13 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 KEEPER_STATES = {"open": "awaiting a receipt", "done": "mined", "failed": "reverted"}
+
+
+def newest_errors(outbox: Outbox, path: str | Path, limit: int = 10) -> list[ErrorEntry]:
+    """Quarantined records, rejected punches and refusals to sign (reason `unsigned`: a quorum
+    not reached, the punches wait), newest first."""
+    unsigned = [ErrorEntry(e.when, e.device, "unsigned", e.detail, "", e.times) for e in signing_errors(path, limit)]
+    return sorted([*outbox.last_errors(limit), *unsigned], key=lambda e: e.when, reverse=True)[:limit]
 
 
 def quarantine_reasons(path: str | Path) -> dict[str, int]:

@@ -18,6 +18,9 @@ keys and sequence number besides the digest (`CosignRequest`).
 Roles: the submitting gateway signs with its own reporter key (`KeyCosigner`:
 its submitter batches only punches from its own outbox) and asks peers
 (`PeerCosigner`, or a `Witness` in the same process) for the rest.
+`connect_quorum` builds that signer for `oracle serve` from the quorum's own
+`threshold()` and `reporters()`, so the gateway's options cannot disagree
+with the contract.
 """
 from __future__ import annotations
 
@@ -25,11 +28,9 @@ import datetime as dt
 import json
 import logging
 import sqlite3
-import threading
 from collections.abc import Callable, Collection, Sequence
 from contextlib import closing
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Protocol
 
@@ -43,8 +44,9 @@ from compiler.artifacts import Artifact, compile_statutes
 
 from .chain import AUTHORITY, Chain
 from .devices.records import CanonicalPunch
-from .signing import Domain, SignedPunch, batch_digest, sign_digest
-from .submitter import ContractClient, label_address, punch_ref
+from .http_service import BackgroundServer, KeepAliveHandler
+from .signing import BatchNotSigned, Domain, SignedPunch, batch_digest, sign_digest
+from .submitter import ContractClient, Rpc, label_address, punch_ref
 
 log = logging.getLogger("oracles.quorum")
 
@@ -56,8 +58,13 @@ class CosignRefused(RuntimeError):
     """A co-signer would not sign the batch; the message says why (a key it never received, …)."""
 
 
-class QuorumNotReached(RuntimeError):
-    """Fewer than `threshold` co-signers signed; the message lists every refusal."""
+class QuorumNotReached(BatchNotSigned):
+    """Fewer than `threshold` co-signers signed; the message lists every refusal. The submitter
+    holds the batch's punches back and offers them again later (a peer may receive them late)."""
+
+
+class QuorumMisconfigured(ValueError):
+    """`connect_quorum` found the quorum unusable as given (no contract, a threshold out of reach)."""
 
 
 # ---------------------------------------------------------------- deployment
@@ -219,6 +226,33 @@ class QuorumSigner:
         return b"".join(signature for _, signature in ordered)
 
 
+def connect_quorum(rpc: Rpc, address: str, reporter_key: bytes | None, peers: Sequence[str]) -> QuorumSigner:
+    """The signer of a gateway whose device is the `ReporterQuorum` at `address`: its own
+    `reporter_key` first (if any), then each peer's `oracle cosign` URL, in the order given.
+
+    The threshold and the reporter set are read from the contract, and checked here, at start:
+    `QuorumMisconfigured` when there is no contract at `address`, when the own key is not one of
+    its reporters, or when the co-signers given are fewer than its threshold.
+    """
+    address = to_checksum_address(address)
+    if rpc.call("eth_getCode", address, "latest") in ("0x", "0x0"):
+        raise QuorumMisconfigured(f"no contract at {address}: deploy the ReporterQuorum there first")
+    quorum = ContractClient(rpc, address, quorum_artifact().abi)
+    threshold = quorum.view("threshold")
+    reporters = {to_checksum_address(r) for r in quorum.view("reporters")}
+    cosigners: list[Cosigner] = []
+    if reporter_key is not None:
+        own = KeyCosigner(reporter_key)
+        if own.address not in reporters:
+            raise QuorumMisconfigured(f"the reporter key's address {own.address} is not a reporter of {address}")
+        cosigners.append(own)
+    cosigners += [PeerCosigner(url) for url in peers]
+    if threshold > len(cosigners):
+        raise QuorumMisconfigured(f"quorum {address} needs {threshold} of its {len(reporters)} reporters, but only "
+                                  f"{len(cosigners)} co-signer(s) were given (own key and peers)")
+    return QuorumSigner(address, cosigners, threshold, reporters)
+
+
 # ---------------------------------------------------------------- the peer side
 
 
@@ -277,10 +311,9 @@ def received_punches(outbox: str | Path, keys: Sequence[str]) -> dict[str, Canon
     return found
 
 
-class _CosignHandler(BaseHTTPRequestHandler):
+class _CosignHandler(KeepAliveHandler):
     """`POST /cosign` with a `CosignRequest` as JSON → 200 `{signature, reporter}`, or an error."""
 
-    protocol_version = "HTTP/1.1"
     server: CosignServer  # type: ignore[assignment]
 
     def do_POST(self) -> None:
@@ -302,45 +335,14 @@ class _CosignHandler(BaseHTTPRequestHandler):
         self._reply(200, {"signature": "0x" + signature.hex(), "reporter": witness.address})
 
     def _reply(self, status: int, body: dict) -> None:
-        payload = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        self.wfile.write(payload)
-
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (the base class's name)
-        log.debug("%s %s", self.client_address[0], format % args)
+        self.reply(status, "application/json", json.dumps(body).encode())
 
 
-class CosignServer(ThreadingHTTPServer):
+class CosignServer(BackgroundServer):
     """A peer gateway's co-signing endpoint on a TCP port (0: any free one; see `port`)."""
 
-    daemon_threads = True
+    thread_name = "cosign"
 
     def __init__(self, witness: Witness, host: str = "0.0.0.0", port: int = 8082) -> None:
         super().__init__((host, port), _CosignHandler)
         self.witness = witness
-        self._thread: threading.Thread | None = None
-
-    @property
-    def port(self) -> int:
-        return self.server_address[1]
-
-    def start(self) -> CosignServer:
-        self._thread = threading.Thread(target=self.serve_forever, kwargs={"poll_interval": 0.1},
-                                        name="cosign", daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self.shutdown()
-        self.server_close()
-        if self._thread is not None:
-            self._thread.join()
-
-    def __enter__(self) -> CosignServer:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()

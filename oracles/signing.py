@@ -15,9 +15,12 @@ encodings against eth_abi and the digest against the contract's own
 `batchDigest`.
 
 Signing is pluggable: the submitter asks a `BatchSigner` (an `address` and
-`sign(digest)`) per device. `DeviceKey`, the default, signs with the device's
-own key; a reporter quorum can stand in its place without the submitter
-knowing.
+`sign(digest, sequence, keys)`) per device. `DeviceKey`, the default, signs
+with the device's own key and needs only the digest; a reporter quorum
+(`oracles.quorum.QuorumSigner`) stands in its place, and its peers need the
+batch's sequence number and punch keys to check what they co-sign. A signer
+that cannot vouch for a batch raises `BatchNotSigned`: the submitter holds
+those punches back and tries again later.
 """
 from __future__ import annotations
 
@@ -139,14 +142,24 @@ def sign_batch(key: bytes, domain: Domain, device: str, sequence: int,
     return sign_digest(key, batch_digest(domain, device, sequence, punches))
 
 
+class BatchNotSigned(RuntimeError):
+    """A `BatchSigner` would not vouch for a batch (a reporter quorum not reached); the message
+    says why. Not a fault of the chain: the batch's punches wait and are offered again later."""
+
+
 class BatchSigner(Protocol):
     """Who vouches for a device's batches: the device address the contract registered, and its
-    signature over a batch digest (whatever the contract's signature check accepts)."""
+    signature over a batch digest (whatever the contract's signature check accepts).
+
+    `sequence` and `keys` (the batch's sequence number and its punches' dedupe keys, in batch
+    order) describe the batch the digest is of: a signer that checks batches against records of
+    its own, like a quorum's peer gateways, needs them; a plain key ignores them.
+    """
 
     @property
     def address(self) -> str: ...
 
-    def sign(self, digest: bytes) -> bytes: ...
+    def sign(self, digest: bytes, sequence: int, keys: Sequence[str]) -> bytes: ...
 
 
 class DeviceKey:
@@ -156,5 +169,6 @@ class DeviceKey:
         self._key = PrivateKey(key)  # parsed once: a gateway signs every few milliseconds
         self.address: str = Account.from_key(key).address
 
-    def sign(self, digest: bytes) -> bytes:
+    def sign(self, digest: bytes, sequence: int = 0, keys: Sequence[str] = ()) -> bytes:
+        """The device key's signature of `digest`; the batch itself needs no checking here."""
         return _sign(self._key, digest)

@@ -42,11 +42,17 @@ sequence numbers read again from the contract.
 
 Who signs a device's batches is pluggable (`signer`: a `BatchSigner` per
 device label); the default signs with the device's key. A k-of-n reporter
-quorum registered as the device (ERC-1271) signs the same digest: see
-docs/oracles.md, "Chain side".
+quorum registered as the device (ERC-1271) signs the same digest, after its
+peers checked the batch (they get its sequence number and punch keys): see
+docs/oracles.md, "k-of-n confirmation". A batch its signer will not vouch for
+(`BatchNotSigned`: a peer never received a punch) consumes no sequence
+number; its punches, and every later punch of the same employees, are held
+back for `hold_unsigned` seconds and then batched again, and the refusal is
+kept in the outbox file (`SigningErrors`) for `oracle status`.
 """
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import logging
 import sqlite3
@@ -68,8 +74,8 @@ from .chain import MAX_FEE, abi_type, account_key
 from .devices.records import CanonicalPunch
 from .drivers.working_time import PUNCH_REASONS
 from .outbox import Outbox
-from .signing import (SUBMIT_SIGNATURE, BatchSigner, DeviceKey, Domain, SignedPunch, batch_digest_of_words,
-                      submit_calldata)
+from .signing import (SUBMIT_SIGNATURE, BatchNotSigned, BatchSigner, DeviceKey, Domain, SignedPunch,
+                      batch_digest_of_words, submit_calldata)
 
 log = logging.getLogger("oracles.submitter")
 
@@ -316,6 +322,56 @@ class Journal:
         return {device: sequence for device, sequence in rows}
 
 
+_SIGNING_ERRORS = """
+CREATE TABLE IF NOT EXISTS signing_errors (
+    device     TEXT NOT NULL,     -- the terminal's label
+    detail     TEXT NOT NULL,     -- why its signer would not sign (each refusal, by whom)
+    times      INTEGER NOT NULL DEFAULT 1,
+    first_seen TEXT NOT NULL,
+    last_seen  TEXT NOT NULL,
+    PRIMARY KEY (device, detail)
+)
+"""
+
+
+@dataclass(frozen=True)
+class SigningError:
+    """A batch a device's signer would not vouch for, as `oracle status` shows it."""
+
+    when: dt.datetime
+    device: str
+    detail: str
+    times: int
+
+
+class SigningErrors:
+    """Refusals to sign, in the outbox's file: the same refusal again (a batch retried every few
+    seconds) bumps a counter instead of adding a row, as the quarantine does."""
+
+    def __init__(self, outbox: Outbox) -> None:
+        self._outbox = outbox
+        with outbox.transaction() as db:
+            db.execute(_SIGNING_ERRORS)
+
+    def record(self, device: str, detail: str) -> None:
+        now = dt.datetime.now(dt.timezone.utc).isoformat()
+        with self._outbox.transaction() as db:
+            db.execute("INSERT INTO signing_errors (device, detail, first_seen, last_seen) VALUES (?, ?, ?, ?)"
+                       " ON CONFLICT (device, detail) DO UPDATE SET times = times + 1, last_seen = excluded.last_seen",
+                       (device, detail, now, now))
+
+
+def signing_errors(path: str | Path, limit: int = 10) -> list[SigningError]:
+    """The newest refusals to sign recorded in an outbox file, newest first (none before any)."""
+    with sqlite3.connect(path) as db:
+        if db.execute("SELECT 1 FROM sqlite_master WHERE name = 'signing_errors'").fetchone() is None:
+            return []
+        rows = db.execute("SELECT last_seen, device, detail, times FROM signing_errors"
+                          " ORDER BY last_seen DESC LIMIT ?", (limit,)).fetchall()
+    return [SigningError(dt.datetime.fromisoformat(when), device, detail, times)
+            for when, device, detail, times in rows]
+
+
 # ---------------------------------------------------------------- the submitter
 
 
@@ -325,13 +381,15 @@ class Submitter:
     `signer(label)` gives the `BatchSigner` of a device's batches, asked once
     per device (the default, `device_signer`, signs with the device's dev key;
     a reporter quorum can stand in); employees' addresses come from
-    `employee_address(label)`.
+    `employee_address(label)`. A batch the signer refuses (`BatchNotSigned`)
+    waits `hold_unsigned` seconds before it is offered again.
     """
 
     def __init__(self, outbox: Outbox, rpc: Rpc, statute: ContractClient, relayer_key: bytes,
                  signer: Callable[[str], BatchSigner] = device_signer,
                  employee_address: Callable[[str], str] | None = None,
-                 batch_size: int = 200, max_in_flight: int = 32, resend_after: float = 10.0) -> None:
+                 batch_size: int = 200, max_in_flight: int = 32, resend_after: float = 10.0,
+                 hold_unsigned: float = 10.0) -> None:
         self.outbox = outbox
         self.rpc = rpc
         self.statute = statute
@@ -341,11 +399,15 @@ class Submitter:
         self.batch_size = batch_size
         self.max_in_flight = max_in_flight
         self.resend_after = resend_after
+        self.hold_unsigned = hold_unsigned
         self.journal = Journal(outbox, self.relayer.address)
+        self.signing_errors = SigningErrors(outbox)
         self._lock = threading.Lock()  # keeper calls come from another thread
         self._calls: list[tuple[str, bytes]] = []  # keeper calls waiting for a nonce
         self._open: list[Entry] = []  # sent, no receipt yet, in nonce order
         self._retry: list[CanonicalPunch] = []  # punches of reverted batches, to re-batch
+        self._held: list[CanonicalPunch] = []  # punches of unsigned batches and their employees' later ones
+        self._held_until = 0.0  # monotonic time when they are offered again
         self._addresses: dict[str, str] = {}  # employee label -> address
         self._signers: dict[str, BatchSigner] = {}  # device label -> its signer
         self._sequences: dict[str, int] = {}
@@ -406,7 +468,8 @@ class Submitter:
         """Punches of failed transactions that are still `sent`, re-batched before new pending ones."""
         sent = self.outbox.unconfirmed()
         failed = [e for e in self.journal.entries(states=("failed",)) if e.tx_hash in sent]
-        self._retry = [punch for entry in failed for punch in sent[entry.tx_hash]]
+        held = {p.key for p in self._held}
+        self._retry = [punch for entry in failed for punch in sent[entry.tx_hash] if punch.key not in held]
 
     # ------------------------------------------------------------ the loop
 
@@ -477,9 +540,14 @@ class Submitter:
                 self._read_sequences()
             size = min(self.batch_size, max(1, (self._gas_cap - GAS_PER_BATCH) // GAS_PER_PUNCH))
             slots = room - len(entries)
-            punches = self._retry + (self.outbox.pending(slots * size) if slots > 0 else [])
+            released = self._release_held()
+            fresh = self.outbox.pending(slots * size) if slots > 0 else []
+            if self._held or released:  # held punches may still be pending in the outbox: not twice
+                waiting = {p.key for p in (*self._held, *released)}
+                fresh = [p for p in fresh if p.key not in waiting]
+            punches = released + self._retry + fresh
             self._retry = []
-            entries += [self._sign_batch(batch) for batch in plan_batches(punches, size)]
+            entries += self._sign_batches(plan_batches(punches, size))
         if not entries:
             return 0
         self.journal.add(entries)
@@ -492,17 +560,52 @@ class Submitter:
             calls, self._calls = self._calls, []
         return [self._sign(to, data, 300_000, None, None, []) for to, data in calls]
 
+    def _sign_batches(self, batches: list[Batch]) -> list[Entry]:
+        """Each batch signed, except punches whose employee has a held punch (they join the held
+        ones, so that no employee's punches overtake each other) and batches the signer refuses."""
+        held_employees = {p.employee for p in self._held}
+        entries = []
+        for batch in batches:
+            if held_employees:
+                self._held += [p for p in batch.punches if p.employee in held_employees]
+                batch.punches = [p for p in batch.punches if p.employee not in held_employees]
+                if not batch.punches:
+                    continue
+            try:
+                entries.append(self._sign_batch(batch))
+            except BatchNotSigned as refusal:
+                self._hold(batch, str(refusal))
+                held_employees.update(p.employee for p in batch.punches)
+        return entries
+
     def _sign_batch(self, batch: Batch) -> Entry:
+        """The batch as a signed transaction; `BatchNotSigned` leaves the device's sequence unused."""
         signer = self._signer(batch.device)
         sequence = self._sequences.get(batch.device)
         if sequence is None:
             sequence = self._sequences[batch.device] = self.statute.view("nextSequence", signer.address)
-        self._sequences[batch.device] = sequence + 1
         words = [self._words(p) for p in batch.punches]
-        signature = signer.sign(batch_digest_of_words(self._separator, signer.address, sequence, words))
+        keys = [p.key for p in batch.punches]
+        signature = signer.sign(batch_digest_of_words(self._separator, signer.address, sequence, words),
+                                sequence, keys)
+        self._sequences[batch.device] = sequence + 1
         data = submit_calldata(signer.address, sequence, words, signature)
         gas = min(self._gas_cap, GAS_PER_BATCH + GAS_PER_PUNCH * len(words))
-        return self._sign(self.statute.address, data, gas, batch.device, sequence, [p.key for p in batch.punches])
+        return self._sign(self.statute.address, data, gas, batch.device, sequence, keys)
+
+    def _hold(self, batch: Batch, reason: str) -> None:
+        log.warning("%s: %d punch(es) not signed, offered again in %g s: %s", batch.device,
+                    len(batch.punches), self.hold_unsigned, reason)
+        self._held += batch.punches
+        self._held_until = time.monotonic() + self.hold_unsigned
+        self.signing_errors.record(batch.device, reason)
+
+    def _release_held(self) -> list[CanonicalPunch]:
+        """The held punches once their wait is over (to be batched again), else none."""
+        if not self._held or time.monotonic() < self._held_until:
+            return []
+        released, self._held = self._held, []
+        return released
 
     def _sign(self, to: str, data: bytes, gas: int, device: str | None, sequence: int | None,
               keys: list[str]) -> Entry:

@@ -34,12 +34,11 @@ import datetime as dt
 import logging
 import re
 import sqlite3
-import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
 
+from ..http_service import BackgroundServer, KeepAliveHandler
 from .intake import Intake
 from .records import Admission, Quarantined, Reason
 
@@ -169,13 +168,9 @@ class _BadFraming(Exception):
         self.status = status
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(KeepAliveHandler):
     """HTTP/1.1 with keep-alive, as terminals use it; the protocol itself is `AdmsProtocol`."""
 
-    protocol_version = "HTTP/1.1"
-    # Headers and body go out in two writes; with Nagle on, the second waits for the
-    # terminal's delayed ACK (~40 ms a request). Terminals keep connections alive, so it adds up.
-    disable_nagle_algorithm = True
     server: PushServer  # type: ignore[assignment]
 
     def do_GET(self) -> None:
@@ -228,46 +223,14 @@ class _Handler(BaseHTTPRequestHandler):
             self.rfile.readline(1024)  # the CRLF after each chunk
 
     def _send(self, reply: Reply) -> None:
-        payload = reply.body.encode()
-        self.send_response(reply.status)
-        self.send_header("Content-Type", "text/plain")
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        self.wfile.write(payload)
-
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (the base class's name)
-        log.debug("%s %s", self.client_address[0], format % args)
+        self.reply(reply.status, "text/plain", reply.body.encode())
 
 
-class PushServer(ThreadingHTTPServer):
+class PushServer(BackgroundServer):
     """The receiver on a TCP port (port 0 picks a free one; see `port`)."""
 
-    daemon_threads = True
+    thread_name = "adms-receiver"
 
     def __init__(self, protocol: AdmsProtocol, host: str = "0.0.0.0", port: int = 8081) -> None:
         super().__init__((host, port), _Handler)
         self.protocol = protocol
-        self._thread: threading.Thread | None = None
-
-    @property
-    def port(self) -> int:
-        return self.server_address[1]
-
-    def start(self) -> PushServer:
-        """Serve from a background thread (the gateway process, and tests)."""
-        self._thread = threading.Thread(target=self.serve_forever, kwargs={"poll_interval": 0.1},
-                                        name="adms-receiver", daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self.shutdown()
-        self.server_close()
-        if self._thread is not None:
-            self._thread.join()
-
-    def __enter__(self) -> PushServer:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()

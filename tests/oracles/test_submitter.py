@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -147,9 +147,9 @@ class CountingSigner:
         self.address = self.inner.address
         self.digests: list[bytes] = []
 
-    def sign(self, digest: bytes) -> bytes:
+    def sign(self, digest: bytes, sequence: int, keys: Sequence[str]) -> bytes:
         self.digests.append(digest)
-        return self.inner.sign(digest)
+        return self.inner.sign(digest, sequence, keys)
 
 
 def test_batches_are_signed_by_whatever_signer_is_plugged_in(
