@@ -31,6 +31,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from itertools import groupby
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -52,11 +53,10 @@ from .devices.csv_import import import_csv
 from .devices.intake import Intake
 from .devices.records import CanonicalPunch, Quarantined, Redelivered
 from .devices.simulator import CLEAN, Profile, Simulation, simulate, simulated_config
-from .devices.zkteco_push import AdmsProtocol
+from .devices.zkteco_push import AdmsProtocol, PushServer
 from .gateway import DEFAULT_LAW, Gateway
 from .keeper import Duty, TenderAward, VoucherReclaim, keeper_calls
-from .outbox import Outbox
-from .outbox import ErrorEntry
+from .outbox import ErrorEntry, Outbox
 from .quorum import CosignServer, QuorumMisconfigured, QuorumSigner, Witness, connect_quorum, statute_domain
 from .signing import BatchSigner
 from .submitter import (ContractClient, Rpc, RpcError, RpcUnavailable, device_signer, journal_summary,
@@ -120,6 +120,11 @@ def register(commands: argparse._SubParsersAction) -> None:
     _gateway_arguments(cosign, "this gateway's outbox", 8082, "HTTP port")
     cosign.add_argument("--quorum", required=True, metavar="ADDR", help="the ReporterQuorum registered as the device")
     cosign.add_argument("--reporter-key", required=True, metavar="HEX", help="this gateway's reporter key")
+    cosign.add_argument("--config", metavar="FILE",
+                        help="gateway.yaml: also receive the terminals' ADMS uploads into --outbox (the terminal, "
+                             "or a mirror in front of it, sends them to every gateway of the quorum)")
+    cosign.add_argument("--adms-port", type=int, default=8081,
+                        help="with --config: the ADMS port (0: any free port; printed)")
     cosign.set_defaults(func=cmd_cosign)
 
     import_ = sub.add_parser("import", help="admit a CSV export (device,employee,time,kind) into the outbox")
@@ -268,15 +273,23 @@ def cmd_cosign(args: argparse.Namespace) -> int:
     stop = stop_on_signal()
     [quorum, statute_address] = addresses([args.quorum, args.statute], "--quorum/--statute")
     key = hex_key(args.reporter_key, "--reporter-key")
-    if not Path(args.outbox).is_file():
-        raise UsageError(f"no outbox at {args.outbox}: run `oracle serve` (or `oracle import`) into it first")
+    config = load_config(args.config) if args.config else None
+    if config is None and not Path(args.outbox).is_file():
+        raise UsageError(f"no outbox at {args.outbox}: fill it (`oracle import`, `oracle simulate --outbox`) "
+                         "or receive the terminals' uploads with --config")
     abi = domain_abis({Domain.WORKING_TIME: args.law})[Domain.WORKING_TIME]
     try:
         domain = statute_domain(ContractClient(Rpc(args.rpc), statute_address, abi))
     except (RpcUnavailable, RpcError, DecodingError) as exc:
         raise UsageError(f"cannot read the EIP-712 domain of statute {statute_address} at {args.rpc}: {exc}") from exc
-    witness = Witness(args.outbox, domain, quorum, key)
-    with CosignServer(witness, args.host, args.port) as server:
+    with ExitStack() as running:
+        if config is not None:  # the outbox exists before the witness reads it
+            outbox = running.enter_context(Outbox(args.outbox))
+            receiver = running.enter_context(PushServer(AdmsProtocol(Intake(config, outbox)), args.host,
+                                                        args.adms_port))
+            print(f"receiving terminal uploads on http://{args.host}:{receiver.port}", flush=True)
+        witness = Witness(args.outbox, domain, quorum, key)
+        server = running.enter_context(CosignServer(witness, args.host, args.port))
         print(f"co-signing as reporter {witness.address} on http://{args.host}:{server.port}/cosign", flush=True)
         stop.wait()
     return 0

@@ -2,9 +2,8 @@
 
 Two gateways receive the same terminal's records. Gateway A runs `oracle
 serve --quorum gate-1=Q --reporter-key A --cosigner URL_B`; gateway B runs
-`oracle cosign` over its own outbox, filled from the same ATTLOG uploads
-(`oracle simulate --outbox`, the ADMS handler without HTTP: what B's own
-receiver stores when the terminal's uploads reach it too). The punches must be
+`oracle cosign --config`, which receives the same ATTLOG uploads over HTTP
+into its own outbox (the terminal's uploads mirrored to both). The punches must be
 paid on chain as the reference interpreter pays them. A shift that only A
 received is never signed by B, so it stays in A's outbox, unpaid, and
 `oracle status` says why.
@@ -76,12 +75,16 @@ def simulate_into(config_file: Path, *target: str) -> None:
 class Cosigning:
     """`lawdsl oracle cosign` in a subprocess; `url` once it listens."""
 
-    def __init__(self, outbox: Path, rpc: str, site: Site, quorum: str) -> None:
+    def __init__(self, outbox: Path, rpc: str, site: Site, quorum: str, config_file: Path) -> None:
         self.process = subprocess.Popen(
             lawdsl("oracle", "cosign", "--outbox", str(outbox), "--rpc", rpc, "--statute", site.address,
-                   "--quorum", quorum, "--reporter-key", REPORTER_B.hex(), "--host", "127.0.0.1", "--port", "0"),
+                   "--quorum", quorum, "--reporter-key", REPORTER_B.hex(), "--host", "127.0.0.1", "--port", "0",
+                   "--config", str(config_file), "--adms-port", "0"),
             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, start_new_session=True)
         assert self.process.stdout is not None
+        receiving = self.process.stdout.readline()
+        assert receiving.startswith("receiving terminal uploads on "), receiving
+        self.adms_url = receiving.split(" on ")[1].strip()
         banner = self.process.stdout.readline()
         assert banner.startswith("co-signing as reporter "), banner
         self.url = banner.split(" on ")[1].strip().removesuffix("/cosign")
@@ -101,8 +104,8 @@ def test_a_quorum_of_two_gateways_pays_what_both_received_and_holds_back_what_on
         tmp_path: Path, node: LocalAnvil, deployed: tuple[Site, str, Path]) -> None:
     site, quorum, config_file = deployed
     peer_outbox, outbox = tmp_path / "b.db", tmp_path / "a.db"
-    simulate_into(config_file, "--outbox", str(peer_outbox))
-    peer = Cosigning(peer_outbox, node.url, site, quorum)
+    peer = Cosigning(peer_outbox, node.url, site, quorum, config_file)
+    simulate_into(config_file, "--url", peer.adms_url)
     served = Served(config_file, outbox, node.url, site.address)
     served.args += ["--batch", "10", "--quorum", f"gate-1={quorum}", "--reporter-key", REPORTER_A.hex(),
                     "--cosigner", peer.url]
