@@ -49,7 +49,7 @@ from .keeper import Duty, Keeper, Settlement
 from .outbox import Outbox
 from .runner import deploy
 from .signing import BatchSigner
-from .submitter import ContractClient, Rpc, RpcError, RpcUnavailable, Submitter, device_signer, label_address
+from .submitter import ContractClient, Rpc, RpcError, RpcUnavailable, Submitter, device_signer, key_ref, label_address
 
 log = logging.getLogger("oracles.gateway")
 
@@ -320,7 +320,7 @@ def audit(site: Site, rpc_url: str, outbox: str | Path) -> Audit:
     """Every settled punch of the outbox, in arrival order, run through the interpreter; the chain's
     `WagePaid`, `PaidAtClockOut`, `Punched` and `PunchRejected` logs read back; both keyed by punch ref."""
     rows = _settled_punches(outbox)
-    refs = [int(key[:16], 16) for key, *_ in rows]
+    refs = [key_ref(key) for key, *_ in rows]
     offset = len(site.setup)
     events = site.setup + tuple(Punch(offset + i, dt.datetime.fromisoformat(at), device, employee, kind)
                                 for i, (_, device, employee, at, kind) in enumerate(rows))

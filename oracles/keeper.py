@@ -16,9 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import sqlite3
 from collections.abc import Callable
-from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -26,7 +24,7 @@ from typing import Protocol
 import rlp
 from eth_utils import keccak
 
-from .submitter import ContractClient
+from .submitter import ContractClient, read_table
 
 log = logging.getLogger("oracles.keeper")
 
@@ -192,10 +190,8 @@ def keeper_calls(outbox: str | Path) -> dict[str, dict[str, int]]:
     is the signed transaction's selector, so nothing but the journal is needed.
     """
     calls: dict[str, dict[str, int]] = {}
-    with closing(sqlite3.connect(outbox)) as db:
-        if db.execute("SELECT 1 FROM sqlite_master WHERE name = 'chain_journal'").fetchone() is None:
-            return calls
-        rows = db.execute("SELECT raw, state FROM chain_journal WHERE device IS NULL ORDER BY nonce").fetchall()
+    rows = read_table(outbox, "chain_journal",
+                      "SELECT raw, state FROM chain_journal WHERE device IS NULL ORDER BY nonce")
     for raw, state in rows:
         name = KEEPER_CALLS.get(_call_data(bytes(raw))[:4], "other")
         calls.setdefault(name, {}).setdefault(state, 0)

@@ -26,7 +26,6 @@ import http.client
 import json
 import logging
 import signal
-import sqlite3
 import sys
 import threading
 import time
@@ -60,7 +59,7 @@ from .outbox import ErrorEntry, Outbox
 from .quorum import CosignServer, QuorumMisconfigured, QuorumSigner, Witness, connect_quorum, statute_domain
 from .signing import BatchSigner
 from .submitter import (ContractClient, Rpc, RpcError, RpcUnavailable, device_signer, journal_summary,
-                        signing_errors)
+                        read_table, signing_errors)
 
 console = Console(stderr=True)
 
@@ -283,12 +282,12 @@ def cmd_cosign(args: argparse.Namespace) -> int:
     except (RpcUnavailable, RpcError, DecodingError) as exc:
         raise UsageError(f"cannot read the EIP-712 domain of statute {statute_address} at {args.rpc}: {exc}") from exc
     with ExitStack() as running:
-        if config is not None:  # the outbox exists before the witness reads it
-            outbox = running.enter_context(Outbox(args.outbox))
+        outbox = running.enter_context(Outbox(args.outbox))  # one connection: receiver and witness
+        if config is not None:
             receiver = running.enter_context(PushServer(AdmsProtocol(Intake(config, outbox)), args.host,
                                                         args.adms_port))
             print(f"receiving terminal uploads on http://{args.host}:{receiver.port}", flush=True)
-        witness = Witness(args.outbox, domain, quorum, key)
+        witness = Witness(outbox, domain, quorum, key)
         server = running.enter_context(CosignServer(witness, args.host, args.port))
         print(f"co-signing as reporter {witness.address} on http://{args.host}:{server.port}/cosign", flush=True)
         stop.wait()
@@ -466,6 +465,4 @@ def quarantine_reasons(path: str | Path) -> dict[str, int]:
 
     Read from the table directly: `Outbox.counts()` gives only the total.
     """
-    with sqlite3.connect(path) as db:
-        rows = db.execute("SELECT reason, COUNT(*) FROM quarantine GROUP BY reason ORDER BY 2 DESC").fetchall()
-    return dict(rows)
+    return dict(read_table(path, "quarantine", "SELECT reason, COUNT(*) FROM quarantine GROUP BY reason ORDER BY 2 DESC"))

@@ -251,6 +251,17 @@ class Outbox:
                                     (limit,)).fetchall()
         return [_punch(row) for row in rows]
 
+    def find(self, keys: Sequence[str]) -> dict[str, CanonicalPunch]:
+        """The punches among `keys` that this outbox holds, in any state, by key."""
+        found: dict[str, CanonicalPunch] = {}
+        with self._lock:
+            for start in range(0, len(keys), 500):  # SQLite bounds the number of parameters
+                chunk = list(keys[start:start + 500])
+                rows = self._db.execute(f"SELECT {_READ_COLUMNS} FROM punches"
+                                        f" WHERE key IN ({', '.join('?' for _ in chunk)})", chunk).fetchall()
+                found.update((row["key"], _punch(row)) for row in rows)
+        return found
+
     def unconfirmed(self) -> dict[str, list[CanonicalPunch]]:
         """Sent but not confirmed punches, by transaction hash, in arrival order.
 

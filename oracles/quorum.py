@@ -24,29 +24,24 @@ with the contract.
 """
 from __future__ import annotations
 
-import datetime as dt
 import json
 import logging
-import sqlite3
 from collections.abc import Callable, Collection, Sequence
-from contextlib import closing
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Protocol
 
 import requests
 from coincurve import PublicKey
-from eth_account import Account
 from eth_utils import keccak, to_checksum_address
 from web3.contract import Contract
 
 from compiler.artifacts import Artifact, compile_statutes
 
 from .chain import AUTHORITY, Chain
-from .devices.records import CanonicalPunch
 from .http_service import BackgroundServer, KeepAliveHandler
-from .signing import BatchNotSigned, Domain, SignedPunch, batch_digest, sign_digest
-from .submitter import ContractClient, Rpc, label_address, punch_ref
+from .outbox import Outbox
+from .signing import BatchNotSigned, DeviceKey, Domain, batch_digest
+from .submitter import ContractClient, Rpc, label_address, signed_punch
 
 log = logging.getLogger("oracles.quorum")
 
@@ -148,11 +143,11 @@ class KeyCosigner:
     """The submitting gateway's own reporter key: it batches only punches it received itself."""
 
     def __init__(self, key: bytes) -> None:
-        self.key = key
-        self.address = Account.from_key(key).address
+        self._key = DeviceKey(key)
+        self.address = self._key.address
 
     def cosign(self, request: CosignRequest) -> bytes:
-        return sign_digest(self.key, request.digest)
+        return self._key.sign(request.digest)
 
 
 class PeerCosigner:
@@ -259,17 +254,19 @@ def connect_quorum(rpc: Rpc, address: str, reporter_key: bytes | None, peers: Se
 class Witness:
     """A peer gateway's judgement: sign a batch only if every punch in it is in its own outbox.
 
-    `employee_address` maps an employee label to the address the batch carries (the dev
-    default is the submitter's); `domain` is the statute's EIP-712 domain (`statute_domain`).
+    `outbox` is the peer's own (shared with its receiver when `oracle cosign --config` runs one;
+    WAL lets it read beside another process writing the file). `employee_address` maps an
+    employee label to the address the batch carries (the dev default is the submitter's);
+    `domain` is the statute's EIP-712 domain (`statute_domain`).
     """
 
-    def __init__(self, outbox: str | Path, domain: Domain, quorum: str, key: bytes,
+    def __init__(self, outbox: Outbox, domain: Domain, quorum: str, key: bytes,
                  employee_address: Callable[[str], str] = label_address) -> None:
-        self.outbox = Path(outbox)
+        self.outbox = outbox
         self.domain = domain
         self.quorum = to_checksum_address(quorum)
-        self.key = key
-        self.address = Account.from_key(key).address
+        self._key = DeviceKey(key)
+        self.address = self._key.address
         self.employee_address = employee_address
 
     def cosign(self, request: CosignRequest) -> bytes:
@@ -277,38 +274,18 @@ class Witness:
             raise CosignRefused(f"this gateway co-signs for quorum {self.quorum}, not {request.device}")
         if request.sequence is None or not request.keys:
             raise CosignRefused("the request names no batch: a sequence number and its punches' keys are needed")
-        received = received_punches(self.outbox, request.keys)
+        received = self.outbox.find(request.keys)
         missing = [key for key in request.keys if key not in received]
         if missing:
             raise CosignRefused(f"never received punch {missing[0]}"
                                 + (f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""))
         punches = [received[key] for key in request.keys]
-        signed = [SignedPunch(self.employee_address(p.employee), int(p.at.timestamp()), p.kind == "in",
-                              punch_ref(p)) for p in punches]
+        signed = [signed_punch(p, self.employee_address(p.employee)) for p in punches]
         digest = batch_digest(self.domain, self.quorum, request.sequence, signed)
         if digest != request.digest:
             raise CosignRefused(f"the digest is not that of batch {request.sequence} of these punches")
         log.info("co-signed batch %d of %s (%d punches)", request.sequence, self.quorum, len(punches))
-        return sign_digest(self.key, digest)
-
-
-def received_punches(outbox: str | Path, keys: Sequence[str]) -> dict[str, CanonicalPunch]:
-    """The punches among `keys` that this outbox holds, in any state, by key.
-
-    Read from the table directly, on a connection of its own: the witness runs beside a
-    gateway writing the same file (WAL allows it), and `Outbox` has no lookup by key.
-    """
-    found: dict[str, CanonicalPunch] = {}
-    if not Path(outbox).is_file():
-        return found
-    with closing(sqlite3.connect(outbox, timeout=30)) as db:
-        for start in range(0, len(keys), 500):
-            chunk = list(keys[start:start + 500])
-            rows = db.execute("SELECT key, serial, device, employee, at, kind, source FROM punches"
-                              f" WHERE key IN ({', '.join('?' for _ in chunk)})", chunk).fetchall()
-            for key, serial, device, employee, at, kind, source in rows:
-                found[key] = CanonicalPunch(serial, device, employee, dt.datetime.fromisoformat(at), kind, source)
-    return found
+        return self._key.sign(digest)
 
 
 class _CosignHandler(KeepAliveHandler):

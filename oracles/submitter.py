@@ -59,6 +59,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -199,9 +200,19 @@ def device_signer(label: str) -> BatchSigner:
     return DeviceKey(account_key(label))
 
 
+def key_ref(key: str) -> int:
+    """The contract's uint64 `Punch.ref` of a dedupe key: its first 16 hex digits (docs/oracles.md)."""
+    return int(key[:16], 16)
+
+
 def punch_ref(punch: CanonicalPunch) -> int:
-    """The contract's uint64 `Punch.ref`: the first 16 hex digits of the dedupe key (docs/oracles.md)."""
-    return int(punch.key[:16], 16)
+    return key_ref(punch.key)
+
+
+def signed_punch(punch: CanonicalPunch, employee_address: str) -> SignedPunch:
+    """The punch as the contract's `Punch` struct: what the submitter batches and a quorum's
+    peers rebuild to check a digest, so both must build it the same way."""
+    return SignedPunch(employee_address, int(punch.at.timestamp()), punch.kind == "in", punch_ref(punch))
 
 
 # ---------------------------------------------------------------- batching
@@ -361,13 +372,19 @@ class SigningErrors:
                        (device, detail, now, now))
 
 
+def read_table(path: str | Path, table: str, query: str, params: tuple = ()) -> list[tuple]:
+    """The rows of `query` on the outbox file at `path`, or none while `table` does not exist (no
+    gateway has written it yet): how `oracle status`, another process, reads the gateway's tables."""
+    with closing(sqlite3.connect(path)) as db:
+        if db.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (table,)).fetchone() is None:
+            return []
+        return db.execute(query, params).fetchall()
+
+
 def signing_errors(path: str | Path, limit: int = 10) -> list[SigningError]:
     """The newest refusals to sign recorded in an outbox file, newest first (none before any)."""
-    with sqlite3.connect(path) as db:
-        if db.execute("SELECT 1 FROM sqlite_master WHERE name = 'signing_errors'").fetchone() is None:
-            return []
-        rows = db.execute("SELECT last_seen, device, detail, times FROM signing_errors"
-                          " ORDER BY last_seen DESC LIMIT ?", (limit,)).fetchall()
+    rows = read_table(path, "signing_errors", "SELECT last_seen, device, detail, times FROM signing_errors"
+                                              " ORDER BY last_seen DESC LIMIT ?", (limit,))
     return [SigningError(dt.datetime.fromisoformat(when), device, detail, times)
             for when, device, detail, times in rows]
 
@@ -672,13 +689,13 @@ class Submitter:
         return len(done)
 
     def _settle_punches(self, entry: Entry, receipt: dict, block: int) -> None:
-        if not entry.keys:
-            return
         """Rejections from the batch's `PunchRejected` logs, the rest confirmed. Punches already
         settled stay as they are: after a chain restart a re-mined batch may find them settled
         from the first time it was mined."""
+        if not entry.keys:
+            return
         self.gas_used += int(receipt["gasUsed"], 16)
-        by_ref = {int(key[:16], 16): key for key in entry.keys}
+        by_ref = {key_ref(key): key for key in entry.keys}
         topic = self.statute.topic("PunchRejected")
         address = self.statute.address.lower()
         rejected: dict[str, str] = {}
@@ -707,8 +724,7 @@ class Submitter:
 
     def _words(self, punch: CanonicalPunch) -> bytes:
         """The punch as the contract's `Punch` struct, ABI-encoded."""
-        return SignedPunch(self._address(punch.employee), int(punch.at.timestamp()), punch.kind == "in",
-                           punch_ref(punch)).words()
+        return signed_punch(punch, self._address(punch.employee)).words()
 
     def _signer(self, label: str) -> BatchSigner:
         signer = self._signers.get(label)
@@ -726,9 +742,7 @@ def _harmless(error: RpcError) -> bool:
 def journal_summary(path: str | Path) -> dict[str, int | None]:
     """Transactions per journal state and the latest block one was mined in, for `oracle status`."""
     summary: dict[str, int | None] = {"open": 0, "done": 0, "failed": 0, "block": None}
-    with sqlite3.connect(path) as db:
-        if db.execute("SELECT 1 FROM sqlite_master WHERE name = 'chain_journal'").fetchone() is None:
-            return summary
-        summary.update(db.execute("SELECT state, COUNT(*) FROM chain_journal GROUP BY state").fetchall())
-        summary["block"] = db.execute("SELECT MAX(block) FROM chain_journal").fetchone()[0]
+    rows = read_table(path, "chain_journal", "SELECT state, COUNT(*), MAX(block) FROM chain_journal GROUP BY state")
+    summary.update((state, count) for state, count, _ in rows)
+    summary["block"] = max((block for *_, block in rows if block is not None), default=None)
     return summary

@@ -118,7 +118,7 @@ def test_a_batch_two_of_three_reporters_signed_is_paid_as_the_interpreter_pays(
     site, quorum = deployed
     punches = shift()
     own = outbox_with(tmp_path / "a.db", punches)
-    witness = Witness(outbox_with(tmp_path / "b.db", punches), statute.domain, quorum, REPORTERS[1])
+    witness = Witness(Outbox(outbox_with(tmp_path / "b.db", punches)), statute.domain, quorum, REPORTERS[1])
     with CosignServer(witness, "127.0.0.1", 0) as peer:
         signer = QuorumSigner(quorum, [KeyCosigner(REPORTERS[0]), PeerCosigner(f"http://127.0.0.1:{peer.port}")],
                               threshold=2)
@@ -186,8 +186,8 @@ def test_a_peer_refuses_to_cosign_a_punch_it_never_received(tmp_path: Path, stat
     keys = [p.key for p in punches]
     digest = statute.digest(punches)
     # Peer b received only the clock-in; peer c received both.
-    b = Witness(outbox_with(tmp_path / "b.db", punches[:1]), statute.domain, statute.quorum, REPORTERS[1])
-    c = Witness(outbox_with(tmp_path / "c.db", punches), statute.domain, statute.quorum, REPORTERS[2])
+    b = Witness(Outbox(outbox_with(tmp_path / "b.db", punches[:1])), statute.domain, statute.quorum, REPORTERS[1])
+    c = Witness(Outbox(outbox_with(tmp_path / "c.db", punches)), statute.domain, statute.quorum, REPORTERS[2])
     with CosignServer(b, "127.0.0.1", 0) as server:
         url = f"http://127.0.0.1:{server.port}"
         answer = requests.post(f"{url}/cosign", json=CosignRequest(statute.quorum, 0, tuple(keys), digest).to_json(),
@@ -205,7 +205,7 @@ def test_a_peer_refuses_to_cosign_a_punch_it_never_received(tmp_path: Path, stat
 def test_a_peer_signs_only_the_digest_of_the_batch_it_was_shown(tmp_path: Path, statute: Statute) -> None:
     punches = shift()
     keys = tuple(p.key for p in punches)
-    witness = Witness(outbox_with(tmp_path / "b.db", punches), statute.domain, statute.quorum, REPORTERS[1])
+    witness = Witness(Outbox(outbox_with(tmp_path / "b.db", punches)), statute.domain, statute.quorum, REPORTERS[1])
     with CosignServer(witness, "127.0.0.1", 0) as server:
         url = f"http://127.0.0.1:{server.port}/cosign"
         other = statute.digest(punches, sequence=5)  # a digest of the same punches for another sequence

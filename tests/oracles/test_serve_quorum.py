@@ -186,7 +186,7 @@ def test_punches_a_peer_receives_late_wait_and_keep_each_employees_order(tmp_pat
         with Outbox(peer) as box:
             for p in (*others, out):
                 box.add(p)
-        witness = Witness(peer, statute_domain(statute), quorum, REPORTER_B)
+        witness = Witness(Outbox(peer), statute_domain(statute), quorum, REPORTER_B)
         signer = QuorumSigner(quorum, [KeyCosigner(REPORTER_A), witness], 2)
         with Outbox(tmp_path / "a.db") as outbox:
             for p in (late_in, others[0], out, others[1]):
