@@ -20,6 +20,7 @@ import os
 import signal
 import socket
 import sqlite3
+import ssl
 import subprocess
 import threading
 import time
@@ -49,7 +50,16 @@ from .keeper import Duty, Keeper, Settlement
 from .outbox import Outbox
 from .runner import deploy
 from .signing import BatchSigner
-from .submitter import ContractClient, Rpc, RpcError, RpcUnavailable, Submitter, device_signer, key_ref, label_address
+from .submitter import (
+    ContractClient,
+    Rpc,
+    RpcError,
+    RpcUnavailable,
+    Submitter,
+    device_signer,
+    key_ref,
+    label_address,
+)
 
 log = logging.getLogger("oracles.gateway")
 
@@ -68,16 +78,16 @@ class Gateway:
     """Receiver + submitter + keeper; `start()` / `stop()` or a context manager."""
 
     def __init__(self, config: GatewayConfig, outbox: str | Path, rpc_url: str, statute_address: str,
-                 abi: list, host: str = "0.0.0.0", port: int = 8081, relayer_key: bytes = account_key(GATEWAY),
-                 batch_size: int = 200, duties: Sequence[Duty] = (),
-                 signer: Callable[[str], BatchSigner] = device_signer) -> None:
+                 abi: list, listen: tuple[str, int] = ("127.0.0.1", 8081),
+                 relayer_key: bytes = account_key(GATEWAY), batch_size: int = 200, duties: Sequence[Duty] = (),
+                 signer: Callable[[str], BatchSigner] = device_signer, tls: ssl.SSLContext | None = None) -> None:
         """`duties`: the keeper's steps beside the statute's settlements (voucher reclaim, tender
         award: `oracles.keeper`); their calls share the submitter's nonces and journal. `signer`:
         who signs each terminal's batches (`Submitter`; a reporter quorum for some, `oracle serve
-        --quorum`)."""
+        --quorum`). `tls`: the ADMS receiver's TLS context (`http_service.tls_context`)."""
         self.config = config
         self.outbox = Outbox(outbox)
-        self.server = PushServer(AdmsProtocol(Intake(config, self.outbox)), host, port)
+        self.server = PushServer(AdmsProtocol(Intake(config, self.outbox)), *listen, tls)
         self.rpc = Rpc(rpc_url)
         self.statute = ContractClient(self.rpc, statute_address, abi)
         # One outbox (one connection) for the receiver and the submitter: they wait on its lock,

@@ -26,6 +26,7 @@ import http.client
 import json
 import logging
 import signal
+import ssl
 import sys
 import threading
 import time
@@ -54,12 +55,28 @@ from .devices.records import CanonicalPunch, Quarantined, Redelivered
 from .devices.simulator import CLEAN, Profile, Simulation, simulate, simulated_config
 from .devices.zkteco_push import AdmsProtocol, PushServer
 from .gateway import DEFAULT_LAW, Gateway
+from .http_service import Peer, tls_context
 from .keeper import Duty, TenderAward, VoucherReclaim, keeper_calls
 from .outbox import ErrorEntry, Outbox
-from .quorum import CosignServer, QuorumMisconfigured, QuorumSigner, Witness, connect_quorum, statute_domain
+from .quorum import (
+    CosignServer,
+    QuorumMisconfigured,
+    QuorumSigner,
+    Witness,
+    connect_quorum,
+    statute_domain,
+)
 from .signing import BatchSigner
-from .submitter import (ContractClient, Rpc, RpcError, RpcUnavailable, device_signer, journal_summary,
-                        read_table, signing_errors)
+from .submitter import (
+    ContractClient,
+    Rpc,
+    RpcError,
+    RpcUnavailable,
+    device_signer,
+    journal_summary,
+    read_table,
+    signing_errors,
+)
 
 console = Console(stderr=True)
 
@@ -83,7 +100,8 @@ def register(commands: argparse._SubParsersAction) -> None:
                     "--reporter-key and its --cosigner peers; a batch the peers refuse (they never received a "
                     "punch in it) waits and is offered again, and `oracle status` shows the refusal.")
     serve.add_argument("--config", required=True, metavar="FILE", help="gateway.yaml (devices, PINs)")
-    _gateway_arguments(serve, "the outbox SQLite file", 8081, "ADMS port")
+    _gateway_arguments(serve, "the outbox SQLite file", 8081, "the ADMS receiver")
+    _tls_arguments(serve)
     serve.add_argument("--batch", type=int, default=200, metavar="N", help="punches per transaction")
     serve.add_argument("--relayer-key", metavar="HEX", help="the relaying account's key (default: @gateway's)")
     serve.add_argument("--vouchers", action="append", default=[], metavar="ADDR",
@@ -116,14 +134,16 @@ def register(commands: argparse._SubParsersAction) -> None:
         description="Serve POST /cosign: sign a punch batch of the quorum's device with this gateway's "
                     "reporter key only if every punch in it is in this gateway's own outbox (the one its "
                     "`oracle serve` fills) and the digest is that batch's (docs/oracles.md, k-of-n).")
-    _gateway_arguments(cosign, "this gateway's outbox", 8082, "HTTP port")
+    _gateway_arguments(cosign, "this gateway's outbox", 8082, "the co-signing endpoint")
     cosign.add_argument("--quorum", required=True, metavar="ADDR", help="the ReporterQuorum registered as the device")
     cosign.add_argument("--reporter-key", required=True, metavar="HEX", help="this gateway's reporter key")
     cosign.add_argument("--config", metavar="FILE",
                         help="gateway.yaml: also receive the terminals' ADMS uploads into --outbox (the terminal, "
                              "or a mirror in front of it, sends them to every gateway of the quorum)")
-    cosign.add_argument("--adms-port", type=int, default=8081,
-                        help="with --config: the ADMS port (0: any free port; printed)")
+    cosign.add_argument("--adms-listen", type=listen_address, default=("127.0.0.1", 8081), metavar="HOST:PORT",
+                        help="with --config: where the ADMS receiver listens (default 127.0.0.1:8081; port 0: "
+                             "any free port, printed)")
+    _tls_arguments(cosign)
     cosign.set_defaults(func=cmd_cosign)
 
     import_ = sub.add_parser("import", help="admit a CSV export (device,employee,time,kind) into the outbox")
@@ -164,8 +184,46 @@ def _gateway_arguments(parser: argparse.ArgumentParser, outbox: str, port: int, 
     parser.add_argument("--statute", required=True, metavar="ADDR", help="the working-time statute contract")
     parser.add_argument("--law", default=str(DEFAULT_LAW), metavar="FILE",
                         help="a working-time statute, for the contract's ABI (default: statutes/overtime.law)")
-    parser.add_argument("--host", default="0.0.0.0")
-    parser.add_argument("--port", type=int, default=port, help=f"{port_name} (0: any free port; printed)")
+    parser.add_argument("--listen", type=listen_address, default=("127.0.0.1", port), metavar="HOST:PORT",
+                        help=f"where {port_name} listens (default 127.0.0.1:{port}, this machine only; port 0: "
+                             "any free port, printed; 0.0.0.0 or [::] for every interface)")
+
+
+def _tls_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--tls-cert", metavar="PEM", help="serve the ADMS receiver over TLS with this certificate "
+                                                          "(chain); needs --tls-key")
+    parser.add_argument("--tls-key", metavar="PEM", help="the certificate's private key")
+    parser.add_argument("--tls-client-ca", metavar="PEM",
+                        help="require a client certificate issued by this CA (a device's `certificate:` in "
+                             "--config names the common name it must present)")
+
+
+def listen_address(text: str) -> tuple[str, int]:
+    """HOST:PORT (`[::1]:8081` for IPv6) for --listen."""
+    host, colon, port = text.rpartition(":")
+    host = host.removeprefix("[").removesuffix("]")
+    if not colon or not host or not port.isdigit() or int(port) > 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not HOST:PORT, e.g. 127.0.0.1:8081 or 0.0.0.0:8081")
+    return host, int(port)
+
+
+def receiver_tls(args: argparse.Namespace) -> ssl.SSLContext | None:
+    """The ADMS receiver's TLS context from --tls-cert/--tls-key/--tls-client-ca; None without them."""
+    if not (args.tls_cert or args.tls_key or args.tls_client_ca):
+        return None
+    if not (args.tls_cert and args.tls_key):
+        raise UsageError("TLS needs both --tls-cert and --tls-key")
+    try:
+        return tls_context(args.tls_cert, args.tls_key, args.tls_client_ca)
+    except (OSError, ssl.SSLError) as exc:
+        raise UsageError(f"cannot load the TLS certificate, key or client CA: {exc}") from exc
+
+
+def warn_if_exposed(host: str, what: str) -> None:
+    """One warning when a receiver listens on every interface (docs/oracles.md, "Threat model")."""
+    if host in ("0.0.0.0", "::", ""):
+        console.print(f"warning: {what} listens on every interface; only terminals in the config's `allow` "
+                      "networks are served, but put it behind TLS (--tls-cert) or a firewall as well")
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -182,12 +240,19 @@ def cmd_serve(args: argparse.Namespace) -> int:
     duties += [TenderAward(ContractClient(rpc, address, abis[Domain.PROCUREMENT]))
                for address in addresses(args.tender, "--tender")]
     config = load_config(args.config)
+    tls = receiver_tls(args)
+    host, port = args.listen
+    warn_if_exposed(host, "the ADMS receiver")
     gateway = Gateway(config, args.outbox, args.rpc, args.statute, abis[Domain.WORKING_TIME],
-                      args.host, args.port, key, args.batch, duties, batch_signer(args, config, rpc))
+                      (host, port), key, args.batch, duties, batch_signer(args, config, rpc), tls)
     with gateway:
-        print(f"listening on http://{args.host}:{gateway.server.port}", flush=True)
+        print(f"listening on {'https' if tls else 'http'}://{_url_host(host)}:{gateway.server.port}", flush=True)
         stop.wait()
     return 0
+
+
+def _url_host(host: str) -> str:
+    return f"[{host}]" if ":" in host else host
 
 
 def batch_signer(args: argparse.Namespace, config: GatewayConfig, rpc: Rpc) -> Callable[[str], BatchSigner]:
@@ -284,12 +349,18 @@ def cmd_cosign(args: argparse.Namespace) -> int:
     with ExitStack() as running:
         outbox = running.enter_context(Outbox(args.outbox))  # one connection: receiver and witness
         if config is not None:
-            receiver = running.enter_context(PushServer(AdmsProtocol(Intake(config, outbox)), args.host,
-                                                        args.adms_port))
-            print(f"receiving terminal uploads on http://{args.host}:{receiver.port}", flush=True)
+            tls = receiver_tls(args)
+            adms_host, adms_port = args.adms_listen
+            warn_if_exposed(adms_host, "the ADMS receiver")
+            receiver = running.enter_context(PushServer(AdmsProtocol(Intake(config, outbox)), adms_host, adms_port,
+                                                        tls))
+            print(f"receiving terminal uploads on {'https' if tls else 'http'}://{_url_host(adms_host)}:"
+                  f"{receiver.port}", flush=True)
         witness = Witness(outbox, domain, quorum, key)
-        server = running.enter_context(CosignServer(witness, args.host, args.port))
-        print(f"co-signing as reporter {witness.address} on http://{args.host}:{server.port}/cosign", flush=True)
+        host, port = args.listen
+        server = running.enter_context(CosignServer(witness, host, port))
+        print(f"co-signing as reporter {witness.address} on http://{_url_host(host)}:{server.port}/cosign",
+              flush=True)
         stop.wait()
     return 0
 
@@ -335,7 +406,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         with Outbox(args.outbox) as outbox:
             protocol = AdmsProtocol(Intake(config, outbox))
             _upload_all(uploads, lambda serial, body: protocol.handle(
-                "POST", "/iclock/cdata", {"sn": serial, "table": "ATTLOG"}, body.encode()).body)
+                Peer.local(), "POST", "/iclock/cdata", {"sn": serial, "table": "ATTLOG"}, body.encode()).body)
     print(f"{len(simulation.records)} records from {len(simulation.shifts)} shifts in {len(uploads)} uploads")
     return 0
 
@@ -360,11 +431,15 @@ def _upload_all(uploads: list[tuple[str, str]], deliver: Callable[[str, str], st
 
 
 class HttpTerminals:
-    """Terminals uploading to one gateway over one keep-alive connection, retrying like firmware does."""
+    """Terminals uploading to one gateway over one keep-alive connection, retrying like firmware does;
+    an https URL with the `tls` client context (the gateway's CA, a client certificate)."""
 
-    def __init__(self, url: str, retry_delay: float = 1.0, attempts: int = 30) -> None:
+    def __init__(self, url: str, retry_delay: float = 1.0, attempts: int = 30,
+                 tls: ssl.SSLContext | None = None) -> None:
         parts = urlsplit(url)
-        self.host, self.port = parts.hostname or "127.0.0.1", parts.port or 80
+        self.https = parts.scheme == "https"
+        self.host, self.port = parts.hostname or "127.0.0.1", parts.port or (443 if self.https else 80)
+        self.tls = tls
         self.retry_delay = retry_delay
         self.attempts = attempts
         self._connection: http.client.HTTPConnection | None = None
@@ -380,7 +455,8 @@ class HttpTerminals:
 
     def _post(self, path: str, body: bytes) -> str:
         if self._connection is None:
-            self._connection = http.client.HTTPConnection(self.host, self.port, timeout=30)
+            self._connection = (http.client.HTTPSConnection(self.host, self.port, timeout=30, context=self.tls)
+                                if self.https else http.client.HTTPConnection(self.host, self.port, timeout=30))
         self._connection.request("POST", path, body, {"Content-Type": "text/plain"})
         response = self._connection.getresponse()
         text = response.read().decode()

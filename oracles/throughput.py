@@ -189,7 +189,7 @@ def end_to_end(url: str, scratch: Path, employees: int, terminals: int, days: in
     simulation = simulate(config, dt.date.today() - dt.timedelta(days=days + 1), days, seed=1, profile=BACKLOG)
     uploads = backlog_uploads(simulation)
     outbox_path = scratch / "e2e.db"
-    with Gateway(config, outbox_path, url, site.address, site.abi, "127.0.0.1", 0, batch_size=batch_size) as gateway:
+    with Gateway(config, outbox_path, url, site.address, site.abi, ("127.0.0.1", 0), batch_size=batch_size) as gateway:
         gateway_url = f"http://127.0.0.1:{gateway.server.port}"
         began = time.perf_counter()
         _upload_concurrently(gateway_url, uploads)

@@ -78,8 +78,8 @@ class Cosigning:
     def __init__(self, outbox: Path, rpc: str, site: Site, quorum: str, config_file: Path) -> None:
         self.process = subprocess.Popen(
             lawdsl("oracle", "cosign", "--outbox", str(outbox), "--rpc", rpc, "--statute", site.address,
-                   "--quorum", quorum, "--reporter-key", REPORTER_B.hex(), "--host", "127.0.0.1", "--port", "0",
-                   "--config", str(config_file), "--adms-port", "0"),
+                   "--quorum", quorum, "--reporter-key", REPORTER_B.hex(), "--listen", "127.0.0.1:0",
+                   "--config", str(config_file), "--adms-listen", "127.0.0.1:0"),
             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, start_new_session=True)
         assert self.process.stdout is not None
         receiving = self.process.stdout.readline()
@@ -163,7 +163,7 @@ def test_serve_refuses_a_quorum_it_could_not_sign_for(
     site, quorum, config_file = deployed
     options = [o.format(quorum=quorum, eoa=label_address("gate-1")) for o in options]
     done = subprocess.run(lawdsl("oracle", "serve", "--config", str(config_file), "--outbox", str(tmp_path / "o.db"),
-                                 "--rpc", node.url, "--statute", site.address, "--port", "0", *options),
+                                 "--rpc", node.url, "--statute", site.address, "--listen", "127.0.0.1:0", *options),
                           cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 2 and message in done.stderr and "Traceback" not in done.stderr
 
