@@ -97,11 +97,16 @@ class KeepAliveHandler(BaseHTTPRequestHandler):
         if isinstance(self.connection, ssl.SSLSocket):
             certificate = _common_name(self.connection.getpeercert())
         self.peer = Peer(source_address(self.client_address[0]), certificate)
+        self.overdue = False  # set by the server's watchdog when it closes the connection
 
     def handle_one_request(self) -> None:
         self.server.watch(self, self.server.limits.head)
         try:
             super().handle_one_request()
+        except OSError:
+            if not self.overdue:
+                raise
+            self.close_connection = True  # the watchdog closed it and said so: nothing more to log
         finally:
             self.server.unwatch(self)
 
@@ -126,6 +131,7 @@ class BackgroundServer(ThreadingHTTPServer):
 
     daemon_threads = True
     thread_name = "http"
+    request_queue_size = 128  # the listen backlog: a burst of connections is accepted (and judged), not dropped
 
     def __init__(self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler],
                  ssl_context: ssl.SSLContext | None = None, limits: Limits = DEFAULT_LIMITS) -> None:
@@ -219,6 +225,7 @@ class BackgroundServer(ThreadingHTTPServer):
                 for handler in overdue:
                     del self._deadlines[handler]
             for handler in overdue:
+                handler.overdue = True
                 log.warning("closed the connection from %s: no complete request in time", handler.client_address[0])
                 try:
                     handler.connection.shutdown(socket.SHUT_RDWR)
