@@ -26,6 +26,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from lawdsl.yaml_limits import MAX_DEPTH, too_deep
+
 from .records import KINDS, Kind
 
 # ZKTeco punch states: 0 check-in, 1 check-out, 2 break-out, 3 break-in,
@@ -112,6 +114,9 @@ def load_config(path: str | Path) -> GatewayConfig:
 
 
 def parse_config(text: str, name: str = "<config>") -> GatewayConfig:
+    deep = too_deep(text)
+    if deep is not None:
+        raise ConfigError(f"{name}:{deep[0]}: nested more than {MAX_DEPTH} levels deep")
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
