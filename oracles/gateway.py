@@ -48,6 +48,7 @@ from .drivers.base import article_text
 from .drivers.working_time import PUNCH_REASONS
 from .keeper import Duty, Keeper, Settlement
 from .outbox import Outbox
+from .preflight import RelayerLock
 from .runner import deploy
 from .signing import BatchSigner
 from .submitter import (
@@ -95,20 +96,40 @@ class Gateway:
         self.submitter = Submitter(self.outbox, self.rpc, self.statute, relayer_key, signer=signer,
                                    batch_size=batch_size)
         self.keeper = Keeper([Settlement(self.statute), *duties], self.submitter.submit_call)
+        self.lock = RelayerLock(self.submitter.relayer.address)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._chain_loop, name="chain", daemon=True)
 
     def start(self) -> Gateway:
-        self.submitter.know(self.config.employee_labels)
+        """Take the relayer's lock (`preflight.Refused` if another gateway holds it), then serve."""
+        self.lock.acquire()
+        try:
+            self.submitter.know(self.config.employee_labels)
+        except BaseException:
+            self.lock.release()
+            raise
         self.server.start()
         self._thread.start()
         return self
 
-    def stop(self) -> None:
+    def stop(self, drain: float = 0.0) -> int:
+        """Stop taking uploads, give what is in flight up to `drain` seconds to reach the chain,
+        stop. Returns how many punches are still pending or sent (they wait in the outbox for the
+        next start)."""
+        self.server.stop()
+        deadline = time.monotonic() + drain
+        while time.monotonic() < deadline and self._thread.is_alive() and self._unsettled():
+            time.sleep(0.05)
         self._stop.set()
         self._thread.join()
-        self.server.stop()
+        left = self._unsettled()
         self.outbox.close()
+        self.lock.release()
+        return left
+
+    def _unsettled(self) -> int:
+        counts = self.outbox.counts()
+        return counts["pending"] + counts["sent"]
 
     def __enter__(self) -> Gateway:
         return self.start()

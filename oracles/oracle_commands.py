@@ -58,6 +58,7 @@ from .gateway import DEFAULT_LAW, Gateway
 from .http_service import Peer, tls_context
 from .keeper import Duty, TenderAward, VoucherReclaim, keeper_calls
 from .outbox import ErrorEntry, Outbox
+from .preflight import Refused, preflight
 from .quorum import (
     CosignServer,
     QuorumMisconfigured,
@@ -243,16 +244,37 @@ def cmd_serve(args: argparse.Namespace) -> int:
     tls = receiver_tls(args)
     host, port = args.listen
     warn_if_exposed(host, "the ADMS receiver")
+    signer = batch_signer(args, config, rpc)
     gateway = Gateway(config, args.outbox, args.rpc, args.statute, abis[Domain.WORKING_TIME],
-                      (host, port), key, args.batch, duties, batch_signer(args, config, rpc), tls)
-    with gateway:
-        print(f"listening on {'https' if tls else 'http'}://{_url_host(host)}:{gateway.server.port}", flush=True)
-        stop.wait()
+                      (host, port), key, args.batch, duties, signer, tls)
+    found = preflight(gateway.statute, config, gateway.submitter.relayer.address, gateway.submitter.journal, signer)
+    for warning in found.warnings:
+        console.print(f"warning: {warning}")
+    if found.fatal:
+        gateway.server.server_close()
+        gateway.outbox.close()
+        raise UsageError("; ".join(found.fatal))
+    try:
+        gateway.start()
+    except Refused as exc:
+        gateway.server.server_close()
+        gateway.outbox.close()
+        raise UsageError(str(exc)) from None
+    print(f"listening on {'https' if tls else 'http'}://{_url_host(host)}:{gateway.server.port}", flush=True)
+    stop.wait()
+    console.print(f"stopping: no more uploads taken; sending what is in flight (up to {DRAIN_SECONDS:g} s)")
+    left = gateway.stop(drain=DRAIN_SECONDS)
+    console.print("stopped: every punch reached the chain" if not left else
+                  f"stopped: {left} punch(es) wait in the outbox for the next start")
     return 0
 
 
 def _url_host(host: str) -> str:
     return f"[{host}]" if ":" in host else host
+
+
+#: How long SIGTERM lets punches in flight reach the chain before the gateway exits.
+DRAIN_SECONDS = 10.0
 
 
 def batch_signer(args: argparse.Namespace, config: GatewayConfig, rpc: Rpc) -> Callable[[str], BatchSigner]:
@@ -530,10 +552,12 @@ KEEPER_STATES = {"open": "awaiting a receipt", "done": "mined", "failed": "rever
 
 
 def newest_errors(outbox: Outbox, path: str | Path, limit: int = 10) -> list[ErrorEntry]:
-    """Quarantined records, rejected punches and refusals to sign (reason `unsigned`: a quorum
-    not reached, the punches wait), newest first."""
-    unsigned = [ErrorEntry(e.when, e.device, "unsigned", e.detail, "", e.times) for e in signing_errors(path, limit)]
-    return sorted([*outbox.last_errors(limit), *unsigned], key=lambda e: e.when, reverse=True)[:limit]
+    """Quarantined records, rejected punches and held batches, newest first. A held batch's punches
+    wait in the outbox: reason `unsigned` (a quorum not reached), `unregistered-device` (the
+    terminal is not registered with the statute) or `reverted` (the contract refused the batch;
+    the detail names its error)."""
+    held = [ErrorEntry(e.when, e.device, e.reason, e.detail, "", e.times) for e in signing_errors(path, limit)]
+    return sorted([*outbox.last_errors(limit), *held], key=lambda e: e.when, reverse=True)[:limit]
 
 
 def quarantine_reasons(path: str | Path) -> dict[str, int]:

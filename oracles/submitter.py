@@ -67,6 +67,7 @@ from typing import Any
 import requests
 from coincurve import PublicKey
 from eth_abi import decode, encode
+from eth_abi.exceptions import DecodingError
 from eth_account import Account
 from eth_account.signers.local import LocalAccount
 from eth_utils import keccak, to_checksum_address
@@ -75,8 +76,16 @@ from .chain import MAX_FEE, abi_type, account_key
 from .devices.records import CanonicalPunch
 from .drivers.working_time import PUNCH_REASONS
 from .outbox import Outbox
-from .signing import (SUBMIT_SIGNATURE, BatchNotSigned, BatchSigner, DeviceKey, Domain, SignedPunch,
-                      batch_digest_of_words, submit_calldata)
+from .signing import (
+    SUBMIT_SIGNATURE,
+    BatchNotSigned,
+    BatchSigner,
+    DeviceKey,
+    Domain,
+    SignedPunch,
+    batch_digest_of_words,
+    submit_calldata,
+)
 
 log = logging.getLogger("oracles.submitter")
 
@@ -97,6 +106,8 @@ class RpcError(RuntimeError):
     def __init__(self, method: str, error: dict) -> None:
         super().__init__(f"{method}: {error.get('message')}")
         self.message = str(error.get("message", ""))
+        data = error.get("data")  # a revert's return data, where the node gives it
+        self.data = data if isinstance(data, str) else (data or {}).get("data") if isinstance(data, dict) else None
 
 
 class Rpc:
@@ -336,23 +347,29 @@ class Journal:
 _SIGNING_ERRORS = """
 CREATE TABLE IF NOT EXISTS signing_errors (
     device     TEXT NOT NULL,     -- the terminal's label
-    detail     TEXT NOT NULL,     -- why its signer would not sign (each refusal, by whom)
+    detail     TEXT NOT NULL,     -- why its batch waits (each refusal, by whom; the revert decoded)
     times      INTEGER NOT NULL DEFAULT 1,
     first_seen TEXT NOT NULL,
     last_seen  TEXT NOT NULL,
+    reason     TEXT NOT NULL DEFAULT 'unsigned',  -- unsigned | unregistered-device | reverted
     PRIMARY KEY (device, detail)
 )
 """
 
+#: Why a batch waits in the outbox instead of going to the chain (`oracle status` shows them).
+UNSIGNED, UNREGISTERED, REVERTED = "unsigned", "unregistered-device", "reverted"
+
 
 @dataclass(frozen=True)
 class SigningError:
-    """A batch a device's signer would not vouch for, as `oracle status` shows it."""
+    """A held batch as `oracle status` shows it: its signer would not vouch for it, its device is
+    not registered, or the contract reverted it."""
 
     when: dt.datetime
     device: str
     detail: str
     times: int
+    reason: str = UNSIGNED
 
 
 class SigningErrors:
@@ -363,13 +380,16 @@ class SigningErrors:
         self._outbox = outbox
         with outbox.transaction() as db:
             db.execute(_SIGNING_ERRORS)
+            columns = {row[1] for row in db.execute("PRAGMA table_info(signing_errors)")}
+            if "reason" not in columns:  # an outbox written before holds had reasons
+                db.execute("ALTER TABLE signing_errors ADD COLUMN reason TEXT NOT NULL DEFAULT 'unsigned'")
 
-    def record(self, device: str, detail: str) -> None:
+    def record(self, device: str, detail: str, reason: str = UNSIGNED) -> None:
         now = dt.datetime.now(dt.timezone.utc).isoformat()
         with self._outbox.transaction() as db:
-            db.execute("INSERT INTO signing_errors (device, detail, first_seen, last_seen) VALUES (?, ?, ?, ?)"
-                       " ON CONFLICT (device, detail) DO UPDATE SET times = times + 1, last_seen = excluded.last_seen",
-                       (device, detail, now, now))
+            db.execute("INSERT INTO signing_errors (device, detail, first_seen, last_seen, reason)"
+                       " VALUES (?, ?, ?, ?, ?) ON CONFLICT (device, detail) DO UPDATE SET times = times + 1,"
+                       " last_seen = excluded.last_seen", (device, detail, now, now, reason))
 
 
 def read_table(path: str | Path, table: str, query: str, params: tuple = ()) -> list[tuple]:
@@ -383,10 +403,10 @@ def read_table(path: str | Path, table: str, query: str, params: tuple = ()) -> 
 
 def signing_errors(path: str | Path, limit: int = 10) -> list[SigningError]:
     """The newest refusals to sign recorded in an outbox file, newest first (none before any)."""
-    rows = read_table(path, "signing_errors", "SELECT last_seen, device, detail, times FROM signing_errors"
+    rows = read_table(path, "signing_errors", "SELECT last_seen, device, detail, times, reason FROM signing_errors"
                                               " ORDER BY last_seen DESC LIMIT ?", (limit,))
-    return [SigningError(dt.datetime.fromisoformat(when), device, detail, times)
-            for when, device, detail, times in rows]
+    return [SigningError(dt.datetime.fromisoformat(when), device, detail, times, reason)
+            for when, device, detail, times, reason in rows]
 
 
 # ---------------------------------------------------------------- the submitter
@@ -428,6 +448,8 @@ class Submitter:
         self._addresses: dict[str, str] = {}  # employee label -> address
         self._signers: dict[str, BatchSigner] = {}  # device label -> its signer
         self._sequences: dict[str, int] = {}
+        self._registered: set[str] = set()  # device labels whose signer the statute has registered
+        self._currency = Currency("", 0)
         self._nonce = 0
         self._gas_cap = 0
         self._chain_id = 0
@@ -449,6 +471,7 @@ class Submitter:
         self._chain_id = chain_id
         block = self.rpc.call("eth_getBlockByNumber", "latest", False)
         self._gas_cap = int(block["gasLimit"], 16)
+        self._currency = currency_of(self.statute)
         self.reconcile()
         self.ready = True
 
@@ -591,13 +614,17 @@ class Submitter:
             try:
                 entries.append(self._sign_batch(batch))
             except BatchNotSigned as refusal:
-                self._hold(batch, str(refusal))
+                self._hold(batch.device, batch.punches, str(refusal), UNSIGNED)
+                held_employees.update(p.employee for p in batch.punches)
+            except BatchHeld as held:
+                self._hold(batch.device, batch.punches, held.detail, held.reason)
                 held_employees.update(p.employee for p in batch.punches)
         return entries
 
     def _sign_batch(self, batch: Batch) -> Entry:
         """The batch as a signed transaction; `BatchNotSigned` leaves the device's sequence unused."""
         signer = self._signer(batch.device)
+        self._check_registered(batch.device, signer.address)
         sequence = self._sequences.get(batch.device)
         if sequence is None:
             sequence = self._sequences[batch.device] = self.statute.view("nextSequence", signer.address)
@@ -610,12 +637,23 @@ class Submitter:
         gas = min(self._gas_cap, GAS_PER_BATCH + GAS_PER_PUNCH * len(words))
         return self._sign(self.statute.address, data, gas, batch.device, sequence, keys)
 
-    def _hold(self, batch: Batch, reason: str) -> None:
-        log.warning("%s: %d punch(es) not signed, offered again in %g s: %s", batch.device,
-                    len(batch.punches), self.hold_unsigned, reason)
-        self._held += batch.punches
+    def _check_registered(self, device: str, address: str) -> None:
+        """`BatchHeld` unless the statute has `address` registered as a device: a batch it would
+        revert is never sent (asked again each time the held punches are offered)."""
+        if device in self._registered:
+            return
+        if int(self.statute.view("deviceEmployer", address), 16) == 0:
+            raise BatchHeld(UNREGISTERED, f"terminal {device} signs as {address}, which statute "
+                                          f"{self.statute.address} has not registered: the authority registers "
+                                          "it, and its punches are then sent")
+        self._registered.add(device)
+
+    def _hold(self, device: str, punches: list[CanonicalPunch], detail: str, reason: str) -> None:
+        log.warning("%s: %d punch(es) held (%s), offered again in %g s: %s", device, len(punches), reason,
+                    self.hold_unsigned, detail)
+        self._held += punches
         self._held_until = time.monotonic() + self.hold_unsigned
-        self.signing_errors.record(batch.device, reason)
+        self.signing_errors.record(device, detail, reason)
 
     def _release_held(self) -> list[CanonicalPunch]:
         """The held punches once their wait is over (to be batched again), else none."""
@@ -666,6 +704,7 @@ class Submitter:
         done: list[Entry] = []
         blocks: list[int | None] = []
         still: list[Entry] = []
+        held_reverts: list[tuple[Entry, str]] = []
         with self.outbox.transaction():  # one commit: the punches and their transactions settle together
             for entry, receipt in zip(self._open, receipts):
                 if receipt is None and not missing_is_failed:
@@ -677,16 +716,42 @@ class Submitter:
                     self._settle_punches(entry, receipt, block)
                 else:
                     entry.state = "failed"
+                    why = self._revert_reason(entry, receipt) if receipt else None
                     log.warning("transaction %s (nonce %d%s) %s", entry.tx_hash, entry.nonce,
                                 f", {entry.device} batch {entry.sequence}" if entry.device else "",
-                                "reverted" if receipt else "was replaced")
+                                f"reverted: {why or 'sent again'}" if receipt else "was replaced")
+                    if why is not None and entry.device is not None:
+                        held_reverts.append((entry, why))
                 done.append(entry)
                 blocks.append(block)
             self.journal.settle(done, blocks)
         self._open = still
+        if held_reverts:
+            sent = self.outbox.unconfirmed()
+            for entry, why in held_reverts:
+                assert entry.device is not None
+                self._registered.discard(entry.device)  # a revoked terminal is asked again
+                self._hold(entry.device, sent.get(entry.tx_hash, []), why, REVERTED)
         if any(e.state == "failed" and e.keys for e in done):
             self._requeue_failed()
         return len(done)
+
+    def _revert_reason(self, entry: Entry, receipt: dict) -> str | None:
+        """Why the contract reverted a batch, its custom error decoded by name; None when sending
+        it again (re-batched, sequence read again) is the remedy: out of gas, out of sequence
+        behind an earlier revert, or a call that succeeds now."""
+        if not entry.keys:
+            return "keeper call reverted"
+        transaction = self.rpc.call("eth_getTransactionByHash", entry.tx_hash)
+        if int(receipt["gasUsed"], 16) >= int(transaction["gas"], 16):
+            return None
+        try:
+            self.rpc.call("eth_call", {"from": self.relayer.address, "to": transaction["to"],
+                                       "data": transaction["input"], "gas": transaction["gas"]}, "latest")
+        except RpcError as error:
+            name, text = decode_revert(self.statute.abi, error.data)
+            return None if name == "BatchOutOfSequence" else text or error.message
+        return None
 
     def _settle_punches(self, entry: Entry, receipt: dict, block: int) -> None:
         """Rejections from the batch's `PunchRejected` logs, the rest confirmed. Punches already
@@ -703,10 +768,21 @@ class Submitter:
             if item["topics"][0] == topic and item["address"].lower() == address:
                 args = self.statute.decode_log("PunchRejected", item)
                 rejected[by_ref[args["ref"]]] = PUNCH_REASONS[args["reason"]]
+        paid, amount = 0, 0
+        payment_topics = {self.statute.topic("WagePaid"): "WagePaid", self.statute.topic("PaidAtClockOut"):
+                          "PaidAtClockOut"}
+        for item in receipt["logs"]:
+            name = payment_topics.get(item["topics"][0])
+            if name is not None and item["address"].lower() == address:
+                paid += 1
+                amount += self.statute.decode_log(name, item)["amount"]
         for key, reason in rejected.items():
             self.rejected += self.outbox.mark_rejected(key, reason, strict=False)
         self.confirmed += self.outbox.settle_mined([k for k in entry.keys if k not in rejected], entry.tx_hash,
                                                    block)
+        log.info("batch %s of %s: %d punches%s, %d paid, %s, tx %s (block %d)", entry.sequence, entry.device,
+                 len(entry.keys), f" ({len(rejected)} refused)" if rejected else "", paid,
+                 self._currency.format(amount), entry.tx_hash, block)
 
     # ------------------------------------------------------------ addresses
 
@@ -731,6 +807,62 @@ class Submitter:
         if signer is None:
             signer = self._signers[label] = self.signer(label)
         return signer
+
+
+class BatchHeld(Exception):
+    """A batch that must wait in the outbox rather than go to the chain (see `UNREGISTERED`)."""
+
+    def __init__(self, reason: str, detail: str) -> None:
+        super().__init__(detail)
+        self.reason = reason
+        self.detail = detail
+
+
+@dataclass(frozen=True)
+class Currency:
+    """A token's symbol and decimals, to write amounts as people read them in the log."""
+
+    symbol: str
+    decimals: int
+
+    def format(self, amount: int) -> str:
+        whole, fraction = divmod(amount, 10**self.decimals)
+        text = f"{whole:,}" + (f".{fraction:0{self.decimals}d}" if self.decimals else "")
+        return f"{self.symbol} {text}".strip()
+
+
+def currency_of(statute: ContractClient) -> Currency:
+    """The statute's currency token's symbol and decimals (raw units if the token has none)."""
+    token = statute.view("currency")
+    try:
+        raw_symbol = statute.rpc.call("eth_call", {"to": token, "data": "0x" + keccak(text="symbol()")[:4].hex()},
+                                      "latest")
+        raw_decimals = statute.rpc.call("eth_call", {"to": token, "data": "0x" + keccak(text="decimals()")[:4].hex()},
+                                        "latest")
+        return Currency(decode(["string"], bytes.fromhex(raw_symbol[2:]))[0],
+                        decode(["uint8"], bytes.fromhex(raw_decimals[2:]))[0])
+    except (RpcError, ValueError, DecodingError):
+        return Currency("units", 0)
+
+
+def decode_revert(abi: list, data: str | None) -> tuple[str | None, str | None]:
+    """(error name, `Name(arg, …)`) of a revert's return data by the contract's ABI: custom errors,
+    `Error(string)` and `Panic(uint256)`; (None, None) for data it cannot read."""
+    if not data or len(data) < 10:
+        return None, None
+    raw = bytes.fromhex(data[2:])
+    errors = [item for item in abi if item.get("type") == "error"]
+    errors += [{"name": "Error", "inputs": [{"type": "string"}]}, {"name": "Panic", "inputs": [{"type": "uint256"}]}]
+    for item in errors:
+        types = [abi_type(i) for i in item["inputs"]]
+        if keccak(text=f"{item['name']}({','.join(types)})")[:4] == raw[:4]:
+            try:
+                values = decode(types, raw[4:])
+            except DecodingError:
+                return item["name"], item["name"]
+            shown = ", ".join(to_checksum_address(v) if t == "address" else str(v) for t, v in zip(types, values))
+            return item["name"], f"{item['name']}({shown})"
+    return None, f"unknown error {data[:10]}"
 
 
 def _harmless(error: RpcError) -> bool:

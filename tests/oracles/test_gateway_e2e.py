@@ -182,6 +182,8 @@ def test_punches_uploaded_over_adms_are_paid_on_chain_as_the_interpreter_pays(
             terminal.close()
     finally:
         assert served.stop() == 0
+    said = served.log.read_text()
+    assert "stopping: no more uploads taken" in said and "stopped: every punch reached the chain" in said
     result = audit(site, node.url, outbox)
     assert counts["confirmed"] > 0 and result.exactly_once
     assert result.chain_payments == result.expected_payments and result.total_paid > 0
