@@ -18,9 +18,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
+from chain.contract import ContractClient
+from chain.rpc import RpcError, RpcUnavailable
+from chain.signing import BatchSigner
+
 from .devices.config import GatewayConfig
-from .signing import BatchSigner
-from .submitter import ContractClient, Journal, RpcError, RpcUnavailable
+from .submitter import Journal
 
 
 class Refused(RuntimeError):

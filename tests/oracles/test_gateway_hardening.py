@@ -12,24 +12,20 @@ from pathlib import Path
 
 import pytest
 
+from chain.accounts import GATEWAY, account_key, device_signer
+from chain.anvil import LocalAnvil
+from chain.client import Chain
+from chain.contract import ContractClient
+from chain.rpc import Rpc
+from chain.signing import DeviceKey
 from lawdsl.load import load_statute
-from oracles.chain import GATEWAY, Chain, LocalAnvil, account_key
+from oracles.cli import config_yaml
 from oracles.devices.records import CanonicalPunch
 from oracles.devices.simulator import simulated_config
 from oracles.gateway import DEFAULT_LAW, Site, provision
-from oracles.oracle_commands import config_yaml
 from oracles.outbox import Outbox
 from oracles.preflight import Refused, RelayerLock, preflight
-from oracles.signing import DeviceKey
-from oracles.submitter import (
-    REVERTED,
-    UNREGISTERED,
-    ContractClient,
-    Rpc,
-    Submitter,
-    device_signer,
-    signing_errors,
-)
+from oracles.submitter import REVERTED, UNREGISTERED, Submitter, signing_errors
 
 from .test_gateway_e2e import ROOT, Served
 
