@@ -74,7 +74,8 @@ from lawdsl.load import load_statute
 from .cli import HttpTerminals
 from .devices.records import CanonicalPunch
 from .devices.simulator import CLEAN, Simulation, simulate, simulated_config
-from .gateway import DEFAULT_LAW, AnvilNode, Gateway, provision
+from .devices.config import GatewayConfig
+from .gateway import DEFAULT_LAW, AnvilNode, Gateway, Site, provision
 from .http_service import tls_context
 from .outbox import Outbox
 from .submitter import Submitter
@@ -109,7 +110,7 @@ class Throughput:
     terminals: int = 0
     raw_stalls: int = 0  # raw-ceiling attempts discarded because the node stopped mining
     runs: tuple[float, ...] = ()  # punches/s of each plain end-to-end run, in order
-    secure_seconds: float | None = None  # the same punches with TLS and an allow list
+    secure_seconds: float | None = None  # `punches` at the rate of the run with TLS and an allow list
 
     @property
     def punches_per_second(self) -> float:
@@ -139,20 +140,25 @@ class Throughput:
 def gateway_throughput(employees: int = 2000, terminals: int = 4, days: int = 7, batch_size: int = 200,
                        raw_transfers: int = 5000, gas_batches: tuple[int, ...] = (1, 10, 100, 500),
                        runs: int = 10) -> Throughput:
-    """Measure on fresh anvils of one kind (`bench_node`): `runs` plain end-to-end runs (a fresh
-    site each, on one node: stalls show as a low minimum), one with TLS and an allow list."""
+    """Measure on fresh anvils of one kind (`bench_node`): `runs` consecutive plain end-to-end runs
+    on one node and one site, each on the next `days` of attendance (a stall shows as a low
+    minimum), then one more with TLS and an allow list."""
     raw_seconds, stalls = raw_ceiling_on_fresh_nodes(raw_transfers)
+    config = simulated_config(employees=employees, devices=terminals)
+    first_day = dt.date.today() - dt.timedelta(days=1 + days * (runs + 1))
     with bench_node() as node, tempfile.TemporaryDirectory() as scratch:
         folder = Path(scratch)
-        timed = [end_to_end(node.url, folder / f"run-{i}", employees, terminals, days, batch_size)
-                 for i in range(runs)]
-        punches = timed[0][0]
+        site = provision(Chain(node.url), load_statute(DEFAULT_LAW), config)
+        timed = [end_to_end(node.url, site, config, folder / f"run-{i}", first_day + dt.timedelta(days=days * i),
+                            days, batch_size) for i in range(runs)]
         rates = tuple(count / seconds for count, seconds in timed)
-        median_seconds = sorted(seconds for _, seconds in timed)[len(timed) // 2]
-        _, secure = end_to_end(node.url, folder / "secure", employees, terminals, days, batch_size,
-                               tls=self_signed(folder))
+        punches, median_seconds = sorted(timed, key=lambda run: run[0] / run[1])[len(timed) // 2]
+        secure_punches, secure = end_to_end(node.url, site, config, folder / "secure",
+                                            first_day + dt.timedelta(days=days * runs), days, batch_size,
+                                            tls=self_signed(folder))
         gas = {size: gas_per_punch(node.url, folder / f"gas-{size}.db", size) for size in gas_batches}
-    return Throughput(punches, median_seconds, raw_transfers, raw_seconds, gas, terminals, stalls, rates, secure)
+    return Throughput(punches, median_seconds, raw_transfers, raw_seconds, gas, terminals, stalls, rates,
+                      secure * punches / secure_punches)
 
 
 def self_signed(folder: Path) -> Path:
@@ -219,19 +225,18 @@ def backlog_uploads(simulation: Simulation, per_upload: int = UPLOAD_RECORDS) ->
             for serial, own in lines.items()}
 
 
-def end_to_end(url: str, scratch: Path, employees: int, terminals: int, days: int,
+def end_to_end(url: str, site: Site, config: GatewayConfig, scratch: Path, start: dt.date, days: int,
                batch_size: int, tls: Path | None = None) -> tuple[int, float]:
-    """(punches, seconds) from the first ATTLOG upload sent to the last punch confirmed in the outbox.
+    """(punches, seconds) from the first ATTLOG upload sent to the last punch confirmed in the outbox,
+    for `days` of the site's attendance from `start` (later than any run before on this site).
 
     `tls`: a folder with `cert.pem` and `key.pem` (`self_signed`): the receiver serves TLS, each
     terminal is allowed from 127.0.0.1 only, and the terminals verify the certificate."""
-    config = simulated_config(employees=employees, devices=terminals)
     if tls is not None:
         only_here = (ipaddress.ip_network("127.0.0.1/32"),)
         config = dataclasses.replace(config, devices={serial: dataclasses.replace(device, allow=only_here)
                                                       for serial, device in config.devices.items()})
-    site = provision(Chain(url), load_statute(DEFAULT_LAW), config)
-    simulation = simulate(config, dt.date.today() - dt.timedelta(days=days + 1), days, seed=1, profile=BACKLOG)
+    simulation = simulate(config, start, days, seed=1, profile=BACKLOG)
     uploads = backlog_uploads(simulation)
     scratch.mkdir(parents=True, exist_ok=True)
     outbox_path = scratch / "e2e.db"
