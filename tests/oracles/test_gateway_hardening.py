@@ -192,6 +192,7 @@ def test_serve_refuses_a_second_gateway_on_its_key_and_a_statute_that_is_not_the
         assert "Traceback" not in second.stderr
     finally:
         assert first.stop() == 0
-    nowhere = subprocess.run(Served(config_file, tmp_path / "c.db", node.url, "0x" + "12" * 20).args, cwd=ROOT,
-                             capture_output=True, text=True, timeout=120, check=False)
+    nowhere = subprocess.run([*Served(config_file, tmp_path / "c.db", node.url, "0x" + "12" * 20).args, "--listen",
+                              "0.0.0.0:0"], cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
     assert nowhere.returncode == 2 and "there is no contract at statute address" in nowhere.stderr
+    assert "warning: the ADMS receiver listens on every interface" in nowhere.stderr
