@@ -8,11 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from eth_abi import decode
 from eth_abi.exceptions import DecodingError
-from eth_utils import keccak, to_checksum_address
 
-from .abi import abi_type
+from .abi import Abi
 from .contract import ContractClient
 from .rpc import RpcError
 
@@ -30,35 +28,41 @@ class Currency:
         return f"{self.symbol} {text}".strip()
 
 
+#: What every ERC-20 token with a name answers: enough to write an amount.
+_TOKEN = Abi([{"type": "function", "name": "symbol", "inputs": [], "outputs": [{"name": "", "type": "string"}]},
+              {"type": "function", "name": "decimals", "inputs": [], "outputs": [{"name": "", "type": "uint8"}]}])
+
+
 def currency_of(statute: ContractClient) -> Currency:
     """The statute's currency token's symbol and decimals (raw units if the token has none)."""
     token = statute.view("currency")
+
+    def ask(function: str) -> object:
+        raw = statute.rpc.call("eth_call", {"to": token, "data": "0x" + _TOKEN.calldata(function).hex()}, "latest")
+        return _TOKEN.result(function, raw)
+
     try:
-        raw_symbol = statute.rpc.call("eth_call", {"to": token, "data": "0x" + keccak(text="symbol()")[:4].hex()},
-                                      "latest")
-        raw_decimals = statute.rpc.call("eth_call", {"to": token, "data": "0x" + keccak(text="decimals()")[:4].hex()},
-                                        "latest")
-        return Currency(decode(["string"], bytes.fromhex(raw_symbol[2:]))[0],
-                        decode(["uint8"], bytes.fromhex(raw_decimals[2:]))[0])
+        return Currency(str(ask("symbol")), int(ask("decimals")))  # type: ignore[call-overload]
     except (RpcError, ValueError, DecodingError):
         return Currency("units", 0)
 
 
-def decode_revert(abi: list, data: str | None) -> tuple[str | None, str | None]:
-    """(error name, `Name(arg, …)`) of a revert's return data by the contract's ABI: custom errors,
-    `Error(string)` and `Panic(uint256)`; (None, None) for data it cannot read."""
+#: The two errors Solidity raises without declaring them: `require(…, "text")` and a panic.
+_BUILTIN = Abi([{"type": "error", "name": "Error", "inputs": [{"name": "message", "type": "string"}]},
+                {"type": "error", "name": "Panic", "inputs": [{"name": "code", "type": "uint256"}]}])
+
+
+def decode_revert(contract: ContractClient, data: str | None) -> tuple[str | None, str | None]:
+    """(error name, `Name(arg, …)`) of a revert's return data by the contract's ABI (custom errors)
+    or Solidity's own `Error(string)` and `Panic(uint256)`; (None, None) without data, (None,
+    `unknown error 0x…`) for a selector neither knows."""
     if not data or len(data) < 10:
         return None, None
-    raw = bytes.fromhex(data[2:])
-    errors = [item for item in abi if item.get("type") == "error"]
-    errors += [{"name": "Error", "inputs": [{"type": "string"}]}, {"name": "Panic", "inputs": [{"type": "uint256"}]}]
-    for item in errors:
-        types = [abi_type(i) for i in item["inputs"]]
-        if keccak(text=f"{item['name']}({','.join(types)})")[:4] == raw[:4]:
-            try:
-                values = decode(types, raw[4:])
-            except DecodingError:
-                return item["name"], item["name"]
-            shown = ", ".join(to_checksum_address(v) if t == "address" else str(v) for t, v in zip(types, values))
-            return item["name"], f"{item['name']}({shown})"
-    return None, f"unknown error {data[:10]}"
+    try:
+        decoded = contract.codec.error(data) or _BUILTIN.error(data)
+    except (DecodingError, ValueError):
+        return None, f"malformed error data {data[:10]}"
+    if decoded is None:
+        return None, f"unknown error {data[:10]}"
+    name, values = decoded
+    return name, f"{name}({', '.join(str(value) for value in values)})"

@@ -69,7 +69,7 @@ from eth_utils import to_checksum_address
 from chain.accounts import device_signer, label_address
 from chain.client import MAX_FEE
 from chain.contract import ContractClient
-from chain.drivers.working_time import PUNCH_REASONS
+from chain.domains.working_time import PUNCH_REASONS
 from chain.reverts import Currency, currency_of, decode_revert
 from chain.rpc import Rpc, RpcError, RpcUnavailable
 from chain.signing import (
@@ -632,7 +632,7 @@ class Submitter:
             self.rpc.call("eth_call", {"from": self.relayer.address, "to": transaction["to"],
                                        "data": transaction["input"], "gas": transaction["gas"]}, "latest")
         except RpcError as error:
-            name, text = decode_revert(self.statute.abi, error.data)
+            name, text = decode_revert(self.statute, error.data)
             return None if name == "BatchOutOfSequence" else text or error.message
         return None
 
