@@ -55,8 +55,9 @@ from .devices.intake import Intake
 from .devices.zkteco_push import AdmsProtocol, PushServer
 from .keeper import Duty, Keeper, Settlement
 from .outbox import Outbox
+from .batches import key_ref
 from .preflight import RelayerLock
-from .submitter import Submitter, key_ref
+from .submitter import Submitter
 
 log = logging.getLogger("oracles.gateway")
 

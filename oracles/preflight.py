@@ -23,7 +23,7 @@ from chain.rpc import RpcError, RpcUnavailable
 from chain.signing import BatchSigner
 
 from .devices.config import GatewayConfig
-from .submitter import Journal
+from .journal import Journal
 
 
 class Refused(RuntimeError):

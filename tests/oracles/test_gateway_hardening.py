@@ -23,9 +23,10 @@ from oracles.cli import config_yaml
 from oracles.devices.records import CanonicalPunch
 from oracles.devices.simulator import simulated_config
 from oracles.gateway import DEFAULT_LAW, Site, provision
+from oracles.journal import REVERTED, UNREGISTERED, signing_errors
 from oracles.outbox import Outbox
 from oracles.preflight import Refused, RelayerLock, preflight
-from oracles.submitter import REVERTED, UNREGISTERED, Submitter, signing_errors
+from oracles.submitter import Submitter
 
 from .test_gateway_e2e import ROOT, Served
 
