@@ -108,6 +108,7 @@ class RawEvent:
     block: int
     log_index: int
     tx_hash: str
+    address: str  # the contract that logged it
 
 
 class ChainReader:
@@ -122,23 +123,26 @@ class ChainReader:
     def latest_block(self) -> int:
         return self.w3.eth.block_number
 
-    def logs(self, address: str | None, topics: list | None, start: int, end: int) -> Iterator[dict]:
-        """Raw logs in [start, end], paged as public nodes require."""
+    def logs(self, address: str | list[str] | None, topics: list | None, start: int, end: int) -> Iterator[dict]:
+        """Raw logs in [start, end] of one contract or several (one request for all), paged as public
+        nodes require."""
         query: dict[str, Any] = {}
-        if address is not None:
+        if isinstance(address, list):
+            query["address"] = [to_checksum_address(a) for a in address]
+        elif address is not None:
             query["address"] = to_checksum_address(address)
         if topics is not None:
             query["topics"] = topics
         return get_logs(self.w3, query, start, end)
 
-    def discover_registries(self, end: int) -> list[str]:
+    def discover_registries(self, end: int, start: int = 0) -> list[str]:
         """Every contract that logged a `StatuteEnacted`: on a private chain, the registries.
 
         A registry named on the command line is a claim a citizen checks; a
         discovered one is only a convenience, and the page says which it is.
         """
         topic = "0x" + keccak(text=ENACTED).hex()
-        found = {to_checksum_address(log["address"]) for log in self.logs(None, [topic], 0, end)}
+        found = {to_checksum_address(log["address"]) for log in self.logs(None, [topic], start, end)}
         return sorted(found)
 
     def enactments(self, registry: str, start: int, end: int) -> list[Enactment]:
@@ -151,15 +155,25 @@ class ChainReader:
                                        a["effectiveFrom"], event.block, event.tx_hash))
         return found
 
-    def statute_events(self, domain: Domain, address: str, start: int, end: int) -> Iterator[RawEvent]:
-        return self.decoded(self._decoders[domain], address, start, end)
+    def statute_events(self, statutes: dict[str, Domain], start: int, end: int) -> Iterator[RawEvent]:
+        """The logs of every statute in `statutes` (address → domain), in chain order, read with
+        one `eth_getLogs` per page of blocks for all of them."""
+        if not statutes:
+            return iter(())
+        decoders: dict[str, LogDecoder] = {to_checksum_address(a): self._decoders[d] for a, d in statutes.items()}
+        return self._decode(decoders, self.logs(list(decoders), None, start, end))
 
     def decoded(self, decoder: LogDecoder, address: str, start: int, end: int) -> Iterator[RawEvent]:
-        for log in self.logs(address, None, start, end):
-            decoded = decoder.decode(log)
+        return self._decode({to_checksum_address(address): decoder}, self.logs(address, None, start, end))
+
+    @staticmethod
+    def _decode(decoders: dict[str, LogDecoder], logs: Iterator[dict]) -> Iterator[RawEvent]:
+        for log in logs:
+            address = to_checksum_address(log["address"])
+            decoded = decoders[address].decode(log)
             if decoded is not None:
                 yield RawEvent(decoded[0], decoded[1], log["blockNumber"], log["logIndex"],
-                               "0x" + bytes(log["transactionHash"]).hex())
+                               "0x" + bytes(log["transactionHash"]).hex(), address)
 
     def forget(self) -> None:
         """Drop cached block times: the chain behind the URL is not the one they came from."""

@@ -44,6 +44,7 @@ svg.chart{background:#fff;border:1px solid #ddd;max-width:100%;height:auto}
 .bar{fill:#4a78b5}.bar.hi{fill:#e36209}.axis{stroke:#999}.chart-title{font-weight:600;font-size:13px}
 .value,.label{font-size:11px;text-anchor:middle}.empty{color:#666}
 nav.pager a{margin-right:1em}
+footer{color:#555;font-size:.85em;padding:1em 1.5em;border-top:1px solid #ddd}
 """
 
 
@@ -93,20 +94,38 @@ def money(minor: int, currency: str, digits: int) -> str:
 
 
 def when(unix: int, zone: dt.timezone = dt.timezone.utc) -> str:
-    moment = dt.datetime.fromtimestamp(unix, zone)
+    """A chain time as a date and time; one past year 9999 (a uint256 may hold it) as its number."""
+    try:
+        moment = dt.datetime.fromtimestamp(unix, zone)
+    except (OverflowError, ValueError, OSError):
+        return f"unix time {unix}"
     offset = moment.strftime("%z")
     return moment.strftime("%Y-%m-%d %H:%M ") + ("UTC" if offset == "+0000" else f"{offset[:3]}:{offset[3:]}")
 
 
 def day(unix: int, zone: dt.timezone) -> str:
-    return dt.datetime.fromtimestamp(unix, zone).date().isoformat()
+    try:
+        return dt.datetime.fromtimestamp(unix, zone).date().isoformat()
+    except (OverflowError, ValueError, OSError):
+        return f"unix time {unix}"
 
 
-def layout(title: str, body: str) -> str:
+def layout(title: str, body: str, portal: Portal | None = None) -> str:
+    """The page around `body`; with `portal`, a footer saying how far the index has read the chain."""
+    footer = f"<footer>{synced(portal)}</footer>" if portal is not None else ""
     return (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{e(title)} · lawdsl portal</title>'
             f'<meta name="viewport" content="width=device-width,initial-scale=1"><style>{STYLE}{css()}</style></head>'
             f'<body><header><a href="/"><b>Statutes on chain</b></a><a href="/payments">Payments</a></header>'
-            f'<main><h1>{e(title)}</h1>{body}</main></body></html>')
+            f'<main><h1>{e(title)}</h1>{body}</main>{footer}</body></html>')
+
+
+def synced(portal: Portal) -> str:
+    """'Indexed to block N (its time)': what a reader needs to know how fresh the page is."""
+    block = int(portal.index.meta("last_block", "-1"))
+    if block < 0:
+        return "Nothing indexed yet."
+    time = when(int(portal.index.meta("last_block_time", "0")))
+    return f'Indexed to block <span data-last-block="{block}">{block:,}</span> ({e(time)}).'
 
 
 def badge(value: Badge) -> str:
@@ -141,7 +160,7 @@ def home(portal: Portal) -> str:
                          "statutes")
             + "<h2>Latest payments</h2>" + payment_table(portal, portal.index.payments(limit=10))
             + '<p><a href="/payments">All payments →</a></p>')
-    return layout("Statutes in force", body)
+    return layout("Statutes in force", body, portal)
 
 
 def payment_table(portal: Portal, rows: list[PaymentRow]) -> str:
@@ -160,7 +179,7 @@ def payments(portal: Portal, before: int | None, party: str | None = None, statu
         query = {k: v for k, v in {"before": rows[-1].pos, "party": party, "statute": statute}.items() if v}
         pager = f'<nav class="pager"><a rel="next" href="/payments?{e(urlencode(query))}">Older payments →</a></nav>'
     refresh = '<meta http-equiv="refresh" content="15">' if before is None else ""
-    return layout("Payments", refresh + payment_table(portal, rows) + pager)
+    return layout("Payments", refresh + payment_table(portal, rows) + pager, portal)
 
 
 def statute_page(portal: Portal, address: str) -> str | None:
@@ -188,7 +207,7 @@ def statute_page(portal: Portal, address: str) -> str | None:
     body += f'<p><a href="/payments?{e(urlencode({"statute": address}))}">All its payments →</a></p>'
     if s["domain"] == "procurement":
         body += f'<p><a href="/ocds/{e(address)}">Open Contracting (OCDS 1.1) releases of its tenders</a></p>'
-    return layout(s["title"], body)
+    return layout(s["title"], body, portal)
 
 
 def law(source: LawSource) -> str:
@@ -306,7 +325,7 @@ def worker_page(portal: Portal, address: str) -> str:
         [[e(when(t, portal.zone(st))), e(meta[st]["title"]), e(a), portal.party(emp), e(per),
           f"<code>{e(tx)}</code>"]
          for t, st, a, emp, per, tx in violations], "violations") if violations else "<p>None recorded.</p>"))
-    return layout(f"Worker {name}" if jobs else name, "".join(parts))
+    return layout(f"Worker {name}" if jobs else name, "".join(parts), portal)
 
 
 def shifts_table(portal: Portal, punches: list[tuple[str, int, int]]) -> str:
