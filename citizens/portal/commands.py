@@ -52,6 +52,9 @@ def register(commands: argparse._SubParsersAction) -> None:
     portal.add_argument("--scenarios", nargs="*", metavar="SCENARIO",
                         help="without --rpc: scenarios to replay on the private chain (default: those in --statutes)")
     portal.add_argument("--interval", type=float, default=2.0, help="seconds between index updates")
+    portal.add_argument("--labels", metavar="FILE",
+                        help="your local file of `0xADDRESS NAME` lines: this portal shows those names "
+                             "(default: addresses only; names are personal data and stay off the public pages)")
     portal.set_defaults(func=cmd_portal)
 
     ocds = commands.add_parser("ocds", help="a procurement statute's tenders as OCDS 1.1 releases (JSON)")
@@ -85,6 +88,7 @@ def _statutes_dir(value: Path | None) -> Path | None:
 def cmd_portal(args: argparse.Namespace) -> int:
     from oracles.chain import Chain, LocalAnvil
 
+    from ..labels import load_labels
     from .server import PortalApp, keep_synced, make_server
 
     statutes = _statutes_dir(args.statutes)
@@ -98,7 +102,8 @@ def cmd_portal(args: argparse.Namespace) -> int:
             reachable(rpc)
         args.index.parent.mkdir(parents=True, exist_ok=True)
         with sync_progress() as progress:
-            app = PortalApp(rpc, args.index, wanted, statutes, rebuild=args.rebuild, progress=progress)
+            app = PortalApp(rpc, args.index, wanted, statutes, rebuild=args.rebuild, progress=progress,
+                            labels=load_labels(args.labels))
         try:
             server = make_server(app, args.port)
         except OSError as error:

@@ -31,7 +31,7 @@ from compiler.domains.working_time import EPOCH
 from lawdsl.ast import Domain
 from lawdsl.interpret.working_time import period_name
 from oracles.drivers.base import article_text
-from oracles.drivers.working_time import PERIODS
+from oracles.drivers.working_time import PERIODS, PUNCH_REASONS
 
 from .chainread import ChainReader, Enactment, RawEvent
 
@@ -92,6 +92,10 @@ CREATE TABLE IF NOT EXISTS punches (
     pos DECTEXT PRIMARY KEY, statute TEXT NOT NULL, tx TEXT NOT NULL, device TEXT NOT NULL,
     employee TEXT NOT NULL, at DECTEXT NOT NULL, clock_in INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS punches_employee ON punches (employee, pos);
+CREATE TABLE IF NOT EXISTS rejected (
+    pos DECTEXT PRIMARY KEY, statute TEXT NOT NULL, tx TEXT NOT NULL, time DECTEXT NOT NULL, ref DECTEXT NOT NULL,
+    device TEXT NOT NULL, employee TEXT NOT NULL, reason TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS rejected_employee ON rejected (employee, pos);
 CREATE TABLE IF NOT EXISTS employment (
     pos DECTEXT PRIMARY KEY, statute TEXT NOT NULL, employer TEXT NOT NULL, employee TEXT NOT NULL,
     wage DECTEXT NOT NULL);
@@ -247,6 +251,9 @@ class Index:
         elif event.name in ("Punched", "PaidAtClockOut"):  # a clock-out's one log: the punch and its first payment
             rows["punches"].append((pos, statute, tx, _address(a["device"]), _address(a["employee"]), big(a["at"]),
                                     int(a.get("clockIn", False))))
+        elif event.name == "PunchRejected":  # the contract's reason code, in the law's words
+            rows["rejected"].append((pos, statute, tx, time, big(a["ref"]), _address(a["device"]),
+                                     _address(a["employee"]), PUNCH_REASONS[a["reason"]]))
         elif event.name == "Employed":
             rows["employment"].append((pos, statute, _address(a["employer"]), _address(a["employee"]),
                                        big(a["hourlyWage"])))

@@ -16,12 +16,15 @@ from urllib.parse import parse_qs, urlsplit
 
 from eth_utils import is_address, to_checksum_address
 
+from lawdsl.interpret.explain import Explanation
+
+from ..audit import audit
 from ..ocds import TenderExport, release_package
 from . import pages
 from .chainread import ChainReader
 from .index import Index, Progress
 from .pages import Portal
-from .sources import address_book, load_sources
+from .sources import load_sources
 from .verify import badges
 
 
@@ -29,13 +32,14 @@ class PortalApp:
     """Index + chain reader + pages, and the routing of a request path to a page."""
 
     def __init__(self, rpc: str, index_path: Path, registries: list[str], statutes: Path | None,
-                 rebuild: bool = False, progress: Progress | None = None) -> None:
+                 rebuild: bool = False, progress: Progress | None = None, labels: dict[str, str] | None = None) -> None:
         self.rpc = rpc
         self.reader = ChainReader(rpc)
         self.index = Index(index_path, registries)
         self.lock = threading.Lock()
         sources = load_sources(statutes)
-        self.portal = Portal(self.index, sources, address_book(statutes), rpc=rpc)
+        # names only from the operator's own label file: the pages are public, names are personal data
+        self.portal = Portal(self.index, sources, labels or {}, rpc=rpc, explainer=self._explain)
         with self.lock:
             if rebuild:
                 self.index.rebuild(self.reader, progress)
@@ -48,6 +52,12 @@ class PortalApp:
         unchecked = [s for s in self.index.statutes() if s["address"] not in self.portal.badges]
         if unchecked:
             self.portal.badges.update(badges(unchecked, self.portal.sources, self.reader.code, self.reader.w3))
+
+    def _explain(self, statute: dict) -> list[Explanation]:
+        """Every payment's derivation for a statute whose source is known, from the chain's inputs."""
+        source = self.portal.source(statute)
+        assert source is not None  # the portal asks only for statutes it has the source of
+        return audit(self.reader.w3, source.path, statute["address"]).explanations
 
     def refresh(self) -> None:
         with self.lock:
