@@ -27,11 +27,11 @@ from typing import Any
 
 from eth_utils import to_checksum_address
 
-from compiler.domains.working_time import EPOCH
+from chain.drivers.base import article_text
+from chain.drivers.working_time import PERIODS, PUNCH_REASONS
+from compiler.dates import EPOCH, day_date
 from lawdsl.ast import Domain
 from lawdsl.interpret.working_time import period_name
-from oracles.drivers.base import article_text
-from oracles.drivers.working_time import PERIODS, PUNCH_REASONS
 
 from .chainread import ChainReader, Enactment, RawEvent
 
@@ -258,7 +258,7 @@ class Index:
             rows["employment"].append((pos, statute, _address(a["employer"]), _address(a["employee"]),
                                        big(a["hourlyWage"])))
         elif event.name == "LimitExceeded":
-            start = EPOCH + dt.timedelta(days=a["periodStart"])
+            start = day_date(a["periodStart"])
             rows["violations"].append((pos, statute, tx, time, article_text(a["article"]), _address(a["employer"]),
                                        _address(a["employee"]), period_name(PERIODS[a["period"]], start)))
         elif event.name == "MerchantRegistered":
@@ -341,7 +341,7 @@ class Index:
             f"JOIN statutes s ON s.address = p.statute WHERE {' AND '.join(where)} "
             f"GROUP BY week, s.currency ORDER BY week", params).fetchall()
         last = (dt.date.max - EPOCH).days // 7  # a time past the calendar (a uint256 may hold one) has no week
-        return [(EPOCH + dt.timedelta(days=unbig(week) * 7 - 3), unbig(total), currency, digits)
+        return [(day_date(unbig(week) * 7 - 3), unbig(total), currency, digits)
                 for week, total, currency, digits in rows if unbig(week) < last]
 
     def rows(self, sql: str, *params: Any) -> list[tuple]:

@@ -14,13 +14,14 @@ from pathlib import Path
 import pytest
 from eth_utils import to_checksum_address
 
+from chain import runner
+from chain.accounts import AUTHORITY
+from chain.client import Chain
 from citizens.audit import audit
 from compiler.artifacts import Artifact
 from lawdsl.cli import main
 from lawdsl.events import WalletMove
 from lawdsl.scenario import Scenario, load_scenario
-from oracles import runner
-from oracles.chain import AUTHORITY, Chain
 
 from .conftest import STATUTES
 
