@@ -27,7 +27,7 @@ def load_labels(path: Path | str | None) -> dict[str, str]:
         text = Path(path).read_text("utf-8")
     except OSError as error:
         raise UsageError(f"--labels {path}: {error.strerror}") from None
-    labels = {}
+    labels: dict[str, str] = {}
     for number, line in enumerate(text.splitlines(), 1):
         content = line.split("#", 1)[0].strip()
         if not content:

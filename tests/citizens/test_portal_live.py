@@ -154,7 +154,7 @@ def test_live_chain_on_a_phone_and_a_desktop(live, browser) -> None:
 
 
 def test_new_punches_appear_without_restarting_the_portal(live, browser) -> None:
-    feed, app, url = live
+    feed, _, url = live
     page = browser.new_page(viewport={"width": 400, "height": 900})
     page.goto(url + "/payments")
     before = page.locator("table.payments tbody tr").count()
