@@ -63,26 +63,55 @@ class LogDecoder:
                 self.events[keccak(text=signature)] = (item["name"], item["inputs"])
 
     def decode(self, log: dict) -> tuple[str, dict[str, Any]] | None:
-        """(event name, arguments) of a raw log, or None for an event this ABI does not declare."""
+        """(event name, arguments) of a raw log, or None for an event this ABI does not declare.
+
+        Events whose fields are all one word wide (every statute event the
+        portal indexes) are read word by word, which is several times faster
+        than the general decoder a long first sync would otherwise spend its
+        time in; others (a registry's title string) go through `eth_abi`.
+        """
         topics = [bytes(t) for t in log["topics"]]
         known = self.events.get(topics[0]) if topics else None
         if known is None:
             return None
         name, inputs = known
+        data = bytes(log["data"])
         plain = [i for i in inputs if not i["indexed"]]
-        values = iter(abi_decode([abi_type(i) for i in plain], bytes(log["data"])))
+        if all(abi_type(i) in _WORD for i in plain):
+            values = iter([_word(abi_type(i), data[32 * n:32 * n + 32]) for n, i in enumerate(plain)])
+        else:
+            values = iter(abi_decode([abi_type(i) for i in plain], data))
         indexed = iter(topics[1:])
         args: dict[str, Any] = {}
         for item in inputs:
             if item["indexed"]:
                 topic = next(indexed)
-                args[item["name"]] = abi_decode([abi_type(item)], topic)[0] if item["type"] in _STATIC else topic
+                args[item["name"]] = _word(abi_type(item), topic) if abi_type(item) in _WORD else topic
             else:
                 args[item["name"]] = next(values)
         return name, args
 
 
-_STATIC = {"address", "bool", "uint8", "uint64", "uint256", "int256", "bytes32"}
+#: ABI types one 32-byte word holds in place, and how to read that word.
+_WORD = {"address", "bool", "uint8", "uint64", "uint256", "bytes32"}
+
+
+def _word(kind: str, word: bytes) -> Any:
+    if len(word) != 32:
+        raise ValueError(f"a log's {kind} field is cut short")
+    if kind == "address":
+        return checksum(word[12:])
+    if kind == "bool":
+        return word != bytes(32)
+    if kind == "bytes32":
+        return word
+    return int.from_bytes(word, "big")
+
+
+@functools.lru_cache(maxsize=65_536)
+def checksum(raw: bytes) -> str:
+    """EIP-55 form of a 20-byte address, cached: a history names the same parties again and again."""
+    return to_checksum_address(raw)
 
 
 @dataclass(frozen=True)
@@ -169,7 +198,7 @@ class ChainReader:
     @staticmethod
     def _decode(decoders: dict[str, LogDecoder], logs: Iterator[dict]) -> Iterator[RawEvent]:
         for log in logs:
-            address = to_checksum_address(log["address"])
+            address = checksum(bytes.fromhex(str(log["address"])[2:]))
             decoded = decoders[address].decode(log)
             if decoded is not None:
                 yield RawEvent(decoded[0], decoded[1], log["blockNumber"], log["logIndex"],

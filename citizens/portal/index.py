@@ -33,7 +33,7 @@ from compiler.dates import EPOCH, day_date
 from lawdsl.ast import Domain
 from lawdsl.interpret.working_time import period_name
 
-from .chainread import ChainReader, Enactment, RawEvent
+from .chainread import ChainReader, Enactment, RawEvent, checksum
 
 LOG_SHIFT = 20  # pos = block << LOG_SHIFT | log index: a block never holds a million logs
 #: Blocks read per step of a sync: one `eth_getLogs` for all statutes, one transaction of inserts.
@@ -137,7 +137,8 @@ def _hex(value: bytes) -> str:
 
 
 def _address(value: Any) -> str:
-    return to_checksum_address(value)
+    """EIP-55 form, through the decoder's cache (one keccak per distinct party, not per row)."""
+    return checksum(bytes.fromhex(value[2:]) if isinstance(value, str) else bytes(value))
 
 
 #: Rows of one sync step, by table, inserted with one `executemany` each.
