@@ -27,13 +27,14 @@ from typing import Any
 
 from eth_utils import to_checksum_address
 
-from chain.drivers.base import article_text
-from chain.drivers.working_time import PERIODS, PUNCH_REASONS
+from chain.abi import checksum
+from chain.domains.driver import article_text
+from chain.domains.working_time import PERIODS, PUNCH_REASONS
+from chain.reader import ChainReader, RawEvent
+from chain.registry import Enactment
 from compiler.dates import EPOCH, day_date
 from lawdsl.ast import Domain
 from lawdsl.interpret.working_time import period_name
-
-from .chainread import ChainReader, Enactment, RawEvent, checksum
 
 LOG_SHIFT = 20  # pos = block << LOG_SHIFT | log index: a block never holds a million logs
 #: Blocks read per step of a sync: one `eth_getLogs` for all statutes, one transaction of inserts.
@@ -208,12 +209,12 @@ class Index:
             self.set_meta("registries_discovered", "0" if self.registries else "1")
             fresh = [e for r in registries for e in reader.enactments(r, first, last)]
             for enactment in fresh:
-                known[enactment.address] = self._add_statute(reader, enactment)
+                known[enactment.statute] = self._add_statute(reader, enactment)
             # a statute enacted now may have logged before (its employment, say): read its past too
             for enactment in fresh:
-                domain = known[enactment.address]
+                domain = known[enactment.statute]
                 if domain is not None and first > 0:
-                    for event in reader.statute_events({enactment.address: domain}, 0, first - 1):
+                    for event in reader.statute_events({enactment.statute: domain}, 0, first - 1):
                         self._add_event(reader, event, rows)
             live = {address: domain for address, domain in known.items() if domain is not None}
             for event in reader.statute_events(live, first, last):
@@ -231,11 +232,11 @@ class Index:
         return sum(len(values) for table, values in rows.items() if table != "merchants")
 
     def _add_statute(self, reader: ChainReader, e: Enactment) -> Domain | None:
-        domain = reader.domain_of(e.address)
-        currency, digits = reader.currency_of(e.address)
+        domain = reader.domain_of(e.statute)
+        currency, digits = reader.currency_of(e.statute)
         self.db.execute("INSERT OR REPLACE INTO statutes VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                        (e.address, e.registry, e.title, big(e.version), _hex(e.law_source_hash),
-                         big(e.effective_from), big(e.block), e.tx_hash, domain.value if domain else None,
+                        (e.statute, e.registry, e.title, big(e.version), _hex(e.law_source_hash),
+                         big(e.effective_from), big(e.block or 0), e.tx_hash, domain.value if domain else None,
                          currency, digits))
         return domain
 

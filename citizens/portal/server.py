@@ -16,12 +16,13 @@ from urllib.parse import parse_qs, urlsplit
 
 from eth_utils import is_address, to_checksum_address
 
+from chain.reader import ChainReader
+
 from lawdsl.interpret.explain import Explanation
 
 from ..audit import audit
 from ..ocds import TenderExport, release_package
 from . import pages
-from .chainread import ChainReader
 from .index import Index, Progress
 from .pages import Portal
 from .sources import load_sources

@@ -302,3 +302,6 @@ class ProcurementInterpreter(DomainInterpreter):
                 Step("earned", f"{quantity} × {price} × (1 − {decimal(reduction * 100)}%) = "
                                f"{exact(price.currency, price.digits, value)}"),
                 rounding(price.currency, price.digits, value, paid)]
+
+#: This domain's interpreter, as `lawdsl.domains.implementation` finds it.
+INTERPRETER = ProcurementInterpreter

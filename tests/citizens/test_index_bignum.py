@@ -14,7 +14,8 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from citizens.portal.chainread import Enactment, RawEvent
+from chain.reader import RawEvent
+from chain.registry import Enactment
 from citizens.portal.index import Index, big, unbig
 from lawdsl.ast import Domain
 

@@ -15,7 +15,8 @@ from pathlib import Path
 from eth_abi import encode
 from eth_utils import keccak
 
-from citizens.portal.chainread import ChainReader, Enactment
+from chain.reader import ChainReader
+from chain.registry import Enactment
 from citizens.portal.index import Index
 from lawdsl.ast import Domain
 
