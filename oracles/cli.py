@@ -60,11 +60,11 @@ from .devices.simulator import CLEAN, Profile, Simulation, simulate, simulated_c
 from .devices.zkteco_push import AdmsProtocol, PushServer
 from .gateway import DEFAULT_LAW, Gateway
 from .http_service import Peer, tls_context
+from .journal import journal_summary, read_table, signing_errors
 from .keeper import Duty, TenderAward, VoucherReclaim, keeper_calls
 from .outbox import ErrorEntry, Outbox
 from .preflight import Refused, preflight
 from .quorum import CosignServer, QuorumMisconfigured, QuorumSigner, Witness, connect_quorum, statute_domain
-from .journal import journal_summary, read_table, signing_errors
 
 console = Console(stderr=True)
 
