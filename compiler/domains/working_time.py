@@ -230,6 +230,13 @@ def _apply_rules(statute: Statute, earnings: list[_Earning], constants: _Constan
     return body
 
 
+def bit_word(value: int) -> str:
+    """A 256-bit word as all 64 hex digits, in groups of 8: solc reads any hex literal of 39 to 41
+    digits as an address (and refuses one that is not checksummed), so a word is never written short."""
+    digits = f"{value:064x}"
+    return "0x" + "_".join(digits[i:i + 8] for i in range(0, 64, 8))
+
+
 def _holidays(statute: Statute) -> list[str]:
     """Public holidays as bits of day-number words (bit i of word w: day FIRST + 256 w + i)."""
     days = sorted(day_number(d) for d in statute.public_holidays)
@@ -247,7 +254,7 @@ def _holidays(statute: Statute) -> list[str]:
              f"    uint256 private constant HOLIDAYS_FROM = {first}; // {sorted(statute.public_holidays)[0]}"]
     for index in range(max(words) + 1):
         lines.append(f"    /// @dev Bit i: day HOLIDAYS_FROM + {256 * index} + i is a public holiday.")
-        lines.append(f"    uint256 private constant HOLIDAYS_{index} = {words.get(index, 0):#x};")
+        lines.append(f"    uint256 private constant HOLIDAYS_{index} = {bit_word(words.get(index, 0))};")
     lines += ["",
               "    function _isPublicHoliday(uint256 day) internal pure override returns (bool) {",
               "        if (day < HOLIDAYS_FROM) return false;",
