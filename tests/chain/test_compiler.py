@@ -7,7 +7,6 @@ from compiler.artifacts import CONTRACTS_DIR, _sources
 from compiler.cache import cache_key
 from compiler.generate import generate
 from compiler.naming import contract_name
-
 from lawdsl.load import load_statute
 
 from .statutes import PROJECT_STATUTES, overtime
