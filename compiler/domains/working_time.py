@@ -65,11 +65,21 @@ def _constant(name: str, value: object, note: str, visibility: str = "public") -
 
 
 def _term_constants(statute: Statute) -> _Constants:
+    """Each duration and percentage term as a constant named after it, `TERM_` first: a term may be
+    called anything ("effective day", "never", "default admin role"), and no identifier of the
+    contract or its bases starts so. Names that still meet ("standard day", "standard-day") are
+    numbered."""
     constants = _Constants([], {})
+    taken: set[str] = set()
     for index, term in enumerate(t for t in statute.terms if isinstance(t, Term)):
         if not isinstance(term.value, (Duration, Percentage)):
             continue
-        name = constant_name(term.name, f"TERM_{index + 1}")
+        name = stem = "TERM_" + constant_name(term.name, str(index + 1))
+        for number in range(2, len(taken) + 2):
+            if name not in taken:
+                break
+            name = f"{stem}_{number}"
+        taken.add(name)
         constants.names[term.key] = name
         # Internal: a term's name is wording (it differs between a statute's languages), and a
         # public getter would put it into the runtime code; the value reaches the rules all the same.

@@ -18,12 +18,12 @@ def test_generated_contract_carries_the_law():
     assert "/// @custom:wording Where extended working hours are arranged, wages shall be paid at not" in source
     assert 'bytes32 public constant ARTICLE_44_1 = "44.1";' in source
     assert "uint64 public constant ARTICLE_44_1_RATE = 1_500_000;" in source
-    assert "uint32 internal constant STANDARD_DAY = 480; // minutes" in source
+    assert "uint32 internal constant TERM_STANDARD_DAY = 480; // minutes" in source
     assert "uint8 public constant REST_DAYS = (1 << 5) | (1 << 6);" in source
     assert "int32 public constant TIME_ZONE_OFFSET = 28800;" in source
     assert "uint256 private constant HOLIDAYS_FROM = 20454; // 2026-01-01" in source
     assert "2026-04-05, 2026-05-01, 2026-06-19" in source
-    assert "        return _beyond(STANDARD_DAY, shift.beforeDay);" in source
+    assert "        return _beyond(TERM_STANDARD_DAY, shift.beforeDay);" in source
 
 
 def test_holiday_words_are_written_at_full_width():
