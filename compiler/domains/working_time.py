@@ -23,7 +23,7 @@ from lawdsl.ast import (WEEKDAYS, Article, DayKind, Duration, EarningRule, Limit
 from lawdsl.formatter import rule_atoms
 
 from ..generate import GeneratedContract
-from ..naming import article_constant, constant_name, contract_name, natspec, string_literal
+from ..naming import article_constant, constant_name, contract_name, natspec
 
 EPOCH = dt.date(1970, 1, 1)
 _DAY_KIND = {None: "DayKind.Any", DayKind.WORKDAY: "DayKind.Workday",
@@ -314,8 +314,7 @@ def generate(statute: Statute) -> GeneratedContract:
     header = statute.header
     name = contract_name(statute)
     positions = {article.id: i for i, article in enumerate(statute.articles)}
-    if len(positions) > 256:  # rules carry their article's position in 8 bits
-        raise ValueError(f"{statute.source_name}: a working-time contract holds at most 256 articles")
+    # Rules carry their article's position in 8 bits: a checked statute has at most 25 rule sentences.
     constants = _term_constants(statute)
     earnings = _resolve_earnings(statute, constants)
     starts = _start_functions(earnings, constants)

@@ -14,16 +14,13 @@ statute text, and compiled and deployed by `test_regressions_compile`.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
-from compiler.artifacts import Artifact, compile_statutes
-from compiler.naming import contract_name
-from compiler.solc import CompilerError
+from compiler.artifacts import Artifact
 from lawdsl.ast import Statute
 from lawdsl.load import load_text
 from lawdsl.scenario import Scenario
@@ -31,6 +28,8 @@ from oracles.chain import Chain
 from oracles.runner import deploy
 from tests.chain.statutes import PROJECT_STATUTES
 from tests.strategies.statutes import STRATEGIES, checked, titled, written
+
+from .generated import compile_or_report
 
 pytestmark = pytest.mark.chain
 
@@ -45,20 +44,6 @@ def batches(per_domain: tuple[int, int]) -> st.SearchStrategy[list[Statute]]:
             for index, statute in enumerate(s for domain in lists for s in domain)
         ]
     )
-
-
-def compile_or_report(statutes: list[Statute], build_dir: Path) -> dict[str, Artifact]:
-    """One solc call for the batch; a failure names the statute solc refused, as its text."""
-    try:
-        return compile_statutes(statutes, build_dir)
-    except CompilerError as error:
-        refused = set(re.findall(r"contracts/generated/(\w+)\.sol", str(error)))
-        texts = [written(s) for s in statutes if contract_name(s) in refused] or [written(s) for s in statutes]
-        pytest.fail(
-            "a bug in lawdsl: a statute that lawdsl check accepts does not compile\n"
-            + "\n".join(texts)
-            + f"\nsolc says:\n{error}"
-        )
 
 
 def deploys(statutes: list[Statute], artifacts: dict[str, Artifact], chain: Chain) -> None:

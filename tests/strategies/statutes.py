@@ -23,6 +23,7 @@ from typing import TypeVar
 from hypothesis import strategies as st
 
 from lawdsl import ast as A
+from lawdsl import bounds as B
 from lawdsl.formatter import render
 from lawdsl.load import load_text
 from lawdsl.money import CURRENCY_DIGITS, Money
@@ -56,6 +57,7 @@ NAMES: dict[str, dict[str, list[str]]] = {
         "citizen": ["resident", "each citizen holder", "household", "voucher holder"],
         "term": [
             "standard day",
+            "standard-day",
             "daily overtime limit",
             "monthly overtime limit",
             "weekly time cap",
@@ -131,11 +133,14 @@ NAMES: dict[str, dict[str, list[str]]] = {
 }
 CURRENCIES = sorted(CURRENCY_DIGITS)
 YEARS = range(2025, 2031)
+#: The first and last dates a statute may name, and the last effective date whose year has room left.
+BOUND_DATES = [B.FIRST_DATE, B.LAST_DATE]
 
 surfaces = st.sampled_from(["en", "zh"])
 percentages = st.one_of(
     st.integers(0, 10_000).map(lambda p: A.Percentage(p * 10_000)),  # whole percents up to 10,000%
     st.integers(0, 1_000_000).map(lambda p: A.Percentage(p * 100)),  # four decimals
+    st.integers(0, B.MAX_PERCENT_MILLIONTHS // 100).map(lambda p: A.Percentage(p * 100)),  # up to the bound
 )
 weekdays = st.integers(0, 6).map(A.Weekday)
 time_zones = st.integers(-14 * 4, 14 * 4).map(lambda quarters: A.TimeZone(quarters * 15))
@@ -145,6 +150,8 @@ time_zones = st.integers(-14 * 4, 14 * 4).map(lambda quarters: A.TimeZone(quarte
 def durations(draw: st.DrawFn, most_minutes: int = 60 * 24 * 400) -> A.Duration:
     """A positive duration in the unit it is written in (`90 minutes`, `7.5 hours`, `3 days`, `2 weeks`)."""
     unit = draw(st.sampled_from(["minute", "hour", "hour", "day", "week"]))
+    if draw(st.integers(0, 9)) == 0:  # now and then, up to the longest a contract holds
+        most_minutes = B.MAX_DURATION_MINUTES
     per = A.Duration.UNIT_MINUTES[unit]
     if unit == "hour":  # halves and quarters of an hour are written as decimals
         return A.Duration(draw(st.integers(1, most_minutes // 15)) * 15, unit)
@@ -152,18 +159,19 @@ def durations(draw: st.DrawFn, most_minutes: int = 60 * 24 * 400) -> A.Duration:
 
 
 def money(currency: str, most_major: int = 10**9) -> st.SearchStrategy[Money]:
+    """Amounts a law would write, and now and then the largest a contract holds."""
     scale = 10 ** CURRENCY_DIGITS[currency]
-    return st.integers(1, most_major * scale).map(lambda minor: Money(currency, minor))
+    return (st.integers(1, most_major * scale) | st.just(B.MAX_MINOR)).map(lambda minor: Money(currency, minor))
 
 
 def dates_in(year: int) -> st.SearchStrategy[dt.date]:
-    return st.dates(dt.date(year, 1, 1), dt.date(year, 12, 31))
+    return st.dates(max(dt.date(year, 1, 1), B.FIRST_DATE), min(dt.date(year, 12, 31), B.LAST_DATE))
 
 
 @st.composite
 def date_ranges(draw: st.DrawFn, year: int) -> A.DateRange:
     first = draw(dates_in(year))
-    return A.DateRange(first, first + dt.timedelta(days=draw(st.integers(0, 400))))
+    return A.DateRange(first, first + dt.timedelta(days=draw(st.integers(0, min(400, (B.LAST_DATE - first).days)))))
 
 
 class _Names:
@@ -200,8 +208,8 @@ def _header(draw: st.DrawFn, domain: A.Domain, language: str) -> A.Header:
     return A.Header(
         title="generated",
         domain=domain,
-        version=draw(st.integers(1, 10**6)),
-        effective=draw(st.dates(dt.date(2025, 1, 1), dt.date(2030, 12, 31))),
+        version=draw(st.integers(1, 10**6) | st.just(B.MAX_VERSION)),
+        effective=draw(st.dates(dt.date(2025, 1, 1), dt.date(2030, 12, 31)) | st.sampled_from(BOUND_DATES)),
         currency=currency,
         time_zone=draw(time_zones),
         jurisdiction=jurisdiction,
@@ -214,7 +222,7 @@ def _articles(draw: st.DrawFn, rules: list[A.Rule], language: str) -> tuple[A.Ar
     groups = [rules[a:b] for a, b in zip([0, *cuts], [*cuts, len(rules)]) if rules[a:b]]
     ids = draw(
         st.lists(
-            st.tuples(st.integers(1, 300), st.none() | st.integers(1, 9)),
+            st.tuples(st.integers(1, 300) | st.just(10**29), st.none() | st.integers(1, 9)),
             min_size=len(groups),
             max_size=len(groups),
             unique=True,
@@ -268,7 +276,7 @@ def working_time_statutes(draw: st.DrawFn, language: str | None = None) -> A.Sta
     day_kinds = st.none() | st.sampled_from(list(A.DayKind))
     periods = st.sampled_from(list(A.Period))
     rules: list[A.Rule] = []
-    for _ in range(draw(st.integers(1, 6))):
+    for _ in range(draw(st.integers(1, 6) | st.just(B.MAX_WORKING_TIME_RULES))):
         beyond = terms.operand(durations(60 * 24 * 31)) if draw(st.booleans()) else None
         rules.append(
             A.EarningRule(
@@ -279,7 +287,7 @@ def working_time_statutes(draw: st.DrawFn, language: str | None = None) -> A.Sta
                 draw(st.booleans()),
             )
         )
-    for _ in range(draw(st.integers(0, 3))):
+    for _ in range(draw(st.integers(0, 3) | st.just(B.MAX_WORKING_TIME_RULES))):
         rules.append(
             A.LimitRule(
                 draw(st.sampled_from(list(A.Measure))),
@@ -296,7 +304,9 @@ def working_time_statutes(draw: st.DrawFn, language: str | None = None) -> A.Sta
         calendar.append(A.RestDays(tuple(sorted(draw(st.sets(weekdays, min_size=1)), key=lambda d: d.index))))
     if draw(st.booleans()):
         year = draw(st.sampled_from(YEARS))
-        holidays = draw(st.sets(dates_in(year) | dates_in(year + 1), min_size=1, max_size=30))
+        first = dt.date(year, 1, 1)
+        widest = st.dates(first, first + dt.timedelta(days=int(B.MAX_HOLIDAY_YEARS * 365.25)))
+        holidays = draw(st.sets(dates_in(year) | dates_in(year + 1) | widest, min_size=1, max_size=30))
         calendar.append(A.PublicHolidays(tuple(sorted(holidays))))
     if draw(st.booleans()):
         calendar.append(A.WeekStart(draw(weekdays)))
