@@ -8,6 +8,7 @@ article number in 32 bytes, time as unsigned seconds since 1970) and a
 contract's code may not exceed 24,576 bytes; these bounds say so at the
 sentence, in the legislator's units, far beyond any real law's values.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -48,8 +49,13 @@ def check_bounds(statute: A.Statute, report: Report) -> None:
             for day in item.dates:
                 _date(day, item.span, report)
             if item.dates and (max(item.dates) - min(item.dates)).days > MAX_HOLIDAY_YEARS * 365.25:
-                report(item.span, "holidays_too_far_apart", years=MAX_HOLIDAY_YEARS, first=min(item.dates),
-                       last=max(item.dates))
+                report(
+                    item.span,
+                    "holidays_too_far_apart",
+                    years=MAX_HOLIDAY_YEARS,
+                    first=min(item.dates),
+                    last=max(item.dates),
+                )
     for article in statute.articles:
         if len(article.id) > MAX_ARTICLE_ID:
             report(article.span, "article_id_too_long", most=MAX_ARTICLE_ID)
@@ -58,10 +64,9 @@ def check_bounds(statute: A.Statute, report: Report) -> None:
                 _value(operand.value, operand.span, report)
     if statute.header.domain is A.Domain.WORKING_TIME:
         for kind, name in ((A.EarningRule, "earning"), (A.LimitRule, "limit")):
-            found = list(statute.rules(kind))
-            if len(found) > MAX_WORKING_TIME_RULES:
-                report(found[MAX_WORKING_TIME_RULES][1].span, "too_many_rules", rule=name,
-                       most=MAX_WORKING_TIME_RULES)
+            spans = [rule.span for article in statute.articles for rule in article.rules if isinstance(rule, kind)]
+            if len(spans) > MAX_WORKING_TIME_RULES:
+                report(spans[MAX_WORKING_TIME_RULES], "too_many_rules", rule=name, most=MAX_WORKING_TIME_RULES)
 
 
 def _operands(rule: A.Rule) -> Iterator[A.Lit]:
