@@ -20,12 +20,12 @@ import pytest
 from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
+from chain.client import Chain
+from chain.runner import deploy
 from compiler.artifacts import Artifact
 from lawdsl.ast import Statute
 from lawdsl.load import load_text
 from lawdsl.scenario import Scenario
-from oracles.chain import Chain
-from oracles.runner import deploy
 from tests.chain.statutes import PROJECT_STATUTES
 from tests.strategies.statutes import STRATEGIES, checked, titled, written
 
