@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from .ast import Span
+from .messages import message
 
 FILLER_WORDS = frozenset({"a", "an", "the"})
 
@@ -90,8 +91,8 @@ _TOKEN = re.compile(
 
 
 #: A thousands separator right after a number: `1,000`, `CNY 12,500.00` (a list has a space after its comma).
-_THOUSANDS = re.compile(r"(?:,\d{3})+(?:\.\d+)?(?![\d,])")
-_SMART_QUOTES = {"\u201c": "\u201d", "\u2018": "\u2019", "\u201e": "\u201d"}
+THOUSANDS = re.compile(r"(?:,\d{3})+(?:\.\d+)?(?![\d,])")
+SMART_QUOTES = {"\u201c": "\u201d", "\u2018": "\u2019", "\u201e": "\u201d"}
 #: Full-width punctuation pasted into an English statute, with what to write instead.
 _FULL_WIDTH = {"\u3002": ".", "\uff0c": ",", "\u3001": ",", "\uff1a": ":", "\uff1b": ";", "\uff0e": ".",
                "\u201d": '"', "\u2019": "'"}
@@ -100,15 +101,20 @@ _FULL_WIDTH = {"\u3002": ".", "\uff0c": ",", "\u3001": ",", "\uff1a": ":", "\uff
 def _pasted(text: str, start: int) -> str | None:
     """What to write instead of a character pasted from a word processor or a Chinese text, if it is one."""
     char = text[start]
-    if char in _SMART_QUOTES:
-        close = text.find(_SMART_QUOTES[char], start + 1)
-        line_end = text.find("\n", start)
-        if close != -1 and (line_end == -1 or close < line_end):
-            return f'smart quotes are not quotes here; write straight quotes: "{text[start + 1:close]}"'
-        return 'smart quotes are not quotes here; write straight quotes (")'
+    if char in SMART_QUOTES:
+        return smart_quotes("en", text, start)
     if char in _FULL_WIDTH:
-        return f"full-width '{char}' in an English statute; write '{_FULL_WIDTH[char]}'"
+        return message("en", "full_width", char=char, fix=_FULL_WIDTH[char])
     return None
+
+
+def smart_quotes(language: str, text: str, start: int) -> str:
+    """The message for a smart quote at `start`, showing the quoted text as it should be written."""
+    close = text.find(SMART_QUOTES[text[start]], start + 1)
+    line_end = text.find("\n", start)
+    if close != -1 and (line_end == -1 or close < line_end):
+        return message(language, "smart_quotes", text=text[start + 1:close])
+    return message(language, "smart_quote")
 
 
 _ARTICLE_ID = re.compile(r"[ \t\r\n]*([^\s\"]+)")
@@ -176,10 +182,9 @@ def tokenize(text: str, comments: list[Comment] | None = None) -> list[RawToken]
             raise LexError(span, 'unterminated string: " opened here is not closed on this line')
         if kind == "OTHER":
             raise LexError(span, _pasted(text, start) or f"unexpected character '{value}'")
-        if kind in ("NUMBER", "MONEY") and (grouped := _THOUSANDS.match(text, end)):
+        if kind in ("NUMBER", "MONEY") and (grouped := THOUSANDS.match(text, end)):
             whole = (value + grouped.group()).split()[-1]
-            raise LexError(span, "write numbers without a thousands separator: "
-                                 f"'{whole.replace(',', '')}'")
+            raise LexError(span, message("en", "thousands_separator", number=whole.replace(",", "")))
         if kind == "MONEY" and value[:3].lower() in KEYWORDS:
             kind, value, end = "WORD", value[:3], start + 3
             span, pos = cursor.span(start, end), end

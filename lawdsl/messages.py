@@ -23,6 +23,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
                           '文本块未闭合：此处的 """ 没有对应的结尾 """'),
     "unterminated_string": ("unterminated string: {open} opened here is not closed on this line",
                             "引号未闭合：此处的{open}在本行内没有对应的{close}"),
+    "thousands_separator": ("write numbers without a thousands separator: '{number}'",
+                            "数字不能使用千位分隔符：请写作 {number}"),
+    "smart_quotes": ('smart quotes are not quotes here; write straight quotes: "{text}"',
+                     "此处的引号须写作「」：「{text}」"),
+    "smart_quote": ('smart quotes are not quotes here; write straight quotes (")', "此处的引号须写作「」"),
+    "full_width": ("full-width '{char}' in an English statute; write '{fix}'", "英文法规中出现全角“{char}”；请写作“{fix}”"),
     "unexpected_character": ("unexpected character '{char}'", "无法识别的字符「{char}」"),
     # parser
     "empty_statute": ('empty statute: a statute begins with statute "<title>"',

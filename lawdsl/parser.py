@@ -31,7 +31,7 @@ from .build import build_statute
 from . import lexer_zh
 from .diagnostics import Diagnostic, StatuteError, closest
 from .lexer import FILLER_WORDS, KEYWORDS, Comment, LexError, RawToken, tokenize
-from .messages import MESSAGES, join_or, message, quoted
+from .messages import MESSAGES, join_or, message, quoted, word
 
 NAME_WORD_KINDS = ("WORD", "WEEKDAY")
 
@@ -289,18 +289,18 @@ class _Driver:
         `125 percent`, `8 hrs`): how the language writes it instead."""
         if self.last is None or self.last.type != "NUMBER" or found.line != self.last.end_line:
             return None
-        number, word = str(self.last.value), str(found.value).lower()
+        number, written = str(self.last.value), str(found.value).lower()
         language = self.surface.language
-        if word in _MULTIPLIERS:
+        if written in _MULTIPLIERS:
             percent = Percentage(round(Fraction(number) * Percentage.SCALE))
             return message(language, "rate_as_multiple", number=number, percent=percent)
-        if word in _PERCENT_WORDS:
+        if written in _PERCENT_WORDS:
             return message(language, "percent_word", number=number)
-        unit = _UNIT_ABBREVIATIONS.get(word)
+        unit = _UNIT_ABBREVIATIONS.get(written)
         if unit is not None:
-            plural = "" if Fraction(number) == 1 else "s"
+            plural = "" if Fraction(number) == 1 or language != "en" else "s"
             return message(language, "unit_abbreviation", written=f"{number} {found.value}",
-                           duration=f"{number} {unit}{plural}")
+                           duration=f"{number} {word(language, unit)}{plural}")
         return None
 
     def spelling(self, terminal: str) -> str:
@@ -320,7 +320,7 @@ class _Driver:
 
 
 #: Words after a number that make it a multiple of the wage, a percentage, or an abbreviated unit.
-_MULTIPLIERS = frozenset({"x", "times", "×"})
+_MULTIPLIERS = frozenset({"x", "times", "×", "倍"})
 _PERCENT_WORDS = frozenset({"percent", "pct", "per-cent"})
 _UNIT_ABBREVIATIONS = {"h": "hour", "hr": "hour", "hrs": "hour", "m": "minute", "min": "minute", "mins": "minute",
                        "d": "day", "w": "week", "wk": "week", "wks": "week"}

@@ -141,6 +141,23 @@ def test_error_message(label: str, text: str, expected: str) -> None:
     assert first_error(text) == expected
 
 
+ERRORS_ZH = [
+    ("smart quotes", OVERTIME_ZH.replace("「标准工作日」为 8 小时。", "\u201c标准工作日\u201d为 8 小时。"),
+     "bad.zh.law:20:3: error: 此处的引号须写作「」：「标准工作日」"),
+    ("thousands separator", OVERTIME_ZH.replace("「每月加班上限」为 36 小时。", "「每月加班上限」为 1,000 小时。"),
+     "bad.zh.law:22:13: error: 数字不能使用千位分隔符：请写作 1000"),
+    ("abbreviated unit", OVERTIME_ZH.replace("「标准工作日」为 8 小时。", "「标准工作日」为 8 hrs。"),
+     "bad.zh.law:20:12: error: 时长单位须写全：「8 小时」，而非「8 hrs」"),
+    ("rate as a multiple", OVERTIME_ZH.replace("按小时工资的 150% 计发", "按小时工资的 1.5 倍计发"),
+     "bad.zh.law:29:29: error: 比率须写作百分比：1.5 倍即 150%"),
+]
+
+
+@pytest.mark.parametrize("label, text, expected", ERRORS_ZH, ids=[c[0] for c in ERRORS_ZH])
+def test_error_message_in_chinese(label: str, text: str, expected: str) -> None:
+    assert first_error(text, "bad.zh.law") == expected
+
+
 def test_misspelt_party_in_chinese_suggests_the_right_kind() -> None:
     text = OVERTIME_ZH.replace("用人单位在每次下班打卡时向劳动者支付", "用人单位在每次下班打卡时向劳动着支付")
     assert first_error(text, "bad.zh.law") == "bad.zh.law:46:16: error: 未知当事人「劳动着」；您是否指「劳动者」？"
