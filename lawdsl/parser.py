@@ -31,7 +31,8 @@ from .build import build_statute
 from . import lexer_zh
 from .diagnostics import Diagnostic, StatuteError, closest
 from .lexer import FILLER_WORDS, KEYWORDS, Comment, LexError, RawToken, tokenize
-from .messages import MESSAGES, join_or, message, quoted, word
+from .messages import MESSAGES, join_or, message, quoted
+from .messages import word as vocabulary
 
 NAME_WORD_KINDS = ("WORD", "WEEKDAY")
 
@@ -300,7 +301,7 @@ class _Driver:
         if unit is not None:
             plural = "" if Fraction(number) == 1 or language != "en" else "s"
             return message(language, "unit_abbreviation", written=f"{number} {found.value}",
-                           duration=f"{number} {word(language, unit)}{plural}")
+                           duration=f"{number} {vocabulary(language, unit)}{plural}")
         return None
 
     def spelling(self, terminal: str) -> str:
