@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from . import ast as A
 from .diagnostics import Diagnostic
-from .formatter import rule_atoms, zh_rule_atoms
+from .formatter import sentence_text
 from .messages import message, word
 
 _DAYS = {A.DayKind.PUBLIC_HOLIDAY: "public holidays", A.DayKind.REST_DAY: "rest days"}
@@ -38,12 +38,11 @@ def lint(statute: A.Statute) -> list[Diagnostic]:
                 and _outbids(statute, other, other_order, rule, order)
                 and _covers(statute, other, rule)
             ):
-                atoms = zh_rule_atoms(other) if statute.language == "zh" else rule_atoms(other)
                 warn(
                     rule.span,
                     "never_pays",
                     article=other_article.id,
-                    sentence=" ".join(atoms),
+                    sentence=sentence_text(other, statute.language),
                     rate=statute.value(other.rate),
                 )
                 break

@@ -246,6 +246,14 @@ def test_warnings_speak_chinese_in_a_chinese_statute() -> None:
     )
 
 
+def test_a_premium_warning_quotes_the_winning_rule_in_chinese() -> None:
+    text = OVERTIME_ZH.replace("工作日内，超出标准工作日的每小时工作，按小时工资的 150% 计发。",
+                               "每小时工作按小时工资的 100% 计发。\n  超出标准工作日的每小时工作，按小时工资的 25% 计发。")
+    assert warnings_of(text, "warn.zh.law")[0] == (
+        "warn.zh.law:30:3: warning: 此规则永远不会计发：第 44.1 条（“每小时工作按小时工资的 100% 计发”）适用于此规则所适用的"
+        "每一分钟，费率为 100%；费率不叠加，取最高者，相同时取在先的条文（如需加付，请写出合计费率，例如 125%）")
+
+
 def test_check_prints_warnings_and_strict_makes_them_errors(tmp_path: Path) -> None:
     path = tmp_path / "premium.law"
     path.write_text(OVERTIME.replace("150%", "100%").replace("200%", "100%").replace("300%", "100%"), "utf-8")
