@@ -15,7 +15,7 @@ from compiler.artifacts import Artifact, compile_statutes
 from compiler.naming import contract_name
 from compiler.solc import CompilerError
 from lawdsl.ast import Statute
-from tests.strategies.statutes import written
+from tests.strategies.statutes import checked, titled, written
 
 
 def compile_or_report(statutes: list[Statute], build_dir: Path) -> dict[str, Artifact]:
@@ -30,3 +30,9 @@ def compile_or_report(statutes: list[Statute], build_dir: Path) -> dict[str, Art
             + "\n".join(texts)
             + f"\nsolc says:\n{error}"
         )
+
+
+def compiled_batch(drawn: list[Statute], build_dir: Path) -> tuple[list[Statute], dict[str, Artifact]]:
+    """Drawn statutes titled apart, read back through the checker, and compiled in one solc call."""
+    statutes = [checked(titled(statute, f"Generated Statute {index + 1}")) for index, statute in enumerate(drawn)]
+    return statutes, compile_or_report(statutes, build_dir)

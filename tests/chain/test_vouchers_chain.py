@@ -11,7 +11,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
 from chain.client import Chain, Reverted
@@ -26,7 +26,9 @@ from lawdsl.load import load_text
 from lawdsl.money import Money
 from lawdsl.outcome import Outcome
 from lawdsl.scenario import Scenario
+from tests.strategies import statutes as grammar
 
+from .generated import compiled_batch
 from .statutes import DATA_VP as DATA
 from .statutes import VOUCHER_VARIANTS as VARIANTS
 from .statutes import assert_chain_meets_law, compiled_variants, vouchers
@@ -281,3 +283,37 @@ def test_chain_matches_interpreter_on_generated_scenarios(session_chain, voucher
 def test_chain_matches_interpreter_on_many_generated_scenarios(session_chain, voucher_statutes,
                                                                artifacts, events, variant):
     _differential(session_chain, artifacts, voucher_statutes[variant], events)
+
+
+# ---------------------------------------------------------------- statutes drawn from the grammar
+
+
+@pytest.fixture(scope="module")
+def build_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("solc")
+
+
+def _differential_on_drawn_statutes(data: st.DataObject, session_chain: Chain, build_dir: Path,
+                                    count: int) -> None:
+    """Voucher statutes drawn by tests/strategies (in CNY, in force from 2026-03-01, so the
+    scenarios above apply), compiled in one solc call, each run on chain and in the interpreter."""
+    drawn = data.draw(st.lists(grammar.voucher_statutes(currency="CNY", effective=dt.date(2026, 3, 1)),
+                                 min_size=count, max_size=count))
+    statutes, compiled = compiled_batch(drawn, build_dir)
+    for statute in statutes:
+        note(grammar.written(statute))
+        _differential(session_chain, compiled, statute, data.draw(voucher_events()))
+
+
+@settings(max_examples=2, deadline=None, suppress_health_check=_HEALTH)
+@given(data=st.data())
+def test_chain_matches_interpreter_on_drawn_statutes(data, session_chain, build_dir):
+    _differential_on_drawn_statutes(data, session_chain, build_dir, 5)
+
+
+@pytest.mark.slow
+@settings(max_examples=50, deadline=None, suppress_health_check=_HEALTH)
+@given(data=st.data())
+def test_chain_matches_interpreter_on_many_drawn_statutes(data, session_chain, build_dir):
+    """1,000 drawn statutes: 50 batches of 20."""
+    _differential_on_drawn_statutes(data, session_chain, build_dir, 20)

@@ -202,14 +202,18 @@ class _Terms:
         return A.Ref(name)
 
 
-def _header(draw: st.DrawFn, domain: A.Domain, language: str) -> A.Header:
-    currency = draw(st.sampled_from(CURRENCIES))
+def _header(
+    draw: st.DrawFn, domain: A.Domain, language: str, currency: str | None = None, effective: dt.date | None = None
+) -> A.Header:
+    """A header; `currency` and `effective` pin what a scenario written in advance needs."""
+    currency = currency or draw(st.sampled_from(CURRENCIES))
     jurisdiction = draw(st.none() | st.sampled_from(NAMES[language]["text"]))
     return A.Header(
         title="generated",
         domain=domain,
         version=draw(st.integers(1, 10**6) | st.just(B.MAX_VERSION)),
-        effective=draw(st.dates(dt.date(2025, 1, 1), dt.date(2030, 12, 31)) | st.sampled_from(BOUND_DATES)),
+        effective=effective
+        or draw(st.dates(dt.date(2025, 1, 1), dt.date(2030, 12, 31)) | st.sampled_from(BOUND_DATES)),
         currency=currency,
         time_zone=draw(time_zones),
         jurisdiction=jurisdiction,
@@ -262,10 +266,12 @@ def _statute(
 
 
 @st.composite
-def working_time_statutes(draw: st.DrawFn, language: str | None = None) -> A.Statute:
+def working_time_statutes(
+    draw: st.DrawFn, language: str | None = None, currency: str | None = None, effective: dt.date | None = None
+) -> A.Statute:
     language = language or draw(surfaces)
     names = _Names(draw, language)
-    header = _header(draw, A.Domain.WORKING_TIME, language)
+    header = _header(draw, A.Domain.WORKING_TIME, language, currency, effective)
     firm, worker, device = names("firm"), names("worker"), names("device")
     parties = [
         A.Party(firm, A.PartyKind.FIRM),
@@ -323,10 +329,12 @@ def working_time_statutes(draw: st.DrawFn, language: str | None = None) -> A.Sta
 
 
 @st.composite
-def voucher_statutes(draw: st.DrawFn, language: str | None = None) -> A.Statute:
+def voucher_statutes(
+    draw: st.DrawFn, language: str | None = None, currency: str | None = None, effective: dt.date | None = None
+) -> A.Statute:
     language = language or draw(surfaces)
     names = _Names(draw, language)
-    header = _header(draw, A.Domain.VOUCHERS, language)
+    header = _header(draw, A.Domain.VOUCHERS, language, currency, effective)
     issuer, holder, merchant = names("agency"), names("citizen"), names("firm")
     attester = names("agency") if draw(st.booleans()) else None
     parties = [
@@ -385,10 +393,12 @@ def voucher_statutes(draw: st.DrawFn, language: str | None = None) -> A.Statute:
 
 
 @st.composite
-def procurement_statutes(draw: st.DrawFn, language: str | None = None) -> A.Statute:
+def procurement_statutes(
+    draw: st.DrawFn, language: str | None = None, currency: str | None = None, effective: dt.date | None = None
+) -> A.Statute:
     language = language or draw(surfaces)
     names = _Names(draw, language)
-    header = _header(draw, A.Domain.PROCUREMENT, language)
+    header = _header(draw, A.Domain.PROCUREMENT, language, currency, effective)
     buyer, supplier = names("agency"), names("firm")
     parties = [A.Party(buyer, A.PartyKind.AGENCY), A.Party(supplier, A.PartyKind.FIRM)]
     inspector_kind = draw(st.sampled_from(["device", "agency", "buyer"]))
