@@ -20,7 +20,7 @@ from rich.console import Console
 from .diagnostics import StatuteError
 from .expect import ExpectationError, compare
 from .formatter import format_source
-from .lint import lint
+from .check.lint import lint
 from .load import load_statute
 from .outcome import Outcome
 from .report import print_outcome
@@ -42,7 +42,7 @@ class UsageError(Exception):
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    """Errors fail the check; warnings (`lawdsl/lint.py`) are printed, and fail it with `--strict`."""
+    """Errors fail the check; warnings (`lawdsl/check/lint.py`) are printed, and fail it with `--strict`."""
     failed = 0
     for path in args.files:
         try:

@@ -122,7 +122,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "wrong_party_kind": ("expected a {kinds} here, found '{name}', which is a {kind}",
                          "此处应为{kinds}，却遇到「{name}」，它是{kind}"),
     "missing_sentence": ("a {domain} statute needs {form}", "规范{domain}的法规须有{form}"),
-    # warnings (lawdsl/lint.py)
+    # warnings (lawdsl/check/lint.py)
     "never_applies": ("this rule never applies: the statute names no {days}", "此规则永不适用：本法规未规定{days}"),
     "never_pays": (
         "this rule never pays: article {article} ('{sentence}') applies to every minute this rule does, at "
@@ -134,7 +134,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "this limit can never be exceeded: no earning rule that applies here pays more than 100% of the "
         "hourly wage, so there is no overtime to count",
         "此限制永远不会被超出：此处适用的计发规则均不超过小时工资的 100%，因此没有可计算的加班"),
-    # bounds: what a contract holds (lawdsl/bounds.py)
+    # bounds: what a contract holds (lawdsl/check/bounds.py)
     "version_too_large": ("a version number can be at most {most}", "版本号至多为 {most}"),
     "percentage_too_large": ("a percentage can be at most {most}", "百分比至多为 {most}"),
     "duration_too_long": ("a duration can be at most {most} weeks", "时长至多为 {most} 周"),

@@ -27,7 +27,7 @@ from lawdsl.scenario import Scenario
 from tests.strategies import statutes as grammar
 
 from .generated import compiled_batch
-from .statutes import DATA_VP as DATA
+from .statutes import DATA
 from .statutes import PROCUREMENT_VARIANTS as VARIANTS
 from .statutes import assert_chain_meets_law, compiled_variants, procurement
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from lawdsl.diagnostics import StatuteError
-from lawdsl.lint import lint
+from lawdsl.check.lint import lint
 from lawdsl.load import load_text
 from tests.conftest import ROOT, statute_text
 

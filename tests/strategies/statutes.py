@@ -23,7 +23,7 @@ from typing import TypeVar
 from hypothesis import strategies as st
 
 from lawdsl import ast as A
-from lawdsl import bounds as B
+from lawdsl.check import bounds as B
 from lawdsl.formatter import render
 from lawdsl.load import load_text
 from lawdsl.money import CURRENCY_DIGITS, Money
