@@ -190,4 +190,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # `python -m lawdsl.cli` runs this file as `__main__`: command providers set their hooks
+    # (`chain_runner`) on the module `lawdsl.cli`, so run that module's `main`, not this copy's.
+    from lawdsl import cli
+
+    sys.exit(cli.main())
