@@ -21,9 +21,8 @@ from typing import Any
 
 from eth_utils import to_checksum_address
 
-from lawdsl.ast import Domain, PurchaseRule, Statute
-
 from chain.reader import ChainReader, RawEvent
+from lawdsl.ast import Domain, PurchaseRule, Statute
 
 OCDS_VERSION = "1.1"
 #: A registered OCDS prefix is `ocds-` + 6 characters; a publisher sets its own with `--prefix`.

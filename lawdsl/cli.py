@@ -17,10 +17,10 @@ from typing import Callable
 
 from rich.console import Console
 
+from .check.lint import lint
 from .diagnostics import StatuteError
 from .expect import ExpectationError, compare
 from .formatter import format_source
-from .check.lint import lint
 from .load import load_statute
 from .outcome import Outcome
 from .report import print_outcome

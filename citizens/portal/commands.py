@@ -131,8 +131,9 @@ def _replay(chain, scenarios: list[str] | None, statutes: Path | None) -> list[s
 
 
 def cmd_ocds(args: argparse.Namespace) -> int:
-    from ..ocds import DEFAULT_PREFIX, TenderExport, release_package
     from chain.reader import ChainReader
+
+    from ..ocds import DEFAULT_PREFIX, TenderExport, release_package
     from .sources import address_book, load_sources
 
     if not is_address(args.address):

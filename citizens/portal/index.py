@@ -19,12 +19,11 @@ from eth_utils import to_checksum_address
 
 from chain.domains.driver import article_text
 from chain.domains.working_time import PERIODS
+from chain.reader import ChainReader, RawEvent
+from chain.registry import Enactment
 from compiler.dates import day_date
 from lawdsl.ast import Domain
 from lawdsl.interpret.working_time import period_name
-
-from chain.reader import ChainReader, RawEvent
-from chain.registry import Enactment
 
 LOG_SHIFT = 20  # pos = block << LOG_SHIFT | log index: a block never holds a million logs
 

@@ -16,9 +16,10 @@ from urllib.parse import parse_qs, urlsplit
 
 from eth_utils import is_address, to_checksum_address
 
+from chain.reader import ChainReader
+
 from ..ocds import TenderExport, release_package
 from . import pages
-from chain.reader import ChainReader
 from .index import Index
 from .pages import Portal
 from .sources import address_book, load_sources

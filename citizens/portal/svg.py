@@ -8,7 +8,6 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 
-
 MAX_BAR = 72  # px: one lone bar should still look like a bar, not a wall
 
 

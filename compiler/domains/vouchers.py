@@ -14,8 +14,21 @@ from __future__ import annotations
 
 import datetime as dt
 
-from lawdsl.ast import (Categories, DateRange, ExpiryRule, IssueRule, MinimumRule, Percentage, Rule, ShareRule,
-                        SplitRule, Statute, TransferRule, WhenRule, WhereRule)
+from lawdsl.ast import (
+    Categories,
+    DateRange,
+    ExpiryRule,
+    IssueRule,
+    MinimumRule,
+    Percentage,
+    Rule,
+    ShareRule,
+    SplitRule,
+    Statute,
+    TransferRule,
+    WhenRule,
+    WhereRule,
+)
 from lawdsl.money import Money
 
 from ..naming import article_constant, string_literal

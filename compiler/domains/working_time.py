@@ -16,9 +16,24 @@ import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
-from lawdsl.ast import (WEEKDAYS, Article, DayKind, Duration, EarningRule, LimitRule, Lit, Measure,
-                        Operand, PaySchedule, Percentage, Period, Ref, Statute, Term,
-                        WagePaymentRule)
+from lawdsl.ast import (
+    WEEKDAYS,
+    Article,
+    DayKind,
+    Duration,
+    EarningRule,
+    LimitRule,
+    Lit,
+    Measure,
+    Operand,
+    PaySchedule,
+    Percentage,
+    Period,
+    Ref,
+    Statute,
+    Term,
+    WagePaymentRule,
+)
 from lawdsl.formatter import rule_atoms
 
 from ..dates import day_number
@@ -228,7 +243,8 @@ def _apply_rules(statute: Statute, earnings: list[_Earning], constants: _Constan
             body += ["    " + _rule_doc(article, earning.rule), *lines]
             body.append(f"            rateMinutes {'+=' if index else '='} {earning.rate}"
                         f" * _minutesWon(shift, {start[id(earning)]}, {higher});")
-        body.append(f"            _earned(shift, {positions[article.id]}, {article_constant(article.id)}, rateMinutes);")
+        body.append(f"            _earned(shift, {positions[article.id]}, {article_constant(article.id)}, "
+                    "rateMinutes);")
     if earnings:
         body.append("        }")
     return body

@@ -10,10 +10,10 @@ from dataclasses import fields
 from typing import Iterator
 
 from .. import ast as A
-from .bounds import check_bounds
 from ..diagnostics import Diagnostic
 from ..messages import join_or, message, suggest, word
 from ..money import Money
+from .bounds import check_bounds
 
 D = A.Domain
 

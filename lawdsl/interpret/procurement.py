@@ -40,8 +40,16 @@ import enum
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from ..ast import (BiddingRule, DeliveryRule, DepositRule, ForfeitRule, PenaltyRule, PurchaseRule,
-                   Statute, SupplyPaymentRule)
+from ..ast import (
+    BiddingRule,
+    DeliveryRule,
+    DepositRule,
+    ForfeitRule,
+    PenaltyRule,
+    PurchaseRule,
+    Statute,
+    SupplyPaymentRule,
+)
 from ..events import Award, Bid, Deliver, OpenTender, RegisterInspector, Reveal
 from ..money import Money, round_half_up
 from .base import DomainInterpreter, Rejected

@@ -43,8 +43,19 @@ import enum
 from dataclasses import dataclass
 from fractions import Fraction
 
-from ..ast import (Categories, DateRange, ExpiryRule, IssueRule, MinimumRule, ShareRule, SplitRule,
-                   Statute, TransferRule, WhenRule, WhereRule)
+from ..ast import (
+    Categories,
+    DateRange,
+    ExpiryRule,
+    IssueRule,
+    MinimumRule,
+    ShareRule,
+    SplitRule,
+    Statute,
+    TransferRule,
+    WhenRule,
+    WhereRule,
+)
 from ..events import Attest, Deposit, Issue, Reclaim, RegisterMerchant, Spend, Transfer
 from ..money import Money, round_half_up
 from .base import DomainInterpreter, Rejected

@@ -16,9 +16,9 @@ resolved here. `load.parse_text` picks the surface.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fractions import Fraction
 from functools import lru_cache
 from importlib import resources
-from fractions import Fraction
 from typing import Callable, Iterator, Mapping
 
 from lark import Lark, Token
@@ -27,12 +27,12 @@ from lark.lexer import Lexer
 from lark.parsers.lalr_interactive_parser import InteractiveParser
 
 from ..ast import Percentage, Span, Statute, name_key
-from .to_ast import build_statute
-from . import lexer_zh
 from ..diagnostics import Diagnostic, StatuteError, closest
-from .lexer import FILLER_WORDS, KEYWORDS, Comment, LexError, RawToken, tokenize
 from ..messages import MESSAGES, join_or, message, quoted
 from ..messages import word as vocabulary
+from . import lexer_zh
+from .lexer import FILLER_WORDS, KEYWORDS, Comment, LexError, RawToken, tokenize
+from .to_ast import build_statute
 
 NAME_WORD_KINDS = ("WORD", "WEEKDAY")
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from lawdsl.diagnostics import StatuteError
 from lawdsl.check.lint import lint
+from lawdsl.diagnostics import StatuteError
 from lawdsl.load import load_text
 from tests.conftest import ROOT, statute_text
 
