@@ -47,7 +47,7 @@ class TenderExport:
         views = {name: (reader.call(self.address, f"{name}()", "uint256") or (0,))[0]
                  for name in ("ceilingPerUnit", "biddingPeriod", "revealPeriod", "deliveryPeriod")}
         self.views = views
-        self.events = list(reader.statute_events(Domain.PROCUREMENT, self.address, 0, reader.latest_block()))
+        self.events = list(reader.statute_events({self.address: Domain.PROCUREMENT}, 0, reader.latest_block()))
         self.parties: dict[str, dict] = {}
 
     # ------------------------------------------------------------ pieces
