@@ -111,16 +111,16 @@ class BadQuery(ValueError):
     """A query parameter the portal cannot use; the message says which and why (answered 400)."""
 
 
-#: Feed positions are (block << 20 | log index) and fit SQLite's signed 64-bit integers.
-MAX_POSITION = (1 << 63) - 1
+#: Feed positions are (block << 20 | log index), kept whole as the index's DECTEXT: at most 99 digits.
+MAX_POSITION = 10**99 - 1
 
 
 def _position(text: str | None) -> int | None:
     """`before=`: a feed position, or None when not given."""
     if text is None:
         return None
-    if not (text.isascii() and text.isdigit()) or len(text) > 19 or int(text) > MAX_POSITION:
-        raise BadQuery(f"before={text[:40]!r} is not a feed position (a whole number below 2^63)")
+    if not (text.isascii() and text.isdigit()) or len(text) > 99:
+        raise BadQuery(f"before={text[:40]!r} is not a feed position (a whole number of at most 99 digits)")
     return int(text)
 
 

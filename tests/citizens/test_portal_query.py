@@ -19,8 +19,8 @@ def app() -> PortalApp:
 
 
 @pytest.mark.parametrize(("query", "message"), [
-    ({"before": ["9" * 40]}, "before='9999999999"),
-    ({"before": [str(MAX_POSITION + 1)]}, "is not a feed position (a whole number below 2^63)"),
+    ({"before": ["9" * 120]}, "before='9999999999"),
+    ({"before": [str(MAX_POSITION + 1)]}, "is not a feed position (a whole number of at most 99 digits)"),
     ({"before": ["-1"]}, "before='-1' is not a feed position"),
     ({"before": ["٣"]}, "is not a feed position"),
     ({"party": ["alice"]}, "party='alice' is not an address (0x and 40 hex digits)"),
