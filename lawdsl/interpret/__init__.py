@@ -15,12 +15,13 @@ def interpreter_for(scenario: Scenario) -> DomainInterpreter:
     from .vouchers import VoucherInterpreter
     from .working_time import WorkingTimeInterpreter
 
-    kind = {
-        Domain.WORKING_TIME: WorkingTimeInterpreter,
-        Domain.VOUCHERS: VoucherInterpreter,
-        Domain.PROCUREMENT: ProcurementInterpreter,
-    }[scenario.statute.header.domain]
-    return kind(scenario.statute, scenario.balances, scenario.holders())
+    domain = scenario.statute.header.domain
+    args = (scenario.statute, scenario.balances, scenario.holders())
+    if domain is Domain.VOUCHERS:
+        return VoucherInterpreter(*args, issuer=scenario.named_issuer())
+    if domain is Domain.PROCUREMENT:
+        return ProcurementInterpreter(*args, buyers=scenario.registered_buyers())
+    return WorkingTimeInterpreter(*args)
 
 
 def interpret(scenario: Scenario) -> Outcome:
