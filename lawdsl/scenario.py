@@ -67,6 +67,8 @@ def _money_roles(event: E.Event) -> tuple[str, ...]:
         return (event.sender,)
     if isinstance(event, E.Issue):
         return (event.issuer, *event.recipients)
+    if isinstance(event, E.AppointIssuer):
+        return (event.issuer,)
     if isinstance(event, E.Spend):
         return (event.holder, event.merchant)
     if isinstance(event, E.Transfer):
