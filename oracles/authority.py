@@ -12,8 +12,9 @@ sets a real delay and executes later (`propose`, then `execute`).
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 
 from web3.contract import Contract
 

@@ -51,11 +51,33 @@ import enum
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from ..ast import (BiddingRule, DeliveryRule, DepositRule, ForfeitRule, PenaltyRule, PurchaseRule,
-                   Statute, SupplyPaymentRule)
-from ..events import (AcceptDelivery, Award, Bid, CloseTender, ConfirmDelivery, Deliver, DisputeDelivery, Event,
-                      OpenTender, RecordDelivery, RegisterBuyer, RegisterInspector, Reveal, RevokeBuyer,
-                      RevokeInspector)
+from ..ast import (
+    BiddingRule,
+    DeliveryRule,
+    DepositRule,
+    ForfeitRule,
+    PenaltyRule,
+    PurchaseRule,
+    Statute,
+    SupplyPaymentRule,
+)
+from ..events import (
+    AcceptDelivery,
+    Award,
+    Bid,
+    CloseTender,
+    ConfirmDelivery,
+    Deliver,
+    DisputeDelivery,
+    Event,
+    OpenTender,
+    RecordDelivery,
+    RegisterBuyer,
+    RegisterInspector,
+    Reveal,
+    RevokeBuyer,
+    RevokeInspector,
+)
 from ..money import Money, round_half_up
 from .base import DomainInterpreter, Rejected
 

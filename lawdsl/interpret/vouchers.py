@@ -44,10 +44,30 @@ import enum
 from dataclasses import dataclass
 from fractions import Fraction
 
-from ..ast import (Categories, DateRange, ExpiryRule, IssueRule, MinimumRule, ShareRule, SplitRule,
-                   Statute, TransferRule, WhenRule, WhereRule)
-from ..events import (AppointIssuer, Attest, DelistMerchant, Deposit, Issue, Reclaim, RegisterMerchant, Spend,
-                      Transfer)
+from ..ast import (
+    Categories,
+    DateRange,
+    ExpiryRule,
+    IssueRule,
+    MinimumRule,
+    ShareRule,
+    SplitRule,
+    Statute,
+    TransferRule,
+    WhenRule,
+    WhereRule,
+)
+from ..events import (
+    AppointIssuer,
+    Attest,
+    DelistMerchant,
+    Deposit,
+    Issue,
+    Reclaim,
+    RegisterMerchant,
+    Spend,
+    Transfer,
+)
 from ..money import Money, round_half_up
 from .base import DomainInterpreter, Rejected
 

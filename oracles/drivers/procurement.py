@@ -23,9 +23,23 @@ from dataclasses import dataclass
 
 from eth_utils import keccak
 
-from lawdsl.events import (AcceptDelivery, Award, Bid, CloseTender, ConfirmDelivery, Deliver, DisputeDelivery, Event,
-                           OpenTender, RecordDelivery, RegisterBuyer, RegisterInspector, Reveal, RevokeBuyer,
-                           RevokeInspector)
+from lawdsl.events import (
+    AcceptDelivery,
+    Award,
+    Bid,
+    CloseTender,
+    ConfirmDelivery,
+    Deliver,
+    DisputeDelivery,
+    Event,
+    OpenTender,
+    RecordDelivery,
+    RegisterBuyer,
+    RegisterInspector,
+    Reveal,
+    RevokeBuyer,
+    RevokeInspector,
+)
 from lawdsl.interpret.base import BEFORE_EFFECTIVE
 from lawdsl.interpret.procurement import Reason
 from lawdsl.outcome import Outcome, Payment, Rejection
@@ -89,6 +103,7 @@ class ProcurementDriver(Driver):
 
     def number(self, tender: int | None) -> int:
         """The tender an event names; without one, the latest opened (0 when none: refused as unknown)."""
+        assert self.contract is not None
         if tender is not None:
             return tender
         return max(self.contract.functions.tenderCount().call() - 1, 0)
@@ -139,6 +154,7 @@ class ProcurementDriver(Driver):
 
     def award(self, event: Award) -> None:
         """The keeper awards, then settles the losing deposits a page a call until none is left."""
+        assert self.contract is not None
         fn = self.contract.functions
         number = self.number(event.tender)
         if self.send(event, AUTHORITY, fn.award(number, event.index)) is None:

@@ -16,8 +16,18 @@ from __future__ import annotations
 
 from eth_utils import keccak
 
-from lawdsl.events import (AppointIssuer, Attest, DelistMerchant, Deposit, Event, Issue, Reclaim, RegisterMerchant,
-                           Spend, Transfer)
+from lawdsl.events import (
+    AppointIssuer,
+    Attest,
+    DelistMerchant,
+    Deposit,
+    Event,
+    Issue,
+    Reclaim,
+    RegisterMerchant,
+    Spend,
+    Transfer,
+)
 from lawdsl.interpret.base import BEFORE_EFFECTIVE
 from lawdsl.interpret.vouchers import Reason
 from lawdsl.outcome import Outcome, Payment, Rejection

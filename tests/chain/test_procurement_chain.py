@@ -16,9 +16,23 @@ from hypothesis import strategies as st
 
 from compiler.artifacts import Artifact
 from lawdsl.ast import Statute
-from lawdsl.events import (AcceptDelivery, Award, Bid, CloseTender, ConfirmDelivery, Deliver, DisputeDelivery, Event,
-                           OpenTender, RecordDelivery, RegisterBuyer, RegisterInspector, Reveal, RevokeBuyer,
-                           RevokeInspector)
+from lawdsl.events import (
+    AcceptDelivery,
+    Award,
+    Bid,
+    CloseTender,
+    ConfirmDelivery,
+    Deliver,
+    DisputeDelivery,
+    Event,
+    OpenTender,
+    RecordDelivery,
+    RegisterBuyer,
+    RegisterInspector,
+    Reveal,
+    RevokeBuyer,
+    RevokeInspector,
+)
 from lawdsl.interpret import interpret
 from lawdsl.money import Money
 from lawdsl.scenario import Scenario
@@ -26,9 +40,9 @@ from oracles.chain import AUTHORITY, Chain, Reverted
 from oracles.drivers.procurement import ProcurementDriver
 from oracles.runner import deploy, run_on_chain
 
-from .statutes import assert_chain_meets_law, compiled_variants, DATA_VP as DATA
+from .statutes import DATA_VP as DATA
 from .statutes import PROCUREMENT_VARIANTS as VARIANTS
-from .statutes import procurement
+from .statutes import assert_chain_meets_law, compiled_variants, procurement
 
 pytestmark = pytest.mark.chain
 BEIJING = dt.timezone(dt.timedelta(hours=8))
