@@ -3,6 +3,7 @@ pragma solidity 0.8.30;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {StatuteBase} from "./StatuteBase.sol";
 
 /// @title Procurement by sealed-bid tender: the hand-written half of every compiled `governs procurement` statute.
@@ -76,9 +77,9 @@ abstract contract ProcurementStatute is StatuteBase {
 
     struct SealedBid {
         bytes32 commitment; // keccak256(abi.encode(price, salt, bidder))
-        uint256 deposit; // minor units held for the bidder
+        uint192 deposit; // minor units held for the bidder
+        uint64 order; // commitment order within the tender: in the deposit's slot, so written with it
         uint256 price; // known once revealed
-        uint256 order; // commitment order within the tender
         bool revealed;
     }
 
@@ -272,8 +273,8 @@ abstract contract ProcurementStatute is StatuteBase {
         if (balance < deposit) revert BidderWalletShort(deposit, balance);
 
         bid.commitment = commitment;
-        bid.deposit = deposit;
-        bid.order = tender.bidders.length;
+        bid.deposit = SafeCast.toUint192(deposit);
+        bid.order = SafeCast.toUint64(tender.bidders.length);
         tender.bidders.push(msg.sender);
         emit BidCommitted(ref, number, msg.sender, commitment, deposit);
         currency.safeTransferFrom(msg.sender, address(this), deposit);
@@ -354,7 +355,7 @@ abstract contract ProcurementStatute is StatuteBase {
     /// it is paid at the awarded price less the penalty for the days late at its record.
     function confirmDelivery(uint256 number, uint256 delivery, uint64 ref) external nonReentrant inForce {
         (Tender storage tender, Delivery storage record) = _judgeable(number, delivery);
-        _pay(number, tender, record, ref);
+        _payRecord(number, tender, record, ref);
     }
 
     /// @notice The buyer's registered inspector disputes a recorded delivery within the inspection window:
@@ -373,11 +374,12 @@ abstract contract ProcurementStatute is StatuteBase {
         Delivery storage record = _pendingDelivery(number, delivery);
         uint256 closesAt = record.recordedAt + inspectionWindow;
         if (block.timestamp < closesAt) revert InspectionWindowOpen(closesAt);
-        _pay(number, tender, record, ref);
+        _payRecord(number, tender, record, ref);
     }
 
     /// @notice The buyer's registered inspector records and confirms a delivery by the winner in one step,
     /// lateness counted from now (a supplier who wants its own time counted records the delivery first).
+    /// It is paid at once and gets no delivery record number.
     function inspectDelivery(uint256 number, address supplier, uint256 quantity, uint64 ref)
         external
         nonReentrant
@@ -386,10 +388,7 @@ abstract contract ProcurementStatute is StatuteBase {
         Tender storage tender = _deliveringTender(number, supplier);
         if (inspectorOf[msg.sender] != tender.buyer) revert NotRegisteredInspector(msg.sender);
         _checkQuantity(tender, quantity);
-        tender.pending += quantity;
-        uint256 delivery = _deliveries[number].length;
-        _deliveries[number].push(Delivery(quantity, block.timestamp, Judgement.Pending));
-        _pay(number, tender, _deliveries[number][delivery], ref);
+        _pay(number, tender, quantity, block.timestamp, ref);
     }
 
     /// @notice Anyone, once the deadline plus the grace has passed with the tender not fully delivered
@@ -516,14 +515,18 @@ abstract contract ProcurementStatute is StatuteBase {
         if (block.timestamp >= closesAt) revert InspectionWindowOver(closesAt);
     }
 
-    /// @dev Pay a pending delivery from the escrow as of its record; the last unit closes the tender.
-    function _pay(uint256 number, Tender storage tender, Delivery storage record, uint64 ref) private {
-        uint256 quantity = record.quantity;
-        uint256 late = daysLate(tender.deadline, record.recordedAt);
+    /// @dev Pay a pending delivery record as of its time, and mark it confirmed.
+    function _payRecord(uint256 number, Tender storage tender, Delivery storage record, uint64 ref) private {
+        record.judgement = Judgement.Confirmed;
+        tender.pending -= record.quantity;
+        _pay(number, tender, record.quantity, record.recordedAt, ref);
+    }
+
+    /// @dev Pay `quantity` delivered at `at` from the escrow; the last unit closes the tender.
+    function _pay(uint256 number, Tender storage tender, uint256 quantity, uint256 at, uint64 ref) private {
+        uint256 late = daysLate(tender.deadline, at);
         address supplier = tender.winner;
         uint256 amount = deliveryPayment(bids[number][supplier].price, quantity, late);
-        record.judgement = Judgement.Confirmed;
-        tender.pending -= quantity;
         tender.delivered += quantity;
         tender.escrow -= amount;
         emit DeliveryConfirmed(ref, number, msg.sender, quantity, late);

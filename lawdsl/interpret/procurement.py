@@ -393,12 +393,16 @@ class ProcurementInterpreter(DomainInterpreter):
             raise Rejected(Reason.WINDOW_OVER.value)
         return tender, record
 
-    def _pay(self, index: int, tender: Tender, record: DeliveryRecord) -> None:
-        """Pay a pending delivery from the escrow as of its record; the last unit closes the tender."""
-        assert tender.winner is not None
-        amount = self.delivery_payment(tender, record.quantity, record.recorded_at)
+    def _pay_record(self, index: int, tender: Tender, record: DeliveryRecord) -> None:
+        """Pay a pending delivery record as of its time, and mark it confirmed."""
         record.judgement = Judgement.CONFIRMED
-        tender.delivered += record.quantity
+        self._pay(index, tender, record.quantity, record.recorded_at)
+
+    def _pay(self, index: int, tender: Tender, quantity: int, at: dt.datetime) -> None:
+        """Pay `quantity` delivered at `at` from the escrow; the last unit closes the tender."""
+        assert tender.winner is not None
+        amount = self.delivery_payment(tender, quantity, at)
+        tender.delivered += quantity
         if amount:
             self.ledger.pay(index, tender.escrow_pot, tender.buyer, tender.winner.supplier, amount,
                             self.payment_article)
@@ -406,13 +410,11 @@ class ProcurementInterpreter(DomainInterpreter):
             self._close(tender)
 
     def on_deliver(self, event: Deliver) -> None:
-        """The inspector records and confirms a delivery in one step."""
+        """The inspector records and confirms a delivery in one step: paid at once, no record number."""
         tender = self._delivering_tender(event, event.tender, event.supplier)
         self._check_inspector(tender, event.inspector)
         self._check_quantity(tender, event.quantity)
-        record = DeliveryRecord(event.quantity, event.at)
-        tender.records.append(record)
-        self._pay(event.index, tender, record)
+        self._pay(event.index, tender, event.quantity, event.at)
 
     def on_record_delivery(self, event: RecordDelivery) -> None:
         tender = self._delivering_tender(event, event.tender, event.supplier)
@@ -421,7 +423,7 @@ class ProcurementInterpreter(DomainInterpreter):
 
     def on_confirm_delivery(self, event: ConfirmDelivery) -> None:
         tender, record = self._judgeable(event)
-        self._pay(event.index, tender, record)
+        self._pay_record(event.index, tender, record)
 
     def on_dispute_delivery(self, event: DisputeDelivery) -> None:
         _, record = self._judgeable(event)
@@ -432,7 +434,7 @@ class ProcurementInterpreter(DomainInterpreter):
         record = self._pending_record(tender, event.delivery)
         if event.at < record.recorded_at + INSPECTION_WINDOW:
             raise Rejected(Reason.WINDOW_OPEN.value)
-        self._pay(event.index, tender, record)
+        self._pay_record(event.index, tender, record)
 
     def on_close_tender(self, event: CloseTender) -> None:
         """The winner defaulted: its deposit forfeits to the buyer under the delivery article."""

@@ -171,6 +171,7 @@ class ProcurementDriver(Driver):
         if event.price.minor <= 0:
             self.refused.append(Rejection(event.index, Reason.PRICE_NOT_POSITIVE.value))
             return
+        assert self.contract is not None
         fn = self.contract.functions
         supplier = self.chain.address(event.supplier)
         # Secret like the supplier's key (prices are few, so a guessable salt would unseal the bid),
