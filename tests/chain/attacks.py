@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 
+from chain.client import Chain, Reverted
+from chain.drivers.base import Driver
+from chain.runner import Deployment, deploy
 from lawdsl.ast import Statute
 from lawdsl.events import Event
 from lawdsl.money import Money
 from lawdsl.scenario import Scenario
-from oracles.chain import Chain, Reverted
-from oracles.drivers.base import Driver
-from oracles.runner import Deployment, deploy
 
 
 def deployed(chain: Chain, artifacts: dict, statute: Statute, balances: dict[str, int],

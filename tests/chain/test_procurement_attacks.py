@@ -11,6 +11,8 @@ import datetime as dt
 import pytest
 from eth_utils import keccak
 
+from chain.accounts import AUTHORITY
+from chain.drivers.procurement import ProcurementDriver
 from lawdsl.ast import Statute
 from lawdsl.events import (
     Award,
@@ -21,8 +23,6 @@ from lawdsl.events import (
     Reveal,
 )
 from lawdsl.money import Money
-from oracles.chain import AUTHORITY
-from oracles.drivers.procurement import ProcurementDriver
 
 from .attacks import deployed, refusal
 from .statutes import PROCUREMENT_VARIANTS, compiled_variants

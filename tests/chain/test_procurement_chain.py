@@ -14,6 +14,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from chain.accounts import AUTHORITY
+from chain.client import Chain, Reverted
+from chain.drivers.procurement import ProcurementDriver
+from chain.runner import deploy, run_on_chain
 from compiler.artifacts import Artifact
 from lawdsl.ast import Statute
 from lawdsl.events import (
@@ -36,9 +40,6 @@ from lawdsl.events import (
 from lawdsl.interpret import interpret
 from lawdsl.money import Money
 from lawdsl.scenario import Scenario
-from oracles.chain import AUTHORITY, Chain, Reverted
-from oracles.drivers.procurement import ProcurementDriver
-from oracles.runner import deploy, run_on_chain
 
 from .statutes import DATA_VP as DATA
 from .statutes import PROCUREMENT_VARIANTS as VARIANTS

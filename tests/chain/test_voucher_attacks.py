@@ -11,12 +11,13 @@ import datetime as dt
 import pytest
 from eth_utils import keccak
 
+from chain.accounts import AUTHORITY
+from chain.authority import deploy_authority
+from chain.client import Reverted
+from chain.drivers.vouchers import text_hash
 from lawdsl.ast import Statute
 from lawdsl.events import Attest, Deposit, Issue, RegisterMerchant
 from lawdsl.money import Money
-from oracles.authority import deploy_authority
-from oracles.chain import AUTHORITY, Reverted
-from oracles.drivers.vouchers import text_hash
 
 from .attacks import deployed, refusal
 from .statutes import VOUCHER_VARIANTS, compiled_variants

@@ -32,7 +32,7 @@ from lawdsl.interpret.base import BEFORE_EFFECTIVE
 from lawdsl.interpret.vouchers import Reason
 from lawdsl.outcome import Outcome, Payment, Rejection
 
-from ..chain import AUTHORITY
+from ..accounts import AUTHORITY
 from .base import Driver, article_text
 
 ZERO_ADDRESS = "0x" + "00" * 20  # the issuer argument when the authority is to appoint one

@@ -15,8 +15,9 @@ from lawdsl.money import CURRENCY_DIGITS
 from lawdsl.outcome import Outcome
 from lawdsl.scenario import Scenario
 
+from .accounts import AUTHORITY
 from .authority import Authority, deploy_authority
-from .chain import AUTHORITY, Chain
+from .client import Chain
 from .drivers import driver_class
 from .drivers.base import Driver
 

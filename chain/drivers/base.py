@@ -17,8 +17,10 @@ from lawdsl.money import Money
 from lawdsl.outcome import Outcome, Rejection
 from lawdsl.scenario import Scenario
 
+from ..abi import abi_type
+from ..accounts import AUTHORITY
 from ..authority import Authority
-from ..chain import AUTHORITY, Chain, Receipt, Reverted, abi_type
+from ..client import Chain, Receipt, Reverted
 
 
 class Driver:

@@ -20,7 +20,8 @@ from web3.contract import Contract
 
 from compiler.artifacts import Artifact
 
-from .chain import AUTHORITY, Chain, Receipt
+from .accounts import AUTHORITY
+from .client import Chain, Receipt
 
 NO_PREDECESSOR = bytes(32)
 
