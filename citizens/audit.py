@@ -258,6 +258,12 @@ class VoucherRebuilder(Rebuilder):
         return [self.event(E.RegisterMerchant, call, call.args["ref"], merchant=call.args["merchant"],
                            category=self.text(call.args["category"]))]
 
+    def on_delistMerchant(self, call: Call, _: int) -> list[Pending]:
+        return [self.event(E.DelistMerchant, call, call.args["ref"], merchant=call.args["merchant"])]
+
+    def on_appointIssuer(self, call: Call, _: int) -> list[Pending]:
+        return [self.event(E.AppointIssuer, call, call.args["ref"], issuer=call.args["issuer_"])]
+
     def on_issue(self, call: Call, _: int) -> list[Pending]:
         return [self.event(E.Issue, call, call.args["ref"], issuer=call.sender,
                            recipients=tuple(call.args["recipients"]))]
@@ -274,46 +280,75 @@ class VoucherRebuilder(Rebuilder):
 
 
 class ProcurementRebuilder(Rebuilder):
+    """Tenders are named by number in every call; registrations come through the authority's timelock."""
+
     def __init__(self, statute: Statute, calls: list[Call]) -> None:
         super().__init__(statute, calls)
         self.deposit_rate: Fraction = procurement_law.ProcurementInterpreter(statute, {}, []).deposit_rate
-        self.quantity = 0  # of the latest tender opened
+        self.quantities: list[int] = []  # of every tender opened, by number
+
+    def on_registerBuyer(self, call: Call, _: int) -> list[Pending]:
+        return [self.event(E.RegisterBuyer, call, call.args["ref"], buyer=call.args["buyer"])]
+
+    def on_revokeBuyer(self, call: Call, _: int) -> list[Pending]:
+        return [self.event(E.RevokeBuyer, call, call.args["ref"], buyer=call.args["buyer"])]
 
     def on_registerInspector(self, call: Call, _: int) -> list[Pending]:
         return [self.event(E.RegisterInspector, call, call.args["ref"], inspector=call.args["inspector"],
                            buyer=call.args["buyer"])]
 
+    def on_revokeInspector(self, call: Call, _: int) -> list[Pending]:
+        return [self.event(E.RevokeInspector, call, call.args["ref"], inspector=call.args["inspector"])]
+
     def on_openTender(self, call: Call, _: int) -> list[Pending]:
         if not call.failed:
-            self.quantity = call.args["quantity"]
+            self.quantities.append(call.args["quantity"])
         return [self.event(E.OpenTender, call, call.args["ref"], buyer=call.sender,
                            quantity=call.args["quantity"])]
 
     def on_commitBid(self, call: Call, position: int) -> list[Pending]:
         return [self.event(E.Bid, call, call.args["ref"], supplier=call.sender,
-                           price=self.money(self.sealed_price(call, position)))]
+                           price=self.money(self.sealed_price(call, position)), tender=call.args["number"])]
 
     def sealed_price(self, commit: Call, position: int) -> int:
         """The price the bid's own reveal opened; unrevealed, the price its deposit stands for."""
+        number = commit.args["number"]
         for call in self.calls[position + 1:]:
-            if call.failed or call.sender != commit.sender:
-                continue
-            if call.function == "commitBid":
-                break  # a later tender's bid: this one was never revealed
-            if call.function == "revealBid":
+            if (not call.failed and call.sender == commit.sender and call.function == "revealBid"
+                    and call.args["number"] == number):
                 return call.args["price"]
-        per_unit = self.deposit_rate * self.quantity
+        quantity = self.quantities[number] if number < len(self.quantities) else 0
+        per_unit = self.deposit_rate * quantity
         return round_half_up(Fraction(commit.args["deposit"]) / per_unit) if per_unit else 0
 
     def on_revealBid(self, call: Call, _: int) -> list[Pending]:
-        return [self.event(E.Reveal, call, call.args["ref"], supplier=call.sender)]
+        return [self.event(E.Reveal, call, call.args["ref"], supplier=call.sender, tender=call.args["number"])]
 
     def on_award(self, call: Call, _: int) -> list[Pending]:
-        return [self.event(E.Award, call, call.args["ref"])]
+        return [self.event(E.Award, call, call.args["ref"], tender=call.args["number"])]
+
+    def on_inspectDelivery(self, call: Call, _: int) -> list[Pending]:
+        return [self.event(E.Deliver, call, call.args["ref"], supplier=call.args["supplier"],
+                           quantity=call.args["quantity"], inspector=call.sender, tender=call.args["number"])]
+
+    def on_recordDelivery(self, call: Call, _: int) -> list[Pending]:
+        return [self.event(E.RecordDelivery, call, call.args["ref"], supplier=call.sender,
+                           quantity=call.args["quantity"], tender=call.args["number"])]
 
     def on_confirmDelivery(self, call: Call, _: int) -> list[Pending]:
-        return [self.event(E.Deliver, call, call.args["ref"], supplier=call.args["supplier"],
-                           quantity=call.args["quantity"], inspector=call.sender)]
+        return [self.event(E.ConfirmDelivery, call, call.args["ref"], inspector=call.sender,
+                           delivery=call.args["delivery"], tender=call.args["number"])]
+
+    def on_disputeDelivery(self, call: Call, _: int) -> list[Pending]:
+        return [self.event(E.DisputeDelivery, call, call.args["ref"], inspector=call.sender,
+                           delivery=call.args["delivery"], tender=call.args["number"])]
+
+    def on_acceptDelivery(self, call: Call, _: int) -> list[Pending]:
+        return [self.event(E.AcceptDelivery, call, call.args["ref"], delivery=call.args["delivery"],
+                           tender=call.args["number"])]
+
+    def on_closeUndelivered(self, call: Call, _: int) -> list[Pending]:
+        return [self.event(E.CloseTender, call, call.args["ref"], tender=call.args["number"])]
 
 
 REBUILDERS: dict[Domain, type[Rebuilder]] = {Domain.WORKING_TIME: WorkingTimeRebuilder,
@@ -460,7 +495,8 @@ def audit(w3: Web3, file: str | Path, address: str, registry: str | None = None)
     replayed = rebuilder.events()
     report.events = [event for event, _ in replayed]
     report.unreplayed += rebuilder.unreplayed
-    scenario = Scenario(Path(file), statute, {}, tuple(report.events))
+    parties = deployment_parties(w3, statute, artifact, address, start)
+    scenario = Scenario(Path(file), statute, {}, tuple(report.events), **parties)
     before = calls[0].block - 1 if calls else start
     token = w3.eth.contract(address=address, abi=artifact.abi).functions.currency().call()
     minted = wallets(w3, token, scenario.holders(), before, statute.header.currency)
@@ -470,6 +506,22 @@ def audit(w3: Web3, file: str | Path, address: str, registry: str | None = None)
     report.chain = chain_outcome(statute, artifact, decode_logs(w3, artifact.abi, logs), refused)
     report.discrepancies += compare_outcomes(report.law, report.chain)
     return report
+
+
+def deployment_parties(w3: Web3, statute: Statute, artifact: Artifact, address: str,
+                       start: int) -> dict[str, Any]:
+    """Who the contract named at deployment: a voucher program's issuer, a procurement statute's buyers
+    (the `RoleGranted` logs of its constructor); the interpreter starts from the same."""
+    contract = w3.eth.contract(address=address, abi=artifact.abi)
+    if statute.header.domain is Domain.VOUCHERS:
+        issuer = contract.functions.issuer().call(block_identifier=start)
+        return {"issuer": None if int(issuer, 16) == 0 else to_checksum_address(issuer)}
+    if statute.header.domain is Domain.PROCUREMENT:
+        role = contract.functions.BUYER_ROLE().call()
+        granted = contract.events.RoleGranted().get_logs(from_block=start, to_block=start)
+        return {"buyers": tuple(to_checksum_address(log["args"]["account"]) for log in granted
+                                if log["args"]["role"] == role)}
+    return {}
 
 
 def registry_discrepancies(found: list[Enactment], file_hash: bytes, statute: Statute,
