@@ -50,6 +50,7 @@ import datetime as dt
 import enum
 from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 from ..ast import (
     BiddingRule,
@@ -80,6 +81,9 @@ from ..events import (
 )
 from ..money import Money, round_half_up
 from .base import DomainInterpreter, Rejected
+
+if TYPE_CHECKING:
+    from ..scenario import Scenario
 
 DAY = dt.timedelta(days=1)
 #: How long the buyer's inspector has to judge a recorded delivery: no sentence sets it yet
@@ -193,6 +197,10 @@ class ProcurementInterpreter(DomainInterpreter):
         self.inspectors: dict[str, str] = {}  # inspector -> buyer
         self.tenders: list[Tender] = []
         self._read_rules(statute)
+
+    @classmethod
+    def for_scenario(cls, scenario: Scenario) -> ProcurementInterpreter:
+        return cls(scenario.statute, scenario.balances, scenario.holders(), buyers=scenario.registered_buyers())
 
     def _read_rules(self, statute: Statute) -> None:
         """Resolve the statute's rules once; purchase, bidding, delivery and payment are required."""
@@ -451,3 +459,6 @@ class ProcurementInterpreter(DomainInterpreter):
         if forfeited:
             self.ledger.pay(event.index, pot, winner, tender.buyer, forfeited, self.delivery_article)
         self._close(tender)
+
+#: This domain's interpreter, as `lawdsl.domains.implementation` finds it.
+INTERPRETER = ProcurementInterpreter

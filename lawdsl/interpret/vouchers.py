@@ -43,6 +43,7 @@ import datetime as dt
 import enum
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 from ..ast import (
     Categories,
@@ -70,6 +71,9 @@ from ..events import (
 )
 from ..money import Money, round_half_up
 from .base import DomainInterpreter, Rejected
+
+if TYPE_CHECKING:
+    from ..scenario import Scenario
 
 PROGRAM = "program"  # the ledger pot holding the issuer's deposit, reserved or not
 
@@ -116,6 +120,10 @@ class VoucherInterpreter(DomainInterpreter):
         self.held: dict[str, list[Voucher]] = {}
         self.reserved = 0  # minor units of the program pot that vouchers hold
         self._read_rules(statute)
+
+    @classmethod
+    def for_scenario(cls, scenario: Scenario) -> VoucherInterpreter:
+        return cls(scenario.statute, scenario.balances, scenario.holders(), issuer=scenario.named_issuer())
 
     def _read_rules(self, statute: Statute) -> None:
         """Resolve the statute's rules once; issue and where are required, so a checked statute has them."""
@@ -279,3 +287,7 @@ class VoucherInterpreter(DomainInterpreter):
         rest = self.ledger.pot(PROGRAM)
         if rest:
             self.ledger.refund(PROGRAM, self.issuer, rest)
+
+
+#: This domain's interpreter, as `lawdsl.domains.implementation` finds it.
+INTERPRETER = VoucherInterpreter

@@ -65,8 +65,18 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from ..ast import (DayKind, Duration, EarningRule, LimitRule, Measure, PaySchedule, Percentage,
-                   Period, Statute, WagePaymentRule)
+from ..ast import (
+    DayKind,
+    Duration,
+    EarningRule,
+    LimitRule,
+    Measure,
+    PaySchedule,
+    Percentage,
+    Period,
+    Statute,
+    WagePaymentRule,
+)
 from ..events import Deposit, Employ, GrantTimeOff, Punch, RegisterDevice, Settle
 from ..money import Money
 from ..outcome import Payment, Violation
@@ -509,3 +519,7 @@ def _rounded(exact: int) -> int:
     it agrees with `money.round_half_up`.
     """
     return (2 * exact + _SCALE) // (2 * _SCALE)
+
+
+#: This domain's interpreter, as `lawdsl.domains.implementation` finds it.
+INTERPRETER = WorkingTimeInterpreter

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from chain.client import Chain, Reverted
-from chain.drivers.base import Driver
+from chain.domains.driver import Driver
 from chain.runner import Deployment, deploy
 from lawdsl.ast import Statute
 from lawdsl.events import Event

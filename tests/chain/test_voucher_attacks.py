@@ -14,7 +14,7 @@ from eth_utils import keccak
 from chain.accounts import AUTHORITY
 from chain.authority import deploy_authority
 from chain.client import Reverted
-from chain.drivers.vouchers import text_hash
+from chain.domains.vouchers import text_hash
 from lawdsl.ast import Statute
 from lawdsl.events import Attest, Deposit, Issue, RegisterMerchant
 from lawdsl.money import Money
@@ -50,7 +50,7 @@ def test_a_tiny_deposit_does_not_make_an_outsider_the_issuer(program):
     chain, fn = driver.chain, driver.contract.functions
     chain.transact("mallory", program.currency.functions.approve(driver.contract.address, 1))
     attempt = refusal(driver, "mallory", fn.deposit(1, 9))  # CNY 0.01
-    assert (attempt.error, attempt.arguments) == ("NotIssuer", (chain.address("mofcom").lower(),))
+    assert (attempt.error, attempt.arguments) == ("NotIssuer", (chain.address("mofcom"),))
     issuing = refusal(driver, "mallory", fn.issue([chain.address("mallory")], 10))
     assert issuing.error == "NotIssuer"
     appoint = refusal(driver, "mallory", fn.appointIssuer(chain.address("mallory"), 11))
@@ -81,7 +81,7 @@ def test_a_delisted_merchant_cannot_be_paid_until_registered_again(program):
     program.authority.call(fn.grantRole(GUARDIAN_ROLE, chain.address("guardian")))
     chain.transact("guardian", fn.delistMerchant(chain.address("shop1"), 10))
     paid = refusal(driver, "alice", fn.spend(chain.address("shop1"), 20_000, 11))
-    assert (paid.error, paid.arguments) == ("MerchantNotEligible", (chain.address("shop1").lower(),))
+    assert (paid.error, paid.arguments) == ("MerchantNotEligible", (chain.address("shop1"),))
     relist = refusal(driver, "guardian", fn.registerMerchant(chain.address("shop1"), text_hash("groceries"), 12))
     assert relist.error == "AccessControlUnauthorizedAccount"
     program.authority.call(fn.registerMerchant(chain.address("shop1"), text_hash("groceries"), 13))
@@ -102,7 +102,7 @@ def test_the_authoritys_key_cannot_mint_or_enact_or_register_without_the_timeloc
     chain = driver.chain
     mint = refusal(driver, AUTHORITY, program.currency.functions.mint(chain.address(AUTHORITY), 1))
     assert (mint.error, mint.arguments) == ("AccessControlUnauthorizedAccount",
-                                            (chain.address(AUTHORITY).lower(), MINTER_ROLE))
+                                            (chain.address(AUTHORITY), MINTER_ROLE))
     enact = refusal(driver, AUTHORITY, program.registry.functions.enact(
         "Fake Act", 1, chain.address(AUTHORITY), bytes(32), 0))
     assert (enact.error, enact.arguments[1]) == ("AccessControlUnauthorizedAccount", LEGISLATOR_ROLE)

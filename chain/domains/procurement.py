@@ -20,9 +20,14 @@ the contract's own `requiredDeposit` asks for.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
 
-from eth_utils import keccak
+from eth_utils import keccak, to_checksum_address
+from web3.contract import Contract
 
+from lawdsl import events as E
+from lawdsl.ast import Statute
 from lawdsl.events import (
     AcceptDelivery,
     Award,
@@ -41,11 +46,13 @@ from lawdsl.events import (
     RevokeInspector,
 )
 from lawdsl.interpret.base import BEFORE_EFFECTIVE
-from lawdsl.interpret.procurement import Reason
+from lawdsl.interpret.procurement import ProcurementInterpreter, Reason
+from lawdsl.money import round_half_up
 from lawdsl.outcome import Outcome, Payment, Rejection
 
 from ..accounts import AUTHORITY, account_key
-from .base import Driver, article_text
+from .driver import Driver, article_text
+from .rebuild import Call, Pending, Rebuilder
 
 
 @dataclass(frozen=True)
@@ -197,3 +204,88 @@ class ProcurementDriver(Driver):
                 outcome.payments.append(Payment(args["ref"], label(args["payer"]), label(args["payee"]),
                                                 self.money(args["amount"]), article_text(args["article"])))
         outcome.rejected.extend(sorted(self.refused, key=lambda r: r.event))
+
+
+class ProcurementRebuilder(Rebuilder):
+    """Tenders are named by number in every call; registrations come through the authority's timelock."""
+
+    def __init__(self, statute: Statute, calls: list[Call]) -> None:
+        super().__init__(statute, calls)
+        self.deposit_rate: Fraction = ProcurementInterpreter(statute, {}, []).deposit_rate
+        self.quantities: list[int] = []  # of every tender opened, by number
+
+    @staticmethod
+    def parties(contract: Contract, start: int) -> dict[str, Any]:
+        """The buyers the contract registered at deployment: its constructor's `RoleGranted` logs."""
+        role = contract.functions.BUYER_ROLE().call()
+        granted = contract.events.RoleGranted().get_logs(from_block=start, to_block=start)
+        return {"buyers": tuple(to_checksum_address(log["args"]["account"]) for log in granted
+                                if log["args"]["role"] == role)}
+
+    def on_registerBuyer(self, call: Call, _: int) -> list[Pending]:
+        return [self.event(E.RegisterBuyer, call, call.args["ref"], buyer=call.args["buyer"])]
+
+    def on_revokeBuyer(self, call: Call, _: int) -> list[Pending]:
+        return [self.event(E.RevokeBuyer, call, call.args["ref"], buyer=call.args["buyer"])]
+
+    def on_registerInspector(self, call: Call, _: int) -> list[Pending]:
+        return [self.event(E.RegisterInspector, call, call.args["ref"], inspector=call.args["inspector"],
+                           buyer=call.args["buyer"])]
+
+    def on_revokeInspector(self, call: Call, _: int) -> list[Pending]:
+        return [self.event(E.RevokeInspector, call, call.args["ref"], inspector=call.args["inspector"])]
+
+    def on_openTender(self, call: Call, _: int) -> list[Pending]:
+        if not call.failed:
+            self.quantities.append(call.args["quantity"])
+        return [self.event(E.OpenTender, call, call.args["ref"], buyer=call.sender,
+                           quantity=call.args["quantity"])]
+
+    def on_commitBid(self, call: Call, position: int) -> list[Pending]:
+        return [self.event(E.Bid, call, call.args["ref"], supplier=call.sender,
+                           price=self.money(self.sealed_price(call, position)), tender=call.args["number"])]
+
+    def sealed_price(self, commit: Call, position: int) -> int:
+        """The price the bid's own reveal opened; unrevealed, the price its deposit stands for."""
+        number = commit.args["number"]
+        for call in self.calls[position + 1:]:
+            if (not call.failed and call.sender == commit.sender and call.function == "revealBid"
+                    and call.args["number"] == number):
+                return call.args["price"]
+        quantity = self.quantities[number] if number < len(self.quantities) else 0
+        per_unit = self.deposit_rate * quantity
+        return round_half_up(Fraction(commit.args["deposit"]) / per_unit) if per_unit else 0
+
+    def on_revealBid(self, call: Call, _: int) -> list[Pending]:
+        return [self.event(E.Reveal, call, call.args["ref"], supplier=call.sender, tender=call.args["number"])]
+
+    def on_award(self, call: Call, _: int) -> list[Pending]:
+        return [self.event(E.Award, call, call.args["ref"], tender=call.args["number"])]
+
+    def on_inspectDelivery(self, call: Call, _: int) -> list[Pending]:
+        return [self.event(E.Deliver, call, call.args["ref"], supplier=call.args["supplier"],
+                           quantity=call.args["quantity"], inspector=call.sender, tender=call.args["number"])]
+
+    def on_recordDelivery(self, call: Call, _: int) -> list[Pending]:
+        return [self.event(E.RecordDelivery, call, call.args["ref"], supplier=call.sender,
+                           quantity=call.args["quantity"], tender=call.args["number"])]
+
+    def on_confirmDelivery(self, call: Call, _: int) -> list[Pending]:
+        return [self.event(E.ConfirmDelivery, call, call.args["ref"], inspector=call.sender,
+                           delivery=call.args["delivery"], tender=call.args["number"])]
+
+    def on_disputeDelivery(self, call: Call, _: int) -> list[Pending]:
+        return [self.event(E.DisputeDelivery, call, call.args["ref"], inspector=call.sender,
+                           delivery=call.args["delivery"], tender=call.args["number"])]
+
+    def on_acceptDelivery(self, call: Call, _: int) -> list[Pending]:
+        return [self.event(E.AcceptDelivery, call, call.args["ref"], delivery=call.args["delivery"],
+                           tender=call.args["number"])]
+
+    def on_closeUndelivered(self, call: Call, _: int) -> list[Pending]:
+        return [self.event(E.CloseTender, call, call.args["ref"], tender=call.args["number"])]
+
+
+#: This domain's encode and decode sides, as `lawdsl.domains.implementation` finds them.
+DRIVER = ProcurementDriver
+REBUILDER = ProcurementRebuilder

@@ -14,8 +14,12 @@ the `where` article), a reclaim's a `Payment` log.
 """
 from __future__ import annotations
 
-from eth_utils import keccak
+from typing import Any
 
+from eth_utils import keccak, to_checksum_address
+from web3.contract import Contract
+
+from lawdsl import events as E
 from lawdsl.events import (
     AppointIssuer,
     Attest,
@@ -33,7 +37,8 @@ from lawdsl.interpret.vouchers import Reason
 from lawdsl.outcome import Outcome, Payment, Rejection
 
 from ..accounts import AUTHORITY
-from .base import Driver, article_text
+from .driver import Driver, article_text
+from .rebuild import Call, Pending, Rebuilder
 
 ZERO_ADDRESS = "0x" + "00" * 20  # the issuer argument when the authority is to appoint one
 #: `VoucherProgram.IssueRefusal` codes, in enum order.
@@ -125,3 +130,44 @@ class VoucherDriver(Driver):
                 reason = ISSUE_REFUSALS[args["reason"]].value
                 rejected.append(Rejection(args["ref"], f"{reason}: {label(args['recipient'])}"))
         outcome.rejected.extend(sorted(rejected, key=lambda r: r.event))
+
+
+class VoucherRebuilder(Rebuilder):
+    @staticmethod
+    def parties(contract: Contract, start: int) -> dict[str, Any]:
+        """The issuer the program named at deployment (none: the authority appoints one)."""
+        issuer = contract.functions.issuer().call(block_identifier=start)
+        return {"issuer": None if int(issuer, 16) == 0 else to_checksum_address(issuer)}
+
+    def on_attest(self, call: Call, _: int) -> list[Pending]:
+        return [self.event(E.Attest, call, call.args["ref"], attester=call.sender, citizen=call.args["citizen"],
+                           attribute=self.text(call.args["attribute"]))]
+
+    def on_registerMerchant(self, call: Call, _: int) -> list[Pending]:
+        return [self.event(E.RegisterMerchant, call, call.args["ref"], merchant=call.args["merchant"],
+                           category=self.text(call.args["category"]))]
+
+    def on_delistMerchant(self, call: Call, _: int) -> list[Pending]:
+        return [self.event(E.DelistMerchant, call, call.args["ref"], merchant=call.args["merchant"])]
+
+    def on_appointIssuer(self, call: Call, _: int) -> list[Pending]:
+        return [self.event(E.AppointIssuer, call, call.args["ref"], issuer=call.args["issuer_"])]
+
+    def on_issue(self, call: Call, _: int) -> list[Pending]:
+        return [self.event(E.Issue, call, call.args["ref"], issuer=call.sender,
+                           recipients=tuple(call.args["recipients"]))]
+
+    def on_spend(self, call: Call, _: int) -> list[Pending]:
+        return [self.event(E.Spend, call, call.args["ref"], holder=call.sender, merchant=call.args["merchant"],
+                           purchase=self.money(call.args["purchase"]))]
+
+    def on_transferVoucher(self, call: Call, _: int) -> list[Pending]:
+        return [self.event(E.Transfer, call, call.args["ref"], holder=call.sender, recipient=call.args["to"])]
+
+    def on_reclaim(self, call: Call, _: int) -> list[Pending]:
+        return [self.event(E.Reclaim, call, call.args["ref"])]
+
+
+#: This domain's encode and decode sides, as `lawdsl.domains.implementation` finds them.
+DRIVER = VoucherDriver
+REBUILDER = VoucherRebuilder
