@@ -26,7 +26,7 @@ from eth_utils import keccak
 
 from chain.contract import ContractClient
 
-from .submitter import read_table
+from .journal import read_table
 
 log = logging.getLogger("oracles.keeper")
 
