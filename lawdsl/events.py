@@ -213,9 +213,24 @@ class CloseTender(EventBase):
     tender: int | None = None
 
 
+# ------------------------------------------------------------ any domain
+
+
+@dataclass(frozen=True)
+class WalletMove(EventBase):
+    """Money that moved between wallets outside the statute: a top-up (mint), a transfer between
+    parties, a withdrawal to a bank (burn or transfer away). No statute governs it, but it changes
+    what a later deposit or escrow can draw on, so an audit replays it where the chain had it.
+    `sender` None: minted; `recipient` None: burned."""
+
+    sender: str | None
+    recipient: str | None
+    amount: Money
+
+
 Event = Union[
     Employ, RegisterDevice, Deposit, Punch, GrantTimeOff, Settle,
     Attest, RegisterMerchant, DelistMerchant, AppointIssuer, Issue, Spend, Transfer, Reclaim,
     RegisterBuyer, RevokeBuyer, OpenTender, Bid, Reveal, RegisterInspector, RevokeInspector, Award, Deliver,
-    RecordDelivery, ConfirmDelivery, DisputeDelivery, AcceptDelivery, CloseTender,
+    RecordDelivery, ConfirmDelivery, DisputeDelivery, AcceptDelivery, CloseTender, WalletMove,
 ]

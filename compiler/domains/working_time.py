@@ -16,13 +16,28 @@ import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
-from lawdsl.ast import (WEEKDAYS, Article, DayKind, Duration, EarningRule, LimitRule, Lit, Measure,
-                        Operand, PaySchedule, Percentage, Period, Ref, Statute, Term,
-                        WagePaymentRule)
+from lawdsl.ast import (
+    WEEKDAYS,
+    Article,
+    DayKind,
+    Duration,
+    EarningRule,
+    LimitRule,
+    Lit,
+    Measure,
+    Operand,
+    PaySchedule,
+    Percentage,
+    Period,
+    Ref,
+    Statute,
+    Term,
+    WagePaymentRule,
+)
 from lawdsl.formatter import rule_atoms
 
 from ..dates import day_number
-from ..naming import article_constant, constant_name, contract_name, natspec, string_literal
+from ..naming import article_constant, constant_name, contract_name, natspec
 from ..solidity import GeneratedContract
 
 _DAY_KIND = {None: "DayKind.Any", DayKind.WORKDAY: "DayKind.Workday",
@@ -218,7 +233,8 @@ def _apply_rules(statute: Statute, earnings: list[_Earning], constants: _Constan
             body += ["    " + _rule_doc(article, earning.rule), *lines]
             body.append(f"            rateMinutes {'+=' if index else '='} {earning.rate}"
                         f" * _minutesWon(shift, {start[id(earning)]}, {higher});")
-        body.append(f"            _earned(shift, {positions[article.id]}, {article_constant(article.id)}, rateMinutes);")
+        body.append(f"            _earned(shift, {positions[article.id]}, {article_constant(article.id)}, "
+                    "rateMinutes);")
     if earnings:
         body.append("        }")
     return body

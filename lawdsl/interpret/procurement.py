@@ -81,6 +81,7 @@ from ..events import (
 )
 from ..money import Money, round_half_up
 from .base import DomainInterpreter, Rejected
+from .explain import Step, decimal, exact, rounding, when
 
 if TYPE_CHECKING:
     from ..scenario import Scenario
@@ -340,8 +341,11 @@ class ProcurementInterpreter(DomainInterpreter):
             if bid.revealed or self.forfeit_article is None:
                 self.ledger.refund(pot, bid.supplier, bid.deposit)
             elif bid.deposit:
-                self.ledger.pay(event.index, pot, bid.supplier, tender.buyer, bid.deposit,
-                                self.forfeit_article)
+                payment = self.ledger.pay(event.index, pot, bid.supplier, tender.buyer, bid.deposit,
+                                          self.forfeit_article)
+                self.explained(payment, [Step("rule", f"article {self.forfeit_article}: a bid not revealed "
+                                                      f"forfeits its deposit to the buyer"),
+                                         Step("deposit", f"{payment.amount}, the bid's whole deposit")])
         if tender.winner is None:
             self._close(tender)
         else:
@@ -412,8 +416,10 @@ class ProcurementInterpreter(DomainInterpreter):
         amount = self.delivery_payment(tender, quantity, at)
         tender.delivered += quantity
         if amount:
-            self.ledger.pay(index, tender.escrow_pot, tender.buyer, tender.winner.supplier, amount,
-                            self.payment_article)
+            payment = self.ledger.pay(index, tender.escrow_pot, tender.buyer, tender.winner.supplier, amount,
+                                      self.payment_article)
+            if self.explaining:
+                self.explained(payment, self.delivery_steps(tender, quantity, at, payment.amount))
         if tender.delivered == tender.quantity:
             self._close(tender)
 
@@ -457,8 +463,32 @@ class ProcurementInterpreter(DomainInterpreter):
         pot = tender.deposit_pot(winner)
         forfeited = self.ledger.pot(pot)
         if forfeited:
-            self.ledger.pay(event.index, pot, winner, tender.buyer, forfeited, self.delivery_article)
+            payment = self.ledger.pay(event.index, pot, winner, tender.buyer, forfeited, self.delivery_article)
+            if self.explaining:
+                self.explained(payment, [
+                    Step("rule", f"article {self.delivery_article}: the winner did not deliver by the deadline"),
+                    Step("deadline and grace", f"{when(tender.deadline)}, closeable from "
+                                               f"{when(tender.deadline + self.grace)}"),
+                    Step("forfeited", f"the winner's whole deposit, {payment.amount}")])
         self._close(tender)
+
+    def delivery_steps(self, tender: Tender, quantity: int, at: dt.datetime, paid: Money) -> list[Step]:
+        """The winning price, the quantity, the days late and the deduction they cost."""
+        assert tender.winner is not None
+        price = tender.winner.price
+        late = days_late(tender.deadline, at)
+        reduction = min(Fraction(1), late * self.penalty_rate)
+        value = price.scaled(quantity * (1 - reduction))
+        return [Step("rule", f"article {self.payment_article}: the winner is paid its unit price for each unit "
+                             f"delivered"),
+                Step("winning bid", f"{price} a unit"), Step("delivered", f"{quantity} units at {when(at)}"),
+                Step("deadline", f"{when(tender.deadline)}: {late} day{'s' if late != 1 else ''} late"),
+                Step("deduction for lateness", f"{late} × {decimal(self.penalty_rate * 100)}% = "
+                                               f"{decimal(reduction * 100)}% (at most all of it)"),
+                Step("earned", f"{quantity} × {price} × (1 − {decimal(reduction * 100)}%) = "
+                               f"{exact(price.currency, price.digits, value)}"),
+                rounding(price.currency, price.digits, value, paid)]
+
 
 #: This domain's interpreter, as `lawdsl.domains.implementation` finds it.
 INTERPRETER = ProcurementInterpreter
