@@ -16,7 +16,7 @@ from eth_utils import keccak
 
 from lawdsl.ast import Statute
 
-from .cache import cached_compile
+from .cache import BUILD_DIR, cached_compile
 from .generate import generate
 from .solc import PROJECT_ROOT, compile_standard_json, settings
 from .solidity import GeneratedContract
@@ -86,12 +86,14 @@ def _artifact(output: dict, path: str, name: str, source: str, law_hash: bytes) 
                     evm["deployedBytecode"].get("sourceMap", ""), output.get("sources", {}).get(path, {}).get("id", -1))
 
 
-def compile_statutes(statutes: Iterable[Statute]) -> dict[str, Artifact]:
-    """Artifacts keyed by statute title, plus each of `LIBRARY_CONTRACTS` by name."""
+def compile_statutes(statutes: Iterable[Statute], build_dir: Path = BUILD_DIR) -> dict[str, Artifact]:
+    """Artifacts keyed by statute title, plus each of `LIBRARY_CONTRACTS` by name.
+
+    `build_dir` holds the cache; generated statutes (the property tests) keep theirs apart."""
     statutes = list(statutes)
     generated = [generate(statute) for statute in statutes]
     input = {"language": "Solidity", "sources": _sources(generated), "settings": settings()}
-    output = cached_compile(input, compile_standard_json)
+    output = cached_compile(input, compile_standard_json, build_dir)
     artifacts = {statute.header.title: _artifact(output, contract.path, contract.name, contract.source,
                                                  law_source_hash(statute))
                  for statute, contract in zip(statutes, generated)}

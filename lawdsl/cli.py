@@ -17,6 +17,7 @@ from typing import Callable
 
 from rich.console import Console
 
+from .check.lint import lint
 from .diagnostics import StatuteError
 from .expect import ExpectationError, compare
 from .formatter import format_source
@@ -41,14 +42,22 @@ class UsageError(Exception):
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    """Errors fail the check; warnings (`lawdsl/check/lint.py`) are printed, and fail it with `--strict`."""
     failed = 0
     for path in args.files:
         try:
-            load_statute(path)
+            statute = load_statute(path)
         except StatuteError as error:
             failed += 1
             print(error.render(), file=sys.stderr)
             continue
+        warnings = lint(statute)
+        if warnings:
+            text = Path(path).read_text("utf-8")
+            print("\n".join(w.render(text) for w in warnings), file=sys.stderr)
+            if args.strict:
+                failed += 1
+                continue
         if not args.quiet:
             out.print(f"{path}: ok")
     return 1 if failed else 0
@@ -141,7 +150,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("check", help="parse and type-check statutes")
     check.add_argument("files", nargs="+", metavar="FILE")
-    check.add_argument("-q", "--quiet", action="store_true", help="print only errors")
+    check.add_argument("-q", "--quiet", action="store_true", help="print only errors and warnings")
+    check.add_argument("--strict", action="store_true", help="treat warnings as errors (exit 1)")
     check.set_defaults(func=cmd_check)
 
     fmt = commands.add_parser("fmt", help="rewrite statutes in the canonical layout")
@@ -193,4 +203,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # `python -m lawdsl.cli` runs this file as `__main__`: command providers set their hooks
+    # (`chain_runner`) on the module `lawdsl.cli`, so run that module's `main`, not this copy's.
+    from lawdsl import cli
+
+    sys.exit(cli.main())

@@ -428,6 +428,16 @@ def zh_rule_atoms(rule: A.Rule) -> list[str]:
     raise TypeError(f"no Chinese wording for {type(rule).__name__}")
 
 
+def sentence_text(rule: A.Rule, language: str) -> str:
+    """One rule sentence on one line, without its full stop, as a message quotes it."""
+    if language != "zh":
+        return " ".join(rule_atoms(rule))
+    text = ""
+    for atom in zh_rule_atoms(rule):
+        text += (_zh_joint(text, atom) if text else "") + atom
+    return text
+
+
 CHINESE = _Wording(
     header_lines=_zh_header_lines, parties_heading="当事人：", terms_heading="术语：",
     party_atoms=_zh_party_atoms, term_atoms=_zh_term_atoms,

@@ -23,6 +23,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
                           '文本块未闭合：此处的 """ 没有对应的结尾 """'),
     "unterminated_string": ("unterminated string: {open} opened here is not closed on this line",
                             "引号未闭合：此处的{open}在本行内没有对应的{close}"),
+    "thousands_separator": ("write numbers without a thousands separator: '{number}'",
+                            "数字不能使用千位分隔符：请写作 {number}"),
+    "smart_quotes": ('smart quotes are not quotes here; write straight quotes: "{text}"',
+                     "此处的引号须写作「」：「{text}」"),
+    "smart_quote": ('smart quotes are not quotes here; write straight quotes (")', "此处的引号须写作「」"),
+    "full_width": ("full-width '{char}' in an English statute; write '{fix}'",
+                   "英文法规中出现全角“{char}”；请写作“{fix}”"),
     "unexpected_character": ("unexpected character '{char}'", "无法识别的字符「{char}」"),
     # parser
     "empty_statute": ('empty statute: a statute begins with statute "<title>"',
@@ -31,6 +38,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
                     "句末缺少“。”（遇到{found}）"),
     "unexpected_eof": ("unexpected end of file; expected {expected}", "文件意外结束；此处应为{expected}"),
     "expected_found": ("expected {expected}, found {found}", "此处应为{expected}，却遇到{found}"),
+    "rate_as_multiple": ("write a rate as a percentage: {number} times is {percent}",
+                         "比率须写作百分比：{number} 倍即 {percent}"),
+    "percent_word": ("write a percentage with the % sign: {number}%", "百分比须用 % 号书写：{number}%"),
+    "unit_abbreviation": ("write the unit as a word: '{duration}', not '{written}'",
+                          "时长单位须写全：「{duration}」，而非「{written}」"),
+    "out_of_place": ("{found} is out of place: expected {form}", "{found}不应出现在此处：此处应为{form}"),
     "unknown_word": ("unknown word '{word}'; expected {expected}",
                      "无法识别的词语「{word}」；此处应为{expected}"),
     "end_of_file": ("the end of the file", "文件结尾"),
@@ -112,6 +125,32 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "wrong_party_kind": ("expected a {kinds} here, found '{name}', which is a {kind}",
                          "此处应为{kinds}，却遇到「{name}」，它是{kind}"),
     "missing_sentence": ("a {domain} statute needs {form}", "规范{domain}的法规须有{form}"),
+    # warnings (lawdsl/check/lint.py)
+    "never_applies": ("this rule never applies: the statute names no {days}", "此规则永不适用：本法规未规定{days}"),
+    "never_pays": (
+        "this rule never pays: article {article} ('{sentence}') applies to every minute this rule does, at "
+        "{rate}; rates never stack, the highest wins and ties go to the earlier article (to add a premium, "
+        "write the total rate, like 125%)",
+        "此规则永远不会计发：第 {article} 条（“{sentence}”）适用于此规则所适用的每一分钟，费率为 {rate}；"
+        "费率不叠加，取最高者，相同时取在先的条文（如需加付，请写出合计费率，例如 125%）"),
+    "no_overtime": (
+        "this limit can never be exceeded: no earning rule that applies here pays more than 100% of the "
+        "hourly wage, so there is no overtime to count",
+        "此限制永远不会被超出：此处适用的计发规则均不超过小时工资的 100%，因此没有可计算的加班"),
+    # bounds: what a contract holds (lawdsl/check/bounds.py)
+    "version_too_large": ("a version number can be at most {most}", "版本号至多为 {most}"),
+    "percentage_too_large": ("a percentage can be at most {most}", "百分比至多为 {most}"),
+    "duration_too_long": ("a duration can be at most {most} weeks", "时长至多为 {most} 周"),
+    "negative_amount": ("an amount cannot be negative; found {amount}", "金额不能为负数；却遇到 {amount}"),
+    "amount_too_large": ("an amount can be at most {most}", "金额至多为 {most}"),
+    "date_out_of_range": ("date {date} is outside the dates a statute can name ({first} to {last})",
+                          "日期 {date} 超出了法规可用的日期范围（{first} 至 {last}）"),
+    "holidays_too_far_apart": ("public holidays can span at most {years} years; {first} to {last} is longer",
+                               "法定节假日的跨度至多为 {years} 年；{first} 至 {last} 超出了"),
+    "article_id_too_long": ("an article number can be at most {most} characters long",
+                            "条号至多 {most} 个字符"),
+    "too_many_rules": ("a working time statute can have at most {most} {rule} sentences; this is one more",
+                       "规范工作时间的法规至多有 {most} 句{rule}语句；此句超出了数量"),
     # required sentences, as the checker suggests them
     "form_earning": (
         "an earning rule, like 'each hour worked beyond 8 hours earns 150% of the hourly wage.'",
@@ -125,6 +164,29 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "form_where": (
         "the where rule, like 'vouchers may be spent only at a <merchant> in <categories>.'",
         "使用场所规则，例如“消费券仅限在<类别>的<商户>使用。”"),
+    "form_limit": (
+        "a limit sentence, like 'overtime beyond 36 hours in a month is a violation.'",
+        "限制语句，例如“一月内超出 36 小时的加班，属于违法。”"),
+    "form_when": (
+        "the when rule, like 'vouchers may be spent only during <date range>.'",
+        "使用期间规则，例如“消费券仅限在<日期区间>内使用。”"),
+    "form_minimum": (
+        "the minimum rule, like 'vouchers may be spent only on a purchase of at least CNY 100.00.'",
+        "最低消费规则，例如“消费券仅限用于金额不低于 CNY 100.00 的消费。”"),
+    "form_share": ("the share rule, like 'a voucher covers at most 50% of a purchase.'",
+                   "抵扣比例规则，例如“消费券至多抵扣单笔消费的 50%。”"),
+    "form_split": ("the split rule: 'vouchers may be split across purchases.'", "分次使用规则：“消费券可分次使用。”"),
+    "form_transfer": ("the transfer rule: 'vouchers are transferable.' or 'vouchers are not transferable.'",
+                      "转让规则：“消费券可以转让。”或“消费券不得转让。”"),
+    "form_expiry": (
+        "the expiry rule, like 'after <date range>, unspent value returns to <agency>.'",
+        "届满规则，例如“<日期区间>届满后，未使用的金额退还<机关>。”"),
+    "form_deposit": ("the deposit rule, like 'each bid carries a deposit of 2% of its value.'",
+                     "保证金规则，例如“每份投标须缴纳其报价的 2% 作为保证金。”"),
+    "form_penalty": ("the penalty rule, like 'each day of late delivery reduces payment by 0.5%.'",
+                     "逾期扣款规则，例如“每逾期交付一日，付款减少 0.5%。”"),
+    "form_forfeit": ("the forfeit rule: 'a <supplier> who does not reveal its bid forfeits its deposit.'",
+                     "丧失保证金规则：“未揭示其投标的<供应方>，丧失其保证金。”"),
     "form_purchase": (
         "the purchase rule, like '<buyer> buys \"wheat\" in kilograms at no more than CNY 3.10 per kilogram.'",
         "收购规则，例如“<采购方>收购「小麦」，以公斤计，每公斤价格不超过 CNY 3.10。”"),
@@ -155,6 +217,7 @@ WORDS: dict[str, str] = {
     # units and header fields
     "minute": "分钟", "hour": "小时", "day": "天", "week": "周", "a number": "数字",
     "jurisdiction": "适用地域", "currency": "货币", "time zone": "时区",
+    "public holidays": "法定节假日", "rest days": "休息日",
     # rule names (SPEC §3)
     "earning": "计发", "limit": "限制", "payment": "支付", "issue": "发放", "where": "使用场所",
     "when": "使用期间", "minimum": "最低消费", "share": "抵扣比例", "split": "分次使用",

@@ -29,7 +29,6 @@ from lawdsl.ast import (
     WhenRule,
     WhereRule,
 )
-from lawdsl.diagnostics import Diagnostic, StatuteError
 from lawdsl.money import Money
 
 from ..naming import article_constant, string_literal
@@ -56,7 +55,6 @@ def _constants(statute: Statute, rule: Rule) -> list[Constant]:
     tz = statute.header.time_zone
     if isinstance(rule, IssueRule):
         face: Money = statute.value(rule.face_value)
-        _check_face_value(statute, rule, face)
         found = [Constant("uint256", "FACE_VALUE", str(face.minor), f"{face}, in minor units.")]
         if rule.attribute is not None:
             found.append(Constant("bytes32", "REQUIRED_ATTRIBUTE", f"keccak256({string_literal(rule.attribute)})",
@@ -90,19 +88,6 @@ def _constants(statute: Statute, rule: Rule) -> list[Constant]:
         return [Constant("uint256", "RECLAIM_FROM", str(midnight(day_after(dates), tz)),
                          f"{day_after(dates).isoformat()} 00:00 {tz}: unspent value returns from then on.")]
     raise TypeError(f"{type(rule).__name__} is not a vouchers rule")
-
-
-#: A voucher's value shares its storage slot with its holder and its place in the holder's list.
-MAX_FACE_VALUE_MINOR = 2**64 - 1
-
-
-def _check_face_value(statute: Statute, rule: IssueRule, face: Money) -> None:
-    """The contract keeps a voucher's value in 64 bits (the base contract refuses deployment beyond);
-    say so at compile time, at the sentence, rather than with a failed deployment."""
-    if face.minor > MAX_FACE_VALUE_MINOR:
-        limit = Money(face.currency, MAX_FACE_VALUE_MINOR)
-        raise StatuteError([Diagnostic(statute.source_name, rule.face_value.span,
-                                       f"a voucher's face value can be at most {limit}; this one is {face}")])
 
 
 def _rules(statute: Statute) -> dict[str, str]:

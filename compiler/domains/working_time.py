@@ -74,11 +74,21 @@ def _constant(name: str, value: object, note: str, visibility: str = "public") -
 
 
 def _term_constants(statute: Statute) -> _Constants:
+    """Each duration and percentage term as a constant named after it, `TERM_` first: a term may be
+    called anything ("effective day", "never", "default admin role"), and no identifier of the
+    contract or its bases starts so. Names that still meet ("standard day", "standard-day") are
+    numbered."""
     constants = _Constants([], {})
+    taken: set[str] = set()
     for index, term in enumerate(t for t in statute.terms if isinstance(t, Term)):
         if not isinstance(term.value, (Duration, Percentage)):
             continue
-        name = constant_name(term.name, f"TERM_{index + 1}")
+        name = stem = "TERM_" + constant_name(term.name, str(index + 1))
+        for number in range(2, len(taken) + 2):
+            if name not in taken:
+                break
+            name = f"{stem}_{number}"
+        taken.add(name)
         constants.names[term.key] = name
         # Internal: a term's name is wording (it differs between a statute's languages), and a
         # public getter would put it into the runtime code; the value reaches the rules all the same.
@@ -240,6 +250,13 @@ def _apply_rules(statute: Statute, earnings: list[_Earning], constants: _Constan
     return body
 
 
+def bit_word(value: int) -> str:
+    """A 256-bit word as all 64 hex digits, in groups of 8: solc reads any hex literal of 39 to 41
+    digits as an address (and refuses one that is not checksummed), so a word is never written short."""
+    digits = f"{value:064x}"
+    return "0x" + "_".join(digits[i:i + 8] for i in range(0, 64, 8))
+
+
 def _holidays(statute: Statute) -> list[str]:
     """Public holidays as bits of day-number words (bit i of word w: day FIRST + 256 w + i)."""
     days = sorted(day_number(d) for d in statute.public_holidays)
@@ -257,7 +274,7 @@ def _holidays(statute: Statute) -> list[str]:
              f"    uint256 private constant HOLIDAYS_FROM = {first}; // {sorted(statute.public_holidays)[0]}"]
     for index in range(max(words) + 1):
         lines.append(f"    /// @dev Bit i: day HOLIDAYS_FROM + {256 * index} + i is a public holiday.")
-        lines.append(f"    uint256 private constant HOLIDAYS_{index} = {words.get(index, 0):#x};")
+        lines.append(f"    uint256 private constant HOLIDAYS_{index} = {bit_word(words.get(index, 0))};")
     lines += ["",
               "    function _isPublicHoliday(uint256 day) internal pure override returns (bool) {",
               "        if (day < HOLIDAYS_FROM) return false;",
@@ -307,8 +324,7 @@ def generate(statute: Statute) -> GeneratedContract:
     header = statute.header
     name = contract_name(statute)
     positions = {article.id: i for i, article in enumerate(statute.articles)}
-    if len(positions) > 256:  # rules carry their article's position in 8 bits
-        raise ValueError(f"{statute.source_name}: a working-time contract holds at most 256 articles")
+    # Rules carry their article's position in 8 bits: a checked statute has at most 25 rule sentences.
     constants = _term_constants(statute)
     earnings = _resolve_earnings(statute, constants)
     starts = _start_functions(earnings, constants)

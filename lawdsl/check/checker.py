@@ -13,6 +13,7 @@ from .. import ast as A
 from ..diagnostics import Diagnostic
 from ..messages import join_or, message, suggest, word
 from ..money import Money
+from .bounds import check_bounds
 
 D = A.Domain
 
@@ -116,6 +117,9 @@ class _Checker:
         self.party_counts()
         self.articles()
         self.required_sentences()
+        if not self.errors:  # bounds speak of values that are otherwise sound
+            check_bounds(self.statute, lambda span, key, **fields: self.error(
+                span, key, **{k: self.word(v) if k == "rule" else v for k, v in fields.items()}))
         return sorted(self.errors, key=lambda d: (d.span.line, d.span.column))
 
     # ---------------------------------------------------------- header and declarations
@@ -232,8 +236,10 @@ class _Checker:
             return
         party = self.parties.get(ref.key)
         if party is None:
+            # Only a party that could stand here is suggested: a misspelt payee is the worker, not the firm.
             self.error(ref.span, "unknown_party",
-                       self.suggest(ref.key, [p.name for p in self.parties.values()]), name=ref.text)
+                       self.suggest(ref.key, [p.name for p in self.parties.values() if p.kind in kinds]),
+                       name=ref.text)
             return
         if party.kind not in kinds:
             self.error(ref.span, "wrong_party_kind", kinds=wanted, name=party.name,

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from ..ast import Span
+from ..messages import message
 
 FILLER_WORDS = frozenset({"a", "an", "the"})
 
@@ -89,6 +90,33 @@ TOKEN = re.compile(
 )
 
 
+#: A thousands separator right after a number: `1,000`, `CNY 12,500.00` (a list has a space after its comma).
+THOUSANDS = re.compile(r"(?:,\d{3})+(?:\.\d+)?(?![\d,])")
+SMART_QUOTES = {"\u201c": "\u201d", "\u2018": "\u2019", "\u201e": "\u201d"}
+#: Full-width punctuation pasted into an English statute, with what to write instead.
+_FULL_WIDTH = {"\u3002": ".", "\uff0c": ",", "\u3001": ",", "\uff1a": ":", "\uff1b": ";", "\uff0e": ".",
+               "\u201d": '"', "\u2019": "'"}
+
+
+def _pasted(text: str, start: int) -> str | None:
+    """What to write instead of a character pasted from a word processor or a Chinese text, if it is one."""
+    char = text[start]
+    if char in SMART_QUOTES:
+        return smart_quotes("en", text, start)
+    if char in _FULL_WIDTH:
+        return message("en", "full_width", char=char, fix=_FULL_WIDTH[char])
+    return None
+
+
+def smart_quotes(language: str, text: str, start: int) -> str:
+    """The message for a smart quote at `start`, showing the quoted text as it should be written."""
+    close = text.find(SMART_QUOTES[text[start]], start + 1)
+    line_end = text.find("\n", start)
+    if close != -1 and (line_end == -1 or close < line_end):
+        return message(language, "smart_quotes", text=text[start + 1:close])
+    return message(language, "smart_quote")
+
+
 ARTICLE_ID = re.compile(r"[ \t\r\n]*([^\s\"]+)")
 
 
@@ -153,7 +181,10 @@ def tokenize(text: str, comments: list[Comment] | None = None) -> list[RawToken]
         if kind == "OPEN_STRING":
             raise LexError(span, 'unterminated string: " opened here is not closed on this line')
         if kind == "OTHER":
-            raise LexError(span, f"unexpected character '{value}'")
+            raise LexError(span, _pasted(text, start) or f"unexpected character '{value}'")
+        if kind in ("NUMBER", "MONEY") and (grouped := THOUSANDS.match(text, end)):
+            whole = (value + grouped.group()).split()[-1]
+            raise LexError(span, message("en", "thousands_separator", number=whole.replace(",", "")))
         if kind == "MONEY" and value[:3].lower() in KEYWORDS:
             kind, value, end = "WORD", value[:3], start + 3
             span, pos = cursor.span(start, end), end

@@ -25,7 +25,7 @@ import re
 from typing import Iterable
 
 from ..messages import message
-from .lexer import Comment, Cursor, LexError, RawToken
+from .lexer import SMART_QUOTES, THOUSANDS, Comment, Cursor, LexError, RawToken, smart_quotes
 
 #: The Chinese weekday names, Monday first (index = `datetime.date.weekday()`).
 WEEKDAYS_ZH = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")
@@ -265,6 +265,11 @@ class Scanner:
             raise LexError(span, message("zh", "unterminated_string", open=value, close=_CLOSE[value]))
         if kind == "OTHER":
             raise LexError(span, message("zh", "unexpected_character", char=value))
+        if kind == "WORD" and value[:1] in SMART_QUOTES:
+            raise LexError(self.cursor.span(start, start + 1), smart_quotes("zh", self.text, start))
+        if kind in ("NUMBER", "MONEY") and (grouped := THOUSANDS.match(self.text, end)):
+            number = (value + grouped.group()).split()[-1].replace(",", "")
+            raise LexError(span, message("zh", "thousands_separator", number=number))
         return RawToken(kind, value, span)
 
 

@@ -16,6 +16,7 @@ resolved here. `load.parse_text` picks the surface.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fractions import Fraction
 from functools import lru_cache
 from importlib import resources
 from typing import Callable, Iterator, Mapping
@@ -25,9 +26,10 @@ from lark.exceptions import UnexpectedToken
 from lark.lexer import Lexer
 from lark.parsers.lalr_interactive_parser import InteractiveParser
 
-from ..ast import Span, Statute, name_key
+from ..ast import Percentage, Span, Statute, name_key
 from ..diagnostics import Diagnostic, StatuteError, closest
 from ..messages import MESSAGES, join_or, message, quoted
+from ..messages import word as vocabulary
 from . import lexer_zh
 from .lexer import FILLER_WORDS, KEYWORDS, Comment, LexError, RawToken, tokenize
 from .to_ast import build_statute
@@ -154,6 +156,8 @@ class _Driver:
         self.last: Token | None = None
         #: The last NAME made from a word no keyword or declared name matched.
         self.unknown: Token | None = None
+        #: Terminals of the sentence being read: which sentence it is, for a message.
+        self.sentence: list[str] = []
 
     def run(self):
         i = 0
@@ -172,6 +176,7 @@ class _Driver:
         except UnexpectedToken as error:
             raise self.syntax_error(error) from None
         self.last = token
+        self.sentence = [] if token.type in ("DOT", "COLON") else [*self.sentence, token.type]
 
     def next_terminal(self, i: int) -> tuple[Token | None, int]:
         token = self.raw[i]
@@ -240,8 +245,18 @@ class _Driver:
         language = self.surface.language
         expected = sorted(t for t in error.expected if t.isupper())
         found = error.token
+        after_number = None if end_of_file or self.last is None else self.after_number(found)
         if self.last is None and end_of_file:
             span, text = Span(1, 1, 1, 1), message(language, "empty_statute")
+        elif after_number is not None:
+            assert self.last is not None
+            span, text = Span(self.last.line, self.last.column, found.end_line, found.end_column), after_number
+        elif (not end_of_file and self.last is not None and found.line == self.last.end_line
+              and not closest(str(found.value), [self.spelling(t) for t in expected if t in self.surface.spellings])
+              and (form := self.sentence_form())):
+            # Mid-sentence: a word out of place, not a forgotten full stop. Say what the sentence is.
+            span = Span(found.line, found.column, found.end_line, found.end_column)
+            text = message(language, "out_of_place", found=found_text(found, language), form=form)
         elif "DOT" in expected and (end_of_file or found.type != "DOT") and self.last is not None:
             span = Span(self.last.end_line, self.last.end_column, self.last.end_line, self.last.end_column)
             what = message(language, "end_of_file") if end_of_file else found_text(found, language)
@@ -262,6 +277,33 @@ class _Driver:
                 text += message(language, "did_you_mean", name=guess)
         return StatuteError([Diagnostic(self.source_name, span, text)])
 
+    def sentence_form(self) -> str | None:
+        """The rule sentence being written, as its form in words (`an earning rule, like '…'`)."""
+        seen = set(self.sentence)
+        for terminals, key in _SENTENCE_FORMS:
+            if seen & terminals:
+                return message(self.surface.language, key)
+        return None
+
+    def after_number(self, found: Token) -> str | None:
+        """A number followed by a word legislators write for a rate or a unit (`1.5x`, `1.5 times`,
+        `125 percent`, `8 hrs`): how the language writes it instead."""
+        if self.last is None or self.last.type != "NUMBER" or found.line != self.last.end_line:
+            return None
+        number, written = str(self.last.value), str(found.value).lower()
+        language = self.surface.language
+        if written in _MULTIPLIERS:
+            percent = Percentage(round(Fraction(number) * Percentage.SCALE))
+            return message(language, "rate_as_multiple", number=number, percent=percent)
+        if written in _PERCENT_WORDS:
+            return message(language, "percent_word", number=number)
+        unit = _UNIT_ABBREVIATIONS.get(written)
+        if unit is not None:
+            plural = "" if Fraction(number) == 1 or language != "en" else "s"
+            return message(language, "unit_abbreviation", written=f"{number} {found.value}",
+                           duration=f"{number} {vocabulary(language, unit)}{plural}")
+        return None
+
     def spelling(self, terminal: str) -> str:
         return self.surface.spellings.get(terminal, terminal.lower())
 
@@ -277,6 +319,36 @@ class _Driver:
             words = words[:8] + ["…"]
         return join_or(language, words)
 
+
+#: Words after a number that make it a multiple of the wage, a percentage, or an abbreviated unit.
+_MULTIPLIERS = frozenset({"x", "times", "×", "倍"})
+_PERCENT_WORDS = frozenset({"percent", "pct", "per-cent"})
+_UNIT_ABBREVIATIONS = {"h": "hour", "hr": "hour", "hrs": "hour", "m": "minute", "min": "minute", "mins": "minute",
+                       "d": "day", "w": "week", "wk": "week", "wks": "week"}
+
+#: Which rule sentence is being written, by a terminal only it has (either surface), first match
+#: wins; and the message key of its form.
+_SENTENCE_FORMS: tuple[tuple[frozenset[str], str], ...] = (
+    (frozenset({"VIOLATION", "CONSTITUTES", "OVERTIME", "HOURS_WORKED"}), "form_limit"),
+    (frozenset({"EARNS", "EACH_HOUR_WORKED", "HOURLY", "HOURLY_WAGE", "WORKED"}), "form_earning"),
+    (frozenset({"CLOCK_OUT", "EACH_CLOCK_OUT", "END"}), "form_wage_payment"),
+    (frozenset({"CONFIRMED", "FOR_EACH_DELIVERY", "AWARDED", "AT_AWARDED_PRICE"}), "form_supply_payment"),
+    (frozenset({"ISSUES", "FACE_VALUE"}), "form_issue"),
+    (frozenset({"COVERS", "COVERS_AT_MOST"}), "form_share"),
+    (frozenset({"SPLIT"}), "form_split"),
+    (frozenset({"TRANSFERABLE"}), "form_transfer"),
+    (frozenset({"UNSPENT", "UNSPENT_VALUE", "RETURNS", "RETURNS_TO"}), "form_expiry"),
+    (frozenset({"LEAST", "AT_LEAST"}), "form_minimum"),
+    (frozenset({"DURING"}), "form_when"),
+    (frozenset({"BUYS"}), "form_purchase"),
+    (frozenset({"SEALED", "REVEALED"}), "form_bidding"),
+    (frozenset({"CARRIES", "AS_DEPOSIT"}), "form_deposit"),
+    (frozenset({"LOWEST", "LOWEST_BID", "TIES"}), "form_award"),
+    (frozenset({"FORFEITS", "FORFEITS_DEPOSIT", "NOT_REVEALING", "WHO"}), "form_forfeit"),
+    (frozenset({"LATE", "EACH_DAY_LATE", "REDUCES", "PAYMENT_REDUCED_BY"}), "form_penalty"),
+    (frozenset({"DELIVERY", "BY_PARTY"}), "form_delivery"),
+    (frozenset({"PAYS"}), "form_wage_payment"),
+)
 
 _SPELLINGS: dict[str, str] = {}
 for _word, _terminal in KEYWORDS.items():

@@ -11,7 +11,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
 from chain.accounts import AUTHORITY
@@ -40,7 +40,9 @@ from lawdsl.events import (
 from lawdsl.interpret import interpret
 from lawdsl.money import Money
 from lawdsl.scenario import Scenario
+from tests.strategies import statutes as grammar
 
+from .generated import compiled_batch
 from .statutes import DATA, assert_chain_meets_law, compiled_variants, procurement
 from .statutes import PROCUREMENT_VARIANTS as VARIANTS
 
@@ -265,3 +267,37 @@ def test_chain_matches_interpreter_on_generated_scenarios(session_chain, procure
 def test_chain_matches_interpreter_on_many_generated_scenarios(session_chain, procurement_statutes,
                                                                artifacts, events, variant):
     _differential(session_chain, artifacts, procurement_statutes[variant], events)
+
+
+# ---------------------------------------------------------------- statutes drawn from the grammar
+
+
+@pytest.fixture(scope="module")
+def build_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("solc")
+
+
+def _differential_on_drawn_statutes(data: st.DataObject, session_chain: Chain, build_dir: Path,
+                                    count: int) -> None:
+    """Procurement statutes drawn by tests/strategies (in CNY, in force from 2026-06-01, so the
+    scenarios above apply), compiled in one solc call, each run on chain and in the interpreter."""
+    drawn = data.draw(st.lists(grammar.procurement_statutes(currency="CNY", effective=dt.date(2026, 6, 1)),
+                                 min_size=count, max_size=count))
+    statutes, compiled = compiled_batch(drawn, build_dir)
+    for statute in statutes:
+        note(grammar.written(statute))
+        _differential(session_chain, compiled, statute, data.draw(procurement_events()))
+
+
+@settings(max_examples=2, deadline=None, suppress_health_check=_HEALTH)
+@given(data=st.data())
+def test_chain_matches_interpreter_on_drawn_statutes(data, session_chain, build_dir):
+    _differential_on_drawn_statutes(data, session_chain, build_dir, 5)
+
+
+@pytest.mark.slow
+@settings(max_examples=50, deadline=None, suppress_health_check=_HEALTH)
+@given(data=st.data())
+def test_chain_matches_interpreter_on_many_drawn_statutes(data, session_chain, build_dir):
+    """1,000 drawn statutes: 50 batches of 20."""
+    _differential_on_drawn_statutes(data, session_chain, build_dir, 20)

@@ -3,7 +3,9 @@
 Scenarios mix shifts across midnight, weekends and public holidays, time off
 (granted by the employer or by someone else), short deposits that leave
 arrears, settlements, wage changes and refused punches, under clock-out,
-weekly and monthly pay. The default run is bounded; `-m slow` runs 1,000.
+weekly and monthly pay, under the project's statutes and under statutes
+drawn from the grammar (tests/strategies/statutes.py). The default run is
+bounded; `-m slow` runs 1,000 scenarios and 1,000 generated statutes.
 
 Known difference, kept out of the generator: a batch from an unregistered
 device reverts as a whole (`UnregisteredDevice`) before any punch in it is
@@ -13,6 +15,7 @@ is "unregistered device" on chain but "not employed" in the interpreter.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -25,6 +28,9 @@ from lawdsl.events import Deposit, Employ, Event, GrantTimeOff, Punch, RegisterD
 from lawdsl.interpret import interpret
 from lawdsl.money import Money
 from lawdsl.scenario import Scenario
+from tests.strategies.statutes import checked, titled, working_time_statutes, written
+
+from .generated import compile_or_report
 
 pytestmark = pytest.mark.chain
 
@@ -37,14 +43,25 @@ BALANCES = {"acme": Money("CNY", 300_000), "globex": Money("CNY", 100_000)}
 ANCHORS = [dt.date(2026, 2, 13), dt.date(2026, 3, 27), dt.date(2026, 4, 29), dt.date(2026, 6, 17),
            dt.date(2026, 9, 28), dt.date(2026, 12, 26)]
 
-wages = st.integers(0, 12_000).map(lambda minor: Money("CNY", minor))
 gaps = st.one_of(st.integers(0, 90), st.integers(0, 3 * 24 * 60))  # minutes between steps
+
+
+def anchors(statute: Statute) -> list[dt.date]:
+    """Dates near weekends, month ends and public holidays: the example's, or for a statute drawn by
+    tests/strategies, days around its effective date and its own holidays."""
+    if statute.header.effective <= ANCHORS[0]:
+        return ANCHORS
+    effective = statute.header.effective
+    near = [effective + dt.timedelta(days=days) for days in (-1, 0, 5, 27, 60, 200)]
+    return near + sorted(d - dt.timedelta(days=1) for d in statute.public_holidays if d >= effective)[:6]
 
 
 @st.composite
 def scenarios(draw: st.DrawFn, statute: Statute) -> Scenario:
     tz = statute.header.time_zone.tzinfo
-    now = dt.datetime.combine(draw(st.sampled_from(ANCHORS)), dt.time(), tz)
+    currency = statute.header.currency
+    wages = st.integers(0, 12_000).map(lambda minor: Money(currency, minor))
+    now = dt.datetime.combine(draw(st.sampled_from(anchors(statute))), dt.time(), tz)
     now += dt.timedelta(minutes=draw(st.integers(0, 24 * 60)))
     events: list[Event] = []
 
@@ -55,8 +72,8 @@ def scenarios(draw: st.DrawFn, statute: Statute) -> Scenario:
         add(Employ, now, employer=employer, employee=employee, hourly_wage=draw(wages))
     for device, employer in DEVICES.items():
         add(RegisterDevice, now, device=device, employer=employer)
-    add(Deposit, now, sender="acme", amount=Money("CNY", draw(st.integers(0, 300_000))))
-    add(Deposit, now, sender="globex", amount=Money("CNY", draw(st.integers(0, 100_000))))
+    add(Deposit, now, sender="acme", amount=Money(currency, draw(st.integers(0, 300_000))))
+    add(Deposit, now, sender="globex", amount=Money(currency, draw(st.integers(0, 100_000))))
 
     for _ in range(draw(st.integers(1, 14))):
         now += dt.timedelta(minutes=draw(gaps), seconds=draw(st.sampled_from([0, 0, 30, 59])))
@@ -87,23 +104,27 @@ def scenarios(draw: st.DrawFn, statute: Statute) -> Scenario:
                 date=now.astimezone(tz).date() + dt.timedelta(days=draw(st.integers(0, 2))))
         elif step == "deposit":
             add(Deposit, now, sender=draw(st.sampled_from(["acme", "globex"])),
-                amount=Money("CNY", draw(st.integers(-100, 120_000))))
+                amount=Money(currency, draw(st.integers(-100, 120_000))))
         elif step == "settle":
             add(Settle, now)
         else:
             employee = draw(st.sampled_from(sorted(EMPLOYERS)))
             add(Employ, now, employer=draw(st.sampled_from([EMPLOYERS[employee]] * 3 + ["acme", "globex"])),
                 employee=employee,
-                hourly_wage=Money("CNY", draw(st.integers(-500, 12_000))))
+                hourly_wage=Money(currency, draw(st.integers(-500, 12_000))))
     now += dt.timedelta(days=draw(st.sampled_from([0, 8, 32])))
     add(Settle, now)
-    return Scenario(Path("differential.yaml"), statute, dict(BALANCES), tuple(events))
+    balances = {label: Money(currency, amount.minor) for label, amount in BALANCES.items()}
+    return Scenario(Path("differential.yaml"), statute, balances, tuple(events))
 
 
 def _check_same_outcome(data: st.DataObject, statutes: dict[str, Statute], artifacts, session_chain) -> None:
     titles = sorted(title for title, s in statutes.items() if s.header.domain is Domain.WORKING_TIME)
     statute = statutes[data.draw(st.sampled_from(titles), label="statute")]
-    scenario = data.draw(scenarios(statute), label="scenario")
+    _same_outcome(data.draw(scenarios(statute), label="scenario"), artifacts, session_chain)
+
+
+def _same_outcome(scenario: Scenario, artifacts, session_chain) -> None:
     snapshot = session_chain.snapshot()
     try:
         chain_outcome = run_on_chain(scenario, session_chain, artifacts)
@@ -113,10 +134,43 @@ def _check_same_outcome(data: st.DataObject, statutes: dict[str, Statute], artif
     assert chain_outcome.to_json() == interpret(scenario).to_json()
 
 
+def _check_generated_statutes(data: st.DataObject, count: int, build_dir: Path, session_chain) -> None:
+    """Statutes drawn from the grammar (tests/strategies), effective 2025-2030, compiled in one solc
+    call; one scenario each, on chain and in the interpreter."""
+    drawn = data.draw(st.lists(working_time_statutes(), min_size=count, max_size=count), label="statutes")
+    effective = data.draw(st.lists(st.dates(dt.date(2025, 1, 1), dt.date(2030, 12, 31)), min_size=count,
+                                   max_size=count), label="effective dates")
+    statutes = [checked(titled(replace(s, header=replace(s.header, effective=day)), f"Generated Statute {i + 1}"))
+                for i, (s, day) in enumerate(zip(drawn, effective))]
+    artifacts = compile_or_report(statutes, build_dir)
+    for statute in statutes:
+        note(written(statute))
+        _same_outcome(data.draw(scenarios(statute), label=statute.header.title), artifacts, session_chain)
+
+
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_chain_equals_interpreter(data, statutes, artifacts, session_chain):
     _check_same_outcome(data, statutes, artifacts, session_chain)
+
+
+@pytest.fixture(scope="module")
+def build_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("solc")
+
+
+@settings(max_examples=2, deadline=None, suppress_health_check=list(HealthCheck))
+@given(data=st.data())
+def test_chain_equals_interpreter_on_generated_statutes(data, build_dir, session_chain):
+    _check_generated_statutes(data, 6, build_dir, session_chain)
+
+
+@pytest.mark.slow
+@settings(max_examples=50, deadline=None, suppress_health_check=list(HealthCheck))
+@given(data=st.data())
+def test_chain_equals_interpreter_on_generated_statutes_long(data, build_dir, session_chain):
+    """1,000 generated statutes: 50 batches of 20."""
+    _check_generated_statutes(data, 20, build_dir, session_chain)
 
 
 @pytest.mark.slow

@@ -46,11 +46,11 @@ contract WorkingHoursAndOvertimePayActV2 is WorkingTimeStatute {
 
     // ---------------------------------------------------------------- terms
     /// @notice "standard day": 8 hours.
-    uint32 internal constant STANDARD_DAY = 480; // minutes
+    uint32 internal constant TERM_STANDARD_DAY = 480; // minutes
     /// @notice "daily overtime limit": 3 hours.
-    uint32 internal constant DAILY_OVERTIME_LIMIT = 180; // minutes
+    uint32 internal constant TERM_DAILY_OVERTIME_LIMIT = 180; // minutes
     /// @notice "monthly overtime limit": 36 hours.
-    uint32 internal constant MONTHLY_OVERTIME_LIMIT = 2160; // minutes
+    uint32 internal constant TERM_MONTHLY_OVERTIME_LIMIT = 2160; // minutes
     /// @notice Written in article 44.1: 150% = 1_500_000 / 1_000_000 of the hourly wage.
     uint64 public constant ARTICLE_44_1_RATE = 1_500_000;
     /// @notice Written in article 44.2: 200% = 2_000_000 / 1_000_000 of the hourly wage.
@@ -77,7 +77,7 @@ contract WorkingHoursAndOvertimePayActV2 is WorkingTimeStatute {
     /// @return The shift minute from which the rule applies (`NEVER`: not to this shift).
     function _article44_1Start(Shift memory shift) private pure returns (uint256) {
         if (shift.kind != DayKind.Workday) return NEVER;
-        return _beyond(STANDARD_DAY, shift.beforeDay);
+        return _beyond(TERM_STANDARD_DAY, shift.beforeDay);
     }
 
     /// @notice Article 44.2: on a rest day, each hour worked earns 200% of the hourly wage unless compensatory time off is granted.
@@ -105,10 +105,10 @@ contract WorkingHoursAndOvertimePayActV2 is WorkingTimeStatute {
         uint256 overtime = _minutesWon(shift, _earliest(article44_1Start, _earliest(article44_2Start, article44_3Start)), NEVER);
         // Article 41: on a workday, overtime beyond the daily overtime limit in a day is a violation.
         _limit(shift, 0, ARTICLE_41, Period.Day, shift.kind == DayKind.Workday,
-               DAILY_OVERTIME_LIMIT, overtime);
+               TERM_DAILY_OVERTIME_LIMIT, overtime);
         // Article 41: overtime beyond the monthly overtime limit in a month is a violation.
         _limit(shift, 1, ARTICLE_41, Period.Month, true,
-               MONTHLY_OVERTIME_LIMIT, overtime);
+               TERM_MONTHLY_OVERTIME_LIMIT, overtime);
         _storeWorker(shift); // the worker's record is complete before any payment
         // Rates are below 2^64 and a shift below 2^11 minutes: no product or sum overflows.
         unchecked {
@@ -133,9 +133,9 @@ contract WorkingHoursAndOvertimePayActV2 is WorkingTimeStatute {
     /// 2026-09-25, 2026-10-01, 2026-10-02, 2026-10-03.
     uint256 private constant HOLIDAYS_FROM = 20454; // 2026-01-01
     /// @dev Bit i: day HOLIDAYS_FROM + 0 + i is a public holiday.
-    uint256 private constant HOLIDAYS_0 = 0x2000000000001000000400000000003800000000001;
+    uint256 private constant HOLIDAYS_0 = 0x00000000_00000000_00000200_00000000_01000000_40000000_00038000_00000001;
     /// @dev Bit i: day HOLIDAYS_FROM + 256 + i is a public holiday.
-    uint256 private constant HOLIDAYS_1 = 0xe0800;
+    uint256 private constant HOLIDAYS_1 = 0x00000000_00000000_00000000_00000000_00000000_00000000_00000000_000e0800;
 
     function _isPublicHoliday(uint256 day) internal pure override returns (bool) {
         if (day < HOLIDAYS_FROM) return false;

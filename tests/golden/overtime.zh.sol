@@ -128,9 +128,9 @@ contract Statute12358ce8V2 is WorkingTimeStatute {
     /// 2026-09-25, 2026-10-01, 2026-10-02, 2026-10-03.
     uint256 private constant HOLIDAYS_FROM = 20454; // 2026-01-01
     /// @dev Bit i: day HOLIDAYS_FROM + 0 + i is a public holiday.
-    uint256 private constant HOLIDAYS_0 = 0x2000000000001000000400000000003800000000001;
+    uint256 private constant HOLIDAYS_0 = 0x00000000_00000000_00000200_00000000_01000000_40000000_00038000_00000001;
     /// @dev Bit i: day HOLIDAYS_FROM + 256 + i is a public holiday.
-    uint256 private constant HOLIDAYS_1 = 0xe0800;
+    uint256 private constant HOLIDAYS_1 = 0x00000000_00000000_00000000_00000000_00000000_00000000_00000000_000e0800;
 
     function _isPublicHoliday(uint256 day) internal pure override returns (bool) {
         if (day < HOLIDAYS_FROM) return false;

@@ -37,9 +37,9 @@ contract FairLaborStandardsActSection7MaximumHoursV1 is WorkingTimeStatute {
 
     // ---------------------------------------------------------------- terms
     /// @notice "maximum workweek": 40 hours.
-    uint32 internal constant MAXIMUM_WORKWEEK = 2400; // minutes
+    uint32 internal constant TERM_MAXIMUM_WORKWEEK = 2400; // minutes
     /// @notice "weekly hours cap": 44 hours.
-    uint32 internal constant WEEKLY_HOURS_CAP = 2640; // minutes
+    uint32 internal constant TERM_WEEKLY_HOURS_CAP = 2640; // minutes
     /// @notice Written in article 7.1: 100% = 1_000_000 / 1_000_000 of the hourly wage.
     uint64 public constant ARTICLE_7_1_RATE = 1_000_000;
     /// @notice Written in article 7.2: 150% = 1_500_000 / 1_000_000 of the hourly wage.
@@ -69,7 +69,7 @@ contract FairLaborStandardsActSection7MaximumHoursV1 is WorkingTimeStatute {
     /// @notice Article 7.2: each hour worked beyond the maximum workweek in a week earns 150% of the hourly wage.
     /// @return The shift minute from which the rule applies (`NEVER`: not to this shift).
     function _article7_2Start(Shift memory shift) private pure returns (uint256) {
-        return _beyond(MAXIMUM_WORKWEEK, shift.beforeWeek);
+        return _beyond(TERM_MAXIMUM_WORKWEEK, shift.beforeWeek);
     }
 
     /// @notice A finished shift under the statute: its limit sentences in article order (each
@@ -80,7 +80,7 @@ contract FairLaborStandardsActSection7MaximumHoursV1 is WorkingTimeStatute {
         uint256 article7_2Start = _article7_2Start(shift);
         // Article 7.3: hours worked beyond the weekly hours cap in a week are a violation.
         _limit(shift, 0, ARTICLE_7_3, Period.Week, true,
-               WEEKLY_HOURS_CAP, shift.length);
+               TERM_WEEKLY_HOURS_CAP, shift.length);
         _storeWorker(shift); // the worker's record is complete before any payment
         // Rates are below 2^64 and a shift below 2^11 minutes: no product or sum overflows.
         unchecked {

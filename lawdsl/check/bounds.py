@@ -1,0 +1,97 @@
+"""What a statute's values may be so that its contract compiles and deploys: the checker's last pass.
+
+A statute the checker accepts must compile and deploy (issue 12's promise,
+tested on generated statutes in tests/chain/test_every_checked_statute_compiles.py).
+The contracts keep values in fixed widths (a rate in 64 bits of millionths,
+a duration in 32 bits of minutes, a voucher in 64 bits of minor units, an
+article number in 32 bytes, time as unsigned seconds since 1970) and a
+contract's code may not exceed 24,576 bytes; these bounds say so at the
+sentence, in the legislator's units, far beyond any real law's values.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Callable, Iterator
+
+from .. import ast as A
+from ..money import Money
+
+#: 1,000,000%: rates are millionths in 64 bits on chain.
+MAX_PERCENT_MILLIONTHS = 10**10
+#: 100,000 weeks, in minutes: durations are minutes in 32 bits on chain.
+MAX_DURATION_MINUTES = 100_000 * 7 * 24 * 60
+#: Amounts are minor units in 64 bits (a voucher's value shares its slot with its holder).
+MAX_MINOR = 2**64 - 1
+#: Dates are days and seconds since 1970-01-01 00:00 UTC, in any time zone; a range's window ends
+#: the day after its last date.
+FIRST_DATE, LAST_DATE = dt.date(1970, 1, 2), dt.date(9999, 12, 30)
+MAX_VERSION = 10**9
+#: Article numbers are stored as 32 bytes of text.
+MAX_ARTICLE_ID = 32
+#: A working-time contract carries its rules and holidays as code, within the 24,576-byte limit.
+MAX_WORKING_TIME_RULES = 12
+MAX_HOLIDAY_YEARS = 50
+
+Report = Callable[..., None]  # (span, message key, **fields)
+
+
+def check_bounds(statute: A.Statute, report: Report) -> None:
+    """Report every value beyond what the contracts hold, at the sentence that writes it."""
+    header = statute.header
+    if header.version > MAX_VERSION:
+        report(header.span, "version_too_large", most=f"{MAX_VERSION:,}")
+    _date(header.effective, header.span, report)
+    for item in statute.terms:
+        if isinstance(item, A.Term):
+            _value(item.value, item.span, report)
+        elif isinstance(item, A.PublicHolidays):
+            for day in item.dates:
+                _date(day, item.span, report)
+            if item.dates and (max(item.dates) - min(item.dates)).days > MAX_HOLIDAY_YEARS * 365.25:
+                report(
+                    item.span,
+                    "holidays_too_far_apart",
+                    years=MAX_HOLIDAY_YEARS,
+                    first=min(item.dates),
+                    last=max(item.dates),
+                )
+    for article in statute.articles:
+        if len(article.id) > MAX_ARTICLE_ID:
+            report(article.span, "article_id_too_long", most=MAX_ARTICLE_ID)
+        for rule in article.rules:
+            for operand in _operands(rule):
+                _value(operand.value, operand.span, report)
+    if statute.header.domain is A.Domain.WORKING_TIME:
+        for kind, name in ((A.EarningRule, "earning"), (A.LimitRule, "limit")):
+            spans = [rule.span for article in statute.articles for rule in article.rules if isinstance(rule, kind)]
+            if len(spans) > MAX_WORKING_TIME_RULES:
+                report(spans[MAX_WORKING_TIME_RULES], "too_many_rules", rule=name, most=MAX_WORKING_TIME_RULES)
+
+
+def _operands(rule: A.Rule) -> Iterator[A.Lit]:
+    for value in vars(rule).values():
+        if isinstance(value, A.Lit):
+            yield value
+
+
+def _value(value: A.Literal, span: A.Span, report: Report) -> None:
+    if isinstance(value, A.Percentage) and value.millionths > MAX_PERCENT_MILLIONTHS:
+        report(span, "percentage_too_large", most=f"{MAX_PERCENT_MILLIONTHS // 10_000:,}%")
+    elif isinstance(value, A.Duration) and value.minutes > MAX_DURATION_MINUTES:
+        report(span, "duration_too_long", most="100,000")
+    elif isinstance(value, Money):
+        if value.minor < 0:
+            report(span, "negative_amount", amount=value)
+        elif value.minor > MAX_MINOR:
+            report(span, "amount_too_large", most=Money(value.currency, MAX_MINOR))
+    elif isinstance(value, dt.date):
+        _date(value, span, report)
+    elif isinstance(value, A.DateRange):
+        _date(value.first, span, report)
+        _date(value.last, span, report)
+
+
+def _date(day: dt.date, span: A.Span, report: Report) -> None:
+    if not FIRST_DATE <= day <= LAST_DATE:
+        report(span, "date_out_of_range", date=day.isoformat(), first=FIRST_DATE, last=LAST_DATE)

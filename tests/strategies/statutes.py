@@ -1,0 +1,460 @@
+"""Hypothesis strategies for valid statutes of every domain, on both surfaces.
+
+A statute is drawn as an AST built from the grammar's sentence forms (every
+optional sentence and clause, terms or literals as operands, names that
+contain the language's keywords, public holidays anywhere in a year, rest
+days, week starts, time zones), then written out by the formatter in
+English or Chinese and read back through `load_text`: what a test gets is
+what a legislator could have typed, accepted by `lawdsl check`.
+
+`written(statute)` gives the source text; `checked(statute)` parses and
+checks it. The strategies draw well-formed sentences only, so a statute
+that does not read back is itself a bug in lawdsl (the formatter, the
+lexer or the checker), and the tests say so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import replace
+from typing import TypeVar
+
+from hypothesis import strategies as st
+
+from lawdsl import ast as A
+from lawdsl.check import bounds as B
+from lawdsl.formatter import render
+from lawdsl.load import load_text
+from lawdsl.money import CURRENCY_DIGITS, Money
+
+T = TypeVar("T")
+
+#: Names per surface and kind. Many contain keywords of the language ("time", "hours", "week",
+#: "加班", "休息日"): the lexer must take the longest declared name.
+NAMES: dict[str, dict[str, list[str]]] = {
+    "en": {
+        "firm": [
+            "employer",
+            "overtime employer",
+            "hourly wage payer",
+            "merchant",
+            "supplier",
+            "week end shop",
+            "registered merchant in town",
+            "grain supplier",
+        ],
+        "worker": ["employee", "hourly worker", "rest day worker", "non-exempt employee", "worker on time"],
+        "device": ["attendance device", "time clock", "overtime gate", "inspection station", "public holiday scanner"],
+        "agency": [
+            "commerce bureau",
+            "state reserve",
+            "voucher office",
+            "civil affairs bureau",
+            "bureau of time and wages",
+            "delivery agency",
+        ],
+        "citizen": ["resident", "each citizen holder", "household", "voucher holder"],
+        "term": [
+            "standard day",
+            "standard-day",
+            "daily overtime limit",
+            "monthly overtime limit",
+            "weekly time cap",
+            "rest day premium",
+            "holiday rate",
+            "premium",
+            "maximum workweek",
+            "threshold",
+            "face value",
+            "eligible categories",
+            "validity period",
+            "minimum purchase",
+            "maximum share",
+            "price ceiling",
+            "bidding period",
+            "reveal period",
+            "delivery deadline",
+            "deposit rate",
+            "late penalty",
+            "effective day",
+            "rest days",
+            "never",
+            "holidays from",
+            "hours worked limit",
+            "end of week rate",
+            "value of each bid",
+        ],
+        "unit": ["kilograms", "tonnes", "units", "litres"],
+        "text": [
+            "wheat",
+            "laptops",
+            "groceries",
+            "household appliances",
+            "restaurants",
+            "books",
+            "time off",
+            "hours worked",
+            "low income household",
+            "overtime",
+            "each day",
+        ],
+    },
+    "zh": {
+        "firm": ["用人单位", "加班企业", "商户", "供应商", "粮食供应商", "每周商店"],
+        "worker": ["劳动者", "小时工", "休息日职工", "加班员工"],
+        "device": ["考勤机", "打卡机", "检验站", "工作时间记录仪"],
+        "agency": ["商务局", "国家储备局", "民政局", "消费券办公室", "采购中心"],
+        "citizen": ["居民", "持券人", "低收入家庭"],
+        "term": [
+            "标准工作日",
+            "每日加班上限",
+            "每月加班上限",
+            "每周工作上限",
+            "休息日加班费率",
+            "节假日费率",
+            "面值",
+            "适用类别",
+            "有效期",
+            "最低消费",
+            "最高比例",
+            "最高限价",
+            "投标期",
+            "揭示期",
+            "交付期限",
+            "保证金比例",
+            "逾期费率",
+            "加班门槛",
+            "工作时长上限",
+        ],
+        "unit": ["公斤", "吨", "台", "升"],
+        "text": ["小麦", "笔记本电脑", "日用品", "家用电器", "餐饮", "图书", "低收入家庭", "加班"],
+    },
+}
+CURRENCIES = sorted(CURRENCY_DIGITS)
+YEARS = range(2025, 2031)
+#: The first and last dates a statute may name, and the last effective date whose year has room left.
+BOUND_DATES = [B.FIRST_DATE, B.LAST_DATE]
+
+surfaces = st.sampled_from(["en", "zh"])
+percentages = st.one_of(
+    st.integers(0, 10_000).map(lambda p: A.Percentage(p * 10_000)),  # whole percents up to 10,000%
+    st.integers(0, 1_000_000).map(lambda p: A.Percentage(p * 100)),  # four decimals
+    st.integers(0, B.MAX_PERCENT_MILLIONTHS // 100).map(lambda p: A.Percentage(p * 100)),  # up to the bound
+)
+weekdays = st.integers(0, 6).map(A.Weekday)
+time_zones = st.integers(-14 * 4, 14 * 4).map(lambda quarters: A.TimeZone(quarters * 15))
+
+
+@st.composite
+def durations(draw: st.DrawFn, most_minutes: int = 60 * 24 * 400) -> A.Duration:
+    """A positive duration in the unit it is written in (`90 minutes`, `7.5 hours`, `3 days`, `2 weeks`)."""
+    unit = draw(st.sampled_from(["minute", "hour", "hour", "day", "week"]))
+    if draw(st.integers(0, 9)) == 0:  # now and then, up to the longest a contract holds
+        most_minutes = B.MAX_DURATION_MINUTES
+    per = A.Duration.UNIT_MINUTES[unit]
+    if unit == "hour":  # halves and quarters of an hour are written as decimals
+        return A.Duration(draw(st.integers(1, most_minutes // 15)) * 15, unit)
+    return A.Duration(draw(st.integers(1, max(1, most_minutes // per))) * per, unit)
+
+
+def money(currency: str, most_major: int = 10**9) -> st.SearchStrategy[Money]:
+    """Amounts a law would write, and now and then the largest a contract holds."""
+    scale = 10 ** CURRENCY_DIGITS[currency]
+    return (st.integers(1, most_major * scale) | st.just(B.MAX_MINOR)).map(lambda minor: Money(currency, minor))
+
+
+def dates_in(year: int) -> st.SearchStrategy[dt.date]:
+    return st.dates(max(dt.date(year, 1, 1), B.FIRST_DATE), min(dt.date(year, 12, 31), B.LAST_DATE))
+
+
+@st.composite
+def date_ranges(draw: st.DrawFn, year: int) -> A.DateRange:
+    first = draw(dates_in(year))
+    return A.DateRange(first, first + dt.timedelta(days=draw(st.integers(0, min(400, (B.LAST_DATE - first).days)))))
+
+
+class _Names:
+    """Distinct names of one surface, drawn without repeats (keys differ, as the checker requires)."""
+
+    def __init__(self, draw: st.DrawFn, language: str) -> None:
+        self.draw, self.pool, self.used = draw, NAMES[language], set[str]()
+
+    def __call__(self, kind: str) -> str:
+        name = self.draw(st.sampled_from([n for n in self.pool[kind] if A.name_key(n) not in self.used]))
+        self.used.add(A.name_key(name))
+        return name
+
+
+class _Terms:
+    """The statute's terms: each operand is either a literal or a term declared here."""
+
+    def __init__(self, draw: st.DrawFn, names: _Names) -> None:
+        self.draw, self.names, self.sentences = draw, names, list[A.TermSentence]()
+
+    def operand(self, values: st.SearchStrategy[A.Literal], written: bool = True) -> A.Operand:
+        """A literal or a term; `written=False` for values only a term can state (lists, date ranges)."""
+        value = self.draw(values)
+        if written and not self.draw(st.booleans()):
+            return A.Lit(value)
+        name = self.names("term")
+        self.sentences.append(A.Term(name, value))
+        return A.Ref(name)
+
+
+def _header(
+    draw: st.DrawFn, domain: A.Domain, language: str, currency: str | None = None, effective: dt.date | None = None
+) -> A.Header:
+    """A header; `currency` and `effective` pin what a scenario written in advance needs."""
+    currency = currency or draw(st.sampled_from(CURRENCIES))
+    jurisdiction = draw(st.none() | st.sampled_from(NAMES[language]["text"]))
+    return A.Header(
+        title="generated",
+        domain=domain,
+        version=draw(st.integers(1, 10**6) | st.just(B.MAX_VERSION)),
+        effective=effective
+        or draw(st.dates(dt.date(2025, 1, 1), dt.date(2030, 12, 31)) | st.sampled_from(BOUND_DATES)),
+        currency=currency,
+        time_zone=draw(time_zones),
+        jurisdiction=jurisdiction,
+    )
+
+
+def _articles(draw: st.DrawFn, rules: list[A.Rule], language: str) -> tuple[A.Article, ...]:
+    """The rules in their order, cut into articles with distinct dotted ids and titles."""
+    cuts = sorted(draw(st.sets(st.integers(1, max(1, len(rules) - 1)), max_size=len(rules) - 1)))
+    groups = [rules[a:b] for a, b in zip([0, *cuts], [*cuts, len(rules)]) if rules[a:b]]
+    ids = draw(
+        st.lists(
+            st.tuples(st.integers(1, 300) | st.just(10**29), st.none() | st.integers(1, 9)),
+            min_size=len(groups),
+            max_size=len(groups),
+            unique=True,
+        )
+    )
+    titles = NAMES[language]["text"]
+    wording = st.none() | st.sampled_from(["Official wording of the article.", "法律条文原文。"])
+    return tuple(
+        A.Article(
+            f"{major}" if minor is None else f"{major}.{minor}",
+            draw(st.sampled_from(titles)),
+            tuple(group),
+            draw(wording),
+        )
+        for (major, minor), group in zip(ids, groups)
+    )
+
+
+def _statute(
+    header: A.Header,
+    parties: list[A.Party],
+    terms: list[A.TermSentence],
+    articles: tuple[A.Article, ...],
+    language: str,
+) -> A.Statute:
+    return A.Statute(
+        header,
+        tuple(parties),
+        tuple(terms),
+        articles,
+        language=language,
+        source_name="generated.zh.law" if language == "zh" else "generated.law",
+    )
+
+
+# ---------------------------------------------------------------- working time
+
+
+@st.composite
+def working_time_statutes(
+    draw: st.DrawFn, language: str | None = None, currency: str | None = None, effective: dt.date | None = None
+) -> A.Statute:
+    language = language or draw(surfaces)
+    names = _Names(draw, language)
+    header = _header(draw, A.Domain.WORKING_TIME, language, currency, effective)
+    firm, worker, device = names("firm"), names("worker"), names("device")
+    parties = [
+        A.Party(firm, A.PartyKind.FIRM),
+        A.Party(worker, A.PartyKind.WORKER),
+        A.Party(device, A.PartyKind.DEVICE),
+    ]
+    terms = _Terms(draw, names)
+    day_kinds = st.none() | st.sampled_from(list(A.DayKind))
+    periods = st.sampled_from(list(A.Period))
+    rules: list[A.Rule] = []
+    for _ in range(draw(st.integers(1, 6) | st.just(B.MAX_WORKING_TIME_RULES))):
+        beyond = terms.operand(durations(60 * 24 * 31)) if draw(st.booleans()) else None
+        rules.append(
+            A.EarningRule(
+                terms.operand(percentages),
+                draw(day_kinds),
+                beyond,
+                draw(st.none() | periods) if beyond else None,
+                draw(st.booleans()),
+            )
+        )
+    for _ in range(draw(st.integers(0, 3) | st.just(B.MAX_WORKING_TIME_RULES))):
+        rules.append(
+            A.LimitRule(
+                draw(st.sampled_from(list(A.Measure))),
+                terms.operand(durations(60 * 24 * 31)),
+                draw(periods),
+                draw(day_kinds),
+            )
+        )
+    rules = draw(st.permutations(rules))
+    payment = A.WagePaymentRule(A.Ref(firm), A.Ref(worker), draw(st.sampled_from(list(A.PaySchedule))))
+    rules.insert(draw(st.integers(0, len(rules))), payment)
+    calendar: list[A.TermSentence] = []
+    if draw(st.booleans()):
+        calendar.append(A.RestDays(tuple(sorted(draw(st.sets(weekdays, min_size=1)), key=lambda d: d.index))))
+    if draw(st.booleans()):
+        year = draw(st.sampled_from(YEARS))
+        first = dt.date(year, 1, 1)
+        widest = st.dates(first, first + dt.timedelta(days=int(B.MAX_HOLIDAY_YEARS * 365.25)))
+        holidays = draw(st.sets(dates_in(year) | dates_in(year + 1) | widest, min_size=1, max_size=30))
+        calendar.append(A.PublicHolidays(tuple(sorted(holidays))))
+    if draw(st.booleans()):
+        calendar.append(A.WeekStart(draw(weekdays)))
+    return _statute(
+        header,
+        parties,
+        draw(st.permutations([*terms.sentences, *calendar])),
+        _articles(draw, rules, language),
+        language,
+    )
+
+
+# ---------------------------------------------------------------- vouchers
+
+
+@st.composite
+def voucher_statutes(
+    draw: st.DrawFn, language: str | None = None, currency: str | None = None, effective: dt.date | None = None
+) -> A.Statute:
+    language = language or draw(surfaces)
+    names = _Names(draw, language)
+    header = _header(draw, A.Domain.VOUCHERS, language, currency, effective)
+    issuer, holder, merchant = names("agency"), names("citizen"), names("firm")
+    attester = names("agency") if draw(st.booleans()) else None
+    parties = [
+        A.Party(issuer, A.PartyKind.AGENCY),
+        A.Party(holder, A.PartyKind.CITIZEN),
+        A.Party(merchant, A.PartyKind.FIRM),
+    ]
+    if attester:
+        parties.append(A.Party(attester, A.PartyKind.AGENCY))
+    terms = _Terms(draw, names)
+    currency, year = header.currency, header.effective.year
+    texts = NAMES[language]["text"]
+    attribute = draw(st.none() | st.sampled_from(texts))
+    rules: list[A.Rule] = [
+        A.IssueRule(
+            A.Ref(issuer),
+            terms.operand(money(currency, 10**6)),
+            A.Ref(holder),
+            attribute,
+            A.Ref(attester) if attester and attribute else None,
+        ),
+        A.WhereRule(
+            A.Ref(merchant),
+            terms.operand(
+                st.lists(st.sampled_from(texts), min_size=1, max_size=5, unique=True).map(
+                    lambda names: A.Categories(tuple(names))
+                ),
+                written=False,
+            ),
+        ),
+    ]
+    optional: list[Callable[[], A.Rule]] = [
+        lambda: A.WhenRule(terms.operand(date_ranges(year), written=False)),
+        lambda: A.MinimumRule(terms.operand(money(currency))),
+        lambda: A.ShareRule(terms.operand(percentages)),
+        lambda: A.SplitRule(),
+        lambda: A.TransferRule(draw(st.booleans())),
+        lambda: A.ExpiryRule(
+            terms.operand(date_ranges(year), written=False),
+            A.Ref(draw(st.sampled_from([issuer, attester] if attester else [issuer]))),
+        ),
+    ]
+    for include in optional:
+        if draw(st.booleans()):
+            rules.append(include())
+    return _statute(
+        header,
+        parties,
+        draw(st.permutations(terms.sentences)),
+        _articles(draw, draw(st.permutations(rules)), language),
+        language,
+    )
+
+
+# ---------------------------------------------------------------- procurement
+
+
+@st.composite
+def procurement_statutes(
+    draw: st.DrawFn, language: str | None = None, currency: str | None = None, effective: dt.date | None = None
+) -> A.Statute:
+    language = language or draw(surfaces)
+    names = _Names(draw, language)
+    header = _header(draw, A.Domain.PROCUREMENT, language, currency, effective)
+    buyer, supplier = names("agency"), names("firm")
+    parties = [A.Party(buyer, A.PartyKind.AGENCY), A.Party(supplier, A.PartyKind.FIRM)]
+    inspector_kind = draw(st.sampled_from(["device", "agency", "buyer"]))
+    if inspector_kind == "buyer":
+        inspector = buyer
+    else:
+        inspector = names(inspector_kind)
+        parties.append(A.Party(inspector, A.PartyKind(inspector_kind)))
+    terms = _Terms(draw, names)
+    pool = NAMES[language]
+    unit = draw(st.sampled_from(pool["unit"]))
+    periods = durations(60 * 24 * 366)
+    rules: list[A.Rule] = [
+        A.PurchaseRule(
+            A.Ref(buyer), draw(st.sampled_from(pool["text"])), unit, terms.operand(money(header.currency)), unit
+        ),
+        A.BiddingRule(terms.operand(periods), terms.operand(periods)),
+        A.AwardRule(),
+        A.DeliveryRule(A.Ref(inspector), terms.operand(periods)),
+        A.SupplyPaymentRule(A.Ref(buyer), A.Ref(supplier)),
+    ]
+    if draw(st.booleans()):
+        rules.append(A.DepositRule(terms.operand(percentages)))
+    if draw(st.booleans()):
+        rules.append(A.PenaltyRule(terms.operand(percentages)))
+    if draw(st.booleans()):
+        rules.append(A.ForfeitRule(A.Ref(supplier)))
+    return _statute(
+        header,
+        parties,
+        draw(st.permutations(terms.sentences)),
+        _articles(draw, draw(st.permutations(rules)), language),
+        language,
+    )
+
+
+STRATEGIES: dict[A.Domain, Callable[..., st.SearchStrategy[A.Statute]]] = {
+    A.Domain.WORKING_TIME: working_time_statutes,
+    A.Domain.VOUCHERS: voucher_statutes,
+    A.Domain.PROCUREMENT: procurement_statutes,
+}
+
+
+# ---------------------------------------------------------------- as a legislator writes them
+
+
+def titled(statute: A.Statute, title: str) -> A.Statute:
+    """The statute under another title: a batch compiled in one solc call needs distinct titles."""
+    return replace(statute, header=replace(statute.header, title=title))
+
+
+def written(statute: A.Statute) -> str:
+    """The statute's source text in its own surface, as `lawdsl fmt` lays it out."""
+    return render(statute)
+
+
+def checked(statute: A.Statute) -> A.Statute:
+    """The statute as `lawdsl check` reads it back from its text (raises `StatuteError` if refused)."""
+    return load_text(written(statute), statute.source_name)
