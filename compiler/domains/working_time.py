@@ -18,9 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from lawdsl.ast import (WEEKDAYS, Article, DayKind, Duration, EarningRule, LimitRule, Lit, Measure,
-                        Operand, PaySchedule, Percentage, Period, Ref, Statute, Term,
+                        MinimumWageRule, Operand, PaySchedule, Percentage, Period, Ref, Statute, Term,
                         WagePaymentRule)
 from lawdsl.formatter import rule_atoms
+from lawdsl.interpret.working_time import minimum_hourly_wage
 
 from ..generate import GeneratedContract
 from ..naming import article_constant, constant_name, contract_name, natspec, string_literal
@@ -260,10 +261,20 @@ def _apply_rules(statute: Statute, earnings: list[_Earning], constants: _Constan
 
 def _minimum_wage(statute: Statute) -> list[str]:
     """The statute's minimum hourly wage (minor units), which `employ` and `changeWage` enforce."""
+    found = statute.rule(MinimumWageRule)
+    if found is None:
+        return ["",
+                "    /// @dev The statute sets no minimum hourly wage.",
+                "    function _minimumHourlyWage() internal pure override returns (uint256) {",
+                "        return 0;",
+                "    }"]
+    article, rule = found
     return ["",
-            "    /// @dev The statute sets no minimum hourly wage.",
+            f"    /// @notice {_rule_doc(article, rule, '').lstrip('/ ')}",
+            f"    uint256 public constant MINIMUM_HOURLY_WAGE = {minimum_hourly_wage(statute)}; // minor units",
+            "",
             "    function _minimumHourlyWage() internal pure override returns (uint256) {",
-            "        return 0;",
+            "        return MINIMUM_HOURLY_WAGE;",
             "    }"]
 
 

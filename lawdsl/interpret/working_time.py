@@ -79,8 +79,8 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from ..ast import (DayKind, Duration, EarningRule, LimitRule, Measure, PaySchedule, Percentage,
-                   Period, Statute, WagePaymentRule)
+from ..ast import (DayKind, Duration, EarningRule, LimitRule, Measure, MinimumWageRule, PaySchedule,
+                   Percentage, Period, Statute, WagePaymentRule)
 from ..events import (AcceptDevice, ChangeWage, Deposit, Employ, EndEmployment, GrantTimeOff, Punch,
                       RegisterDevice, RevokeDevice, Settle, Withdraw)
 from ..money import Money
@@ -207,6 +207,16 @@ def _schedule(statute: Statute) -> PaySchedule:
     return found[1].schedule
 
 
+def minimum_hourly_wage(statute: Statute) -> int:
+    """The statute's minimum hourly wage in minor units (`the hourly wage is at least M`); 0 without one."""
+    found = statute.rule(MinimumWageRule)
+    if found is None:
+        return 0
+    amount = statute.value(found[1].amount)
+    assert isinstance(amount, Money), "the checker types a minimum wage as money"
+    return amount.minor
+
+
 def _paid_minutes(rules: Iterable[_Earning], length: int,
                   before: dict[Period, int]) -> dict[_Earning, int]:
     """Minutes of a `length`-minute shift paid under each rule, highest rate winning.
@@ -325,7 +335,7 @@ class WorkingTimeInterpreter(DomainInterpreter):
         self.devices: dict[str, str] = {}  # accepted device -> employer
         self.offers: dict[str, str] = {}  # device offered, not yet accepted -> employer
         self.revoked: set[str] = set()
-        self.minimum_wage = 0  # minor units an hour
+        self.minimum_wage = minimum_hourly_wage(statute)
         self.time_off: set[tuple[str, dt.date]] = set()
         self.queues: dict[str, deque[_Queued]] = {}
         self.queued = 0  # payments ever queued: the global FIFO sequence
