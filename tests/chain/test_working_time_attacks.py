@@ -17,10 +17,11 @@ import pytest
 from lawdsl.events import Deposit, Employ, RegisterDevice
 from lawdsl.money import Money
 from lawdsl.scenario import Scenario
-from oracles.chain import AUTHORITY, GATEWAY, Reverted, account_key
-from oracles.drivers.working_time import WorkingTimeDriver
-from oracles.runner import deploy
-from oracles.signing import SignedPunch, sign_batch, sign_employment
+from chain.accounts import AUTHORITY, GATEWAY, account_key
+from chain.client import Reverted
+from chain.drivers.working_time import WorkingTimeDriver
+from chain.runner import deploy
+from chain.signing import SignedPunch, sign_batch, sign_employment
 
 pytestmark = pytest.mark.chain
 BEIJING = dt.timezone(dt.timedelta(hours=8))
