@@ -14,14 +14,14 @@ from pathlib import Path
 
 import pytest
 
-from lawdsl.events import Deposit, Employ, RegisterDevice
-from lawdsl.money import Money
-from lawdsl.scenario import Scenario
 from chain.accounts import AUTHORITY, GATEWAY, account_key
 from chain.client import Reverted
 from chain.drivers.working_time import WorkingTimeDriver
 from chain.runner import deploy
 from chain.signing import SignedPunch, sign_batch, sign_employment
+from lawdsl.events import Deposit, Employ, RegisterDevice
+from lawdsl.money import Money
+from lawdsl.scenario import Scenario
 
 pytestmark = pytest.mark.chain
 BEIJING = dt.timezone(dt.timedelta(hours=8))
