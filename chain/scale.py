@@ -37,7 +37,7 @@ from lawdsl.scenario import Scenario
 
 from .accounts import AUTHORITY, GATEWAY, account_key
 from .client import Chain
-from .drivers.working_time import WorkingTimeDriver
+from .domains.working_time import WorkingTimeDriver
 from .runner import deploy
 from .signing import SignedPunch, batch_digest_of_words, sign_digest, submit_calldata
 

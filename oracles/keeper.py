@@ -25,7 +25,7 @@ import rlp
 from eth_utils import keccak
 
 from chain.contract import ContractClient
-from chain.drivers.working_time import SETTLE_PAGE
+from chain.domains.working_time import SETTLE_PAGE
 
 from .submitter import read_table
 
