@@ -20,7 +20,7 @@ export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
 .DEFAULT_GOAL := bootstrap
-.PHONY: bootstrap venv node browser test demo bench clean
+.PHONY: bootstrap venv node browser lint test demo bench clean
 
 bootstrap: $(EDIT_STAMP) $(NODE_STAMP)
 
@@ -68,7 +68,13 @@ $(BROWSER_STAMP):
 	fi
 	@if [ -x $(BROWSER) ]; then mkdir -p $(@D) && touch $@; fi
 
-test: bootstrap browser
+# Static checks, configured in pyproject.toml: ruff (lint, then the format check) and mypy (strict for lawdsl/ and chain/).
+lint: bootstrap
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+test: bootstrap browser lint
 	$(VPY) -m pytest -q
 
 demo: bootstrap

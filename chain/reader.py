@@ -19,7 +19,7 @@ from compiler.artifacts import base_abis
 from lawdsl.ast import Domain
 from lawdsl.domains import DOMAINS
 
-from .abi import Abi
+from .abi import Abi, checksum
 from .history import get_logs
 from .registry import Enactment, discover_registries, enacted
 
@@ -33,6 +33,7 @@ class RawEvent:
     block: int
     log_index: int
     tx_hash: str
+    address: str  # the contract that logged it
 
 
 class ChainReader:
@@ -46,29 +47,39 @@ class ChainReader:
     def latest_block(self) -> int:
         return self.w3.eth.block_number
 
-    def logs(self, address: str | None, topics: list | None, start: int, end: int) -> Iterator[dict]:
-        """Raw logs in [start, end], paged as public nodes require."""
+    def logs(self, address: str | list[str] | None, topics: list | None, start: int, end: int) -> Iterator[dict]:
+        """Raw logs in [start, end] of one contract or several (one request for all), paged as public
+        nodes require."""
         query: dict[str, Any] = {}
-        if address is not None:
+        if isinstance(address, list):
+            query["address"] = [to_checksum_address(a) for a in address]
+        elif address is not None:
             query["address"] = to_checksum_address(address)
         if topics is not None:
             query["topics"] = topics
         return get_logs(self.w3, query, start, end)
 
-    def discover_registries(self, end: int) -> list[str]:
-        return discover_registries(self.w3, end)
+    def discover_registries(self, end: int, start: int = 0) -> list[str]:
+        """Contracts that logged a `StatuteEnacted` in [start, end] (`discover_registries` from 0)."""
+        if start == 0:
+            return discover_registries(self.w3, end)
+        return sorted({e.registry for e in enacted(self.w3, start, end)})
 
     def enactments(self, registry: str, start: int, end: int) -> list[Enactment]:
         return enacted(self.w3, start, end, registry)
 
-    def statute_events(self, domain: Domain, address: str, start: int, end: int) -> Iterator[RawEvent]:
-        """The logs of a statute of `domain`, decoded with its base contract's ABI."""
-        abi = self._abis[domain]
-        for log in self.logs(address, None, start, end):
-            decoded = abi.log(log)
+    def statute_events(self, statutes: dict[str, Domain], start: int, end: int) -> Iterator[RawEvent]:
+        """The logs of every statute in `statutes` (address → domain), in chain order, decoded with
+        its domain's base contract ABI; one `eth_getLogs` per page of blocks for all of them."""
+        if not statutes:
+            return
+        abis = {checksum(bytes.fromhex(a[2:])): self._abis[d] for a, d in statutes.items()}
+        for log in self.logs(list(abis), None, start, end):
+            address = checksum(bytes.fromhex(str(log["address"])[2:]))
+            decoded = abis[address].log(log)
             if decoded is not None:
                 yield RawEvent(decoded[0], decoded[1], log["blockNumber"], log["logIndex"],
-                               "0x" + bytes(log["transactionHash"]).hex())
+                               "0x" + bytes(log["transactionHash"]).hex(), address)
 
     def forget(self) -> None:
         """Drop cached block times: the chain behind the URL is not the one they came from."""

@@ -18,16 +18,25 @@ reached the chain; refusals for reasons outside the statute (a bad device
 signature, a missing role, a reveal not opening its bid), which are listed,
 not replayed; texts the contract keeps only as keccak256 (other than the
 statute's own); sealed prices never revealed (inferred from the deposit);
-wallet movements outside the statute, so balances are not compared.
+balances, since a party's other dealings are none of the statute's business.
+
+Movements of the currency outside the statute — top-ups (mints), transfers
+between parties, withdrawals — are read from its `Transfer` logs and
+replayed between the calls where the chain had them: a deposit the law
+would refuse for an empty wallet is then refused only if the chain wallet
+was empty too.
 """
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Hashable, Iterable
 
+from eth_typing import HexStr
 from eth_utils import keccak, to_checksum_address
 from rich.console import Console
 from rich.table import Table
@@ -35,17 +44,20 @@ from web3 import Web3
 
 from chain.abi import Abi
 from chain.domains import driver_class, rebuilder_class
-from chain.domains.rebuild import read_calls
+from chain.domains.rebuild import Call, read_calls
 from chain.history import creation_block, get_logs
 from chain.registry import Enactment, enactments_of
 from compiler.artifacts import Artifact, compile_statutes
 from lawdsl import events as E
 from lawdsl.ast import Statute
-from lawdsl.interpret import interpret
+from lawdsl.interpret import interpret_explained
+from lawdsl.interpret.explain import Explanation
 from lawdsl.load import load_statute
 from lawdsl.money import Money
 from lawdsl.outcome import Outcome, Payment, Rejection
 from lawdsl.scenario import Scenario
+
+from .labels import name_of
 
 ERC20_BALANCE = [{"type": "function", "name": "balanceOf", "stateMutability": "view",
                   "inputs": [{"name": "owner", "type": "address"}],
@@ -56,6 +68,11 @@ ERC20_BALANCE = [{"type": "function", "name": "balanceOf", "stateMutability": "v
 class Discrepancy:
     kind: str  # payment | arrear | violation | rejection | registry
     message: str
+    event: int | None = None  # the event (its number) the record is about, where there is one
+    party: str | None = None  # whom it concerns: the payee, the employee, the refused party
+    article: str | None = None
+    law: str = ""  # what the law says, and what the chain logged, in short
+    chain: str = ""
 
 
 @dataclass
@@ -69,6 +86,7 @@ class AuditReport:
     chain: Outcome | None = None
     discrepancies: list[Discrepancy] = field(default_factory=list)
     unreplayed: list[str] = field(default_factory=list)  # calls refused outside the law, or no calls of it
+    explanations: list[Explanation] = field(default_factory=list)  # why each payment of the law has its amount
 
     @property
     def ok(self) -> bool:
@@ -76,6 +94,76 @@ class AuditReport:
 
 
 # ------------------------------------------------------------------ reading the chain
+
+
+TRANSFER = keccak(text="Transfer(address,address,uint256)")
+ZERO = "0x" + "00" * 20
+
+
+@dataclass(frozen=True)
+class Movement:
+    """An ERC-20 `Transfer` of the statute's currency that did not involve the statute."""
+
+    block: int
+    transaction_index: int
+    log_index: int
+    sender: str | None  # None: minted
+    recipient: str | None  # None: burned
+    amount: int
+
+
+def movements(w3: Web3, token: str, statute: str, start: int) -> list[Movement]:
+    """Every movement of the currency from block `start` on that neither came from nor went to the
+    statute (top-ups, transfers between parties, withdrawals): the chain's own record of them."""
+    found = []
+    for log in get_logs(w3, {"address": token, "topics": ["0x" + TRANSFER.hex()]}, start):
+        sender = to_checksum_address(bytes(log["topics"][1])[-20:])
+        recipient = to_checksum_address(bytes(log["topics"][2])[-20:])
+        if statute in (sender, recipient):
+            continue  # the statute's own deposits and payments: its calls replay them
+        found.append(Movement(log["blockNumber"], log["transactionIndex"], log["logIndex"],
+                              None if sender == ZERO else sender, None if recipient == ZERO else recipient,
+                              int.from_bytes(bytes(log["data"])[:32], "big")))
+    return found
+
+
+def interleave(w3: Web3, replayed: list[tuple[E.Event, str | None, Call]], moved: list[Movement],
+               statute: Statute) -> list[E.Event]:
+    """The rebuilt events with the wallet movements between them, in the chain's order.
+
+    A movement is placed before the first call that came after it (by block,
+    then position in the block). Movements take negative event numbers, so
+    the statute's own numbering (the oracle's refs) is untouched.
+    """
+    tz, currency = statute.header.time_zone.tzinfo, statute.header.currency
+    positions: dict[str, int] = {}
+
+    def position(call: Call) -> tuple[int, int, int]:
+        if call.transaction not in positions:
+            positions[call.transaction] = w3.eth.get_transaction(HexStr(call.transaction))["transactionIndex"]
+        return (call.block, positions[call.transaction], 1 << 30)
+
+    pending = sorted(moved, key=lambda m: (m.block, m.transaction_index, m.log_index))
+    times: dict[int, dt.datetime] = {}
+    events: list[E.Event] = []
+    moves = [0]  # movements placed so far
+
+    def flush(upto: tuple[int, int, int] | None) -> None:
+        while pending and (upto is None or (pending[0].block, pending[0].transaction_index,
+                                             pending[0].log_index) < upto):
+            m = pending.pop(0)
+            if m.block not in times:
+                times[m.block] = dt.datetime.fromtimestamp(w3.eth.get_block(m.block)["timestamp"], tz)
+            events.append(E.WalletMove(index=-1 - moves[0], at=times[m.block], sender=m.sender,
+                                       recipient=m.recipient, amount=Money(currency, m.amount)))
+            moves[0] += 1
+
+    for event, _, call in replayed:
+        if pending and pending[0].block <= call.block:
+            flush(position(call))
+        events.append(event)
+    flush(None)
+    return events
 
 
 def wallets(w3: Web3, token: str, owners: list[str], block: int, currency: str) -> dict[str, Money]:
@@ -126,11 +214,18 @@ def _describe_payment(key: tuple) -> str:
     return f"event {event}, {sender} → {recipient}, article {article}"
 
 
+def _payment_about(key: tuple) -> tuple[int | None, str | None, str | None]:
+    event, _, recipient, article = key
+    return event, recipient, article
+
+
 def differences(kind: str, law: list, chain: list, key: Callable[[Any], Hashable],
-                value: Callable[[Any], Any], describe: Callable[[Any], str]) -> list[Discrepancy]:
+                value: Callable[[Any], Any], describe: Callable[[Any], str],
+                about: Callable[[Any], tuple[int | None, str | None, str | None]]) -> list[Discrepancy]:
     """Records of one kind the two outcomes do not share, each named by `describe(key)`.
 
-    Records are matched by `key`; `value` is what must then agree (an amount).
+    Records are matched by `key`; `value` is what must then agree (an amount);
+    `about(key)` is (event, party, article) for the report's table.
     """
     by_law, by_chain = _grouped(law, key, value), _grouped(chain, key, value)
     found = []
@@ -140,7 +235,7 @@ def differences(kind: str, law: list, chain: list, key: Callable[[Any], Hashable
             law_text = ", ".join(map(str, said)) or "nothing"
             chain_text = ", ".join(map(str, done)) or "nothing"
             found.append(Discrepancy(kind, f"{kind} {describe(item)}: the law says {law_text}; "
-                                           f"the chain logged {chain_text}"))
+                                           f"the chain logged {chain_text}", *about(item), law_text, chain_text))
     return found
 
 
@@ -153,20 +248,23 @@ def compare_outcomes(law: Outcome, chain: Outcome) -> list[Discrepancy]:
         return "it"
 
     return [*differences("payment", law.payments, chain.payments, _payment_key,
-                         lambda p: p.amount, _describe_payment),
-            *differences("arrear", law.arrears, chain.arrears, _payment_key, lambda p: p.amount, _describe_payment),
+                         lambda p: p.amount, _describe_payment, _payment_about),
+            *differences("arrear", law.arrears, chain.arrears, _payment_key, lambda p: p.amount, _describe_payment,
+                         _payment_about),
             *differences("violation", law.violations, chain.violations, whole, present,
                          lambda v: f"of article {v.article} by {v.employer} ({v.employee}, {v.period}, "
-                                   f"event {v.event})"),
+                                   f"event {v.event})", lambda v: (v.event, v.employee, v.article)),
             *differences("rejection", law.rejected, chain.rejected, whole, present,
-                         lambda r: f"of event {r.event} ({r.reason})")]
+                         lambda r: f"of event {r.event} ({r.reason})", lambda r: (r.event, None, None))]
 
 
 # ------------------------------------------------------------------ the audit
 
 
-def audit(w3: Web3, file: str | Path, address: str, registry: str | None = None) -> AuditReport:
-    """Audit the contract at `address` against the statute in `file`."""
+def audit(w3: Web3, file: str | Path, address: str, registry: str | None = None,
+          step: Callable[[str], None] = lambda what: None) -> AuditReport:
+    """Audit the contract at `address` against the statute in `file`; `step(what)` hears each stage
+    of a long audit as it begins (the command shows it as a progress display)."""
     statute = load_statute(file)
     address = to_checksum_address(address)
     artifacts = compile_statutes([statute])  # the statute's ABI, and the registry's
@@ -176,18 +274,22 @@ def audit(w3: Web3, file: str | Path, address: str, registry: str | None = None)
     report.enactments = enactments_of(w3, address, statute.header.title, registry, start)
     report.discrepancies += registry_discrepancies(report.enactments, report.law_source_hash, statute, address)
 
+    step("reading the calls to the statute")
     calls, report.unreplayed = read_calls(w3, statute, artifact, address, start)
     rebuilder = rebuilder_class(statute.header.domain)(statute, calls)
     replayed = rebuilder.events()
-    report.events = [event for event, _ in replayed]
     report.unreplayed += rebuilder.unreplayed
-    scenario = Scenario(Path(file), statute, {}, tuple(report.events))
     before = calls[0].block - 1 if calls else start
     token = w3.eth.contract(address=address, abi=artifact.abi).functions.currency().call()
+    step("reading the currency's movements outside the statute")
+    report.events = interleave(w3, replayed, movements(w3, token, address, before + 1), statute)
+    scenario = Scenario(Path(file), statute, {}, tuple(report.events))
     minted = wallets(w3, token, scenario.holders(), before, statute.header.currency)
-    report.law = interpret(dataclasses.replace(scenario, balances=minted))
+    step("replaying the inputs through the law")
+    report.law, report.explanations = interpret_explained(dataclasses.replace(scenario, balances=minted))
     logs = list(get_logs(w3, {"address": address}, start))
-    refused = [Rejection(event.index, refusal) for event, refusal in replayed if refusal is not None]
+    refused = [Rejection(event.index, refusal) for event, refusal, _ in replayed if refusal is not None]
+    step("comparing the law's outcome with the chain's logs")
     report.chain = chain_outcome(statute, artifact, Abi(artifact.abi).logs(logs), refused)
     report.discrepancies += compare_outcomes(report.law, report.chain)
     return report
@@ -212,12 +314,56 @@ def print_enactments(found: list[Enactment], console: Console) -> None:
                       f"law source hash 0x{enactment.law_source_hash.hex()}")
 
 
-def print_report(report: AuditReport, console: Console) -> None:
-    """The Rich summary: one row per kind of record, then every discrepancy."""
+#: Discrepancies shown in the report's table unless `--all` is asked for.
+SHOWN = 20
+
+
+def describe_event(report: AuditReport, index: int | None) -> str:
+    """An event as a reader knows it: its kind and its time in the statute's zone, not its number."""
+    event = next((e for e in report.events if e.index == index), None)
+    if event is None:
+        return "—" if index is None else f"event {index}"
+    kind = re.sub(r"(?<!^)(?=[A-Z])", " ", type(event).__name__).lower()
+    if isinstance(event, E.Punch):
+        kind = f"punch {event.kind}"
+    return f"{kind} {event.at.astimezone(report.statute.header.time_zone.tzinfo):%Y-%m-%d %H:%M}"
+
+
+def article_name(statute: Statute, article: str | None) -> str:
+    """'44.1 "Extended working hours"': an article with its title wherever one is shown."""
+    if article is None:
+        return "—"
+    found = next((a for a in statute.articles if a.id == article), None)
+    return f'{article} "{found.title}"' if found is not None and found.title else article
+
+
+def summary(report: AuditReport) -> dict[str, int]:
+    moves = sum(1 for e in report.events if isinstance(e, E.WalletMove))
+    return {"inputs rebuilt": len(report.events) - moves, "wallet movements outside the statute": moves,
+            "payments checked": len(report.chain.payments) if report.chain else 0,
+            "discrepancies": len(report.discrepancies)}
+
+
+def verdict(report: AuditReport, labels: dict[str, str]) -> str:
+    """The report's last line: passed, or failed naming the first discrepancy."""
+    if report.ok:
+        return "audit passed"
+    first = report.discrepancies[0]
+    count = len(report.discrepancies)
+    named = first.message if first.event is None else (
+        f"{first.kind} of {describe_event(report, first.event)} to {name_of(first.party, labels)} under article "
+        f"{article_name(report.statute, first.article)}: the law says {first.law}, the chain logged {first.chain}")
+    return f"audit failed: {count} discrepanc{'y' if count == 1 else 'ies'}; first: {named}"
+
+
+def print_report(report: AuditReport, console: Console, labels: dict[str, str] | None = None,
+                 shown: int | None = SHOWN) -> None:
+    """Summary first, then the first `shown` discrepancies (None: all) by worker and shift, then the verdict."""
+    labels = labels or {}
     header = report.statute.header
     console.print(f"[bold]{header.title}[/bold], version {header.version}, at {report.address}")
+    console.print(", ".join(f"{value} {key}" for key, value in summary(report).items()))
     print_enactments(report.enactments, console)
-    console.print(f"{len(report.events)} inputs rebuilt from the chain")
     table = Table(title="Audit: the law's outcome against the chain's logs")
     table.add_column("record")
     for column in ("by the law", "on chain", "differ"):
@@ -232,8 +378,32 @@ def print_report(report: AuditReport, console: Console) -> None:
     console.print(table)
     for line in report.unreplayed:
         console.print(f"[yellow]not replayed[/yellow] {line}")
-    for discrepancy in report.discrepancies:
-        console.print(f"[red]DISCREPANCY[/red] {discrepancy.message}")
-    console.print("[green]audit passed[/green]" if report.ok else
-                  f"[red]audit failed: {len(report.discrepancies)} discrepancies[/red]")
+    listed = report.discrepancies if shown is None else report.discrepancies[:shown]
+    if listed:
+        rows = Table(title=f"Discrepancies ({len(listed)} of {len(report.discrepancies)}"
+                           + ("" if len(listed) == len(report.discrepancies) else "; --all shows every one") + ")")
+        for column in ("worker / party", "event", "record", "article", "the law says", "the chain logged"):
+            rows.add_column(column, overflow="fold")
+        ordered = sorted(listed, key=lambda d: (name_of(d.party, labels), d.event if d.event is not None else -1))
+        for d in ordered:
+            if d.event is None and d.party is None:
+                rows.add_row("—", "—", d.kind, "—", d.message, "")
+            else:
+                rows.add_row(name_of(d.party, labels), describe_event(report, d.event), d.kind,
+                             article_name(report.statute, d.article), d.law, d.chain)
+        console.print(rows)
+    console.print(f"[green]{verdict(report, labels)}[/green]" if report.ok else f"[red]{verdict(report, labels)}[/red]")
 
+
+def report_json(report: AuditReport, labels: dict[str, str] | None = None) -> dict:
+    """The report for machines: the summary, every discrepancy with its event's time and kind."""
+    labels = labels or {}
+    return {"statute": report.statute.header.title, "version": report.statute.header.version,
+            "address": report.address, "ok": report.ok, "summary": summary(report),
+            "not_replayed": report.unreplayed,
+            "discrepancies": [{"kind": d.kind, "event": describe_event(report, d.event), "party": d.party,
+                               "label": labels.get(d.party or ""), "article": d.article,
+                               "article_title": article_name(report.statute, d.article),
+                               "law": d.law, "chain": d.chain, "message": d.message}
+                              for d in report.discrepancies],
+            "verdict": verdict(report, labels)}

@@ -21,9 +21,8 @@ from typing import Any
 
 from eth_utils import to_checksum_address
 
-from lawdsl.ast import Domain, PurchaseRule, Statute
-
 from chain.reader import ChainReader, RawEvent
+from lawdsl.ast import Domain, PurchaseRule, Statute
 
 OCDS_VERSION = "1.1"
 #: A registered OCDS prefix is `ocds-` + 6 characters; a publisher sets its own with `--prefix`.
@@ -48,7 +47,7 @@ class TenderExport:
         views = {name: (reader.call(self.address, f"{name}()", "uint256") or (0,))[0]
                  for name in ("ceilingPerUnit", "biddingPeriod", "revealPeriod", "deliveryPeriod")}
         self.views = views
-        self.events = list(reader.statute_events(Domain.PROCUREMENT, self.address, 0, reader.latest_block()))
+        self.events = list(reader.statute_events({self.address: Domain.PROCUREMENT}, 0, reader.latest_block()))
         self.parties: dict[str, dict] = {}
 
     # ------------------------------------------------------------ pieces

@@ -42,6 +42,9 @@ class Artifact:
     law_source_hash: bytes  # keccak256 of the .law bytes; 32 zero bytes for hand-written contracts
     #: (start, length) byte ranges of the runtime code that the constructor fills with immutables
     immutable_ranges: tuple[tuple[int, int], ...] = ()
+    #: solc's runtime source map, and the number it gives `source`: verify maps a byte to a rule
+    runtime_source_map: str = ""
+    source_index: int = -1
 
     def __repr__(self) -> str:  # the full ABI and bytecode would bury test reports
         return f"Artifact({self.contract_name}, {len(self.bytecode) // 2 - 1} bytes)"
@@ -78,7 +81,8 @@ def _artifact(output: dict, path: str, name: str, source: str, law_hash: bytes) 
     ranges = tuple(sorted((r["start"], r["length"]) for refs in immutables.values() for r in refs))
     return Artifact(name, compiled["abi"], "0x" + evm["bytecode"]["object"],
                     "0x" + evm["deployedBytecode"]["object"], compiled["metadata"],
-                    evm["bytecode"].get("sourceMap", ""), source, law_hash, ranges)
+                    evm["bytecode"].get("sourceMap", ""), source, law_hash, ranges,
+                    evm["deployedBytecode"].get("sourceMap", ""), output.get("sources", {}).get(path, {}).get("id", -1))
 
 
 def compile_statutes(statutes: Iterable[Statute]) -> dict[str, Artifact]:

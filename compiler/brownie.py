@@ -40,6 +40,7 @@ from lawdsl.load import load_statute
 from lawdsl.money import CURRENCY_DIGITS
 
 from .artifacts import CONTRACTS_DIR, LIBRARY_CONTRACTS, law_source_hash
+from .sourcemap import expand_source_map as _expand_source_map
 from .cache import cached_compile
 from .generate import generate
 from .solc import EVM_VERSION, OPTIMIZER_RUNS, PROJECT_ROOT, SOLC_VERSION, compile_standard_json, settings
@@ -305,20 +306,6 @@ def _functions(units: SourceUnits, unit: str) -> list[tuple[int, int, str]]:
             start, end = _offset(node)
             functions.append((start, end, f"{contract}.{name}" if contract else name))
     return functions
-
-
-def _expand_source_map(source_map: str) -> list[tuple[int, int, int, str]]:
-    """solc's compressed source map → (start, length, source id, jump) per instruction."""
-    rows: list[tuple[int, int, int, str]] = []
-    previous: list[Any] = [-1, -1, -1, "-"]
-    for entry in source_map.split(";"):
-        current = list(previous)
-        for i, value in enumerate(entry.split(":")[:4] if entry else []):
-            if value:
-                current[i] = value if i == 3 else int(value)
-        rows.append((current[0], current[1], current[2], current[3]))
-        previous = current
-    return rows
 
 
 def _pc_map(units: SourceUnits, deployed: dict, scope: set[str]) -> dict[str, dict]:

@@ -20,6 +20,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 REMAPPINGS = ["@openzeppelin/=node_modules/@openzeppelin/"]
 OUTPUT_SELECTION = {"*": {"*": ["abi", "evm.bytecode.object", "evm.deployedBytecode.object",
                                 "evm.deployedBytecode.immutableReferences", "evm.bytecode.sourceMap",
+                                "evm.deployedBytecode.sourceMap",
                                 "metadata"]}}
 
 

@@ -15,7 +15,7 @@ from typing import Callable
 from lawdsl.ast import Article, Rule, Statute, TimeZone
 from lawdsl.formatter import rule_atoms
 
-from .naming import article_constant, contract_name, natspec, string_literal
+from .naming import article_constant, contract_name, natspec
 
 
 @dataclass(frozen=True)

@@ -27,12 +27,24 @@ from typing import Iterator
 from pygments import highlight as _pygments_highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexer import Lexer
-from pygments.token import (Comment, Error, Generic, Keyword, Literal, Name, Number, Punctuation, String,
-                            Text, Whitespace, _TokenType)
+from pygments.token import (
+    Comment,
+    Error,
+    Generic,
+    Keyword,
+    Literal,
+    Name,
+    Number,
+    Punctuation,
+    String,
+    Text,
+    Whitespace,
+    _TokenType,
+)
 
+from lawdsl.ast import Span
 from lawdsl.syntax import lexer as en
 from lawdsl.syntax import lexer_zh as zh
-from lawdsl.ast import Span
 from lawdsl.syntax.lexer import FILLER_WORDS, KEYWORDS, RawToken
 
 __all__ = ["LawLexer", "ChineseLawLexer", "AutoLawLexer", "lexer_for", "highlight_html", "highlight_css"]

@@ -28,7 +28,7 @@ from pygls.lsp.server import LanguageServer
 
 from lawdsl import ast as A
 from lawdsl.diagnostics import StatuteError
-from lawdsl.formatter import zh_literal_text, literal_text
+from lawdsl.formatter import literal_text, zh_literal_text
 from lawdsl.load import load_text, parse_text
 from lawdsl.messages import word
 

@@ -76,10 +76,20 @@ def cmd_fmt(args: argparse.Namespace) -> int:
 
 
 def cmd_simulate(args: argparse.Namespace) -> int:
-    from .interpret import interpret
+    from .interpret import interpret, interpret_explained
 
     scenario = load_scenario(args.scenario)
-    show(interpret(scenario), args.json)
+    if not args.explain:
+        show(interpret(scenario), args.json)
+        return 0
+    outcome, explanations = interpret_explained(scenario)
+    if args.json:
+        print(json.dumps({**outcome.to_json(), "explanations": [e.to_json() for e in explanations]},
+                         indent=2, ensure_ascii=False))
+    else:
+        print_outcome(outcome, out)
+        for explanation in explanations:
+            out.print("\n".join(explanation.lines(scenario.statute)), soft_wrap=True, markup=False)
     return 0
 
 
@@ -142,6 +152,9 @@ def build_parser() -> argparse.ArgumentParser:
     simulate = commands.add_parser("simulate", help="run a scenario with the reference interpreter")
     simulate.add_argument("scenario", metavar="SCENARIO")
     simulate.add_argument("--json", action="store_true", help="print the outcome as JSON")
+    simulate.add_argument("--explain", action="store_true",
+                          help="also show why each payment has its amount: shifts, minutes per article, rate, "
+                               "wage, exact amount, rounding, why it waited")
     simulate.set_defaults(func=cmd_simulate)
 
     test = commands.add_parser("test", help="check scenarios' expect: blocks")

@@ -184,9 +184,24 @@ class Deliver(EventBase):
     inspector: str
 
 
+# ------------------------------------------------------------ any domain
+
+
+@dataclass(frozen=True)
+class WalletMove(EventBase):
+    """Money that moved between wallets outside the statute: a top-up (mint), a transfer between
+    parties, a withdrawal to a bank (burn or transfer away). No statute governs it, but it changes
+    what a later deposit or escrow can draw on, so an audit replays it where the chain had it.
+    `sender` None: minted; `recipient` None: burned."""
+
+    sender: str | None
+    recipient: str | None
+    amount: Money
+
+
 Event = Union[
     Employ, RegisterDevice, AcceptDevice, RevokeDevice, ChangeWage, EndEmployment, Withdraw,
     Deposit, Punch, GrantTimeOff, Settle,
     Attest, RegisterMerchant, Issue, Spend, Transfer, Reclaim,
-    OpenTender, Bid, Reveal, RegisterInspector, Award, Deliver,
+    OpenTender, Bid, Reveal, RegisterInspector, Award, Deliver, WalletMove,
 ]

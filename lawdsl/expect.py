@@ -94,7 +94,8 @@ def _diff_lists(key: str, wanted: list[dict], got: list[dict]) -> list[str]:
     problems = []
     for i in range(max(len(wanted), len(got))):
         want = wanted[i] if i < len(wanted) else None
-        have = {k: got[i][k] for k in want} if (i < len(got) and want is not None) else (got[i] if i < len(got) else None)
+        present = got[i] if i < len(got) else None
+        have = {k: got[i][k] for k in want} if (present is not None and want is not None) else present
         if want != have:
             problems.append(f"{key}[{i}]\n  -expected {_show(want)}\n  +actual   {_show(have)}")
     return problems

@@ -17,9 +17,10 @@ from dataclasses import dataclass
 from typing import Callable
 
 from . import ast as A
-from .syntax.lexer import Comment
-from .syntax.lexer_zh import SPELLINGS as ZH_SPELLINGS, WEEKDAYS_ZH
 from .money import Money
+from .syntax.lexer import Comment
+from .syntax.lexer_zh import SPELLINGS as ZH_SPELLINGS
+from .syntax.lexer_zh import WEEKDAYS_ZH
 
 WIDTH = 80
 INDENT = "  "

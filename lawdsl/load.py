@@ -4,10 +4,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .ast import Statute
+from .ast import Span, Statute
 from .check import check
 from .diagnostics import Diagnostic, StatuteError
-from .ast import Span
 from .syntax.lexer import Comment
 
 if TYPE_CHECKING:

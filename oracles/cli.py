@@ -58,10 +58,10 @@ from .devices.records import CanonicalPunch, Quarantined, Redelivered
 from .devices.simulator import CLEAN, Profile, Simulation, simulate, simulated_config
 from .devices.zkteco_push import AdmsProtocol, PushServer
 from .gateway import DEFAULT_LAW, Gateway
+from .journal import journal_summary, read_table, signing_errors
 from .keeper import Duty, TenderAward, VoucherReclaim, keeper_calls
 from .outbox import ErrorEntry, Outbox
 from .quorum import CosignServer, QuorumMisconfigured, QuorumSigner, Witness, connect_quorum, statute_domain
-from .journal import journal_summary, read_table, signing_errors
 
 console = Console(stderr=True)
 

@@ -49,12 +49,12 @@ from lawdsl.money import Money
 from lawdsl.outcome import Payment, Rejection
 from lawdsl.scenario import Scenario
 
+from .batches import key_ref
 from .devices.config import GatewayConfig
 from .devices.intake import Intake
 from .devices.zkteco_push import AdmsProtocol, PushServer
 from .keeper import Duty, Keeper, Settlement
 from .outbox import Outbox
-from .batches import key_ref
 from .submitter import Submitter
 
 log = logging.getLogger("oracles.gateway")

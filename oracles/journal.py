@@ -19,7 +19,6 @@ from pathlib import Path
 
 from .outbox import Outbox
 
-
 _JOURNAL = """
 CREATE TABLE IF NOT EXISTS chain_journal (
     sender   TEXT NOT NULL,

@@ -42,9 +42,9 @@ from chain.rpc import Rpc
 from chain.signing import BatchNotSigned, DeviceKey, Domain, batch_digest
 from compiler.artifacts import Artifact, compile_statutes
 
+from .batches import signed_punch
 from .http_service import BackgroundServer, KeepAliveHandler
 from .outbox import Outbox
-from .batches import signed_punch
 
 log = logging.getLogger("oracles.quorum")
 

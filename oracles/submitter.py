@@ -75,8 +75,8 @@ from chain.signing import (
     submit_calldata,
 )
 
-from .devices.records import CanonicalPunch
 from .batches import Batch, key_ref, plan_batches, signed_punch
+from .devices.records import CanonicalPunch
 from .journal import Entry, Journal, SigningErrors
 from .outbox import Outbox
 

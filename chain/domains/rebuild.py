@@ -80,8 +80,9 @@ class Rebuilder:
         """The statute's text whose keccak256 the contract stored, else the hash itself."""
         return self.texts.get(bytes(digest), "0x" + bytes(digest).hex())
 
-    def events(self) -> list[tuple[E.Event, str | None]]:
-        """The replayed events, each with the law's reason the chain refused it for (None: accepted).
+    def events(self) -> list[tuple[E.Event, str | None, Call]]:
+        """The replayed events, each with the law's reason the chain refused it for (None: accepted)
+        and the call that carried it (an audit orders other chain facts around it).
 
         Every call is numbered, since each took a number in the oracle's
         sequence; one refused outside the law (a bad signature, a missing
@@ -96,7 +97,7 @@ class Rebuilder:
                 self.unreplayed.append(f"{call.transaction}: {call.function} refused with {call.error}, "
                                        f"no refusal under the statute (event {event.index})")
             else:
-                replayed.append((event, refusal if call.failed else None))
+                replayed.append((event, refusal if call.failed else None, call))
         return replayed
 
     def on_deposit(self, call: Call, _: int) -> list[Pending]:

@@ -17,7 +17,7 @@ from eth_account import Account
 from chain.accounts import account_key
 
 from . import pages
-from .index import LOG_SHIFT, Index
+from .index import LOG_SHIFT, Index, big
 from .pages import Portal
 
 STATUTE = "0x" + "5" * 40
@@ -34,8 +34,8 @@ def fill(index: Index, punches: int, employees: int = 1000) -> list[str]:
     """
     workers = [Account.from_key(account_key(f"bench-{n}")).address for n in range(employees)]
     index.db.execute("INSERT OR REPLACE INTO statutes VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                     (STATUTE, "0x" + "6" * 40, "Working Hours and Overtime Pay Act", 2, "0x" + "0" * 64,
-                      START, 1, "0x" + "0" * 64, "working time", "CNY", 2))
+                     (STATUTE, "0x" + "6" * 40, "Working Hours and Overtime Pay Act", big(2), "0x" + "0" * 64,
+                      big(START), big(1), "0x" + "0" * 64, "working time", "CNY", 2))
     punch_rows, pay_rows = [], []
     for n in range(punches):
         shift, clock_in = divmod(n, 2)
@@ -44,9 +44,10 @@ def fill(index: Index, punches: int, employees: int = 1000) -> list[str]:
         at = START + day * DAY + (9 * 3600 if clock_in == 0 else 19 * 3600)
         block = 10 + n
         tx = f"0x{n:064x}"
-        punch_rows.append((block << LOG_SHIFT, STATUTE, tx, EMPLOYER, worker, at, int(clock_in == 0)))
+        punch_rows.append((big(block << LOG_SHIFT), STATUTE, tx, EMPLOYER, worker, big(at), int(clock_in == 0)))
         if clock_in:
-            pay_rows.append(((block << LOG_SHIFT) | 1, STATUTE, tx, at, n, "44.1", EMPLOYER, worker, 12_000))
+            pay_rows.append((big((block << LOG_SHIFT) | 1), STATUTE, tx, big(at), big(n), "44.1", EMPLOYER, worker,
+                             big(12_000)))
     with index.db:
         index.db.execute("BEGIN")
         index.db.executemany("INSERT INTO punches VALUES (?,?,?,?,?,?,?)", punch_rows)

@@ -7,7 +7,8 @@ import re
 import signal
 import sys
 import threading
-from contextlib import ExitStack
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 from eth_utils import is_address, to_checksum_address
@@ -51,6 +52,9 @@ def register(commands: argparse._SubParsersAction) -> None:
     portal.add_argument("--scenarios", nargs="*", metavar="SCENARIO",
                         help="without --rpc: scenarios to replay on the private chain (default: those in --statutes)")
     portal.add_argument("--interval", type=float, default=2.0, help="seconds between index updates")
+    portal.add_argument("--labels", metavar="FILE",
+                        help="your local file of `0xADDRESS NAME` lines: this portal shows those names "
+                             "(default: addresses only; names are personal data and stay off the public pages)")
     portal.set_defaults(func=cmd_portal)
 
     ocds = commands.add_parser("ocds", help="a procurement statute's tenders as OCDS 1.1 releases (JSON)")
@@ -85,6 +89,7 @@ def cmd_portal(args: argparse.Namespace) -> int:
     from chain.anvil import LocalAnvil
     from chain.client import Chain
 
+    from ..labels import load_labels
     from .server import PortalApp, keep_synced, make_server
 
     statutes = _statutes_dir(args.statutes)
@@ -97,13 +102,15 @@ def cmd_portal(args: argparse.Namespace) -> int:
         else:
             reachable(rpc)
         args.index.parent.mkdir(parents=True, exist_ok=True)
-        app = PortalApp(rpc, args.index, wanted, statutes, rebuild=args.rebuild)
+        with sync_progress() as progress:
+            app = PortalApp(rpc, args.index, wanted, statutes, rebuild=args.rebuild, progress=progress,
+                            labels=load_labels(args.labels))
         try:
             server = make_server(app, args.port)
         except OSError as error:
             raise cli.UsageError(f"cannot serve on 127.0.0.1:{args.port}: {error.strerror} (try --port 0)") from None
         stop = threading.Event()
-        keep_synced(app, args.interval, stop, lambda error: print(f"lawdsl portal: {error}", file=sys.stderr))
+        keep_synced(app, args.interval, stop, lambda line: print(f"lawdsl portal: {line}", file=sys.stderr, flush=True))
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # leave through `with`: anvil stops
         host, port = server.server_address[:2]
         print(f"portal: http://{host}:{port}/  (chain {rpc}, index {args.index})", flush=True)
@@ -113,6 +120,28 @@ def cmd_portal(args: argparse.Namespace) -> int:
             stop.set()
             server.server_close()
     return 0
+
+
+@contextmanager
+def sync_progress() -> Iterator[Callable[[int, int], None]]:
+    """A progress bar (on stderr) for reading the chain into the index: blocks read of blocks to read."""
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+    from rich.progress import Progress as Bar
+
+    with Bar(TextColumn("indexing blocks"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+             console=Console(stderr=True), transient=False) as bar:
+        task = bar.add_task("index", total=None)
+
+        def progress(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield progress
 
 
 def _replay(chain, scenarios: list[str] | None, statutes: Path | None) -> list[str]:
@@ -131,8 +160,9 @@ def _replay(chain, scenarios: list[str] | None, statutes: Path | None) -> list[s
 
 
 def cmd_ocds(args: argparse.Namespace) -> int:
-    from ..ocds import DEFAULT_PREFIX, TenderExport, release_package
     from chain.reader import ChainReader
+
+    from ..ocds import DEFAULT_PREFIX, TenderExport, release_package
     from .sources import address_book, load_sources
 
     if not is_address(args.address):

@@ -6,62 +6,114 @@ same index. Every row carries `pos = block * 2**20 + log index`: the chain's
 own order, stable however the rows arrive. Pages read pages of rows by
 `pos` (keyset pagination), so the newest payments cost the same with ten
 rows or a million.
+
+Chain integers are uint256 (a gateway's punch refs are often above 2**63),
+and SQLite's INTEGER is 64-bit signed: every number that comes from the
+chain is stored as a `DECTEXT` (a type name with text affinity, so SQLite
+never turns it back into a number): its decimal digits behind a two-digit
+length (`big`), so text order is number order and nothing is ever cut.
+Reads give Python ints back through the column type; sums go through
+`BIGSUM`.
 """
 from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from eth_utils import to_checksum_address
 
+from chain.abi import checksum
 from chain.domains.driver import article_text
-from chain.domains.working_time import PERIODS
-from compiler.dates import day_date
+from chain.domains.working_time import PERIODS, PUNCH_REASONS
+from chain.reader import ChainReader, RawEvent
+from chain.registry import Enactment
+from compiler.dates import EPOCH, day_date
 from lawdsl.ast import Domain
 from lawdsl.interpret.working_time import period_name
 
-from chain.reader import ChainReader, RawEvent
-from chain.registry import Enactment
-
 LOG_SHIFT = 20  # pos = block << LOG_SHIFT | log index: a block never holds a million logs
+#: Blocks read per step of a sync: one `eth_getLogs` for all statutes, one transaction of inserts.
+CHUNK = 5_000
+WIDTH = 2  # digits of a DECTEXT's length prefix: up to 99 digits (2**256 has 78)
+
+
+def big(value: int) -> str:
+    """A chain integer as sortable text: `big(a) < big(b)` exactly when `a < b` (0 ≤ a, b < 10**99)."""
+    if value < 0:
+        raise ValueError(f"chain integers are unsigned: {value}")
+    digits = str(value)
+    return f"{len(digits):0{WIDTH}d}{digits}"
+
+
+def unbig(text: bytes | str) -> int:
+    return int(text[WIDTH:])
+
+
+sqlite3.register_converter("DECTEXT", unbig)
+
+
+class BigSum:
+    """SQL aggregate `BIGSUM(column)`: the exact sum of DECTEXTs, as a DECTEXT."""
+
+    def __init__(self) -> None:
+        self.total = 0
+
+    def step(self, value: str | None) -> None:
+        if value is not None:
+            self.total += unbig(value)
+
+    def finalize(self) -> str:
+        return big(self.total)
+
+
+def week_of(time: str, offset: int) -> str:
+    """SQL function `WEEK(time, offset)`: weeks since 1970 that begin on Monday, in the zone `offset`
+    seconds east of UTC (day 0, 1970-01-01, was a Thursday)."""
+    return big(((unbig(time) + offset) // 86400 + 3) // 7)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS statutes (
-    address TEXT PRIMARY KEY, registry TEXT NOT NULL, title TEXT NOT NULL, version INTEGER NOT NULL,
-    law_hash TEXT NOT NULL, effective_from INTEGER NOT NULL, block INTEGER NOT NULL, tx TEXT NOT NULL,
+    address TEXT PRIMARY KEY, registry TEXT NOT NULL, title TEXT NOT NULL, version DECTEXT NOT NULL,
+    law_hash TEXT NOT NULL, effective_from DECTEXT NOT NULL, block DECTEXT NOT NULL, tx TEXT NOT NULL,
     domain TEXT, currency TEXT NOT NULL, digits INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS payments (
-    pos INTEGER PRIMARY KEY, statute TEXT NOT NULL, tx TEXT NOT NULL, time INTEGER NOT NULL,
-    ref INTEGER NOT NULL, article TEXT NOT NULL, payer TEXT NOT NULL, payee TEXT NOT NULL,
-    amount INTEGER NOT NULL);
+    pos DECTEXT PRIMARY KEY, statute TEXT NOT NULL, tx TEXT NOT NULL, time DECTEXT NOT NULL,
+    ref DECTEXT NOT NULL, article TEXT NOT NULL, payer TEXT NOT NULL, payee TEXT NOT NULL,
+    amount DECTEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS payments_payee ON payments (payee, pos);
 CREATE INDEX IF NOT EXISTS payments_payer ON payments (payer, pos);
 CREATE INDEX IF NOT EXISTS payments_statute ON payments (statute, pos);
 CREATE TABLE IF NOT EXISTS punches (
-    pos INTEGER PRIMARY KEY, statute TEXT NOT NULL, tx TEXT NOT NULL, device TEXT NOT NULL,
-    employee TEXT NOT NULL, at INTEGER NOT NULL, clock_in INTEGER NOT NULL);
+    pos DECTEXT PRIMARY KEY, statute TEXT NOT NULL, tx TEXT NOT NULL, device TEXT NOT NULL,
+    employee TEXT NOT NULL, at DECTEXT NOT NULL, clock_in INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS punches_employee ON punches (employee, pos);
+CREATE TABLE IF NOT EXISTS rejected (
+    pos DECTEXT PRIMARY KEY, statute TEXT NOT NULL, tx TEXT NOT NULL, time DECTEXT NOT NULL, ref DECTEXT NOT NULL,
+    device TEXT NOT NULL, employee TEXT NOT NULL, reason TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS rejected_employee ON rejected (employee, pos);
 CREATE TABLE IF NOT EXISTS employment (
-    pos INTEGER PRIMARY KEY, statute TEXT NOT NULL, employer TEXT NOT NULL, employee TEXT NOT NULL,
-    wage INTEGER NOT NULL);
+    pos DECTEXT PRIMARY KEY, statute TEXT NOT NULL, employer TEXT NOT NULL, employee TEXT NOT NULL,
+    wage DECTEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS employment_employee ON employment (employee, pos);
 CREATE TABLE IF NOT EXISTS violations (
-    pos INTEGER PRIMARY KEY, statute TEXT NOT NULL, tx TEXT NOT NULL, time INTEGER NOT NULL,
+    pos DECTEXT PRIMARY KEY, statute TEXT NOT NULL, tx TEXT NOT NULL, time DECTEXT NOT NULL,
     article TEXT NOT NULL, employer TEXT NOT NULL, employee TEXT NOT NULL, period TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS violations_employer ON violations (employer, pos);
 CREATE TABLE IF NOT EXISTS merchants (
-    pos INTEGER PRIMARY KEY, statute TEXT NOT NULL, merchant TEXT NOT NULL, category TEXT NOT NULL,
+    pos DECTEXT PRIMARY KEY, statute TEXT NOT NULL, merchant TEXT NOT NULL, category TEXT NOT NULL,
     eligible INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS spends (
-    pos INTEGER PRIMARY KEY, statute TEXT NOT NULL, tx TEXT NOT NULL, time INTEGER NOT NULL,
-    merchant TEXT NOT NULL, purchase INTEGER NOT NULL, discount INTEGER NOT NULL);
+    pos DECTEXT PRIMARY KEY, statute TEXT NOT NULL, tx TEXT NOT NULL, time DECTEXT NOT NULL,
+    merchant TEXT NOT NULL, purchase DECTEXT NOT NULL, discount DECTEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS bids (
-    pos INTEGER PRIMARY KEY, statute TEXT NOT NULL, tx TEXT NOT NULL, time INTEGER NOT NULL,
-    tender INTEGER NOT NULL, bidder TEXT NOT NULL, step TEXT NOT NULL, price INTEGER);
+    pos DECTEXT PRIMARY KEY, statute TEXT NOT NULL, tx TEXT NOT NULL, time DECTEXT NOT NULL,
+    tender DECTEXT NOT NULL, bidder TEXT NOT NULL, step TEXT NOT NULL, price DECTEXT);
 """
 
 
@@ -86,7 +138,14 @@ def _hex(value: bytes) -> str:
 
 
 def _address(value: Any) -> str:
-    return to_checksum_address(value)
+    """EIP-55 form, through the decoder's cache (one keccak per distinct party, not per row)."""
+    return checksum(bytes.fromhex(value[2:]) if isinstance(value, str) else bytes(value))
+
+
+#: Rows of one sync step, by table, inserted with one `executemany` each.
+Rows = dict[str, list[tuple]]
+#: `progress(done, total)`: blocks read so far of those the sync set out to read.
+Progress = Callable[[int, int], None]
 
 
 class Index:
@@ -96,23 +155,32 @@ class Index:
         self.path = str(path)
         self.registries = [to_checksum_address(r) for r in registries]
         self.rebuilds = 0  # how often the index started over: what was derived from it is stale
-        self.db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        self.db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None,
+                                  detect_types=sqlite3.PARSE_DECLTYPES)
+        self.db.create_aggregate("BIGSUM", 1, BigSum)  # type: ignore[arg-type]
+        self.db.create_function("WEEK", 2, week_of, deterministic=True)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.executescript(SCHEMA)
 
     # ------------------------------------------------------------ building
 
-    def rebuild(self, reader: ChainReader) -> int:
+    def rebuild(self, reader: ChainReader, progress: Progress | None = None) -> int:
         """Forget everything and read the chain again: the index is only ever a cache of it."""
         reader.forget()
         self.rebuilds += 1
         with self.db:
             for (table,) in self.db.execute("SELECT name FROM sqlite_master WHERE type='table'").fetchall():
                 self.db.execute(f"DELETE FROM {table}")
-        return self.sync(reader)
+        return self.sync(reader, progress)
 
-    def sync(self, reader: ChainReader) -> int:
-        """Read blocks after the last synced one; returns the number of rows added."""
+    def behind(self, reader: ChainReader) -> int:
+        """Blocks the index has yet to read (what a progress bar counts)."""
+        return max(0, reader.latest_block() - int(self.meta("last_block", "-1")))
+
+    def sync(self, reader: ChainReader, progress: Progress | None = None) -> int:
+        """Read blocks after the last synced one, `CHUNK` blocks per step (each step its own
+        transaction, so a long first sync shows its rows as it goes and resumes where it stopped);
+        returns the number of rows added."""
         head = reader.latest_block()
         start = int(self.meta("last_block", "-1")) + 1
         wanted = ",".join(self.registries) or "*"
@@ -120,90 +188,96 @@ class Index:
                       or self.meta("registries", wanted) != wanted):
             # another chain behind the same URL (a restarted anvil), a reorganisation, or other
             # registries asked for than the index was built from: start over
-            return self.rebuild(reader)
-        if start > head:
-            return 0
+            return self.rebuild(reader, progress)
+        added = 0
+        for first in range(start, head + 1, CHUNK):
+            last = min(first + CHUNK - 1, head)
+            added += self._step(reader, first, last, wanted)
+            if progress is not None:
+                progress(last - start + 1, head - start + 1)
+        return added
+
+    def _step(self, reader: ChainReader, first: int, last: int, wanted: str) -> int:
+        """Blocks [first, last]: new enactments, then every known statute's logs, in one transaction."""
         known = {row[0]: Domain(row[1]) if row[1] else None
                  for row in self.db.execute("SELECT address, domain FROM statutes")}
-        registries = self.registries or reader.discover_registries(head)
-        added = 0
+        registries = self.registries or reader.discover_registries(last, first)
+        rows: Rows = defaultdict(list)
         self.db.execute("BEGIN")
         try:
             self.set_meta("registries", wanted)
             self.set_meta("registries_discovered", "0" if self.registries else "1")
-            fresh = [e for r in registries for e in reader.enactments(r, start, head)]
+            fresh = [e for r in registries for e in reader.enactments(r, first, last)]
             for enactment in fresh:
                 known[enactment.statute] = self._add_statute(reader, enactment)
-            for address, domain in known.items():
-                if domain is None:
-                    continue
-                first = 0 if any(e.statute == address for e in fresh) else start
-                for event in reader.statute_events(domain, address, first, head):
-                    added += self._add_event(reader, address, event)
-            self.set_meta("last_block", str(head))
-            self.set_meta("last_block_hash", reader.block_hash(head))
+            # a statute enacted now may have logged before (its employment, say): read its past too
+            for enactment in fresh:
+                domain = known[enactment.statute]
+                if domain is not None and first > 0:
+                    for event in reader.statute_events({enactment.statute: domain}, 0, first - 1):
+                        self._add_event(reader, event, rows)
+            live = {address: domain for address, domain in known.items() if domain is not None}
+            for event in reader.statute_events(live, first, last):
+                self._add_event(reader, event, rows)
+            for table, values in rows.items():
+                marks = ",".join("?" * len(values[0]))
+                self.db.executemany(f"INSERT OR REPLACE INTO {table} VALUES ({marks})", values)
+            self.set_meta("last_block", str(last))
+            self.set_meta("last_block_hash", reader.block_hash(last))
+            self.set_meta("last_block_time", str(reader.block_time(last)))
             self.db.execute("COMMIT")
         except BaseException:
             self.db.execute("ROLLBACK")
             raise
-        return added
+        return sum(len(values) for table, values in rows.items() if table != "merchants")
 
     def _add_statute(self, reader: ChainReader, e: Enactment) -> Domain | None:
         domain = reader.domain_of(e.statute)
         currency, digits = reader.currency_of(e.statute)
         self.db.execute("INSERT OR REPLACE INTO statutes VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                        (e.statute, e.registry, e.title, e.version, _hex(e.law_source_hash), e.effective_from,
-                         e.block, e.tx_hash, domain.value if domain else None, currency, digits))
+                        (e.statute, e.registry, e.title, big(e.version), _hex(e.law_source_hash),
+                         big(e.effective_from), big(e.block or 0), e.tx_hash, domain.value if domain else None,
+                         currency, digits))
         return domain
 
-    def _add_event(self, reader: ChainReader, statute: str, event: RawEvent) -> int:
-        """One decoded log into its table; 1 if it was a row the pages use, else 0."""
-        a, pos, tx = event.args, event.block << LOG_SHIFT | event.log_index, event.tx_hash
-        insert = self.db.execute
-        if event.name == "WagePaid":
-            insert("INSERT OR REPLACE INTO payments VALUES (?,?,?,?,?,?,?,?,?)",
-                   (pos, statute, tx, reader.block_time(event.block), a["ref"], article_text(a["article"]),
-                    _address(a["employer"]), _address(a["employee"]), a["amount"]))
-        elif event.name == "Payment":
-            insert("INSERT OR REPLACE INTO payments VALUES (?,?,?,?,?,?,?,?,?)",
-                   (pos, statute, tx, reader.block_time(event.block), a["ref"], article_text(a["article"]),
-                    _address(a["payer"]), _address(a["payee"]), a["amount"]))
-        elif event.name == "Punched":
-            insert("INSERT OR REPLACE INTO punches VALUES (?,?,?,?,?,?,?)",
-                   (pos, statute, tx, _address(a["device"]), _address(a["employee"]), a["at"], int(a["clockIn"])))
-        elif event.name == "PaidAtClockOut":  # a clock-out's one log: the punch and its first payment
-            insert("INSERT OR REPLACE INTO punches VALUES (?,?,?,?,?,?,?)",
-                   (pos, statute, tx, _address(a["device"]), _address(a["employee"]), a["at"], 0))
-            insert("INSERT OR REPLACE INTO payments VALUES (?,?,?,?,?,?,?,?,?)",
-                   (pos, statute, tx, reader.block_time(event.block), a["ref"], article_text(a["article"]),
-                    _address(a["employer"]), _address(a["employee"]), a["amount"]))
+    def _add_event(self, reader: ChainReader, event: RawEvent, rows: Rows) -> None:
+        """One decoded log as rows of its tables (events the pages do not use add none)."""
+        a, pos, tx, statute = event.args, big(event.block << LOG_SHIFT | event.log_index), event.tx_hash, event.address
+        time = big(reader.block_time(event.block))  # cached per block: logs of one block share it
+        if event.name in ("WagePaid", "PaidAtClockOut"):
+            rows["payments"].append((pos, statute, tx, time, big(a["ref"]), article_text(a["article"]),
+                                     _address(a["employer"]), _address(a["employee"]), big(a["amount"])))
+        if event.name == "Payment":
+            rows["payments"].append((pos, statute, tx, time, big(a["ref"]), article_text(a["article"]),
+                                     _address(a["payer"]), _address(a["payee"]), big(a["amount"])))
+        elif event.name in ("Punched", "PaidAtClockOut"):  # a clock-out's one log: the punch and its first payment
+            rows["punches"].append((pos, statute, tx, _address(a["device"]), _address(a["employee"]), big(a["at"]),
+                                    int(a.get("clockIn", False))))
+        elif event.name == "PunchRejected":  # the contract's reason code, in the law's words
+            rows["rejected"].append((pos, statute, tx, time, big(a["ref"]), _address(a["device"]),
+                                     _address(a["employee"]), PUNCH_REASONS[a["reason"]]))
         elif event.name == "Employed":
-            insert("INSERT OR REPLACE INTO employment VALUES (?,?,?,?,?)",
-                   (pos, statute, _address(a["employer"]), _address(a["employee"]), a["hourlyWage"]))
+            rows["employment"].append((pos, statute, _address(a["employer"]), _address(a["employee"]),
+                                       big(a["hourlyWage"])))
         elif event.name == "LimitExceeded":
             start = day_date(a["periodStart"])
-            insert("INSERT OR REPLACE INTO violations VALUES (?,?,?,?,?,?,?,?)",
-                   (pos, statute, tx, reader.block_time(event.block), article_text(a["article"]),
-                    _address(a["employer"]), _address(a["employee"]), period_name(PERIODS[a["period"]], start)))
+            rows["violations"].append((pos, statute, tx, time, article_text(a["article"]), _address(a["employer"]),
+                                       _address(a["employee"]), period_name(PERIODS[a["period"]], start)))
         elif event.name == "MerchantRegistered":
-            insert("INSERT OR REPLACE INTO merchants VALUES (?,?,?,?,?)",
-                   (pos, statute, _address(a["merchant"]), _hex(a["category"]), int(a["eligible"])))
+            rows["merchants"].append((pos, statute, _address(a["merchant"]), _hex(a["category"]),
+                                      int(a["eligible"])))
         elif event.name == "VoucherSpent":  # a spend's one log: the spend and its payment to the merchant
-            time = reader.block_time(event.block)
-            insert("INSERT OR REPLACE INTO spends VALUES (?,?,?,?,?,?,?)",
-                   (pos, statute, tx, time, _address(a["merchant"]), a["purchase"], a["discount"]))
-            insert("INSERT OR REPLACE INTO payments VALUES (?,?,?,?,?,?,?,?,?)",
-                   (pos, statute, tx, time, a["ref"], article_text(a["article"]), _address(a["issuer"]),
-                    _address(a["merchant"]), a["discount"]))
+            rows["spends"].append((pos, statute, tx, time, _address(a["merchant"]), big(a["purchase"]),
+                                   big(a["discount"])))
+            rows["payments"].append((pos, statute, tx, time, big(a["ref"]), article_text(a["article"]),
+                                     _address(a["issuer"]), _address(a["merchant"]), big(a["discount"])))
         elif event.name in ("BidCommitted", "BidRevealed", "TenderAwarded"):
             bidder = a.get("bidder", a.get("winner"))
-            insert("INSERT OR REPLACE INTO bids VALUES (?,?,?,?,?,?,?,?)",
-                   (pos, statute, tx, reader.block_time(event.block), a["tender"], _address(bidder),
-                    {"BidCommitted": "sealed", "BidRevealed": "revealed", "TenderAwarded": "awarded"}[event.name],
-                    a.get("price")))
-        else:
-            return 0
-        return 1
+            price = a.get("price")
+            rows["bids"].append((pos, statute, tx, time, big(a["tender"]), _address(bidder),
+                                 {"BidCommitted": "sealed", "BidRevealed": "revealed",
+                                  "TenderAwarded": "awarded"}[event.name],
+                                 None if price is None else big(price)))
 
     # ------------------------------------------------------------ meta
 
@@ -227,7 +301,11 @@ class Index:
     def payments(self, before: int | None = None, limit: int = 50, party: str | None = None,
                  statute: str | None = None) -> list[PaymentRow]:
         """Newest first, `limit` rows older than `pos` `before`: one index range scan per page."""
-        where, params = ["p.pos < ?"], [before if before is not None else 1 << 62]
+        where: list[str] = ["1"]
+        params: list[str | int] = []
+        if before is not None:
+            where.append("p.pos < ?")
+            params.append(big(before))
         if statute:
             where.append("p.statute = ?")
             params.append(statute)
@@ -260,12 +338,13 @@ class Index:
             params += sorted(articles)
         # day 0 (1970-01-01) was a Thursday: (days + 3) // 7 counts weeks that begin on Monday
         rows = self.db.execute(
-            f"SELECT ((p.time + {int(offset)}) / 86400 + 3) / 7 AS week, SUM(p.amount), s.currency, s.digits "
+            f"SELECT WEEK(p.time, {int(offset)}) AS week, BIGSUM(p.amount), s.currency, s.digits "
             f"FROM payments p "
             f"JOIN statutes s ON s.address = p.statute WHERE {' AND '.join(where)} "
             f"GROUP BY week, s.currency ORDER BY week", params).fetchall()
-        return [(day_date(week * 7 - 3), total, currency, digits)
-                for week, total, currency, digits in rows]
+        last = (dt.date.max - EPOCH).days // 7  # a time past the calendar (a uint256 may hold one) has no week
+        return [(day_date(unbig(week) * 7 - 3), unbig(total), currency, digits)
+                for week, total, currency, digits in rows if unbig(week) < last]
 
     def rows(self, sql: str, *params: Any) -> list[tuple]:
         """A read query for the pages (every table is documented in `SCHEMA`)."""

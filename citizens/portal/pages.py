@@ -10,12 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import html
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from eth_utils import keccak
 
 from lawdsl.ast import Categories, EarningRule, Percentage, Statute
+from lawdsl.interpret.explain import Explanation
 
 from .highlight import css, excerpt, highlight
 from .index import Index, PaymentRow
@@ -33,17 +35,29 @@ main{max-width:1100px;margin:1em auto;padding:0 1em}
 table{border-collapse:collapse;width:100%;margin:.5em 0 1.5em;background:#fff}
 th,td{border-bottom:1px solid #ddd;padding:.35em .6em;text-align:left;vertical-align:top}
 td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
-code,.addr{font-family:ui-monospace,monospace;font-size:.85em;word-break:break-all}
+code,.addr{font-family:ui-monospace,monospace;font-size:.85em;word-break:break-all;overflow-wrap:anywhere}
 .badge{display:inline-block;border-radius:1em;padding:0 .7em;font-size:.85em;font-weight:600}
 .badge.verified{background:#d4f7dc;color:#0a5a1e}.badge.mismatch{background:#ffd7d7;color:#8a0000}
 .badge.nosource{background:#eee;color:#555}
 article.law{background:#fff;border-left:4px solid #123;padding:.5em 1em;margin:1em 0}
 blockquote{font-family:Georgia,serif;margin:.5em 0;padding-left:1em;border-left:2px solid #ccc}
 pre.src{background:#fff;border:1px solid #ddd;padding:.8em;overflow-x:auto}
-svg.chart{background:#fff;border:1px solid #ddd;max-width:100%;height:auto}
+pre.rules{white-space:pre-wrap;overflow-wrap:anywhere}
+.chart-box{overflow-x:auto;max-width:100%}svg.chart{background:#fff;border:1px solid #ddd}
+details.why summary{cursor:pointer;color:#0645ad}details.why ol{margin:.3em 0;padding-left:1.2em}
+header{display:flex;flex-wrap:wrap;gap:.4em 1.2em}header a{margin-right:0}
+@media (max-width:700px){
+main{padding:0 .5em}h1{font-size:1.4em;overflow-wrap:anywhere}
+table.reflow thead{display:none}
+table.reflow,table.reflow tbody,table.reflow tr,table.reflow td{display:block;width:auto}
+table.reflow tr{border-bottom:2px solid #ccc;padding:.3em 0}
+table.reflow td{border:0;padding:.15em .4em;text-align:left;white-space:normal}
+table.reflow td::before{content:attr(data-label);font-weight:600;display:inline-block;min-width:6.5em;margin-right:.4em}
+}
 .bar{fill:#4a78b5}.bar.hi{fill:#e36209}.axis{stroke:#999}.chart-title{font-weight:600;font-size:13px}
 .value,.label{font-size:11px;text-anchor:middle}.empty{color:#666}
 nav.pager a{margin-right:1em}
+footer{color:#555;font-size:.85em;padding:1em 1.5em;border-top:1px solid #ddd}
 """
 
 
@@ -56,7 +70,30 @@ class Portal:
     names: dict[str, str]
     badges: dict[str, Badge] = field(default_factory=dict)
     rpc: str = ""
+    #: statute row → why each of its payments has its amount (rebuilt from the chain; None: not offered)
+    explainer: Callable[[dict], list[Explanation]] | None = None
     _zones: dict[str, dt.timezone] = field(default_factory=dict)
+    _explained: dict[str, tuple[str, dict[tuple, Explanation]]] = field(default_factory=dict)
+
+    def article(self, address: str, article: str) -> str:
+        """An article as '44.1 Extended working hours' where the statute's source is known."""
+        statute = self.index.statute(address)
+        source = self.source(statute) if statute else None
+        found = next((a for a in source.statute.articles if a.id == article), None) if source else None
+        return f"{article} {found.title}" if found is not None and found.title else article
+
+    def explanation(self, p: PaymentRow) -> Explanation | None:
+        """Why payment `p` has its amount, derived once per indexed block for its statute."""
+        statute = self.index.statute(p.statute)
+        if self.explainer is None or statute is None or self.source(statute) is None:
+            return None
+        block = self.index.meta("last_block", "-1")
+        cached = self._explained.get(p.statute)
+        if cached is None or cached[0] != block:
+            derived = {(x.payment.event, x.payment.recipient, x.payment.article, x.payment.amount.minor): x
+                       for x in self.explainer(statute)}
+            cached = self._explained[p.statute] = (block, derived)
+        return cached[1].get((p.ref, p.payee, p.article, p.amount))
 
     def source(self, statute: dict) -> LawSource | None:
         return self.sources.get(bytes.fromhex(statute["law_hash"][2:]))
@@ -65,6 +102,7 @@ class Portal:
         """Drop what was derived from an index that has been rebuilt."""
         self.badges.clear()
         self._zones.clear()
+        self._explained.clear()
 
     def zone(self, address: str) -> dt.timezone:
         """The statute's own time zone (its source says it), else UTC: a shift at 09:00 in Beijing
@@ -80,7 +118,7 @@ class Portal:
         return int(self.zone(address).utcoffset(None).total_seconds())
 
     def party(self, address: str) -> str:
-        """A link to the party's page, named by a scenario label where one is known."""
+        """A link to the party's page, named where the operator's own label file names it."""
         name = self.names.get(address)
         text = e(name) if name else f'<span class="addr">{e(address[:10])}…</span>'
         return f'<a href="/worker/{e(address)}" title="{e(address)}">{text}</a>'
@@ -93,20 +131,38 @@ def money(minor: int, currency: str, digits: int) -> str:
 
 
 def when(unix: int, zone: dt.timezone = dt.timezone.utc) -> str:
-    moment = dt.datetime.fromtimestamp(unix, zone)
+    """A chain time as a date and time; one past year 9999 (a uint256 may hold it) as its number."""
+    try:
+        moment = dt.datetime.fromtimestamp(unix, zone)
+    except (OverflowError, ValueError, OSError):
+        return f"unix time {unix}"
     offset = moment.strftime("%z")
     return moment.strftime("%Y-%m-%d %H:%M ") + ("UTC" if offset == "+0000" else f"{offset[:3]}:{offset[3:]}")
 
 
 def day(unix: int, zone: dt.timezone) -> str:
-    return dt.datetime.fromtimestamp(unix, zone).date().isoformat()
+    try:
+        return dt.datetime.fromtimestamp(unix, zone).date().isoformat()
+    except (OverflowError, ValueError, OSError):
+        return f"unix time {unix}"
 
 
-def layout(title: str, body: str) -> str:
+def layout(title: str, body: str, portal: Portal | None = None) -> str:
+    """The page around `body`; with `portal`, a footer saying how far the index has read the chain."""
+    footer = f"<footer>{synced(portal)}</footer>" if portal is not None else ""
     return (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{e(title)} · lawdsl portal</title>'
             f'<meta name="viewport" content="width=device-width,initial-scale=1"><style>{STYLE}{css()}</style></head>'
             f'<body><header><a href="/"><b>Statutes on chain</b></a><a href="/payments">Payments</a></header>'
-            f'<main><h1>{e(title)}</h1>{body}</main></body></html>')
+            f'<main><h1>{e(title)}</h1>{body}</main>{footer}</body></html>')
+
+
+def synced(portal: Portal) -> str:
+    """'Indexed to block N (its time)': what a reader needs to know how fresh the page is."""
+    block = int(portal.index.meta("last_block", "-1"))
+    if block < 0:
+        return "Nothing indexed yet."
+    time = when(int(portal.index.meta("last_block_time", "0")))
+    return f'Indexed to block <span data-last-block="{block}">{block:,}</span> ({e(time)}).'
 
 
 def badge(value: Badge) -> str:
@@ -115,11 +171,16 @@ def badge(value: Badge) -> str:
 
 
 def table(headers: list[str], rows: list[list[str]], css: str = "") -> str:
-    """Cells are HTML already (escaped by the caller); a header starting with '#' is numeric."""
+    """Cells are HTML already (escaped by the caller); a header starting with '#' is numeric.
+
+    On a narrow screen each row re-flows into a block of `header: value` lines (the header comes
+    from the cell's `data-label`), so no table runs off a phone's screen.
+    """
     head = "".join(f'<th>{e(h.lstrip("#"))}</th>' for h in headers)
-    body = "".join("<tr>" + "".join(f'<td class="num">{c}</td>' if h.startswith("#") else f"<td>{c}</td>"
-                                    for h, c in zip(headers, row)) + "</tr>" for row in rows)
-    return f'<table class="{css}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+    body = "".join("<tr>" + "".join(
+        f'<td class="num" data-label="{e(h.lstrip("#"))}">{c}</td>' if h.startswith("#")
+        else f'<td data-label="{e(h)}">{c}</td>' for h, c in zip(headers, row)) + "</tr>" for row in rows)
+    return f'<table class="{css} reflow"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
 # ---------------------------------------------------------------- pages
@@ -141,15 +202,26 @@ def home(portal: Portal) -> str:
                          "statutes")
             + "<h2>Latest payments</h2>" + payment_table(portal, portal.index.payments(limit=10))
             + '<p><a href="/payments">All payments →</a></p>')
-    return layout("Statutes in force", body)
+    return layout("Statutes in force", body, portal)
 
 
-def payment_table(portal: Portal, rows: list[PaymentRow]) -> str:
-    return table(["Time", "Statute", "Article", "From", "To", "#Amount", "Transaction"], [
+def payment_table(portal: Portal, rows: list[PaymentRow], explain: bool = False) -> str:
+    headers = ["Time", "Statute", "Article", "From", "To", "#Amount", "Transaction"] + (["Why"] if explain else [])
+    return table(headers, [
         [e(when(p.time, portal.zone(p.statute))), f'<a href="/statute/{e(p.statute)}">{e(p.title)}</a>',
-         e(p.article),
+         e(portal.article(p.statute, p.article)),
          portal.party(p.payer), portal.party(p.payee), e(money(p.amount, p.currency, p.digits)),
-         f'<code class="tx">{e(p.tx)}</code>'] for p in rows], "payments")
+         f'<code class="tx">{e(p.tx)}</code>'] + ([why(portal.explanation(p))] if explain else []) for p in rows],
+        "payments")
+
+
+def why(explanation: Explanation | None) -> str:
+    """A payment's derivation, folded: the reader opens it."""
+    if explanation is None:
+        return '<span class="empty">no derivation (no source for this statute)</span>'
+    steps = "".join(f"<li><b>{e(s.what)}</b>: {e(s.value)}</li>" for s in explanation.steps)
+    return f'<details class="why"><summary>how {e(str(explanation.payment.amount))} is reached</summary>' \
+           f"<ol>{steps}</ol></details>"
 
 
 def payments(portal: Portal, before: int | None, party: str | None = None, statute: str | None = None) -> str:
@@ -160,7 +232,7 @@ def payments(portal: Portal, before: int | None, party: str | None = None, statu
         query = {k: v for k, v in {"before": rows[-1].pos, "party": party, "statute": statute}.items() if v}
         pager = f'<nav class="pager"><a rel="next" href="/payments?{e(urlencode(query))}">Older payments →</a></nav>'
     refresh = '<meta http-equiv="refresh" content="15">' if before is None else ""
-    return layout("Payments", refresh + payment_table(portal, rows) + pager)
+    return layout("Payments", refresh + payment_table(portal, rows) + pager, portal)
 
 
 def statute_page(portal: Portal, address: str) -> str | None:
@@ -188,7 +260,7 @@ def statute_page(portal: Portal, address: str) -> str | None:
     body += f'<p><a href="/payments?{e(urlencode({"statute": address}))}">All its payments →</a></p>'
     if s["domain"] == "procurement":
         body += f'<p><a href="/ocds/{e(address)}">Open Contracting (OCDS 1.1) releases of its tenders</a></p>'
-    return layout(s["title"], body)
+    return layout(s["title"], body, portal)
 
 
 def law(source: LawSource) -> str:
@@ -289,13 +361,21 @@ def worker_page(portal: Portal, address: str) -> str:
             [e(meta[st]["title"]), portal.party(er), e(money(w, meta[st]["currency"], meta[st]["digits"]))]
             for st, er, w in jobs]))
     parts.append("<h2>Shifts</h2>" + shifts_table(portal, idx.rows(
-        "SELECT statute, at, clock_in FROM punches WHERE employee = ? ORDER BY pos", address)))
+        "SELECT p.statute, p.at, p.clock_in, pay.amount, pay.article FROM punches p "
+        "LEFT JOIN payments pay ON pay.pos = p.pos WHERE p.employee = ? ORDER BY p.pos", address)))
+    refused = idx.rows("SELECT time, statute, device, reason, tx FROM rejected WHERE employee = ? ORDER BY pos",
+                       address)
+    parts.append("<h2>Punches the statute refused</h2>" + (table(
+        ["Recorded", "Statute", "Device", "Reason", "Transaction"],
+        [[e(when(t, portal.zone(st))), e(meta[st]["title"]), portal.party(dev), e(reason),
+          f'<code class="tx">{e(tx)}</code>'] for t, st, dev, reason, tx in refused], "rejected")
+        if refused else "<p>None.</p>"))
     weeks = [week for statute in {st for st, _, _ in jobs} for week in idx.weekly(
         overtime_articles(_statute(portal, meta[statute])), statute=statute, payee=address,
         offset=portal.offset(statute))]
     parts.append("<h2>Overtime</h2>" + overtime_chart(sorted(weeks)))
     received = idx.payments(limit=PAGE_SIZE + 1, party=address)
-    parts.append("<h2>Payments</h2>" + payment_table(portal, received[:PAGE_SIZE]))
+    parts.append("<h2>Payments</h2>" + payment_table(portal, received[:PAGE_SIZE], explain=True))
     if len(received) > PAGE_SIZE:
         parts.append(f'<p><a href="/payments?{e(urlencode({"party": address}))}">All payments →</a></p>')
     employers = sorted({er for _, er, _ in jobs})
@@ -303,27 +383,31 @@ def worker_page(portal: Portal, address: str) -> str:
         "SELECT time, statute, article, employee, period, tx FROM violations WHERE employer = ? ORDER BY pos", er)]
     parts.append("<h2>Violations by their employer</h2>" + (table(
         ["Recorded", "Statute", "Article", "Employee", "Period", "Transaction"],
-        [[e(when(t, portal.zone(st))), e(meta[st]["title"]), e(a), portal.party(emp), e(per),
-          f"<code>{e(tx)}</code>"]
+        [[e(when(t, portal.zone(st))), e(meta[st]["title"]), e(portal.article(st, a)), portal.party(emp), e(per),
+          f'<code class="tx">{e(tx)}</code>']
          for t, st, a, emp, per, tx in violations], "violations") if violations else "<p>None recorded.</p>"))
-    return layout(f"Worker {name}" if jobs else name, "".join(parts))
+    return layout(f"Worker {name}" if jobs else f"Party {name}", "".join(parts), portal)
 
 
-def shifts_table(portal: Portal, punches: list[tuple[str, int, int]]) -> str:
+def shifts_table(portal: Portal, punches: list[tuple[str, int, int, int | None, str | None]]) -> str:
     """Pairs an accepted clock-in with the next accepted clock-out of the same statute (the contract
-    only logs accepted punches, so the pairs are the shifts it paid)."""
+    logs refused punches apart, so the pairs are the shifts it counted), with what the clock-out paid
+    (a weekly or monthly statute pays later: its payments list says when)."""
     rows, open_since = [], {}
-    for statute, at, clock_in in punches:
+    meta = {s["address"]: s for s in portal.index.statutes()}
+    for statute, at, clock_in, amount, article in punches:
         zone = portal.zone(statute)
         if clock_in:
             open_since[statute] = at
         elif statute in open_since:
             start = open_since.pop(statute)
             minutes = (at - start) // 60
-            rows.append([e(when(start, zone)), e(when(at, zone)), f"{minutes // 60} h {minutes % 60:02d} min"])
-    rows += [[e(when(start, portal.zone(statute))), "still clocked in", ""]
+            paid = (f"{e(money(amount, meta[statute]['currency'], meta[statute]['digits']))} "
+                    f"(article {e(portal.article(statute, article or ''))})" if amount is not None else "—")
+            rows.append([e(when(start, zone)), e(when(at, zone)), f"{minutes // 60} h {minutes % 60:02d} min", paid])
+    rows += [[e(when(start, portal.zone(statute))), "still clocked in", "", ""]
              for statute, start in open_since.items()]
-    return table(["In", "Out", "#Worked"], rows, "shifts") if rows else "<p>No shifts recorded.</p>"
+    return table(["In", "Out", "#Worked", "#Paid at clock-out"], rows, "shifts") if rows else "<p>No shifts recorded.</p>"
 
 
 def not_found(what: str) -> str:

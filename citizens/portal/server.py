@@ -16,12 +16,16 @@ from urllib.parse import parse_qs, urlsplit
 
 from eth_utils import is_address, to_checksum_address
 
+from chain.reader import ChainReader
+
+from lawdsl.interpret.explain import Explanation
+
+from ..audit import audit
 from ..ocds import TenderExport, release_package
 from . import pages
-from chain.reader import ChainReader
-from .index import Index
+from .index import Index, Progress
 from .pages import Portal
-from .sources import address_book, load_sources
+from .sources import load_sources
 from .verify import badges
 
 
@@ -29,17 +33,19 @@ class PortalApp:
     """Index + chain reader + pages, and the routing of a request path to a page."""
 
     def __init__(self, rpc: str, index_path: Path, registries: list[str], statutes: Path | None,
-                 rebuild: bool = False) -> None:
+                 rebuild: bool = False, progress: Progress | None = None, labels: dict[str, str] | None = None) -> None:
+        self.rpc = rpc
         self.reader = ChainReader(rpc)
         self.index = Index(index_path, registries)
         self.lock = threading.Lock()
         sources = load_sources(statutes)
-        self.portal = Portal(self.index, sources, address_book(statutes), rpc=rpc)
+        # names only from the operator's own label file: the pages are public, names are personal data
+        self.portal = Portal(self.index, sources, labels or {}, rpc=rpc, explainer=self._explain)
         with self.lock:
             if rebuild:
-                self.index.rebuild(self.reader)
+                self.index.rebuild(self.reader, progress)
             else:
-                self.index.sync(self.reader)
+                self.index.sync(self.reader, progress)
             self._verify()
 
     def _verify(self) -> None:
@@ -47,6 +53,12 @@ class PortalApp:
         unchecked = [s for s in self.index.statutes() if s["address"] not in self.portal.badges]
         if unchecked:
             self.portal.badges.update(badges(unchecked, self.portal.sources, self.reader.code, self.reader.w3))
+
+    def _explain(self, statute: dict) -> list[Explanation]:
+        """Every payment's derivation for a statute whose source is known, from the chain's inputs."""
+        source = self.portal.source(statute)
+        assert source is not None  # the portal asks only for statutes it has the source of
+        return audit(self.reader.w3, source.path, statute["address"]).explanations
 
     def refresh(self) -> None:
         with self.lock:
@@ -130,15 +142,28 @@ def make_server(app: PortalApp, port: int = 0, host: str = "127.0.0.1") -> Threa
 
 
 def keep_synced(app: PortalApp, interval: float, stop: threading.Event,
-                on_error: Callable[[Exception], None] = lambda error: None) -> threading.Thread:
-    """Refresh the index every `interval` seconds until `stop` is set."""
+                log: Callable[[str], None] = lambda line: None) -> threading.Thread:
+    """Refresh the index every `interval` seconds until `stop` is set.
+
+    A node that stops answering (restarted, upgraded, its network down) is
+    retried every round; `log` hears one line when it goes away and one when
+    it answers again, not one per round.
+    """
 
     def loop() -> None:
+        failing = False
         while not stop.wait(interval):
             try:
                 app.refresh()
-            except Exception as error:  # the node may be briefly away; the next round tries again
-                on_error(error)
+            except Exception as error:  # the node may be away for a while; the next round tries again
+                if not failing:
+                    log(f"the node at {app.rpc} does not answer ({type(error).__name__}: {error}); "
+                        f"retrying every {interval:g} s, the pages show the index as it is")
+                failing = True
+            else:
+                if failing:
+                    log(f"the node at {app.rpc} answers again; indexed to block {app.index.meta('last_block', '-1')}")
+                failing = False
 
     thread = threading.Thread(target=loop, name="portal-sync", daemon=True)
     thread.start()

@@ -8,7 +8,6 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 
-
 MAX_BAR = 72  # px: one lone bar should still look like a bar, not a wall
 
 
@@ -44,4 +43,5 @@ def bar_chart(title: str, bars: list[Bar], width: int = 640, height: int = 240) 
         parts.append(f'<text x="{x + w / 2:.1f}" y="{y - 4:.1f}" class="value">{text}</text>')
         parts.append(f'<text x="{x + w / 2:.1f}" y="{top + plot + 16:.1f}" class="label">{label}</text>')
     parts.append("</svg>")
-    return "".join(parts)
+    # drawn at its own size (text stays 11 px and up) in a box that scrolls on a narrow screen
+    return '<div class="chart-box">' + "".join(parts) + "</div>"

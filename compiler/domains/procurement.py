@@ -7,8 +7,20 @@ rates — as named constants under the article that decides them.
 """
 from __future__ import annotations
 
-from lawdsl.ast import (AwardRule, BiddingRule, DeliveryRule, DepositRule, Duration, ForfeitRule, PenaltyRule,
-                        Percentage, PurchaseRule, Rule, Statute, SupplyPaymentRule)
+from lawdsl.ast import (
+    AwardRule,
+    BiddingRule,
+    DeliveryRule,
+    DepositRule,
+    Duration,
+    ForfeitRule,
+    PenaltyRule,
+    Percentage,
+    PurchaseRule,
+    Rule,
+    Statute,
+    SupplyPaymentRule,
+)
 from lawdsl.money import Money
 
 from ..naming import article_constant, string_literal

@@ -14,8 +14,21 @@ from __future__ import annotations
 
 import datetime as dt
 
-from lawdsl.ast import (Categories, DateRange, ExpiryRule, IssueRule, MinimumRule, Percentage, Rule, ShareRule,
-                        SplitRule, Statute, TransferRule, WhenRule, WhereRule)
+from lawdsl.ast import (
+    Categories,
+    DateRange,
+    ExpiryRule,
+    IssueRule,
+    MinimumRule,
+    Percentage,
+    Rule,
+    ShareRule,
+    SplitRule,
+    Statute,
+    TransferRule,
+    WhenRule,
+    WhereRule,
+)
 from lawdsl.diagnostics import Diagnostic, StatuteError
 from lawdsl.money import Money
 

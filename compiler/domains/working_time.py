@@ -16,14 +16,30 @@ import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
-from lawdsl.ast import (WEEKDAYS, Article, DayKind, Duration, EarningRule, LimitRule, Lit, Measure,
-                        MinimumWageRule, Operand, PaySchedule, Percentage, Period, Ref, Statute, Term,
-                        WagePaymentRule)
+from lawdsl.ast import (
+    WEEKDAYS,
+    Article,
+    DayKind,
+    Duration,
+    EarningRule,
+    LimitRule,
+    Lit,
+    Measure,
+    MinimumWageRule,
+    Operand,
+    PaySchedule,
+    Percentage,
+    Period,
+    Ref,
+    Statute,
+    Term,
+    WagePaymentRule,
+)
 from lawdsl.formatter import rule_atoms
 from lawdsl.interpret.working_time import minimum_hourly_wage
 
 from ..dates import day_number
-from ..naming import article_constant, constant_name, contract_name, natspec, string_literal
+from ..naming import article_constant, constant_name, contract_name, natspec
 from ..solidity import GeneratedContract
 
 _DAY_KIND = {None: "DayKind.Any", DayKind.WORKDAY: "DayKind.Workday",

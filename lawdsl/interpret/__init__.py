@@ -8,6 +8,7 @@ from ..domains import implementation
 from ..outcome import Outcome
 from ..scenario import Scenario
 from .base import DomainInterpreter
+from .explain import Explanation
 
 
 def interpreter_for(scenario: Scenario) -> DomainInterpreter:
@@ -18,3 +19,11 @@ def interpreter_for(scenario: Scenario) -> DomainInterpreter:
 
 def interpret(scenario: Scenario) -> Outcome:
     return interpreter_for(scenario).run(scenario.events)
+
+
+def interpret_explained(scenario: Scenario) -> tuple[Outcome, list[Explanation]]:
+    """The outcome and, for each of its payments in order, why it has its amount."""
+    interpreter = interpreter_for(scenario)
+    interpreter.explaining = True
+    outcome = interpreter.run(scenario.events)
+    return outcome, interpreter.explanations

@@ -11,9 +11,10 @@ import datetime as dt
 import re
 
 from ..ast import Statute
-from ..events import Event
+from ..events import Event, WalletMove
 from ..money import Money
-from ..outcome import Outcome, Rejection, Violation
+from ..outcome import Outcome, Payment, Rejection, Violation
+from .explain import Explanation, Step
 from .ledger import Ledger
 
 BEFORE_EFFECTIVE = "dated before the statute's effective date"
@@ -40,6 +41,14 @@ class DomainInterpreter:
         self.rejected: list[Rejection] = []
         self.violations: list[Violation] = []
         self.effective_start = dt.datetime.combine(statute.header.effective, dt.time(), self.tz)
+        #: Record why each payment has its amount (`explained`); off on the hot path of long runs.
+        self.explaining = False
+        self.explanations: list[Explanation] = []
+
+    def explained(self, payment: Payment, steps: list[Step]) -> None:
+        """Keep the derivation of a payment just made (only while `explaining`)."""
+        if self.explaining:
+            self.explanations.append(Explanation(payment, tuple(steps)))
 
     def run(self, events: tuple[Event, ...]) -> Outcome:
         for event in events:
@@ -48,6 +57,9 @@ class DomainInterpreter:
         return self.outcome()
 
     def apply(self, event: Event) -> None:
+        if isinstance(event, WalletMove):  # a fact outside the statute: no date or rule refuses it
+            self.ledger.move_wallets(event.sender, event.recipient, event.amount.minor)
+            return
         try:
             if event.at < self.effective_start:
                 raise Rejected(BEFORE_EFFECTIVE)

@@ -40,11 +40,20 @@ import enum
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from ..ast import (BiddingRule, DeliveryRule, DepositRule, ForfeitRule, PenaltyRule, PurchaseRule,
-                   Statute, SupplyPaymentRule)
+from ..ast import (
+    BiddingRule,
+    DeliveryRule,
+    DepositRule,
+    ForfeitRule,
+    PenaltyRule,
+    PurchaseRule,
+    Statute,
+    SupplyPaymentRule,
+)
 from ..events import Award, Bid, Deliver, OpenTender, RegisterInspector, Reveal
 from ..money import Money, round_half_up
 from .base import DomainInterpreter, Rejected
+from .explain import Step, decimal, exact, rounding, when
 
 DAY = dt.timedelta(days=1)
 
@@ -229,8 +238,11 @@ class ProcurementInterpreter(DomainInterpreter):
             if bid.revealed or self.forfeit_article is None:
                 self.ledger.refund(pot, bid.supplier, bid.deposit)
             elif bid.deposit:
-                self.ledger.pay(event.index, pot, bid.supplier, tender.buyer, bid.deposit,
-                                self.forfeit_article)
+                payment = self.ledger.pay(event.index, pot, bid.supplier, tender.buyer, bid.deposit,
+                                          self.forfeit_article)
+                self.explained(payment, [Step("rule", f"article {self.forfeit_article}: a bid not revealed "
+                                                      f"forfeits its deposit to the buyer"),
+                                         Step("deposit", f"{payment.amount}, the bid's whole deposit")])
         if tender.winner is None:
             self._close(tender)
         else:
@@ -267,11 +279,29 @@ class ProcurementInterpreter(DomainInterpreter):
         amount = self.delivery_payment(tender, event.quantity, event.at)
         tender.delivered += event.quantity
         if amount:
-            self.ledger.pay(event.index, tender.escrow_pot, tender.buyer, event.supplier, amount,
-                            self.payment_article)
+            payment = self.ledger.pay(event.index, tender.escrow_pot, tender.buyer, event.supplier, amount,
+                                      self.payment_article)
+            if self.explaining:
+                self.explained(payment, self.delivery_steps(tender, event.quantity, event.at, payment.amount))
         if tender.delivered == tender.quantity:
             self._close(tender)
 
+    def delivery_steps(self, tender: Tender, quantity: int, at: dt.datetime, paid: Money) -> list[Step]:
+        """The winning price, the quantity, the days late and the deduction they cost."""
+        assert tender.winner is not None
+        price = tender.winner.price
+        late = days_late(tender.deadline, at)
+        reduction = min(Fraction(1), late * self.penalty_rate)
+        value = price.scaled(quantity * (1 - reduction))
+        return [Step("rule", f"article {self.payment_article}: the winner is paid its unit price for each unit "
+                             f"delivered"),
+                Step("winning bid", f"{price} a unit"), Step("delivered", f"{quantity} units at {when(at)}"),
+                Step("deadline", f"{when(tender.deadline)}: {late} day{'s' if late != 1 else ''} late"),
+                Step("deduction for lateness", f"{late} × {decimal(self.penalty_rate * 100)}% = "
+                                               f"{decimal(reduction * 100)}% (at most all of it)"),
+                Step("earned", f"{quantity} × {price} × (1 − {decimal(reduction * 100)}%) = "
+                               f"{exact(price.currency, price.digits, value)}"),
+                rounding(price.currency, price.digits, value, paid)]
 
 #: This domain's interpreter, as `lawdsl.domains.implementation` finds it.
 INTERPRETER = ProcurementInterpreter

@@ -43,11 +43,23 @@ import enum
 from dataclasses import dataclass
 from fractions import Fraction
 
-from ..ast import (Categories, DateRange, ExpiryRule, IssueRule, MinimumRule, ShareRule, SplitRule,
-                   Statute, TransferRule, WhenRule, WhereRule)
+from ..ast import (
+    Categories,
+    DateRange,
+    ExpiryRule,
+    IssueRule,
+    MinimumRule,
+    ShareRule,
+    SplitRule,
+    Statute,
+    TransferRule,
+    WhenRule,
+    WhereRule,
+)
 from ..events import Attest, Deposit, Issue, Reclaim, RegisterMerchant, Spend, Transfer
 from ..money import Money, round_half_up
 from .base import DomainInterpreter, Rejected
+from .explain import Step, decimal, exact, rounding, when
 
 PROGRAM = "program"  # the ledger pot holding the issuer's deposit, reserved or not
 
@@ -215,11 +227,31 @@ class VoucherInterpreter(DomainInterpreter):
         voucher = self.earliest_voucher(event.holder)
         amount = self.discount(voucher, event.purchase)
         assert self.issuer is not None  # a voucher exists, so the issuer who funded it is known
+        left = voucher.remaining
         voucher.remaining -= amount
         self.reserved -= amount
         if not voucher.remaining:  # a whole voucher's discount is all its value: it is spent out too
             self.held[event.holder].pop(0)
-        self.ledger.pay(event.index, PROGRAM, self.issuer, event.merchant, amount, self.where_article)
+        payment = self.ledger.pay(event.index, PROGRAM, self.issuer, event.merchant, amount, self.where_article)
+        if self.explaining:
+            self.explained(payment, self.spend_steps(voucher, left, event.purchase, payment.amount))
+
+    def spend_steps(self, voucher: Voucher, left: int, purchase: Money, paid: Money) -> list[Step]:
+        """Which voucher paid, under which rule, and how the discount follows from the purchase."""
+        covered = purchase.scaled(self.share)
+        digits = purchase.digits
+        steps = [Step("voucher", f"the holder's earliest voucher (number {voucher.serial + 1} issued), "
+                                 f"{self.ledger.money(left)} left of {self.face_value}"),
+                 Step("rule", f"article {self.where_article}: spent at a merchant of an eligible category"),
+                 Step("purchase", str(purchase)),
+                 Step("share", f"the voucher covers {decimal(self.share * 100)}% of the purchase = "
+                               f"{exact(purchase.currency, digits, covered)}")]
+        if self.split:
+            steps += [rounding(purchase.currency, digits, covered, Money(purchase.currency, round_half_up(covered))),
+                      Step("discount", f"the smaller of that and what the voucher has left = {paid}")]
+        else:
+            steps.append(Step("discount", f"the voucher's whole remaining value = {paid} (it is not split)"))
+        return steps
 
     # ------------------------------------------------------------ transfer and expiry
 
@@ -243,7 +275,9 @@ class VoucherInterpreter(DomainInterpreter):
         unspent, self.reserved = self.reserved, 0
         self.held.clear()
         if unspent:
-            self.ledger.pay(event.index, PROGRAM, self.issuer, self.issuer, unspent, article)
+            payment = self.ledger.pay(event.index, PROGRAM, self.issuer, self.issuer, unspent, article)
+            self.explained(payment, [Step("rule", f"article {article}: vouchers expire unspent at {when(end)}"),
+                                     Step("reclaimed", f"the value still reserved for vouchers = {payment.amount}")])
         rest = self.ledger.pot(PROGRAM)
         if rest:
             self.ledger.refund(PROGRAM, self.issuer, rest)

@@ -77,15 +77,39 @@ import datetime as dt
 import enum
 from collections import deque
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Iterable
 
-from ..ast import (DayKind, Duration, EarningRule, LimitRule, Measure, MinimumWageRule, PaySchedule,
-                   Percentage, Period, Statute, WagePaymentRule)
-from ..events import (AcceptDevice, ChangeWage, Deposit, Employ, EndEmployment, GrantTimeOff, Punch,
-                      RegisterDevice, RevokeDevice, Settle, Withdraw)
-from ..money import Money
+from ..ast import (
+    DayKind,
+    Duration,
+    EarningRule,
+    LimitRule,
+    Measure,
+    MinimumWageRule,
+    PaySchedule,
+    Percentage,
+    Period,
+    Statute,
+    WagePaymentRule,
+)
+from ..events import (
+    AcceptDevice,
+    ChangeWage,
+    Deposit,
+    Employ,
+    EndEmployment,
+    GrantTimeOff,
+    Punch,
+    RegisterDevice,
+    RevokeDevice,
+    Settle,
+    Withdraw,
+)
+from ..money import CURRENCY_DIGITS, Money
 from ..outcome import Payment, Violation
 from .base import DomainInterpreter, Rejected
+from .explain import Step, exact, percent, rounding, when
 
 
 class Reason(str, enum.Enum):
@@ -285,6 +309,8 @@ class _Due:
     minor: int
     period: dt.date = dt.date.min  # weekly/monthly: the period's first day
     order: int = 0  # the employee's order of first employment
+    exact: int = 0  # before rounding, × _SCALE
+    steps: tuple[Step, ...] = ()  # how it was earned (only when explaining)
 
     @property
     def key(self) -> tuple[int, dt.date, int]:
@@ -301,6 +327,8 @@ class _Queued:
     employee: str
     minor: int
     article: str
+    exact: int = 0
+    steps: tuple[Step, ...] = ()
 
 
 @dataclass(slots=True)
@@ -318,6 +346,8 @@ class _Worker:
     limits: list[_Counter] = field(default_factory=list)
     # weekly/monthly schedules: period start -> article position -> exact amount × _SCALE
     accrued: dict[dt.date, dict[int, int]] = field(default_factory=dict)
+    # and, when explaining, the steps of the shifts each of those sums covers
+    accrued_steps: dict[dt.date, dict[int, list[Step]]] = field(default_factory=dict)
 
 
 # ---------------------------------------------------------------- the interpreter
@@ -331,6 +361,7 @@ class WorkingTimeInterpreter(DomainInterpreter):
         #: None: paid at each clock-out; else the period whose end makes pay due.
         self.pay_period = _PAY_PERIODS[_schedule(statute)]
         self.article_ids = [article.id for article in statute.articles]
+        self.digits = CURRENCY_DIGITS[statute.header.currency]
         self.workers: dict[str, _Worker] = {}
         self.devices: dict[str, str] = {}  # accepted device -> employer
         self.offers: dict[str, str] = {}  # device offered, not yet accepted -> employer
@@ -518,11 +549,32 @@ class WorkingTimeInterpreter(DomainInterpreter):
         self._check_limits(event, worker, day, minutes,
                            sum(m for r, m in paid.items() if r.rate > Percentage.SCALE))
         amounts = self._amounts(paid, worker.wage)
+        steps = self._shift_steps(started, event.at, minutes, day, paid, worker.wage) if self.explaining else {}
         if self.pay_period is None:
-            self._queue_all([_Due(article, event.employee, _rounded(exact))
+            due = Step("due", f"at the clock-out (event {event.index})")
+            self._queue_all([_Due(article, event.employee, _rounded(exact), exact=exact,
+                                  steps=(*steps.get(article, ()), due))
                              for article, exact in amounts], event.index)
         else:
-            self._accrue(worker, day.starts[self.pay_period], amounts)
+            self._accrue(worker, day.starts[self.pay_period], amounts, steps)
+
+    def _shift_steps(self, started: dt.datetime, ended: dt.datetime, minutes: int, day: _Day,
+                     paid: dict[_Earning, int], wage: int) -> dict[int, list[Step]]:
+        """Per article position: the shift, the minutes counted under the article's rules, the rate,
+        the wage and the exact amount they earn."""
+        shift = Step("shift", f"{when(self.local(started))} → {when(self.local(ended))} ({minutes} min, "
+                              f"{day.kind.value} {self.local(started).date().isoformat()})")
+        wage_text = self.ledger.money(wage)
+        found: dict[int, list[Step]] = {}
+        for rule, counted in sorted(paid.items(), key=lambda item: item[0].order):
+            article = self.article_ids[rule.article]
+            amount = Fraction(counted * rule.rate * wage, _SCALE)
+            found.setdefault(rule.article, [shift]).extend([
+                Step(f"minutes under article {article}", f"{counted} of {minutes} min"),
+                Step("rate", f"{percent(rule.rate)} of the hourly wage {wage_text}"),
+                Step("earned", f"{counted} min × {percent(rule.rate)} × {wage_text} / 60 min = "
+                               f"{exact(self.ledger.currency, self.digits, amount)}")])
+        return found
 
     def _check_limits(self, event: Punch, worker: _Worker, day: _Day,
                       worked: int, overtime: int) -> None:
@@ -567,10 +619,13 @@ class WorkingTimeInterpreter(DomainInterpreter):
             per_article[rule.article] = per_article.get(rule.article, 0) + exact
         return sorted(per_article.items())
 
-    def _accrue(self, worker: _Worker, start: dt.date, amounts: list[tuple[int, int]]) -> None:
+    def _accrue(self, worker: _Worker, start: dt.date, amounts: list[tuple[int, int]],
+                steps: dict[int, list[Step]]) -> None:
         bucket = worker.accrued.setdefault(start, {})
-        for article, exact in amounts:
-            bucket[article] = bucket.get(article, 0) + exact
+        for article, amount in amounts:
+            bucket[article] = bucket.get(article, 0) + amount
+            if self.explaining:
+                worker.accrued_steps.setdefault(start, {}).setdefault(article, []).extend(steps.get(article, ()))
 
     def _due(self, employee: str, worker: _Worker, now: dt.datetime | None) -> list[_Due]:
         """Remove and return, rounded, the worker's accrued periods that ended by `now` (None: all)."""
@@ -579,9 +634,20 @@ class WorkingTimeInterpreter(DomainInterpreter):
             return []
         ended = [start for start in worker.accrued
                  if now is None or dt.datetime.combine(period_end(period, start), dt.time(), self.tz) <= now]
-        return [_Due(article, employee, _rounded(exact), start, worker.order)
-                for start in ended
-                for article, exact in worker.accrued.pop(start).items()]
+        due = []
+        for start in ended:
+            steps = worker.accrued_steps.pop(start, {})
+            end = dt.datetime.combine(period_end(period, start), dt.time(), self.tz)
+            if now is None:
+                why = Step("due", f"the employment ended during the {period.value} {period_name(period, start)}: "
+                                  "pay accrued so far falls due when an employment ends")
+            else:
+                why = Step("due", f"the {period.value} {period_name(period, start)} ended at {when(end)}: pay under "
+                                  f"a {period.value}ly schedule waits for the period's end and sums its shifts")
+            due += [_Due(article, employee, _rounded(amount), start, worker.order, amount,
+                         (*steps.get(article, ()), why) if self.explaining else ())
+                    for article, amount in worker.accrued.pop(start).items()]
+        return due
 
     # ------------------------------------------------------------ money
 
@@ -597,12 +663,11 @@ class WorkingTimeInterpreter(DomainInterpreter):
             employer = self.workers[item.employee].employer
             assert employer is not None, "pay falls due only during an employment"
             queue = self.queues.setdefault(employer, deque())
-            article = self.article_ids[item.article]
-            if not queue and self.ledger.pot(self._pot(employer)) >= item.minor:
-                self.ledger.pay(index, self._pot(employer), employer, item.employee, item.minor, article)
-            else:
-                queue.append(_Queued(self.queued, index, employer, item.employee, item.minor, article))
-                self.queued += 1
+            queue.append(_Queued(self.queued, index, employer, item.employee, item.minor,
+                                 self.article_ids[item.article], item.exact, item.steps))
+            self.queued += 1
+            if len(queue) == 1:  # nothing waited before it: paid now if the pot covers it
+                self._pay_queue(employer, index)
 
     def _pay_queue(self, employer: str, index: int) -> None:
         """Pay the employer's queue head first, whole, while the pot covers it."""
@@ -610,7 +675,14 @@ class WorkingTimeInterpreter(DomainInterpreter):
         pot = self._pot(employer)
         while queue and self.ledger.pot(pot) >= queue[0].minor:
             head = queue.popleft()
-            self.ledger.pay(index, pot, employer, head.employee, head.minor, head.article)
+            payment = self.ledger.pay(index, pot, employer, head.employee, head.minor, head.article)
+            if self.explaining:
+                waited = ("at once" if index == head.event else
+                          f"at event {index}: at event {head.event} the employer's deposit could not cover it, so "
+                          f"it waited as arrears, paid first in first out when the deposit could")
+                self.explained(payment, [*head.steps, rounding(self.ledger.currency, self.digits,
+                                                               Fraction(head.exact, _SCALE), payment.amount),
+                                         Step("paid", waited)])
 
     def arrears(self) -> list[Payment]:
         """Payments still queued at the end, oldest first, dated by the event that made them due."""

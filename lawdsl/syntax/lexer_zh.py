@@ -24,8 +24,8 @@ import difflib
 import re
 from typing import Iterable
 
-from .lexer import Comment, Cursor, LexError, RawToken
 from ..messages import message
+from .lexer import Comment, Cursor, LexError, RawToken
 
 #: The Chinese weekday names, Monday first (index = `datetime.date.weekday()`).
 WEEKDAYS_ZH = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")

@@ -26,11 +26,11 @@ from lark.lexer import Lexer
 from lark.parsers.lalr_interactive_parser import InteractiveParser
 
 from ..ast import Span, Statute, name_key
-from .to_ast import build_statute
-from . import lexer_zh
 from ..diagnostics import Diagnostic, StatuteError, closest
-from .lexer import FILLER_WORDS, KEYWORDS, Comment, LexError, RawToken, tokenize
 from ..messages import MESSAGES, join_or, message, quoted
+from . import lexer_zh
+from .lexer import FILLER_WORDS, KEYWORDS, Comment, LexError, RawToken, tokenize
+from .to_ast import build_statute
 
 NAME_WORD_KINDS = ("WORD", "WEEKDAY")
 

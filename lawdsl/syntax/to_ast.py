@@ -17,10 +17,10 @@ from lark.exceptions import VisitError
 
 from .. import ast as A
 from ..diagnostics import Diagnostic, StatuteError
-from .lexer import WEEKDAY_NAMES, LexError
-from .lexer_zh import WEEKDAY_INDEX as _ZH_WEEKDAYS
 from ..messages import message, suggest, word
 from ..money import CURRENCY_DIGITS, Money, MoneyError
+from .lexer import WEEKDAY_NAMES, LexError
+from .lexer_zh import WEEKDAY_INDEX as _ZH_WEEKDAYS
 
 
 def token_span(token: Token) -> A.Span:

@@ -15,7 +15,7 @@ import solcx
 # Brownie asks solcx for the active compiler's version while it builds pcMaps; there is none here.
 solcx.get_solc_version = lambda with_commit_hash=False: packaging.version.Version("0.8.30")
 
-from brownie.project.compiler import generate_build_json
+from brownie.project.compiler import generate_build_json  # noqa: E402  (after the solcx patch above)
 
 IGNORED_PC_KEYS = ("statement", "branch")  # coverage markers, which the export leaves out
 

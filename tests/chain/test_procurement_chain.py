@@ -25,9 +25,8 @@ from lawdsl.interpret import interpret
 from lawdsl.money import Money
 from lawdsl.scenario import Scenario
 
-from .statutes import DATA
+from .statutes import DATA, assert_chain_meets_law, compiled_variants, procurement
 from .statutes import PROCUREMENT_VARIANTS as VARIANTS
-from .statutes import assert_chain_meets_law, compiled_variants, procurement
 
 pytestmark = pytest.mark.chain
 BEIJING = dt.timezone(dt.timedelta(hours=8))

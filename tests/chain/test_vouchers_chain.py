@@ -27,9 +27,8 @@ from lawdsl.money import Money
 from lawdsl.outcome import Outcome
 from lawdsl.scenario import Scenario
 
-from .statutes import DATA
+from .statutes import DATA, assert_chain_meets_law, compiled_variants, vouchers
 from .statutes import VOUCHER_VARIANTS as VARIANTS
-from .statutes import assert_chain_meets_law, compiled_variants, vouchers
 
 pytestmark = pytest.mark.chain
 SHENZHEN = dt.timezone(dt.timedelta(hours=8))

@@ -16,8 +16,8 @@ import jsonschema
 import pytest
 
 from chain.client import Chain
-from citizens.ocds import TenderExport, release_package
 from chain.reader import ChainReader
+from citizens.ocds import TenderExport, release_package
 from citizens.portal.demo import Replayed
 from citizens.portal.server import PortalApp
 from citizens.portal.sources import address_book

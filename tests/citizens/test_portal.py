@@ -24,6 +24,7 @@ from citizens.portal.commands import registries
 from citizens.portal.demo import Replayed, replay
 from citizens.portal.highlight import highlight
 from citizens.portal.index import Index
+from citizens.portal.sources import address_book
 from citizens.portal.server import PortalApp, make_server
 from compiler.artifacts import compile_statutes
 from lawdsl.interpret import interpret
@@ -65,7 +66,9 @@ def replayed(session_chain: Chain) -> Iterator[list[Replayed]]:
 def app(replayed: list[Replayed], session_chain: Chain, tmp_path_factory: pytest.TempPathFactory) -> PortalApp:
     url = session_chain.w3.provider.endpoint_uri
     index = tmp_path_factory.mktemp("portal") / "index.sqlite"
-    return PortalApp(url, index, [r.deployment.registry.address for r in replayed], STATUTES)
+    # the operator's own label file, here the scenarios' labels: names appear only because it is given
+    return PortalApp(url, index, [r.deployment.registry.address for r in replayed], STATUTES,
+                     labels=address_book(STATUTES))
 
 
 @pytest.fixture(scope="module")
@@ -125,8 +128,9 @@ def test_worker_page_shows_the_payments_the_chain_made(page, portal_url: str, re
     page.goto(f"{portal_url}/worker/{alice}")
     assert page.locator("h1").inner_text() == "Worker alice"
     rows = page.locator("table.payments tbody tr")
-    shown = sorted((rows.nth(i).locator("td").nth(2).inner_text(), rows.nth(i).locator("td").nth(5).inner_text())
-                   for i in range(rows.count()))
+    shown = sorted((rows.nth(i).locator("td").nth(2).inner_text().split(" ")[0],
+                    rows.nth(i).locator("td").nth(5).inner_text()) for i in range(rows.count()))
+    assert "44.1 Extended working hours" in page.locator("table.payments").inner_text()  # articles with titles
     on_chain = sorted((p.article, f"CNY {p.amount.amount_text()}") for p in overtime.outcome.payments
                       if p.recipient == "alice")
     assert shown == on_chain

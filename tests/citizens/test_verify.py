@@ -1,6 +1,8 @@
 """`lawdsl verify`: exact match, match (metadata only differs), mismatch with its first offset."""
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from chain.history import code_at, find_creation
@@ -18,6 +20,11 @@ CODE = bytes.fromhex("6080604052") + CBOR + len(CBOR).to_bytes(2, "big")
 
 def verify(file: object, address: str, url: str, *extra: str) -> int:
     return main(["verify", str(file), "--address", address, "--rpc", url, *extra])
+
+
+def last_line(capsys: pytest.CaptureFixture) -> str:
+    """The verdict: the report's last line, its wrapping undone."""
+    return " ".join(capsys.readouterr().out.strip().splitlines()[-1].split())
 
 
 def test_metadata_tail_is_read_from_its_length_in_the_last_two_bytes():
@@ -41,7 +48,8 @@ def test_deployed_example_is_an_exact_match(name, run, anvil, capsys):
     deployment = run(played)
     assert verify(played.statute.source_name, deployment.driver.contract.address, anvil.url) == 0
     output = capsys.readouterr().out
-    assert "exact match" in output and "mismatch" not in output
+    assert output.strip().splitlines()[-1] == "verified: exact match"
+    assert "mismatch" not in output
     assert deployment.registry.address in output
 
 
@@ -54,14 +62,30 @@ def test_comment_only_change_to_the_generated_source_is_a_match(run, examples, c
                           find_creation(w3, address).input)
     assert verdict.runtime.status is Status.MATCH and verdict.creation.status is Status.MATCH
     assert verify(played.statute.source_name, address, anvil.url) == 0
-    assert "exact match" not in capsys.readouterr().out
+    assert last_line(capsys) == ("verified: source differs only in comments/wording (the same code; only the "
+                                 "metadata hash differs)")
 
 
-def test_changed_rate_is_a_mismatch_with_its_offset(run, tampered, anvil, capsys):
+def test_changed_rate_is_a_mismatch_named_by_its_article(run, tampered, anvil, capsys):
+    """The first differing byte, through solc's source map, is the 44.1 rate the optimizer inlined."""
     statute, artifact = tampered["overtime.law"]
     address = run(scenario("overtime-march"), artifact, statute).driver.contract.address
     assert verify(STATUTES / "overtime.law", address, anvil.url) == 1
-    assert "mismatch at byte" in capsys.readouterr().out
+    line = last_line(capsys)
+    assert line.startswith('NOT verified: mismatch in constant ARTICLE_44_1_RATE (article 44.1 "Extended working '
+                           'hours"), byte '), line
+    assert line.endswith(" of the runtime code")
+
+
+def test_matching_code_under_another_registered_hash_fails_on_its_last_line(run, examples, anvil, capsys):
+    """The code is the file's, but the registry recorded another text: the verdict and the exit code
+    both say not verified."""
+    played = scenario("overtime-march")
+    other = dataclasses.replace(examples[played.statute.header.title], law_source_hash=b"\x01" * 32)
+    address = run(played, other).driver.contract.address
+    assert verify(played.statute.source_name, address, anvil.url) == 1
+    line = last_line(capsys)
+    assert line.startswith("NOT verified: the code matches, but registry ") and "0x0101" in line, line
 
 
 def test_constant_kept_in_an_immutable_is_caught_by_the_creation_code(run, examples, tampered, session_chain,
@@ -75,7 +99,8 @@ def test_constant_kept_in_an_immutable_is_caught_by_the_creation_code(run, examp
     verdict = verify_code(examples[statute.header.title], code_at(w3, address), find_creation(w3, address).input)
     assert verdict.creation.status is Status.MISMATCH and verdict.status is Status.MISMATCH
     assert verify(STATUTES / "vouchers.law", address, anvil.url) == 1
-    assert "mismatch at byte" in capsys.readouterr().out
+    line = last_line(capsys)
+    assert line.startswith('NOT verified: mismatch in constant FACE_VALUE (article 1 "Issue"), byte '), line
 
 
 def test_registry_given_explicitly_is_read(run, anvil, capsys):

@@ -25,10 +25,10 @@ import regex
 from lsprotocol import types as lsp
 from pygls.workspace import Workspace
 
-from lawdsl.syntax import lexer, lexer_zh
 from editors import lsp as server_module
-from lawdsl.load import parse_text
 from editors.lsp import StatuteServer, diagnostics_for, from_lsp_position, hover_for, to_lsp_position
+from lawdsl.load import parse_text
+from lawdsl.syntax import lexer, lexer_zh
 
 ROOT = Path(__file__).resolve().parents[2]
 VSCODE = ROOT / "editors" / "vscode"

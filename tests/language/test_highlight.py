@@ -13,7 +13,15 @@ from hypothesis import strategies as st
 from pygments.lexer import Lexer
 from pygments.token import Comment, Error, Generic, Keyword, Literal, Name, Number, Punctuation, String, Whitespace
 
-from editors.highlight import AutoLawLexer, ChineseLawLexer, LawLexer, highlight_css, highlight_html, lexer_for, plain_text
+from editors.highlight import (
+    AutoLawLexer,
+    ChineseLawLexer,
+    LawLexer,
+    highlight_css,
+    highlight_html,
+    lexer_for,
+    plain_text,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 STATUTE_FILES = sorted((ROOT / "statutes").glob("*.law"))

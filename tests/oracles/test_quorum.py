@@ -27,6 +27,7 @@ from chain.contract import ContractClient
 from chain.rpc import Rpc
 from chain.signing import Domain, SignedPunch, batch_digest, sign_digest
 from lawdsl.load import load_statute
+from oracles.batches import punch_ref
 from oracles.devices.records import CanonicalPunch
 from oracles.devices.simulator import simulated_config
 from oracles.gateway import DEFAULT_LAW, Site, audit, provision
@@ -44,7 +45,6 @@ from oracles.quorum import (
     recover,
     statute_domain,
 )
-from oracles.batches import punch_ref
 from tests.oracles.test_gateway_e2e import ROOT, lawdsl
 
 pytestmark = pytest.mark.chain

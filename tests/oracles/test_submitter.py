@@ -15,12 +15,12 @@ from chain.contract import ContractClient
 from chain.rpc import Rpc
 from chain.signing import DeviceKey
 from lawdsl.load import load_statute
+from oracles.batches import plan_batches
 from oracles.devices.intake import Intake
 from oracles.devices.records import CanonicalPunch
 from oracles.devices.simulator import CLEAN, Profile, simulate, simulated_config
 from oracles.gateway import DEFAULT_LAW, Site, audit, provision
 from oracles.outbox import Outbox
-from oracles.batches import plan_batches
 from oracles.submitter import Submitter
 
 pytestmark = pytest.mark.chain

@@ -6,8 +6,8 @@ import http.client
 import socket
 import sqlite3
 from collections import Counter
-from itertools import groupby
 from collections.abc import Iterator
+from itertools import groupby
 from pathlib import Path
 
 import pytest
