@@ -40,11 +40,11 @@ from lawdsl.load import load_statute
 from lawdsl.money import CURRENCY_DIGITS
 
 from .artifacts import CONTRACTS_DIR, LIBRARY_CONTRACTS, law_source_hash
-from .sourcemap import expand_source_map as _expand_source_map
 from .cache import cached_compile
 from .generate import generate
 from .solc import EVM_VERSION, OPTIMIZER_RUNS, PROJECT_ROOT, SOLC_VERSION, compile_standard_json, settings
 from .solidity import GeneratedContract
+from .sourcemap import expand_source_map as _expand_source_map
 
 #: The eth-brownie release the export's format was read from and its test runs.
 BROWNIE_VERSION = "1.22.2"

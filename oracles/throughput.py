@@ -72,9 +72,9 @@ from chain.rpc import Rpc, RpcError
 from lawdsl.load import load_statute
 
 from .cli import HttpTerminals
+from .devices.config import GatewayConfig
 from .devices.records import CanonicalPunch
 from .devices.simulator import CLEAN, Simulation, simulate, simulated_config
-from .devices.config import GatewayConfig
 from .gateway import DEFAULT_LAW, AnvilNode, Gateway, Site, provision
 from .http_service import tls_context
 from .outbox import Outbox

@@ -17,7 +17,6 @@ from urllib.parse import parse_qs, urlsplit
 from eth_utils import is_address, to_checksum_address
 
 from chain.reader import ChainReader
-
 from lawdsl.interpret.explain import Explanation
 
 from ..audit import audit

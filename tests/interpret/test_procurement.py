@@ -12,7 +12,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lawdsl.scenario import Scenario
 from lawdsl.ast import (
     Article,
     AwardRule,
@@ -43,6 +42,7 @@ from lawdsl.interpret.procurement import (
     days_late,
 )
 from lawdsl.money import Money
+from lawdsl.scenario import Scenario
 from tests.interpret import scripting
 from tests.interpret.scripting import TZ, balances, cny, moment, payments, rejections
 

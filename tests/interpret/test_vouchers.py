@@ -11,7 +11,6 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lawdsl.scenario import Scenario
 from lawdsl.ast import (
     Article,
     Categories,
@@ -46,6 +45,7 @@ from lawdsl.events import (
 from lawdsl.interpret.base import BEFORE_EFFECTIVE
 from lawdsl.interpret.vouchers import Reason, VoucherInterpreter
 from lawdsl.money import Money
+from lawdsl.scenario import Scenario
 from tests.interpret import scripting
 from tests.interpret.scripting import TZ, balances, cny, moment, payments, rejections
 
