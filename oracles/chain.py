@@ -55,14 +55,25 @@ from web3.contract import Contract
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 ANVIL = PROJECT_ROOT / "node_modules" / "@foundry-rs" / "anvil-linux-amd64" / "bin" / "anvil"
+HARDHAT = PROJECT_ROOT / "node_modules" / ".bin" / "hardhat"
+HARDHAT_CONFIG = PROJECT_ROOT / "chain" / "hardhat" / "hardhat.config.js"
+#: The first prefunded account of a fresh anvil or Hardhat node (both derive it from the public
+#: "test test … junk" mnemonic): `lawdsl chain --fund` pays from it on the tool's own chain only.
+NODE_FAUCET_KEY = bytes.fromhex("ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80")
 GENESIS_TIME = 946_684_800  # 2000-01-01T00:00:00Z: before every scenario date
 AUTHORITY = "@authority"  # label of the statute authority (deployer, registers devices)
 GATEWAY = "@gateway"  # label of the oracle gateway that relays signed punch batches
 GAS_LIMIT = 15_000_000
 MAX_FEE = 100 * 10**9
+TIP = 10**9  # wei per gas offered to a live chain's block producer
 FUNDING = 10**24  # wei given to every account the chain uses
 PR_SET_PDEATHSIG = 1  # prctl option, <linux/prctl.h>
 CHAIN_ENV = "LAWDSL_CHAIN"  # "anvil" or "tester": which local chain `local_chain()` starts
+
+
+#: The errors Solidity itself raises: `require(…, "text")` and a panic (overflow, assert, …).
+SOLIDITY_ERRORS = {keccak(text="Error(string)")[:4]: ("Error", ["string"]),
+                   keccak(text="Panic(uint256)")[:4]: ("Panic", ["uint256"])}
 
 
 class ChainError(RuntimeError):
@@ -98,11 +109,18 @@ def _die_with_parent() -> None:
 
 
 class LocalAnvil:
-    """A private anvil on a free loopback port; use as a context manager or start()/stop()."""
+    """A private anvil on loopback (a free port unless `port`); use as a context manager or
+    start()/stop(). `timestamp` None: the chain's clock starts now; `state`: a file the chain
+    is loaded from if it exists and written to while it runs and at exit."""
 
-    def __init__(self, timestamp: int = GENESIS_TIME, binary: Path = ANVIL) -> None:
+    NAME = "anvil"
+
+    def __init__(self, timestamp: int | None = GENESIS_TIME, binary: Path = ANVIL, *, port: int = 0,
+                 state: Path | None = None) -> None:
         self.timestamp = timestamp
         self.binary = binary
+        self.fixed_port = port
+        self.state = state
         self.port = 0
         self.process: subprocess.Popen | None = None
         self._log: IO[bytes] | None = None
@@ -112,39 +130,50 @@ class LocalAnvil:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
+    def command(self) -> list[str]:
+        command = [str(self.binary), "--host", "127.0.0.1", "--port", str(self.port), "--silent"]
+        if self.timestamp is not None:
+            command += ["--timestamp", str(self.timestamp)]
+        if self.state is not None:
+            command += ["--state", str(self.state), "--state-interval", "1"]
+        return command
+
     def start(self, timeout: float = 20.0, attempts: int = 3) -> str:
-        """Start anvil and wait until it answers; a port taken meanwhile is retried on another."""
+        """Start the node and wait until it answers; a free port taken meanwhile is retried on another."""
         if not self.binary.exists():
-            raise ChainError(f"anvil not found at {self.binary}; run `make bootstrap`")
-        for _ in range(attempts):
+            raise ChainError(f"{self.NAME} not found at {self.binary}; run `make bootstrap`")
+        for _ in range(1 if self.fixed_port else attempts):
             if self._launch(timeout):
                 return self.url
-        raise ChainError(f"anvil did not start: {self._error}")
+        raise ChainError(f"{self.NAME} did not start: {self._error}")
 
     def _launch(self, timeout: float) -> bool:
-        self.port = _free_port()
-        self._log = tempfile.TemporaryFile()  # a file, not a pipe: a full pipe would stall anvil
+        self.port = self.fixed_port or _free_port()
+        self._log = tempfile.TemporaryFile()  # a file, not a pipe: a full pipe would stall the node
         self.process = subprocess.Popen(
-            [str(self.binary), "--host", "127.0.0.1", "--port", str(self.port),
-             "--timestamp", str(self.timestamp), "--silent"],
-            stdout=subprocess.DEVNULL, stderr=self._log, start_new_session=True,
-            preexec_fn=_die_with_parent)
+            self.command(), cwd=PROJECT_ROOT, stdout=self._log, stderr=subprocess.STDOUT,
+            start_new_session=True, preexec_fn=_die_with_parent)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 break
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
-                    return True
-            except OSError:
-                time.sleep(0.05)
+            if self._answers():
+                return True
+            time.sleep(0.05)
         self._log.seek(0)
-        self._error = self._log.read().decode(errors="replace").strip() or f"no answer within {timeout:.0f} s"
+        self._error = self._log.read().decode(errors="replace").strip()[-500:] or f"no answer within {timeout:.0f} s"
         self.stop()
         return False
 
+    def _answers(self) -> bool:
+        """Whether the node answers JSON-RPC (a listening socket alone is not enough for Hardhat)."""
+        try:
+            return Web3(Web3.HTTPProvider(self.url, request_kwargs={"timeout": 1})).eth.chain_id > 0
+        except (OSError, ValueError):
+            return False
+
     def stop(self) -> None:
-        """Terminate anvil (and only it: it runs in its own process group)."""
+        """Terminate the node (and only it: it runs in its own process group)."""
         if self.process is None:
             return
         if self.process.poll() is None:
@@ -154,7 +183,8 @@ class LocalAnvil:
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait()
-        self._log.close()
+        if self._log is not None:
+            self._log.close()
         self.process = None
 
     def __enter__(self) -> "LocalAnvil":
@@ -165,26 +195,52 @@ class LocalAnvil:
         self.stop()
 
 
+class LocalHardhat(LocalAnvil):
+    """A private Hardhat 2 node (EDR), the second EVM implementation of the live-path tests. Its
+    clock starts now; it keeps no state across restarts."""
+
+    NAME = "hardhat"
+
+    def __init__(self, *, port: int = 0) -> None:
+        super().__init__(None, HARDHAT, port=port)
+
+    def command(self) -> list[str]:
+        return [str(self.binary), "--config", str(HARDHAT_CONFIG), "node", "--hostname", "127.0.0.1",
+                "--port", str(self.port)]
+
+    def start(self, timeout: float = 60.0, attempts: int = 3) -> str:
+        return super().start(timeout, attempts)
+
+
 @dataclass(frozen=True)
 class Receipt:
     block: int
     gas_used: int
     logs: list[dict]
+    tx_hash: str = ""
 
 
 class Chain:
     """A web3 connection, one account per label, and transactions sent the fast way."""
 
-    def __init__(self, url: str, *, w3: Web3 | None = None) -> None:
+    def __init__(self, url: str, *, w3: Web3 | None = None, live: bool = False) -> None:
+        """`live`: a node this process did not start (`--rpc`): only standard JSON-RPC methods are
+        used on it (no funding by fiat, no time travel, no tracer), and every transaction is tried
+        with `eth_estimateGas` first, so a refusal costs no gas and is explained before sending."""
         self.url = url
+        self.live = live
         self.w3 = w3 or Web3(Web3.HTTPProvider(url, request_kwargs={"timeout": 60}))
-        self.chain_id = self.w3.eth.chain_id
+        try:
+            self.chain_id = self.w3.eth.chain_id
+        except (OSError, ValueError) as error:  # requests' ConnectionError is an OSError
+            raise ChainError(f"no Ethereum node answers at {url} ({type(error).__name__}); "
+                             "start one (`lawdsl chain`) or check --rpc") from None
         self._accounts: dict[str, LocalAccount] = {}
         self._labels: dict[str, str] = {}  # checksum address -> label
         self._nonces: dict[str, int] = {}
         self._funded: set[str] = set()
         self._time: int | None = None  # pinned block time, see the module docstring
-        self._errors: dict[bytes, tuple[str, list[str]]] = {}  # selector -> (name, arg types)
+        self._errors: dict[bytes, tuple[str, list[str]]] = dict(SOLIDITY_ERRORS)  # selector -> (name, arg types)
         self.authority = self.account(AUTHORITY)
 
     # ------------------------------------------------------------ accounts
@@ -202,10 +258,17 @@ class Chain:
     def label(self, address: str) -> str:
         return self._labels[to_checksum_address(address)]
 
+    def use(self, label: str, account: LocalAccount) -> None:
+        """Act as `label` with `account` (an operator's keystore) instead of the label's dev key."""
+        self._accounts[label] = account
+        self._labels[account.address] = label
+
     def fund(self, label: str) -> None:
-        """Give a label's account gas money (anvil only; once per snapshot epoch)."""
+        """Give a label's account gas money (on a chain this process started, by anvil's fiat;
+        once per snapshot epoch). A live chain's accounts are funded by real transfers
+        (`transfer_ether`, `lawdsl fund`)."""
         address = self.address(label)
-        if address not in self._funded:
+        if not self.live and address not in self._funded:
             self._rpc("anvil_setBalance", [address, hex(FUNDING)])
             self._funded.add(address)
 
@@ -251,7 +314,8 @@ class Chain:
         """Send a contract function call (`contract.functions.f(...)`) from `label`."""
         # web3's own ABI encoder for the call; `build_transaction` would add an eth_estimateGas round trip
         receipt = self.send(label, call.address, call._encode_transaction_data())
-        return Receipt(receipt["blockNumber"], receipt["gasUsed"], receipt["logs"])
+        return Receipt(receipt["blockNumber"], receipt["gasUsed"], receipt["logs"],
+                       receipt["transactionHash"].to_0x_hex())
 
     def send(self, label: str, to: str | None, data: str) -> dict:
         """Sign and send a raw transaction; raise `Reverted` with the decoded custom error."""
@@ -264,6 +328,8 @@ class Chain:
               "chainId": self.chain_id, "data": data, "value": 0, "type": 2}
         if to is not None:
             tx["to"] = to
+        if self.live:
+            self._price(account.address, tx)
         self._pin_time()
         raw = account.sign_transaction(tx).raw_transaction
         tx_hash = self.w3.eth.send_raw_transaction(raw)
@@ -273,17 +339,65 @@ class Chain:
             raise self._decode_revert(tx_hash.to_0x_hex())
         return receipt
 
+    def transfer_ether(self, label: str, to: str, wei: int) -> dict:
+        """A plain value transfer from `label`'s account: how a live chain's accounts get gas money."""
+        account = self.account(label)
+        tx = {"nonce": self.w3.eth.get_transaction_count(account.address), "to": to_checksum_address(to),
+              "value": wei, "gas": 21_000, "chainId": self.chain_id, "type": 2,
+              "maxFeePerGas": MAX_FEE, "maxPriorityFeePerGas": 1}
+        self._fees(tx)
+        self._affordable(account.address, tx)
+        tx_hash = self.w3.eth.send_raw_transaction(account.sign_transaction(tx).raw_transaction)
+        return self.w3.eth.wait_for_transaction_receipt(tx_hash, timeout=60)
+
+    def _price(self, sender: str, tx: dict) -> None:
+        """A live transaction's gas (estimated: a refusal shows here, before any gas is spent) and fees."""
+        call = {"from": sender, "data": tx["data"], **({"to": tx["to"]} if "to" in tx else {})}
+        response = self.w3.provider.make_request("eth_estimateGas", [call])
+        if "error" in response:
+            data = _revert_data(response["error"])
+            if data is None:
+                raise ChainError(f"the node refused the transaction: {response['error'].get('message')}")
+            raise self._reverted(data)
+        tx["gas"] = min(int(response["result"], 16) * 6 // 5 + 10_000, GAS_LIMIT)
+        self._fees(tx)
+        self._affordable(sender, tx)
+
+    def _fees(self, tx: dict) -> None:
+        """EIP-1559 fees from the latest block: twice its base fee plus a 1 gwei tip."""
+        base = self.w3.eth.get_block("latest").get("baseFeePerGas", 0)
+        tx["maxPriorityFeePerGas"] = TIP
+        tx["maxFeePerGas"] = 2 * base + TIP
+
+    def _affordable(self, sender: str, tx: dict) -> None:
+        needed = tx["gas"] * tx["maxFeePerGas"] + tx.get("value", 0)
+        balance = self.w3.eth.get_balance(sender)
+        if balance < needed:
+            raise ChainError(f"account {sender} has {balance / 1e18:.6f} ETH but this transaction may cost "
+                             f"{needed / 1e18:.6f} ETH in gas; send it some (`lawdsl fund {sender} --key FUNDER`)")
+
     def _pin_time(self) -> None:
         """Before a transaction: its block gets the pinned time again (see the module docstring)."""
         if self._time is not None:
             self._rpc("evm_setNextBlockTimestamp", [self._time])
 
     def _decode_revert(self, tx_hash: str) -> Reverted:
-        trace = self._rpc("debug_traceTransaction", [tx_hash, {"tracer": "callTracer"}])
-        return self._reverted(bytes.fromhex(trace.get("output", "0x")[2:]))
+        """The custom error of a mined, failed transaction: on a live chain by replaying it with
+        `eth_call` on the state before its block (standard JSON-RPC), else from anvil's tracer
+        (exact even when several transactions share the block, as in scenario replay)."""
+        if not self.live:
+            trace = self._rpc("debug_traceTransaction", [tx_hash, {"tracer": "callTracer"}])
+            return self._reverted(bytes.fromhex(trace.get("output", "0x")[2:]))
+        tx = self.w3.eth.get_transaction(tx_hash)
+        call = {"from": tx["from"], "to": tx["to"], "data": "0x" + bytes(tx["input"]).hex(), "gas": hex(tx["gas"])}
+        response = self.w3.provider.make_request("eth_call", [call, hex(tx["blockNumber"] - 1)])
+        data = _revert_data(response.get("error", {})) if "error" in response else None
+        return self._reverted(data or b"")
 
     def _reverted(self, data: bytes) -> Reverted:
         """The custom error in a transaction's revert data, decoded by the ABIs deployed so far."""
+        if not data:
+            return Reverted("a revert without reason", (), data)
         name, types = self._errors.get(data[:4], ("", []))
         if not name:
             return Reverted(f"unknown error 0x{data[:4].hex()}", (), data)
@@ -294,6 +408,18 @@ class Chain:
         if "error" in response:
             raise ChainError(f"{method}: {response['error'].get('message')}")
         return response["result"]
+
+
+def _revert_data(error: dict) -> bytes | None:
+    """The revert data in a JSON-RPC error: `data` is the hex string (anvil, geth, Besu) or an
+    object holding it (Hardhat); None when the error is not a revert (a node's own refusal)."""
+    data = error.get("data")
+    if isinstance(data, dict):
+        data = data.get("data")
+    if isinstance(data, str) and data.startswith("0x"):
+        return bytes.fromhex(data[2:])
+    message = str(error.get("message", ""))
+    return b"" if "revert" in message.lower() else None
 
 
 class InProcessChain(Chain):

@@ -70,11 +70,12 @@ class Gateway:
     def __init__(self, config: GatewayConfig, outbox: str | Path, rpc_url: str, statute_address: str,
                  abi: list, host: str = "0.0.0.0", port: int = 8081, relayer_key: bytes = account_key(GATEWAY),
                  batch_size: int = 200, duties: Sequence[Duty] = (),
-                 signer: Callable[[str], BatchSigner] = device_signer) -> None:
+                 signer: Callable[[str], BatchSigner] = device_signer,
+                 employee_address: Callable[[str], str] = label_address) -> None:
         """`duties`: the keeper's steps beside the statute's settlements (voucher reclaim, tender
         award: `oracles.keeper`); their calls share the submitter's nonces and journal. `signer`:
         who signs each terminal's batches (`Submitter`; a reporter quorum for some, `oracle serve
-        --quorum`)."""
+        --quorum`); `employee_address`: the account of an employee named in the configuration."""
         self.config = config
         self.outbox = Outbox(outbox)
         self.server = PushServer(AdmsProtocol(Intake(config, self.outbox)), host, port)
@@ -83,7 +84,7 @@ class Gateway:
         # One outbox (one connection) for the receiver and the submitter: they wait on its lock,
         # not on SQLite's busy handler (see `Outbox.reading`).
         self.submitter = Submitter(self.outbox, self.rpc, self.statute, relayer_key, signer=signer,
-                                   batch_size=batch_size)
+                                   batch_size=batch_size, employee_address=employee_address)
         self.keeper = Keeper([Settlement(self.statute), *duties], self.submitter.submit_call)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._chain_loop, name="chain", daemon=True)

@@ -27,16 +27,23 @@ class Deployment:
     registry: Contract
 
 
-def deploy(scenario: Scenario, chain: Chain, artifacts: dict[str, Artifact]) -> Deployment:
-    """Token, registry and statute contract, the statute enacted and the balances minted."""
+def deploy(scenario: Scenario, chain: Chain, artifacts: dict[str, Artifact],
+           currency: Contract | None = None, registry_contract: Contract | None = None) -> Deployment:
+    """Token, registry and statute contract, the statute enacted and the balances minted.
+    An existing `currency` and registry are reused: a new version of a statute is enacted into the
+    registry its citizens already read, paying in the money its firms already hold."""
     header = scenario.statute.header
     statute = artifacts[header.title]
     token, registry = artifacts["DigitalCurrency"], artifacts["StatuteRegistry"]
     authority = chain.address(AUTHORITY)
-    currency = chain.deploy(AUTHORITY, token.abi, token.bytecode,
-                            f"Digital {header.currency}", header.currency,
-                            CURRENCY_DIGITS[header.currency], authority)
-    registry_contract = chain.deploy(AUTHORITY, registry.abi, registry.bytecode, authority)
+    if currency is None:
+        currency = chain.deploy(AUTHORITY, token.abi, token.bytecode,
+                                f"Digital {header.currency}", header.currency,
+                                CURRENCY_DIGITS[header.currency], authority)
+    if registry_contract is None:
+        registry_contract = chain.deploy(AUTHORITY, registry.abi, registry.bytecode, authority)
+    chain.register_errors(token.abi)
+    chain.register_errors(registry.abi)
     driver = driver_class(header.domain)(chain, scenario, statute, currency)
     contract = driver.deploy()
     chain.transact(AUTHORITY, registry_contract.functions.enact(

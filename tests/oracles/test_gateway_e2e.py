@@ -108,7 +108,7 @@ class Served:
 
     def __init__(self, config: Path, outbox: Path, rpc: str, statute: str, port: int = 0) -> None:
         self.args = lawdsl("oracle", "serve", "--config", str(config), "--outbox", str(outbox), "--rpc", rpc,
-                           "--statute", statute, "--host", "127.0.0.1", "--port", str(port))
+                           "--statute", statute, "--host", "127.0.0.1", "--port", str(port), "--dev-keys")
         self.process: subprocess.Popen | None = None
         self.port = port
         self.log = outbox.with_name("serve.log")

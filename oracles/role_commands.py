@@ -1,0 +1,277 @@
+"""The operators' commands on a live chain: `lawdsl keys | fund | authority | firm | worker`.
+
+Each role has its group; each command signs with `--key NAME` (a keystore,
+`oracles.keys`), prints the transaction, its gas and the events it logged, and
+explains a refusal in one sentence (`oracles.operator`). They read where the
+statute lives from the file `lawdsl deploy` wrote (`--deployment`).
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import getpass
+import os
+import sys
+
+from eth_account import Account
+from rich.console import Console
+from rich.table import Table
+
+from compiler.domains.working_time import day_number
+from lawdsl.cli import UsageError
+
+from .chain import AUTHORITY, NODE_FAUCET_KEY
+from .keys import KeyProblem, KeyStore, keys_dir
+from .operator import EXPLANATIONS, Refused, Session, add_chain_arguments, guarded
+
+out = Console()
+PRIVATE_KEY_ENV = "LAWDSL_PRIVATE_KEY"
+#: Label of the account a firm's own command acts as (the contract knows it only by its address).
+FIRM = "@firm"
+
+
+def _group(commands: argparse._SubParsersAction, name: str, help_: str) -> argparse._SubParsersAction:
+    parser = commands.add_parser(name, help=help_, description=help_)
+    return parser.add_subparsers(dest=f"{name}_command", required=True, metavar="SUBCOMMAND")
+
+
+def _command(group: argparse._SubParsersAction, name: str, help_: str, example: str,
+             func: object, *, deployment: bool = True, signs: bool = True) -> argparse.ArgumentParser:
+    parser = group.add_parser(name, help=help_, description=help_, epilog=f"example:\n  {example}",
+                              formatter_class=argparse.RawDescriptionHelpFormatter)
+    if signs:
+        add_chain_arguments(parser, deployment=deployment)
+    else:
+        parser.add_argument("--rpc", metavar="URL", help="the node's JSON-RPC URL (default: the deployment's)")
+        parser.add_argument("--keys-dir", metavar="DIR", help="where keystores live, to show names")
+        parser.add_argument("--deployment", default="deployment.json", metavar="FILE",
+                            help="the file `lawdsl deploy` wrote (default: ./deployment.json)")
+        parser.set_defaults(key=None, dev_keys=False)
+    parser.set_defaults(func=guarded(func))  # type: ignore[arg-type]
+    return parser
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    keys = _group(commands, "keys", "create and list the encrypted keystores operators sign with")
+    new = _command(keys, "new", "create a key: a fresh account in an encrypted keystore",
+                   "LAWDSL_PASSWORD=… lawdsl keys new acme", cmd_keys_new, signs=False)
+    new.add_argument("name", metavar="NAME")
+    new.add_argument("--light-kdf", action="store_true",
+                     help="cheaper encryption (scrypt n=4096, as geth's --lightkdf): for keys unlocked often")
+    imp = _command(keys, "import", f"store an existing private key (from ${PRIVATE_KEY_ENV} or a prompt)",
+                   f"{PRIVATE_KEY_ENV}=0x… lawdsl keys import treasury", cmd_keys_import, signs=False)
+    imp.add_argument("name", metavar="NAME")
+    imp.add_argument("--light-kdf", action="store_true", help="cheaper encryption, as for `keys new`")
+    _command(keys, "list", "the keys' names and addresses", "lawdsl keys list", cmd_keys_list, signs=False)
+    address = _command(keys, "address", "print one key's address", "lawdsl keys address acme",
+                       cmd_keys_address, signs=False)
+    address.add_argument("name", metavar="NAME")
+
+    fund = commands.add_parser(
+        "fund", help="send gas money (ether) to accounts, by a real transfer",
+        description="Send ether for gas to each account (key name or 0x address) from --key's account.",
+        epilog="example:\n  lawdsl fund acme alice --eth 1 --key treasury --rpc http://127.0.0.1:8545",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    fund.add_argument("accounts", nargs="+", metavar="ACCOUNT")
+    fund.add_argument("--eth", type=float, default=1.0, help="ether to each (default: 1)")
+    add_chain_arguments(fund, deployment=False)
+    fund.set_defaults(func=guarded(cmd_fund))
+
+    authority = _group(commands, "authority", "the statute's authority: money, devices, new versions")
+    mint = _command(authority, "mint", "create digital currency in an account",
+                    "lawdsl authority mint acme 100000.00 --key authority", cmd_mint)
+    mint.add_argument("to", metavar="ACCOUNT")
+    mint.add_argument("amount", metavar="AMOUNT")
+    device = _command(authority, "register-device",
+                      "enrol a terminal for a firm: the device gets its own key, which signs its punches",
+                      "lawdsl authority register-device gate-1 --firm acme --key authority", cmd_register_device)
+    device.add_argument("device", metavar="DEVICE", help="the device's key name (created if missing) or 0x address")
+    device.add_argument("--firm", required=True, metavar="ACCOUNT")
+
+    firm = _group(commands, "firm", "a firm: employ, deposit, grant time off, see what it owes")
+    employ = _command(firm, "employ", "employ a worker at an hourly wage",
+                      "lawdsl firm employ alice --wage 40.00 --key acme", cmd_employ)
+    employ.add_argument("worker", metavar="WORKER")
+    employ.add_argument("--wage", required=True, metavar="AMOUNT", help="hourly wage, e.g. 40.00 or 'CNY 40.00'")
+    deposit = _command(firm, "deposit", "move money from the firm's wallet into its deposit for wages",
+                       "lawdsl firm deposit 5000.00 --key acme", cmd_deposit)
+    deposit.add_argument("amount", metavar="AMOUNT")
+    time_off = _command(firm, "grant-time-off", "grant a worker compensatory time off on a day",
+                        "lawdsl firm grant-time-off alice 2026-03-08 --key acme", cmd_time_off)
+    time_off.add_argument("worker", metavar="WORKER")
+    time_off.add_argument("date", type=dt.date.fromisoformat, metavar="YYYY-MM-DD")
+    owes = _command(firm, "obligations", "a firm's deposit, wallet and arrears (payments due but not paid)",
+                    "lawdsl firm obligations acme", cmd_obligations, signs=False)
+    owes.add_argument("firm", metavar="FIRM")
+
+    worker = _group(commands, "worker", "a worker: balance and payments received")
+    balance = _command(worker, "balance", "an account's wallet in the statute's currency",
+                       "lawdsl worker balance alice", cmd_balance, signs=False)
+    balance.add_argument("account", metavar="ACCOUNT")
+    payments = _command(worker, "payments", "the wages paid to a worker under the statute, with their articles",
+                        "lawdsl worker payments alice", cmd_payments, signs=False)
+    payments.add_argument("account", metavar="ACCOUNT")
+
+
+# ---------------------------------------------------------------- keys
+
+
+def cmd_keys_new(args: argparse.Namespace) -> int:
+    store = KeyStore(keys_dir(args.keys_dir))
+    address = store.create(args.name, light=args.light_kdf)
+    print(f"{args.name} {address} ({store.path(args.name)})")
+    return 0
+
+
+def cmd_keys_import(args: argparse.Namespace) -> int:
+    store = KeyStore(keys_dir(args.keys_dir))
+    text = os.environ.get(PRIVATE_KEY_ENV)
+    if text is None:
+        if not sys.stdin.isatty():
+            raise KeyProblem(f"give the private key in ${PRIVATE_KEY_ENV} or run on a terminal to be asked")
+        text = getpass.getpass("private key (hex): ")
+    try:
+        secret = bytes.fromhex(text.strip().removeprefix("0x"))
+    except ValueError:
+        raise KeyProblem("the private key is not hexadecimal") from None
+    if len(secret) != 32:
+        raise KeyProblem(f"a private key has 32 bytes, this one {len(secret)}")
+    print(f"{args.name} {store.create(args.name, secret, light=args.light_kdf)}")
+    return 0
+
+
+def cmd_keys_list(args: argparse.Namespace) -> int:
+    store = KeyStore(keys_dir(args.keys_dir))
+    names = store.names()
+    if not names:
+        print(f"no keys in {store.directory}; create one with `lawdsl keys new NAME`")
+        return 0
+    table = Table("name", "address", title=str(store.directory))
+    for name in names:
+        table.add_row(name, store.address(name))
+    out.print(table)
+    return 0
+
+
+def cmd_keys_address(args: argparse.Namespace) -> int:
+    print(KeyStore(keys_dir(args.keys_dir)).address(args.name))
+    return 0
+
+
+def cmd_fund(args: argparse.Namespace) -> int:
+    session = Session(args)
+    if args.key:
+        session.signer("@funder")
+    elif args.dev_keys:
+        session.chain.use("@funder", Account.from_key(NODE_FAUCET_KEY))
+    else:
+        raise UsageError("name the account that pays with --key (or --dev-keys: the node's public test account)")
+    for who in args.accounts:
+        address = session.address(who)
+        receipt = session.chain.transfer_ether("@funder", address, int(args.eth * 10**18))
+        print(f"{session.name(address)}: +{args.eth} ETH, tx {receipt['transactionHash'].to_0x_hex()}")
+    return 0
+
+
+# ---------------------------------------------------------------- authority
+
+
+def cmd_mint(args: argparse.Namespace) -> int:
+    session = Session.of_deployment(args)
+    session.signer(AUTHORITY)
+    amount = session.money(args.amount)
+    to = session.address(args.to)
+    session.send(AUTHORITY, session.contract("currency").functions.mint(to, amount.minor),
+                 f"minted {amount} to {session.name(to)}")
+    return 0
+
+
+def cmd_register_device(args: argparse.Namespace) -> int:
+    session = Session.of_deployment(args)
+    session.signer(AUTHORITY)
+    device = args.device
+    if not device.startswith("0x") and device not in session.keys.names():
+        address = session.keys.create(device, light=True)  # a terminal's key is unlocked at every start
+        print(f"created key {device} {address} for the device")
+        session.names[address] = device
+    address, firm = session.address(device), session.address(args.firm)
+    session.send(AUTHORITY, session.contract("statute").functions.registerDevice(address, firm),
+                 f"registered device {session.name(address)} to {session.name(firm)}")
+    return 0
+
+
+# ---------------------------------------------------------------- firm
+
+
+def cmd_employ(args: argparse.Namespace) -> int:
+    session = Session.of_deployment(args)
+    session.signer(FIRM)
+    worker, wage = session.address(args.worker), session.money(args.wage)
+    session.send(FIRM, session.contract("statute").functions.employ(worker, wage.minor),
+                 f"employed {session.name(worker)} at {wage} an hour")
+    return 0
+
+
+def cmd_deposit(args: argparse.Namespace) -> int:
+    session = Session.of_deployment(args)
+    firm = session.signer(FIRM)
+    amount = session.money(args.amount)
+    statute, currency = session.contract("statute"), session.contract("currency")
+    wallet = currency.functions.balanceOf(firm).call()
+    if amount.minor > wallet:  # said before any gas is spent on the approval
+        raise Refused(f"deposit: {EXPLANATIONS['DepositExceedsWallet'](session, amount.minor, wallet)}")
+    session.send(FIRM, currency.functions.approve(statute.address, amount.minor),
+                 f"allowed the statute to take {amount}")
+    session.send(FIRM, statute.functions.deposit(amount.minor, 0), f"deposited {amount}")
+    return 0
+
+
+def cmd_time_off(args: argparse.Namespace) -> int:
+    session = Session.of_deployment(args)
+    session.signer(FIRM)
+    worker = session.address(args.worker)
+    session.send(FIRM, session.contract("statute").functions.grantTimeOff(worker, day_number(args.date)),
+                 f"granted {session.name(worker)} time off on {args.date}")
+    return 0
+
+
+def cmd_obligations(args: argparse.Namespace) -> int:
+    session = Session.of_deployment(args)
+    firm = session.address(args.firm)
+    statute, currency = session.contract("statute"), session.contract("currency")
+    print(f"{session.name(firm)} under {session.record.title} v{session.record.version}")  # type: ignore[union-attr]
+    print(f"  wallet   {session.show_money(currency.functions.balanceOf(firm).call())}")
+    print(f"  deposit  {session.show_money(statute.functions.deposits(firm).call())}")
+    _, dues = statute.functions.arrears(firm).call()
+    print(f"  arrears  {len(dues)} payment(s) due and unpaid, {session.show_money(sum(d[1] for d in dues))}")
+    for employee, amount, article in dues:
+        print(f"    {session.show_money(amount)} to {session.name(employee)} (article "
+              f"{article.rstrip(bytes(1)).decode()})")
+    return 0
+
+
+# ---------------------------------------------------------------- worker
+
+
+def cmd_balance(args: argparse.Namespace) -> int:
+    session = Session.of_deployment(args)
+    who = session.address(args.account)
+    print(f"{session.name(who)}: {session.show_money(session.contract('currency').functions.balanceOf(who).call())}")
+    return 0
+
+
+def cmd_payments(args: argparse.Namespace) -> int:
+    session = Session.of_deployment(args)
+    who = session.address(args.account)
+    statute = session.contract("statute")
+    print(f"payments to {session.name(who)}")
+    total = 0
+    for event in ("PaidAtClockOut", "WagePaid"):
+        for log in getattr(statute.events, event)().get_logs(from_block=0, argument_filters={"employee": who}):
+            paid = log["args"]
+            total += paid["amount"]
+            print(f"  block {log['blockNumber']}  {session.show_money(paid['amount'])}  article "
+                  f"{paid['article'].rstrip(bytes(1)).decode()}  from {session.name(paid['employer'])}  "
+                  f"tx {log['transactionHash'].to_0x_hex()}")
+    print(f"total {session.show_money(total)}")
+    return 0
