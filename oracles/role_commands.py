@@ -12,6 +12,8 @@ import datetime as dt
 import getpass
 import os
 import sys
+import time
+from pathlib import Path
 
 from eth_account import Account
 from rich.console import Console
@@ -22,7 +24,14 @@ from lawdsl.cli import UsageError
 
 from .chain import AUTHORITY, NODE_FAUCET_KEY
 from .keys import KeyProblem, KeyStore, keys_dir
-from .operator import EXPLANATIONS, Refused, Session, add_chain_arguments, guarded
+from .operator import (
+    EXPLANATIONS,
+    DeploymentRecord,
+    Refused,
+    Session,
+    add_chain_arguments,
+    guarded,
+)
 
 out = Console()
 PRIVATE_KEY_ENV = "LAWDSL_PRIVATE_KEY"
@@ -111,6 +120,19 @@ def register(commands: argparse._SubParsersAction) -> None:
     payments = _command(worker, "payments", "the wages paid to a worker under the statute, with their articles",
                         "lawdsl worker payments alice", cmd_payments, signs=False)
     payments.add_argument("account", metavar="ACCOUNT")
+    payments.add_argument("--wait", type=float, default=0, metavar="SECONDS",
+                          help="wait up to SECONDS for at least --at-least payments (exit 1 if none come)")
+    payments.add_argument("--at-least", type=int, default=1, metavar="N", help="with --wait: how many (default 1)")
+
+    where = commands.add_parser(
+        "deployment", help="print an address of the deployment (for scripts and other commands)",
+        description="Print the statute's, the currency's or the registry's address, or the node's URL, as "
+                    "recorded by `lawdsl deploy`.",
+        epilog="example:\n  lawdsl verify minute.law --address $(lawdsl deployment statute) --rpc $(lawdsl deployment rpc)",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    where.add_argument("field", choices=("statute", "currency", "registry", "rpc", "authority"))
+    where.add_argument("--deployment", default="deployment.json", metavar="FILE")
+    where.set_defaults(func=guarded(cmd_deployment))
 
 
 # ---------------------------------------------------------------- keys
@@ -260,18 +282,31 @@ def cmd_balance(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_deployment(args: argparse.Namespace) -> int:
+    print(getattr(DeploymentRecord.load(Path(args.deployment)), args.field))
+    return 0
+
+
 def cmd_payments(args: argparse.Namespace) -> int:
     session = Session.of_deployment(args)
     who = session.address(args.account)
     statute = session.contract("statute")
+    deadline = time.monotonic() + args.wait
+    while True:
+        logs = [log for event in ("PaidAtClockOut", "WagePaid")
+                for log in getattr(statute.events, event)().get_logs(from_block=0, argument_filters={"employee": who})]
+        if not args.wait or len(logs) >= args.at_least or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
     print(f"payments to {session.name(who)}")
-    total = 0
-    for event in ("PaidAtClockOut", "WagePaid"):
-        for log in getattr(statute.events, event)().get_logs(from_block=0, argument_filters={"employee": who}):
-            paid = log["args"]
-            total += paid["amount"]
-            print(f"  block {log['blockNumber']}  {session.show_money(paid['amount'])}  article "
-                  f"{paid['article'].rstrip(bytes(1)).decode()}  from {session.name(paid['employer'])}  "
-                  f"tx {log['transactionHash'].to_0x_hex()}")
-    print(f"total {session.show_money(total)}")
+    for log in sorted(logs, key=lambda log: (log["blockNumber"], log["logIndex"])):
+        paid = log["args"]
+        print(f"  block {log['blockNumber']}  {session.show_money(paid['amount'])}  article "
+              f"{paid['article'].rstrip(bytes(1)).decode()}  from {session.name(paid['employer'])}  "
+              f"tx {log['transactionHash'].to_0x_hex()}")
+    print(f"total {session.show_money(sum(log['args']['amount'] for log in logs))}")
+    if args.wait and len(logs) < args.at_least:
+        print(f"lawdsl: error: {len(logs)} payment(s) to {args.account} within {args.wait:g} s, "
+              f"expected at least {args.at_least}", file=sys.stderr)
+        return 1
     return 0
