@@ -45,7 +45,7 @@ class Operator:
         env = dict(self.env)
         if password is not None:
             env["LAWDSL_PASSWORD"] = password
-        return subprocess.run(["lawdsl", *args], cwd=self.cwd, env=env, capture_output=True, text=True,
+        return subprocess.run(["lawdsl", *args], check=False, cwd=self.cwd, env=env, capture_output=True, text=True,
                               timeout=timeout, stdin=subprocess.DEVNULL)
 
     def ok(self, *args: str) -> str:

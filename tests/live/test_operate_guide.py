@@ -17,14 +17,14 @@ import subprocess
 from .conftest import ROOT, Operator
 
 GUIDE = ROOT / "docs" / "operate.md"
-PAYMENT = re.compile(r"^  block \d+  CNY (\d+\.\d\d)  article 1  from acme", re.M)
+PAYMENT = re.compile(r"^  block \d+  CNY (\d+\.\d\d)  article 1  from acme", re.MULTILINE)
 
 
 def guide_script(node_kind: str) -> str:
     """The guide's ```sh blocks joined, with free ports and (for Hardhat) its node chosen."""
-    script = "\n".join(re.findall(r"```sh\n(.*?)```", GUIDE.read_text(), re.S))
-    script = re.sub(r"^NODE_PORT=\d+", f"NODE_PORT={free_port()}", script, flags=re.M)
-    script = re.sub(r"^GATEWAY_PORT=\d+", f"GATEWAY_PORT={free_port()}", script, flags=re.M)
+    script = "\n".join(re.findall(r"```sh\n(.*?)```", GUIDE.read_text(), re.DOTALL))
+    script = re.sub(r"^NODE_PORT=\d+", f"NODE_PORT={free_port()}", script, flags=re.MULTILINE)
+    script = re.sub(r"^GATEWAY_PORT=\d+", f"GATEWAY_PORT={free_port()}", script, flags=re.MULTILINE)
     if node_kind == "hardhat":  # Hardhat keeps no state; everything else is the same
         script = script.replace("--node anvil --state chain-state", "--node hardhat")
     return script
@@ -63,7 +63,7 @@ def test_the_operators_guide_runs_as_written(operator: Operator, node_kind: str)
     assert bob[0] == bob[1]
     alice_paid, bob_paid = float(alice[0][0]), float(bob[0][0])
     assert alice_paid > 0 and abs(alice_paid - 2 * bob_paid) < 0.011, out
-    assert re.search(rf"^alice \(0x[0-9a-fA-F]{{40}}\): CNY {alice[0][0]}$", out, re.M), out  # her wallet
+    assert re.search(rf"^alice \(0x[0-9a-fA-F]{{40}}\): CNY {alice[0][0]}$", out, re.MULTILINE), out  # her wallet
     confirmed = re.search(r"confirmed\s*│\s*(\d+)", out)
     pending = re.search(r"pending\s*│\s*(\d+)", out)
     assert confirmed and confirmed.group(1) == "4" and pending and pending.group(1) == "0", out
