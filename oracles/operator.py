@@ -264,7 +264,7 @@ EXPLANATIONS: dict[str, Callable[..., str]] = {
         f"{s.name(employee)} is already employed by {s.name(employer)}; that employment must end first"),
     "NotEmployed": lambda s, employee: f"{s.name(employee)} is not employed under this statute",
     "TimeOffNotGrantedByEmployer": lambda s, employee, employer: (
-        f"only the employer of {s.name(employee)} may grant time off, and that is not {s.name(employer)}"),
+        f"only the employer of {s.name(employee)}, {s.name(employer)}, may grant time off; sign with its --key"),
     "DeviceBoundToAnotherEmployer": lambda s, device, employer: (
         f"device {s.name(device)} is registered to {s.name(employer)}; a device serves one employer"),
     "UnregisteredDevice": lambda s, device: (

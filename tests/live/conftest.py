@@ -40,6 +40,7 @@ class Operator:
 
     cwd: Path
     env: dict[str, str]
+    rpc: str = ""  # the node's URL, where a test started one
 
     def __call__(self, *args: str, password: str | None = None, timeout: float = 180) -> subprocess.CompletedProcess:
         env = dict(self.env)
@@ -56,6 +57,10 @@ class Operator:
 
 @pytest.fixture
 def operator(tmp_path: Path) -> Operator:
+    return make_operator(tmp_path)
+
+
+def make_operator(tmp_path: Path) -> Operator:
     """A fresh home with a `lawdsl` on PATH that runs this checkout's code."""
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
