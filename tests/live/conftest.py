@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from oracles.chain import LocalAnvil, LocalHardhat
+from chain.anvil import LocalAnvil, LocalHardhat
 
 ROOT = Path(__file__).resolve().parents[2]
 NODES = ("anvil", "hardhat")

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from web3 import Web3
 
-from oracles.chain import LocalAnvil, LocalHardhat
+from chain.anvil import LocalAnvil, LocalHardhat
 
 from .conftest import NODES, PASSWORD, ROOT, Operator, make_operator
 

@@ -41,12 +41,18 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
+from chain.accounts import GATEWAY, account_key, device_signer, label_address
+from chain.contract import ContractClient
+from chain.keys import KeyProblem, KeyStore, dev_keys_allowed, keys_dir
+from chain.operator import DEPLOYMENT_FILE, DeploymentRecord
+from chain.rpc import Rpc, RpcError, RpcUnavailable
+from chain.signing import BatchSigner, DeviceKey
 from compiler.artifacts import compile_statutes
+from compiler.solc import PROJECT_ROOT
 from lawdsl.ast import Domain
 from lawdsl.cli import UsageError
 from lawdsl.load import load_statute
 
-from .chain import GATEWAY, PROJECT_ROOT, account_key
 from .devices.config import GatewayConfig, load_config
 from .devices.csv_import import import_csv
 from .devices.intake import Intake
@@ -55,8 +61,6 @@ from .devices.simulator import CLEAN, Profile, Simulation, simulate, simulated_c
 from .devices.zkteco_push import AdmsProtocol, PushServer
 from .gateway import DEFAULT_LAW, Gateway
 from .keeper import Duty, TenderAward, VoucherReclaim, keeper_calls
-from .keys import KeyProblem, KeyStore, dev_keys_allowed, keys_dir
-from .operator import DEPLOYMENT_FILE, DeploymentRecord
 from .outbox import ErrorEntry, Outbox
 from .quorum import (
     CosignServer,
@@ -66,18 +70,7 @@ from .quorum import (
     connect_quorum,
     statute_domain,
 )
-from .signing import BatchSigner, DeviceKey
-from .submitter import (
-    ContractClient,
-    Rpc,
-    RpcError,
-    RpcUnavailable,
-    device_signer,
-    journal_summary,
-    label_address,
-    read_table,
-    signing_errors,
-)
+from .submitter import journal_summary, read_table, signing_errors
 
 console = Console(stderr=True)
 
@@ -210,7 +203,7 @@ def where_deployed(args: argparse.Namespace) -> None:
 def site_keys(args: argparse.Namespace, config: GatewayConfig) -> tuple[bytes, Callable[[str], BatchSigner],
                                                                         Callable[[str], str]]:
     """The relayer's key, each terminal's signer and each employee's address: from the keystores
-    named like them; the public dev keys only with --dev-keys (see oracles.keys)."""
+    named like them; the public dev keys only with --dev-keys (see chain.keys)."""
     store = KeyStore(keys_dir(args.keys_dir))
     names = set(store.names())
     labels = {device.label for device in config.devices.values()} | set(config.employee_labels)

@@ -28,7 +28,8 @@ from lawdsl.diagnostics import StatuteError
 from lawdsl.load import load_statute
 from lawdsl.money import Money, MoneyError
 
-from .chain import Chain, ChainError, Receipt, Reverted, abi_type
+from .abi import abi_type
+from .client import Chain, ChainError, Receipt, Reverted
 from .keys import KeyProblem, KeyStore, dev_keys_allowed, keys_dir
 
 DEPLOYMENT_FILE = "deployment.json"

@@ -6,7 +6,7 @@ The directory is `--keys-dir`, else `$LAWDSL_KEYS`, else `~/.lawdsl/keys`.
 Passwords come from `$LAWDSL_PASSWORD` or a prompt, never from the command
 line (a command line is visible to every user of the machine in `ps`).
 
-The label-derived keys (`oracles.chain.account_key`) are public knowledge:
+The label-derived keys (`chain.accounts.account_key`) are public knowledge:
 anyone can compute them. They serve scenario replay, tests and the demo, on a
 chain the tool started itself; `dev_keys_allowed` is the one rule for them.
 """

@@ -1,7 +1,7 @@
 """`lawdsl run | chain | deploy | demo` and `test --chain`, contributed through `register`.
 
 Without `--rpc` a command starts a private local chain and stops it at exit:
-anvil, or py-evm in process where anvil is missing (`oracles.chain.local_chain`).
+anvil, or py-evm in process where anvil is missing (`chain.local.local_chain`).
 A scenario replays dates from its statute's effective date on, so it needs a
 chain whose latest block is not later than its first event (a fresh one).
 """
@@ -22,6 +22,7 @@ from eth_utils import is_address
 from rich.table import Table
 
 from compiler.artifacts import Artifact, compile_statutes
+from compiler.solc import PROJECT_ROOT
 from lawdsl import cli
 from lawdsl.ast import Statute
 from lawdsl.expect import ExpectationError, compare
@@ -29,22 +30,15 @@ from lawdsl.load import load_statute
 from lawdsl.outcome import Outcome
 from lawdsl.scenario import Scenario, load_scenario
 
-from . import oracle_commands, role_commands
-from .chain import (
-    AUTHORITY,
-    NODE_FAUCET_KEY,
-    PROJECT_ROOT,
-    Chain,
-    ChainError,
-    InProcessChain,
-    LocalAnvil,
-    LocalHardhat,
-    Reverted,
-    local_chain,
-)
+from . import roles
+from .accounts import AUTHORITY
+from .anvil import NODE_FAUCET_KEY, LocalAnvil, LocalHardhat
+from .client import Chain, ChainError, Reverted
 from .keys import KeyStore, dev_keys_allowed, keys_dir
+from .local import local_chain
 from .operator import DEPLOYMENT_FILE, DeploymentRecord, add_chain_arguments, guarded
 from .runner import Deployment, deploy, run_on_chain
+from .tester import InProcessChain
 
 #: `lawdsl demo`: the example scenarios of the project's `statutes/`, one per domain.
 DEMO_SCENARIOS = ("overtime-march.yaml", "vouchers-march.yaml", "procurement-wheat.yaml")
@@ -84,8 +78,7 @@ def run_scenario(scenario: Scenario, args: argparse.Namespace) -> Outcome:
 
 def register(commands: argparse._SubParsersAction) -> None:
     cli.chain_runner = run_scenario
-    oracle_commands.register(commands)
-    role_commands.register(commands)
+    roles.register(commands)
 
     run = commands.add_parser("run", help="deploy and execute a scenario on a chain through the oracle path")
     run.add_argument("scenario", metavar="SCENARIO")

@@ -1,8 +1,8 @@
 """The operators' commands on a live chain: `lawdsl keys | fund | authority | firm | worker`.
 
 Each role has its group; each command signs with `--key NAME` (a keystore,
-`oracles.keys`), prints the transaction, its gas and the events it logged, and
-explains a refusal in one sentence (`oracles.operator`). They read where the
+`chain.keys`), prints the transaction, its gas and the events it logged, and
+explains a refusal in one sentence (`chain.operator`). They read where the
 statute lives from the file `lawdsl deploy` wrote (`--deployment`).
 """
 from __future__ import annotations
@@ -22,7 +22,8 @@ from rich.table import Table
 from compiler.domains.working_time import day_number
 from lawdsl.cli import UsageError
 
-from .chain import AUTHORITY, NODE_FAUCET_KEY
+from .accounts import AUTHORITY
+from .anvil import NODE_FAUCET_KEY
 from .keys import KeyProblem, KeyStore, keys_dir
 from .operator import (
     EXPLANATIONS,
