@@ -42,6 +42,7 @@ from web3 import Web3
 from web3.exceptions import Web3Exception
 
 from chain.drivers import driver_class
+from chain.drivers.working_time import DEVICE_REFUSALS
 from compiler.artifacts import Artifact, compile_statutes
 from compiler.dates import day_date
 from lawdsl import events as E
@@ -207,16 +208,57 @@ def field_of(value: Any, name: str, position: int) -> Any:
 class WorkingTimeRebuilder(Rebuilder):
     def __init__(self, statute: Statute, calls: list[Call]) -> None:
         super().__init__(statute, calls)
-        self.employed: set[str] = set()  # by accepted employ calls so far: what the contract knows
+        self.employed: dict[str, str] = {}  # employee -> employer, by the accepted calls so far
+        self.device_employers: dict[str, str] = {}  # device -> the employer it was offered to
+        self.folded: set[int] = set()  # positions of acceptances replayed with their offer
 
     def on_employ(self, call: Call, _: int) -> list[Pending]:
+        return self._employ(call, call.sender)
+
+    def on_registerEmployment(self, call: Call, _: int) -> list[Pending]:
+        return self._employ(call, call.args["employer"])
+
+    def _employ(self, call: Call, employer: str) -> list[Pending]:
         if not call.failed:
-            self.employed.add(call.args["employee"])
-        return [self.event(E.Employ, call, employer=call.sender, employee=call.args["employee"],
+            self.employed[call.args["employee"]] = employer
+        return [self.event(E.Employ, call, employer=employer, employee=call.args["employee"],
                            hourly_wage=self.money(call.args["hourlyWage"]))]
 
-    def on_registerDevice(self, call: Call, _: int) -> list[Pending]:
-        return [self.event(E.RegisterDevice, call, device=call.args["device"], employer=call.args["employer"])]
+    def on_changeWage(self, call: Call, _: int) -> list[Pending]:
+        return [self.event(E.ChangeWage, call, employer=call.sender, employee=call.args["employee"],
+                           hourly_wage=self.money(call.args["hourlyWage"]))]
+
+    def on_endEmployment(self, call: Call, _: int) -> list[Pending]:
+        if not call.failed:
+            self.employed.pop(call.args["employee"], None)
+        return [self.event(E.EndEmployment, call, call.args["ref"], employee=call.args["employee"], by=call.sender)]
+
+    def on_registerDevice(self, call: Call, position: int) -> list[Pending]:
+        """An offer; with the employer's acceptance right after it, one `register device` event (the
+        scenario's own reading of that event: offered and accepted at once)."""
+        device, employer = call.args["device"], call.args["employer"]
+        if not call.failed:
+            self.device_employers.setdefault(device, employer)
+        following = self.calls[position + 1] if position + 1 < len(self.calls) else None
+        accepted = (following is not None and following.function == "acceptDevice" and not following.failed
+                    and following.args["device"] == device and following.sender == employer)
+        if accepted:
+            self.folded.add(position + 1)
+        return [self.event(E.RegisterDevice, call, device=device, employer=employer, accepted=accepted)]
+
+    def on_acceptDevice(self, call: Call, position: int) -> list[Pending]:
+        if position in self.folded:  # replayed with its offer
+            return []
+        return [self.event(E.AcceptDevice, call, employer=call.sender, device=call.args["device"])]
+
+    def on_revokeDevice(self, call: Call, _: int) -> list[Pending]:
+        """By the device's employer, or else (a revocation the chain accepted) by the authority."""
+        employer = self.device_employers.get(call.args["device"])
+        by = call.sender if call.sender == employer or call.failed else None
+        return [self.event(E.RevokeDevice, call, device=call.args["device"], by=by)]
+
+    def on_withdraw(self, call: Call, _: int) -> list[Pending]:
+        return [self.event(E.Withdraw, call, sender=call.sender, amount=self.money(call.args["amount"]))]
 
     def on_grantTimeOff(self, call: Call, _: int) -> list[Pending]:
         return [self.event(E.GrantTimeOff, call, employer=call.sender, employee=call.args["employee"],
@@ -230,7 +272,8 @@ class WorkingTimeRebuilder(Rebuilder):
 
         A batch from an unregistered device reverts before any punch is read; each punch is then
         refused for the first reason in SPEC §4's order, as the oracle reports it: "not employed"
-        when the contract employs no such person, else "unregistered device".
+        when the contract employs no such person, else the device's ("unregistered device", "device
+        not accepted by the employer", "revoked device").
         """
         batch = call.args["batch"]
         device = to_checksum_address(field_of(batch, "device", 0))
@@ -241,9 +284,9 @@ class WorkingTimeRebuilder(Rebuilder):
             employee = to_checksum_address(field_of(punch, "employee", 0))
             fields = {"device": device, "employee": employee, "kind": "in" if field_of(punch, "clockIn", 2) else "out"}
             refusal = None
-            if call.error == "UnregisteredDevice":
-                refusal = (working_time_law.Reason.UNREGISTERED_DEVICE if employee in self.employed
-                           else working_time_law.Reason.NOT_EMPLOYED).value
+            device_refusal = call.refusal if call.error in DEVICE_REFUSALS else None
+            if device_refusal is not None:
+                refusal = device_refusal if employee in self.employed else working_time_law.Reason.NOT_EMPLOYED.value
             pending.append(Pending(ref, lambda index, at=at, fields=fields: E.Punch(index=index, at=at, **fields),
                                    refusal))
         return pending

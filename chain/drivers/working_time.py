@@ -3,23 +3,29 @@
 Each scenario punch travels as a one-punch batch signed by the device's key
 and relayed by the gateway account, exactly like a live device's batch (the
 gateway batches many punches per transaction; `chain/bench.py` measures
-that). Employers act from their own accounts; devices are registered by the
-authority.
+that). Employers act from their own accounts; an `employ` carries the
+worker's signed consent; a registered device is offered by the authority and
+accepted by its employer. A `settle` or a `deposit` runs the keeper's pages
+until nothing is left to do in that event, so the scenario sees one outcome
+per event as the interpreter does.
 """
 from __future__ import annotations
+
+import datetime as dt
 
 from web3.contract import Contract
 
 from compiler.dates import day_date, day_number
 from lawdsl.ast import Period
-from lawdsl.events import Deposit, Employ, Event, GrantTimeOff, Punch, RegisterDevice, Settle
+from lawdsl.events import (AcceptDevice, ChangeWage, Deposit, Employ, EndEmployment, Event, GrantTimeOff, Punch,
+                           RegisterDevice, RevokeDevice, Settle, Withdraw)
 from lawdsl.interpret.base import BEFORE_EFFECTIVE
 from lawdsl.interpret.working_time import Reason, period_name
 from lawdsl.outcome import Outcome, Payment, Rejection, Violation
 
 from ..accounts import AUTHORITY, GATEWAY, account_key
 from ..client import Receipt, Reverted
-from ..signing import Domain, SignedPunch, sign_batch
+from ..signing import Domain, SignedPunch, sign_batch, sign_employment
 from .base import Driver, article_text
 
 #: `PunchRejection` codes of the contract, in enum order (0 = None).
@@ -27,6 +33,13 @@ PUNCH_REASONS = ("", BEFORE_EFFECTIVE, *(reason.value for reason in (
     Reason.NOT_EMPLOYED, Reason.FOREIGN_DEVICE, Reason.DUPLICATE_PUNCH, Reason.EARLIER_PUNCH,
     Reason.ALREADY_IN, Reason.OUT_WITHOUT_IN, Reason.SHIFT_TOO_LONG)))
 PERIODS = (Period.DAY, Period.WEEK, Period.MONTH)
+#: Employees a `settle` call pays, and queued payments a `payArrears` call pays: one keeper page.
+SETTLE_PAGE = 200
+ARREARS_PAGE = 200
+#: How long a worker's consent stays valid after the event that uses it.
+CONSENT_VALIDITY = dt.timedelta(hours=1)
+#: Errors that refuse a whole batch because of its device: each punch gets SPEC §4's first reason.
+DEVICE_REFUSALS = ("UnregisteredDevice", "DeviceNotAccepted", "RevokedDevice")
 
 
 def compact_signature(signature: bytes) -> bytes:
@@ -48,7 +61,19 @@ class WorkingTimeDriver(Driver):
         "DepositExceedsWallet": Reason.DEPOSIT_EXCEEDS_WALLET.value,
         "NotEmployed": Reason.NOT_EMPLOYED.value,
         "TimeOffNotGrantedByEmployer": Reason.NOT_THE_EMPLOYER.value,
-        "UnregisteredDevice": Reason.UNREGISTERED_DEVICE.value,  # `punch` refines it per punch
+        "UnregisteredDevice": Reason.UNREGISTERED_DEVICE.value,  # `punch` refines these per punch
+        "DeviceNotAccepted": Reason.DEVICE_NOT_ACCEPTED.value,
+        "RevokedDevice": Reason.DEVICE_REVOKED.value,
+        "SelfEmployment": Reason.SELF_EMPLOYMENT.value,
+        "HourlyWageBelowMinimum": Reason.WAGE_BELOW_MINIMUM.value,
+        "HourlyWageAboveBound": Reason.WAGE_ABOVE_BOUND.value,
+        "NotTheEmployer": Reason.WAGE_NOT_BY_EMPLOYER.value,
+        "NotEmployerOrEmployee": Reason.NOT_A_PARTY.value,
+        "ShiftInProgress": Reason.SHIFT_IN_PROGRESS.value,
+        "DeviceNotOffered": Reason.DEVICE_NOT_OFFERED.value,
+        "NotDeviceRevoker": Reason.NOT_DEVICE_REVOKER.value,
+        "ArrearsOutstanding": Reason.ARREARS_OUTSTANDING.value,
+        "WithdrawalExceedsDeposit": Reason.WITHDRAWAL_EXCEEDS_DEPOSIT.value,
     }
 
     def __init__(self, *args, **kwargs) -> None:
@@ -67,22 +92,64 @@ class WorkingTimeDriver(Driver):
         fn = self.contract.functions
         address = self.chain.address
         if isinstance(event, Employ):
-            self.send(event, event.employer, fn.employ(address(event.employee), event.hourly_wage.minor))
+            self.employ(event)
         elif isinstance(event, RegisterDevice):
-            self.send(event, AUTHORITY, fn.registerDevice(address(event.device), address(event.employer)))
+            offered = self.send(event, AUTHORITY, fn.registerDevice(address(event.device), address(event.employer)))
+            _, state = fn.deviceStatus(address(event.device)).call()
+            if offered is not None and event.accepted and state == 1:  # DeviceState.Offered
+                self.send(event, event.employer, fn.acceptDevice(address(event.device)))
+        elif isinstance(event, AcceptDevice):
+            self.send(event, event.employer, fn.acceptDevice(address(event.device)))
+        elif isinstance(event, RevokeDevice):
+            self.send(event, event.by or AUTHORITY, fn.revokeDevice(address(event.device)))
+        elif isinstance(event, ChangeWage):
+            self.send(event, event.employer, fn.changeWage(address(event.employee), event.hourly_wage.minor))
+        elif isinstance(event, EndEmployment):
+            self.send(event, event.by, fn.endEmployment(address(event.employee), event.index))
         elif isinstance(event, Deposit):
             if event.amount.minor >= 0:
                 self.chain.transact(event.sender, self.currency.functions.approve(
                     self.contract.address, event.amount.minor))
-            self.send(event, event.sender, fn.deposit(event.amount.minor, event.index))
+            if self.send(event, event.sender, fn.deposit(event.amount.minor, event.index)) is not None:
+                self.pay_arrears(event.sender, event.index)
+        elif isinstance(event, Withdraw):
+            self.send(event, event.sender, fn.withdraw(event.amount.minor))
         elif isinstance(event, GrantTimeOff):
             self.send(event, event.employer, fn.grantTimeOff(address(event.employee), day_number(event.date)))
         elif isinstance(event, Settle):
-            self.send(event, GATEWAY, fn.settle(event.index))
+            while self.send(event, GATEWAY, fn.settle(event.index, SETTLE_PAGE)) is not None:
+                if fn.settlement().call()[0] == 0:  # the round is complete
+                    break
         elif isinstance(event, Punch):
             self.punch([event])
         else:
             raise ValueError(f"event {event.index}: {type(event).__name__} is not a working-time event")
+
+    def employ(self, event: Employ) -> Receipt | None:
+        """The employer employs with the worker's consent, signed by the worker's key for this use."""
+        assert self.contract is not None
+        fn = self.contract.functions
+        employer, employee = self.chain.address(event.employer), self.chain.address(event.employee)
+        # From the event's time, or the chain's when it runs at its own (a live site's setup).
+        latest = self.chain.w3.eth.get_block("latest")["timestamp"]
+        deadline = max(int(event.at.timestamp()), latest) + int(CONSENT_VALIDITY.total_seconds())
+        nonce = fn.employmentNonce(employee).call()
+        consent = sign_employment(account_key(event.employee), self.domain, employer, employee,
+                                  event.hourly_wage.minor, nonce, deadline)
+        return self.send(event, event.employer, fn.employ(employee, event.hourly_wage.minor, deadline, consent))
+
+    def pay_arrears(self, employer: str, ref: int) -> None:
+        """The keeper's pages after a deposit: pay the employer's queue while its deposit covers the head."""
+        assert self.contract is not None
+        fn = self.contract.functions
+        address = self.chain.address(employer)
+        while True:
+            waiting = fn.arrearsCount(address).call()
+            if waiting == 0:
+                return
+            self.chain.transact(GATEWAY, fn.payArrears(ref, address, ARREARS_PAGE))
+            if fn.arrearsCount(address).call() == waiting:  # the head is not covered
+                return
 
     def punch(self, punches: list[Punch]) -> Receipt | None:
         """Relay punches of one device as one signed batch; None if the batch was refused.
@@ -106,16 +173,16 @@ class WorkingTimeDriver(Driver):
             if reason is None:
                 raise
             for punch, signed in zip(punches, batch):
-                why = self._unregistered(signed.employee) if refusal.error == "UnregisteredDevice" else reason
+                why = self._device_refusal(signed.employee, reason) if refusal.error in DEVICE_REFUSALS else reason
                 self.refused.append(Rejection(punch.index, why))
             return None
         self.sequences[device] = sequence + 1
         return receipt
 
-    def _unregistered(self, employee: str) -> str:
-        """Why a punch of an unregistered device's batch is refused: SPEC §4 checks employment first."""
+    def _device_refusal(self, employee: str, reason: str) -> str:
+        """Why a punch of a batch refused for its device is refused: employment is checked first."""
         employed = int(self.contract.functions.employerOf(employee).call(), 16) != 0
-        return (Reason.UNREGISTERED_DEVICE if employed else Reason.NOT_EMPLOYED).value
+        return reason if employed else Reason.NOT_EMPLOYED.value
 
     def collect(self, outcome: Outcome) -> None:
         label = self.chain.label
