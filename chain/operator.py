@@ -63,6 +63,31 @@ class DeploymentRecord:
             raise UsageError(f"{path} is not a deployment file written by `lawdsl deploy`: {error}") from None
 
 
+@dataclass(frozen=True)
+class Consent:
+    """A worker's signed consent to an employment (`lawdsl worker consent`), for the firm's `employ`."""
+
+    statute: str
+    employer: str
+    employee: str
+    wage: int  # minor units an hour
+    nonce: int
+    deadline: int  # unix time
+    signature: str  # 0x + 65 bytes
+
+    def save(self, path: Path) -> None:
+        path.write_text(json.dumps(asdict(self), indent=2) + "\n")
+
+    @classmethod
+    def load(cls, path: Path) -> Consent:
+        try:
+            return cls(**json.loads(path.read_text()))
+        except FileNotFoundError:
+            raise UsageError(f"no consent file {path}: the worker writes it with `lawdsl worker consent`") from None
+        except (OSError, ValueError, TypeError) as error:
+            raise UsageError(f"{path} is not a consent written by `lawdsl worker consent`: {error}") from None
+
+
 def add_chain_arguments(parser: argparse.ArgumentParser, *, deployment: bool = True) -> None:
     """--rpc, --key, --keys-dir, --dev-keys (and --deployment) for a command that signs."""
     parser.add_argument("--rpc", metavar="URL", help="the node's JSON-RPC URL (default: the deployment's)")
@@ -277,6 +302,38 @@ EXPLANATIONS: dict[str, Callable[..., str]] = {
     "VersionNotNewer": lambda s, title, version, current: (
         f"{title!r} is at version {current} already; enact a version above it, not {version}"),
     "UnknownStatute": lambda s, title: f"the registry has no statute titled {title!r}",
+    "DeviceNotOffered": lambda s, device, caller: (
+        f"device {s.name(device)} was not registered for {s.name(caller)}: the authority registers it for the "
+        "firm first, then that firm accepts it"),
+    "DeviceNotAccepted": lambda s, device: (
+        f"device {s.name(device)} is registered but its firm has not accepted it (`lawdsl firm accept-device`)"),
+    "RevokedDevice": lambda s, device: f"device {s.name(device)} is revoked; a revoked device never counts again",
+    "NotDeviceRevoker": lambda s, device, caller: (
+        f"only the authority or the firm of device {s.name(device)} may revoke it, not {s.name(caller)}"),
+    "SelfEmployment": lambda s, who: f"{s.name(who)} cannot employ itself",
+    "InvalidEmploymentSignature": lambda s, employee: (
+        f"the consent was not signed by {s.name(employee)} for this firm, wage and statute, or was used "
+        "already; the worker signs a new one (`lawdsl worker consent`)"),
+    "EmploymentConsentExpired": lambda s, deadline: (
+        f"the worker's consent expired at {dt.datetime.fromtimestamp(deadline, dt.UTC):%Y-%m-%d %H:%M} UTC; "
+        "the worker signs a new one"),
+    "HourlyWageBelowMinimum": lambda s, wage, minimum: (
+        f"an hourly wage of {s.show_money(wage)} is below the statute's minimum of {s.show_money(minimum)}"),
+    "HourlyWageAboveBound": lambda s, wage, bound: (
+        f"an hourly wage of {s.show_money(wage)} is above the contract's bound of {s.show_money(bound)}"),
+    "NotTheEmployer": lambda s, employee, employer: (
+        f"{s.name(employee)} is employed by {s.name(employer)}; sign with that firm's --key"),
+    "NotEmployerOrEmployee": lambda s, employee, caller: (
+        f"only {s.name(employee)} or its employer may end its employment, not {s.name(caller)}"),
+    "ShiftInProgress": lambda s, employee, since: (
+        f"{s.name(employee)} is clocked in since {dt.datetime.fromtimestamp(since, dt.UTC):%Y-%m-%d %H:%M} UTC; "
+        "the employment can end once that shift is clocked out"),
+    "WithdrawalExceedsDeposit": lambda s, amount, deposit: (
+        f"a withdrawal of {s.show_money(amount)} is more than the deposit of {s.show_money(deposit)}"),
+    "ArrearsOutstanding": lambda s, employer, count: (
+        f"{s.name(employer)} owes {count} wage payment(s) in arrears; nothing can be withdrawn until they are paid"),
+    "FutureTimestamp": lambda s, at, latest: (
+        f"a punch is dated {at - latest} s after the chain's latest block; check the terminal's clock"),
     "Error": lambda s, text: f"the contract refused: {text}",
     "Panic": lambda s, code: f"the contract stopped on an internal check (panic 0x{code:x})",
 }

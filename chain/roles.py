@@ -27,12 +27,14 @@ from .anvil import NODE_FAUCET_KEY
 from .keys import KeyProblem, KeyStore, keys_dir
 from .operator import (
     EXPLANATIONS,
+    Consent,
     DeploymentRecord,
     Refused,
     Session,
     add_chain_arguments,
     guarded,
 )
+from .signing import Domain, sign_employment
 
 out = Console()
 PRIVATE_KEY_ENV = "LAWDSL_PRIVATE_KEY"
@@ -93,16 +95,31 @@ def register(commands: argparse._SubParsersAction) -> None:
     mint.add_argument("to", metavar="ACCOUNT")
     mint.add_argument("amount", metavar="AMOUNT")
     device = _command(authority, "register-device",
-                      "enrol a terminal for a firm: the device gets its own key, which signs its punches",
+                      "offer a terminal to a firm (it counts once the firm accepts it): the device gets its own "
+                      "key, which signs its punches",
                       "lawdsl authority register-device gate-1 --firm acme --key authority", cmd_register_device)
     device.add_argument("device", metavar="DEVICE", help="the device's key name (created if missing) or 0x address")
     device.add_argument("--firm", required=True, metavar="ACCOUNT")
+    revoke = _command(authority, "revoke-device", "revoke a terminal for good: its batches are refused from now on",
+                      "lawdsl authority revoke-device gate-1 --key authority", cmd_revoke_device)
+    revoke.add_argument("device", metavar="DEVICE")
 
     firm = _group(commands, "firm", "a firm: employ, deposit, grant time off, see what it owes")
-    employ = _command(firm, "employ", "employ a worker at an hourly wage",
-                      "lawdsl firm employ alice --wage 40.00 --key acme", cmd_employ)
-    employ.add_argument("worker", metavar="WORKER")
-    employ.add_argument("--wage", required=True, metavar="AMOUNT", help="hourly wage, e.g. 40.00 or 'CNY 40.00'")
+    employ = _command(firm, "employ", "employ a worker with the consent the worker signed (`worker consent`)",
+                      "lawdsl firm employ alice-consent.json --key acme", cmd_employ)
+    employ.add_argument("consent", metavar="CONSENT.json")
+    dismiss = _command(firm, "dismiss", "end a worker's employment (pay accrued falls due now)",
+                       "lawdsl firm dismiss alice --key acme", cmd_end_employment)
+    dismiss.add_argument("worker", metavar="WORKER")
+    accept = _command(firm, "accept-device", "accept a terminal the authority registered for the firm",
+                      "lawdsl firm accept-device gate-1 --key acme", cmd_accept_device)
+    accept.add_argument("device", metavar="DEVICE")
+    firm_revoke = _command(firm, "revoke-device", "revoke one of the firm's terminals (a lost or stolen one)",
+                           "lawdsl firm revoke-device gate-1 --key acme", cmd_revoke_device)
+    firm_revoke.add_argument("device", metavar="DEVICE")
+    withdraw = _command(firm, "withdraw", "take money back from the deposit (only while no wages are in arrears)",
+                        "lawdsl firm withdraw 500.00 --key acme", cmd_withdraw)
+    withdraw.add_argument("amount", metavar="AMOUNT")
     deposit = _command(firm, "deposit", "move money from the firm's wallet into its deposit for wages",
                        "lawdsl firm deposit 5000.00 --key acme", cmd_deposit)
     deposit.add_argument("amount", metavar="AMOUNT")
@@ -114,7 +131,16 @@ def register(commands: argparse._SubParsersAction) -> None:
                     "lawdsl firm obligations acme", cmd_obligations, signs=False)
     owes.add_argument("firm", metavar="FIRM")
 
-    worker = _group(commands, "worker", "a worker: balance and payments received")
+    worker = _group(commands, "worker", "a worker: consent to an employment, quit, balance and payments")
+    consent = _command(worker, "consent", "sign your consent to be employed by a firm at a wage (no transaction: "
+                       "give the file to the firm)",
+                       "lawdsl worker consent acme --wage 40.00 --key alice --out alice-consent.json", cmd_consent)
+    consent.add_argument("firm", metavar="FIRM")
+    consent.add_argument("--wage", required=True, metavar="AMOUNT", help="hourly wage, e.g. 40.00 or 'CNY 40.00'")
+    consent.add_argument("--out", required=True, metavar="FILE", help="where to write the signed consent")
+    consent.add_argument("--valid-days", type=float, default=7, metavar="DAYS",
+                         help="how long the firm may use it (default: 7 days)")
+    _command(worker, "quit", "end your own employment", "lawdsl worker quit --key alice", cmd_quit)
     balance = _command(worker, "balance", "an account's wallet in the statute's currency",
                        "lawdsl worker balance alice", cmd_balance, signs=False)
     balance.add_argument("account", metavar="ACCOUNT")
@@ -228,10 +254,52 @@ def cmd_register_device(args: argparse.Namespace) -> int:
 
 def cmd_employ(args: argparse.Namespace) -> int:
     session = Session.of_deployment(args)
+    firm = session.signer(FIRM)
+    consent = Consent.load(Path(args.consent))
+    if consent.statute != session.contract("statute").address:
+        raise KeyProblem(f"{args.consent} consents to an employment under {consent.statute}, not under this "
+                         "deployment's statute; the worker signs a consent for this one")
+    if consent.employer != firm:
+        raise KeyProblem(f"{args.consent} consents to be employed by {session.name(consent.employer)}, and --key "
+                         f"{args.key} is {firm}: sign with that firm's key")
+    session.send(FIRM, session.contract("statute").functions.employ(
+        consent.employee, consent.wage, consent.deadline, bytes.fromhex(consent.signature[2:])),
+        f"employed {session.name(consent.employee)} at {session.show_money(consent.wage)} an hour")
+    return 0
+
+
+def cmd_end_employment(args: argparse.Namespace) -> int:
+    session = Session.of_deployment(args)
     session.signer(FIRM)
-    worker, wage = session.address(args.worker), session.money(args.wage)
-    session.send(FIRM, session.contract("statute").functions.employ(worker, wage.minor),
-                 f"employed {session.name(worker)} at {wage} an hour")
+    worker = session.address(args.worker)
+    session.send(FIRM, session.contract("statute").functions.endEmployment(worker, 0),
+                 f"ended the employment of {session.name(worker)}")
+    return 0
+
+
+def cmd_accept_device(args: argparse.Namespace) -> int:
+    session = Session.of_deployment(args)
+    session.signer(FIRM)
+    device = session.address(args.device)
+    session.send(FIRM, session.contract("statute").functions.acceptDevice(device),
+                 f"accepted device {session.name(device)}")
+    return 0
+
+
+def cmd_revoke_device(args: argparse.Namespace) -> int:
+    session = Session.of_deployment(args)
+    session.signer(FIRM)  # the authority or the device's firm: the contract checks which
+    device = session.address(args.device)
+    session.send(FIRM, session.contract("statute").functions.revokeDevice(device),
+                 f"revoked device {session.name(device)}")
+    return 0
+
+
+def cmd_withdraw(args: argparse.Namespace) -> int:
+    session = Session.of_deployment(args)
+    session.signer(FIRM)
+    amount = session.money(args.amount)
+    session.send(FIRM, session.contract("statute").functions.withdraw(amount.minor), f"withdrew {amount}")
     return 0
 
 
@@ -274,6 +342,36 @@ def cmd_obligations(args: argparse.Namespace) -> int:
 
 
 # ---------------------------------------------------------------- worker
+
+
+def cmd_consent(args: argparse.Namespace) -> int:
+    """The worker's EIP-712 consent: signed off chain, used once (the contract's nonce), until a deadline."""
+    session = Session.of_deployment(args)
+    if not args.key:
+        raise UsageError("sign your consent with your own key: --key NAME")
+    worker = session.keys.unlock(args.key)
+    firm, wage = session.address(args.firm), session.money(args.wage)
+    statute = session.contract("statute")
+    _, name, version, chain_id, verifying, _, _ = statute.functions.eip712Domain().call()
+    nonce = statute.functions.employmentNonce(worker.address).call()
+    latest = session.chain.w3.eth.get_block("latest")["timestamp"]
+    deadline = latest + int(args.valid_days * 86_400)
+    signature = sign_employment(bytes(worker.key), Domain(name, version, chain_id, verifying), firm,
+                                worker.address, wage.minor, nonce, deadline)
+    Consent(statute.address, firm, worker.address, wage.minor, nonce, deadline, "0x" + signature.hex()).save(
+        Path(args.out))
+    until = dt.datetime.fromtimestamp(deadline, dt.UTC)
+    print(f"{session.name(worker.address)} consents to be employed by {session.name(firm)} at {wage} an hour, "
+          f"usable once until {until:%Y-%m-%d %H:%M} UTC: give {args.out} to the firm")
+    return 0
+
+
+def cmd_quit(args: argparse.Namespace) -> int:
+    session = Session.of_deployment(args)
+    worker = session.signer("@worker")
+    session.send("@worker", session.contract("statute").functions.endEmployment(worker, 0),
+                 f"{session.name(worker)} ended its employment")
+    return 0
 
 
 def cmd_balance(args: argparse.Namespace) -> int:

@@ -37,7 +37,9 @@ def site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
         run.ok("deploy", "minute.law", "--rpc", node.url, "--key", "authority")
         run.ok("deploy", "future.law", "--rpc", node.url, "--key", "authority", "--save", "future.json")
         run.ok("authority", "mint", "acme", "100.00", "--key", "authority")
-        run.ok("firm", "employ", "alice", "--wage", "40.00", "--key", "acme")
+        run.ok("worker", "consent", "acme", "--wage", "40.00", "--key", "alice", "--out", "alice.json")
+        run.ok("firm", "employ", "alice.json", "--key", "acme")
+        run.ok("authority", "register-device", "gate-1", "--firm", "acme", "--key", "authority")
         yield run
 
 
@@ -57,13 +59,12 @@ def test_wrong_password(site: Operator) -> None:
 
 
 def test_unfunded_key(site: Operator) -> None:
-    line = refused(site("firm", "employ", "bob", "--wage", "30.00", "--key", "broke"), "has 0.000000 ETH",
-                   "lawdsl fund")
+    line = refused(site("firm", "deposit", "0.00", "--key", "broke"), "has 0.000000 ETH", "lawdsl fund")
     assert site.ok("keys", "address", "broke").strip() in line
 
 
 def test_statute_not_yet_in_force(site: Operator) -> None:
-    refused(site("firm", "employ", "bob", "--wage", "30.00", "--key", "acme", "--deployment", "future.json"),
+    refused(site("firm", "accept-device", "gate-1", "--key", "acme", "--deployment", "future.json"),
             "not yet in force", "Future Pilot Act takes effect on 2099-01-01")
 
 
@@ -75,6 +76,24 @@ def test_deposit_larger_than_the_wallet(site: Operator) -> None:
 def test_a_key_that_is_not_the_firms(site: Operator) -> None:
     refused(site("firm", "grant-time-off", "alice", "2026-12-24", "--key", "bob"),
             "only the employer of alice", "acme (0x")
+
+
+def test_a_key_that_is_neither_the_employers_nor_the_workers(site: Operator) -> None:
+    refused(site("firm", "dismiss", "alice", "--key", "bob"), "only alice (0x", "or its employer", "not bob (0x")
+
+
+def test_a_consent_for_another_firm(site: Operator) -> None:
+    site.ok("worker", "consent", "acme", "--wage", "30.00", "--key", "bob", "--out", "bob.json")
+    refused(site("firm", "employ", "bob.json", "--key", "broke"), "consents to be employed by acme", "--key broke")
+
+
+def test_a_withdrawal_while_nothing_is_deposited(site: Operator) -> None:
+    refused(site("firm", "withdraw", "1.00", "--key", "bob"),
+            "a withdrawal of CNY 1.00 is more than the deposit of CNY 0.00")
+
+
+def test_revoking_another_firms_device(site: Operator) -> None:
+    refused(site("firm", "revoke-device", "gate-1", "--key", "bob"), "only the authority or the firm of device gate-1")
 
 
 def test_a_key_that_is_not_the_authoritys(site: Operator) -> None:
