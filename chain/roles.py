@@ -19,11 +19,15 @@ from eth_account import Account
 from rich.console import Console
 from rich.table import Table
 
+from compiler.artifacts import compile_statutes
 from compiler.domains.working_time import day_number
 from lawdsl.cli import UsageError
+from lawdsl.load import load_statute
+from lawdsl.scenario import Scenario
 
 from .accounts import AUTHORITY
 from .anvil import NODE_FAUCET_KEY
+from .client import Reverted
 from .keys import KeyProblem, KeyStore, keys_dir
 from .operator import (
     EXPLANATIONS,
@@ -34,6 +38,7 @@ from .operator import (
     add_chain_arguments,
     guarded,
 )
+from .runner import deploy
 from .signing import Domain, sign_employment
 
 out = Console()
@@ -100,6 +105,10 @@ def register(commands: argparse._SubParsersAction) -> None:
                       "lawdsl authority register-device gate-1 --firm acme --key authority", cmd_register_device)
     device.add_argument("device", metavar="DEVICE", help="the device's key name (created if missing) or 0x address")
     device.add_argument("--firm", required=True, metavar="ACCOUNT")
+    enact = _command(authority, "enact", "deploy a new version of the statute into the same registry and currency",
+                     "lawdsl authority enact minute-v2.law --key authority --save deployment-v2.json", cmd_enact)
+    enact.add_argument("file", metavar="FILE")
+    enact.add_argument("--save", required=True, metavar="FILE", help="where to write the new version's deployment")
     revoke = _command(authority, "revoke-device", "revoke a terminal for good: its batches are refused from now on",
                       "lawdsl authority revoke-device gate-1 --key authority", cmd_revoke_device)
     revoke.add_argument("device", metavar="DEVICE")
@@ -283,6 +292,32 @@ def cmd_accept_device(args: argparse.Namespace) -> int:
     device = session.address(args.device)
     session.send(FIRM, session.contract("statute").functions.acceptDevice(device),
                  f"accepted device {session.name(device)}")
+    return 0
+
+
+def cmd_enact(args: argparse.Namespace) -> int:
+    """Version N+1 beside version N: the registry's history names both, each with its effective date;
+    its citizens and its firms' money stay where they are."""
+    session = Session.of_deployment(args)
+    session.signer(AUTHORITY)
+    statute = load_statute(args.file)
+    record = session.record
+    assert record is not None
+    if statute.header.title != record.title:
+        raise UsageError(f"{args.file} is {statute.header.title!r}, not a version of {record.title!r}; "
+                         "deploy a new statute with `lawdsl deploy`")
+    artifacts = compile_statutes([statute])
+    try:
+        deployment = deploy(Scenario(Path(args.file), statute, {}, ()), session.chain, artifacts,
+                            session.contract("currency"), session.contract("registry"))
+    except Reverted as refusal:
+        raise Refused(f"enacting {args.file}: {session.explain(refusal)}") from None
+    address = deployment.driver.contract.address  # type: ignore[union-attr]
+    DeploymentRecord(record.rpc, record.chain_id, str(Path(args.file).resolve()), statute.header.title,
+                     statute.header.version, address, record.currency, record.registry,
+                     record.authority).save(Path(args.save))
+    print(f"enacted {statute.header.title} version {statute.header.version} at {address}, in force from "
+          f"{statute.header.effective.isoformat()}; wrote {args.save}")
     return 0
 
 

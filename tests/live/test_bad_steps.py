@@ -127,3 +127,14 @@ def test_a_refusal_costs_no_gas(site: Operator) -> None:
     refused(site("authority", "mint", "acme", "5.00", "--key", "acme"))
     refused(site("firm", "grant-time-off", "bob", "2026-12-24", "--key", "acme"), "not employed")
     assert (w3.eth.get_transaction_count(acme), w3.eth.get_balance(acme)) == (sent, balance)
+
+
+def test_enacting_a_new_version_then_an_older_one(site: Operator) -> None:
+    law = (site.cwd / "minute.law").read_text()
+    (site.cwd / "minute-v2.law").write_text(law.replace("version 1", "version 2"))
+    enacted = site.ok("authority", "enact", "minute-v2.law", "--key", "authority", "--save", "v2.json")
+    assert "enacted Minute Overtime Pilot Act version 2" in enacted
+    v1, v2 = (site.ok("deployment", "statute", "--deployment", name).strip() for name in ("deployment.json", "v2.json"))
+    assert v1 != v2 and site.ok("deployment", "currency", "--deployment", "v2.json") == site.ok("deployment", "currency")
+    refused(site("authority", "enact", "minute.law", "--key", "authority", "--save", "again.json"),
+            "'Minute Overtime Pilot Act' is at version 2 already")
