@@ -39,11 +39,11 @@ from typing import Any
 
 from eth_account import Account
 from eth_account.signers.local import LocalAccount
-from eth_utils import keccak, to_checksum_address
+from eth_utils import to_checksum_address
 from web3 import Web3
 from web3.contract import Contract
 
-from .abi import abi_type
+from .abi import Abi
 from .accounts import AUTHORITY, account_key
 
 GAS_LIMIT = 15_000_000
@@ -52,8 +52,8 @@ TIP = 10**9  # wei per gas offered to a live chain's block producer
 FUNDING = 10**24  # wei given to every account the chain uses
 
 #: The errors Solidity itself raises: `require(…, "text")` and a panic (overflow, assert, …).
-SOLIDITY_ERRORS = {keccak(text="Error(string)")[:4]: ("Error", ["string"]),
-                   keccak(text="Panic(uint256)")[:4]: ("Panic", ["uint256"])}
+SOLIDITY_ERRORS = [{"type": "error", "name": "Error", "inputs": [{"name": "message", "type": "string"}]},
+                   {"type": "error", "name": "Panic", "inputs": [{"name": "code", "type": "uint256"}]}]
 
 
 class ChainError(RuntimeError):
@@ -99,7 +99,7 @@ class Chain:
         self._nonces: dict[str, int] = {}
         self._funded: set[str] = set()
         self._time: int | None = None  # pinned block time, see the module docstring
-        self._errors: dict[bytes, tuple[str, list[str]]] = dict(SOLIDITY_ERRORS)  # selector -> (name, types)
+        self._errors = Abi(SOLIDITY_ERRORS)  # the custom errors of every ABI deployed so far, by selector
         self.authority = self.account(AUTHORITY)
 
     # ------------------------------------------------------------ accounts
@@ -154,13 +154,9 @@ class Chain:
 
     # ------------------------------------------------------------ contracts
 
-    def register_errors(self, abi: list) -> None:
+    def register_errors(self, abi: list[dict[str, Any]]) -> None:
         """Learn the custom errors of an ABI so reverts decode to their names."""
-        for item in abi:
-            if item.get("type") == "error":
-                types = [abi_type(i) for i in item["inputs"]]
-                signature = f"{item['name']}({','.join(types)})"
-                self._errors[keccak(text=signature)[:4]] = (item["name"], types)
+        self._errors.errors.update(Abi(abi).errors)
 
     def deploy(self, label: str, abi: list, bytecode: str, *args: Any) -> Contract:
         self.register_errors(abi)
@@ -234,6 +230,33 @@ class Chain:
             raise ChainError(f"account {sender} has {balance / 1e18:.6f} ETH but this transaction may cost "
                              f"{needed / 1e18:.6f} ETH in gas; send it some (`lawdsl fund {sender} --key FUNDER`)")
 
+    def send_many(self, label: str, to: str, calldata: list[str], window: int = 200) -> list[dict]:
+        """Send many transactions from `label` to `to`, `window` at a time without waiting between
+        them (a node mines them in nonce order), then their receipts; the first failure raises
+        `Reverted`. For bulk set-up (thousands of registrations), where a round trip per transaction
+        dominates; the window stays small because anvil slows down badly with thousands pending."""
+        account = self.account(label)
+        self.fund(label)
+        nonce = self._nonces.get(account.address)
+        if nonce is None:
+            nonce = self.w3.eth.get_transaction_count(account.address)
+        receipts = []
+        self._pin_time()  # the first block; the node dates the next ones from it
+        for first in range(0, len(calldata), window):
+            hashes = []
+            for data in calldata[first:first + window]:
+                tx = {"nonce": nonce, "gas": GAS_LIMIT, "maxFeePerGas": MAX_FEE, "maxPriorityFeePerGas": 1,
+                      "chainId": self.chain_id, "data": data, "value": 0, "type": 2, "to": to}
+                hashes.append(self.w3.eth.send_raw_transaction(account.sign_transaction(tx).raw_transaction))
+                nonce += 1
+                self._nonces[account.address] = nonce
+            for tx_hash in hashes:
+                receipt = self.w3.eth.wait_for_transaction_receipt(tx_hash, timeout=60, poll_latency=0.001)
+                if receipt["status"] != 1:
+                    raise self._decode_revert(tx_hash.to_0x_hex())
+                receipts.append(receipt)
+        return receipts
+
     def _pin_time(self) -> None:
         """Before a transaction: its block gets the pinned time again (see the module docstring)."""
         if self._time is not None:
@@ -256,10 +279,10 @@ class Chain:
         """The custom error in a transaction's revert data, decoded by the ABIs deployed so far."""
         if not data:
             return Reverted("a revert without reason", (), data)
-        name, types = self._errors.get(data[:4], ("", []))
-        if not name:
+        decoded = self._errors.error(data)
+        if decoded is None:
             return Reverted(f"unknown error 0x{data[:4].hex()}", (), data)
-        return Reverted(name, tuple(self.w3.codec.decode(types, data[4:])), data)
+        return Reverted(*decoded, data)
 
     def _rpc(self, method: str, params: list) -> Any:
         response = self.w3.provider.make_request(method, params)

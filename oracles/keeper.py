@@ -25,6 +25,7 @@ import rlp
 from eth_utils import keccak
 
 from chain.contract import ContractClient
+from chain.domains.working_time import SETTLE_PAGE
 
 from .submitter import read_table
 
@@ -39,8 +40,6 @@ BIDDING = 0  # ProcurementStatute.Phase
 #: The keeper's calls by selector: each takes the `uint64 ref` its log echoes (settlement also a page size).
 KEEPER_CALLS = {keccak(text=signature)[:4]: signature.split("(")[0]
                 for signature in ("settle(uint64,uint256)", "reclaim(uint64)", "award(uint64)")}
-#: Employees one `settle` call pays: a page well inside a block (docs/benchmarks.md has the gas per employee).
-SETTLE_PAGE = 200
 
 
 class Duty(Protocol):

@@ -23,8 +23,8 @@ from lawdsl.formatter import rule_atoms
 from lawdsl.interpret.working_time import minimum_hourly_wage
 
 from ..dates import day_number
-from ..generate import GeneratedContract
 from ..naming import article_constant, constant_name, contract_name, natspec, string_literal
+from ..solidity import GeneratedContract
 
 _DAY_KIND = {None: "DayKind.Any", DayKind.WORKDAY: "DayKind.Workday",
              DayKind.REST_DAY: "DayKind.RestDay", DayKind.PUBLIC_HOLIDAY: "DayKind.PublicHoliday"}

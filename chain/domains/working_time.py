@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+from eth_utils import to_checksum_address
 from web3.contract import Contract
 
 from compiler.dates import day_date, day_number
-from lawdsl.ast import Period
+from lawdsl import events as E
+from lawdsl.ast import Period, Statute
 from lawdsl.events import (AcceptDevice, ChangeWage, Deposit, Employ, EndEmployment, Event, GrantTimeOff, Punch,
                            RegisterDevice, RevokeDevice, Settle, Withdraw)
 from lawdsl.interpret.base import BEFORE_EFFECTIVE
@@ -26,7 +28,8 @@ from lawdsl.outcome import Outcome, Payment, Rejection, Violation
 from ..accounts import AUTHORITY, GATEWAY, account_key
 from ..client import Receipt, Reverted
 from ..signing import Domain, SignedPunch, sign_batch, sign_employment
-from .base import Driver, article_text
+from .driver import Driver, article_text
+from .rebuild import Call, Pending, Rebuilder, field_of
 
 #: `PunchRejection` codes of the contract, in enum order (0 = None).
 PUNCH_REASONS = ("", BEFORE_EFFECTIVE, *(reason.value for reason in (
@@ -34,7 +37,9 @@ PUNCH_REASONS = ("", BEFORE_EFFECTIVE, *(reason.value for reason in (
     Reason.ALREADY_IN, Reason.OUT_WITHOUT_IN, Reason.SHIFT_TOO_LONG)))
 PERIODS = (Period.DAY, Period.WEEK, Period.MONTH)
 #: Employees a `settle` call pays, and queued payments a `payArrears` call pays: one keeper page.
-SETTLE_PAGE = 200
+#: 150 × ~78,000 gas (every wage queued, the dearest case) stays under the 15 M gas a transaction
+#: may use (docs/benchmarks.md has the figures); the keeper pages the same way.
+SETTLE_PAGE = 150
 ARREARS_PAGE = 200
 #: How long a worker's consent stays valid after the event that uses it.
 CONSENT_VALIDITY = dt.timedelta(hours=1)
@@ -206,3 +211,95 @@ class WorkingTimeDriver(Driver):
                 rejected.append(Rejection(args["ref"], PUNCH_REASONS[args["reason"]]))
         outcome.arrears.extend(due[seq] for seq in sorted(due))
         outcome.rejected.extend(sorted(rejected, key=lambda r: r.event))
+
+
+class WorkingTimeRebuilder(Rebuilder):
+    def __init__(self, statute: Statute, calls: list[Call]) -> None:
+        super().__init__(statute, calls)
+        self.employed: dict[str, str] = {}  # employee -> employer, by the accepted calls so far
+        self.device_employers: dict[str, str] = {}  # device -> the employer it was offered to
+        self.folded: set[int] = set()  # positions of acceptances replayed with their offer
+
+    def on_employ(self, call: Call, _: int) -> list[Pending]:
+        return self._employ(call, call.sender)
+
+    def on_registerEmployment(self, call: Call, _: int) -> list[Pending]:
+        return self._employ(call, call.args["employer"])
+
+    def _employ(self, call: Call, employer: str) -> list[Pending]:
+        if not call.failed:
+            self.employed[call.args["employee"]] = employer
+        return [self.event(E.Employ, call, employer=employer, employee=call.args["employee"],
+                           hourly_wage=self.money(call.args["hourlyWage"]))]
+
+    def on_changeWage(self, call: Call, _: int) -> list[Pending]:
+        return [self.event(E.ChangeWage, call, employer=call.sender, employee=call.args["employee"],
+                           hourly_wage=self.money(call.args["hourlyWage"]))]
+
+    def on_endEmployment(self, call: Call, _: int) -> list[Pending]:
+        if not call.failed:
+            self.employed.pop(call.args["employee"], None)
+        return [self.event(E.EndEmployment, call, call.args["ref"], employee=call.args["employee"], by=call.sender)]
+
+    def on_registerDevice(self, call: Call, position: int) -> list[Pending]:
+        """An offer; with the employer's acceptance right after it, one `register device` event (the
+        scenario's own reading of that event: offered and accepted at once)."""
+        device, employer = call.args["device"], call.args["employer"]
+        if not call.failed:
+            self.device_employers.setdefault(device, employer)
+        following = self.calls[position + 1] if position + 1 < len(self.calls) else None
+        accepted = (following is not None and following.function == "acceptDevice" and not following.failed
+                    and following.args["device"] == device and following.sender == employer)
+        if accepted:
+            self.folded.add(position + 1)
+        return [self.event(E.RegisterDevice, call, device=device, employer=employer, accepted=accepted)]
+
+    def on_acceptDevice(self, call: Call, position: int) -> list[Pending]:
+        if position in self.folded:  # replayed with its offer
+            return []
+        return [self.event(E.AcceptDevice, call, employer=call.sender, device=call.args["device"])]
+
+    def on_revokeDevice(self, call: Call, _: int) -> list[Pending]:
+        """By the device's employer, or else (a revocation the chain accepted) by the authority."""
+        employer = self.device_employers.get(call.args["device"])
+        by = call.sender if call.sender == employer or call.failed else None
+        return [self.event(E.RevokeDevice, call, device=call.args["device"], by=by)]
+
+    def on_withdraw(self, call: Call, _: int) -> list[Pending]:
+        return [self.event(E.Withdraw, call, sender=call.sender, amount=self.money(call.args["amount"]))]
+
+    def on_grantTimeOff(self, call: Call, _: int) -> list[Pending]:
+        return [self.event(E.GrantTimeOff, call, employer=call.sender, employee=call.args["employee"],
+                           date=day_date(call.args["day"]))]
+
+    def on_settle(self, call: Call, _: int) -> list[Pending]:
+        return [self.event(E.Settle, call, call.args["ref"])]
+
+    def on_submitPunches(self, call: Call, _: int) -> list[Pending]:
+        """One event per punch of the batch, at the punch's own time (a batch is relayed later).
+
+        A batch refused for its device reverts before any punch is read; each punch is then refused
+        for the first reason in SPEC §4's order, as the oracle reports it: "not employed" when the
+        contract employs no such person, else the device's ("unregistered device", "device not
+        accepted by the employer", "revoked device").
+        """
+        batch = call.args["batch"]
+        device = to_checksum_address(field_of(batch, "device", 0))
+        pending = []
+        for punch in field_of(batch, "punches", 2):
+            ref = field_of(punch, "ref", 3)
+            at = dt.datetime.fromtimestamp(field_of(punch, "at", 1), self.tz)
+            employee = to_checksum_address(field_of(punch, "employee", 0))
+            fields = {"device": device, "employee": employee, "kind": "in" if field_of(punch, "clockIn", 2) else "out"}
+            refusal = None
+            device_refusal = call.refusal if call.error in DEVICE_REFUSALS else None
+            if device_refusal is not None:
+                refusal = device_refusal if employee in self.employed else Reason.NOT_EMPLOYED.value
+            pending.append(Pending(ref, lambda index, at=at, fields=fields: E.Punch(index=index, at=at, **fields),
+                                   refusal))
+        return pending
+
+
+#: This domain's encode and decode sides, as `lawdsl.domains.implementation` finds them.
+DRIVER = WorkingTimeDriver
+REBUILDER = WorkingTimeRebuilder
