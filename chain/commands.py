@@ -168,7 +168,7 @@ def cmd_deploy(args: argparse.Namespace) -> int:
     header = statute.header
     DeploymentRecord(args.rpc, chain.chain_id, str(Path(args.file).resolve()), header.title, header.version,
                      deployment.driver.contract.address, deployment.currency.address,
-                     deployment.registry.address, chain.address(AUTHORITY)).save(Path(args.save))
+                     deployment.registry.address, deployment.authority.address).save(Path(args.save))
     print(f"wrote {args.save}")
     return 0
 

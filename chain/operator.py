@@ -12,6 +12,7 @@ import argparse
 import datetime as dt
 import functools
 import json
+import os
 import sys
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -29,6 +30,7 @@ from lawdsl.load import load_statute
 from lawdsl.money import Money, MoneyError
 
 from .abi import abi_type
+from .accounts import AUTHORITY
 from .client import Chain, ChainError, Receipt, Reverted
 from .keys import KeyProblem, KeyStore, dev_keys_allowed, keys_dir
 
@@ -47,7 +49,7 @@ class DeploymentRecord:
     statute: str
     currency: str
     registry: str
-    authority: str
+    authority: str  # the timelock the authority's key acts through
 
     def save(self, path: Path) -> None:
         path.write_text(json.dumps(asdict(self), indent=2) + "\n")
@@ -182,10 +184,11 @@ class Session:
         return compile_statutes([self.statute_ast])
 
     def contract(self, which: str) -> Contract:
-        """The deployment's "statute", "currency" or "registry", its custom errors learnt."""
+        """The deployment's "statute", "currency", "registry" or "authority" (its timelock), its custom
+        errors learnt."""
         assert self.record is not None and self.statute_ast is not None
         key = {"statute": self.statute_ast.header.title, "currency": "DigitalCurrency",
-               "registry": "StatuteRegistry"}[which]
+               "registry": "StatuteRegistry", "authority": "AuthorityTimelock"}[which]
         abi = self.artifacts()[key].abi
         self.chain.register_errors(abi)
         return self.chain.w3.eth.contract(address=getattr(self.record, which), abi=abi)
@@ -212,6 +215,18 @@ class Session:
         for line in self.describe(receipt.logs):
             print(f"  {line}")
         return receipt
+
+    def as_authority(self, call: Any, what: str) -> Receipt:
+        """A call the authority makes through its timelock: scheduled, then executed (the timelock
+        `lawdsl deploy` sets up has no delay; a delayed one would execute after it)."""
+        timelock = self.contract("authority")
+        if timelock.functions.getMinDelay().call():
+            raise Refused(f"{what}: the authority's timelock has a delay; scheduling for later is not supported "
+                          "by this command yet")
+        target, data, salt = call.address, call._encode_transaction_data(), os.urandom(32)
+        self.send(AUTHORITY, timelock.functions.schedule(target, 0, data, bytes(32), salt, 0),
+                  f"scheduled through the authority's timelock: {what}")
+        return self.send(AUTHORITY, timelock.functions.execute(target, 0, data, bytes(32), salt), what)
 
     def describe(self, logs: list[dict]) -> list[str]:
         """Each log of the deployment's contracts as `Event(name=value, …)`."""
@@ -267,7 +282,8 @@ class Session:
 def _role_name(role: bytes) -> str:
     from eth_utils import keccak
 
-    for name in ("AUTHORITY_ROLE", "MINTER_ROLE", "DEFAULT_ADMIN_ROLE"):
+    for name in ("AUTHORITY_ROLE", "MINTER_ROLE", "LEGISLATOR_ROLE", "PROPOSER_ROLE", "EXECUTOR_ROLE",
+                 "DEFAULT_ADMIN_ROLE"):
         if (keccak(text=name) if name != "DEFAULT_ADMIN_ROLE" else bytes(32)) == role:
             return name
     return "0x" + role.hex()

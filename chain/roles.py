@@ -27,6 +27,7 @@ from lawdsl.scenario import Scenario
 
 from .accounts import AUTHORITY
 from .anvil import NODE_FAUCET_KEY
+from .authority import Authority
 from .client import Reverted
 from .keys import KeyProblem, KeyStore, keys_dir
 from .operator import (
@@ -239,8 +240,8 @@ def cmd_mint(args: argparse.Namespace) -> int:
     session.signer(AUTHORITY)
     amount = session.money(args.amount)
     to = session.address(args.to)
-    session.send(AUTHORITY, session.contract("currency").functions.mint(to, amount.minor),
-                 f"minted {amount} to {session.name(to)}")
+    session.as_authority(session.contract("currency").functions.mint(to, amount.minor),
+                         f"minted {amount} to {session.name(to)}")
     return 0
 
 
@@ -308,8 +309,9 @@ def cmd_enact(args: argparse.Namespace) -> int:
                          "deploy a new statute with `lawdsl deploy`")
     artifacts = compile_statutes([statute])
     try:
+        authority = Authority(session.chain, session.contract("authority"))
         deployment = deploy(Scenario(Path(args.file), statute, {}, ()), session.chain, artifacts,
-                            session.contract("currency"), session.contract("registry"))
+                            (session.contract("currency"), session.contract("registry"), authority))
     except Reverted as refusal:
         raise Refused(f"enacting {args.file}: {session.explain(refusal)}") from None
     address = deployment.driver.contract.address  # type: ignore[union-attr]

@@ -97,7 +97,7 @@ def test_revoking_another_firms_device(site: Operator) -> None:
 
 
 def test_a_key_that_is_not_the_authoritys(site: Operator) -> None:
-    refused(site("authority", "mint", "acme", "5.00", "--key", "acme"), "does not hold MINTER_ROLE")
+    refused(site("authority", "mint", "acme", "5.00", "--key", "acme"), "does not hold PROPOSER_ROLE")
 
 
 def test_dev_keys_are_refused_on_a_chain_the_command_did_not_start(site: Operator) -> None:
