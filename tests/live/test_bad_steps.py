@@ -116,7 +116,7 @@ def test_a_terminal_without_a_key(site: Operator, tmp_path: Path) -> None:
     config = tmp_path / "gateway.yaml"
     config.write_text('devices:\n  CKJ0002:\n    label: gate-2\n    zone: "+00:00"\nemployees:\n  "1": alice\n')
     refused(site("oracle", "serve", "--config", str(config), "--outbox", str(tmp_path / "o.db"), "--key", "bob",
-                 "--port", "0"), "no keystore for gate-2")
+                 "--listen", "127.0.0.1:0"), "no keystore for gate-2")
 
 
 def test_a_refusal_costs_no_gas(site: Operator) -> None:
