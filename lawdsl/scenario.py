@@ -18,6 +18,7 @@ from .ast import Domain, Span, Statute
 from .diagnostics import Diagnostic, StatuteError, suggestion
 from .load import load_statute
 from .money import Money, MoneyError
+from .yaml_limits import MAX_DEPTH, too_deep
 
 
 @dataclass(frozen=True)
@@ -188,14 +189,25 @@ class _Reader:
         return str(node.value)
 
 
-def load_scenario(path: str | Path) -> Scenario:
-    """A validated scenario with its checked statute, or `StatuteError` naming the problem."""
+def load_scenario(path: str | Path, statute_file: str | Path | None = None) -> Scenario:
+    """A validated scenario with its checked statute, or `StatuteError` naming the problem.
+
+    The scenario's `statute:` is a `.law` file in the scenario's folder or below it: a
+    scenario someone sent cannot make lawdsl read (and quote in an error) any other file.
+    `statute_file`, given on the command line by the person running it, replaces it and
+    may be anywhere.
+    """
     path = Path(path)
     try:
         text = path.read_text("utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise StatuteError([Diagnostic(str(path), Span(0, 0, 0, 0), f"cannot read scenario: {error}")]) from None
     reader = _Reader(path, text)
+    deep = too_deep(text)
+    if deep is not None:
+        line, column = deep
+        raise StatuteError([Diagnostic(str(path), Span(line, column, line, column),
+                                       f"nested more than {MAX_DEPTH} levels deep; a scenario needs a few")])
     try:
         root = yaml.compose(text, Loader=_Loader)
     except yaml.YAMLError as error:
@@ -211,10 +223,7 @@ def load_scenario(path: str | Path) -> Scenario:
         raise reader.fail(top[unknown][0], f"unknown top-level field '{unknown}'" + suggestion(unknown, known))
     if "statute" not in top:
         raise reader.fail(root, "the scenario must name its statute, like 'statute: overtime.law'")
-    statute_path = path.parent / reader.scalar(top["statute"][1], "statute")
-    if not statute_path.exists():
-        raise reader.fail(top["statute"][1], f"statute file '{statute_path}' does not exist")
-    statute = load_statute(statute_path)
+    statute = load_statute(statute_file if statute_file is not None else _statute_path(reader, path, top["statute"][1]))
     currency = statute.header.currency
 
     def money(node: yaml.Node, what: str) -> Money:
@@ -255,6 +264,21 @@ def load_scenario(path: str | Path) -> Scenario:
         if not isinstance(expect, dict):
             raise reader.fail(top["expect"][1], "'expect:' must be a mapping")
     return Scenario(path, statute, balances, tuple(parsed), expect, **parties)
+
+
+def _statute_path(reader: _Reader, scenario: Path, node: yaml.Node) -> Path:
+    """The scenario's `statute:`, relative to the scenario's folder, checked before it is read."""
+    named = reader.scalar(node, "statute")
+    folder = scenario.parent.resolve()
+    statute_path = scenario.parent / named
+    if not statute_path.resolve().is_relative_to(folder):
+        raise reader.fail(node, f"statute '{named}' is outside the scenario's folder; give it on the command "
+                                "line with --statute FILE")
+    if statute_path.suffix != ".law":
+        raise reader.fail(node, f"statute '{named}' is not a .law file")
+    if not statute_path.is_file():
+        raise reader.fail(node, f"statute file '{statute_path}' does not exist")
+    return statute_path
 
 
 def _event(reader: _Reader, statute: Statute, index: int, node: yaml.Node, previous: dt.datetime,

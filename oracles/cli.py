@@ -26,6 +26,7 @@ import http.client
 import json
 import logging
 import signal
+import ssl
 import sys
 import threading
 import time
@@ -60,8 +61,10 @@ from .devices.records import CanonicalPunch, Quarantined, Redelivered
 from .devices.simulator import CLEAN, Profile, Simulation, simulate, simulated_config
 from .devices.zkteco_push import AdmsProtocol, PushServer
 from .gateway import DEFAULT_LAW, Gateway
+from .http_service import Peer, tls_context
 from .keeper import Duty, TenderAward, VoucherReclaim, keeper_calls
 from .outbox import ErrorEntry, Outbox
+from .preflight import Refused, preflight
 from .quorum import (
     CosignServer,
     QuorumMisconfigured,
@@ -94,7 +97,8 @@ def register(commands: argparse._SubParsersAction) -> None:
                     "--reporter-key and its --cosigner peers; a batch the peers refuse (they never received a "
                     "punch in it) waits and is offered again, and `oracle status` shows the refusal.")
     serve.add_argument("--config", required=True, metavar="FILE", help="gateway.yaml (devices, PINs)")
-    _gateway_arguments(serve, "the outbox SQLite file", 8081, "ADMS port")
+    _gateway_arguments(serve, "the outbox SQLite file", 8081, "the ADMS receiver")
+    _tls_arguments(serve)
     serve.add_argument("--batch", type=int, default=200, metavar="N", help="punches per transaction")
     serve.add_argument("--relayer-key", metavar="HEX", help="the relaying account's raw key (prefer --key)")
     serve.add_argument("--key", metavar="NAME", help="the relaying account's keystore (one per gateway process); "
@@ -134,14 +138,16 @@ def register(commands: argparse._SubParsersAction) -> None:
         description="Serve POST /cosign: sign a punch batch of the quorum's device with this gateway's "
                     "reporter key only if every punch in it is in this gateway's own outbox (the one its "
                     "`oracle serve` fills) and the digest is that batch's (docs/oracles.md, k-of-n).")
-    _gateway_arguments(cosign, "this gateway's outbox", 8082, "HTTP port")
+    _gateway_arguments(cosign, "this gateway's outbox", 8082, "the co-signing endpoint")
     cosign.add_argument("--quorum", required=True, metavar="ADDR", help="the ReporterQuorum registered as the device")
     cosign.add_argument("--reporter-key", required=True, metavar="HEX", help="this gateway's reporter key")
     cosign.add_argument("--config", metavar="FILE",
                         help="gateway.yaml: also receive the terminals' ADMS uploads into --outbox (the terminal, "
                              "or a mirror in front of it, sends them to every gateway of the quorum)")
-    cosign.add_argument("--adms-port", type=int, default=8081,
-                        help="with --config: the ADMS port (0: any free port; printed)")
+    cosign.add_argument("--adms-listen", type=listen_address, default=("127.0.0.1", 8081), metavar="HOST:PORT",
+                        help="with --config: where the ADMS receiver listens (default 127.0.0.1:8081; port 0: "
+                             "any free port, printed)")
+    _tls_arguments(cosign)
     cosign.set_defaults(func=cmd_cosign)
 
     import_ = sub.add_parser("import", help="admit a CSV export (device,employee,time,kind) into the outbox")
@@ -186,8 +192,46 @@ def _gateway_arguments(parser: argparse.ArgumentParser, outbox: str, port: int, 
     parser.add_argument("--deployment", default=DEPLOYMENT_FILE, metavar="FILE",
                         help=f"the file `lawdsl deploy` wrote, read when --rpc or --statute is not given "
                         f"(default: ./{DEPLOYMENT_FILE})")
-    parser.add_argument("--host", default="0.0.0.0")
-    parser.add_argument("--port", type=int, default=port, help=f"{port_name} (0: any free port; printed)")
+    parser.add_argument("--listen", type=listen_address, default=("127.0.0.1", port), metavar="HOST:PORT",
+                        help=f"where {port_name} listens (default 127.0.0.1:{port}, this machine only; port 0: "
+                             "any free port, printed; 0.0.0.0 or [::] for every interface)")
+
+
+def _tls_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--tls-cert", metavar="PEM", help="serve the ADMS receiver over TLS with this certificate "
+                                                          "(chain); needs --tls-key")
+    parser.add_argument("--tls-key", metavar="PEM", help="the certificate's private key")
+    parser.add_argument("--tls-client-ca", metavar="PEM",
+                        help="require a client certificate issued by this CA (a device's `certificate:` in "
+                             "--config names the common name it must present)")
+
+
+def listen_address(text: str) -> tuple[str, int]:
+    """HOST:PORT (`[::1]:8081` for IPv6) for --listen."""
+    host, colon, port = text.rpartition(":")
+    host = host.removeprefix("[").removesuffix("]")
+    if not colon or not host or not port.isdigit() or int(port) > 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not HOST:PORT, e.g. 127.0.0.1:8081 or 0.0.0.0:8081")
+    return host, int(port)
+
+
+def receiver_tls(args: argparse.Namespace) -> ssl.SSLContext | None:
+    """The ADMS receiver's TLS context from --tls-cert/--tls-key/--tls-client-ca; None without them."""
+    if not (args.tls_cert or args.tls_key or args.tls_client_ca):
+        return None
+    if not (args.tls_cert and args.tls_key):
+        raise UsageError("TLS needs both --tls-cert and --tls-key")
+    try:
+        return tls_context(args.tls_cert, args.tls_key, args.tls_client_ca)
+    except (OSError, ssl.SSLError) as exc:
+        raise UsageError(f"cannot load the TLS certificate, key or client CA: {exc}") from exc
+
+
+def warn_if_exposed(host: str, what: str) -> None:
+    """One warning when a receiver listens on every interface (docs/oracles.md, "Threat model")."""
+    if host in ("0.0.0.0", "::", ""):
+        console.print(f"warning: {what} listens on every interface; only terminals in the config's `allow` "
+                      "networks are served, but put it behind TLS (--tls-cert) or a firewall as well")
 
 
 def where_deployed(args: argparse.Namespace) -> None:
@@ -258,13 +302,40 @@ def cmd_serve(args: argparse.Namespace) -> int:
                           for address in addresses(args.vouchers, "--vouchers")]
     duties += [TenderAward(ContractClient(rpc, address, abis[Domain.PROCUREMENT]))
                for address in addresses(args.tender, "--tender")]
+    tls = receiver_tls(args)
+    host, port = args.listen
+    warn_if_exposed(host, "the ADMS receiver")
+    signer = batch_signer(args, config, rpc, device_key)
     gateway = Gateway(config, args.outbox, args.rpc, args.statute, abis[Domain.WORKING_TIME],
-                      args.host, args.port, key, args.batch, duties, batch_signer(args, config, rpc, device_key),
-                      employee_address)
-    with gateway:
-        print(f"listening on http://{args.host}:{gateway.server.port}", flush=True)
-        stop.wait()
+                      (host, port), key, args.batch, duties, signer, tls, employee_address)
+    found = preflight(gateway.statute, config, gateway.submitter.relayer.address, gateway.submitter.journal, signer)
+    for warning in found.warnings:
+        console.print(f"warning: {warning}")
+    if found.fatal:
+        gateway.server.server_close()
+        gateway.outbox.close()
+        raise UsageError("; ".join(found.fatal))
+    try:
+        gateway.start()
+    except Refused as exc:
+        gateway.server.server_close()
+        gateway.outbox.close()
+        raise UsageError(str(exc)) from None
+    print(f"listening on {'https' if tls else 'http'}://{_url_host(host)}:{gateway.server.port}", flush=True)
+    stop.wait()
+    console.print(f"stopping: no more uploads taken; sending what is in flight (up to {DRAIN_SECONDS:g} s)")
+    left = gateway.stop(drain=DRAIN_SECONDS)
+    console.print("stopped: every punch reached the chain" if not left else
+                  f"stopped: {left} punch(es) wait in the outbox for the next start")
     return 0
+
+
+def _url_host(host: str) -> str:
+    return f"[{host}]" if ":" in host else host
+
+
+#: How long SIGTERM lets punches in flight reach the chain before the gateway exits.
+DRAIN_SECONDS = 10.0
 
 
 def batch_signer(args: argparse.Namespace, config: GatewayConfig, rpc: Rpc,
@@ -363,12 +434,18 @@ def cmd_cosign(args: argparse.Namespace) -> int:
     with ExitStack() as running:
         outbox = running.enter_context(Outbox(args.outbox))  # one connection: receiver and witness
         if config is not None:
-            receiver = running.enter_context(PushServer(AdmsProtocol(Intake(config, outbox)), args.host,
-                                                        args.adms_port))
-            print(f"receiving terminal uploads on http://{args.host}:{receiver.port}", flush=True)
+            tls = receiver_tls(args)
+            adms_host, adms_port = args.adms_listen
+            warn_if_exposed(adms_host, "the ADMS receiver")
+            receiver = running.enter_context(PushServer(AdmsProtocol(Intake(config, outbox)), adms_host, adms_port,
+                                                        tls))
+            print(f"receiving terminal uploads on {'https' if tls else 'http'}://{_url_host(adms_host)}:"
+                  f"{receiver.port}", flush=True)
         witness = Witness(outbox, domain, quorum, key)
-        server = running.enter_context(CosignServer(witness, args.host, args.port))
-        print(f"co-signing as reporter {witness.address} on http://{args.host}:{server.port}/cosign", flush=True)
+        host, port = args.listen
+        server = running.enter_context(CosignServer(witness, host, port))
+        print(f"co-signing as reporter {witness.address} on http://{_url_host(host)}:{server.port}/cosign",
+              flush=True)
         stop.wait()
     return 0
 
@@ -414,7 +491,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         with Outbox(args.outbox) as outbox:
             protocol = AdmsProtocol(Intake(config, outbox))
             _upload_all(uploads, lambda serial, body: protocol.handle(
-                "POST", "/iclock/cdata", {"sn": serial, "table": "ATTLOG"}, body.encode()).body)
+                Peer.local(), "POST", "/iclock/cdata", {"sn": serial, "table": "ATTLOG"}, body.encode()).body)
     print(f"{len(simulation.records)} records from {len(simulation.shifts)} shifts in {len(uploads)} uploads")
     return 0
 
@@ -439,11 +516,15 @@ def _upload_all(uploads: list[tuple[str, str]], deliver: Callable[[str, str], st
 
 
 class HttpTerminals:
-    """Terminals uploading to one gateway over one keep-alive connection, retrying like firmware does."""
+    """Terminals uploading to one gateway over one keep-alive connection, retrying like firmware does;
+    an https URL with the `tls` client context (the gateway's CA, a client certificate)."""
 
-    def __init__(self, url: str, retry_delay: float = 1.0, attempts: int = 30) -> None:
+    def __init__(self, url: str, retry_delay: float = 1.0, attempts: int = 30,
+                 tls: ssl.SSLContext | None = None) -> None:
         parts = urlsplit(url)
-        self.host, self.port = parts.hostname or "127.0.0.1", parts.port or 80
+        self.https = parts.scheme == "https"
+        self.host, self.port = parts.hostname or "127.0.0.1", parts.port or (443 if self.https else 80)
+        self.tls = tls
         self.retry_delay = retry_delay
         self.attempts = attempts
         self._connection: http.client.HTTPConnection | None = None
@@ -459,7 +540,8 @@ class HttpTerminals:
 
     def _post(self, path: str, body: bytes) -> str:
         if self._connection is None:
-            self._connection = http.client.HTTPConnection(self.host, self.port, timeout=30)
+            self._connection = (http.client.HTTPSConnection(self.host, self.port, timeout=30, context=self.tls)
+                                if self.https else http.client.HTTPConnection(self.host, self.port, timeout=30))
         self._connection.request("POST", path, body, {"Content-Type": "text/plain"})
         response = self._connection.getresponse()
         text = response.read().decode()
@@ -533,10 +615,12 @@ KEEPER_STATES = {"open": "awaiting a receipt", "done": "mined", "failed": "rever
 
 
 def newest_errors(outbox: Outbox, path: str | Path, limit: int = 10) -> list[ErrorEntry]:
-    """Quarantined records, rejected punches and refusals to sign (reason `unsigned`: a quorum
-    not reached, the punches wait), newest first."""
-    unsigned = [ErrorEntry(e.when, e.device, "unsigned", e.detail, "", e.times) for e in signing_errors(path, limit)]
-    return sorted([*outbox.last_errors(limit), *unsigned], key=lambda e: e.when, reverse=True)[:limit]
+    """Quarantined records, rejected punches and held batches, newest first. A held batch's punches
+    wait in the outbox: reason `unsigned` (a quorum not reached), `unregistered-device` (the
+    terminal is not registered with the statute) or `reverted` (the contract refused the batch;
+    the detail names its error)."""
+    held = [ErrorEntry(e.when, e.device, e.reason, e.detail, "", e.times) for e in signing_errors(path, limit)]
+    return sorted([*outbox.last_errors(limit), *held], key=lambda e: e.when, reverse=True)[:limit]
 
 
 def quarantine_reasons(path: str | Path) -> dict[str, int]:
@@ -544,4 +628,5 @@ def quarantine_reasons(path: str | Path) -> dict[str, int]:
 
     Read from the table directly: `Outbox.counts()` gives only the total.
     """
-    return dict(read_table(path, "quarantine", "SELECT reason, COUNT(*) FROM quarantine GROUP BY reason ORDER BY 2 DESC"))
+    query = "SELECT reason, COUNT(*) FROM quarantine GROUP BY reason ORDER BY 2 DESC"
+    return dict(read_table(path, "quarantine", query))

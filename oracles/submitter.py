@@ -52,15 +52,10 @@ kept in the outbox file (`SigningErrors`) for `oracle status`.
 """
 from __future__ import annotations
 
-import datetime as dt
 import logging
-import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
-from contextlib import closing
-from dataclasses import dataclass, field
-from pathlib import Path
 
 from eth_account import Account
 from eth_account.signers.local import LocalAccount
@@ -70,18 +65,20 @@ from chain.accounts import device_signer, label_address
 from chain.client import MAX_FEE
 from chain.contract import ContractClient
 from chain.domains.working_time import PUNCH_REASONS
+from chain.reverts import Currency, currency_of, decode_revert
 from chain.rpc import Rpc, RpcError, RpcUnavailable
 from chain.signing import (
     SUBMIT_SIGNATURE,
     BatchNotSigned,
     BatchSigner,
     Domain,
-    SignedPunch,
     batch_digest_of_words,
     submit_calldata,
 )
 
 from .devices.records import CanonicalPunch
+from .batches import Batch, key_ref, plan_batches, signed_punch
+from .journal import REVERTED, UNREGISTERED, UNSIGNED, Entry, Journal, SigningErrors
 from .outbox import Outbox
 
 log = logging.getLogger("oracles.submitter")
@@ -91,195 +88,6 @@ log = logging.getLogger("oracles.submitter")
 #: used, and it caps a batch at (block gas limit - GAS_PER_BATCH) / GAS_PER_PUNCH punches.
 GAS_PER_PUNCH = 200_000
 GAS_PER_BATCH = 100_000
-
-
-def key_ref(key: str) -> int:
-    """The contract's uint64 `Punch.ref` of a dedupe key: its first 16 hex digits (docs/oracles.md)."""
-    return int(key[:16], 16)
-
-
-def punch_ref(punch: CanonicalPunch) -> int:
-    return key_ref(punch.key)
-
-
-def signed_punch(punch: CanonicalPunch, employee_address: str) -> SignedPunch:
-    """The punch as the contract's `Punch` struct: what the submitter batches and a quorum's
-    peers rebuild to check a digest, so both must build it the same way."""
-    return SignedPunch(employee_address, int(punch.at.timestamp()), punch.kind == "in", punch_ref(punch))
-
-
-# ---------------------------------------------------------------- batching
-
-
-@dataclass
-class Batch:
-    """Punches of one device for one transaction, in arrival order."""
-
-    device: str
-    punches: list[CanonicalPunch] = field(default_factory=list)
-
-
-def plan_batches(punches: Iterable[CanonicalPunch], size: int) -> list[Batch]:
-    """Cut punches (in arrival order) into per-device batches, sent in list order.
-
-    A punch joins its device's latest batch unless that batch is full or comes
-    before a batch holding the same employee's previous punch (another
-    terminal); then it opens a new batch at the end. So every employee's
-    punches are mined in arrival order, whatever terminals they used.
-    """
-    batches: list[Batch] = []
-    current: dict[str, int] = {}  # device -> index of its open batch
-    last_of: dict[str, int] = {}  # employee -> index of the batch with their latest punch
-    for punch in punches:
-        index = current.get(punch.device, -1)
-        if index < 0 or index < last_of.get(punch.employee, -1) or len(batches[index].punches) >= size:
-            batches.append(Batch(punch.device))
-            index = current[punch.device] = len(batches) - 1
-        batches[index].punches.append(punch)
-        last_of[punch.employee] = index
-    return batches
-
-
-# ---------------------------------------------------------------- journal
-
-_JOURNAL = """
-CREATE TABLE IF NOT EXISTS chain_journal (
-    sender   TEXT NOT NULL,
-    nonce    INTEGER NOT NULL,
-    tx_hash  TEXT NOT NULL,
-    raw      BLOB NOT NULL,
-    device   TEXT,                 -- NULL for a keeper call
-    sequence INTEGER,
-    keys     TEXT NOT NULL,        -- dedupe keys, newline-separated, in batch order
-    state    TEXT NOT NULL CHECK (state IN ('open', 'done', 'failed')),
-    block    INTEGER,
-    PRIMARY KEY (sender, nonce)
-)
-"""
-
-
-@dataclass
-class Entry:
-    """One signed transaction as journalled."""
-
-    nonce: int
-    tx_hash: str
-    raw: bytes
-    device: str | None
-    sequence: int | None
-    keys: list[str]
-    state: str = "open"
-    sent_at: float = field(default_factory=time.monotonic)
-
-
-class Journal:
-    """Signed transactions of one sender, by nonce, durable before they are sent.
-
-    A table in the outbox's file, used through the outbox's connection and
-    lock, so the gateway's threads queue on that lock instead of sleeping in
-    SQLite's busy handler.
-    """
-
-    def __init__(self, outbox: Outbox, sender: str) -> None:
-        self.sender = sender
-        self._outbox = outbox
-        with outbox.transaction() as db:
-            db.execute(_JOURNAL)
-
-    def add(self, entries: Sequence[Entry]) -> None:
-        with self._outbox.transaction() as db:
-            db.executemany(
-                "INSERT INTO chain_journal (sender, nonce, tx_hash, raw, device, sequence, keys, state)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, 'open')",
-                [(self.sender, e.nonce, e.tx_hash, e.raw, e.device, e.sequence, "\n".join(e.keys))
-                 for e in entries])
-
-    def settle(self, entries: Sequence[Entry], blocks: Sequence[int | None]) -> None:
-        with self._outbox.transaction() as db:
-            db.executemany("UPDATE chain_journal SET state = ?, block = ? WHERE sender = ? AND nonce = ?",
-                           [(e.state, b, self.sender, e.nonce) for e, b in zip(entries, blocks)])
-
-    def entries(self, from_nonce: int = 0, states: tuple[str, ...] = ("open", "done", "failed")) -> list[Entry]:
-        marks = ", ".join("?" for _ in states)
-        with self._outbox.reading() as db:
-            rows = db.execute(
-                f"SELECT nonce, tx_hash, raw, device, sequence, keys, state FROM chain_journal"
-                f" WHERE sender = ? AND nonce >= ? AND state IN ({marks}) ORDER BY nonce",
-                (self.sender, from_nonce, *states)).fetchall()
-        return [Entry(n, h, bytes(r), d, s, k.split("\n") if k else [], st) for n, h, r, d, s, k, st in rows]
-
-    def next_nonce(self) -> int:
-        with self._outbox.reading() as db:
-            row = db.execute("SELECT MAX(nonce) FROM chain_journal WHERE sender = ?", (self.sender,)).fetchone()
-        return 0 if row[0] is None else row[0] + 1
-
-    def open_count(self) -> int:
-        with self._outbox.reading() as db:
-            return db.execute("SELECT COUNT(*) FROM chain_journal WHERE sender = ? AND state = 'open'",
-                              (self.sender,)).fetchone()[0]
-
-    def max_sequences(self) -> dict[str, int]:
-        """Per device, the highest sequence number a not-failed transaction carries."""
-        with self._outbox.reading() as db:
-            rows = db.execute("SELECT device, MAX(sequence) FROM chain_journal WHERE sender = ? AND device IS NOT"
-                              " NULL AND state != 'failed' GROUP BY device", (self.sender,)).fetchall()
-        return {device: sequence for device, sequence in rows}
-
-
-_SIGNING_ERRORS = """
-CREATE TABLE IF NOT EXISTS signing_errors (
-    device     TEXT NOT NULL,     -- the terminal's label
-    detail     TEXT NOT NULL,     -- why its signer would not sign (each refusal, by whom)
-    times      INTEGER NOT NULL DEFAULT 1,
-    first_seen TEXT NOT NULL,
-    last_seen  TEXT NOT NULL,
-    PRIMARY KEY (device, detail)
-)
-"""
-
-
-@dataclass(frozen=True)
-class SigningError:
-    """A batch a device's signer would not vouch for, as `oracle status` shows it."""
-
-    when: dt.datetime
-    device: str
-    detail: str
-    times: int
-
-
-class SigningErrors:
-    """Refusals to sign, in the outbox's file: the same refusal again (a batch retried every few
-    seconds) bumps a counter instead of adding a row, as the quarantine does."""
-
-    def __init__(self, outbox: Outbox) -> None:
-        self._outbox = outbox
-        with outbox.transaction() as db:
-            db.execute(_SIGNING_ERRORS)
-
-    def record(self, device: str, detail: str) -> None:
-        now = dt.datetime.now(dt.timezone.utc).isoformat()
-        with self._outbox.transaction() as db:
-            db.execute("INSERT INTO signing_errors (device, detail, first_seen, last_seen) VALUES (?, ?, ?, ?)"
-                       " ON CONFLICT (device, detail) DO UPDATE SET times = times + 1, last_seen = excluded.last_seen",
-                       (device, detail, now, now))
-
-
-def read_table(path: str | Path, table: str, query: str, params: tuple = ()) -> list[tuple]:
-    """The rows of `query` on the outbox file at `path`, or none while `table` does not exist (no
-    gateway has written it yet): how `oracle status`, another process, reads the gateway's tables."""
-    with closing(sqlite3.connect(path)) as db:
-        if db.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (table,)).fetchone() is None:
-            return []
-        return db.execute(query, params).fetchall()
-
-
-def signing_errors(path: str | Path, limit: int = 10) -> list[SigningError]:
-    """The newest refusals to sign recorded in an outbox file, newest first (none before any)."""
-    rows = read_table(path, "signing_errors", "SELECT last_seen, device, detail, times FROM signing_errors"
-                                              " ORDER BY last_seen DESC LIMIT ?", (limit,))
-    return [SigningError(dt.datetime.fromisoformat(when), device, detail, times)
-            for when, device, detail, times in rows]
 
 
 # ---------------------------------------------------------------- the submitter
@@ -321,6 +129,8 @@ class Submitter:
         self._addresses: dict[str, str] = {}  # employee label -> address
         self._signers: dict[str, BatchSigner] = {}  # device label -> its signer
         self._sequences: dict[str, int] = {}
+        self._registered: set[str] = set()  # device labels whose signer the statute has registered
+        self._currency = Currency("", 0)
         self._nonce = 0
         self._gas_cap = 0
         self._chain_id = 0
@@ -342,6 +152,7 @@ class Submitter:
         self._chain_id = chain_id
         block = self.rpc.call("eth_getBlockByNumber", "latest", False)
         self._gas_cap = int(block["gasLimit"], 16)
+        self._currency = currency_of(self.statute)
         self.reconcile()
         self.ready = True
 
@@ -484,13 +295,17 @@ class Submitter:
             try:
                 entries.append(self._sign_batch(batch))
             except BatchNotSigned as refusal:
-                self._hold(batch, str(refusal))
+                self._hold(batch.device, batch.punches, str(refusal), UNSIGNED)
+                held_employees.update(p.employee for p in batch.punches)
+            except BatchHeld as held:
+                self._hold(batch.device, batch.punches, held.detail, held.reason)
                 held_employees.update(p.employee for p in batch.punches)
         return entries
 
     def _sign_batch(self, batch: Batch) -> Entry:
         """The batch as a signed transaction; `BatchNotSigned` leaves the device's sequence unused."""
         signer = self._signer(batch.device)
+        self._check_registered(batch.device, signer.address)
         sequence = self._sequences.get(batch.device)
         if sequence is None:
             sequence = self._sequences[batch.device] = self.statute.view("nextSequence", signer.address)
@@ -503,12 +318,23 @@ class Submitter:
         gas = min(self._gas_cap, GAS_PER_BATCH + GAS_PER_PUNCH * len(words))
         return self._sign(self.statute.address, data, gas, batch.device, sequence, keys)
 
-    def _hold(self, batch: Batch, reason: str) -> None:
-        log.warning("%s: %d punch(es) not signed, offered again in %g s: %s", batch.device,
-                    len(batch.punches), self.hold_unsigned, reason)
-        self._held += batch.punches
+    def _check_registered(self, device: str, address: str) -> None:
+        """`BatchHeld` unless the statute has `address` registered as a device: a batch it would
+        revert is never sent (asked again each time the held punches are offered)."""
+        if device in self._registered:
+            return
+        if int(self.statute.view("deviceEmployer", address), 16) == 0:
+            raise BatchHeld(UNREGISTERED, f"terminal {device} signs as {address}, which statute "
+                                          f"{self.statute.address} has not registered: the authority registers "
+                                          "it, and its punches are then sent")
+        self._registered.add(device)
+
+    def _hold(self, device: str, punches: list[CanonicalPunch], detail: str, reason: str) -> None:
+        log.warning("%s: %d punch(es) held (%s), offered again in %g s: %s", device, len(punches), reason,
+                    self.hold_unsigned, detail)
+        self._held += punches
         self._held_until = time.monotonic() + self.hold_unsigned
-        self.signing_errors.record(batch.device, reason)
+        self.signing_errors.record(device, detail, reason)
 
     def _release_held(self) -> list[CanonicalPunch]:
         """The held punches once their wait is over (to be batched again), else none."""
@@ -559,6 +385,7 @@ class Submitter:
         done: list[Entry] = []
         blocks: list[int | None] = []
         still: list[Entry] = []
+        held_reverts: list[tuple[Entry, str]] = []
         with self.outbox.transaction():  # one commit: the punches and their transactions settle together
             for entry, receipt in zip(self._open, receipts):
                 if receipt is None and not missing_is_failed:
@@ -570,16 +397,42 @@ class Submitter:
                     self._settle_punches(entry, receipt, block)
                 else:
                     entry.state = "failed"
+                    why = self._revert_reason(entry, receipt) if receipt else None
                     log.warning("transaction %s (nonce %d%s) %s", entry.tx_hash, entry.nonce,
                                 f", {entry.device} batch {entry.sequence}" if entry.device else "",
-                                "reverted" if receipt else "was replaced")
+                                f"reverted: {why or 'sent again'}" if receipt else "was replaced")
+                    if why is not None and entry.device is not None:
+                        held_reverts.append((entry, why))
                 done.append(entry)
                 blocks.append(block)
             self.journal.settle(done, blocks)
         self._open = still
+        if held_reverts:
+            sent = self.outbox.unconfirmed()
+            for entry, why in held_reverts:
+                assert entry.device is not None
+                self._registered.discard(entry.device)  # a revoked terminal is asked again
+                self._hold(entry.device, sent.get(entry.tx_hash, []), why, REVERTED)
         if any(e.state == "failed" and e.keys for e in done):
             self._requeue_failed()
         return len(done)
+
+    def _revert_reason(self, entry: Entry, receipt: dict) -> str | None:
+        """Why the contract reverted a batch, its custom error decoded by name; None when sending
+        it again (re-batched, sequence read again) is the remedy: out of gas, out of sequence
+        behind an earlier revert, or a call that succeeds now."""
+        if not entry.keys:
+            return "keeper call reverted"
+        transaction = self.rpc.call("eth_getTransactionByHash", entry.tx_hash)
+        if int(receipt["gasUsed"], 16) >= int(transaction["gas"], 16):
+            return None
+        try:
+            self.rpc.call("eth_call", {"from": self.relayer.address, "to": transaction["to"],
+                                       "data": transaction["input"], "gas": transaction["gas"]}, "latest")
+        except RpcError as error:
+            name, text = decode_revert(self.statute, error.data)
+            return None if name == "BatchOutOfSequence" else text or error.message
+        return None
 
     def _settle_punches(self, entry: Entry, receipt: dict, block: int) -> None:
         """Rejections from the batch's `PunchRejected` logs, the rest confirmed. Punches already
@@ -596,10 +449,21 @@ class Submitter:
             if item["topics"][0] == topic and item["address"].lower() == address:
                 args = self.statute.decode_log("PunchRejected", item)
                 rejected[by_ref[args["ref"]]] = PUNCH_REASONS[args["reason"]]
+        paid, amount = 0, 0
+        payment_topics = {self.statute.topic("WagePaid"): "WagePaid", self.statute.topic("PaidAtClockOut"):
+                          "PaidAtClockOut"}
+        for item in receipt["logs"]:
+            name = payment_topics.get(item["topics"][0])
+            if name is not None and item["address"].lower() == address:
+                paid += 1
+                amount += self.statute.decode_log(name, item)["amount"]
         for key, reason in rejected.items():
             self.rejected += self.outbox.mark_rejected(key, reason, strict=False)
         self.confirmed += self.outbox.settle_mined([k for k in entry.keys if k not in rejected], entry.tx_hash,
                                                    block)
+        log.info("batch %s of %s: %d punches%s, %d paid, %s, tx %s (block %d)", entry.sequence, entry.device,
+                 len(entry.keys), f" ({len(rejected)} refused)" if rejected else "", paid,
+                 self._currency.format(amount), entry.tx_hash, block)
 
     # ------------------------------------------------------------ addresses
 
@@ -626,16 +490,16 @@ class Submitter:
         return signer
 
 
+class BatchHeld(Exception):
+    """A batch that must wait in the outbox rather than go to the chain (see `UNREGISTERED`)."""
+
+    def __init__(self, reason: str, detail: str) -> None:
+        super().__init__(detail)
+        self.reason = reason
+        self.detail = detail
+
+
 def _harmless(error: RpcError) -> bool:
     """Send errors that mean the node has (or had) exactly this transaction."""
     text = error.message.lower()
     return "already known" in text or "nonce too low" in text or "already imported" in text
-
-
-def journal_summary(path: str | Path) -> dict[str, int | None]:
-    """Transactions per journal state and the latest block one was mined in, for `oracle status`."""
-    summary: dict[str, int | None] = {"open": 0, "done": 0, "failed": 0, "block": None}
-    rows = read_table(path, "chain_journal", "SELECT state, COUNT(*), MAX(block) FROM chain_journal GROUP BY state")
-    summary.update((state, count) for state, count, _ in rows)
-    summary["block"] = max((block for *_, block in rows if block is not None), default=None)
-    return summary

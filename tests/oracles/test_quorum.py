@@ -44,7 +44,7 @@ from oracles.quorum import (
     recover,
     statute_domain,
 )
-from oracles.submitter import punch_ref
+from oracles.batches import punch_ref
 from tests.oracles.test_gateway_e2e import ROOT, lawdsl
 
 pytestmark = pytest.mark.chain
@@ -281,7 +281,7 @@ def test_oracle_cosign_serves_a_peer_gateway_from_its_outbox(tmp_path: Path, nod
     outbox = outbox_with(tmp_path / "peer.db", punches)
     process = subprocess.Popen(
         lawdsl("oracle", "cosign", "--outbox", str(outbox), "--rpc", node.url, "--statute", statute.client.address,
-               "--quorum", statute.quorum, "--reporter-key", REPORTERS[2].hex(), "--host", "127.0.0.1", "--port", "0"),
+               "--quorum", statute.quorum, "--reporter-key", REPORTERS[2].hex(), "--listen", "127.0.0.1:0"),
         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, start_new_session=True)
     try:
         assert process.stdout is not None
