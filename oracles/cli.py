@@ -73,7 +73,7 @@ from .quorum import (
     connect_quorum,
     statute_domain,
 )
-from .submitter import journal_summary, read_table, signing_errors
+from .journal import journal_summary, read_table, signing_errors
 
 console = Console(stderr=True)
 
