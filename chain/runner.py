@@ -30,17 +30,25 @@ class Deployment:
     authority: Authority  # the timelock administering all three
 
 
-def deploy(scenario: Scenario, chain: Chain, artifacts: dict[str, Artifact]) -> Deployment:
+def deploy(scenario: Scenario, chain: Chain, artifacts: dict[str, Artifact],
+           reuse: tuple[Contract, Contract, Authority] | None = None) -> Deployment:
     """The authority's zero-delay timelock; token, registry and statute contract administered by it;
-    the statute enacted and the balances minted through it (one timelock operation)."""
+    the statute enacted and the balances minted through it (one timelock operation). With `reuse`
+    (currency, registry, timelock) those stay: a new version of a statute is enacted into the
+    registry its citizens already read, paying in the money its firms already hold."""
     header = scenario.statute.header
     statute = artifacts[header.title]
     token, registry = artifacts["DigitalCurrency"], artifacts["StatuteRegistry"]
-    authority = deploy_authority(chain, artifacts)
-    currency = chain.deploy(AUTHORITY, token.abi, token.bytecode,
-                            f"Digital {header.currency}", header.currency,
-                            CURRENCY_DIGITS[header.currency], authority.address)
-    registry_contract = chain.deploy(AUTHORITY, registry.abi, registry.bytecode, authority.address)
+    if reuse is not None:
+        currency, registry_contract, authority = reuse
+        chain.register_errors(token.abi)
+        chain.register_errors(registry.abi)
+    else:
+        authority = deploy_authority(chain, artifacts)
+        currency = chain.deploy(AUTHORITY, token.abi, token.bytecode,
+                                f"Digital {header.currency}", header.currency,
+                                CURRENCY_DIGITS[header.currency], authority.address)
+        registry_contract = chain.deploy(AUTHORITY, registry.abi, registry.bytecode, authority.address)
     driver = driver_class(header.domain)(chain, scenario, statute, currency, authority)
     contract = driver.deploy()
     authority.call(

@@ -37,15 +37,17 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from eth_abi.exceptions import DecodingError
-from eth_utils import is_address
+from eth_utils import is_address, to_checksum_address
 from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
-from chain.accounts import GATEWAY, account_key, device_signer
+from chain.accounts import GATEWAY, account_key, device_signer, label_address
 from chain.contract import ContractClient
+from chain.keys import KeyProblem, KeyStore, dev_keys_allowed, keys_dir
+from chain.operator import DEPLOYMENT_FILE, DeploymentRecord
 from chain.rpc import Rpc, RpcError, RpcUnavailable
-from chain.signing import BatchSigner
+from chain.signing import BatchSigner, DeviceKey
 from compiler.artifacts import compile_statutes
 from compiler.solc import PROJECT_ROOT
 from lawdsl.ast import Domain
@@ -91,7 +93,14 @@ def register(commands: argparse._SubParsersAction) -> None:
     _gateway_arguments(serve, "the outbox SQLite file", 8081, "the ADMS receiver")
     _tls_arguments(serve)
     serve.add_argument("--batch", type=int, default=200, metavar="N", help="punches per transaction")
-    serve.add_argument("--relayer-key", metavar="HEX", help="the relaying account's key (default: @gateway's)")
+    serve.add_argument("--relayer-key", metavar="HEX", help="the relaying account's raw key (prefer --key)")
+    serve.add_argument("--key", metavar="NAME", help="the relaying account's keystore (one per gateway process); "
+                       "terminals and employees named in --config sign and are paid with the keystores of "
+                       "the same names (password: $LAWDSL_PASSWORD or a prompt)")
+    serve.add_argument("--keys-dir", metavar="DIR", help="where keystores live (default: $LAWDSL_KEYS or "
+                       "~/.lawdsl/keys)")
+    serve.add_argument("--dev-keys", action="store_true",
+                       help="use the public label-derived test keys where no keystore is named: test chains only")
     serve.add_argument("--vouchers", action="append", default=[], metavar="ADDR",
                        help="a voucher program: reclaim its unspent funds once block time reaches its "
                             "reclaimFrom (repeatable)")
@@ -168,10 +177,14 @@ def register(commands: argparse._SubParsersAction) -> None:
 def _gateway_arguments(parser: argparse.ArgumentParser, outbox: str, port: int, port_name: str) -> None:
     """What every gateway process is given: its outbox, the chain and statute it serves, where it listens."""
     parser.add_argument("--outbox", required=True, metavar="PATH", help=outbox)
-    parser.add_argument("--rpc", required=True, metavar="URL", help="JSON-RPC endpoint of the chain")
-    parser.add_argument("--statute", required=True, metavar="ADDR", help="the working-time statute contract")
-    parser.add_argument("--law", default=str(DEFAULT_LAW), metavar="FILE",
-                        help="a working-time statute, for the contract's ABI (default: statutes/overtime.law)")
+    parser.add_argument("--rpc", metavar="URL", help="JSON-RPC endpoint of the chain (default: --deployment's)")
+    parser.add_argument("--statute", metavar="ADDR", help="the working-time statute contract (default: "
+                        "--deployment's)")
+    parser.add_argument("--law", metavar="FILE", help="a working-time statute, for the contract's ABI "
+                        "(default: --deployment's, else statutes/overtime.law)")
+    parser.add_argument("--deployment", default=DEPLOYMENT_FILE, metavar="FILE",
+                        help=f"the file `lawdsl deploy` wrote, read when --rpc or --statute is not given "
+                        f"(default: ./{DEPLOYMENT_FILE})")
     parser.add_argument("--listen", type=listen_address, default=("127.0.0.1", port), metavar="HOST:PORT",
                         help=f"where {port_name} listens (default 127.0.0.1:{port}, this machine only; port 0: "
                              "any free port, printed; 0.0.0.0 or [::] for every interface)")
@@ -214,11 +227,66 @@ def warn_if_exposed(host: str, what: str) -> None:
                       "networks are served, but put it behind TLS (--tls-cert) or a firewall as well")
 
 
+def where_deployed(args: argparse.Namespace) -> None:
+    """Fill --rpc, --statute and --law from the deployment file where they are not given."""
+    if not (args.rpc and args.statute):
+        record = DeploymentRecord.load(Path(args.deployment))
+        args.rpc = args.rpc or record.rpc
+        args.statute = args.statute or record.statute
+        args.law = args.law or record.law
+    args.law = args.law or str(DEFAULT_LAW)
+
+
+def site_keys(args: argparse.Namespace, config: GatewayConfig) -> tuple[bytes, Callable[[str], BatchSigner],
+                                                                        Callable[[str], str]]:
+    """The relayer's key, each terminal's signer and each employee's address: from the keystores
+    named like them; the public dev keys only with --dev-keys (see chain.keys)."""
+    store = KeyStore(keys_dir(args.keys_dir))
+    names = set(store.names())
+    labels = {device.label for device in config.devices.values()} | set(config.employee_labels)
+    missing = sorted(label for label in labels - names if not is_address(label))
+    if args.relayer_key:
+        relayer = hex_key(args.relayer_key, "--relayer-key")
+    elif args.key:
+        relayer = bytes(store.unlock(args.key).key)
+    else:
+        missing.insert(0, f"{GATEWAY} (the relayer: give --key)")
+        relayer = account_key(GATEWAY)
+    if missing:
+        try:
+            dev_keys_allowed(own_chain=False, dev_keys=args.dev_keys)
+        except KeyProblem as problem:
+            raise KeyProblem(f"no keystore for {', '.join(missing)} in {store.directory}: {problem}") from None
+    unlocked: dict[str, bytes] = {}
+
+    def device_key(label: str) -> BatchSigner:
+        if label not in names:
+            return device_signer(label)
+        if label not in unlocked:
+            unlocked[label] = bytes(store.unlock(label).key)
+        return DeviceKey(unlocked[label])
+
+    def employee_address(label: str) -> str:
+        if is_address(label):
+            return to_checksum_address(label)
+        return store.address(label) if label in names else label_address(label)
+
+    for device in config.devices.values():  # unlocked now: a wrong password stops the start, not a batch
+        if device.label in names:
+            device_key(device.label)
+    return relayer, device_key, employee_address
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, stream=sys.stderr,
                         format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    where_deployed(args)
+    config = load_config(args.config)
+    try:
+        key, device_key, employee_address = site_keys(args, config)
+    except KeyProblem as problem:
+        raise UsageError(str(problem)) from None
     stop = stop_on_signal()
-    key = hex_key(args.relayer_key, "--relayer-key") if args.relayer_key else account_key(GATEWAY)
     laws = {Domain.WORKING_TIME: args.law, **({Domain.VOUCHERS: args.vouchers_law} if args.vouchers else {}),
             **({Domain.PROCUREMENT: args.tender_law} if args.tender else {})}
     abis = domain_abis(laws)
@@ -227,13 +295,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
                           for address in addresses(args.vouchers, "--vouchers")]
     duties += [TenderAward(ContractClient(rpc, address, abis[Domain.PROCUREMENT]))
                for address in addresses(args.tender, "--tender")]
-    config = load_config(args.config)
     tls = receiver_tls(args)
     host, port = args.listen
     warn_if_exposed(host, "the ADMS receiver")
-    signer = batch_signer(args, config, rpc)
+    signer = batch_signer(args, config, rpc, device_key)
     gateway = Gateway(config, args.outbox, args.rpc, args.statute, abis[Domain.WORKING_TIME],
-                      (host, port), key, args.batch, duties, signer, tls)
+                      (host, port), key, args.batch, duties, signer, tls, employee_address)
     found = preflight(gateway.statute, config, gateway.submitter.relayer.address, gateway.submitter.journal, signer)
     for warning in found.warnings:
         console.print(f"warning: {warning}")
@@ -264,7 +331,8 @@ def _url_host(host: str) -> str:
 DRAIN_SECONDS = 10.0
 
 
-def batch_signer(args: argparse.Namespace, config: GatewayConfig, rpc: Rpc) -> Callable[[str], BatchSigner]:
+def batch_signer(args: argparse.Namespace, config: GatewayConfig, rpc: Rpc,
+                 device_key: Callable[[str], BatchSigner] = device_signer) -> Callable[[str], BatchSigner]:
     """Who signs each terminal's batches: the quorum given for its label, else its device key.
 
     Everything is checked before the gateway starts (exit 2 with the reason): a gateway
@@ -273,7 +341,7 @@ def batch_signer(args: argparse.Namespace, config: GatewayConfig, rpc: Rpc) -> C
     if not args.quorum:
         if args.reporter_key or args.cosigner:
             raise UsageError("--reporter-key and --cosigner sign for a quorum: give --quorum LABEL=ADDR too")
-        return device_signer
+        return device_key
     own = hex_key(args.reporter_key, "--reporter-key") if args.reporter_key else None
     labels = {device.label for device in config.devices.values()}
     quorums: dict[str, QuorumSigner] = {}
@@ -295,7 +363,7 @@ def batch_signer(args: argparse.Namespace, config: GatewayConfig, rpc: Rpc) -> C
             raise UsageError(f"--quorum {option!r}: {exc}") from exc
         except (RpcUnavailable, RpcError, DecodingError) as exc:
             raise UsageError(f"--quorum {option!r}: cannot read the quorum at {args.rpc}: {exc}") from exc
-    return lambda label: quorums.get(label) or device_signer(label)
+    return lambda label: quorums.get(label) or device_key(label)
 
 
 def stop_on_signal() -> threading.Event:
@@ -343,6 +411,7 @@ def hex_key(text: str, option: str) -> bytes:
 
 def cmd_cosign(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    where_deployed(args)
     stop = stop_on_signal()
     [quorum, statute_address] = addresses([args.quorum, args.statute], "--quorum/--statute")
     key = hex_key(args.reporter_key, "--reporter-key")

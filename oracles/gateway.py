@@ -78,11 +78,13 @@ class Gateway:
     def __init__(self, config: GatewayConfig, outbox: str | Path, rpc_url: str, statute_address: str,
                  abi: list, listen: tuple[str, int] = ("127.0.0.1", 8081),
                  relayer_key: bytes = account_key(GATEWAY), batch_size: int = 200, duties: Sequence[Duty] = (),
-                 signer: Callable[[str], BatchSigner] = device_signer, tls: ssl.SSLContext | None = None) -> None:
+                 signer: Callable[[str], BatchSigner] = device_signer, tls: ssl.SSLContext | None = None,
+                 employee_address: Callable[[str], str] = label_address) -> None:
         """`duties`: the keeper's steps beside the statute's settlements (voucher reclaim, tender
         award: `oracles.keeper`); their calls share the submitter's nonces and journal. `signer`:
         who signs each terminal's batches (`Submitter`; a reporter quorum for some, `oracle serve
-        --quorum`). `tls`: the ADMS receiver's TLS context (`http_service.tls_context`)."""
+        --quorum`). `tls`: the ADMS receiver's TLS context (`http_service.tls_context`).
+        `employee_address`: the account of an employee named in the configuration."""
         self.config = config
         self.outbox = Outbox(outbox)
         self.server = PushServer(AdmsProtocol(Intake(config, self.outbox)), *listen, tls)
@@ -91,7 +93,7 @@ class Gateway:
         # One outbox (one connection) for the receiver and the submitter: they wait on its lock,
         # not on SQLite's busy handler (see `Outbox.reading`).
         self.submitter = Submitter(self.outbox, self.rpc, self.statute, relayer_key, signer=signer,
-                                   batch_size=batch_size)
+                                   batch_size=batch_size, employee_address=employee_address)
         self.keeper = Keeper([Settlement(self.statute), *duties], self.submitter.submit_call)
         self.lock = RelayerLock(self.submitter.relayer.address)
         self._stop = threading.Event()

@@ -38,7 +38,7 @@ so keeper calls share its nonces, journal and recovery."""
 CLOCK_OUT, END_OF_WEEK, END_OF_MONTH = 0, 1, 2  # WorkingTimeStatute.PaySchedule
 BIDDING = 0  # ProcurementStatute.Phase
 #: The keeper's calls by selector (a tender's `settleBids` pages count as its award): each takes the
-#: `uint64 ref` its log echoes.
+#: `uint64 ref` its log echoes (a settlement also a page size).
 KEEPER_CALLS = {keccak(text=signature)[:4]: name for signature, name in (
     ("settle(uint64,uint256)", "settle"), ("reclaim(uint64)", "reclaim"),
     ("award(uint256,uint64)", "award"), ("settleBids(uint256,uint64)", "award"))}  # a tender's award, paged

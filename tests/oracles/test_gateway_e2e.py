@@ -109,7 +109,7 @@ class Served:
 
     def __init__(self, config: Path, outbox: Path, rpc: str, statute: str, port: int = 0) -> None:
         self.args = lawdsl("oracle", "serve", "--config", str(config), "--outbox", str(outbox), "--rpc", rpc,
-                           "--statute", statute, "--listen", f"127.0.0.1:{port}")
+                           "--statute", statute, "--listen", f"127.0.0.1:{port}", "--dev-keys")
         self.process: subprocess.Popen | None = None
         self.port = port
         self.log = outbox.with_name("serve.log")

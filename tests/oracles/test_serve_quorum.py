@@ -169,7 +169,7 @@ def test_serve_refuses_a_quorum_it_could_not_sign_for(
     site, quorum, config_file = deployed
     options = [o.format(quorum=quorum, eoa=label_address("gate-1")) for o in options]
     done = subprocess.run(lawdsl("oracle", "serve", "--config", str(config_file), "--outbox", str(tmp_path / "o.db"),
-                                 "--rpc", node.url, "--statute", site.address, "--listen", "127.0.0.1:0", *options),
+                                 "--rpc", node.url, "--statute", site.address, "--listen", "127.0.0.1:0", "--dev-keys", *options),
                           cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 2 and message in done.stderr and "Traceback" not in done.stderr
 
