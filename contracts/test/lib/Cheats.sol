@@ -19,7 +19,7 @@ interface Vm {
     function label(address account, string calldata name) external;
     function snapshotState() external returns (uint256 id);
     function revertToState(uint256 id) external returns (bool);
-    function expectRevert(bytes4 selector) external;
+    function expectRevert(bytes calldata revertData) external;
     function recordLogs() external;
     function getRecordedLogs() external returns (Log[] memory logs);
 }
