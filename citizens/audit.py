@@ -41,8 +41,9 @@ from rich.table import Table
 from web3 import Web3
 from web3.exceptions import Web3Exception
 
+from chain.drivers import driver_class
 from compiler.artifacts import Artifact, compile_statutes
-from compiler.domains.working_time import EPOCH
+from compiler.dates import day_date
 from lawdsl import events as E
 from lawdsl.ast import Domain, Statute
 from lawdsl.interpret import interpret
@@ -54,7 +55,6 @@ from lawdsl.load import load_statute
 from lawdsl.money import Money, round_half_up
 from lawdsl.outcome import Outcome, Payment, Rejection
 from lawdsl.scenario import Scenario
-from oracles.drivers import driver_class
 
 from .chainlog import (
     Enactment,
@@ -220,7 +220,7 @@ class WorkingTimeRebuilder(Rebuilder):
 
     def on_grantTimeOff(self, call: Call, _: int) -> list[Pending]:
         return [self.event(E.GrantTimeOff, call, employer=call.sender, employee=call.args["employee"],
-                           date=EPOCH + dt.timedelta(days=call.args["day"]))]
+                           date=day_date(call.args["day"]))]
 
     def on_settle(self, call: Call, _: int) -> list[Pending]:
         return [self.event(E.Settle, call, call.args["ref"])]

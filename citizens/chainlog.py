@@ -19,7 +19,7 @@ from eth_utils import keccak, to_checksum_address
 from web3 import Web3
 from web3.exceptions import Web3Exception
 
-from oracles.chain import abi_type
+from chain.abi import abi_type
 
 #: Blocks per `eth_getLogs` or `trace_filter` request; halved while the node refuses a range.
 LOG_PAGE = 10_000

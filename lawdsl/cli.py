@@ -1,8 +1,8 @@
 """The `lawdsl` command line (SPEC §7).
 
 Language commands live here. Commands that need the compiler or a chain
-(`compile`, `run`, `chain`, `deploy`, …) are contributed by the `compiler`
-and `oracles` packages through `register(subparsers)` hooks, loaded by name,
+(`compile`, `run`, `chain`, `deploy`, `oracle …`, …) are contributed by the
+`compiler`, `chain`, `oracles` and `citizens` packages through `register(subparsers)` hooks, loaded by name,
 so that `lawdsl/` itself never depends on web3 or solc.
 """
 from __future__ import annotations
@@ -26,9 +26,10 @@ from .report import print_outcome
 from .scenario import Scenario, load_scenario
 
 #: Packages that add subcommands; each has `register(subparsers)`.
-COMMAND_PROVIDERS = ("compiler.commands", "oracles.commands", "citizens.commands", "citizens.portal.commands")
+COMMAND_PROVIDERS = (
+    "compiler.commands", "oracles.cli", "chain.commands", "citizens.commands", "citizens.portal.commands")
 
-#: `lawdsl test --chain` asks this hook (set by oracles.commands) to run a scenario on a chain.
+#: `lawdsl test --chain` asks this hook (set by chain.commands) to run a scenario on a chain.
 chain_runner: Callable[[Scenario, argparse.Namespace], Outcome] | None = None
 
 out = Console()

@@ -30,7 +30,17 @@ from pathlib import Path
 
 from eth_utils import to_checksum_address
 
+from chain.accounts import GATEWAY, account_key, device_signer, label_address
+from chain.anvil import ANVIL
+from chain.client import Chain
+from chain.contract import ContractClient
+from chain.drivers.base import article_text
+from chain.drivers.working_time import PUNCH_REASONS
+from chain.rpc import Rpc, RpcError, RpcUnavailable
+from chain.runner import deploy
+from chain.signing import BatchSigner
 from compiler.artifacts import Artifact, compile_statutes
+from compiler.solc import PROJECT_ROOT
 from lawdsl.ast import Statute
 from lawdsl.events import Deposit, Employ, Event, Punch, RegisterDevice
 from lawdsl.interpret import interpret
@@ -39,17 +49,12 @@ from lawdsl.money import Money
 from lawdsl.outcome import Payment, Rejection
 from lawdsl.scenario import Scenario
 
-from .chain import ANVIL, GATEWAY, PROJECT_ROOT, Chain, account_key
 from .devices.config import GatewayConfig
 from .devices.intake import Intake
 from .devices.zkteco_push import AdmsProtocol, PushServer
-from .drivers.base import article_text
-from .drivers.working_time import PUNCH_REASONS
 from .keeper import Duty, Keeper, Settlement
 from .outbox import Outbox
-from .runner import deploy
-from .signing import BatchSigner
-from .submitter import ContractClient, Rpc, RpcError, RpcUnavailable, Submitter, device_signer, key_ref, label_address
+from .submitter import Submitter, key_ref
 
 log = logging.getLogger("oracles.gateway")
 

@@ -24,7 +24,9 @@ from typing import Protocol
 import rlp
 from eth_utils import keccak
 
-from .submitter import ContractClient, read_table
+from chain.contract import ContractClient
+
+from .submitter import read_table
 
 log = logging.getLogger("oracles.keeper")
 

@@ -35,13 +35,16 @@ from coincurve import PublicKey
 from eth_utils import keccak, to_checksum_address
 from web3.contract import Contract
 
+from chain.accounts import AUTHORITY, label_address
+from chain.client import Chain
+from chain.contract import ContractClient
+from chain.rpc import Rpc
+from chain.signing import BatchNotSigned, DeviceKey, Domain, batch_digest
 from compiler.artifacts import Artifact, compile_statutes
 
-from .chain import AUTHORITY, Chain
 from .http_service import BackgroundServer, KeepAliveHandler
 from .outbox import Outbox
-from .signing import BatchNotSigned, DeviceKey, Domain, batch_digest
-from .submitter import ContractClient, Rpc, label_address, signed_punch
+from .submitter import signed_punch
 
 log = logging.getLogger("oracles.quorum")
 

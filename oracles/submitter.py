@@ -30,7 +30,7 @@ Why it is built this way
   terminals: `plan_batches` never puts a punch in a batch that is mined
   before a batch holding that employee's previous punch.
 - **Per punch, nothing generic.** The digest and the calldata are built by
-  hand (`oracles/signing.py`), outbox moves are one `executemany` per call,
+  hand (`chain/signing.py`), outbox moves are one `executemany` per call,
   and the journal shares the outbox's connection: this is the gateway's
   hot path (docs/benchmarks.md, "Device gateway"). Transactions are still
   signed by eth-account: 0.57 ms for a 200-punch batch, 3 µs a punch.
@@ -53,7 +53,6 @@ kept in the outbox file (`SigningErrors`) for `oracle status`.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import logging
 import sqlite3
 import threading
@@ -62,21 +61,28 @@ from collections.abc import Callable, Iterable, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-import requests
-from coincurve import PublicKey
-from eth_abi import decode, encode
 from eth_account import Account
 from eth_account.signers.local import LocalAccount
-from eth_utils import keccak, to_checksum_address
+from eth_utils import to_checksum_address
 
-from .chain import MAX_FEE, abi_type, account_key
+from chain.accounts import device_signer, label_address
+from chain.client import MAX_FEE
+from chain.contract import ContractClient
+from chain.drivers.working_time import PUNCH_REASONS
+from chain.rpc import Rpc, RpcError, RpcUnavailable
+from chain.signing import (
+    SUBMIT_SIGNATURE,
+    BatchNotSigned,
+    BatchSigner,
+    Domain,
+    SignedPunch,
+    batch_digest_of_words,
+    submit_calldata,
+)
+
 from .devices.records import CanonicalPunch
-from .drivers.working_time import PUNCH_REASONS
 from .outbox import Outbox
-from .signing import (SUBMIT_SIGNATURE, BatchNotSigned, BatchSigner, DeviceKey, Domain, SignedPunch,
-                      batch_digest_of_words, submit_calldata)
 
 log = logging.getLogger("oracles.submitter")
 
@@ -85,119 +91,6 @@ log = logging.getLogger("oracles.submitter")
 #: used, and it caps a batch at (block gas limit - GAS_PER_BATCH) / GAS_PER_PUNCH punches.
 GAS_PER_PUNCH = 200_000
 GAS_PER_BATCH = 100_000
-
-
-class RpcUnavailable(ConnectionError):
-    """The node did not answer (down, restarting, timed out): retry later, then reconcile."""
-
-
-class RpcError(RuntimeError):
-    """The node answered with a JSON-RPC error."""
-
-    def __init__(self, method: str, error: dict) -> None:
-        super().__init__(f"{method}: {error.get('message')}")
-        self.message = str(error.get("message", ""))
-
-
-class Rpc:
-    """A minimal JSON-RPC client with batch requests: one HTTP round trip for many calls."""
-
-    def __init__(self, url: str, timeout: float = 30.0) -> None:
-        self.url = url
-        self.timeout = timeout
-        self._session = requests.Session()
-        self._id = 0
-
-    def call(self, method: str, *params: Any) -> Any:
-        result = self.batch([(method, list(params))])[0]
-        if isinstance(result, RpcError):
-            raise result
-        return result
-
-    def batch(self, calls: Sequence[tuple[str, list]]) -> list[Any]:
-        """Results in call order; a call the node refused is an `RpcError` in its place."""
-        if not calls:
-            return []
-        payload = []
-        for method, params in calls:
-            self._id += 1
-            payload.append({"jsonrpc": "2.0", "id": self._id, "method": method, "params": params})
-        try:
-            response = self._session.post(self.url, json=payload, timeout=self.timeout)
-            response.raise_for_status()
-            answers = response.json()
-        except (requests.RequestException, ValueError) as exc:
-            raise RpcUnavailable(f"{self.url}: {exc}") from exc
-        if isinstance(answers, dict):  # a node that refuses the whole batch answers one error object
-            raise RpcError(calls[0][0], answers.get("error", {}))
-        by_id = {answer["id"]: answer for answer in answers}
-        first = self._id - len(calls) + 1
-        return [by_id[first + i]["result"] if "error" not in by_id[first + i]
-                else RpcError(method, by_id[first + i]["error"]) for i, (method, _) in enumerate(calls)]
-
-
-class ContractClient:
-    """A contract's ABI for encoding calls and decoding views and logs, over an `Rpc`."""
-
-    def __init__(self, rpc: Rpc, address: str, abi: list) -> None:
-        self.rpc = rpc
-        self.address = to_checksum_address(address)
-        self.abi = abi
-        self._events = {item["name"]: item for item in abi if item.get("type") == "event"}
-        self._functions = {item["name"]: item for item in abi if item.get("type") == "function"}
-
-    def signature(self, function: str) -> str:
-        """`name(types)` of a function, tuples spelled out: what its selector hashes."""
-        return f"{function}({','.join(abi_type(i) for i in self._functions[function]['inputs'])})"
-
-    def data(self, function: str, *args: Any) -> bytes:
-        """Calldata of `function(*args)`: selector and argument types from the ABI, so a change of
-        the contract's encoding flows through.
-
-        eth_abi directly, not web3's `encode_abi`: web3 normalises every
-        nested value first and took 80% of the submitter's time (measured:
-        6.7 of 8.6 s for 5,300 punches).
-        """
-        types = [abi_type(i) for i in self._functions[function]["inputs"]]
-        return keccak(text=f"{function}({','.join(types)})")[:4] + encode(types, args)
-
-    def view(self, function: str, *args: Any, block: str = "latest") -> Any:
-        """Call a view; one output comes back bare, several as a tuple."""
-        item = self._functions[function]
-        raw = self.rpc.call("eth_call", {"to": self.address, "data": "0x" + self.data(function, *args).hex()}, block)
-        values = decode([abi_type(o) for o in item["outputs"]], bytes.fromhex(raw[2:]))
-        return values[0] if len(values) == 1 else values
-
-    def topic(self, event: str) -> str:
-        item = self._events[event]
-        return "0x" + keccak(text=f"{event}({','.join(abi_type(i) for i in item['inputs'])})").hex()
-
-    def decode_log(self, event: str, log_entry: dict) -> dict[str, Any]:
-        """The non-indexed arguments of a log of `event` (indexed ones stay in the topics)."""
-        inputs = [i for i in self._events[event]["inputs"] if not i.get("indexed")]
-        values = decode([abi_type(i) for i in inputs], bytes.fromhex(log_entry["data"][2:]))
-        return {i["name"]: value for i, value in zip(inputs, values)}
-
-    def logs(self, event: str, from_block: int = 0) -> list[dict]:
-        return self.rpc.call("eth_getLogs", {"address": self.address, "topics": [self.topic(event)],
-                                             "fromBlock": hex(from_block), "toBlock": "latest"})
-
-
-@functools.lru_cache(maxsize=None)
-def label_address(label: str) -> str:
-    """The address of a scenario label's deterministic dev key (`chain.account_key`).
-
-    coincurve directly and cached: `Account.from_key` took 0.35 ms a label, and a gateway
-    looks up every employee of a site before their first batch.
-    """
-    public = PublicKey.from_secret(account_key(label)).format(compressed=False)[1:]
-    return to_checksum_address(keccak(public)[-20:])
-
-
-def device_signer(label: str) -> BatchSigner:
-    """The default signer of a device's batches: its deterministic dev key (`chain.account_key`),
-    the key `lawdsl run` and `provision` register as the device."""
-    return DeviceKey(account_key(label))
 
 
 def key_ref(key: str) -> int:

@@ -57,15 +57,18 @@ from pathlib import Path
 from eth_account import Account
 from eth_utils import to_checksum_address
 
+from chain.accounts import GATEWAY, account_key
+from chain.client import MAX_FEE, Chain
+from chain.contract import ContractClient
+from chain.rpc import Rpc, RpcError
 from lawdsl.load import load_statute
 
-from .chain import GATEWAY, MAX_FEE, Chain, account_key
+from .cli import HttpTerminals
 from .devices.records import CanonicalPunch
 from .devices.simulator import CLEAN, Simulation, simulate, simulated_config
 from .gateway import DEFAULT_LAW, AnvilNode, Gateway, provision
-from .oracle_commands import HttpTerminals
 from .outbox import Outbox
-from .submitter import ContractClient, Rpc, RpcError, Submitter
+from .submitter import Submitter
 
 #: Batches of 500 punches take ~10M gas: more than anvil's default 30M block leaves room for a few of.
 BENCH_GAS_LIMIT = 1_000_000_000

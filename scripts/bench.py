@@ -18,16 +18,18 @@ from rich.table import Table
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from chain.anvil import ANVIL  # noqa: E402
+from chain.bench import compile_seconds, procurement_gas, voucher_gas, working_time_gas  # noqa: E402
+from chain.local import local_chain  # noqa: E402
+from chain.tester import InProcessChain  # noqa: E402
 from compiler.solc import SOLC_VERSION, SolcJs, backend  # noqa: E402
 from lawdsl.interpret.working_time import WorkingTimeInterpreter  # noqa: E402
 from lawdsl.load import load_statute, load_text  # noqa: E402
 from lawdsl.workloads import city_month, large_statute  # noqa: E402
-from oracles.bench import compile_seconds, procurement_gas, voucher_gas, working_time_gas  # noqa: E402
-from oracles.chain import ANVIL, InProcessChain, local_chain  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ("overtime.law", "vouchers.law", "procurement.law")
-#: Gas targets from the issues, by the figure names `oracles.bench` returns (None: no target set).
+#: Gas targets from the issues, by the figure names `chain.bench` returns (None: no target set).
 GAS_TARGETS = {
     "clock-in (one-punch batch)": None,
     "paying clock-out (one-punch batch)": 60_000,

@@ -35,7 +35,7 @@ def test_demo_fails_on_an_outcome_its_expectation_does_not_meet(tmp_path, monkey
     wrong = wrong.replace("balances: {acme: CNY 95000.00,", "balances: {acme: CNY 1.00,")
     assert wrong.count("CNY 1.00,") == 1
     (tmp_path / "wrong.yaml").write_text(wrong)
-    monkeypatch.setattr("oracles.commands.DEMO_SCENARIOS", (str(tmp_path / "wrong.yaml"),))
+    monkeypatch.setattr("chain.commands.DEMO_SCENARIOS", (str(tmp_path / "wrong.yaml"),))
     monkeypatch.setenv("LAWDSL_CHAIN", "tester")
     assert main(["demo"]) == 1
     out = capsys.readouterr().out

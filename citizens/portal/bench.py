@@ -14,7 +14,7 @@ from typing import Callable
 
 from eth_account import Account
 
-from oracles.chain import account_key
+from chain.accounts import account_key
 
 from . import pages
 from .index import LOG_SHIFT, Index

@@ -16,9 +16,9 @@ from eth_abi import decode as abi_decode
 from eth_utils import keccak, to_checksum_address
 from web3 import Web3
 
+from chain.abi import abi_type
 from citizens.chainlog import get_logs
 from lawdsl.ast import Domain
-from oracles.chain import abi_type
 
 #: Base contract of each domain: the events every statute of the domain emits.
 DOMAIN_CONTRACTS = {

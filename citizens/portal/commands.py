@@ -82,7 +82,8 @@ def _statutes_dir(value: Path | None) -> Path | None:
 
 
 def cmd_portal(args: argparse.Namespace) -> int:
-    from oracles.chain import Chain, LocalAnvil
+    from chain.anvil import LocalAnvil
+    from chain.client import Chain
 
     from .server import PortalApp, keep_synced, make_server
 

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from chain.client import Chain
+from chain.runner import Deployment, deploy
 from compiler.artifacts import Artifact, compile_statutes
 from lawdsl.outcome import Outcome
 from lawdsl.scenario import Scenario
-from oracles.chain import Chain
-from oracles.runner import Deployment, deploy
 
 
 @dataclass(frozen=True)

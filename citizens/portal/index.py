@@ -17,11 +17,11 @@ from typing import Any, Iterable
 
 from eth_utils import to_checksum_address
 
-from compiler.domains.working_time import EPOCH
+from chain.drivers.base import article_text
+from chain.drivers.working_time import PERIODS
+from compiler.dates import day_date
 from lawdsl.ast import Domain
 from lawdsl.interpret.working_time import period_name
-from oracles.drivers.base import article_text
-from oracles.drivers.working_time import PERIODS
 
 from .chainread import ChainReader, Enactment, RawEvent
 
@@ -180,7 +180,7 @@ class Index:
             insert("INSERT OR REPLACE INTO employment VALUES (?,?,?,?,?)",
                    (pos, statute, _address(a["employer"]), _address(a["employee"]), a["hourlyWage"]))
         elif event.name == "LimitExceeded":
-            start = EPOCH + dt.timedelta(days=a["periodStart"])
+            start = day_date(a["periodStart"])
             insert("INSERT OR REPLACE INTO violations VALUES (?,?,?,?,?,?,?,?)",
                    (pos, statute, tx, reader.block_time(event.block), article_text(a["article"]),
                     _address(a["employer"]), _address(a["employee"]), period_name(PERIODS[a["period"]], start)))
@@ -263,7 +263,7 @@ class Index:
             f"FROM payments p "
             f"JOIN statutes s ON s.address = p.statute WHERE {' AND '.join(where)} "
             f"GROUP BY week, s.currency ORDER BY week", params).fetchall()
-        return [(EPOCH + dt.timedelta(days=week * 7 - 3), total, currency, digits)
+        return [(day_date(week * 7 - 3), total, currency, digits)
                 for week, total, currency, digits in rows]
 
     def rows(self, sql: str, *params: Any) -> list[tuple]:

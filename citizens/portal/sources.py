@@ -3,7 +3,7 @@
 A source belongs to a registry entry only when the keccak256 of its bytes is
 the hash the registry recorded: a file name or a title proves nothing.
 Scenario files beside the sources name the parties of pilot runs; their
-accounts are derived from the label (`oracles.chain.account_key`), so the
+accounts are derived from the label (`chain.accounts.account_key`), so the
 portal can show `alice` instead of an address where a scenario said so.
 """
 from __future__ import annotations
@@ -15,11 +15,11 @@ from pathlib import Path
 from eth_account import Account
 from eth_utils import keccak
 
+from chain.accounts import AUTHORITY, GATEWAY, account_key
 from lawdsl.ast import Statute
 from lawdsl.diagnostics import StatuteError
 from lawdsl.load import load_statute
 from lawdsl.scenario import load_scenario
-from oracles.chain import AUTHORITY, GATEWAY, account_key
 
 
 @dataclass(frozen=True)

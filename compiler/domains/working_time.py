@@ -12,7 +12,6 @@ clock-out cheap (docs/benchmarks.md).
 """
 from __future__ import annotations
 
-import datetime as dt
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,21 +21,16 @@ from lawdsl.ast import (WEEKDAYS, Article, DayKind, Duration, EarningRule, Limit
                         WagePaymentRule)
 from lawdsl.formatter import rule_atoms
 
+from ..dates import day_number
 from ..generate import GeneratedContract
 from ..naming import article_constant, constant_name, contract_name, natspec, string_literal
 
-EPOCH = dt.date(1970, 1, 1)
 _DAY_KIND = {None: "DayKind.Any", DayKind.WORKDAY: "DayKind.Workday",
              DayKind.REST_DAY: "DayKind.RestDay", DayKind.PUBLIC_HOLIDAY: "DayKind.PublicHoliday"}
 _PERIOD = {Period.DAY: "Period.Day", Period.WEEK: "Period.Week", Period.MONTH: "Period.Month"}
 _SCHEDULE = {PaySchedule.CLOCK_OUT: "PaySchedule.ClockOut", PaySchedule.WEEK: "PaySchedule.EndOfWeek",
              PaySchedule.MONTH: "PaySchedule.EndOfMonth"}
 _MEASURE = {Measure.OVERTIME: "Measure.Overtime", Measure.HOURS: "Measure.HoursWorked"}
-
-
-def day_number(date: dt.date) -> int:
-    """Days since 1970-01-01: how the contract names a local date."""
-    return (date - EPOCH).days
 
 
 @dataclass

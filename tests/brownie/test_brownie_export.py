@@ -17,13 +17,13 @@ from pathlib import Path
 import pytest
 from web3 import Web3
 
+from chain.anvil import LocalAnvil
 from compiler.artifacts import compile_statutes, matches_deployed
 from compiler.brownie import NETWORK_ID, RPC_URL_ENV, export_brownie, standard_input
 from compiler.cache import cached_compile
 from compiler.generate import generate
 from compiler.solc import PROJECT_ROOT, compile_standard_json
 from lawdsl.load import load_statute
-from oracles.chain import LocalAnvil
 
 from .conftest import brownie_env
 

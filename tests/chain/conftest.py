@@ -12,9 +12,12 @@ from typing import Iterator
 
 import pytest
 
+from chain.anvil import LocalAnvil
+from chain.client import Chain
+from chain.local import runs_in_process
+from chain.tester import InProcessChain
 from compiler.artifacts import Artifact, compile_statutes
 from lawdsl.ast import Statute
-from oracles.chain import Chain, InProcessChain, LocalAnvil, runs_in_process
 
 from .statutes import chain_statutes
 

@@ -13,9 +13,33 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from lawdsl.ast import (Article, DayKind, DepositRule, Domain, Duration, EarningRule, ForfeitRule, IssueRule,
-                        LimitRule, Lit, Measure, MinimumRule, PaySchedule, PenaltyRule, Percentage, Period, ShareRule,
-                        SplitRule, Statute, TimeZone, TransferRule, WagePaymentRule, WeekStart, Weekday, WhereRule)
+from lawdsl.ast import (
+    Article,
+    DayKind,
+    DepositRule,
+    Domain,
+    Duration,
+    EarningRule,
+    ForfeitRule,
+    IssueRule,
+    LimitRule,
+    Lit,
+    Measure,
+    MinimumRule,
+    PaySchedule,
+    PenaltyRule,
+    Percentage,
+    Period,
+    ShareRule,
+    SplitRule,
+    Statute,
+    TimeZone,
+    TransferRule,
+    WagePaymentRule,
+    Weekday,
+    WeekStart,
+    WhereRule,
+)
 from lawdsl.load import load_statute
 from lawdsl.scenario import Scenario, load_scenario
 
@@ -158,9 +182,9 @@ def chain_statutes() -> list[Statute]:
 
 def assert_chain_meets_law(path: Path, chain, artifacts) -> None:
     """A scenario file run on `chain` gives the interpreter's outcome, and that meets its `expect:` block."""
+    from chain.runner import run_on_chain
     from lawdsl.expect import compare
     from lawdsl.interpret import interpret
-    from oracles.runner import run_on_chain
 
     scenario = load_scenario(path)
     outcome = run_on_chain(scenario, chain, artifacts)

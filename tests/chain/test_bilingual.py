@@ -25,6 +25,8 @@ from pathlib import Path
 
 import pytest
 
+from chain.client import Chain
+from chain.runner import run_on_chain
 from compiler.artifacts import Artifact, compile_statutes
 from lawdsl.ast import Categories, IssueRule, PurchaseRule, Statute
 from lawdsl.events import Attest, Event, RegisterMerchant
@@ -32,8 +34,6 @@ from lawdsl.interpret import interpret
 from lawdsl.load import load_statute
 from lawdsl.outcome import Outcome
 from lawdsl.scenario import Scenario, load_scenario
-from oracles.chain import Chain
-from oracles.runner import run_on_chain
 
 pytestmark = pytest.mark.chain
 

@@ -12,14 +12,17 @@ from typing import Iterator
 
 import pytest
 
+from chain import anvil as anvil_module
+from chain.accounts import AUTHORITY, GATEWAY
+from chain.client import Chain, ChainError, Reverted
+from chain.commands import compiled
+from chain.local import CHAIN_ENV, local_chain
+from chain.runner import deploy
+from chain.tester import InProcessChain
 from lawdsl import cli
 from lawdsl.scenario import load_scenario
-from oracles import chain as chain_module
-from oracles.chain import AUTHORITY, GATEWAY, ChainError, InProcessChain, Reverted, local_chain
-from oracles.commands import compiled
-from oracles.runner import deploy
 
-from .statutes import assert_chain_meets_law, DATA, overtime
+from .statutes import DATA, assert_chain_meets_law, overtime
 
 pytestmark = pytest.mark.chain
 MARCH = dt.datetime(2026, 3, 2, 9, tzinfo=dt.timezone.utc)
@@ -75,12 +78,12 @@ def test_a_revert_restores_block_number_time_and_balances(tester):
 
 
 @pytest.mark.parametrize("choice, anvil_present, expected", [
-    ("tester", True, InProcessChain), ("", False, InProcessChain), ("anvil", True, chain_module.Chain)])
+    ("tester", True, InProcessChain), ("", False, InProcessChain), ("anvil", True, Chain)])
 def test_local_chain_is_anvil_where_it_exists_else_in_process(choice, anvil_present, expected, monkeypatch,
                                                                tmp_path):
-    monkeypatch.setenv(chain_module.CHAIN_ENV, choice)
+    monkeypatch.setenv(CHAIN_ENV, choice)
     if not anvil_present:
-        monkeypatch.setattr(chain_module, "ANVIL", tmp_path / "no-anvil")
+        monkeypatch.setattr(anvil_module, "ANVIL", tmp_path / "no-anvil")
     with local_chain() as chain:
         assert type(chain) is expected
         assert chain.w3.eth.block_number >= 0
@@ -88,8 +91,8 @@ def test_local_chain_is_anvil_where_it_exists_else_in_process(choice, anvil_pres
 
 @pytest.mark.parametrize("choice", ["anvil", "ganache"])
 def test_an_impossible_chain_choice_is_an_error(choice, monkeypatch, tmp_path):
-    monkeypatch.setenv(chain_module.CHAIN_ENV, choice)
-    monkeypatch.setattr(chain_module, "ANVIL", tmp_path / "no-anvil")
+    monkeypatch.setenv(CHAIN_ENV, choice)
+    monkeypatch.setattr(anvil_module, "ANVIL", tmp_path / "no-anvil")
     with pytest.raises(ChainError):
         with local_chain():
             pass

@@ -14,19 +14,20 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from chain.accounts import AUTHORITY
+from chain.client import Chain, Reverted
+from chain.drivers.procurement import ProcurementDriver
+from chain.runner import deploy, run_on_chain
 from compiler.artifacts import Artifact
 from lawdsl.ast import Statute
 from lawdsl.events import Award, Bid, Deliver, Event, OpenTender, RegisterInspector, Reveal
 from lawdsl.interpret import interpret
 from lawdsl.money import Money
 from lawdsl.scenario import Scenario
-from oracles.chain import AUTHORITY, Chain, Reverted
-from oracles.drivers.procurement import ProcurementDriver
-from oracles.runner import deploy, run_on_chain
 
-from .statutes import assert_chain_meets_law, compiled_variants, DATA_VP as DATA
+from .statutes import DATA_VP as DATA
 from .statutes import PROCUREMENT_VARIANTS as VARIANTS
-from .statutes import procurement
+from .statutes import assert_chain_meets_law, compiled_variants, procurement
 
 pytestmark = pytest.mark.chain
 BEIJING = dt.timezone(dt.timedelta(hours=8))

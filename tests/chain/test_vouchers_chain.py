@@ -14,22 +14,22 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from chain.client import Chain, Reverted
+from chain.drivers.vouchers import VoucherDriver, text_hash
+from chain.runner import deploy, run_on_chain
 from compiler.artifacts import Artifact, compile_statutes
 from lawdsl.ast import Statute
-from lawdsl.events import Attest, Deposit, Event, Issue, Reclaim, RegisterMerchant, Spend, Transfer
 from lawdsl.diagnostics import StatuteError
+from lawdsl.events import Attest, Deposit, Event, Issue, Reclaim, RegisterMerchant, Spend, Transfer
 from lawdsl.interpret import interpret
 from lawdsl.load import load_text
 from lawdsl.money import Money
 from lawdsl.outcome import Outcome
 from lawdsl.scenario import Scenario
-from oracles.chain import Chain, Reverted
-from oracles.drivers.vouchers import VoucherDriver, text_hash
-from oracles.runner import deploy, run_on_chain
 
-from .statutes import assert_chain_meets_law, compiled_variants, DATA_VP as DATA
+from .statutes import DATA_VP as DATA
 from .statutes import VOUCHER_VARIANTS as VARIANTS
-from .statutes import vouchers
+from .statutes import assert_chain_meets_law, compiled_variants, vouchers
 
 pytestmark = pytest.mark.chain
 SHENZHEN = dt.timezone(dt.timedelta(hours=8))

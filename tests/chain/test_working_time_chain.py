@@ -10,20 +10,20 @@ from pathlib import Path
 
 import pytest
 
+from chain.accounts import AUTHORITY, GATEWAY, account_key
+from chain.client import ChainError, Reverted
+from chain.drivers.working_time import WorkingTimeDriver, compact_signature
+from chain.runner import deploy, run_on_chain
+from chain.signing import SignedPunch, batch_digest, batch_digest_of_words, sign_batch, sign_digest, submit_calldata
 from compiler.artifacts import compile_statutes, matches_deployed
-from compiler.domains.working_time import day_number
+from compiler.dates import day_number
 from lawdsl.events import Deposit, Employ, Punch, RegisterDevice, Settle
 from lawdsl.expect import compare
 from lawdsl.interpret import interpret
 from lawdsl.money import Money
 from lawdsl.scenario import Scenario, load_scenario
-from oracles.chain import AUTHORITY, GATEWAY, ChainError, Reverted, account_key
-from oracles.drivers.working_time import WorkingTimeDriver, compact_signature
-from oracles.runner import deploy, run_on_chain
-from oracles.signing import (SignedPunch, batch_digest, batch_digest_of_words, sign_batch, sign_digest,
-                             submit_calldata)
 
-from .statutes import assert_chain_meets_law, DATA, project_scenarios
+from .statutes import DATA, assert_chain_meets_law, project_scenarios
 
 pytestmark = pytest.mark.chain
 BEIJING = dt.timezone(dt.timedelta(hours=8))

@@ -19,12 +19,12 @@ import pytest
 from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
+from chain.runner import run_on_chain
 from lawdsl.ast import Domain, Statute
 from lawdsl.events import Deposit, Employ, Event, GrantTimeOff, Punch, RegisterDevice, Settle
 from lawdsl.interpret import interpret
 from lawdsl.money import Money
 from lawdsl.scenario import Scenario
-from oracles.runner import run_on_chain
 
 pytestmark = pytest.mark.chain
 

@@ -2,7 +2,7 @@
 
 No gas figure is asserted here: figures move with the compiler and the node
 (`scripts/bench.py` prints them, docs/chain-interfaces.md records them).
-These tests check that `oracles.bench.working_time_gas` runs, and that a batch
+These tests check that `chain.bench.working_time_gas` runs, and that a batch
 of 100 punches has exactly the outcome of the same punches sent one per
 batch, which is the interpreter's.
 """
@@ -13,14 +13,14 @@ from pathlib import Path
 
 import pytest
 
+from chain.bench import working_time_gas
+from chain.drivers.working_time import WorkingTimeDriver
+from chain.runner import deploy, run_on_chain
 from lawdsl.events import Deposit, Employ, Event, Punch, RegisterDevice
 from lawdsl.interpret import interpret
 from lawdsl.money import Money
 from lawdsl.outcome import Outcome
 from lawdsl.scenario import Scenario
-from oracles.bench import working_time_gas
-from oracles.drivers.working_time import WorkingTimeDriver
-from oracles.runner import deploy, run_on_chain
 
 pytestmark = pytest.mark.chain
 TITLE = "Working Hours and Overtime Pay Act"

@@ -14,14 +14,14 @@ from typing import Callable
 
 import pytest
 
+from chain import runner
+from chain.client import Chain
 from compiler.artifacts import Artifact, _artifact, _sources, compile_statutes, law_source_hash
 from compiler.generate import generate
 from compiler.solc import compile_standard_json, settings
 from lawdsl.ast import Statute
 from lawdsl.load import load_statute
 from lawdsl.scenario import Scenario, load_scenario
-from oracles import runner
-from oracles.chain import Chain
 from tests.chain.conftest import anvil, chain, session_chain  # noqa: F401  (fixtures)
 
 STATUTES = Path(__file__).resolve().parents[2] / "statutes"

@@ -15,13 +15,13 @@ from typing import Iterator
 import jsonschema
 import pytest
 
+from chain.client import Chain
 from citizens.ocds import TenderExport, release_package
 from citizens.portal.chainread import ChainReader
 from citizens.portal.demo import Replayed
 from citizens.portal.server import PortalApp
 from citizens.portal.sources import address_book
 from lawdsl import cli
-from oracles.chain import Chain
 
 from .test_portal import STATUTES, replay_examples
 

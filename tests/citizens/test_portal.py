@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import os
 import tempfile
-
 import threading
 from pathlib import Path
 from typing import Iterator
 
 import pytest
 
+from chain.client import Chain
 from citizens.portal import pages
 from citizens.portal.bench import feed_timings
 from citizens.portal.commands import registries
@@ -26,7 +26,6 @@ from citizens.portal.server import PortalApp, make_server
 from compiler.artifacts import compile_statutes
 from lawdsl.interpret import interpret
 from lawdsl.scenario import load_scenario
-from oracles.chain import Chain
 
 ROOT = Path(__file__).resolve().parents[2]
 STATUTES = ROOT / "statutes"

@@ -17,11 +17,11 @@ from pathlib import Path
 
 import pytest
 
+from chain.client import Chain
 from lawdsl.load import load_statute
-from oracles.chain import Chain
+from oracles.cli import attlog_uploads, config_yaml
 from oracles.devices.simulator import Profile, simulate, simulated_config
 from oracles.gateway import DEFAULT_LAW, AnvilNode, audit, provision
-from oracles.oracle_commands import attlog_uploads, config_yaml
 from oracles.outbox import Outbox
 
 from .test_gateway_e2e import Served, Terminal, wait_settled

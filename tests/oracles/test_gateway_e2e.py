@@ -19,11 +19,12 @@ from pathlib import Path
 
 import pytest
 
+from chain.anvil import LocalAnvil
+from chain.client import Chain
 from lawdsl.load import load_statute
-from oracles.chain import Chain, LocalAnvil
+from oracles.cli import attlog_uploads, config_yaml
 from oracles.devices.simulator import Profile, simulate, simulated_config
 from oracles.gateway import DEFAULT_LAW, Site, audit, provision
-from oracles.oracle_commands import attlog_uploads, config_yaml
 from oracles.outbox import Outbox
 
 pytestmark = pytest.mark.chain

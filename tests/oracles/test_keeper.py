@@ -8,18 +8,23 @@ from pathlib import Path
 
 import pytest
 
-from lawdsl.load import load_statute
+from chain.accounts import AUTHORITY, GATEWAY, account_key
+from chain.anvil import GENESIS_TIME, LocalAnvil
+from chain.client import Chain
+from chain.contract import ContractClient
+from chain.rpc import Rpc
+from chain.runner import deploy
 from compiler.artifacts import compile_statutes
+from compiler.solc import PROJECT_ROOT
 from lawdsl.events import Award, Event, Reclaim
+from lawdsl.load import load_statute
 from lawdsl.scenario import Scenario, load_scenario
-from oracles.chain import AUTHORITY, GATEWAY, GENESIS_TIME, PROJECT_ROOT, Chain, LocalAnvil, account_key
 from oracles.devices.records import CanonicalPunch
 from oracles.devices.simulator import simulated_config
 from oracles.gateway import DEFAULT_LAW, Site, provision
 from oracles.keeper import END_OF_MONTH, END_OF_WEEK, Keeper, Settlement, TenderAward, VoucherReclaim, period_start
 from oracles.outbox import Outbox
-from oracles.runner import deploy
-from oracles.submitter import ContractClient, Rpc, Submitter
+from oracles.submitter import Submitter
 from tests.chain.statutes import weekly_overtime
 
 UTC_MINUS_5 = dt.timezone(dt.timedelta(hours=-5))

@@ -20,16 +20,31 @@ import requests
 from eth_account import Account
 from eth_utils import to_checksum_address
 
+from chain.accounts import AUTHORITY, GATEWAY, account_key, label_address
+from chain.anvil import LocalAnvil
+from chain.client import Chain, Reverted
+from chain.contract import ContractClient
+from chain.rpc import Rpc
+from chain.signing import Domain, SignedPunch, batch_digest, sign_digest
 from lawdsl.load import load_statute
-from oracles.chain import AUTHORITY, GATEWAY, Chain, LocalAnvil, Reverted, account_key
 from oracles.devices.records import CanonicalPunch
 from oracles.devices.simulator import simulated_config
 from oracles.gateway import DEFAULT_LAW, Site, audit, provision
 from oracles.outbox import Outbox
-from oracles.quorum import (CosignRequest, CosignServer, KeyCosigner, PeerCosigner, QuorumNotReached,
-                            QuorumSigner, Witness, deploy_quorum, quorum_artifact, recover, statute_domain)
-from oracles.signing import Domain, SignedPunch, batch_digest, sign_digest
-from oracles.submitter import ContractClient, Rpc, label_address, punch_ref
+from oracles.quorum import (
+    CosignRequest,
+    CosignServer,
+    KeyCosigner,
+    PeerCosigner,
+    QuorumNotReached,
+    QuorumSigner,
+    Witness,
+    deploy_quorum,
+    quorum_artifact,
+    recover,
+    statute_domain,
+)
+from oracles.submitter import punch_ref
 from tests.oracles.test_gateway_e2e import ROOT, lawdsl
 
 pytestmark = pytest.mark.chain

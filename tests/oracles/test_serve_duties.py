@@ -16,17 +16,19 @@ from pathlib import Path
 
 import pytest
 
+from chain.anvil import LocalAnvil
+from chain.client import Chain
+from chain.contract import ContractClient
+from chain.rpc import Rpc
+from chain.runner import Deployment, deploy
 from compiler.artifacts import compile_statutes
 from lawdsl.events import Award, Event, Reclaim
 from lawdsl.interpret import interpret
 from lawdsl.load import load_statute
 from lawdsl.scenario import Scenario, load_scenario
-from oracles.chain import Chain, LocalAnvil
+from oracles.cli import config_yaml
 from oracles.devices.simulator import simulated_config
 from oracles.gateway import DEFAULT_LAW, provision
-from oracles.oracle_commands import config_yaml
-from oracles.runner import Deployment, deploy
-from oracles.submitter import ContractClient, Rpc
 from tests.oracles.test_gateway_e2e import ROOT, Served, lawdsl
 from tests.oracles.test_keeper import STATUTES, scenario_without
 

@@ -21,15 +21,19 @@ from pathlib import Path
 import pytest
 from eth_account import Account
 
+from chain.accounts import AUTHORITY, GATEWAY, account_key, label_address
+from chain.anvil import LocalAnvil
+from chain.client import Chain
+from chain.contract import ContractClient
+from chain.rpc import Rpc
 from lawdsl.load import load_statute
-from oracles.chain import AUTHORITY, GATEWAY, Chain, LocalAnvil, account_key
+from oracles.cli import HttpTerminals, config_yaml
 from oracles.devices.records import CanonicalPunch
 from oracles.devices.simulator import simulated_config
 from oracles.gateway import DEFAULT_LAW, Site, audit, provision
-from oracles.oracle_commands import HttpTerminals, config_yaml
 from oracles.outbox import Outbox
 from oracles.quorum import KeyCosigner, QuorumSigner, Witness, deploy_quorum, statute_domain
-from oracles.submitter import ContractClient, Rpc, Submitter, label_address, signing_errors
+from oracles.submitter import Submitter, signing_errors
 from tests.oracles.test_gateway_e2e import ROOT, Served, lawdsl, wait_settled
 from tests.oracles.test_serve_duties import wait_for
 

@@ -12,10 +12,19 @@ from eth_utils import keccak, to_checksum_address
 from hypothesis import given
 from hypothesis import strategies as st
 
-from oracles.chain import account_key
-from oracles.signing import (DOMAIN_TYPEHASH, PUNCH_BATCH_TYPEHASH, PUNCH_TYPEHASH, SUBMIT_SIGNATURE, DeviceKey,
-                             Domain, SignedPunch, batch_digest, submit_calldata, uint_word)
-from oracles.submitter import label_address
+from chain.accounts import account_key, label_address
+from chain.signing import (
+    DOMAIN_TYPEHASH,
+    PUNCH_BATCH_TYPEHASH,
+    PUNCH_TYPEHASH,
+    SUBMIT_SIGNATURE,
+    DeviceKey,
+    Domain,
+    SignedPunch,
+    batch_digest,
+    submit_calldata,
+    uint_word,
+)
 
 addresses = st.binary(min_size=20, max_size=20).map(lambda raw: to_checksum_address(raw))
 uint64 = st.integers(min_value=0, max_value=2**64 - 1)

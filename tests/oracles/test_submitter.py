@@ -8,15 +8,19 @@ from pathlib import Path
 
 import pytest
 
-from oracles.chain import GATEWAY, Chain, LocalAnvil, account_key
+from chain.accounts import GATEWAY, account_key
+from chain.anvil import LocalAnvil
+from chain.client import Chain
+from chain.contract import ContractClient
+from chain.rpc import Rpc
+from chain.signing import DeviceKey
+from lawdsl.load import load_statute
 from oracles.devices.intake import Intake
 from oracles.devices.records import CanonicalPunch
 from oracles.devices.simulator import CLEAN, Profile, simulate, simulated_config
-from lawdsl.load import load_statute
 from oracles.gateway import DEFAULT_LAW, Site, audit, provision
 from oracles.outbox import Outbox
-from oracles.signing import DeviceKey
-from oracles.submitter import ContractClient, Rpc, Submitter, plan_batches
+from oracles.submitter import Submitter, plan_batches
 
 pytestmark = pytest.mark.chain
 

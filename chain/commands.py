@@ -1,7 +1,7 @@
 """`lawdsl run | chain | deploy | demo` and `test --chain`, contributed through `register`.
 
 Without `--rpc` a command starts a private local chain and stops it at exit:
-anvil, or py-evm in process where anvil is missing (`oracles.chain.local_chain`).
+anvil, or py-evm in process where anvil is missing (`chain.local.local_chain`).
 A scenario replays dates from its statute's effective date on, so it needs a
 chain whose latest block is not later than its first event (a fresh one).
 """
@@ -20,6 +20,7 @@ from typing import Iterable, Iterator
 from rich.table import Table
 
 from compiler.artifacts import Artifact, compile_statutes
+from compiler.solc import PROJECT_ROOT
 from lawdsl import cli
 from lawdsl.ast import Statute
 from lawdsl.expect import ExpectationError, compare
@@ -27,10 +28,11 @@ from lawdsl.load import load_statute
 from lawdsl.outcome import Outcome
 from lawdsl.scenario import Scenario, load_scenario
 
-from . import oracle_commands
-from .chain import PROJECT_ROOT, Chain, InProcessChain, LocalAnvil, local_chain
+from .anvil import LocalAnvil
+from .client import Chain
+from .local import local_chain
 from .runner import deploy, run_on_chain
-
+from .tester import InProcessChain
 
 #: `lawdsl demo`: the example scenarios of the project's `statutes/`, one per domain.
 DEMO_SCENARIOS = ("overtime-march.yaml", "vouchers-march.yaml", "procurement-wheat.yaml")
@@ -70,7 +72,6 @@ def run_scenario(scenario: Scenario, args: argparse.Namespace) -> Outcome:
 
 def register(commands: argparse._SubParsersAction) -> None:
     cli.chain_runner = run_scenario
-    oracle_commands.register(commands)
 
     run = commands.add_parser("run", help="deploy and execute a scenario on a chain through the oracle path")
     run.add_argument("scenario", metavar="SCENARIO")

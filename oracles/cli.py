@@ -41,12 +41,16 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
+from chain.accounts import GATEWAY, account_key, device_signer
+from chain.contract import ContractClient
+from chain.rpc import Rpc, RpcError, RpcUnavailable
+from chain.signing import BatchSigner
 from compiler.artifacts import compile_statutes
+from compiler.solc import PROJECT_ROOT
 from lawdsl.ast import Domain
 from lawdsl.cli import UsageError
 from lawdsl.load import load_statute
 
-from .chain import GATEWAY, PROJECT_ROOT, account_key
 from .devices.config import GatewayConfig, load_config
 from .devices.csv_import import import_csv
 from .devices.intake import Intake
@@ -57,9 +61,7 @@ from .gateway import DEFAULT_LAW, Gateway
 from .keeper import Duty, TenderAward, VoucherReclaim, keeper_calls
 from .outbox import ErrorEntry, Outbox
 from .quorum import CosignServer, QuorumMisconfigured, QuorumSigner, Witness, connect_quorum, statute_domain
-from .signing import BatchSigner
-from .submitter import (ContractClient, Rpc, RpcError, RpcUnavailable, device_signer, journal_summary,
-                        read_table, signing_errors)
+from .submitter import journal_summary, read_table, signing_errors
 
 console = Console(stderr=True)
 

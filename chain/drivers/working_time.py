@@ -2,24 +2,23 @@
 
 Each scenario punch travels as a one-punch batch signed by the device's key
 and relayed by the gateway account, exactly like a live device's batch (the
-gateway batches many punches per transaction; `oracles/bench.py` measures
+gateway batches many punches per transaction; `chain/bench.py` measures
 that). Employers act from their own accounts; devices are registered by the
 authority.
 """
 from __future__ import annotations
 
-import datetime as dt
-
 from web3.contract import Contract
 
-from compiler.domains.working_time import EPOCH, day_number
+from compiler.dates import day_date, day_number
 from lawdsl.ast import Period
 from lawdsl.events import Deposit, Employ, Event, GrantTimeOff, Punch, RegisterDevice, Settle
 from lawdsl.interpret.base import BEFORE_EFFECTIVE
 from lawdsl.interpret.working_time import Reason, period_name
 from lawdsl.outcome import Outcome, Payment, Rejection, Violation
 
-from ..chain import AUTHORITY, GATEWAY, Receipt, Reverted, account_key
+from ..accounts import AUTHORITY, GATEWAY, account_key
+from ..client import Receipt, Reverted
 from ..signing import Domain, SignedPunch, sign_batch
 from .base import Driver, article_text
 
@@ -132,7 +131,7 @@ class WorkingTimeDriver(Driver):
                     args["ref"], label(args["employer"]), label(args["employee"]),
                     self.money(args["amount"]), article_text(args["article"])))
             elif name == "LimitExceeded":
-                start = EPOCH + dt.timedelta(days=args["periodStart"])
+                start = day_date(args["periodStart"])
                 outcome.violations.append(Violation(
                     args["ref"], article_text(args["article"]), label(args["employer"]),
                     label(args["employee"]), period_name(PERIODS[args["period"]], start)))

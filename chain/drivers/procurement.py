@@ -23,7 +23,7 @@ from lawdsl.interpret.base import BEFORE_EFFECTIVE
 from lawdsl.interpret.procurement import Reason
 from lawdsl.outcome import Outcome, Payment, Rejection
 
-from ..chain import AUTHORITY, account_key
+from ..accounts import AUTHORITY, account_key
 from .base import Driver, article_text
 
 

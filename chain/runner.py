@@ -15,7 +15,8 @@ from lawdsl.money import CURRENCY_DIGITS
 from lawdsl.outcome import Outcome
 from lawdsl.scenario import Scenario
 
-from .chain import AUTHORITY, Chain
+from .accounts import AUTHORITY
+from .client import Chain
 from .drivers import driver_class
 from .drivers.base import Driver
 

@@ -17,7 +17,9 @@ from lawdsl.money import Money
 from lawdsl.outcome import Outcome, Rejection
 from lawdsl.scenario import Scenario
 
-from ..chain import AUTHORITY, Chain, Receipt, Reverted, abi_type
+from ..abi import abi_type
+from ..accounts import AUTHORITY
+from ..client import Chain, Receipt, Reverted
 
 
 class Driver:

@@ -22,12 +22,27 @@ from compiler import artifacts as artifacts_module
 from compiler.artifacts import Artifact, compile_statutes
 from compiler.cache import cached_compile
 from lawdsl.ast import BiddingRule, IssueRule, MinimumRule, PurchaseRule, Statute, WhenRule
-from lawdsl.events import (Attest, Award, Bid, Deliver, Deposit, Employ, Event, Issue, OpenTender, Punch,
-                           RegisterDevice, RegisterInspector, RegisterMerchant, Reveal, Spend)
+from lawdsl.events import (
+    Attest,
+    Award,
+    Bid,
+    Deliver,
+    Deposit,
+    Employ,
+    Event,
+    Issue,
+    OpenTender,
+    Punch,
+    RegisterDevice,
+    RegisterInspector,
+    RegisterMerchant,
+    Reveal,
+    Spend,
+)
 from lawdsl.money import Money
 from lawdsl.scenario import Scenario
 
-from .chain import Chain
+from .client import Chain
 from .drivers.working_time import WorkingTimeDriver
 from .runner import deploy
 

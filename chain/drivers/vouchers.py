@@ -18,7 +18,7 @@ from lawdsl.interpret.base import BEFORE_EFFECTIVE
 from lawdsl.interpret.vouchers import Reason
 from lawdsl.outcome import Outcome, Payment, Rejection
 
-from ..chain import AUTHORITY
+from ..accounts import AUTHORITY
 from .base import Driver, article_text
 
 #: `VoucherProgram.IssueRefusal` codes, in enum order.
