@@ -8,6 +8,7 @@ file (used for contracts being rewritten this round; narrow it once they land). 
 why in `why`. Entries that match nothing are reported so the list does not rot, without failing
 (another branch may have fixed the finding).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -43,8 +44,15 @@ def slither_findings(path: Path) -> list[Finding]:
     for result in report.get("results", {}).get("detectors", []):
         element = result["elements"][0] if result["elements"] else {}
         file = element.get("source_mapping", {}).get("filename_relative", "")
-        findings.append(Finding("slither", result["check"], file, element.get("name", ""),
-                                result["description"].strip().splitlines()[0]))
+        findings.append(
+            Finding(
+                "slither",
+                result["check"],
+                file,
+                element.get("name", ""),
+                result["description"].strip().splitlines()[0],
+            )
+        )
     return findings
 
 
@@ -54,12 +62,21 @@ def lint_findings(path: Path) -> list[Finding]:
         if not line.startswith("{"):
             continue
         diagnostic = json.loads(line)
-        if diagnostic.get("$message_type") != "diagnostic" or not diagnostic.get("spans"):
+        if diagnostic.get("$message_type") != "diagnostic" or not diagnostic.get(
+            "spans"
+        ):
             continue
         span = diagnostic["spans"][0]
         source = span["text"][0]["text"].strip() if span.get("text") else ""
-        findings.append(Finding("forge-lint", diagnostic["code"]["code"], span["file_name"], source,
-                                f"{diagnostic['message']} (line {span['line_start']})"))
+        findings.append(
+            Finding(
+                "forge-lint",
+                diagnostic["code"]["code"],
+                span["file_name"],
+                source,
+                f"{diagnostic['message']} (line {span['line_start']})",
+            )
+        )
     return findings
 
 
@@ -68,13 +85,18 @@ def triage_entries(path: Path = TRIAGE) -> list[dict[str, str]]:
     for entry in entries:
         missing = {"tool", "check", "file", "where", "why"} - entry.keys()
         if missing:
-            raise SystemExit(f"{path}: an entry lacks {', '.join(sorted(missing))}: {entry}")
+            raise SystemExit(
+                f"{path}: an entry lacks {', '.join(sorted(missing))}: {entry}"
+            )
     return entries
 
 
 def matches(entry: dict[str, str], finding: Finding) -> bool:
-    return (entry["tool"], entry["check"], entry["file"]) == (finding.tool, finding.check, finding.file) \
-        and entry["where"] in ("*", finding.where)
+    return (entry["tool"], entry["check"], entry["file"]) == (
+        finding.tool,
+        finding.check,
+        finding.file,
+    ) and entry["where"] in ("*", finding.where)
 
 
 def main(argv: list[str]) -> int:
@@ -82,20 +104,32 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--slither", type=Path, help="Slither's --json report")
     parser.add_argument("--lint", type=Path, help="forge lint --json output")
     args = parser.parse_args(argv)
-    findings = (slither_findings(args.slither) if args.slither else []) \
-        + (lint_findings(args.lint) if args.lint else [])
+    findings = (slither_findings(args.slither) if args.slither else []) + (
+        lint_findings(args.lint) if args.lint else []
+    )
     findings = [f for f in findings if not f.file.startswith(IGNORED_PREFIXES)]
     entries = triage_entries()
     untriaged = [f for f in findings if not any(matches(e, f) for e in entries)]
-    tools = {f.tool for f in findings} | {"slither" if args.slither else "", "forge-lint" if args.lint else ""}
-    stale = [e for e in entries if e["tool"] in tools and not any(matches(e, f) for f in findings)]
+    tools = {f.tool for f in findings} | {
+        "slither" if args.slither else "",
+        "forge-lint" if args.lint else "",
+    }
+    stale = [
+        e
+        for e in entries
+        if e["tool"] in tools and not any(matches(e, f) for f in findings)
+    ]
     for entry in stale:
-        print(f"note: triage entry matches nothing (fixed?): {entry['tool']} {entry['check']} "
-              f"{entry['file']} [{entry['where']}]")
+        print(
+            f"note: triage entry matches nothing (fixed?): {entry['tool']} {entry['check']} "
+            f"{entry['file']} [{entry['where']}]"
+        )
     for finding in untriaged:
         print(f"untriaged: {finding}")
-    print(f"{len(findings)} findings, {len(findings) - len(untriaged)} triaged, {len(untriaged)} untriaged "
-          f"(fix them, or triage them in {TRIAGE.relative_to(ROOT)} with why)")
+    print(
+        f"{len(findings)} findings, {len(findings) - len(untriaged)} triaged, {len(untriaged)} untriaged "
+        f"(fix them, or triage them in {TRIAGE.relative_to(ROOT)} with why)"
+    )
     return 1 if untriaged else 0
 
 

@@ -5,6 +5,7 @@ contracts in the compiler's virtual file system (`contracts/generated/<Name>.sol
 base contracts as `../<Base>.sol`). This writes the same sources at that very path, through the
 same generator and without running solc, so Foundry compiles exactly what `lawdsl compile` does.
 """
+
 from __future__ import annotations
 
 import sys
@@ -12,9 +13,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from compiler.generate import generate  # noqa: E402
-from lawdsl.diagnostics import StatuteError  # noqa: E402
-from lawdsl.load import load_statute  # noqa: E402
+from compiler.generate import generate
+from lawdsl.diagnostics import StatuteError
+from lawdsl.load import load_statute
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -31,7 +32,9 @@ def main(paths: list[str]) -> int:
             return 1
         target = ROOT / contract.path
         target.parent.mkdir(parents=True, exist_ok=True)
-        if not target.is_file() or target.read_text() != contract.source:  # keep forge's cache warm
+        if (
+            not target.is_file() or target.read_text() != contract.source
+        ):  # keep forge's cache warm
             target.write_text(contract.source)
     return 0
 
