@@ -43,7 +43,7 @@ from lawdsl.money import Money
 from lawdsl.scenario import Scenario
 
 from .client import Chain
-from .drivers.working_time import WorkingTimeDriver
+from .domains.working_time import WorkingTimeDriver
 from .runner import deploy
 
 DEVICE = "bench-gate"

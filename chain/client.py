@@ -39,11 +39,11 @@ from typing import Any
 
 from eth_account import Account
 from eth_account.signers.local import LocalAccount
-from eth_utils import keccak, to_checksum_address
+from eth_utils import to_checksum_address
 from web3 import Web3
 from web3.contract import Contract
 
-from .abi import abi_type
+from .abi import Abi
 from .accounts import AUTHORITY, account_key
 
 GAS_LIMIT = 15_000_000
@@ -85,7 +85,7 @@ class Chain:
         self._nonces: dict[str, int] = {}
         self._funded: set[str] = set()
         self._time: int | None = None  # pinned block time, see the module docstring
-        self._errors: dict[bytes, tuple[str, list[str]]] = {}  # selector -> (name, arg types)
+        self._errors = Abi([])  # the custom errors of every ABI deployed so far, by selector
         self.authority = self.account(AUTHORITY)
 
     # ------------------------------------------------------------ accounts
@@ -133,13 +133,9 @@ class Chain:
 
     # ------------------------------------------------------------ contracts
 
-    def register_errors(self, abi: list) -> None:
+    def register_errors(self, abi: list[dict[str, Any]]) -> None:
         """Learn the custom errors of an ABI so reverts decode to their names."""
-        for item in abi:
-            if item.get("type") == "error":
-                types = [abi_type(i) for i in item["inputs"]]
-                signature = f"{item['name']}({','.join(types)})"
-                self._errors[keccak(text=signature)[:4]] = (item["name"], types)
+        self._errors.errors.update(Abi(abi).errors)
 
     def deploy(self, label: str, abi: list, bytecode: str, *args: Any) -> Contract:
         self.register_errors(abi)
@@ -185,10 +181,10 @@ class Chain:
 
     def _reverted(self, data: bytes) -> Reverted:
         """The custom error in a transaction's revert data, decoded by the ABIs deployed so far."""
-        name, types = self._errors.get(data[:4], ("", []))
-        if not name:
+        decoded = self._errors.error(data)
+        if decoded is None:
             return Reverted(f"unknown error 0x{data[:4].hex()}", (), data)
-        return Reverted(name, tuple(self.w3.codec.decode(types, data[4:])), data)
+        return Reverted(*decoded, data)
 
     def _rpc(self, method: str, params: list) -> Any:
         response = self.w3.provider.make_request(method, params)

@@ -17,8 +17,8 @@ from lawdsl.scenario import Scenario
 
 from .accounts import AUTHORITY
 from .client import Chain
-from .drivers import driver_class
-from .drivers.base import Driver
+from .domains import driver_class
+from .domains.driver import Driver
 
 
 @dataclass(frozen=True)

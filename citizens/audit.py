@@ -8,14 +8,10 @@ every payment, arrear, violation and rejection with what the contract
 logged and refused — what the chain did. The two sides share nothing but
 the inputs: the chain side is read from logs by the code that reads a
 scenario run (the drivers' `collect`); the law side never looks at a log.
-
-Where the inputs come from: every call to the contract (`trace_filter`, or
-a block scan where the node lacks it), accepted or reverted, its calldata
-decoded with the contract's ABI. Logs would not do: an accepted punch logs
-nothing, a refused call leaves no log. The caller is the actor; the block
-time is `at` (a punch carries its own). A reverted call is replayed too
-when its custom error is a refusal under the statute, and that refusal is
-then compared with the interpreter's.
+The inputs are rebuilt from every call the contract received by the
+domain's decode side (`chain/domains/rebuild.py` says how); a reverted call
+is replayed too when its custom error is a refusal under the statute, and
+that refusal is then compared with the interpreter's.
 
 What the audit cannot see (docs/citizens.md says more): events that never
 reached the chain; refusals for reasons outside the statute (a bad device
@@ -27,72 +23,33 @@ wallet movements outside the statute, so balances are not compared.
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
-from fractions import Fraction
 from pathlib import Path
 from typing import Any, Callable, Hashable, Iterable
 
-from eth_abi.exceptions import DecodingError
 from eth_utils import keccak, to_checksum_address
 from rich.console import Console
 from rich.table import Table
 from web3 import Web3
-from web3.exceptions import Web3Exception
 
-from chain.drivers import driver_class
+from chain.abi import Abi
+from chain.domains import driver_class, rebuilder_class
+from chain.domains.rebuild import read_calls
+from chain.history import creation_block, get_logs
+from chain.registry import Enactment, enactments_of
 from compiler.artifacts import Artifact, compile_statutes
-from compiler.dates import day_date
 from lawdsl import events as E
-from lawdsl.ast import Domain, Statute
+from lawdsl.ast import Statute
 from lawdsl.interpret import interpret
-from lawdsl.interpret import procurement as procurement_law
-from lawdsl.interpret import vouchers as voucher_law
-from lawdsl.interpret import working_time as working_time_law
-from lawdsl.interpret.base import BEFORE_EFFECTIVE
 from lawdsl.load import load_statute
-from lawdsl.money import Money, round_half_up
+from lawdsl.money import Money
 from lawdsl.outcome import Outcome, Payment, Rejection
 from lawdsl.scenario import Scenario
-
-from .chainlog import (
-    Enactment,
-    calls_to,
-    creation_block,
-    decode_logs,
-    enactments,
-    error_name,
-    get_logs,
-)
 
 ERC20_BALANCE = [{"type": "function", "name": "balanceOf", "stateMutability": "view",
                   "inputs": [{"name": "owner", "type": "address"}],
                   "outputs": [{"name": "", "type": "uint256"}]}]
-
-
-@dataclass(frozen=True)
-class Call:
-    """One call to the statute contract, decoded."""
-
-    function: str
-    args: dict[str, Any]
-    sender: str
-    at: dt.datetime  # block time in the statute's time zone
-    block: int
-    transaction: str
-    failed: bool  # reverted: refused, it changed nothing
-    error: str | None = None  # of a failed call, the custom error it reverted with
-    refusal: str | None = None  # the law's reason for that error, if it is one
-
-
-@dataclass(frozen=True)
-class Pending:
-    """An event rebuilt from a call, waiting for its number (`ref` when the call carried one)."""
-
-    ref: int | None
-    build: Callable[[int], E.Event]
-    refusal: str | None = None  # why the chain refused it, where the call's error alone does not say
 
 
 @dataclass(frozen=True)
@@ -118,242 +75,7 @@ class AuditReport:
         return not self.discrepancies
 
 
-# ------------------------------------------------------------------ rebuilding the inputs
-
-
-class Rebuilder:
-    """Calls → events for one domain: one `on_<function>` per contract function a party calls.
-
-    A function without a method (approvals go to the token; `authorizeAttester`
-    is the authority's bookkeeping, not a scenario event) rebuilds nothing.
-    """
-
-    def __init__(self, statute: Statute, calls: list[Call]) -> None:
-        self.statute = statute
-        self.tz = statute.header.time_zone.tzinfo
-        self.calls = calls
-        self.texts = {keccak(text=text): text for text in statute_texts(statute)}
-        self.unreplayed: list[str] = []  # calls refused outside the law, described
-
-    def money(self, minor: int) -> Money:
-        return Money(self.statute.header.currency, minor)
-
-    def text(self, digest: bytes) -> str:
-        """The statute's text whose keccak256 the contract stored, else the hash itself."""
-        return self.texts.get(bytes(digest), "0x" + bytes(digest).hex())
-
-    def events(self) -> list[tuple[E.Event, str | None]]:
-        """The replayed events, each with the law's reason the chain refused it for (None: accepted).
-
-        Every call is numbered, since each took a number in the oracle's
-        sequence; one refused outside the law (a bad signature, a missing
-        role, a reveal that does not open its bid) is not replayed.
-        """
-        pending = [(item, call) for position, call in enumerate(self.calls)
-                   for item in getattr(self, f"on_{call.function}", lambda *_: [])(call, position)]
-        replayed = []
-        for event, (item, call) in zip(number(item for item, _ in pending), pending):
-            refusal = item.refusal or call.refusal
-            if call.failed and refusal is None:
-                self.unreplayed.append(f"{call.transaction}: {call.function} refused with {call.error}, "
-                                       f"no refusal under the statute (event {event.index})")
-            else:
-                replayed.append((event, refusal if call.failed else None))
-        return replayed
-
-    def on_deposit(self, call: Call, _: int) -> list[Pending]:
-        """Working time and vouchers both take `deposit(amount, ref)` from the depositor."""
-        return [self.event(E.Deposit, call, call.args["ref"], sender=call.sender,
-                           amount=self.money(call.args["amount"]))]
-
-    @staticmethod
-    def event(kind: type, call: Call, ref: int | None = None, **fields: Any) -> Pending:
-        """An event of `kind` at the call's block time; its index is filled in by `number`."""
-        return Pending(ref, lambda index: kind(index=index, at=call.at, **fields))
-
-
-def number(pending: Iterable[Pending]) -> list[E.Event]:
-    """Give every event its scenario number: its `ref`, or the next number no `ref` takes."""
-    pending = list(pending)
-    taken = {item.ref for item in pending if item.ref is not None}
-    events, last = [], -1
-    for item in pending:
-        index = item.ref
-        if index is None:
-            index = last + 1
-            while index in taken:
-                index += 1
-        events.append(item.build(index))
-        last = index
-    return events
-
-
-def statute_texts(node: Any) -> set[str]:
-    """Every text in a statute's AST: the candidates for an attribute or category hash."""
-    if isinstance(node, str):
-        return {node}
-    if dataclasses.is_dataclass(node) and not isinstance(node, type):
-        return set().union(*(statute_texts(getattr(node, f.name)) for f in dataclasses.fields(node)))
-    if isinstance(node, (tuple, list, frozenset, set)):
-        return set().union(*(statute_texts(item) for item in node))
-    return set()
-
-
-def field_of(value: Any, name: str, position: int) -> Any:
-    """A struct member from decoded calldata, whether it came back as a dict or a tuple."""
-    return value[name] if isinstance(value, dict) else value[position]
-
-
-class WorkingTimeRebuilder(Rebuilder):
-    def __init__(self, statute: Statute, calls: list[Call]) -> None:
-        super().__init__(statute, calls)
-        self.employed: set[str] = set()  # by accepted employ calls so far: what the contract knows
-
-    def on_employ(self, call: Call, _: int) -> list[Pending]:
-        if not call.failed:
-            self.employed.add(call.args["employee"])
-        return [self.event(E.Employ, call, employer=call.sender, employee=call.args["employee"],
-                           hourly_wage=self.money(call.args["hourlyWage"]))]
-
-    def on_registerDevice(self, call: Call, _: int) -> list[Pending]:
-        return [self.event(E.RegisterDevice, call, device=call.args["device"], employer=call.args["employer"])]
-
-    def on_grantTimeOff(self, call: Call, _: int) -> list[Pending]:
-        return [self.event(E.GrantTimeOff, call, employer=call.sender, employee=call.args["employee"],
-                           date=day_date(call.args["day"]))]
-
-    def on_settle(self, call: Call, _: int) -> list[Pending]:
-        return [self.event(E.Settle, call, call.args["ref"])]
-
-    def on_submitPunches(self, call: Call, _: int) -> list[Pending]:
-        """One event per punch of the batch, at the punch's own time (a batch is relayed later).
-
-        A batch from an unregistered device reverts before any punch is read; each punch is then
-        refused for the first reason in SPEC §4's order, as the oracle reports it: "not employed"
-        when the contract employs no such person, else "unregistered device".
-        """
-        batch = call.args["batch"]
-        device = to_checksum_address(field_of(batch, "device", 0))
-        pending = []
-        for punch in field_of(batch, "punches", 2):
-            ref = field_of(punch, "ref", 3)
-            at = dt.datetime.fromtimestamp(field_of(punch, "at", 1), self.tz)
-            employee = to_checksum_address(field_of(punch, "employee", 0))
-            fields = {"device": device, "employee": employee, "kind": "in" if field_of(punch, "clockIn", 2) else "out"}
-            refusal = None
-            if call.error == "UnregisteredDevice":
-                refusal = (working_time_law.Reason.UNREGISTERED_DEVICE if employee in self.employed
-                           else working_time_law.Reason.NOT_EMPLOYED).value
-            pending.append(Pending(ref, lambda index, at=at, fields=fields: E.Punch(index=index, at=at, **fields),
-                                   refusal))
-        return pending
-
-
-class VoucherRebuilder(Rebuilder):
-    def on_attest(self, call: Call, _: int) -> list[Pending]:
-        return [self.event(E.Attest, call, call.args["ref"], attester=call.sender, citizen=call.args["citizen"],
-                           attribute=self.text(call.args["attribute"]))]
-
-    def on_registerMerchant(self, call: Call, _: int) -> list[Pending]:
-        return [self.event(E.RegisterMerchant, call, call.args["ref"], merchant=call.args["merchant"],
-                           category=self.text(call.args["category"]))]
-
-    def on_issue(self, call: Call, _: int) -> list[Pending]:
-        return [self.event(E.Issue, call, call.args["ref"], issuer=call.sender,
-                           recipients=tuple(call.args["recipients"]))]
-
-    def on_spend(self, call: Call, _: int) -> list[Pending]:
-        return [self.event(E.Spend, call, call.args["ref"], holder=call.sender, merchant=call.args["merchant"],
-                           purchase=self.money(call.args["purchase"]))]
-
-    def on_transferVoucher(self, call: Call, _: int) -> list[Pending]:
-        return [self.event(E.Transfer, call, call.args["ref"], holder=call.sender, recipient=call.args["to"])]
-
-    def on_reclaim(self, call: Call, _: int) -> list[Pending]:
-        return [self.event(E.Reclaim, call, call.args["ref"])]
-
-
-class ProcurementRebuilder(Rebuilder):
-    def __init__(self, statute: Statute, calls: list[Call]) -> None:
-        super().__init__(statute, calls)
-        self.deposit_rate: Fraction = procurement_law.ProcurementInterpreter(statute, {}, []).deposit_rate
-        self.quantity = 0  # of the latest tender opened
-
-    def on_registerInspector(self, call: Call, _: int) -> list[Pending]:
-        return [self.event(E.RegisterInspector, call, call.args["ref"], inspector=call.args["inspector"],
-                           buyer=call.args["buyer"])]
-
-    def on_openTender(self, call: Call, _: int) -> list[Pending]:
-        if not call.failed:
-            self.quantity = call.args["quantity"]
-        return [self.event(E.OpenTender, call, call.args["ref"], buyer=call.sender,
-                           quantity=call.args["quantity"])]
-
-    def on_commitBid(self, call: Call, position: int) -> list[Pending]:
-        return [self.event(E.Bid, call, call.args["ref"], supplier=call.sender,
-                           price=self.money(self.sealed_price(call, position)))]
-
-    def sealed_price(self, commit: Call, position: int) -> int:
-        """The price the bid's own reveal opened; unrevealed, the price its deposit stands for."""
-        for call in self.calls[position + 1:]:
-            if call.failed or call.sender != commit.sender:
-                continue
-            if call.function == "commitBid":
-                break  # a later tender's bid: this one was never revealed
-            if call.function == "revealBid":
-                return call.args["price"]
-        per_unit = self.deposit_rate * self.quantity
-        return round_half_up(Fraction(commit.args["deposit"]) / per_unit) if per_unit else 0
-
-    def on_revealBid(self, call: Call, _: int) -> list[Pending]:
-        return [self.event(E.Reveal, call, call.args["ref"], supplier=call.sender)]
-
-    def on_award(self, call: Call, _: int) -> list[Pending]:
-        return [self.event(E.Award, call, call.args["ref"])]
-
-    def on_confirmDelivery(self, call: Call, _: int) -> list[Pending]:
-        return [self.event(E.Deliver, call, call.args["ref"], supplier=call.args["supplier"],
-                           quantity=call.args["quantity"], inspector=call.sender)]
-
-
-REBUILDERS: dict[Domain, type[Rebuilder]] = {Domain.WORKING_TIME: WorkingTimeRebuilder,
-                                             Domain.VOUCHERS: VoucherRebuilder,
-                                             Domain.PROCUREMENT: ProcurementRebuilder}
-
-
 # ------------------------------------------------------------------ reading the chain
-
-
-def law_reasons(domain: Domain) -> set[str]:
-    """Every reason the interpreter gives: the refusals the audit can check against the law."""
-    law = {Domain.WORKING_TIME: working_time_law, Domain.VOUCHERS: voucher_law,
-           Domain.PROCUREMENT: procurement_law}[domain]
-    return {reason.value for reason in law.Reason} | {BEFORE_EFFECTIVE}
-
-
-def read_calls(w3: Web3, statute: Statute, artifact: Artifact, address: str,
-               start: int) -> tuple[list[Call], list[str]]:
-    """Every call to the contract since block `start`, decoded, a refusal with the law's reason
-    for its error; and, described, the calls that are no call of the statute."""
-    contract = w3.eth.contract(address=address, abi=artifact.abi)
-    tz = statute.header.time_zone.tzinfo
-    times: dict[int, dt.datetime] = {}
-    reasons = driver_class(statute.header.domain).REASONS
-    lawful = law_reasons(statute.header.domain)
-    calls, unreplayed = [], []
-    for call in calls_to(w3, address, start):
-        try:
-            function, args = contract.decode_function_input(call.input)
-        except (ValueError, Web3Exception, DecodingError):
-            unreplayed.append(f"{call.transaction}: input 0x{call.input[:4].hex()}… is no function of the statute")
-            continue
-        error = (error_name(artifact.abi, call.output) or "0x" + call.output[:4].hex()) if call.failed else None
-        refusal = reasons.get(error or "")
-        if call.block not in times:
-            times[call.block] = dt.datetime.fromtimestamp(w3.eth.get_block(call.block)["timestamp"], tz)
-        calls.append(Call(function.fn_name, dict(args), call.sender, times[call.block], call.block,
-                          call.transaction, call.failed, error, refusal if refusal in lawful else None))
-    return calls, unreplayed
 
 
 def wallets(w3: Web3, token: str, owners: list[str], block: int, currency: str) -> dict[str, Money]:
@@ -363,7 +85,7 @@ def wallets(w3: Web3, token: str, owners: list[str], block: int, currency: str) 
             for owner in owners}
 
 
-def chain_outcome(statute: Statute, artifact: Artifact, decoded: list[tuple[str, dict, dict]],
+def chain_outcome(statute: Statute, artifact: Artifact, decoded: list[tuple[str, dict[str, Any]]],
                   refused: list[Rejection]) -> Outcome:
     """What the contract logged and refused, read by the code that reads a scenario run (`Driver.collect`).
 
@@ -377,7 +99,7 @@ def chain_outcome(statute: Statute, artifact: Artifact, decoded: list[tuple[str,
     header = statute.header
     driver = driver_class(header.domain)(Addresses(), Scenario(Path(statute.source_name), statute, {}, ()),
                                          artifact, None)
-    driver.logs = lambda: iter([(name, args) for name, args, _ in decoded])  # type: ignore[method-assign]
+    driver.recorded = decoded
     driver.refused = refused
     outcome = Outcome(header.title, header.version)
     driver.collect(outcome)
@@ -451,12 +173,11 @@ def audit(w3: Web3, file: str | Path, address: str, registry: str | None = None)
     artifact = artifacts[statute.header.title]
     start = creation_block(w3, address)
     report = AuditReport(address, statute, [], keccak(Path(file).read_bytes()))
-    report.enactments = enactments(w3, artifacts["StatuteRegistry"].abi, address, statute.header.title,
-                                   registry, start)
+    report.enactments = enactments_of(w3, address, statute.header.title, registry, start)
     report.discrepancies += registry_discrepancies(report.enactments, report.law_source_hash, statute, address)
 
     calls, report.unreplayed = read_calls(w3, statute, artifact, address, start)
-    rebuilder = REBUILDERS[statute.header.domain](statute, calls)
+    rebuilder = rebuilder_class(statute.header.domain)(statute, calls)
     replayed = rebuilder.events()
     report.events = [event for event, _ in replayed]
     report.unreplayed += rebuilder.unreplayed
@@ -467,7 +188,7 @@ def audit(w3: Web3, file: str | Path, address: str, registry: str | None = None)
     report.law = interpret(dataclasses.replace(scenario, balances=minted))
     logs = list(get_logs(w3, {"address": address}, start))
     refused = [Rejection(event.index, refusal) for event, refusal in replayed if refusal is not None]
-    report.chain = chain_outcome(statute, artifact, decode_logs(w3, artifact.abi, logs), refused)
+    report.chain = chain_outcome(statute, artifact, Abi(artifact.abi).logs(logs), refused)
     report.discrepancies += compare_outcomes(report.law, report.chain)
     return report
 

@@ -15,14 +15,14 @@ from rich.console import Console
 from rich.table import Table
 from web3 import Web3
 
+from chain.history import NotFound, code_at, creation_block, find_creation
+from chain.registry import enactments_of, recorded_source_hashes
 from compiler.artifacts import compile_statutes
 from compiler.verify import Status, Verification, verify_code
 from lawdsl.cli import UsageError
 from lawdsl.load import load_statute
 
 from .audit import audit, print_enactments, print_report, registry_discrepancies
-from .chainlog import (NotFound, code_at, creation_block, enactments, find_creation,
-                       recorded_source_hashes)
 
 out = Console()
 
@@ -89,8 +89,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
     else:
         note = f"transaction {creation.transaction}, block {creation.block}, from {creation.sender}"
     verification = verify_code(artifacts[statute.header.title], runtime, creation.input if creation else None)
-    found = enactments(w3, artifacts["StatuteRegistry"].abi, address, statute.header.title, args.registry,
-                       creation.block if creation else creation_block(w3, address))
+    found = enactments_of(w3, address, statute.header.title, args.registry,
+                          creation.block if creation else creation_block(w3, address))
     # an unregistered contract is reported, not failed: the code comparison stands on its own
     registry_problems = registry_discrepancies(found, keccak(Path(args.file).read_bytes()), statute,
                                                address) if found else []
@@ -150,8 +150,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
 def registered_source(w3: Web3, address: str, folder: Path) -> Path:
     """The `.law` file in `folder` whose keccak256 a registry recorded for the contract (SPEC §7's
     `lawdsl audit --address ADDR`: the registry, not the citizen, says which law the contract claims)."""
-    registry_abi = compile_statutes([])["StatuteRegistry"].abi
-    recorded = recorded_source_hashes(w3, registry_abi, address, creation_block(w3, to_checksum_address(address)))
+    recorded = recorded_source_hashes(w3, address, creation_block(w3, to_checksum_address(address)))
     if not recorded:
         raise NotFound(f"no registry records a statute at {address}; name its .law FILE")
     for path in sorted(folder.glob("**/*.law")):

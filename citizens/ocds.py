@@ -23,7 +23,7 @@ from eth_utils import to_checksum_address
 
 from lawdsl.ast import Domain, PurchaseRule, Statute
 
-from .portal.chainread import ChainReader, RawEvent
+from chain.reader import ChainReader, RawEvent
 
 OCDS_VERSION = "1.1"
 #: A registered OCDS prefix is `ocds-` + 6 characters; a publisher sets its own with `--prefix`.

@@ -6,6 +6,7 @@ costs seconds per call, so one call per session is the budget.
 """
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,8 +17,9 @@ from eth_utils import keccak
 from lawdsl.ast import Statute
 
 from .cache import cached_compile
-from .generate import GeneratedContract, generate
+from .generate import generate
 from .solc import PROJECT_ROOT, compile_standard_json, settings
+from .solidity import GeneratedContract
 
 CONTRACTS_DIR = PROJECT_ROOT / "contracts"
 #: Hand-written contracts deployed beside every statute, by name → source path.
@@ -91,6 +93,20 @@ def compile_statutes(statutes: Iterable[Statute]) -> dict[str, Artifact]:
     for name, path in LIBRARY_CONTRACTS.items():
         artifacts[name] = _artifact(output, path, name, input["sources"][path]["content"], bytes(32))
     return artifacts
+
+
+@functools.cache
+def base_abis() -> dict[str, list]:
+    """ABI of every hand-written contract (token, registry, domain bases), by contract name, from one
+    cached solc call with the same sources and settings as every other compile.
+
+    Every generated statute inherits its domain's events from a base contract, so these ABIs read
+    the logs of a statute whose `.law` source nobody supplied.
+    """
+    input = {"language": "Solidity", "sources": _sources(()), "settings": settings()}
+    output = cached_compile(input, compile_standard_json)
+    return {name: compiled["abi"] for contracts in output["contracts"].values()
+            for name, compiled in contracts.items()}
 
 
 def matches_deployed(artifact: Artifact, deployed: bytes) -> bool:

@@ -41,8 +41,9 @@ from lawdsl.money import CURRENCY_DIGITS
 
 from .artifacts import CONTRACTS_DIR, LIBRARY_CONTRACTS, law_source_hash
 from .cache import cached_compile
-from .generate import GeneratedContract, generate
+from .generate import generate
 from .solc import EVM_VERSION, OPTIMIZER_RUNS, PROJECT_ROOT, SOLC_VERSION, compile_standard_json, settings
+from .solidity import GeneratedContract
 
 #: The eth-brownie release the export's format was read from and its test runs.
 BROWNIE_VERSION = "1.22.2"

@@ -1,27 +1,12 @@
-"""Statute AST → one readable Solidity contract, dispatched by domain."""
+"""Statute AST → one readable Solidity contract, by the statute's domain (`lawdsl.domains`)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from lawdsl.ast import Statute
+from lawdsl.domains import implementation
 
-from lawdsl.ast import Domain, Statute
-
-
-@dataclass(frozen=True)
-class GeneratedContract:
-    name: str  # the Solidity contract name
-    source: str  # the complete .sol file
-
-    @property
-    def path(self) -> str:
-        """Where the source lives in the compiler's virtual file system (and `contracts/generated/`)."""
-        return f"contracts/generated/{self.name}.sol"
+from .solidity import GeneratedContract
 
 
 def generate(statute: Statute) -> GeneratedContract:
-    if statute.header.domain is Domain.WORKING_TIME:
-        from .domains import working_time as domain
-    elif statute.header.domain is Domain.VOUCHERS:
-        from .domains import vouchers as domain  # type: ignore[no-redef]
-    else:
-        from .domains import procurement as domain  # type: ignore[no-redef]
-    return domain.generate(statute)
+    contract: GeneratedContract = implementation("compiler.domains", statute.header.domain).generate(statute)
+    return contract

@@ -15,8 +15,18 @@ from typing import Callable
 from lawdsl.ast import Article, Rule, Statute, TimeZone
 from lawdsl.formatter import rule_atoms
 
-from .generate import GeneratedContract
 from .naming import article_constant, contract_name, natspec, string_literal
+
+
+@dataclass(frozen=True)
+class GeneratedContract:
+    name: str  # the Solidity contract name
+    source: str  # the complete .sol file
+
+    @property
+    def path(self) -> str:
+        """Where the source lives in the compiler's virtual file system (and `contracts/generated/`)."""
+        return f"contracts/generated/{self.name}.sol"
 
 
 def midnight(day: dt.date, tz: TimeZone) -> int:

@@ -34,8 +34,8 @@ from chain.accounts import GATEWAY, account_key, device_signer, label_address
 from chain.anvil import ANVIL
 from chain.client import Chain
 from chain.contract import ContractClient
-from chain.drivers.base import article_text
-from chain.drivers.working_time import PUNCH_REASONS
+from chain.domains.driver import article_text
+from chain.domains.working_time import PUNCH_REASONS
 from chain.rpc import Rpc, RpcError, RpcUnavailable
 from chain.runner import deploy
 from chain.signing import BatchSigner

@@ -69,7 +69,7 @@ from eth_utils import to_checksum_address
 from chain.accounts import device_signer, label_address
 from chain.client import MAX_FEE
 from chain.contract import ContractClient
-from chain.drivers.working_time import PUNCH_REASONS
+from chain.domains.working_time import PUNCH_REASONS
 from chain.rpc import Rpc, RpcError, RpcUnavailable
 from chain.signing import (
     SUBMIT_SIGNATURE,

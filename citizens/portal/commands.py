@@ -132,7 +132,7 @@ def _replay(chain, scenarios: list[str] | None, statutes: Path | None) -> list[s
 
 def cmd_ocds(args: argparse.Namespace) -> int:
     from ..ocds import DEFAULT_PREFIX, TenderExport, release_package
-    from .chainread import ChainReader
+    from chain.reader import ChainReader
     from .sources import address_book, load_sources
 
     if not is_address(args.address):
@@ -145,7 +145,7 @@ def cmd_ocds(args: argparse.Namespace) -> int:
         raise cli.UsageError(f"{address}: not a procurement statute on {args.rpc}")
     head = reader.latest_block()
     enacted = [e for r in reader.discover_registries(head) for e in reader.enactments(r, 0, head)
-               if e.address == address]
+               if e.statute == address]
     sources = load_sources(statutes)
     source = next((sources[e.law_source_hash] for e in enacted if e.law_source_hash in sources), None)
     statute = source.statute if source else None

@@ -17,13 +17,14 @@ from typing import Any, Iterable
 
 from eth_utils import to_checksum_address
 
-from chain.drivers.base import article_text
-from chain.drivers.working_time import PERIODS
+from chain.domains.driver import article_text
+from chain.domains.working_time import PERIODS
 from compiler.dates import day_date
 from lawdsl.ast import Domain
 from lawdsl.interpret.working_time import period_name
 
-from .chainread import ChainReader, Enactment, RawEvent
+from chain.reader import ChainReader, RawEvent
+from chain.registry import Enactment
 
 LOG_SHIFT = 20  # pos = block << LOG_SHIFT | log index: a block never holds a million logs
 
@@ -132,11 +133,11 @@ class Index:
             self.set_meta("registries_discovered", "0" if self.registries else "1")
             fresh = [e for r in registries for e in reader.enactments(r, start, head)]
             for enactment in fresh:
-                known[enactment.address] = self._add_statute(reader, enactment)
+                known[enactment.statute] = self._add_statute(reader, enactment)
             for address, domain in known.items():
                 if domain is None:
                     continue
-                first = 0 if any(e.address == address for e in fresh) else start
+                first = 0 if any(e.statute == address for e in fresh) else start
                 for event in reader.statute_events(domain, address, first, head):
                     added += self._add_event(reader, address, event)
             self.set_meta("last_block", str(head))
@@ -148,10 +149,10 @@ class Index:
         return added
 
     def _add_statute(self, reader: ChainReader, e: Enactment) -> Domain | None:
-        domain = reader.domain_of(e.address)
-        currency, digits = reader.currency_of(e.address)
+        domain = reader.domain_of(e.statute)
+        currency, digits = reader.currency_of(e.statute)
         self.db.execute("INSERT OR REPLACE INTO statutes VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                        (e.address, e.registry, e.title, e.version, _hex(e.law_source_hash), e.effective_from,
+                        (e.statute, e.registry, e.title, e.version, _hex(e.law_source_hash), e.effective_from,
                          e.block, e.tx_hash, domain.value if domain else None, currency, digits))
         return domain
 

@@ -18,7 +18,7 @@ from eth_utils import is_address, to_checksum_address
 
 from ..ocds import TenderExport, release_package
 from . import pages
-from .chainread import ChainReader
+from chain.reader import ChainReader
 from .index import Index
 from .pages import Portal
 from .sources import address_book, load_sources

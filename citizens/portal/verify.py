@@ -37,7 +37,7 @@ def check(artifact: Artifact, address: str, code: Callable[[str], bytes], w3: ob
     creation = None
     if w3 is not None:
         try:
-            from citizens.chainlog import find_creation
+            from chain.history import find_creation
 
             creation = find_creation(w3, address).input
         except Exception:  # no state history on this node, or a factory-made contract: runtime only

@@ -11,9 +11,8 @@ from lawdsl.ast import (AwardRule, BiddingRule, DeliveryRule, DepositRule, Durat
                         Percentage, PurchaseRule, Rule, Statute, SupplyPaymentRule)
 from lawdsl.money import Money
 
-from ..generate import GeneratedContract
 from ..naming import article_constant, string_literal
-from ..solidity import Constant, StatuteContract
+from ..solidity import Constant, GeneratedContract, StatuteContract
 
 
 def generate(statute: Statute) -> GeneratedContract:

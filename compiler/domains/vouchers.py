@@ -19,9 +19,8 @@ from lawdsl.ast import (Categories, DateRange, ExpiryRule, IssueRule, MinimumRul
 from lawdsl.diagnostics import Diagnostic, StatuteError
 from lawdsl.money import Money
 
-from ..generate import GeneratedContract
 from ..naming import article_constant, string_literal
-from ..solidity import Constant, StatuteContract, midnight
+from ..solidity import Constant, GeneratedContract, StatuteContract, midnight
 
 
 def generate(statute: Statute) -> GeneratedContract:

@@ -22,8 +22,8 @@ from lawdsl.ast import (WEEKDAYS, Article, DayKind, Duration, EarningRule, Limit
 from lawdsl.formatter import rule_atoms
 
 from ..dates import day_number
-from ..generate import GeneratedContract
 from ..naming import article_constant, constant_name, contract_name, natspec, string_literal
+from ..solidity import GeneratedContract
 
 _DAY_KIND = {None: "DayKind.Any", DayKind.WORKDAY: "DayKind.Workday",
              DayKind.REST_DAY: "DayKind.RestDay", DayKind.PUBLIC_HOLIDAY: "DayKind.PublicHoliday"}

@@ -4,22 +4,15 @@ It defines what the law means; the chain must reproduce its outcomes.
 """
 from __future__ import annotations
 
-from ..ast import Domain
+from ..domains import implementation
 from ..outcome import Outcome
 from ..scenario import Scenario
 from .base import DomainInterpreter
 
 
 def interpreter_for(scenario: Scenario) -> DomainInterpreter:
-    from .procurement import ProcurementInterpreter
-    from .vouchers import VoucherInterpreter
-    from .working_time import WorkingTimeInterpreter
-
-    kind = {
-        Domain.WORKING_TIME: WorkingTimeInterpreter,
-        Domain.VOUCHERS: VoucherInterpreter,
-        Domain.PROCUREMENT: ProcurementInterpreter,
-    }[scenario.statute.header.domain]
+    """A fresh interpreter of the scenario's statute, with its wallets and holders."""
+    kind: type[DomainInterpreter] = implementation(__name__, scenario.statute.header.domain).INTERPRETER
     return kind(scenario.statute, scenario.balances, scenario.holders())
 
 

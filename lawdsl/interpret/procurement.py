@@ -271,3 +271,7 @@ class ProcurementInterpreter(DomainInterpreter):
                             self.payment_article)
         if tender.delivered == tender.quantity:
             self._close(tender)
+
+
+#: This domain's interpreter, as `lawdsl.domains.implementation` finds it.
+INTERPRETER = ProcurementInterpreter

@@ -247,3 +247,7 @@ class VoucherInterpreter(DomainInterpreter):
         rest = self.ledger.pot(PROGRAM)
         if rest:
             self.ledger.refund(PROGRAM, self.issuer, rest)
+
+
+#: This domain's interpreter, as `lawdsl.domains.implementation` finds it.
+INTERPRETER = VoucherInterpreter

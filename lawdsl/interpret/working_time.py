@@ -509,3 +509,7 @@ def _rounded(exact: int) -> int:
     it agrees with `money.round_half_up`.
     """
     return (2 * exact + _SCALE) // (2 * _SCALE)
+
+
+#: This domain's interpreter, as `lawdsl.domains.implementation` finds it.
+INTERPRETER = WorkingTimeInterpreter

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from chain.accounts import AUTHORITY
 from chain.client import Chain, Reverted
-from chain.drivers.procurement import ProcurementDriver
+from chain.domains.procurement import ProcurementDriver
 from chain.runner import deploy, run_on_chain
 from compiler.artifacts import Artifact
 from lawdsl.ast import Statute

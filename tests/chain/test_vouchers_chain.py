@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from chain.client import Chain, Reverted
-from chain.drivers.vouchers import VoucherDriver, text_hash
+from chain.domains.vouchers import VoucherDriver, text_hash
 from chain.runner import deploy, run_on_chain
 from compiler.artifacts import Artifact, compile_statutes
 from lawdsl.ast import Statute
@@ -94,7 +94,7 @@ def test_spending_a_voucher_not_held_reverts(program):
     fn = program.contract.functions
     refusal = _refusal(program, "carol", fn.spend(program.chain.address("shop1"), 20_000, 9), _at(3, 5))
     assert refusal.error == "NoVoucherWithValue"
-    assert refusal.arguments == (program.chain.address("carol").lower(),)
+    assert refusal.arguments == (program.chain.address("carol"),)
 
 
 def test_spending_outside_the_validity_period_reverts(program):

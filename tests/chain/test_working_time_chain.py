@@ -12,7 +12,7 @@ import pytest
 
 from chain.accounts import AUTHORITY, GATEWAY, account_key
 from chain.client import ChainError, Reverted
-from chain.drivers.working_time import WorkingTimeDriver, compact_signature
+from chain.domains.working_time import WorkingTimeDriver, compact_signature
 from chain.runner import deploy, run_on_chain
 from chain.signing import SignedPunch, batch_digest, batch_digest_of_words, sign_batch, sign_digest, submit_calldata
 from compiler.artifacts import compile_statutes, matches_deployed

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from chain.bench import working_time_gas
-from chain.drivers.working_time import WorkingTimeDriver
+from chain.domains.working_time import WorkingTimeDriver
 from chain.runner import deploy, run_on_chain
 from lawdsl.events import Deposit, Employ, Event, Punch, RegisterDevice
 from lawdsl.interpret import interpret

@@ -17,7 +17,7 @@ import pytest
 
 from chain.client import Chain
 from citizens.ocds import TenderExport, release_package
-from citizens.portal.chainread import ChainReader
+from chain.reader import ChainReader
 from citizens.portal.demo import Replayed
 from citizens.portal.server import PortalApp
 from citizens.portal.sources import address_book

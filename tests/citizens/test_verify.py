@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from citizens.chainlog import code_at, find_creation
+from chain.history import code_at, find_creation
 from compiler.verify import Status, compare_code, compiler_version, metadata_length, verify_code
 from lawdsl.cli import main
 

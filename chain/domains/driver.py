@@ -17,7 +17,7 @@ from lawdsl.money import Money
 from lawdsl.outcome import Outcome, Rejection
 from lawdsl.scenario import Scenario
 
-from ..abi import abi_type
+from ..abi import Abi
 from ..accounts import AUTHORITY
 from ..client import Chain, Receipt, Reverted
 
@@ -37,6 +37,7 @@ class Driver:
         self.contract: Contract | None = None
         self.deploy_block = 0
         self.refused: list[Rejection] = []
+        self.recorded: list[tuple[str, dict[str, Any]]] | None = None  # logs read elsewhere (audit)
 
     def deploy_args(self) -> tuple:
         return (self.currency.address, self.chain.address(AUTHORITY))
@@ -66,21 +67,15 @@ class Driver:
             self.refused.append(Rejection(event.index, reason))
             return None
 
-    def logs(self) -> Iterator[tuple[str, dict]]:
-        """(event name, decoded args) of every log the contract emitted, in chain order."""
+    def logs(self) -> Iterator[tuple[str, dict[str, Any]]]:
+        """(event name, decoded args) of every log the contract emitted, in chain order; an audit
+        hands the logs it read itself in `recorded` instead."""
+        if self.recorded is not None:
+            return iter(self.recorded)
         assert self.contract is not None
-        by_topic = {}
-        for item in self.contract.abi:
-            if item.get("type") == "event":
-                signature = f"{item['name']}({','.join(abi_type(i) for i in item['inputs'])})"
-                by_topic[self.chain.w3.keccak(text=signature)] = getattr(self.contract.events, item["name"])()
         logs = self.chain.w3.eth.get_logs({"address": self.contract.address,
                                            "fromBlock": self.deploy_block, "toBlock": "latest"})
-        for log in logs:
-            event = by_topic.get(log["topics"][0])
-            if event is not None:
-                decoded = event.process_log(log)
-                yield decoded["event"], dict(decoded["args"])
+        return iter(Abi(self.artifact.abi).logs(logs))
 
     def money(self, minor: int) -> Money:
         return Money(self.statute.header.currency, minor)

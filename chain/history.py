@@ -1,12 +1,11 @@
-"""Reading a deployed statute back from the chain: its creation, its logs, its registry entry.
+"""Reading a deployed contract's past from the chain: its creation, its logs, every call to it.
 
 Citizens hold only the contract's address. Everything else is found from
 public chain data a plain JSON-RPC node serves: the creation block by a
 binary search on `eth_getCode` at past blocks (needs the node's state
 history, which anvil and archive nodes keep), the creation transaction in
 that block, the logs by `eth_getLogs` paged over block ranges (public nodes
-cap the range and the result size), and the registry that enacted the
-statute from its `StatuteEnacted` logs. Calls to the contract come from
+cap the range and the result size). Calls to the contract come from
 `trace_filter` (anvil, Erigon, Reth, Nethermind serve it) or, where the
 node lacks it, from a block-by-block scan.
 """
@@ -15,11 +14,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator
 
-from eth_utils import keccak, to_checksum_address
+from eth_utils import to_checksum_address
 from web3 import Web3
 from web3.exceptions import Web3Exception
-
-from chain.abi import abi_type
 
 #: Blocks per `eth_getLogs` or `trace_filter` request; halved while the node refuses a range.
 LOG_PAGE = 10_000
@@ -35,19 +32,6 @@ class Creation:
     transaction: str  # hash, 0x-hex
     sender: str
     input: bytes  # creation code followed by the ABI-encoded constructor arguments
-
-
-@dataclass(frozen=True)
-class Enactment:
-    """One version of a statute as a registry records it."""
-
-    registry: str
-    title: str
-    version: int
-    statute: str
-    law_source_hash: bytes
-    effective_from: int
-    current: bool  # the title's latest version in that registry
 
 
 def code_at(w3: Web3, address: str, block: int | str = "latest") -> bytes:
@@ -171,69 +155,3 @@ def _revert_data(w3: Web3, transaction: str) -> bytes:
     """A reverted transaction's revert data, where the node can trace it (else none)."""
     response = w3.provider.make_request("debug_traceTransaction", [transaction, {"tracer": "callTracer"}])
     return bytes.fromhex(response.get("result", {}).get("output", "0x")[2:])
-
-
-def error_name(abi: list, data: bytes) -> str | None:
-    """The name of the ABI's custom error whose selector starts the revert data."""
-    for item in abi:
-        if item.get("type") == "error" and keccak(text=event_signature(item))[:4] == data[:4]:
-            return item["name"]
-    return None
-
-
-def event_signature(item: dict) -> str:
-    """`Name(type,…)` of an event or error, as its topic or selector hashes it."""
-    return f"{item['name']}({','.join(abi_type(i) for i in item['inputs'])})"
-
-
-def decode_logs(w3: Web3, abi: list, logs: list[dict]) -> list[tuple[str, dict, dict]]:
-    """(event name, decoded arguments, raw log) of the logs the ABI knows, in the given order."""
-    contract = w3.eth.contract(abi=abi)
-    by_topic = {keccak(text=event_signature(item)): getattr(contract.events, item["name"])()
-                for item in abi if item.get("type") == "event"}
-    decoded = []
-    for log in logs:
-        event = by_topic.get(bytes(log["topics"][0])) if log["topics"] else None
-        if event is not None:
-            args = event.process_log(log)["args"]
-            decoded.append((event.event_name, dict(args), log))
-    return decoded
-
-
-def recorded_source_hashes(w3: Web3, registry_abi: list, statute: str, from_block: int = 0) -> set[bytes]:
-    """The law source hashes that any registry's `StatuteEnacted` logs record for the contract."""
-    statute = to_checksum_address(statute)
-    enacted = next(item for item in registry_abi if item.get("name") == "StatuteEnacted")
-    logs = list(get_logs(w3, {"topics": [keccak(text=event_signature(enacted))]}, from_block))
-    return {bytes(args["lawSourceHash"]) for _, args, _ in decode_logs(w3, registry_abi, logs)
-            if args["statute"] == statute}
-
-
-def enactments(w3: Web3, registry_abi: list, statute: str, title: str, registry: str | None = None,
-               from_block: int = 0) -> list[Enactment]:
-    """Every registry entry for the contract `statute` under `title`.
-
-    With `registry`, that registry's state is read. Without it, registries
-    are discovered from `StatuteEnacted` logs naming the contract (anyone can
-    deploy a registry, so the caller shows which one answered); each is then
-    read from its state, not from its logs.
-    """
-    statute = to_checksum_address(statute)
-    if registry is not None:
-        candidates = [to_checksum_address(registry)]
-    else:
-        enacted = next(item for item in registry_abi if item.get("name") == "StatuteEnacted")
-        logs = list(get_logs(w3, {"topics": [keccak(text=event_signature(enacted))]}, from_block))
-        candidates = list(dict.fromkeys(log["address"] for _, args, log in decode_logs(w3, registry_abi, logs)
-                                        if args["statute"] == statute))
-    found = []
-    for address in candidates:
-        try:
-            history = w3.eth.contract(address=address, abi=registry_abi).functions.history(title).call()
-        except (Web3Exception, ValueError):
-            raise NotFound(f"{address} is not a statute registry") from None
-        for position, (contract, source_hash, version, effective) in enumerate(history):
-            if contract == statute:
-                found.append(Enactment(address, title, version, contract, bytes(source_hash), effective,
-                                       position == len(history) - 1))
-    return found

@@ -15,16 +15,21 @@ the contract's own `requiredDeposit` asks for.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fractions import Fraction
 
 from eth_utils import keccak
 
+from lawdsl import events as E
+from lawdsl.ast import Statute
 from lawdsl.events import Award, Bid, Deliver, Event, OpenTender, RegisterInspector, Reveal
 from lawdsl.interpret.base import BEFORE_EFFECTIVE
-from lawdsl.interpret.procurement import Reason
+from lawdsl.interpret.procurement import ProcurementInterpreter, Reason
+from lawdsl.money import round_half_up
 from lawdsl.outcome import Outcome, Payment, Rejection
 
 from ..accounts import AUTHORITY, account_key
-from .base import Driver, article_text
+from .driver import Driver, article_text
+from .rebuild import Call, Pending, Rebuilder
 
 
 @dataclass(frozen=True)
@@ -121,3 +126,51 @@ class ProcurementDriver(Driver):
                 outcome.payments.append(Payment(args["ref"], label(args["payer"]), label(args["payee"]),
                                                 self.money(args["amount"]), article_text(args["article"])))
         outcome.rejected.extend(sorted(self.refused, key=lambda r: r.event))
+
+
+class ProcurementRebuilder(Rebuilder):
+    def __init__(self, statute: Statute, calls: list[Call]) -> None:
+        super().__init__(statute, calls)
+        self.deposit_rate: Fraction = ProcurementInterpreter(statute, {}, []).deposit_rate
+        self.quantity = 0  # of the latest tender opened
+
+    def on_registerInspector(self, call: Call, _: int) -> list[Pending]:
+        return [self.event(E.RegisterInspector, call, call.args["ref"], inspector=call.args["inspector"],
+                           buyer=call.args["buyer"])]
+
+    def on_openTender(self, call: Call, _: int) -> list[Pending]:
+        if not call.failed:
+            self.quantity = call.args["quantity"]
+        return [self.event(E.OpenTender, call, call.args["ref"], buyer=call.sender,
+                           quantity=call.args["quantity"])]
+
+    def on_commitBid(self, call: Call, position: int) -> list[Pending]:
+        return [self.event(E.Bid, call, call.args["ref"], supplier=call.sender,
+                           price=self.money(self.sealed_price(call, position)))]
+
+    def sealed_price(self, commit: Call, position: int) -> int:
+        """The price the bid's own reveal opened; unrevealed, the price its deposit stands for."""
+        for call in self.calls[position + 1:]:
+            if call.failed or call.sender != commit.sender:
+                continue
+            if call.function == "commitBid":
+                break  # a later tender's bid: this one was never revealed
+            if call.function == "revealBid":
+                return call.args["price"]
+        per_unit = self.deposit_rate * self.quantity
+        return round_half_up(Fraction(commit.args["deposit"]) / per_unit) if per_unit else 0
+
+    def on_revealBid(self, call: Call, _: int) -> list[Pending]:
+        return [self.event(E.Reveal, call, call.args["ref"], supplier=call.sender)]
+
+    def on_award(self, call: Call, _: int) -> list[Pending]:
+        return [self.event(E.Award, call, call.args["ref"])]
+
+    def on_confirmDelivery(self, call: Call, _: int) -> list[Pending]:
+        return [self.event(E.Deliver, call, call.args["ref"], supplier=call.args["supplier"],
+                           quantity=call.args["quantity"], inspector=call.sender)]
+
+
+#: This domain's encode and decode sides, as `lawdsl.domains.implementation` finds them.
+DRIVER = ProcurementDriver
+REBUILDER = ProcurementRebuilder

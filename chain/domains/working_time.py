@@ -8,10 +8,14 @@ authority.
 """
 from __future__ import annotations
 
+import datetime as dt
+
+from eth_utils import to_checksum_address
 from web3.contract import Contract
 
 from compiler.dates import day_date, day_number
-from lawdsl.ast import Period
+from lawdsl import events as E
+from lawdsl.ast import Period, Statute
 from lawdsl.events import Deposit, Employ, Event, GrantTimeOff, Punch, RegisterDevice, Settle
 from lawdsl.interpret.base import BEFORE_EFFECTIVE
 from lawdsl.interpret.working_time import Reason, period_name
@@ -20,7 +24,8 @@ from lawdsl.outcome import Outcome, Payment, Rejection, Violation
 from ..accounts import AUTHORITY, GATEWAY, account_key
 from ..client import Receipt, Reverted
 from ..signing import Domain, SignedPunch, sign_batch
-from .base import Driver, article_text
+from .driver import Driver, article_text
+from .rebuild import Call, Pending, Rebuilder, field_of
 
 #: `PunchRejection` codes of the contract, in enum order (0 = None).
 PUNCH_REASONS = ("", BEFORE_EFFECTIVE, *(reason.value for reason in (
@@ -139,3 +144,52 @@ class WorkingTimeDriver(Driver):
                 rejected.append(Rejection(args["ref"], PUNCH_REASONS[args["reason"]]))
         outcome.arrears.extend(due[seq] for seq in sorted(due))
         outcome.rejected.extend(sorted(rejected, key=lambda r: r.event))
+
+
+class WorkingTimeRebuilder(Rebuilder):
+    def __init__(self, statute: Statute, calls: list[Call]) -> None:
+        super().__init__(statute, calls)
+        self.employed: set[str] = set()  # by accepted employ calls so far: what the contract knows
+
+    def on_employ(self, call: Call, _: int) -> list[Pending]:
+        if not call.failed:
+            self.employed.add(call.args["employee"])
+        return [self.event(E.Employ, call, employer=call.sender, employee=call.args["employee"],
+                           hourly_wage=self.money(call.args["hourlyWage"]))]
+
+    def on_registerDevice(self, call: Call, _: int) -> list[Pending]:
+        return [self.event(E.RegisterDevice, call, device=call.args["device"], employer=call.args["employer"])]
+
+    def on_grantTimeOff(self, call: Call, _: int) -> list[Pending]:
+        return [self.event(E.GrantTimeOff, call, employer=call.sender, employee=call.args["employee"],
+                           date=day_date(call.args["day"]))]
+
+    def on_settle(self, call: Call, _: int) -> list[Pending]:
+        return [self.event(E.Settle, call, call.args["ref"])]
+
+    def on_submitPunches(self, call: Call, _: int) -> list[Pending]:
+        """One event per punch of the batch, at the punch's own time (a batch is relayed later).
+
+        A batch from an unregistered device reverts before any punch is read; each punch is then
+        refused for the first reason in SPEC §4's order, as the oracle reports it: "not employed"
+        when the contract employs no such person, else "unregistered device".
+        """
+        batch = call.args["batch"]
+        device = to_checksum_address(field_of(batch, "device", 0))
+        pending = []
+        for punch in field_of(batch, "punches", 2):
+            ref = field_of(punch, "ref", 3)
+            at = dt.datetime.fromtimestamp(field_of(punch, "at", 1), self.tz)
+            employee = to_checksum_address(field_of(punch, "employee", 0))
+            fields = {"device": device, "employee": employee, "kind": "in" if field_of(punch, "clockIn", 2) else "out"}
+            refusal = None
+            if call.error == "UnregisteredDevice":
+                refusal = (Reason.UNREGISTERED_DEVICE if employee in self.employed else Reason.NOT_EMPLOYED).value
+            pending.append(Pending(ref, lambda index, at=at, fields=fields: E.Punch(index=index, at=at, **fields),
+                                   refusal))
+        return pending
+
+
+#: This domain's encode and decode sides, as `lawdsl.domains.implementation` finds them.
+DRIVER = WorkingTimeDriver
+REBUILDER = WorkingTimeRebuilder

@@ -13,13 +13,15 @@ from __future__ import annotations
 
 from eth_utils import keccak
 
+from lawdsl import events as E
 from lawdsl.events import Attest, Deposit, Event, Issue, Reclaim, RegisterMerchant, Spend, Transfer
 from lawdsl.interpret.base import BEFORE_EFFECTIVE
 from lawdsl.interpret.vouchers import Reason
 from lawdsl.outcome import Outcome, Payment, Rejection
 
 from ..accounts import AUTHORITY
-from .base import Driver, article_text
+from .driver import Driver, article_text
+from .rebuild import Call, Pending, Rebuilder
 
 #: `VoucherProgram.IssueRefusal` codes, in enum order.
 ISSUE_REFUSALS = (Reason.LACKS_ATTRIBUTE, Reason.ALREADY_ISSUED, Reason.BEYOND_FUNDS)
@@ -94,3 +96,32 @@ class VoucherDriver(Driver):
                 reason = ISSUE_REFUSALS[args["reason"]].value
                 rejected.append(Rejection(args["ref"], f"{reason}: {label(args['recipient'])}"))
         outcome.rejected.extend(sorted(rejected, key=lambda r: r.event))
+
+
+class VoucherRebuilder(Rebuilder):
+    def on_attest(self, call: Call, _: int) -> list[Pending]:
+        return [self.event(E.Attest, call, call.args["ref"], attester=call.sender, citizen=call.args["citizen"],
+                           attribute=self.text(call.args["attribute"]))]
+
+    def on_registerMerchant(self, call: Call, _: int) -> list[Pending]:
+        return [self.event(E.RegisterMerchant, call, call.args["ref"], merchant=call.args["merchant"],
+                           category=self.text(call.args["category"]))]
+
+    def on_issue(self, call: Call, _: int) -> list[Pending]:
+        return [self.event(E.Issue, call, call.args["ref"], issuer=call.sender,
+                           recipients=tuple(call.args["recipients"]))]
+
+    def on_spend(self, call: Call, _: int) -> list[Pending]:
+        return [self.event(E.Spend, call, call.args["ref"], holder=call.sender, merchant=call.args["merchant"],
+                           purchase=self.money(call.args["purchase"]))]
+
+    def on_transferVoucher(self, call: Call, _: int) -> list[Pending]:
+        return [self.event(E.Transfer, call, call.args["ref"], holder=call.sender, recipient=call.args["to"])]
+
+    def on_reclaim(self, call: Call, _: int) -> list[Pending]:
+        return [self.event(E.Reclaim, call, call.args["ref"])]
+
+
+#: This domain's encode and decode sides, as `lawdsl.domains.implementation` finds them.
+DRIVER = VoucherDriver
+REBUILDER = VoucherRebuilder
