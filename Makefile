@@ -1,5 +1,6 @@
 # lawdsl build toolchain. Everything the project needs is installed from here:
 #   make bootstrap   Python venv (.venv, from requirements.lock) + node_modules (from package-lock.json)
+#                    + Slither's venv (.venv-slither, from requirements-slither.lock)
 #   make test|demo|bench|clean
 # Stamp files make a second `make bootstrap` a no-op; they are re-made when the lock files change.
 
@@ -13,6 +14,9 @@ PIP_FLAGS  := --disable-pip-version-check --no-input
 VENV_STAMP := $(VENV)/.stamp-lock
 EDIT_STAMP := $(VENV)/.stamp-editable
 NODE_STAMP := node_modules/.stamp-npm
+# Slither's own venv (requirements-slither.lock): it pins an older web3 than .venv's.
+SLITHER_VENV  := .venv-slither
+SLITHER_STAMP := $(SLITHER_VENV)/.stamp-lock
 
 # anvil and solcjs from node_modules/.bin come first on PATH for every recipe.
 export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
@@ -22,7 +26,7 @@ export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 .DEFAULT_GOAL := bootstrap
 .PHONY: bootstrap venv node browser test demo bench clean contracts-check forge-sources forge-test forge-lint slither gas-diff
 
-bootstrap: $(EDIT_STAMP) $(NODE_STAMP)
+bootstrap: $(EDIT_STAMP) $(NODE_STAMP) $(SLITHER_STAMP)
 
 venv: $(EDIT_STAMP)
 node: $(NODE_STAMP)
@@ -84,8 +88,6 @@ bench: bootstrap
 # ---------------------------------------------------------------- contracts: Foundry and Slither
 # (docs/contracts.md) forge and Slither compile through scripts/solc (solc-js from node_modules).
 FORGE          := node_modules/.bin/forge
-SLITHER_VENV   := .venv-slither
-SLITHER_STAMP  := $(SLITHER_VENV)/.stamp-lock
 FORGE_STATUTES := statutes/overtime.law statutes/vouchers.law statutes/procurement.law
 SLITHER_OUT    := build/forge/slither
 
