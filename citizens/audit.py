@@ -181,7 +181,9 @@ def audit(w3: Web3, file: str | Path, address: str, registry: str | None = None)
     replayed = rebuilder.events()
     report.events = [event for event, _ in replayed]
     report.unreplayed += rebuilder.unreplayed
-    scenario = Scenario(Path(file), statute, {}, tuple(report.events))
+    parties = rebuilder_class(statute.header.domain).parties(w3.eth.contract(address=address, abi=artifact.abi),
+                                                             start)
+    scenario = Scenario(Path(file), statute, {}, tuple(report.events), **parties)
     before = calls[0].block - 1 if calls else start
     token = w3.eth.contract(address=address, abi=artifact.abi).functions.currency().call()
     minted = wallets(w3, token, scenario.holders(), before, statute.header.currency)

@@ -79,6 +79,20 @@ class RegisterMerchant(EventBase):
 
 
 @dataclass(frozen=True)
+class DelistMerchant(EventBase):
+    """The authority (or a guardian) withdraws a merchant's registration."""
+
+    merchant: str
+
+
+@dataclass(frozen=True)
+class AppointIssuer(EventBase):
+    """The authority names (or replaces) the program's issuing agency."""
+
+    issuer: str
+
+
+@dataclass(frozen=True)
 class Issue(EventBase):
     issuer: str
     recipients: tuple[str, ...]
@@ -103,6 +117,17 @@ class Reclaim(EventBase):
 
 
 # ------------------------------------------------------------ procurement
+# `tender` names a tender by its place in opening order (from 0); None: the latest opened.
+
+
+@dataclass(frozen=True)
+class RegisterBuyer(EventBase):
+    buyer: str
+
+
+@dataclass(frozen=True)
+class RevokeBuyer(EventBase):
+    buyer: str
 
 
 @dataclass(frozen=True)
@@ -115,11 +140,13 @@ class OpenTender(EventBase):
 class Bid(EventBase):
     supplier: str
     price: Money
+    tender: int | None = None
 
 
 @dataclass(frozen=True)
 class Reveal(EventBase):
     supplier: str
+    tender: int | None = None
 
 
 @dataclass(frozen=True)
@@ -129,19 +156,66 @@ class RegisterInspector(EventBase):
 
 
 @dataclass(frozen=True)
+class RevokeInspector(EventBase):
+    inspector: str
+
+
+@dataclass(frozen=True)
 class Award(EventBase):
-    pass
+    tender: int | None = None
 
 
 @dataclass(frozen=True)
 class Deliver(EventBase):
+    """The inspector records and confirms a delivery in one step (lateness from this event)."""
+
     supplier: str
     quantity: int
     inspector: str
+    tender: int | None = None
+
+
+@dataclass(frozen=True)
+class RecordDelivery(EventBase):
+    """The winner records a delivery itself: lateness is counted from this event."""
+
+    supplier: str
+    quantity: int
+    tender: int | None = None
+
+
+@dataclass(frozen=True)
+class ConfirmDelivery(EventBase):
+    inspector: str
+    delivery: int  # the tender's delivery records, counted from 0
+    tender: int | None = None
+
+
+@dataclass(frozen=True)
+class DisputeDelivery(EventBase):
+    inspector: str
+    delivery: int
+    tender: int | None = None
+
+
+@dataclass(frozen=True)
+class AcceptDelivery(EventBase):
+    """Anyone, after the inspection window passed in silence: the delivery counts as confirmed."""
+
+    delivery: int
+    tender: int | None = None
+
+
+@dataclass(frozen=True)
+class CloseTender(EventBase):
+    """Anyone closes a tender its winner did not deliver by the deadline plus the grace."""
+
+    tender: int | None = None
 
 
 Event = Union[
     Employ, RegisterDevice, Deposit, Punch, GrantTimeOff, Settle,
-    Attest, RegisterMerchant, Issue, Spend, Transfer, Reclaim,
-    OpenTender, Bid, Reveal, RegisterInspector, Award, Deliver,
+    Attest, RegisterMerchant, DelistMerchant, AppointIssuer, Issue, Spend, Transfer, Reclaim,
+    RegisterBuyer, RevokeBuyer, OpenTender, Bid, Reveal, RegisterInspector, RevokeInspector, Award, Deliver,
+    RecordDelivery, ConfirmDelivery, DisputeDelivery, AcceptDelivery, CloseTender,
 ]

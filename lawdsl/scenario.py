@@ -27,6 +27,28 @@ class Scenario:
     balances: dict[str, Money]
     events: tuple[E.Event, ...]
     expect: dict | None = field(default=None, compare=False)
+    buyers: tuple[str, ...] | None = None  # procurement: registered at deployment (`buyers:`)
+    issuer: str | None = None  # vouchers: named at deployment (`issuer:`)
+
+    def registered_buyers(self) -> tuple[str, ...]:
+        """The buyers registered when a procurement statute is deployed: the scenario's `buyers:`, or
+        else the buyer of its first `open tender` (docs/semantics.md)."""
+        if self.buyers is not None:
+            return self.buyers
+        first = next((event.buyer for event in self.events if isinstance(event, E.OpenTender)), None)
+        return (first,) if first is not None else ()
+
+    def named_issuer(self) -> str | None:
+        """The issuer named when a voucher program is deployed: the scenario's `issuer:`, or else the
+        party of its first `deposit` or `issue` (docs/semantics.md)."""
+        if self.issuer is not None:
+            return self.issuer
+        for event in self.events:
+            if isinstance(event, E.Deposit):
+                return event.sender
+            if isinstance(event, E.Issue):
+                return event.issuer
+        return None
 
     def holders(self) -> list[str]:
         """Labels whose wallets the outcome lists: minted ones, then money roles in event order."""
@@ -45,20 +67,25 @@ def _money_roles(event: E.Event) -> tuple[str, ...]:
         return (event.sender,)
     if isinstance(event, E.Issue):
         return (event.issuer, *event.recipients)
+    if isinstance(event, E.AppointIssuer):
+        return (event.issuer,)
     if isinstance(event, E.Spend):
         return (event.holder, event.merchant)
     if isinstance(event, E.Transfer):
         return (event.holder, event.recipient)
     if isinstance(event, E.OpenTender):
         return (event.buyer,)
-    if isinstance(event, (E.Bid, E.Deliver)):
+    if isinstance(event, (E.Bid, E.Deliver, E.RecordDelivery)):
         return (event.supplier,)
     return ()
 
 
 # ---------------------------------------------------------------- event kinds
 
-# field kinds: "name", "money", "time", "date", "int", "names", "in/out"
+# field kinds: "name", "money", "time", "date", "int", "index", "names", "in/out"; a field in
+# `_OPTIONAL` may be left out (the dataclass default applies: `tender` = the latest opened)
+_TENDER = {"tender": ("tender", "index")}
+_OPTIONAL = {"tender"}
 _EVENT_KINDS: dict[str, tuple[type, dict[str, tuple[str, str]], tuple[Domain, ...]]] = {
     # yaml kind: (class, {yaml field: (dataclass field, field kind)}, domains)
     "employ": (E.Employ, {"employer": ("employer", "name"), "employee": ("employee", "name"),
@@ -81,15 +108,29 @@ _EVENT_KINDS: dict[str, tuple[type, dict[str, tuple[str, str]], tuple[Domain, ..
                         "purchase": ("purchase", "money")}, (Domain.VOUCHERS,)),
     "transfer": (E.Transfer, {"holder": ("holder", "name"), "to": ("recipient", "name")}, (Domain.VOUCHERS,)),
     "reclaim": (E.Reclaim, {}, (Domain.VOUCHERS,)),
+    "delist merchant": (E.DelistMerchant, {"merchant": ("merchant", "name")}, (Domain.VOUCHERS,)),
+    "appoint issuer": (E.AppointIssuer, {"issuer": ("issuer", "name")}, (Domain.VOUCHERS,)),
+    "register buyer": (E.RegisterBuyer, {"buyer": ("buyer", "name")}, (Domain.PROCUREMENT,)),
+    "revoke buyer": (E.RevokeBuyer, {"buyer": ("buyer", "name")}, (Domain.PROCUREMENT,)),
+    "revoke inspector": (E.RevokeInspector, {"inspector": ("inspector", "name")}, (Domain.PROCUREMENT,)),
     "open tender": (E.OpenTender, {"buyer": ("buyer", "name"), "quantity": ("quantity", "int")},
                     (Domain.PROCUREMENT,)),
-    "bid": (E.Bid, {"supplier": ("supplier", "name"), "price": ("price", "money")}, (Domain.PROCUREMENT,)),
-    "reveal": (E.Reveal, {"supplier": ("supplier", "name")}, (Domain.PROCUREMENT,)),
+    "bid": (E.Bid, {"supplier": ("supplier", "name"), "price": ("price", "money"), **_TENDER},
+            (Domain.PROCUREMENT,)),
+    "reveal": (E.Reveal, {"supplier": ("supplier", "name"), **_TENDER}, (Domain.PROCUREMENT,)),
     "register inspector": (E.RegisterInspector, {"inspector": ("inspector", "name"), "buyer": ("buyer", "name")},
                            (Domain.PROCUREMENT,)),
-    "award": (E.Award, {}, (Domain.PROCUREMENT,)),
+    "award": (E.Award, {**_TENDER}, (Domain.PROCUREMENT,)),
     "deliver": (E.Deliver, {"supplier": ("supplier", "name"), "quantity": ("quantity", "int"),
-                            "inspector": ("inspector", "name")}, (Domain.PROCUREMENT,)),
+                            "inspector": ("inspector", "name"), **_TENDER}, (Domain.PROCUREMENT,)),
+    "record delivery": (E.RecordDelivery, {"supplier": ("supplier", "name"), "quantity": ("quantity", "int"),
+                                           **_TENDER}, (Domain.PROCUREMENT,)),
+    "confirm delivery": (E.ConfirmDelivery, {"inspector": ("inspector", "name"),
+                                             "delivery": ("delivery", "index"), **_TENDER}, (Domain.PROCUREMENT,)),
+    "dispute delivery": (E.DisputeDelivery, {"inspector": ("inspector", "name"),
+                                             "delivery": ("delivery", "index"), **_TENDER}, (Domain.PROCUREMENT,)),
+    "accept delivery": (E.AcceptDelivery, {"delivery": ("delivery", "index"), **_TENDER}, (Domain.PROCUREMENT,)),
+    "close tender": (E.CloseTender, {**_TENDER}, (Domain.PROCUREMENT,)),
 }
 #: Events that must say when they happen: a punch without a time is meaningless.
 _TIME_REQUIRED = {"punch", "settle"}
@@ -152,9 +193,9 @@ def load_scenario(path: str | Path) -> Scenario:
     if root is None:
         raise reader.fail(None, "empty scenario: it needs 'statute:' and 'events:'")
     top = reader.mapping(root, "the scenario")
-    for unknown in set(top) - {"statute", "balances", "events", "expect"}:
-        raise reader.fail(top[unknown][0], f"unknown top-level field '{unknown}'"
-                          + suggestion(unknown, ["statute", "balances", "events", "expect"]))
+    known = ["statute", "balances", "events", "expect", "buyers", "issuer"]
+    for unknown in set(top) - set(known):
+        raise reader.fail(top[unknown][0], f"unknown top-level field '{unknown}'" + suggestion(unknown, known))
     if "statute" not in top:
         raise reader.fail(root, "the scenario must name its statute, like 'statute: overtime.law'")
     statute_path = path.parent / reader.scalar(top["statute"][1], "statute")
@@ -187,13 +228,20 @@ def load_scenario(path: str | Path) -> Scenario:
         previous = event.at
         parsed.append(event)
 
+    parties: dict[str, Any] = {}
+    for name, domain, kind in (("buyers", Domain.PROCUREMENT, "names"), ("issuer", Domain.VOUCHERS, "name")):
+        if name in top:
+            if statute.header.domain is not domain:
+                raise reader.fail(top[name][0], f"'{name}:' applies only to a {domain.value} statute")
+            parties[name] = _field(reader, statute, top[name][1], f"'{name}:'", kind, money)
+
     expect = None
     if "expect" in top:
         constructor = _Loader("")
         expect = constructor.construct_document(top["expect"][1])
         if not isinstance(expect, dict):
             raise reader.fail(top["expect"][1], "'expect:' must be a mapping")
-    return Scenario(path, statute, balances, tuple(parsed), expect)
+    return Scenario(path, statute, balances, tuple(parsed), expect, **parties)
 
 
 def _event(reader: _Reader, statute: Statute, index: int, node: yaml.Node, previous: dt.datetime,
@@ -220,6 +268,8 @@ def _event(reader: _Reader, statute: Statute, index: int, node: yaml.Node, previ
     values: dict[str, Any] = {}
     for name, (attr, field_kind) in spec.items():
         if name not in fields:
+            if name in _OPTIONAL:
+                continue
             raise reader.fail(body, f"{what}: missing field '{name}'")
         values[attr] = _field(reader, statute, fields[name][1], f"{what}: field '{name}'", field_kind, money)
     if "at" in fields:
@@ -251,6 +301,10 @@ def _field(reader: _Reader, statute: Statute, node: yaml.Node, what: str, kind: 
     if kind == "int":
         if not text.isdigit() or int(text) <= 0:
             raise reader.fail(node, f"{what} must be a positive whole number, found '{text}'")
+        return int(text)
+    if kind == "index":
+        if not text.isdigit():
+            raise reader.fail(node, f"{what} must be a whole number counted from 0, found '{text}'")
         return int(text)
     if kind == "date":
         try:

@@ -19,7 +19,7 @@ from rich.table import Table
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from chain.anvil import ANVIL  # noqa: E402
-from chain.bench import compile_seconds, procurement_gas, voucher_gas, working_time_gas  # noqa: E402
+from chain.bench import award_gas, compile_seconds, procurement_gas, voucher_gas, working_time_gas  # noqa: E402
 from chain.local import local_chain  # noqa: E402
 from chain.tester import InProcessChain  # noqa: E402
 from compiler.solc import SOLC_VERSION, SolcJs, backend  # noqa: E402
@@ -39,6 +39,11 @@ GAS_TARGETS = {
     "bid (sealed, with its deposit)": None,
     "reveal": None,
     "delivery (partial, paid on inspection)": None,
+    # flat in the number of bids beyond one page: the award refunds at most 64 deposits (SETTLE_PAGE)
+    "award, 1 revealed bid": None,
+    "award, 10 revealed bids": None,
+    "award, 100 revealed bids": None,
+    "award, 200 revealed bids": None,
 }
 
 
@@ -81,7 +86,7 @@ def gas_figures(statutes: list) -> tuple[dict[str, float], str]:
     figures: dict[str, float] = {}
     with local_chain() as chain:
         for measure, statute in ((working_time_gas, overtime), (voucher_gas, vouchers),
-                                 (procurement_gas, procurement)):
+                                 (procurement_gas, procurement), (award_gas, procurement)):
             snapshot = chain.snapshot()
             figures.update(measure(statute, chain, artifacts))
             chain.revert(snapshot)

@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import TYPE_CHECKING
 
 from ..ast import Statute
 from ..events import Event
 from ..money import Money
 from ..outcome import Outcome, Rejection, Violation
 from .ledger import Ledger
+
+if TYPE_CHECKING:
+    from ..scenario import Scenario
 
 BEFORE_EFFECTIVE = "dated before the statute's effective date"
 
@@ -40,6 +44,11 @@ class DomainInterpreter:
         self.rejected: list[Rejection] = []
         self.violations: list[Violation] = []
         self.effective_start = dt.datetime.combine(statute.header.effective, dt.time(), self.tz)
+
+    @classmethod
+    def for_scenario(cls, scenario: Scenario) -> DomainInterpreter:
+        """An interpreter for `scenario`; a domain whose deployment names parties passes them too."""
+        return cls(scenario.statute, scenario.balances, scenario.holders())
 
     def run(self, events: tuple[Event, ...]) -> Outcome:
         for event in events:

@@ -65,8 +65,18 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from ..ast import (DayKind, Duration, EarningRule, LimitRule, Measure, PaySchedule, Percentage,
-                   Period, Statute, WagePaymentRule)
+from ..ast import (
+    DayKind,
+    Duration,
+    EarningRule,
+    LimitRule,
+    Measure,
+    PaySchedule,
+    Percentage,
+    Period,
+    Statute,
+    WagePaymentRule,
+)
 from ..events import Deposit, Employ, GrantTimeOff, Punch, RegisterDevice, Settle
 from ..money import Money
 from ..outcome import Payment, Violation

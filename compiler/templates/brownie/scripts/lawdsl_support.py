@@ -76,12 +76,22 @@ def deploy_all(authority: Any) -> Deployment:
         if code not in deployment.tokens:
             deployment.tokens[code] = container("DigitalCurrency").deploy(
                 f"Digital {code}", code, entry["currencyDigits"], authority, {"from": authority})
-        statute = container(entry["contract"]).deploy(deployment.tokens[code], authority, {"from": authority})
+        contract = container(entry["contract"])
+        statute = contract.deploy(deployment.tokens[code], authority, *unnamed_parties(contract.abi),
+                                  {"from": authority})
         registry.enact(entry["title"], entry["version"], statute, entry["lawSourceHash"],
                        statute.effectiveFrom(), {"from": authority})
         deployment.statutes[entry["title"]] = statute
         deployment.entries[entry["title"]] = entry
     return deployment
+
+
+def unnamed_parties(abi: list) -> list:
+    """The constructor's parties after (currency, authority), left for the authority to name later:
+    a voucher program's issuer (zero: `appointIssuer`), a procurement statute's buyers (none:
+    `registerBuyer`)."""
+    constructor = next((item for item in abi if item.get("type") == "constructor"), {"inputs": []})
+    return [[] if party["type"].endswith("[]") else "0x" + "00" * 20 for party in constructor["inputs"][2:]]
 
 
 def reach_time(timestamp: int) -> None:
