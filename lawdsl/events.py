@@ -31,8 +31,52 @@ class Employ(EventBase):
 
 @dataclass(frozen=True)
 class RegisterDevice(EventBase):
+    """The authority offers a device to an employer; `accepted`: the employer accepts it at once."""
+
     device: str
     employer: str
+    accepted: bool = True
+
+
+@dataclass(frozen=True)
+class AcceptDevice(EventBase):
+    """The employer accepts a device the authority offered it: from now on its punches count."""
+
+    employer: str
+    device: str
+
+
+@dataclass(frozen=True)
+class RevokeDevice(EventBase):
+    """A device is revoked for good, by its employer or (`by` None) by the authority."""
+
+    device: str
+    by: str | None = None
+
+
+@dataclass(frozen=True)
+class ChangeWage(EventBase):
+    """The employer sets a new hourly wage, for shifts clocked in from now on."""
+
+    employer: str
+    employee: str
+    hourly_wage: Money
+
+
+@dataclass(frozen=True)
+class EndEmployment(EventBase):
+    """The employment of `employee` ends, at the wish of `by` (its employer or the employee)."""
+
+    employee: str
+    by: str
+
+
+@dataclass(frozen=True)
+class Withdraw(EventBase):
+    """An employer takes back part of its deposit."""
+
+    sender: str
+    amount: Money
 
 
 @dataclass(frozen=True)
@@ -214,7 +258,8 @@ class CloseTender(EventBase):
 
 
 Event = Union[
-    Employ, RegisterDevice, Deposit, Punch, GrantTimeOff, Settle,
+    Employ, RegisterDevice, AcceptDevice, RevokeDevice, ChangeWage, EndEmployment, Withdraw,
+    Deposit, Punch, GrantTimeOff, Settle,
     Attest, RegisterMerchant, DelistMerchant, AppointIssuer, Issue, Spend, Transfer, Reclaim,
     RegisterBuyer, RevokeBuyer, OpenTender, Bid, Reveal, RegisterInspector, RevokeInspector, Award, Deliver,
     RecordDelivery, ConfirmDelivery, DisputeDelivery, AcceptDelivery, CloseTender,

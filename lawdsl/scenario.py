@@ -63,7 +63,7 @@ class Scenario:
 def _money_roles(event: E.Event) -> tuple[str, ...]:
     if isinstance(event, E.Employ):
         return (event.employer, event.employee)
-    if isinstance(event, E.Deposit):
+    if isinstance(event, (E.Deposit, E.Withdraw)):
         return (event.sender,)
     if isinstance(event, E.Issue):
         return (event.issuer, *event.recipients)
@@ -82,16 +82,25 @@ def _money_roles(event: E.Event) -> tuple[str, ...]:
 
 # ---------------------------------------------------------------- event kinds
 
-# field kinds: "name", "money", "time", "date", "int", "index", "names", "in/out"; a field in
+# field kinds: "name", "money", "time", "date", "int", "index", "names", "in/out", "yes/no"; a field in
 # `_OPTIONAL` may be left out (the dataclass default applies: `tender` = the latest opened)
 _TENDER = {"tender": ("tender", "index")}
-_OPTIONAL = {"tender"}
 _EVENT_KINDS: dict[str, tuple[type, dict[str, tuple[str, str]], tuple[Domain, ...]]] = {
     # yaml kind: (class, {yaml field: (dataclass field, field kind)}, domains)
     "employ": (E.Employ, {"employer": ("employer", "name"), "employee": ("employee", "name"),
                           "hourly wage": ("hourly_wage", "money")}, (Domain.WORKING_TIME,)),
-    "register device": (E.RegisterDevice, {"device": ("device", "name"), "employer": ("employer", "name")},
-                        (Domain.WORKING_TIME,)),
+    "register device": (E.RegisterDevice, {"device": ("device", "name"), "employer": ("employer", "name"),
+                                           "accepted": ("accepted", "yes/no")}, (Domain.WORKING_TIME,)),
+    "accept device": (E.AcceptDevice, {"employer": ("employer", "name"), "device": ("device", "name")},
+                      (Domain.WORKING_TIME,)),
+    "revoke device": (E.RevokeDevice, {"device": ("device", "name"), "by": ("by", "name")},
+                      (Domain.WORKING_TIME,)),
+    "change wage": (E.ChangeWage, {"employer": ("employer", "name"), "employee": ("employee", "name"),
+                                   "hourly wage": ("hourly_wage", "money")}, (Domain.WORKING_TIME,)),
+    "end employment": (E.EndEmployment, {"employee": ("employee", "name"), "by": ("by", "name")},
+                       (Domain.WORKING_TIME,)),
+    "withdraw": (E.Withdraw, {"from": ("sender", "name"), "amount": ("amount", "money")},
+                 (Domain.WORKING_TIME,)),
     "deposit": (E.Deposit, {"from": ("sender", "name"), "amount": ("amount", "money")},
                 (Domain.WORKING_TIME, Domain.VOUCHERS)),
     "punch": (E.Punch, {"device": ("device", "name"), "employee": ("employee", "name"),
@@ -132,6 +141,11 @@ _EVENT_KINDS: dict[str, tuple[type, dict[str, tuple[str, str]], tuple[Domain, ..
     "accept delivery": (E.AcceptDelivery, {"delivery": ("delivery", "index"), **_TENDER}, (Domain.PROCUREMENT,)),
     "close tender": (E.CloseTender, {**_TENDER}, (Domain.PROCUREMENT,)),
 }
+#: Fields an event may leave out (the dataclass default applies): a device registered in a scenario is
+#: accepted by its employer at once unless `accepted: no`; a revocation without `by` is the authority's;
+#: a procurement event without `tender` is about the latest opened.
+_OPTIONAL = {("register device", "accepted"), ("revoke device", "by")} | {
+    (kind, "tender") for kind, (_, fields, _) in _EVENT_KINDS.items() if "tender" in fields}
 #: Events that must say when they happen: a punch without a time is meaningless.
 _TIME_REQUIRED = {"punch", "settle"}
 
@@ -268,7 +282,7 @@ def _event(reader: _Reader, statute: Statute, index: int, node: yaml.Node, previ
     values: dict[str, Any] = {}
     for name, (attr, field_kind) in spec.items():
         if name not in fields:
-            if name in _OPTIONAL:
+            if (kind, name) in _OPTIONAL:
                 continue
             raise reader.fail(body, f"{what}: missing field '{name}'")
         values[attr] = _field(reader, statute, fields[name][1], f"{what}: field '{name}'", field_kind, money)
@@ -311,6 +325,10 @@ def _field(reader: _Reader, statute: Statute, node: yaml.Node, what: str, kind: 
             return dt.date.fromisoformat(text)
         except ValueError:
             raise reader.fail(node, f"{what} must be a date like 2026-03-07, found '{text}'") from None
+    if kind == "yes/no":
+        if text not in ("yes", "no"):
+            raise reader.fail(node, f"{what} must be 'yes' or 'no', found '{text}'")
+        return text == "yes"
     if kind == "in/out":
         if text not in ("in", "out"):
             raise reader.fail(node, f"{what} must be 'in' or 'out', found '{text}'")

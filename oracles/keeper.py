@@ -25,6 +25,7 @@ import rlp
 from eth_utils import keccak
 
 from chain.contract import ContractClient
+from chain.domains.working_time import SETTLE_PAGE
 
 from .submitter import read_table
 
@@ -37,9 +38,9 @@ so keeper calls share its nonces, journal and recovery."""
 CLOCK_OUT, END_OF_WEEK, END_OF_MONTH = 0, 1, 2  # WorkingTimeStatute.PaySchedule
 BIDDING = 0  # ProcurementStatute.Phase
 #: The keeper's calls by selector (a tender's `settleBids` pages count as its award): each takes the
-#: `uint64 ref` its log echoes.
+#: `uint64 ref` its log echoes (settlement also a page size).
 KEEPER_CALLS = {keccak(text=signature)[:4]: name for signature, name in (
-    ("settle(uint64)", "settle"), ("reclaim(uint64)", "reclaim"),
+    ("settle(uint64,uint256)", "settle"), ("reclaim(uint64)", "reclaim"),
     ("award(uint256,uint64)", "award"), ("settleBids(uint256,uint64)", "award"))}  # a tender's award, paged
 
 
@@ -71,8 +72,8 @@ def period_start(now: int, schedule: int, offset: int, week_start: int) -> int:
 
 @dataclass
 class Settlement:
-    """Weekly or monthly wages: `settle(ref)` once block time enters a pay period that began after
-    the last settlement.
+    """Weekly or monthly wages: `settle(ref, SETTLE_PAGE)` once block time enters a pay period that
+    began after the last settlement, then page after page while the round has employees left.
 
     The last settlement is read from the contract's `Settled` logs (before any,
     the block time of the first `Employed`: nothing accrues earlier), so a
@@ -92,15 +93,17 @@ class Settlement:
         schedule, offset, week_start = self._schedule
         if schedule == CLOCK_OUT:
             return None
+        start = period_start(now, schedule, offset, week_start)
+        if self.statute.view("settlement")[0] != 0:  # a round is open: its next page
+            return self.statute.address, self.statute.data("settle", start % 2**64, SETTLE_PAGE)
         if self._settled is None:
             self._settled = self._last_settled()
             if self._settled is None:
                 return None  # nobody employed yet
-        start = period_start(now, schedule, offset, week_start)
         if self._settled >= start:
             return None
         self._settled = now  # sent; if the chain loses it, `forget` makes the keeper read the logs again
-        return self.statute.address, self.statute.data("settle", start % 2**64)
+        return self.statute.address, self.statute.data("settle", start % 2**64, SETTLE_PAGE)
 
     def _last_settled(self) -> int | None:
         settled = self.statute.logs("Settled")

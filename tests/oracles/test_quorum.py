@@ -73,6 +73,7 @@ def deployed(node: LocalAnvil) -> tuple[Site, str]:
     quorum = deploy_quorum(chain, [address(key) for key in REPORTERS], threshold=2)
     statute = chain.w3.eth.contract(address=site.address, abi=site.abi)
     chain.transact(AUTHORITY, statute.functions.registerDevice(quorum.address, chain.address(site.employer)))
+    chain.transact(site.employer, statute.functions.acceptDevice(quorum.address))
     return site, quorum.address
 
 

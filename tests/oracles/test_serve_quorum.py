@@ -58,6 +58,7 @@ def deploy_site(url: str) -> tuple[Site, str]:
     quorum = deploy_quorum(chain, [Account.from_key(k).address for k in (REPORTER_A, REPORTER_B)], threshold=2)
     statute = chain.w3.eth.contract(address=site.address, abi=site.abi)
     chain.transact(AUTHORITY, statute.functions.registerDevice(quorum.address, chain.address(site.employer)))
+    chain.transact(site.employer, statute.functions.acceptDevice(quorum.address))
     return site, quorum.address
 
 
