@@ -3,6 +3,7 @@ pragma solidity 0.8.30;
 
 import {DigitalCurrency} from "../DigitalCurrency.sol";
 import {ProcurementStatute} from "../ProcurementStatute.sol";
+import {PunchBatches} from "../PunchBatches.sol";
 import {VoucherProgram} from "../VoucherProgram.sol";
 import {WorkingTimeStatute} from "../WorkingTimeStatute.sol";
 import {ContractTest, account} from "./lib/Cheats.sol";
@@ -36,9 +37,9 @@ abstract contract WorkingTimeGasSetup is ContractTest {
         vm.warp(at(MONDAY, 0));
         currency.mint(employer, 10 ** 12);
         for (uint256 i = 0; i < WORKERS; ++i) {
-            (address worker,) = account(string.concat("bench-worker-", _number(i)));
+            (address worker, uint256 key) = account(string.concat("bench-worker-", _number(i)));
             workers.push(worker);
-            assertTrue(statute.employ(employer, worker, 4_000), "employed");
+            assertTrue(statute.employ(employer, worker, key, 4_000), "employed");
         }
         assertTrue(statute.registerDevice(authority, device, employer), "device registered");
         assertTrue(statute.deposit(employer, 10 ** 12), "deposited");
@@ -52,20 +53,20 @@ abstract contract WorkingTimeGasSetup is ContractTest {
     }
 
     /// @notice Workers `from` to `to` clock in at 9:00 and out at 20:00 on `day`: 11 hours, 3 paid at 150%.
-    function shifts(uint256 day, uint256 from, uint256 to) internal view returns (WorkingTimeStatute.Punch[] memory p) {
-        p = new WorkingTimeStatute.Punch[](2 * (to - from));
+    function shifts(uint256 day, uint256 from, uint256 to) internal view returns (PunchBatches.Punch[] memory p) {
+        p = new PunchBatches.Punch[](2 * (to - from));
         for (uint256 i = from; i < to; ++i) {
             p[2 * (i - from)] = WorkingTimeCalls.punch(workers[i], at(day, 9), true);
             p[2 * (i - from) + 1] = WorkingTimeCalls.punch(workers[i], at(day, 20), false);
         }
     }
 
-    function one(uint256 day, uint256 hour, bool clockIn) internal view returns (WorkingTimeStatute.Punch[] memory p) {
-        p = new WorkingTimeStatute.Punch[](1);
+    function one(uint256 day, uint256 hour, bool clockIn) internal view returns (PunchBatches.Punch[] memory p) {
+        p = new PunchBatches.Punch[](1);
         p[0] = WorkingTimeCalls.punch(workers[0], at(day, hour), clockIn);
     }
 
-    function submit(WorkingTimeStatute.Punch[] memory punches) internal {
+    function submit(PunchBatches.Punch[] memory punches) internal {
         (bool done, uint256 refused) = statute.submit(device, device, deviceKey, punches);
         assertTrue(done && refused == 0, "batch accepted whole");
     }
@@ -121,7 +122,7 @@ abstract contract VoucherSetup is ContractTest {
         (alice,) = account("alice");
         (bob,) = account("bob");
         DigitalCurrency currency = new DigitalCurrency("Digital yuan", "CNY", 2, address(this));
-        program = VoucherCalls.deploy(currency, authority);
+        program = VoucherCalls.deploy(currency, authority, issuer);
         vm.warp(program.spendingOpens() + 12 hours);
         currency.mint(issuer, 10 ** 12);
         assertTrue(program.fund(issuer, 100 * program.face()), "funded");
@@ -181,7 +182,9 @@ abstract contract ProcurementSetup is ContractTest {
         (s1,) = account("s1");
         (s2,) = account("s2");
         DigitalCurrency currency = new DigitalCurrency("Digital yuan", "CNY", 2, address(this));
-        statute = ProcurementCalls.deploy(currency, authority);
+        address[] memory buyers = new address[](1);
+        buyers[0] = buyer;
+        statute = ProcurementCalls.deploy(currency, authority, buyers);
         opening = statute.effectiveFrom() + 9 hours;
         vm.warp(opening);
         currency.mint(buyer, 10 ** 12);
@@ -190,7 +193,7 @@ abstract contract ProcurementSetup is ContractTest {
         assertTrue(statute.registerInspector(authority, station, buyer), "inspector");
         assertTrue(statute.open(buyer, 1_000), "opened");
         vm.warp(opening + 1 hours);
-        assertTrue(statute.commit(s1, 309, "s1", statute.requiredDeposit(309, 1_000)), "s1 bid");
+        assertTrue(statute.commit(0, s1, 309, "s1", statute.requiredDeposit(309, 1_000)), "s1 bid");
         vm.warp(opening + 2 hours);
     }
 
@@ -201,7 +204,7 @@ contract ProcurementBidGas is ProcurementSetup {
 
     /// @notice bid (sealed, with its deposit)
     function test_gas_bid_sealedWithDeposit() public {
-        assertTrue(statute.commit(s2, 308, "s2", statute.requiredDeposit(308, 1_000)), "s2 bid");
+        assertTrue(statute.commit(0, s2, 308, "s2", statute.requiredDeposit(308, 1_000)), "s2 bid");
     }
 }
 
@@ -210,9 +213,9 @@ abstract contract ProcurementRevealSetup is ProcurementSetup {
 
     function setUp() public virtual override {
         super.setUp();
-        assertTrue(statute.commit(s2, 308, "s2", statute.requiredDeposit(308, 1_000)), "s2 bid");
+        assertTrue(statute.commit(0, s2, 308, "s2", statute.requiredDeposit(308, 1_000)), "s2 bid");
         vm.warp(opening + 7 days + 1 hours);
-        assertTrue(statute.reveal(s1, 309, "s1"), "s1 revealed");
+        assertTrue(statute.reveal(0, s1, 309, "s1"), "s1 revealed");
     }
 
 }
@@ -222,7 +225,7 @@ contract ProcurementRevealGas is ProcurementRevealSetup {
 
     /// @notice reveal
     function test_gas_reveal() public {
-        assertTrue(statute.reveal(s2, 308, "s2"), "s2 revealed");
+        assertTrue(statute.reveal(0, s2, 308, "s2"), "s2 revealed");
     }
 }
 
@@ -231,15 +234,15 @@ contract ProcurementDeliveryGas is ProcurementRevealSetup {
 
     function setUp() public override {
         super.setUp();
-        assertTrue(statute.reveal(s2, 308, "s2"), "s2 revealed");
+        assertTrue(statute.reveal(0, s2, 308, "s2"), "s2 revealed");
         vm.warp(opening + 9 days + 1 hours);
-        assertTrue(statute.awardAs(s1), "awarded");
+        assertTrue(statute.awardAs(0, s1), "awarded");
         vm.warp(opening + 10 days + 1 hours);
-        assertTrue(statute.confirm(station, s2, 300), "first delivery");
+        assertTrue(statute.confirm(0, station, s2, 300), "first delivery");
     }
 
     /// @notice delivery (partial, paid on inspection)
     function test_gas_delivery_partialPaidOnInspection() public {
-        assertTrue(statute.confirm(station, s2, 300), "second delivery");
+        assertTrue(statute.confirm(0, station, s2, 300), "second delivery");
     }
 }

@@ -3,6 +3,7 @@ pragma solidity 0.8.30;
 
 import {DigitalCurrency} from "../DigitalCurrency.sol";
 import {ProcurementStatute} from "../ProcurementStatute.sol";
+import {PunchBatches} from "../PunchBatches.sol";
 import {VoucherProgram} from "../VoucherProgram.sol";
 import {WorkingTimeStatute} from "../WorkingTimeStatute.sol";
 import {ContractTest, account, bound} from "./lib/Cheats.sol";
@@ -36,11 +37,10 @@ contract RoundingTest is ContractTest {
         DigitalCurrency currency = new DigitalCurrency("Digital yuan", "CNY", 2, address(this));
         WorkingTimeStatute statute = WorkingTimeCalls.deploy(currency, authority);
         (address employer,) = account("employer");
-        (address worker,) = account("worker");
         vm.warp(day * 1 days - 8 hours);
         currency.mint(employer, 10 ** 12);
         _hire(statute, employer);
-        assertTrue(statute.employ(employer, worker, wage), "employed");
+        address worker = _employ(statute, employer, wage);
         assertTrue(statute.deposit(employer, 10 ** 12), "deposited");
         uint256 start = block.timestamp;
         _punch(statute, worker, start, true);
@@ -61,9 +61,16 @@ contract RoundingTest is ContractTest {
         assertTrue(statute.registerDevice(authority, device, employer), "device registered");
     }
 
+    /// @dev The worker consents (signs) and is employed at `wage`.
+    function _employ(WorkingTimeStatute statute, address employer, uint256 wage) private returns (address worker) {
+        uint256 key;
+        (worker, key) = account("worker");
+        assertTrue(statute.employ(employer, worker, key, wage), "employed");
+    }
+
     function _punch(WorkingTimeStatute statute, address worker, uint256 at, bool clockIn) private {
         (address device, uint256 key) = account("device");
-        WorkingTimeStatute.Punch[] memory punches = new WorkingTimeStatute.Punch[](1);
+        PunchBatches.Punch[] memory punches = new PunchBatches.Punch[](1);
         punches[0] = WorkingTimeCalls.punch(worker, at, clockIn);
         (bool done, uint256 refused) = statute.submit(device, device, key, punches);
         assertTrue(done && refused == 0, "punch accepted");
@@ -73,8 +80,8 @@ contract RoundingTest is ContractTest {
     function testFuzz_voucherDiscount(uint256 purchase) public {
         purchase = bound(purchase, 10_000, 10 ** 9);
         DigitalCurrency currency = new DigitalCurrency("Digital yuan", "CNY", 2, address(this));
-        VoucherProgram program = VoucherCalls.deploy(currency, authority);
         (address issuer,) = account("issuer");
+        VoucherProgram program = VoucherCalls.deploy(currency, authority, issuer);
         (address citizen,) = account("citizen");
         (address merchant,) = account("merchant");
         vm.warp(program.spendingOpens());
@@ -97,7 +104,7 @@ contract RoundingTest is ContractTest {
         quantity = bound(quantity, 1, 10 ** 12);
         secondsLate = bound(secondsLate, 0, 400 days);
         DigitalCurrency currency = new DigitalCurrency("Digital yuan", "CNY", 2, address(this));
-        ProcurementStatute statute = ProcurementCalls.deploy(currency, authority);
+        ProcurementStatute statute = ProcurementCalls.deploy(currency, authority, new address[](0));
         assertEq(statute.requiredDeposit(price, quantity), halfUp(price * quantity * 2, 100), "deposit 2%, half up");
         uint256 late = statute.daysLate(1_000_000, 1_000_000 + secondsLate);
         assertEq(late, secondsLate == 0 ? 0 : (secondsLate - 1) / 1 days + 1, "days begun after the deadline");

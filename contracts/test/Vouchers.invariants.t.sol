@@ -7,8 +7,9 @@ import {ContractTest, VM, account, bound} from "./lib/Cheats.sol";
 import {VoucherCalls} from "./lib/VoucherCalls.sol";
 
 /// @title The parties of the Household Consumption Voucher Program (statutes/vouchers.law), acting at random
-/// @notice The issuer funds and issues, the attester attests, citizens spend at merchants, anyone
-/// reclaims after expiry, an outsider tries what it has no right to. A model of the statute (face
+/// @notice The issuer (named at deployment) funds and issues, the attester attests, citizens spend at
+/// merchants, the authority de-lists and re-registers the grocer, anyone reclaims after expiry, an
+/// outsider tries what it has no right to (among it: to become the issuer). A model of the statute (face
 /// CNY 200.00 to attested low-income households, one each; at registered grocery merchants, purchases
 /// of at least CNY 100.00, at most half of a purchase, rounded half up, split across purchases; in
 /// March 2026; unspent value back to the issuer from April) predicts every call and every wallet.
@@ -40,6 +41,7 @@ contract VoucherHandler {
     mapping(address citizen => bool) private attestedModel;
     mapping(address citizen => bool) private issuedModel;
     mapping(address citizen => uint256) private serialOf; // serial + 1 (0: none)
+    bool private grocerListed = true;
     uint256[] private remainingModel;
     uint256 private unreservedModel;
 
@@ -54,7 +56,7 @@ contract VoucherHandler {
         (issuer,) = account("issuer");
         (outsider,) = account("outsider");
         currency = new DigitalCurrency("Digital yuan", "CNY", 2, address(this));
-        program = VoucherCalls.deploy(currency, authority);
+        program = VoucherCalls.deploy(currency, authority, issuer);
         VM.warp(OPENS + 12 hours);
         require(program.authorizeAttester(authority, attester), "attester refused");
         for (uint256 i = 0; i < MERCHANTS; ++i) {
@@ -120,13 +122,22 @@ contract VoucherHandler {
         purchase = bound(purchase, MINIMUM - 100, 100_000);
         uint256 serial = serialOf[citizen];
         bool allowed = block.timestamp >= OPENS && block.timestamp < CLOSES && merchant == merchants[0]
-            && purchase >= MINIMUM && serial != 0 && remainingModel[serial - 1] > 0;
+            && grocerListed && purchase >= MINIMUM && serial != 0 && remainingModel[serial - 1] > 0;
         _expect(program.spendAt(citizen, merchant, purchase) == allowed);
         if (!allowed) return;
         uint256 covered = (purchase * 500_000 + 500_000) / 1_000_000; // half of it, rounded half up
         uint256 discount = remainingModel[serial - 1] < covered ? remainingModel[serial - 1] : covered;
         remainingModel[serial - 1] -= discount;
         walletModel[merchant] += discount;
+    }
+
+    /// @notice The authority de-lists the grocer (vouchers no longer pay it), or registers it again.
+    function toggleGrocer() external observed(false) {
+        bool done = grocerListed
+            ? program.delistMerchant(authority, merchants[0])
+            : program.registerMerchant(authority, merchants[0], keccak256("groceries"));
+        _expect(done); // the run starts after the effective date, so the authority is never refused
+        grocerListed = !grocerListed;
     }
 
     function advance(uint256 hoursLater) external observed(false) {
@@ -165,6 +176,15 @@ contract VoucherHandler {
 
     function outsiderRegistersMerchant() external observed(true) {
         _refused(program.registerMerchant(outsider, outsider, keccak256("groceries")));
+    }
+
+    /// @notice Nobody but the authority names the issuer: not the outsider, not by depositing.
+    function outsiderBecomesIssuer() external observed(true) {
+        _refused(program.appointIssuer(outsider, outsider));
+    }
+
+    function outsiderDelists() external observed(true) {
+        _refused(program.delistMerchant(outsider, merchants[0]));
     }
 
     function outsiderSpends(uint256 purchase) external observed(true) {
@@ -263,8 +283,10 @@ contract VoucherInvariants is ContractTest {
         assertEq(handler.program().count(), handler.voucherCount(), "vouchers issued as the statute says");
     }
 
-    /// @notice No outsider call changes another party's funds, or is let act for a party.
+    /// @notice No outsider call changes another party's funds, or is let act for a party; the issuer
+    /// stays the one named at deployment (only the authority appoints another).
     function invariant_outsidersMoveNoOnesFunds() public view {
         assertTrue(!handler.outsiderInterfered(), "an outsider's call moved another party's funds");
+        assertTrue(handler.program().issuerOf() == handler.issuer(), "the issuer changed without the authority");
     }
 }

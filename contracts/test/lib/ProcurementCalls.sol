@@ -8,8 +8,8 @@ import {GrainUnifiedPurchaseRegulationV1} from "../../generated/GrainUnifiedPurc
 import {VM} from "./Cheats.sol";
 
 /// @title Every external call the tests make on a procurement statute, in one place
-/// @notice The statute's external API is being changed (access rules, how a tender ends): when it
-/// changes, this adapter changes and the handlers and tests above it stay as they are.
+/// @notice When the statute's external API changes, this adapter changes and the handlers and tests
+/// above it stay as they are. Tenders are kept by number (`tender`), many open at once.
 /// Calls that may be refused return whether they succeeded instead of reverting.
 library ProcurementCalls {
     /// @notice A tender as the tests read it.
@@ -21,10 +21,15 @@ library ProcurementCalls {
         ProcurementStatute.Phase phase;
         address winner;
         uint256 delivered;
+        uint256 pending;
     }
 
-    function deploy(DigitalCurrency currency, address authority) internal returns (ProcurementStatute) {
-        return new GrainUnifiedPurchaseRegulationV1(IERC20(address(currency)), authority);
+    /// @notice The statute with `buyers` registered at deployment (BUYER_ROLE: they alone open tenders).
+    function deploy(DigitalCurrency currency, address authority, address[] memory buyers)
+        internal
+        returns (ProcurementStatute)
+    {
+        return new GrainUnifiedPurchaseRegulationV1(IERC20(address(currency)), authority, buyers);
     }
 
     function registerInspector(ProcurementStatute statute, address caller, address inspector, address buyer)
@@ -34,38 +39,57 @@ library ProcurementCalls {
         try statute.registerInspector(inspector, buyer, 0) { return true; } catch { return false; }
     }
 
-    /// @notice `buyer` approves the escrow (quantity × ceiling) and opens a tender.
+    function registerBuyer(ProcurementStatute statute, address caller, address buyer) internal returns (bool) {
+        VM.prank(caller);
+        try statute.registerBuyer(buyer, 0) { return true; } catch { return false; }
+    }
+
+    /// @notice `buyer` approves the escrow (quantity × ceiling) and opens a tender (the next number).
     function open(ProcurementStatute statute, address buyer, uint256 quantity) internal returns (bool) {
         _approve(statute, buyer, quantity * statute.ceilingPerUnit());
         VM.prank(buyer);
         try statute.openTender(quantity, 0) { return true; } catch { return false; }
     }
 
-    /// @notice `supplier` approves `deposit` and commits to `price` with `salt`.
-    function commit(ProcurementStatute statute, address supplier, uint256 price, bytes32 salt, uint256 deposit)
-        internal returns (bool)
-    {
+    /// @notice `supplier` approves `deposit` and commits to `price` with `salt` in tender `number`.
+    function commit(
+        ProcurementStatute statute,
+        uint256 number,
+        address supplier,
+        uint256 price,
+        bytes32 salt,
+        uint256 deposit
+    ) internal returns (bool) {
         bytes32 commitment = keccak256(abi.encode(price, salt, supplier)); // the documented sealing
         _approve(statute, supplier, deposit);
         VM.prank(supplier);
-        try statute.commitBid(commitment, deposit, 0) { return true; } catch { return false; }
+        try statute.commitBid(number, commitment, deposit, 0) { return true; } catch { return false; }
     }
 
-    function reveal(ProcurementStatute statute, address supplier, uint256 price, bytes32 salt) internal returns (bool) {
+    function reveal(ProcurementStatute statute, uint256 number, address supplier, uint256 price, bytes32 salt)
+        internal returns (bool)
+    {
         VM.prank(supplier);
-        try statute.revealBid(price, salt, 0) { return true; } catch { return false; }
+        try statute.revealBid(number, price, salt, 0) { return true; } catch { return false; }
     }
 
-    function awardAs(ProcurementStatute statute, address caller) internal returns (bool) {
+    function awardAs(ProcurementStatute statute, uint256 number, address caller) internal returns (bool) {
         VM.prank(caller);
-        try statute.award(0) { return true; } catch { return false; }
+        try statute.award(number, 0) { return true; } catch { return false; }
     }
 
-    function confirm(ProcurementStatute statute, address inspector, address supplier, uint256 quantity)
+    /// @notice `inspector` records and confirms a delivery of `quantity` by `supplier` in one step.
+    function confirm(ProcurementStatute statute, uint256 number, address inspector, address supplier, uint256 quantity)
         internal returns (bool)
     {
         VM.prank(inspector);
-        try statute.confirmDelivery(supplier, quantity, 0) { return true; } catch { return false; }
+        try statute.inspectDelivery(number, supplier, quantity, 0) { return true; } catch { return false; }
+    }
+
+    /// @notice `caller` (anyone) closes a tender whose winner did not deliver by the deadline plus grace.
+    function closeUndelivered(ProcurementStatute statute, uint256 number, address caller) internal returns (bool) {
+        VM.prank(caller);
+        try statute.closeUndelivered(number, 0) { return true; } catch { return false; }
     }
 
     // ------------------------------------------------------------------ views
@@ -75,11 +99,16 @@ library ProcurementCalls {
     }
 
     function tender(ProcurementStatute statute, uint256 number) internal view returns (TenderView memory t) {
-        (t.buyer, t.quantity,, t.revealsClose,, t.escrow, t.phase, t.winner, t.delivered) = statute.tenders(number);
+        (t.buyer, t.quantity,, t.revealsClose,, t.escrow, t.phase, t.winner, t.delivered, t.pending,) =
+            statute.tenders(number);
     }
 
     function depositHeld(ProcurementStatute statute, uint256 number, address bidder) internal view returns (uint256 held) {
-        (, held,,) = statute.bids(number, bidder);
+        (, held,,,) = statute.bids(number, bidder);
+    }
+
+    function closingFrom(ProcurementStatute statute, uint256 number) internal view returns (uint256) {
+        return statute.closeableFrom(number);
     }
 
     function _approve(ProcurementStatute statute, address owner, uint256 amount) private {

@@ -8,12 +8,24 @@ import {HouseholdConsumptionVoucherProgramV1} from "../../generated/HouseholdCon
 import {VM} from "./Cheats.sol";
 
 /// @title Every external call the tests make on a voucher program, in one place
-/// @notice The program's external API is being changed (access rules, authority timelock): when it
-/// changes, this adapter changes and the handlers and tests above it stay as they are.
+/// @notice When the program's external API changes, this adapter changes and the handlers and tests
+/// above it stay as they are.
 /// Calls that may be refused return whether they succeeded instead of reverting.
 library VoucherCalls {
-    function deploy(DigitalCurrency currency, address authority) internal returns (VoucherProgram) {
-        return new HouseholdConsumptionVoucherProgramV1(IERC20(address(currency)), authority);
+    /// @notice The program with its `issuer` named at deployment (zero: appointed by the authority later).
+    function deploy(DigitalCurrency currency, address authority, address issuer) internal returns (VoucherProgram) {
+        return new HouseholdConsumptionVoucherProgramV1(IERC20(address(currency)), authority, issuer);
+    }
+
+    function appointIssuer(VoucherProgram program, address caller, address issuer) internal returns (bool) {
+        VM.prank(caller);
+        try program.appointIssuer(issuer, 0) { return true; } catch { return false; }
+    }
+
+    /// @notice `caller` (the authority or a guardian) de-lists `merchant` at once.
+    function delistMerchant(VoucherProgram program, address caller, address merchant) internal returns (bool) {
+        VM.prank(caller);
+        try program.delistMerchant(merchant, 0) { return true; } catch { return false; }
     }
 
     function authorizeAttester(VoucherProgram program, address caller, address attester) internal returns (bool) {
@@ -82,6 +94,10 @@ library VoucherCalls {
 
     function valueOf(VoucherProgram program, uint256 serial) internal view returns (uint256) {
         return program.remainingValue(serial);
+    }
+
+    function issuerOf(VoucherProgram program) internal view returns (address) {
+        return program.issuer();
     }
 
     function face(VoucherProgram program) internal view returns (uint256) {
