@@ -170,27 +170,31 @@ class Chain:
             raise self._decode_revert(tx_hash.to_0x_hex())
         return receipt
 
-    def send_many(self, label: str, to: str, calldata: list[str]) -> list[dict]:
-        """Send many transactions from `label` to `to` without waiting between them (a node mines
-        them in nonce order), then collect every receipt; the first failure raises `Reverted`.
-        For bulk set-up (thousands of registrations), where one round trip per transaction dominates."""
+    def send_many(self, label: str, to: str, calldata: list[str], window: int = 200) -> list[dict]:
+        """Send many transactions from `label` to `to`, `window` at a time without waiting between
+        them (a node mines them in nonce order), then their receipts; the first failure raises
+        `Reverted`. For bulk set-up (thousands of registrations), where a round trip per transaction
+        dominates; the window stays small because anvil slows down badly with thousands pending."""
         account = self.account(label)
         self.fund(label)
         nonce = self._nonces.get(account.address)
         if nonce is None:
             nonce = self.w3.eth.get_transaction_count(account.address)
-        self._pin_time()
-        hashes = []
-        for data in calldata:
-            tx = {"nonce": nonce, "gas": GAS_LIMIT, "maxFeePerGas": MAX_FEE, "maxPriorityFeePerGas": 1,
-                  "chainId": self.chain_id, "data": data, "value": 0, "type": 2, "to": to}
-            hashes.append(self.w3.eth.send_raw_transaction(account.sign_transaction(tx).raw_transaction))
-            nonce += 1
-            self._nonces[account.address] = nonce
-        receipts = [self.w3.eth.wait_for_transaction_receipt(h, timeout=60, poll_latency=0.001) for h in hashes]
-        for tx_hash, receipt in zip(hashes, receipts):
-            if receipt["status"] != 1:
-                raise self._decode_revert(tx_hash.to_0x_hex())
+        receipts = []
+        self._pin_time()  # the first block; the node dates the next ones from it
+        for first in range(0, len(calldata), window):
+            hashes = []
+            for data in calldata[first:first + window]:
+                tx = {"nonce": nonce, "gas": GAS_LIMIT, "maxFeePerGas": MAX_FEE, "maxPriorityFeePerGas": 1,
+                      "chainId": self.chain_id, "data": data, "value": 0, "type": 2, "to": to}
+                hashes.append(self.w3.eth.send_raw_transaction(account.sign_transaction(tx).raw_transaction))
+                nonce += 1
+                self._nonces[account.address] = nonce
+            for tx_hash in hashes:
+                receipt = self.w3.eth.wait_for_transaction_receipt(tx_hash, timeout=60, poll_latency=0.001)
+                if receipt["status"] != 1:
+                    raise self._decode_revert(tx_hash.to_0x_hex())
+                receipts.append(receipt)
         return receipts
 
     def _pin_time(self) -> None:

@@ -47,7 +47,6 @@ abstract contract AttendanceDevices is StatuteBase, Employers {
     error NotDeviceRevoker(address device, address caller);
     error UnregisteredDevice(address device);
     error BatchOutOfSequence(address device, uint64 expected, uint64 got);
-    error ZeroAddressEmployer();
 
     // ------------------------------------------------------------------ the authority
 

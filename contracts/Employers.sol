@@ -14,8 +14,12 @@ abstract contract Employers {
     mapping(uint256 id => address) internal _employerById;
     uint256 private _employerCount;
 
+    /// @notice The zero address cannot be an employer (it is what an unset slot reads as).
+    error ZeroAddressEmployer();
+
     /// @dev The employer's id, given it now if it has none.
     function _employerIdOf(address employer) internal returns (uint256 id) {
+        if (employer == address(0)) revert ZeroAddressEmployer();
         id = employerIds[employer];
         if (id == 0) {
             id = ++_employerCount;

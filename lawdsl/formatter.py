@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from typing import Callable
 
 from . import ast as A
-from .lexer import Comment
-from .lexer_zh import SPELLINGS as ZH_SPELLINGS, WEEKDAYS_ZH
+from .syntax.lexer import Comment
+from .syntax.lexer_zh import SPELLINGS as ZH_SPELLINGS, WEEKDAYS_ZH
 from .money import Money
 
 WIDTH = 80
@@ -317,7 +317,7 @@ def _zh_list(items: list[str]) -> list[str]:
     return [f"{item}、" for item in items[:-2]] + [items[-2], "和", items[-1]]
 
 
-def _zh_literal(value: A.Literal) -> str:
+def zh_literal_text(value: A.Literal) -> str:
     if isinstance(value, A.Duration):
         return f"{str(value).split()[0]} {_ZH_UNITS[value.unit]}"
     if isinstance(value, A.Weekday):
@@ -328,7 +328,7 @@ def _zh_literal(value: A.Literal) -> str:
 
 
 def _zh_operand(operand: A.Operand) -> str:
-    return operand.text if isinstance(operand, A.Ref) else _zh_literal(operand.value)
+    return operand.text if isinstance(operand, A.Ref) else zh_literal_text(operand.value)
 
 
 def _zh_header_lines(header: A.Header) -> list[str]:
@@ -359,7 +359,7 @@ def _zh_term_atoms(term: A.TermSentence) -> list[str]:
     value = term.value
     if isinstance(value, A.Categories):
         return [f"「{term.name}」为", *_zh_list([f"「{c}」" for c in value.names])]
-    return [f"「{term.name}」为", _zh_literal(value)]
+    return [f"「{term.name}」为", zh_literal_text(value)]
 
 
 def _zh_day_kind(kind: A.DayKind | None) -> list[str]:

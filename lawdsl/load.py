@@ -5,13 +5,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .ast import Statute
-from .checker import check
+from .check import check
 from .diagnostics import Diagnostic, StatuteError
 from .ast import Span
-from .lexer import Comment
+from .syntax.lexer import Comment
 
 if TYPE_CHECKING:
-    from .parser import Surface
+    from .syntax.parser import Surface
 
 
 def parse_text(text: str, source_name: str, comments: list[Comment] | None = None) -> Statute:
@@ -19,7 +19,7 @@ def parse_text(text: str, source_name: str, comments: list[Comment] | None = Non
 
     `comments`, when given, receives the source's comments (for the formatter).
     """
-    from .parser import parse
+    from .syntax.parser import parse
 
     return parse(text, source_name, comments, surface_for(text, source_name))
 
@@ -34,14 +34,14 @@ def surface_for(text: str, source_name: str) -> Surface:
     Chosen by content, never by a flag, so every command (check, fmt,
     simulate, compile) reads a Chinese statute the same way.
     """
-    from .parser import CHINESE, ENGLISH
+    from .syntax.parser import CHINESE, ENGLISH
 
-    if source_name.endswith(".zh.law") or _first_significant(text).startswith(_CHINESE_OPENING):
+    if source_name.endswith(".zh.law") or first_significant(text).startswith(_CHINESE_OPENING):
         return CHINESE
     return ENGLISH
 
 
-def _first_significant(text: str) -> str:
+def first_significant(text: str) -> str:
     """The text from the first character that is neither layout nor part of a comment."""
     for line in text.lstrip("\ufeff").splitlines():
         stripped = line.strip(" \t\r\f\u3000")

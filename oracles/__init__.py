@@ -1,1 +1,1 @@
-"""The oracle path: device records onto the chain, outcomes back from chain logs."""
+"""The device gateway: terminals and files in, signed punch batches through `chain/` onto the chain."""

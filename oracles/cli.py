@@ -61,7 +61,7 @@ from .gateway import DEFAULT_LAW, Gateway
 from .keeper import Duty, TenderAward, VoucherReclaim, keeper_calls
 from .outbox import ErrorEntry, Outbox
 from .quorum import CosignServer, QuorumMisconfigured, QuorumSigner, Witness, connect_quorum, statute_domain
-from .submitter import journal_summary, read_table, signing_errors
+from .journal import journal_summary, read_table, signing_errors
 
 console = Console(stderr=True)
 
@@ -467,4 +467,5 @@ def quarantine_reasons(path: str | Path) -> dict[str, int]:
 
     Read from the table directly: `Outbox.counts()` gives only the total.
     """
-    return dict(read_table(path, "quarantine", "SELECT reason, COUNT(*) FROM quarantine GROUP BY reason ORDER BY 2 DESC"))
+    query = "SELECT reason, COUNT(*) FROM quarantine GROUP BY reason ORDER BY 2 DESC"
+    return dict(read_table(path, "quarantine", query))

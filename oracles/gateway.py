@@ -54,7 +54,8 @@ from .devices.intake import Intake
 from .devices.zkteco_push import AdmsProtocol, PushServer
 from .keeper import Duty, Keeper, Settlement
 from .outbox import Outbox
-from .submitter import Submitter, key_ref
+from .batches import key_ref
+from .submitter import Submitter
 
 log = logging.getLogger("oracles.gateway")
 

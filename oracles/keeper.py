@@ -27,7 +27,7 @@ from eth_utils import keccak
 from chain.contract import ContractClient
 from chain.domains.working_time import SETTLE_PAGE
 
-from .submitter import read_table
+from .journal import read_table
 
 log = logging.getLogger("oracles.keeper")
 

@@ -44,7 +44,7 @@ from compiler.artifacts import Artifact, compile_statutes
 
 from .http_service import BackgroundServer, KeepAliveHandler
 from .outbox import Outbox
-from .submitter import signed_punch
+from .batches import signed_punch
 
 log = logging.getLogger("oracles.quorum")
 

@@ -1,7 +1,7 @@
 """The packages import each other only the way data flows (docs: README.md, "Layout"; each package's README).
 
 statute → `lawdsl` → `compiler` → `chain` ← `oracles` (devices), `citizens` (verification);
-`editors` builds on `lawdsl` alone. The graph is read from the source with `ast`, every import
+`editors` builds on `lawdsl` alone (and the portal in `citizens` highlights statutes with it). The graph is read from the source with `ast`, every import
 counted, also the ones inside functions: a lazy import is still a dependency.
 """
 from __future__ import annotations
@@ -20,7 +20,7 @@ ALLOWED = {
     "compiler": {"lawdsl"},
     "chain": {"lawdsl", "compiler"},
     "oracles": {"lawdsl", "compiler", "chain"},
-    "citizens": {"lawdsl", "compiler", "chain"},
+    "citizens": {"lawdsl", "compiler", "chain", "editors"},  # the portal shows statutes with the Pygments lexer
     "editors": {"lawdsl"},
 }
 

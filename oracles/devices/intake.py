@@ -63,7 +63,8 @@ class Intake:
                                f"status {status} is not mapped to in/out on {device.label} (mapped: {known})")
         employee = self.config.employee(device, pin)
         if employee is None:
-            return self.reject(record, source, Reason.UNKNOWN_EMPLOYEE, f"PIN {pin!r} is not enrolled on {device.label}")
+            return self.reject(record, source, Reason.UNKNOWN_EMPLOYEE,
+                               f"PIN {pin!r} is not enrolled on {device.label}")
         at = local_time if local_time.tzinfo else local_time.replace(tzinfo=device.zone)
         return self.admit(record, CanonicalPunch(serial, device.label, employee, at, kind, source))
 
@@ -83,7 +84,8 @@ class Intake:
         limit = self._clock() + self.config.future_tolerance
         if punch.at > limit:
             return self.reject(record, punch.source, Reason.FUTURE,
-                               f"{punch.at.isoformat()} is more than {self.config.future_tolerance} ahead of the gateway")
+                               f"{punch.at.isoformat()} is more than {self.config.future_tolerance} "
+                               "ahead of the gateway")
         # Check 5 (already here?) costs a query of its own only when 6 or 7 fail; otherwise the
         # insert answers it: two statements a record instead of three on the common path.
         with self.outbox.transaction():

@@ -43,10 +43,9 @@ from lawdsl.ast import (
 from lawdsl.load import load_statute
 from lawdsl.scenario import Scenario, load_scenario
 
-DATA = Path(__file__).resolve().parent / "data"
-DATA_VP = Path(__file__).resolve().parent / "data_vp"  # the voucher and procurement examples
-OVERTIME = DATA / "overtime.law"
 PROJECT_STATUTES = Path(__file__).resolve().parents[2] / "statutes"
+DATA = PROJECT_STATUTES  # the project's example statutes and scenarios, never copies
+OVERTIME = DATA / "overtime.law"
 
 
 def overtime() -> Statute:
@@ -122,7 +121,7 @@ def project_scenarios() -> list[Scenario]:
 
 
 def vouchers() -> Statute:
-    return load_statute(DATA_VP / "vouchers.law")
+    return load_statute(DATA / "vouchers.law")
 
 
 def whole_transferable_vouchers() -> Statute:
@@ -155,7 +154,7 @@ VOUCHER_VARIANTS = {"example": vouchers, "whole": whole_transferable_vouchers, "
 
 
 def procurement() -> Statute:
-    return load_statute(DATA_VP / "procurement.law")
+    return load_statute(DATA / "procurement.law")
 
 
 def minimal_procurement() -> Statute:

@@ -41,7 +41,7 @@ from lawdsl.interpret import interpret
 from lawdsl.money import Money
 from lawdsl.scenario import Scenario
 
-from .statutes import DATA_VP as DATA
+from .statutes import DATA
 from .statutes import PROCUREMENT_VARIANTS as VARIANTS
 from .statutes import assert_chain_meets_law, compiled_variants, procurement
 

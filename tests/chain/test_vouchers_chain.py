@@ -27,7 +27,7 @@ from lawdsl.money import Money
 from lawdsl.outcome import Outcome
 from lawdsl.scenario import Scenario
 
-from .statutes import DATA_VP as DATA
+from .statutes import DATA
 from .statutes import VOUCHER_VARIANTS as VARIANTS
 from .statutes import assert_chain_meets_law, compiled_variants, vouchers
 

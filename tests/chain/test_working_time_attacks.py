@@ -107,6 +107,9 @@ def test_no_one_employs_itself(firm):
     assert (refusal.error, refusal.arguments) == ("SelfEmployment", (chain.address("acme"),))
     refusal = _refused(firm, AUTHORITY, fn.registerEmployment(chain.address("acme"), chain.address("acme"), 4000))
     assert refusal.error == "SelfEmployment"
+    nobody = "0x" + "0" * 40
+    refusal = _refused(firm, AUTHORITY, fn.registerEmployment(nobody, chain.address("bob"), 4000))
+    assert refusal.error == "ZeroAddressEmployer"
     assert fn.dueCount().call() == 0
 
 

@@ -15,11 +15,11 @@ from hypothesis import strategies as st
 from lawdsl import ast as A
 from lawdsl.diagnostics import StatuteError
 from lawdsl.formatter import format_source, render
-from lawdsl.lexer import Comment
+from lawdsl.syntax.lexer import Comment
 from lawdsl.load import load_statute, load_text, parse_text
 from tests.conftest import STATUTES
 
-DATA = Path(__file__).resolve().parent / "data"
+DATA = Path(__file__).resolve().parents[2] / "statutes"  # the project's statutes, never copies
 ROOT = Path(__file__).resolve().parents[2]
 
 

@@ -1,4 +1,4 @@
-"""Editor support: the VS Code extension under `editors/vscode/` and the language server `lawdsl.lsp`.
+"""Editor support: the VS Code extension under `editors/vscode/` and the language server `editors.lsp`.
 
 VS Code runs TextMate grammars on Oniguruma, which Python cannot load; the
 `regex` module (in the lock) reads the same syntax for everything these
@@ -9,7 +9,7 @@ scope real statutes and every keyword of both keyword tables get.
 
 The language server's handlers are driven directly, on a server whose
 workspace is set up as `initialize` would and whose published diagnostics are
-recorded; one test starts `python -m lawdsl.lsp` and shakes hands over stdio.
+recorded; one test starts `python -m editors.lsp` and shakes hands over stdio.
 """
 from __future__ import annotations
 
@@ -25,10 +25,10 @@ import regex
 from lsprotocol import types as lsp
 from pygls.workspace import Workspace
 
-from lawdsl import lexer, lexer_zh
-from lawdsl import lsp as server_module
+from lawdsl.syntax import lexer, lexer_zh
+from editors import lsp as server_module
 from lawdsl.load import parse_text
-from lawdsl.lsp import StatuteServer, diagnostics_for, from_lsp_position, hover_for, to_lsp_position
+from editors.lsp import StatuteServer, diagnostics_for, from_lsp_position, hover_for, to_lsp_position
 
 ROOT = Path(__file__).resolve().parents[2]
 VSCODE = ROOT / "editors" / "vscode"
@@ -338,7 +338,7 @@ def test_python_m_lawdsl_lsp_answers_initialize_over_stdio():
                       "params": {"processId": None, "rootUri": None, "capabilities": {}}}) \
         + frame({"jsonrpc": "2.0", "id": 2, "method": "shutdown"}) \
         + frame({"jsonrpc": "2.0", "method": "exit"})
-    result = subprocess.run([sys.executable, "-m", "lawdsl.lsp"], input=requests, capture_output=True,
+    result = subprocess.run([sys.executable, "-m", "editors.lsp"], input=requests, capture_output=True,
                             timeout=50, cwd=ROOT)
     header, _, rest = result.stdout.partition(b"\r\n\r\n")
     fields = dict(line.split(b":", 1) for line in header.split(b"\r\n"))

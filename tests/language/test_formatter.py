@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from lawdsl.formatter import format_source
-from lawdsl.parser import parse
+from lawdsl.syntax.parser import parse
 from tests.conftest import STATUTES, statute_text
 
 ENGLISH = sorted(p.name for p in STATUTES.glob("*.law") if ".zh." not in p.name)

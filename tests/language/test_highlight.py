@@ -1,4 +1,4 @@
-"""The Pygments lexers of `lawdsl/highlight.py`: exact text, the parser's view of names, never an exception."""
+"""The Pygments lexers of `editors/highlight.py`: exact text, the parser's view of names, never an exception."""
 from __future__ import annotations
 
 import subprocess
@@ -13,11 +13,10 @@ from hypothesis import strategies as st
 from pygments.lexer import Lexer
 from pygments.token import Comment, Error, Generic, Keyword, Literal, Name, Number, Punctuation, String, Whitespace
 
-from lawdsl.highlight import (AutoLawLexer, ChineseLawLexer, LawLexer, highlight_css, highlight_html, lexer_for,
-                              plain_text)
+from editors.highlight import AutoLawLexer, ChineseLawLexer, LawLexer, highlight_css, highlight_html, lexer_for, plain_text
 
 ROOT = Path(__file__).resolve().parents[2]
-STATUTE_FILES = sorted((ROOT / "statutes").glob("*.law")) + sorted((Path(__file__).parent / "data").glob("*.law"))
+STATUTE_FILES = sorted((ROOT / "statutes").glob("*.law"))
 
 
 def tokens(lexer: Lexer, text: str) -> list[tuple[object, str]]:

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 from lawdsl.diagnostics import StatuteError
 from lawdsl.formatter import format_source
 from lawdsl.load import load_text
-from lawdsl.parser import parse
+from lawdsl.syntax.parser import parse
 from tests.conftest import statute_text
 
 SOURCES = [statute_text(n) for n in ("overtime.law", "vouchers.law", "procurement.law", "us-weekly-overtime.law")]

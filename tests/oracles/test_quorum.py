@@ -44,7 +44,7 @@ from oracles.quorum import (
     recover,
     statute_domain,
 )
-from oracles.submitter import punch_ref
+from oracles.batches import punch_ref
 from tests.oracles.test_gateway_e2e import ROOT, lawdsl
 
 pytestmark = pytest.mark.chain

@@ -33,7 +33,8 @@ from oracles.devices.simulator import simulated_config
 from oracles.gateway import DEFAULT_LAW, Site, audit, provision
 from oracles.outbox import Outbox
 from oracles.quorum import KeyCosigner, QuorumSigner, Witness, deploy_quorum, statute_domain
-from oracles.submitter import Submitter, signing_errors
+from oracles.journal import signing_errors
+from oracles.submitter import Submitter
 from tests.oracles.test_gateway_e2e import ROOT, Served, lawdsl, wait_settled
 from tests.oracles.test_serve_duties import wait_for
 

@@ -20,7 +20,8 @@ from oracles.devices.records import CanonicalPunch
 from oracles.devices.simulator import CLEAN, Profile, simulate, simulated_config
 from oracles.gateway import DEFAULT_LAW, Site, audit, provision
 from oracles.outbox import Outbox
-from oracles.submitter import Submitter, plan_batches
+from oracles.batches import plan_batches
+from oracles.submitter import Submitter
 
 pytestmark = pytest.mark.chain
 

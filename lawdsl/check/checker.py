@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import fields
 from typing import Iterator
 
-from . import ast as A
-from .diagnostics import Diagnostic
-from .messages import join_or, message, suggest, word
-from .money import Money
+from .. import ast as A
+from ..diagnostics import Diagnostic
+from ..messages import join_or, message, suggest, word
+from ..money import Money
 
 D = A.Domain
 

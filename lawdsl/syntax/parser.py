@@ -25,12 +25,12 @@ from lark.exceptions import UnexpectedToken
 from lark.lexer import Lexer
 from lark.parsers.lalr_interactive_parser import InteractiveParser
 
-from .ast import Span, Statute, name_key
-from .build import build_statute
+from ..ast import Span, Statute, name_key
+from .to_ast import build_statute
 from . import lexer_zh
-from .diagnostics import Diagnostic, StatuteError, closest
+from ..diagnostics import Diagnostic, StatuteError, closest
 from .lexer import FILLER_WORDS, KEYWORDS, Comment, LexError, RawToken, tokenize
-from .messages import MESSAGES, join_or, message, quoted
+from ..messages import MESSAGES, join_or, message, quoted
 
 NAME_WORD_KINDS = ("WORD", "WEEKDAY")
 
@@ -71,7 +71,7 @@ class Surface:
 
 @lru_cache(maxsize=None)
 def grammar(grammar_file: str = "statute.lark") -> Lark:
-    source = resources.files("lawdsl.grammar").joinpath(grammar_file).read_text("utf-8")
+    source = resources.files("lawdsl.syntax.grammar").joinpath(grammar_file).read_text("utf-8")
     return Lark(source, parser="lalr", lexer=_FedLexer, propagate_positions=True)
 
 

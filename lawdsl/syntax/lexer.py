@@ -11,7 +11,7 @@ import bisect
 import re
 from dataclasses import dataclass
 
-from .ast import Span
+from ..ast import Span
 
 FILLER_WORDS = frozenset({"a", "an", "the"})
 
@@ -65,7 +65,7 @@ class LexError(Exception):
         self.message = message
 
 
-_TOKEN = re.compile(
+TOKEN = re.compile(
     r"""
     (?P<SPACE>[ \t\r\n\f\u3000]+)
   | (?P<COMMENT>\#[^\n]*)
@@ -89,7 +89,7 @@ _TOKEN = re.compile(
 )
 
 
-_ARTICLE_ID = re.compile(r"[ \t\r\n]*([^\s\"]+)")
+ARTICLE_ID = re.compile(r"[ \t\r\n]*([^\s\"]+)")
 
 
 class Cursor:
@@ -126,14 +126,14 @@ def tokenize(text: str, comments: list[Comment] | None = None) -> list[RawToken]
     pos = 0
     while pos < len(text):
         if after_article:
-            match = _ARTICLE_ID.match(text, pos)
+            match = ARTICLE_ID.match(text, pos)
             after_article = False
             if match:
                 start, end = match.span(1)
                 tokens.append(RawToken("ARTICLE_ID", match.group(1), cursor.span(start, end)))
                 pos = end
                 continue
-        match = _TOKEN.match(text, pos)
+        match = TOKEN.match(text, pos)
         assert match is not None  # OTHER matches any character
         kind = match.lastgroup
         start, end = match.span()

@@ -1,6 +1,6 @@
 """A language server for statutes, both surfaces: diagnostics as you type, and hover.
 
-Run it with `python -m lawdsl.lsp` (stdio); it needs the `lsp` extra (pygls).
+Run it with `python -m editors.lsp` (stdio); it needs the `lsp` extra (pygls).
 Editors that speak LSP start it for `*.law` files (docs/editors.md).
 
 - Diagnostics: on open and on every change the text goes through
@@ -26,11 +26,11 @@ from urllib.parse import unquote, urlparse
 from lsprotocol import types as lsp
 from pygls.lsp.server import LanguageServer
 
-from . import ast as A
-from .diagnostics import StatuteError
-from .formatter import _zh_literal, literal_text
-from .load import load_text, parse_text
-from .messages import word
+from lawdsl import ast as A
+from lawdsl.diagnostics import StatuteError
+from lawdsl.formatter import zh_literal_text, literal_text
+from lawdsl.load import load_text, parse_text
+from lawdsl.messages import word
 
 __all__ = ["server", "diagnostics_for", "hover_for", "main"]
 
@@ -122,7 +122,7 @@ def value_text(value: object, language: str) -> str:
             else ", ".join(f'"{c}"' for c in value.names)
     if isinstance(value, A.DateRange) and language == "en":
         return f"from {value.first.isoformat()} to {value.last.isoformat()}"
-    return _zh_literal(value) if language == "zh" else literal_text(value)  # type: ignore[arg-type]
+    return zh_literal_text(value) if language == "zh" else literal_text(value)  # type: ignore[arg-type]
 
 
 def _type_text(value: object, language: str) -> str:

@@ -25,7 +25,7 @@ import re
 from typing import Iterable
 
 from .lexer import Comment, Cursor, LexError, RawToken
-from .messages import message
+from ..messages import message
 
 #: The Chinese weekday names, Monday first (index = `datetime.date.weekday()`).
 WEEKDAYS_ZH = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")
@@ -119,8 +119,8 @@ def tokenize(text: str, comments: list[Comment] | None = None) -> list[RawToken]
 
     Comments are skipped, or collected into `comments` for the formatter.
     """
-    names = declared_names(_Scanner(text, frozenset()).tokens(None))
-    return _Scanner(text, frozenset(names)).tokens(comments)
+    names = declared_names(Scanner(text, frozenset()).tokens(None))
+    return Scanner(text, frozenset(names)).tokens(comments)
 
 
 def declared_names(tokens: Iterable[RawToken]) -> list[str]:
@@ -137,7 +137,7 @@ def declared_names(tokens: Iterable[RawToken]) -> list[str]:
     return found
 
 
-class _Scanner:
+class Scanner:
     """One tokenizing pass over `text`, matching the given declared names bare."""
 
     def __init__(self, text: str, names: frozenset[str]) -> None:

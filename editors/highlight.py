@@ -1,7 +1,7 @@
 """Pygments lexers for both statute surfaces, and `highlight_html` for the portal and docs.
 
-The lexers reuse the language's own tokenizers (`lexer._TOKEN` for English,
-`lexer_zh._Scanner.match` for Chinese) instead of a separate set of regular
+The lexers reuse the language's own tokenizers (`lexer.TOKEN` for English,
+`lexer_zh.Scanner.match` for Chinese) instead of a separate set of regular
 expressions, so a colour can never disagree with what the parser reads: a
 literal, a keyword or a declared name is highlighted exactly when the
 tokenizer says it is one. Unlike the tokenizers, the lexers never raise: an
@@ -30,10 +30,10 @@ from pygments.lexer import Lexer
 from pygments.token import (Comment, Error, Generic, Keyword, Literal, Name, Number, Punctuation, String,
                             Text, Whitespace, _TokenType)
 
-from . import lexer as en
-from . import lexer_zh as zh
-from .ast import Span
-from .lexer import FILLER_WORDS, KEYWORDS, RawToken
+from lawdsl.syntax import lexer as en
+from lawdsl.syntax import lexer_zh as zh
+from lawdsl.ast import Span
+from lawdsl.syntax.lexer import FILLER_WORDS, KEYWORDS, RawToken
 
 __all__ = ["LawLexer", "ChineseLawLexer", "AutoLawLexer", "lexer_for", "highlight_html", "highlight_css"]
 
@@ -75,14 +75,14 @@ def _english_raw(text: str) -> list[tuple[str, int, int]]:
     while pos < len(text):
         if after_article:
             after_article = False
-            article_id = en._ARTICLE_ID.match(text, pos)
+            article_id = en.ARTICLE_ID.match(text, pos)
             if article_id:
                 if article_id.start(1) > pos:
                     out.append(("SPACE", pos, article_id.start(1)))
                 out.append(("ARTICLE_ID", *article_id.span(1)))
                 pos = article_id.end()
                 continue
-        match = en._TOKEN.match(text, pos)
+        match = en.TOKEN.match(text, pos)
         assert match is not None  # OTHER matches any character
         kind, start, end = match.lastgroup or "OTHER", match.start(), match.end()
         value = match.group()
@@ -108,15 +108,15 @@ class LawLexer(Lexer):
     @staticmethod
     def analyse_text(text: str) -> float:
         """How sure Pygments' guessing may be that `text` is an English statute."""
-        from .load import _first_significant
+        from lawdsl.load import first_significant
 
-        return 0.9 if re.match(r'(?i)statute\s*"', _first_significant(text)) else 0.0
+        return 0.9 if re.match(r'(?i)statute\s*"', first_significant(text)) else 0.0
 
     def get_tokens_unprocessed(self, text: str) -> Iterator[Piece]:  # type: ignore[override]
         pieces = _english_raw(text)
         significant = [i for i, (kind, _, _) in enumerate(pieces) if kind not in ("SPACE", "COMMENT")]
         raw = [RawToken(pieces[i][0], text[pieces[i][1]:pieces[i][2]], _NO_SPAN) for i in significant]
-        from .parser import NameTrie  # lark is only needed once a statute is highlighted
+        from lawdsl.syntax.parser import NameTrie  # lark is only needed once a statute is highlighted
 
         # the declarations, found as `parser.declared_names` finds them: `"name" is|are` opening a sentence
         declared_at = {j for j in range(1, len(raw) - 1) if raw[j].kind == "STRING"
@@ -186,7 +186,7 @@ def _chinese_raw(text: str) -> tuple[list[tuple[str, int, int]], frozenset[str]]
     """(kind, start, end) pieces as `lexer_zh.tokenize` reads them, and the declared names; never raises."""
 
     def scan(names: frozenset[str]) -> list[tuple[str, int, int]]:
-        scanner, out, pos = zh._Scanner(text, names), [], 0
+        scanner, out, pos = zh.Scanner(text, names), [], 0
         while pos < len(text):
             kind, end = scanner.match(pos)
             out.append((kind, pos, end))
@@ -213,9 +213,9 @@ class ChineseLawLexer(Lexer):
     @staticmethod
     def analyse_text(text: str) -> float:
         """Chinese exactly when `load.surface_for` says so by content (the first word is `法规`)."""
-        from .load import _first_significant
+        from lawdsl.load import first_significant
 
-        return 1.0 if _first_significant(text).startswith("法规") else 0.0
+        return 1.0 if first_significant(text).startswith("法规") else 0.0
 
     def get_tokens_unprocessed(self, text: str) -> Iterator[Piece]:  # type: ignore[override]
         pieces, names = _chinese_raw(text)
@@ -284,7 +284,7 @@ def lexer_for(text: str, language: str | None = None, source_name: str = "<statu
     `options` are Pygments lexer options (`stripnl`, `ensurenl`, …).
     """
     if language is None:
-        from .load import surface_for
+        from lawdsl.load import surface_for
 
         language = surface_for(text, source_name).language
     if language not in ("en", "zh"):

@@ -15,12 +15,12 @@ from typing import NoReturn
 from lark import Token, Transformer, Tree, v_args
 from lark.exceptions import VisitError
 
-from . import ast as A
-from .diagnostics import Diagnostic, StatuteError
+from .. import ast as A
+from ..diagnostics import Diagnostic, StatuteError
 from .lexer import WEEKDAY_NAMES, LexError
 from .lexer_zh import WEEKDAY_INDEX as _ZH_WEEKDAYS
-from .messages import message, suggest, word
-from .money import CURRENCY_DIGITS, Money, MoneyError
+from ..messages import message, suggest, word
+from ..money import CURRENCY_DIGITS, Money, MoneyError
 
 
 def token_span(token: Token) -> A.Span:
