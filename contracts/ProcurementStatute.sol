@@ -27,6 +27,9 @@ abstract contract ProcurementStatute is StatuteBase {
     bytes32 public constant BUYER_ROLE = keccak256("BUYER_ROLE");
     /// @notice The most losing deposits one `award` or `settleBids` call settles (its loop bound).
     uint256 public constant SETTLE_PAGE = 64;
+    /// @notice How long a buyer's inspector has to judge a recorded delivery when the statute says
+    /// nothing (no sentence of the language sets it yet; docs/semantics.md).
+    uint256 public constant DEFAULT_INSPECTION_WINDOW = 7 days;
     /// @notice The longest grace after the delivery deadline before an undelivered tender can be closed.
     uint256 public constant MAX_GRACE = 365 days;
 

@@ -14,9 +14,10 @@ from lawdsl.money import Money
 from ..naming import article_constant, string_literal
 from ..solidity import Constant, GeneratedContract, StatuteContract
 
-#: How long a buyer's inspector has to confirm or dispute a recorded delivery; no sentence sets it yet
-#: (docs/semantics.md). `lawdsl.interpret.procurement.INSPECTION_WINDOW` is the interpreter's copy.
-INSPECTION_WINDOW = "7 days"
+#: How long a buyer's inspector has to confirm or dispute a recorded delivery: no sentence sets it yet,
+#: so the base contract's default (docs/semantics.md); `lawdsl.interpret.procurement.INSPECTION_WINDOW`
+#: is the interpreter's copy.
+INSPECTION_WINDOW = "DEFAULT_INSPECTION_WINDOW"
 
 
 def generate(statute: Statute) -> GeneratedContract:

@@ -22,6 +22,7 @@ from lawdsl.events import (
     RegisterInspector,
     Reveal,
 )
+from lawdsl.interpret.procurement import INSPECTION_WINDOW
 from lawdsl.money import Money
 
 from .attacks import deployed, refusal
@@ -102,6 +103,7 @@ def test_a_zero_deposit_sybil_bid_is_refused(chain, artifacts, example):
 def test_a_late_inspector_confirmation_does_not_make_the_delivery_late(chain, artifacts, example):
     driver = _awarded(chain, artifacts, example)
     chain, fn = driver.chain, driver.contract.functions
+    assert fn.inspectionWindow().call() == INSPECTION_WINDOW.total_seconds()  # the interpreter's too
     record = RecordDelivery(5, DEADLINE, "s1", 1000)  # at the deadline itself: on time
     chain.set_next_time(record.at)
     driver.apply(record)
