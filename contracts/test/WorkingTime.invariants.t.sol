@@ -509,6 +509,31 @@ contract WorkingTimeInvariants is ContractTest {
         targetContract(address(handler));
     }
 
+    /// @notice The handler pays shifts across a device revocation and a change of employer: a
+    /// workday shift with overtime, one on the revoked device's replacement, and a rest-day shift
+    /// for the new employer the worker consented to.
+    function test_handlerWalksDevicesAndEmployments() public {
+        handler.shift(0, 0, 600); // Friday 08:01-18:01: two hours at 150%
+        handler.revokeDevice(0, false);
+        handler.revokedDeviceSubmits(0, 0); // the revoked device signs a clock-in: refused whole
+        handler.shift(0, 3, 600); // the same evening on the replacement device: all overtime
+        handler.endEmployment(0, true);
+        handler.employ(1, 0, 5_000);
+        handler.employWithForgedConsent(0, 1, 100);
+        handler.shift(0, 20, 300); // Saturday, a rest day, for employer 1
+        handler.settle(1);
+        handler.payArrears(0, 1);
+        assertEq(handler.shiftsPaid(), 3, "three shifts paid or queued");
+        assertTrue(handler.employerOf(handler.workers(0)) == handler.employers(1), "worker 0 moved employer");
+        invariant_followsTheStatute();
+        invariant_payNeverBelowStatute();
+        invariant_noPunchPaidTwice();
+        invariant_noEmploymentWithoutConsent();
+        invariant_revokedDeviceNeverPaid();
+        invariant_pagesBounded();
+        invariant_moneyIsConserved();
+    }
+
     /// @notice Currency supply = every wallet + the statute's holdings, and the statute holds exactly the deposits.
     function invariant_moneyIsConserved() public view {
         DigitalCurrency currency = handler.currency();
