@@ -1,5 +1,6 @@
 # lawdsl build toolchain. Everything the project needs is installed from here:
 #   make bootstrap   Python venv (.venv, from requirements.lock) + node_modules (from package-lock.json)
+#                    + Slither's venv (.venv-slither, from requirements-slither.lock)
 #   make test|demo|bench|clean
 # Stamp files make a second `make bootstrap` a no-op; they are re-made when the lock files change.
 
@@ -13,6 +14,9 @@ PIP_FLAGS  := --disable-pip-version-check --no-input
 VENV_STAMP := $(VENV)/.stamp-lock
 EDIT_STAMP := $(VENV)/.stamp-editable
 NODE_STAMP := node_modules/.stamp-npm
+# Slither's own venv (requirements-slither.lock): it pins an older web3 than .venv's.
+SLITHER_VENV  := .venv-slither
+SLITHER_STAMP := $(SLITHER_VENV)/.stamp-lock
 
 # anvil and solcjs from node_modules/.bin come first on PATH for every recipe.
 export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
@@ -20,9 +24,9 @@ export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
 .DEFAULT_GOAL := bootstrap
-.PHONY: bootstrap venv node browser lint test demo bench clean
+.PHONY: bootstrap venv node browser lint test demo bench clean contracts-check forge-sources forge-test forge-lint slither gas-diff
 
-bootstrap: $(EDIT_STAMP) $(NODE_STAMP)
+bootstrap: $(EDIT_STAMP) $(NODE_STAMP) $(SLITHER_STAMP)
 
 venv: $(EDIT_STAMP)
 node: $(NODE_STAMP)
@@ -74,7 +78,7 @@ lint: bootstrap
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 
-test: bootstrap browser lint
+test: bootstrap browser lint contracts-check
 	$(VPY) -m pytest -q
 
 demo: bootstrap
@@ -83,8 +87,53 @@ demo: bootstrap
 # `make bench SLOW=1` adds the differential runs: 1,000 generated scenarios per domain, chain against interpreter.
 bench: bootstrap
 	$(VPY) scripts/bench.py
+	$(MAKE) --no-print-directory gas-diff
 	$(if $(SLOW),$(VPY) -m pytest -q -m slow tests/chain)
+	$(if $(SLOW),FOUNDRY_PROFILE=slow $(FORGE) test --match-path 'contracts/test/*.invariants.t.sol')
+
+# ---------------------------------------------------------------- contracts: Foundry and Slither
+# (docs/contracts.md) forge and Slither compile through scripts/solc (solc-js from node_modules).
+FORGE          := node_modules/.bin/forge
+FORGE_STATUTES := statutes/overtime.law statutes/vouchers.law statutes/procurement.law
+SLITHER_OUT    := build/forge/slither
+
+contracts-check: forge-test forge-lint slither
+
+# Slither's own venv, re-created from scratch when its lock changes.
+$(SLITHER_STAMP): requirements-slither.lock
+	rm -rf $(SLITHER_VENV)
+	$(PYTHON) -m venv $(SLITHER_VENV)
+	$(SLITHER_VENV)/bin/pip install $(PIP_FLAGS) -q -r requirements-slither.lock
+	$(SLITHER_VENV)/bin/pip check $(PIP_FLAGS)
+	touch $@
+
+# The generated statutes, where `lawdsl compile` places them (contracts/generated/, not checked in).
+forge-sources: $(EDIT_STAMP)
+	$(VPY) scripts/forge_sources.py $(FORGE_STATUTES)
+
+# Invariants (bounded: foundry.toml's default profile), fuzz tests and gas figures.
+forge-test: forge-sources $(NODE_STAMP)
+	$(FORGE) test
+
+forge-lint: forge-sources $(NODE_STAMP)
+	mkdir -p build/forge
+	$(FORGE) lint --json > build/forge/lint.json 2>&1 || { cat build/forge/lint.json; exit 1; }
+	$(VPY) scripts/contracts_findings.py --lint build/forge/lint.json
+
+# Slither reads a build of its own (without the tests), so forge test's cache stays warm.
+slither: forge-sources $(NODE_STAMP) $(SLITHER_STAMP)
+	FOUNDRY_OUT=$(SLITHER_OUT)/out FOUNDRY_CACHE_PATH=$(SLITHER_OUT)/cache \
+	  $(FORGE) build --build-info --skip 'contracts/test/**' --force --quiet
+	rm -f $(SLITHER_OUT)/slither.json
+	$(SLITHER_VENV)/bin/slither . --ignore-compile --foundry-out-directory $(SLITHER_OUT)/out \
+	  --json $(SLITHER_OUT)/slither.json --disable-color > $(SLITHER_OUT)/slither.log 2>&1 \
+	  || [ -s $(SLITHER_OUT)/slither.json ] || { cat $(SLITHER_OUT)/slither.log; exit 1; }
+	$(VPY) scripts/contracts_findings.py --slither $(SLITHER_OUT)/slither.json
+
+# `make gas-diff`: the gas of each benchmarked operation against the checked-in .gas-snapshot.
+gas-diff: forge-sources $(NODE_STAMP)
+	$(FORGE) snapshot --diff .gas-snapshot --match-path contracts/test/Gas.t.sol
 
 clean:
-	rm -rf $(VENV) node_modules build dist .pytest_cache .hypothesis *.egg-info
+	rm -rf $(VENV) $(SLITHER_VENV) node_modules build contracts/generated dist .pytest_cache .hypothesis *.egg-info
 	find . -name __pycache__ -type d -prune -not -path './.git/*' -exec rm -rf {} +

@@ -14,11 +14,15 @@ library CivilCalendar {
     /// @dev For times below 2^64 and offsets under a day (what statutes pass) the sum cannot
     /// overflow; a local time before 1970 wraps to a day number beyond any the callers accept.
     function localDay(uint256 at, int256 offset) internal pure returns (uint256) {
+        // forge-lint: disable-next-line(unsafe-typecast)
         unchecked { return uint256(int256(at) + offset) / SECONDS_PER_DAY; }
     }
 
     /// @notice Unix time of 00:00 local time on `day`.
     function midnight(uint256 day, int256 offset) internal pure returns (uint256) {
+        // Exact for every day from 1970-01-02 on and offsets under a day (what statutes pass): the
+        // product is far below 2^255 and the difference positive.
+        // forge-lint: disable-next-line(unsafe-typecast)
         return uint256(int256(day * SECONDS_PER_DAY) - offset);
     }
 
@@ -56,6 +60,9 @@ library CivilCalendar {
     /// Unchecked arithmetic: every intermediate is a small non-negative number for any day < 2^200.
     function civil(uint256 day) internal pure returns (uint256 year, uint256 month, uint256 dayOfMonth) {
         if (day >= 2 ** 200) revert DayOutOfRange(day);
+        // Hinnant's algorithm divides before it multiplies on purpose: each quotient is a whole number
+        // of eras, years or months (the fuzz tests check it against its inverse).
+        // slither-disable-start divide-before-multiply
         unchecked {
             uint256 z = day + 719_468;
             uint256 era = z / 146_097;
@@ -67,5 +74,6 @@ library CivilCalendar {
             month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9;
             year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
         }
+        // slither-disable-end divide-before-multiply
     }
 }

@@ -93,6 +93,7 @@ contract ReporterQuorum is AccessControl, IERC1271 {
         address previous = address(0);
         for (uint256 i = 0; i < count; ++i) {
             bytes calldata signature = signatures[i * SIGNATURE_LENGTH:(i + 1) * SIGNATURE_LENGTH];
+            // slither-disable-next-line unused-return the third value only details `failure`, checked below
             (address signer, ECDSA.RecoverError failure,) = ECDSA.tryRecoverCalldata(digest, signature);
             if (failure != ECDSA.RecoverError.NoError || signer <= previous || !_reporters.contains(signer)) {
                 return REJECTED;
