@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
-from eth_utils import keccak
+from eth_utils.crypto import keccak
 
 from lawdsl import events as E
 from lawdsl.ast import Statute

@@ -11,7 +11,7 @@ the `where` article), a reclaim's a `Payment` log.
 """
 from __future__ import annotations
 
-from eth_utils import keccak
+from eth_utils.crypto import keccak
 
 from lawdsl import events as E
 from lawdsl.events import Attest, Deposit, Event, Issue, Reclaim, RegisterMerchant, Spend, Transfer

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from eth_utils import to_checksum_address
+from eth_utils.address import to_checksum_address
 from web3.contract import Contract
 
 from compiler.dates import day_date, day_number
