@@ -28,7 +28,8 @@ PR_SET_PDEATHSIG = 1  # prctl option, <linux/prctl.h>
 def _free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+        port: int = probe.getsockname()[1]
+        return port
 
 
 def _die_with_parent() -> None:
@@ -45,7 +46,7 @@ class LocalAnvil:
         self.timestamp = timestamp
         self.binary = binary
         self.port = 0
-        self.process: subprocess.Popen | None = None
+        self.process: subprocess.Popen[bytes] | None = None
         self._log: IO[bytes] | None = None
         self._error = ""
 
@@ -95,6 +96,7 @@ class LocalAnvil:
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait()
+        assert self._log is not None  # opened with the process
         self._log.close()
         self.process = None
 

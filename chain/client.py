@@ -42,6 +42,7 @@ from eth_account.signers.local import LocalAccount
 from eth_utils.address import to_checksum_address
 from web3 import Web3
 from web3.contract import Contract
+from web3.types import LogReceipt, RPCEndpoint, TxReceipt
 
 from .abi import Abi
 from .accounts import AUTHORITY, account_key
@@ -58,7 +59,7 @@ class ChainError(RuntimeError):
 class Reverted(Exception):
     """A transaction reverted; `error` is the decoded custom error's name, `arguments` its values."""
 
-    def __init__(self, error: str, args: tuple, data: bytes) -> None:
+    def __init__(self, error: str, args: tuple[Any, ...], data: bytes) -> None:
         super().__init__(f"{error}{args}")
         self.error = error
         self.arguments = args
@@ -70,7 +71,7 @@ class Reverted(Exception):
 class Receipt:
     block: int
     gas_used: int
-    logs: list[dict]
+    logs: list[LogReceipt]
 
 
 class Chain:
@@ -118,7 +119,8 @@ class Chain:
         self._rpc("evm_setNextBlockTimestamp", [self._time])
 
     def snapshot(self) -> str:
-        return self._rpc("evm_snapshot", [])
+        snapshot: str = self._rpc("evm_snapshot", [])
+        return snapshot
 
     def revert(self, snapshot: str) -> None:
         """Back to `snapshot`; nonces are re-read since the transactions after it are gone."""
@@ -137,12 +139,14 @@ class Chain:
         """Learn the custom errors of an ABI so reverts decode to their names."""
         self._errors.errors.update(Abi(abi).errors)
 
-    def deploy(self, label: str, abi: list, bytecode: str, *args: Any) -> Contract:
+    def deploy(self, label: str, abi: list[dict[str, Any]], bytecode: str, *args: Any) -> Contract:
         self.register_errors(abi)
         factory = self.w3.eth.contract(abi=abi, bytecode=bytecode)
         data = factory.constructor(*args).data_in_transaction
         receipt = self.send(label, None, data)
-        return self.w3.eth.contract(address=receipt["contractAddress"], abi=abi)
+        address = receipt["contractAddress"]
+        assert address is not None  # a deployment's receipt names the contract it created
+        return self.w3.eth.contract(address=address, abi=abi)
 
     def transact(self, label: str, call: Any) -> Receipt:
         """Send a contract function call (`contract.functions.f(...)`) from `label`."""
@@ -150,14 +154,14 @@ class Chain:
         receipt = self.send(label, call.address, call._encode_transaction_data())
         return Receipt(receipt["blockNumber"], receipt["gasUsed"], receipt["logs"])
 
-    def send(self, label: str, to: str | None, data: str) -> dict:
+    def send(self, label: str, to: str | None, data: str) -> TxReceipt:
         """Sign and send a raw transaction; raise `Reverted` with the decoded custom error."""
         account = self.account(label)
         self.fund(label)
         nonce = self._nonces.get(account.address)
         if nonce is None:
             nonce = self.w3.eth.get_transaction_count(account.address)
-        tx = {"nonce": nonce, "gas": GAS_LIMIT, "maxFeePerGas": MAX_FEE, "maxPriorityFeePerGas": 1,
+        tx: dict[str, Any] = {"nonce": nonce, "gas": GAS_LIMIT, "maxFeePerGas": MAX_FEE, "maxPriorityFeePerGas": 1,
               "chainId": self.chain_id, "data": data, "value": 0, "type": 2}
         if to is not None:
             tx["to"] = to
@@ -186,8 +190,8 @@ class Chain:
             return Reverted(f"unknown error 0x{data[:4].hex()}", (), data)
         return Reverted(*decoded, data)
 
-    def _rpc(self, method: str, params: list) -> Any:
-        response = self.w3.provider.make_request(method, params)
+    def _rpc(self, method: str, params: list[Any]) -> Any:
+        response = self.w3.provider.make_request(RPCEndpoint(method), params)
         if "error" in response:
             raise ChainError(f"{method}: {response['error'].get('message')}")
         return response["result"]

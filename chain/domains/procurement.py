@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any
 
 from eth_utils.crypto import keccak
 
@@ -65,7 +66,7 @@ class ProcurementDriver(Driver):
         "BeyondTenderedQuantity": Reason.BEYOND_QUANTITY.value,
     }
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.openings: dict[str, Opening] = {}  # supplier label -> its latest accepted sealed bid
 
@@ -102,6 +103,7 @@ class ProcurementDriver(Driver):
         if event.price.minor <= 0:
             self.refused.append(Rejection(event.index, Reason.PRICE_NOT_POSITIVE.value))
             return
+        assert self.contract is not None
         fn = self.contract.functions
         supplier = self.chain.address(event.supplier)
         # Secret like the supplier's key (prices are few, so a guessable salt would unseal the bid),
@@ -156,7 +158,8 @@ class ProcurementRebuilder(Rebuilder):
             if call.function == "commitBid":
                 break  # a later tender's bid: this one was never revealed
             if call.function == "revealBid":
-                return call.args["price"]
+                price: int = call.args["price"]
+                return price
         per_unit = self.deposit_rate * self.quantity
         return round_half_up(Fraction(commit.args["deposit"]) / per_unit) if per_unit else 0
 

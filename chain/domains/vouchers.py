@@ -11,6 +11,8 @@ the `where` article), a reclaim's a `Payment` log.
 """
 from __future__ import annotations
 
+from typing import Any
+
 from eth_utils.crypto import keccak
 
 from lawdsl import events as E
@@ -50,7 +52,7 @@ class VoucherDriver(Driver):
         "ValidityPeriodNotEnded": Reason.NOT_EXPIRED.value,
     }
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.attesters: set[str] = set()  # labels the authority has authorized
 

@@ -9,6 +9,7 @@ authority.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from eth_utils.address import to_checksum_address
 from web3.contract import Contract
@@ -56,7 +57,7 @@ class WorkingTimeDriver(Driver):
         "UnregisteredDevice": Reason.UNREGISTERED_DEVICE.value,  # `punch` refines it per punch
     }
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.sequences: dict[str, int] = {}  # device label -> next batch sequence number
         self.domain: Domain  # the contract's EIP-712 domain, read at deployment
@@ -102,6 +103,7 @@ class WorkingTimeDriver(Driver):
         sequence = self.sequences.get(device, 0)
         signature = compact_signature(sign_batch(account_key(device), self.domain, self.chain.address(device),
                                                  sequence, batch))
+        assert self.contract is not None
         call = self.contract.functions.submitPunches(
             (self.chain.address(device), sequence, [p.as_tuple() for p in batch]), signature)
         try:
@@ -119,8 +121,10 @@ class WorkingTimeDriver(Driver):
 
     def _unregistered(self, employee: str) -> str:
         """Why a punch of an unregistered device's batch is refused: SPEC §4 checks employment first."""
+        assert self.contract is not None
         employed = int(self.contract.functions.employerOf(employee).call(), 16) != 0
-        return (Reason.UNREGISTERED_DEVICE if employed else Reason.NOT_EMPLOYED).value
+        reason: str = (Reason.UNREGISTERED_DEVICE if employed else Reason.NOT_EMPLOYED).value
+        return reason
 
     def collect(self, outcome: Outcome) -> None:
         label = self.chain.label
@@ -185,8 +189,11 @@ class WorkingTimeRebuilder(Rebuilder):
             refusal = None
             if call.error == "UnregisteredDevice":
                 refusal = (Reason.UNREGISTERED_DEVICE if employee in self.employed else Reason.NOT_EMPLOYED).value
-            pending.append(Pending(ref, lambda index, at=at, fields=fields: E.Punch(index=index, at=at, **fields),
-                                   refusal))
+
+            def build(index: int, at: dt.datetime = at, fields: dict[str, Any] = fields) -> E.Event:
+                return E.Punch(index=index, at=at, **fields)
+
+            pending.append(Pending(ref, build, refusal))
         return pending
 
 
