@@ -26,7 +26,7 @@ class Scenario:
     statute: Statute
     balances: dict[str, Money]
     events: tuple[E.Event, ...]
-    expect: dict | None = field(default=None, compare=False)
+    expect: dict[str, Any] | None = field(default=None, compare=False)
 
     def holders(self) -> list[str]:
         """Labels whose wallets the outcome lists: minted ones, then money roles in event order."""
@@ -59,7 +59,7 @@ def _money_roles(event: E.Event) -> tuple[str, ...]:
 # ---------------------------------------------------------------- event kinds
 
 # field kinds: "name", "money", "time", "date", "int", "names", "in/out"
-_EVENT_KINDS: dict[str, tuple[type, dict[str, tuple[str, str]], tuple[Domain, ...]]] = {
+_EVENT_KINDS: dict[str, tuple[Callable[..., E.Event], dict[str, tuple[str, str]], tuple[Domain, ...]]] = {
     # yaml kind: (class, {yaml field: (dataclass field, field kind)}, domains)
     "employ": (E.Employ, {"employer": ("employer", "name"), "employee": ("employee", "name"),
                           "hourly wage": ("hourly_wage", "money")}, (Domain.WORKING_TIME,)),
