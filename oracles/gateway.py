@@ -27,8 +27,9 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from eth_utils import to_checksum_address
+from eth_utils.address import to_checksum_address
 
 from chain.accounts import GATEWAY, account_key, device_signer, label_address
 from chain.anvil import ANVIL
@@ -64,7 +65,7 @@ log = logging.getLogger("oracles.gateway")
 DEFAULT_LAW = PROJECT_ROOT / "statutes" / "overtime.law"
 
 
-def statute_abi(law: str | Path = DEFAULT_LAW) -> list:
+def statute_abi(law: str | Path = DEFAULT_LAW) -> list[dict[str, Any]]:
     """The ABI of the working-time contract compiled from `law` (cached by the compiler)."""
     statute = load_statute(law)
     return compile_statutes([statute])[statute.header.title].abi
@@ -74,7 +75,8 @@ class Gateway:
     """Receiver + submitter + keeper; `start()` / `stop()` or a context manager."""
 
     def __init__(self, config: GatewayConfig, outbox: str | Path, rpc_url: str, statute_address: str,
-                 abi: list, host: str = "0.0.0.0", port: int = 8081, relayer_key: bytes = account_key(GATEWAY),
+                 abi: list[dict[str, Any]], host: str = "0.0.0.0", port: int = 8081,
+                 relayer_key: bytes = account_key(GATEWAY),
                  batch_size: int = 200, duties: Sequence[Duty] = (),
                  signer: Callable[[str], BatchSigner] = device_signer) -> None:
         """`duties`: the keeper's steps beside the statute's settlements (voucher reclaim, tender
@@ -164,7 +166,7 @@ class AnvilNode:
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]
-        self.process: subprocess.Popen | None = None
+        self.process: subprocess.Popen[bytes] | None = None
         self._flusher: threading.Thread | None = None
         self._stop_flushing = threading.Event()
 
@@ -222,7 +224,7 @@ class AnvilNode:
             os.fsync(written.fileno())
         os.replace(partial, self.state)
 
-    def _flush_loop(self, process: subprocess.Popen) -> None:
+    def _flush_loop(self, process: subprocess.Popen[bytes]) -> None:
         while not self._stop_flushing.wait(self.state_interval) and process.poll() is None:
             try:
                 self.flush()
@@ -264,7 +266,7 @@ class Site:
 
     statute: Statute
     address: str
-    abi: list
+    abi: list[dict[str, Any]]
     employer: str
     setup: tuple[Event, ...]
     balances: dict[str, Money]

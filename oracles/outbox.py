@@ -344,7 +344,9 @@ class Outbox:
     def unsettled(self) -> int:
         """Pending and sent punches: an index range, cheap to poll where `counts` scans every punch."""
         with self._lock:
-            return self._db.execute("SELECT COUNT(*) FROM punches WHERE state IN ('pending', 'sent')").fetchone()[0]
+            query = "SELECT COUNT(*) FROM punches WHERE state IN ('pending', 'sent')"
+            count: int = self._db.execute(query).fetchone()[0]
+            return count
 
     def last_errors(self, limit: int = 20) -> list[ErrorEntry]:
         """The most recent quarantined records and rejected punches, newest first."""
