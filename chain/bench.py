@@ -231,4 +231,35 @@ def procurement_gas(statute: Statute, chain: Chain, artifacts: dict[str, Artifac
     scenario = Scenario(Path("bench"), statute, balances, events)
     return _call_gas(scenario, chain, artifacts, {3: ("bid (sealed, with its deposit)", "commitBid"),
                                                   5: ("reveal", "revealBid"),
-                                                  8: ("delivery (partial, paid on inspection)", "confirmDelivery")})
+                                                  8: ("delivery (partial, paid on inspection)", "inspectDelivery")})
+
+
+def award_gas(statute: Statute, chain: Chain, artifacts: dict[str, Artifact],
+              bid_counts: Iterable[int] = (1, 10, 100, 200)) -> dict[str, float]:
+    """Gas of `award` against the number of revealed bids: the winner is tracked during the reveals,
+    so the award only refunds losing deposits, at most `SETTLE_PAGE` (64) of them; `settleBids` pages
+    the rest (each page bounded the same way)."""
+    header = statute.header
+    tz = header.time_zone.tzinfo
+    _, purchase = statute.rule(PurchaseRule)
+    _, bidding = statute.rule(BiddingRule)
+    ceiling: Money = statute.value(purchase.ceiling)
+    opening = dt.datetime.combine(header.effective, dt.time(9), tz)
+    reveals = opening + dt.timedelta(minutes=statute.value(bidding.sealed).minutes, hours=1)
+    award = reveals + dt.timedelta(minutes=statute.value(bidding.revealed).minutes)
+    figures: dict[str, float] = {}
+    for count in bid_counts:
+        suppliers = [f"s{n}" for n in range(count)]
+        timed: list[tuple[dt.datetime, type, tuple]] = [(opening, OpenTender, ("buyer", 1000))]
+        timed += [(opening + dt.timedelta(hours=1), Bid, (s, Money(header.currency, ceiling.minor - n % 50)))
+                  for n, s in enumerate(suppliers)]
+        timed += [(reveals, Reveal, (s,)) for s in suppliers]
+        timed.append((award, Award, ()))
+        events = tuple(kind(i, at, *fields) for i, (at, kind, fields) in enumerate(timed))
+        balances = {label: Money(header.currency, 10**12) for label in ("buyer", *suppliers)}
+        snapshot = chain.snapshot()
+        figures.update(_call_gas(Scenario(Path("bench"), statute, balances, events), chain, artifacts,
+                                 {len(events) - 1: (f"award, {count} revealed bid{'s' if count > 1 else ''}",
+                                                    "award")}))
+        chain.revert(snapshot)
+    return figures

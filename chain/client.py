@@ -42,14 +42,19 @@ from eth_account.signers.local import LocalAccount
 from eth_utils.address import to_checksum_address
 from web3 import Web3
 from web3.contract import Contract
-from web3.types import LogReceipt, RPCEndpoint, TxReceipt
+from web3.types import RPCEndpoint, TxReceipt
 
 from .abi import Abi
 from .accounts import AUTHORITY, account_key
 
 GAS_LIMIT = 15_000_000
 MAX_FEE = 100 * 10**9
+TIP = 10**9  # wei per gas offered to a live chain's block producer
 FUNDING = 10**24  # wei given to every account the chain uses
+
+#: The errors Solidity itself raises: `require(…, "text")` and a panic (overflow, assert, …).
+SOLIDITY_ERRORS = [{"type": "error", "name": "Error", "inputs": [{"name": "message", "type": "string"}]},
+                   {"type": "error", "name": "Panic", "inputs": [{"name": "code", "type": "uint256"}]}]
 
 
 class ChainError(RuntimeError):
@@ -71,22 +76,31 @@ class Reverted(Exception):
 class Receipt:
     block: int
     gas_used: int
-    logs: list[LogReceipt]
+    logs: list[dict]
+    tx_hash: str = ""
 
 
 class Chain:
     """A web3 connection, one account per label, and transactions sent the fast way."""
 
-    def __init__(self, url: str, *, w3: Web3 | None = None) -> None:
+    def __init__(self, url: str, *, w3: Web3 | None = None, live: bool = False) -> None:
+        """`live`: a node this process did not start (`--rpc`): only standard JSON-RPC methods are
+        used on it (no funding by fiat, no time travel, no tracer), and every transaction is tried
+        with `eth_estimateGas` first, so a refusal costs no gas and is explained before sending."""
         self.url = url
+        self.live = live
         self.w3 = w3 or Web3(Web3.HTTPProvider(url, request_kwargs={"timeout": 60}))
-        self.chain_id = self.w3.eth.chain_id
+        try:
+            self.chain_id = self.w3.eth.chain_id
+        except (OSError, ValueError) as error:  # requests' ConnectionError is an OSError
+            raise ChainError(f"no Ethereum node answers at {url} ({type(error).__name__}); "
+                             "start one (`lawdsl chain`) or check --rpc") from None
         self._accounts: dict[str, LocalAccount] = {}
         self._labels: dict[str, str] = {}  # checksum address -> label
         self._nonces: dict[str, int] = {}
         self._funded: set[str] = set()
         self._time: int | None = None  # pinned block time, see the module docstring
-        self._errors = Abi([])  # the custom errors of every ABI deployed so far, by selector
+        self._errors = Abi(SOLIDITY_ERRORS)  # the custom errors of every ABI deployed so far, by selector
         self.authority = self.account(AUTHORITY)
 
     # ------------------------------------------------------------ accounts
@@ -104,10 +118,17 @@ class Chain:
     def label(self, address: str) -> str:
         return self._labels[to_checksum_address(address)]
 
+    def use(self, label: str, account: LocalAccount) -> None:
+        """Act as `label` with `account` (an operator's keystore) instead of the label's dev key."""
+        self._accounts[label] = account
+        self._labels[account.address] = label
+
     def fund(self, label: str) -> None:
-        """Give a label's account gas money (anvil only; once per snapshot epoch)."""
+        """Give a label's account gas money (on a chain this process started, by anvil's fiat;
+        once per snapshot epoch). A live chain's accounts are funded by real transfers
+        (`transfer_ether`, `lawdsl fund`)."""
         address = self.address(label)
-        if address not in self._funded:
+        if not self.live and address not in self._funded:
             self._rpc("anvil_setBalance", [address, hex(FUNDING)])
             self._funded.add(address)
 
@@ -152,7 +173,8 @@ class Chain:
         """Send a contract function call (`contract.functions.f(...)`) from `label`."""
         # web3's own ABI encoder for the call; `build_transaction` would add an eth_estimateGas round trip
         receipt = self.send(label, call.address, call._encode_transaction_data())
-        return Receipt(receipt["blockNumber"], receipt["gasUsed"], receipt["logs"])
+        return Receipt(receipt["blockNumber"], receipt["gasUsed"], receipt["logs"],
+                       receipt["transactionHash"].to_0x_hex())
 
     def send(self, label: str, to: str | None, data: str) -> TxReceipt:
         """Sign and send a raw transaction; raise `Reverted` with the decoded custom error."""
@@ -165,6 +187,8 @@ class Chain:
               "chainId": self.chain_id, "data": data, "value": 0, "type": 2}
         if to is not None:
             tx["to"] = to
+        if self.live:
+            self._price(account.address, tx)
         self._pin_time()
         raw = account.sign_transaction(tx).raw_transaction
         tx_hash = self.w3.eth.send_raw_transaction(raw)
@@ -174,17 +198,91 @@ class Chain:
             raise self._decode_revert(tx_hash.to_0x_hex())
         return receipt
 
+    def transfer_ether(self, label: str, to: str, wei: int) -> dict:
+        """A plain value transfer from `label`'s account: how a live chain's accounts get gas money."""
+        account = self.account(label)
+        tx = {"nonce": self.w3.eth.get_transaction_count(account.address), "to": to_checksum_address(to),
+              "value": wei, "gas": 21_000, "chainId": self.chain_id, "type": 2}
+        self._fees(tx)
+        self._affordable(account.address, tx)
+        tx_hash = self.w3.eth.send_raw_transaction(account.sign_transaction(tx).raw_transaction)
+        return self.w3.eth.wait_for_transaction_receipt(tx_hash, timeout=60)
+
+    def _price(self, sender: str, tx: dict) -> None:
+        """A live transaction's gas (estimated: a refusal shows here, before any gas is spent) and fees."""
+        call = {"from": sender, "data": tx["data"], **({"to": tx["to"]} if "to" in tx else {})}
+        response = self.w3.provider.make_request("eth_estimateGas", [call])
+        if "error" in response:
+            data = _revert_data(response["error"])
+            if data is None:
+                raise ChainError(f"the node refused the transaction: {response['error'].get('message')}")
+            raise self._reverted(data)
+        tx["gas"] = min(int(response["result"], 16) * 6 // 5 + 10_000, GAS_LIMIT)
+        self._fees(tx)
+        self._affordable(sender, tx)
+
+    def _fees(self, tx: dict) -> None:
+        """EIP-1559 fees from the latest block: twice its base fee plus a 1 gwei tip."""
+        base = self.w3.eth.get_block("latest").get("baseFeePerGas", 0)
+        tx["maxPriorityFeePerGas"] = TIP
+        tx["maxFeePerGas"] = 2 * base + TIP
+
+    def _affordable(self, sender: str, tx: dict) -> None:
+        needed = tx["gas"] * tx["maxFeePerGas"] + tx.get("value", 0)
+        balance = self.w3.eth.get_balance(sender)
+        if balance < needed:
+            raise ChainError(f"account {sender} has {balance / 1e18:.6f} ETH but this transaction may cost "
+                             f"{needed / 1e18:.6f} ETH in gas; send it some (`lawdsl fund {sender} --key FUNDER`)")
+
+    def send_many(self, label: str, to: str, calldata: list[str], window: int = 200) -> list[dict]:
+        """Send many transactions from `label` to `to`, `window` at a time without waiting between
+        them (a node mines them in nonce order), then their receipts; the first failure raises
+        `Reverted`. For bulk set-up (thousands of registrations), where a round trip per transaction
+        dominates; the window stays small because anvil slows down badly with thousands pending."""
+        account = self.account(label)
+        self.fund(label)
+        nonce = self._nonces.get(account.address)
+        if nonce is None:
+            nonce = self.w3.eth.get_transaction_count(account.address)
+        receipts = []
+        self._pin_time()  # the first block; the node dates the next ones from it
+        for first in range(0, len(calldata), window):
+            hashes = []
+            for data in calldata[first:first + window]:
+                tx = {"nonce": nonce, "gas": GAS_LIMIT, "maxFeePerGas": MAX_FEE, "maxPriorityFeePerGas": 1,
+                      "chainId": self.chain_id, "data": data, "value": 0, "type": 2, "to": to}
+                hashes.append(self.w3.eth.send_raw_transaction(account.sign_transaction(tx).raw_transaction))
+                nonce += 1
+                self._nonces[account.address] = nonce
+            for tx_hash in hashes:
+                receipt = self.w3.eth.wait_for_transaction_receipt(tx_hash, timeout=60, poll_latency=0.001)
+                if receipt["status"] != 1:
+                    raise self._decode_revert(tx_hash.to_0x_hex())
+                receipts.append(receipt)
+        return receipts
+
     def _pin_time(self) -> None:
         """Before a transaction: its block gets the pinned time again (see the module docstring)."""
         if self._time is not None:
             self._rpc("evm_setNextBlockTimestamp", [self._time])
 
     def _decode_revert(self, tx_hash: str) -> Reverted:
-        trace = self._rpc("debug_traceTransaction", [tx_hash, {"tracer": "callTracer"}])
-        return self._reverted(bytes.fromhex(trace.get("output", "0x")[2:]))
+        """The custom error of a mined, failed transaction: on a live chain by replaying it with
+        `eth_call` on the state before its block (standard JSON-RPC), else from anvil's tracer
+        (exact even when several transactions share the block, as in scenario replay)."""
+        if not self.live:
+            trace = self._rpc("debug_traceTransaction", [tx_hash, {"tracer": "callTracer"}])
+            return self._reverted(bytes.fromhex(trace.get("output", "0x")[2:]))
+        tx = self.w3.eth.get_transaction(tx_hash)
+        call = {"from": tx["from"], "to": tx["to"], "data": "0x" + bytes(tx["input"]).hex(), "gas": hex(tx["gas"])}
+        response = self.w3.provider.make_request("eth_call", [call, hex(tx["blockNumber"] - 1)])
+        data = _revert_data(response.get("error", {})) if "error" in response else None
+        return self._reverted(data or b"")
 
     def _reverted(self, data: bytes) -> Reverted:
         """The custom error in a transaction's revert data, decoded by the ABIs deployed so far."""
+        if not data:
+            return Reverted("a revert without reason", (), data)
         decoded = self._errors.error(data)
         if decoded is None:
             return Reverted(f"unknown error 0x{data[:4].hex()}", (), data)
@@ -196,3 +294,14 @@ class Chain:
             raise ChainError(f"{method}: {response['error'].get('message')}")
         return response["result"]
 
+
+def _revert_data(error: dict) -> bytes | None:
+    """The revert data in a JSON-RPC error: `data` is the hex string (anvil, geth, Besu) or an
+    object holding it (Hardhat); None when the error is not a revert (a node's own refusal)."""
+    data = error.get("data")
+    if isinstance(data, dict):
+        data = data.get("data")
+    if isinstance(data, str) and data.startswith("0x"):
+        return bytes.fromhex(data[2:])
+    message = str(error.get("message", ""))
+    return b"" if "revert" in message.lower() else None

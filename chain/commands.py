@@ -12,13 +12,13 @@ import shutil
 import signal
 import sys
 import time
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator
 
-from hexbytes import HexBytes
-from rich.console import JustifyMethod
+from eth_account import Account
+from eth_utils import is_address
 from rich.table import Table
 
 from compiler.artifacts import Artifact, compile_statutes
@@ -30,10 +30,14 @@ from lawdsl.load import load_statute
 from lawdsl.outcome import Outcome
 from lawdsl.scenario import Scenario, load_scenario
 
-from .anvil import LocalAnvil
-from .client import Chain
+from . import roles
+from .accounts import AUTHORITY
+from .anvil import NODE_FAUCET_KEY, LocalAnvil, LocalHardhat
+from .client import Chain, ChainError, Reverted
+from .keys import KeyStore, dev_keys_allowed, keys_dir
 from .local import local_chain
-from .runner import deploy, run_on_chain
+from .operator import DEPLOYMENT_FILE, DeploymentRecord, add_chain_arguments, guarded
+from .runner import Deployment, deploy, run_on_chain
 from .tester import InProcessChain
 
 #: `lawdsl demo`: the example scenarios of the project's `statutes/`, one per domain.
@@ -74,6 +78,7 @@ def run_scenario(scenario: Scenario, args: argparse.Namespace) -> Outcome:
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     cli.chain_runner = run_scenario
+    roles.register(commands)
 
     run = commands.add_parser("run", help="deploy and execute a scenario on a chain through the oracle path")
     run.add_argument("scenario", metavar="SCENARIO")
@@ -81,13 +86,35 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     run.add_argument("--rpc", metavar="URL", help="JSON-RPC endpoint (default: a private anvil)")
     run.set_defaults(func=cmd_run)
 
-    chain = commands.add_parser("chain", help="start the local chain and print its URL")
-    chain.set_defaults(func=cmd_chain)
+    chain = commands.add_parser(
+        "chain", help="start a local chain at the current time and print its URL",
+        description="Start a local EVM node on loopback whose clock starts now, print its URL, and run "
+                    "until Ctrl-C or SIGTERM. --fund gives the named keys gas money from the node's own "
+                    "(public) test account.",
+        epilog="example:\n  lawdsl chain --port 8545 --state ./chain-state --fund authority",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    chain.add_argument("--port", type=int, default=0, help="the port (default: a free one)")
+    chain.add_argument("--node", choices=("anvil", "hardhat"), default="anvil",
+                       help="which node implementation (default: anvil)")
+    chain.add_argument("--state", metavar="DIR", help="keep the chain's state in DIR: loaded at start if "
+                       "there, written every second and at exit (anvil only)")
+    chain.add_argument("--fund", action="append", default=[], metavar="KEY",
+                       help="a key name or 0x address to give 1000 ETH at start (repeatable)")
+    chain.add_argument("--keys-dir", metavar="DIR", help="where --fund's keys live")
+    chain.set_defaults(func=guarded(cmd_chain))
 
-    deploy_ = commands.add_parser("deploy", help="deploy a statute and enact it in the statute registry")
+    deploy_ = commands.add_parser(
+        "deploy", help="deploy a statute and enact it in the statute registry",
+        description="Compile the statute, deploy its currency, registry and contract signed by --key (the "
+                    "authority), enact it, and write where it lives to --save for the role commands. Without "
+                    "--rpc it runs on a private chain that lives as long as the command.",
+        epilog="example:\n  lawdsl deploy statutes/overtime.law --rpc http://127.0.0.1:8545 --key authority",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
     deploy_.add_argument("file", metavar="FILE")
-    deploy_.add_argument("--rpc", metavar="URL", help="JSON-RPC endpoint (default: a private anvil)")
-    deploy_.set_defaults(func=cmd_deploy)
+    add_chain_arguments(deploy_, deployment=False)
+    deploy_.add_argument("--save", default=DEPLOYMENT_FILE, metavar="FILE",
+                         help=f"where to write the addresses (default: ./{DEPLOYMENT_FILE})")
+    deploy_.set_defaults(func=guarded(cmd_deploy))
 
     demo = commands.add_parser("demo", help="run the example statutes end to end on a private local chain")
     demo.set_defaults(func=cmd_demo)
@@ -99,22 +126,57 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_chain(args: argparse.Namespace) -> int:
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # leave through `with`: anvil stops
-    with LocalAnvil() as anvil:
-        print(anvil.url, flush=True)
-        while True:  # until Ctrl-C; leaving the block stops anvil
+    """A node for operators and the guide: its clock starts now (replay's chains start in 2000)."""
+    if args.state and args.node != "anvil":
+        raise cli.UsageError("--state needs --node anvil: a Hardhat node keeps no state across restarts")
+    store = KeyStore(keys_dir(args.keys_dir))
+    funded = [who if is_address(who) else store.address(who) for who in args.fund]
+    state = None
+    if args.state:
+        Path(args.state).mkdir(parents=True, exist_ok=True)
+        state = Path(args.state).resolve() / "anvil-state.json"
+    node = LocalHardhat(port=args.port) if args.node == "hardhat" else LocalAnvil(None, port=args.port, state=state)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # leave through `with`: the node stops
+    with node:
+        chain = Chain(node.url, live=True)
+        chain.use("@node", Account.from_key(NODE_FAUCET_KEY))
+        for address in funded:
+            chain.transfer_ether("@node", address, 1000 * 10**18)
+        print(node.url, flush=True)
+        while True:  # until Ctrl-C; leaving the block stops the node
             time.sleep(3600)
 
 
 def cmd_deploy(args: argparse.Namespace) -> int:
     statute = load_statute(args.file)
-    with connect(args.rpc) as chain:
-        deployment = deploy(Scenario(Path(args.file), statute, {}, ()), chain, compiled([statute]))
-        assert deployment.driver.contract is not None  # deployed
-        print(f"statute   {deployment.driver.contract.address}")
-        print(f"currency  {deployment.currency.address}")
-        print(f"registry  {deployment.registry.address}")
+    artifacts = compiled([statute])
+    scenario = Scenario(Path(args.file), statute, {}, ())
+    if not args.rpc:
+        with local_chain() as chain:
+            _print_deployment(deploy(scenario, chain, artifacts))
+        return 0
+    chain = Chain(args.rpc, live=True)
+    if args.key:
+        chain.use(AUTHORITY, KeyStore(keys_dir(args.keys_dir)).unlock(args.key))
+    else:
+        dev_keys_allowed(own_chain=False, dev_keys=args.dev_keys)
+    try:
+        deployment = deploy(scenario, chain, artifacts)
+    except Reverted as refusal:
+        raise ChainError(f"deploying {args.file} was refused: {refusal.error}{refusal.arguments}") from None
+    _print_deployment(deployment)
+    header = statute.header
+    DeploymentRecord(args.rpc, chain.chain_id, str(Path(args.file).resolve()), header.title, header.version,
+                     deployment.driver.contract.address, deployment.currency.address,
+                     deployment.registry.address, deployment.authority.address).save(Path(args.save))
+    print(f"wrote {args.save}")
     return 0
+
+
+def _print_deployment(deployment: Deployment) -> None:
+    print(f"statute   {deployment.driver.contract.address}")
+    print(f"currency  {deployment.currency.address}")
+    print(f"registry  {deployment.registry.address}")
 
 
 # ---------------------------------------------------------------- lawdsl demo

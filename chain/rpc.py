@@ -21,6 +21,8 @@ class RpcError(RuntimeError):
     def __init__(self, method: str, error: dict[str, Any]) -> None:
         super().__init__(f"{method}: {error.get('message')}")
         self.message = str(error.get("message", ""))
+        data = error.get("data")  # a revert's return data, where the node gives it (nested by some nodes)
+        self.data: str | None = data if isinstance(data, str) else data.get("data") if isinstance(data, dict) else None
 
 
 class Rpc:

@@ -16,6 +16,7 @@ from lawdsl.outcome import Outcome
 from lawdsl.scenario import Scenario
 
 from .accounts import AUTHORITY
+from .authority import Authority, deploy_authority
 from .client import Chain
 from .domains import driver_class
 from .domains.driver import Driver
@@ -26,26 +27,36 @@ class Deployment:
     driver: Driver  # holds the statute contract
     currency: Contract
     registry: Contract
+    authority: Authority  # the timelock administering all three
 
 
-def deploy(scenario: Scenario, chain: Chain, artifacts: dict[str, Artifact]) -> Deployment:
-    """Token, registry and statute contract, the statute enacted and the balances minted."""
+def deploy(scenario: Scenario, chain: Chain, artifacts: dict[str, Artifact],
+           reuse: tuple[Contract, Contract, Authority] | None = None) -> Deployment:
+    """The authority's zero-delay timelock; token, registry and statute contract administered by it;
+    the statute enacted and the balances minted through it (one timelock operation). With `reuse`
+    (currency, registry, timelock) those stay: a new version of a statute is enacted into the
+    registry its citizens already read, paying in the money its firms already hold."""
     header = scenario.statute.header
     statute = artifacts[header.title]
     token, registry = artifacts["DigitalCurrency"], artifacts["StatuteRegistry"]
-    authority = chain.address(AUTHORITY)
-    currency = chain.deploy(AUTHORITY, token.abi, token.bytecode,
-                            f"Digital {header.currency}", header.currency,
-                            CURRENCY_DIGITS[header.currency], authority)
-    registry_contract = chain.deploy(AUTHORITY, registry.abi, registry.bytecode, authority)
-    driver = driver_class(header.domain)(chain, scenario, statute, currency)
+    if reuse is not None:
+        currency, registry_contract, authority = reuse
+        chain.register_errors(token.abi)
+        chain.register_errors(registry.abi)
+    else:
+        authority = deploy_authority(chain, artifacts)
+        currency = chain.deploy(AUTHORITY, token.abi, token.bytecode,
+                                f"Digital {header.currency}", header.currency,
+                                CURRENCY_DIGITS[header.currency], authority.address)
+        registry_contract = chain.deploy(AUTHORITY, registry.abi, registry.bytecode, authority.address)
+    driver = driver_class(header.domain)(chain, scenario, statute, currency, authority)
     contract = driver.deploy()
-    chain.transact(AUTHORITY, registry_contract.functions.enact(
-        header.title, header.version, contract.address, statute.law_source_hash,
-        contract.functions.effectiveFrom().call()))
-    for label, amount in scenario.balances.items():
-        chain.transact(AUTHORITY, currency.functions.mint(chain.address(label), amount.minor))
-    return Deployment(driver, currency, registry_contract)
+    authority.call(
+        registry_contract.functions.enact(header.title, header.version, contract.address,
+                                          statute.law_source_hash, contract.functions.effectiveFrom().call()),
+        *(currency.functions.mint(chain.address(label), amount.minor)
+          for label, amount in scenario.balances.items()))
+    return Deployment(driver, currency, registry_contract, authority)
 
 
 def run_on_chain(scenario: Scenario, chain: Chain,

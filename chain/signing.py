@@ -45,6 +45,8 @@ DOMAIN_TYPEHASH = keccak(b"EIP712Domain(string name,string version,uint256 chain
 PUNCH_TYPE = "Punch(address employee,uint64 at,bool clockIn,uint64 ref)"
 PUNCH_TYPEHASH = keccak(PUNCH_TYPE.encode())
 PUNCH_BATCH_TYPEHASH = keccak(("PunchBatch(address device,uint64 sequence,Punch[] punches)" + PUNCH_TYPE).encode())
+EMPLOYMENT_TYPEHASH = keccak(
+    b"Employment(address employer,address employee,int256 hourlyWage,uint256 nonce,uint256 deadline)")
 #: The function `submit_calldata` encodes for; the submitter holds the contract's ABI against it.
 SUBMIT_SIGNATURE = "submitPunches((address,uint64,(address,uint64,bool,uint64)[]),bytes)"
 SUBMIT_SELECTOR = keccak(SUBMIT_SIGNATURE.encode())[:4]
@@ -141,6 +143,22 @@ def _sign(key: PrivateKey, digest: bytes) -> bytes:
 def sign_batch(key: bytes, domain: Domain, device: str, sequence: int,
                punches: list[SignedPunch]) -> bytes:
     return sign_digest(key, batch_digest(domain, device, sequence, punches))
+
+
+def employment_digest(domain: Domain, employer: str, employee: str, hourly_wage: int, nonce: int,
+                      deadline: int) -> bytes:
+    """What a worker signs to consent to an employment (`Employment.employmentDigest` on chain)."""
+    struct_hash = keccak(EMPLOYMENT_TYPEHASH + address_word(employer) + address_word(employee)
+                         + (hourly_wage % (1 << 256)).to_bytes(_WORD, "big") + uint_word(nonce)
+                         + uint_word(deadline))
+    return keccak(b"\x19\x01" + domain.separator + struct_hash)
+
+
+def sign_employment(key: bytes, domain: Domain, employer: str, employee: str, hourly_wage: int, nonce: int,
+                    deadline: int) -> bytes:
+    """The worker's consent to be employed by `employer` at `hourly_wage` (minor units an hour): a
+    65-byte signature for `employ`, valid until `deadline` (unix time) and for one use (`nonce`)."""
+    return sign_digest(key, employment_digest(domain, employer, employee, hourly_wage, nonce, deadline))
 
 
 class BatchNotSigned(RuntimeError):

@@ -292,7 +292,9 @@ def audit(w3: Web3, file: str | Path, address: str, registry: str | None = None,
     token = w3.eth.contract(address=address, abi=artifact.abi).functions.currency().call()
     step("reading the currency's movements outside the statute")
     report.events = interleave(w3, replayed, movements(w3, token, address, before + 1), statute)
-    scenario = Scenario(Path(file), statute, {}, tuple(report.events))
+    parties = rebuilder_class(statute.header.domain).parties(w3.eth.contract(address=address, abi=artifact.abi),
+                                                             start)
+    scenario = Scenario(Path(file), statute, {}, tuple(report.events), **parties)
     minted = wallets(w3, token, scenario.holders(), before, statute.header.currency)
     step("replaying the inputs through the law")
     report.law, report.explanations = interpret_explained(dataclasses.replace(scenario, balances=minted))

@@ -27,6 +27,7 @@ LIBRARY_CONTRACTS = {
     "DigitalCurrency": "contracts/DigitalCurrency.sol",
     "StatuteRegistry": "contracts/StatuteRegistry.sol",
     "ReporterQuorum": "contracts/ReporterQuorum.sol",  # a k-of-n device (oracles/quorum.py)
+    "AuthorityTimelock": "contracts/AuthorityTimelock.sol",  # the authority's delayed admin actions
 }
 
 

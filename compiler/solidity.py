@@ -62,6 +62,8 @@ class StatuteContract:
     statute: Statute
     base: str  # the hand-written base contract in `contracts/`, taking (currency, authority, Rules)
     governs: str  # the contract's one-line purpose, e.g. "Governs a voucher program"
+    #: Constructor parameters the base takes between the authority and `Rules` (vouchers: the issuer).
+    parties: tuple[str, ...] = ()
     body: list[str] = field(default_factory=list)
     functions: list[list[str]] = field(default_factory=list)
 
@@ -103,8 +105,9 @@ class StatuteContract:
             f"    uint256 public constant EFFECTIVE_FROM = {midnight(header.effective, header.time_zone)};",
             *self.body,
             "",
-            "    constructor(IERC20 currency, address authority)",
-            f"        {self.base}(currency, authority, Rules({{",
+            f"    constructor({', '.join(('IERC20 currency', 'address authority', *self.parties))})",
+            f"        {self.base}({', '.join(('currency', 'authority', *(p.split()[-1] for p in self.parties)))},"
+            " Rules({",
             *[f"            {key}: {value}{',' if i + 1 < len(rules) else ''}"
               for i, (key, value) in enumerate(rules.items())],
             "        }))",

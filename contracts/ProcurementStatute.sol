@@ -3,19 +3,35 @@ pragma solidity 0.8.30;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {StatuteBase} from "./StatuteBase.sol";
 
 /// @title Procurement by sealed-bid tender: the hand-written half of every compiled `governs procurement` statute.
-/// @notice A buyer opens a tender and escrows quantity × ceiling; suppliers commit sealed bids with a
-/// deposit, reveal them, and the lowest revealed price wins (ties: the earliest commitment). The buyer's
-/// inspector confirms each delivery, which is paid from the escrow at the awarded price less the late-day
-/// penalty. SPEC §4 "Procurement" and the reference interpreter (`lawdsl/interpret/procurement.py`) define
-/// the semantics; the checks below run in the interpreter's order so that outcomes are equal.
-/// @dev A generated contract inherits this one and passes the statute's constants in `Rules`. The
-/// authority named at deployment registers inspectors, each bound to one buyer. Every state-changing call
-/// takes `ref`, the oracle record's id (the scenario event index), and every event echoes it.
+/// @notice A buyer the authority registered opens tenders (many at a time, kept by id) and escrows
+/// quantity × ceiling; suppliers commit sealed bids with a deposit, reveal them, and the lowest revealed
+/// price wins (ties: the earliest commitment). The winner records each delivery; the buyer's inspector
+/// confirms or disputes it within the inspection window (silence accepts it), and it is paid from the
+/// escrow at the awarded price less the late-day penalty, lateness counted from the supplier's record.
+/// A tender whose winner has not delivered by the deadline plus the grace can be closed by anyone: the
+/// winner's deposit forfeits to the buyer and the escrow returns. Every tender ends. SPEC §4 "Procurement",
+/// docs/semantics.md and the reference interpreter (`lawdsl/interpret/procurement.py`) define the
+/// semantics; the checks below run in the interpreter's order so that outcomes are equal.
+/// @dev A generated contract inherits this one and passes the statute's constants in `Rules`. Every
+/// state-changing call takes `ref`, the oracle record's id (the scenario event index), and every event
+/// echoes it. Bounds: no call loops over bids except `award`/`settleBids`, which settle at most
+/// `SETTLE_PAGE` deposits each; the winner is tracked during the reveals.
 abstract contract ProcurementStatute is StatuteBase {
     using SafeERC20 for IERC20;
+
+    /// @notice Opens tenders: a buyer the authority registered.
+    bytes32 public constant BUYER_ROLE = keccak256("BUYER_ROLE");
+    /// @notice The most losing deposits one `award` or `settleBids` call settles (its loop bound).
+    uint256 public constant SETTLE_PAGE = 64;
+    /// @notice How long a buyer's inspector has to judge a recorded delivery when the statute says
+    /// nothing (no sentence of the language sets it yet; docs/semantics.md).
+    uint256 public constant DEFAULT_INSPECTION_WINDOW = 7 days;
+    /// @notice The longest grace after the delivery deadline before an undelivered tender can be closed.
+    uint256 public constant MAX_GRACE = 365 days;
 
     /// @notice The statute's constants, as the compiler read them from its articles.
     struct Rules {
@@ -24,18 +40,27 @@ abstract contract ProcurementStatute is StatuteBase {
         uint256 biddingPeriod; // seconds from the opening
         uint256 revealPeriod; // seconds after the bidding period
         uint256 deliveryPeriod; // seconds after the reveal period: the delivery deadline
+        uint256 inspectionWindow; // seconds after a delivery record for the inspector to judge it
         uint256 depositMillionths; // of a bid's value, price × quantity
         uint256 penaltyMillionthsPerDay; // of a delivery's value, per started day late
         bool forfeitsDeposit; // whether a non-revealer forfeits its deposit to the buyer
         bytes32 awardArticle; // article ids, left-aligned text ("3")
         bytes32 paymentArticle;
         bytes32 forfeitArticle;
+        bytes32 deliveryArticle; // the delivery deadline's: a defaulting winner forfeits under it
     }
 
     enum Phase {
         Bidding, // sealed bids, then reveals, until the award
         Delivery, // awarded: the winner delivers against the escrow
-        Closed // fully delivered, or nobody revealed: the next tender may open
+        Closed // fully delivered, nobody revealed, or closed undelivered
+    }
+
+    enum Judgement {
+        None,
+        Pending, // recorded by the supplier, awaiting the inspector
+        Confirmed, // confirmed, accepted after the window, or inspected in one step: paid
+        Disputed // refused by the inspector: its quantity may be recorded again
     }
 
     struct Tender {
@@ -43,60 +68,86 @@ abstract contract ProcurementStatute is StatuteBase {
         uint256 quantity;
         uint256 bidsClose; // bidding: [opening, bidsClose)
         uint256 revealsClose; // revealing: [bidsClose, revealsClose); the award from then on
-        uint256 deadline; // deliveries after it are late
+        uint256 deadline; // deliveries recorded after it are late
         uint256 escrow; // minor units still held for the buyer
         Phase phase;
-        address winner;
-        uint256 delivered;
+        address winner; // the lowest revealed bid so far; the winner once awarded
+        uint256 delivered; // confirmed units
+        uint256 pending; // recorded units awaiting judgement
+        uint256 settled; // losing deposits settled, in commitment order
         address[] bidders; // in commitment order: the earliest wins a tie
     }
 
     struct SealedBid {
         bytes32 commitment; // keccak256(abi.encode(price, salt, bidder))
-        uint256 deposit; // minor units held for the bidder
+        uint192 deposit; // minor units held for the bidder
+        uint64 order; // commitment order within the tender: in the deposit's slot, so written with it
         uint256 price; // known once revealed
         bool revealed;
+    }
+
+    struct Delivery {
+        uint256 quantity;
+        uint256 recordedAt; // lateness is counted from here
+        Judgement judgement;
     }
 
     uint256 public immutable ceilingPerUnit;
     uint256 public immutable biddingPeriod;
     uint256 public immutable revealPeriod;
     uint256 public immutable deliveryPeriod;
+    uint256 public immutable inspectionWindow;
     uint256 public immutable depositMillionths;
     uint256 public immutable penaltyMillionthsPerDay;
     bool public immutable forfeitsDeposit;
     bytes32 public immutable awardArticle;
     bytes32 public immutable paymentArticle;
     bytes32 public immutable forfeitArticle;
+    bytes32 public immutable deliveryArticle;
+    /// @notice Time after the deadline until an undelivered tender can be closed: the days until the
+    /// late penalty takes the whole payment (at most MAX_GRACE), or the inspection window without a penalty.
+    uint256 public immutable closeGrace;
 
-    /// @notice Every tender in opening order; bids, reveals, the award and deliveries concern the latest.
+    /// @notice Every tender by id, in opening order.
     Tender[] public tenders;
     mapping(uint256 tender => mapping(address bidder => SealedBid)) public bids;
-    /// @notice The buyer each registered inspector confirms deliveries for.
+    mapping(uint256 tender => Delivery[]) private _deliveries;
+    /// @notice The buyer each registered inspector confirms deliveries for; zero when none or revoked.
     mapping(address inspector => address buyer) public inspectorOf;
 
     /// @notice A transfer under an article of the statute (not an escrow, a deposit or a refund), during event `ref`.
     event Payment(uint64 ref, address indexed payer, address indexed payee, uint256 amount, bytes32 indexed article);
     /// @notice Escrowed or deposited money given back, outside any article.
     event Refund(uint64 ref, address indexed to, uint256 amount);
+    event BuyerRegistered(uint64 ref, address indexed buyer);
+    event BuyerRevoked(uint64 ref, address indexed buyer);
     event InspectorRegistered(uint64 ref, address indexed inspector, address indexed buyer);
+    event InspectorRevoked(uint64 ref, address indexed inspector);
     event TenderOpened(uint64 ref, uint256 indexed tender, address indexed buyer, uint256 quantity, uint256 escrow);
     event BidCommitted(uint64 ref, uint256 indexed tender, address indexed bidder, bytes32 commitment, uint256 deposit);
     event BidRevealed(uint64 ref, uint256 indexed tender, address indexed bidder, uint256 price);
     event TenderAwarded(uint64 ref, uint256 indexed tender, address indexed winner, uint256 price, bytes32 indexed article);
+    event DeliveryRecorded(
+        uint64 ref, uint256 indexed tender, uint256 indexed delivery, address indexed supplier, uint256 quantity
+    );
     event DeliveryConfirmed(
         uint64 ref, uint256 indexed tender, address indexed inspector, uint256 quantity, uint256 daysLate
     );
+    event DeliveryDisputed(uint64 ref, uint256 indexed tender, uint256 indexed delivery, address indexed inspector);
+    /// @notice The winner did not deliver in time: `forfeited` of its deposit went to the buyer.
+    event TenderDefaulted(uint64 ref, uint256 indexed tender, address indexed winner, uint256 forfeited);
     event TenderClosed(uint64 ref, uint256 indexed tender);
 
     error InspectorBoundToAnotherBuyer(address inspector, address buyer);
+    error NotRegistered(address account);
     error QuantityNotPositive();
-    error TenderInProgress(uint256 tender);
     error BuyerWalletShort(uint256 escrow, uint256 balance);
+    error UnknownTender(uint256 tender);
     error NoOpenTender();
     error BiddingClosed(uint256 closedAt);
     error EmptyCommitment();
     error AlreadyBid(address bidder);
+    error DepositBelowMinimum(uint256 minimum, uint256 deposit);
     error BidderWalletShort(uint256 deposit, uint256 balance);
     error OutsideRevealPeriod(uint256 opens, uint256 closes);
     error NoSealedBid(address bidder);
@@ -106,27 +157,59 @@ abstract contract ProcurementStatute is StatuteBase {
     error AboveCeiling(uint256 price, uint256 ceiling);
     error DepositShort(uint256 required, uint256 held);
     error RevealPeriodNotOver(uint256 closesAt);
+    error NothingToSettle(uint256 tender);
     error NotAwarded();
     error NotAwardedSupplier(address supplier);
     error NotRegisteredInspector(address inspector);
     error BeyondTenderedQuantity(uint256 remaining);
+    error DeliveryPeriodOver(uint256 closedAt);
+    error UnknownDelivery(uint256 delivery);
+    error DeliveryAlreadyJudged(uint256 delivery);
+    error InspectionWindowOver(uint256 closedAt);
+    error InspectionWindowOpen(uint256 closesAt);
+    error NotCloseableYet(uint256 closeableFrom);
+    error DeliveryPending(uint256 quantity);
 
-    constructor(IERC20 currency_, address authority, Rules memory rules)
+    /// @param buyers The buyers registered at deployment; the authority registers others later.
+    constructor(IERC20 currency_, address authority, address[] memory buyers, Rules memory rules)
         StatuteBase(currency_, authority, rules.effectiveFrom)
     {
+        for (uint256 i = 0; i < buyers.length; ++i) {
+            _grantRole(BUYER_ROLE, buyers[i]);
+        }
         ceilingPerUnit = rules.ceilingPerUnit;
         biddingPeriod = rules.biddingPeriod;
         revealPeriod = rules.revealPeriod;
         deliveryPeriod = rules.deliveryPeriod;
+        inspectionWindow = rules.inspectionWindow;
         depositMillionths = rules.depositMillionths;
         penaltyMillionthsPerDay = rules.penaltyMillionthsPerDay;
         forfeitsDeposit = rules.forfeitsDeposit;
         awardArticle = rules.awardArticle;
         paymentArticle = rules.paymentArticle;
         forfeitArticle = rules.forfeitArticle;
+        deliveryArticle = rules.deliveryArticle;
+        uint256 grace = rules.inspectionWindow;
+        if (rules.penaltyMillionthsPerDay > 0) {
+            grace = (MILLIONTHS + rules.penaltyMillionthsPerDay - 1) / rules.penaltyMillionthsPerDay * 1 days;
+            if (grace > MAX_GRACE) grace = MAX_GRACE;
+        }
+        closeGrace = grace;
     }
 
-    // ------------------------------------------------------------------ inspectors (the authority)
+    // ------------------------------------------------------------------ registrations (the authority)
+
+    /// @notice Let `buyer` open tenders. The authority's action: through its timelock in a live deployment.
+    function registerBuyer(address buyer, uint64 ref) external inForce onlyRole(AUTHORITY_ROLE) {
+        _grantRole(BUYER_ROLE, buyer);
+        emit BuyerRegistered(ref, buyer);
+    }
+
+    /// @notice Stop `buyer` opening tenders, at once; its open tenders run to their end.
+    function revokeBuyer(address buyer, uint64 ref) external inForce onlyRevoker {
+        if (!_revokeRole(BUYER_ROLE, buyer)) revert NotRegistered(buyer);
+        emit BuyerRevoked(ref, buyer);
+    }
 
     /// @notice Bind an inspector to the one buyer whose deliveries it confirms; a buyer cannot register its own.
     function registerInspector(address inspector, address buyer, uint64 ref)
@@ -140,17 +223,30 @@ abstract contract ProcurementStatute is StatuteBase {
         emit InspectorRegistered(ref, inspector, buyer);
     }
 
-    // ------------------------------------------------------------------ the tender (the buyer)
+    /// @notice Revoke an inspector at once; it may then be registered again, for any buyer.
+    function revokeInspector(address inspector, uint64 ref) external inForce onlyRevoker {
+        if (inspectorOf[inspector] == address(0)) revert NotRegistered(inspector);
+        delete inspectorOf[inspector];
+        emit InspectorRevoked(ref, inspector);
+    }
+
+    // ------------------------------------------------------------------ the tender (a registered buyer)
 
     /// @notice Open a tender for `quantity` units, escrowing quantity × ceiling (approved beforehand).
-    function openTender(uint256 quantity, uint64 ref) external nonReentrant inForce {
+    /// @return number The tender's id: its place in opening order, from 0.
+    function openTender(uint256 quantity, uint64 ref)
+        external
+        nonReentrant
+        inForce
+        onlyRole(BUYER_ROLE)
+        returns (uint256 number)
+    {
         if (quantity == 0) revert QuantityNotPositive();
-        uint256 count = tenders.length;
-        if (count > 0 && tenders[count - 1].phase != Phase.Closed) revert TenderInProgress(count - 1);
         uint256 escrow = quantity * ceilingPerUnit;
         uint256 balance = currency.balanceOf(msg.sender);
         if (balance < escrow) revert BuyerWalletShort(escrow, balance);
 
+        number = tenders.length;
         Tender storage tender = tenders.push();
         tender.buyer = msg.sender;
         tender.quantity = quantity;
@@ -158,7 +254,7 @@ abstract contract ProcurementStatute is StatuteBase {
         tender.revealsClose = tender.bidsClose + revealPeriod;
         tender.deadline = tender.revealsClose + deliveryPeriod;
         tender.escrow = escrow;
-        emit TenderOpened(ref, count, msg.sender, quantity, escrow);
+        emit TenderOpened(ref, number, msg.sender, quantity, escrow);
         currency.safeTransferFrom(msg.sender, address(this), escrow);
     }
 
@@ -166,18 +262,22 @@ abstract contract ProcurementStatute is StatuteBase {
 
     /// @notice Commit a sealed bid, `keccak256(abi.encode(price, salt, msg.sender))`, with its deposit
     /// (deposit rate × price × quantity, approved beforehand). The price stays secret until the reveal,
-    /// which checks both the commitment and the deposit.
-    function commitBid(bytes32 commitment, uint256 deposit, uint64 ref) external nonReentrant inForce {
-        (uint256 number, Tender storage tender) = _biddingTender();
+    /// which checks both the commitment and the deposit; a deposit below `minimumDeposit` (that of a
+    /// bid at one minor unit a unit) is refused at once, so no bid is free.
+    function commitBid(uint256 number, bytes32 commitment, uint256 deposit, uint64 ref) external nonReentrant inForce {
+        Tender storage tender = _biddingTender(number);
         if (block.timestamp >= tender.bidsClose) revert BiddingClosed(tender.bidsClose);
         if (commitment == bytes32(0)) revert EmptyCommitment();
         SealedBid storage bid = bids[number][msg.sender];
         if (bid.commitment != bytes32(0)) revert AlreadyBid(msg.sender);
+        uint256 minimum = minimumDeposit(number);
+        if (deposit < minimum) revert DepositBelowMinimum(minimum, deposit);
         uint256 balance = currency.balanceOf(msg.sender);
         if (balance < deposit) revert BidderWalletShort(deposit, balance);
 
         bid.commitment = commitment;
-        bid.deposit = deposit;
+        bid.deposit = SafeCast.toUint192(deposit);
+        bid.order = SafeCast.toUint64(tender.bidders.length);
         tender.bidders.push(msg.sender);
         emit BidCommitted(ref, number, msg.sender, commitment, deposit);
         currency.safeTransferFrom(msg.sender, address(this), deposit);
@@ -185,8 +285,9 @@ abstract contract ProcurementStatute is StatuteBase {
 
     /// @notice Reveal a committed bid during the reveal period. A reveal that does not match its
     /// commitment, is above the ceiling or whose deposit is short is refused and the bid stays unrevealed.
-    function revealBid(uint256 price, bytes32 salt, uint64 ref) external inForce {
-        (uint256 number, Tender storage tender) = _biddingTender();
+    /// The lowest revealed bid so far (ties: the earliest commitment) is kept, so the award need not search.
+    function revealBid(uint256 number, uint256 price, bytes32 salt, uint64 ref) external inForce {
+        Tender storage tender = _biddingTender(number);
         if (block.timestamp < tender.bidsClose || block.timestamp >= tender.revealsClose) {
             revert OutsideRevealPeriod(tender.bidsClose, tender.revealsClose);
         }
@@ -201,70 +302,116 @@ abstract contract ProcurementStatute is StatuteBase {
 
         bid.price = price;
         bid.revealed = true;
+        address leader = tender.winner;
+        if (leader == address(0)) {
+            tender.winner = msg.sender;
+        } else {
+            SealedBid storage best = bids[number][leader];
+            if (price < best.price || (price == best.price && bid.order < best.order)) tender.winner = msg.sender;
+        }
         emit BidRevealed(ref, number, msg.sender, price);
     }
 
     // ------------------------------------------------------------------ the award (anyone, once it is due)
 
-    /// @notice After the reveal period: the lowest revealed price wins, ties going to the earliest
-    /// commitment. Revealed losers get their deposit back; non-revealers forfeit theirs to the buyer
-    /// (a payment under the forfeit article) when the statute says so. The winner's deposit stays until
-    /// delivery is complete; with no revealed bid the tender closes and the escrow goes back.
-    function award(uint64 ref) external nonReentrant inForce {
-        (uint256 number, Tender storage tender) = _biddingTender();
+    /// @notice After the reveal period: the lowest revealed bid (tracked during the reveals) wins.
+    /// Revealed losers get their deposit back; non-revealers forfeit theirs to the buyer (a payment under
+    /// the forfeit article) when the statute says so. The winner's deposit stays until the tender ends;
+    /// with no revealed bid the tender closes and the escrow goes back.
+    /// @dev Settles at most `SETTLE_PAGE` losing deposits; `settleBids` settles the rest, a page a call.
+    function award(uint256 number, uint64 ref) external nonReentrant inForce {
+        Tender storage tender = _biddingTender(number);
         if (block.timestamp < tender.revealsClose) revert RevealPeriodNotOver(tender.revealsClose);
-        address winner = _lowestRevealed(number, tender.bidders);
-        tender.winner = winner;
+        address winner = tender.winner;
         tender.phase = Phase.Delivery;
         if (winner != address(0)) emit TenderAwarded(ref, number, winner, bids[number][winner].price, awardArticle);
-
-        uint256 count = tender.bidders.length;
-        for (uint256 i = 0; i < count; ++i) {
-            address bidder = tender.bidders[i];
-            if (bidder == winner) continue;
-            SealedBid storage bid = bids[number][bidder];
-            uint256 held = bid.deposit;
-            bid.deposit = 0;
-            if (held == 0) continue;
-            if (bid.revealed || !forfeitsDeposit) {
-                emit Refund(ref, bidder, held);
-                currency.safeTransfer(bidder, held);
-            } else {
-                emit Payment(ref, bidder, tender.buyer, held, forfeitArticle);
-                currency.safeTransfer(tender.buyer, held);
-            }
-        }
+        _settlePage(number, tender, ref);
         if (winner == address(0)) _close(number, tender, ref);
     }
 
-    // ------------------------------------------------------------------ deliveries (the inspector)
+    /// @notice Settle the next `SETTLE_PAGE` losing deposits of an awarded tender (anyone: the keeper).
+    function settleBids(uint256 number, uint64 ref) external nonReentrant {
+        Tender storage tender = _tender(number);
+        if (tender.phase == Phase.Bidding || tender.settled == tender.bidders.length) revert NothingToSettle(number);
+        _settlePage(number, tender, ref);
+    }
 
-    /// @notice The buyer's registered inspector confirms a delivery by the awarded supplier; it is paid
-    /// from the escrow at the awarded price, less the late-day penalty (at most all of it), rounded once
-    /// half up. Once the tendered quantity is delivered, the winner's deposit and the rest of the escrow
-    /// are refunded.
-    function confirmDelivery(address supplier, uint256 quantity, uint64 ref) external nonReentrant inForce {
-        uint256 count = tenders.length;
-        if (count == 0 || tenders[count - 1].winner == address(0)) revert NotAwarded();
-        uint256 number = count - 1;
-        Tender storage tender = tenders[number];
-        if (supplier != tender.winner) revert NotAwardedSupplier(supplier);
+    // ------------------------------------------------------------------ deliveries
+
+    /// @notice The winner records a delivery of `quantity` units; lateness is counted from now. The
+    /// buyer's inspector then confirms or disputes it within the inspection window.
+    /// @return delivery The record's id within the tender, from 0.
+    function recordDelivery(uint256 number, uint256 quantity, uint64 ref)
+        external
+        inForce
+        returns (uint256 delivery)
+    {
+        Tender storage tender = _deliveringTender(number, msg.sender);
+        _checkQuantity(tender, quantity);
+        tender.pending += quantity;
+        delivery = _deliveries[number].length;
+        _deliveries[number].push(Delivery(quantity, block.timestamp, Judgement.Pending));
+        emit DeliveryRecorded(ref, number, delivery, msg.sender, quantity);
+    }
+
+    /// @notice The buyer's registered inspector confirms a recorded delivery within the inspection window;
+    /// it is paid at the awarded price less the penalty for the days late at its record.
+    function confirmDelivery(uint256 number, uint256 delivery, uint64 ref) external nonReentrant inForce {
+        (Tender storage tender, Delivery storage record) = _judgeable(number, delivery);
+        _payRecord(number, tender, record, ref);
+    }
+
+    /// @notice The buyer's registered inspector disputes a recorded delivery within the inspection window:
+    /// nothing is paid and its quantity may be recorded again.
+    function disputeDelivery(uint256 number, uint256 delivery, uint64 ref) external inForce {
+        (Tender storage tender, Delivery storage record) = _judgeable(number, delivery);
+        record.judgement = Judgement.Disputed;
+        tender.pending -= record.quantity;
+        emit DeliveryDisputed(ref, number, delivery, msg.sender);
+    }
+
+    /// @notice Anyone, once the inspection window of a recorded delivery has passed with no judgement:
+    /// the delivery counts as confirmed and is paid as of its record.
+    function acceptDelivery(uint256 number, uint256 delivery, uint64 ref) external nonReentrant inForce {
+        Tender storage tender = _tender(number);
+        Delivery storage record = _pendingDelivery(number, delivery);
+        uint256 closesAt = record.recordedAt + inspectionWindow;
+        if (block.timestamp < closesAt) revert InspectionWindowOpen(closesAt);
+        _payRecord(number, tender, record, ref);
+    }
+
+    /// @notice The buyer's registered inspector records and confirms a delivery by the winner in one step,
+    /// lateness counted from now (a supplier who wants its own time counted records the delivery first).
+    /// It is paid at once and gets no delivery record number.
+    function inspectDelivery(uint256 number, address supplier, uint256 quantity, uint64 ref)
+        external
+        nonReentrant
+        inForce
+    {
+        Tender storage tender = _deliveringTender(number, supplier);
         if (inspectorOf[msg.sender] != tender.buyer) revert NotRegisteredInspector(msg.sender);
-        if (quantity == 0) revert QuantityNotPositive();
-        if (tender.delivered + quantity > tender.quantity) {
-            revert BeyondTenderedQuantity(tender.quantity - tender.delivered);
-        }
-        uint256 late = daysLate(tender.deadline, block.timestamp);
-        uint256 amount = deliveryPayment(bids[number][supplier].price, quantity, late);
+        _checkQuantity(tender, quantity);
+        _pay(number, tender, quantity, block.timestamp, ref);
+    }
 
-        tender.delivered += quantity;
-        tender.escrow -= amount;
-        emit DeliveryConfirmed(ref, number, msg.sender, quantity, late);
-        if (amount > 0) {
-            emit Payment(ref, tender.buyer, supplier, amount, paymentArticle);
-            currency.safeTransfer(supplier, amount);
+    /// @notice Anyone, once the deadline plus the grace has passed with the tender not fully delivered
+    /// and no delivery awaiting judgement: the winner's deposit forfeits to the buyer (a payment under the
+    /// delivery article) and the rest of the escrow returns to the buyer.
+    function closeUndelivered(uint256 number, uint64 ref) external nonReentrant inForce {
+        Tender storage tender = _tender(number);
+        if (tender.phase != Phase.Delivery || tender.winner == address(0)) revert NotAwarded();
+        uint256 from = tender.deadline + closeGrace;
+        if (block.timestamp < from) revert NotCloseableYet(from);
+        if (tender.pending > 0) revert DeliveryPending(tender.pending);
+        SealedBid storage bid = bids[number][tender.winner];
+        uint256 forfeited = bid.deposit;
+        bid.deposit = 0;
+        emit TenderDefaulted(ref, number, tender.winner, forfeited);
+        if (forfeited > 0) {
+            emit Payment(ref, tender.winner, tender.buyer, forfeited, deliveryArticle);
+            currency.safeTransfer(tender.buyer, forfeited);
         }
-        if (tender.delivered == tender.quantity) _close(number, tender, ref);
+        _close(number, tender, ref);
     }
 
     // ------------------------------------------------------------------ views and the arithmetic
@@ -276,6 +423,14 @@ abstract contract ProcurementStatute is StatuteBase {
     /// @notice deposit rate × price × quantity, rounded once half up.
     function requiredDeposit(uint256 price, uint256 quantity) public view returns (uint256) {
         return (price * quantity * depositMillionths + MILLIONTHS / 2) / MILLIONTHS;
+    }
+
+    /// @notice The least deposit a sealed bid may carry: that of a bid at one minor unit a unit, and at
+    /// least one minor unit when the statute asks for a deposit at all.
+    function minimumDeposit(uint256 number) public view returns (uint256) {
+        if (depositMillionths == 0) return 0;
+        uint256 least = requiredDeposit(1, _tender(number).quantity);
+        return least == 0 ? 1 : least;
     }
 
     /// @notice Days begun after the deadline: none at the deadline itself, one from its first second on.
@@ -290,27 +445,121 @@ abstract contract ProcurementStatute is StatuteBase {
         return (price * quantity * (MILLIONTHS - reduction) + MILLIONTHS / 2) / MILLIONTHS;
     }
 
+    /// @notice When anyone may close tender `number` if it is not fully delivered.
+    function closeableFrom(uint256 number) external view returns (uint256) {
+        return _tender(number).deadline + closeGrace;
+    }
+
     function tenderCount() external view returns (uint256) {
         return tenders.length;
     }
 
-    // ------------------------------------------------------------------ internals
-
-    /// @dev The latest tender while it takes bids, reveals or its award.
-    function _biddingTender() private view returns (uint256 number, Tender storage tender) {
-        uint256 count = tenders.length;
-        if (count == 0 || tenders[count - 1].phase != Phase.Bidding) revert NoOpenTender();
-        number = count - 1;
-        tender = tenders[number];
+    /// @notice How many losing deposits of an awarded tender `settleBids` has still to settle.
+    function unsettledBids(uint256 number) external view returns (uint256) {
+        Tender storage tender = _tender(number);
+        return tender.phase == Phase.Bidding ? 0 : tender.bidders.length - tender.settled;
     }
 
-    function _lowestRevealed(uint256 number, address[] storage bidders) private view returns (address winner) {
-        uint256 lowest = type(uint256).max;
-        for (uint256 i = 0; i < bidders.length; ++i) {
-            SealedBid storage bid = bids[number][bidders[i]];
-            if (bid.revealed && bid.price < lowest) {
-                lowest = bid.price;
-                winner = bidders[i];
+    function deliveries(uint256 number, uint256 delivery) external view returns (Delivery memory) {
+        if (delivery >= _deliveries[number].length) revert UnknownDelivery(delivery);
+        return _deliveries[number][delivery];
+    }
+
+    function deliveryCount(uint256 number) external view returns (uint256) {
+        return _deliveries[number].length;
+    }
+
+    // ------------------------------------------------------------------ internals
+
+    function _tender(uint256 number) private view returns (Tender storage) {
+        if (number >= tenders.length) revert UnknownTender(number);
+        return tenders[number];
+    }
+
+    /// @dev A tender while it takes bids, reveals or its award.
+    function _biddingTender(uint256 number) private view returns (Tender storage tender) {
+        tender = _tender(number);
+        if (tender.phase != Phase.Bidding) revert NoOpenTender();
+    }
+
+    /// @dev An awarded tender of `supplier`, its winner, before deadline + grace; a closed one takes no
+    /// quantity (`_checkQuantity`).
+    function _deliveringTender(uint256 number, address supplier) private view returns (Tender storage tender) {
+        tender = _tender(number);
+        if (tender.phase == Phase.Bidding || tender.winner == address(0)) revert NotAwarded();
+        if (supplier != tender.winner) revert NotAwardedSupplier(supplier);
+        uint256 over = tender.deadline + closeGrace;
+        if (block.timestamp >= over) revert DeliveryPeriodOver(over);
+    }
+
+    function _checkQuantity(Tender storage tender, uint256 quantity) private view {
+        if (quantity == 0) revert QuantityNotPositive();
+        uint256 taken = tender.delivered + tender.pending;
+        if (tender.phase == Phase.Closed) revert BeyondTenderedQuantity(0);
+        if (taken + quantity > tender.quantity) revert BeyondTenderedQuantity(tender.quantity - taken);
+    }
+
+    function _pendingDelivery(uint256 number, uint256 delivery) private view returns (Delivery storage record) {
+        if (delivery >= _deliveries[number].length) revert UnknownDelivery(delivery);
+        record = _deliveries[number][delivery];
+        if (record.judgement != Judgement.Pending) revert DeliveryAlreadyJudged(delivery);
+    }
+
+    /// @dev A pending delivery the caller, the tender buyer's inspector, may still judge.
+    function _judgeable(uint256 number, uint256 delivery)
+        private
+        view
+        returns (Tender storage tender, Delivery storage record)
+    {
+        tender = _tender(number);
+        if (inspectorOf[msg.sender] != tender.buyer) revert NotRegisteredInspector(msg.sender);
+        record = _pendingDelivery(number, delivery);
+        uint256 closesAt = record.recordedAt + inspectionWindow;
+        if (block.timestamp >= closesAt) revert InspectionWindowOver(closesAt);
+    }
+
+    /// @dev Pay a pending delivery record as of its time, and mark it confirmed.
+    function _payRecord(uint256 number, Tender storage tender, Delivery storage record, uint64 ref) private {
+        record.judgement = Judgement.Confirmed;
+        tender.pending -= record.quantity;
+        _pay(number, tender, record.quantity, record.recordedAt, ref);
+    }
+
+    /// @dev Pay `quantity` delivered at `at` from the escrow; the last unit closes the tender.
+    function _pay(uint256 number, Tender storage tender, uint256 quantity, uint256 at, uint64 ref) private {
+        uint256 late = daysLate(tender.deadline, at);
+        address supplier = tender.winner;
+        uint256 amount = deliveryPayment(bids[number][supplier].price, quantity, late);
+        tender.delivered += quantity;
+        tender.escrow -= amount;
+        emit DeliveryConfirmed(ref, number, msg.sender, quantity, late);
+        if (amount > 0) {
+            emit Payment(ref, tender.buyer, supplier, amount, paymentArticle);
+            currency.safeTransfer(supplier, amount);
+        }
+        if (tender.delivered == tender.quantity) _close(number, tender, ref);
+    }
+
+    /// @dev Refund or forfeit the next page of losing deposits, in commitment order.
+    function _settlePage(uint256 number, Tender storage tender, uint64 ref) private {
+        uint256 count = tender.bidders.length;
+        uint256 start = tender.settled;
+        uint256 end = start + SETTLE_PAGE < count ? start + SETTLE_PAGE : count;
+        tender.settled = end;
+        address winner = tender.winner;
+        for (uint256 i = start; i < end; ++i) {
+            address bidder = tender.bidders[i];
+            if (bidder == winner) continue;
+            SealedBid storage bid = bids[number][bidder];
+            uint256 held = bid.deposit;
+            bid.deposit = 0;
+            if (held == 0) continue;
+            if (bid.revealed || !forfeitsDeposit) {
+                emit Refund(ref, bidder, held);
+                currency.safeTransfer(bidder, held);
+            } else {
+                emit Payment(ref, bidder, tender.buyer, held, forfeitArticle);
+                currency.safeTransfer(tender.buyer, held);
             }
         }
     }

@@ -8,10 +8,16 @@ import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/Reentrancy
 /// @title What every compiled statute shares: its currency, its effective date and its authority.
 /// @dev The per-domain bases inherit this; nothing here is specific to a domain. The authority named at
 /// deployment (the enacting body) holds AUTHORITY_ROLE: it registers the devices, inspectors, merchants
-/// and attesters the statute trusts, so a regulated party can never vouch for itself.
+/// and attesters the statute trusts, so a regulated party can never vouch for itself. In a live
+/// deployment that authority is a `TimelockController` (contracts/AuthorityTimelock.sol): every grant
+/// waits out its delay in public. GUARDIAN_ROLE (granted by the authority) may only withdraw trust, at
+/// once: revoking a registration never waits for the timelock.
 abstract contract StatuteBase is AccessControl, ReentrancyGuardTransient {
     /// @notice Registers the parties the statute trusts: the statute's authority.
     bytes32 public constant AUTHORITY_ROLE = keccak256("AUTHORITY_ROLE");
+
+    /// @notice Withdraws trust at once (revokes registrations); it can grant nothing and move no money.
+    bytes32 public constant GUARDIAN_ROLE = keccak256("GUARDIAN_ROLE");
 
     /// @notice Shares and rates are exact ratios: millionths of the whole (50% = 500_000).
     uint256 public constant MILLIONTHS = 1_000_000;
@@ -23,10 +29,20 @@ abstract contract StatuteBase is AccessControl, ReentrancyGuardTransient {
     uint256 public immutable effectiveFrom;
 
     error BeforeEffectiveDate(uint256 effectiveFrom);
+    /// @notice Only the authority or a guardian may revoke a registration.
+    error NotAuthorityOrGuardian(address account);
 
     /// @dev Every event is refused before the statute takes effect (SPEC §4).
     modifier inForce() {
         if (block.timestamp < effectiveFrom) revert BeforeEffectiveDate(effectiveFrom);
+        _;
+    }
+
+    /// @dev Revocations: the authority (through its timelock) or a guardian, without delay.
+    modifier onlyRevoker() {
+        if (!hasRole(AUTHORITY_ROLE, msg.sender) && !hasRole(GUARDIAN_ROLE, msg.sender)) {
+            revert NotAuthorityOrGuardian(msg.sender);
+        }
         _;
     }
 

@@ -13,15 +13,18 @@ import {StatuteBase} from "./StatuteBase.sol";
 /// interpreter (`lawdsl/interpret/vouchers.py`) define the semantics; this contract reproduces them check
 /// for check, in the same order, so that chain and interpreter outcomes are equal.
 /// @dev A generated contract inherits this one and passes the statute's constants in `Rules`; it also
-/// says which merchant categories are eligible. The authority named at deployment registers
-/// merchants and authorizes attesters. Every state-changing call takes `ref`, the oracle record's id
+/// says which merchant categories are eligible. The authority named at deployment registers (and
+/// re-registers) merchants, authorizes attesters and appoints the issuer; it or a guardian de-lists
+/// merchants at once. The issuer is named at deployment or appointed by the authority, never taken by
+/// a deposit. Every state-changing call takes `ref`, the oracle record's id
 /// (the scenario event index), and every event echoes it.
 abstract contract VoucherProgram is StatuteBase {
     using SafeERC20 for IERC20;
 
     /// @notice Held by agencies whose attestations of citizens' attributes the program accepts.
     bytes32 public constant ATTESTER_ROLE = keccak256("ATTESTER_ROLE");
-
+    /// @notice The most recipients one `issue` call takes (its loop bound); larger lists go in pages.
+    uint256 public constant MAX_ISSUE_BATCH = 200;
 
     /// @notice The statute's constants, as the compiler read them from its articles.
     struct Rules {
@@ -78,7 +81,8 @@ abstract contract VoucherProgram is StatuteBase {
     // Two storage slots: `issuer` and `reserved`, all that a spend touches; then `unreserved`,
     // `voucherCount` and `reclaimedBelow`, which an issue, a deposit and a reclaim update with the first.
 
-    /// @notice The agency that funds the program and issues its vouchers: the first to deposit or issue.
+    /// @notice The agency that funds the program and issues its vouchers: named at deployment or
+    /// appointed by the authority; zero until then.
     address public issuer;
     /// @notice The part of the program's money that issued vouchers still hold.
     uint96 public reserved;
@@ -108,6 +112,8 @@ abstract contract VoucherProgram is StatuteBase {
     event AttesterAuthorized(address indexed attester);
     event Attested(uint64 ref, address indexed attester, address indexed citizen, bytes32 indexed attribute);
     event MerchantRegistered(uint64 ref, address indexed merchant, bytes32 indexed category, bool eligible);
+    event MerchantDelisted(uint64 ref, address indexed merchant);
+    event IssuerAppointed(uint64 ref, address indexed previous, address indexed issuer);
     event VoucherIssued(uint64 ref, uint256 indexed serial, address indexed holder, uint256 faceValue, bytes32 indexed article);
     /// @notice One recipient of an `issue` call was refused; the call went on for the others.
     event IssueRefused(uint64 ref, address indexed recipient, IssueRefusal reason, bytes32 indexed article);
@@ -126,6 +132,9 @@ abstract contract VoucherProgram is StatuteBase {
 
     error DepositNotPositive();
     error NotIssuer(address issuer);
+    error ZeroAddressIssuer();
+    error NotRegisteredMerchant(address merchant);
+    error TooManyRecipients(uint256 count, uint256 max);
     error IssuerWalletShort(uint256 needed, uint256 balance);
     error OutsideValidityPeriod(uint256 opens, uint256 closes);
     error MerchantNotEligible(address merchant);
@@ -142,9 +151,11 @@ abstract contract VoucherProgram is StatuteBase {
     /// @notice Spending must close by the time the expiry rule reclaims (deployment is refused otherwise).
     error SpendingOutlastsExpiry(uint256 spendingCloses, uint256 reclaimFrom);
 
-    constructor(IERC20 currency_, address authority, Rules memory rules)
+    /// @param issuer_ The issuing agency, or zero to leave its appointment to the authority.
+    constructor(IERC20 currency_, address authority, address issuer_, Rules memory rules)
         StatuteBase(currency_, authority, rules.effectiveFrom)
     {
+        issuer = issuer_;
         if (rules.faceValue > type(uint64).max) revert FaceValueTooLarge(rules.faceValue);
         // A spend never meets a reclaimed voucher, so it does not read `reclaimedBelow`.
         if (rules.hasExpiry && rules.spendingCloses > rules.reclaimFrom) {
@@ -170,7 +181,8 @@ abstract contract VoucherProgram is StatuteBase {
 
     // ------------------------------------------------------------------ registrations (the authority)
 
-    /// @notice The authority records a merchant's category; eligibility is decided here, once.
+    /// @notice The authority records a merchant's category; eligibility is decided here, at each
+    /// registration (a de-listed merchant may be registered again).
     function registerMerchant(address merchant, bytes32 category, uint64 ref)
         external
         inForce
@@ -179,6 +191,21 @@ abstract contract VoucherProgram is StatuteBase {
         bool eligible = isEligibleCategory(category);
         if (eligible) eligibleMerchant[merchant] = true;
         emit MerchantRegistered(ref, merchant, category, eligible);
+    }
+
+    /// @notice The authority or a guardian de-lists a merchant at once: vouchers can no longer pay it.
+    function delistMerchant(address merchant, uint64 ref) external inForce onlyRevoker {
+        if (!eligibleMerchant[merchant]) revert NotRegisteredMerchant(merchant);
+        eligibleMerchant[merchant] = false;
+        emit MerchantDelisted(ref, merchant);
+    }
+
+    /// @notice The authority names the issuing agency (or replaces it, as when its key is rotated): the
+    /// program's funds stay in the program, and spends and reclaims are booked to the new issuer.
+    function appointIssuer(address issuer_, uint64 ref) external inForce onlyRole(AUTHORITY_ROLE) {
+        if (issuer_ == address(0)) revert ZeroAddressIssuer();
+        emit IssuerAppointed(ref, issuer, issuer_);
+        issuer = issuer_;
     }
 
     /// @notice The authority accepts an agency's attestations of citizens' attributes.
@@ -201,7 +228,6 @@ abstract contract VoucherProgram is StatuteBase {
         _checkIssuer();
         uint256 balance = currency.balanceOf(msg.sender);
         if (balance < amount) revert IssuerWalletShort(amount, balance);
-        issuer = msg.sender;
         unreserved += SafeCast.toUint96(amount);
         emit Deposited(ref, msg.sender, amount);
         currency.safeTransferFrom(msg.sender, address(this), amount);
@@ -209,8 +235,10 @@ abstract contract VoucherProgram is StatuteBase {
 
     /// @notice Issue one voucher of the face value to each recipient. A refused recipient is logged with
     /// `IssueRefused` and the call goes on: one bad name must not block a whole distribution.
+    /// @dev At most `MAX_ISSUE_BATCH` recipients a call (the loop's bound); send a longer list in pages.
     function issue(address[] calldata recipients, uint64 ref) external inForce {
         _checkIssuer();
+        if (recipients.length > MAX_ISSUE_BATCH) revert TooManyRecipients(recipients.length, MAX_ISSUE_BATCH);
         for (uint256 i = 0; i < recipients.length; ++i) {
             address recipient = recipients[i];
             Citizen storage citizen = _citizens[recipient];
@@ -221,7 +249,6 @@ abstract contract VoucherProgram is StatuteBase {
             } else if (unreserved < faceValue) {
                 emit IssueRefused(ref, recipient, IssueRefusal.BeyondFunds, issueArticle);
             } else {
-                issuer = msg.sender;
                 citizen.issued = true;
                 unreserved -= uint96(faceValue); // the face value fits 64 bits (see the constructor)
                 reserved += uint96(faceValue);
@@ -284,7 +311,7 @@ abstract contract VoucherProgram is StatuteBase {
         if (!hasExpiry) revert NoExpiryRule();
         if (block.timestamp < reclaimFrom) revert ValidityPeriodNotEnded(reclaimFrom);
         address payee = issuer;
-        if (payee == address(0)) return; // nothing was ever deposited or issued
+        if (payee == address(0)) return; // no issuer, so nothing was ever deposited or issued
         uint256 unspent = reserved;
         uint256 rest = unreserved;
         reserved = 0;
@@ -334,7 +361,7 @@ abstract contract VoucherProgram is StatuteBase {
     // ------------------------------------------------------------------ internals
 
     function _checkIssuer() private view {
-        if (issuer != address(0) && issuer != msg.sender) revert NotIssuer(issuer);
+        if (msg.sender != issuer) revert NotIssuer(issuer);
     }
 
     /// @dev Whole vouchers pay their face value only if it fits in the share of the purchase (compared

@@ -294,6 +294,14 @@ class LimitRule:
 
 
 @dataclass(frozen=True)
+class MinimumWageRule:
+    """`the hourly wage is at least <money>`: no employment (and no wage change) below it."""
+
+    amount: Operand
+    span: Span = field(compare=False, default=NO_SPAN)
+
+
+@dataclass(frozen=True)
 class WagePaymentRule:
     payer: Ref
     payee: Ref
@@ -415,7 +423,7 @@ class ForfeitRule:
 
 
 Rule = Union[
-    EarningRule, LimitRule, WagePaymentRule,
+    EarningRule, LimitRule, WagePaymentRule, MinimumWageRule,
     IssueRule, WhereRule, WhenRule, MinimumRule, ShareRule, SplitRule, TransferRule, ExpiryRule,
     PurchaseRule, BiddingRule, DepositRule, AwardRule, DeliveryRule, SupplyPaymentRule,
     PenaltyRule, ForfeitRule,

@@ -21,7 +21,7 @@ from .check.lint import lint
 from .diagnostics import StatuteError
 from .expect import ExpectationError, compare
 from .formatter import format_source
-from .load import load_statute
+from .load import load_statute, read_source
 from .outcome import Outcome
 from .report import print_outcome
 from .scenario import Scenario, load_scenario
@@ -35,6 +35,10 @@ chain_runner: Callable[[Scenario, argparse.Namespace], Outcome] | None = None
 
 out = Console()
 err = Console(stderr=True)
+
+
+STATUTE_HELP = ("the statute to run the scenario against, instead of its 'statute:' (which must be a .law file "
+                "in the scenario's folder or below)")
 
 
 class UsageError(Exception):
@@ -67,7 +71,7 @@ def cmd_fmt(args: argparse.Namespace) -> int:
     status = 0
     for path in map(Path, args.files):
         try:
-            text = path.read_text("utf-8")
+            text = read_source(path)
             formatted = format_source(text, str(path))
         except StatuteError as error:
             print(error.render(), file=sys.stderr)
@@ -87,7 +91,7 @@ def cmd_fmt(args: argparse.Namespace) -> int:
 def cmd_simulate(args: argparse.Namespace) -> int:
     from .interpret import interpret, interpret_explained
 
-    scenario = load_scenario(args.scenario)
+    scenario = load_scenario(args.scenario, args.statute)
     if not args.explain:
         show(interpret(scenario), args.json)
         return 0
@@ -117,7 +121,7 @@ def cmd_test(args: argparse.Namespace) -> int:
     failures = 0
     for path in args.scenarios:
         try:
-            scenario = load_scenario(path)
+            scenario = load_scenario(path, args.statute)
         except StatuteError as error:
             print(error.render(), file=sys.stderr)
             failures += 1
@@ -164,6 +168,7 @@ def build_parser() -> argparse.ArgumentParser:
     simulate = commands.add_parser("simulate", help="run a scenario with the reference interpreter")
     simulate.add_argument("scenario", metavar="SCENARIO")
     simulate.add_argument("--json", action="store_true", help="print the outcome as JSON")
+    simulate.add_argument("--statute", metavar="FILE", help=STATUTE_HELP)
     simulate.add_argument("--explain", action="store_true",
                           help="also show why each payment has its amount: shifts, minutes per article, rate, "
                                "wage, exact amount, rounding, why it waited")
@@ -172,6 +177,7 @@ def build_parser() -> argparse.ArgumentParser:
     test = commands.add_parser("test", help="check scenarios' expect: blocks")
     test.add_argument("scenarios", nargs="+", metavar="SCENARIO")
     test.add_argument("--chain", action="store_true", help="also run each scenario on a chain")
+    test.add_argument("--statute", metavar="FILE", help=STATUTE_HELP)
     test.add_argument("--rpc", metavar="URL", help="the chain to use with --chain (default: a private anvil)")
     test.set_defaults(func=cmd_test)
 

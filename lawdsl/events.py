@@ -31,8 +31,52 @@ class Employ(EventBase):
 
 @dataclass(frozen=True)
 class RegisterDevice(EventBase):
+    """The authority offers a device to an employer; `accepted`: the employer accepts it at once."""
+
     device: str
     employer: str
+    accepted: bool = True
+
+
+@dataclass(frozen=True)
+class AcceptDevice(EventBase):
+    """The employer accepts a device the authority offered it: from now on its punches count."""
+
+    employer: str
+    device: str
+
+
+@dataclass(frozen=True)
+class RevokeDevice(EventBase):
+    """A device is revoked for good, by its employer or (`by` None) by the authority."""
+
+    device: str
+    by: str | None = None
+
+
+@dataclass(frozen=True)
+class ChangeWage(EventBase):
+    """The employer sets a new hourly wage, for shifts clocked in from now on."""
+
+    employer: str
+    employee: str
+    hourly_wage: Money
+
+
+@dataclass(frozen=True)
+class EndEmployment(EventBase):
+    """The employment of `employee` ends, at the wish of `by` (its employer or the employee)."""
+
+    employee: str
+    by: str
+
+
+@dataclass(frozen=True)
+class Withdraw(EventBase):
+    """An employer takes back part of its deposit."""
+
+    sender: str
+    amount: Money
 
 
 @dataclass(frozen=True)
@@ -79,6 +123,20 @@ class RegisterMerchant(EventBase):
 
 
 @dataclass(frozen=True)
+class DelistMerchant(EventBase):
+    """The authority (or a guardian) withdraws a merchant's registration."""
+
+    merchant: str
+
+
+@dataclass(frozen=True)
+class AppointIssuer(EventBase):
+    """The authority names (or replaces) the program's issuing agency."""
+
+    issuer: str
+
+
+@dataclass(frozen=True)
 class Issue(EventBase):
     issuer: str
     recipients: tuple[str, ...]
@@ -103,6 +161,17 @@ class Reclaim(EventBase):
 
 
 # ------------------------------------------------------------ procurement
+# `tender` names a tender by its place in opening order (from 0); None: the latest opened.
+
+
+@dataclass(frozen=True)
+class RegisterBuyer(EventBase):
+    buyer: str
+
+
+@dataclass(frozen=True)
+class RevokeBuyer(EventBase):
+    buyer: str
 
 
 @dataclass(frozen=True)
@@ -115,11 +184,13 @@ class OpenTender(EventBase):
 class Bid(EventBase):
     supplier: str
     price: Money
+    tender: int | None = None
 
 
 @dataclass(frozen=True)
 class Reveal(EventBase):
     supplier: str
+    tender: int | None = None
 
 
 @dataclass(frozen=True)
@@ -129,15 +200,61 @@ class RegisterInspector(EventBase):
 
 
 @dataclass(frozen=True)
+class RevokeInspector(EventBase):
+    inspector: str
+
+
+@dataclass(frozen=True)
 class Award(EventBase):
-    pass
+    tender: int | None = None
 
 
 @dataclass(frozen=True)
 class Deliver(EventBase):
+    """The inspector records and confirms a delivery in one step (lateness from this event)."""
+
     supplier: str
     quantity: int
     inspector: str
+    tender: int | None = None
+
+
+@dataclass(frozen=True)
+class RecordDelivery(EventBase):
+    """The winner records a delivery itself: lateness is counted from this event."""
+
+    supplier: str
+    quantity: int
+    tender: int | None = None
+
+
+@dataclass(frozen=True)
+class ConfirmDelivery(EventBase):
+    inspector: str
+    delivery: int  # the tender's delivery records, counted from 0
+    tender: int | None = None
+
+
+@dataclass(frozen=True)
+class DisputeDelivery(EventBase):
+    inspector: str
+    delivery: int
+    tender: int | None = None
+
+
+@dataclass(frozen=True)
+class AcceptDelivery(EventBase):
+    """Anyone, after the inspection window passed in silence: the delivery counts as confirmed."""
+
+    delivery: int
+    tender: int | None = None
+
+
+@dataclass(frozen=True)
+class CloseTender(EventBase):
+    """Anyone closes a tender its winner did not deliver by the deadline plus the grace."""
+
+    tender: int | None = None
 
 
 # ------------------------------------------------------------ any domain
@@ -156,7 +273,9 @@ class WalletMove(EventBase):
 
 
 Event = Union[
-    Employ, RegisterDevice, Deposit, Punch, GrantTimeOff, Settle,
-    Attest, RegisterMerchant, Issue, Spend, Transfer, Reclaim,
-    OpenTender, Bid, Reveal, RegisterInspector, Award, Deliver, WalletMove,
+    Employ, RegisterDevice, AcceptDevice, RevokeDevice, ChangeWage, EndEmployment, Withdraw,
+    Deposit, Punch, GrantTimeOff, Settle,
+    Attest, RegisterMerchant, DelistMerchant, AppointIssuer, Issue, Spend, Transfer, Reclaim,
+    RegisterBuyer, RevokeBuyer, OpenTender, Bid, Reveal, RegisterInspector, RevokeInspector, Award, Deliver,
+    RecordDelivery, ConfirmDelivery, DisputeDelivery, AcceptDelivery, CloseTender, WalletMove,
 ]

@@ -217,6 +217,8 @@ def rule_atoms(rule: A.Rule) -> list[str]:
         when = (["each", "clock-out"] if rule.schedule is A.PaySchedule.CLOCK_OUT
                 else ["the", "end", "of", "each", rule.schedule.value])
         return [*_the(rule.payer), "pays", *_the(rule.payee), "at", *when]
+    if isinstance(rule, A.MinimumWageRule):
+        return ["the", "hourly", "wage", "is", "at", "least", *_operand(rule.amount)]
     if isinstance(rule, A.IssueRule):
         atoms = [*_the(rule.issuer), "issues", "a", "voucher", "of", *_operand(rule.face_value), "to", "each",
                  rule.holder.text]
@@ -386,6 +388,8 @@ def zh_rule_atoms(rule: A.Rule) -> list[str]:
                 f"的{measure}，", "属于违法"]
     if isinstance(rule, A.WagePaymentRule):
         return [rule.payer.text, f"在{_ZH_SCHEDULES[rule.schedule]}向", rule.payee.text, "支付"]
+    if isinstance(rule, A.MinimumWageRule):
+        return ["小时工资不低于", _zh_operand(rule.amount)]
     if isinstance(rule, A.IssueRule):
         atoms = [rule.issuer.text, "向每名", rule.holder.text, "发放面值为", _zh_operand(rule.face_value), "的消费券"]
         if rule.attribute is not None:

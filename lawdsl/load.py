@@ -59,6 +59,11 @@ def load_text(text: str, source_name: str = "<statute>") -> Statute:
 
 def load_statute(path: str | Path) -> Statute:
     """A checked statute from a `.law` file, or `StatuteError` with every problem."""
+    return load_text(read_source(path), str(path))
+
+
+def read_source(path: str | Path) -> str:
+    """A statute file's text, or `StatuteError` saying why it cannot be read (`check` and `fmt` alike)."""
     path = Path(path)
     try:
         raw = path.read_bytes()
@@ -69,4 +74,4 @@ def load_statute(path: str | Path) -> Statute:
     except UnicodeDecodeError as error:
         raise StatuteError([Diagnostic(str(path), Span(1, 1, 1, 1),
                                        f"not UTF-8 text (byte {error.start} cannot be decoded)")]) from None
-    return load_text(text, str(path))
+    return text

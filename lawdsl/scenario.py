@@ -18,6 +18,7 @@ from .ast import Domain, Span, Statute
 from .diagnostics import Diagnostic, StatuteError, suggestion
 from .load import load_statute
 from .money import Money, MoneyError
+from .yaml_limits import MAX_DEPTH, too_deep
 
 
 @dataclass(frozen=True)
@@ -26,7 +27,29 @@ class Scenario:
     statute: Statute
     balances: dict[str, Money]
     events: tuple[E.Event, ...]
-    expect: dict[str, Any] | None = field(default=None, compare=False)
+    expect: dict | None = field(default=None, compare=False)
+    buyers: tuple[str, ...] | None = None  # procurement: registered at deployment (`buyers:`)
+    issuer: str | None = None  # vouchers: named at deployment (`issuer:`)
+
+    def registered_buyers(self) -> tuple[str, ...]:
+        """The buyers registered when a procurement statute is deployed: the scenario's `buyers:`, or
+        else the buyer of its first `open tender` (docs/semantics.md)."""
+        if self.buyers is not None:
+            return self.buyers
+        first = next((event.buyer for event in self.events if isinstance(event, E.OpenTender)), None)
+        return (first,) if first is not None else ()
+
+    def named_issuer(self) -> str | None:
+        """The issuer named when a voucher program is deployed: the scenario's `issuer:`, or else the
+        party of its first `deposit` or `issue` (docs/semantics.md)."""
+        if self.issuer is not None:
+            return self.issuer
+        for event in self.events:
+            if isinstance(event, E.Deposit):
+                return event.sender
+            if isinstance(event, E.Issue):
+                return event.issuer
+        return None
 
     def holders(self) -> list[str]:
         """Labels whose wallets the outcome lists: minted ones, then money roles in event order."""
@@ -41,30 +64,45 @@ class Scenario:
 def _money_roles(event: E.Event) -> tuple[str, ...]:
     if isinstance(event, E.Employ):
         return (event.employer, event.employee)
-    if isinstance(event, E.Deposit):
+    if isinstance(event, (E.Deposit, E.Withdraw)):
         return (event.sender,)
     if isinstance(event, E.Issue):
         return (event.issuer, *event.recipients)
+    if isinstance(event, E.AppointIssuer):
+        return (event.issuer,)
     if isinstance(event, E.Spend):
         return (event.holder, event.merchant)
     if isinstance(event, E.Transfer):
         return (event.holder, event.recipient)
     if isinstance(event, E.OpenTender):
         return (event.buyer,)
-    if isinstance(event, (E.Bid, E.Deliver)):
+    if isinstance(event, (E.Bid, E.Deliver, E.RecordDelivery)):
         return (event.supplier,)
     return ()
 
 
 # ---------------------------------------------------------------- event kinds
 
-# field kinds: "name", "money", "time", "date", "int", "names", "in/out"
-_EVENT_KINDS: dict[str, tuple[Callable[..., E.Event], dict[str, tuple[str, str]], tuple[Domain, ...]]] = {
+# field kinds: "name", "money", "time", "date", "int", "index", "names", "in/out", "yes/no"; a field in
+# `_OPTIONAL_ANYWHERE` may be left out of any event (the dataclass default applies: `tender` = the latest opened)
+_TENDER = {"tender": ("tender", "index")}
+_OPTIONAL_ANYWHERE = {"tender"}
+_EVENT_KINDS: dict[str, tuple[type, dict[str, tuple[str, str]], tuple[Domain, ...]]] = {
     # yaml kind: (class, {yaml field: (dataclass field, field kind)}, domains)
     "employ": (E.Employ, {"employer": ("employer", "name"), "employee": ("employee", "name"),
                           "hourly wage": ("hourly_wage", "money")}, (Domain.WORKING_TIME,)),
-    "register device": (E.RegisterDevice, {"device": ("device", "name"), "employer": ("employer", "name")},
-                        (Domain.WORKING_TIME,)),
+    "register device": (E.RegisterDevice, {"device": ("device", "name"), "employer": ("employer", "name"),
+                                           "accepted": ("accepted", "yes/no")}, (Domain.WORKING_TIME,)),
+    "accept device": (E.AcceptDevice, {"employer": ("employer", "name"), "device": ("device", "name")},
+                      (Domain.WORKING_TIME,)),
+    "revoke device": (E.RevokeDevice, {"device": ("device", "name"), "by": ("by", "name")},
+                      (Domain.WORKING_TIME,)),
+    "change wage": (E.ChangeWage, {"employer": ("employer", "name"), "employee": ("employee", "name"),
+                                   "hourly wage": ("hourly_wage", "money")}, (Domain.WORKING_TIME,)),
+    "end employment": (E.EndEmployment, {"employee": ("employee", "name"), "by": ("by", "name")},
+                       (Domain.WORKING_TIME,)),
+    "withdraw": (E.Withdraw, {"from": ("sender", "name"), "amount": ("amount", "money")},
+                 (Domain.WORKING_TIME,)),
     "deposit": (E.Deposit, {"from": ("sender", "name"), "amount": ("amount", "money")},
                 (Domain.WORKING_TIME, Domain.VOUCHERS)),
     "punch": (E.Punch, {"device": ("device", "name"), "employee": ("employee", "name"),
@@ -81,16 +119,33 @@ _EVENT_KINDS: dict[str, tuple[Callable[..., E.Event], dict[str, tuple[str, str]]
                         "purchase": ("purchase", "money")}, (Domain.VOUCHERS,)),
     "transfer": (E.Transfer, {"holder": ("holder", "name"), "to": ("recipient", "name")}, (Domain.VOUCHERS,)),
     "reclaim": (E.Reclaim, {}, (Domain.VOUCHERS,)),
+    "delist merchant": (E.DelistMerchant, {"merchant": ("merchant", "name")}, (Domain.VOUCHERS,)),
+    "appoint issuer": (E.AppointIssuer, {"issuer": ("issuer", "name")}, (Domain.VOUCHERS,)),
+    "register buyer": (E.RegisterBuyer, {"buyer": ("buyer", "name")}, (Domain.PROCUREMENT,)),
+    "revoke buyer": (E.RevokeBuyer, {"buyer": ("buyer", "name")}, (Domain.PROCUREMENT,)),
+    "revoke inspector": (E.RevokeInspector, {"inspector": ("inspector", "name")}, (Domain.PROCUREMENT,)),
     "open tender": (E.OpenTender, {"buyer": ("buyer", "name"), "quantity": ("quantity", "int")},
                     (Domain.PROCUREMENT,)),
-    "bid": (E.Bid, {"supplier": ("supplier", "name"), "price": ("price", "money")}, (Domain.PROCUREMENT,)),
-    "reveal": (E.Reveal, {"supplier": ("supplier", "name")}, (Domain.PROCUREMENT,)),
+    "bid": (E.Bid, {"supplier": ("supplier", "name"), "price": ("price", "money"), **_TENDER},
+            (Domain.PROCUREMENT,)),
+    "reveal": (E.Reveal, {"supplier": ("supplier", "name"), **_TENDER}, (Domain.PROCUREMENT,)),
     "register inspector": (E.RegisterInspector, {"inspector": ("inspector", "name"), "buyer": ("buyer", "name")},
                            (Domain.PROCUREMENT,)),
-    "award": (E.Award, {}, (Domain.PROCUREMENT,)),
+    "award": (E.Award, {**_TENDER}, (Domain.PROCUREMENT,)),
     "deliver": (E.Deliver, {"supplier": ("supplier", "name"), "quantity": ("quantity", "int"),
-                            "inspector": ("inspector", "name")}, (Domain.PROCUREMENT,)),
+                            "inspector": ("inspector", "name"), **_TENDER}, (Domain.PROCUREMENT,)),
+    "record delivery": (E.RecordDelivery, {"supplier": ("supplier", "name"), "quantity": ("quantity", "int"),
+                                           **_TENDER}, (Domain.PROCUREMENT,)),
+    "confirm delivery": (E.ConfirmDelivery, {"inspector": ("inspector", "name"),
+                                             "delivery": ("delivery", "index"), **_TENDER}, (Domain.PROCUREMENT,)),
+    "dispute delivery": (E.DisputeDelivery, {"inspector": ("inspector", "name"),
+                                             "delivery": ("delivery", "index"), **_TENDER}, (Domain.PROCUREMENT,)),
+    "accept delivery": (E.AcceptDelivery, {"delivery": ("delivery", "index"), **_TENDER}, (Domain.PROCUREMENT,)),
+    "close tender": (E.CloseTender, {**_TENDER}, (Domain.PROCUREMENT,)),
 }
+#: Fields an event may leave out (the dataclass default applies): a device registered in a scenario is
+#: accepted by its employer at once unless `accepted: no`; a revocation without `by` is the authority's.
+_OPTIONAL = {("register device", "accepted"), ("revoke device", "by")}
 #: Events that must say when they happen: a punch without a time is meaningless.
 _TIME_REQUIRED = {"punch", "settle"}
 
@@ -134,14 +189,25 @@ class _Reader:
         return str(node.value)
 
 
-def load_scenario(path: str | Path) -> Scenario:
-    """A validated scenario with its checked statute, or `StatuteError` naming the problem."""
+def load_scenario(path: str | Path, statute_file: str | Path | None = None) -> Scenario:
+    """A validated scenario with its checked statute, or `StatuteError` naming the problem.
+
+    The scenario's `statute:` is a `.law` file in the scenario's folder or below it: a
+    scenario someone sent cannot make lawdsl read (and quote in an error) any other file.
+    `statute_file`, given on the command line by the person running it, replaces it and
+    may be anywhere.
+    """
     path = Path(path)
     try:
         text = path.read_text("utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise StatuteError([Diagnostic(str(path), Span(0, 0, 0, 0), f"cannot read scenario: {error}")]) from None
     reader = _Reader(path, text)
+    deep = too_deep(text)
+    if deep is not None:
+        line, column = deep
+        raise StatuteError([Diagnostic(str(path), Span(line, column, line, column),
+                                       f"nested more than {MAX_DEPTH} levels deep; a scenario needs a few")])
     try:
         root = yaml.compose(text, Loader=_Loader)
     except yaml.YAMLError as error:
@@ -152,15 +218,12 @@ def load_scenario(path: str | Path) -> Scenario:
     if root is None:
         raise reader.fail(None, "empty scenario: it needs 'statute:' and 'events:'")
     top = reader.mapping(root, "the scenario")
-    for unknown in set(top) - {"statute", "balances", "events", "expect"}:
-        raise reader.fail(top[unknown][0], f"unknown top-level field '{unknown}'"
-                          + suggestion(unknown, ["statute", "balances", "events", "expect"]))
+    known = ["statute", "balances", "events", "expect", "buyers", "issuer"]
+    for unknown in set(top) - set(known):
+        raise reader.fail(top[unknown][0], f"unknown top-level field '{unknown}'" + suggestion(unknown, known))
     if "statute" not in top:
         raise reader.fail(root, "the scenario must name its statute, like 'statute: overtime.law'")
-    statute_path = path.parent / reader.scalar(top["statute"][1], "statute")
-    if not statute_path.exists():
-        raise reader.fail(top["statute"][1], f"statute file '{statute_path}' does not exist")
-    statute = load_statute(statute_path)
+    statute = load_statute(statute_file if statute_file is not None else _statute_path(reader, path, top["statute"][1]))
     currency = statute.header.currency
 
     def money(node: yaml.Node, what: str) -> Money:
@@ -187,13 +250,35 @@ def load_scenario(path: str | Path) -> Scenario:
         previous = event.at
         parsed.append(event)
 
+    parties: dict[str, Any] = {}
+    for name, domain, kind in (("buyers", Domain.PROCUREMENT, "names"), ("issuer", Domain.VOUCHERS, "name")):
+        if name in top:
+            if statute.header.domain is not domain:
+                raise reader.fail(top[name][0], f"'{name}:' applies only to a {domain.value} statute")
+            parties[name] = _field(reader, statute, top[name][1], f"'{name}:'", kind, money)
+
     expect = None
     if "expect" in top:
         constructor = _Loader("")
         expect = constructor.construct_document(top["expect"][1])
         if not isinstance(expect, dict):
             raise reader.fail(top["expect"][1], "'expect:' must be a mapping")
-    return Scenario(path, statute, balances, tuple(parsed), expect)
+    return Scenario(path, statute, balances, tuple(parsed), expect, **parties)
+
+
+def _statute_path(reader: _Reader, scenario: Path, node: yaml.Node) -> Path:
+    """The scenario's `statute:`, relative to the scenario's folder, checked before it is read."""
+    named = reader.scalar(node, "statute")
+    folder = scenario.parent.resolve()
+    statute_path = scenario.parent / named
+    if not statute_path.resolve().is_relative_to(folder):
+        raise reader.fail(node, f"statute '{named}' is outside the scenario's folder; give it on the command "
+                                "line with --statute FILE")
+    if statute_path.suffix != ".law":
+        raise reader.fail(node, f"statute '{named}' is not a .law file")
+    if not statute_path.is_file():
+        raise reader.fail(node, f"statute file '{statute_path}' does not exist")
+    return statute_path
 
 
 def _event(reader: _Reader, statute: Statute, index: int, node: yaml.Node, previous: dt.datetime,
@@ -220,6 +305,8 @@ def _event(reader: _Reader, statute: Statute, index: int, node: yaml.Node, previ
     values: dict[str, Any] = {}
     for name, (attr, field_kind) in spec.items():
         if name not in fields:
+            if name in _OPTIONAL_ANYWHERE or (kind, name) in _OPTIONAL:
+                continue
             raise reader.fail(body, f"{what}: missing field '{name}'")
         values[attr] = _field(reader, statute, fields[name][1], f"{what}: field '{name}'", field_kind, money)
     if "at" in fields:
@@ -252,11 +339,19 @@ def _field(reader: _Reader, statute: Statute, node: yaml.Node, what: str, kind: 
         if not text.isdigit() or int(text) <= 0:
             raise reader.fail(node, f"{what} must be a positive whole number, found '{text}'")
         return int(text)
+    if kind == "index":
+        if not text.isdigit():
+            raise reader.fail(node, f"{what} must be a whole number counted from 0, found '{text}'")
+        return int(text)
     if kind == "date":
         try:
             return dt.date.fromisoformat(text)
         except ValueError:
             raise reader.fail(node, f"{what} must be a date like 2026-03-07, found '{text}'") from None
+    if kind == "yes/no":
+        if text not in ("yes", "no"):
+            raise reader.fail(node, f"{what} must be 'yes' or 'no', found '{text}'")
+        return text == "yes"
     if kind == "in/out":
         if text not in ("in", "out"):
             raise reader.fail(node, f"{what} must be 'in' or 'out', found '{text}'")

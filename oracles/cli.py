@@ -26,6 +26,7 @@ import http.client
 import json
 import logging
 import signal
+import ssl
 import sys
 import threading
 import time
@@ -37,15 +38,17 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from eth_abi.exceptions import DecodingError
-from eth_utils.address import is_address
+from eth_utils import is_address, to_checksum_address
 from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
-from chain.accounts import GATEWAY, account_key, device_signer
+from chain.accounts import GATEWAY, account_key, device_signer, label_address
 from chain.contract import ContractClient
+from chain.keys import KeyProblem, KeyStore, dev_keys_allowed, keys_dir
+from chain.operator import DEPLOYMENT_FILE, DeploymentRecord
 from chain.rpc import Rpc, RpcError, RpcUnavailable
-from chain.signing import BatchSigner
+from chain.signing import BatchSigner, DeviceKey
 from compiler.artifacts import compile_statutes
 from compiler.solc import PROJECT_ROOT
 from lawdsl.ast import Domain
@@ -59,9 +62,11 @@ from .devices.records import CanonicalPunch, Quarantined, Redelivered
 from .devices.simulator import CLEAN, Profile, Simulation, simulate, simulated_config
 from .devices.zkteco_push import AdmsProtocol, PushServer
 from .gateway import DEFAULT_LAW, Gateway
+from .http_service import Peer, tls_context
 from .journal import journal_summary, read_table, signing_errors
 from .keeper import Duty, TenderAward, VoucherReclaim, keeper_calls
 from .outbox import ErrorEntry, Outbox
+from .preflight import Refused, preflight
 from .quorum import CosignServer, QuorumMisconfigured, QuorumSigner, Witness, connect_quorum, statute_domain
 
 console = Console(stderr=True)
@@ -86,9 +91,17 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
                     "--reporter-key and its --cosigner peers; a batch the peers refuse (they never received a "
                     "punch in it) waits and is offered again, and `oracle status` shows the refusal.")
     serve.add_argument("--config", required=True, metavar="FILE", help="gateway.yaml (devices, PINs)")
-    _gateway_arguments(serve, "the outbox SQLite file", 8081, "ADMS port")
+    _gateway_arguments(serve, "the outbox SQLite file", 8081, "the ADMS receiver")
+    _tls_arguments(serve)
     serve.add_argument("--batch", type=int, default=200, metavar="N", help="punches per transaction")
-    serve.add_argument("--relayer-key", metavar="HEX", help="the relaying account's key (default: @gateway's)")
+    serve.add_argument("--relayer-key", metavar="HEX", help="the relaying account's raw key (prefer --key)")
+    serve.add_argument("--key", metavar="NAME", help="the relaying account's keystore (one per gateway process); "
+                       "terminals and employees named in --config sign and are paid with the keystores of "
+                       "the same names (password: $LAWDSL_PASSWORD or a prompt)")
+    serve.add_argument("--keys-dir", metavar="DIR", help="where keystores live (default: $LAWDSL_KEYS or "
+                       "~/.lawdsl/keys)")
+    serve.add_argument("--dev-keys", action="store_true",
+                       help="use the public label-derived test keys where no keystore is named: test chains only")
     serve.add_argument("--vouchers", action="append", default=[], metavar="ADDR",
                        help="a voucher program: reclaim its unspent funds once block time reaches its "
                             "reclaimFrom (repeatable)")
@@ -119,14 +132,16 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         description="Serve POST /cosign: sign a punch batch of the quorum's device with this gateway's "
                     "reporter key only if every punch in it is in this gateway's own outbox (the one its "
                     "`oracle serve` fills) and the digest is that batch's (docs/oracles.md, k-of-n).")
-    _gateway_arguments(cosign, "this gateway's outbox", 8082, "HTTP port")
+    _gateway_arguments(cosign, "this gateway's outbox", 8082, "the co-signing endpoint")
     cosign.add_argument("--quorum", required=True, metavar="ADDR", help="the ReporterQuorum registered as the device")
     cosign.add_argument("--reporter-key", required=True, metavar="HEX", help="this gateway's reporter key")
     cosign.add_argument("--config", metavar="FILE",
                         help="gateway.yaml: also receive the terminals' ADMS uploads into --outbox (the terminal, "
                              "or a mirror in front of it, sends them to every gateway of the quorum)")
-    cosign.add_argument("--adms-port", type=int, default=8081,
-                        help="with --config: the ADMS port (0: any free port; printed)")
+    cosign.add_argument("--adms-listen", type=listen_address, default=("127.0.0.1", 8081), metavar="HOST:PORT",
+                        help="with --config: where the ADMS receiver listens (default 127.0.0.1:8081; port 0: "
+                             "any free port, printed)")
+    _tls_arguments(cosign)
     cosign.set_defaults(func=cmd_cosign)
 
     import_ = sub.add_parser("import", help="admit a CSV export (device,employee,time,kind) into the outbox")
@@ -163,19 +178,116 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 def _gateway_arguments(parser: argparse.ArgumentParser, outbox: str, port: int, port_name: str) -> None:
     """What every gateway process is given: its outbox, the chain and statute it serves, where it listens."""
     parser.add_argument("--outbox", required=True, metavar="PATH", help=outbox)
-    parser.add_argument("--rpc", required=True, metavar="URL", help="JSON-RPC endpoint of the chain")
-    parser.add_argument("--statute", required=True, metavar="ADDR", help="the working-time statute contract")
-    parser.add_argument("--law", default=str(DEFAULT_LAW), metavar="FILE",
-                        help="a working-time statute, for the contract's ABI (default: statutes/overtime.law)")
-    parser.add_argument("--host", default="0.0.0.0")
-    parser.add_argument("--port", type=int, default=port, help=f"{port_name} (0: any free port; printed)")
+    parser.add_argument("--rpc", metavar="URL", help="JSON-RPC endpoint of the chain (default: --deployment's)")
+    parser.add_argument("--statute", metavar="ADDR", help="the working-time statute contract (default: "
+                        "--deployment's)")
+    parser.add_argument("--law", metavar="FILE", help="a working-time statute, for the contract's ABI "
+                        "(default: --deployment's, else statutes/overtime.law)")
+    parser.add_argument("--deployment", default=DEPLOYMENT_FILE, metavar="FILE",
+                        help=f"the file `lawdsl deploy` wrote, read when --rpc or --statute is not given "
+                        f"(default: ./{DEPLOYMENT_FILE})")
+    parser.add_argument("--listen", type=listen_address, default=("127.0.0.1", port), metavar="HOST:PORT",
+                        help=f"where {port_name} listens (default 127.0.0.1:{port}, this machine only; port 0: "
+                             "any free port, printed; 0.0.0.0 or [::] for every interface)")
+
+
+def _tls_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--tls-cert", metavar="PEM", help="serve the ADMS receiver over TLS with this certificate "
+                                                          "(chain); needs --tls-key")
+    parser.add_argument("--tls-key", metavar="PEM", help="the certificate's private key")
+    parser.add_argument("--tls-client-ca", metavar="PEM",
+                        help="require a client certificate issued by this CA (a device's `certificate:` in "
+                             "--config names the common name it must present)")
+
+
+def listen_address(text: str) -> tuple[str, int]:
+    """HOST:PORT (`[::1]:8081` for IPv6) for --listen."""
+    host, colon, port = text.rpartition(":")
+    host = host.removeprefix("[").removesuffix("]")
+    if not colon or not host or not port.isdigit() or int(port) > 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not HOST:PORT, e.g. 127.0.0.1:8081 or 0.0.0.0:8081")
+    return host, int(port)
+
+
+def receiver_tls(args: argparse.Namespace) -> ssl.SSLContext | None:
+    """The ADMS receiver's TLS context from --tls-cert/--tls-key/--tls-client-ca; None without them."""
+    if not (args.tls_cert or args.tls_key or args.tls_client_ca):
+        return None
+    if not (args.tls_cert and args.tls_key):
+        raise UsageError("TLS needs both --tls-cert and --tls-key")
+    try:
+        return tls_context(args.tls_cert, args.tls_key, args.tls_client_ca)
+    except (OSError, ssl.SSLError) as exc:
+        raise UsageError(f"cannot load the TLS certificate, key or client CA: {exc}") from exc
+
+
+def warn_if_exposed(host: str, what: str) -> None:
+    """One warning when a receiver listens on every interface (docs/oracles.md, "Threat model")."""
+    if host in ("0.0.0.0", "::", ""):
+        console.print(f"warning: {what} listens on every interface; only terminals in the config's `allow` "
+                      "networks are served, but put it behind TLS (--tls-cert) or a firewall as well")
+
+
+def where_deployed(args: argparse.Namespace) -> None:
+    """Fill --rpc, --statute and --law from the deployment file where they are not given."""
+    if not (args.rpc and args.statute):
+        record = DeploymentRecord.load(Path(args.deployment))
+        args.rpc = args.rpc or record.rpc
+        args.statute = args.statute or record.statute
+        args.law = args.law or record.law
+    args.law = args.law or str(DEFAULT_LAW)
+
+
+def site_keys(args: argparse.Namespace, config: GatewayConfig) -> tuple[bytes, Callable[[str], BatchSigner],
+                                                                        Callable[[str], str]]:
+    """The relayer's key, each terminal's signer and each employee's address: from the keystores
+    named like them; the public dev keys only with --dev-keys (see chain.keys)."""
+    store = KeyStore(keys_dir(args.keys_dir))
+    names = set(store.names())
+    labels = {device.label for device in config.devices.values()} | set(config.employee_labels)
+    missing = sorted(label for label in labels - names if not is_address(label))
+    if args.relayer_key:
+        relayer = hex_key(args.relayer_key, "--relayer-key")
+    elif args.key:
+        relayer = bytes(store.unlock(args.key).key)
+    else:
+        missing.insert(0, f"{GATEWAY} (the relayer: give --key)")
+        relayer = account_key(GATEWAY)
+    if missing:
+        try:
+            dev_keys_allowed(own_chain=False, dev_keys=args.dev_keys)
+        except KeyProblem as problem:
+            raise KeyProblem(f"no keystore for {', '.join(missing)} in {store.directory}: {problem}") from None
+    unlocked: dict[str, bytes] = {}
+
+    def device_key(label: str) -> BatchSigner:
+        if label not in names:
+            return device_signer(label)
+        if label not in unlocked:
+            unlocked[label] = bytes(store.unlock(label).key)
+        return DeviceKey(unlocked[label])
+
+    def employee_address(label: str) -> str:
+        if is_address(label):
+            return to_checksum_address(label)
+        return store.address(label) if label in names else label_address(label)
+
+    for device in config.devices.values():  # unlocked now: a wrong password stops the start, not a batch
+        if device.label in names:
+            device_key(device.label)
+    return relayer, device_key, employee_address
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, stream=sys.stderr,
                         format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    where_deployed(args)
+    config = load_config(args.config)
+    try:
+        key, device_key, employee_address = site_keys(args, config)
+    except KeyProblem as problem:
+        raise UsageError(str(problem)) from None
     stop = stop_on_signal()
-    key = hex_key(args.relayer_key, "--relayer-key") if args.relayer_key else account_key(GATEWAY)
     laws = {Domain.WORKING_TIME: args.law, **({Domain.VOUCHERS: args.vouchers_law} if args.vouchers else {}),
             **({Domain.PROCUREMENT: args.tender_law} if args.tender else {})}
     abis = domain_abis(laws)
@@ -184,16 +296,44 @@ def cmd_serve(args: argparse.Namespace) -> int:
                           for address in addresses(args.vouchers, "--vouchers")]
     duties += [TenderAward(ContractClient(rpc, address, abis[Domain.PROCUREMENT]))
                for address in addresses(args.tender, "--tender")]
-    config = load_config(args.config)
+    tls = receiver_tls(args)
+    host, port = args.listen
+    warn_if_exposed(host, "the ADMS receiver")
+    signer = batch_signer(args, config, rpc, device_key)
     gateway = Gateway(config, args.outbox, args.rpc, args.statute, abis[Domain.WORKING_TIME],
-                      args.host, args.port, key, args.batch, duties, batch_signer(args, config, rpc))
-    with gateway:
-        print(f"listening on http://{args.host}:{gateway.server.port}", flush=True)
-        stop.wait()
+                      (host, port), key, args.batch, duties, signer, tls, employee_address)
+    found = preflight(gateway.statute, config, gateway.submitter.relayer.address, gateway.submitter.journal, signer)
+    for warning in found.warnings:
+        console.print(f"warning: {warning}")
+    if found.fatal:
+        gateway.server.server_close()
+        gateway.outbox.close()
+        raise UsageError("; ".join(found.fatal))
+    try:
+        gateway.start()
+    except Refused as exc:
+        gateway.server.server_close()
+        gateway.outbox.close()
+        raise UsageError(str(exc)) from None
+    print(f"listening on {'https' if tls else 'http'}://{_url_host(host)}:{gateway.server.port}", flush=True)
+    stop.wait()
+    console.print(f"stopping: no more uploads taken; sending what is in flight (up to {DRAIN_SECONDS:g} s)")
+    left = gateway.stop(drain=DRAIN_SECONDS)
+    console.print("stopped: every punch reached the chain" if not left else
+                  f"stopped: {left} punch(es) wait in the outbox for the next start")
     return 0
 
 
-def batch_signer(args: argparse.Namespace, config: GatewayConfig, rpc: Rpc) -> Callable[[str], BatchSigner]:
+def _url_host(host: str) -> str:
+    return f"[{host}]" if ":" in host else host
+
+
+#: How long SIGTERM lets punches in flight reach the chain before the gateway exits.
+DRAIN_SECONDS = 10.0
+
+
+def batch_signer(args: argparse.Namespace, config: GatewayConfig, rpc: Rpc,
+                 device_key: Callable[[str], BatchSigner] = device_signer) -> Callable[[str], BatchSigner]:
     """Who signs each terminal's batches: the quorum given for its label, else its device key.
 
     Everything is checked before the gateway starts (exit 2 with the reason): a gateway
@@ -202,7 +342,7 @@ def batch_signer(args: argparse.Namespace, config: GatewayConfig, rpc: Rpc) -> C
     if not args.quorum:
         if args.reporter_key or args.cosigner:
             raise UsageError("--reporter-key and --cosigner sign for a quorum: give --quorum LABEL=ADDR too")
-        return device_signer
+        return device_key
     own = hex_key(args.reporter_key, "--reporter-key") if args.reporter_key else None
     labels = {device.label for device in config.devices.values()}
     quorums: dict[str, QuorumSigner] = {}
@@ -224,7 +364,7 @@ def batch_signer(args: argparse.Namespace, config: GatewayConfig, rpc: Rpc) -> C
             raise UsageError(f"--quorum {option!r}: {exc}") from exc
         except (RpcUnavailable, RpcError, DecodingError) as exc:
             raise UsageError(f"--quorum {option!r}: cannot read the quorum at {args.rpc}: {exc}") from exc
-    return lambda label: quorums.get(label) or device_signer(label)
+    return lambda label: quorums.get(label) or device_key(label)
 
 
 def stop_on_signal() -> threading.Event:
@@ -272,6 +412,7 @@ def hex_key(text: str, option: str) -> bytes:
 
 def cmd_cosign(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    where_deployed(args)
     stop = stop_on_signal()
     [quorum, statute_address] = addresses([args.quorum, args.statute], "--quorum/--statute")
     key = hex_key(args.reporter_key, "--reporter-key")
@@ -287,12 +428,18 @@ def cmd_cosign(args: argparse.Namespace) -> int:
     with ExitStack() as running:
         outbox = running.enter_context(Outbox(args.outbox))  # one connection: receiver and witness
         if config is not None:
-            receiver = running.enter_context(PushServer(AdmsProtocol(Intake(config, outbox)), args.host,
-                                                        args.adms_port))
-            print(f"receiving terminal uploads on http://{args.host}:{receiver.port}", flush=True)
+            tls = receiver_tls(args)
+            adms_host, adms_port = args.adms_listen
+            warn_if_exposed(adms_host, "the ADMS receiver")
+            receiver = running.enter_context(PushServer(AdmsProtocol(Intake(config, outbox)), adms_host, adms_port,
+                                                        tls))
+            print(f"receiving terminal uploads on {'https' if tls else 'http'}://{_url_host(adms_host)}:"
+                  f"{receiver.port}", flush=True)
         witness = Witness(outbox, domain, quorum, key)
-        server = running.enter_context(CosignServer(witness, args.host, args.port))
-        print(f"co-signing as reporter {witness.address} on http://{args.host}:{server.port}/cosign", flush=True)
+        host, port = args.listen
+        server = running.enter_context(CosignServer(witness, host, port))
+        print(f"co-signing as reporter {witness.address} on http://{_url_host(host)}:{server.port}/cosign",
+              flush=True)
         stop.wait()
     return 0
 
@@ -338,7 +485,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         with Outbox(args.outbox) as outbox:
             protocol = AdmsProtocol(Intake(config, outbox))
             _upload_all(uploads, lambda serial, body: protocol.handle(
-                "POST", "/iclock/cdata", {"sn": serial, "table": "ATTLOG"}, body.encode()).body)
+                Peer.local(), "POST", "/iclock/cdata", {"sn": serial, "table": "ATTLOG"}, body.encode()).body)
     print(f"{len(simulation.records)} records from {len(simulation.shifts)} shifts in {len(uploads)} uploads")
     return 0
 
@@ -363,11 +510,15 @@ def _upload_all(uploads: list[tuple[str, str]], deliver: Callable[[str, str], st
 
 
 class HttpTerminals:
-    """Terminals uploading to one gateway over one keep-alive connection, retrying like firmware does."""
+    """Terminals uploading to one gateway over one keep-alive connection, retrying like firmware does;
+    an https URL with the `tls` client context (the gateway's CA, a client certificate)."""
 
-    def __init__(self, url: str, retry_delay: float = 1.0, attempts: int = 30) -> None:
+    def __init__(self, url: str, retry_delay: float = 1.0, attempts: int = 30,
+                 tls: ssl.SSLContext | None = None) -> None:
         parts = urlsplit(url)
-        self.host, self.port = parts.hostname or "127.0.0.1", parts.port or 80
+        self.https = parts.scheme == "https"
+        self.host, self.port = parts.hostname or "127.0.0.1", parts.port or (443 if self.https else 80)
+        self.tls = tls
         self.retry_delay = retry_delay
         self.attempts = attempts
         self._connection: http.client.HTTPConnection | None = None
@@ -383,7 +534,8 @@ class HttpTerminals:
 
     def _post(self, path: str, body: bytes) -> str:
         if self._connection is None:
-            self._connection = http.client.HTTPConnection(self.host, self.port, timeout=30)
+            self._connection = (http.client.HTTPSConnection(self.host, self.port, timeout=30, context=self.tls)
+                                if self.https else http.client.HTTPConnection(self.host, self.port, timeout=30))
         self._connection.request("POST", path, body, {"Content-Type": "text/plain"})
         response = self._connection.getresponse()
         text = response.read().decode()
@@ -457,10 +609,12 @@ KEEPER_STATES = {"open": "awaiting a receipt", "done": "mined", "failed": "rever
 
 
 def newest_errors(outbox: Outbox, path: str | Path, limit: int = 10) -> list[ErrorEntry]:
-    """Quarantined records, rejected punches and refusals to sign (reason `unsigned`: a quorum
-    not reached, the punches wait), newest first."""
-    unsigned = [ErrorEntry(e.when, e.device, "unsigned", e.detail, "", e.times) for e in signing_errors(path, limit)]
-    return sorted([*outbox.last_errors(limit), *unsigned], key=lambda e: e.when, reverse=True)[:limit]
+    """Quarantined records, rejected punches and held batches, newest first. A held batch's punches
+    wait in the outbox: reason `unsigned` (a quorum not reached), `unregistered-device` (the
+    terminal is not registered with the statute) or `reverted` (the contract refused the batch;
+    the detail names its error)."""
+    held = [ErrorEntry(e.when, e.device, e.reason, e.detail, "", e.times) for e in signing_errors(path, limit)]
+    return sorted([*outbox.last_errors(limit), *held], key=lambda e: e.when, reverse=True)[:limit]
 
 
 def quarantine_reasons(path: str | Path) -> dict[str, int]:

@@ -20,6 +20,7 @@ import os
 import signal
 import socket
 import sqlite3
+import ssl
 import subprocess
 import threading
 import time
@@ -56,6 +57,7 @@ from .devices.intake import Intake
 from .devices.zkteco_push import AdmsProtocol, PushServer
 from .keeper import Duty, Keeper, Settlement
 from .outbox import Outbox
+from .preflight import RelayerLock
 from .submitter import Submitter
 
 log = logging.getLogger("oracles.gateway")
@@ -75,38 +77,59 @@ class Gateway:
     """Receiver + submitter + keeper; `start()` / `stop()` or a context manager."""
 
     def __init__(self, config: GatewayConfig, outbox: str | Path, rpc_url: str, statute_address: str,
-                 abi: list[dict[str, Any]], host: str = "0.0.0.0", port: int = 8081,
-                 relayer_key: bytes = account_key(GATEWAY),
-                 batch_size: int = 200, duties: Sequence[Duty] = (),
-                 signer: Callable[[str], BatchSigner] = device_signer) -> None:
+                 abi: list, listen: tuple[str, int] = ("127.0.0.1", 8081),
+                 relayer_key: bytes = account_key(GATEWAY), batch_size: int = 200, duties: Sequence[Duty] = (),
+                 signer: Callable[[str], BatchSigner] = device_signer, tls: ssl.SSLContext | None = None,
+                 employee_address: Callable[[str], str] = label_address) -> None:
         """`duties`: the keeper's steps beside the statute's settlements (voucher reclaim, tender
         award: `oracles.keeper`); their calls share the submitter's nonces and journal. `signer`:
         who signs each terminal's batches (`Submitter`; a reporter quorum for some, `oracle serve
-        --quorum`)."""
+        --quorum`). `tls`: the ADMS receiver's TLS context (`http_service.tls_context`).
+        `employee_address`: the account of an employee named in the configuration."""
         self.config = config
         self.outbox = Outbox(outbox)
-        self.server = PushServer(AdmsProtocol(Intake(config, self.outbox)), host, port)
+        self.server = PushServer(AdmsProtocol(Intake(config, self.outbox)), *listen, tls)
         self.rpc = Rpc(rpc_url)
         self.statute = ContractClient(self.rpc, statute_address, abi)
         # One outbox (one connection) for the receiver and the submitter: they wait on its lock,
         # not on SQLite's busy handler (see `Outbox.reading`).
         self.submitter = Submitter(self.outbox, self.rpc, self.statute, relayer_key, signer=signer,
-                                   batch_size=batch_size)
+                                   batch_size=batch_size, employee_address=employee_address)
         self.keeper = Keeper([Settlement(self.statute), *duties], self.submitter.submit_call)
+        self.lock = RelayerLock(self.submitter.relayer.address)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._chain_loop, name="chain", daemon=True)
 
     def start(self) -> Gateway:
-        self.submitter.know(self.config.employee_labels)
+        """Take the relayer's lock (`preflight.Refused` if another gateway holds it), then serve."""
+        self.lock.acquire()
+        try:
+            self.submitter.know(self.config.employee_labels)
+        except BaseException:
+            self.lock.release()
+            raise
         self.server.start()
         self._thread.start()
         return self
 
-    def stop(self) -> None:
+    def stop(self, drain: float = 0.0) -> int:
+        """Stop taking uploads, give what is in flight up to `drain` seconds to reach the chain,
+        stop. Returns how many punches are still pending or sent (they wait in the outbox for the
+        next start)."""
+        self.server.stop()
+        deadline = time.monotonic() + drain
+        while time.monotonic() < deadline and self._thread.is_alive() and self._unsettled():
+            time.sleep(0.05)
         self._stop.set()
         self._thread.join()
-        self.server.stop()
+        left = self._unsettled()
         self.outbox.close()
+        self.lock.release()
+        return left
+
+    def _unsettled(self) -> int:
+        counts = self.outbox.counts()
+        return counts["pending"] + counts["sent"]
 
     def __enter__(self) -> Gateway:
         return self.start()

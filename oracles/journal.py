@@ -108,23 +108,29 @@ class Journal:
 _SIGNING_ERRORS = """
 CREATE TABLE IF NOT EXISTS signing_errors (
     device     TEXT NOT NULL,     -- the terminal's label
-    detail     TEXT NOT NULL,     -- why its signer would not sign (each refusal, by whom)
+    detail     TEXT NOT NULL,     -- why its batch waits (each refusal, by whom; the revert decoded)
     times      INTEGER NOT NULL DEFAULT 1,
     first_seen TEXT NOT NULL,
     last_seen  TEXT NOT NULL,
+    reason     TEXT NOT NULL DEFAULT 'unsigned',  -- unsigned | unregistered-device | reverted
     PRIMARY KEY (device, detail)
 )
 """
 
+#: Why a batch waits in the outbox instead of going to the chain (`oracle status` shows them).
+UNSIGNED, UNREGISTERED, REVERTED = "unsigned", "unregistered-device", "reverted"
+
 
 @dataclass(frozen=True)
 class SigningError:
-    """A batch a device's signer would not vouch for, as `oracle status` shows it."""
+    """A held batch as `oracle status` shows it: its signer would not vouch for it, its device is
+    not registered, or the contract reverted it."""
 
     when: dt.datetime
     device: str
     detail: str
     times: int
+    reason: str = UNSIGNED
 
 
 class SigningErrors:
@@ -135,13 +141,16 @@ class SigningErrors:
         self._outbox = outbox
         with outbox.transaction() as db:
             db.execute(_SIGNING_ERRORS)
+            columns = {row[1] for row in db.execute("PRAGMA table_info(signing_errors)")}
+            if "reason" not in columns:  # an outbox written before holds had reasons
+                db.execute("ALTER TABLE signing_errors ADD COLUMN reason TEXT NOT NULL DEFAULT 'unsigned'")
 
-    def record(self, device: str, detail: str) -> None:
+    def record(self, device: str, detail: str, reason: str = UNSIGNED) -> None:
         now = dt.datetime.now(dt.timezone.utc).isoformat()
         with self._outbox.transaction() as db:
-            db.execute("INSERT INTO signing_errors (device, detail, first_seen, last_seen) VALUES (?, ?, ?, ?)"
-                       " ON CONFLICT (device, detail) DO UPDATE SET times = times + 1, last_seen = excluded.last_seen",
-                       (device, detail, now, now))
+            db.execute("INSERT INTO signing_errors (device, detail, first_seen, last_seen, reason)"
+                       " VALUES (?, ?, ?, ?, ?) ON CONFLICT (device, detail) DO UPDATE SET times = times + 1,"
+                       " last_seen = excluded.last_seen", (device, detail, now, now, reason))
 
 
 def read_table(path: str | Path, table: str, query: str, params: tuple[object, ...] = ()) -> list[tuple[Any, ...]]:
@@ -155,10 +164,10 @@ def read_table(path: str | Path, table: str, query: str, params: tuple[object, .
 
 def signing_errors(path: str | Path, limit: int = 10) -> list[SigningError]:
     """The newest refusals to sign recorded in an outbox file, newest first (none before any)."""
-    rows = read_table(path, "signing_errors", "SELECT last_seen, device, detail, times FROM signing_errors"
+    rows = read_table(path, "signing_errors", "SELECT last_seen, device, detail, times, reason FROM signing_errors"
                                               " ORDER BY last_seen DESC LIMIT ?", (limit,))
-    return [SigningError(dt.datetime.fromisoformat(when), device, detail, times)
-            for when, device, detail, times in rows]
+    return [SigningError(dt.datetime.fromisoformat(when), device, detail, times, reason)
+            for when, device, detail, times, reason in rows]
 
 
 def journal_summary(path: str | Path) -> dict[str, int | None]:

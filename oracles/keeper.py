@@ -25,6 +25,7 @@ import rlp
 from eth_utils.crypto import keccak
 
 from chain.contract import ContractClient
+from chain.domains.working_time import SETTLE_PAGE
 
 from .journal import read_table
 
@@ -36,8 +37,11 @@ so keeper calls share its nonces, journal and recovery."""
 
 CLOCK_OUT, END_OF_WEEK, END_OF_MONTH = 0, 1, 2  # WorkingTimeStatute.PaySchedule
 BIDDING = 0  # ProcurementStatute.Phase
-#: The keeper's calls by selector: each takes the `uint64 ref` its log echoes.
-KEEPER_CALLS = {keccak(text=f"{name}(uint64)")[:4]: name for name in ("settle", "reclaim", "award")}
+#: The keeper's calls by selector (a tender's `settleBids` pages count as its award): each takes the
+#: `uint64 ref` its log echoes (a settlement also a page size).
+KEEPER_CALLS = {keccak(text=signature)[:4]: name for signature, name in (
+    ("settle(uint64,uint256)", "settle"), ("reclaim(uint64)", "reclaim"),
+    ("award(uint256,uint64)", "award"), ("settleBids(uint256,uint64)", "award"))}  # a tender's award, paged
 
 
 class Duty(Protocol):
@@ -68,8 +72,8 @@ def period_start(now: int, schedule: int, offset: int, week_start: int) -> int:
 
 @dataclass
 class Settlement:
-    """Weekly or monthly wages: `settle(ref)` once block time enters a pay period that began after
-    the last settlement.
+    """Weekly or monthly wages: `settle(ref, SETTLE_PAGE)` once block time enters a pay period that
+    began after the last settlement, then page after page while the round has employees left.
 
     The last settlement is read from the contract's `Settled` logs (before any,
     the block time of the first `Employed`: nothing accrues earlier), so a
@@ -89,15 +93,17 @@ class Settlement:
         schedule, offset, week_start = self._schedule
         if schedule == CLOCK_OUT:
             return None
+        start = period_start(now, schedule, offset, week_start)
+        if self.statute.view("settlement")[0] != 0:  # a round is open: its next page
+            return self.statute.address, self.statute.data("settle", start % 2**64, SETTLE_PAGE)
         if self._settled is None:
             self._settled = self._last_settled()
             if self._settled is None:
                 return None  # nobody employed yet
-        start = period_start(now, schedule, offset, week_start)
         if self._settled >= start:
             return None
         self._settled = now  # sent; if the chain loses it, `forget` makes the keeper read the logs again
-        return self.statute.address, self.statute.data("settle", start % 2**64)
+        return self.statute.address, self.statute.data("settle", start % 2**64, SETTLE_PAGE)
 
     def _last_settled(self) -> int | None:
         settled = self.statute.logs("Settled")
@@ -136,27 +142,34 @@ class VoucherReclaim:
 
 @dataclass
 class TenderAward:
-    """Procurement: `award(ref)` once block time passes the latest tender's reveal period."""
+    """Procurement: `award(tender, ref)` once block time passes a tender's reveal period, then
+    `settleBids(tender, ref)` until its losing deposits are all settled (a page of 64 a call).
+
+    Tenders share their periods, so their reveals close in opening order: a cursor
+    on the earliest tender not yet done keeps each tick's work to one view or two.
+    """
 
     procurement: ContractClient
     name: str = "award"
-    _sent_for: int | None = field(default=None, init=False)
+    _next: int = field(default=0, init=False)  # the earliest tender not yet awarded and settled
 
     def due(self, now: int) -> tuple[str, bytes] | None:
-        count = self.procurement.view("tenderCount")
-        if count == 0 or self._sent_for == count - 1:
-            return None
-        tender = self.procurement.view("tenders", count - 1)
         fields = [o["name"] for o in next(i for i in self.procurement.abi
                                           if i.get("name") == "tenders")["outputs"]]
-        values = dict(zip(fields, tender))
-        if values["phase"] != BIDDING or now < values["revealsClose"]:
-            return None
-        self._sent_for = count - 1
-        return self.procurement.address, self.procurement.data("award", now % 2**64)
+        while self._next < self.procurement.view("tenderCount"):
+            number = self._next
+            values = dict(zip(fields, self.procurement.view("tenders", number)))
+            if values["phase"] == BIDDING:
+                if now < values["revealsClose"]:
+                    return None
+                return self.procurement.address, self.procurement.data("award", number, now % 2**64)
+            if self.procurement.view("unsettledBids", number):
+                return self.procurement.address, self.procurement.data("settleBids", number, now % 2**64)
+            self._next += 1
+        return None
 
     def forget(self) -> None:
-        self._sent_for = None
+        """Nothing to forget: what is due is read from the chain each time."""
 
 
 class Keeper:

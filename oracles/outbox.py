@@ -214,11 +214,18 @@ class Outbox:
         with self._lock:
             return self._db.execute("SELECT 1 FROM punches WHERE key = ?", (key,)).fetchone() is not None
 
-    def latest(self, employee: str) -> tuple[dt.datetime, Kind] | None:
-        """The employee's latest punch in time (any state), which a new punch must not precede."""
+    def latest(self, employee: str, serial: str | None = None,
+               until: dt.datetime | None = None) -> tuple[dt.datetime, Kind] | None:
+        """The employee's latest punch in time (any state): on terminal `serial` only, and not
+        later than `until`, when given (see `Intake.admit` for why each)."""
+        where, params = "employee = ?", [employee]
+        if serial is not None:
+            where, params = where + " AND serial = ?", [*params, serial]
+        if until is not None:
+            where, params = where + " AND instant <= ?", [*params, _instant(until)]
         with self._lock:
-            row = self._db.execute("SELECT at, kind FROM punches WHERE employee = ? ORDER BY instant DESC LIMIT 1",
-                                   (employee,)).fetchone()
+            row = self._db.execute(f"SELECT at, kind FROM punches WHERE {where} ORDER BY instant DESC LIMIT 1",
+                                   params).fetchone()
         return (dt.datetime.fromisoformat(row["at"]), row["kind"]) if row else None
 
     def quarantine(self, item: Quarantined) -> None:

@@ -79,8 +79,9 @@ def deploy_quorum(chain: Chain, reporters: Sequence[str], threshold: int,
     """Deploy a `ReporterQuorum` of `reporters` (addresses) needing `threshold` of them.
 
     The authority (the same label that registers devices) holds its AUTHORITY_ROLE. Register the
-    returned address as the device with the statute's `registerDevice` *after* this deployment:
-    the statute records there, once, that the device is a contract.
+    returned address as the device with the statute's `registerDevice` *after* this deployment, and
+    have the employer `acceptDevice` it: the statute records at acceptance, once, that the device is
+    a contract.
     """
     artifact = artifact or quorum_artifact()
     return chain.deploy(authority, artifact.abi, artifact.bytecode, chain.address(authority),

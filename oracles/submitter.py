@@ -66,6 +66,7 @@ from chain.accounts import device_signer, label_address
 from chain.client import MAX_FEE
 from chain.contract import ContractClient
 from chain.domains.working_time import PUNCH_REASONS
+from chain.reverts import Currency, currency_of, decode_revert
 from chain.rpc import Rpc, RpcError, RpcUnavailable
 from chain.signing import (
     SUBMIT_SIGNATURE,
@@ -78,7 +79,7 @@ from chain.signing import (
 
 from .batches import Batch, key_ref, plan_batches, signed_punch
 from .devices.records import CanonicalPunch
-from .journal import Entry, Journal, SigningErrors
+from .journal import REVERTED, UNREGISTERED, UNSIGNED, Entry, Journal, SigningErrors
 from .outbox import Outbox
 
 log = logging.getLogger("oracles.submitter")
@@ -129,6 +130,8 @@ class Submitter:
         self._addresses: dict[str, str] = {}  # employee label -> address
         self._signers: dict[str, BatchSigner] = {}  # device label -> its signer
         self._sequences: dict[str, int] = {}
+        self._registered: set[str] = set()  # device labels whose signer the statute has registered
+        self._currency = Currency("", 0)
         self._nonce = 0
         self._gas_cap = 0
         self._chain_id = 0
@@ -150,6 +153,7 @@ class Submitter:
         self._chain_id = chain_id
         block = self.rpc.call("eth_getBlockByNumber", "latest", False)
         self._gas_cap = int(block["gasLimit"], 16)
+        self._currency = currency_of(self.statute)
         self.reconcile()
         self.ready = True
 
@@ -292,13 +296,17 @@ class Submitter:
             try:
                 entries.append(self._sign_batch(batch))
             except BatchNotSigned as refusal:
-                self._hold(batch, str(refusal))
+                self._hold(batch.device, batch.punches, str(refusal), UNSIGNED)
+                held_employees.update(p.employee for p in batch.punches)
+            except BatchHeld as held:
+                self._hold(batch.device, batch.punches, held.detail, held.reason)
                 held_employees.update(p.employee for p in batch.punches)
         return entries
 
     def _sign_batch(self, batch: Batch) -> Entry:
         """The batch as a signed transaction; `BatchNotSigned` leaves the device's sequence unused."""
         signer = self._signer(batch.device)
+        self._check_registered(batch.device, signer.address)
         sequence = self._sequences.get(batch.device)
         if sequence is None:
             sequence = self._sequences[batch.device] = self.statute.view("nextSequence", signer.address)
@@ -311,12 +319,23 @@ class Submitter:
         gas = min(self._gas_cap, GAS_PER_BATCH + GAS_PER_PUNCH * len(words))
         return self._sign(self.statute.address, data, gas, batch.device, sequence, keys)
 
-    def _hold(self, batch: Batch, reason: str) -> None:
-        log.warning("%s: %d punch(es) not signed, offered again in %g s: %s", batch.device,
-                    len(batch.punches), self.hold_unsigned, reason)
-        self._held += batch.punches
+    def _check_registered(self, device: str, address: str) -> None:
+        """`BatchHeld` unless the statute has `address` registered as a device: a batch it would
+        revert is never sent (asked again each time the held punches are offered)."""
+        if device in self._registered:
+            return
+        if int(self.statute.view("deviceEmployer", address), 16) == 0:
+            raise BatchHeld(UNREGISTERED, f"terminal {device} signs as {address}, which statute "
+                                          f"{self.statute.address} has not registered: the authority registers "
+                                          "it, and its punches are then sent")
+        self._registered.add(device)
+
+    def _hold(self, device: str, punches: list[CanonicalPunch], detail: str, reason: str) -> None:
+        log.warning("%s: %d punch(es) held (%s), offered again in %g s: %s", device, len(punches), reason,
+                    self.hold_unsigned, detail)
+        self._held += punches
         self._held_until = time.monotonic() + self.hold_unsigned
-        self.signing_errors.record(batch.device, reason)
+        self.signing_errors.record(device, detail, reason)
 
     def _release_held(self) -> list[CanonicalPunch]:
         """The held punches once their wait is over (to be batched again), else none."""
@@ -367,6 +386,7 @@ class Submitter:
         done: list[Entry] = []
         blocks: list[int | None] = []
         still: list[Entry] = []
+        held_reverts: list[tuple[Entry, str]] = []
         with self.outbox.transaction():  # one commit: the punches and their transactions settle together
             for entry, receipt in zip(self._open, receipts):
                 if receipt is None and not missing_is_failed:
@@ -379,18 +399,44 @@ class Submitter:
                     self._settle_punches(entry, receipt, block)
                 else:
                     entry.state = "failed"
+                    why = self._revert_reason(entry, receipt) if receipt else None
                     log.warning("transaction %s (nonce %d%s) %s", entry.tx_hash, entry.nonce,
                                 f", {entry.device} batch {entry.sequence}" if entry.device else "",
-                                "reverted" if receipt else "was replaced")
+                                f"reverted: {why or 'sent again'}" if receipt else "was replaced")
+                    if why is not None and entry.device is not None:
+                        held_reverts.append((entry, why))
                 done.append(entry)
                 blocks.append(block)
             self.journal.settle(done, blocks)
         self._open = still
+        if held_reverts:
+            sent = self.outbox.unconfirmed()
+            for entry, why in held_reverts:
+                assert entry.device is not None
+                self._registered.discard(entry.device)  # a revoked terminal is asked again
+                self._hold(entry.device, sent.get(entry.tx_hash, []), why, REVERTED)
         if any(e.state == "failed" and e.keys for e in done):
             self._requeue_failed()
         return len(done)
 
-    def _settle_punches(self, entry: Entry, receipt: dict[str, Any], block: int) -> None:
+    def _revert_reason(self, entry: Entry, receipt: dict) -> str | None:
+        """Why the contract reverted a batch, its custom error decoded by name; None when sending
+        it again (re-batched, sequence read again) is the remedy: out of gas, out of sequence
+        behind an earlier revert, or a call that succeeds now."""
+        if not entry.keys:
+            return "keeper call reverted"
+        transaction = self.rpc.call("eth_getTransactionByHash", entry.tx_hash)
+        if int(receipt["gasUsed"], 16) >= int(transaction["gas"], 16):
+            return None
+        try:
+            self.rpc.call("eth_call", {"from": self.relayer.address, "to": transaction["to"],
+                                       "data": transaction["input"], "gas": transaction["gas"]}, "latest")
+        except RpcError as error:
+            name, text = decode_revert(self.statute, error.data)
+            return None if name == "BatchOutOfSequence" else text or error.message
+        return None
+
+    def _settle_punches(self, entry: Entry, receipt: dict, block: int) -> None:
         """Rejections from the batch's `PunchRejected` logs, the rest confirmed. Punches already
         settled stay as they are: after a chain restart a re-mined batch may find them settled
         from the first time it was mined."""
@@ -405,10 +451,21 @@ class Submitter:
             if item["topics"][0] == topic and item["address"].lower() == address:
                 args = self.statute.decode_log("PunchRejected", item)
                 rejected[by_ref[args["ref"]]] = PUNCH_REASONS[args["reason"]]
+        paid, amount = 0, 0
+        payment_topics = {self.statute.topic("WagePaid"): "WagePaid", self.statute.topic("PaidAtClockOut"):
+                          "PaidAtClockOut"}
+        for item in receipt["logs"]:
+            name = payment_topics.get(item["topics"][0])
+            if name is not None and item["address"].lower() == address:
+                paid += 1
+                amount += self.statute.decode_log(name, item)["amount"]
         for key, reason in rejected.items():
             self.rejected += self.outbox.mark_rejected(key, reason, strict=False)
         self.confirmed += self.outbox.settle_mined([k for k in entry.keys if k not in rejected], entry.tx_hash,
                                                    block)
+        log.info("batch %s of %s: %d punches%s, %d paid, %s, tx %s (block %d)", entry.sequence, entry.device,
+                 len(entry.keys), f" ({len(rejected)} refused)" if rejected else "", paid,
+                 self._currency.format(amount), entry.tx_hash, block)
 
     # ------------------------------------------------------------ addresses
 
@@ -433,6 +490,15 @@ class Submitter:
         if signer is None:
             signer = self._signers[label] = self.signer(label)
         return signer
+
+
+class BatchHeld(Exception):
+    """A batch that must wait in the outbox rather than go to the chain (see `UNREGISTERED`)."""
+
+    def __init__(self, reason: str, detail: str) -> None:
+        super().__init__(detail)
+        self.reason = reason
+        self.detail = detail
 
 
 def _harmless(error: RpcError) -> bool:

@@ -10,6 +10,10 @@ Three figures, from one anvil per call so they compare like with like:
   in the outbox from its receipt, the contract having executed it. Each
   transaction carries a batch of punches, which is how the gateway beats
   the ceiling.
+- `end to end` again with TLS and an explicit per-terminal allow list in
+  front of the receiver (a self-signed certificate made with the `openssl`
+  command; the terminals verify it), on the same node: what authentication
+  costs.
 - `gas per punch` at batch sizes 1, 10, 100, 500, steady state (the day
   measured follows a day that filled every storage slot), half clock-ins,
   half paying clock-outs.
@@ -47,6 +51,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import ipaddress
+import ssl
+import statistics
+import subprocess
 import tempfile
 import threading
 import time
@@ -64,9 +72,11 @@ from chain.rpc import Rpc, RpcError
 from lawdsl.load import load_statute
 
 from .cli import HttpTerminals
-from .devices.records import CanonicalPunch, Kind
+from .devices.config import GatewayConfig
+from .devices.records import CanonicalPunch
 from .devices.simulator import CLEAN, Simulation, simulate, simulated_config
-from .gateway import DEFAULT_LAW, AnvilNode, Gateway, provision
+from .gateway import DEFAULT_LAW, AnvilNode, Gateway, Site, provision
+from .http_service import tls_context
 from .outbox import Outbox
 from .submitter import Submitter
 
@@ -93,12 +103,14 @@ def bench_node() -> AnvilNode:
 @dataclass(frozen=True)
 class Throughput:
     punches: int
-    seconds: float
+    seconds: float  # of the median end-to-end run
     raw_transfers: int
     raw_seconds: float
     gas_per_punch: dict[int, float]  # batch size -> gas
     terminals: int = 0
     raw_stalls: int = 0  # raw-ceiling attempts discarded because the node stopped mining
+    runs: tuple[float, ...] = ()  # punches/s of each plain end-to-end run, in order
+    secure_seconds: float | None = None  # `punches` at the rate of the run with TLS and an allow list
 
     @property
     def punches_per_second(self) -> float:
@@ -115,18 +127,47 @@ class Throughput:
                 (f"end to end ({self.punches:,} punches from {self.terminals} terminals, ADMS → confirmed)",
                  f"{self.punches_per_second:,.0f} punches/s"),
                 ("end to end / raw ceiling", f"{self.punches_per_second / self.raw_per_second:.1f}×")]
+        if len(self.runs) > 1:
+            rows.append((f"end to end, {len(self.runs)} consecutive runs: median / minimum",
+                         f"{statistics.median(self.runs):,.0f} / {min(self.runs):,.0f} punches/s"))
+        if self.secure_seconds is not None:
+            rows.append(("end to end with TLS and a per-terminal allow list",
+                         f"{self.punches / self.secure_seconds:,.0f} punches/s"))
         rows += [(f"gas per punch, batch of {size}", f"{gas:,.0f}") for size, gas in self.gas_per_punch.items()]
         return rows
 
 
 def gateway_throughput(employees: int = 2000, terminals: int = 4, days: int = 7, batch_size: int = 200,
-                       raw_transfers: int = 5000, gas_batches: tuple[int, ...] = (1, 10, 100, 500)) -> Throughput:
-    """Measure on fresh anvils of one kind (`bench_node`); takes about a minute."""
+                       raw_transfers: int = 5000, gas_batches: tuple[int, ...] = (1, 10, 100, 500),
+                       runs: int = 10) -> Throughput:
+    """Measure on fresh anvils of one kind (`bench_node`): `runs` consecutive plain end-to-end runs
+    on one node and one site, each on the next `days` of attendance (a stall shows as a low
+    minimum), then one more with TLS and an allow list."""
     raw_seconds, stalls = raw_ceiling_on_fresh_nodes(raw_transfers)
+    config = simulated_config(employees=employees, devices=terminals)
+    first_day = dt.date.today() - dt.timedelta(days=1 + days * (runs + 1))
     with bench_node() as node, tempfile.TemporaryDirectory() as scratch:
-        punches, seconds = end_to_end(node.url, Path(scratch), employees, terminals, days, batch_size)
-        gas = {size: gas_per_punch(node.url, Path(scratch) / f"gas-{size}.db", size) for size in gas_batches}
-    return Throughput(punches, seconds, raw_transfers, raw_seconds, gas, terminals, stalls)
+        folder = Path(scratch)
+        site = provision(Chain(node.url), load_statute(DEFAULT_LAW), config)
+        timed = [end_to_end(node.url, site, config, folder / f"run-{i}", first_day + dt.timedelta(days=days * i),
+                            days, batch_size) for i in range(runs)]
+        rates = tuple(count / seconds for count, seconds in timed)
+        punches, median_seconds = sorted(timed, key=lambda run: run[0] / run[1])[len(timed) // 2]
+        secure_punches, secure = end_to_end(node.url, site, config, folder / "secure",
+                                            first_day + dt.timedelta(days=days * runs), days, batch_size,
+                                            tls=self_signed(folder))
+        gas = {size: gas_per_punch(node.url, folder / f"gas-{size}.db", size) for size in gas_batches}
+    return Throughput(punches, median_seconds, raw_transfers, raw_seconds, gas, terminals, stalls, rates,
+                      secure * punches / secure_punches)
+
+
+def self_signed(folder: Path) -> Path:
+    """A self-signed certificate for 127.0.0.1 (`cert.pem`, `key.pem` in `folder`), by `openssl`."""
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                    "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+                    "-keyout", str(folder / "key.pem"), "-out", str(folder / "cert.pem")],
+                   check=True, capture_output=True, timeout=60)
+    return folder
 
 
 def raw_ceiling_on_fresh_nodes(count: int, attempts: int = RAW_ATTEMPTS) -> tuple[float, int]:
@@ -184,18 +225,28 @@ def backlog_uploads(simulation: Simulation, per_upload: int = UPLOAD_RECORDS) ->
             for serial, own in lines.items()}
 
 
-def end_to_end(url: str, scratch: Path, employees: int, terminals: int, days: int,
-               batch_size: int) -> tuple[int, float]:
-    """(punches, seconds) from the first ATTLOG upload sent to the last punch confirmed in the outbox."""
-    config = simulated_config(employees=employees, devices=terminals)
-    site = provision(Chain(url), load_statute(DEFAULT_LAW), config)
-    simulation = simulate(config, dt.date.today() - dt.timedelta(days=days + 1), days, seed=1, profile=BACKLOG)
+def end_to_end(url: str, site: Site, config: GatewayConfig, scratch: Path, start: dt.date, days: int,
+               batch_size: int, tls: Path | None = None) -> tuple[int, float]:
+    """(punches, seconds) from the first ATTLOG upload sent to the last punch confirmed in the outbox,
+    for `days` of the site's attendance from `start` (later than any run before on this site).
+
+    `tls`: a folder with `cert.pem` and `key.pem` (`self_signed`): the receiver serves TLS, each
+    terminal is allowed from 127.0.0.1 only, and the terminals verify the certificate."""
+    if tls is not None:
+        only_here = (ipaddress.ip_network("127.0.0.1/32"),)
+        config = dataclasses.replace(config, devices={serial: dataclasses.replace(device, allow=only_here)
+                                                      for serial, device in config.devices.items()})
+    simulation = simulate(config, start, days, seed=1, profile=BACKLOG)
     uploads = backlog_uploads(simulation)
+    scratch.mkdir(parents=True, exist_ok=True)
     outbox_path = scratch / "e2e.db"
-    with Gateway(config, outbox_path, url, site.address, site.abi, "127.0.0.1", 0, batch_size=batch_size) as gateway:
-        gateway_url = f"http://127.0.0.1:{gateway.server.port}"
+    server_tls = tls_context(str(tls / "cert.pem"), str(tls / "key.pem")) if tls else None
+    client_tls = ssl.create_default_context(cafile=str(tls / "cert.pem")) if tls else None
+    with Gateway(config, outbox_path, url, site.address, site.abi, ("127.0.0.1", 0), batch_size=batch_size,
+                 tls=server_tls) as gateway:
+        gateway_url = f"{'https' if tls else 'http'}://127.0.0.1:{gateway.server.port}"
         began = time.perf_counter()
-        _upload_concurrently(gateway_url, uploads)
+        _upload_concurrently(gateway_url, uploads, client_tls)
         with Outbox(outbox_path) as outbox:
             admitted = sum(n for state, n in outbox.counts().items() if state != "quarantined")
             submitter = gateway.submitter
@@ -211,12 +262,12 @@ def end_to_end(url: str, scratch: Path, employees: int, terminals: int, days: in
     return counts["confirmed"] + counts["rejected"], seconds
 
 
-def _upload_concurrently(url: str, uploads: Mapping[str, Sequence[str]]) -> None:
+def _upload_concurrently(url: str, uploads: Mapping[str, Sequence[str]], tls: ssl.SSLContext | None = None) -> None:
     """Every terminal sends its uploads in order over its own connection, all terminals at once."""
     failures: list[str] = []
 
     def terminal(serial: str, bodies: Sequence[str]) -> None:
-        connection = HttpTerminals(url)
+        connection = HttpTerminals(url, tls=tls)
         for body in bodies:
             answer = connection.upload(serial, body)
             if not answer.startswith("OK"):

@@ -20,8 +20,9 @@ from rich.table import Table
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from chain.anvil import ANVIL  # noqa: E402
-from chain.bench import compile_seconds, procurement_gas, voucher_gas, working_time_gas  # noqa: E402
+from chain.bench import award_gas, compile_seconds, procurement_gas, voucher_gas, working_time_gas  # noqa: E402
 from chain.local import local_chain  # noqa: E402
+from chain.scale import run_settlement  # noqa: E402
 from chain.tester import InProcessChain  # noqa: E402
 from compiler.solc import SOLC_VERSION, SolcJs, backend  # noqa: E402
 from lawdsl.ast import Statute  # noqa: E402
@@ -31,6 +32,9 @@ from lawdsl.workloads import city_month, large_statute  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ("overtime.law", "vouchers.law", "procurement.law")
+#: The weekly-pay statute whose settlement and arrears pages are measured, and the firm's size.
+WEEKLY = "part-time-wages.law"
+SETTLEMENT_FIRM = 1_000
 #: Gas targets from the issues, by the figure names `chain.bench` returns (None: no target set).
 GAS_TARGETS = {
     "clock-in (one-punch batch)": None,
@@ -41,6 +45,11 @@ GAS_TARGETS = {
     "bid (sealed, with its deposit)": None,
     "reveal": None,
     "delivery (partial, paid on inspection)": None,
+    # flat in the number of bids beyond one page: the award refunds at most 64 deposits (SETTLE_PAGE)
+    "award, 1 revealed bid": None,
+    "award, 10 revealed bids": None,
+    "award, 100 revealed bids": None,
+    "award, 200 revealed bids": None,
 }
 
 
@@ -78,15 +87,19 @@ def speed_rows(statutes: list[Statute]) -> list[tuple[str, float, float | None]]
 def gas_figures(statutes: list[Statute]) -> tuple[dict[str, float], str]:
     from compiler.artifacts import compile_statutes
 
-    artifacts = compile_statutes(statutes)
+    weekly = load_statute(ROOT / "statutes" / WEEKLY)
+    artifacts = compile_statutes([*statutes, weekly])
     overtime, vouchers, procurement = statutes
     figures: dict[str, float] = {}
     with local_chain() as chain:
         for measure, statute in ((working_time_gas, overtime), (voucher_gas, vouchers),
-                                 (procurement_gas, procurement)):
+                                 (procurement_gas, procurement), (award_gas, procurement)):
             snapshot = chain.snapshot()
             figures.update(measure(statute, chain, artifacts))
             chain.revert(snapshot)
+        snapshot = chain.snapshot()  # a firm's weekly settlement and arrears, in keeper pages
+        figures.update(run_settlement(weekly, chain, artifacts, SETTLEMENT_FIRM, page=150).figures())
+        chain.revert(snapshot)
         where = "py-evm in process" if isinstance(chain, InProcessChain) else _anvil_version()
     return figures, where
 

@@ -99,3 +99,45 @@ def test_a_scenario_naming_a_bad_statute_shows_the_statute_error(tmp_path: Path)
     result = lawdsl("simulate", str(tmp_path / "overtime-march.yaml"))
     assert result.returncode == 1
     assert "overtime.law:32:45: error: unknown term 'standard dya'" in result.stderr
+
+
+def test_a_scenario_cannot_read_a_statute_outside_its_folder(tmp_path: Path) -> None:
+    """Issue 15: `statute:` named any file, and the error printed its first line."""
+    secret = tmp_path / "secret.law"
+    secret.write_text("root:x:0:0:the first line of a secret\n", "utf-8")
+    (tmp_path / "scenarios").mkdir()
+    text = (STATUTES / "overtime-march.yaml").read_text("utf-8")
+    for named in ("../secret.law", str(secret), "/etc/passwd"):
+        scenario = tmp_path / "scenarios" / "s.yaml"
+        scenario.write_text(text.replace("statute: overtime.law", f"statute: {named}", 1), "utf-8")
+        result = lawdsl("simulate", str(scenario))
+        assert result.returncode == 1 and "outside the scenario's folder; give it on the command line" in result.stderr
+        assert "root:" not in result.stderr and "Traceback" not in result.stderr
+    (tmp_path / "scenarios" / "notes.txt").write_text("private notes\n", "utf-8")
+    scenario.write_text(text.replace("statute: overtime.law", "statute: notes.txt", 1), "utf-8")
+    result = lawdsl("simulate", str(scenario))
+    assert "is not a .law file" in result.stderr and "private" not in result.stderr
+    # the person running it may name any statute on the command line
+    result = lawdsl("test", str(scenario), "--statute", str(STATUTES / "overtime.law"))
+    assert result.returncode == 0, result.stderr
+
+
+def test_deep_yaml_nesting_is_refused_quickly(tmp_path: Path) -> None:
+    """Issue 15: 100,000 nested `[` burned 82 s of CPU, then reported a bug in lawdsl."""
+    shutil.copy(STATUTES / "overtime.law", tmp_path)
+    scenario = tmp_path / "deep.yaml"
+    scenario.write_text("statute: overtime.law\nevents: " + "[" * 100_000 + "\n", "utf-8")
+    result = subprocess.run([sys.executable, "-m", "lawdsl.cli", "simulate", str(scenario)], capture_output=True, check=False,
+                            text=True, timeout=20)
+    assert result.returncode == 1
+    assert f"{scenario}:2:73" in result.stderr and "nested more than 64 levels deep" in result.stderr
+    assert len(result.stderr) < 500 and "bug" not in result.stderr
+
+
+def test_fmt_reads_files_as_check_does(tmp_path: Path) -> None:
+    """Issue 15: `fmt` on a binary file crashed with UnicodeDecodeError where `check` was clean."""
+    binary = tmp_path / "blob.law"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\xff")
+    check, fmt = lawdsl("check", str(binary)), lawdsl("fmt", str(binary))
+    assert check.returncode == fmt.returncode == 1
+    assert fmt.stderr == check.stderr and "not UTF-8 text" in fmt.stderr

@@ -1,10 +1,15 @@
 """Procurement events onto a `ProcurementStatute` contract, and its logs back to an outcome.
 
-The buyer opens tenders and suppliers bid from their own accounts (each
-after an ERC-20 approve of the escrow or deposit the contract will pull);
-the authority registers inspectors and, as keeper, triggers the award; the
-inspector named in a delivery confirms it from its own account, so a
-delivery "confirmed" by anyone else is refused by the contract itself.
+Buyers open tenders and suppliers bid from their own accounts (each after an
+ERC-20 approve of the escrow or deposit the contract will pull); the
+authority registers buyers and inspectors through its timelock (the buyers
+named at deployment, `Scenario.registered_buyers`, are the constructor's); the keeper
+(the authority's own account) triggers awards, settles losing deposits page
+by page until none is left, accepts deliveries after the inspection window
+and closes undelivered tenders. The inspector named in a delivery confirms
+it from its own account, so a delivery "confirmed" by anyone else is refused
+by the contract itself. An event without `tender:` concerns the latest
+opened tender.
 
 A bid is sealed here, as a supplier's wallet would seal it: a secret salt
 (derived from the supplier's key and the event, so runs are reproducible) and
@@ -18,11 +23,28 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from eth_utils.crypto import keccak
+from eth_utils import keccak, to_checksum_address
+from web3.contract import Contract
 
 from lawdsl import events as E
 from lawdsl.ast import Statute
-from lawdsl.events import Award, Bid, Deliver, Event, OpenTender, RegisterInspector, Reveal
+from lawdsl.events import (
+    AcceptDelivery,
+    Award,
+    Bid,
+    CloseTender,
+    ConfirmDelivery,
+    Deliver,
+    DisputeDelivery,
+    Event,
+    OpenTender,
+    RecordDelivery,
+    RegisterBuyer,
+    RegisterInspector,
+    Reveal,
+    RevokeBuyer,
+    RevokeInspector,
+)
 from lawdsl.interpret.base import BEFORE_EFFECTIVE
 from lawdsl.interpret.procurement import ProcurementInterpreter, Reason
 from lawdsl.money import round_half_up
@@ -46,7 +68,17 @@ class ProcurementDriver(Driver):
         "BeforeEffectiveDate": BEFORE_EFFECTIVE,
         "InspectorBoundToAnotherBuyer": Reason.INSPECTOR_BOUND.value,
         "QuantityNotPositive": Reason.QUANTITY_NOT_POSITIVE.value,
-        "TenderInProgress": Reason.TENDER_IN_PROGRESS.value,
+        "AccessControlUnauthorizedAccount": Reason.NOT_BUYER.value,  # only openTender checks a role
+        "NotRegistered": Reason.NOT_REGISTERED.value,
+        "UnknownTender": Reason.NO_OPEN_TENDER.value,
+        "DepositBelowMinimum": Reason.DEPOSIT_BELOW_MINIMUM.value,
+        "DeliveryPeriodOver": Reason.DELIVERY_PERIOD_OVER.value,
+        "UnknownDelivery": Reason.UNKNOWN_DELIVERY.value,
+        "DeliveryAlreadyJudged": Reason.ALREADY_JUDGED.value,
+        "InspectionWindowOver": Reason.WINDOW_OVER.value,
+        "InspectionWindowOpen": Reason.WINDOW_OPEN.value,
+        "NotCloseableYet": Reason.NOT_CLOSEABLE.value,
+        "DeliveryPending": Reason.DELIVERY_PENDING.value,
         "BuyerWalletShort": Reason.ESCROW_SHORT.value,
         "NoOpenTender": Reason.NO_OPEN_TENDER.value,
         "BiddingClosed": Reason.BIDDING_CLOSED.value,
@@ -68,15 +100,34 @@ class ProcurementDriver(Driver):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.openings: dict[str, Opening] = {}  # supplier label -> its latest accepted sealed bid
+        # (tender, supplier label) -> the supplier's accepted sealed bid in that tender
+        self.openings: dict[tuple[int, str], Opening] = {}
+
+    def deploy_args(self) -> tuple:
+        assert self.authority is not None
+        return (self.currency.address, self.authority.address,
+                [self.chain.address(buyer) for buyer in self.scenario.registered_buyers()])
+
+    def number(self, tender: int | None) -> int:
+        """The tender an event names; without one, the latest opened (0 when none: refused as unknown)."""
+        assert self.contract is not None
+        if tender is not None:
+            return tender
+        return max(self.contract.functions.tenderCount().call() - 1, 0)
 
     def apply(self, event: Event) -> None:
         assert self.contract is not None
         fn = self.contract.functions
         address = self.chain.address
-        if isinstance(event, RegisterInspector):
-            self.send(event, AUTHORITY, fn.registerInspector(address(event.inspector), address(event.buyer),
-                                                             event.index))
+        if isinstance(event, RegisterBuyer):
+            self.send_as_authority(event, fn.registerBuyer(address(event.buyer), event.index))
+        elif isinstance(event, RevokeBuyer):
+            self.send_as_authority(event, fn.revokeBuyer(address(event.buyer), event.index))
+        elif isinstance(event, RegisterInspector):
+            self.send_as_authority(event, fn.registerInspector(address(event.inspector), address(event.buyer),
+                                                                event.index))
+        elif isinstance(event, RevokeInspector):
+            self.send_as_authority(event, fn.revokeInspector(address(event.inspector), event.index))
         elif isinstance(event, OpenTender):
             quantity = max(event.quantity, 0)  # uint256 carries no sign; 0 meets the same refusal
             self.approve(event.buyer, quantity * fn.ceilingPerUnit().call())
@@ -84,15 +135,39 @@ class ProcurementDriver(Driver):
         elif isinstance(event, Bid):
             self.bid(event)
         elif isinstance(event, Reveal):
-            opening = self.openings.get(event.supplier, Opening(0, bytes(32)))
-            self.send(event, event.supplier, fn.revealBid(opening.price, opening.salt, event.index))
+            number = self.number(event.tender)
+            opening = self.openings.get((number, event.supplier), Opening(0, bytes(32)))
+            self.send(event, event.supplier, fn.revealBid(number, opening.price, opening.salt, event.index))
         elif isinstance(event, Award):
-            self.send(event, AUTHORITY, fn.award(event.index))
+            self.award(event)
         elif isinstance(event, Deliver):
+            self.send(event, event.inspector, fn.inspectDelivery(
+                self.number(event.tender), address(event.supplier), max(event.quantity, 0), event.index))
+        elif isinstance(event, RecordDelivery):
+            self.send(event, event.supplier,
+                      fn.recordDelivery(self.number(event.tender), max(event.quantity, 0), event.index))
+        elif isinstance(event, ConfirmDelivery):
             self.send(event, event.inspector,
-                      fn.confirmDelivery(address(event.supplier), max(event.quantity, 0), event.index))
+                      fn.confirmDelivery(self.number(event.tender), event.delivery, event.index))
+        elif isinstance(event, DisputeDelivery):
+            self.send(event, event.inspector,
+                      fn.disputeDelivery(self.number(event.tender), event.delivery, event.index))
+        elif isinstance(event, AcceptDelivery):
+            self.send(event, AUTHORITY, fn.acceptDelivery(self.number(event.tender), event.delivery, event.index))
+        elif isinstance(event, CloseTender):
+            self.send(event, AUTHORITY, fn.closeUndelivered(self.number(event.tender), event.index))
         else:
             raise ValueError(f"event {event.index}: {type(event).__name__} is not a procurement event")
+
+    def award(self, event: Award) -> None:
+        """The keeper awards, then settles the losing deposits a page a call until none is left."""
+        assert self.contract is not None
+        fn = self.contract.functions
+        number = self.number(event.tender)
+        if self.send(event, AUTHORITY, fn.award(number, event.index)) is None:
+            return
+        while fn.unsettledBids(number).call():
+            self.chain.transact(AUTHORITY, fn.settleBids(number, event.index))
 
     def bid(self, event: Bid) -> None:
         """Seal the price, send the commitment with its deposit, and keep the opening if it is taken.
@@ -109,13 +184,14 @@ class ProcurementDriver(Driver):
         # Secret like the supplier's key (prices are few, so a guessable salt would unseal the bid),
         # yet reproducible from it.
         salt = keccak(account_key(event.supplier) + event.index.to_bytes(8, "big"))
-        count = fn.tenderCount().call()
-        quantity = fn.tenders(count - 1).call()[1] if count else 0  # (buyer, quantity, …) of the latest
+        number = self.number(event.tender)
+        known = number < fn.tenderCount().call()
+        quantity = fn.tenders(number).call()[1] if known else 0  # (buyer, quantity, …)
         deposit = fn.requiredDeposit(event.price.minor, quantity).call()
         self.approve(event.supplier, deposit)
         commitment = fn.commitmentOf(event.price.minor, salt, supplier).call()
-        if self.send(event, event.supplier, fn.commitBid(commitment, deposit, event.index)) is not None:
-            self.openings[event.supplier] = Opening(event.price.minor, salt)
+        if self.send(event, event.supplier, fn.commitBid(number, commitment, deposit, event.index)) is not None:
+            self.openings[(number, event.supplier)] = Opening(event.price.minor, salt)
 
     def approve(self, label: str, amount: int) -> None:
         assert self.contract is not None
@@ -131,47 +207,83 @@ class ProcurementDriver(Driver):
 
 
 class ProcurementRebuilder(Rebuilder):
+    """Tenders are named by number in every call; registrations come through the authority's timelock."""
+
     def __init__(self, statute: Statute, calls: list[Call]) -> None:
         super().__init__(statute, calls)
         self.deposit_rate: Fraction = ProcurementInterpreter(statute, {}, []).deposit_rate
-        self.quantity = 0  # of the latest tender opened
+        self.quantities: list[int] = []  # of every tender opened, by number
+
+    @staticmethod
+    def parties(contract: Contract, start: int) -> dict[str, Any]:
+        """The buyers the contract registered at deployment: its constructor's `RoleGranted` logs."""
+        role = contract.functions.BUYER_ROLE().call()
+        granted = contract.events.RoleGranted().get_logs(from_block=start, to_block=start)
+        return {"buyers": tuple(to_checksum_address(log["args"]["account"]) for log in granted
+                                if log["args"]["role"] == role)}
+
+    def on_registerBuyer(self, call: Call, _: int) -> list[Pending]:
+        return [self.event(E.RegisterBuyer, call, call.args["ref"], buyer=call.args["buyer"])]
+
+    def on_revokeBuyer(self, call: Call, _: int) -> list[Pending]:
+        return [self.event(E.RevokeBuyer, call, call.args["ref"], buyer=call.args["buyer"])]
 
     def on_registerInspector(self, call: Call, _: int) -> list[Pending]:
         return [self.event(E.RegisterInspector, call, call.args["ref"], inspector=call.args["inspector"],
                            buyer=call.args["buyer"])]
 
+    def on_revokeInspector(self, call: Call, _: int) -> list[Pending]:
+        return [self.event(E.RevokeInspector, call, call.args["ref"], inspector=call.args["inspector"])]
+
     def on_openTender(self, call: Call, _: int) -> list[Pending]:
         if not call.failed:
-            self.quantity = call.args["quantity"]
+            self.quantities.append(call.args["quantity"])
         return [self.event(E.OpenTender, call, call.args["ref"], buyer=call.sender,
                            quantity=call.args["quantity"])]
 
     def on_commitBid(self, call: Call, position: int) -> list[Pending]:
         return [self.event(E.Bid, call, call.args["ref"], supplier=call.sender,
-                           price=self.money(self.sealed_price(call, position)))]
+                           price=self.money(self.sealed_price(call, position)), tender=call.args["number"])]
 
     def sealed_price(self, commit: Call, position: int) -> int:
         """The price the bid's own reveal opened; unrevealed, the price its deposit stands for."""
+        number = commit.args["number"]
         for call in self.calls[position + 1:]:
-            if call.failed or call.sender != commit.sender:
-                continue
-            if call.function == "commitBid":
-                break  # a later tender's bid: this one was never revealed
-            if call.function == "revealBid":
-                price: int = call.args["price"]
-                return price
-        per_unit = self.deposit_rate * self.quantity
+            if (not call.failed and call.sender == commit.sender and call.function == "revealBid"
+                    and call.args["number"] == number):
+                return call.args["price"]
+        quantity = self.quantities[number] if number < len(self.quantities) else 0
+        per_unit = self.deposit_rate * quantity
         return round_half_up(Fraction(commit.args["deposit"]) / per_unit) if per_unit else 0
 
     def on_revealBid(self, call: Call, _: int) -> list[Pending]:
-        return [self.event(E.Reveal, call, call.args["ref"], supplier=call.sender)]
+        return [self.event(E.Reveal, call, call.args["ref"], supplier=call.sender, tender=call.args["number"])]
 
     def on_award(self, call: Call, _: int) -> list[Pending]:
-        return [self.event(E.Award, call, call.args["ref"])]
+        return [self.event(E.Award, call, call.args["ref"], tender=call.args["number"])]
+
+    def on_inspectDelivery(self, call: Call, _: int) -> list[Pending]:
+        return [self.event(E.Deliver, call, call.args["ref"], supplier=call.args["supplier"],
+                           quantity=call.args["quantity"], inspector=call.sender, tender=call.args["number"])]
+
+    def on_recordDelivery(self, call: Call, _: int) -> list[Pending]:
+        return [self.event(E.RecordDelivery, call, call.args["ref"], supplier=call.sender,
+                           quantity=call.args["quantity"], tender=call.args["number"])]
 
     def on_confirmDelivery(self, call: Call, _: int) -> list[Pending]:
-        return [self.event(E.Deliver, call, call.args["ref"], supplier=call.args["supplier"],
-                           quantity=call.args["quantity"], inspector=call.sender)]
+        return [self.event(E.ConfirmDelivery, call, call.args["ref"], inspector=call.sender,
+                           delivery=call.args["delivery"], tender=call.args["number"])]
+
+    def on_disputeDelivery(self, call: Call, _: int) -> list[Pending]:
+        return [self.event(E.DisputeDelivery, call, call.args["ref"], inspector=call.sender,
+                           delivery=call.args["delivery"], tender=call.args["number"])]
+
+    def on_acceptDelivery(self, call: Call, _: int) -> list[Pending]:
+        return [self.event(E.AcceptDelivery, call, call.args["ref"], delivery=call.args["delivery"],
+                           tender=call.args["number"])]
+
+    def on_closeUndelivered(self, call: Call, _: int) -> list[Pending]:
+        return [self.event(E.CloseTender, call, call.args["ref"], tender=call.args["number"])]
 
 
 #: This domain's encode and decode sides, as `lawdsl.domains.implementation` finds them.

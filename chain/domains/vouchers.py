@@ -1,9 +1,12 @@
 """Voucher events onto a `VoucherProgram` contract, and its logs back to an outcome.
 
-Every actor signs its own transactions: the issuer deposits (after an ERC-20
-approve) and issues, holders spend and transfer, the authority registers
-merchants and authorizes each attesting agency before its first attestation,
-and the keeper (the authority's account) triggers the reclaim. A refused
+Every actor signs its own transactions: the issuer (named at deployment:
+`Scenario.named_issuer`) deposits (after an ERC-20 approve) and issues — a
+list longer than the contract's `MAX_ISSUE_BATCH` in pages —, holders spend
+and transfer; the authority, through its timelock, registers and de-lists
+merchants, appoints issuers and authorizes each attesting agency before its
+first attestation; the keeper (the authority's own account) triggers the
+reclaim. A refused
 recipient of an `issue` is an `IssueRefused` log; every other refusal is a
 revert whose custom error maps to the interpreter's reason. A spend's
 payment is its `VoucherSpent` log (the issuer's money to the merchant under
@@ -13,10 +16,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from eth_utils.crypto import keccak
+from eth_utils import keccak, to_checksum_address
+from web3.contract import Contract
 
 from lawdsl import events as E
-from lawdsl.events import Attest, Deposit, Event, Issue, Reclaim, RegisterMerchant, Spend, Transfer
+from lawdsl.events import (
+    AppointIssuer,
+    Attest,
+    DelistMerchant,
+    Deposit,
+    Event,
+    Issue,
+    Reclaim,
+    RegisterMerchant,
+    Spend,
+    Transfer,
+)
 from lawdsl.interpret.base import BEFORE_EFFECTIVE
 from lawdsl.interpret.vouchers import Reason
 from lawdsl.outcome import Outcome, Payment, Rejection
@@ -25,6 +40,7 @@ from ..accounts import AUTHORITY
 from .driver import Driver, article_text
 from .rebuild import Call, Pending, Rebuilder
 
+ZERO_ADDRESS = "0x" + "00" * 20  # the issuer argument when the authority is to appoint one
 #: `VoucherProgram.IssueRefusal` codes, in enum order.
 ISSUE_REFUSALS = (Reason.LACKS_ATTRIBUTE, Reason.ALREADY_ISSUED, Reason.BEYOND_FUNDS)
 
@@ -39,6 +55,7 @@ class VoucherDriver(Driver):
         "BeforeEffectiveDate": BEFORE_EFFECTIVE,
         "DepositNotPositive": Reason.NOT_POSITIVE.value,
         "NotIssuer": Reason.NOT_ISSUER.value,
+        "NotRegisteredMerchant": Reason.NOT_LISTED.value,
         "IssuerWalletShort": Reason.WALLET_SHORT.value,
         "OutsideValidityPeriod": Reason.OUTSIDE_PERIOD.value,
         "MerchantNotEligible": Reason.MERCHANT_NOT_ELIGIBLE.value,
@@ -56,6 +73,12 @@ class VoucherDriver(Driver):
         super().__init__(*args, **kwargs)
         self.attesters: set[str] = set()  # labels the authority has authorized
 
+    def deploy_args(self) -> tuple:
+        assert self.authority is not None
+        issuer = self.scenario.named_issuer()
+        return (self.currency.address, self.authority.address,
+                self.chain.address(issuer) if issuer is not None else ZERO_ADDRESS)
+
     def apply(self, event: Event) -> None:
         assert self.contract is not None
         fn = self.contract.functions
@@ -66,15 +89,24 @@ class VoucherDriver(Driver):
             self.send(event, event.sender, fn.deposit(event.amount.minor, event.index))
         elif isinstance(event, Attest):
             if event.attester not in self.attesters:
-                self.chain.transact(AUTHORITY, fn.authorizeAttester(address(event.attester)))
+                assert self.authority is not None
+                self.authority.call(fn.authorizeAttester(address(event.attester)))
                 self.attesters.add(event.attester)
             self.send(event, event.attester,
                       fn.attest(address(event.citizen), text_hash(event.attribute), event.index))
         elif isinstance(event, RegisterMerchant):
-            self.send(event, AUTHORITY,
-                      fn.registerMerchant(address(event.merchant), text_hash(event.category), event.index))
+            self.send_as_authority(
+                event, fn.registerMerchant(address(event.merchant), text_hash(event.category), event.index))
+        elif isinstance(event, DelistMerchant):
+            self.send_as_authority(event, fn.delistMerchant(address(event.merchant), event.index))
+        elif isinstance(event, AppointIssuer):
+            self.send_as_authority(event, fn.appointIssuer(address(event.issuer), event.index))
         elif isinstance(event, Issue):
-            self.send(event, event.issuer, fn.issue([address(r) for r in event.recipients], event.index))
+            recipients = [address(r) for r in event.recipients]
+            page = fn.MAX_ISSUE_BATCH().call()
+            for start in range(0, len(recipients), page):  # the first page meets any NotIssuer refusal
+                if self.send(event, event.issuer, fn.issue(recipients[start:start + page], event.index)) is None:
+                    break
         elif isinstance(event, Spend):
             self.send(event, event.holder, fn.spend(address(event.merchant), event.purchase.minor, event.index))
         elif isinstance(event, Transfer):
@@ -101,6 +133,12 @@ class VoucherDriver(Driver):
 
 
 class VoucherRebuilder(Rebuilder):
+    @staticmethod
+    def parties(contract: Contract, start: int) -> dict[str, Any]:
+        """The issuer the program named at deployment (none: the authority appoints one)."""
+        issuer = contract.functions.issuer().call(block_identifier=start)
+        return {"issuer": None if int(issuer, 16) == 0 else to_checksum_address(issuer)}
+
     def on_attest(self, call: Call, _: int) -> list[Pending]:
         return [self.event(E.Attest, call, call.args["ref"], attester=call.sender, citizen=call.args["citizen"],
                            attribute=self.text(call.args["attribute"]))]
@@ -108,6 +146,12 @@ class VoucherRebuilder(Rebuilder):
     def on_registerMerchant(self, call: Call, _: int) -> list[Pending]:
         return [self.event(E.RegisterMerchant, call, call.args["ref"], merchant=call.args["merchant"],
                            category=self.text(call.args["category"]))]
+
+    def on_delistMerchant(self, call: Call, _: int) -> list[Pending]:
+        return [self.event(E.DelistMerchant, call, call.args["ref"], merchant=call.args["merchant"])]
+
+    def on_appointIssuer(self, call: Call, _: int) -> list[Pending]:
+        return [self.event(E.AppointIssuer, call, call.args["ref"], issuer=call.args["issuer_"])]
 
     def on_issue(self, call: Call, _: int) -> list[Pending]:
         return [self.event(E.Issue, call, call.args["ref"], issuer=call.sender,

@@ -76,8 +76,12 @@ class PortalApp:
             if not parts:
                 return _html(pages.home(self.portal))
             if parts == ["payments"]:
-                before = int(one["before"]) if one.get("before", "").isdigit() else None
-                return _html(pages.payments(self.portal, before, _addr(one.get("party")), _addr(one.get("statute"))))
+                try:
+                    before, party, statute = _position(one.get("before")), _address(one, "party"), \
+                        _address(one, "statute")
+                except BadQuery as error:
+                    return HTTPStatus.BAD_REQUEST, "text/plain; charset=utf-8", f"{error}\n"
+                return _html(pages.payments(self.portal, before, party, statute))
             address = _addr(parts[1]) if len(parts) > 1 else None
             if address and parts[0] == "statute":
                 page = pages.statute_page(self.portal, address)
@@ -100,6 +104,31 @@ class PortalApp:
             releases = [r for r in releases if r["ocid"].endswith(f"-{rest[0]}")]
         package = release_package(releases, f"/ocds/{address}" + (f"/{rest[0]}" if rest else ""))
         return HTTPStatus.OK, "application/json", json.dumps(package, indent=2, ensure_ascii=False)
+
+
+class BadQuery(ValueError):
+    """A query parameter the portal cannot use; the message says which and why (answered 400)."""
+
+
+#: Feed positions are (block << 20 | log index), kept whole as the index's DECTEXT: at most 99 digits.
+MAX_POSITION = 10**99 - 1
+
+
+def _position(text: str | None) -> int | None:
+    """`before=`: a feed position, or None when not given."""
+    if text is None:
+        return None
+    if not (text.isascii() and text.isdigit()) or len(text) > 99:
+        raise BadQuery(f"before={text[:40]!r} is not a feed position (a whole number of at most 99 digits)")
+    return int(text)
+
+
+def _address(one: dict[str, str], name: str) -> str | None:
+    """`party=` or `statute=`: an address (0x and 40 hex digits), or None when not given."""
+    text = one.get(name)
+    if text is not None and not is_address(text):
+        raise BadQuery(f"{name}={text[:60]!r} is not an address (0x and 40 hex digits)")
+    return _addr(text)
 
 
 def _addr(text: str | None) -> str | None:

@@ -26,10 +26,16 @@ from lawdsl.money import Money
 from ..naming import article_constant, string_literal
 from ..solidity import Constant, GeneratedContract, StatuteContract
 
+#: How long a buyer's inspector has to confirm or dispute a recorded delivery: no sentence sets it yet,
+#: so the base contract's default (docs/semantics.md); `lawdsl.interpret.procurement.INSPECTION_WINDOW`
+#: is the interpreter's copy.
+INSPECTION_WINDOW = "DEFAULT_INSPECTION_WINDOW"
+
 
 def generate(statute: Statute) -> GeneratedContract:
     """The statute's tender contract; purchase, bidding, award, delivery and payment are required (checked)."""
-    contract = StatuteContract(statute, "ProcurementStatute", "Governs procurement by sealed-bid tender")
+    contract = StatuteContract(statute, "ProcurementStatute", "Governs procurement by sealed-bid tender",
+                               parties=("address[] memory buyers",))
     for article in statute.articles:
         contract.article(article, lambda rule: _constants(statute, rule))
     return contract.render(_rules(statute))
@@ -72,18 +78,21 @@ def _rules(statute: Statute) -> dict[str, str]:
     award_article, _ = next(statute.rules(AwardRule))
     payment_article, _ = next(statute.rules(SupplyPaymentRule))
     forfeit = statute.rule(ForfeitRule)
+    delivery_article, _ = statute.rule(DeliveryRule)
     return {
         "effectiveFrom": "EFFECTIVE_FROM",
         "ceilingPerUnit": "CEILING_PER_UNIT",
         "biddingPeriod": "BIDDING_PERIOD",
         "revealPeriod": "REVEAL_PERIOD",
         "deliveryPeriod": "DELIVERY_PERIOD",
+        "inspectionWindow": INSPECTION_WINDOW,
         "depositMillionths": "DEPOSIT_MILLIONTHS" if statute.rule(DepositRule) else "0",
         "penaltyMillionthsPerDay": "PENALTY_MILLIONTHS_PER_DAY" if statute.rule(PenaltyRule) else "0",
         "forfeitsDeposit": "true" if forfeit else "false",
         "awardArticle": article_constant(award_article.id),
         "paymentArticle": article_constant(payment_article.id),
         "forfeitArticle": article_constant(forfeit[0].id) if forfeit else "bytes32(0)",
+        "deliveryArticle": article_constant(delivery_article.id),
     }
 
 

@@ -37,7 +37,8 @@ from ..solidity import Constant, GeneratedContract, StatuteContract, midnight
 
 def generate(statute: Statute) -> GeneratedContract:
     """The statute's voucher program; issue and where rules are required, so a checked statute has them."""
-    contract = StatuteContract(statute, "VoucherProgram", "Governs a voucher program")
+    contract = StatuteContract(statute, "VoucherProgram", "Governs a voucher program",
+                               parties=("address issuer",))
     for article in statute.articles:
         contract.article(article, lambda rule: _constants(statute, rule))
     contract.functions.append(_eligibility(statute))

@@ -26,6 +26,7 @@ from lawdsl.ast import (
     LimitRule,
     Lit,
     Measure,
+    MinimumWageRule,
     Operand,
     PaySchedule,
     Percentage,
@@ -37,6 +38,7 @@ from lawdsl.ast import (
     WagePaymentRule,
 )
 from lawdsl.formatter import rule_atoms
+from lawdsl.interpret.working_time import minimum_hourly_wage
 
 from ..dates import day_number
 from ..naming import article_constant, constant_name, contract_name, natspec
@@ -67,11 +69,12 @@ class _Constants:
 
 
 def _constant(name: str, value: object, note: str, visibility: str = "public") -> list[str]:
+    tag = "@notice" if visibility == "public" else "@dev"  # NatSpec notices are for the external API
     if isinstance(value, Duration):
-        return [f"    /// @notice {note}: {value}.",
+        return [f"    /// {tag} {note}: {value}.",
                 f"    uint32 {visibility} constant {name} = {value.minutes}; // minutes"]
     assert isinstance(value, Percentage)
-    return [f"    /// @notice {note}: {value} = {value.millionths:_} / 1_000_000 of the hourly wage.",
+    return [f"    /// {tag} {note}: {value} = {value.millionths:_} / 1_000_000 of the hourly wage.",
             f"    uint64 {visibility} constant {name} = {value.millionths:_};"]
 
 
@@ -166,7 +169,7 @@ def _start_functions(earnings: list[_Earning], constants: _Constants) -> list[st
             threshold = constants.operand(rule.beyond, _rule_name(
                 article, [r for r in article.rules if isinstance(r, EarningRule)], rule, "THRESHOLD"), article)
             start = f"_beyond({threshold}, {_BEFORE[rule.threshold_period]})"
-        lines += [_rule_doc(article, rule, "    ").replace("    //", "    /// @notice", 1),
+        lines += [_rule_doc(article, rule, "    ").replace("    //", "    /// @dev", 1),
                   "    /// @return The shift minute from which the rule applies (`NEVER`: not to this shift).",
                   f"    function {earning.start}(Shift memory shift) private pure returns (uint256) {{"]
         if excluded:
@@ -175,6 +178,8 @@ def _start_functions(earnings: list[_Earning], constants: _Constants) -> list[st
     return lines
 
 
+#: Limit sentences whose running count lives in the worker's slot (`WorkerSlots.LIMITS_IN_SLOT`).
+_LIMITS_IN_SLOT = 2
 #: Up to this many earning rules, their starts are computed once into locals; beyond it (the EVM
 #: reaches only 16 stack slots) each use calls the rule's start function again.
 _LOCAL_STARTS = 4
@@ -197,8 +202,31 @@ def _earliest(starts: list[str], into: str, indent: str) -> tuple[list[str], str
     return lines, into
 
 
-def _apply_rules(statute: Statute, earnings: list[_Earning], constants: _Constants,
-                 positions: dict[str, int]) -> list[str]:
+def _position_constant(article: Article) -> str:
+    """The constant naming an earning article's position: where its weekly/monthly pay accrues."""
+    return f"{article_constant(article.id)}_POSITION"
+
+
+def _counter_constant(article: Article, rule: LimitRule) -> str:
+    """The constant naming a limit sentence's running count (`_limit`'s index)."""
+    return _rule_name(article, [r for r in article.rules if isinstance(r, LimitRule)], rule, "COUNTER")
+
+
+def _indices(statute: Statute, earnings: list[_Earning]) -> list[str]:
+    """Named indices the rules pass: each earning article's position, each limit sentence's counter."""
+    lines = []
+    for position, article in enumerate(statute.articles):
+        if any(e.article is article for e in earnings):
+            lines += [f"    /// @dev Article {article.id}'s pay accrues at its position in the statute.",
+                      f"    uint256 private constant {_position_constant(article)} = {position};"]
+    for index, (article, rule) in enumerate(statute.rules(LimitRule)):
+        where = "in the worker's slot" if index < _LIMITS_IN_SLOT else "in a slot of its own"
+        lines += [f"    /// @dev {_rule_doc(article, rule, '').lstrip('/ ')} Its running count, {where}.",
+                  f"    uint256 private constant {_counter_constant(article, rule)} = {index};"]
+    return lines
+
+
+def _apply_rules(statute: Statute, earnings: list[_Earning], constants: _Constants) -> list[str]:
     """`_applyRules`: the rules' starts, the limit sentences (unrolled), the worker stored, then the
     pay: per earning article, in article order, the rate-minutes its rules won."""
     body: list[str] = []
@@ -218,13 +246,14 @@ def _apply_rules(statute: Statute, earnings: list[_Earning], constants: _Constan
         lines, premium = _earliest([start[id(e)] for e in earnings if e.millionths > _PREMIUM], "higher", "        ")
         body += ["        // Overtime: the minutes paid above 100% of the wage, from the first premium rule's start.",
                  *lines, f"        uint256 overtime = _minutesWon(shift, {premium}, NEVER);"]
-    for index, (article, rule) in enumerate(limits):
+    for article, rule in limits:
         siblings = [r for r in article.rules if isinstance(r, LimitRule)]
         limit = constants.operand(rule.limit, _rule_name(article, siblings, rule, "LIMIT"), article)
         applies = "true" if rule.day_kind is None else f"shift.kind == {_DAY_KIND[rule.day_kind]}"
         added = "overtime" if rule.measure is Measure.OVERTIME else "shift.length"
         body += [_rule_doc(article, rule),
-                 f"        _limit(shift, {index}, {article_constant(article.id)}, {_PERIOD[rule.period]}, "
+                 f"        _limit(shift, {_counter_constant(article, rule)}, {article_constant(article.id)}, "
+                 f"{_PERIOD[rule.period]}, "
                  f"{applies},", f"               {limit}, {added});"]
     body += ["        _storeWorker(shift); // the worker's record is complete before any payment"]
     if earnings:
@@ -237,7 +266,7 @@ def _apply_rules(statute: Statute, earnings: list[_Earning], constants: _Constan
         if len(mine) == 1:
             lines, higher = _earliest([start[id(e)] for e in earnings if e.beats(mine[0])], "higher", " " * 12)
             body += ["    " + _rule_doc(article, mine[0].rule), *lines]
-            body.append(f"            _earned(shift, {positions[article.id]}, {article_constant(article.id)},")
+            body.append(f"            _earned(shift, {_position_constant(article)}, {article_constant(article.id)},")
             body.append(f"                    {mine[0].rate} * _minutesWon(shift, {start[id(mine[0])]}, {higher}));")
             continue
         for index, earning in enumerate(mine):
@@ -245,7 +274,7 @@ def _apply_rules(statute: Statute, earnings: list[_Earning], constants: _Constan
             body += ["    " + _rule_doc(article, earning.rule), *lines]
             body.append(f"            rateMinutes {'+=' if index else '='} {earning.rate}"
                         f" * _minutesWon(shift, {start[id(earning)]}, {higher});")
-        body.append(f"            _earned(shift, {positions[article.id]}, {article_constant(article.id)}, "
+        body.append(f"            _earned(shift, {_position_constant(article)}, {article_constant(article.id)}, "
                     "rateMinutes);")
     if earnings:
         body.append("        }")
@@ -257,6 +286,25 @@ def bit_word(value: int) -> str:
     digits as an address (and refuses one that is not checksummed), so a word is never written short."""
     digits = f"{value:064x}"
     return "0x" + "_".join(digits[i:i + 8] for i in range(0, 64, 8))
+
+
+def _minimum_wage(statute: Statute) -> list[str]:
+    """The statute's minimum hourly wage (minor units), which `employ` and `changeWage` enforce."""
+    found = statute.rule(MinimumWageRule)
+    if found is None:
+        return ["",
+                "    /// @dev The statute sets no minimum hourly wage.",
+                "    function _minimumHourlyWage() internal pure override returns (uint256) {",
+                "        return 0;",
+                "    }"]
+    article, rule = found
+    return ["",
+            f"    /// @notice {_rule_doc(article, rule, '').lstrip('/ ')}",
+            f"    uint256 public constant MINIMUM_HOURLY_WAGE = {minimum_hourly_wage(statute)}; // minor units",
+            "",
+            "    function _minimumHourlyWage() internal pure override returns (uint256) {",
+            "        return MINIMUM_HOURLY_WAGE;",
+            "    }"]
 
 
 def _holidays(statute: Statute) -> list[str]:
@@ -271,7 +319,7 @@ def _holidays(statute: Statute) -> list[str]:
     for day in days:
         words[(day - first) // 256] = words.get((day - first) // 256, 0) | 1 << ((day - first) % 256)
     listed = textwrap.wrap(", ".join(d.isoformat() for d in sorted(statute.public_holidays)) + ".", 90)
-    lines = [f"    /// {'@notice Public holidays: ' if i == 0 else ''}{text}" for i, text in enumerate(listed)]
+    lines = [f"    /// {'@dev Public holidays: ' if i == 0 else ''}{text}" for i, text in enumerate(listed)]
     lines += [
              f"    uint256 private constant HOLIDAYS_FROM = {first}; // {sorted(statute.public_holidays)[0]}"]
     for index in range(max(words) + 1):
@@ -287,11 +335,11 @@ def _holidays(statute: Statute) -> list[str]:
     return lines + ["        return false;", "    }"]
 
 
-def _article_lookup(statute: Statute) -> list[str]:
-    lines = ["    /// @notice The article at each position in the statute (rules name their article by position).",
+def _article_lookup(statute: Statute, earnings: list[_Earning]) -> list[str]:
+    lines = ["    /// @dev The earning article at each accrual position (weekly/monthly pay names it).",
              "    function _article(uint256 position) internal pure override returns (bytes32) {"]
-    lines += [f"        if (position == {i}) return {article_constant(article.id)};"
-              for i, article in enumerate(statute.articles)]
+    lines += [f"        if (position == {_position_constant(article)}) return {article_constant(article.id)};"
+              for article in statute.articles if any(e.article is article for e in earnings)]
     return lines + ["        return bytes32(0);", "    }"]
 
 
@@ -326,11 +374,10 @@ def generate(statute: Statute) -> GeneratedContract:
     header = statute.header
     name = contract_name(statute)
     positions = {article.id: i for i, article in enumerate(statute.articles)}
-    # Rules carry their article's position in 8 bits: a checked statute has at most 25 rule sentences.
     constants = _term_constants(statute)
     earnings = _resolve_earnings(statute, constants)
     starts = _start_functions(earnings, constants)
-    rules = _apply_rules(statute, earnings, constants, positions)
+    rules = _apply_rules(statute, earnings, constants)
     slots = max((positions[e.article.id] + 1 for e in earnings), default=0)
     found = statute.rule(WagePaymentRule)
     assert found is not None, "a checked working-time statute has its payment sentence"
@@ -363,6 +410,10 @@ def generate(statute: Statute) -> GeneratedContract:
         "",
         "    // ---------------------------------------------------------------- terms",
         *constants.lines,
+        *_minimum_wage(statute),
+        "",
+        "    // ---------------------------------------------------------------- what the rules pass",
+        *_indices(statute, earnings),
         "",
         *natspec(f"Article {pay_article.id}: {' '.join(rule_atoms(pay_rule))}.", "    ", "@notice"),
         "    constructor(IERC20 currency, address authority)",
@@ -381,20 +432,20 @@ def generate(statute: Statute) -> GeneratedContract:
         "    // applies to it (the earlier rule on a tie), so a rule pays from its start until a higher one starts.",
         "",
         *starts,
-        "    /// @notice A finished shift under the statute: its limit sentences in article order (each",
+        "    /// @dev A finished shift under the statute: its limit sentences in article order (each",
         "    /// reports once per period instance), then one payment (or accrual) per earning article.",
         "    function _applyRules(Shift memory shift) internal override {",
         *rules,
         "    }",
         "",
-        "    /// @notice Accrual slots per pay period: article positions up to the last earning article.",
+        "    /// @dev Accrual slots per pay period: article positions up to the last earning article.",
         "    function _articleSlots() internal pure override returns (uint256) {",
         f"        return {slots};",
         "    }",
         "",
         *_holidays(statute),
         "",
-        *_article_lookup(statute),
+        *_article_lookup(statute, earnings),
         "}",
         "",
     ]

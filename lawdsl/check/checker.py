@@ -20,6 +20,7 @@ D = A.Domain
 #: Which rule kinds a domain allows, and how the spec names each.
 RULE_NAMES: dict[type, str] = {
     A.EarningRule: "earning", A.LimitRule: "limit", A.WagePaymentRule: "payment",
+    A.MinimumWageRule: "minimum wage",
     A.IssueRule: "issue", A.WhereRule: "where", A.WhenRule: "when", A.MinimumRule: "minimum",
     A.ShareRule: "share", A.SplitRule: "split", A.TransferRule: "transfer", A.ExpiryRule: "expiry",
     A.PurchaseRule: "purchase", A.BiddingRule: "bidding", A.DepositRule: "deposit",
@@ -27,7 +28,7 @@ RULE_NAMES: dict[type, str] = {
     A.PenaltyRule: "penalty", A.ForfeitRule: "forfeit",
 }
 DOMAIN_RULES: dict[A.Domain, tuple[type, ...]] = {
-    D.WORKING_TIME: (A.EarningRule, A.LimitRule, A.WagePaymentRule),
+    D.WORKING_TIME: (A.EarningRule, A.LimitRule, A.WagePaymentRule, A.MinimumWageRule),
     D.VOUCHERS: (A.IssueRule, A.WhereRule, A.WhenRule, A.MinimumRule, A.ShareRule, A.SplitRule,
                  A.TransferRule, A.ExpiryRule),
     D.PROCUREMENT: (A.PurchaseRule, A.BiddingRule, A.DepositRule, A.AwardRule, A.DeliveryRule,
@@ -43,14 +44,14 @@ REQUIRED: dict[A.Domain, tuple[tuple[type, str], ...]] = {
     ),
 }
 #: Rule kinds a statute may state at most once.
-SINGLE = (A.WagePaymentRule, A.SupplyPaymentRule, A.ShareRule, A.SplitRule, A.TransferRule,
+SINGLE = (A.WagePaymentRule, A.MinimumWageRule, A.SupplyPaymentRule, A.ShareRule, A.SplitRule, A.TransferRule,
           A.ExpiryRule, A.DepositRule, A.PenaltyRule, A.ForfeitRule, A.IssueRule, A.WhereRule,
           A.WhenRule, A.MinimumRule, A.PurchaseRule, A.BiddingRule, A.AwardRule, A.DeliveryRule)
 
 #: Operand fields and the literal type each must hold.
 OPERAND_TYPES: dict[tuple[type, str], type] = {
     (A.EarningRule, "rate"): A.Percentage, (A.EarningRule, "beyond"): A.Duration,
-    (A.LimitRule, "limit"): A.Duration,
+    (A.LimitRule, "limit"): A.Duration, (A.MinimumWageRule, "amount"): Money,
     (A.IssueRule, "face_value"): Money, (A.WhereRule, "categories"): A.Categories,
     (A.WhenRule, "during"): A.DateRange, (A.MinimumRule, "amount"): Money,
     (A.ShareRule, "share"): A.Percentage, (A.ExpiryRule, "after"): A.DateRange,

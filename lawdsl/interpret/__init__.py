@@ -12,9 +12,9 @@ from .explain import Explanation
 
 
 def interpreter_for(scenario: Scenario) -> DomainInterpreter:
-    """A fresh interpreter of the scenario's statute, with its wallets and holders."""
+    """A fresh interpreter of the scenario's statute, with its wallets, holders and named parties."""
     kind: type[DomainInterpreter] = implementation(__name__, scenario.statute.header.domain).INTERPRETER
-    return kind(scenario.statute, scenario.balances, scenario.holders())
+    return kind.for_scenario(scenario)
 
 
 def interpret(scenario: Scenario) -> Outcome:

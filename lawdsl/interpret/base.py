@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import TYPE_CHECKING
 
 from ..ast import Statute
 from ..events import Event, WalletMove
@@ -16,6 +17,9 @@ from ..money import Money
 from ..outcome import Outcome, Payment, Rejection, Violation
 from .explain import Explanation, Step
 from .ledger import Ledger
+
+if TYPE_CHECKING:
+    from ..scenario import Scenario
 
 BEFORE_EFFECTIVE = "dated before the statute's effective date"
 
@@ -49,6 +53,11 @@ class DomainInterpreter:
         """Keep the derivation of a payment just made (only while `explaining`)."""
         if self.explaining:
             self.explanations.append(Explanation(payment, tuple(steps)))
+
+    @classmethod
+    def for_scenario(cls, scenario: Scenario) -> DomainInterpreter:
+        """An interpreter for `scenario`; a domain whose deployment names parties passes them too."""
+        return cls(scenario.statute, scenario.balances, scenario.holders())
 
     def run(self, events: tuple[Event, ...]) -> Outcome:
         for event in events:

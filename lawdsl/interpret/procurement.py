@@ -1,22 +1,27 @@
-"""Procurement (SPEC §4 "Procurement"): a sealed-bid tender, an award, paid inspected deliveries.
+"""Procurement (SPEC §4 "Procurement"): sealed-bid tenders, awards, recorded and inspected deliveries.
 
-A tender's life: `open tender` escrows `Q × ceiling` from the buyer; sealed
-bids come with a deposit during the bidding period, from the opening; they
-are revealed during the reveal period that follows; `award` (after it) picks
-the lowest revealed price, refunds the revealed losers and forfeits the
-non-revealers' deposits; each delivery confirmed by the buyer's inspector is
-paid from the escrow; the last one returns the winner's deposit and the rest
-of the escrow.
+A tender's life: `open tender` escrows `Q × ceiling` from a registered
+buyer; sealed bids come with a deposit during the bidding period, from the
+opening; they are revealed during the reveal period that follows; `award`
+(after it) picks the lowest revealed price, refunds the revealed losers and
+forfeits the non-revealers' deposits; each delivery confirmed by the buyer's
+inspector (or accepted after the inspection window) is paid from the escrow;
+the last one returns the winner's deposit and the rest of the escrow. A
+tender not fully delivered by the deadline plus the grace can be closed by
+anyone: the winner's deposit forfeits to the buyer and the escrow returns.
 
-Decisions where SPEC is silent (the project docs repeat them):
+Decisions where SPEC is silent (docs/semantics.md repeats them):
 
-- One tender at a time: a tender may be opened only when there is none, or
-  the last one is closed (fully delivered, or awarded with no revealed bid).
-  Bids, reveals, the award and deliveries all concern the latest tender.
-- Any label may be the buyer of a tender; an inspector is registered to one
-  buyer and confirms only that buyer's deliveries.
+- Tenders are kept by number (opening order, from 0), many open at once; an
+  event without `tender:` concerns the latest opened.
+- Only a buyer the authority registered opens tenders: the scenario's
+  `buyers:` list, or else the buyer of its first `open tender`, then
+  `register buyer` events. An inspector is registered to one buyer and
+  confirms only that buyer's deliveries; buyers and inspectors can be revoked.
 - A supplier bids once per tender. A price above the ceiling is accepted at
-  bidding, since the bid is sealed, and refused at the reveal (SPEC).
+  bidding, since the bid is sealed, and refused at the reveal (SPEC). A bid's
+  deposit must be at least that of a bid at one minor unit a unit (and one
+  minor unit when the statute asks for a deposit), so no bid is free.
 - The interpreter knows each sealed price and holds exactly the bid's deposit
   when it is committed, so its reveals always match and are never short;
   the chain's contract checks both.
@@ -25,13 +30,19 @@ Decisions where SPEC is silent (the project docs repeat them):
   goes back to the buyer.
 - The delivery deadline is the end of the reveal window plus the delivery
   duration. A delivery at the deadline is on time; each day begun after it
-  is one day late (one second late is one day). The payment is
-  `round_half_up(q × price × (1 − min(1, days late × penalty)))`: one
-  rounding, as for every payment. A delivery whose payment is nothing (a
-  penalty of 100% or more) is confirmed but makes no payment entry.
-- Only the awarded supplier delivers. When `Q` units have been delivered the
-  winner's deposit and the unspent escrow are refunded (not payments), and a
-  later delivery is refused as beyond the quantity.
+  is one day late (one second late is one day), counted at the supplier's
+  record (`record delivery`) or, for a one-step `deliver`, at the
+  inspector's. The payment is `round_half_up(q × price × (1 − min(1, days
+  late × penalty)))`: one rounding, as for every payment.
+- A recorded delivery is confirmed or disputed by the buyer's inspector
+  within `INSPECTION_WINDOW` of the record; after it, anyone may have it
+  accepted as confirmed. A disputed delivery's quantity may be recorded again.
+- Deliveries are taken until the deadline plus the grace: the days until the
+  penalty takes the whole payment (at most a year), or the inspection window
+  without a penalty. Then anyone may close a tender not fully delivered and
+  with no delivery awaiting judgement.
+- Only the awarded supplier delivers; recorded and delivered units together
+  never exceed `Q`, and a closed tender takes none.
 """
 from __future__ import annotations
 
@@ -39,6 +50,7 @@ import datetime as dt
 import enum
 from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 from ..ast import (
     BiddingRule,
@@ -52,26 +64,52 @@ from ..ast import (
     Statute,
     SupplyPaymentRule,
 )
-from ..events import Award, Bid, Deliver, OpenTender, RegisterInspector, Reveal
+from ..events import (
+    AcceptDelivery,
+    Award,
+    Bid,
+    CloseTender,
+    ConfirmDelivery,
+    Deliver,
+    DisputeDelivery,
+    Event,
+    OpenTender,
+    RecordDelivery,
+    RegisterBuyer,
+    RegisterInspector,
+    Reveal,
+    RevokeBuyer,
+    RevokeInspector,
+)
 from ..money import Money, round_half_up
 from .base import DomainInterpreter, Rejected
 from .explain import Step, decimal, exact, rounding, when
 
+if TYPE_CHECKING:
+    from ..scenario import Scenario
+
 DAY = dt.timedelta(days=1)
+#: How long the buyer's inspector has to judge a recorded delivery: no sentence sets it yet
+#: (docs/semantics.md); `compiler.domains.procurement.INSPECTION_WINDOW` is the contract's copy.
+INSPECTION_WINDOW = dt.timedelta(days=7)
+#: The longest grace after the delivery deadline before an undelivered tender can be closed.
+MAX_GRACE = dt.timedelta(days=365)
 
 
 class Reason(str, enum.Enum):
     """Why a procurement event is refused: the texts suppliers and citizens read in the outcome."""
 
     INSPECTOR_BOUND = "the inspector is registered to another buyer"
+    NOT_REGISTERED = "the buyer or inspector is not registered"
+    NOT_BUYER = "only a buyer registered by the authority opens a tender"
     QUANTITY_NOT_POSITIVE = "the quantity must be a positive number of units"
-    TENDER_IN_PROGRESS = "a tender is already in progress"
     ESCROW_SHORT = "the buyer's wallet cannot cover the tender's escrow"
     NO_OPEN_TENDER = "no tender is open"
     BIDDING_CLOSED = "the bidding period is over"
     PRICE_NOT_POSITIVE = "a bid's price must be positive"
     ALREADY_BID = "the supplier has already bid in this tender"
     DEPOSIT_SHORT = "the supplier's wallet cannot cover the bid's deposit"
+    DEPOSIT_BELOW_MINIMUM = "the bid's deposit is below the least deposit of a bid in this tender"
     OUTSIDE_REVEAL = "bids may be revealed only during the reveal period"
     NO_BID = "the supplier has no sealed bid in this tender"
     ALREADY_REVEALED = "the bid has already been revealed"
@@ -81,6 +119,13 @@ class Reason(str, enum.Enum):
     NOT_WINNER = "only the awarded supplier delivers"
     NOT_INSPECTOR = "the delivery is not confirmed by the buyer's registered inspector"
     BEYOND_QUANTITY = "the delivery goes beyond the tendered quantity"
+    DELIVERY_PERIOD_OVER = "the tender takes no more deliveries after its deadline and grace"
+    UNKNOWN_DELIVERY = "the tender has no delivery record with that number"
+    ALREADY_JUDGED = "the delivery has already been confirmed or disputed"
+    WINDOW_OVER = "the inspection window of the delivery is over"
+    WINDOW_OPEN = "the inspection window of the delivery is still open"
+    NOT_CLOSEABLE = "the tender cannot be closed before its deadline and grace have passed"
+    DELIVERY_PENDING = "a delivery of the tender still awaits the inspector"
     # Only a chain meets these two: the interpreter holds every sealed price and exactly the bid's
     # deposit, so its reveals always match their commitment and are never short (see above).
     REVEAL_MISMATCH = "the reveal does not match its sealed bid"
@@ -90,7 +135,20 @@ class Reason(str, enum.Enum):
 class Phase(enum.Enum):
     BIDDING = "bidding"  # open: sealed bids, then reveals, until the award
     DELIVERY = "delivery"  # awarded: the winner delivers against the escrow
-    CLOSED = "closed"  # fully delivered, or nobody revealed: the next tender may open
+    CLOSED = "closed"  # fully delivered, nobody revealed, or closed undelivered
+
+
+class Judgement(enum.Enum):
+    PENDING = "pending"  # recorded by the supplier, awaiting the inspector
+    CONFIRMED = "confirmed"  # confirmed, accepted after the window, or inspected in one step: paid
+    DISPUTED = "disputed"  # its quantity may be recorded again
+
+
+@dataclass
+class DeliveryRecord:
+    quantity: int
+    recorded_at: dt.datetime  # lateness is counted from here
+    judgement: Judgement = Judgement.PENDING
 
 
 @dataclass
@@ -113,7 +171,12 @@ class Tender:
     phase: Phase = Phase.BIDDING
     bids: dict[str, SealedBid] = field(default_factory=dict)
     winner: SealedBid | None = None
-    delivered: int = 0
+    delivered: int = 0  # confirmed units
+    records: list[DeliveryRecord] = field(default_factory=list)
+
+    @property
+    def pending(self) -> int:
+        return sum(r.quantity for r in self.records if r.judgement is Judgement.PENDING)
 
     @property
     def escrow_pot(self) -> str:
@@ -130,23 +193,30 @@ def days_late(deadline: dt.datetime, at: dt.datetime) -> int:
 
 
 class ProcurementInterpreter(DomainInterpreter):
-    def __init__(self, statute: Statute, minted: dict[str, Money], holders: list[str]) -> None:
+    def __init__(self, statute: Statute, minted: dict[str, Money], holders: list[str],
+                 buyers: tuple[str, ...] = ()) -> None:
         super().__init__(statute, minted, holders)
+        self.buyers: set[str] = set(buyers)  # registered at deployment
         self.inspectors: dict[str, str] = {}  # inspector -> buyer
         self.tenders: list[Tender] = []
         self._read_rules(statute)
+
+    @classmethod
+    def for_scenario(cls, scenario: Scenario) -> ProcurementInterpreter:
+        return cls(scenario.statute, scenario.balances, scenario.holders(), buyers=scenario.registered_buyers())
 
     def _read_rules(self, statute: Statute) -> None:
         """Resolve the statute's rules once; purchase, bidding, delivery and payment are required."""
         _, purchase = next(statute.rules(PurchaseRule))
         _, bidding = next(statute.rules(BiddingRule))
-        _, delivery = next(statute.rules(DeliveryRule))
+        delivery_article, delivery = next(statute.rules(DeliveryRule))
         payment_article, _ = next(statute.rules(SupplyPaymentRule))
         self.ceiling: Money = statute.value_as(purchase.ceiling, Money)
         self.sealed = dt.timedelta(minutes=statute.value_as(bidding.sealed, Duration).minutes)
         self.revealed = dt.timedelta(minutes=statute.value_as(bidding.revealed, Duration).minutes)
         self.delivery_within = dt.timedelta(minutes=statute.value_as(delivery.within, Duration).minutes)
         self.payment_article = payment_article.id
+        self.delivery_article = delivery_article.id
 
         deposit = statute.rule(DepositRule)
         self.deposit_rate: Fraction = statute.value_as(deposit[1].rate, Percentage).ratio if deposit else Fraction(0)
@@ -154,31 +224,56 @@ class ProcurementInterpreter(DomainInterpreter):
         self.penalty_rate: Fraction = statute.value_as(penalty[1].rate, Percentage).ratio if penalty else Fraction(0)
         forfeit = statute.rule(ForfeitRule)
         self.forfeit_article: str | None = forfeit[0].id if forfeit else None
+        self.grace = INSPECTION_WINDOW
+        if self.penalty_rate:
+            self.grace = min(-(-1 // self.penalty_rate) * DAY, MAX_GRACE)
 
     @property
     def tender(self) -> Tender | None:
-        """The latest tender: every bid, reveal, award and delivery concerns it."""
+        """The latest opened tender: the one an event without `tender:` concerns."""
         return self.tenders[-1] if self.tenders else None
 
-    def _open_tender(self) -> Tender:
-        """The tender taking bids, reveals or its award, or a refusal if there is none."""
-        tender = self.tender
-        if tender is None or tender.phase is not Phase.BIDDING:
+    def _tender(self, number: int | None) -> Tender:
+        """Tender `number`, or the latest opened when the event names none."""
+        if number is None:
+            number = len(self.tenders) - 1
+        if not 0 <= number < len(self.tenders):
+            raise Rejected(Reason.NO_OPEN_TENDER.value)
+        return self.tenders[number]
+
+    def _bidding_tender(self, number: int | None) -> Tender:
+        """The tender while it takes bids, reveals or its award, or a refusal."""
+        tender = self._tender(number)
+        if tender.phase is not Phase.BIDDING:
             raise Rejected(Reason.NO_OPEN_TENDER.value)
         return tender
 
-    # ------------------------------------------------------------ opening
+    # ------------------------------------------------------------ registrations
+
+    def on_register_buyer(self, event: RegisterBuyer) -> None:
+        self.buyers.add(event.buyer)
+
+    def on_revoke_buyer(self, event: RevokeBuyer) -> None:
+        if event.buyer not in self.buyers:
+            raise Rejected(Reason.NOT_REGISTERED.value)
+        self.buyers.remove(event.buyer)
 
     def on_register_inspector(self, event: RegisterInspector) -> None:
         if self.inspectors.get(event.inspector, event.buyer) != event.buyer:
             raise Rejected(Reason.INSPECTOR_BOUND.value)
         self.inspectors[event.inspector] = event.buyer
 
+    def on_revoke_inspector(self, event: RevokeInspector) -> None:
+        if self.inspectors.pop(event.inspector, None) is None:
+            raise Rejected(Reason.NOT_REGISTERED.value)
+
+    # ------------------------------------------------------------ opening
+
     def on_open_tender(self, event: OpenTender) -> None:
+        if event.buyer not in self.buyers:
+            raise Rejected(Reason.NOT_BUYER.value)
         if event.quantity <= 0:
             raise Rejected(Reason.QUANTITY_NOT_POSITIVE.value)
-        if self.tender is not None and self.tender.phase is not Phase.CLOSED:
-            raise Rejected(Reason.TENDER_IN_PROGRESS.value)
         escrow = event.quantity * self.ceiling.minor
         if not self.ledger.can_cover(event.buyer, escrow):
             raise Rejected(Reason.ESCROW_SHORT.value)
@@ -197,9 +292,15 @@ class ProcurementInterpreter(DomainInterpreter):
 
     # ------------------------------------------------------------ sealed bids
 
+    def minimum_deposit(self, tender: Tender) -> int:
+        """The deposit of a bid at one minor unit a unit, and at least one when the statute asks for any."""
+        if not self.deposit_rate:
+            return 0
+        return max(1, round_half_up(self.deposit_rate * tender.quantity))
+
     def on_bid(self, event: Bid) -> None:
         """Commit a sealed bid; events are in time order, so it is never before the opening."""
-        tender = self._open_tender()
+        tender = self._bidding_tender(event.tender)
         if event.at >= tender.bids_close:
             raise Rejected(Reason.BIDDING_CLOSED.value)
         if event.price.minor <= 0:
@@ -207,13 +308,15 @@ class ProcurementInterpreter(DomainInterpreter):
         if event.supplier in tender.bids:
             raise Rejected(Reason.ALREADY_BID.value)
         deposit = round_half_up(event.price.scaled(self.deposit_rate * tender.quantity))
+        if deposit < self.minimum_deposit(tender):
+            raise Rejected(Reason.DEPOSIT_BELOW_MINIMUM.value)
         if not self.ledger.can_cover(event.supplier, deposit):
             raise Rejected(Reason.DEPOSIT_SHORT.value)
         tender.bids[event.supplier] = SealedBid(len(tender.bids), event.supplier, event.price, deposit)
         self.ledger.hold(event.supplier, tender.deposit_pot(event.supplier), deposit)
 
     def on_reveal(self, event: Reveal) -> None:
-        tender = self._open_tender()
+        tender = self._bidding_tender(event.tender)
         if not tender.bids_close <= event.at < tender.reveals_close:
             raise Rejected(Reason.OUTSIDE_REVEAL.value)
         bid = tender.bids.get(event.supplier)
@@ -228,7 +331,7 @@ class ProcurementInterpreter(DomainInterpreter):
     # ------------------------------------------------------------ award
 
     def on_award(self, event: Award) -> None:
-        tender = self._open_tender()
+        tender = self._bidding_tender(event.tender)
         if event.at < tender.reveals_close:
             raise Rejected(Reason.REVEAL_NOT_OVER.value)
         revealed = [bid for bid in tender.bids.values() if bid.revealed]
@@ -254,7 +357,8 @@ class ProcurementInterpreter(DomainInterpreter):
         """Return what the tender still holds: the winner's deposit and the unspent escrow."""
         winner = tender.winner
         if winner is not None:
-            self.ledger.refund(tender.deposit_pot(winner.supplier), winner.supplier, winner.deposit)
+            pot = tender.deposit_pot(winner.supplier)
+            self.ledger.refund(pot, winner.supplier, self.ledger.pot(pot))
         self.ledger.refund(tender.escrow_pot, tender.buyer, self.ledger.pot(tender.escrow_pot))
         tender.phase = Phase.CLOSED
 
@@ -266,27 +370,109 @@ class ProcurementInterpreter(DomainInterpreter):
         reduction = min(Fraction(1), days_late(tender.deadline, at) * self.penalty_rate)
         return round_half_up(tender.winner.price.scaled(quantity * (1 - reduction)))
 
-    def on_deliver(self, event: Deliver) -> None:
-        tender = self.tender
-        if tender is None or tender.winner is None:
+    def _delivering_tender(self, event: Event, number: int | None, supplier: str) -> Tender:
+        """An awarded tender whose winner is `supplier`, still taking deliveries."""
+        tender = self._tender(number)
+        if tender.winner is None or tender.phase is Phase.BIDDING:
             raise Rejected(Reason.NOT_AWARDED.value)
-        if event.supplier != tender.winner.supplier:
+        if supplier != tender.winner.supplier:
             raise Rejected(Reason.NOT_WINNER.value)
-        if self.inspectors.get(event.inspector) != tender.buyer:
-            raise Rejected(Reason.NOT_INSPECTOR.value)
-        if event.quantity <= 0:
+        if event.at >= tender.deadline + self.grace:
+            raise Rejected(Reason.DELIVERY_PERIOD_OVER.value)
+        return tender
+
+    def _check_quantity(self, tender: Tender, quantity: int) -> None:
+        if quantity <= 0:
             raise Rejected(Reason.QUANTITY_NOT_POSITIVE.value)
-        if tender.delivered + event.quantity > tender.quantity:
+        if tender.phase is Phase.CLOSED or tender.delivered + tender.pending + quantity > tender.quantity:
             raise Rejected(Reason.BEYOND_QUANTITY.value)
-        amount = self.delivery_payment(tender, event.quantity, event.at)
-        tender.delivered += event.quantity
+
+    def _check_inspector(self, tender: Tender, inspector: str) -> None:
+        if self.inspectors.get(inspector) != tender.buyer:
+            raise Rejected(Reason.NOT_INSPECTOR.value)
+
+    def _pending_record(self, tender: Tender, number: int) -> DeliveryRecord:
+        if not 0 <= number < len(tender.records):
+            raise Rejected(Reason.UNKNOWN_DELIVERY.value)
+        record = tender.records[number]
+        if record.judgement is not Judgement.PENDING:
+            raise Rejected(Reason.ALREADY_JUDGED.value)
+        return record
+
+    def _judgeable(self, event: ConfirmDelivery | DisputeDelivery) -> tuple[Tender, DeliveryRecord]:
+        tender = self._tender(event.tender)
+        self._check_inspector(tender, event.inspector)
+        record = self._pending_record(tender, event.delivery)
+        if event.at >= record.recorded_at + INSPECTION_WINDOW:
+            raise Rejected(Reason.WINDOW_OVER.value)
+        return tender, record
+
+    def _pay_record(self, index: int, tender: Tender, record: DeliveryRecord) -> None:
+        """Pay a pending delivery record as of its time, and mark it confirmed."""
+        record.judgement = Judgement.CONFIRMED
+        self._pay(index, tender, record.quantity, record.recorded_at)
+
+    def _pay(self, index: int, tender: Tender, quantity: int, at: dt.datetime) -> None:
+        """Pay `quantity` delivered at `at` from the escrow; the last unit closes the tender."""
+        assert tender.winner is not None
+        amount = self.delivery_payment(tender, quantity, at)
+        tender.delivered += quantity
         if amount:
-            payment = self.ledger.pay(event.index, tender.escrow_pot, tender.buyer, event.supplier, amount,
+            payment = self.ledger.pay(index, tender.escrow_pot, tender.buyer, tender.winner.supplier, amount,
                                       self.payment_article)
             if self.explaining:
-                self.explained(payment, self.delivery_steps(tender, event.quantity, event.at, payment.amount))
+                self.explained(payment, self.delivery_steps(tender, quantity, at, payment.amount))
         if tender.delivered == tender.quantity:
             self._close(tender)
+
+    def on_deliver(self, event: Deliver) -> None:
+        """The inspector records and confirms a delivery in one step: paid at once, no record number."""
+        tender = self._delivering_tender(event, event.tender, event.supplier)
+        self._check_inspector(tender, event.inspector)
+        self._check_quantity(tender, event.quantity)
+        self._pay(event.index, tender, event.quantity, event.at)
+
+    def on_record_delivery(self, event: RecordDelivery) -> None:
+        tender = self._delivering_tender(event, event.tender, event.supplier)
+        self._check_quantity(tender, event.quantity)
+        tender.records.append(DeliveryRecord(event.quantity, event.at))
+
+    def on_confirm_delivery(self, event: ConfirmDelivery) -> None:
+        tender, record = self._judgeable(event)
+        self._pay_record(event.index, tender, record)
+
+    def on_dispute_delivery(self, event: DisputeDelivery) -> None:
+        _, record = self._judgeable(event)
+        record.judgement = Judgement.DISPUTED
+
+    def on_accept_delivery(self, event: AcceptDelivery) -> None:
+        tender = self._tender(event.tender)
+        record = self._pending_record(tender, event.delivery)
+        if event.at < record.recorded_at + INSPECTION_WINDOW:
+            raise Rejected(Reason.WINDOW_OPEN.value)
+        self._pay_record(event.index, tender, record)
+
+    def on_close_tender(self, event: CloseTender) -> None:
+        """The winner defaulted: its deposit forfeits to the buyer under the delivery article."""
+        tender = self._tender(event.tender)
+        if tender.winner is None or tender.phase is not Phase.DELIVERY:
+            raise Rejected(Reason.NOT_AWARDED.value)
+        if event.at < tender.deadline + self.grace:
+            raise Rejected(Reason.NOT_CLOSEABLE.value)
+        if tender.pending:
+            raise Rejected(Reason.DELIVERY_PENDING.value)
+        winner = tender.winner.supplier
+        pot = tender.deposit_pot(winner)
+        forfeited = self.ledger.pot(pot)
+        if forfeited:
+            payment = self.ledger.pay(event.index, pot, winner, tender.buyer, forfeited, self.delivery_article)
+            if self.explaining:
+                self.explained(payment, [
+                    Step("rule", f"article {self.delivery_article}: the winner did not deliver by the deadline"),
+                    Step("deadline and grace", f"{when(tender.deadline)}, closeable from "
+                                               f"{when(tender.deadline + self.grace)}"),
+                    Step("forfeited", f"the winner's whole deposit, {payment.amount}")])
+        self._close(tender)
 
     def delivery_steps(self, tender: Tender, quantity: int, at: dt.datetime, paid: Money) -> list[Step]:
         """The winning price, the quantity, the days late and the deduction they cost."""
@@ -304,6 +490,7 @@ class ProcurementInterpreter(DomainInterpreter):
                 Step("earned", f"{quantity} × {price} × (1 − {decimal(reduction * 100)}%) = "
                                f"{exact(price.currency, price.digits, value)}"),
                 rounding(price.currency, price.digits, value, paid)]
+
 
 #: This domain's interpreter, as `lawdsl.domains.implementation` finds it.
 INTERPRETER = ProcurementInterpreter

@@ -9,10 +9,11 @@ reserved.
 
 Decisions where SPEC is silent (the project docs repeat them):
 
-- Scenario names are labels, not roles. The *issuer* is the first label that
-  deposits into the program or is issued vouchers from it; a deposit or issue
-  by any other label is refused, because the statute declares one issuing
-  agency and its contract binds that role to one account.
+- Scenario names are labels, not roles. The *issuer* is named at deployment:
+  the scenario's `issuer:`, or else the party of its first `deposit` or
+  `issue`; only an `appoint issuer` event (the authority's) changes it. A
+  deposit or issue by any other label is refused: depositing never makes an
+  issuer. A merchant can be de-listed and registered again.
 - Attestations are accepted from any label: a label cannot be mapped to the
   attesting agency's role, so every `attest` event counts as the attester's.
   `holding the attribute "…" [attested by …]` is met once an `attest` event
@@ -42,6 +43,7 @@ import datetime as dt
 import enum
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 from ..ast import (
     Categories,
@@ -57,10 +59,23 @@ from ..ast import (
     WhenRule,
     WhereRule,
 )
-from ..events import Attest, Deposit, Issue, Reclaim, RegisterMerchant, Spend, Transfer
+from ..events import (
+    AppointIssuer,
+    Attest,
+    DelistMerchant,
+    Deposit,
+    Issue,
+    Reclaim,
+    RegisterMerchant,
+    Spend,
+    Transfer,
+)
 from ..money import Money, round_half_up
 from .base import DomainInterpreter, Rejected
 from .explain import Step, decimal, exact, rounding, when
+
+if TYPE_CHECKING:
+    from ..scenario import Scenario
 
 PROGRAM = "program"  # the ledger pot holding the issuer's deposit, reserved or not
 
@@ -76,6 +91,7 @@ class Reason(str, enum.Enum):
     BEYOND_FUNDS = "the unreserved deposit cannot fund another voucher"
     OUTSIDE_PERIOD = "outside the period in which vouchers may be spent"
     MERCHANT_NOT_ELIGIBLE = "the merchant is not registered in an eligible category"
+    NOT_LISTED = "the merchant is not listed, so it cannot be de-listed"
     BELOW_MINIMUM = "the purchase is below the minimum"
     NO_VOUCHER = "no voucher with value left"
     ABOVE_SHARE = "the voucher's face value exceeds the share of the purchase it may cover"
@@ -95,9 +111,10 @@ class Voucher:
 
 
 class VoucherInterpreter(DomainInterpreter):
-    def __init__(self, statute: Statute, minted: dict[str, Money], holders: list[str]) -> None:
+    def __init__(self, statute: Statute, minted: dict[str, Money], holders: list[str],
+                 issuer: str | None = None) -> None:
         super().__init__(statute, minted, holders)
-        self.issuer: str | None = None
+        self.issuer = issuer  # named at deployment, else appointed by the authority
         self.attested: set[tuple[str, str]] = set()  # (citizen, attribute)
         self.merchant_categories: dict[str, set[str]] = {}
         self.issued_to: set[str] = set()
@@ -105,6 +122,10 @@ class VoucherInterpreter(DomainInterpreter):
         self.held: dict[str, list[Voucher]] = {}
         self.reserved = 0  # minor units of the program pot that vouchers hold
         self._read_rules(statute)
+
+    @classmethod
+    def for_scenario(cls, scenario: Scenario) -> VoucherInterpreter:
+        return cls(scenario.statute, scenario.balances, scenario.holders(), issuer=scenario.named_issuer())
 
     def _read_rules(self, statute: Statute) -> None:
         """Resolve the statute's rules once; issue and where are required, so a checked statute has them."""
@@ -148,7 +169,7 @@ class VoucherInterpreter(DomainInterpreter):
         return self.ledger.pot(PROGRAM) - self.reserved
 
     def _check_issuer(self, label: str) -> None:
-        if self.issuer not in (None, label):
+        if label != self.issuer:
             raise Rejected(Reason.NOT_ISSUER.value)
 
     def on_deposit(self, event: Deposit) -> None:
@@ -157,7 +178,6 @@ class VoucherInterpreter(DomainInterpreter):
         self._check_issuer(event.sender)
         if not self.ledger.can_cover(event.sender, event.amount.minor):
             raise Rejected(Reason.WALLET_SHORT.value)
-        self.issuer = event.sender
         self.ledger.hold(event.sender, PROGRAM, event.amount.minor)
 
     # ------------------------------------------------------------ registrations
@@ -169,6 +189,16 @@ class VoucherInterpreter(DomainInterpreter):
     def on_register_merchant(self, event: RegisterMerchant) -> None:
         """Any category registers; eligibility is the spend's question, not the registry's."""
         self.merchant_categories.setdefault(event.merchant, set()).add(event.category)
+
+    def on_delist_merchant(self, event: DelistMerchant) -> None:
+        """The merchant's registrations end; a later one starts afresh."""
+        if not self.merchant_categories.get(event.merchant, set()) & self.eligible:
+            raise Rejected(Reason.NOT_LISTED.value)
+        del self.merchant_categories[event.merchant]
+
+    def on_appoint_issuer(self, event: AppointIssuer) -> None:
+        """The program's funds stay; later spends and reclaims are booked to the new issuer."""
+        self.issuer = event.issuer
 
     # ------------------------------------------------------------ issuing
 
@@ -185,7 +215,6 @@ class VoucherInterpreter(DomainInterpreter):
             elif self.unreserved() < face:
                 reason = Reason.BEYOND_FUNDS
             else:
-                self.issuer = event.issuer
                 self.held.setdefault(recipient, []).append(Voucher(len(self.issued_to), face))
                 self.issued_to.add(recipient)
                 self.reserved += face

@@ -28,14 +28,23 @@ deposits.
 
 Choices where SPEC is silent
 ----------------------------
-- Employment: an employee has one employer for good. `employ` by the same
-  employer again updates the hourly wage; by another employer it is rejected.
-  A shift is paid at the wage in force at its clock-out.
-- Devices are bound to one employer: registering it again to the same
-  employer is a no-op, to another one is rejected.
-- A punch is checked in this order: employed, device registered, device of
-  the employee's employer, duplicate, earlier than the last punch, then the
-  in/out pairing. A duplicate is a punch equal (device, kind, instant) to one
+- Employment (docs/semantics.md): an `employ` event stands for an employment
+  the worker consented to. No one employs itself; an employee has one
+  employer at a time: `employ` by the same employer again changes the hourly
+  wage, by another employer it is rejected. A wage is at least the statute's
+  minimum hourly wage and at most `MAX_HOURLY_WAGE` (the contract's sanity
+  bound). A wage change applies to shifts clocked in after it: a shift open
+  at the change is paid at the wage it started with. Either side may end the
+  employment, not while a shift younger than 24 hours is open; pay accrued
+  for a week or month not yet over falls due at the end. The employee keeps
+  its last punch and its running counts (limits count the person's work).
+- Devices: the authority registers (offers) a device to an employer, which
+  accepts it before its punches count; registering it again to the same
+  employer is a no-op, to another one is rejected. The authority or the
+  employer may revoke it for good; a revoked device cannot be registered again.
+- A punch is checked in this order: employed, device registered, accepted,
+  not revoked, device of the employee's employer, duplicate, earlier than
+  the last punch, then the in/out pairing. A duplicate is a punch equal (device, kind, instant) to one
   already accepted for the employee at the instant of their last punch; a
   copy of an older punch is rejected as earlier than the last punch.
 - A clock-in older than 24 hours has lapsed: a clock-out against it is
@@ -52,10 +61,15 @@ Choices where SPEC is silent
   the employee at or after it. A shift that starts before the end and
   clocks out after it still belongs to the ended period; its clock-out is
   itself a punch after the end, so it is paid right there. Within one event,
-  payments are ordered by article, then period (oldest first), then employee
-  (in order of first employment).
+  payments fall due by employee (in order of first employment), then period
+  (oldest first), then article; each is paid at once when its employer's
+  queue is empty and the pot covers it, else it joins the queue. (That is
+  what paying the queue heads after queueing them all would pay, and it lets
+  the contract settle employees page by page.)
 - Deposits: any label may deposit into its own pot; a negative amount is
-  rejected. A `settle` under a clock-out schedule changes nothing.
+  rejected. A withdrawal takes back part of the pot, refused while the
+  employer's queue holds arrears. A `settle` under a clock-out schedule
+  changes nothing.
 """
 from __future__ import annotations
 
@@ -72,13 +86,26 @@ from ..ast import (
     EarningRule,
     LimitRule,
     Measure,
+    MinimumWageRule,
     PaySchedule,
     Percentage,
     Period,
     Statute,
     WagePaymentRule,
 )
-from ..events import Deposit, Employ, GrantTimeOff, Punch, RegisterDevice, Settle
+from ..events import (
+    AcceptDevice,
+    ChangeWage,
+    Deposit,
+    Employ,
+    EndEmployment,
+    GrantTimeOff,
+    Punch,
+    RegisterDevice,
+    RevokeDevice,
+    Settle,
+    Withdraw,
+)
 from ..money import CURRENCY_DIGITS, Money
 from ..outcome import Payment, Violation
 from .base import DomainInterpreter, Rejected
@@ -102,6 +129,18 @@ class Reason(str, enum.Enum):
     NEGATIVE_DEPOSIT = "negative deposit"
     DEPOSIT_EXCEEDS_WALLET = "deposit exceeds the wallet"
     NOT_THE_EMPLOYER = "time off granted by someone other than the employer"
+    SELF_EMPLOYMENT = "an employer cannot employ itself"
+    WAGE_BELOW_MINIMUM = "hourly wage below the statute's minimum"
+    WAGE_ABOVE_BOUND = "hourly wage above the contract's bound"
+    WAGE_NOT_BY_EMPLOYER = "wage changed by someone other than the employer"
+    NOT_A_PARTY = "employment ended by someone other than the employer or the employee"
+    SHIFT_IN_PROGRESS = "employment ended during an open shift"
+    DEVICE_NOT_OFFERED = "device not offered to this employer"
+    DEVICE_NOT_ACCEPTED = "device not accepted by the employer"
+    DEVICE_REVOKED = "revoked device"
+    NOT_DEVICE_REVOKER = "device revoked by someone other than the authority or its employer"
+    ARREARS_OUTSTANDING = "withdrawal while arrears are outstanding"
+    WITHDRAWAL_EXCEEDS_DEPOSIT = "withdrawal exceeds the deposit"
 
 
 def _refuse(reason: Reason) -> Rejected:
@@ -110,6 +149,8 @@ def _refuse(reason: Reason) -> Rejected:
 
 
 MAX_SHIFT = dt.timedelta(hours=24)
+#: The highest hourly wage in minor units: the contract's sanity bound (`Employment.MAX_HOURLY_WAGE`).
+MAX_HOURLY_WAGE = 10**12
 MINUTE = dt.timedelta(minutes=1)
 #: Denominator of exact amounts: minutes × millionths × minor units of an hourly wage.
 _SCALE = 60 * Percentage.SCALE
@@ -190,6 +231,16 @@ def _schedule(statute: Statute) -> PaySchedule:
     return found[1].schedule
 
 
+def minimum_hourly_wage(statute: Statute) -> int:
+    """The statute's minimum hourly wage in minor units (`the hourly wage is at least M`); 0 without one."""
+    found = statute.rule(MinimumWageRule)
+    if found is None:
+        return 0
+    amount = statute.value(found[1].amount)
+    assert isinstance(amount, Money), "the checker types a minimum wage as money"
+    return amount.minor
+
+
 def _paid_minutes(rules: Iterable[_Earning], length: int,
                   before: dict[Period, int]) -> dict[_Earning, int]:
     """Minutes of a `length`-minute shift paid under each rule, highest rate winning.
@@ -251,7 +302,7 @@ class _Counter:
 
 @dataclass(frozen=True)
 class _Due:
-    """A payment that falls due at an event; `key` orders those of one event (SPEC §4)."""
+    """A payment that falls due at an event; `key` orders those of one event (docs/semantics.md)."""
 
     article: int  # position of the article in the statute
     employee: str
@@ -263,7 +314,7 @@ class _Due:
 
     @property
     def key(self) -> tuple[int, dt.date, int]:
-        return self.article, self.period, self.order
+        return self.order, self.period, self.article
 
 
 @dataclass(slots=True)
@@ -272,6 +323,7 @@ class _Queued:
 
     seq: int
     event: int
+    employer: str
     employee: str
     minor: int
     article: str
@@ -283,9 +335,10 @@ class _Queued:
 class _Worker:
     """One employee: employment, clock state, and running counts for the current periods."""
 
-    employer: str
-    wage: int  # minor units per hour
+    employer: str | None  # None: the employment ended
+    wage: int  # minor units per hour, of the open (or next) shift
     order: int
+    next_wage: int | None = None  # a change made during an open shift, for the next clock-in
     clocked_in: dt.datetime | None = None
     last_at: dt.datetime | None = None
     marks_at_last: set[tuple[str, str]] = field(default_factory=set)  # (device, kind)
@@ -310,7 +363,10 @@ class WorkingTimeInterpreter(DomainInterpreter):
         self.article_ids = [article.id for article in statute.articles]
         self.digits = CURRENCY_DIGITS[statute.header.currency]
         self.workers: dict[str, _Worker] = {}
-        self.devices: dict[str, str] = {}  # device -> employer
+        self.devices: dict[str, str] = {}  # accepted device -> employer
+        self.offers: dict[str, str] = {}  # device offered, not yet accepted -> employer
+        self.revoked: set[str] = set()
+        self.minimum_wage = minimum_hourly_wage(statute)
         self.time_off: set[tuple[str, dt.date]] = set()
         self.queues: dict[str, deque[_Queued]] = {}
         self.queued = 0  # payments ever queued: the global FIFO sequence
@@ -323,22 +379,94 @@ class WorkingTimeInterpreter(DomainInterpreter):
     # ------------------------------------------------------------ events
 
     def on_employ(self, event: Employ) -> None:
+        if event.employer == event.employee:
+            raise _refuse(Reason.SELF_EMPLOYMENT)
         worker = self.workers.get(event.employee)
-        if worker is not None and worker.employer != event.employer:
+        if worker is not None and worker.employer not in (None, event.employer):
             raise _refuse(Reason.EMPLOYED_ELSEWHERE)
-        if event.hourly_wage.minor < 0:
+        wage = self._checked_wage(event.hourly_wage)
+        if worker is None:
+            self.workers[event.employee] = _Worker(event.employer, wage, len(self.workers),
+                                                   limits=[_Counter() for _ in self.limit_rules])
+        elif worker.employer is None:
+            worker.employer, worker.wage, worker.next_wage = event.employer, wage, None
+        else:
+            self._set_wage(worker, wage)
+
+    def on_change_wage(self, event: ChangeWage) -> None:
+        worker = self._employed(event.employee)
+        if worker.employer != event.employer:
+            raise _refuse(Reason.WAGE_NOT_BY_EMPLOYER)
+        self._set_wage(worker, self._checked_wage(event.hourly_wage))
+
+    def on_end_employment(self, event: EndEmployment) -> None:
+        worker = self._employed(event.employee)
+        if event.by not in (worker.employer, event.employee):
+            raise _refuse(Reason.NOT_A_PARTY)
+        if worker.clocked_in is not None and event.at - worker.clocked_in <= MAX_SHIFT:
+            raise _refuse(Reason.SHIFT_IN_PROGRESS)
+        self._queue_all(self._due(event.employee, worker, None), event.index)
+        worker.employer, worker.next_wage = None, None
+
+    def _employed(self, employee: str) -> _Worker:
+        worker = self.workers.get(employee)
+        if worker is None or worker.employer is None:
+            raise _refuse(Reason.NOT_EMPLOYED)
+        return worker
+
+    def _checked_wage(self, hourly_wage: Money) -> int:
+        wage = hourly_wage.minor
+        if wage < 0:
             raise _refuse(Reason.NEGATIVE_WAGE)
-        if worker is not None:
-            worker.wage = event.hourly_wage.minor
-            return
-        self.workers[event.employee] = _Worker(
-            event.employer, event.hourly_wage.minor, len(self.workers),
-            limits=[_Counter() for _ in self.limit_rules])
+        if wage < self.minimum_wage:
+            raise _refuse(Reason.WAGE_BELOW_MINIMUM)
+        if wage > MAX_HOURLY_WAGE:
+            raise _refuse(Reason.WAGE_ABOVE_BOUND)
+        return wage
+
+    @staticmethod
+    def _set_wage(worker: _Worker, wage: int) -> None:
+        """A new wage: at once, or from the next clock-in when a shift is open (lapsed or not)."""
+        if worker.clocked_in is not None:
+            worker.next_wage = wage
+        else:
+            worker.wage, worker.next_wage = wage, None
 
     def on_register_device(self, event: RegisterDevice) -> None:
-        if self.devices.get(event.device, event.employer) != event.employer:
+        if event.device in self.revoked:
+            raise _refuse(Reason.DEVICE_REVOKED)
+        bound = self.devices.get(event.device) or self.offers.get(event.device)
+        if bound not in (None, event.employer):
             raise _refuse(Reason.DEVICE_TAKEN)
-        self.devices[event.device] = event.employer
+        if bound is None:
+            self.offers[event.device] = event.employer
+        if event.accepted and event.device in self.offers:
+            self.on_accept_device(AcceptDevice(event.index, event.at, event.employer, event.device))
+
+    def on_accept_device(self, event: AcceptDevice) -> None:
+        if self.offers.get(event.device) != event.employer:
+            raise _refuse(Reason.DEVICE_NOT_OFFERED)
+        self.devices[event.device] = self.offers.pop(event.device)
+
+    def on_revoke_device(self, event: RevokeDevice) -> None:
+        if event.device in self.revoked:
+            raise _refuse(Reason.DEVICE_REVOKED)
+        employer = self.devices.get(event.device) or self.offers.get(event.device)
+        if employer is None:
+            raise _refuse(Reason.UNREGISTERED_DEVICE)
+        if event.by not in (None, employer):
+            raise _refuse(Reason.NOT_DEVICE_REVOKER)
+        self.devices.pop(event.device, None)
+        self.offers.pop(event.device, None)
+        self.revoked.add(event.device)
+
+    def on_withdraw(self, event: Withdraw) -> None:
+        if self.queues.get(event.sender):
+            raise _refuse(Reason.ARREARS_OUTSTANDING)
+        minor = event.amount.minor
+        if minor > self.ledger.pot(self._pot(event.sender)):
+            raise _refuse(Reason.WITHDRAWAL_EXCEEDS_DEPOSIT)
+        self.ledger.refund(self._pot(event.sender), event.sender, minor)
 
     def on_deposit(self, event: Deposit) -> None:
         minor = event.amount.minor
@@ -350,9 +478,7 @@ class WorkingTimeInterpreter(DomainInterpreter):
         self._pay_queue(event.sender, event.index)
 
     def on_grant_time_off(self, event: GrantTimeOff) -> None:
-        worker = self.workers.get(event.employee)
-        if worker is None:
-            raise _refuse(Reason.NOT_EMPLOYED)
+        worker = self._employed(event.employee)
         if worker.employer != event.employer:
             raise _refuse(Reason.NOT_THE_EMPLOYER)
         self.time_off.add((event.employee, event.date))
@@ -366,6 +492,8 @@ class WorkingTimeInterpreter(DomainInterpreter):
         worker = self._check_punch(event)
         if event.kind == "in":
             worker.clocked_in = event.at
+            if worker.next_wage is not None:  # a change made during the previous shift takes effect
+                worker.wage, worker.next_wage = worker.next_wage, None
         else:
             assert worker.clocked_in is not None
             started, worker.clocked_in = worker.clocked_in, None
@@ -383,12 +511,12 @@ class WorkingTimeInterpreter(DomainInterpreter):
         """The punch's worker, or `Rejected` for the first rule of SPEC §4 the punch breaks."""
         if event.kind not in ("in", "out"):
             raise ValueError(f"event {event.index}: punch kind must be 'in' or 'out'")
-        worker = self.workers.get(event.employee)
-        if worker is None:
-            raise _refuse(Reason.NOT_EMPLOYED)
+        worker = self._employed(event.employee)
         employer = self.devices.get(event.device)
         if employer is None:
-            raise _refuse(Reason.UNREGISTERED_DEVICE)
+            if event.device in self.offers:
+                raise _refuse(Reason.DEVICE_NOT_ACCEPTED)
+            raise _refuse(Reason.DEVICE_REVOKED if event.device in self.revoked else Reason.UNREGISTERED_DEVICE)
         if employer != worker.employer:
             raise _refuse(Reason.FOREIGN_DEVICE)
         if worker.last_at is not None:
@@ -450,6 +578,8 @@ class WorkingTimeInterpreter(DomainInterpreter):
 
     def _check_limits(self, event: Punch, worker: _Worker, day: _Day,
                       worked: int, overtime: int) -> None:
+        employer = worker.employer
+        assert employer is not None, "a shift is finished only during an employment"
         for rule, counter in zip(self.limit_rules, worker.limits):
             if rule.day_kind is not None and rule.day_kind is not day.kind:
                 continue
@@ -459,7 +589,7 @@ class WorkingTimeInterpreter(DomainInterpreter):
                 assert counter.start is not None  # rolled above
                 counter.flagged = True
                 self.violations.append(Violation(
-                    event.index, rule.article, worker.employer, event.employee,
+                    event.index, rule.article, employer, event.employee,
                     period_name(rule.period, counter.start)))
 
     def _day(self, date: dt.date) -> _Day:
@@ -498,19 +628,23 @@ class WorkingTimeInterpreter(DomainInterpreter):
             if self.explaining:
                 worker.accrued_steps.setdefault(start, {}).setdefault(article, []).extend(steps.get(article, ()))
 
-    def _due(self, employee: str, worker: _Worker, now: dt.datetime) -> list[_Due]:
-        """Remove and return, rounded, the worker's accrued periods that ended by `now`."""
+    def _due(self, employee: str, worker: _Worker, now: dt.datetime | None) -> list[_Due]:
+        """Remove and return, rounded, the worker's accrued periods that ended by `now` (None: all)."""
         period = self.pay_period
         if period is None or not worker.accrued:
             return []
         ended = [start for start in worker.accrued
-                 if dt.datetime.combine(period_end(period, start), dt.time(), self.tz) <= now]
+                 if now is None or dt.datetime.combine(period_end(period, start), dt.time(), self.tz) <= now]
         due = []
         for start in ended:
             steps = worker.accrued_steps.pop(start, {})
             end = dt.datetime.combine(period_end(period, start), dt.time(), self.tz)
-            why = Step("due", f"the {period.value} {period_name(period, start)} ended at {when(end)}: pay under a "
-                              f"{period.value}ly schedule waits for the period's end and sums its shifts")
+            if now is None:
+                why = Step("due", f"the employment ended during the {period.value} {period_name(period, start)}: "
+                                  "pay accrued so far falls due when an employment ends")
+            else:
+                why = Step("due", f"the {period.value} {period_name(period, start)} ended at {when(end)}: pay under "
+                                  f"a {period.value}ly schedule waits for the period's end and sums its shifts")
             due += [_Due(article, employee, _rounded(amount), start, worker.order, amount,
                          (*steps.get(article, ()), why) if self.explaining else ())
                     for article, amount in worker.accrued.pop(start).items()]
@@ -522,20 +656,19 @@ class WorkingTimeInterpreter(DomainInterpreter):
         return f"wages:{employer}"
 
     def _queue_all(self, due: list[_Due], index: int) -> None:
-        """Queue payments due at event `index` in SPEC order, then pay what the pots cover."""
-        touched: list[str] = []
+        """Payments due at event `index`, in order: each paid at once when its employer's queue is
+        empty and the pot covers it, else queued (what paying the heads after queueing all would pay)."""
         for item in sorted(due, key=lambda d: d.key):
             if item.minor == 0:
                 continue
             employer = self.workers[item.employee].employer
-            self.queues.setdefault(employer, deque()).append(_Queued(
-                self.queued, index, item.employee, item.minor, self.article_ids[item.article], item.exact,
-                item.steps))
+            assert employer is not None, "pay falls due only during an employment"
+            queue = self.queues.setdefault(employer, deque())
+            queue.append(_Queued(self.queued, index, employer, item.employee, item.minor,
+                                 self.article_ids[item.article], item.exact, item.steps))
             self.queued += 1
-            if employer not in touched:
-                touched.append(employer)
-        for employer in touched:
-            self._pay_queue(employer, index)
+            if len(queue) == 1:  # nothing waited before it: paid now if the pot covers it
+                self._pay_queue(employer, index)
 
     def _pay_queue(self, employer: str, index: int) -> None:
         """Pay the employer's queue head first, whole, while the pot covers it."""
@@ -556,8 +689,8 @@ class WorkingTimeInterpreter(DomainInterpreter):
         """Payments still queued at the end, oldest first, dated by the event that made them due."""
         waiting = sorted((item for queue in self.queues.values() for item in queue),
                          key=lambda item: item.seq)
-        return [Payment(item.event, self.workers[item.employee].employer, item.employee,
-                        self.ledger.money(item.minor), item.article) for item in waiting]
+        return [Payment(item.event, item.employer, item.employee, self.ledger.money(item.minor), item.article)
+                for item in waiting]
 
 
 def _rounded(exact: int) -> int:

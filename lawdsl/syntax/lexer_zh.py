@@ -58,7 +58,7 @@ KEYWORDS: dict[str, str] = {
     # vouchers
     "消费券": "VOUCHER", "发放": "ISSUES", "面值为": "FACE_VALUE", "限持有": "HOLDING",
     "属性": "ATTRIBUTE", "并经": "ATTESTED_BY", "认证": "ATTESTED", "者": "WHO",
-    "仅限在": "ONLY_AT", "使用": "USED", "仅限用于": "ONLY_FOR", "金额不低于": "AT_LEAST",
+    "仅限在": "ONLY_AT", "使用": "USED", "仅限用于": "ONLY_FOR", "金额不低于": "AT_LEAST", "不低于": "AT_LEAST",
     "消费": "PURCHASE", "单笔消费": "PURCHASE", "至多抵扣": "COVERS_AT_MOST",
     "可分次使用": "SPLIT", "可": "MAY", "可以": "MAY", "不得": "NOT", "转让": "TRANSFERABLE",
     "届满后": "AFTER", "未使用的金额": "UNSPENT_VALUE", "退还": "RETURNS_TO",

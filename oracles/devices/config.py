@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import ipaddress
 import re
 from dataclasses import dataclass
 from functools import cached_property
@@ -23,7 +24,9 @@ from typing import Mapping, NoReturn
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from yaml.nodes import MappingNode, Node, ScalarNode
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from lawdsl.yaml_limits import MAX_DEPTH, too_deep
 
 from .records import KINDS, Kind
 
@@ -31,6 +34,10 @@ from .records import KINDS, Kind
 # 4 overtime-in, 5 overtime-out. Leaving for a break is an "out".
 DEFAULT_STATUS: Mapping[int, Kind] = MappingProxyType({0: "in", 1: "out", 2: "out", 3: "in", 4: "in", 5: "out"})
 PYZK_PORT = 4370
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+#: Where a terminal without an `allow` list may upload from: this machine only, like the
+#: receiver's default listening address (docs/oracles.md, "Terminal authentication").
+LOOPBACK: tuple[Network, ...] = (ipaddress.ip_network("127.0.0.0/8"), ipaddress.ip_network("::1/128"))
 
 
 class ConfigError(ValueError):
@@ -58,6 +65,11 @@ class DeviceConfig:
     status: Mapping[int, Kind]
     employees: Mapping[str, str]  # PINs enrolled only on this terminal
     address: tuple[str, int] | None  # host and port, for terminals pulled with pyzk
+    allow: tuple[Network, ...] = LOOPBACK  # source addresses its ADMS uploads may come from
+    certificate: str | None = None  # over mutual TLS: the client certificate's common name it must present
+
+    def allows(self, address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+        return any(address in network for network in self.allow)
 
 
 @dataclass(frozen=True)
@@ -80,6 +92,10 @@ class GatewayConfig:
             return self.devices[name]
         return next((d for d in self.devices.values() if d.label == name), None)
 
+    def admits(self, address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+        """Whether any terminal may upload from `address` (others are refused at connect)."""
+        return any(device.allows(address) for device in self.devices.values())
+
     @cached_property  # asked once per CSV row
     def employee_labels(self) -> frozenset[str]:
         labels = set(self.employees.values())
@@ -98,6 +114,9 @@ def load_config(path: str | Path) -> GatewayConfig:
 
 
 def parse_config(text: str, name: str = "<config>") -> GatewayConfig:
+    deep = too_deep(text)
+    if deep is not None:
+        raise ConfigError(f"{name}:{deep[0]}: nested more than {MAX_DEPTH} levels deep")
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
@@ -196,6 +215,20 @@ class _Reader:
             self.fail(node, path, f"port {port!r} is not a TCP port")
         return host, int(port)
 
+    def networks(self, node: Node, path: str) -> tuple[Network, ...]:
+        """One address or network, or a list of them: `192.168.1.20`, `10.0.8.0/24`, `fd00::/8`."""
+        items = node.value if isinstance(node, SequenceNode) else [node]
+        if not items:
+            self.fail(node, path, "must name at least one address or network")
+        networks = []
+        for item in items:
+            text = self.scalar(item, path)
+            try:
+                networks.append(ipaddress.ip_network(text, strict=False))
+            except ValueError:
+                self.fail(item, path, f"{text!r} is not an IP address or network like 192.168.1.0/24")
+        return tuple(networks)
+
     def pins(self, node: Node, path: str) -> dict[str, str]:
         return {pin: self.scalar(value, f"{path}.{pin}") for pin, (_, value) in self.mapping(node, path).items()}
 
@@ -208,7 +241,8 @@ class _Reader:
         return table
 
     def device(self, serial: str, node: Node, path: str) -> DeviceConfig:
-        entries = self.mapping(node, path, ("label", "zone", "status", "employees", "address"))
+        entries = self.mapping(node, path, ("label", "zone", "status", "employees", "address", "allow",
+                                            "certificate"))
         for required in ("label", "zone"):
             if required not in entries:
                 self.fail(node, path, f"missing '{required}'")
@@ -219,6 +253,9 @@ class _Reader:
             status=self.status(entries["status"][1], f"{path}.status") if "status" in entries else DEFAULT_STATUS,
             employees=self.pins(entries["employees"][1], f"{path}.employees") if "employees" in entries else {},
             address=self.address(entries["address"][1], f"{path}.address") if "address" in entries else None,
+            allow=self.networks(entries["allow"][1], f"{path}.allow") if "allow" in entries else LOOPBACK,
+            certificate=self.scalar(entries["certificate"][1], f"{path}.certificate") if "certificate" in entries
+            else None,
         )
 
     def push(self, node: Node, path: str) -> PushOptions:

@@ -9,10 +9,20 @@ pushed it, pyzk pulled it or a CSV carried it. Checks, in order:
 3. the PIN (or employee label) is configured               → unknown-employee
 4. the time is not beyond now + `future_tolerance`         → future
 5. the punch is already in the outbox                      → Redelivered (not an error)
-6. the employee's latest punch is not later than this one  → out-of-order
+6. the employee's latest punch on the same terminal is
+   not later than this one                                 → out-of-order
 7. it is not the same kind as the employee's latest punch
-   within `duplicate_window` (a double tap, or the same
-   punch on a second terminal)                             → duplicate
+   at or before it, on any terminal, within
+   `duplicate_window` (a double tap, or the same punch on
+   a second terminal)                                      → duplicate
+
+Each record is judged on its own, and never against a later record of
+another terminal: a terminal's records arrive in its own order, so check 6
+looks only at that terminal, and check 7 only at punches before this one.
+A wrong or forged record from one terminal (a clock-in minutes ahead) can
+then quarantine nothing but later-dated records of that same terminal; the
+other terminals' real records pass, and the statute judges the order of
+what reaches it (docs/oracles.md, "Quarantine").
 
 Checks 5–7 and the write that follows them run in one outbox transaction,
 so two terminals uploading the same employee at once cannot both pass.
@@ -89,15 +99,16 @@ class Intake:
         # Check 5 (already here?) costs a query of its own only when 6 or 7 fail; otherwise the
         # insert answers it: two statements a record instead of three on the common path.
         with self.outbox.transaction():
-            latest = self.outbox.latest(punch.employee)
+            on_terminal = self.outbox.latest(punch.employee, serial=punch.serial)
+            if on_terminal is not None and punch.at < on_terminal[0]:
+                if self.outbox.has(punch.key):
+                    return self._redelivered(record, punch)
+                return self.reject(record, punch.source, Reason.OUT_OF_ORDER,
+                                   f"{punch.employee}'s punch at {punch.at.isoformat()} is earlier than "
+                                   f"their latest on {punch.device}, {on_terminal[0].isoformat()}")
+            latest = self.outbox.latest(punch.employee, until=punch.at)
             if latest is not None:
                 latest_at, latest_kind = latest
-                if punch.at < latest_at:
-                    if self.outbox.has(punch.key):
-                        return self._redelivered(record, punch)
-                    return self.reject(record, punch.source, Reason.OUT_OF_ORDER,
-                                       f"{punch.employee}'s punch at {punch.at.isoformat()} is earlier than "
-                                       f"their latest, {latest_at.isoformat()}")
                 if punch.kind == latest_kind and punch.at - latest_at <= self.config.duplicate_window:
                     if self.outbox.has(punch.key):
                         return self._redelivered(record, punch)

@@ -89,5 +89,5 @@ def test_bytecode_is_what_lawdsl_compile_builds(project: Path) -> None:
 def test_pc_map_names_functions_and_source_places(project: Path) -> None:
     artifact = json.loads((project / "build" / "contracts" / "WorkingHoursAndOvertimePayActV2.json").read_text())
     entries = artifact["pcMap"].values()
-    assert {"WorkingTimeStatute.submitPunches", "WorkingTimeStatute.deposit"} <= {e.get("fn") for e in entries}
+    assert {"WorkingTimeStatute.submitPunches", "WageQueue.deposit"} <= {e.get("fn") for e in entries}
     assert all(entry["path"] in artifact["allSourcePaths"] for entry in entries if "path" in entry)

@@ -1,6 +1,6 @@
 """The English and Chinese statute of one law are one law: same outcomes, same runtime code.
 
-For every law with both surfaces in `statutes/` (overtime, vouchers,
+For every law with both surfaces in `statutes/` (overtime, part-time wages, vouchers,
 procurement), every English scenario of that law is run against the Chinese
 twin too, on the interpreter and on the chain, and the outcomes must agree.
 The scenario is translated only where the statute's own strings differ
@@ -38,7 +38,7 @@ from lawdsl.scenario import Scenario, load_scenario
 pytestmark = pytest.mark.chain
 
 STATUTES = Path(__file__).resolve().parents[2] / "statutes"
-LAWS = ("overtime", "vouchers", "procurement")
+LAWS = ("overtime", "vouchers", "procurement", "part-time-wages")
 
 # ---------------------------------------------------------------- the twins
 

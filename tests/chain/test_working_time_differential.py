@@ -2,10 +2,14 @@
 
 Scenarios mix shifts across midnight, weekends and public holidays, time off
 (granted by the employer or by someone else), short deposits that leave
-arrears, settlements, wage changes and refused punches, under clock-out,
-weekly and monthly pay, under the project's statutes and under statutes
-drawn from the grammar (tests/strategies/statutes.py). The default run is
-bounded; `-m slow` runs 1,000 scenarios and 1,000 generated statutes.
+arrears, withdrawals, settlements, wage changes (also in the middle of a
+shift, below a statute's minimum or above the contract's bound), employments
+ended (by either side, by a stranger, during a shift) and taken up again,
+devices offered, accepted later and revoked (by the employer, the authority
+or a stranger), and refused punches, under clock-out, weekly and monthly pay,
+under the project's statutes and under statutes drawn from the grammar
+(tests/strategies/statutes.py). The default run is bounded; `-m slow` runs
+1,000 scenarios and 1,000 generated statutes.
 
 Known difference, kept out of the generator: a batch from an unregistered
 device reverts as a whole (`UnregisteredDevice`) before any punch in it is
@@ -24,7 +28,20 @@ from hypothesis import strategies as st
 
 from chain.runner import run_on_chain
 from lawdsl.ast import Domain, Statute
-from lawdsl.events import Deposit, Employ, Event, GrantTimeOff, Punch, RegisterDevice, Settle
+from lawdsl.events import (
+    AcceptDevice,
+    ChangeWage,
+    Deposit,
+    Employ,
+    EndEmployment,
+    Event,
+    GrantTimeOff,
+    Punch,
+    RegisterDevice,
+    RevokeDevice,
+    Settle,
+    Withdraw,
+)
 from lawdsl.interpret import interpret
 from lawdsl.money import Money
 from lawdsl.scenario import Scenario
@@ -36,6 +53,8 @@ pytestmark = pytest.mark.chain
 
 EMPLOYERS = {"alice": "acme", "bob": "acme", "carol": "globex"}
 DEVICES = {"gate-1": "acme", "gate-2": "globex"}
+SPARE = "gate-3"  # offered to acme later, accepted or not
+HUGE_WAGE = 2**48 - 1  # above the contract's bound
 UNREGISTERED = "gate-9"
 STRANGER = "dave"  # never employed
 BALANCES = {"acme": Money("CNY", 300_000), "globex": Money("CNY", 100_000)}
@@ -72,25 +91,27 @@ def scenarios(draw: st.DrawFn, statute: Statute) -> Scenario:
         add(Employ, now, employer=employer, employee=employee, hourly_wage=draw(wages))
     for device, employer in DEVICES.items():
         add(RegisterDevice, now, device=device, employer=employer)
+    devices = [*DEVICES, SPARE]
     add(Deposit, now, sender="acme", amount=Money(currency, draw(st.integers(0, 300_000))))
     add(Deposit, now, sender="globex", amount=Money(currency, draw(st.integers(0, 100_000))))
 
     for _ in range(draw(st.integers(1, 14))):
         now += dt.timedelta(minutes=draw(gaps), seconds=draw(st.sampled_from([0, 0, 30, 59])))
         step = draw(st.sampled_from(["shift", "shift", "shift", "shift", "punch", "repeat", "time off",
-                                     "deposit", "settle", "employ"]))
+                                     "deposit", "settle", "employ", "change wage", "end", "device",
+                                     "withdraw", "open shift"]))
         if step == "shift":
             employee = draw(st.sampled_from(sorted(EMPLOYERS)))
             own = next(d for d, employer in DEVICES.items() if employer == EMPLOYERS[employee])
-            device = draw(st.sampled_from([own] * 5 + sorted(DEVICES)))
+            device = draw(st.sampled_from([own] * 5 + devices))
             add(Punch, now, device=device, employee=employee, kind="in")
             now += dt.timedelta(minutes=draw(st.one_of(st.integers(6 * 60, 14 * 60), st.integers(0, 26 * 60))),
                                 seconds=draw(st.sampled_from([0, 1, 59])))
             add(Punch, now, device=device, employee=employee, kind="out")
         elif step == "punch":
             employee = draw(st.sampled_from([*sorted(EMPLOYERS), STRANGER]))
-            devices = [*DEVICES] + ([UNREGISTERED] if employee != STRANGER else [])
-            add(Punch, now, device=draw(st.sampled_from(devices)), employee=employee,
+            choices = devices + ([UNREGISTERED] if employee != STRANGER else [])
+            add(Punch, now, device=draw(st.sampled_from(choices)), employee=employee,
                 kind=draw(st.sampled_from(["in", "out"])))
         elif step == "repeat":  # a device sending its last punch twice
             last = events[-1]
@@ -107,6 +128,40 @@ def scenarios(draw: st.DrawFn, statute: Statute) -> Scenario:
                 amount=Money(currency, draw(st.integers(-100, 120_000))))
         elif step == "settle":
             add(Settle, now)
+        elif step == "change wage":  # perhaps during a shift, perhaps by someone else
+            employee = draw(st.sampled_from(sorted(EMPLOYERS)))
+            add(ChangeWage, now, employer=draw(st.sampled_from([EMPLOYERS[employee]] * 3 + ["acme", "globex"])),
+                employee=employee, hourly_wage=Money(currency, draw(st.sampled_from(
+                    [draw(st.integers(-500, 12_000)), 0, HUGE_WAGE]))))
+        elif step == "open shift":  # a clock-in, a wage change or an end while it is open, then the clock-out
+            employee = draw(st.sampled_from(sorted(EMPLOYERS)))
+            own = next(d for d, employer in DEVICES.items() if employer == EMPLOYERS[employee])
+            add(Punch, now, device=own, employee=employee, kind="in")
+            now += dt.timedelta(minutes=draw(st.integers(60, 11 * 60)))
+            if draw(st.booleans()):
+                add(ChangeWage, now, employer=EMPLOYERS[employee], employee=employee,
+                    hourly_wage=Money(currency, draw(st.integers(0, 12_000))))
+            else:
+                add(EndEmployment, now, employee=employee, by=EMPLOYERS[employee])
+            now += dt.timedelta(minutes=draw(st.integers(1, 3 * 60)))
+            add(Punch, now, device=own, employee=employee, kind="out")
+        elif step == "end":
+            employee = draw(st.sampled_from(sorted(EMPLOYERS)))
+            add(EndEmployment, now, employee=employee,
+                by=draw(st.sampled_from([EMPLOYERS[employee], employee, STRANGER, "globex"])))
+        elif step == "device":
+            action = draw(st.sampled_from(["offer", "accept", "revoke"]))
+            if action == "offer":
+                add(RegisterDevice, now, device=SPARE, employer=draw(st.sampled_from(["acme", "globex"])),
+                    accepted=draw(st.booleans()))
+            elif action == "accept":
+                add(AcceptDevice, now, employer=draw(st.sampled_from(["acme", "globex"])), device=SPARE)
+            else:
+                add(RevokeDevice, now, device=draw(st.sampled_from(devices)),
+                    by=draw(st.sampled_from([None, "acme", "globex", STRANGER])))
+        elif step == "withdraw":
+            add(Withdraw, now, sender=draw(st.sampled_from(["acme", "globex"])),
+                amount=Money(currency, draw(st.integers(0, 200_000))))
         else:
             employee = draw(st.sampled_from(sorted(EMPLOYERS)))
             add(Employ, now, employer=draw(st.sampled_from([EMPLOYERS[employee]] * 3 + ["acme", "globex"])),

@@ -24,8 +24,8 @@ from citizens.portal.commands import registries
 from citizens.portal.demo import Replayed, replay
 from citizens.portal.highlight import highlight
 from citizens.portal.index import Index
-from citizens.portal.sources import address_book
 from citizens.portal.server import PortalApp, make_server
+from citizens.portal.sources import address_book
 from compiler.artifacts import compile_statutes
 from lawdsl.interpret import interpret
 from lawdsl.scenario import load_scenario

@@ -38,8 +38,8 @@ contract SeniorMealVoucherSchemeV3 is VoucherProgram {
     /// @dev 2026-10-01 00:00 UTC: unspent value returns from then on.
     uint256 public constant RECLAIM_FROM = 1790812800;
 
-    constructor(IERC20 currency, address authority)
-        VoucherProgram(currency, authority, Rules({
+    constructor(IERC20 currency, address authority, address issuer)
+        VoucherProgram(currency, authority, issuer, Rules({
             effectiveFrom: EFFECTIVE_FROM,
             faceValue: FACE_VALUE,
             requiredAttribute: bytes32(0),

@@ -45,11 +45,11 @@ contract WorkingHoursAndOvertimePayActV2 is WorkingTimeStatute {
     bytes32 public constant ARTICLE_50 = "50";
 
     // ---------------------------------------------------------------- terms
-    /// @notice "standard day": 8 hours.
+    /// @dev "standard day": 8 hours.
     uint32 internal constant TERM_STANDARD_DAY = 480; // minutes
-    /// @notice "daily overtime limit": 3 hours.
+    /// @dev "daily overtime limit": 3 hours.
     uint32 internal constant TERM_DAILY_OVERTIME_LIMIT = 180; // minutes
-    /// @notice "monthly overtime limit": 36 hours.
+    /// @dev "monthly overtime limit": 36 hours.
     uint32 internal constant TERM_MONTHLY_OVERTIME_LIMIT = 2160; // minutes
     /// @notice Written in article 44.1: 150% = 1_500_000 / 1_000_000 of the hourly wage.
     uint64 public constant ARTICLE_44_1_RATE = 1_500_000;
@@ -57,6 +57,23 @@ contract WorkingHoursAndOvertimePayActV2 is WorkingTimeStatute {
     uint64 public constant ARTICLE_44_2_RATE = 2_000_000;
     /// @notice Written in article 44.3: 300% = 3_000_000 / 1_000_000 of the hourly wage.
     uint64 public constant ARTICLE_44_3_RATE = 3_000_000;
+
+    /// @dev The statute sets no minimum hourly wage.
+    function _minimumHourlyWage() internal pure override returns (uint256) {
+        return 0;
+    }
+
+    // ---------------------------------------------------------------- what the rules pass
+    /// @dev Article 44.1's pay accrues at its position in the statute.
+    uint256 private constant ARTICLE_44_1_POSITION = 0;
+    /// @dev Article 44.2's pay accrues at its position in the statute.
+    uint256 private constant ARTICLE_44_2_POSITION = 1;
+    /// @dev Article 44.3's pay accrues at its position in the statute.
+    uint256 private constant ARTICLE_44_3_POSITION = 2;
+    /// @dev Article 41: on a workday, overtime beyond the daily overtime limit in a day is a violation. Its running count, in the worker's slot.
+    uint256 private constant ARTICLE_41_RULE_1_COUNTER = 0;
+    /// @dev Article 41: overtime beyond the monthly overtime limit in a month is a violation. Its running count, in the worker's slot.
+    uint256 private constant ARTICLE_41_RULE_2_COUNTER = 1;
 
     /// @notice Article 50: the employer pays the employee at each clock-out.
     constructor(IERC20 currency, address authority)
@@ -73,28 +90,28 @@ contract WorkingHoursAndOvertimePayActV2 is WorkingTimeStatute {
     // Each rule applies to a suffix of a shift; each minute is paid under the highest rate that
     // applies to it (the earlier rule on a tie), so a rule pays from its start until a higher one starts.
 
-    /// @notice Article 44.1: on a workday, each hour worked beyond the standard day earns 150% of the hourly wage.
+    /// @dev Article 44.1: on a workday, each hour worked beyond the standard day earns 150% of the hourly wage.
     /// @return The shift minute from which the rule applies (`NEVER`: not to this shift).
     function _article44_1Start(Shift memory shift) private pure returns (uint256) {
         if (shift.kind != DayKind.Workday) return NEVER;
         return _beyond(TERM_STANDARD_DAY, shift.beforeDay);
     }
 
-    /// @notice Article 44.2: on a rest day, each hour worked earns 200% of the hourly wage unless compensatory time off is granted.
+    /// @dev Article 44.2: on a rest day, each hour worked earns 200% of the hourly wage unless compensatory time off is granted.
     /// @return The shift minute from which the rule applies (`NEVER`: not to this shift).
     function _article44_2Start(Shift memory shift) private pure returns (uint256) {
         if (shift.kind != DayKind.RestDay || shift.timeOff) return NEVER;
         return 0;
     }
 
-    /// @notice Article 44.3: on a public holiday, each hour worked earns 300% of the hourly wage.
+    /// @dev Article 44.3: on a public holiday, each hour worked earns 300% of the hourly wage.
     /// @return The shift minute from which the rule applies (`NEVER`: not to this shift).
     function _article44_3Start(Shift memory shift) private pure returns (uint256) {
         if (shift.kind != DayKind.PublicHoliday) return NEVER;
         return 0;
     }
 
-    /// @notice A finished shift under the statute: its limit sentences in article order (each
+    /// @dev A finished shift under the statute: its limit sentences in article order (each
     /// reports once per period instance), then one payment (or accrual) per earning article.
     function _applyRules(Shift memory shift) internal override {
         // The shift minute each earning rule applies from (`NEVER`: not to this shift).
@@ -104,32 +121,32 @@ contract WorkingHoursAndOvertimePayActV2 is WorkingTimeStatute {
         // Overtime: the minutes paid above 100% of the wage, from the first premium rule's start.
         uint256 overtime = _minutesWon(shift, _earliest(article44_1Start, _earliest(article44_2Start, article44_3Start)), NEVER);
         // Article 41: on a workday, overtime beyond the daily overtime limit in a day is a violation.
-        _limit(shift, 0, ARTICLE_41, Period.Day, shift.kind == DayKind.Workday,
+        _limit(shift, ARTICLE_41_RULE_1_COUNTER, ARTICLE_41, Period.Day, shift.kind == DayKind.Workday,
                TERM_DAILY_OVERTIME_LIMIT, overtime);
         // Article 41: overtime beyond the monthly overtime limit in a month is a violation.
-        _limit(shift, 1, ARTICLE_41, Period.Month, true,
+        _limit(shift, ARTICLE_41_RULE_2_COUNTER, ARTICLE_41, Period.Month, true,
                TERM_MONTHLY_OVERTIME_LIMIT, overtime);
         _storeWorker(shift); // the worker's record is complete before any payment
         // Rates are below 2^64 and a shift below 2^11 minutes: no product or sum overflows.
         unchecked {
             // Article 44.1: on a workday, each hour worked beyond the standard day earns 150% of the hourly wage.
-            _earned(shift, 0, ARTICLE_44_1,
+            _earned(shift, ARTICLE_44_1_POSITION, ARTICLE_44_1,
                     ARTICLE_44_1_RATE * _minutesWon(shift, article44_1Start, _earliest(article44_2Start, article44_3Start)));
             // Article 44.2: on a rest day, each hour worked earns 200% of the hourly wage unless compensatory time off is granted.
-            _earned(shift, 1, ARTICLE_44_2,
+            _earned(shift, ARTICLE_44_2_POSITION, ARTICLE_44_2,
                     ARTICLE_44_2_RATE * _minutesWon(shift, article44_2Start, article44_3Start));
             // Article 44.3: on a public holiday, each hour worked earns 300% of the hourly wage.
-            _earned(shift, 2, ARTICLE_44_3,
+            _earned(shift, ARTICLE_44_3_POSITION, ARTICLE_44_3,
                     ARTICLE_44_3_RATE * _minutesWon(shift, article44_3Start, NEVER));
         }
     }
 
-    /// @notice Accrual slots per pay period: article positions up to the last earning article.
+    /// @dev Accrual slots per pay period: article positions up to the last earning article.
     function _articleSlots() internal pure override returns (uint256) {
         return 3;
     }
 
-    /// @notice Public holidays: 2026-01-01, 2026-02-17, 2026-02-18, 2026-02-19, 2026-04-05, 2026-05-01, 2026-06-19,
+    /// @dev Public holidays: 2026-01-01, 2026-02-17, 2026-02-18, 2026-02-19, 2026-04-05, 2026-05-01, 2026-06-19,
     /// 2026-09-25, 2026-10-01, 2026-10-02, 2026-10-03.
     uint256 private constant HOLIDAYS_FROM = 20454; // 2026-01-01
     /// @dev Bit i: day HOLIDAYS_FROM + 0 + i is a public holiday.
@@ -145,13 +162,11 @@ contract WorkingHoursAndOvertimePayActV2 is WorkingTimeStatute {
         return false;
     }
 
-    /// @notice The article at each position in the statute (rules name their article by position).
+    /// @dev The earning article at each accrual position (weekly/monthly pay names it).
     function _article(uint256 position) internal pure override returns (bytes32) {
-        if (position == 0) return ARTICLE_44_1;
-        if (position == 1) return ARTICLE_44_2;
-        if (position == 2) return ARTICLE_44_3;
-        if (position == 3) return ARTICLE_41;
-        if (position == 4) return ARTICLE_50;
+        if (position == ARTICLE_44_1_POSITION) return ARTICLE_44_1;
+        if (position == ARTICLE_44_2_POSITION) return ARTICLE_44_2;
+        if (position == ARTICLE_44_3_POSITION) return ARTICLE_44_3;
         return bytes32(0);
     }
 }

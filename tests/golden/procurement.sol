@@ -51,19 +51,21 @@ contract GrainUnifiedPurchaseRegulationV1 is ProcurementStatute {
     bytes32 public constant ARTICLE_5 = "5";
     // Article 5: the state reserve pays the supplier for each confirmed delivery at the awarded price.
 
-    constructor(IERC20 currency, address authority)
-        ProcurementStatute(currency, authority, Rules({
+    constructor(IERC20 currency, address authority, address[] memory buyers)
+        ProcurementStatute(currency, authority, buyers, Rules({
             effectiveFrom: EFFECTIVE_FROM,
             ceilingPerUnit: CEILING_PER_UNIT,
             biddingPeriod: BIDDING_PERIOD,
             revealPeriod: REVEAL_PERIOD,
             deliveryPeriod: DELIVERY_PERIOD,
+            inspectionWindow: DEFAULT_INSPECTION_WINDOW,
             depositMillionths: DEPOSIT_MILLIONTHS,
             penaltyMillionthsPerDay: PENALTY_MILLIONTHS_PER_DAY,
             forfeitsDeposit: true,
             awardArticle: ARTICLE_3,
             paymentArticle: ARTICLE_5,
-            forfeitArticle: ARTICLE_2
+            forfeitArticle: ARTICLE_2,
+            deliveryArticle: ARTICLE_4
         }))
     {}
 }

@@ -50,19 +50,21 @@ contract Statute0d5e172bV1 is ProcurementStatute {
     bytes32 public constant ARTICLE_5 = "5";
     // Article 5: the 国家储备局 pays the 供应商 for each confirmed delivery at the awarded price.
 
-    constructor(IERC20 currency, address authority)
-        ProcurementStatute(currency, authority, Rules({
+    constructor(IERC20 currency, address authority, address[] memory buyers)
+        ProcurementStatute(currency, authority, buyers, Rules({
             effectiveFrom: EFFECTIVE_FROM,
             ceilingPerUnit: CEILING_PER_UNIT,
             biddingPeriod: BIDDING_PERIOD,
             revealPeriod: REVEAL_PERIOD,
             deliveryPeriod: DELIVERY_PERIOD,
+            inspectionWindow: DEFAULT_INSPECTION_WINDOW,
             depositMillionths: DEPOSIT_MILLIONTHS,
             penaltyMillionthsPerDay: PENALTY_MILLIONTHS_PER_DAY,
             forfeitsDeposit: true,
             awardArticle: ARTICLE_3,
             paymentArticle: ARTICLE_5,
-            forfeitArticle: ARTICLE_2
+            forfeitArticle: ARTICLE_2,
+            deliveryArticle: ARTICLE_4
         }))
     {}
 }

@@ -34,7 +34,7 @@ contract HolidayWorkRegulationV1 is WorkingTimeStatute {
     bytes32 public constant ARTICLE_4 = "4";
 
     // ---------------------------------------------------------------- terms
-    /// @notice "standard day": 8 hours.
+    /// @dev "standard day": 8 hours.
     uint32 internal constant TERM_STANDARD_DAY = 480; // minutes
     /// @notice Written in article 1: 100% = 1_000_000 / 1_000_000 of the hourly wage.
     uint64 public constant ARTICLE_1_RATE = 1_000_000;
@@ -42,6 +42,19 @@ contract HolidayWorkRegulationV1 is WorkingTimeStatute {
     uint64 public constant ARTICLE_2_RATE = 1_500_000;
     /// @notice Written in article 3: 300% = 3_000_000 / 1_000_000 of the hourly wage.
     uint64 public constant ARTICLE_3_RATE = 3_000_000;
+
+    /// @dev The statute sets no minimum hourly wage.
+    function _minimumHourlyWage() internal pure override returns (uint256) {
+        return 0;
+    }
+
+    // ---------------------------------------------------------------- what the rules pass
+    /// @dev Article 1's pay accrues at its position in the statute.
+    uint256 private constant ARTICLE_1_POSITION = 0;
+    /// @dev Article 2's pay accrues at its position in the statute.
+    uint256 private constant ARTICLE_2_POSITION = 1;
+    /// @dev Article 3's pay accrues at its position in the statute.
+    uint256 private constant ARTICLE_3_POSITION = 2;
 
     /// @notice Article 4: the employer pays the employee at each clock-out.
     constructor(IERC20 currency, address authority)
@@ -58,26 +71,26 @@ contract HolidayWorkRegulationV1 is WorkingTimeStatute {
     // Each rule applies to a suffix of a shift; each minute is paid under the highest rate that
     // applies to it (the earlier rule on a tie), so a rule pays from its start until a higher one starts.
 
-    /// @notice Article 1: each hour worked earns 100% of the hourly wage.
+    /// @dev Article 1: each hour worked earns 100% of the hourly wage.
     /// @return The shift minute from which the rule applies (`NEVER`: not to this shift).
     function _article1Start(Shift memory shift) private pure returns (uint256) {
         return 0;
     }
 
-    /// @notice Article 2: each hour worked beyond the standard day earns 150% of the hourly wage.
+    /// @dev Article 2: each hour worked beyond the standard day earns 150% of the hourly wage.
     /// @return The shift minute from which the rule applies (`NEVER`: not to this shift).
     function _article2Start(Shift memory shift) private pure returns (uint256) {
         return _beyond(TERM_STANDARD_DAY, shift.beforeDay);
     }
 
-    /// @notice Article 3: on a public holiday, each hour worked earns 300% of the hourly wage.
+    /// @dev Article 3: on a public holiday, each hour worked earns 300% of the hourly wage.
     /// @return The shift minute from which the rule applies (`NEVER`: not to this shift).
     function _article3Start(Shift memory shift) private pure returns (uint256) {
         if (shift.kind != DayKind.PublicHoliday) return NEVER;
         return 0;
     }
 
-    /// @notice A finished shift under the statute: its limit sentences in article order (each
+    /// @dev A finished shift under the statute: its limit sentences in article order (each
     /// reports once per period instance), then one payment (or accrual) per earning article.
     function _applyRules(Shift memory shift) internal override {
         // The shift minute each earning rule applies from (`NEVER`: not to this shift).
@@ -88,23 +101,23 @@ contract HolidayWorkRegulationV1 is WorkingTimeStatute {
         // Rates are below 2^64 and a shift below 2^11 minutes: no product or sum overflows.
         unchecked {
             // Article 1: each hour worked earns 100% of the hourly wage.
-            _earned(shift, 0, ARTICLE_1,
+            _earned(shift, ARTICLE_1_POSITION, ARTICLE_1,
                     ARTICLE_1_RATE * _minutesWon(shift, article1Start, _earliest(article2Start, article3Start)));
             // Article 2: each hour worked beyond the standard day earns 150% of the hourly wage.
-            _earned(shift, 1, ARTICLE_2,
+            _earned(shift, ARTICLE_2_POSITION, ARTICLE_2,
                     ARTICLE_2_RATE * _minutesWon(shift, article2Start, article3Start));
             // Article 3: on a public holiday, each hour worked earns 300% of the hourly wage.
-            _earned(shift, 2, ARTICLE_3,
+            _earned(shift, ARTICLE_3_POSITION, ARTICLE_3,
                     ARTICLE_3_RATE * _minutesWon(shift, article3Start, NEVER));
         }
     }
 
-    /// @notice Accrual slots per pay period: article positions up to the last earning article.
+    /// @dev Accrual slots per pay period: article positions up to the last earning article.
     function _articleSlots() internal pure override returns (uint256) {
         return 3;
     }
 
-    /// @notice Public holidays: 2026-05-01, 2026-10-01.
+    /// @dev Public holidays: 2026-05-01, 2026-10-01.
     uint256 private constant HOLIDAYS_FROM = 20574; // 2026-05-01
     /// @dev Bit i: day HOLIDAYS_FROM + 0 + i is a public holiday.
     uint256 private constant HOLIDAYS_0 = 0x00000000_00000000_00000000_02000000_00000000_00000000_00000000_00000001;
@@ -116,12 +129,11 @@ contract HolidayWorkRegulationV1 is WorkingTimeStatute {
         return false;
     }
 
-    /// @notice The article at each position in the statute (rules name their article by position).
+    /// @dev The earning article at each accrual position (weekly/monthly pay names it).
     function _article(uint256 position) internal pure override returns (bytes32) {
-        if (position == 0) return ARTICLE_1;
-        if (position == 1) return ARTICLE_2;
-        if (position == 2) return ARTICLE_3;
-        if (position == 3) return ARTICLE_4;
+        if (position == ARTICLE_1_POSITION) return ARTICLE_1;
+        if (position == ARTICLE_2_POSITION) return ARTICLE_2;
+        if (position == ARTICLE_3_POSITION) return ARTICLE_3;
         return bytes32(0);
     }
 }

@@ -36,14 +36,27 @@ contract FairLaborStandardsActSection7MaximumHoursV1 is WorkingTimeStatute {
     bytes32 public constant ARTICLE_7_4 = "7.4";
 
     // ---------------------------------------------------------------- terms
-    /// @notice "maximum workweek": 40 hours.
+    /// @dev "maximum workweek": 40 hours.
     uint32 internal constant TERM_MAXIMUM_WORKWEEK = 2400; // minutes
-    /// @notice "weekly hours cap": 44 hours.
+    /// @dev "weekly hours cap": 44 hours.
     uint32 internal constant TERM_WEEKLY_HOURS_CAP = 2640; // minutes
     /// @notice Written in article 7.1: 100% = 1_000_000 / 1_000_000 of the hourly wage.
     uint64 public constant ARTICLE_7_1_RATE = 1_000_000;
     /// @notice Written in article 7.2: 150% = 1_500_000 / 1_000_000 of the hourly wage.
     uint64 public constant ARTICLE_7_2_RATE = 1_500_000;
+
+    /// @dev The statute sets no minimum hourly wage.
+    function _minimumHourlyWage() internal pure override returns (uint256) {
+        return 0;
+    }
+
+    // ---------------------------------------------------------------- what the rules pass
+    /// @dev Article 7.1's pay accrues at its position in the statute.
+    uint256 private constant ARTICLE_7_1_POSITION = 0;
+    /// @dev Article 7.2's pay accrues at its position in the statute.
+    uint256 private constant ARTICLE_7_2_POSITION = 1;
+    /// @dev Article 7.3: hours worked beyond the weekly hours cap in a week are a violation. Its running count, in the worker's slot.
+    uint256 private constant ARTICLE_7_3_COUNTER = 0;
 
     /// @notice Article 7.4: the covered employer pays the non-exempt employee at the end of each week.
     constructor(IERC20 currency, address authority)
@@ -60,40 +73,40 @@ contract FairLaborStandardsActSection7MaximumHoursV1 is WorkingTimeStatute {
     // Each rule applies to a suffix of a shift; each minute is paid under the highest rate that
     // applies to it (the earlier rule on a tie), so a rule pays from its start until a higher one starts.
 
-    /// @notice Article 7.1: each hour worked earns 100% of the hourly wage.
+    /// @dev Article 7.1: each hour worked earns 100% of the hourly wage.
     /// @return The shift minute from which the rule applies (`NEVER`: not to this shift).
     function _article7_1Start(Shift memory shift) private pure returns (uint256) {
         return 0;
     }
 
-    /// @notice Article 7.2: each hour worked beyond the maximum workweek in a week earns 150% of the hourly wage.
+    /// @dev Article 7.2: each hour worked beyond the maximum workweek in a week earns 150% of the hourly wage.
     /// @return The shift minute from which the rule applies (`NEVER`: not to this shift).
     function _article7_2Start(Shift memory shift) private pure returns (uint256) {
         return _beyond(TERM_MAXIMUM_WORKWEEK, shift.beforeWeek);
     }
 
-    /// @notice A finished shift under the statute: its limit sentences in article order (each
+    /// @dev A finished shift under the statute: its limit sentences in article order (each
     /// reports once per period instance), then one payment (or accrual) per earning article.
     function _applyRules(Shift memory shift) internal override {
         // The shift minute each earning rule applies from (`NEVER`: not to this shift).
         uint256 article7_1Start = _article7_1Start(shift);
         uint256 article7_2Start = _article7_2Start(shift);
         // Article 7.3: hours worked beyond the weekly hours cap in a week are a violation.
-        _limit(shift, 0, ARTICLE_7_3, Period.Week, true,
+        _limit(shift, ARTICLE_7_3_COUNTER, ARTICLE_7_3, Period.Week, true,
                TERM_WEEKLY_HOURS_CAP, shift.length);
         _storeWorker(shift); // the worker's record is complete before any payment
         // Rates are below 2^64 and a shift below 2^11 minutes: no product or sum overflows.
         unchecked {
             // Article 7.1: each hour worked earns 100% of the hourly wage.
-            _earned(shift, 0, ARTICLE_7_1,
+            _earned(shift, ARTICLE_7_1_POSITION, ARTICLE_7_1,
                     ARTICLE_7_1_RATE * _minutesWon(shift, article7_1Start, article7_2Start));
             // Article 7.2: each hour worked beyond the maximum workweek in a week earns 150% of the hourly wage.
-            _earned(shift, 1, ARTICLE_7_2,
+            _earned(shift, ARTICLE_7_2_POSITION, ARTICLE_7_2,
                     ARTICLE_7_2_RATE * _minutesWon(shift, article7_2Start, NEVER));
         }
     }
 
-    /// @notice Accrual slots per pay period: article positions up to the last earning article.
+    /// @dev Accrual slots per pay period: article positions up to the last earning article.
     function _articleSlots() internal pure override returns (uint256) {
         return 2;
     }
@@ -102,12 +115,10 @@ contract FairLaborStandardsActSection7MaximumHoursV1 is WorkingTimeStatute {
         return false; // the statute names no public holidays
     }
 
-    /// @notice The article at each position in the statute (rules name their article by position).
+    /// @dev The earning article at each accrual position (weekly/monthly pay names it).
     function _article(uint256 position) internal pure override returns (bytes32) {
-        if (position == 0) return ARTICLE_7_1;
-        if (position == 1) return ARTICLE_7_2;
-        if (position == 2) return ARTICLE_7_3;
-        if (position == 3) return ARTICLE_7_4;
+        if (position == ARTICLE_7_1_POSITION) return ARTICLE_7_1;
+        if (position == ARTICLE_7_2_POSITION) return ARTICLE_7_2;
         return bytes32(0);
     }
 }

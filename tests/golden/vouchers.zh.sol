@@ -58,8 +58,8 @@ contract Statutec80cb446V1 is VoucherProgram {
     /// @dev 2026-04-01 00:00 +08:00: unspent value returns from then on.
     uint256 public constant RECLAIM_FROM = 1774972800;
 
-    constructor(IERC20 currency, address authority)
-        VoucherProgram(currency, authority, Rules({
+    constructor(IERC20 currency, address authority, address issuer)
+        VoucherProgram(currency, authority, issuer, Rules({
             effectiveFrom: EFFECTIVE_FROM,
             faceValue: FACE_VALUE,
             requiredAttribute: REQUIRED_ATTRIBUTE,

@@ -6,11 +6,13 @@ time keep the previous one, so a test reads like the scenario it stands for.
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from lawdsl.ast import Statute, TimeZone
 from lawdsl.interpret.base import DomainInterpreter
 from lawdsl.money import Money
 from lawdsl.outcome import Outcome
+from lawdsl.scenario import Scenario
 
 TZ = TimeZone(8 * 60)
 
@@ -40,10 +42,15 @@ class Script:
         self.events.append(kind(index=len(self.events), at=self.at, **fields))
         return self
 
+    def parties(self, scenario: Scenario) -> dict:
+        """The parties the deployment names, as `lawdsl.interpret.interpreter_for` passes them."""
+        return {}
+
     def interpreter(self, statute: Statute, minted: dict[str, str],
                     holders: list[str] | None = None) -> DomainInterpreter:
         wallets = {name: cny(amount) for name, amount in minted.items()}
-        return self.interpreter_class(statute, wallets, holders or list(wallets))
+        scenario = Scenario(Path("script.yaml"), statute, wallets, tuple(self.events))
+        return self.interpreter_class(statute, wallets, holders or list(wallets), **self.parties(scenario))
 
     def run(self, statute: Statute, minted: dict[str, str], holders: list[str] | None = None) -> Outcome:
         return self.interpreter(statute, minted, holders).run(tuple(self.events))

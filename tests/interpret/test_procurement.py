@@ -42,6 +42,7 @@ from lawdsl.interpret.procurement import (
     days_late,
 )
 from lawdsl.money import Money
+from lawdsl.scenario import Scenario
 from tests.interpret import scripting
 from tests.interpret.scripting import TZ, balances, cny, moment, payments, rejections
 
@@ -103,6 +104,9 @@ class Script(scripting.Script):
 
     def __init__(self, start: str = "2026-06-01 00:00") -> None:
         super().__init__(start)
+
+    def parties(self, scenario: Scenario) -> dict:
+        return {"buyers": scenario.registered_buyers()}
 
 
 WHEAT_MINT = {"reserve": "10000000.00", "s1": "100000.00", "s2": "100000.00", "s3": "100000.00",
@@ -171,12 +175,12 @@ def test_tender_escrow_beyond_the_buyer_wallet_is_rejected() -> None:
     s(OpenTender, buyer="reserve", quantity=1000, at="2026-06-01 09:00")  # needs 3100.00
     s(OpenTender, buyer="reserve", quantity=0)
     s(OpenTender, buyer="reserve", quantity=999)
-    s(OpenTender, buyer="reserve", quantity=1)
+    s(OpenTender, buyer="reserve", quantity=1)  # many tenders may be open at once
     outcome = s.run(procurement_statute(), {"reserve": "3099.99"})
     assert rejections(outcome) == [
         (0, Reason.ESCROW_SHORT.value),
         (1, Reason.QUANTITY_NOT_POSITIVE.value),
-        (3, Reason.TENDER_IN_PROGRESS.value),
+        (3, Reason.ESCROW_SHORT.value),
     ]
     assert balances(outcome) == {"reserve": "3.09"}
 
@@ -224,7 +228,7 @@ def test_no_tender_means_no_bid_reveal_award_or_delivery() -> None:
         (0, Reason.NO_OPEN_TENDER.value),
         (1, Reason.NO_OPEN_TENDER.value),
         (2, Reason.NO_OPEN_TENDER.value),
-        (3, Reason.NOT_AWARDED.value),
+        (3, Reason.NO_OPEN_TENDER.value),
     ]
 
 
@@ -364,7 +368,7 @@ def test_late_delivery_penalty(at: str, paid: str) -> None:
 def test_penalty_is_capped_at_everything_and_the_tender_still_closes() -> None:
     s = awarded(quantity=100)
     s(Deliver, supplier="s1", quantity=40, inspector="station1", at="2026-07-19 09:00")  # 9 days × 10%
-    s(Deliver, supplier="s1", quantity=60, inspector="station1", at="2026-07-25 09:00")  # 15 days: capped
+    s(Deliver, supplier="s1", quantity=60, inspector="station1", at="2026-07-19 10:00")  # 10 days: capped
     interpreter = s.interpreter(procurement_statute(penalty="10"), {"reserve": "310.00", "s1": "10.00"})
     outcome = interpreter.run(tuple(s.events))
     assert payments(outcome) == [(5, "reserve", "s1", "12.00", "5")]
@@ -380,11 +384,13 @@ def test_penalty_payment_is_rounded_once_half_up() -> None:
     assert payments(outcome) == [(5, "reserve", "s1", "2.99", "5")]
 
 
-def test_without_a_penalty_rule_late_deliveries_are_paid_in_full() -> None:
-    s = awarded(quantity=10)
-    s(Deliver, supplier="s1", quantity=10, inspector="station1", at="2027-01-01 00:00")
+def test_without_a_penalty_rule_late_deliveries_are_paid_in_full_within_the_grace() -> None:
+    s = awarded(quantity=10)  # deadline 2026-07-10 09:00; the grace is the inspection window, 7 days
+    s(Deliver, supplier="s1", quantity=5, inspector="station1", at="2026-07-17 08:59")
+    s(Deliver, supplier="s1", quantity=5, inspector="station1", at="2026-07-17 09:00")
     outcome = s.run(procurement_statute(penalty=None), {"reserve": "31.00", "s1": "1.00"})
-    assert payments(outcome) == [(5, "reserve", "s1", "30.00", "5")]
+    assert payments(outcome) == [(5, "reserve", "s1", "15.00", "5")]
+    assert rejections(outcome) == [(6, Reason.DELIVERY_PERIOD_OVER.value)]
 
 
 def test_only_the_buyers_inspector_confirms_and_only_the_winner_delivers() -> None:
@@ -408,14 +414,16 @@ def test_only_the_buyers_inspector_confirms_and_only_the_winner_delivers() -> No
     assert balances(outcome) == {"reserve": "1.00", "s1": "31.00"}
 
 
-def test_a_delivered_tender_frees_the_next_one() -> None:
+def test_tenders_run_side_by_side_and_events_name_theirs() -> None:
     s = awarded(quantity=10)
-    s(OpenTender, buyer="reserve", quantity=10)  # 5: the first is still delivering
-    s(Deliver, supplier="s1", quantity=10, inspector="station1")  # 6
-    s(OpenTender, buyer="reserve", quantity=10)  # 7
-    s(Deliver, supplier="s1", quantity=1, inspector="station1")  # 8: the new tender is not awarded
+    s(OpenTender, buyer="reserve", quantity=10)  # 5: tender 1, while tender 0 is delivering
+    s(Deliver, supplier="s1", quantity=1, inspector="station1")  # 6: the latest, tender 1, is not awarded
+    s(Deliver, supplier="s1", quantity=10, inspector="station1", tender=0)  # 7
+    s(Deliver, supplier="s1", quantity=1, inspector="station1", tender=2)  # 8: no such tender
     outcome = s.run(procurement_statute(), {"reserve": "62.00", "s1": "1.00"})
-    assert rejections(outcome) == [(5, Reason.TENDER_IN_PROGRESS.value), (8, Reason.NOT_AWARDED.value)]
+    assert rejections(outcome) == [(6, Reason.NOT_AWARDED.value), (8, Reason.NO_OPEN_TENDER.value)]
+    assert payments(outcome) == [(7, "reserve", "s1", "30.00", "5")]
+    assert balances(outcome) == {"reserve": "1.00", "s1": "31.00"}  # tender 1's 31.00 still in escrow
 
 
 # ------------------------------------------------------------ money is conserved
@@ -484,7 +492,7 @@ def test_money_is_conserved_over_random_tenders(
     """Whatever happens, money only moves: wallets plus escrow and deposits always sum to what was minted."""
     statute = procurement_statute(deposit=deposit, penalty=penalty, forfeit=forfeit)
     minted = {"reserve": cny("500.00"), "s1": cny("30.00"), "s2": cny("5.00"), "s3": cny("100.00")}
-    interpreter = ProcurementInterpreter(statute, minted, list(minted))
+    interpreter = ProcurementInterpreter(statute, minted, list(minted), buyers=("reserve",))
     interpreter.apply(RegisterInspector(index=0, at=moment("2026-06-01 00:00"), inspector="station1",
                                         buyer="reserve"))
     total = interpreter.ledger.total()

@@ -45,6 +45,7 @@ from lawdsl.events import (
 from lawdsl.interpret.base import BEFORE_EFFECTIVE
 from lawdsl.interpret.vouchers import Reason, VoucherInterpreter
 from lawdsl.money import Money
+from lawdsl.scenario import Scenario
 from tests.interpret import scripting
 from tests.interpret.scripting import TZ, balances, cny, moment, payments, rejections
 
@@ -110,6 +111,9 @@ class Script(scripting.Script):
     def __init__(self, start: str = "2026-03-01 00:00") -> None:
         super().__init__(start)
 
+    def parties(self, scenario: Scenario) -> dict:
+        return {"issuer": scenario.named_issuer()}
+
 
 def funded() -> Script:
     """A program with CNY 10000.00 deposited, alice attested, shop1 a grocer, alice issued a voucher."""
@@ -169,7 +173,7 @@ def test_deposit_beyond_the_wallet_is_rejected_and_changes_nothing() -> None:
     s = Script()
     s(Deposit, sender="mofcom", amount=cny("10.01"))
     s(Deposit, sender="mofcom", amount=cny("10.00"))
-    interpreter = VoucherInterpreter(voucher_statute(), {"mofcom": cny("10.00")}, ["mofcom"])
+    interpreter = VoucherInterpreter(voucher_statute(), {"mofcom": cny("10.00")}, ["mofcom"], issuer="mofcom")
     outcome = interpreter.run(tuple(s.events))
     assert rejections(outcome) == [(0, Reason.WALLET_SHORT.value)]
     assert interpreter.ledger.pot("program") == 1000 and balances(outcome) == {"mofcom": "0.00"}
@@ -188,7 +192,7 @@ def test_issuing_beyond_the_funds_rejects_each_refused_recipient() -> None:
     s = Script()
     s(Deposit, sender="mofcom", amount=cny("450.00"))
     s(Issue, issuer="mofcom", recipients=("a", "b", "c", "d", "a"))
-    interpreter = VoucherInterpreter(voucher_statute(attribute=None), {"mofcom": cny("450.00")}, [])
+    interpreter = VoucherInterpreter(voucher_statute(attribute=None), {"mofcom": cny("450.00")}, [], issuer="mofcom")
     outcome = interpreter.run(tuple(s.events))
     assert rejections(outcome) == [
         (1, f"{Reason.BEYOND_FUNDS.value}: c"),
@@ -351,7 +355,8 @@ def test_reclaim_before_the_range_ends_is_rejected_and_a_second_reclaim_finds_no
 def test_reclaim_without_an_expiry_rule_is_rejected() -> None:
     s = funded()
     s(Reclaim, at="2026-05-01 00:00")
-    interpreter = VoucherInterpreter(voucher_statute(expiry=False), {"mofcom": cny("1000000.00")}, ["mofcom"])
+    interpreter = VoucherInterpreter(voucher_statute(expiry=False), {"mofcom": cny("1000000.00")}, ["mofcom"],
+                                     issuer="mofcom")
     outcome = interpreter.run(tuple(s.events))
     assert rejections(outcome) == [(4, Reason.NO_EXPIRY.value)]
     assert interpreter.ledger.pot("program") == 1_000_000 and interpreter.reserved == 20_000

@@ -441,8 +441,9 @@ def test_weekly_pay_at_settle():
     settle = s.settle("2026-03-09 00:00")
     s.settle("2026-03-10 00:00")                       # nothing left to pay
     outcome = s.run()
-    assert paid(outcome) == [(settle, "alice", "400.00", "1"), (settle, "bob", "20.00", "1"),
-                             (settle, "alice", "75.00", "2")]
+    # Employee by employee (order of first employment), each article by article.
+    assert paid(outcome) == [(settle, "alice", "400.00", "1"), (settle, "alice", "75.00", "2"),
+                             (settle, "bob", "20.00", "1")]
 
 
 def test_weekly_pay_at_the_employees_next_punch_and_shift_over_the_boundary():

@@ -109,7 +109,7 @@ class Served:
 
     def __init__(self, config: Path, outbox: Path, rpc: str, statute: str, port: int = 0) -> None:
         self.args = lawdsl("oracle", "serve", "--config", str(config), "--outbox", str(outbox), "--rpc", rpc,
-                           "--statute", statute, "--host", "127.0.0.1", "--port", str(port))
+                           "--statute", statute, "--listen", f"127.0.0.1:{port}", "--dev-keys")
         self.process: subprocess.Popen | None = None
         self.port = port
         self.log = outbox.with_name("serve.log")
@@ -183,6 +183,8 @@ def test_punches_uploaded_over_adms_are_paid_on_chain_as_the_interpreter_pays(
             terminal.close()
     finally:
         assert served.stop() == 0
+    said = served.log.read_text()
+    assert "stopping: no more uploads taken" in said and "stopped: every punch reached the chain" in said
     result = audit(site, node.url, outbox)
     assert counts["confirmed"] > 0 and result.exactly_once
     assert result.chain_payments == result.expected_payments and result.total_paid > 0

@@ -141,3 +141,37 @@ def run_keeper_in_place_of(node: LocalAnvil, path: Path, kind: type, duty: type,
     assert keeper.tick(int(event.at.timestamp())) == 1
     assert len(client.logs(log)) > before
     assert keeper.tick(int(event.at.timestamp()) + 60) == 0
+
+
+@pytest.mark.chain
+def test_a_settlement_round_goes_on_page_by_page_until_every_employee_is_paid(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With a page of one employee, the keeper sends `settle` again at each tick while the round has
+    employees left (`settlement()` reads its cursor), then stops: three employees, three pages."""
+    monkeypatch.setattr("oracles.keeper.SETTLE_PAGE", 1)
+    with LocalAnvil(timestamp=GENESIS_TIME) as node:  # its own: the shared node is past these dates
+        settle_in_pages(node, tmp_path)
+
+
+def settle_in_pages(node: LocalAnvil, tmp_path: Path) -> None:
+    chain = Chain(node.url)
+    pinned(chain, "2026-03-01 00:00")
+    site = provision(chain, weekly_overtime(), simulated_config(employees=3, devices=1))
+    rpc = Rpc(node.url)
+    statute = ContractClient(rpc, site.address, site.abi)
+    with Outbox(tmp_path / "outbox.db") as outbox:
+        for employee in ("emp-0001", "emp-0002", "emp-0003"):
+            for hour, kind in ((8, "in"), (20, "out")):  # 12 hours: overtime beyond the standard day
+                outbox.add(CanonicalPunch("SIM0001", "gate-1", employee,
+                                          dt.datetime(2026, 3, 3, hour, tzinfo=UTC_MINUS_5), kind, "test"))
+        pinned(chain, "2026-03-03 21:00")
+        submitter = Submitter(outbox, rpc, statute, account_key(GATEWAY))
+        submitter.connect()
+        submitter.drain()
+        assert outbox.counts()["confirmed"] == 6
+    keeper = Keeper([Settlement(statute)], lambda to, data: chain.send(GATEWAY, to, "0x" + data.hex()))
+    sunday = pinned(chain, "2026-03-08 01:00")
+    assert [keeper.tick(sunday) for _ in range(4)] == [1, 1, 1, 0]
+    assert statute.view("settlement")[0] == 0
+    paid = {statute.decode_log("WagePaid", e)["employee"] for e in statute.logs("WagePaid")}
+    assert len(paid) == 3 and len(statute.logs("Settled")) == 1

@@ -73,6 +73,7 @@ def deployed(node: LocalAnvil) -> tuple[Site, str]:
     quorum = deploy_quorum(chain, [address(key) for key in REPORTERS], threshold=2)
     statute = chain.w3.eth.contract(address=site.address, abi=site.abi)
     chain.transact(AUTHORITY, statute.functions.registerDevice(quorum.address, chain.address(site.employer)))
+    chain.transact(site.employer, statute.functions.acceptDevice(quorum.address))
     return site, quorum.address
 
 
@@ -280,7 +281,7 @@ def test_oracle_cosign_serves_a_peer_gateway_from_its_outbox(tmp_path: Path, nod
     outbox = outbox_with(tmp_path / "peer.db", punches)
     process = subprocess.Popen(
         lawdsl("oracle", "cosign", "--outbox", str(outbox), "--rpc", node.url, "--statute", statute.client.address,
-               "--quorum", statute.quorum, "--reporter-key", REPORTERS[2].hex(), "--host", "127.0.0.1", "--port", "0"),
+               "--quorum", statute.quorum, "--reporter-key", REPORTERS[2].hex(), "--listen", "127.0.0.1:0"),
         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, start_new_session=True)
     try:
         assert process.stdout is not None

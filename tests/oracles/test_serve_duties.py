@@ -126,6 +126,6 @@ def test_serve_refuses_a_duty_it_could_not_keep(tmp_path: Path, options: list[st
     config_file = tmp_path / "gateway.yaml"
     config_file.write_text(config_yaml(simulated_config(employees=1, devices=1)))
     done = subprocess.run(lawdsl("oracle", "serve", "--config", str(config_file), "--outbox", str(tmp_path / "o.db"),
-                                 "--rpc", "http://127.0.0.1:9", "--statute", "0x" + "11" * 20, *options),
+                                 "--rpc", "http://127.0.0.1:9", "--statute", "0x" + "11" * 20, "--dev-keys", *options),
                           cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 2 and message in done.stderr

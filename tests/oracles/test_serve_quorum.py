@@ -59,6 +59,7 @@ def deploy_site(url: str) -> tuple[Site, str]:
     quorum = deploy_quorum(chain, [Account.from_key(k).address for k in (REPORTER_A, REPORTER_B)], threshold=2)
     statute = chain.w3.eth.contract(address=site.address, abi=site.abi)
     chain.transact(AUTHORITY, statute.functions.registerDevice(quorum.address, chain.address(site.employer)))
+    chain.transact(site.employer, statute.functions.acceptDevice(quorum.address))
     return site, quorum.address
 
 
@@ -83,8 +84,8 @@ class Cosigning:
     def __init__(self, outbox: Path, rpc: str, site: Site, quorum: str, config_file: Path) -> None:
         self.process = subprocess.Popen(
             lawdsl("oracle", "cosign", "--outbox", str(outbox), "--rpc", rpc, "--statute", site.address,
-                   "--quorum", quorum, "--reporter-key", REPORTER_B.hex(), "--host", "127.0.0.1", "--port", "0",
-                   "--config", str(config_file), "--adms-port", "0"),
+                   "--quorum", quorum, "--reporter-key", REPORTER_B.hex(), "--listen", "127.0.0.1:0",
+                   "--config", str(config_file), "--adms-listen", "127.0.0.1:0"),
             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, start_new_session=True)
         assert self.process.stdout is not None
         receiving = self.process.stdout.readline()
@@ -168,7 +169,7 @@ def test_serve_refuses_a_quorum_it_could_not_sign_for(
     site, quorum, config_file = deployed
     options = [o.format(quorum=quorum, eoa=label_address("gate-1")) for o in options]
     done = subprocess.run(lawdsl("oracle", "serve", "--config", str(config_file), "--outbox", str(tmp_path / "o.db"),
-                                 "--rpc", node.url, "--statute", site.address, "--port", "0", *options),
+                                 "--rpc", node.url, "--statute", site.address, "--listen", "127.0.0.1:0", "--dev-keys", *options),
                           cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 2 and message in done.stderr and "Traceback" not in done.stderr
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import http.client
+import ipaddress
 import socket
 import sqlite3
 from collections import Counter
@@ -12,13 +13,21 @@ from pathlib import Path
 
 import pytest
 
+from oracles.devices.config import parse_config
 from oracles.devices.intake import Intake
 from oracles.devices.records import Reason
 from oracles.devices.simulator import simulate, simulated_config
-from oracles.devices.zkteco_push import AdmsProtocol, BadRecord, PushServer, parse_attlog_line
+from oracles.devices.zkteco_push import (
+    AdmsProtocol,
+    BadRecord,
+    PushServer,
+    Reply,
+    parse_attlog_line,
+)
+from oracles.http_service import Peer
 from oracles.outbox import Outbox
 
-from .conftest import Clock, at
+from .conftest import SITE_YAML, Clock, at
 
 SN = "CQZ7224460246"
 TERMINAL_HEADERS = {"User-Agent": "iClock Proxy/1.09", "Accept": "*/*", "Content-Type": "text/plain"}
@@ -116,7 +125,7 @@ def test_other_tables_and_endpoints_are_answered_ok_and_ignored(terminal: http.c
     assert ask(terminal, "GET", f"/iclock/ping?SN={SN}") == (200, b"OK")
     assert ask(terminal, "GET", f"/iclock/fdata?sn={SN}") == (200, b"OK")  # unknown, lower-case sn: still OK
     assert outbox.counts() == {"pending": 0, "sent": 0, "confirmed": 0, "rejected": 0, "quarantined": 0}
-    assert outbox.stamp(SN, "OPERLOG") == "77"
+    assert outbox.stamp(SN, "OPERLOG") is None  # the stamps of tables we ignore stay ours: no history wanted
 
 
 def test_requests_that_are_not_for_a_terminal(terminal: http.client.HTTPConnection) -> None:
@@ -125,14 +134,76 @@ def test_requests_that_are_not_for_a_terminal(terminal: http.client.HTTPConnecti
     assert ask(terminal, "GET", f"/iclock/getrequest?SN={SN}") == (200, b"OK")
 
 
-def test_an_unregistered_terminal_is_answered_and_its_records_quarantined(terminal: http.client.HTTPConnection,
-                                                                         outbox: Outbox) -> None:
-    status, body = ask(terminal, "GET", "/iclock/cdata?SN=ROGUE0001&options=all")
-    assert status == 200 and body.startswith(b"GET OPTION FROM: ROGUE0001\n") and b"TimeZone" not in body
+def test_an_unknown_serial_is_refused_and_nothing_is_read(terminal: http.client.HTTPConnection, outbox: Outbox,
+                                                           caplog: pytest.LogCaptureFixture) -> None:
+    """Issue 15: a POST as any serial from any host was answered `OK: 2` and paid a shift."""
+    assert ask(terminal, "GET", "/iclock/cdata?SN=ROGUE0001&options=all") == (403, b"ERROR: not allowed")
+    terminal.close()
     line = b"1001\t2026-03-09 08:00:00\t0\t1\t0\n"
-    assert ask(terminal, "POST", "/iclock/cdata?SN=ROGUE0001&table=ATTLOG", line) == (200, b"OK: 1")
-    [error] = outbox.last_errors()
-    assert (error.reason, error.source) == (Reason.UNKNOWN_DEVICE, "zkteco-push:ROGUE0001")
+    assert ask(terminal, "POST", "/iclock/cdata?SN=ROGUE0001&table=ATTLOG", line) == (403, b"ERROR: not allowed")
+    assert outbox.counts()["pending"] == outbox.counts()["quarantined"] == 0
+    refusals = [r.getMessage() for r in caplog.records if "refused" in r.getMessage()]
+    assert refusals == ["refused GET /iclock/cdata from 127.0.0.1: unknown serial 'ROGUE0001'",
+                        "refused POST /iclock/cdata from 127.0.0.1: unknown serial 'ROGUE0001'"]
+
+
+def test_a_terminal_is_served_only_from_its_allowed_networks(outbox: Outbox, clock: Clock) -> None:
+    config = parse_config(SITE_YAML.replace("    address: 192.168.1.201\n",
+                                            "    address: 192.168.1.201\n    allow: [192.168.1.201]\n"), "site.yaml")
+    assert config.devices["BWXP203960011"].allow == (ipaddress.ip_network("192.168.1.201/32"),)
+    with PushServer(AdmsProtocol(Intake(config, outbox, clock=clock)), "127.0.0.1", 0) as server:
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+        line = b"0042\t2026-03-09 08:00:00\t0\t1\t0\n"  # carol, enrolled on gate-2 only
+        assert ask(conn, "POST", "/iclock/cdata?SN=BWXP203960011&table=ATTLOG", line) == (403, b"ERROR: not allowed")
+        conn.close()
+        assert ask(conn, "POST", f"/iclock/cdata?SN={SN}&table=ATTLOG", b"1001\t2026-03-09 08:00:00\t0\n") == \
+            (200, b"OK: 1")  # gate-1 keeps the loopback default
+    assert [p.employee for p in outbox.pending(5)] == ["alice"]
+
+
+def test_a_source_no_terminal_may_use_is_closed_before_a_byte_is_read(outbox: Outbox, clock: Clock) -> None:
+    only_lan = SITE_YAML.replace('    zone: "+08:00"\n', '    zone: "+08:00"\n    allow: 10.1.0.0/16\n').replace(
+        "    address: 192.168.1.201\n", "    address: 192.168.1.201\n    allow: [192.168.1.0/24]\n")
+    with PushServer(AdmsProtocol(Intake(parse_config(only_lan), outbox, clock=clock)), "127.0.0.1", 0) as server:
+        try:
+            reply = raw_exchange(server.port, f"GET /iclock/getrequest?SN={SN} HTTP/1.1\r\n\r\n".encode())
+        except OSError:  # reset or not connected, depending on when the close overtook the request
+            reply = b""
+    assert reply == b""
+
+
+def test_the_upload_stamp_moves_only_forward_to_a_stored_record(terminal: http.client.HTTPConnection,
+                                                                 outbox: Outbox) -> None:
+    """Issue 15: an empty POST with &Stamp=4102444800 made the real terminal skip every later record."""
+    def handshake_stamp() -> bytes:
+        return ask(terminal, "GET", f"/iclock/cdata?SN={SN}&options=all")[1].splitlines()[1]
+
+    assert ask(terminal, "POST", f"/iclock/cdata?SN={SN}&table=ATTLOG&Stamp=4102444800", b"") == (200, b"OK: 0")
+    assert handshake_stamp() == b"ATTLOGStamp=0"
+    record = b"1001\t2026-03-09 08:00:00\t0\t1\n"  # 2026-03-09 00:00 UTC = 1773014400
+    assert ask(terminal, "POST", f"/iclock/cdata?SN={SN}&table=ATTLOG&Stamp=4102444800", record) == (200, b"OK: 1")
+    assert handshake_stamp() == b"ATTLOGStamp=0"  # past the record it came with: not taken
+    assert ask(terminal, "POST", f"/iclock/cdata?SN={SN}&table=ATTLOG&Stamp=1773014400", record) == (200, b"OK: 1")
+    assert handshake_stamp() == b"ATTLOGStamp=1773014400"  # the redelivered record proves it
+    assert ask(terminal, "POST", f"/iclock/cdata?SN={SN}&table=ATTLOG&Stamp=500", record) == (200, b"OK: 1")
+    assert handshake_stamp() == b"ATTLOGStamp=1773014400"  # never backwards
+    garbage = b"garbage\n"
+    assert ask(terminal, "POST", f"/iclock/cdata?SN={SN}&table=ATTLOG&Stamp=1773014401", garbage) == (200, b"OK: 1")
+    assert handshake_stamp() == b"ATTLOGStamp=1773014400"  # a quarantined line stores nothing
+
+
+def test_a_forged_early_punch_on_one_terminal_does_not_block_another(outbox: Outbox, intake: Intake) -> None:
+    """Issue 15: a clock-in four minutes ahead put the worker's real clock-in into quarantine."""
+    protocol = AdmsProtocol(intake)
+    forged = "1001\t2026-03-10 12:04:00\t0\t1\n"
+    assert protocol.handle(Peer.local(), "POST", "/iclock/cdata", {"sn": "BWXP203960011", "table": "ATTLOG"},
+                           forged.encode()) == Reply(200, "OK: 1")
+    real = "1001\t2026-03-10 12:00:00\t0\t1\n"
+    assert protocol.handle(Peer.local(), "POST", "/iclock/cdata", {"sn": SN, "table": "ATTLOG"},
+                           real.encode()) == Reply(200, "OK: 1")
+    assert sorted((p.device, p.at) for p in outbox.pending(5)) == [
+        ("gate-1", at("2026-03-10 12:00")), ("gate-2", at("2026-03-10 12:04"))]
+    assert outbox.counts()["quarantined"] == 0
 
 
 def test_outbox_failure_is_a_503_and_the_gateway_keeps_serving(terminal: http.client.HTTPConnection, outbox: Outbox,

@@ -6,8 +6,8 @@ is the same for every export. `scripts/deploy.py` and `tests/` use it.
 
 Roles, as the statute contracts define them:
 - the authority deploys, mints the digital currency, enacts statutes in the
-  registry and registers attendance devices;
-- an employer employs, approves and deposits wages;
+  registry and offers attendance devices, which their employer accepts;
+- the authority records an employment; the employer approves and deposits wages;
 - a device signs punch batches (EIP-712); anyone, here a gateway account,
   relays a signed batch, and the contract pays the employee at clock-out.
 """
@@ -76,12 +76,22 @@ def deploy_all(authority: Any) -> Deployment:
         if code not in deployment.tokens:
             deployment.tokens[code] = container("DigitalCurrency").deploy(
                 f"Digital {code}", code, entry["currencyDigits"], authority, {"from": authority})
-        statute = container(entry["contract"]).deploy(deployment.tokens[code], authority, {"from": authority})
+        contract = container(entry["contract"])
+        statute = contract.deploy(deployment.tokens[code], authority, *unnamed_parties(contract.abi),
+                                  {"from": authority})
         registry.enact(entry["title"], entry["version"], statute, entry["lawSourceHash"],
                        statute.effectiveFrom(), {"from": authority})
         deployment.statutes[entry["title"]] = statute
         deployment.entries[entry["title"]] = entry
     return deployment
+
+
+def unnamed_parties(abi: list) -> list:
+    """The constructor's parties after (currency, authority), left for the authority to name later:
+    a voucher program's issuer (zero: `appointIssuer`), a procurement statute's buyers (none:
+    `registerBuyer`)."""
+    constructor = next((item for item in abi if item.get("type") == "constructor"), {"inputs": []})
+    return [[] if party["type"].endswith("[]") else "0x" + "00" * 20 for party in constructor["inputs"][2:]]
 
 
 def reach_time(timestamp: int) -> None:
@@ -121,24 +131,27 @@ def work_one_shift(deployment: Deployment, title: str, employer: Any, employee: 
     reach_time(effective)
     deposit = hourly_wage * hours * 4  # enough for any premium rate up to 400 %
     token.mint(employer, deposit, {"from": authority})
-    txs = [statute.employ(employee, hourly_wage, {"from": employer}),
+    # The authority records the employment (no worker signature needed for one on record).
+    txs = [statute.registerEmployment(employer, employee, hourly_wage, {"from": authority}),
            token.approve(statute, deposit, {"from": employer}),
            statute.deposit(deposit, 1, {"from": employer})]
 
     device = Account.create()  # the terminal's key: it signs, it never sends a transaction
     txs.append(statute.registerDevice(device.address, employer, {"from": authority}))
+    txs.append(statute.acceptDevice(device.address, {"from": employer}))  # it counts once accepted
     offset = statute.timeZoneOffset()
     day = statute.effectiveDay() + 14
     day += (1 - dt.date.fromordinal(dt.date(1970, 1, 1).toordinal() + day).weekday()) % 7  # a Tuesday
     clock_in = day * DAY - offset + 8 * 3600  # 08:00 local time
     punches = [(employee.address, clock_in, True, 2), (employee.address, clock_in + hours * 3600, False, 3)]
     before = token.balanceOf(employee)
+    reach_time(clock_in + hours * 3600)  # a punch may not lie ahead of the chain's time
     sequence = statute.nextSequence(device.address)
     txs.append(statute.submitPunches((device.address, sequence, punches),
                                      sign_batch(device, statute, sequence, punches), {"from": gateway}))
     if statute.paySchedule() != CLOCK_OUT:
         reach_time(clock_in + 40 * DAY)  # past the end of the shift's week and month
-        txs.append(statute.settle(4, {"from": gateway}))
+        txs.append(statute.settle(4, 100, {"from": gateway}))  # one page: the only employee
     paid_events = [event for tx in txs for name in ("PaidAtClockOut", "WagePaid") if name in tx.events
                    for event in tx.events[name]
                    if event["employee"] == employee.address]

@@ -1,0 +1,356 @@
+"""What every operator command shares: the chain, the deployment, who signs, and saying what happened.
+
+An operator command (`lawdsl authority …`, `firm …`, `worker …`, `deploy`,
+`fund`) talks to a live node through `--rpc` (or the URL its deployment file
+records), signs with a keystore named by `--key`, and prints what it did: the
+transaction, its gas and the events it logged, addresses shown by key name.
+A refusal is explained in one sentence (`explain`), never a bare selector.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import functools
+import json
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from eth_utils import is_address, to_checksum_address
+from web3.contract import Contract
+
+from compiler.artifacts import Artifact, compile_statutes
+from lawdsl.ast import Statute
+from lawdsl.cli import UsageError
+from lawdsl.diagnostics import StatuteError
+from lawdsl.load import load_statute
+from lawdsl.money import Money, MoneyError
+
+from .abi import abi_type
+from .accounts import AUTHORITY
+from .client import Chain, ChainError, Receipt, Reverted
+from .keys import KeyProblem, KeyStore, dev_keys_allowed, keys_dir
+
+DEPLOYMENT_FILE = "deployment.json"
+
+
+@dataclass(frozen=True)
+class DeploymentRecord:
+    """Where a statute lives: what `lawdsl deploy` writes and every role command reads."""
+
+    rpc: str
+    chain_id: int
+    law: str  # the .law file, absolute
+    title: str
+    version: int
+    statute: str
+    currency: str
+    registry: str
+    authority: str  # the timelock the authority's key acts through
+
+    def save(self, path: Path) -> None:
+        path.write_text(json.dumps(asdict(self), indent=2) + "\n")
+
+    @classmethod
+    def load(cls, path: Path) -> DeploymentRecord:
+        try:
+            return cls(**json.loads(path.read_text()))
+        except FileNotFoundError:
+            raise UsageError(f"no deployment file {path}: run `lawdsl deploy` first, or give --deployment FILE") \
+                from None
+        except (OSError, ValueError, TypeError) as error:
+            raise UsageError(f"{path} is not a deployment file written by `lawdsl deploy`: {error}") from None
+
+
+@dataclass(frozen=True)
+class Consent:
+    """A worker's signed consent to an employment (`lawdsl worker consent`), for the firm's `employ`."""
+
+    statute: str
+    employer: str
+    employee: str
+    wage: int  # minor units an hour
+    nonce: int
+    deadline: int  # unix time
+    signature: str  # 0x + 65 bytes
+
+    def save(self, path: Path) -> None:
+        path.write_text(json.dumps(asdict(self), indent=2) + "\n")
+
+    @classmethod
+    def load(cls, path: Path) -> Consent:
+        try:
+            return cls(**json.loads(path.read_text()))
+        except FileNotFoundError:
+            raise UsageError(f"no consent file {path}: the worker writes it with `lawdsl worker consent`") from None
+        except (OSError, ValueError, TypeError) as error:
+            raise UsageError(f"{path} is not a consent written by `lawdsl worker consent`: {error}") from None
+
+
+def add_chain_arguments(parser: argparse.ArgumentParser, *, deployment: bool = True) -> None:
+    """--rpc, --key, --keys-dir, --dev-keys (and --deployment) for a command that signs."""
+    parser.add_argument("--rpc", metavar="URL", help="the node's JSON-RPC URL (default: the deployment's)")
+    parser.add_argument("--key", metavar="NAME", help="the keystore that signs (`lawdsl keys list`); its "
+                        "password comes from $LAWDSL_PASSWORD or a prompt")
+    parser.add_argument("--keys-dir", metavar="DIR", help="where keystores live (default: $LAWDSL_KEYS or "
+                        "~/.lawdsl/keys)")
+    parser.add_argument("--dev-keys", action="store_true", help="allow the public label-derived test keys "
+                        "(@authority, …) on a chain this command did not start: throwaway test chains only")
+    if deployment:
+        parser.add_argument("--deployment", default=DEPLOYMENT_FILE, metavar="FILE",
+                            help=f"the file `lawdsl deploy` wrote (default: ./{DEPLOYMENT_FILE})")
+
+
+def guarded(command: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    """A command whose expected failures (a key, the node, a refusal) end in one sentence and exit 1."""
+
+    @functools.wraps(command)
+    def run(args: argparse.Namespace) -> int:
+        try:
+            return command(args)
+        except (KeyProblem, ChainError, MoneyError, UsageError) as problem:
+            print(f"lawdsl: error: {problem}", file=sys.stderr)
+        except Refused as refusal:
+            print(f"lawdsl: refused: {refusal}", file=sys.stderr)
+        except StatuteError as error:
+            print(error.render(), file=sys.stderr)
+        return 1
+
+    return run
+
+
+class Refused(Exception):
+    """The contract refused a transaction; the message explains it in words."""
+
+
+class Session:
+    """One operator command's view of the chain: the node, the keys, the deployment's contracts."""
+
+    def __init__(self, args: argparse.Namespace, record: DeploymentRecord | None = None) -> None:
+        self.args = args
+        self.keys = KeyStore(keys_dir(args.keys_dir))
+        if record is None and not args.rpc and Path(getattr(args, "deployment", "") or DEPLOYMENT_FILE).is_file():
+            record = DeploymentRecord.load(Path(getattr(args, "deployment", "") or DEPLOYMENT_FILE))
+        self.record = record
+        rpc = args.rpc or (record.rpc if record else None)
+        if rpc is None:
+            raise UsageError("give --rpc URL (the node to talk to)")
+        self.chain = Chain(rpc, live=True)
+        if record is not None and self.chain.chain_id != record.chain_id:
+            raise ChainError(f"the node at {rpc} runs chain {self.chain.chain_id}, but the deployment is on "
+                             f"chain {record.chain_id}; give the right --rpc")
+        self.names = {self.keys.address(name): name for name in self.keys.names()}
+        self.statute_ast: Statute | None = load_statute(record.law) if record else None
+
+    @classmethod
+    def of_deployment(cls, args: argparse.Namespace) -> Session:
+        return cls(args, DeploymentRecord.load(Path(args.deployment)))
+
+    # ------------------------------------------------------------ who signs
+
+    def signer(self, label: str) -> str:
+        """Make `label` act with `--key`'s keystore (or, with --dev-keys, its public dev key)."""
+        if self.args.key:
+            account = self.keys.unlock(self.args.key)
+            self.chain.use(label, account)
+            self.names.setdefault(account.address, self.args.key)
+            return account.address
+        dev_keys_allowed(own_chain=False, dev_keys=self.args.dev_keys)
+        return self.chain.address(label)
+
+    def address(self, who: str) -> str:
+        """An account named on the command line: a 0x address, a key name, or (--dev-keys) a label."""
+        if is_address(who):
+            return to_checksum_address(who)
+        if who in self.keys.names():
+            return self.keys.address(who)
+        if self.args.dev_keys:
+            return self.chain.address(who)
+        raise KeyProblem(f"{who!r} is neither a 0x address nor a key in {self.keys.directory} "
+                         f"(keys there: {', '.join(self.keys.names()) or 'none'})")
+
+    def name(self, address: str) -> str:
+        address = to_checksum_address(address)
+        name = self.names.get(address)
+        return f"{name} ({address})" if name else address
+
+    # ------------------------------------------------------------ contracts
+
+    def artifacts(self) -> dict[str, Artifact]:
+        assert self.statute_ast is not None
+        return compile_statutes([self.statute_ast])
+
+    def contract(self, which: str) -> Contract:
+        """The deployment's "statute", "currency", "registry" or "authority" (its timelock), its custom
+        errors learnt."""
+        assert self.record is not None and self.statute_ast is not None
+        key = {"statute": self.statute_ast.header.title, "currency": "DigitalCurrency",
+               "registry": "StatuteRegistry", "authority": "AuthorityTimelock"}[which]
+        abi = self.artifacts()[key].abi
+        self.chain.register_errors(abi)
+        return self.chain.w3.eth.contract(address=getattr(self.record, which), abi=abi)
+
+    def money(self, text: str) -> Money:
+        """An amount given on the command line, in the statute's currency ("40", "40.00", "CNY 40.00")."""
+        assert self.statute_ast is not None
+        currency = self.statute_ast.header.currency
+        return Money.parse(text if text[:1].isalpha() else f"{currency} {text}", currency)
+
+    def show_money(self, minor: int) -> str:
+        assert self.statute_ast is not None
+        return str(Money(self.statute_ast.header.currency, minor))
+
+    # ------------------------------------------------------------ transactions
+
+    def send(self, label: str, call: Any, what: str) -> Receipt:
+        """Send `call` as `label`, print what it did, or raise `Refused` with the reason in words."""
+        try:
+            receipt = self.chain.transact(label, call)
+        except Reverted as refusal:
+            raise Refused(f"{what}: {self.explain(refusal)}") from None
+        print(f"{what}: tx {receipt.tx_hash}, block {receipt.block}, gas {receipt.gas_used:,}")
+        for line in self.describe(receipt.logs):
+            print(f"  {line}")
+        return receipt
+
+    def as_authority(self, call: Any, what: str) -> Receipt:
+        """A call the authority makes through its timelock: scheduled, then executed (the timelock
+        `lawdsl deploy` sets up has no delay; a delayed one would execute after it)."""
+        timelock = self.contract("authority")
+        if timelock.functions.getMinDelay().call():
+            raise Refused(f"{what}: the authority's timelock has a delay; scheduling for later is not supported "
+                          "by this command yet")
+        target, data, salt = call.address, call._encode_transaction_data(), os.urandom(32)
+        self.send(AUTHORITY, timelock.functions.schedule(target, 0, data, bytes(32), salt, 0),
+                  f"scheduled through the authority's timelock: {what}")
+        return self.send(AUTHORITY, timelock.functions.execute(target, 0, data, bytes(32), salt), what)
+
+    def describe(self, logs: list[dict]) -> list[str]:
+        """Each log of the deployment's contracts as `Event(name=value, …)`."""
+        decoders = {}
+        for which in ("statute", "currency", "registry"):
+            contract = self.contract(which)
+            abi: list[dict[str, Any]] = contract.abi  # type: ignore[assignment]
+            for item in abi:
+                if item.get("type") == "event":
+                    topic = self.chain.w3.keccak(text=f"{item['name']}({','.join(abi_type(i) for i in item['inputs'])})")
+                    decoders[topic] = getattr(contract.events, item["name"])()
+        lines = []
+        for log in logs:
+            decoder = decoders.get(log["topics"][0]) if log["topics"] else None
+            if decoder is None:
+                continue
+            decoded = decoder.process_log(log)
+            args = ", ".join(f"{key}={self._value(key, value)}" for key, value in decoded["args"].items())
+            lines.append(f"{decoded['event']}({args})")
+        return lines
+
+    def _value(self, key: str, value: Any) -> str:
+        if isinstance(value, str) and is_address(value):
+            return self.name(value)
+        if isinstance(value, bytes):
+            return value.rstrip(b"\0").decode(errors="replace") if key == "article" else "0x" + value.hex()
+        if isinstance(value, int) and key in ("amount", "hourlyWage", "value", "wage"):
+            return self.show_money(value)
+        return str(value)
+
+    def explain(self, refusal: Reverted) -> str:
+        """A contract's refusal in words, from its custom error and arguments."""
+        args = refusal.arguments
+        words = EXPLANATIONS.get(refusal.error)
+        if words is not None:
+            return words(self, *args)
+        if refusal.error.startswith("unknown error") or refusal.error.startswith("a revert"):
+            return f"the contract refused ({refusal.error}); is --deployment the right one for this chain?"
+        shown = ", ".join(self._value("", value) for value in args)
+        return f"the contract refused: {refusal.error}({shown})"
+
+    def effective_words(self, effective_from: int) -> str:
+        assert self.statute_ast is not None
+        header = self.statute_ast.header
+        now = self.chain.w3.eth.get_block("latest")["timestamp"]
+        days = (effective_from - now) / 86_400
+        when = dt.datetime.fromtimestamp(effective_from, dt.UTC)
+        return (f"the statute is not yet in force: {header.title} takes effect on {header.effective.isoformat()} "
+                f"(00:00 in its time zone, {when:%Y-%m-%d %H:%M} UTC), {days:.1f} days after the chain's latest "
+                "block; nothing can be done under it before then")
+
+
+def _role_name(role: bytes) -> str:
+    from eth_utils import keccak
+
+    for name in ("AUTHORITY_ROLE", "MINTER_ROLE", "LEGISLATOR_ROLE", "PROPOSER_ROLE", "EXECUTOR_ROLE",
+                 "DEFAULT_ADMIN_ROLE"):
+        if (keccak(text=name) if name != "DEFAULT_ADMIN_ROLE" else bytes(32)) == role:
+            return name
+    return "0x" + role.hex()
+
+
+EXPLANATIONS: dict[str, Callable[..., str]] = {
+    "BeforeEffectiveDate": lambda s, at: s.effective_words(at),
+    "AccessControlUnauthorizedAccount": lambda s, who, role: (
+        f"{s.name(who)} does not hold {_role_name(role)}: only the statute's authority may do this "
+        "(sign with the authority's --key)"),
+    "DepositExceedsWallet": lambda s, amount, wallet: (
+        f"the deposit of {s.show_money(amount)} is more than the {s.show_money(wallet)} in the firm's wallet"),
+    "ERC20InsufficientBalance": lambda s, who, balance, needed: (
+        f"{s.name(who)} holds {s.show_money(balance)}, less than the {s.show_money(needed)} needed"),
+    "ERC20InsufficientAllowance": lambda s, spender, allowance, needed: (
+        f"{s.name(spender)} may move only {s.show_money(allowance)} of the {s.show_money(needed)} needed"),
+    "NegativeDeposit": lambda s, amount: f"a deposit cannot be negative ({amount})",
+    "NegativeHourlyWage": lambda s, wage: f"an hourly wage cannot be negative ({wage})",
+    "EmployedByAnotherEmployer": lambda s, employee, employer: (
+        f"{s.name(employee)} is already employed by {s.name(employer)}; that employment must end first"),
+    "NotEmployed": lambda s, employee: f"{s.name(employee)} is not employed under this statute",
+    "TimeOffNotGrantedByEmployer": lambda s, employee, employer: (
+        f"only the employer of {s.name(employee)}, {s.name(employer)}, may grant time off; sign with its --key"),
+    "DeviceBoundToAnotherEmployer": lambda s, device, employer: (
+        f"device {s.name(device)} is registered to {s.name(employer)}; a device serves one employer"),
+    "UnregisteredDevice": lambda s, device: (
+        f"device {s.name(device)} is not registered: the authority registers it first "
+        "(`lawdsl authority register-device`)"),
+    "InvalidDeviceSignature": lambda s, device: f"the batch was not signed by device {s.name(device)}'s key",
+    "BatchOutOfSequence": lambda s, device, expected, got: (
+        f"device {s.name(device)}'s next batch is number {expected}, not {got}"),
+    "VersionNotNewer": lambda s, title, version, current: (
+        f"{title!r} is at version {current} already; enact a version above it, not {version}"),
+    "UnknownStatute": lambda s, title: f"the registry has no statute titled {title!r}",
+    "DeviceNotOffered": lambda s, device, caller: (
+        f"device {s.name(device)} was not registered for {s.name(caller)}: the authority registers it for the "
+        "firm first, then that firm accepts it"),
+    "DeviceNotAccepted": lambda s, device: (
+        f"device {s.name(device)} is registered but its firm has not accepted it (`lawdsl firm accept-device`)"),
+    "RevokedDevice": lambda s, device: f"device {s.name(device)} is revoked; a revoked device never counts again",
+    "NotDeviceRevoker": lambda s, device, caller: (
+        f"only the authority or the firm of device {s.name(device)} may revoke it, not {s.name(caller)}"),
+    "SelfEmployment": lambda s, who: f"{s.name(who)} cannot employ itself",
+    "InvalidEmploymentSignature": lambda s, employee: (
+        f"the consent was not signed by {s.name(employee)} for this firm, wage and statute, or was used "
+        "already; the worker signs a new one (`lawdsl worker consent`)"),
+    "EmploymentConsentExpired": lambda s, deadline: (
+        f"the worker's consent expired at {dt.datetime.fromtimestamp(deadline, dt.UTC):%Y-%m-%d %H:%M} UTC; "
+        "the worker signs a new one"),
+    "HourlyWageBelowMinimum": lambda s, wage, minimum: (
+        f"an hourly wage of {s.show_money(wage)} is below the statute's minimum of {s.show_money(minimum)}"),
+    "HourlyWageAboveBound": lambda s, wage, bound: (
+        f"an hourly wage of {s.show_money(wage)} is above the contract's bound of {s.show_money(bound)}"),
+    "NotTheEmployer": lambda s, employee, employer: (
+        f"{s.name(employee)} is employed by {s.name(employer)}; sign with that firm's --key"),
+    "NotEmployerOrEmployee": lambda s, employee, caller: (
+        f"only {s.name(employee)} or its employer may end its employment, not {s.name(caller)}"),
+    "ShiftInProgress": lambda s, employee, since: (
+        f"{s.name(employee)} is clocked in since {dt.datetime.fromtimestamp(since, dt.UTC):%Y-%m-%d %H:%M} UTC; "
+        "the employment can end once that shift is clocked out"),
+    "WithdrawalExceedsDeposit": lambda s, amount, deposit: (
+        f"a withdrawal of {s.show_money(amount)} is more than the deposit of {s.show_money(deposit)}"),
+    "ArrearsOutstanding": lambda s, employer, count: (
+        f"{s.name(employer)} owes {count} wage payment(s) in arrears; nothing can be withdrawn until they are paid"),
+    "FutureTimestamp": lambda s, at, latest: (
+        f"a punch is dated {at - latest} s after the chain's latest block; check the terminal's clock"),
+    "Error": lambda s, text: f"the contract refused: {text}",
+    "Panic": lambda s, code: f"the contract stopped on an internal check (panic 0x{code:x})",
+}
+
