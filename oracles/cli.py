@@ -38,7 +38,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from eth_abi.exceptions import DecodingError
-from eth_utils import is_address, to_checksum_address
+from eth_utils.address import is_address, to_checksum_address
 from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table

@@ -77,7 +77,7 @@ class Gateway:
     """Receiver + submitter + keeper; `start()` / `stop()` or a context manager."""
 
     def __init__(self, config: GatewayConfig, outbox: str | Path, rpc_url: str, statute_address: str,
-                 abi: list, listen: tuple[str, int] = ("127.0.0.1", 8081),
+                 abi: list[dict[str, Any]], listen: tuple[str, int] = ("127.0.0.1", 8081),
                  relayer_key: bytes = account_key(GATEWAY), batch_size: int = 200, duties: Sequence[Duty] = (),
                  signer: Callable[[str], BatchSigner] = device_signer, tls: ssl.SSLContext | None = None,
                  employee_address: Callable[[str], str] = label_address) -> None:

@@ -218,7 +218,8 @@ class Outbox:
                until: dt.datetime | None = None) -> tuple[dt.datetime, Kind] | None:
         """The employee's latest punch in time (any state): on terminal `serial` only, and not
         later than `until`, when given (see `Intake.admit` for why each)."""
-        where, params = "employee = ?", [employee]
+        where = "employee = ?"
+        params: list[str | int] = [employee]
         if serial is not None:
             where, params = where + " AND serial = ?", [*params, serial]
         if until is not None:

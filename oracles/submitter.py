@@ -419,7 +419,7 @@ class Submitter:
             self._requeue_failed()
         return len(done)
 
-    def _revert_reason(self, entry: Entry, receipt: dict) -> str | None:
+    def _revert_reason(self, entry: Entry, receipt: dict[str, Any]) -> str | None:
         """Why the contract reverted a batch, its custom error decoded by name; None when sending
         it again (re-batched, sequence read again) is the remedy: out of gas, out of sequence
         behind an earlier revert, or a call that succeeds now."""
@@ -436,7 +436,7 @@ class Submitter:
             return None if name == "BatchOutOfSequence" else text or error.message
         return None
 
-    def _settle_punches(self, entry: Entry, receipt: dict, block: int) -> None:
+    def _settle_punches(self, entry: Entry, receipt: dict[str, Any], block: int) -> None:
         """Rejections from the batch's `PunchRejected` logs, the rest confirmed. Punches already
         settled stay as they are: after a chain restart a re-mined batch may find them settled
         from the first time it was mined."""

@@ -73,7 +73,7 @@ from lawdsl.load import load_statute
 
 from .cli import HttpTerminals
 from .devices.config import GatewayConfig
-from .devices.records import CanonicalPunch
+from .devices.records import CanonicalPunch, Kind
 from .devices.simulator import CLEAN, Simulation, simulate, simulated_config
 from .gateway import DEFAULT_LAW, AnvilNode, Gateway, Site, provision
 from .http_service import tls_context

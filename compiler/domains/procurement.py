@@ -78,7 +78,7 @@ def _rules(statute: Statute) -> dict[str, str]:
     award_article, _ = next(statute.rules(AwardRule))
     payment_article, _ = next(statute.rules(SupplyPaymentRule))
     forfeit = statute.rule(ForfeitRule)
-    delivery_article, _ = statute.rule(DeliveryRule)
+    delivery_article, _ = next(statute.rules(DeliveryRule))
     return {
         "effectiveFrom": "EFFECTIVE_FROM",
         "ceilingPerUnit": "CEILING_PER_UNIT",

@@ -328,10 +328,10 @@ class _Builder(Transformer[Token, Tree[Any]]):
         (payer, payee), (schedule,) = _names(values), _of(A.PaySchedule, values)
         return A.WagePaymentRule(self._ref(payer), self._ref(payee), schedule, meta_span(meta))
 
-    def wage_floor(self, meta, children):
+    def wage_floor(self, meta: Meta, children: list[Any]) -> A.MinimumWageRule:
         return A.MinimumWageRule(_values(children)[0], meta_span(meta))
 
-    def holding(self, meta, children):
+    def holding(self, meta: Meta, children: list[Any]) -> tuple[str, A.Ref | None]:
         values = _values(children)
         return (_unquote(values[0]), self._ref(values[1]) if len(values) > 1 else None)
 
