@@ -241,16 +241,16 @@ def award_gas(statute: Statute, chain: Chain, artifacts: dict[str, Artifact],
     the rest (each page bounded the same way)."""
     header = statute.header
     tz = header.time_zone.tzinfo
-    _, purchase = statute.rule(PurchaseRule)
-    _, bidding = statute.rule(BiddingRule)
-    ceiling: Money = statute.value(purchase.ceiling)
+    purchase = _rule(statute, PurchaseRule)
+    bidding = _rule(statute, BiddingRule)
+    ceiling = _value(statute, purchase.ceiling, Money)
     opening = dt.datetime.combine(header.effective, dt.time(9), tz)
-    reveals = opening + dt.timedelta(minutes=statute.value(bidding.sealed).minutes, hours=1)
-    award = reveals + dt.timedelta(minutes=statute.value(bidding.revealed).minutes)
+    reveals = opening + dt.timedelta(minutes=_value(statute, bidding.sealed, Duration).minutes, hours=1)
+    award = reveals + dt.timedelta(minutes=_value(statute, bidding.revealed, Duration).minutes)
     figures: dict[str, float] = {}
     for count in bid_counts:
         suppliers = [f"s{n}" for n in range(count)]
-        timed: list[tuple[dt.datetime, type, tuple]] = [(opening, OpenTender, ("buyer", 1000))]
+        timed: list[tuple[dt.datetime, type, tuple[Any, ...]]] = [(opening, OpenTender, ("buyer", 1000))]
         timed += [(opening + dt.timedelta(hours=1), Bid, (s, Money(header.currency, ceiling.minor - n % 50)))
                   for n, s in enumerate(suppliers)]
         timed += [(reveals, Reveal, (s,)) for s in suppliers]

@@ -34,15 +34,17 @@ picks anvil when its binary exists, else the in-process chain
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from eth_account import Account
 from eth_account.signers.local import LocalAccount
+from eth_typing import ChecksumAddress, HexStr
 from eth_utils.address import to_checksum_address
 from web3 import Web3
 from web3.contract import Contract
-from web3.types import RPCEndpoint, TxReceipt
+from web3.types import LogReceipt, RPCEndpoint, TxReceipt
 
 from .abi import Abi
 from .accounts import AUTHORITY, account_key
@@ -76,7 +78,7 @@ class Reverted(Exception):
 class Receipt:
     block: int
     gas_used: int
-    logs: list[dict]
+    logs: list[LogReceipt]
     tx_hash: str = ""
 
 
@@ -198,20 +200,21 @@ class Chain:
             raise self._decode_revert(tx_hash.to_0x_hex())
         return receipt
 
-    def transfer_ether(self, label: str, to: str, wei: int) -> dict:
+    def transfer_ether(self, label: str, to: str, wei: int) -> TxReceipt:
         """A plain value transfer from `label`'s account: how a live chain's accounts get gas money."""
         account = self.account(label)
-        tx = {"nonce": self.w3.eth.get_transaction_count(account.address), "to": to_checksum_address(to),
-              "value": wei, "gas": 21_000, "chainId": self.chain_id, "type": 2}
+        tx: dict[str, Any] = {"nonce": self.w3.eth.get_transaction_count(account.address),
+                              "to": to_checksum_address(to), "value": wei, "gas": 21_000,
+                              "chainId": self.chain_id, "type": 2}
         self._fees(tx)
         self._affordable(account.address, tx)
         tx_hash = self.w3.eth.send_raw_transaction(account.sign_transaction(tx).raw_transaction)
         return self.w3.eth.wait_for_transaction_receipt(tx_hash, timeout=60)
 
-    def _price(self, sender: str, tx: dict) -> None:
+    def _price(self, sender: ChecksumAddress, tx: dict[str, Any]) -> None:
         """A live transaction's gas (estimated: a refusal shows here, before any gas is spent) and fees."""
         call = {"from": sender, "data": tx["data"], **({"to": tx["to"]} if "to" in tx else {})}
-        response = self.w3.provider.make_request("eth_estimateGas", [call])
+        response = self.w3.provider.make_request(RPCEndpoint("eth_estimateGas"), [call])
         if "error" in response:
             data = _revert_data(response["error"])
             if data is None:
@@ -221,20 +224,20 @@ class Chain:
         self._fees(tx)
         self._affordable(sender, tx)
 
-    def _fees(self, tx: dict) -> None:
+    def _fees(self, tx: dict[str, Any]) -> None:
         """EIP-1559 fees from the latest block: twice its base fee plus a 1 gwei tip."""
         base = self.w3.eth.get_block("latest").get("baseFeePerGas", 0)
         tx["maxPriorityFeePerGas"] = TIP
         tx["maxFeePerGas"] = 2 * base + TIP
 
-    def _affordable(self, sender: str, tx: dict) -> None:
+    def _affordable(self, sender: ChecksumAddress, tx: dict[str, Any]) -> None:
         needed = tx["gas"] * tx["maxFeePerGas"] + tx.get("value", 0)
         balance = self.w3.eth.get_balance(sender)
         if balance < needed:
             raise ChainError(f"account {sender} has {balance / 1e18:.6f} ETH but this transaction may cost "
                              f"{needed / 1e18:.6f} ETH in gas; send it some (`lawdsl fund {sender} --key FUNDER`)")
 
-    def send_many(self, label: str, to: str, calldata: list[str], window: int = 200) -> list[dict]:
+    def send_many(self, label: str, to: str, calldata: list[str], window: int = 200) -> list[TxReceipt]:
         """Send many transactions from `label` to `to`, `window` at a time without waiting between
         them (a node mines them in nonce order), then their receipts; the first failure raises
         `Reverted`. For bulk set-up (thousands of registrations), where a round trip per transaction
@@ -249,8 +252,9 @@ class Chain:
         for first in range(0, len(calldata), window):
             hashes = []
             for data in calldata[first:first + window]:
-                tx = {"nonce": nonce, "gas": GAS_LIMIT, "maxFeePerGas": MAX_FEE, "maxPriorityFeePerGas": 1,
-                      "chainId": self.chain_id, "data": data, "value": 0, "type": 2, "to": to}
+                tx: dict[str, Any] = {"nonce": nonce, "gas": GAS_LIMIT, "maxFeePerGas": MAX_FEE,
+                                      "maxPriorityFeePerGas": 1, "chainId": self.chain_id, "data": data,
+                                      "value": 0, "type": 2, "to": to}
                 hashes.append(self.w3.eth.send_raw_transaction(account.sign_transaction(tx).raw_transaction))
                 nonce += 1
                 self._nonces[account.address] = nonce
@@ -273,9 +277,9 @@ class Chain:
         if not self.live:
             trace = self._rpc("debug_traceTransaction", [tx_hash, {"tracer": "callTracer"}])
             return self._reverted(bytes.fromhex(trace.get("output", "0x")[2:]))
-        tx = self.w3.eth.get_transaction(tx_hash)
+        tx = self.w3.eth.get_transaction(HexStr(tx_hash))
         call = {"from": tx["from"], "to": tx["to"], "data": "0x" + bytes(tx["input"]).hex(), "gas": hex(tx["gas"])}
-        response = self.w3.provider.make_request("eth_call", [call, hex(tx["blockNumber"] - 1)])
+        response = self.w3.provider.make_request(RPCEndpoint("eth_call"), [call, hex(tx["blockNumber"] - 1)])
         data = _revert_data(response.get("error", {})) if "error" in response else None
         return self._reverted(data or b"")
 
@@ -295,7 +299,7 @@ class Chain:
         return response["result"]
 
 
-def _revert_data(error: dict) -> bytes | None:
+def _revert_data(error: Mapping[str, object]) -> bytes | None:
     """The revert data in a JSON-RPC error: `data` is the hex string (anvil, geth, Besu) or an
     object holding it (Hardhat); None when the error is not a revert (a node's own refusal)."""
     data = error.get("data")

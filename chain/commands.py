@@ -18,7 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from eth_account import Account
-from eth_utils import is_address
+from eth_utils.address import is_address
+from hexbytes import HexBytes
+from rich.console import JustifyMethod
 from rich.table import Table
 
 from compiler.artifacts import Artifact, compile_statutes
@@ -166,6 +168,7 @@ def cmd_deploy(args: argparse.Namespace) -> int:
         raise ChainError(f"deploying {args.file} was refused: {refusal.error}{refusal.arguments}") from None
     _print_deployment(deployment)
     header = statute.header
+    assert deployment.driver.contract is not None  # `deploy` deployed it
     DeploymentRecord(args.rpc, chain.chain_id, str(Path(args.file).resolve()), header.title, header.version,
                      deployment.driver.contract.address, deployment.currency.address,
                      deployment.registry.address, deployment.authority.address).save(Path(args.save))
@@ -174,6 +177,7 @@ def cmd_deploy(args: argparse.Namespace) -> int:
 
 
 def _print_deployment(deployment: Deployment) -> None:
+    assert deployment.driver.contract is not None  # `deploy` deployed it
     print(f"statute   {deployment.driver.contract.address}")
     print(f"currency  {deployment.currency.address}")
     print(f"registry  {deployment.registry.address}")

@@ -200,6 +200,7 @@ class WorkingTimeDriver(Driver):
 
     def _device_refusal(self, employee: str, reason: str) -> str:
         """Why a punch of a batch refused for its device is refused: employment is checked first."""
+        assert self.contract is not None
         employed = int(self.contract.functions.employerOf(employee).call(), 16) != 0
         return reason if employed else Reason.NOT_EMPLOYED.value
 
@@ -309,8 +310,10 @@ class WorkingTimeRebuilder(Rebuilder):
             device_refusal = call.refusal if call.error in DEVICE_REFUSALS else None
             if device_refusal is not None:
                 refusal = device_refusal if employee in self.employed else Reason.NOT_EMPLOYED.value
-            pending.append(Pending(ref, lambda index, at=at, fields=fields: E.Punch(index=index, at=at, **fields),
-                                   refusal))
+
+            def build(index: int, at: dt.datetime = at, fields: dict[str, str] = fields) -> E.Event:
+                return E.Punch(index=index, at=at, **fields)
+            pending.append(Pending(ref, build, refusal))
         return pending
 
 
