@@ -18,8 +18,9 @@ import functools
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from eth_abi import decode, encode
-from eth_utils import keccak, to_checksum_address
+from eth_abi.abi import decode, encode
+from eth_utils.address import to_checksum_address
+from eth_utils.crypto import keccak
 
 #: An ABI item (function, event, error, or one of their inputs) as solc writes it in JSON.
 Item = Mapping[str, Any]

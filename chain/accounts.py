@@ -10,7 +10,8 @@ from __future__ import annotations
 import functools
 
 from coincurve import PublicKey
-from eth_utils import keccak, to_checksum_address
+from eth_utils.address import to_checksum_address
+from eth_utils.crypto import keccak
 
 from .signing import BatchSigner, DeviceKey
 

@@ -36,7 +36,8 @@ PR_SET_PDEATHSIG = 1  # prctl option, <linux/prctl.h>
 def _free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+        port: int = probe.getsockname()[1]
+        return port
 
 
 def _die_with_parent() -> None:
@@ -60,7 +61,7 @@ class LocalAnvil:
         self.fixed_port = port
         self.state = state
         self.port = 0
-        self.process: subprocess.Popen | None = None
+        self.process: subprocess.Popen[bytes] | None = None
         self._log: IO[bytes] | None = None
         self._error = ""
 

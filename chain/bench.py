@@ -15,13 +15,23 @@ import tempfile
 import time
 from functools import partial
 from pathlib import Path
-from typing import Iterable
+from typing import Any, Iterable, TypeVar
 from unittest import mock
 
 from compiler import artifacts as artifacts_module
 from compiler.artifacts import Artifact, compile_statutes
 from compiler.cache import cached_compile
-from lawdsl.ast import BiddingRule, IssueRule, MinimumRule, PurchaseRule, Statute, WhenRule
+from lawdsl.ast import (
+    BiddingRule,
+    DateRange,
+    Duration,
+    IssueRule,
+    MinimumRule,
+    Operand,
+    PurchaseRule,
+    Statute,
+    WhenRule,
+)
 from lawdsl.events import (
     Attest,
     Award,
@@ -42,12 +52,28 @@ from lawdsl.events import (
 from lawdsl.money import Money
 from lawdsl.scenario import Scenario
 
-from .client import Chain
+from .client import Chain, Receipt
 from .domains.working_time import WorkingTimeDriver
 from .runner import deploy
 
 DEVICE = "bench-gate"
 EMPLOYER = "bench-firm"
+
+R = TypeVar("R")
+V = TypeVar("V")
+
+
+def _rule(statute: Statute, kind: type[R]) -> R:
+    """The statute's first rule of `kind`, which the measured domain requires."""
+    found = statute.rule(kind)
+    assert found is not None, f"bench statute has no {kind.__name__}"
+    return found[1]
+
+
+def _value(statute: Statute, operand: Operand, kind: type[V]) -> V:
+    value = statute.value(operand)
+    assert isinstance(value, kind)
+    return value
 
 
 def _day(statute: Statute, date: dt.date, hour: int) -> dt.datetime:
@@ -130,7 +156,7 @@ def _call_gas(scenario: Scenario, chain: Chain, artifacts: dict[str, Artifact],
     calls: list[tuple[str, int]] = []
     transact = chain.transact
 
-    def recording(label: str, call):  # noqa: ANN001 (a web3 contract function call)
+    def recording(label: str, call: Any) -> Receipt:  # a web3 contract function call
         receipt = transact(label, call)
         calls.append((call.fn_name, receipt.gas_used))
         return receipt
@@ -160,13 +186,13 @@ def voucher_gas(statute: Statute, chain: Chain, artifacts: dict[str, Artifact]) 
     voucher issued and spent before the measured ones.
     """
     header = statute.header
-    _, issue = statute.rule(IssueRule)
+    issue = _rule(statute, IssueRule)
     when = statute.rule(WhenRule)
-    first = statute.value(when[1].during).first if when else header.effective
+    first = _value(statute, when[1].during, DateRange).first if when else header.effective
     at = dt.datetime.combine(first, dt.time(12), header.time_zone.tzinfo)
-    face: Money = statute.value(issue.face_value)
+    face = _value(statute, issue.face_value, Money)
     minimum = statute.rule(MinimumRule)
-    purchase = max(face.minor, statute.value(minimum[1].amount).minor if minimum else 0)
+    purchase = max(face.minor, _value(statute, minimum[1].amount, Money).minor if minimum else 0)
     kinds = [(Deposit, ("issuer", Money(header.currency, 100 * face.minor))),
              (Attest, ("attester", "alice", issue.attribute)), (Attest, ("attester", "bob", issue.attribute)),
              (RegisterMerchant, ("shop", "groceries")),
@@ -187,12 +213,12 @@ def procurement_gas(statute: Statute, chain: Chain, artifacts: dict[str, Artifac
     """
     header = statute.header
     tz = header.time_zone.tzinfo
-    _, purchase = statute.rule(PurchaseRule)
-    _, bidding = statute.rule(BiddingRule)
-    ceiling: Money = statute.value(purchase.ceiling)
+    purchase = _rule(statute, PurchaseRule)
+    bidding = _rule(statute, BiddingRule)
+    ceiling = _value(statute, purchase.ceiling, Money)
     opening = dt.datetime.combine(header.effective, dt.time(9), tz)
-    reveals = opening + dt.timedelta(minutes=statute.value(bidding.sealed).minutes, hours=1)
-    award = reveals + dt.timedelta(minutes=statute.value(bidding.revealed).minutes)
+    reveals = opening + dt.timedelta(minutes=_value(statute, bidding.sealed, Duration).minutes, hours=1)
+    award = reveals + dt.timedelta(minutes=_value(statute, bidding.revealed, Duration).minutes)
     deliveries = award + dt.timedelta(days=1)
     timed = [(opening, RegisterInspector, ("station", "buyer")), (opening, OpenTender, ("buyer", 1000)),
              (opening + dt.timedelta(hours=1), Bid, ("s1", Money(header.currency, ceiling.minor - 1))),
@@ -215,16 +241,16 @@ def award_gas(statute: Statute, chain: Chain, artifacts: dict[str, Artifact],
     the rest (each page bounded the same way)."""
     header = statute.header
     tz = header.time_zone.tzinfo
-    _, purchase = statute.rule(PurchaseRule)
-    _, bidding = statute.rule(BiddingRule)
-    ceiling: Money = statute.value(purchase.ceiling)
+    purchase = _rule(statute, PurchaseRule)
+    bidding = _rule(statute, BiddingRule)
+    ceiling = _value(statute, purchase.ceiling, Money)
     opening = dt.datetime.combine(header.effective, dt.time(9), tz)
-    reveals = opening + dt.timedelta(minutes=statute.value(bidding.sealed).minutes, hours=1)
-    award = reveals + dt.timedelta(minutes=statute.value(bidding.revealed).minutes)
+    reveals = opening + dt.timedelta(minutes=_value(statute, bidding.sealed, Duration).minutes, hours=1)
+    award = reveals + dt.timedelta(minutes=_value(statute, bidding.revealed, Duration).minutes)
     figures: dict[str, float] = {}
     for count in bid_counts:
         suppliers = [f"s{n}" for n in range(count)]
-        timed: list[tuple[dt.datetime, type, tuple]] = [(opening, OpenTender, ("buyer", 1000))]
+        timed: list[tuple[dt.datetime, type, tuple[Any, ...]]] = [(opening, OpenTender, ("buyer", 1000))]
         timed += [(opening + dt.timedelta(hours=1), Bid, (s, Money(header.currency, ceiling.minor - n % 50)))
                   for n, s in enumerate(suppliers)]
         timed += [(reveals, Reveal, (s,)) for s in suppliers]

@@ -34,14 +34,17 @@ picks anvil when its binary exists, else the in-process chain
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from eth_account import Account
 from eth_account.signers.local import LocalAccount
-from eth_utils import to_checksum_address
+from eth_typing import ChecksumAddress, HexStr
+from eth_utils.address import to_checksum_address
 from web3 import Web3
 from web3.contract import Contract
+from web3.types import LogReceipt, RPCEndpoint, TxReceipt
 
 from .abi import Abi
 from .accounts import AUTHORITY, account_key
@@ -63,7 +66,7 @@ class ChainError(RuntimeError):
 class Reverted(Exception):
     """A transaction reverted; `error` is the decoded custom error's name, `arguments` its values."""
 
-    def __init__(self, error: str, args: tuple, data: bytes) -> None:
+    def __init__(self, error: str, args: tuple[Any, ...], data: bytes) -> None:
         super().__init__(f"{error}{args}")
         self.error = error
         self.arguments = args
@@ -75,7 +78,7 @@ class Reverted(Exception):
 class Receipt:
     block: int
     gas_used: int
-    logs: list[dict]
+    logs: list[LogReceipt]
     tx_hash: str = ""
 
 
@@ -139,7 +142,8 @@ class Chain:
         self._rpc("evm_setNextBlockTimestamp", [self._time])
 
     def snapshot(self) -> str:
-        return self._rpc("evm_snapshot", [])
+        snapshot: str = self._rpc("evm_snapshot", [])
+        return snapshot
 
     def revert(self, snapshot: str) -> None:
         """Back to `snapshot`; nonces are re-read since the transactions after it are gone."""
@@ -158,12 +162,14 @@ class Chain:
         """Learn the custom errors of an ABI so reverts decode to their names."""
         self._errors.errors.update(Abi(abi).errors)
 
-    def deploy(self, label: str, abi: list, bytecode: str, *args: Any) -> Contract:
+    def deploy(self, label: str, abi: list[dict[str, Any]], bytecode: str, *args: Any) -> Contract:
         self.register_errors(abi)
         factory = self.w3.eth.contract(abi=abi, bytecode=bytecode)
         data = factory.constructor(*args).data_in_transaction
         receipt = self.send(label, None, data)
-        return self.w3.eth.contract(address=receipt["contractAddress"], abi=abi)
+        address = receipt["contractAddress"]
+        assert address is not None  # a deployment's receipt names the contract it created
+        return self.w3.eth.contract(address=address, abi=abi)
 
     def transact(self, label: str, call: Any) -> Receipt:
         """Send a contract function call (`contract.functions.f(...)`) from `label`."""
@@ -172,14 +178,14 @@ class Chain:
         return Receipt(receipt["blockNumber"], receipt["gasUsed"], receipt["logs"],
                        receipt["transactionHash"].to_0x_hex())
 
-    def send(self, label: str, to: str | None, data: str) -> dict:
+    def send(self, label: str, to: str | None, data: str) -> TxReceipt:
         """Sign and send a raw transaction; raise `Reverted` with the decoded custom error."""
         account = self.account(label)
         self.fund(label)
         nonce = self._nonces.get(account.address)
         if nonce is None:
             nonce = self.w3.eth.get_transaction_count(account.address)
-        tx = {"nonce": nonce, "gas": GAS_LIMIT, "maxFeePerGas": MAX_FEE, "maxPriorityFeePerGas": 1,
+        tx: dict[str, Any] = {"nonce": nonce, "gas": GAS_LIMIT, "maxFeePerGas": MAX_FEE, "maxPriorityFeePerGas": 1,
               "chainId": self.chain_id, "data": data, "value": 0, "type": 2}
         if to is not None:
             tx["to"] = to
@@ -194,20 +200,21 @@ class Chain:
             raise self._decode_revert(tx_hash.to_0x_hex())
         return receipt
 
-    def transfer_ether(self, label: str, to: str, wei: int) -> dict:
+    def transfer_ether(self, label: str, to: str, wei: int) -> TxReceipt:
         """A plain value transfer from `label`'s account: how a live chain's accounts get gas money."""
         account = self.account(label)
-        tx = {"nonce": self.w3.eth.get_transaction_count(account.address), "to": to_checksum_address(to),
-              "value": wei, "gas": 21_000, "chainId": self.chain_id, "type": 2}
+        tx: dict[str, Any] = {"nonce": self.w3.eth.get_transaction_count(account.address),
+                              "to": to_checksum_address(to), "value": wei, "gas": 21_000,
+                              "chainId": self.chain_id, "type": 2}
         self._fees(tx)
         self._affordable(account.address, tx)
         tx_hash = self.w3.eth.send_raw_transaction(account.sign_transaction(tx).raw_transaction)
         return self.w3.eth.wait_for_transaction_receipt(tx_hash, timeout=60)
 
-    def _price(self, sender: str, tx: dict) -> None:
+    def _price(self, sender: ChecksumAddress, tx: dict[str, Any]) -> None:
         """A live transaction's gas (estimated: a refusal shows here, before any gas is spent) and fees."""
         call = {"from": sender, "data": tx["data"], **({"to": tx["to"]} if "to" in tx else {})}
-        response = self.w3.provider.make_request("eth_estimateGas", [call])
+        response = self.w3.provider.make_request(RPCEndpoint("eth_estimateGas"), [call])
         if "error" in response:
             data = _revert_data(response["error"])
             if data is None:
@@ -217,20 +224,20 @@ class Chain:
         self._fees(tx)
         self._affordable(sender, tx)
 
-    def _fees(self, tx: dict) -> None:
+    def _fees(self, tx: dict[str, Any]) -> None:
         """EIP-1559 fees from the latest block: twice its base fee plus a 1 gwei tip."""
         base = self.w3.eth.get_block("latest").get("baseFeePerGas", 0)
         tx["maxPriorityFeePerGas"] = TIP
         tx["maxFeePerGas"] = 2 * base + TIP
 
-    def _affordable(self, sender: str, tx: dict) -> None:
+    def _affordable(self, sender: ChecksumAddress, tx: dict[str, Any]) -> None:
         needed = tx["gas"] * tx["maxFeePerGas"] + tx.get("value", 0)
         balance = self.w3.eth.get_balance(sender)
         if balance < needed:
             raise ChainError(f"account {sender} has {balance / 1e18:.6f} ETH but this transaction may cost "
                              f"{needed / 1e18:.6f} ETH in gas; send it some (`lawdsl fund {sender} --key FUNDER`)")
 
-    def send_many(self, label: str, to: str, calldata: list[str], window: int = 200) -> list[dict]:
+    def send_many(self, label: str, to: str, calldata: list[str], window: int = 200) -> list[TxReceipt]:
         """Send many transactions from `label` to `to`, `window` at a time without waiting between
         them (a node mines them in nonce order), then their receipts; the first failure raises
         `Reverted`. For bulk set-up (thousands of registrations), where a round trip per transaction
@@ -245,8 +252,9 @@ class Chain:
         for first in range(0, len(calldata), window):
             hashes = []
             for data in calldata[first:first + window]:
-                tx = {"nonce": nonce, "gas": GAS_LIMIT, "maxFeePerGas": MAX_FEE, "maxPriorityFeePerGas": 1,
-                      "chainId": self.chain_id, "data": data, "value": 0, "type": 2, "to": to}
+                tx: dict[str, Any] = {"nonce": nonce, "gas": GAS_LIMIT, "maxFeePerGas": MAX_FEE,
+                                      "maxPriorityFeePerGas": 1, "chainId": self.chain_id, "data": data,
+                                      "value": 0, "type": 2, "to": to}
                 hashes.append(self.w3.eth.send_raw_transaction(account.sign_transaction(tx).raw_transaction))
                 nonce += 1
                 self._nonces[account.address] = nonce
@@ -269,9 +277,9 @@ class Chain:
         if not self.live:
             trace = self._rpc("debug_traceTransaction", [tx_hash, {"tracer": "callTracer"}])
             return self._reverted(bytes.fromhex(trace.get("output", "0x")[2:]))
-        tx = self.w3.eth.get_transaction(tx_hash)
+        tx = self.w3.eth.get_transaction(HexStr(tx_hash))
         call = {"from": tx["from"], "to": tx["to"], "data": "0x" + bytes(tx["input"]).hex(), "gas": hex(tx["gas"])}
-        response = self.w3.provider.make_request("eth_call", [call, hex(tx["blockNumber"] - 1)])
+        response = self.w3.provider.make_request(RPCEndpoint("eth_call"), [call, hex(tx["blockNumber"] - 1)])
         data = _revert_data(response.get("error", {})) if "error" in response else None
         return self._reverted(data or b"")
 
@@ -284,14 +292,14 @@ class Chain:
             return Reverted(f"unknown error 0x{data[:4].hex()}", (), data)
         return Reverted(*decoded, data)
 
-    def _rpc(self, method: str, params: list) -> Any:
-        response = self.w3.provider.make_request(method, params)
+    def _rpc(self, method: str, params: list[Any]) -> Any:
+        response = self.w3.provider.make_request(RPCEndpoint(method), params)
         if "error" in response:
             raise ChainError(f"{method}: {response['error'].get('message')}")
         return response["result"]
 
 
-def _revert_data(error: dict) -> bytes | None:
+def _revert_data(error: Mapping[str, object]) -> bytes | None:
     """The revert data in a JSON-RPC error: `data` is the hex string (anvil, geth, Besu) or an
     object holding it (Hardhat); None when the error is not a revert (a node's own refusal)."""
     data = error.get("data")

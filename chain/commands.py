@@ -18,7 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from eth_account import Account
-from eth_utils import is_address
+from eth_utils.address import is_address
+from hexbytes import HexBytes
+from rich.console import JustifyMethod
 from rich.table import Table
 
 from compiler.artifacts import Artifact, compile_statutes
@@ -76,7 +78,7 @@ def run_scenario(scenario: Scenario, args: argparse.Namespace) -> Outcome:
         return run_on_chain(scenario, chain, artifacts)
 
 
-def register(commands: argparse._SubParsersAction) -> None:
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     cli.chain_runner = run_scenario
     roles.register(commands)
 
@@ -166,6 +168,7 @@ def cmd_deploy(args: argparse.Namespace) -> int:
         raise ChainError(f"deploying {args.file} was refused: {refusal.error}{refusal.arguments}") from None
     _print_deployment(deployment)
     header = statute.header
+    assert deployment.driver.contract is not None  # `deploy` deployed it
     DeploymentRecord(args.rpc, chain.chain_id, str(Path(args.file).resolve()), header.title, header.version,
                      deployment.driver.contract.address, deployment.currency.address,
                      deployment.registry.address, deployment.authority.address).save(Path(args.save))
@@ -174,6 +177,7 @@ def cmd_deploy(args: argparse.Namespace) -> int:
 
 
 def _print_deployment(deployment: Deployment) -> None:
+    assert deployment.driver.contract is not None  # `deploy` deployed it
     print(f"statute   {deployment.driver.contract.address}")
     print(f"currency  {deployment.currency.address}")
     print(f"registry  {deployment.registry.address}")
@@ -227,7 +231,10 @@ def _chain_activity(chain: Chain, first_block: int, artifacts: dict[str, Artifac
     creations = {bytes.fromhex(artifact.bytecode[2:]): artifact.contract_name for artifact in artifacts.values()}
     for number in range(first_block, chain.w3.eth.block_number + 1):
         for tx in chain.w3.eth.get_block(number, full_transactions=True)["transactions"]:
-            data = bytes(tx.get("input", tx.get("data", b"")))  # eth-tester names it `data`
+            assert not isinstance(tx, HexBytes)  # full transactions, not their hashes
+            raw = tx.get("input", tx.get("data", b""))  # eth-tester names it `data`
+            assert isinstance(raw, bytes)  # HexBytes on both backends
+            data = bytes(raw)
             if not data:
                 continue
             receipt = chain.w3.eth.get_transaction_receipt(tx["hash"])
@@ -259,8 +266,9 @@ def _differences(interpreted: Outcome, on_chain: Outcome) -> list[str]:
 
 def _print_demo_summary(runs: list[DemoRun]) -> None:
     table = Table(title="Demo summary: each chain outcome against expect: and the interpreter", title_justify="left")
-    for column, justify in (("scenario", "left"), ("result", "left"), ("transactions", "right"),
-                            ("gas used", "right")):
+    columns: tuple[tuple[str, JustifyMethod], ...] = (("scenario", "left"), ("result", "left"),
+                                                      ("transactions", "right"), ("gas used", "right"))
+    for column, justify in columns:
         table.add_column(column, justify=justify)
     for run in runs:
         table.add_row(run.path.name, "[red]FAIL[/red]" if run.problems else "[green]PASS[/green]",

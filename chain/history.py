@@ -12,11 +12,13 @@ node lacks it, from a block-by-block scan.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterator, cast
 
-from eth_utils import to_checksum_address
+from eth_utils.address import to_checksum_address
+from hexbytes import HexBytes
 from web3 import Web3
 from web3.exceptions import Web3Exception
+from web3.types import BlockIdentifier, FilterParams, RPCEndpoint
 
 #: Blocks per `eth_getLogs` or `trace_filter` request; halved while the node refuses a range.
 LOG_PAGE = 10_000
@@ -34,13 +36,13 @@ class Creation:
     input: bytes  # creation code followed by the ABI-encoded constructor arguments
 
 
-def code_at(w3: Web3, address: str, block: int | str = "latest") -> bytes:
+def code_at(w3: Web3, address: str, block: BlockIdentifier = "latest") -> bytes:
     return bytes(w3.eth.get_code(to_checksum_address(address), block_identifier=block))
 
 
 def creation_block(w3: Web3, address: str) -> int:
     """The block in which the code at `address` appeared (binary search over past states)."""
-    latest = w3.eth.block_number
+    latest: int = w3.eth.block_number
     if not code_at(w3, address, latest):
         raise NotFound(f"no contract at {address}")
     low, high = 0, latest  # invariant: no code at low - 1 (or low == 0), code at high
@@ -62,6 +64,7 @@ def find_creation(w3: Web3, address: str) -> Creation:
     address = to_checksum_address(address)
     block = creation_block(w3, address)
     for tx in w3.eth.get_block(block, full_transactions=True)["transactions"]:
+        assert not isinstance(tx, HexBytes)  # full transactions, not their hashes
         if tx.get("to") is None:
             receipt = w3.eth.get_transaction_receipt(tx["hash"])
             if receipt.get("contractAddress") == address:
@@ -69,7 +72,7 @@ def find_creation(w3: Web3, address: str) -> Creation:
     raise NotFound(f"{address} was created in block {block} by another contract, not by a transaction")
 
 
-def paged(fetch: Callable[[int, int], list], start: int, end: int, page: int = LOG_PAGE) -> Iterator[Any]:
+def paged(fetch: Callable[[int, int], list[Any]], start: int, end: int, page: int = LOG_PAGE) -> Iterator[Any]:
     """Everything `fetch(first, last)` returns for the blocks `start`..`end`, a page of blocks at a
     time; a page the node refuses (range or result too large) is asked again, halved."""
     while start <= end:
@@ -85,10 +88,11 @@ def paged(fetch: Callable[[int, int], list], start: int, end: int, page: int = L
         start = stop + 1
 
 
-def get_logs(w3: Web3, query: dict[str, Any], from_block: int, to_block: int | None = None) -> Iterator[dict]:
+def get_logs(w3: Web3, query: dict[str, Any], from_block: int, to_block: int | None = None) -> Iterator[dict[str, Any]]:
     """Every log matching `query` (address, topics) from `from_block` on, in chain order."""
     end = w3.eth.block_number if to_block is None else to_block
-    return paged(lambda first, last: w3.eth.get_logs({**query, "fromBlock": first, "toBlock": last}),
+    return paged(lambda first, last: w3.eth.get_logs(cast(FilterParams, {**query, "fromBlock": first,
+                                                                          "toBlock": last})),
                  from_block, end)
 
 
@@ -121,7 +125,7 @@ def calls_to(w3: Web3, address: str, from_block: int, to_block: int | None = Non
 
 
 def _traced_calls(w3: Web3, address: str, first: int, last: int) -> list[ContractCall]:
-    response = w3.provider.make_request("trace_filter", [{"fromBlock": hex(first), "toBlock": hex(last),
+    response = w3.provider.make_request(RPCEndpoint("trace_filter"), [{"fromBlock": hex(first), "toBlock": hex(last),
                                                           "toAddress": [address]}])
     if "error" in response:
         raise NotImplementedError(response["error"].get("message"))
@@ -144,6 +148,7 @@ def _scanned_calls(w3: Web3, address: str, first: int, last: int) -> list[Contra
     calls = []
     for number in range(first, last + 1):
         for tx in w3.eth.get_block(number, full_transactions=True)["transactions"]:
+            assert not isinstance(tx, HexBytes)  # full transactions, not their hashes
             if tx.get("to") == address:
                 failed = w3.eth.get_transaction_receipt(tx["hash"])["status"] != 1
                 calls.append(ContractCall(tx["hash"].to_0x_hex(), number, tx["from"], bytes(tx["input"]), failed,
@@ -153,5 +158,6 @@ def _scanned_calls(w3: Web3, address: str, first: int, last: int) -> list[Contra
 
 def _revert_data(w3: Web3, transaction: str) -> bytes:
     """A reverted transaction's revert data, where the node can trace it (else none)."""
-    response = w3.provider.make_request("debug_traceTransaction", [transaction, {"tracer": "callTracer"}])
-    return bytes.fromhex(response.get("result", {}).get("output", "0x")[2:])
+    response = w3.provider.make_request(RPCEndpoint("debug_traceTransaction"), [transaction, {"tracer": "callTracer"}])
+    result: dict[str, Any] = response.get("result", {})
+    return bytes.fromhex(result.get("output", "0x")[2:])

@@ -18,10 +18,11 @@ import os
 import re
 import sys
 from pathlib import Path
+from typing import Any
 
 from eth_account import Account
 from eth_account.signers.local import LocalAccount
-from eth_utils import to_checksum_address
+from eth_utils.address import to_checksum_address
 
 KEYS_ENV = "LAWDSL_KEYS"
 PASSWORD_ENV = "LAWDSL_PASSWORD"
@@ -70,7 +71,7 @@ class KeyStore:
         path = self.path(name)
         if path.exists():
             raise KeyProblem(f"key {name!r} exists already ({path}); choose another name")
-        account = Account.from_key(private_key) if private_key is not None else Account.create()
+        account: LocalAccount = Account.from_key(private_key) if private_key is not None else Account.create()
         secret = password(name, confirm=True)
         if not secret:
             raise KeyProblem(f"key {name!r} needs a non-empty password")
@@ -87,10 +88,11 @@ class KeyStore:
             return []
         return sorted(path.stem for path in self.directory.glob("*.json") if NAME.fullmatch(path.stem))
 
-    def _document(self, name: str) -> dict:
+    def _document(self, name: str) -> dict[str, Any]:
         path = self.path(name)
         try:
-            return json.loads(path.read_text())
+            document: dict[str, Any] = json.loads(path.read_text())
+            return document
         except FileNotFoundError:
             known = ", ".join(self.names()) or "none"
             raise KeyProblem(f"no key named {name!r} in {self.directory} (keys there: {known}); "
@@ -108,7 +110,8 @@ class KeyStore:
     def unlock(self, name: str) -> LocalAccount:
         document = self._document(name)
         try:
-            return Account.from_key(Account.decrypt(document, password(name)))
+            account: LocalAccount = Account.from_key(Account.decrypt(document, password(name)))
+            return account
         except ValueError:
             raise KeyProblem(f"wrong password for key {name!r} (from {PASSWORD_ENV} or the prompt)") from None
 

@@ -19,8 +19,9 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from eth_utils import is_address, to_checksum_address
+from eth_utils.address import is_address, to_checksum_address
 from web3.contract import Contract
+from web3.types import LogReceipt
 
 from compiler.artifacts import Artifact, compile_statutes
 from lawdsl.ast import Statute
@@ -191,7 +192,8 @@ class Session:
                "registry": "StatuteRegistry", "authority": "AuthorityTimelock"}[which]
         abi = self.artifacts()[key].abi
         self.chain.register_errors(abi)
-        return self.chain.w3.eth.contract(address=getattr(self.record, which), abi=abi)
+        contract: Contract = self.chain.w3.eth.contract(address=getattr(self.record, which), abi=abi)
+        return contract
 
     def money(self, text: str) -> Money:
         """An amount given on the command line, in the statute's currency ("40", "40.00", "CNY 40.00")."""
@@ -228,7 +230,7 @@ class Session:
                   f"scheduled through the authority's timelock: {what}")
         return self.send(AUTHORITY, timelock.functions.execute(target, 0, data, bytes(32), salt), what)
 
-    def describe(self, logs: list[dict]) -> list[str]:
+    def describe(self, logs: list[LogReceipt]) -> list[str]:
         """Each log of the deployment's contracts as `Event(name=value, …)`."""
         decoders = {}
         for which in ("statute", "currency", "registry"):
@@ -236,7 +238,8 @@ class Session:
             abi: list[dict[str, Any]] = contract.abi  # type: ignore[assignment]
             for item in abi:
                 if item.get("type") == "event":
-                    topic = self.chain.w3.keccak(text=f"{item['name']}({','.join(abi_type(i) for i in item['inputs'])})")
+                    inputs = ",".join(abi_type(i) for i in item["inputs"])
+                    topic = self.chain.w3.keccak(text=f"{item['name']}({inputs})")
                     decoders[topic] = getattr(contract.events, item["name"])()
         lines = []
         for log in logs:
@@ -280,7 +283,7 @@ class Session:
 
 
 def _role_name(role: bytes) -> str:
-    from eth_utils import keccak
+    from eth_utils.crypto import keccak
 
     for name in ("AUTHORITY_ROLE", "MINTER_ROLE", "LEGISLATOR_ROLE", "PROPOSER_ROLE", "EXECUTOR_ROLE",
                  "DEFAULT_ADMIN_ROLE"):

@@ -11,8 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Iterator
 
-from eth_abi import decode as abi_decode
-from eth_utils import keccak, to_checksum_address
+from eth_abi.abi import decode as abi_decode
+from eth_utils.address import to_checksum_address
+from eth_utils.crypto import keccak
 from web3 import Web3
 
 from compiler.artifacts import base_abis
@@ -47,7 +48,8 @@ class ChainReader:
     def latest_block(self) -> int:
         return self.w3.eth.block_number
 
-    def logs(self, address: str | list[str] | None, topics: list | None, start: int, end: int) -> Iterator[dict]:
+    def logs(self, address: str | list[str] | None, topics: list[Any] | None, start: int,
+             end: int) -> Iterator[dict[str, Any]]:
         """Raw logs in [start, end] of one contract or several (one request for all), paged as public
         nodes require."""
         query: dict[str, Any] = {}
@@ -94,7 +96,7 @@ class ChainReader:
             self._times[number] = self.w3.eth.get_block(number)["timestamp"]
         return self._times[number]
 
-    def call(self, address: str, signature: str, *types: str) -> tuple | None:
+    def call(self, address: str, signature: str, *types: str) -> tuple[Any, ...] | None:
         """A view call by signature without an ABI; None if the contract has no such function."""
         try:
             raw = self.w3.eth.call({"to": to_checksum_address(address), "data": keccak(text=signature)[:4]})

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
+from typing import Any
 
-from eth_utils import to_checksum_address
+from eth_utils.address import to_checksum_address
 from web3 import Web3
 from web3.exceptions import Web3Exception
 
@@ -46,7 +47,7 @@ def enacted(w3: Web3, start: int, end: int | None = None, registry: str | None =
     """Every `StatuteEnacted` log from `start` to `end` (default: the head), of one registry or of any
     contract that logged one, in chain order."""
     abi = registry_abi()
-    query = {"topics": [abi.topic("StatuteEnacted")]}
+    query: dict[str, Any] = {"topics": [abi.topic("StatuteEnacted")]}
     if registry is not None:
         query["address"] = to_checksum_address(registry)
     found = []
@@ -91,7 +92,7 @@ def enactments_of(w3: Web3, statute: str, title: str, registry: str | None = Non
     """
     statute = to_checksum_address(statute)
     if registry is not None:
-        candidates = [to_checksum_address(registry)]
+        candidates: list[str] = [to_checksum_address(registry)]
     else:
         candidates = list(dict.fromkeys(e.registry for e in enacted(w3, from_block) if e.statute == statute))
     return [e for address in candidates for e in history(w3, address, title) if e.statute == statute]

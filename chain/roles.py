@@ -13,6 +13,7 @@ import getpass
 import os
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from eth_account import Account
@@ -20,7 +21,7 @@ from rich.console import Console
 from rich.table import Table
 
 from compiler.artifacts import compile_statutes
-from compiler.domains.working_time import day_number
+from compiler.dates import day_number
 from lawdsl.cli import UsageError
 from lawdsl.load import load_statute
 from lawdsl.scenario import Scenario
@@ -48,13 +49,15 @@ PRIVATE_KEY_ENV = "LAWDSL_PRIVATE_KEY"
 FIRM = "@firm"
 
 
-def _group(commands: argparse._SubParsersAction, name: str, help_: str) -> argparse._SubParsersAction:
+def _group(commands: argparse._SubParsersAction[argparse.ArgumentParser], name: str,
+           help_: str) -> argparse._SubParsersAction[argparse.ArgumentParser]:
     parser = commands.add_parser(name, help=help_, description=help_)
     return parser.add_subparsers(dest=f"{name}_command", required=True, metavar="SUBCOMMAND")
 
 
-def _command(group: argparse._SubParsersAction, name: str, help_: str, example: str,
-             func: object, *, deployment: bool = True, signs: bool = True) -> argparse.ArgumentParser:
+def _command(group: argparse._SubParsersAction[argparse.ArgumentParser], name: str, help_: str, example: str,
+             func: Callable[[argparse.Namespace], int], *, deployment: bool = True,
+             signs: bool = True) -> argparse.ArgumentParser:
     parser = group.add_parser(name, help=help_, description=help_, epilog=f"example:\n  {example}",
                               formatter_class=argparse.RawDescriptionHelpFormatter)
     if signs:
@@ -65,11 +68,11 @@ def _command(group: argparse._SubParsersAction, name: str, help_: str, example: 
         parser.add_argument("--deployment", default="deployment.json", metavar="FILE",
                             help="the file `lawdsl deploy` wrote (default: ./deployment.json)")
         parser.set_defaults(key=None, dev_keys=False)
-    parser.set_defaults(func=guarded(func))  # type: ignore[arg-type]
+    parser.set_defaults(func=guarded(func))
     return parser
 
 
-def register(commands: argparse._SubParsersAction) -> None:
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     keys = _group(commands, "keys", "create and list the encrypted keystores operators sign with")
     new = _command(keys, "new", "create a key: a fresh account in an encrypted keystore",
                    "LAWDSL_PASSWORD=… lawdsl keys new acme", cmd_keys_new, signs=False)
@@ -165,7 +168,8 @@ def register(commands: argparse._SubParsersAction) -> None:
         "deployment", help="print an address of the deployment (for scripts and other commands)",
         description="Print the statute's, the currency's or the registry's address, or the node's URL, as "
                     "recorded by `lawdsl deploy`.",
-        epilog="example:\n  lawdsl verify minute.law --address $(lawdsl deployment statute) --rpc $(lawdsl deployment rpc)",
+        epilog="example:\n  lawdsl verify minute.law --address $(lawdsl deployment statute) "
+               "--rpc $(lawdsl deployment rpc)",
         formatter_class=argparse.RawDescriptionHelpFormatter)
     where.add_argument("field", choices=("statute", "currency", "registry", "rpc", "authority"))
     where.add_argument("--deployment", default="deployment.json", metavar="FILE")

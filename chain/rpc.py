@@ -18,7 +18,7 @@ class RpcUnavailable(ConnectionError):
 class RpcError(RuntimeError):
     """The node answered with a JSON-RPC error."""
 
-    def __init__(self, method: str, error: dict) -> None:
+    def __init__(self, method: str, error: dict[str, Any]) -> None:
         super().__init__(f"{method}: {error.get('message')}")
         self.message = str(error.get("message", ""))
         data = error.get("data")  # a revert's return data, where the node gives it (nested by some nodes)
@@ -40,7 +40,7 @@ class Rpc:
             raise result
         return result
 
-    def batch(self, calls: Sequence[tuple[str, list]]) -> list[Any]:
+    def batch(self, calls: Sequence[tuple[str, list[Any]]]) -> list[Any]:
         """Results in call order; a call the node refused is an `RpcError` in its place."""
         if not calls:
             return []

@@ -26,7 +26,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from eth_utils import keccak
+from eth_utils.crypto import keccak
 
 from compiler.artifacts import Artifact
 from lawdsl.ast import Statute
@@ -57,8 +57,8 @@ class SettlementRun:
     settle_paid_gas: list[int] = field(default_factory=list)  # week 1 pages: every wage paid at once
     settle_queued_gas: list[int] = field(default_factory=list)  # week 2 pages: every wage queued
     arrears_gas: list[int] = field(default_factory=list)  # the deposit, then payArrears pages
-    chain_paid: Counter = field(default_factory=Counter)  # employee label -> minor units received
-    law_paid: Counter = field(default_factory=Counter)
+    chain_paid: Counter[str] = field(default_factory=Counter)  # employee label -> minor units received
+    law_paid: Counter[str] = field(default_factory=Counter)
     arrears_left: int = -1
 
     def figures(self) -> dict[str, float]:
@@ -92,7 +92,8 @@ def run_settlement(statute: Statute, chain: Chain, artifacts: dict[str, Artifact
     weeks = [_monday(statute, 2), _monday(statute, 3)]
     start = dt.datetime.combine(weeks[0] - dt.timedelta(days=7), dt.time(), tz)
 
-    setup: list[Event] = [RegisterDevice(0, start, DEVICE, EMPLOYER), Deposit(1, start, EMPLOYER, Money(currency, wages))]
+    setup: list[Event] = [RegisterDevice(0, start, DEVICE, EMPLOYER),
+                          Deposit(1, start, EMPLOYER, Money(currency, wages))]
     setup += [Employ(2 + i, start, EMPLOYER, label, Money(currency, WAGE)) for i, label in enumerate(staff)]
     deployment = deploy(Scenario(Path("scale"), statute, {EMPLOYER: Money(currency, 2 * wages)}, tuple(setup)),
                         chain, artifacts)

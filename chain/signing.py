@@ -36,7 +36,8 @@ try:
 
     def keccak(data: bytes) -> bytes:
         """Keccak-256 (Ethereum's, not SHA3-256) of `data`."""
-        return _keccak_256(data).digest()
+        digest: bytes = _keccak_256(data).digest()
+        return digest
 except ImportError:  # pragma: no cover - the locked environment has pysha3
     from eth_hash.auto import keccak  # type: ignore[assignment]
 
@@ -79,7 +80,7 @@ class SignedPunch:
     clock_in: bool
     ref: int
 
-    def as_tuple(self) -> tuple:
+    def as_tuple(self) -> tuple[str, int, bool, int]:
         return (self.employee, self.at, self.clock_in, self.ref)
 
     def words(self) -> bytes:

@@ -86,7 +86,7 @@ FAUCET_BALANCE = 2**200
 
 def _tester_backend(timestamp: int) -> Any:
     """A py-evm backend at `timestamp` that accepts same-time blocks and keeps revert data."""
-    from eth.vm.forks import PragueVM
+    from eth.vm.forks.prague import PragueVM
     from eth_tester import PyEVMBackend
     from eth_tester.backends.pyevm.main import get_default_genesis_params
 
@@ -99,7 +99,7 @@ def _tester_backend(timestamp: int) -> Any:
                 parent_header = parent_header.copy(timestamp=header.timestamp - 1)
             super().validate_header(header, parent_header)
 
-    class Backend(PyEVMBackend):
+    class Backend(PyEVMBackend):  # type: ignore[misc]  # eth_tester ships no types: its classes are Any
         def __init__(self) -> None:
             faucet = Account.from_key(_FAUCET_KEY).address
             super().__init__(
@@ -116,7 +116,8 @@ def _tester_backend(timestamp: int) -> Any:
             _, _, computation = self.chain.apply_transaction(transaction)
             if computation.is_error:
                 self.revert_data[transaction.hash] = computation.output
-            return transaction.hash
+            tx_hash: bytes = transaction.hash
+            return tx_hash
 
     return Backend()
 

@@ -34,10 +34,11 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Hashable, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Hashable, Iterable, cast
 
-from eth_typing import HexStr
-from eth_utils import keccak, to_checksum_address
+from eth_typing import ChecksumAddress, HexStr
+from eth_utils.address import to_checksum_address
+from eth_utils.crypto import keccak
 from rich.console import Console
 from rich.table import Table
 from web3 import Web3
@@ -58,6 +59,12 @@ from lawdsl.outcome import Outcome, Payment, Rejection
 from lawdsl.scenario import Scenario
 
 from .labels import name_of
+
+if TYPE_CHECKING:
+    from web3.contract import Contract
+
+    from chain.client import Chain
+
 
 ERC20_BALANCE = [{"type": "function", "name": "balanceOf", "stateMutability": "view",
                   "inputs": [{"name": "owner", "type": "address"}],
@@ -166,7 +173,7 @@ def interleave(w3: Web3, replayed: list[tuple[E.Event, str | None, Call]], moved
     return events
 
 
-def wallets(w3: Web3, token: str, owners: list[str], block: int, currency: str) -> dict[str, Money]:
+def wallets(w3: Web3, token: ChecksumAddress, owners: list[str], block: int, currency: str) -> dict[str, Money]:
     """Token balances of `owners` at the end of `block`: the wallets the interpreter starts from."""
     contract = w3.eth.contract(address=token, abi=ERC20_BALANCE)
     return {owner: Money(currency, contract.functions.balanceOf(owner).call(block_identifier=block))
@@ -185,8 +192,10 @@ def chain_outcome(statute: Statute, artifact: Artifact, decoded: list[tuple[str,
         label = staticmethod(to_checksum_address)
 
     header = statute.header
-    driver = driver_class(header.domain)(Addresses(), Scenario(Path(statute.source_name), statute, {}, ()),
-                                         artifact, None)
+    # The stand-ins: `collect` reads only the chain's `label`, and an audit has no currency contract.
+    driver = driver_class(header.domain)(cast("Chain", Addresses()),
+                                         Scenario(Path(statute.source_name), statute, {}, ()),
+                                         artifact, cast("Contract", None))
     driver.recorded = decoded
     driver.refused = refused
     outcome = Outcome(header.title, header.version)
@@ -198,28 +207,28 @@ def chain_outcome(statute: Statute, artifact: Artifact, decoded: list[tuple[str,
 
 
 def _grouped(records: Iterable[Any], key: Callable[[Any], Hashable],
-             value: Callable[[Any], Any]) -> dict[Hashable, list]:
-    groups: dict[Hashable, list] = defaultdict(list)
+             value: Callable[[Any], Any]) -> dict[Hashable, list[Any]]:
+    groups: dict[Hashable, list[Any]] = defaultdict(list)
     for record in records:
         groups[key(record)].append(value(record))
     return groups
 
 
-def _payment_key(payment: Payment) -> tuple:
+def _payment_key(payment: Payment) -> tuple[Any, ...]:
     return (payment.event, payment.sender, payment.recipient, payment.article)
 
 
-def _describe_payment(key: tuple) -> str:
+def _describe_payment(key: tuple[Any, ...]) -> str:
     event, sender, recipient, article = key
     return f"event {event}, {sender} → {recipient}, article {article}"
 
 
-def _payment_about(key: tuple) -> tuple[int | None, str | None, str | None]:
+def _payment_about(key: tuple[Any, ...]) -> tuple[int | None, str | None, str | None]:
     event, _, recipient, article = key
     return event, recipient, article
 
 
-def differences(kind: str, law: list, chain: list, key: Callable[[Any], Hashable],
+def differences(kind: str, law: list[Any], chain: list[Any], key: Callable[[Any], Hashable],
                 value: Callable[[Any], Any], describe: Callable[[Any], str],
                 about: Callable[[Any], tuple[int | None, str | None, str | None]]) -> list[Discrepancy]:
     """Records of one kind the two outcomes do not share, each named by `describe(key)`.
@@ -241,7 +250,7 @@ def differences(kind: str, law: list, chain: list, key: Callable[[Any], Hashable
 
 def compare_outcomes(law: Outcome, chain: Outcome) -> list[Discrepancy]:
     """Every payment, arrear, violation and rejection the law and the chain disagree on."""
-    def whole(record: Any) -> Hashable:
+    def whole(record: Hashable) -> Hashable:
         return record
 
     def present(_: Any) -> str:
@@ -397,7 +406,7 @@ def print_report(report: AuditReport, console: Console, labels: dict[str, str] |
     console.print(f"[green]{verdict(report, labels)}[/green]" if report.ok else f"[red]{verdict(report, labels)}[/red]")
 
 
-def report_json(report: AuditReport, labels: dict[str, str] | None = None) -> dict:
+def report_json(report: AuditReport, labels: dict[str, str] | None = None) -> dict[str, Any]:
     """The report for machines: the summary, every discrepancy with its event's time and kind."""
     labels = labels or {}
     return {"statute": report.statute.header.title, "version": report.statute.header.version,

@@ -9,9 +9,10 @@ import argparse
 import json
 from functools import wraps
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
-from eth_utils import keccak, to_checksum_address
+from eth_utils.address import to_checksum_address
+from eth_utils.crypto import keccak
 from rich.console import Console
 from rich.table import Table
 from web3 import Web3
@@ -31,7 +32,7 @@ from .labels import load_labels
 out = Console()
 
 
-def register(commands: argparse._SubParsersAction) -> None:
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     verify = commands.add_parser("verify", help="recompile a statute and compare it with deployed code")
     verify.add_argument("file", metavar="FILE", help="the statute's .law file")
     verify.set_defaults(func=cmd_verify)
@@ -105,6 +106,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
     except NotFound as missing:
         creation, note = None, str(missing)
     else:
+        assert creation is not None  # find_creation returned
         note = f"transaction {creation.transaction}, block {creation.block}, from {creation.sender}"
     artifact = artifacts[statute.header.title]
     verification = verify_code(artifact, runtime, creation.input if creation else None)
@@ -161,7 +163,7 @@ def mismatch_place(verification: Verification, artifact: Artifact, statute: Stat
     return f"mismatch in {found.describe()}{article}, byte {comparison.offset} of the {where} code"
 
 
-def print_verification(verification: Verification, creation_note: str, found: list,
+def print_verification(verification: Verification, creation_note: str, found: list[Any],
                        registry_problems: list[str]) -> None:
     """One row per check of the code, the registry's entries and any registry problem (the verdict
     line follows)."""

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from eth_utils import is_address, to_checksum_address
+from eth_utils.address import is_address, to_checksum_address
 
 from lawdsl.cli import UsageError
 

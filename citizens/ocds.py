@@ -19,7 +19,7 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from eth_utils import to_checksum_address
+from eth_utils.address import to_checksum_address
 
 from chain.reader import ChainReader, RawEvent
 from lawdsl.ast import Domain, PurchaseRule, Statute
@@ -48,14 +48,14 @@ class TenderExport:
                  for name in ("ceilingPerUnit", "biddingPeriod", "revealPeriod", "deliveryPeriod")}
         self.views = views
         self.events = list(reader.statute_events({self.address: Domain.PROCUREMENT}, 0, reader.latest_block()))
-        self.parties: dict[str, dict] = {}
+        self.parties: dict[str, dict[str, Any]] = {}
 
     # ------------------------------------------------------------ pieces
 
-    def value(self, minor: int) -> dict:
+    def value(self, minor: int) -> dict[str, Any]:
         return {"amount": float(Decimal(minor).scaleb(-self.digits)), "currency": self.currency}
 
-    def party(self, address: Any, role: str) -> dict:
+    def party(self, address: Any, role: str) -> dict[str, Any]:
         """An OrganizationReference, registering the party (and its role) in the release's `parties`."""
         address = to_checksum_address(address)
         name = self.names.get(address, address)
@@ -77,7 +77,7 @@ class TenderExport:
 
     # ------------------------------------------------------------ releases
 
-    def releases(self) -> list[dict]:
+    def releases(self) -> list[dict[str, Any]]:
         """Every release of every tender, in chain order."""
         by_tender: dict[int, list[RawEvent]] = defaultdict(list)
         payments_by_tx: dict[str, list[RawEvent]] = defaultdict(list)
@@ -92,7 +92,7 @@ class TenderExport:
         return found
 
     def tender_releases(self, number: int, events: list[RawEvent],
-                        payments_by_tx: dict[str, list[RawEvent]]) -> list[dict]:
+                        payments_by_tx: dict[str, list[RawEvent]]) -> list[dict[str, Any]]:
         self.parties = {}
         ocid = f"{self.prefix}-{self.address.lower()}-{number}"
         opened = next(e for e in events if e.name == "TenderOpened")
@@ -104,7 +104,7 @@ class TenderExport:
         buyer = self.party(opened.args["buyer"], "buyer")
         bidders = [e.args["bidder"] for e in events if e.name == "BidCommitted"]
         tenderers = [self.party(b, "tenderer") for b in dict.fromkeys(bidders)]
-        tender = {
+        tender: dict[str, Any] = {
             "id": f"{self.address}-{number}",
             "title": f"{good} ({quantity} {unit})",
             "status": "active",
@@ -155,15 +155,15 @@ class TenderExport:
                                          tender, awards=[award], contracts=[done]))
         return releases
 
-    def release(self, ocid: str, tag: str, serial: int, when: int, event: RawEvent, buyer: dict,
-                tender: dict, **sections: Any) -> dict:
+    def release(self, ocid: str, tag: str, serial: int, when: int, event: RawEvent, buyer: dict[str, Any],
+                tender: dict[str, Any], **sections: Any) -> dict[str, Any]:
         return {"ocid": ocid, "id": f"{ocid}-{serial:02d}-{tag}", "date": _date(when), "tag": [tag],
                 "initiationType": "tender", "language": "en",
                 "parties": [dict(p, roles=list(p["roles"])) for p in self.parties.values()],
                 "buyer": buyer, "tender": tender, **sections}
 
 
-def release_package(releases: list[dict], uri: str, publisher: str = "lawdsl portal") -> dict:
+def release_package(releases: list[dict[str, Any]], uri: str, publisher: str = "lawdsl portal") -> dict[str, Any]:
     """An OCDS release package around `releases`, dated by the newest release."""
     return {"uri": uri, "version": OCDS_VERSION,
             "publishedDate": max((r["date"] for r in releases), default=_date(0)),

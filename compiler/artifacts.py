@@ -10,9 +10,9 @@ import functools
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Any, Iterable
 
-from eth_utils import keccak
+from eth_utils.crypto import keccak
 
 from lawdsl.ast import Statute
 
@@ -34,7 +34,7 @@ LIBRARY_CONTRACTS = {
 @dataclass(frozen=True)
 class Artifact:
     contract_name: str
-    abi: list
+    abi: list[dict[str, Any]]
     bytecode: str  # creation code, 0x-prefixed hex
     runtime_bytecode: str
     metadata: str
@@ -50,7 +50,7 @@ class Artifact:
     def __repr__(self) -> str:  # the full ABI and bytecode would bury test reports
         return f"Artifact({self.contract_name}, {len(self.bytecode) // 2 - 1} bytes)"
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {"contractName": self.contract_name, "abi": self.abi, "bytecode": self.bytecode,
                 "deployedBytecode": self.runtime_bytecode, "metadata": self.metadata,
                 "sourceMap": self.source_map, "source": self.source,
@@ -64,7 +64,7 @@ def law_source_hash(statute: Statute) -> bytes:
     return keccak(path.read_bytes()) if path.is_file() else bytes(32)
 
 
-def _sources(generated: Iterable[GeneratedContract]) -> dict:
+def _sources(generated: Iterable[GeneratedContract]) -> dict[str, dict[str, str]]:
     """Every source solc starts from: all hand-written contracts (so that the cache key covers
     the base contracts the generated ones import) and the generated ones; OpenZeppelin comes in
     by import, pinned by its version in the cache key."""
@@ -75,7 +75,7 @@ def _sources(generated: Iterable[GeneratedContract]) -> dict:
     return sources
 
 
-def _artifact(output: dict, path: str, name: str, source: str, law_hash: bytes) -> Artifact:
+def _artifact(output: dict[str, Any], path: str, name: str, source: str, law_hash: bytes) -> Artifact:
     compiled = output["contracts"][path][name]
     evm = compiled["evm"]
     immutables = evm["deployedBytecode"].get("immutableReferences", {})
@@ -92,7 +92,7 @@ def compile_statutes(statutes: Iterable[Statute], build_dir: Path = BUILD_DIR) -
     `build_dir` holds the cache; generated statutes (the property tests) keep theirs apart."""
     statutes = list(statutes)
     generated = [generate(statute) for statute in statutes]
-    input = {"language": "Solidity", "sources": _sources(generated), "settings": settings()}
+    input: dict[str, Any] = {"language": "Solidity", "sources": _sources(generated), "settings": settings()}
     output = cached_compile(input, compile_standard_json, build_dir)
     artifacts = {statute.header.title: _artifact(output, contract.path, contract.name, contract.source,
                                                  law_source_hash(statute))
@@ -103,7 +103,7 @@ def compile_statutes(statutes: Iterable[Statute], build_dir: Path = BUILD_DIR) -
 
 
 @functools.cache
-def base_abis() -> dict[str, list]:
+def base_abis() -> dict[str, list[dict[str, Any]]]:
     """ABI of every hand-written contract (token, registry, domain bases), by contract name, from one
     cached solc call with the same sources and settings as every other compile.
 

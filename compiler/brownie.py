@@ -101,7 +101,7 @@ def export_brownie(statute_paths: list[Path], out_dir: Path) -> None:
 # ---------------------------------------------------------------- compile
 
 
-def standard_input(generated: Iterable[GeneratedContract]) -> dict:
+def standard_input(generated: Iterable[GeneratedContract]) -> dict[str, Any]:
     """The same sources and settings as `compile_statutes`, so the bytecode is identical; only
     the output selection grows by what Brownie's artifacts need (ASTs, opcodes, source maps)."""
     sources = {f"contracts/{path.name}": {"content": path.read_text()}
@@ -115,14 +115,14 @@ def standard_input(generated: Iterable[GeneratedContract]) -> dict:
 class SourceUnits:
     """The compiled source units: their text, ids, ASTs and the declarations in them."""
 
-    def __init__(self, input: dict, output: dict) -> None:
+    def __init__(self, input: dict[str, Any], output: dict[str, Any]) -> None:
         self.input = input
         self.output = output
         self.ids = {unit: data["id"] for unit, data in output["sources"].items()}
         self.paths = {str(id_): unit for unit, id_ in self.ids.items()}
         self.asts = {unit: data["ast"] for unit, data in output["sources"].items()}
         #: node id → (node, unit) for every top-level declaration (solc's exportedSymbols)
-        self.symbols: dict[int, tuple[dict, str]] = {}
+        self.symbols: dict[int, tuple[dict[str, Any], str]] = {}
         for unit, ast in self.asts.items():
             for node in ast["nodes"]:
                 if "name" in node and "id" in node:
@@ -147,24 +147,25 @@ class SourceUnits:
                         if node["nodeType"] == "ImportDirective"]
         return sorted(seen)
 
-    def contract_node(self, unit: str, name: str) -> dict:
+    def contract_node(self, unit: str, name: str) -> dict[str, Any]:
         return next(node for node in self.asts[unit]["nodes"]
                     if node["nodeType"] == "ContractDefinition" and node["name"] == name)
 
 
-def _compiler_version(output: dict) -> str:
+def _compiler_version(output: dict[str, Any]) -> str:
     """The long version (`0.8.30+commit.…`) from any contract's metadata, as Brownie records it."""
     for contracts in output["contracts"].values():
         for contract in contracts.values():
             if contract.get("metadata"):
-                return json.loads(contract["metadata"])["compiler"]["version"]
+                version: str = json.loads(contract["metadata"])["compiler"]["version"]
+                return version
     return SOLC_VERSION
 
 
 # ---------------------------------------------------------------- Brownie's artifact format
 
 
-def brownie_artifacts(units: SourceUnits, exported: list[str]) -> dict[str, dict]:
+def brownie_artifacts(units: SourceUnits, exported: list[str]) -> dict[str, dict[str, Any]]:
     """`build/contracts/<Name>.json` for every contract Brownie keeps after loading, by name.
 
     That is every contract declared under `contracts/` (a missing one makes Brownie
@@ -172,7 +173,7 @@ def brownie_artifacts(units: SourceUnits, exported: list[str]) -> dict[str, dict
     compile writes an artifact for each contract solc returns, but on the next load it
     deletes those outside `contracts/` that no project contract depends on.
     """
-    artifacts: dict[str, dict] = {}
+    artifacts: dict[str, dict[str, Any]] = {}
     owners: dict[str, str] = {}
     for unit in exported:
         for name, compiled in units.output["contracts"].get(unit, {}).items():
@@ -186,7 +187,7 @@ def brownie_artifacts(units: SourceUnits, exported: list[str]) -> dict[str, dict
     return {name: artifact for name, artifact in artifacts.items() if name in wanted}
 
 
-def _artifact(units: SourceUnits, unit: str, name: str, compiled: dict) -> dict:
+def _artifact(units: SourceUnits, unit: str, name: str, compiled: dict[str, Any]) -> dict[str, Any]:
     """One contract in the shape of `brownie.project.compiler.generate_build_json`."""
     source = units.text(unit)
     node = units.contract_node(unit, name)
@@ -227,16 +228,16 @@ def _artifact(units: SourceUnits, unit: str, name: str, compiled: dict) -> dict:
     return artifact
 
 
-def _source_id(node: dict) -> int:
+def _source_id(node: dict[str, Any]) -> int:
     return int(node["src"].split(":")[2])
 
 
-def _offset(node: dict) -> tuple[int, int]:
+def _offset(node: dict[str, Any]) -> tuple[int, int]:
     start, length, _ = (int(part) for part in node["src"].split(":"))
     return start, start + length
 
 
-def _walk(node: Any) -> Iterator[dict]:
+def _walk(node: Any) -> Iterator[dict[str, Any]]:
     """Every AST node below (and including) `node`, depth first."""
     if isinstance(node, dict):
         if "nodeType" in node:
@@ -249,7 +250,7 @@ def _walk(node: Any) -> Iterator[dict]:
             yield from _walk(item)
 
 
-def _direct_dependencies(units: SourceUnits, contract: dict) -> set[int]:
+def _direct_dependencies(units: SourceUnits, contract: dict[str, Any]) -> set[int]:
     """The top-level declarations a contract uses, as py-solc-ast (Brownie's AST library)
     finds them: listed contract dependencies, `using` libraries, contract types, contracts
     called as types, and the enums, structs and libraries it names."""
@@ -271,7 +272,7 @@ def _direct_dependencies(units: SourceUnits, contract: dict) -> set[int]:
     return {id_ for id_ in found if id_ in units.symbols and id_ != contract["id"]}
 
 
-def _dependencies(units: SourceUnits, contract: dict) -> list[dict]:
+def _dependencies(units: SourceUnits, contract: dict[str, Any]) -> list[dict[str, Any]]:
     """Transitive dependencies plus the linearized bases, without the contract itself."""
     closure: set[int] = set()
     pending = list(_direct_dependencies(units, contract))
@@ -294,7 +295,7 @@ def _functions(units: SourceUnits, unit: str) -> list[tuple[int, int, str]]:
     by name, contract functions as `Contract.name`, special ones as `<constructor>` etc."""
     functions = []
     for top in units.asts[unit]["nodes"]:
-        members: list[tuple[dict, str | None]] = []
+        members: list[tuple[dict[str, Any], str | None]] = []
         if top["nodeType"] == "FunctionDefinition":
             members = [(top, None)]
         elif top["nodeType"] == "ContractDefinition":
@@ -308,7 +309,7 @@ def _functions(units: SourceUnits, unit: str) -> list[tuple[int, int, str]]:
     return functions
 
 
-def _pc_map(units: SourceUnits, deployed: dict, scope: set[str]) -> dict[str, dict]:
+def _pc_map(units: SourceUnits, deployed: dict[str, Any], scope: set[str]) -> dict[str, dict[str, Any]]:
     """Program counter → {op, value, jump, path, offset, fn}: Brownie's `pcMap`, which its
     tracebacks, revert messages and call traces read.
 
@@ -323,7 +324,7 @@ def _pc_map(units: SourceUnits, deployed: dict, scope: set[str]) -> dict[str, di
         source_map.pop()  # solc's map may run past the code; Brownie trims the same way
     functions = {id_: _functions(units, units.paths[id_]) for id_ in scope}
     instruction_count = len(_remove_metadata(deployed["object"])) // 2
-    pc_list: list[dict] = []
+    pc_list: list[dict[str, Any]] = []
     position = pc = 0
     fn_name: str | None = None
     active_fn: tuple[str, int, int, str] | None = None  # (source id, start, end, name)
@@ -374,7 +375,7 @@ def _pc_map(units: SourceUnits, deployed: dict, scope: set[str]) -> dict[str, di
     return {str(entry.pop("pc")): entry for entry in pc_list}
 
 
-def _infer_revert_offset(pc_list: list[dict], following: list[tuple[int, int, int, str]],
+def _infer_revert_offset(pc_list: list[dict[str, Any]], following: list[tuple[int, int, int, str]],
                          active_fn: tuple[str, int, int, str] | None) -> None:
     """A REVERT without a source offset gets one, as Brownie's `_find_revert_offset` does: the
     payable check of a nonpayable function, or the next instruction's place in the function."""
@@ -392,9 +393,9 @@ def _infer_revert_offset(pc_list: list[dict], following: list[tuple[int, int, in
         this.update(path=source_id, fn=fn_name, offset=[start, stop])
 
 
-def _format_link_references(bytecode: dict) -> str:
+def _format_link_references(bytecode: dict[str, Any]) -> str:
     """Unlinked library placeholders in Brownie's `__Name____…__` form (none in our contracts)."""
-    code = bytecode["object"]
+    code: str = bytecode["object"]
     for libraries in bytecode.get("linkReferences", {}).values():
         for library, places in libraries.items():
             for place in places:
@@ -408,7 +409,7 @@ def _remove_metadata(bytecode: str) -> str:
     return bytecode[: -(int(bytecode[-4:], 16) + 2) * 2] if bytecode else ""
 
 
-def _merge_natspec(devdoc: dict, userdoc: dict) -> dict:
+def _merge_natspec(devdoc: dict[str, Any], userdoc: dict[str, Any]) -> dict[str, Any]:
     """`brownie.project.compiler.utils.merge_natspec`: one dict, method docs merged."""
     natspec: dict[str, Any] = {"methods": {}, **userdoc, **devdoc}
     user, dev = userdoc.get("methods", {}), devdoc.get("methods", {})
@@ -443,7 +444,7 @@ def _brownie_config() -> str:
     return header + yaml.safe_dump(config, sort_keys=False)
 
 
-def _manifest(statutes: list[Statute], generated: list[GeneratedContract], out_dir: Path) -> dict:
+def _manifest(statutes: list[Statute], generated: list[GeneratedContract], out_dir: Path) -> dict[str, Any]:
     """What the project's scripts and tests deploy, read at run time (so they hold no data)."""
     entries = []
     statutes_dir = out_dir / "statutes"

@@ -10,7 +10,7 @@ import hashlib
 import json
 import os
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 from .solc import PROJECT_ROOT, SOLC_VERSION
 
@@ -22,18 +22,19 @@ def _openzeppelin_version() -> str:
     return json.loads(package.read_text())["version"] if package.exists() else "absent"
 
 
-def cache_key(input: dict) -> str:
+def cache_key(input: dict[str, Any]) -> str:
     blob = json.dumps({"input": input, "solc": SOLC_VERSION, "oz": _openzeppelin_version()},
                       sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
-def cached_compile(input: dict, compile: Callable[[dict], dict],
-                   directory: Path = BUILD_DIR) -> dict:
+def cached_compile(input: dict[str, Any], compile: Callable[[dict[str, Any]], dict[str, Any]],
+                   directory: Path = BUILD_DIR) -> dict[str, Any]:
     """solc's output for `input`, from `directory` if present, else compiled and stored."""
     path = directory / f"{cache_key(input)}.json"
     if path.exists():
-        return json.loads(path.read_text())
+        cached: dict[str, Any] = json.loads(path.read_text())
+        return cached
     output = compile(input)
     directory.mkdir(parents=True, exist_ok=True)
     temporary = path.with_suffix(f".{os.getpid()}.tmp")

@@ -11,7 +11,7 @@ from .artifacts import compile_statutes, write_artifacts
 from .solc import CompilerError
 
 
-def register(commands: argparse._SubParsersAction) -> None:
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     compile_ = commands.add_parser("compile", help="Solidity source, ABI, bytecode and metadata per statute")
     compile_.add_argument("files", nargs="+", metavar="FILE")
     compile_.add_argument("-o", "--output", default="build/contracts", metavar="DIR",

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import subprocess
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 SOLC_VERSION = "0.8.30"
 EVM_VERSION = "prague"
@@ -28,7 +28,7 @@ class CompilerError(RuntimeError):
     """solc reported errors; the message lists them as solc formatted them."""
 
 
-def settings() -> dict:
+def settings() -> dict[str, Any]:
     """The standard-JSON settings every compile uses (part of the cache key)."""
     return {
         "evmVersion": EVM_VERSION,
@@ -39,13 +39,13 @@ def settings() -> dict:
 
 
 class Backend(Protocol):
-    def compile_standard_json(self, input: dict) -> dict: ...
+    def compile_standard_json(self, input: dict[str, Any]) -> dict[str, Any]: ...
 
 
 class NativeSolc:
     """py-solc-x driving a native solc binary of exactly `SOLC_VERSION`."""
 
-    def compile_standard_json(self, input: dict) -> dict:
+    def compile_standard_json(self, input: dict[str, Any]) -> dict[str, Any]:
         import solcx
 
         return solcx.compile_standard(input, solc_version=SOLC_VERSION,
@@ -66,20 +66,21 @@ class SolcJs:
 
     script = Path(__file__).with_name("solc_js.js")
 
-    def compile_standard_json(self, input: dict) -> dict:
+    def compile_standard_json(self, input: dict[str, Any]) -> dict[str, Any]:
         done = subprocess.run(["node", str(self.script), str(PROJECT_ROOT)], input=json.dumps(input),
                               capture_output=True, text=True, cwd=PROJECT_ROOT, check=False)
         if done.returncode != 0:
             raise CompilerError(f"solc-js failed: {done.stderr.strip()}")
         text = done.stdout
-        return json.loads(text[text.index("{"):])  # solc-js may print an SMT notice first
+        output: dict[str, Any] = json.loads(text[text.index("{"):])  # solc-js may print an SMT notice first
+        return output
 
 
 def backend() -> Backend:
     return NativeSolc() if NativeSolc.available() else SolcJs()
 
 
-def compile_standard_json(input: dict) -> dict:
+def compile_standard_json(input: dict[str, Any]) -> dict[str, Any]:
     """Compile, raising `CompilerError` with solc's messages if any error is reported."""
     output = backend().compile_standard_json(input)
     errors = [e for e in output.get("errors", []) if e.get("severity") == "error"]

@@ -28,7 +28,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from enum import Enum
-from typing import Iterable
+from typing import Any, Iterable
 
 from .artifacts import Artifact
 
@@ -50,7 +50,7 @@ class CodeComparison:
 
     def describe(self) -> str:
         if self.status is not Status.MISMATCH:
-            return self.status.value
+            return str(self.status.value)
         sizes = (f" (lengths {self.expected_length} and {self.actual_length})"
                  if self.expected_length != self.actual_length else "")
         return f"mismatch at byte {self.offset}{sizes}"
@@ -121,11 +121,12 @@ def compiler_version(code: bytes) -> str | None:
 
 def compare_code(expected: bytes, actual: bytes, masked: Iterable[tuple[int, int]] = ()) -> CodeComparison:
     """Compare `expected` (compiled) with `actual` (deployed), `masked` (start, length) ranges zeroed."""
-    expected, actual = bytearray(expected), bytearray(actual)
+    codes = bytearray(expected), bytearray(actual)
     for start, length in masked:
-        for code in (expected, actual):
+        for code in codes:
             if start + length <= len(code):
                 code[start:start + length] = bytes(length)
+    expected, actual = bytes(codes[0]), bytes(codes[1])
     sizes = {"expected_length": len(expected), "actual_length": len(actual)}
     if expected == actual:
         return CodeComparison(Status.EXACT, **sizes)
@@ -145,7 +146,7 @@ class Verification:
     creation: CodeComparison | None  # None: the creation transaction was not found
     constructor_arguments: bytes  # what followed the creation code in the creation transaction
     deployed_compiler: str | None  # from the deployed code's metadata
-    settings: dict  # compiler, EVM version and optimizer of the recompile, from its metadata
+    settings: dict[str, Any]  # compiler, EVM version and optimizer of the recompile, from its metadata
 
     @property
     def status(self) -> Status:
@@ -155,7 +156,7 @@ class Verification:
         return max(verdicts, key=order.index)
 
 
-def recorded_settings(artifact: Artifact) -> dict:
+def recorded_settings(artifact: Artifact) -> dict[str, Any]:
     """The settings the artifact was compiled with, as its metadata JSON records them."""
     metadata = json.loads(artifact.metadata)
     settings = metadata.get("settings", {})

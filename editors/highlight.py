@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import html
 import re
-from typing import Iterator
+from typing import ClassVar, Iterator
 
 from pygments import highlight as _pygments_highlight
 from pygments.formatters import HtmlFormatter
@@ -124,7 +124,7 @@ class LawLexer(Lexer):
 
         return 0.9 if re.match(r'(?i)statute\s*"', first_significant(text)) else 0.0
 
-    def get_tokens_unprocessed(self, text: str) -> Iterator[Piece]:  # type: ignore[override]
+    def get_tokens_unprocessed(self, text: str) -> Iterator[Piece]:
         pieces = _english_raw(text)
         significant = [i for i, (kind, _, _) in enumerate(pieces) if kind not in ("SPACE", "COMMENT")]
         raw = [RawToken(pieces[i][0], text[pieces[i][1]:pieces[i][2]], _NO_SPAN) for i in significant]
@@ -229,7 +229,7 @@ class ChineseLawLexer(Lexer):
 
         return 1.0 if first_significant(text).startswith("法规") else 0.0
 
-    def get_tokens_unprocessed(self, text: str) -> Iterator[Piece]:  # type: ignore[override]
+    def get_tokens_unprocessed(self, text: str) -> Iterator[Piece]:
         pieces, names = _chinese_raw(text)
         previous: str | None = None  # kind of the previous significant piece
         before_previous: str | None = None
@@ -284,9 +284,9 @@ class AutoLawLexer(Lexer):
 
     name = "lawdsl (any surface)"
     aliases = ["lawdsl-auto"]
-    filenames: list[str] = []
+    filenames: ClassVar[list[str]] = []
 
-    def get_tokens_unprocessed(self, text: str) -> Iterator[Piece]:  # type: ignore[override]
+    def get_tokens_unprocessed(self, text: str) -> Iterator[Piece]:
         return lexer_for(text).get_tokens_unprocessed(text)
 
 
@@ -327,7 +327,8 @@ def highlight_html(text: str, language: str | None = None, *, wrap: bool = True)
 
 def highlight_css(style: str = "default") -> str:
     """The stylesheet for `highlight_html`'s classes, scoped to `.lawdsl`."""
-    return HtmlFormatter(style=style, cssclass="lawdsl").get_style_defs(".lawdsl")
+    css: str = HtmlFormatter(style=style, cssclass="lawdsl").get_style_defs(".lawdsl")  # type: ignore[no-untyped-call]  # types-Pygments leaves HtmlFormatter.get_style_defs unannotated
+    return css
 
 
 def plain_text(html_text: str) -> str:

@@ -472,6 +472,12 @@ class Statute:
             raise KeyError(operand.text)
         return term.value
 
+    def value_as(self, operand: Operand, kind: type[R]) -> R:
+        """`value` where the checker has already typed the operand as `kind`."""
+        value = self.value(operand)
+        assert isinstance(value, kind), (operand, value)
+        return value
+
     def rules(self, kind: type[R]) -> Iterator[tuple[Article, R]]:
         """Rules of one kind with their article, in article order as written."""
         for article in self.articles:

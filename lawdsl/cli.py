@@ -130,9 +130,11 @@ def cmd_test(args: argparse.Namespace) -> int:
             err.print(f"[red]FAIL[/red] {path}: the scenario has no expect: block")
             failures += 1
             continue
-        runs = [("interpreter", lambda: interpret(scenario))]
+        runs: list[tuple[str, Callable[[], Outcome]]] = [("interpreter", lambda: interpret(scenario))]
         if args.chain:
-            runs.append(("chain", lambda: chain_runner(scenario, args)))
+            assert chain_runner is not None  # checked above
+            runner = chain_runner
+            runs.append(("chain", lambda: runner(scenario, args)))
         for where, run in runs:
             try:
                 problems = compare(scenario.expect, run())
@@ -191,7 +193,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        return args.func(args)
+        status: int = args.func(args)
+        return status
     except StatuteError as error:
         print(error.render(), file=sys.stderr)
         return 1

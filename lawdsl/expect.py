@@ -55,7 +55,7 @@ def _money(where: str, text: Any) -> Money:
         raise ExpectationError(f"expect: {where}: {error}") from None
 
 
-def _entry(key: str, index: int, entry: Any, names: tuple[str, ...]) -> dict:
+def _entry(key: str, index: int, entry: Any, names: tuple[str, ...]) -> dict[str, Any]:
     if not isinstance(entry, dict):
         raise ExpectationError(f"expect: {key}[{index}] must be a mapping like {{from: acme, …}}")
     unknown = set(entry) - set(names)
@@ -76,13 +76,13 @@ def _entry(key: str, index: int, entry: Any, names: tuple[str, ...]) -> dict:
     return result
 
 
-def _project(entry: dict, names: tuple[str, ...]) -> dict:
+def _project(entry: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
     result = {name: entry[name] for name in names if name != "amount"}
     result["amount"] = {"amount": entry.get("amount"), "currency": entry.get("currency")}
     return result
 
 
-def _rejection(index: int, item: Any) -> dict:
+def _rejection(index: int, item: Any) -> dict[str, Any]:
     if isinstance(item, int):
         return {"event": item}
     if isinstance(item, dict) and "event" in item:
@@ -90,7 +90,7 @@ def _rejection(index: int, item: Any) -> dict:
     raise ExpectationError(f"expect: rejected[{index}] must be an event number or {{event: N, reason: …}}")
 
 
-def _diff_lists(key: str, wanted: list[dict], got: list[dict]) -> list[str]:
+def _diff_lists(key: str, wanted: list[dict[str, Any]], got: list[dict[str, Any]]) -> list[str]:
     problems = []
     for i in range(max(len(wanted), len(got))):
         want = wanted[i] if i < len(wanted) else None
@@ -101,7 +101,7 @@ def _diff_lists(key: str, wanted: list[dict], got: list[dict]) -> list[str]:
     return problems
 
 
-def _show(entry: dict | None) -> str:
+def _show(entry: dict[str, Any] | None) -> str:
     if entry is None:
         return "(nothing)"
     parts = []

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Iterator, Sequence
 
 from . import ast as A
 from .money import Money
@@ -61,7 +61,7 @@ def format_source(text: str, source_name: str = "<statute>") -> str:
     return render(statute, comments)
 
 
-def render(statute: A.Statute, comments: list[Comment] = ()) -> str:
+def render(statute: A.Statute, comments: Sequence[Comment] = ()) -> str:
     chunks = list(_chunks(statute, WORDINGS[statute.language]))
     pending = sorted(comments, key=lambda c: c.line)
     out: list[str] = []
@@ -84,7 +84,7 @@ def render(statute: A.Statute, comments: list[Comment] = ()) -> str:
     return "\n".join(out) + "\n"
 
 
-def _chunks(statute: A.Statute, wording: _Wording):
+def _chunks(statute: A.Statute, wording: _Wording) -> Iterator[_Chunk]:
     header = statute.header
     yield _Chunk(header.span.line, header.span.end_line, "", wording.header_lines(header))
     if statute.preamble is not None:

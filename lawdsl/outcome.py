@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from typing import Any
 
 from .money import Money
 
@@ -22,7 +23,7 @@ class Payment:
     amount: Money
     article: str
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "event": self.event,
             "from": self.sender,
@@ -41,7 +42,7 @@ class Violation:
     employee: str
     period: str
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "event": self.event,
             "article": self.article,
@@ -56,7 +57,7 @@ class Rejection:
     event: int
     reason: str
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {"event": self.event, "reason": self.reason}
 
 
@@ -70,7 +71,7 @@ class Outcome:
     rejected: list[Rejection] = field(default_factory=list)
     balances: dict[str, Money] = field(default_factory=dict)
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "statute": self.statute,
             "version": self.version,

@@ -1,10 +1,10 @@
 """Human-readable outcome tables (Rich) for `simulate`, `run` and `test`."""
 from __future__ import annotations
 
-from rich.console import Console
+from rich.console import Console, JustifyMethod
 from rich.table import Table
 
-from .outcome import Outcome
+from .outcome import Outcome, Payment
 
 
 def print_outcome(outcome: Outcome, console: Console) -> None:
@@ -34,10 +34,11 @@ def print_outcome(outcome: Outcome, console: Console) -> None:
     console.print(table)
 
 
-def _payments(console: Console, title: str, payments: list) -> None:
+def _payments(console: Console, title: str, payments: list[Payment]) -> None:
     table = Table(title=title, title_justify="left")
-    for column, justify in (("event", "right"), ("from", "left"), ("to", "left"),
-                            ("amount", "right"), ("article", "left")):
+    columns: tuple[tuple[str, JustifyMethod], ...] = (("event", "right"), ("from", "left"), ("to", "left"),
+                                                     ("amount", "right"), ("article", "left"))
+    for column, justify in columns:
         table.add_column(column, justify=justify)
     for p in payments:
         table.add_row(str(p.event), p.sender, p.recipient, str(p.amount), p.article)

@@ -27,7 +27,7 @@ class Scenario:
     statute: Statute
     balances: dict[str, Money]
     events: tuple[E.Event, ...]
-    expect: dict | None = field(default=None, compare=False)
+    expect: dict[str, Any] | None = field(default=None, compare=False)
     buyers: tuple[str, ...] | None = None  # procurement: registered at deployment (`buyers:`)
     issuer: str | None = None  # vouchers: named at deployment (`issuer:`)
 
@@ -87,7 +87,7 @@ def _money_roles(event: E.Event) -> tuple[str, ...]:
 # `_OPTIONAL_ANYWHERE` may be left out of any event (the dataclass default applies: `tender` = the latest opened)
 _TENDER = {"tender": ("tender", "index")}
 _OPTIONAL_ANYWHERE = {"tender"}
-_EVENT_KINDS: dict[str, tuple[type, dict[str, tuple[str, str]], tuple[Domain, ...]]] = {
+_EVENT_KINDS: dict[str, tuple[Callable[..., E.Event], dict[str, tuple[str, str]], tuple[Domain, ...]]] = {
     # yaml kind: (class, {yaml field: (dataclass field, field kind)}, domains)
     "employ": (E.Employ, {"employer": ("employer", "name"), "employee": ("employee", "name"),
                           "hourly wage": ("hourly_wage", "money")}, (Domain.WORKING_TIME,)),

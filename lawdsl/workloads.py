@@ -6,6 +6,7 @@ generators produce valid input, and benchmarks measure what tests trust.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any, Callable
 
 from . import events as E
 from .money import Money
@@ -50,7 +51,7 @@ def city_month(employees: int, workdays: int = 22, tz_hours: int = 8) -> tuple[l
     start = dt.datetime(2026, 3, 2, tzinfo=tz)
     events: list[E.Event] = []
 
-    def add(cls, **fields) -> None:
+    def add(cls: Callable[..., E.Event], **fields: Any) -> None:
         events.append(cls(index=len(events), at=fields.pop("at", start), **fields))
 
     add(E.RegisterDevice, device="gate", employer="acme")

@@ -30,14 +30,15 @@ import ssl
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack
 from itertools import groupby
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from eth_abi.exceptions import DecodingError
-from eth_utils import is_address, to_checksum_address
+from eth_utils.address import is_address, to_checksum_address
 from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
@@ -75,7 +76,7 @@ DEFAULT_VOUCHERS_LAW = PROJECT_ROOT / "statutes" / "vouchers.law"
 DEFAULT_TENDER_LAW = PROJECT_ROOT / "statutes" / "procurement.law"
 
 
-def register(commands: argparse._SubParsersAction) -> None:
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     oracle = commands.add_parser("oracle", help="the attendance gateway: receive, submit, keep time")
     sub = oracle.add_subparsers(dest="oracle_command", required=True, metavar="SUBCOMMAND")
 
@@ -375,7 +376,7 @@ def stop_on_signal() -> threading.Event:
     return stop
 
 
-def domain_abis(laws: dict[Domain, str]) -> dict[Domain, list]:
+def domain_abis(laws: dict[Domain, str]) -> dict[Domain, list[dict[str, Any]]]:
     """The ABI for each kind of contract `serve` talks to, from one statute of its domain each,
     compiled in one solc call (a statute's generated part adds no external function)."""
     statutes = {}
@@ -453,7 +454,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
-def print_admissions(results: list) -> None:
+def print_admissions(results: Sequence[object]) -> None:
     admitted = sum(isinstance(r, CanonicalPunch) for r in results)
     again = sum(isinstance(r, Redelivered) for r in results)
     quarantined = [r for r in results if isinstance(r, Quarantined)]

@@ -28,8 +28,9 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from eth_utils import to_checksum_address
+from eth_utils.address import to_checksum_address
 
 from chain.accounts import GATEWAY, account_key, device_signer, label_address
 from chain.anvil import ANVIL
@@ -66,7 +67,7 @@ log = logging.getLogger("oracles.gateway")
 DEFAULT_LAW = PROJECT_ROOT / "statutes" / "overtime.law"
 
 
-def statute_abi(law: str | Path = DEFAULT_LAW) -> list:
+def statute_abi(law: str | Path = DEFAULT_LAW) -> list[dict[str, Any]]:
     """The ABI of the working-time contract compiled from `law` (cached by the compiler)."""
     statute = load_statute(law)
     return compile_statutes([statute])[statute.header.title].abi
@@ -76,7 +77,7 @@ class Gateway:
     """Receiver + submitter + keeper; `start()` / `stop()` or a context manager."""
 
     def __init__(self, config: GatewayConfig, outbox: str | Path, rpc_url: str, statute_address: str,
-                 abi: list, listen: tuple[str, int] = ("127.0.0.1", 8081),
+                 abi: list[dict[str, Any]], listen: tuple[str, int] = ("127.0.0.1", 8081),
                  relayer_key: bytes = account_key(GATEWAY), batch_size: int = 200, duties: Sequence[Duty] = (),
                  signer: Callable[[str], BatchSigner] = device_signer, tls: ssl.SSLContext | None = None,
                  employee_address: Callable[[str], str] = label_address) -> None:
@@ -188,7 +189,7 @@ class AnvilNode:
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]
-        self.process: subprocess.Popen | None = None
+        self.process: subprocess.Popen[bytes] | None = None
         self._flusher: threading.Thread | None = None
         self._stop_flushing = threading.Event()
 
@@ -246,7 +247,7 @@ class AnvilNode:
             os.fsync(written.fileno())
         os.replace(partial, self.state)
 
-    def _flush_loop(self, process: subprocess.Popen) -> None:
+    def _flush_loop(self, process: subprocess.Popen[bytes]) -> None:
         while not self._stop_flushing.wait(self.state_interval) and process.poll() is None:
             try:
                 self.flush()
@@ -288,7 +289,7 @@ class Site:
 
     statute: Statute
     address: str
-    abi: list
+    abi: list[dict[str, Any]]
     employer: str
     setup: tuple[Event, ...]
     balances: dict[str, Money]

@@ -89,7 +89,7 @@ class KeepAliveHandler(BaseHTTPRequestHandler):
     # Headers and body go out in two writes; with Nagle on, the body waits for the client's
     # delayed ACK: ~40 ms a request over a keep-alive connection (measured), ~2.5 ms without.
     disable_nagle_algorithm = True
-    server: BackgroundServer  # type: ignore[assignment]
+    server: BackgroundServer
 
     def setup(self) -> None:
         super().setup()

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .outbox import Outbox
 
@@ -92,8 +93,9 @@ class Journal:
 
     def open_count(self) -> int:
         with self._outbox.reading() as db:
-            return db.execute("SELECT COUNT(*) FROM chain_journal WHERE sender = ? AND state = 'open'",
-                              (self.sender,)).fetchone()[0]
+            count: int = db.execute("SELECT COUNT(*) FROM chain_journal WHERE sender = ? AND state = 'open'",
+                                    (self.sender,)).fetchone()[0]
+            return count
 
     def max_sequences(self) -> dict[str, int]:
         """Per device, the highest sequence number a not-failed transaction carries."""
@@ -151,7 +153,7 @@ class SigningErrors:
                        " last_seen = excluded.last_seen", (device, detail, now, now, reason))
 
 
-def read_table(path: str | Path, table: str, query: str, params: tuple = ()) -> list[tuple]:
+def read_table(path: str | Path, table: str, query: str, params: tuple[object, ...] = ()) -> list[tuple[Any, ...]]:
     """The rows of `query` on the outbox file at `path`, or none while `table` does not exist (no
     gateway has written it yet): how `oracle status`, another process, reads the gateway's tables."""
     with closing(sqlite3.connect(path)) as db:

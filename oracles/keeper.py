@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Protocol
 
 import rlp
-from eth_utils import keccak
+from eth_utils.crypto import keccak
 
 from chain.contract import ContractClient
 from chain.domains.working_time import SETTLE_PAGE
@@ -108,7 +108,8 @@ class Settlement:
     def _last_settled(self) -> int | None:
         settled = self.statute.logs("Settled")
         if settled:
-            return max(self.statute.decode_log("Settled", e)["at"] for e in settled)
+            last: int = max(self.statute.decode_log("Settled", e)["at"] for e in settled)
+            return last
         employed = self.statute.logs("Employed")
         if not employed:
             return None
@@ -217,7 +218,7 @@ def keeper_calls(outbox: str | Path) -> dict[str, dict[str, int]]:
 def _call_data(raw: bytes) -> bytes:
     """The calldata of a signed raw transaction: EIP-1559 (type 2), EIP-2930 (type 1) or legacy."""
     if raw[0] == 2:
-        return rlp.decode(raw[1:])[7]
+        return bytes(rlp.decode(raw[1:])[7])
     if raw[0] == 1:
-        return rlp.decode(raw[1:])[6]
-    return rlp.decode(raw)[5]
+        return bytes(rlp.decode(raw[1:])[6])
+    return bytes(rlp.decode(raw)[5])

@@ -218,7 +218,8 @@ class Outbox:
                until: dt.datetime | None = None) -> tuple[dt.datetime, Kind] | None:
         """The employee's latest punch in time (any state): on terminal `serial` only, and not
         later than `until`, when given (see `Intake.admit` for why each)."""
-        where, params = "employee = ?", [employee]
+        where = "employee = ?"
+        params: list[str | int] = [employee]
         if serial is not None:
             where, params = where + " AND serial = ?", [*params, serial]
         if until is not None:
@@ -351,7 +352,9 @@ class Outbox:
     def unsettled(self) -> int:
         """Pending and sent punches: an index range, cheap to poll where `counts` scans every punch."""
         with self._lock:
-            return self._db.execute("SELECT COUNT(*) FROM punches WHERE state IN ('pending', 'sent')").fetchone()[0]
+            query = "SELECT COUNT(*) FROM punches WHERE state IN ('pending', 'sent')"
+            count: int = self._db.execute(query).fetchone()[0]
+            return count
 
     def last_errors(self, limit: int = 20) -> list[ErrorEntry]:
         """The most recent quarantined records and rejected punches, newest first."""

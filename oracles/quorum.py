@@ -28,11 +28,12 @@ import json
 import logging
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 import requests
 from coincurve import PublicKey
-from eth_utils import keccak, to_checksum_address
+from eth_utils.address import to_checksum_address
+from eth_utils.crypto import keccak
 from web3.contract import Contract
 
 from chain.accounts import AUTHORITY, label_address
@@ -113,7 +114,7 @@ class CosignRequest:
     keys: tuple[str, ...]  # dedupe keys of the batch's punches, in batch order
     digest: bytes
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {"device": self.device, "sequence": self.sequence, "keys": list(self.keys),
                 "digest": "0x" + self.digest.hex()}
 
@@ -295,7 +296,7 @@ class Witness:
 class _CosignHandler(KeepAliveHandler):
     """`POST /cosign` with a `CosignRequest` as JSON → 200 `{signature, reporter}`, or an error."""
 
-    server: CosignServer  # type: ignore[assignment]
+    server: CosignServer
 
     def do_POST(self) -> None:
         if self.path.rstrip("/") != "/cosign":
@@ -315,7 +316,7 @@ class _CosignHandler(KeepAliveHandler):
             return self._reply(403, {"error": str(exc)})
         self._reply(200, {"signature": "0x" + signature.hex(), "reporter": witness.address})
 
-    def _reply(self, status: int, body: dict) -> None:
+    def _reply(self, status: int, body: dict[str, Any]) -> None:
         self.reply(status, "application/json", json.dumps(body).encode())
 
 

@@ -56,10 +56,11 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
 from eth_account import Account
 from eth_account.signers.local import LocalAccount
-from eth_utils import to_checksum_address
+from eth_utils.address import to_checksum_address
 
 from chain.accounts import device_signer, label_address
 from chain.client import MAX_FEE
@@ -345,7 +346,7 @@ class Submitter:
 
     def _sign(self, to: str, data: bytes, gas: int, device: str | None, sequence: int | None,
               keys: list[str]) -> Entry:
-        tx = {"nonce": self._nonce, "gas": gas, "maxFeePerGas": MAX_FEE, "maxPriorityFeePerGas": 1,
+        tx: dict[str, Any] = {"nonce": self._nonce, "gas": gas, "maxFeePerGas": MAX_FEE, "maxPriorityFeePerGas": 1,
               "chainId": self._chain_id, "to": to, "data": data, "value": 0, "type": 2}
         signed = self.relayer.sign_transaction(tx)
         self._nonce += 1
@@ -394,6 +395,7 @@ class Submitter:
                 block = int(receipt["blockNumber"], 16) if receipt else None
                 if receipt and receipt["status"] == "0x1":
                     entry.state = "done"
+                    assert block is not None  # a receipt carries its block
                     self._settle_punches(entry, receipt, block)
                 else:
                     entry.state = "failed"
@@ -417,7 +419,7 @@ class Submitter:
             self._requeue_failed()
         return len(done)
 
-    def _revert_reason(self, entry: Entry, receipt: dict) -> str | None:
+    def _revert_reason(self, entry: Entry, receipt: dict[str, Any]) -> str | None:
         """Why the contract reverted a batch, its custom error decoded by name; None when sending
         it again (re-batched, sequence read again) is the remedy: out of gas, out of sequence
         behind an earlier revert, or a call that succeeds now."""
@@ -434,7 +436,7 @@ class Submitter:
             return None if name == "BatchOutOfSequence" else text or error.message
         return None
 
-    def _settle_punches(self, entry: Entry, receipt: dict, block: int) -> None:
+    def _settle_punches(self, entry: Entry, receipt: dict[str, Any], block: int) -> None:
         """Rejections from the batch's `PunchRejected` logs, the rest confirmed. Punches already
         settled stay as they are: after a chain restart a re-mined batch may find them settled
         from the first time it was mined."""

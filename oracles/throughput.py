@@ -63,7 +63,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from eth_account import Account
-from eth_utils import to_checksum_address
+from eth_utils.address import to_checksum_address
 
 from chain.accounts import GATEWAY, account_key
 from chain.client import MAX_FEE, Chain
@@ -73,7 +73,7 @@ from lawdsl.load import load_statute
 
 from .cli import HttpTerminals
 from .devices.config import GatewayConfig
-from .devices.records import CanonicalPunch
+from .devices.records import CanonicalPunch, Kind
 from .devices.simulator import CLEAN, Simulation, simulate, simulated_config
 from .gateway import DEFAULT_LAW, AnvilNode, Gateway, Site, provision
 from .http_service import tls_context
@@ -295,7 +295,8 @@ def gas_per_punch(url: str, outbox_path: Path, batch_size: int) -> float:
         submitter.connect()
         monday = dt.date.today() - dt.timedelta(days=dt.date.today().weekday() + 7)
         for day in (monday, monday + dt.timedelta(days=1)):  # the first day fills the storage slots
-            for hour, kind in ((9, "in"), (20, "out")):
+            hours: tuple[tuple[int, Kind], ...] = ((9, "in"), (20, "out"))
+            for hour, kind in hours:
                 for label in sorted(config.employee_labels):
                     outbox.add(CanonicalPunch("SIM0001", "gate-1", label,
                                               dt.datetime.combine(day, dt.time(hour), SITE_ZONE), kind, "bench"))

@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Callable
 
 from rich.console import Console
 from rich.table import Table
@@ -24,6 +25,7 @@ from chain.local import local_chain  # noqa: E402
 from chain.scale import run_settlement  # noqa: E402
 from chain.tester import InProcessChain  # noqa: E402
 from compiler.solc import SOLC_VERSION, SolcJs, backend  # noqa: E402
+from lawdsl.ast import Statute  # noqa: E402
 from lawdsl.interpret.working_time import WorkingTimeInterpreter  # noqa: E402
 from lawdsl.load import load_statute, load_text  # noqa: E402
 from lawdsl.workloads import city_month, large_statute  # noqa: E402
@@ -51,7 +53,7 @@ GAS_TARGETS = {
 }
 
 
-def best_of(runs: int, work) -> float:
+def best_of(runs: int, work: Callable[[], object]) -> float:
     best = float("inf")
     for _ in range(runs):
         began = time.perf_counter()
@@ -60,8 +62,8 @@ def best_of(runs: int, work) -> float:
     return best
 
 
-def speed_rows(statutes: list) -> list[tuple[str, float, float | None]]:
-    rows = []
+def speed_rows(statutes: list[Statute]) -> list[tuple[str, float, float | None]]:
+    rows: list[tuple[str, float, float | None]] = []
     text = large_statute(5000)
     lines = text.count("\n")
     seconds = best_of(3, lambda: load_text(text, "generated.law"))
@@ -82,7 +84,7 @@ def speed_rows(statutes: list) -> list[tuple[str, float, float | None]]:
     return rows
 
 
-def gas_figures(statutes: list) -> tuple[dict[str, float], str]:
+def gas_figures(statutes: list[Statute]) -> tuple[dict[str, float], str]:
     from compiler.artifacts import compile_statutes
 
     weekly = load_statute(ROOT / "statutes" / WEEKLY)

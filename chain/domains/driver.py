@@ -42,7 +42,7 @@ class Driver:
         self.refused: list[Rejection] = []
         self.recorded: list[tuple[str, dict[str, Any]]] | None = None  # logs read elsewhere (audit)
 
-    def deploy_args(self) -> tuple:
+    def deploy_args(self) -> tuple[Any, ...]:
         return (self.currency.address, self.chain.address(AUTHORITY))
 
     def deploy(self) -> Contract:

@@ -23,7 +23,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from eth_utils import keccak, to_checksum_address
+from eth_utils.address import to_checksum_address
+from eth_utils.crypto import keccak
 from web3.contract import Contract
 
 from lawdsl import events as E
@@ -98,12 +99,12 @@ class ProcurementDriver(Driver):
         "BeyondTenderedQuantity": Reason.BEYOND_QUANTITY.value,
     }
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # (tender, supplier label) -> the supplier's accepted sealed bid in that tender
         self.openings: dict[tuple[int, str], Opening] = {}
 
-    def deploy_args(self) -> tuple:
+    def deploy_args(self) -> tuple[Any, ...]:
         assert self.authority is not None
         return (self.currency.address, self.authority.address,
                 [self.chain.address(buyer) for buyer in self.scenario.registered_buyers()])
@@ -113,7 +114,8 @@ class ProcurementDriver(Driver):
         assert self.contract is not None
         if tender is not None:
             return tender
-        return max(self.contract.functions.tenderCount().call() - 1, 0)
+        count: int = self.contract.functions.tenderCount().call()
+        return max(count - 1, 0)
 
     def apply(self, event: Event) -> None:
         assert self.contract is not None
@@ -251,7 +253,8 @@ class ProcurementRebuilder(Rebuilder):
         for call in self.calls[position + 1:]:
             if (not call.failed and call.sender == commit.sender and call.function == "revealBid"
                     and call.args["number"] == number):
-                return call.args["price"]
+                price: int = call.args["price"]
+                return price
         quantity = self.quantities[number] if number < len(self.quantities) else 0
         per_unit = self.deposit_rate * quantity
         return round_half_up(Fraction(commit.args["deposit"]) / per_unit) if per_unit else 0

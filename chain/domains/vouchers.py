@@ -16,7 +16,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from eth_utils import keccak, to_checksum_address
+from eth_utils.address import to_checksum_address
+from eth_utils.crypto import keccak
 from web3.contract import Contract
 
 from lawdsl import events as E
@@ -69,11 +70,11 @@ class VoucherDriver(Driver):
         "ValidityPeriodNotEnded": Reason.NOT_EXPIRED.value,
     }
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.attesters: set[str] = set()  # labels the authority has authorized
 
-    def deploy_args(self) -> tuple:
+    def deploy_args(self) -> tuple[Any, ...]:
         assert self.authority is not None
         issuer = self.scenario.named_issuer()
         return (self.currency.address, self.authority.address,

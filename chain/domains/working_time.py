@@ -12,8 +12,9 @@ per event as the interpreter does.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from eth_utils import to_checksum_address
+from eth_utils.address import to_checksum_address
 from web3.contract import Contract
 
 from compiler.dates import day_date, day_number
@@ -93,7 +94,7 @@ class WorkingTimeDriver(Driver):
         "WithdrawalExceedsDeposit": Reason.WITHDRAWAL_EXCEEDS_DEPOSIT.value,
     }
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.sequences: dict[str, int] = {}  # device label -> next batch sequence number
         self.domain: Domain  # the contract's EIP-712 domain, read at deployment
@@ -181,6 +182,7 @@ class WorkingTimeDriver(Driver):
         sequence = self.sequences.get(device, 0)
         signature = compact_signature(sign_batch(account_key(device), self.domain, self.chain.address(device),
                                                  sequence, batch))
+        assert self.contract is not None
         call = self.contract.functions.submitPunches(
             (self.chain.address(device), sequence, [p.as_tuple() for p in batch]), signature)
         try:
@@ -198,6 +200,7 @@ class WorkingTimeDriver(Driver):
 
     def _device_refusal(self, employee: str, reason: str) -> str:
         """Why a punch of a batch refused for its device is refused: employment is checked first."""
+        assert self.contract is not None
         employed = int(self.contract.functions.employerOf(employee).call(), 16) != 0
         return reason if employed else Reason.NOT_EMPLOYED.value
 
@@ -307,8 +310,10 @@ class WorkingTimeRebuilder(Rebuilder):
             device_refusal = call.refusal if call.error in DEVICE_REFUSALS else None
             if device_refusal is not None:
                 refusal = device_refusal if employee in self.employed else Reason.NOT_EMPLOYED.value
-            pending.append(Pending(ref, lambda index, at=at, fields=fields: E.Punch(index=index, at=at, **fields),
-                                   refusal))
+
+            def build(index: int, at: dt.datetime = at, fields: dict[str, str] = fields) -> E.Event:
+                return E.Punch(index=index, at=at, **fields)
+            pending.append(Pending(ref, build, refusal))
         return pending
 
 

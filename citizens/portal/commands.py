@@ -10,10 +10,14 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from eth_utils import is_address, to_checksum_address
+from eth_utils.address import is_address, to_checksum_address
 
 from lawdsl import cli
+
+if TYPE_CHECKING:
+    from chain.client import Chain
 
 #: What `lawdsl deploy` prints for the registry (`registry  0x…`); a deploy log can be handed over as is.
 REGISTRY_LINE = re.compile(r"^\s*registry\s+(0x[0-9a-fA-F]{40})\s*$", re.MULTILINE)
@@ -35,7 +39,7 @@ def registries(values: list[str]) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def register(commands: argparse._SubParsersAction) -> None:
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     portal = commands.add_parser("portal", help="the citizens' web page: statutes, payments, workers, tenders")
     portal.add_argument("--rpc", metavar="URL",
                         help="JSON-RPC endpoint (default: a private anvil with the --scenarios replayed)")
@@ -113,6 +117,7 @@ def cmd_portal(args: argparse.Namespace) -> int:
         keep_synced(app, args.interval, stop, lambda line: print(f"lawdsl portal: {line}", file=sys.stderr, flush=True))
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # leave through `with`: anvil stops
         host, port = server.server_address[:2]
+        assert isinstance(host, str)  # an AF_INET server: (host, port)
         print(f"portal: http://{host}:{port}/  (chain {rpc}, index {args.index})", flush=True)
         try:
             server.serve_forever()
@@ -144,7 +149,7 @@ def sync_progress() -> Iterator[Callable[[int, int], None]]:
         yield progress
 
 
-def _replay(chain, scenarios: list[str] | None, statutes: Path | None) -> list[str]:
+def _replay(chain: Chain, scenarios: list[str] | None, statutes: Path | None) -> list[str]:
     """Replay scenarios on a fresh private chain; returns their registries' addresses."""
     from lawdsl.scenario import load_scenario
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from eth_utils import to_checksum_address
+from eth_utils.address import to_checksum_address
 
 from chain.abi import checksum
 from chain.domains.driver import article_text
@@ -143,7 +143,7 @@ def _address(value: Any) -> str:
 
 
 #: Rows of one sync step, by table, inserted with one `executemany` each.
-Rows = dict[str, list[tuple]]
+Rows = dict[str, list[tuple[Any, ...]]]
 #: `progress(done, total)`: blocks read so far of those the sync set out to read.
 Progress = Callable[[int, int], None]
 
@@ -290,12 +290,12 @@ class Index:
 
     # ------------------------------------------------------------ queries
 
-    def statutes(self) -> list[dict]:
+    def statutes(self) -> list[dict[str, Any]]:
         cursor = self.db.execute("SELECT * FROM statutes ORDER BY title, version")
         names = [c[0] for c in cursor.description]
         return [dict(zip(names, row)) for row in cursor]
 
-    def statute(self, address: str) -> dict | None:
+    def statute(self, address: str) -> dict[str, Any] | None:
         return next((s for s in self.statutes() if s["address"] == address), None)
 
     def payments(self, before: int | None = None, limit: int = 50, party: str | None = None,
@@ -320,8 +320,8 @@ class Index:
             rows = self.db.execute(f"SELECT * FROM payments p WHERE {' AND '.join(where)} "
                                    "ORDER BY p.pos DESC LIMIT ?", [*params, limit]).fetchall()
         meta = {s["address"]: s for s in self.statutes()}
-        return [PaymentRow(row[0], row[1], meta[row[1]]["title"], *row[2:], meta[row[1]]["currency"],
-                           meta[row[1]]["digits"]) for row in rows]
+        return [PaymentRow(*(row[0], row[1], meta[row[1]]["title"], *row[2:], meta[row[1]]["currency"],
+                             meta[row[1]]["digits"])) for row in rows]
 
     def weekly(self, articles: set[str] | None, statute: str | None = None, payee: str | None = None,
                offset: int = 0) -> list[tuple[dt.date, int, str, int]]:
@@ -346,7 +346,7 @@ class Index:
         return [(day_date(unbig(week) * 7 - 3), unbig(total), currency, digits)
                 for week, total, currency, digits in rows if unbig(week) < last]
 
-    def rows(self, sql: str, *params: Any) -> list[tuple]:
+    def rows(self, sql: str, *params: Any) -> list[tuple[Any, ...]]:
         """A read query for the pages (every table is documented in `SCHEMA`)."""
         return self.db.execute(sql, params).fetchall()
 

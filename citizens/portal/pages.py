@@ -12,9 +12,10 @@ import html
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlencode
 
-from eth_utils import keccak
+from eth_utils.crypto import keccak
 
 from lawdsl.ast import Categories, EarningRule, Percentage, Statute
 from lawdsl.interpret.explain import Explanation
@@ -71,9 +72,9 @@ class Portal:
     badges: dict[str, Badge] = field(default_factory=dict)
     rpc: str = ""
     #: statute row → why each of its payments has its amount (rebuilt from the chain; None: not offered)
-    explainer: Callable[[dict], list[Explanation]] | None = None
+    explainer: Callable[[dict[str, Any]], list[Explanation]] | None = None
     _zones: dict[str, dt.timezone] = field(default_factory=dict)
-    _explained: dict[str, tuple[str, dict[tuple, Explanation]]] = field(default_factory=dict)
+    _explained: dict[str, tuple[str, dict[tuple[Any, ...], Explanation]]] = field(default_factory=dict)
 
     def article(self, address: str, article: str) -> str:
         """An article as '44.1 Extended working hours' where the statute's source is known."""
@@ -95,7 +96,7 @@ class Portal:
             cached = self._explained[p.statute] = (block, derived)
         return cached[1].get((p.ref, p.payee, p.article, p.amount))
 
-    def source(self, statute: dict) -> LawSource | None:
+    def source(self, statute: dict[str, Any]) -> LawSource | None:
         return self.sources.get(bytes.fromhex(statute["law_hash"][2:]))
 
     def forget(self) -> None:
@@ -302,12 +303,12 @@ def overtime_chart(weeks: list[tuple[dt.date, int, str, int]]) -> str:
         Bar(f"wk {monday:%m-%d}", total, money(total, currency, digits)) for monday, total, currency, digits in weeks])
 
 
-def _statute(portal: Portal, s: dict) -> Statute | None:
+def _statute(portal: Portal, s: dict[str, Any]) -> Statute | None:
     source = portal.source(s)
     return source.statute if source else None
 
 
-def charts(portal: Portal, s: dict, source: LawSource | None) -> str:
+def charts(portal: Portal, s: dict[str, Any], source: LawSource | None) -> str:
     statute = source.statute if source else None
     if s["domain"] == "working time":
         return overtime_chart(portal.index.weekly(overtime_articles(statute), statute=s["address"],
@@ -319,13 +320,13 @@ def charts(portal: Portal, s: dict, source: LawSource | None) -> str:
     return ""
 
 
-def voucher_chart(portal: Portal, s: dict, statute: Statute | None) -> str:
+def voucher_chart(portal: Portal, s: dict[str, Any], statute: Statute | None) -> str:
     """Voucher money spent per merchant category; categories are hashed on chain, so their names
     come from the statute's categories terms."""
     names = {}
     for term in statute.terms if statute else ():
-        if isinstance(getattr(term, "value", None), Categories):
-            names.update({"0x" + keccak(text=n).hex(): n for n in term.value.names})
+        if isinstance(value := getattr(term, "value", None), Categories):
+            names.update({"0x" + keccak(text=n).hex(): n for n in value.names})
     category = {m: c for m, c in portal.index.rows(
         "SELECT merchant, category FROM merchants WHERE statute = ? ORDER BY pos", s["address"])}
     spent: dict[str, int] = defaultdict(int)
@@ -337,7 +338,7 @@ def voucher_chart(portal: Portal, s: dict, statute: Statute | None) -> str:
     return bar_chart("Voucher spending by category", bars)
 
 
-def bid_chart(portal: Portal, s: dict) -> str:
+def bid_chart(portal: Portal, s: dict[str, Any]) -> str:
     """Revealed bid prices per tender, the winner in orange: how close the competition was."""
     rows = portal.index.rows("SELECT tender, bidder, step, price FROM bids WHERE statute = ? ORDER BY pos",
                              s["address"])
@@ -407,7 +408,8 @@ def shifts_table(portal: Portal, punches: list[tuple[str, int, int, int | None, 
             rows.append([e(when(start, zone)), e(when(at, zone)), f"{minutes // 60} h {minutes % 60:02d} min", paid])
     rows += [[e(when(start, portal.zone(statute))), "still clocked in", "", ""]
              for statute, start in open_since.items()]
-    return table(["In", "Out", "#Worked", "#Paid at clock-out"], rows, "shifts") if rows else "<p>No shifts recorded.</p>"
+    return (table(["In", "Out", "#Worked", "#Paid at clock-out"], rows, "shifts") if rows
+            else "<p>No shifts recorded.</p>")
 
 
 def not_found(what: str) -> str:

@@ -11,10 +11,10 @@ import threading
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 from urllib.parse import parse_qs, urlsplit
 
-from eth_utils import is_address, to_checksum_address
+from eth_utils.address import is_address, to_checksum_address
 
 from chain.reader import ChainReader
 from lawdsl.interpret.explain import Explanation
@@ -53,7 +53,7 @@ class PortalApp:
         if unchecked:
             self.portal.badges.update(badges(unchecked, self.portal.sources, self.reader.code, self.reader.w3))
 
-    def _explain(self, statute: dict) -> list[Explanation]:
+    def _explain(self, statute: dict[str, Any]) -> list[Explanation]:
         """Every payment's derivation for a statute whose source is known, from the chain's inputs."""
         source = self.portal.source(statute)
         assert source is not None  # the portal asks only for statutes it has the source of

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from eth_account import Account
-from eth_utils import keccak
+from eth_utils.crypto import keccak
 
 from chain.accounts import AUTHORITY, GATEWAY, account_key
 from lawdsl.ast import Statute

@@ -9,11 +9,14 @@ project's one verifier, see `check`).
 from __future__ import annotations
 
 import enum
-from typing import Callable, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from compiler.artifacts import Artifact, compile_statutes, matches_deployed
 
 from .sources import LawSource
+
+if TYPE_CHECKING:
+    from web3 import Web3
 
 
 class Badge(enum.Enum):
@@ -22,7 +25,7 @@ class Badge(enum.Enum):
     NO_SOURCE = "source not supplied"
 
 
-def check(artifact: Artifact, address: str, code: Callable[[str], bytes], w3: object | None) -> bool:
+def check(artifact: Artifact, address: str, code: Callable[[str], bytes], w3: Web3 | None) -> bool:
     """Does the contract at `address` come from `artifact`?
 
     `compiler.verify.verify_code` (runtime code AND the creation
@@ -45,8 +48,8 @@ def check(artifact: Artifact, address: str, code: Callable[[str], bytes], w3: ob
     return verify_code(artifact, code(address), creation).status is not Status.MISMATCH
 
 
-def badges(statutes: Iterable[dict], sources: dict[bytes, LawSource], code: Callable[[str], bytes],
-           w3: object | None = None) -> dict[str, Badge]:
+def badges(statutes: Iterable[dict[str, Any]], sources: dict[bytes, LawSource], code: Callable[[str], bytes],
+           w3: Web3 | None = None) -> dict[str, Badge]:
     """Badge per statute address; every matched source is compiled in ONE solc call."""
     statutes = list(statutes)
     matched = {s["address"]: sources[bytes.fromhex(s["law_hash"][2:])] for s in statutes

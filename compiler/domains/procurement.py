@@ -43,29 +43,29 @@ def generate(statute: Statute) -> GeneratedContract:
 
 def _constants(statute: Statute, rule: Rule) -> list[Constant]:
     """The constants one rule sentence decides; as in the interpreter, the first rule of a kind governs."""
-    if statute.rule(type(rule))[1] is not rule:
+    if next(statute.rules(type(rule)))[1] is not rule:
         return []
     if isinstance(rule, PurchaseRule):
-        ceiling: Money = statute.value(rule.ceiling)
+        ceiling = statute.value_as(rule.ceiling, Money)
         return [Constant("bytes32", "GOOD_HASH", f"keccak256({string_literal(rule.good)})",
                          f'What the buyer buys: "{rule.good}", in {rule.unit}.', "immutable"),
                 Constant("uint256", "CEILING_PER_UNIT", str(ceiling.minor),
                          f"{ceiling} per {rule.per_unit}, in minor units: no bid may exceed it.")]
     if isinstance(rule, BiddingRule):
-        sealed: Duration = statute.value(rule.sealed)
-        revealed: Duration = statute.value(rule.revealed)
+        sealed = statute.value_as(rule.sealed, Duration)
+        revealed = statute.value_as(rule.revealed, Duration)
         return [Constant("uint256", "BIDDING_PERIOD", _seconds(sealed), f"{sealed} from the opening."),
                 Constant("uint256", "REVEAL_PERIOD", _seconds(revealed), f"{revealed} after the bidding period.")]
     if isinstance(rule, DepositRule):
-        rate: Percentage = statute.value(rule.rate)
+        rate = statute.value_as(rule.rate, Percentage)
         return [Constant("uint256", "DEPOSIT_MILLIONTHS", f"{rate.millionths:_}",
                          f"{rate} of a bid's value, exactly: millionths of the whole.")]
     if isinstance(rule, DeliveryRule):
-        within: Duration = statute.value(rule.within)
+        within = statute.value_as(rule.within, Duration)
         return [Constant("uint256", "DELIVERY_PERIOD", _seconds(within),
                          f"{within} after the reveal period: the delivery deadline.")]
     if isinstance(rule, PenaltyRule):
-        rate = statute.value(rule.rate)
+        rate = statute.value_as(rule.rate, Percentage)
         return [Constant("uint256", "PENALTY_MILLIONTHS_PER_DAY", f"{rate.millionths:_}",
                          f"{rate} of a delivery's value per day begun late, at most all of it.")]
     if isinstance(rule, (AwardRule, SupplyPaymentRule, ForfeitRule)):
@@ -75,10 +75,10 @@ def _constants(statute: Statute, rule: Rule) -> list[Constant]:
 
 def _rules(statute: Statute) -> dict[str, str]:
     """`ProcurementStatute.Rules` from the constants, with SPEC's defaults for the sentences left out."""
-    award_article, _ = statute.rule(AwardRule)
-    payment_article, _ = statute.rule(SupplyPaymentRule)
+    award_article, _ = next(statute.rules(AwardRule))
+    payment_article, _ = next(statute.rules(SupplyPaymentRule))
     forfeit = statute.rule(ForfeitRule)
-    delivery_article, _ = statute.rule(DeliveryRule)
+    delivery_article, _ = next(statute.rules(DeliveryRule))
     return {
         "effectiveFrom": "EFFECTIVE_FROM",
         "ceilingPerUnit": "CEILING_PER_UNIT",

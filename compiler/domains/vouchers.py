@@ -50,32 +50,32 @@ def generate(statute: Statute) -> GeneratedContract:
 
 def _constants(statute: Statute, rule: Rule) -> list[Constant]:
     """The constants one rule sentence decides; as in the interpreter, the first rule of a kind governs."""
-    if statute.rule(type(rule))[1] is not rule:
+    if next(statute.rules(type(rule)))[1] is not rule:
         return []
     tz = statute.header.time_zone
     if isinstance(rule, IssueRule):
-        face: Money = statute.value(rule.face_value)
+        face = statute.value_as(rule.face_value, Money)
         found = [Constant("uint256", "FACE_VALUE", str(face.minor), f"{face}, in minor units.")]
         if rule.attribute is not None:
             found.append(Constant("bytes32", "REQUIRED_ATTRIBUTE", f"keccak256({string_literal(rule.attribute)})",
                                   f'The attested attribute "{rule.attribute}".', "immutable"))
         return found
     if isinstance(rule, WhereRule):
-        categories: Categories = statute.value(rule.categories)
+        categories = statute.value_as(rule.categories, Categories)
         return [Constant("bytes32", _category(i), f"keccak256({string_literal(name)})", f'Category "{name}".',
                          "immutable")
                 for i, name in enumerate(categories.names)]
     if isinstance(rule, WhenRule):
-        dates: DateRange = statute.value(rule.during)
+        dates = statute.value_as(rule.during, DateRange)
         return [Constant("uint256", "SPENDING_OPENS", str(midnight(dates.first, tz)),
                          f"{dates.first.isoformat()} 00:00 {tz}, inclusive."),
                 Constant("uint256", "SPENDING_CLOSES", str(midnight(day_after(dates), tz)),
                          f"{day_after(dates).isoformat()} 00:00 {tz}, exclusive: the range includes its last day.")]
     if isinstance(rule, MinimumRule):
-        amount: Money = statute.value(rule.amount)
+        amount = statute.value_as(rule.amount, Money)
         return [Constant("uint256", "MINIMUM_PURCHASE", str(amount.minor), f"{amount}, in minor units.")]
     if isinstance(rule, ShareRule):
-        share: Percentage = statute.value(rule.share)
+        share = statute.value_as(rule.share, Percentage)
         return [Constant("uint256", "MAXIMUM_SHARE_MILLIONTHS", f"{share.millionths:_}",
                          f"{share} of a purchase, exactly: millionths of the whole.")]
     if isinstance(rule, SplitRule):
@@ -84,7 +84,7 @@ def _constants(statute: Statute, rule: Rule) -> list[Constant]:
         return [Constant("bool", "TRANSFERABLE", "true" if rule.transferable else "false",
                          "Vouchers may change holder." if rule.transferable else "Vouchers stay with their holder.")]
     if isinstance(rule, ExpiryRule):
-        dates = statute.value(rule.after)
+        dates = statute.value_as(rule.after, DateRange)
         return [Constant("uint256", "RECLAIM_FROM", str(midnight(day_after(dates), tz)),
                          f"{day_after(dates).isoformat()} 00:00 {tz}: unspent value returns from then on.")]
     raise TypeError(f"{type(rule).__name__} is not a vouchers rule")
@@ -92,8 +92,8 @@ def _constants(statute: Statute, rule: Rule) -> list[Constant]:
 
 def _rules(statute: Statute) -> dict[str, str]:
     """`VoucherProgram.Rules` from the constants, with SPEC's defaults for the sentences left out."""
-    issue_article, issue = statute.rule(IssueRule)
-    where_article, _ = statute.rule(WhereRule)
+    issue_article, issue = next(statute.rules(IssueRule))
+    where_article, _ = next(statute.rules(WhereRule))
     when, expiry = statute.rule(WhenRule), statute.rule(ExpiryRule)
     transfer = statute.rule(TransferRule)
     # Spending closes at the end of the `when` range and, if that is earlier, of the expiry range.
@@ -121,8 +121,8 @@ def _rules(statute: Statute) -> dict[str, str]:
 
 
 def _eligibility(statute: Statute) -> list[str]:
-    article, rule = statute.rule(WhereRule)
-    count = len(statute.value(rule.categories).names)
+    article, rule = next(statute.rules(WhereRule))
+    count = len(statute.value_as(rule.categories, Categories).names)
     checks = " || ".join(f"category == {_category(i)}" for i in range(count))
     return [
         f"/// @notice Article {article.id}: only merchants registered in an eligible category redeem vouchers.",

@@ -13,6 +13,7 @@ clock-out cheap (docs/benchmarks.md).
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,6 +32,7 @@ from lawdsl.ast import (
     Percentage,
     Period,
     Ref,
+    Rule,
     Statute,
     Term,
     WagePaymentRule,
@@ -99,12 +101,12 @@ def _term_constants(statute: Statute) -> _Constants:
     return constants
 
 
-def _rule_doc(article: Article, rule: object, indent: str = "        ") -> str:
+def _rule_doc(article: Article, rule: Rule, indent: str = "        ") -> str:
     """The rule's canonical sentence, as the comment above the code that applies it."""
     return f"{indent}// Article {article.id}: {' '.join(rule_atoms(rule))}."
 
 
-def _rule_name(article: Article, rules_in_article: list, rule: object, what: str) -> str:
+def _rule_name(article: Article, rules_in_article: Sequence[Rule], rule: object, what: str) -> str:
     suffix = f"_RULE_{rules_in_article.index(rule) + 1}" if len(rules_in_article) > 1 else ""
     return f"{article_constant(article.id)}{suffix}_{what}"
 

@@ -82,7 +82,7 @@ class DomainInterpreter:
     def finish(self) -> None:
         """Hook for what is computed when the events run out (e.g. arrears)."""
 
-    def arrears(self) -> list:
+    def arrears(self) -> list[Payment]:
         return []
 
     def local(self, moment: dt.datetime) -> dt.datetime:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any
 
 from ..ast import Percentage, Statute
 from ..money import Money
@@ -33,7 +34,7 @@ class Explanation:
     payment: Payment
     steps: tuple[Step, ...]
 
-    def to_json(self, names: dict[str, str] | None = None) -> dict:
+    def to_json(self, names: dict[str, str] | None = None) -> dict[str, Any]:
         names = names or {}
         p = self.payment
         return {"event": p.event, "from": names.get(p.sender, p.sender), "to": names.get(p.recipient, p.recipient),

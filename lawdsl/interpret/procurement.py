@@ -56,8 +56,10 @@ from ..ast import (
     BiddingRule,
     DeliveryRule,
     DepositRule,
+    Duration,
     ForfeitRule,
     PenaltyRule,
+    Percentage,
     PurchaseRule,
     Statute,
     SupplyPaymentRule,
@@ -209,17 +211,17 @@ class ProcurementInterpreter(DomainInterpreter):
         _, bidding = next(statute.rules(BiddingRule))
         delivery_article, delivery = next(statute.rules(DeliveryRule))
         payment_article, _ = next(statute.rules(SupplyPaymentRule))
-        self.ceiling: Money = statute.value(purchase.ceiling)
-        self.sealed = dt.timedelta(minutes=statute.value(bidding.sealed).minutes)
-        self.revealed = dt.timedelta(minutes=statute.value(bidding.revealed).minutes)
-        self.delivery_within = dt.timedelta(minutes=statute.value(delivery.within).minutes)
+        self.ceiling: Money = statute.value_as(purchase.ceiling, Money)
+        self.sealed = dt.timedelta(minutes=statute.value_as(bidding.sealed, Duration).minutes)
+        self.revealed = dt.timedelta(minutes=statute.value_as(bidding.revealed, Duration).minutes)
+        self.delivery_within = dt.timedelta(minutes=statute.value_as(delivery.within, Duration).minutes)
         self.payment_article = payment_article.id
         self.delivery_article = delivery_article.id
 
         deposit = statute.rule(DepositRule)
-        self.deposit_rate: Fraction = statute.value(deposit[1].rate).ratio if deposit else Fraction(0)
+        self.deposit_rate: Fraction = statute.value_as(deposit[1].rate, Percentage).ratio if deposit else Fraction(0)
         penalty = statute.rule(PenaltyRule)
-        self.penalty_rate: Fraction = statute.value(penalty[1].rate).ratio if penalty else Fraction(0)
+        self.penalty_rate: Fraction = statute.value_as(penalty[1].rate, Percentage).ratio if penalty else Fraction(0)
         forfeit = statute.rule(ForfeitRule)
         self.forfeit_article: str | None = forfeit[0].id if forfeit else None
         self.grace = INSPECTION_WINDOW

@@ -51,6 +51,7 @@ from ..ast import (
     ExpiryRule,
     IssueRule,
     MinimumRule,
+    Percentage,
     ShareRule,
     SplitRule,
     Statute,
@@ -131,14 +132,14 @@ class VoucherInterpreter(DomainInterpreter):
         _, self.issue_rule = next(statute.rules(IssueRule))
         where_article, where = next(statute.rules(WhereRule))
         self.where_article = where_article.id
-        self.face_value: Money = statute.value(self.issue_rule.face_value)
-        eligible: Categories = statute.value(where.categories)
+        self.face_value: Money = statute.value_as(self.issue_rule.face_value, Money)
+        eligible: Categories = statute.value_as(where.categories, Categories)
         self.eligible = frozenset(eligible.names)
 
         minimum = statute.rule(MinimumRule)
-        self.minimum: Money | None = statute.value(minimum[1].amount) if minimum else None
+        self.minimum: Money | None = statute.value_as(minimum[1].amount, Money) if minimum else None
         share = statute.rule(ShareRule)
-        self.share: Fraction = statute.value(share[1].share).ratio if share else Fraction(1)
+        self.share: Fraction = statute.value_as(share[1].share, Percentage).ratio if share else Fraction(1)
         self.split = statute.rule(SplitRule) is not None
         transfer = statute.rule(TransferRule)
         self.transferable = transfer is not None and transfer[1].transferable
@@ -146,10 +147,10 @@ class VoucherInterpreter(DomainInterpreter):
         expiry = statute.rule(ExpiryRule)
         # (article id, the moment the expiry range ends): reclaims are refused before it.
         self.expiry: tuple[str, dt.datetime] | None = (
-            (expiry[0].id, self._range_end(statute.value(expiry[1].after))) if expiry else None
+            (expiry[0].id, self._range_end(statute.value_as(expiry[1].after, DateRange))) if expiry else None
         )
         when = statute.rule(WhenRule)
-        period: DateRange | None = statute.value(when[1].during) if when else None
+        period: DateRange | None = statute.value_as(when[1].during, DateRange) if when else None
         self.spend_start = self._range_start(period) if period else None
         ends = [self._range_end(period)] if period else []
         ends += [self.expiry[1]] if self.expiry else []

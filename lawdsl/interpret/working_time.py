@@ -586,6 +586,7 @@ class WorkingTimeInterpreter(DomainInterpreter):
             counter.roll(day.starts[rule.period])
             counter.count += overtime if rule.measure is Measure.OVERTIME else worked
             if counter.count > rule.limit and not counter.flagged:
+                assert counter.start is not None  # rolled above
                 counter.flagged = True
                 self.violations.append(Violation(
                     event.index, rule.article, employer, event.employee,

@@ -164,6 +164,7 @@ def tokenize(text: str, comments: list[Comment] | None = None) -> list[RawToken]
         match = TOKEN.match(text, pos)
         assert match is not None  # OTHER matches any character
         kind = match.lastgroup
+        assert kind is not None  # every alternative is a named group
         start, end = match.span()
         span = cursor.span(start, end)
         value = match.group()

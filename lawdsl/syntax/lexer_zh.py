@@ -148,7 +148,8 @@ class Scanner:
         self.phrases: dict[int, tuple[str, int] | None] = {}  # phrase() by position: runs re-ask it
 
     def tokens(self, comments: list[Comment] | None) -> list[RawToken]:
-        text, out, pos = self.text, [], 0
+        text, pos = self.text, 0
+        out: list[RawToken] = []
         while pos < len(text):
             kind, end = self.match(pos)
             span = self.cursor.span(pos, end)

@@ -19,12 +19,11 @@ from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
 from importlib import resources
-from typing import Callable, Iterator, Mapping
+from typing import Any, Callable, Iterator, Mapping, Protocol
 
-from lark import Lark, Token
+from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedToken
 from lark.lexer import Lexer
-from lark.parsers.lalr_interactive_parser import InteractiveParser
 
 from ..ast import Percentage, Span, Statute, name_key
 from ..diagnostics import Diagnostic, StatuteError, closest
@@ -32,7 +31,7 @@ from ..messages import MESSAGES, join_or, message, quoted
 from ..messages import word as vocabulary
 from . import lexer_zh
 from .lexer import FILLER_WORDS, KEYWORDS, Comment, LexError, RawToken, tokenize
-from .to_ast import build_statute
+from .to_ast import build_statute, token_span
 
 NAME_WORD_KINDS = ("WORD", "WEEKDAY")
 
@@ -104,7 +103,7 @@ class NameTrie:
 
     def __init__(self, names: list[str], fillers: frozenset[str] = FILLER_WORDS) -> None:
         self.fillers = fillers
-        self.root: dict = {}
+        self.root: dict[str | None, Any] = {}  # word → subtrie; None → a name ends here
         for name in names:
             node = self.root
             for word in name_key(name).split():
@@ -146,20 +145,35 @@ def _token(kind: str, text: str, span: Span) -> Token:
     return Token(kind, text, 0, span.line, span.column, span.end_line, span.end_column, 0)
 
 
+def _after(token: Token) -> Span:
+    """The empty span just past `token`."""
+    end = token_span(token)
+    return Span(end.end_line, end.end_column, end.end_line, end.end_column)
+
+
+class _Parser(Protocol):
+    """What the driver uses of lark's `InteractiveParser` (which lark leaves unannotated)."""
+
+    def feed_token(self, token: Token) -> object: ...
+    def feed_eof(self, last_token: Token | None = None) -> Tree[Token]: ...
+    def choices(self) -> Mapping[str, object]: ...
+    def copy(self) -> _Parser: ...
+
+
 class _Driver:
     def __init__(self, raw: list[RawToken], source_name: str, surface: Surface) -> None:
         self.raw = raw
         self.source_name = source_name
         self.surface = surface
         self.names = NameTrie(surface.declared_names(raw), surface.fillers)
-        self.parser: InteractiveParser = grammar(surface.grammar_file).parse_interactive()
+        self.parser: _Parser = grammar(surface.grammar_file).parse_interactive()
         self.last: Token | None = None
         #: The last NAME made from a word no keyword or declared name matched.
         self.unknown: Token | None = None
         #: Terminals of the sentence being read: which sentence it is, for a message.
         self.sentence: list[str] = []
 
-    def run(self):
+    def run(self) -> Tree[Token]:
         i = 0
         while i < len(self.raw):
             token, i = self.next_terminal(i)
@@ -187,7 +201,7 @@ class _Driver:
         keyword = self.keyword(token)
         if name_end > i and "NAME" in accepts and not self.keyword_ties(i, name_end, accepts):
             return self.name_token(i, name_end), name_end
-        if keyword in accepts:
+        if keyword is not None and keyword in accepts:
             return _token(keyword, token.text, token.span), i + 1
         if token.lower in self.surface.fillers:
             return None, i + 1
@@ -202,7 +216,7 @@ class _Driver:
             return self.unknown, i + 1
         return _token(keyword, token.text, token.span), i + 1
 
-    def keyword_ties(self, start: int, end: int, accepts) -> bool:
+    def keyword_ties(self, start: int, end: int, accepts: Mapping[str, object]) -> bool:
         """A one-word name that is also a keyword the parser takes here yields to the keyword.
 
         Longest match decides between a name and a keyword; on a tie the
@@ -244,28 +258,29 @@ class _Driver:
     def syntax_error(self, error: UnexpectedToken, end_of_file: bool = False) -> StatuteError:
         language = self.surface.language
         expected = sorted(t for t in error.expected if t.isupper())
-        found = error.token
+        found: Token = error.token
         after_number = None if end_of_file or self.last is None else self.after_number(found)
         if self.last is None and end_of_file:
             span, text = Span(1, 1, 1, 1), message(language, "empty_statute")
         elif after_number is not None:
             assert self.last is not None
-            span, text = Span(self.last.line, self.last.column, found.end_line, found.end_column), after_number
+            span, text = Span.merge(token_span(self.last), token_span(found)), after_number
         elif (not end_of_file and self.last is not None and found.line == self.last.end_line
               and not closest(str(found.value), [self.spelling(t) for t in expected if t in self.surface.spellings])
               and (form := self.sentence_form())):
             # Mid-sentence: a word out of place, not a forgotten full stop. Say what the sentence is.
-            span = Span(found.line, found.column, found.end_line, found.end_column)
+            span = token_span(found)
             text = message(language, "out_of_place", found=found_text(found, language), form=form)
         elif "DOT" in expected and (end_of_file or found.type != "DOT") and self.last is not None:
-            span = Span(self.last.end_line, self.last.end_column, self.last.end_line, self.last.end_column)
+            span = _after(self.last)
             what = message(language, "end_of_file") if end_of_file else found_text(found, language)
             text = message(language, "missing_dot", found=what)
         elif end_of_file:
-            span = Span(self.last.end_line, self.last.end_column, self.last.end_line, self.last.end_column)
+            assert self.last is not None  # an empty statute is the first case
+            span = _after(self.last)
             text = message(language, "unexpected_eof", expected=self.describe(expected))
         else:
-            span = Span(found.line, found.column, found.end_line, found.end_column)
+            span = token_span(found)
             if found is self.unknown and self.surface.words_are_unknown:
                 text = message(language, "unknown_word", word=found.value, expected=self.describe(expected))
             else:

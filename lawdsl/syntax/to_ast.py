@@ -10,10 +10,11 @@ import calendar
 import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
-from typing import NoReturn
+from typing import Any, NoReturn, cast
 
 from lark import Token, Transformer, Tree, v_args
 from lark.exceptions import VisitError
+from lark.tree import Meta
 
 from .. import ast as A
 from ..diagnostics import Diagnostic, StatuteError
@@ -24,16 +25,19 @@ from .lexer_zh import WEEKDAY_INDEX as _ZH_WEEKDAYS
 
 
 def token_span(token: Token) -> A.Span:
+    # The parser's tokens always carry their positions.
+    assert token.line is not None and token.column is not None
+    assert token.end_line is not None and token.end_column is not None
     return A.Span(token.line, token.column, token.end_line, token.end_column)
 
 
-def meta_span(meta) -> A.Span:
+def meta_span(meta: Meta) -> A.Span:
     if getattr(meta, "empty", True):
         return A.NO_SPAN
     return A.Span(meta.line, meta.column, meta.end_line, meta.end_column)
 
 
-def _values(children: list) -> list:
+def _values(children: list[Any]) -> list[Any]:
     """Drop keyword and punctuation tokens: what is left carries meaning."""
     return [c for c in children if not isinstance(c, Token) or c.type in _VALUE_TOKENS]
 
@@ -53,7 +57,7 @@ def _weekday(token: Token) -> A.Weekday:
     return A.Weekday(_ZH_WEEKDAYS[text] if text in _ZH_WEEKDAYS else WEEKDAY_NAMES.index(text.lower()))
 
 
-def _of(kind: type | tuple[type, ...], values: list) -> list:
+def _of(kind: type | tuple[type, ...], values: list[Any]) -> list[Any]:
     """The values of one kind, in source order.
 
     Rules pick their values by kind rather than by place, so one method
@@ -64,12 +68,15 @@ def _of(kind: type | tuple[type, ...], values: list) -> list:
     return [v for v in values if isinstance(v, kind)]
 
 
-def _names(values: list) -> list[Token]:
+def _names(values: list[Any]) -> list[Token]:
     """The NAME tokens among a rule's values, in source order."""
     return [v for v in values if isinstance(v, Token) and v.type == "NAME"]
 
 
 _OPERAND = (A.Ref, A.Lit)
+
+# A party clause as `party` builds it: ("party", name, kind token, span).
+_PartyClause = tuple[str, str, Token, A.Span]
 
 
 def _text_block(token: Token) -> str:
@@ -77,7 +84,7 @@ def _text_block(token: Token) -> str:
 
 
 @v_args(meta=True)
-class _Builder(Transformer):
+class _Builder(Transformer[Token, Tree[Any]]):
     def __init__(self, source_name: str, language: str = "en") -> None:
         super().__init__(visit_tokens=False)
         self.source_name = source_name
@@ -110,10 +117,10 @@ class _Builder(Transformer):
 
     # ---------------------------------------------------------- literals
 
-    def literal(self, meta, children):
+    def literal(self, meta: Meta, children: list[Any]) -> A.Literal:
         (value,) = children
         if not isinstance(value, Token):
-            return value
+            return cast(A.Literal, value)
         span = token_span(value)
         if value.type == "MONEY":
             code, amount = str(value).split(None, 1)
@@ -124,7 +131,7 @@ class _Builder(Transformer):
                 raise LexError(span, str(error)) from None
         if value.type == "PERCENT":
             number = self._decimal(value, "a percentage")
-            if -number.as_tuple().exponent > 4:
+            if -cast(int, number.as_tuple().exponent) > 4:  # finite: PERCENT is digits
                 self._fail(span, "percent_decimals", text=value)
             return A.Percentage(int(number * 10_000))
         if value.type == "DATE":
@@ -137,7 +144,7 @@ class _Builder(Transformer):
             return int(str(value))
         self._fail(span, "unexpected_literal", text=value)
 
-    def duration(self, meta, children):
+    def duration(self, meta: Meta, children: list[Any]) -> A.Duration:
         number, unit = _values(children)[0], children[1]
         amount = self._decimal(number, "a number")
         minutes = amount * A.Duration.UNIT_MINUTES[unit]
@@ -145,64 +152,64 @@ class _Builder(Transformer):
             self._fail(meta_span(meta), "duration_minutes", number=number, unit=word(self.language, unit))
         return A.Duration(int(minutes), unit)
 
-    def unit(self, meta, children):
+    def unit(self, meta: Meta, children: list[Any]) -> str:
         return {"MINUTE": "minute", "HOUR": "hour", "DAY": "day", "WEEK": "week"}[children[0].type]
 
-    def operand(self, meta, children):
+    def operand(self, meta: Meta, children: list[Any]) -> A.Operand:
         (value,) = children
         if isinstance(value, Token):
             return A.Ref(str(value), token_span(value))
         return A.Lit(value, meta_span(meta))
 
-    def period(self, meta, children):
+    def period(self, meta: Meta, children: list[Any]) -> A.Period:
         return A.Period(children[0].type.lower())
 
-    def day_kind(self, meta, children):
+    def day_kind(self, meta: Meta, children: list[Any]) -> A.DayKind:
         return A.DayKind.WORKDAY
 
-    def rest_day(self, meta, children):
+    def rest_day(self, meta: Meta, children: list[Any]) -> A.DayKind:
         return A.DayKind.REST_DAY
 
-    def public_holiday(self, meta, children):
+    def public_holiday(self, meta: Meta, children: list[Any]) -> A.DayKind:
         return A.DayKind.PUBLIC_HOLIDAY
 
-    def on_day_kind(self, meta, children):
-        return _values(children)[0]
+    def on_day_kind(self, meta: Meta, children: list[Any]) -> A.DayKind:
+        return cast(A.DayKind, _values(children)[0])
 
-    def string_list(self, meta, children):
+    def string_list(self, meta: Meta, children: list[Any]) -> tuple[str, ...]:
         return tuple(_unquote(t) for t in _values(children))
 
-    def weekday_list(self, meta, children):
+    def weekday_list(self, meta: Meta, children: list[Any]) -> tuple[A.Weekday, ...]:
         return tuple(_weekday(t) for t in _values(children))
 
-    def date_list(self, meta, children):
+    def date_list(self, meta: Meta, children: list[Any]) -> tuple[dt.date, ...]:
         return tuple(self._date(t) for t in _values(children))
 
     # ---------------------------------------------------------- header and declarations
 
-    def working_time(self, meta, children):
+    def working_time(self, meta: Meta, children: list[Any]) -> A.Domain:
         return A.Domain.WORKING_TIME
 
-    def vouchers(self, meta, children):
+    def vouchers(self, meta: Meta, children: list[Any]) -> A.Domain:
         return A.Domain.VOUCHERS
 
-    def procurement(self, meta, children):
+    def procurement(self, meta: Meta, children: list[Any]) -> A.Domain:
         return A.Domain.PROCUREMENT
 
-    def jurisdiction(self, meta, children):
+    def jurisdiction(self, meta: Meta, children: list[Any]) -> tuple[str, str, A.Span]:
         return ("jurisdiction", _unquote(_values(children)[0]), meta_span(meta))
 
-    def currency(self, meta, children):
+    def currency(self, meta: Meta, children: list[Any]) -> tuple[str, str, A.Span]:
         code = _values(children)[0]
         if str(code) not in CURRENCY_DIGITS:
             raise LexError(token_span(code), message(self.language, "unknown_currency", code=code)
                            + suggest(self.language, str(code), CURRENCY_DIGITS))
         return ("currency", str(code), meta_span(meta))
 
-    def time_zone(self, meta, children):
+    def time_zone(self, meta: Meta, children: list[Any]) -> tuple[str, A.TimeZone, A.Span]:
         return ("time_zone", _values(children)[0], meta_span(meta))
 
-    def zone(self, meta, children):
+    def zone(self, meta: Meta, children: list[Any]) -> A.TimeZone:
         (token,) = children
         if token.type == "UTC":
             return A.TimeZone(0)
@@ -212,9 +219,9 @@ class _Builder(Transformer):
             self._fail(token_span(token), "time_zone_range", tz=token)
         return A.TimeZone(sign * (hours * 60 + minutes))
 
-    def header(self, meta, children):
+    def header(self, meta: Meta, children: list[Any]) -> A.Header:
         title, domain, version, effective, *clauses = _values(children)
-        fields: dict = {}
+        fields: dict[str, Any] = {}
         for key, value, span in clauses:
             if key in fields:
                 self._fail(span, "header_twice", what=word(self.language, key.replace("_", " ")))
@@ -235,58 +242,58 @@ class _Builder(Transformer):
     def _bad_version(self, token: Token) -> NoReturn:
         self._fail(token_span(token), "bad_version", text=token)
 
-    def preamble(self, meta, children):
+    def preamble(self, meta: Meta, children: list[Any]) -> tuple[str, str, A.Span]:
         return ("preamble", _text_block(children[0]), meta_span(meta))
 
-    def party_kind(self, meta, children):
-        return children[0]
+    def party_kind(self, meta: Meta, children: list[Any]) -> Token:
+        return cast(Token, children[0])
 
-    def party(self, meta, children):
+    def party(self, meta: Meta, children: list[Any]) -> _PartyClause:
         name, kind = _values(children)[0], children[-2]
         return ("party", _unquote(name), kind, meta_span(meta))
 
-    def parties(self, meta, children):
+    def parties(self, meta: Meta, children: list[Any]) -> tuple[str, list[_PartyClause]]:
         return ("parties", [c for c in children if isinstance(c, tuple)])
 
-    def term(self, meta, children):
+    def term(self, meta: Meta, children: list[Any]) -> A.Term:
         name, value = _values(children)
         return A.Term(_unquote(name), value, meta_span(meta))
 
-    def categories_term(self, meta, children):
+    def categories_term(self, meta: Meta, children: list[Any]) -> A.Term:
         name, names = _values(children)
         return A.Term(_unquote(name), A.Categories(names), meta_span(meta))
 
-    def date_range_term(self, meta, children):
+    def date_range_term(self, meta: Meta, children: list[Any]) -> A.Term:
         name, first, last = _values(children)
         first_date, last_date = self._date(first), self._date(last)
         if last_date < first_date:
             self._fail(token_span(last), "range_reversed", first=first_date, last=last_date)
         return A.Term(_unquote(name), A.DateRange(first_date, last_date), meta_span(meta))
 
-    def rest_days(self, meta, children):
+    def rest_days(self, meta: Meta, children: list[Any]) -> A.RestDays:
         return A.RestDays(_values(children)[0], meta_span(meta))
 
-    def public_holidays(self, meta, children):
+    def public_holidays(self, meta: Meta, children: list[Any]) -> A.PublicHolidays:
         return A.PublicHolidays(_values(children)[0], meta_span(meta))
 
-    def week_start(self, meta, children):
+    def week_start(self, meta: Meta, children: list[Any]) -> A.WeekStart:
         (day,) = _values(children)
         return A.WeekStart(_weekday(day), meta_span(meta))
 
-    def terms(self, meta, children):
+    def terms(self, meta: Meta, children: list[Any]) -> tuple[str, list[A.TermSentence]]:
         return ("terms", [c for c in children if not isinstance(c, Token)])
 
     # ---------------------------------------------------------- rules
 
-    def beyond(self, meta, children):
+    def beyond(self, meta: Meta, children: list[Any]) -> tuple[str, A.Operand, A.Period | None]:
         values = _values(children)
         periods = _of(A.Period, values)
         return ("beyond", _of(_OPERAND, values)[0], periods[0] if periods else None)
 
-    def unless_time_off(self, meta, children):
+    def unless_time_off(self, meta: Meta, children: list[Any]) -> str:
         return "unless"
 
-    def earning(self, meta, children):
+    def earning(self, meta: Meta, children: list[Any]) -> A.EarningRule:
         values = _values(children)
         day_kind = next((v for v in values if isinstance(v, A.DayKind)), None)
         beyond = next((v for v in values if isinstance(v, tuple)), None)
@@ -300,94 +307,94 @@ class _Builder(Transformer):
             span=meta_span(meta),
         )
 
-    def measure(self, meta, children):
+    def measure(self, meta: Meta, children: list[Any]) -> A.Measure:
         return A.Measure.OVERTIME
 
-    def hours_worked(self, meta, children):
+    def hours_worked(self, meta: Meta, children: list[Any]) -> A.Measure:
         return A.Measure.HOURS
 
-    def limit(self, meta, children):
+    def limit(self, meta: Meta, children: list[Any]) -> A.LimitRule:
         values = _values(children)
         day_kinds = _of(A.DayKind, values)
         (measure,), (limit,), (period,) = _of(A.Measure, values), _of(_OPERAND, values), _of(A.Period, values)
         return A.LimitRule(measure, limit, period, day_kinds[0] if day_kinds else None, meta_span(meta))
 
-    def schedule(self, meta, children):
+    def schedule(self, meta: Meta, children: list[Any]) -> A.PaySchedule:
         values = _values(children)
         return A.PaySchedule(values[0].value) if values else A.PaySchedule.CLOCK_OUT
 
-    def wage_payment(self, meta, children):
+    def wage_payment(self, meta: Meta, children: list[Any]) -> A.WagePaymentRule:
         values = _values(children)
         (payer, payee), (schedule,) = _names(values), _of(A.PaySchedule, values)
         return A.WagePaymentRule(self._ref(payer), self._ref(payee), schedule, meta_span(meta))
 
-    def wage_floor(self, meta, children):
+    def wage_floor(self, meta: Meta, children: list[Any]) -> A.MinimumWageRule:
         return A.MinimumWageRule(_values(children)[0], meta_span(meta))
 
-    def holding(self, meta, children):
+    def holding(self, meta: Meta, children: list[Any]) -> tuple[str, A.Ref | None]:
         values = _values(children)
         return (_unquote(values[0]), self._ref(values[1]) if len(values) > 1 else None)
 
-    def issue(self, meta, children):
+    def issue(self, meta: Meta, children: list[Any]) -> A.IssueRule:
         values = _values(children)
         (issuer, holder), (face,) = _names(values), _of(_OPERAND, values)
         holding = _of(tuple, values)
         attribute, attester = holding[0] if holding else (None, None)
         return A.IssueRule(self._ref(issuer), face, self._ref(holder), attribute, attester, meta_span(meta))
 
-    def where(self, meta, children):
+    def where(self, meta: Meta, children: list[Any]) -> A.WhereRule:
         values = _values(children)
         (merchant,), (categories,) = _names(values), _of(_OPERAND, values)
         return A.WhereRule(self._ref(merchant), categories, meta_span(meta))
 
-    def when(self, meta, children):
+    def when(self, meta: Meta, children: list[Any]) -> A.WhenRule:
         return A.WhenRule(_values(children)[0], meta_span(meta))
 
-    def minimum(self, meta, children):
+    def minimum(self, meta: Meta, children: list[Any]) -> A.MinimumRule:
         return A.MinimumRule(_values(children)[0], meta_span(meta))
 
-    def share(self, meta, children):
+    def share(self, meta: Meta, children: list[Any]) -> A.ShareRule:
         return A.ShareRule(_values(children)[0], meta_span(meta))
 
-    def split(self, meta, children):
+    def split(self, meta: Meta, children: list[Any]) -> A.SplitRule:
         return A.SplitRule(meta_span(meta))
 
-    def transfer(self, meta, children):
+    def transfer(self, meta: Meta, children: list[Any]) -> A.TransferRule:
         negated = any(isinstance(c, Token) and c.type == "NOT" for c in children)
         return A.TransferRule(not negated, meta_span(meta))
 
-    def expiry(self, meta, children):
+    def expiry(self, meta: Meta, children: list[Any]) -> A.ExpiryRule:
         after, recipient = _values(children)
         return A.ExpiryRule(after, self._ref(recipient), meta_span(meta))
 
-    def purchase(self, meta, children):
+    def purchase(self, meta: Meta, children: list[Any]) -> A.PurchaseRule:
         values = _values(children)
         (buyer, unit, per_unit), (ceiling,) = _names(values), _of(_OPERAND, values)
         (good,) = [v for v in values if isinstance(v, Token) and v.type == "STRING"]
         return A.PurchaseRule(self._ref(buyer), _unquote(good), str(unit), ceiling, str(per_unit), meta_span(meta))
 
-    def bidding(self, meta, children):
+    def bidding(self, meta: Meta, children: list[Any]) -> A.BiddingRule:
         sealed, revealed = _values(children)
         return A.BiddingRule(sealed, revealed, meta_span(meta))
 
-    def deposit(self, meta, children):
+    def deposit(self, meta: Meta, children: list[Any]) -> A.DepositRule:
         return A.DepositRule(_values(children)[0], meta_span(meta))
 
-    def award(self, meta, children):
+    def award(self, meta: Meta, children: list[Any]) -> A.AwardRule:
         return A.AwardRule(meta_span(meta))
 
-    def delivery(self, meta, children):
+    def delivery(self, meta: Meta, children: list[Any]) -> A.DeliveryRule:
         inspector, within = _values(children)
         return A.DeliveryRule(self._ref(inspector), within, meta_span(meta))
 
-    def supply_payment(self, meta, children):
+    def supply_payment(self, meta: Meta, children: list[Any]) -> A.SupplyPaymentRule:
         buyer, supplier = _values(children)
         return A.SupplyPaymentRule(self._ref(buyer), self._ref(supplier), meta_span(meta))
 
-    def penalty(self, meta, children):
+    def penalty(self, meta: Meta, children: list[Any]) -> A.PenaltyRule:
         return A.PenaltyRule(_values(children)[0], meta_span(meta))
 
-    def forfeit(self, meta, children):
+    def forfeit(self, meta: Meta, children: list[Any]) -> A.ForfeitRule:
         return A.ForfeitRule(self._ref(_values(children)[0]), meta_span(meta))
 
     @staticmethod
@@ -396,7 +403,7 @@ class _Builder(Transformer):
 
     # ---------------------------------------------------------- articles and the statute
 
-    def article(self, meta, children):
+    def article(self, meta: Meta, children: list[Any]) -> A.Article:
         values = _values(children)
         article_id, title = values[0], values[1]
         if not _ARTICLE_ID.fullmatch(str(article_id)):
@@ -407,7 +414,7 @@ class _Builder(Transformer):
         return A.Article(str(article_id), _unquote(title), rules, wording, meta_span(meta))
 
 
-def build_statute(tree: Tree, source_name: str, language: str = "en") -> A.Statute:
+def build_statute(tree: Tree[Token], source_name: str, language: str = "en") -> A.Statute:
     """The AST of a parse tree of any surface; `language` is the surface's, for messages and the AST."""
     try:
         parts = _Builder(source_name, language).transform(tree).children
@@ -417,9 +424,10 @@ def build_statute(tree: Tree, source_name: str, language: str = "en") -> A.Statu
             raise
         raise StatuteError([Diagnostic(source_name, error.span, error.message)]) from None
     header = parts[0]
+    assert isinstance(header, A.Header)
     preamble = next((p for p in parts if isinstance(p, tuple) and p[0] == "preamble"), None)
-    parties_raw = next((p[1] for p in parts if isinstance(p, tuple) and p[0] == "parties"), [])
-    terms = next((p[1] for p in parts if isinstance(p, tuple) and p[0] == "terms"), [])
+    parties_raw: list[_PartyClause] = next((p[1] for p in parts if isinstance(p, tuple) and p[0] == "parties"), [])
+    terms: list[A.TermSentence] = next((p[1] for p in parts if isinstance(p, tuple) and p[0] == "terms"), [])
     articles = tuple(p for p in parts if isinstance(p, A.Article))
     parties = []
     for _, name, kind_token, span in parties_raw:
@@ -438,7 +446,7 @@ def build_statute(tree: Tree, source_name: str, language: str = "en") -> A.Statu
     )
 
 
-def _party(name: str, kind, token: Token, span: A.Span, source_name: str, language: str) -> A.Party:
+def _party(name: str, kind: A.PartyKind | None, token: Token, span: A.Span, source_name: str, language: str) -> A.Party:
     if kind is None:
         kinds = [word(language, k.value) for k in A.PartyKind]
         raise StatuteError([Diagnostic(

@@ -164,7 +164,7 @@ class _Reader:
     def scalar(self, node: Node, path: str) -> str:
         if not isinstance(node, ScalarNode) or node.value.strip() in ("", "~", "null"):
             self.fail(node, path, "must be a single non-empty value")
-        return node.value.strip()
+        return str(node.value).strip()
 
     def integer(self, node: Node, path: str) -> int:
         text = self.scalar(node, path)
@@ -205,7 +205,7 @@ class _Reader:
         text = self.scalar(node, path).lower()
         if text not in KINDS:
             self.fail(node, path, f"must be 'in' or 'out', not {text!r}")
-        return text  # type: ignore[return-value]
+        return text
 
     def address(self, node: Node, path: str) -> tuple[str, int]:
         host, _, port = self.scalar(node, path).rpartition(":")

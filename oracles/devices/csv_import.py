@@ -95,7 +95,7 @@ def _parse(line: int, record: str, row: dict[str, str]) -> _Row | str:
         at = dt.datetime.fromisoformat(row["time"])
     except ValueError:
         return f"time {row['time']!r} is not ISO 8601 (like 2026-03-02 08:00:00+08:00)"
-    return _Row(line, record, row["device"], row["employee"], at, kind)  # type: ignore[arg-type]
+    return _Row(line, record, row["device"], row["employee"], at, kind)
 
 
 def _instant(intake: Intake, row: _Row) -> dt.datetime:

@@ -50,7 +50,7 @@ class Intake:
         self.outbox = outbox
         self._clock = clock
 
-    def batch(self) -> AbstractContextManager[None]:
+    def batch(self) -> AbstractContextManager[object]:
         """Admit many records as one transaction: all are recorded, or (on a crash) none."""
         return self.outbox.transaction()
 

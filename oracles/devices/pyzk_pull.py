@@ -39,7 +39,8 @@ def _zk_module() -> ModuleType:
         import zk
     except ImportError as exc:
         raise PullError("pulling from a ZKTeco terminal needs pyzk: pip install 'lawdsl[zkteco]'") from exc
-    return zk
+    module: ModuleType = zk  # pyzk ships no types
+    return module
 
 
 class PyzkPuller:

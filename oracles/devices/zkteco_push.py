@@ -221,7 +221,7 @@ class _BadFraming(Exception):
 class _Handler(KeepAliveHandler):
     """HTTP/1.1 with keep-alive, as terminals use it; the protocol itself is `AdmsProtocol`."""
 
-    server: PushServer  # type: ignore[assignment]
+    server: PushServer
 
     def do_GET(self) -> None:
         self._serve()
