@@ -81,7 +81,7 @@ def lint_findings(path: Path) -> list[Finding]:
 
 
 def triage_entries(path: Path = TRIAGE) -> list[dict[str, str]]:
-    entries = tomllib.loads(path.read_text()).get("finding", [])
+    entries: list[dict[str, str]] = tomllib.loads(path.read_text()).get("finding", [])
     for entry in entries:
         missing = {"tool", "check", "file", "where", "why"} - entry.keys()
         if missing:
