@@ -12,6 +12,7 @@ checksummed (as web3 returns it), so a decoded address compares equal to
 one a caller holds. A `string` or `bytes` argument that is `indexed` is
 only its keccak256 in the log; it stays that 32-byte topic.
 """
+
 from __future__ import annotations
 
 import functools
@@ -30,7 +31,7 @@ def abi_type(item: Item) -> str:
     """An ABI input's canonical type, tuples spelled out, as selectors and topics hash it."""
     kind: str = item["type"]
     if kind.startswith("tuple"):
-        return "(" + ",".join(abi_type(c) for c in item["components"]) + ")" + kind[len("tuple"):]
+        return "(" + ",".join(abi_type(c) for c in item["components"]) + ")" + kind[len("tuple") :]
     return kind
 
 
@@ -82,7 +83,7 @@ def _checksummed(kind: str, value: Any) -> Any:
     if kind == "address":
         return checksum(bytes.fromhex(value[2:]))
     if kind.endswith("]"):
-        inner = kind[:kind.rindex("[")]
+        inner = kind[: kind.rindex("[")]
         return tuple(_checksummed(inner, v) for v in value)
     if kind.startswith("("):
         return tuple(_checksummed(k, v) for k, v in zip(_components(kind), value))
@@ -100,7 +101,7 @@ def _components(kind: str) -> list[str]:
         elif char == "," and depth == 0:
             parts.append(kind[start:position])
             start = position + 1
-    parts.append(kind[start:len(kind) - 1])
+    parts.append(kind[start : len(kind) - 1])
     return [p for p in parts if p]
 
 
@@ -165,7 +166,7 @@ class Abi:
         plain = [i for i in item["inputs"] if not i.get("indexed")]
         data = _bytes(entry["data"])
         if all(abi_type(i) in _WORD for i in plain):  # every statute event: read word by word, 5× faster
-            values = iter([_word(abi_type(i), data[32 * n:32 * n + 32]) for n, i in enumerate(plain)])
+            values = iter([_word(abi_type(i), data[32 * n : 32 * n + 32]) for n, i in enumerate(plain)])
         else:
             values = iter(decode_values([abi_type(i) for i in plain], data))
         indexed = iter(topics[1:])
@@ -175,8 +176,9 @@ class Abi:
                 args[argument["name"]] = next(values)
                 continue
             kind, word = abi_type(argument), next(indexed)
-            args[argument["name"]] = (word if _is_dynamic(kind) else _word(kind, word) if kind in _WORD
-                                       else decode_values([kind], word)[0])
+            args[argument["name"]] = (
+                word if _is_dynamic(kind) else _word(kind, word) if kind in _WORD else decode_values([kind], word)[0]
+            )
         return item["name"], args
 
     def logs(self, entries: Iterable[Mapping[str, Any]]) -> list[tuple[str, dict[str, Any]]]:

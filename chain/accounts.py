@@ -5,6 +5,7 @@ addresses map back to labels. Anyone can derive these keys, so they are for
 scenario replay, tests and the demo on a chain the tool started itself —
 never for anything that moves real money.
 """
+
 from __future__ import annotations
 
 import functools
@@ -22,7 +23,6 @@ GATEWAY = "@gateway"  # label of the oracle gateway that relays signed punch bat
 def account_key(label: str) -> bytes:
     """The private key of a scenario label: keccak256("lawdsl:" + label)."""
     return keccak(f"lawdsl:{label}".encode())
-
 
 
 @functools.lru_cache(maxsize=None)

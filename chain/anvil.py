@@ -4,6 +4,7 @@ implementation of the live-path tests).
 Chain time on anvil (how blocks get the scenario's dates) is described in
 `chain/client.py`; this module only runs the node.
 """
+
 from __future__ import annotations
 
 import ctypes
@@ -54,8 +55,9 @@ class LocalAnvil:
 
     NAME = "anvil"
 
-    def __init__(self, timestamp: int | None = GENESIS_TIME, binary: Path = ANVIL, *, port: int = 0,
-                 state: Path | None = None) -> None:
+    def __init__(
+        self, timestamp: int | None = GENESIS_TIME, binary: Path = ANVIL, *, port: int = 0, state: Path | None = None
+    ) -> None:
         self.timestamp = timestamp
         self.binary = binary
         self.fixed_port = port
@@ -90,8 +92,13 @@ class LocalAnvil:
         self.port = self.fixed_port or _free_port()
         self._log = tempfile.TemporaryFile()  # a file, not a pipe: a full pipe would stall the node
         self.process = subprocess.Popen(
-            self.command(), cwd=PROJECT_ROOT, stdout=self._log, stderr=subprocess.STDOUT,
-            start_new_session=True, preexec_fn=_die_with_parent)
+            self.command(),
+            cwd=PROJECT_ROOT,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            preexec_fn=_die_with_parent,
+        )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -144,8 +151,16 @@ class LocalHardhat(LocalAnvil):
         super().__init__(None, HARDHAT, port=port)
 
     def command(self) -> list[str]:
-        return [str(self.binary), "--config", str(HARDHAT_CONFIG), "node", "--hostname", "127.0.0.1",
-                "--port", str(self.port)]
+        return [
+            str(self.binary),
+            "--config",
+            str(HARDHAT_CONFIG),
+            "node",
+            "--hostname",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+        ]
 
     def start(self, timeout: float = 60.0, attempts: int = 3) -> str:
         return super().start(timeout, attempts)

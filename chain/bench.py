@@ -7,6 +7,7 @@ slots are already in use, as they are on any day but the first. Each figure
 is the statute contract's own call; the ERC-20 approvals some actions need
 first (deposits, escrow, bid deposits) are not in it.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -80,8 +81,9 @@ def _day(statute: Statute, date: dt.date, hour: int) -> dt.datetime:
     return dt.datetime.combine(date, dt.time(hour), statute.header.time_zone.tzinfo)
 
 
-def working_time_gas(statute: Statute, chain: Chain, artifacts: dict[str, Artifact] | None = None,
-                     batch_size: int = 100) -> dict[str, float]:
+def working_time_gas(
+    statute: Statute, chain: Chain, artifacts: dict[str, Artifact] | None = None, batch_size: int = 100
+) -> dict[str, float]:
     """Gas of a clock-in, of a paying clock-out, and per punch in a batch of `batch_size`.
 
     `statute` must pay overtime on a weekday shift of 11 hours (as the example
@@ -95,8 +97,10 @@ def working_time_gas(statute: Statute, chain: Chain, artifacts: dict[str, Artifa
     workers = [f"bench-worker-{i}" for i in range(batch_size // 2)]
     start = _day(statute, first, 0)
     setup: list[Event] = [Employ(i, start, EMPLOYER, w, Money(header.currency, 4000)) for i, w in enumerate(workers)]
-    setup += [RegisterDevice(len(setup), start, DEVICE, EMPLOYER),
-              Deposit(len(setup) + 1, start, EMPLOYER, Money(header.currency, 10**12))]
+    setup += [
+        RegisterDevice(len(setup), start, DEVICE, EMPLOYER),
+        Deposit(len(setup) + 1, start, EMPLOYER, Money(header.currency, 10**12)),
+    ]
     scenario = Scenario(Path("bench"), statute, {EMPLOYER: Money(header.currency, 10**12)}, tuple(setup))
     driver = deploy(scenario, chain, artifacts).driver
     assert isinstance(driver, WorkingTimeDriver)
@@ -105,15 +109,16 @@ def working_time_gas(statute: Statute, chain: Chain, artifacts: dict[str, Artifa
         driver.apply(event)
 
     def batch(date: dt.date, who: list[str]) -> int:
-        punches = [Punch(0, _day(statute, date, hour), DEVICE, w, kind)
-                   for w in who for hour, kind in ((9, "in"), (20, "out"))]
+        punches = [
+            Punch(0, _day(statute, date, hour), DEVICE, w, kind) for w in who for hour, kind in ((9, "in"), (20, "out"))
+        ]
         chain.set_next_time(_day(statute, date, 21))
         receipt = driver.punch(punches)
         assert receipt is not None
         return receipt.gas_used
 
     for i in range(0, len(workers), 10):  # day one, in small batches: every slot written once
-        batch(first, workers[i:i + 10])
+        batch(first, workers[i : i + 10])
     second = first + dt.timedelta(days=1)
     chain.set_next_time(_day(statute, second, 9))
     clock_in = driver.punch([Punch(0, _day(statute, second, 9), DEVICE, workers[0], "in")])
@@ -121,9 +126,11 @@ def working_time_gas(statute: Statute, chain: Chain, artifacts: dict[str, Artifa
     clock_out = driver.punch([Punch(0, _day(statute, second, 20), DEVICE, workers[0], "out")])
     assert clock_in is not None and clock_out is not None
     whole = batch(second + dt.timedelta(days=1), workers)
-    return {"clock-in (one-punch batch)": clock_in.gas_used,
-            "paying clock-out (one-punch batch)": clock_out.gas_used,
-            f"punch in a batch of {2 * len(workers)} (amortized)": whole / (2 * len(workers))}
+    return {
+        "clock-in (one-punch batch)": clock_in.gas_used,
+        "paying clock-out (one-punch batch)": clock_out.gas_used,
+        f"punch in a batch of {2 * len(workers)} (amortized)": whole / (2 * len(workers)),
+    }
 
 
 def compile_seconds(statutes: Iterable[Statute], warm_runs: int = 5) -> tuple[float, float, float]:
@@ -148,8 +155,9 @@ def compile_seconds(statutes: Iterable[Statute], warm_runs: int = 5) -> tuple[fl
     return cold, cpu, warm
 
 
-def _call_gas(scenario: Scenario, chain: Chain, artifacts: dict[str, Artifact],
-              measured: dict[int, tuple[str, str]]) -> dict[str, float]:
+def _call_gas(
+    scenario: Scenario, chain: Chain, artifacts: dict[str, Artifact], measured: dict[int, tuple[str, str]]
+) -> dict[str, float]:
     """Deploy `scenario` and apply its events through its driver; for each event index in `measured`,
     (figure name, contract function) gives the gas of that function's call made for the event."""
     driver = deploy(scenario, chain, artifacts).driver
@@ -193,16 +201,24 @@ def voucher_gas(statute: Statute, chain: Chain, artifacts: dict[str, Artifact]) 
     face = _value(statute, issue.face_value, Money)
     minimum = statute.rule(MinimumRule)
     purchase = max(face.minor, _value(statute, minimum[1].amount, Money).minor if minimum else 0)
-    kinds = [(Deposit, ("issuer", Money(header.currency, 100 * face.minor))),
-             (Attest, ("attester", "alice", issue.attribute)), (Attest, ("attester", "bob", issue.attribute)),
-             (RegisterMerchant, ("shop", "groceries")),
-             (Issue, ("issuer", ("alice",))), (Issue, ("issuer", ("bob",))),
-             (Spend, ("alice", "shop", Money(header.currency, purchase))),
-             (Spend, ("bob", "shop", Money(header.currency, purchase)))]
+    kinds = [
+        (Deposit, ("issuer", Money(header.currency, 100 * face.minor))),
+        (Attest, ("attester", "alice", issue.attribute)),
+        (Attest, ("attester", "bob", issue.attribute)),
+        (RegisterMerchant, ("shop", "groceries")),
+        (Issue, ("issuer", ("alice",))),
+        (Issue, ("issuer", ("bob",))),
+        (Spend, ("alice", "shop", Money(header.currency, purchase))),
+        (Spend, ("bob", "shop", Money(header.currency, purchase))),
+    ]
     events = tuple(kind(i, at, *fields) for i, (kind, fields) in enumerate(kinds))
     scenario = Scenario(Path("bench"), statute, {"issuer": Money(header.currency, 10**12)}, events)
-    return _call_gas(scenario, chain, artifacts, {5: ("voucher issue (one recipient)", "issue"),
-                                                  7: ("voucher spend (part of a voucher)", "spend")})
+    return _call_gas(
+        scenario,
+        chain,
+        artifacts,
+        {5: ("voucher issue (one recipient)", "issue"), 7: ("voucher spend (part of a voucher)", "spend")},
+    )
 
 
 def procurement_gas(statute: Statute, chain: Chain, artifacts: dict[str, Artifact]) -> dict[str, float]:
@@ -220,22 +236,36 @@ def procurement_gas(statute: Statute, chain: Chain, artifacts: dict[str, Artifac
     reveals = opening + dt.timedelta(minutes=_value(statute, bidding.sealed, Duration).minutes, hours=1)
     award = reveals + dt.timedelta(minutes=_value(statute, bidding.revealed, Duration).minutes)
     deliveries = award + dt.timedelta(days=1)
-    timed = [(opening, RegisterInspector, ("station", "buyer")), (opening, OpenTender, ("buyer", 1000)),
-             (opening + dt.timedelta(hours=1), Bid, ("s1", Money(header.currency, ceiling.minor - 1))),
-             (opening + dt.timedelta(hours=2), Bid, ("s2", Money(header.currency, ceiling.minor - 2))),
-             (reveals, Reveal, ("s1",)), (reveals, Reveal, ("s2",)), (award, Award, ()),
-             (deliveries, Deliver, ("s2", 300, "station")), (deliveries, Deliver, ("s2", 300, "station")),
-             (deliveries, Deliver, ("s2", 400, "station"))]
+    timed = [
+        (opening, RegisterInspector, ("station", "buyer")),
+        (opening, OpenTender, ("buyer", 1000)),
+        (opening + dt.timedelta(hours=1), Bid, ("s1", Money(header.currency, ceiling.minor - 1))),
+        (opening + dt.timedelta(hours=2), Bid, ("s2", Money(header.currency, ceiling.minor - 2))),
+        (reveals, Reveal, ("s1",)),
+        (reveals, Reveal, ("s2",)),
+        (award, Award, ()),
+        (deliveries, Deliver, ("s2", 300, "station")),
+        (deliveries, Deliver, ("s2", 300, "station")),
+        (deliveries, Deliver, ("s2", 400, "station")),
+    ]
     events = tuple(kind(i, at, *fields) for i, (at, kind, fields) in enumerate(timed))
     balances = {label: Money(header.currency, 10**12) for label in ("buyer", "s1", "s2")}
     scenario = Scenario(Path("bench"), statute, balances, events)
-    return _call_gas(scenario, chain, artifacts, {3: ("bid (sealed, with its deposit)", "commitBid"),
-                                                  5: ("reveal", "revealBid"),
-                                                  8: ("delivery (partial, paid on inspection)", "inspectDelivery")})
+    return _call_gas(
+        scenario,
+        chain,
+        artifacts,
+        {
+            3: ("bid (sealed, with its deposit)", "commitBid"),
+            5: ("reveal", "revealBid"),
+            8: ("delivery (partial, paid on inspection)", "inspectDelivery"),
+        },
+    )
 
 
-def award_gas(statute: Statute, chain: Chain, artifacts: dict[str, Artifact],
-              bid_counts: Iterable[int] = (1, 10, 100, 200)) -> dict[str, float]:
+def award_gas(
+    statute: Statute, chain: Chain, artifacts: dict[str, Artifact], bid_counts: Iterable[int] = (1, 10, 100, 200)
+) -> dict[str, float]:
     """Gas of `award` against the number of revealed bids: the winner is tracked during the reveals,
     so the award only refunds losing deposits, at most `SETTLE_PAGE` (64) of them; `settleBids` pages
     the rest (each page bounded the same way)."""
@@ -251,15 +281,22 @@ def award_gas(statute: Statute, chain: Chain, artifacts: dict[str, Artifact],
     for count in bid_counts:
         suppliers = [f"s{n}" for n in range(count)]
         timed: list[tuple[dt.datetime, type, tuple[Any, ...]]] = [(opening, OpenTender, ("buyer", 1000))]
-        timed += [(opening + dt.timedelta(hours=1), Bid, (s, Money(header.currency, ceiling.minor - n % 50)))
-                  for n, s in enumerate(suppliers)]
+        timed += [
+            (opening + dt.timedelta(hours=1), Bid, (s, Money(header.currency, ceiling.minor - n % 50)))
+            for n, s in enumerate(suppliers)
+        ]
         timed += [(reveals, Reveal, (s,)) for s in suppliers]
         timed.append((award, Award, ()))
         events = tuple(kind(i, at, *fields) for i, (at, kind, fields) in enumerate(timed))
         balances = {label: Money(header.currency, 10**12) for label in ("buyer", *suppliers)}
         snapshot = chain.snapshot()
-        figures.update(_call_gas(Scenario(Path("bench"), statute, balances, events), chain, artifacts,
-                                 {len(events) - 1: (f"award, {count} revealed bid{'s' if count > 1 else ''}",
-                                                    "award")}))
+        figures.update(
+            _call_gas(
+                Scenario(Path("bench"), statute, balances, events),
+                chain,
+                artifacts,
+                {len(events) - 1: (f"award, {count} revealed bid{'s' if count > 1 else ''}", "award")},
+            )
+        )
         chain.revert(snapshot)
     return figures

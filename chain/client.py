@@ -31,6 +31,7 @@ the same accounts and the same time rules (see its docstring); `local.local_chai
 picks anvil when its binary exists, else the in-process chain
 (`LAWDSL_CHAIN=tester` forces it, `LAWDSL_CHAIN=anvil` insists on anvil).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -55,8 +56,10 @@ TIP = 10**9  # wei per gas offered to a live chain's block producer
 FUNDING = 10**24  # wei given to every account the chain uses
 
 #: The errors Solidity itself raises: `require(…, "text")` and a panic (overflow, assert, …).
-SOLIDITY_ERRORS = [{"type": "error", "name": "Error", "inputs": [{"name": "message", "type": "string"}]},
-                   {"type": "error", "name": "Panic", "inputs": [{"name": "code", "type": "uint256"}]}]
+SOLIDITY_ERRORS = [
+    {"type": "error", "name": "Error", "inputs": [{"name": "message", "type": "string"}]},
+    {"type": "error", "name": "Panic", "inputs": [{"name": "code", "type": "uint256"}]},
+]
 
 
 class ChainError(RuntimeError):
@@ -71,7 +74,6 @@ class Reverted(Exception):
         self.error = error
         self.arguments = args
         self.data = data
-
 
 
 @dataclass(frozen=True)
@@ -95,8 +97,9 @@ class Chain:
         try:
             self.chain_id = self.w3.eth.chain_id
         except (OSError, ValueError) as error:  # requests' ConnectionError is an OSError
-            raise ChainError(f"no Ethereum node answers at {url} ({type(error).__name__}); "
-                             "start one (`lawdsl chain`) or check --rpc") from None
+            raise ChainError(
+                f"no Ethereum node answers at {url} ({type(error).__name__}); start one (`lawdsl chain`) or check --rpc"
+            ) from None
         self._accounts: dict[str, LocalAccount] = {}
         self._labels: dict[str, str] = {}  # checksum address -> label
         self._nonces: dict[str, int] = {}
@@ -175,8 +178,9 @@ class Chain:
         """Send a contract function call (`contract.functions.f(...)`) from `label`."""
         # web3's own ABI encoder for the call; `build_transaction` would add an eth_estimateGas round trip
         receipt = self.send(label, call.address, call._encode_transaction_data())
-        return Receipt(receipt["blockNumber"], receipt["gasUsed"], receipt["logs"],
-                       receipt["transactionHash"].to_0x_hex())
+        return Receipt(
+            receipt["blockNumber"], receipt["gasUsed"], receipt["logs"], receipt["transactionHash"].to_0x_hex()
+        )
 
     def send(self, label: str, to: str | None, data: str) -> TxReceipt:
         """Sign and send a raw transaction; raise `Reverted` with the decoded custom error."""
@@ -185,8 +189,16 @@ class Chain:
         nonce = self._nonces.get(account.address)
         if nonce is None:
             nonce = self.w3.eth.get_transaction_count(account.address)
-        tx: dict[str, Any] = {"nonce": nonce, "gas": GAS_LIMIT, "maxFeePerGas": MAX_FEE, "maxPriorityFeePerGas": 1,
-              "chainId": self.chain_id, "data": data, "value": 0, "type": 2}
+        tx: dict[str, Any] = {
+            "nonce": nonce,
+            "gas": GAS_LIMIT,
+            "maxFeePerGas": MAX_FEE,
+            "maxPriorityFeePerGas": 1,
+            "chainId": self.chain_id,
+            "data": data,
+            "value": 0,
+            "type": 2,
+        }
         if to is not None:
             tx["to"] = to
         if self.live:
@@ -203,9 +215,14 @@ class Chain:
     def transfer_ether(self, label: str, to: str, wei: int) -> TxReceipt:
         """A plain value transfer from `label`'s account: how a live chain's accounts get gas money."""
         account = self.account(label)
-        tx: dict[str, Any] = {"nonce": self.w3.eth.get_transaction_count(account.address),
-                              "to": to_checksum_address(to), "value": wei, "gas": 21_000,
-                              "chainId": self.chain_id, "type": 2}
+        tx: dict[str, Any] = {
+            "nonce": self.w3.eth.get_transaction_count(account.address),
+            "to": to_checksum_address(to),
+            "value": wei,
+            "gas": 21_000,
+            "chainId": self.chain_id,
+            "type": 2,
+        }
         self._fees(tx)
         self._affordable(account.address, tx)
         tx_hash = self.w3.eth.send_raw_transaction(account.sign_transaction(tx).raw_transaction)
@@ -234,8 +251,10 @@ class Chain:
         needed = tx["gas"] * tx["maxFeePerGas"] + tx.get("value", 0)
         balance = self.w3.eth.get_balance(sender)
         if balance < needed:
-            raise ChainError(f"account {sender} has {balance / 1e18:.6f} ETH but this transaction may cost "
-                             f"{needed / 1e18:.6f} ETH in gas; send it some (`lawdsl fund {sender} --key FUNDER`)")
+            raise ChainError(
+                f"account {sender} has {balance / 1e18:.6f} ETH but this transaction may cost "
+                f"{needed / 1e18:.6f} ETH in gas; send it some (`lawdsl fund {sender} --key FUNDER`)"
+            )
 
     def send_many(self, label: str, to: str, calldata: list[str], window: int = 200) -> list[TxReceipt]:
         """Send many transactions from `label` to `to`, `window` at a time without waiting between
@@ -251,10 +270,18 @@ class Chain:
         self._pin_time()  # the first block; the node dates the next ones from it
         for first in range(0, len(calldata), window):
             hashes = []
-            for data in calldata[first:first + window]:
-                tx: dict[str, Any] = {"nonce": nonce, "gas": GAS_LIMIT, "maxFeePerGas": MAX_FEE,
-                                      "maxPriorityFeePerGas": 1, "chainId": self.chain_id, "data": data,
-                                      "value": 0, "type": 2, "to": to}
+            for data in calldata[first : first + window]:
+                tx: dict[str, Any] = {
+                    "nonce": nonce,
+                    "gas": GAS_LIMIT,
+                    "maxFeePerGas": MAX_FEE,
+                    "maxPriorityFeePerGas": 1,
+                    "chainId": self.chain_id,
+                    "data": data,
+                    "value": 0,
+                    "type": 2,
+                    "to": to,
+                }
                 hashes.append(self.w3.eth.send_raw_transaction(account.sign_transaction(tx).raw_transaction))
                 nonce += 1
                 self._nonces[account.address] = nonce

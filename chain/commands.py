@@ -5,6 +5,7 @@ anvil, or py-evm in process where anvil is missing (`chain.local.local_chain`).
 A scenario replays dates from its statute's effective date on, so it needs a
 chain whose latest block is not later than its first event (a fresh one).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -63,12 +64,16 @@ def compiled(statutes: Iterable[Statute]) -> dict[str, Artifact]:
     except FileNotFoundError as missing:
         if shutil.which("node") is not None:
             raise
-        keyed = ("" if (PROJECT_ROOT / "node_modules" / "@openzeppelin").is_dir() else
-                 " (its entries are keyed by the OpenZeppelin version in node_modules, which is missing too)")
+        keyed = (
+            ""
+            if (PROJECT_ROOT / "node_modules" / "@openzeppelin").is_dir()
+            else " (its entries are keyed by the OpenZeppelin version in node_modules, which is missing too)"
+        )
         raise cli.UsageError(
             "compiling needs solc-js, which runs on Node, and Node is not on PATH; build/solc holds no "
             f"artifacts for these statutes either{keyed}. Install Node and run `make bootstrap`, or copy "
-            "build/solc from a machine that compiled the same statutes.") from missing
+            "build/solc from a machine that compiled the same statutes."
+        ) from missing
 
 
 def run_scenario(scenario: Scenario, args: argparse.Namespace) -> Outcome:
@@ -89,33 +94,50 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     run.set_defaults(func=cmd_run)
 
     chain = commands.add_parser(
-        "chain", help="start a local chain at the current time and print its URL",
+        "chain",
+        help="start a local chain at the current time and print its URL",
         description="Start a local EVM node on loopback whose clock starts now, print its URL, and run "
-                    "until Ctrl-C or SIGTERM. --fund gives the named keys gas money from the node's own "
-                    "(public) test account.",
+        "until Ctrl-C or SIGTERM. --fund gives the named keys gas money from the node's own "
+        "(public) test account.",
         epilog="example:\n  lawdsl chain --port 8545 --state ./chain-state --fund authority",
-        formatter_class=argparse.RawDescriptionHelpFormatter)
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     chain.add_argument("--port", type=int, default=0, help="the port (default: a free one)")
-    chain.add_argument("--node", choices=("anvil", "hardhat"), default="anvil",
-                       help="which node implementation (default: anvil)")
-    chain.add_argument("--state", metavar="DIR", help="keep the chain's state in DIR: loaded at start if "
-                       "there, written every second and at exit (anvil only)")
-    chain.add_argument("--fund", action="append", default=[], metavar="KEY",
-                       help="a key name or 0x address to give 1000 ETH at start (repeatable)")
+    chain.add_argument(
+        "--node", choices=("anvil", "hardhat"), default="anvil", help="which node implementation (default: anvil)"
+    )
+    chain.add_argument(
+        "--state",
+        metavar="DIR",
+        help="keep the chain's state in DIR: loaded at start if there, written every second and at exit (anvil only)",
+    )
+    chain.add_argument(
+        "--fund",
+        action="append",
+        default=[],
+        metavar="KEY",
+        help="a key name or 0x address to give 1000 ETH at start (repeatable)",
+    )
     chain.add_argument("--keys-dir", metavar="DIR", help="where --fund's keys live")
     chain.set_defaults(func=guarded(cmd_chain))
 
     deploy_ = commands.add_parser(
-        "deploy", help="deploy a statute and enact it in the statute registry",
+        "deploy",
+        help="deploy a statute and enact it in the statute registry",
         description="Compile the statute, deploy its currency, registry and contract signed by --key (the "
-                    "authority), enact it, and write where it lives to --save for the role commands. Without "
-                    "--rpc it runs on a private chain that lives as long as the command.",
+        "authority), enact it, and write where it lives to --save for the role commands. Without "
+        "--rpc it runs on a private chain that lives as long as the command.",
         epilog="example:\n  lawdsl deploy statutes/overtime.law --rpc http://127.0.0.1:8545 --key authority",
-        formatter_class=argparse.RawDescriptionHelpFormatter)
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     deploy_.add_argument("file", metavar="FILE")
     add_chain_arguments(deploy_, deployment=False)
-    deploy_.add_argument("--save", default=DEPLOYMENT_FILE, metavar="FILE",
-                         help=f"where to write the addresses (default: ./{DEPLOYMENT_FILE})")
+    deploy_.add_argument(
+        "--save",
+        default=DEPLOYMENT_FILE,
+        metavar="FILE",
+        help=f"where to write the addresses (default: ./{DEPLOYMENT_FILE})",
+    )
     deploy_.set_defaults(func=guarded(cmd_deploy))
 
     demo = commands.add_parser("demo", help="run the example statutes end to end on a private local chain")
@@ -169,9 +191,17 @@ def cmd_deploy(args: argparse.Namespace) -> int:
     _print_deployment(deployment)
     header = statute.header
     assert deployment.driver.contract is not None  # `deploy` deployed it
-    DeploymentRecord(args.rpc, chain.chain_id, str(Path(args.file).resolve()), header.title, header.version,
-                     deployment.driver.contract.address, deployment.currency.address,
-                     deployment.registry.address, deployment.authority.address).save(Path(args.save))
+    DeploymentRecord(
+        args.rpc,
+        chain.chain_id,
+        str(Path(args.file).resolve()),
+        header.title,
+        header.version,
+        deployment.driver.contract.address,
+        deployment.currency.address,
+        deployment.registry.address,
+        deployment.authority.address,
+    ).save(Path(args.save))
     print(f"wrote {args.save}")
     return 0
 
@@ -205,8 +235,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
     scenarios = [load_scenario(PROJECT_ROOT / "statutes" / name) for name in DEMO_SCENARIOS]
     began = time.perf_counter()
     artifacts = compiled(scenario.statute for scenario in scenarios)
-    cli.out.print(f"compiled {len(scenarios)} statutes with the token and the registry in one solc call "
-                  f"({time.perf_counter() - began:.1f} s; build/solc caches it)")
+    cli.out.print(
+        f"compiled {len(scenarios)} statutes with the token and the registry in one solc call "
+        f"({time.perf_counter() - began:.1f} s; build/solc caches it)"
+    )
     runs = []
     with local_chain() as chain:
         where = "py-evm in process" if isinstance(chain, InProcessChain) else f"anvil at {chain.url}"
@@ -260,22 +292,36 @@ def _differences(interpreted: Outcome, on_chain: Outcome) -> list[str]:
     if interpreted == on_chain:
         return []
     expected, actual = interpreted.to_json(), on_chain.to_json()
-    return [f"interpreter: {key}\n  -interpreter {expected.get(key)}\n  +chain       {actual.get(key)}"
-            for key in sorted(set(expected) | set(actual)) if expected.get(key) != actual.get(key)]
+    return [
+        f"interpreter: {key}\n  -interpreter {expected.get(key)}\n  +chain       {actual.get(key)}"
+        for key in sorted(set(expected) | set(actual))
+        if expected.get(key) != actual.get(key)
+    ]
 
 
 def _print_demo_summary(runs: list[DemoRun]) -> None:
     table = Table(title="Demo summary: each chain outcome against expect: and the interpreter", title_justify="left")
-    columns: tuple[tuple[str, JustifyMethod], ...] = (("scenario", "left"), ("result", "left"),
-                                                      ("transactions", "right"), ("gas used", "right"))
+    columns: tuple[tuple[str, JustifyMethod], ...] = (
+        ("scenario", "left"),
+        ("result", "left"),
+        ("transactions", "right"),
+        ("gas used", "right"),
+    )
     for column, justify in columns:
         table.add_column(column, justify=justify)
     for run in runs:
-        table.add_row(run.path.name, "[red]FAIL[/red]" if run.problems else "[green]PASS[/green]",
-                      f"{run.transactions:,}", f"{run.gas_used:,}")
+        table.add_row(
+            run.path.name,
+            "[red]FAIL[/red]" if run.problems else "[green]PASS[/green]",
+            f"{run.transactions:,}",
+            f"{run.gas_used:,}",
+        )
     cli.out.print(table)
-    contracts = Table(title="Contracts (each scenario starts from the genesis snapshot, so addresses repeat)",
-                      title_justify="left", box=None)
+    contracts = Table(
+        title="Contracts (each scenario starts from the genesis snapshot, so addresses repeat)",
+        title_justify="left",
+        box=None,
+    )
     contracts.add_column("contract", overflow="fold")
     contracts.add_column("address", no_wrap=True, min_width=42)
     for name, address in dict(item for run in runs for item in run.contracts.items()).items():

@@ -1,5 +1,6 @@
 """A contract over an `Rpc`: calldata, views and logs through the one codec, without web3's per-call
 overhead (the gateway's submitter and keeper call this in their hot path)."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -50,6 +51,7 @@ class ContractClient:
 
     def logs(self, event: str, from_block: int = 0) -> list[dict[str, Any]]:
         logs: list[dict[str, Any]] = self.rpc.call(
-            "eth_getLogs", {"address": self.address, "topics": [self.topic(event)], "fromBlock": hex(from_block),
-                            "toBlock": "latest"})
+            "eth_getLogs",
+            {"address": self.address, "topics": [self.topic(event)], "fromBlock": hex(from_block), "toBlock": "latest"},
+        )
         return logs

@@ -9,6 +9,7 @@ cap the range and the result size). Calls to the contract come from
 `trace_filter` (anvil, Erigon, Reth, Nethermind serve it) or, where the
 node lacks it, from a block-by-block scan.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -91,9 +92,11 @@ def paged(fetch: Callable[[int, int], list[Any]], start: int, end: int, page: in
 def get_logs(w3: Web3, query: dict[str, Any], from_block: int, to_block: int | None = None) -> Iterator[dict[str, Any]]:
     """Every log matching `query` (address, topics) from `from_block` on, in chain order."""
     end = w3.eth.block_number if to_block is None else to_block
-    return paged(lambda first, last: w3.eth.get_logs(cast(FilterParams, {**query, "fromBlock": first,
-                                                                          "toBlock": last})),
-                 from_block, end)
+    return paged(
+        lambda first, last: w3.eth.get_logs(cast(FilterParams, {**query, "fromBlock": first, "toBlock": last})),
+        from_block,
+        end,
+    )
 
 
 @dataclass(frozen=True)
@@ -125,8 +128,9 @@ def calls_to(w3: Web3, address: str, from_block: int, to_block: int | None = Non
 
 
 def _traced_calls(w3: Web3, address: str, first: int, last: int) -> list[ContractCall]:
-    response = w3.provider.make_request(RPCEndpoint("trace_filter"), [{"fromBlock": hex(first), "toBlock": hex(last),
-                                                          "toAddress": [address]}])
+    response = w3.provider.make_request(
+        RPCEndpoint("trace_filter"), [{"fromBlock": hex(first), "toBlock": hex(last), "toAddress": [address]}]
+    )
     if "error" in response:
         raise NotImplementedError(response["error"].get("message"))
     calls = []
@@ -138,9 +142,16 @@ def _traced_calls(w3: Web3, address: str, first: int, last: int) -> list[Contrac
         if not failed and trace["traceAddress"]:  # an inner call is undone when its transaction reverts
             failed = w3.eth.get_transaction_receipt(trace["transactionHash"])["status"] != 1
         output = bytes.fromhex(trace.get("result", {}).get("output", "0x")[2:]) if "error" in trace else b""
-        calls.append(ContractCall(trace["transactionHash"], trace["blockNumber"],
-                                  to_checksum_address(action["from"]), bytes.fromhex(action["input"][2:]), failed,
-                                  output))
+        calls.append(
+            ContractCall(
+                trace["transactionHash"],
+                trace["blockNumber"],
+                to_checksum_address(action["from"]),
+                bytes.fromhex(action["input"][2:]),
+                failed,
+                output,
+            )
+        )
     return calls
 
 
@@ -151,8 +162,16 @@ def _scanned_calls(w3: Web3, address: str, first: int, last: int) -> list[Contra
             assert not isinstance(tx, HexBytes)  # full transactions, not their hashes
             if tx.get("to") == address:
                 failed = w3.eth.get_transaction_receipt(tx["hash"])["status"] != 1
-                calls.append(ContractCall(tx["hash"].to_0x_hex(), number, tx["from"], bytes(tx["input"]), failed,
-                                          _revert_data(w3, tx["hash"].to_0x_hex()) if failed else b""))
+                calls.append(
+                    ContractCall(
+                        tx["hash"].to_0x_hex(),
+                        number,
+                        tx["from"],
+                        bytes(tx["input"]),
+                        failed,
+                        _revert_data(w3, tx["hash"].to_0x_hex()) if failed else b"",
+                    )
+                )
     return calls
 
 

@@ -10,6 +10,7 @@ The label-derived keys (`chain.accounts.account_key`) are public knowledge:
 anyone can compute them. They serve scenario replay, tests and the demo, on a
 chain the tool started itself; `dev_keys_allowed` is the one rule for them.
 """
+
 from __future__ import annotations
 
 import getpass
@@ -75,8 +76,7 @@ class KeyStore:
         secret = password(name, confirm=True)
         if not secret:
             raise KeyProblem(f"key {name!r} needs a non-empty password")
-        document = Account.encrypt(account.key, secret, kdf="scrypt",
-                                   iterations=LIGHT_SCRYPT_N if light else None)
+        document = Account.encrypt(account.key, secret, kdf="scrypt", iterations=LIGHT_SCRYPT_N if light else None)
         self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(descriptor, "w") as out:
@@ -95,8 +95,10 @@ class KeyStore:
             return document
         except FileNotFoundError:
             known = ", ".join(self.names()) or "none"
-            raise KeyProblem(f"no key named {name!r} in {self.directory} (keys there: {known}); "
-                             f"create it with `lawdsl keys new {name}`") from None
+            raise KeyProblem(
+                f"no key named {name!r} in {self.directory} (keys there: {known}); "
+                f"create it with `lawdsl keys new {name}`"
+            ) from None
         except (OSError, ValueError) as error:
             raise KeyProblem(f"key {name!r} ({path}) is not a readable keystore: {error}") from None
 
@@ -119,6 +121,8 @@ class KeyStore:
 def dev_keys_allowed(own_chain: bool, dev_keys: bool) -> None:
     """The rule for label-derived keys: on the tool's own chain, or where the operator says so."""
     if not own_chain and not dev_keys:
-        raise KeyProblem("label-derived keys are public (anyone can compute them), so they are refused on a "
-                         "chain this command did not start: name a keystore with --key, or pass --dev-keys "
-                         "on a throwaway test chain")
+        raise KeyProblem(
+            "label-derived keys are public (anyone can compute them), so they are refused on a "
+            "chain this command did not start: name a keystore with --key, or pass --dev-keys "
+            "on a throwaway test chain"
+        )

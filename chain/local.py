@@ -1,4 +1,5 @@
 """Which private local chain to start: anvil when its binary exists, else py-evm in process."""
+
 from __future__ import annotations
 
 import os
@@ -29,4 +30,3 @@ def local_chain() -> Iterator[Chain]:
         return
     with anvil.LocalAnvil(binary=anvil.ANVIL) as node:
         yield Chain(node.url)
-

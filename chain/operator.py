@@ -6,6 +6,7 @@ records), signs with a keystore named by `--key`, and prints what it did: the
 transaction, its gas and the events it logged, addresses shown by key name.
 A refusal is explained in one sentence (`explain`), never a bare selector.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -60,8 +61,9 @@ class DeploymentRecord:
         try:
             return cls(**json.loads(path.read_text()))
         except FileNotFoundError:
-            raise UsageError(f"no deployment file {path}: run `lawdsl deploy` first, or give --deployment FILE") \
-                from None
+            raise UsageError(
+                f"no deployment file {path}: run `lawdsl deploy` first, or give --deployment FILE"
+            ) from None
         except (OSError, ValueError, TypeError) as error:
             raise UsageError(f"{path} is not a deployment file written by `lawdsl deploy`: {error}") from None
 
@@ -94,15 +96,27 @@ class Consent:
 def add_chain_arguments(parser: argparse.ArgumentParser, *, deployment: bool = True) -> None:
     """--rpc, --key, --keys-dir, --dev-keys (and --deployment) for a command that signs."""
     parser.add_argument("--rpc", metavar="URL", help="the node's JSON-RPC URL (default: the deployment's)")
-    parser.add_argument("--key", metavar="NAME", help="the keystore that signs (`lawdsl keys list`); its "
-                        "password comes from $LAWDSL_PASSWORD or a prompt")
-    parser.add_argument("--keys-dir", metavar="DIR", help="where keystores live (default: $LAWDSL_KEYS or "
-                        "~/.lawdsl/keys)")
-    parser.add_argument("--dev-keys", action="store_true", help="allow the public label-derived test keys "
-                        "(@authority, …) on a chain this command did not start: throwaway test chains only")
+    parser.add_argument(
+        "--key",
+        metavar="NAME",
+        help="the keystore that signs (`lawdsl keys list`); its password comes from $LAWDSL_PASSWORD or a prompt",
+    )
+    parser.add_argument(
+        "--keys-dir", metavar="DIR", help="where keystores live (default: $LAWDSL_KEYS or ~/.lawdsl/keys)"
+    )
+    parser.add_argument(
+        "--dev-keys",
+        action="store_true",
+        help="allow the public label-derived test keys "
+        "(@authority, …) on a chain this command did not start: throwaway test chains only",
+    )
     if deployment:
-        parser.add_argument("--deployment", default=DEPLOYMENT_FILE, metavar="FILE",
-                            help=f"the file `lawdsl deploy` wrote (default: ./{DEPLOYMENT_FILE})")
+        parser.add_argument(
+            "--deployment",
+            default=DEPLOYMENT_FILE,
+            metavar="FILE",
+            help=f"the file `lawdsl deploy` wrote (default: ./{DEPLOYMENT_FILE})",
+        )
 
 
 def guarded(command: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
@@ -141,8 +155,10 @@ class Session:
             raise UsageError("give --rpc URL (the node to talk to)")
         self.chain = Chain(rpc, live=True)
         if record is not None and self.chain.chain_id != record.chain_id:
-            raise ChainError(f"the node at {rpc} runs chain {self.chain.chain_id}, but the deployment is on "
-                             f"chain {record.chain_id}; give the right --rpc")
+            raise ChainError(
+                f"the node at {rpc} runs chain {self.chain.chain_id}, but the deployment is on "
+                f"chain {record.chain_id}; give the right --rpc"
+            )
         self.names = {self.keys.address(name): name for name in self.keys.names()}
         self.statute_ast: Statute | None = load_statute(record.law) if record else None
 
@@ -170,8 +186,10 @@ class Session:
             return self.keys.address(who)
         if self.args.dev_keys:
             return self.chain.address(who)
-        raise KeyProblem(f"{who!r} is neither a 0x address nor a key in {self.keys.directory} "
-                         f"(keys there: {', '.join(self.keys.names()) or 'none'})")
+        raise KeyProblem(
+            f"{who!r} is neither a 0x address nor a key in {self.keys.directory} "
+            f"(keys there: {', '.join(self.keys.names()) or 'none'})"
+        )
 
     def name(self, address: str) -> str:
         address = to_checksum_address(address)
@@ -188,8 +206,12 @@ class Session:
         """The deployment's "statute", "currency", "registry" or "authority" (its timelock), its custom
         errors learnt."""
         assert self.record is not None and self.statute_ast is not None
-        key = {"statute": self.statute_ast.header.title, "currency": "DigitalCurrency",
-               "registry": "StatuteRegistry", "authority": "AuthorityTimelock"}[which]
+        key = {
+            "statute": self.statute_ast.header.title,
+            "currency": "DigitalCurrency",
+            "registry": "StatuteRegistry",
+            "authority": "AuthorityTimelock",
+        }[which]
         abi = self.artifacts()[key].abi
         self.chain.register_errors(abi)
         contract: Contract = self.chain.w3.eth.contract(address=getattr(self.record, which), abi=abi)
@@ -223,11 +245,16 @@ class Session:
         `lawdsl deploy` sets up has no delay; a delayed one would execute after it)."""
         timelock = self.contract("authority")
         if timelock.functions.getMinDelay().call():
-            raise Refused(f"{what}: the authority's timelock has a delay; scheduling for later is not supported "
-                          "by this command yet")
+            raise Refused(
+                f"{what}: the authority's timelock has a delay; scheduling for later is not supported "
+                "by this command yet"
+            )
         target, data, salt = call.address, call._encode_transaction_data(), os.urandom(32)
-        self.send(AUTHORITY, timelock.functions.schedule(target, 0, data, bytes(32), salt, 0),
-                  f"scheduled through the authority's timelock: {what}")
+        self.send(
+            AUTHORITY,
+            timelock.functions.schedule(target, 0, data, bytes(32), salt, 0),
+            f"scheduled through the authority's timelock: {what}",
+        )
         return self.send(AUTHORITY, timelock.functions.execute(target, 0, data, bytes(32), salt), what)
 
     def describe(self, logs: list[LogReceipt]) -> list[str]:
@@ -277,16 +304,24 @@ class Session:
         now = self.chain.w3.eth.get_block("latest")["timestamp"]
         days = (effective_from - now) / 86_400
         when = dt.datetime.fromtimestamp(effective_from, dt.UTC)
-        return (f"the statute is not yet in force: {header.title} takes effect on {header.effective.isoformat()} "
-                f"(00:00 in its time zone, {when:%Y-%m-%d %H:%M} UTC), {days:.1f} days after the chain's latest "
-                "block; nothing can be done under it before then")
+        return (
+            f"the statute is not yet in force: {header.title} takes effect on {header.effective.isoformat()} "
+            f"(00:00 in its time zone, {when:%Y-%m-%d %H:%M} UTC), {days:.1f} days after the chain's latest "
+            "block; nothing can be done under it before then"
+        )
 
 
 def _role_name(role: bytes) -> str:
     from eth_utils.crypto import keccak
 
-    for name in ("AUTHORITY_ROLE", "MINTER_ROLE", "LEGISLATOR_ROLE", "PROPOSER_ROLE", "EXECUTOR_ROLE",
-                 "DEFAULT_ADMIN_ROLE"):
+    for name in (
+        "AUTHORITY_ROLE",
+        "MINTER_ROLE",
+        "LEGISLATOR_ROLE",
+        "PROPOSER_ROLE",
+        "EXECUTOR_ROLE",
+        "DEFAULT_ADMIN_ROLE",
+    ):
         if (keccak(text=name) if name != "DEFAULT_ADMIN_ROLE" else bytes(32)) == role:
             return name
     return "0x" + role.hex()
@@ -296,64 +331,86 @@ EXPLANATIONS: dict[str, Callable[..., str]] = {
     "BeforeEffectiveDate": lambda s, at: s.effective_words(at),
     "AccessControlUnauthorizedAccount": lambda s, who, role: (
         f"{s.name(who)} does not hold {_role_name(role)}: only the statute's authority may do this "
-        "(sign with the authority's --key)"),
+        "(sign with the authority's --key)"
+    ),
     "DepositExceedsWallet": lambda s, amount, wallet: (
-        f"the deposit of {s.show_money(amount)} is more than the {s.show_money(wallet)} in the firm's wallet"),
+        f"the deposit of {s.show_money(amount)} is more than the {s.show_money(wallet)} in the firm's wallet"
+    ),
     "ERC20InsufficientBalance": lambda s, who, balance, needed: (
-        f"{s.name(who)} holds {s.show_money(balance)}, less than the {s.show_money(needed)} needed"),
+        f"{s.name(who)} holds {s.show_money(balance)}, less than the {s.show_money(needed)} needed"
+    ),
     "ERC20InsufficientAllowance": lambda s, spender, allowance, needed: (
-        f"{s.name(spender)} may move only {s.show_money(allowance)} of the {s.show_money(needed)} needed"),
+        f"{s.name(spender)} may move only {s.show_money(allowance)} of the {s.show_money(needed)} needed"
+    ),
     "NegativeDeposit": lambda s, amount: f"a deposit cannot be negative ({amount})",
     "NegativeHourlyWage": lambda s, wage: f"an hourly wage cannot be negative ({wage})",
     "EmployedByAnotherEmployer": lambda s, employee, employer: (
-        f"{s.name(employee)} is already employed by {s.name(employer)}; that employment must end first"),
+        f"{s.name(employee)} is already employed by {s.name(employer)}; that employment must end first"
+    ),
     "NotEmployed": lambda s, employee: f"{s.name(employee)} is not employed under this statute",
     "TimeOffNotGrantedByEmployer": lambda s, employee, employer: (
-        f"only the employer of {s.name(employee)}, {s.name(employer)}, may grant time off; sign with its --key"),
+        f"only the employer of {s.name(employee)}, {s.name(employer)}, may grant time off; sign with its --key"
+    ),
     "DeviceBoundToAnotherEmployer": lambda s, device, employer: (
-        f"device {s.name(device)} is registered to {s.name(employer)}; a device serves one employer"),
+        f"device {s.name(device)} is registered to {s.name(employer)}; a device serves one employer"
+    ),
     "UnregisteredDevice": lambda s, device: (
         f"device {s.name(device)} is not registered: the authority registers it first "
-        "(`lawdsl authority register-device`)"),
+        "(`lawdsl authority register-device`)"
+    ),
     "InvalidDeviceSignature": lambda s, device: f"the batch was not signed by device {s.name(device)}'s key",
     "BatchOutOfSequence": lambda s, device, expected, got: (
-        f"device {s.name(device)}'s next batch is number {expected}, not {got}"),
+        f"device {s.name(device)}'s next batch is number {expected}, not {got}"
+    ),
     "VersionNotNewer": lambda s, title, version, current: (
-        f"{title!r} is at version {current} already; enact a version above it, not {version}"),
+        f"{title!r} is at version {current} already; enact a version above it, not {version}"
+    ),
     "UnknownStatute": lambda s, title: f"the registry has no statute titled {title!r}",
     "DeviceNotOffered": lambda s, device, caller: (
         f"device {s.name(device)} was not registered for {s.name(caller)}: the authority registers it for the "
-        "firm first, then that firm accepts it"),
+        "firm first, then that firm accepts it"
+    ),
     "DeviceNotAccepted": lambda s, device: (
-        f"device {s.name(device)} is registered but its firm has not accepted it (`lawdsl firm accept-device`)"),
+        f"device {s.name(device)} is registered but its firm has not accepted it (`lawdsl firm accept-device`)"
+    ),
     "RevokedDevice": lambda s, device: f"device {s.name(device)} is revoked; a revoked device never counts again",
     "NotDeviceRevoker": lambda s, device, caller: (
-        f"only the authority or the firm of device {s.name(device)} may revoke it, not {s.name(caller)}"),
+        f"only the authority or the firm of device {s.name(device)} may revoke it, not {s.name(caller)}"
+    ),
     "SelfEmployment": lambda s, who: f"{s.name(who)} cannot employ itself",
     "InvalidEmploymentSignature": lambda s, employee: (
         f"the consent was not signed by {s.name(employee)} for this firm, wage and statute, or was used "
-        "already; the worker signs a new one (`lawdsl worker consent`)"),
+        "already; the worker signs a new one (`lawdsl worker consent`)"
+    ),
     "EmploymentConsentExpired": lambda s, deadline: (
         f"the worker's consent expired at {dt.datetime.fromtimestamp(deadline, dt.UTC):%Y-%m-%d %H:%M} UTC; "
-        "the worker signs a new one"),
+        "the worker signs a new one"
+    ),
     "HourlyWageBelowMinimum": lambda s, wage, minimum: (
-        f"an hourly wage of {s.show_money(wage)} is below the statute's minimum of {s.show_money(minimum)}"),
+        f"an hourly wage of {s.show_money(wage)} is below the statute's minimum of {s.show_money(minimum)}"
+    ),
     "HourlyWageAboveBound": lambda s, wage, bound: (
-        f"an hourly wage of {s.show_money(wage)} is above the contract's bound of {s.show_money(bound)}"),
+        f"an hourly wage of {s.show_money(wage)} is above the contract's bound of {s.show_money(bound)}"
+    ),
     "NotTheEmployer": lambda s, employee, employer: (
-        f"{s.name(employee)} is employed by {s.name(employer)}; sign with that firm's --key"),
+        f"{s.name(employee)} is employed by {s.name(employer)}; sign with that firm's --key"
+    ),
     "NotEmployerOrEmployee": lambda s, employee, caller: (
-        f"only {s.name(employee)} or its employer may end its employment, not {s.name(caller)}"),
+        f"only {s.name(employee)} or its employer may end its employment, not {s.name(caller)}"
+    ),
     "ShiftInProgress": lambda s, employee, since: (
         f"{s.name(employee)} is clocked in since {dt.datetime.fromtimestamp(since, dt.UTC):%Y-%m-%d %H:%M} UTC; "
-        "the employment can end once that shift is clocked out"),
+        "the employment can end once that shift is clocked out"
+    ),
     "WithdrawalExceedsDeposit": lambda s, amount, deposit: (
-        f"a withdrawal of {s.show_money(amount)} is more than the deposit of {s.show_money(deposit)}"),
+        f"a withdrawal of {s.show_money(amount)} is more than the deposit of {s.show_money(deposit)}"
+    ),
     "ArrearsOutstanding": lambda s, employer, count: (
-        f"{s.name(employer)} owes {count} wage payment(s) in arrears; nothing can be withdrawn until they are paid"),
+        f"{s.name(employer)} owes {count} wage payment(s) in arrears; nothing can be withdrawn until they are paid"
+    ),
     "FutureTimestamp": lambda s, at, latest: (
-        f"a punch is dated {at - latest} s after the chain's latest block; check the terminal's clock"),
+        f"a punch is dated {at - latest} s after the chain's latest block; check the terminal's clock"
+    ),
     "Error": lambda s, text: f"the contract refused: {text}",
     "Panic": lambda s, code: f"the contract stopped on an internal check (panic 0x{code:x})",
 }
-

@@ -6,6 +6,7 @@ whose `.law` source nobody supplied is still readable. Decoding goes through
 the one codec (`chain/abi.py`, eth_abi directly): web3's per-log event
 objects cost far more than the portal's index can afford on a long history.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -48,8 +49,9 @@ class ChainReader:
     def latest_block(self) -> int:
         return self.w3.eth.block_number
 
-    def logs(self, address: str | list[str] | None, topics: list[Any] | None, start: int,
-             end: int) -> Iterator[dict[str, Any]]:
+    def logs(
+        self, address: str | list[str] | None, topics: list[Any] | None, start: int, end: int
+    ) -> Iterator[dict[str, Any]]:
         """Raw logs in [start, end] of one contract or several (one request for all), paged as public
         nodes require."""
         query: dict[str, Any] = {}
@@ -80,8 +82,14 @@ class ChainReader:
             address = checksum(bytes.fromhex(str(log["address"])[2:]))
             decoded = abis[address].log(log)
             if decoded is not None:
-                yield RawEvent(decoded[0], decoded[1], log["blockNumber"], log["logIndex"],
-                               "0x" + bytes(log["transactionHash"]).hex(), address)
+                yield RawEvent(
+                    decoded[0],
+                    decoded[1],
+                    log["blockNumber"],
+                    log["logIndex"],
+                    "0x" + bytes(log["transactionHash"]).hex(),
+                    address,
+                )
 
     def forget(self) -> None:
         """Drop cached block times: the chain behind the URL is not the one they came from."""

@@ -7,6 +7,7 @@ the portal lists every enactment from the registries' `StatuteEnacted` logs
 (`history`) says which version is current. Anyone can deploy a registry, so a
 caller always shows which registry answered.
 """
+
 from __future__ import annotations
 
 import functools
@@ -56,9 +57,18 @@ def enacted(w3: Web3, start: int, end: int | None = None, registry: str | None =
         if decoded is None:
             continue
         args = decoded[1]
-        found.append(Enactment(to_checksum_address(log["address"]), args["title"], args["version"],
-                               args["statute"], bytes(args["lawSourceHash"]), args["effectiveFrom"],
-                               log["blockNumber"], "0x" + bytes(log["transactionHash"]).hex()))
+        found.append(
+            Enactment(
+                to_checksum_address(log["address"]),
+                args["title"],
+                args["version"],
+                args["statute"],
+                bytes(args["lawSourceHash"]),
+                args["effectiveFrom"],
+                log["blockNumber"],
+                "0x" + bytes(log["transactionHash"]).hex(),
+            )
+        )
     return found
 
 
@@ -78,13 +88,23 @@ def history(w3: Web3, registry: str, title: str) -> list[Enactment]:
         versions = contract.functions.history(title).call()
     except (Web3Exception, ValueError):
         raise NotFound(f"{registry} is not a statute registry") from None
-    return [Enactment(contract.address, title, version, statute, bytes(source_hash), effective,
-                      current=position == len(versions) - 1)
-            for position, (statute, source_hash, version, effective) in enumerate(versions)]
+    return [
+        Enactment(
+            contract.address,
+            title,
+            version,
+            statute,
+            bytes(source_hash),
+            effective,
+            current=position == len(versions) - 1,
+        )
+        for position, (statute, source_hash, version, effective) in enumerate(versions)
+    ]
 
 
-def enactments_of(w3: Web3, statute: str, title: str, registry: str | None = None,
-                  from_block: int = 0) -> list[Enactment]:
+def enactments_of(
+    w3: Web3, statute: str, title: str, registry: str | None = None, from_block: int = 0
+) -> list[Enactment]:
     """Every registry entry for the contract `statute` under `title`, read from registry state.
 
     With `registry`, that registry is read. Without it, registries are the
@@ -102,5 +122,3 @@ def recorded_source_hashes(w3: Web3, statute: str, from_block: int = 0) -> set[b
     """The law source hashes that any registry's `StatuteEnacted` logs record for the contract."""
     statute = to_checksum_address(statute)
     return {e.law_source_hash for e in enacted(w3, from_block) if e.statute == statute}
-
-

@@ -4,6 +4,7 @@ For the gateway, which talks to nodes through `Rpc`/`ContractClient` (no
 web3): the submitter names the error of a batch the statute reverted and logs
 what each batch paid in the statute's currency.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -29,8 +30,12 @@ class Currency:
 
 
 #: What every ERC-20 token with a name answers: enough to write an amount.
-_TOKEN = Abi([{"type": "function", "name": "symbol", "inputs": [], "outputs": [{"name": "", "type": "string"}]},
-              {"type": "function", "name": "decimals", "inputs": [], "outputs": [{"name": "", "type": "uint8"}]}])
+_TOKEN = Abi(
+    [
+        {"type": "function", "name": "symbol", "inputs": [], "outputs": [{"name": "", "type": "string"}]},
+        {"type": "function", "name": "decimals", "inputs": [], "outputs": [{"name": "", "type": "uint8"}]},
+    ]
+)
 
 
 def currency_of(statute: ContractClient) -> Currency:
@@ -48,8 +53,12 @@ def currency_of(statute: ContractClient) -> Currency:
 
 
 #: The two errors Solidity raises without declaring them: `require(…, "text")` and a panic.
-_BUILTIN = Abi([{"type": "error", "name": "Error", "inputs": [{"name": "message", "type": "string"}]},
-                {"type": "error", "name": "Panic", "inputs": [{"name": "code", "type": "uint256"}]}])
+_BUILTIN = Abi(
+    [
+        {"type": "error", "name": "Error", "inputs": [{"name": "message", "type": "string"}]},
+        {"type": "error", "name": "Panic", "inputs": [{"name": "code", "type": "uint256"}]},
+    ]
+)
 
 
 def decode_revert(contract: ContractClient, data: str | None) -> tuple[str | None, str | None]:

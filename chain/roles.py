@@ -5,6 +5,7 @@ Each role has its group; each command signs with `--key NAME` (a keystore,
 explains a refusal in one sentence (`chain.operator`). They read where the
 statute lives from the file `lawdsl deploy` wrote (`--deployment`).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -49,24 +50,41 @@ PRIVATE_KEY_ENV = "LAWDSL_PRIVATE_KEY"
 FIRM = "@firm"
 
 
-def _group(commands: argparse._SubParsersAction[argparse.ArgumentParser], name: str,
-           help_: str) -> argparse._SubParsersAction[argparse.ArgumentParser]:
+def _group(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser], name: str, help_: str
+) -> argparse._SubParsersAction[argparse.ArgumentParser]:
     parser = commands.add_parser(name, help=help_, description=help_)
     return parser.add_subparsers(dest=f"{name}_command", required=True, metavar="SUBCOMMAND")
 
 
-def _command(group: argparse._SubParsersAction[argparse.ArgumentParser], name: str, help_: str, example: str,
-             func: Callable[[argparse.Namespace], int], *, deployment: bool = True,
-             signs: bool = True) -> argparse.ArgumentParser:
-    parser = group.add_parser(name, help=help_, description=help_, epilog=f"example:\n  {example}",
-                              formatter_class=argparse.RawDescriptionHelpFormatter)
+def _command(
+    group: argparse._SubParsersAction[argparse.ArgumentParser],
+    name: str,
+    help_: str,
+    example: str,
+    func: Callable[[argparse.Namespace], int],
+    *,
+    deployment: bool = True,
+    signs: bool = True,
+) -> argparse.ArgumentParser:
+    parser = group.add_parser(
+        name,
+        help=help_,
+        description=help_,
+        epilog=f"example:\n  {example}",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     if signs:
         add_chain_arguments(parser, deployment=deployment)
     else:
         parser.add_argument("--rpc", metavar="URL", help="the node's JSON-RPC URL (default: the deployment's)")
         parser.add_argument("--keys-dir", metavar="DIR", help="where keystores live, to show names")
-        parser.add_argument("--deployment", default="deployment.json", metavar="FILE",
-                            help="the file `lawdsl deploy` wrote (default: ./deployment.json)")
+        parser.add_argument(
+            "--deployment",
+            default="deployment.json",
+            metavar="FILE",
+            help="the file `lawdsl deploy` wrote (default: ./deployment.json)",
+        )
         parser.set_defaults(key=None, dev_keys=False)
     parser.set_defaults(func=guarded(func))
     return parser
@@ -74,103 +92,205 @@ def _command(group: argparse._SubParsersAction[argparse.ArgumentParser], name: s
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     keys = _group(commands, "keys", "create and list the encrypted keystores operators sign with")
-    new = _command(keys, "new", "create a key: a fresh account in an encrypted keystore",
-                   "LAWDSL_PASSWORD=… lawdsl keys new acme", cmd_keys_new, signs=False)
+    new = _command(
+        keys,
+        "new",
+        "create a key: a fresh account in an encrypted keystore",
+        "LAWDSL_PASSWORD=… lawdsl keys new acme",
+        cmd_keys_new,
+        signs=False,
+    )
     new.add_argument("name", metavar="NAME")
-    new.add_argument("--light-kdf", action="store_true",
-                     help="cheaper encryption (scrypt n=4096, as geth's --lightkdf): for keys unlocked often")
-    imp = _command(keys, "import", f"store an existing private key (from ${PRIVATE_KEY_ENV} or a prompt)",
-                   f"{PRIVATE_KEY_ENV}=0x… lawdsl keys import treasury", cmd_keys_import, signs=False)
+    new.add_argument(
+        "--light-kdf",
+        action="store_true",
+        help="cheaper encryption (scrypt n=4096, as geth's --lightkdf): for keys unlocked often",
+    )
+    imp = _command(
+        keys,
+        "import",
+        f"store an existing private key (from ${PRIVATE_KEY_ENV} or a prompt)",
+        f"{PRIVATE_KEY_ENV}=0x… lawdsl keys import treasury",
+        cmd_keys_import,
+        signs=False,
+    )
     imp.add_argument("name", metavar="NAME")
     imp.add_argument("--light-kdf", action="store_true", help="cheaper encryption, as for `keys new`")
     _command(keys, "list", "the keys' names and addresses", "lawdsl keys list", cmd_keys_list, signs=False)
-    address = _command(keys, "address", "print one key's address", "lawdsl keys address acme",
-                       cmd_keys_address, signs=False)
+    address = _command(
+        keys, "address", "print one key's address", "lawdsl keys address acme", cmd_keys_address, signs=False
+    )
     address.add_argument("name", metavar="NAME")
 
     fund = commands.add_parser(
-        "fund", help="send gas money (ether) to accounts, by a real transfer",
+        "fund",
+        help="send gas money (ether) to accounts, by a real transfer",
         description="Send ether for gas to each account (key name or 0x address) from --key's account.",
         epilog="example:\n  lawdsl fund acme alice --eth 1 --key treasury --rpc http://127.0.0.1:8545",
-        formatter_class=argparse.RawDescriptionHelpFormatter)
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     fund.add_argument("accounts", nargs="+", metavar="ACCOUNT")
     fund.add_argument("--eth", type=float, default=1.0, help="ether to each (default: 1)")
     add_chain_arguments(fund, deployment=False)
     fund.set_defaults(func=guarded(cmd_fund))
 
     authority = _group(commands, "authority", "the statute's authority: money, devices, new versions")
-    mint = _command(authority, "mint", "create digital currency in an account",
-                    "lawdsl authority mint acme 100000.00 --key authority", cmd_mint)
+    mint = _command(
+        authority,
+        "mint",
+        "create digital currency in an account",
+        "lawdsl authority mint acme 100000.00 --key authority",
+        cmd_mint,
+    )
     mint.add_argument("to", metavar="ACCOUNT")
     mint.add_argument("amount", metavar="AMOUNT")
-    device = _command(authority, "register-device",
-                      "offer a terminal to a firm (it counts once the firm accepts it): the device gets its own "
-                      "key, which signs its punches",
-                      "lawdsl authority register-device gate-1 --firm acme --key authority", cmd_register_device)
+    device = _command(
+        authority,
+        "register-device",
+        "offer a terminal to a firm (it counts once the firm accepts it): the device gets its own "
+        "key, which signs its punches",
+        "lawdsl authority register-device gate-1 --firm acme --key authority",
+        cmd_register_device,
+    )
     device.add_argument("device", metavar="DEVICE", help="the device's key name (created if missing) or 0x address")
     device.add_argument("--firm", required=True, metavar="ACCOUNT")
-    enact = _command(authority, "enact", "deploy a new version of the statute into the same registry and currency",
-                     "lawdsl authority enact minute-v2.law --key authority --save deployment-v2.json", cmd_enact)
+    enact = _command(
+        authority,
+        "enact",
+        "deploy a new version of the statute into the same registry and currency",
+        "lawdsl authority enact minute-v2.law --key authority --save deployment-v2.json",
+        cmd_enact,
+    )
     enact.add_argument("file", metavar="FILE")
     enact.add_argument("--save", required=True, metavar="FILE", help="where to write the new version's deployment")
-    revoke = _command(authority, "revoke-device", "revoke a terminal for good: its batches are refused from now on",
-                      "lawdsl authority revoke-device gate-1 --key authority", cmd_revoke_device)
+    revoke = _command(
+        authority,
+        "revoke-device",
+        "revoke a terminal for good: its batches are refused from now on",
+        "lawdsl authority revoke-device gate-1 --key authority",
+        cmd_revoke_device,
+    )
     revoke.add_argument("device", metavar="DEVICE")
 
     firm = _group(commands, "firm", "a firm: employ, deposit, grant time off, see what it owes")
-    employ = _command(firm, "employ", "employ a worker with the consent the worker signed (`worker consent`)",
-                      "lawdsl firm employ alice-consent.json --key acme", cmd_employ)
+    employ = _command(
+        firm,
+        "employ",
+        "employ a worker with the consent the worker signed (`worker consent`)",
+        "lawdsl firm employ alice-consent.json --key acme",
+        cmd_employ,
+    )
     employ.add_argument("consent", metavar="CONSENT.json")
-    dismiss = _command(firm, "dismiss", "end a worker's employment (pay accrued falls due now)",
-                       "lawdsl firm dismiss alice --key acme", cmd_end_employment)
+    dismiss = _command(
+        firm,
+        "dismiss",
+        "end a worker's employment (pay accrued falls due now)",
+        "lawdsl firm dismiss alice --key acme",
+        cmd_end_employment,
+    )
     dismiss.add_argument("worker", metavar="WORKER")
-    accept = _command(firm, "accept-device", "accept a terminal the authority registered for the firm",
-                      "lawdsl firm accept-device gate-1 --key acme", cmd_accept_device)
+    accept = _command(
+        firm,
+        "accept-device",
+        "accept a terminal the authority registered for the firm",
+        "lawdsl firm accept-device gate-1 --key acme",
+        cmd_accept_device,
+    )
     accept.add_argument("device", metavar="DEVICE")
-    firm_revoke = _command(firm, "revoke-device", "revoke one of the firm's terminals (a lost or stolen one)",
-                           "lawdsl firm revoke-device gate-1 --key acme", cmd_revoke_device)
+    firm_revoke = _command(
+        firm,
+        "revoke-device",
+        "revoke one of the firm's terminals (a lost or stolen one)",
+        "lawdsl firm revoke-device gate-1 --key acme",
+        cmd_revoke_device,
+    )
     firm_revoke.add_argument("device", metavar="DEVICE")
-    withdraw = _command(firm, "withdraw", "take money back from the deposit (only while no wages are in arrears)",
-                        "lawdsl firm withdraw 500.00 --key acme", cmd_withdraw)
+    withdraw = _command(
+        firm,
+        "withdraw",
+        "take money back from the deposit (only while no wages are in arrears)",
+        "lawdsl firm withdraw 500.00 --key acme",
+        cmd_withdraw,
+    )
     withdraw.add_argument("amount", metavar="AMOUNT")
-    deposit = _command(firm, "deposit", "move money from the firm's wallet into its deposit for wages",
-                       "lawdsl firm deposit 5000.00 --key acme", cmd_deposit)
+    deposit = _command(
+        firm,
+        "deposit",
+        "move money from the firm's wallet into its deposit for wages",
+        "lawdsl firm deposit 5000.00 --key acme",
+        cmd_deposit,
+    )
     deposit.add_argument("amount", metavar="AMOUNT")
-    time_off = _command(firm, "grant-time-off", "grant a worker compensatory time off on a day",
-                        "lawdsl firm grant-time-off alice 2026-03-08 --key acme", cmd_time_off)
+    time_off = _command(
+        firm,
+        "grant-time-off",
+        "grant a worker compensatory time off on a day",
+        "lawdsl firm grant-time-off alice 2026-03-08 --key acme",
+        cmd_time_off,
+    )
     time_off.add_argument("worker", metavar="WORKER")
     time_off.add_argument("date", type=dt.date.fromisoformat, metavar="YYYY-MM-DD")
-    owes = _command(firm, "obligations", "a firm's deposit, wallet and arrears (payments due but not paid)",
-                    "lawdsl firm obligations acme", cmd_obligations, signs=False)
+    owes = _command(
+        firm,
+        "obligations",
+        "a firm's deposit, wallet and arrears (payments due but not paid)",
+        "lawdsl firm obligations acme",
+        cmd_obligations,
+        signs=False,
+    )
     owes.add_argument("firm", metavar="FIRM")
 
     worker = _group(commands, "worker", "a worker: consent to an employment, quit, balance and payments")
-    consent = _command(worker, "consent", "sign your consent to be employed by a firm at a wage (no transaction: "
-                       "give the file to the firm)",
-                       "lawdsl worker consent acme --wage 40.00 --key alice --out alice-consent.json", cmd_consent)
+    consent = _command(
+        worker,
+        "consent",
+        "sign your consent to be employed by a firm at a wage (no transaction: give the file to the firm)",
+        "lawdsl worker consent acme --wage 40.00 --key alice --out alice-consent.json",
+        cmd_consent,
+    )
     consent.add_argument("firm", metavar="FIRM")
     consent.add_argument("--wage", required=True, metavar="AMOUNT", help="hourly wage, e.g. 40.00 or 'CNY 40.00'")
     consent.add_argument("--out", required=True, metavar="FILE", help="where to write the signed consent")
-    consent.add_argument("--valid-days", type=float, default=7, metavar="DAYS",
-                         help="how long the firm may use it (default: 7 days)")
+    consent.add_argument(
+        "--valid-days", type=float, default=7, metavar="DAYS", help="how long the firm may use it (default: 7 days)"
+    )
     _command(worker, "quit", "end your own employment", "lawdsl worker quit --key alice", cmd_quit)
-    balance = _command(worker, "balance", "an account's wallet in the statute's currency",
-                       "lawdsl worker balance alice", cmd_balance, signs=False)
+    balance = _command(
+        worker,
+        "balance",
+        "an account's wallet in the statute's currency",
+        "lawdsl worker balance alice",
+        cmd_balance,
+        signs=False,
+    )
     balance.add_argument("account", metavar="ACCOUNT")
-    payments = _command(worker, "payments", "the wages paid to a worker under the statute, with their articles",
-                        "lawdsl worker payments alice", cmd_payments, signs=False)
+    payments = _command(
+        worker,
+        "payments",
+        "the wages paid to a worker under the statute, with their articles",
+        "lawdsl worker payments alice",
+        cmd_payments,
+        signs=False,
+    )
     payments.add_argument("account", metavar="ACCOUNT")
-    payments.add_argument("--wait", type=float, default=0, metavar="SECONDS",
-                          help="wait up to SECONDS for at least --at-least payments (exit 1 if none come)")
+    payments.add_argument(
+        "--wait",
+        type=float,
+        default=0,
+        metavar="SECONDS",
+        help="wait up to SECONDS for at least --at-least payments (exit 1 if none come)",
+    )
     payments.add_argument("--at-least", type=int, default=1, metavar="N", help="with --wait: how many (default 1)")
 
     where = commands.add_parser(
-        "deployment", help="print an address of the deployment (for scripts and other commands)",
+        "deployment",
+        help="print an address of the deployment (for scripts and other commands)",
         description="Print the statute's, the currency's or the registry's address, or the node's URL, as "
-                    "recorded by `lawdsl deploy`.",
+        "recorded by `lawdsl deploy`.",
         epilog="example:\n  lawdsl verify minute.law --address $(lawdsl deployment statute) "
-               "--rpc $(lawdsl deployment rpc)",
-        formatter_class=argparse.RawDescriptionHelpFormatter)
+        "--rpc $(lawdsl deployment rpc)",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     where.add_argument("field", choices=("statute", "currency", "registry", "rpc", "authority"))
     where.add_argument("--deployment", default="deployment.json", metavar="FILE")
     where.set_defaults(func=guarded(cmd_deployment))
@@ -244,8 +364,9 @@ def cmd_mint(args: argparse.Namespace) -> int:
     session.signer(AUTHORITY)
     amount = session.money(args.amount)
     to = session.address(args.to)
-    session.as_authority(session.contract("currency").functions.mint(to, amount.minor),
-                         f"minted {amount} to {session.name(to)}")
+    session.as_authority(
+        session.contract("currency").functions.mint(to, amount.minor), f"minted {amount} to {session.name(to)}"
+    )
     return 0
 
 
@@ -258,8 +379,11 @@ def cmd_register_device(args: argparse.Namespace) -> int:
         print(f"created key {device} {address} for the device")
         session.names[address] = device
     address, firm = session.address(device), session.address(args.firm)
-    session.send(AUTHORITY, session.contract("statute").functions.registerDevice(address, firm),
-                 f"registered device {session.name(address)} to {session.name(firm)}")
+    session.send(
+        AUTHORITY,
+        session.contract("statute").functions.registerDevice(address, firm),
+        f"registered device {session.name(address)} to {session.name(firm)}",
+    )
     return 0
 
 
@@ -271,14 +395,22 @@ def cmd_employ(args: argparse.Namespace) -> int:
     firm = session.signer(FIRM)
     consent = Consent.load(Path(args.consent))
     if consent.statute != session.contract("statute").address:
-        raise KeyProblem(f"{args.consent} consents to an employment under {consent.statute}, not under this "
-                         "deployment's statute; the worker signs a consent for this one")
+        raise KeyProblem(
+            f"{args.consent} consents to an employment under {consent.statute}, not under this "
+            "deployment's statute; the worker signs a consent for this one"
+        )
     if consent.employer != firm:
-        raise KeyProblem(f"{args.consent} consents to be employed by {session.name(consent.employer)}, and --key "
-                         f"{args.key} is {firm}: sign with that firm's key")
-    session.send(FIRM, session.contract("statute").functions.employ(
-        consent.employee, consent.wage, consent.deadline, bytes.fromhex(consent.signature[2:])),
-        f"employed {session.name(consent.employee)} at {session.show_money(consent.wage)} an hour")
+        raise KeyProblem(
+            f"{args.consent} consents to be employed by {session.name(consent.employer)}, and --key "
+            f"{args.key} is {firm}: sign with that firm's key"
+        )
+    session.send(
+        FIRM,
+        session.contract("statute").functions.employ(
+            consent.employee, consent.wage, consent.deadline, bytes.fromhex(consent.signature[2:])
+        ),
+        f"employed {session.name(consent.employee)} at {session.show_money(consent.wage)} an hour",
+    )
     return 0
 
 
@@ -286,8 +418,11 @@ def cmd_end_employment(args: argparse.Namespace) -> int:
     session = Session.of_deployment(args)
     session.signer(FIRM)
     worker = session.address(args.worker)
-    session.send(FIRM, session.contract("statute").functions.endEmployment(worker, 0),
-                 f"ended the employment of {session.name(worker)}")
+    session.send(
+        FIRM,
+        session.contract("statute").functions.endEmployment(worker, 0),
+        f"ended the employment of {session.name(worker)}",
+    )
     return 0
 
 
@@ -295,8 +430,9 @@ def cmd_accept_device(args: argparse.Namespace) -> int:
     session = Session.of_deployment(args)
     session.signer(FIRM)
     device = session.address(args.device)
-    session.send(FIRM, session.contract("statute").functions.acceptDevice(device),
-                 f"accepted device {session.name(device)}")
+    session.send(
+        FIRM, session.contract("statute").functions.acceptDevice(device), f"accepted device {session.name(device)}"
+    )
     return 0
 
 
@@ -309,21 +445,37 @@ def cmd_enact(args: argparse.Namespace) -> int:
     record = session.record
     assert record is not None
     if statute.header.title != record.title:
-        raise UsageError(f"{args.file} is {statute.header.title!r}, not a version of {record.title!r}; "
-                         "deploy a new statute with `lawdsl deploy`")
+        raise UsageError(
+            f"{args.file} is {statute.header.title!r}, not a version of {record.title!r}; "
+            "deploy a new statute with `lawdsl deploy`"
+        )
     artifacts = compile_statutes([statute])
     try:
         authority = Authority(session.chain, session.contract("authority"))
-        deployment = deploy(Scenario(Path(args.file), statute, {}, ()), session.chain, artifacts,
-                            (session.contract("currency"), session.contract("registry"), authority))
+        deployment = deploy(
+            Scenario(Path(args.file), statute, {}, ()),
+            session.chain,
+            artifacts,
+            (session.contract("currency"), session.contract("registry"), authority),
+        )
     except Reverted as refusal:
         raise Refused(f"enacting {args.file}: {session.explain(refusal)}") from None
     address = deployment.driver.contract.address  # type: ignore[union-attr]
-    DeploymentRecord(record.rpc, record.chain_id, str(Path(args.file).resolve()), statute.header.title,
-                     statute.header.version, address, record.currency, record.registry,
-                     record.authority).save(Path(args.save))
-    print(f"enacted {statute.header.title} version {statute.header.version} at {address}, in force from "
-          f"{statute.header.effective.isoformat()}; wrote {args.save}")
+    DeploymentRecord(
+        record.rpc,
+        record.chain_id,
+        str(Path(args.file).resolve()),
+        statute.header.title,
+        statute.header.version,
+        address,
+        record.currency,
+        record.registry,
+        record.authority,
+    ).save(Path(args.save))
+    print(
+        f"enacted {statute.header.title} version {statute.header.version} at {address}, in force from "
+        f"{statute.header.effective.isoformat()}; wrote {args.save}"
+    )
     return 0
 
 
@@ -331,8 +483,9 @@ def cmd_revoke_device(args: argparse.Namespace) -> int:
     session = Session.of_deployment(args)
     session.signer(FIRM)  # the authority or the device's firm: the contract checks which
     device = session.address(args.device)
-    session.send(FIRM, session.contract("statute").functions.revokeDevice(device),
-                 f"revoked device {session.name(device)}")
+    session.send(
+        FIRM, session.contract("statute").functions.revokeDevice(device), f"revoked device {session.name(device)}"
+    )
     return 0
 
 
@@ -352,8 +505,9 @@ def cmd_deposit(args: argparse.Namespace) -> int:
     wallet = currency.functions.balanceOf(firm).call()
     if amount.minor > wallet:  # said before any gas is spent on the approval
         raise Refused(f"deposit: {EXPLANATIONS['DepositExceedsWallet'](session, amount.minor, wallet)}")
-    session.send(FIRM, currency.functions.approve(statute.address, amount.minor),
-                 f"allowed the statute to take {amount}")
+    session.send(
+        FIRM, currency.functions.approve(statute.address, amount.minor), f"allowed the statute to take {amount}"
+    )
     session.send(FIRM, statute.functions.deposit(amount.minor, 0), f"deposited {amount}")
     return 0
 
@@ -362,8 +516,11 @@ def cmd_time_off(args: argparse.Namespace) -> int:
     session = Session.of_deployment(args)
     session.signer(FIRM)
     worker = session.address(args.worker)
-    session.send(FIRM, session.contract("statute").functions.grantTimeOff(worker, day_number(args.date)),
-                 f"granted {session.name(worker)} time off on {args.date}")
+    session.send(
+        FIRM,
+        session.contract("statute").functions.grantTimeOff(worker, day_number(args.date)),
+        f"granted {session.name(worker)} time off on {args.date}",
+    )
     return 0
 
 
@@ -377,8 +534,10 @@ def cmd_obligations(args: argparse.Namespace) -> int:
     _, dues = statute.functions.arrears(firm).call()
     print(f"  arrears  {len(dues)} payment(s) due and unpaid, {session.show_money(sum(d[1] for d in dues))}")
     for employee, amount, article in dues:
-        print(f"    {session.show_money(amount)} to {session.name(employee)} (article "
-              f"{article.rstrip(bytes(1)).decode()})")
+        print(
+            f"    {session.show_money(amount)} to {session.name(employee)} (article "
+            f"{article.rstrip(bytes(1)).decode()})"
+        )
     return 0
 
 
@@ -397,21 +556,28 @@ def cmd_consent(args: argparse.Namespace) -> int:
     nonce = statute.functions.employmentNonce(worker.address).call()
     latest = session.chain.w3.eth.get_block("latest")["timestamp"]
     deadline = latest + int(args.valid_days * 86_400)
-    signature = sign_employment(bytes(worker.key), Domain(name, version, chain_id, verifying), firm,
-                                worker.address, wage.minor, nonce, deadline)
+    signature = sign_employment(
+        bytes(worker.key), Domain(name, version, chain_id, verifying), firm, worker.address, wage.minor, nonce, deadline
+    )
     Consent(statute.address, firm, worker.address, wage.minor, nonce, deadline, "0x" + signature.hex()).save(
-        Path(args.out))
+        Path(args.out)
+    )
     until = dt.datetime.fromtimestamp(deadline, dt.UTC)
-    print(f"{session.name(worker.address)} consents to be employed by {session.name(firm)} at {wage} an hour, "
-          f"usable once until {until:%Y-%m-%d %H:%M} UTC: give {args.out} to the firm")
+    print(
+        f"{session.name(worker.address)} consents to be employed by {session.name(firm)} at {wage} an hour, "
+        f"usable once until {until:%Y-%m-%d %H:%M} UTC: give {args.out} to the firm"
+    )
     return 0
 
 
 def cmd_quit(args: argparse.Namespace) -> int:
     session = Session.of_deployment(args)
     worker = session.signer("@worker")
-    session.send("@worker", session.contract("statute").functions.endEmployment(worker, 0),
-                 f"{session.name(worker)} ended its employment")
+    session.send(
+        "@worker",
+        session.contract("statute").functions.endEmployment(worker, 0),
+        f"{session.name(worker)} ended its employment",
+    )
     return 0
 
 
@@ -433,20 +599,28 @@ def cmd_payments(args: argparse.Namespace) -> int:
     statute = session.contract("statute")
     deadline = time.monotonic() + args.wait
     while True:
-        logs = [log for event in ("PaidAtClockOut", "WagePaid")
-                for log in getattr(statute.events, event)().get_logs(from_block=0, argument_filters={"employee": who})]
+        logs = [
+            log
+            for event in ("PaidAtClockOut", "WagePaid")
+            for log in getattr(statute.events, event)().get_logs(from_block=0, argument_filters={"employee": who})
+        ]
         if not args.wait or len(logs) >= args.at_least or time.monotonic() > deadline:
             break
         time.sleep(0.5)
     print(f"payments to {session.name(who)}")
     for log in sorted(logs, key=lambda log: (log["blockNumber"], log["logIndex"])):
         paid = log["args"]
-        print(f"  block {log['blockNumber']}  {session.show_money(paid['amount'])}  article "
-              f"{paid['article'].rstrip(bytes(1)).decode()}  from {session.name(paid['employer'])}  "
-              f"tx {log['transactionHash'].to_0x_hex()}")
+        print(
+            f"  block {log['blockNumber']}  {session.show_money(paid['amount'])}  article "
+            f"{paid['article'].rstrip(bytes(1)).decode()}  from {session.name(paid['employer'])}  "
+            f"tx {log['transactionHash'].to_0x_hex()}"
+        )
     print(f"total {session.show_money(sum(log['args']['amount'] for log in logs))}")
     if args.wait and len(logs) < args.at_least:
-        print(f"lawdsl: error: {len(logs)} payment(s) to {args.account} within {args.wait:g} s, "
-              f"expected at least {args.at_least}", file=sys.stderr)
+        print(
+            f"lawdsl: error: {len(logs)} payment(s) to {args.account} within {args.wait:g} s, "
+            f"expected at least {args.at_least}",
+            file=sys.stderr,
+        )
         return 1
     return 0

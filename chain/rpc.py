@@ -3,6 +3,7 @@
 `requests` directly, not web3's provider: one HTTP round trip carries many
 calls (sending, receipts), and errors come back per call.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -58,5 +59,9 @@ class Rpc:
             raise RpcError(calls[0][0], answers.get("error", {}))
         by_id = {answer["id"]: answer for answer in answers}
         first = self._id - len(calls) + 1
-        return [by_id[first + i]["result"] if "error" not in by_id[first + i]
-                else RpcError(method, by_id[first + i]["error"]) for i, (method, _) in enumerate(calls)]
+        return [
+            by_id[first + i]["result"]
+            if "error" not in by_id[first + i]
+            else RpcError(method, by_id[first + i]["error"])
+            for i, (method, _) in enumerate(calls)
+        ]

@@ -4,6 +4,7 @@ The outcome is built from the statute contract's logs and the token's
 balances only; the interpreter is never consulted, so comparing the two
 outcomes with `==` is a real check of the compiled contract.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -30,8 +31,12 @@ class Deployment:
     authority: Authority  # the timelock administering all three
 
 
-def deploy(scenario: Scenario, chain: Chain, artifacts: dict[str, Artifact],
-           reuse: tuple[Contract, Contract, Authority] | None = None) -> Deployment:
+def deploy(
+    scenario: Scenario,
+    chain: Chain,
+    artifacts: dict[str, Artifact],
+    reuse: tuple[Contract, Contract, Authority] | None = None,
+) -> Deployment:
     """The authority's zero-delay timelock; token, registry and statute contract administered by it;
     the statute enacted and the balances minted through it (one timelock operation). With `reuse`
     (currency, registry, timelock) those stay: a new version of a statute is enacted into the
@@ -45,22 +50,32 @@ def deploy(scenario: Scenario, chain: Chain, artifacts: dict[str, Artifact],
         chain.register_errors(registry.abi)
     else:
         authority = deploy_authority(chain, artifacts)
-        currency = chain.deploy(AUTHORITY, token.abi, token.bytecode,
-                                f"Digital {header.currency}", header.currency,
-                                CURRENCY_DIGITS[header.currency], authority.address)
+        currency = chain.deploy(
+            AUTHORITY,
+            token.abi,
+            token.bytecode,
+            f"Digital {header.currency}",
+            header.currency,
+            CURRENCY_DIGITS[header.currency],
+            authority.address,
+        )
         registry_contract = chain.deploy(AUTHORITY, registry.abi, registry.bytecode, authority.address)
     driver = driver_class(header.domain)(chain, scenario, statute, currency, authority)
     contract = driver.deploy()
     authority.call(
-        registry_contract.functions.enact(header.title, header.version, contract.address,
-                                          statute.law_source_hash, contract.functions.effectiveFrom().call()),
-        *(currency.functions.mint(chain.address(label), amount.minor)
-          for label, amount in scenario.balances.items()))
+        registry_contract.functions.enact(
+            header.title,
+            header.version,
+            contract.address,
+            statute.law_source_hash,
+            contract.functions.effectiveFrom().call(),
+        ),
+        *(currency.functions.mint(chain.address(label), amount.minor) for label, amount in scenario.balances.items()),
+    )
     return Deployment(driver, currency, registry_contract, authority)
 
 
-def run_on_chain(scenario: Scenario, chain: Chain,
-                 artifacts: dict[str, Artifact] | None = None) -> Outcome:
+def run_on_chain(scenario: Scenario, chain: Chain, artifacts: dict[str, Artifact] | None = None) -> Outcome:
     """Deploy, apply every event at its own block time, and read the outcome from the chain.
 
     `artifacts` (from `compile_statutes`) saves the cache lookup when many
@@ -76,6 +91,7 @@ def run_on_chain(scenario: Scenario, chain: Chain,
     header = scenario.statute.header
     outcome = Outcome(header.title, header.version)
     driver.collect(outcome)
-    outcome.balances = {label: driver.money(currency.functions.balanceOf(chain.address(label)).call())
-                        for label in scenario.holders()}
+    outcome.balances = {
+        label: driver.money(currency.functions.balanceOf(chain.address(label)).call()) for label in scenario.holders()
+    }
     return outcome

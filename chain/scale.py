@@ -19,6 +19,7 @@ employee by employee. The staff are employments on record
 (`registerEmployment` by the authority: one transaction each, no signatures to
 make), their punches go in device batches of `BATCH` punches.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -79,8 +80,9 @@ def _monday(statute: Statute, weeks: int) -> dt.date:
     return effective + dt.timedelta(days=(7 - effective.weekday()) % 7 + 7 * weeks)
 
 
-def run_settlement(statute: Statute, chain: Chain, artifacts: dict[str, Artifact], employees: int,
-                   page: int) -> SettlementRun:
+def run_settlement(
+    statute: Statute, chain: Chain, artifacts: dict[str, Artifact], employees: int, page: int
+) -> SettlementRun:
     """Two weeks of `employees` under `statute` (weekly pay, weeks from Monday, no earning rule beyond
     100% for an 8-hour weekday shift), settled in pages of `page` employees and paying arrears in
     pages of `page` items. Runs on the chain as it is: take a snapshot around it."""
@@ -92,11 +94,14 @@ def run_settlement(statute: Statute, chain: Chain, artifacts: dict[str, Artifact
     weeks = [_monday(statute, 2), _monday(statute, 3)]
     start = dt.datetime.combine(weeks[0] - dt.timedelta(days=7), dt.time(), tz)
 
-    setup: list[Event] = [RegisterDevice(0, start, DEVICE, EMPLOYER),
-                          Deposit(1, start, EMPLOYER, Money(currency, wages))]
+    setup: list[Event] = [
+        RegisterDevice(0, start, DEVICE, EMPLOYER),
+        Deposit(1, start, EMPLOYER, Money(currency, wages)),
+    ]
     setup += [Employ(2 + i, start, EMPLOYER, label, Money(currency, WAGE)) for i, label in enumerate(staff)]
-    deployment = deploy(Scenario(Path("scale"), statute, {EMPLOYER: Money(currency, 2 * wages)}, tuple(setup)),
-                        chain, artifacts)
+    deployment = deploy(
+        Scenario(Path("scale"), statute, {EMPLOYER: Money(currency, 2 * wages)}, tuple(setup)), chain, artifacts
+    )
     driver = deployment.driver
     assert isinstance(driver, WorkingTimeDriver) and driver.contract is not None
     fn = driver.contract.functions
@@ -104,8 +109,11 @@ def run_settlement(statute: Statute, chain: Chain, artifacts: dict[str, Artifact
     for event in setup[:2]:
         driver.apply(event)
     employer = chain.address(EMPLOYER)
-    chain.send_many(AUTHORITY, driver.contract.address, [
-        fn.registerEmployment(employer, addresses[label], WAGE)._encode_transaction_data() for label in staff])
+    chain.send_many(
+        AUTHORITY,
+        driver.contract.address,
+        [fn.registerEmployment(employer, addresses[label], WAGE)._encode_transaction_data() for label in staff],
+    )
 
     events = list(setup)
     run = SettlementRun(employees)
@@ -117,8 +125,10 @@ def run_settlement(statute: Statute, chain: Chain, artifacts: dict[str, Artifact
         events += [Punch(len(events) + i, at, DEVICE, label, kind) for i, (label, at, kind) in enumerate(punches)]
         chain.set_next_time(clock_out)
         for first in range(0, len(punches), BATCH):
-            words = [SignedPunch(addresses[label], int(at.timestamp()), kind == "in", 0).words()
-                     for label, at, kind in punches[first:first + BATCH]]
+            words = [
+                SignedPunch(addresses[label], int(at.timestamp()), kind == "in", 0).words()
+                for label, at, kind in punches[first : first + BATCH]
+            ]
             device = chain.address(DEVICE)
             digest = batch_digest_of_words(driver.domain.separator, device, sequence, words)
             data = submit_calldata(device, sequence, words, sign_digest(account_key(DEVICE), digest))
@@ -145,8 +155,7 @@ def run_settlement(statute: Statute, chain: Chain, artifacts: dict[str, Artifact
     # would take longer than the run (weekly pay logs no `PaidAtClockOut`).
     by_topic = {"0x" + address[2:].lower().rjust(64, "0"): label for label, address in addresses.items()}
     wage_paid = "0x" + keccak(text="WagePaid(uint256,uint64,address,address,bytes32,uint256)").hex()
-    for log in chain.w3.eth.get_logs({"address": driver.contract.address, "fromBlock": 0,
-                                      "topics": [wage_paid]}):
+    for log in chain.w3.eth.get_logs({"address": driver.contract.address, "fromBlock": 0, "topics": [wage_paid]}):
         run.chain_paid[by_topic[log["topics"][3].to_0x_hex()]] += int.from_bytes(log["data"][64:96], "big")
     scenario = Scenario(Path("scale"), statute, {EMPLOYER: Money(currency, 2 * wages)}, tuple(events))
     for payment in interpret(scenario).payments:

@@ -22,6 +22,7 @@ batch's sequence number and punch keys to check what they co-sign. A signer
 that cannot vouch for a batch raises `BatchNotSigned`: the submitter holds
 those punches back and tries again later.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -46,7 +47,8 @@ PUNCH_TYPE = "Punch(address employee,uint64 at,bool clockIn,uint64 ref)"
 PUNCH_TYPEHASH = keccak(PUNCH_TYPE.encode())
 PUNCH_BATCH_TYPEHASH = keccak(("PunchBatch(address device,uint64 sequence,Punch[] punches)" + PUNCH_TYPE).encode())
 EMPLOYMENT_TYPEHASH = keccak(
-    b"Employment(address employer,address employee,int256 hourlyWage,uint256 nonce,uint256 deadline)")
+    b"Employment(address employer,address employee,int256 hourlyWage,uint256 nonce,uint256 deadline)"
+)
 #: The function `submit_calldata` encodes for; the submitter holds the contract's ABI against it.
 SUBMIT_SIGNATURE = "submitPunches((address,uint64,(address,uint64,bool,uint64)[]),bytes)"
 SUBMIT_SELECTOR = keccak(SUBMIT_SIGNATURE.encode())[:4]
@@ -85,8 +87,12 @@ class SignedPunch:
 
     def words(self) -> bytes:
         """The struct's four ABI words: its calldata encoding, and its hash input after the type hash."""
-        return (address_word(self.employee) + uint_word(self.at, 64)
-                + (b"\0" * 31 + (b"\1" if self.clock_in else b"\0")) + uint_word(self.ref, 64))
+        return (
+            address_word(self.employee)
+            + uint_word(self.at, 64)
+            + (b"\0" * 31 + (b"\1" if self.clock_in else b"\0"))
+            + uint_word(self.ref, 64)
+        )
 
 
 @dataclass(frozen=True)
@@ -100,8 +106,13 @@ class Domain:
 
     @property
     def separator(self) -> bytes:
-        return keccak(DOMAIN_TYPEHASH + keccak(self.name.encode()) + keccak(self.version.encode())
-                      + uint_word(self.chain_id) + address_word(self.contract))
+        return keccak(
+            DOMAIN_TYPEHASH
+            + keccak(self.name.encode())
+            + keccak(self.version.encode())
+            + uint_word(self.chain_id)
+            + address_word(self.contract)
+        )
 
 
 def batch_digest_of_words(separator: bytes, device: str, sequence: int, words: Sequence[bytes]) -> bytes:
@@ -125,9 +136,20 @@ def submit_calldata(device: str, sequence: int, words: Sequence[bytes], signatur
     """
     tuple_size = _WORD * (3 + 1 + 4 * len(words))
     padded = signature + b"\0" * (-len(signature) % _WORD)
-    return b"".join((SUBMIT_SELECTOR, uint_word(2 * _WORD), uint_word(2 * _WORD + tuple_size),
-                     address_word(device), uint_word(sequence, 64), uint_word(3 * _WORD), uint_word(len(words)),
-                     *words, uint_word(len(signature)), padded))
+    return b"".join(
+        (
+            SUBMIT_SELECTOR,
+            uint_word(2 * _WORD),
+            uint_word(2 * _WORD + tuple_size),
+            address_word(device),
+            uint_word(sequence, 64),
+            uint_word(3 * _WORD),
+            uint_word(len(words)),
+            *words,
+            uint_word(len(signature)),
+            padded,
+        )
+    )
 
 
 def sign_digest(key: bytes, digest: bytes) -> bytes:
@@ -140,22 +162,28 @@ def _sign(key: PrivateKey, digest: bytes) -> bytes:
     return signature[:64] + bytes([signature[64] + 27])
 
 
-def sign_batch(key: bytes, domain: Domain, device: str, sequence: int,
-               punches: list[SignedPunch]) -> bytes:
+def sign_batch(key: bytes, domain: Domain, device: str, sequence: int, punches: list[SignedPunch]) -> bytes:
     return sign_digest(key, batch_digest(domain, device, sequence, punches))
 
 
-def employment_digest(domain: Domain, employer: str, employee: str, hourly_wage: int, nonce: int,
-                      deadline: int) -> bytes:
+def employment_digest(
+    domain: Domain, employer: str, employee: str, hourly_wage: int, nonce: int, deadline: int
+) -> bytes:
     """What a worker signs to consent to an employment (`Employment.employmentDigest` on chain)."""
-    struct_hash = keccak(EMPLOYMENT_TYPEHASH + address_word(employer) + address_word(employee)
-                         + (hourly_wage % (1 << 256)).to_bytes(_WORD, "big") + uint_word(nonce)
-                         + uint_word(deadline))
+    struct_hash = keccak(
+        EMPLOYMENT_TYPEHASH
+        + address_word(employer)
+        + address_word(employee)
+        + (hourly_wage % (1 << 256)).to_bytes(_WORD, "big")
+        + uint_word(nonce)
+        + uint_word(deadline)
+    )
     return keccak(b"\x19\x01" + domain.separator + struct_hash)
 
 
-def sign_employment(key: bytes, domain: Domain, employer: str, employee: str, hourly_wage: int, nonce: int,
-                    deadline: int) -> bytes:
+def sign_employment(
+    key: bytes, domain: Domain, employer: str, employee: str, hourly_wage: int, nonce: int, deadline: int
+) -> bytes:
     """The worker's consent to be employed by `employer` at `hourly_wage` (minor units an hour): a
     65-byte signature for `employ`, valid until `deadline` (unix time) and for one use (`nonce`)."""
     return sign_digest(key, employment_digest(domain, employer, employee, hourly_wage, nonce, deadline))

@@ -1,4 +1,5 @@
 """The fallback chain where Node is missing: eth-tester + py-evm in this process."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -47,8 +48,16 @@ class InProcessChain(Chain):
             return
         self._funded.add(address)
         nonce = self.w3.eth.get_transaction_count(self._faucet.address)
-        tx = {"nonce": nonce, "gas": 21_000, "maxFeePerGas": MAX_FEE, "maxPriorityFeePerGas": 1,
-              "chainId": self.chain_id, "to": address, "value": FUNDING, "type": 2}
+        tx = {
+            "nonce": nonce,
+            "gas": 21_000,
+            "maxFeePerGas": MAX_FEE,
+            "maxPriorityFeePerGas": 1,
+            "chainId": self.chain_id,
+            "to": address,
+            "value": FUNDING,
+            "type": 2,
+        }
         self._pin_time()
         self.w3.eth.send_raw_transaction(self._faucet.sign_transaction(tx).raw_transaction)
 
@@ -104,9 +113,11 @@ def _tester_backend(timestamp: int) -> Any:
             faucet = Account.from_key(_FAUCET_KEY).address
             super().__init__(
                 genesis_parameters=get_default_genesis_params({"timestamp": timestamp, "gas_limit": 2 * GAS_LIMIT}),
-                genesis_state={bytes.fromhex(faucet[2:]): {"balance": FAUCET_BALANCE, "nonce": 0, "code": b"",
-                                                           "storage": {}}},
-                vm_configuration=((0, SameTimeVM),))
+                genesis_state={
+                    bytes.fromhex(faucet[2:]): {"balance": FAUCET_BALANCE, "nonce": 0, "code": b"", "storage": {}}
+                },
+                vm_configuration=((0, SameTimeVM),),
+            )
             self.revert_data: dict[bytes, bytes] = {}  # transaction hash -> revert data
 
         def send_raw_transaction(self, raw_transaction: bytes) -> bytes:
@@ -120,4 +131,3 @@ def _tester_backend(timestamp: int) -> Any:
             return tx_hash
 
     return Backend()
-

@@ -26,6 +26,7 @@ replayed between the calls where the chain had them: a deposit the law
 would refuse for an empty wallet is then refused only if the chain wallet
 was empty too.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -66,9 +67,15 @@ if TYPE_CHECKING:
     from chain.client import Chain
 
 
-ERC20_BALANCE = [{"type": "function", "name": "balanceOf", "stateMutability": "view",
-                  "inputs": [{"name": "owner", "type": "address"}],
-                  "outputs": [{"name": "", "type": "uint256"}]}]
+ERC20_BALANCE = [
+    {
+        "type": "function",
+        "name": "balanceOf",
+        "stateMutability": "view",
+        "inputs": [{"name": "owner", "type": "address"}],
+        "outputs": [{"name": "", "type": "uint256"}],
+    }
+]
 
 
 @dataclass(frozen=True)
@@ -128,14 +135,22 @@ def movements(w3: Web3, token: str, statute: str, start: int) -> list[Movement]:
         recipient = to_checksum_address(bytes(log["topics"][2])[-20:])
         if statute in (sender, recipient):
             continue  # the statute's own deposits and payments: its calls replay them
-        found.append(Movement(log["blockNumber"], log["transactionIndex"], log["logIndex"],
-                              None if sender == ZERO else sender, None if recipient == ZERO else recipient,
-                              int.from_bytes(bytes(log["data"])[:32], "big")))
+        found.append(
+            Movement(
+                log["blockNumber"],
+                log["transactionIndex"],
+                log["logIndex"],
+                None if sender == ZERO else sender,
+                None if recipient == ZERO else recipient,
+                int.from_bytes(bytes(log["data"])[:32], "big"),
+            )
+        )
     return found
 
 
-def interleave(w3: Web3, replayed: list[tuple[E.Event, str | None, Call]], moved: list[Movement],
-               statute: Statute) -> list[E.Event]:
+def interleave(
+    w3: Web3, replayed: list[tuple[E.Event, str | None, Call]], moved: list[Movement], statute: Statute
+) -> list[E.Event]:
     """The rebuilt events with the wallet movements between them, in the chain's order.
 
     A movement is placed before the first call that came after it (by block,
@@ -156,13 +171,21 @@ def interleave(w3: Web3, replayed: list[tuple[E.Event, str | None, Call]], moved
     moves = [0]  # movements placed so far
 
     def flush(upto: tuple[int, int, int] | None) -> None:
-        while pending and (upto is None or (pending[0].block, pending[0].transaction_index,
-                                             pending[0].log_index) < upto):
+        while pending and (
+            upto is None or (pending[0].block, pending[0].transaction_index, pending[0].log_index) < upto
+        ):
             m = pending.pop(0)
             if m.block not in times:
                 times[m.block] = dt.datetime.fromtimestamp(w3.eth.get_block(m.block)["timestamp"], tz)
-            events.append(E.WalletMove(index=-1 - moves[0], at=times[m.block], sender=m.sender,
-                                       recipient=m.recipient, amount=Money(currency, m.amount)))
+            events.append(
+                E.WalletMove(
+                    index=-1 - moves[0],
+                    at=times[m.block],
+                    sender=m.sender,
+                    recipient=m.recipient,
+                    amount=Money(currency, m.amount),
+                )
+            )
             moves[0] += 1
 
     for event, _, call in replayed:
@@ -176,26 +199,32 @@ def interleave(w3: Web3, replayed: list[tuple[E.Event, str | None, Call]], moved
 def wallets(w3: Web3, token: ChecksumAddress, owners: list[str], block: int, currency: str) -> dict[str, Money]:
     """Token balances of `owners` at the end of `block`: the wallets the interpreter starts from."""
     contract = w3.eth.contract(address=token, abi=ERC20_BALANCE)
-    return {owner: Money(currency, contract.functions.balanceOf(owner).call(block_identifier=block))
-            for owner in owners}
+    return {
+        owner: Money(currency, contract.functions.balanceOf(owner).call(block_identifier=block)) for owner in owners
+    }
 
 
-def chain_outcome(statute: Statute, artifact: Artifact, decoded: list[tuple[str, dict[str, Any]]],
-                  refused: list[Rejection]) -> Outcome:
+def chain_outcome(
+    statute: Statute, artifact: Artifact, decoded: list[tuple[str, dict[str, Any]]], refused: list[Rejection]
+) -> Outcome:
     """What the contract logged and refused, read by the code that reads a scenario run (`Driver.collect`).
 
     The driver sees the decoded logs instead of querying the chain itself, is
     told the refusals (reverts) the audit found, and names every party by its
     address (an audit knows no scenario labels).
     """
+
     class Addresses:
         label = staticmethod(to_checksum_address)
 
     header = statute.header
     # The stand-ins: `collect` reads only the chain's `label`, and an audit has no currency contract.
-    driver = driver_class(header.domain)(cast("Chain", Addresses()),
-                                         Scenario(Path(statute.source_name), statute, {}, ()),
-                                         artifact, cast("Contract", None))
+    driver = driver_class(header.domain)(
+        cast("Chain", Addresses()),
+        Scenario(Path(statute.source_name), statute, {}, ()),
+        artifact,
+        cast("Contract", None),
+    )
     driver.recorded = decoded
     driver.refused = refused
     outcome = Outcome(header.title, header.version)
@@ -206,8 +235,9 @@ def chain_outcome(statute: Statute, artifact: Artifact, decoded: list[tuple[str,
 # ------------------------------------------------------------------ comparing
 
 
-def _grouped(records: Iterable[Any], key: Callable[[Any], Hashable],
-             value: Callable[[Any], Any]) -> dict[Hashable, list[Any]]:
+def _grouped(
+    records: Iterable[Any], key: Callable[[Any], Hashable], value: Callable[[Any], Any]
+) -> dict[Hashable, list[Any]]:
     groups: dict[Hashable, list[Any]] = defaultdict(list)
     for record in records:
         groups[key(record)].append(value(record))
@@ -228,9 +258,15 @@ def _payment_about(key: tuple[Any, ...]) -> tuple[int | None, str | None, str | 
     return event, recipient, article
 
 
-def differences(kind: str, law: list[Any], chain: list[Any], key: Callable[[Any], Hashable],
-                value: Callable[[Any], Any], describe: Callable[[Any], str],
-                about: Callable[[Any], tuple[int | None, str | None, str | None]]) -> list[Discrepancy]:
+def differences(
+    kind: str,
+    law: list[Any],
+    chain: list[Any],
+    key: Callable[[Any], Hashable],
+    value: Callable[[Any], Any],
+    describe: Callable[[Any], str],
+    about: Callable[[Any], tuple[int | None, str | None, str | None]],
+) -> list[Discrepancy]:
     """Records of one kind the two outcomes do not share, each named by `describe(key)`.
 
     Records are matched by `key`; `value` is what must then agree (an amount);
@@ -243,35 +279,65 @@ def differences(kind: str, law: list[Any], chain: list[Any], key: Callable[[Any]
         if sorted(map(str, said)) != sorted(map(str, done)):
             law_text = ", ".join(map(str, said)) or "nothing"
             chain_text = ", ".join(map(str, done)) or "nothing"
-            found.append(Discrepancy(kind, f"{kind} {describe(item)}: the law says {law_text}; "
-                                           f"the chain logged {chain_text}", *about(item), law_text, chain_text))
+            found.append(
+                Discrepancy(
+                    kind,
+                    f"{kind} {describe(item)}: the law says {law_text}; the chain logged {chain_text}",
+                    *about(item),
+                    law_text,
+                    chain_text,
+                )
+            )
     return found
 
 
 def compare_outcomes(law: Outcome, chain: Outcome) -> list[Discrepancy]:
     """Every payment, arrear, violation and rejection the law and the chain disagree on."""
+
     def whole(record: Hashable) -> Hashable:
         return record
 
     def present(_: Any) -> str:
         return "it"
 
-    return [*differences("payment", law.payments, chain.payments, _payment_key,
-                         lambda p: p.amount, _describe_payment, _payment_about),
-            *differences("arrear", law.arrears, chain.arrears, _payment_key, lambda p: p.amount, _describe_payment,
-                         _payment_about),
-            *differences("violation", law.violations, chain.violations, whole, present,
-                         lambda v: f"of article {v.article} by {v.employer} ({v.employee}, {v.period}, "
-                                   f"event {v.event})", lambda v: (v.event, v.employee, v.article)),
-            *differences("rejection", law.rejected, chain.rejected, whole, present,
-                         lambda r: f"of event {r.event} ({r.reason})", lambda r: (r.event, None, None))]
+    return [
+        *differences(
+            "payment", law.payments, chain.payments, _payment_key, lambda p: p.amount, _describe_payment, _payment_about
+        ),
+        *differences(
+            "arrear", law.arrears, chain.arrears, _payment_key, lambda p: p.amount, _describe_payment, _payment_about
+        ),
+        *differences(
+            "violation",
+            law.violations,
+            chain.violations,
+            whole,
+            present,
+            lambda v: f"of article {v.article} by {v.employer} ({v.employee}, {v.period}, event {v.event})",
+            lambda v: (v.event, v.employee, v.article),
+        ),
+        *differences(
+            "rejection",
+            law.rejected,
+            chain.rejected,
+            whole,
+            present,
+            lambda r: f"of event {r.event} ({r.reason})",
+            lambda r: (r.event, None, None),
+        ),
+    ]
 
 
 # ------------------------------------------------------------------ the audit
 
 
-def audit(w3: Web3, file: str | Path, address: str, registry: str | None = None,
-          step: Callable[[str], None] = lambda what: None) -> AuditReport:
+def audit(
+    w3: Web3,
+    file: str | Path,
+    address: str,
+    registry: str | None = None,
+    step: Callable[[str], None] = lambda what: None,
+) -> AuditReport:
     """Audit the contract at `address` against the statute in `file`; `step(what)` hears each stage
     of a long audit as it begins (the command shows it as a progress display)."""
     statute = load_statute(file)
@@ -292,8 +358,7 @@ def audit(w3: Web3, file: str | Path, address: str, registry: str | None = None,
     token = w3.eth.contract(address=address, abi=artifact.abi).functions.currency().call()
     step("reading the currency's movements outside the statute")
     report.events = interleave(w3, replayed, movements(w3, token, address, before + 1), statute)
-    parties = rebuilder_class(statute.header.domain).parties(w3.eth.contract(address=address, abi=artifact.abi),
-                                                             start)
+    parties = rebuilder_class(statute.header.domain).parties(w3.eth.contract(address=address, abi=artifact.abi), start)
     scenario = Scenario(Path(file), statute, {}, tuple(report.events), **parties)
     minted = wallets(w3, token, scenario.holders(), before, statute.header.currency)
     step("replaying the inputs through the law")
@@ -306,23 +371,31 @@ def audit(w3: Web3, file: str | Path, address: str, registry: str | None = None,
     return report
 
 
-def registry_discrepancies(found: list[Enactment], file_hash: bytes, statute: Statute,
-                           address: str) -> list[Discrepancy]:
+def registry_discrepancies(
+    found: list[Enactment], file_hash: bytes, statute: Statute, address: str
+) -> list[Discrepancy]:
     """The registry must have enacted this contract under the file's title with the file's hash."""
     if not found:
-        return [Discrepancy("registry", f"no statute registry enacts {address} as "
-                                        f"\"{statute.header.title}\"")]
-    return [Discrepancy("registry", f"registry {e.registry} records law source hash 0x{e.law_source_hash.hex()} "
-                                    f"for version {e.version}; the file's keccak256 is 0x{file_hash.hex()}")
-            for e in found if e.law_source_hash != file_hash]
+        return [Discrepancy("registry", f'no statute registry enacts {address} as "{statute.header.title}"')]
+    return [
+        Discrepancy(
+            "registry",
+            f"registry {e.registry} records law source hash 0x{e.law_source_hash.hex()} "
+            f"for version {e.version}; the file's keccak256 is 0x{file_hash.hex()}",
+        )
+        for e in found
+        if e.law_source_hash != file_hash
+    ]
 
 
 def print_enactments(found: list[Enactment], console: Console) -> None:
     """Which registry enacted the contract, as which version, with which law source hash."""
     for enactment in found:
         state = "current" if enactment.current else "superseded"
-        console.print(f"registry {enactment.registry}: version {enactment.version} ({state}), "
-                      f"law source hash 0x{enactment.law_source_hash.hex()}")
+        console.print(
+            f"registry {enactment.registry}: version {enactment.version} ({state}), "
+            f"law source hash 0x{enactment.law_source_hash.hex()}"
+        )
 
 
 #: Discrepancies shown in the report's table unless `--all` is asked for.
@@ -350,9 +423,12 @@ def article_name(statute: Statute, article: str | None) -> str:
 
 def summary(report: AuditReport) -> dict[str, int]:
     moves = sum(1 for e in report.events if isinstance(e, E.WalletMove))
-    return {"inputs rebuilt": len(report.events) - moves, "wallet movements outside the statute": moves,
-            "payments checked": len(report.chain.payments) if report.chain else 0,
-            "discrepancies": len(report.discrepancies)}
+    return {
+        "inputs rebuilt": len(report.events) - moves,
+        "wallet movements outside the statute": moves,
+        "payments checked": len(report.chain.payments) if report.chain else 0,
+        "discrepancies": len(report.discrepancies),
+    }
 
 
 def verdict(report: AuditReport, labels: dict[str, str]) -> str:
@@ -361,14 +437,20 @@ def verdict(report: AuditReport, labels: dict[str, str]) -> str:
         return "audit passed"
     first = report.discrepancies[0]
     count = len(report.discrepancies)
-    named = first.message if first.event is None else (
-        f"{first.kind} of {describe_event(report, first.event)} to {name_of(first.party, labels)} under article "
-        f"{article_name(report.statute, first.article)}: the law says {first.law}, the chain logged {first.chain}")
+    named = (
+        first.message
+        if first.event is None
+        else (
+            f"{first.kind} of {describe_event(report, first.event)} to {name_of(first.party, labels)} under article "
+            f"{article_name(report.statute, first.article)}: the law says {first.law}, the chain logged {first.chain}"
+        )
+    )
     return f"audit failed: {count} discrepanc{'y' if count == 1 else 'ies'}; first: {named}"
 
 
-def print_report(report: AuditReport, console: Console, labels: dict[str, str] | None = None,
-                 shown: int | None = SHOWN) -> None:
+def print_report(
+    report: AuditReport, console: Console, labels: dict[str, str] | None = None, shown: int | None = SHOWN
+) -> None:
     """Summary first, then the first `shown` discrepancies (None: all) by worker and shift, then the verdict."""
     labels = labels or {}
     header = report.statute.header
@@ -383,16 +465,22 @@ def print_report(report: AuditReport, console: Console, labels: dict[str, str] |
         kinds = {"payment": "payments", "arrear": "arrears", "violation": "violations", "rejection": "rejected"}
         for kind, attribute in kinds.items():
             differ = sum(1 for d in report.discrepancies if d.kind == kind)
-            table.add_row(attribute, str(len(getattr(report.law, attribute))),
-                          str(len(getattr(report.chain, attribute))),
-                          f"[red]{differ}[/red]" if differ else "[green]0[/green]")
+            table.add_row(
+                attribute,
+                str(len(getattr(report.law, attribute))),
+                str(len(getattr(report.chain, attribute))),
+                f"[red]{differ}[/red]" if differ else "[green]0[/green]",
+            )
     console.print(table)
     for line in report.unreplayed:
         console.print(f"[yellow]not replayed[/yellow] {line}")
     listed = report.discrepancies if shown is None else report.discrepancies[:shown]
     if listed:
-        rows = Table(title=f"Discrepancies ({len(listed)} of {len(report.discrepancies)}"
-                           + ("" if len(listed) == len(report.discrepancies) else "; --all shows every one") + ")")
+        rows = Table(
+            title=f"Discrepancies ({len(listed)} of {len(report.discrepancies)}"
+            + ("" if len(listed) == len(report.discrepancies) else "; --all shows every one")
+            + ")"
+        )
         for column in ("worker / party", "event", "record", "article", "the law says", "the chain logged"):
             rows.add_column(column, overflow="fold")
         ordered = sorted(listed, key=lambda d: (name_of(d.party, labels), d.event if d.event is not None else -1))
@@ -400,8 +488,14 @@ def print_report(report: AuditReport, console: Console, labels: dict[str, str] |
             if d.event is None and d.party is None:
                 rows.add_row("—", "—", d.kind, "—", d.message, "")
             else:
-                rows.add_row(name_of(d.party, labels), describe_event(report, d.event), d.kind,
-                             article_name(report.statute, d.article), d.law, d.chain)
+                rows.add_row(
+                    name_of(d.party, labels),
+                    describe_event(report, d.event),
+                    d.kind,
+                    article_name(report.statute, d.article),
+                    d.law,
+                    d.chain,
+                )
         console.print(rows)
     console.print(f"[green]{verdict(report, labels)}[/green]" if report.ok else f"[red]{verdict(report, labels)}[/red]")
 
@@ -409,12 +503,26 @@ def print_report(report: AuditReport, console: Console, labels: dict[str, str] |
 def report_json(report: AuditReport, labels: dict[str, str] | None = None) -> dict[str, Any]:
     """The report for machines: the summary, every discrepancy with its event's time and kind."""
     labels = labels or {}
-    return {"statute": report.statute.header.title, "version": report.statute.header.version,
-            "address": report.address, "ok": report.ok, "summary": summary(report),
-            "not_replayed": report.unreplayed,
-            "discrepancies": [{"kind": d.kind, "event": describe_event(report, d.event), "party": d.party,
-                               "label": labels.get(d.party or ""), "article": d.article,
-                               "article_title": article_name(report.statute, d.article),
-                               "law": d.law, "chain": d.chain, "message": d.message}
-                              for d in report.discrepancies],
-            "verdict": verdict(report, labels)}
+    return {
+        "statute": report.statute.header.title,
+        "version": report.statute.header.version,
+        "address": report.address,
+        "ok": report.ok,
+        "summary": summary(report),
+        "not_replayed": report.unreplayed,
+        "discrepancies": [
+            {
+                "kind": d.kind,
+                "event": describe_event(report, d.event),
+                "party": d.party,
+                "label": labels.get(d.party or ""),
+                "article": d.article,
+                "article_title": article_name(report.statute, d.article),
+                "law": d.law,
+                "chain": d.chain,
+                "message": d.message,
+            }
+            for d in report.discrepancies
+        ],
+        "verdict": verdict(report, labels),
+    }

@@ -3,6 +3,7 @@
 Both read a chain someone else runs, so both need `--rpc`: the private
 anvil other commands start without it would hold no statute to check.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -37,41 +38,62 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     verify.add_argument("file", metavar="FILE", help="the statute's .law file")
     verify.set_defaults(func=cmd_verify)
 
-    audit_ = commands.add_parser("audit", help="replay a deployed statute's inputs through the interpreter "
-                                               "and check every payment")
-    audit_.add_argument("file", nargs="?", metavar="FILE",
-                        help="the statute's .law file, as the registry hashed it (default: the file in "
-                             "--statutes whose keccak256 a registry recorded for the contract)")
-    audit_.add_argument("--statutes", default="statutes", metavar="DIR",
-                        help="where to look for the statute's source when FILE is not given (default: statutes)")
+    audit_ = commands.add_parser(
+        "audit", help="replay a deployed statute's inputs through the interpreter and check every payment"
+    )
+    audit_.add_argument(
+        "file",
+        nargs="?",
+        metavar="FILE",
+        help="the statute's .law file, as the registry hashed it (default: the file in "
+        "--statutes whose keccak256 a registry recorded for the contract)",
+    )
+    audit_.add_argument(
+        "--statutes",
+        default="statutes",
+        metavar="DIR",
+        help="where to look for the statute's source when FILE is not given (default: statutes)",
+    )
     audit_.add_argument("--all", action="store_true", help=f"list every discrepancy (default: the first {SHOWN})")
     audit_.add_argument("--json", action="store_true", help="print the report as JSON, for machines")
-    audit_.add_argument("--labels", metavar="FILE",
-                        help="your local file of `0xADDRESS NAME` lines: parties shown by name (never published)")
+    audit_.add_argument(
+        "--labels",
+        metavar="FILE",
+        help="your local file of `0xADDRESS NAME` lines: parties shown by name (never published)",
+    )
     audit_.set_defaults(func=cmd_audit)
 
-    explain = commands.add_parser("explain", help="why each payment of a deployed statute has its amount, "
-                                                   "rebuilt from the chain alone")
+    explain = commands.add_parser(
+        "explain", help="why each payment of a deployed statute has its amount, rebuilt from the chain alone"
+    )
     explain.add_argument("file", metavar="FILE", help="the statute's .law file")
     explain.add_argument("--payment", metavar="REF", help="only the payment logged with this ref (event number)")
     explain.add_argument("--worker", metavar="ADDR", help="only the payments to (or from) this address")
     explain.add_argument("--json", action="store_true", help="print the explanations as JSON, for machines")
-    explain.add_argument("--labels", metavar="FILE",
-                         help="your local file of `0xADDRESS NAME` lines: parties shown by name (never published)")
+    explain.add_argument(
+        "--labels",
+        metavar="FILE",
+        help="your local file of `0xADDRESS NAME` lines: parties shown by name (never published)",
+    )
     explain.set_defaults(func=cmd_explain)
 
     for command in (verify, audit_, explain):
         command.add_argument("--address", required=True, metavar="ADDR", help="the statute contract")
         command.add_argument("--rpc", metavar="URL", help="JSON-RPC endpoint of the chain (required)")
-        command.add_argument("--registry", metavar="ADDR",
-                             help="the statute registry to trust (default: found from its StatuteEnacted logs)")
+        command.add_argument(
+            "--registry",
+            metavar="ADDR",
+            help="the statute registry to trust (default: found from its StatuteEnacted logs)",
+        )
 
 
 def connect(args: argparse.Namespace) -> Web3:
     """The chain to read; `UsageError` (exit 2) when there is none to read."""
     if not args.rpc:
-        raise UsageError(f"{args.command} needs --rpc URL: it checks a statute already deployed, and the "
-                         "private chain started without --rpc would be empty")
+        raise UsageError(
+            f"{args.command} needs --rpc URL: it checks a statute already deployed, and the "
+            "private chain started without --rpc would be empty"
+        )
     if not Web3.is_address(args.address):
         raise UsageError(f"--address {args.address} is not an address")
     w3 = Web3(Web3.HTTPProvider(args.rpc, request_kwargs={"timeout": 60}))
@@ -82,6 +104,7 @@ def connect(args: argparse.Namespace) -> Web3:
 
 def reporting_absence(command: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
     """What the chain does not hold (no contract, no registry there) is an answer, not a crash: exit 1."""
+
     @wraps(command)
     def run(args: argparse.Namespace) -> int:
         try:
@@ -89,6 +112,7 @@ def reporting_absence(command: Callable[[argparse.Namespace], int]) -> Callable[
         except NotFound as missing:
             out.print(f"[red]{missing}[/red]")
             return 1
+
     return run
 
 
@@ -110,11 +134,13 @@ def cmd_verify(args: argparse.Namespace) -> int:
         note = f"transaction {creation.transaction}, block {creation.block}, from {creation.sender}"
     artifact = artifacts[statute.header.title]
     verification = verify_code(artifact, runtime, creation.input if creation else None)
-    found = enactments_of(w3, address, statute.header.title, args.registry,
-                          creation.block if creation else creation_block(w3, address))
+    found = enactments_of(
+        w3, address, statute.header.title, args.registry, creation.block if creation else creation_block(w3, address)
+    )
     # an unregistered contract is reported, not failed: the code comparison stands on its own
-    registry_problems = registry_discrepancies(found, keccak(Path(args.file).read_bytes()), statute,
-                                               address) if found else []
+    registry_problems = (
+        registry_discrepancies(found, keccak(Path(args.file).read_bytes()), statute, address) if found else []
+    )
     print_verification(verification, note, found, [p.message for p in registry_problems])
     passed, line = verdict(verification, artifact, statute, [p.message for p in registry_problems])
     out.print(f"[green]{line}[/green]" if passed else f"[red]{line}[/red]", soft_wrap=True)
@@ -125,16 +151,19 @@ def cmd_verify(args: argparse.Namespace) -> int:
 WORDING_ONLY = "source differs only in comments/wording"
 
 
-def verdict(verification: Verification, artifact: Artifact, statute: Statute,
-            registry_problems: list[str]) -> tuple[bool, str]:
+def verdict(
+    verification: Verification, artifact: Artifact, statute: Statute, registry_problems: list[str]
+) -> tuple[bool, str]:
     """(passed, the report's last line): the line and the exit code say the same thing.
 
     A mismatch is named by the declaration its first differing byte was
     compiled from (solc's source map) and the article that declaration implements.
     """
     if verification.creation is None:
-        return False, ("NOT verified: without the creation code, the statute constants the constructor "
-                       "wrote into immutables are unchecked")
+        return False, (
+            "NOT verified: without the creation code, the statute constants the constructor "
+            "wrote into immutables are unchecked"
+        )
     if verification.status is Status.MISMATCH:
         return False, f"NOT verified: {mismatch_place(verification, artifact, statute)}"
     if registry_problems:
@@ -163,8 +192,9 @@ def mismatch_place(verification: Verification, artifact: Artifact, statute: Stat
     return f"mismatch in {found.describe()}{article}, byte {comparison.offset} of the {where} code"
 
 
-def print_verification(verification: Verification, creation_note: str, found: list[Any],
-                       registry_problems: list[str]) -> None:
+def print_verification(
+    verification: Verification, creation_note: str, found: list[Any], registry_problems: list[str]
+) -> None:
     """One row per check of the code, the registry's entries and any registry problem (the verdict
     line follows)."""
     table = Table(title=f"Verification of {verification.contract_name}")
@@ -177,8 +207,10 @@ def print_verification(verification: Verification, creation_note: str, found: li
         table.add_row("creation code", _verdict(_named(verification.creation)) + f"\n{creation_note}")
         table.add_row("constructor arguments", _words(verification.constructor_arguments))
     settings = verification.settings
-    table.add_row("recompiled with", f"solc {settings['compiler']}, EVM {settings['evmVersion']}, "
-                                     f"optimizer {settings['optimizer']}")
+    table.add_row(
+        "recompiled with",
+        f"solc {settings['compiler']}, EVM {settings['evmVersion']}, optimizer {settings['optimizer']}",
+    )
     table.add_row("deployed code's compiler", verification.deployed_compiler or "not recorded")
     out.print(table)
     print_enactments(found, out)
@@ -199,7 +231,7 @@ def _verdict(text: str) -> str:
 
 def _words(data: bytes) -> str:
     """ABI-encoded arguments as 32-byte words (the statute's are its currency and authority)."""
-    return "\n".join("0x" + data[i:i + 32].hex() for i in range(0, len(data), 32)) or "none"
+    return "\n".join("0x" + data[i : i + 32].hex() for i in range(0, len(data), 32)) or "none"
 
 
 @reporting_absence
@@ -228,18 +260,32 @@ def cmd_explain(args: argparse.Namespace) -> int:
     w3 = connect(args)
     with Console(stderr=True).status("rebuilding the inputs from the chain") as status:
         report = audit(w3, args.file, args.address, args.registry, lambda what: status.update(what))
-    chosen = [e for e in report.explanations
-              if (args.payment is None or e.payment.event == int(args.payment))
-              and (args.worker is None or to_checksum_address(args.worker) in (e.payment.sender, e.payment.recipient))]
+    chosen = [
+        e
+        for e in report.explanations
+        if (args.payment is None or e.payment.event == int(args.payment))
+        and (args.worker is None or to_checksum_address(args.worker) in (e.payment.sender, e.payment.recipient))
+    ]
     paid = report.chain.payments if report.chain else []
     if args.json:
-        print(json.dumps([{**e.to_json(), "chain_paid_the_same": e.payment in paid} for e in chosen],
-                         indent=2, ensure_ascii=False))
+        print(
+            json.dumps(
+                [{**e.to_json(), "chain_paid_the_same": e.payment in paid} for e in chosen],
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
     else:
         for explanation in chosen:
             out.print("\n".join(explanation.lines(report.statute, labels)), soft_wrap=True, markup=False)
-            out.print("  on chain: " + ("[green]paid exactly this[/green]" if explanation.payment in paid else
-                                        "[red]the chain did not pay this (run lawdsl audit)[/red]"))
+            out.print(
+                "  on chain: "
+                + (
+                    "[green]paid exactly this[/green]"
+                    if explanation.payment in paid
+                    else "[red]the chain did not pay this (run lawdsl audit)[/red]"
+                )
+            )
         if not chosen:
             out.print("no payment of the statute matches")
     return 0 if chosen and all(e.payment in paid for e in chosen) else 1
@@ -255,5 +301,7 @@ def registered_source(w3: Web3, address: str, folder: Path) -> Path:
         if keccak(path.read_bytes()) in recorded:
             out.print(f"statute source: {path} (its keccak256 is the registry's)", soft_wrap=True)
             return path
-    raise NotFound(f"no .law file under {folder} has the source hash the registry recorded "
-                   f"({', '.join('0x' + h.hex() for h in sorted(recorded))}); name the FILE")
+    raise NotFound(
+        f"no .law file under {folder} has the source hash the registry recorded "
+        f"({', '.join('0x' + h.hex() for h in sorted(recorded))}); name the FILE"
+    )

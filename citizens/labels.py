@@ -10,6 +10,7 @@ a plain file the operator passes with `--labels FILE` (to `lawdsl audit`,
 
 Nothing reads it but the command it is given to; the public pages never show it.
 """
+
 from __future__ import annotations
 
 from pathlib import Path

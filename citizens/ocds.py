@@ -12,6 +12,7 @@ Amounts are decimals of the token's currency (OCDS `Value.amount` is a
 number); identifiers are chain facts: the statute address, the tender
 number, transaction hashes.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -36,16 +37,24 @@ def _date(unix: int) -> str:
 class TenderExport:
     """Reads one procurement statute's history once and builds its releases."""
 
-    def __init__(self, reader: ChainReader, address: str, names: dict[str, str] | None = None,
-                 statute: Statute | None = None, prefix: str = DEFAULT_PREFIX) -> None:
+    def __init__(
+        self,
+        reader: ChainReader,
+        address: str,
+        names: dict[str, str] | None = None,
+        statute: Statute | None = None,
+        prefix: str = DEFAULT_PREFIX,
+    ) -> None:
         self.reader = reader
         self.address = to_checksum_address(address)
         self.names = names or {}
         self.statute = statute
         self.prefix = prefix
         self.currency, self.digits = reader.currency_of(self.address)
-        views = {name: (reader.call(self.address, f"{name}()", "uint256") or (0,))[0]
-                 for name in ("ceilingPerUnit", "biddingPeriod", "revealPeriod", "deliveryPeriod")}
+        views = {
+            name: (reader.call(self.address, f"{name}()", "uint256") or (0,))[0]
+            for name in ("ceilingPerUnit", "biddingPeriod", "revealPeriod", "deliveryPeriod")
+        }
         self.views = views
         self.events = list(reader.statute_events({self.address: Domain.PROCUREMENT}, 0, reader.latest_block()))
         self.parties: dict[str, dict[str, Any]] = {}
@@ -59,8 +68,10 @@ class TenderExport:
         """An OrganizationReference, registering the party (and its role) in the release's `parties`."""
         address = to_checksum_address(address)
         name = self.names.get(address, address)
-        entry = self.parties.setdefault(address, {"id": address, "name": name, "roles": [],
-                                                  "identifier": {"scheme": "X-ETH-ADDRESS", "id": address}})
+        entry = self.parties.setdefault(
+            address,
+            {"id": address, "name": name, "roles": [], "identifier": {"scheme": "X-ETH-ADDRESS", "id": address}},
+        )
         if role not in entry["roles"]:
             entry["roles"].append(role)
         return {"id": address, "name": name}
@@ -91,8 +102,9 @@ class TenderExport:
             found += self.tender_releases(number, by_tender[number], payments_by_tx)
         return found
 
-    def tender_releases(self, number: int, events: list[RawEvent],
-                        payments_by_tx: dict[str, list[RawEvent]]) -> list[dict[str, Any]]:
+    def tender_releases(
+        self, number: int, events: list[RawEvent], payments_by_tx: dict[str, list[RawEvent]]
+    ) -> list[dict[str, Any]]:
         self.parties = {}
         ocid = f"{self.prefix}-{self.address.lower()}-{number}"
         opened = next(e for e in events if e.name == "TenderOpened")
@@ -108,8 +120,14 @@ class TenderExport:
             "id": f"{self.address}-{number}",
             "title": f"{good} ({quantity} {unit})",
             "status": "active",
-            "items": [{"id": "1", "description": good, "quantity": quantity,
-                       "unit": {"name": unit, "value": self.value(self.views["ceilingPerUnit"])}}],
+            "items": [
+                {
+                    "id": "1",
+                    "description": good,
+                    "quantity": quantity,
+                    "unit": {"name": unit, "value": self.value(self.views["ceilingPerUnit"])},
+                }
+            ],
             "value": self.value(quantity * self.views["ceilingPerUnit"]),
             "procurementMethod": "open",
             "procurementMethodDetails": "sealed bids, revealed; the lowest revealed bid wins",
@@ -127,44 +145,97 @@ class TenderExport:
         award_time = self.time(awarded)
         supplier = self.party(awarded.args["winner"], "supplier")
         price = awarded.args["price"]
-        award = {"id": f"{number}-award", "status": "active", "date": _date(award_time),
-                 "value": self.value(price * quantity), "suppliers": [supplier],
-                 "items": [{**tender["items"][0], "unit": {"name": unit, "value": self.value(price)}}]}
-        tender = {**tender, "status": "complete", "awardPeriod": {"startDate": _date(reveals_close),
-                                                                  "endDate": _date(award_time)}}
-        contract = {"id": f"{number}-contract", "awardID": award["id"], "status": "active",
-                    "value": award["value"], "dateSigned": _date(award_time),
-                    "period": {"startDate": _date(award_time),
-                               "endDate": _date(reveals_close + self.views["deliveryPeriod"])}}
+        award = {
+            "id": f"{number}-award",
+            "status": "active",
+            "date": _date(award_time),
+            "value": self.value(price * quantity),
+            "suppliers": [supplier],
+            "items": [{**tender["items"][0], "unit": {"name": unit, "value": self.value(price)}}],
+        }
+        tender = {
+            **tender,
+            "status": "complete",
+            "awardPeriod": {"startDate": _date(reveals_close), "endDate": _date(award_time)},
+        }
+        contract = {
+            "id": f"{number}-contract",
+            "awardID": award["id"],
+            "status": "active",
+            "value": award["value"],
+            "dateSigned": _date(award_time),
+            "period": {"startDate": _date(award_time), "endDate": _date(reveals_close + self.views["deliveryPeriod"])},
+        }
         releases.append(self.release(ocid, "award", 2, award_time, awarded, buyer, tender, awards=[award]))
-        releases.append(self.release(ocid, "contract", 3, award_time, awarded, buyer, tender,
-                                     awards=[award], contracts=[contract]))
+        releases.append(
+            self.release(ocid, "contract", 3, award_time, awarded, buyer, tender, awards=[award], contracts=[contract])
+        )
         transactions = []
         closed = any(e.name == "TenderClosed" for e in events)
         deliveries = [e for e in events if e.name == "DeliveryConfirmed"]
         for n, delivery in enumerate(deliveries, start=1):
             for payment in payments_by_tx.get(delivery.tx_hash, []):
-                transactions.append({
-                    "id": payment.tx_hash, "source": f"urn:eth:tx:{payment.tx_hash}",
-                    "date": _date(self.time(payment)), "value": self.value(payment.args["amount"]),
-                    "payer": self.party(payment.args["payer"], "payer"),
-                    "payee": self.party(payment.args["payee"], "payee")})
-            done = {**contract, "status": "terminated" if closed and n == len(deliveries) else "active",
-                    "implementation": {"transactions": list(transactions)}}
-            releases.append(self.release(ocid, "implementation", 3 + n, self.time(delivery), delivery, buyer,
-                                         tender, awards=[award], contracts=[done]))
+                transactions.append(
+                    {
+                        "id": payment.tx_hash,
+                        "source": f"urn:eth:tx:{payment.tx_hash}",
+                        "date": _date(self.time(payment)),
+                        "value": self.value(payment.args["amount"]),
+                        "payer": self.party(payment.args["payer"], "payer"),
+                        "payee": self.party(payment.args["payee"], "payee"),
+                    }
+                )
+            done = {
+                **contract,
+                "status": "terminated" if closed and n == len(deliveries) else "active",
+                "implementation": {"transactions": list(transactions)},
+            }
+            releases.append(
+                self.release(
+                    ocid,
+                    "implementation",
+                    3 + n,
+                    self.time(delivery),
+                    delivery,
+                    buyer,
+                    tender,
+                    awards=[award],
+                    contracts=[done],
+                )
+            )
         return releases
 
-    def release(self, ocid: str, tag: str, serial: int, when: int, event: RawEvent, buyer: dict[str, Any],
-                tender: dict[str, Any], **sections: Any) -> dict[str, Any]:
-        return {"ocid": ocid, "id": f"{ocid}-{serial:02d}-{tag}", "date": _date(when), "tag": [tag],
-                "initiationType": "tender", "language": "en",
-                "parties": [dict(p, roles=list(p["roles"])) for p in self.parties.values()],
-                "buyer": buyer, "tender": tender, **sections}
+    def release(
+        self,
+        ocid: str,
+        tag: str,
+        serial: int,
+        when: int,
+        event: RawEvent,
+        buyer: dict[str, Any],
+        tender: dict[str, Any],
+        **sections: Any,
+    ) -> dict[str, Any]:
+        return {
+            "ocid": ocid,
+            "id": f"{ocid}-{serial:02d}-{tag}",
+            "date": _date(when),
+            "tag": [tag],
+            "initiationType": "tender",
+            "language": "en",
+            "parties": [dict(p, roles=list(p["roles"])) for p in self.parties.values()],
+            "buyer": buyer,
+            "tender": tender,
+            **sections,
+        }
 
 
 def release_package(releases: list[dict[str, Any]], uri: str, publisher: str = "lawdsl portal") -> dict[str, Any]:
     """An OCDS release package around `releases`, dated by the newest release."""
-    return {"uri": uri, "version": OCDS_VERSION,
-            "publishedDate": max((r["date"] for r in releases), default=_date(0)),
-            "publisher": {"name": publisher}, "releases": releases}
+    return {
+        "uri": uri,
+        "version": OCDS_VERSION,
+        "publishedDate": max((r["date"] for r in releases), default=_date(0)),
+        "publisher": {"name": publisher},
+        "releases": releases,
+    }

@@ -4,6 +4,7 @@ The hand-written contracts (`DigitalCurrency`, `StatuteRegistry`, the domain
 base contracts) are compiled in the same call as every statute: solc-js
 costs seconds per call, so one call per session is the budget.
 """
+
 from __future__ import annotations
 
 import functools
@@ -51,11 +52,17 @@ class Artifact:
         return f"Artifact({self.contract_name}, {len(self.bytecode) // 2 - 1} bytes)"
 
     def to_json(self) -> dict[str, Any]:
-        return {"contractName": self.contract_name, "abi": self.abi, "bytecode": self.bytecode,
-                "deployedBytecode": self.runtime_bytecode, "metadata": self.metadata,
-                "sourceMap": self.source_map, "source": self.source,
-                "lawSourceHash": "0x" + self.law_source_hash.hex(),
-                "immutableRanges": [list(r) for r in self.immutable_ranges]}
+        return {
+            "contractName": self.contract_name,
+            "abi": self.abi,
+            "bytecode": self.bytecode,
+            "deployedBytecode": self.runtime_bytecode,
+            "metadata": self.metadata,
+            "sourceMap": self.source_map,
+            "source": self.source,
+            "lawSourceHash": "0x" + self.law_source_hash.hex(),
+            "immutableRanges": [list(r) for r in self.immutable_ranges],
+        }
 
 
 def law_source_hash(statute: Statute) -> bytes:
@@ -68,8 +75,7 @@ def _sources(generated: Iterable[GeneratedContract]) -> dict[str, dict[str, str]
     """Every source solc starts from: all hand-written contracts (so that the cache key covers
     the base contracts the generated ones import) and the generated ones; OpenZeppelin comes in
     by import, pinned by its version in the cache key."""
-    sources = {f"contracts/{path.name}": {"content": path.read_text()}
-               for path in sorted(CONTRACTS_DIR.glob("*.sol"))}
+    sources = {f"contracts/{path.name}": {"content": path.read_text()} for path in sorted(CONTRACTS_DIR.glob("*.sol"))}
     for contract in generated:
         sources[contract.path] = {"content": contract.source}
     return sources
@@ -80,10 +86,19 @@ def _artifact(output: dict[str, Any], path: str, name: str, source: str, law_has
     evm = compiled["evm"]
     immutables = evm["deployedBytecode"].get("immutableReferences", {})
     ranges = tuple(sorted((r["start"], r["length"]) for refs in immutables.values() for r in refs))
-    return Artifact(name, compiled["abi"], "0x" + evm["bytecode"]["object"],
-                    "0x" + evm["deployedBytecode"]["object"], compiled["metadata"],
-                    evm["bytecode"].get("sourceMap", ""), source, law_hash, ranges,
-                    evm["deployedBytecode"].get("sourceMap", ""), output.get("sources", {}).get(path, {}).get("id", -1))
+    return Artifact(
+        name,
+        compiled["abi"],
+        "0x" + evm["bytecode"]["object"],
+        "0x" + evm["deployedBytecode"]["object"],
+        compiled["metadata"],
+        evm["bytecode"].get("sourceMap", ""),
+        source,
+        law_hash,
+        ranges,
+        evm["deployedBytecode"].get("sourceMap", ""),
+        output.get("sources", {}).get(path, {}).get("id", -1),
+    )
 
 
 def compile_statutes(statutes: Iterable[Statute], build_dir: Path = BUILD_DIR) -> dict[str, Artifact]:
@@ -94,9 +109,10 @@ def compile_statutes(statutes: Iterable[Statute], build_dir: Path = BUILD_DIR) -
     generated = [generate(statute) for statute in statutes]
     input: dict[str, Any] = {"language": "Solidity", "sources": _sources(generated), "settings": settings()}
     output = cached_compile(input, compile_standard_json, build_dir)
-    artifacts = {statute.header.title: _artifact(output, contract.path, contract.name, contract.source,
-                                                 law_source_hash(statute))
-                 for statute, contract in zip(statutes, generated)}
+    artifacts = {
+        statute.header.title: _artifact(output, contract.path, contract.name, contract.source, law_source_hash(statute))
+        for statute, contract in zip(statutes, generated)
+    }
     for name, path in LIBRARY_CONTRACTS.items():
         artifacts[name] = _artifact(output, path, name, input["sources"][path]["content"], bytes(32))
     return artifacts
@@ -112,8 +128,7 @@ def base_abis() -> dict[str, list[dict[str, Any]]]:
     """
     input = {"language": "Solidity", "sources": _sources(()), "settings": settings()}
     output = cached_compile(input, compile_standard_json)
-    return {name: compiled["abi"] for contracts in output["contracts"].values()
-            for name, compiled in contracts.items()}
+    return {name: compiled["abi"] for contracts in output["contracts"].values() for name, compiled in contracts.items()}
 
 
 def matches_deployed(artifact: Artifact, deployed: bytes) -> bool:
@@ -124,7 +139,7 @@ def matches_deployed(artifact: Artifact, deployed: bytes) -> bool:
         return False
     actual = bytearray(deployed)
     for start, length in artifact.immutable_ranges:
-        actual[start:start + length] = expected[start:start + length] = bytes(length)
+        actual[start : start + length] = expected[start : start + length] = bytes(length)
     return actual == expected
 
 

@@ -25,6 +25,7 @@ deployed with Brownie. That is why OpenZeppelin travels as
 unit names our compiler uses, rather than under `contracts/`: different unit
 names would change the metadata hash at the end of the runtime code.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -56,12 +57,24 @@ TEMPLATES = Path(__file__).resolve().parent / "templates" / "brownie"
 OPENZEPPELIN = "node_modules/@openzeppelin/contracts"
 #: What Brownie's own compile asks solc for (`brownie.project.compiler.STANDARD_JSON`), plus
 #: the source maps and opcodes its artifacts are built from.
-OUTPUT_SELECTION = {"*": {"*": ["abi", "devdoc", "userdoc", "metadata", "evm.bytecode.object",
-                                "evm.bytecode.sourceMap", "evm.bytecode.linkReferences",
-                                "evm.deployedBytecode.object", "evm.deployedBytecode.sourceMap",
-                                "evm.deployedBytecode.opcodes",
-                                "evm.deployedBytecode.linkReferences"],
-                          "": ["ast"]}}
+OUTPUT_SELECTION = {
+    "*": {
+        "*": [
+            "abi",
+            "devdoc",
+            "userdoc",
+            "metadata",
+            "evm.bytecode.object",
+            "evm.bytecode.sourceMap",
+            "evm.bytecode.linkReferences",
+            "evm.deployedBytecode.object",
+            "evm.deployedBytecode.sourceMap",
+            "evm.deployedBytecode.opcodes",
+            "evm.deployedBytecode.linkReferences",
+        ],
+        "": ["ast"],
+    }
+}
 OPTIMIZER = {"enabled": True, "runs": OPTIMIZER_RUNS}
 
 
@@ -104,12 +117,10 @@ def export_brownie(statute_paths: list[Path], out_dir: Path) -> None:
 def standard_input(generated: Iterable[GeneratedContract]) -> dict[str, Any]:
     """The same sources and settings as `compile_statutes`, so the bytecode is identical; only
     the output selection grows by what Brownie's artifacts need (ASTs, opcodes, source maps)."""
-    sources = {f"contracts/{path.name}": {"content": path.read_text()}
-               for path in sorted(CONTRACTS_DIR.glob("*.sol"))}
+    sources = {f"contracts/{path.name}": {"content": path.read_text()} for path in sorted(CONTRACTS_DIR.glob("*.sol"))}
     for contract in generated:
         sources[contract.path] = {"content": contract.source}
-    return {"language": "Solidity", "sources": sources,
-            "settings": {**settings(), "outputSelection": OUTPUT_SELECTION}}
+    return {"language": "Solidity", "sources": sources, "settings": {**settings(), "outputSelection": OUTPUT_SELECTION}}
 
 
 class SourceUnits:
@@ -143,13 +154,17 @@ class SourceUnits:
             if unit in seen:
                 continue
             seen.add(unit)
-            pending += [node["absolutePath"] for node in self.asts[unit]["nodes"]
-                        if node["nodeType"] == "ImportDirective"]
+            pending += [
+                node["absolutePath"] for node in self.asts[unit]["nodes"] if node["nodeType"] == "ImportDirective"
+            ]
         return sorted(seen)
 
     def contract_node(self, unit: str, name: str) -> dict[str, Any]:
-        return next(node for node in self.asts[unit]["nodes"]
-                    if node["nodeType"] == "ContractDefinition" and node["name"] == name)
+        return next(
+            node
+            for node in self.asts[unit]["nodes"]
+            if node["nodeType"] == "ContractDefinition" and node["name"] == name
+        )
 
 
 def _compiler_version(output: dict[str, Any]) -> str:
@@ -178,8 +193,9 @@ def brownie_artifacts(units: SourceUnits, exported: list[str]) -> dict[str, dict
     for unit in exported:
         for name, compiled in units.output["contracts"].get(unit, {}).items():
             if name in owners:
-                raise ValueError(f"contract {name} is declared in {owners[name]} and {unit}; "
-                                 "Brownie needs unique contract names")
+                raise ValueError(
+                    f"contract {name} is declared in {owners[name]} and {unit}; Brownie needs unique contract names"
+                )
             owners[name] = unit
             artifacts[name] = _artifact(units, unit, name, compiled)
     wanted = {name for name, artifact in artifacts.items() if artifact["sourcePath"].startswith("contracts/")}
@@ -202,12 +218,10 @@ def _artifact(units: SourceUnits, unit: str, name: str, compiled: dict[str, Any]
         "ast": units.asts[unit],
         "bytecode": bytecode,
         "bytecodeSha1": hashlib.sha1(_remove_metadata(bytecode).encode()).hexdigest(),
-        "compiler": {"evm_version": EVM_VERSION, "optimizer": dict(OPTIMIZER),
-                     "version": units.compiler_version},
+        "compiler": {"evm_version": EVM_VERSION, "optimizer": dict(OPTIMIZER), "version": units.compiler_version},
         "contractName": name,
         "coverageMap": {"branches": {id_: {} for id_ in scope}, "statements": {id_: {} for id_ in scope}},
-        "dependencies": sorted({dep["name"] for dep in dependencies
-                                if dep["nodeType"] == "ContractDefinition"}),
+        "dependencies": sorted({dep["name"] for dep in dependencies if dep["nodeType"] == "ContractDefinition"}),
         "deployedBytecode": deployed["object"],
         "deployedSourceMap": deployed.get("sourceMap", ""),
         "language": "Solidity",
@@ -266,8 +280,10 @@ def _direct_dependencies(units: SourceUnits, contract: dict[str, Any]) -> set[in
                 found.add(node["expression"]["referencedDeclaration"])
         elif kind == "Identifier":
             target = units.symbols.get(node.get("referencedDeclaration", -1))
-            if target is not None and (target[0]["nodeType"] in ("EnumDefinition", "StructDefinition")
-                                       or target[0].get("contractKind") == "library"):
+            if target is not None and (
+                target[0]["nodeType"] in ("EnumDefinition", "StructDefinition")
+                or target[0].get("contractKind") == "library"
+            ):
                 found.add(target[0]["id"])
     return {id_ for id_ in found if id_ in units.symbols and id_ != contract["id"]}
 
@@ -334,8 +350,11 @@ def _pc_map(units: SourceUnits, deployed: dict[str, Any], scope: set[str]) -> di
         position += 1
         this: dict[str, Any] = {"op": op, "pc": pc}
         pc_list.append(this)
-        if (fallback_value == "unassigned" and op == "REVERT"
-                and [i["op"] for i in pc_list[-4:-1]] == ["JUMPDEST", "PUSH1", "DUP1"]):
+        if (
+            fallback_value == "unassigned"
+            and op == "REVERT"
+            and [i["op"] for i in pc_list[-4:-1]] == ["JUMPDEST", "PUSH1", "DUP1"]
+        ):
             fallback_value = f"0x{hex(pc - 4).upper()[2:]}"  # the selector table's final REVERT
             this["first_revert"] = True
         if jump != "-":
@@ -346,7 +365,7 @@ def _pc_map(units: SourceUnits, deployed: dict[str, Any], scope: set[str]) -> di
             position += 1
             pc += int(op[4:])
         if op == "REVERT" and (source_id == -1 or source_map[index] == source_map[0]):
-            _infer_revert_offset(pc_list, source_map[index + 1:index + 2], active_fn)
+            _infer_revert_offset(pc_list, source_map[index + 1 : index + 2], active_fn)
         if str(source_id) not in scope:
             continue  # -1 (no source) or one of solc's generated Yul sources
         this["path"] = str(source_id)
@@ -375,15 +394,22 @@ def _pc_map(units: SourceUnits, deployed: dict[str, Any], scope: set[str]) -> di
     return {str(entry.pop("pc")): entry for entry in pc_list}
 
 
-def _infer_revert_offset(pc_list: list[dict[str, Any]], following: list[tuple[int, int, int, str]],
-                         active_fn: tuple[str, int, int, str] | None) -> None:
+def _infer_revert_offset(
+    pc_list: list[dict[str, Any]],
+    following: list[tuple[int, int, int, str]],
+    active_fn: tuple[str, int, int, str] | None,
+) -> None:
     """A REVERT without a source offset gets one, as Brownie's `_find_revert_offset` does: the
     payable check of a nonpayable function, or the next instruction's place in the function."""
     this = pc_list[-1]
     if following and len(pc_list) >= 8 and pc_list[-8]["op"] == "CALLVALUE":
         caller = pc_list[-8]
-        this.update(dev="Cannot send ether to nonpayable function", fn=caller.get("fn", "<unknown>"),
-                    offset=caller.get("offset"), path=caller.get("path"))
+        this.update(
+            dev="Cannot send ether to nonpayable function",
+            fn=caller.get("fn", "<unknown>"),
+            offset=caller.get("offset"),
+            path=caller.get("path"),
+        )
         return
     if active_fn is None or not following or following[0][2] == -1:
         return
@@ -400,7 +426,7 @@ def _format_link_references(bytecode: dict[str, Any]) -> str:
         for library, places in libraries.items():
             for place in places:
                 at = place["start"] * 2
-                code = f"{code[:at]}__{library[:36]:_<36}__{code[at + 40:]}"
+                code = f"{code[:at]}__{library[:36]:_<36}__{code[at + 40 :]}"
     return code
 
 
@@ -424,12 +450,20 @@ def _brownie_config() -> str:
     """Pins the compiler so Brownie never resolves (and downloads) one from pragmas, and
     matches the optimizer our artifacts were built with, so Brownie deems them current."""
     config = {
-        "project_structure": {"build": "build", "contracts": "contracts", "interfaces": "interfaces",
-                              "scripts": "scripts", "tests": "tests"},
+        "project_structure": {
+            "build": "build",
+            "contracts": "contracts",
+            "interfaces": "interfaces",
+            "scripts": "scripts",
+            "tests": "tests",
+        },
         "compiler": {
             "evm_version": EVM_VERSION,
-            "solc": {"version": SOLC_VERSION, "optimizer": dict(OPTIMIZER),
-                     "remappings": ["@openzeppelin/=node_modules/@openzeppelin/"]},
+            "solc": {
+                "version": SOLC_VERSION,
+                "optimizer": dict(OPTIMIZER),
+                "remappings": ["@openzeppelin/=node_modules/@openzeppelin/"],
+            },
         },
         # No `networks.default`: eth-brownie 1.22 fails to load a project config that sets it
         # ("TypeError: dict object expected; got str"); pass `--network` instead.
@@ -439,8 +473,10 @@ def _brownie_config() -> str:
             "development": {"gas_price": "auto", "gas_limit": "auto"},
         },
     }
-    header = ("# Written by `lawdsl export brownie`. The build in build/contracts is complete: keep\n"
-              "# compiler.solc as it is, or Brownie will recompile (and try to download solc).\n")
+    header = (
+        "# Written by `lawdsl export brownie`. The build in build/contracts is complete: keep\n"
+        "# compiler.solc as it is, or Brownie will recompile (and try to download solc).\n"
+    )
     return header + yaml.safe_dump(config, sort_keys=False)
 
 
@@ -455,14 +491,23 @@ def _manifest(statutes: list[Statute], generated: list[GeneratedContract], out_d
             law_file = f"statutes/{source.name}"
             _write(statutes_dir / source.name, source.read_text("utf-8"))
         header = statute.header
-        entries.append({
-            "title": header.title, "version": header.version, "domain": header.domain.value,
-            "contract": contract.name, "currency": header.currency,
-            "currencyDigits": CURRENCY_DIGITS[header.currency],
-            "lawSourceHash": "0x" + law_source_hash(statute).hex(), "lawFile": law_file,
-        })
-    return {"compiler": {"solc": SOLC_VERSION, "evmVersion": EVM_VERSION, "optimizer": OPTIMIZER},
-            "brownie": BROWNIE_VERSION, "statutes": entries}
+        entries.append(
+            {
+                "title": header.title,
+                "version": header.version,
+                "domain": header.domain.value,
+                "contract": contract.name,
+                "currency": header.currency,
+                "currencyDigits": CURRENCY_DIGITS[header.currency],
+                "lawSourceHash": "0x" + law_source_hash(statute).hex(),
+                "lawFile": law_file,
+            }
+        )
+    return {
+        "compiler": {"solc": SOLC_VERSION, "evmVersion": EVM_VERSION, "optimizer": OPTIMIZER},
+        "brownie": BROWNIE_VERSION,
+        "statutes": entries,
+    }
 
 
 def _copy_openzeppelin_notices(out_dir: Path) -> None:

@@ -4,6 +4,7 @@ The key is the sha256 of the standard-JSON input (every source and the
 settings), the compiler version and the OpenZeppelin version the imports
 resolve to; a warm compile reads one JSON file and never starts solc.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -23,13 +24,15 @@ def _openzeppelin_version() -> str:
 
 
 def cache_key(input: dict[str, Any]) -> str:
-    blob = json.dumps({"input": input, "solc": SOLC_VERSION, "oz": _openzeppelin_version()},
-                      sort_keys=True, separators=(",", ":"))
+    blob = json.dumps(
+        {"input": input, "solc": SOLC_VERSION, "oz": _openzeppelin_version()}, sort_keys=True, separators=(",", ":")
+    )
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
-def cached_compile(input: dict[str, Any], compile: Callable[[dict[str, Any]], dict[str, Any]],
-                   directory: Path = BUILD_DIR) -> dict[str, Any]:
+def cached_compile(
+    input: dict[str, Any], compile: Callable[[dict[str, Any]], dict[str, Any]], directory: Path = BUILD_DIR
+) -> dict[str, Any]:
     """solc's output for `input`, from `directory` if present, else compiled and stored."""
     path = directory / f"{cache_key(input)}.json"
     if path.exists():

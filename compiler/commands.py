@@ -1,4 +1,5 @@
 """`lawdsl compile`: contributed to the command line through `register` (see lawdsl/cli.py)."""
+
 from __future__ import annotations
 
 import argparse
@@ -14,8 +15,13 @@ from .solc import CompilerError
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     compile_ = commands.add_parser("compile", help="Solidity source, ABI, bytecode and metadata per statute")
     compile_.add_argument("files", nargs="+", metavar="FILE")
-    compile_.add_argument("-o", "--output", default="build/contracts", metavar="DIR",
-                          help="where to write <Contract>.sol and <Contract>.json (default: build/contracts)")
+    compile_.add_argument(
+        "-o",
+        "--output",
+        default="build/contracts",
+        metavar="DIR",
+        help="where to write <Contract>.sol and <Contract>.json (default: build/contracts)",
+    )
     compile_.set_defaults(func=cmd_compile)
 
     export = commands.add_parser("export", help="export compiled statutes for other toolchains")

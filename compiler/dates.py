@@ -9,6 +9,7 @@ It lives here, not in `chain/`, because the compiler needs it and must not
 import `chain/` (the import graph is `lawdsl` ← `compiler` ← `chain`, see
 tests/test_architecture.py); `chain/` and `citizens/` import it from here.
 """
+
 from __future__ import annotations
 
 import datetime as dt

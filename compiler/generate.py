@@ -1,4 +1,5 @@
 """Statute AST → one readable Solidity contract, by the statute's domain (`lawdsl.domains`)."""
+
 from __future__ import annotations
 
 from lawdsl.ast import Statute

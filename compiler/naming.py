@@ -3,6 +3,7 @@
 Statutes may be written in any language (`overtime.zh.law`); identifiers
 fall back to a stable ASCII form when a name has no ASCII words.
 """
+
 from __future__ import annotations
 
 import hashlib

@@ -6,6 +6,7 @@ nowhere else. A native solc of exactly `SOLC_VERSION` (py-solc-x) is used
 when installed; otherwise solc-js from `node_modules`, which every machine
 that ran `make bootstrap` has.
 """
+
 from __future__ import annotations
 
 import json
@@ -18,10 +19,19 @@ EVM_VERSION = "prague"
 OPTIMIZER_RUNS = 200
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 REMAPPINGS = ["@openzeppelin/=node_modules/@openzeppelin/"]
-OUTPUT_SELECTION = {"*": {"*": ["abi", "evm.bytecode.object", "evm.deployedBytecode.object",
-                                "evm.deployedBytecode.immutableReferences", "evm.bytecode.sourceMap",
-                                "evm.deployedBytecode.sourceMap",
-                                "metadata"]}}
+OUTPUT_SELECTION = {
+    "*": {
+        "*": [
+            "abi",
+            "evm.bytecode.object",
+            "evm.deployedBytecode.object",
+            "evm.deployedBytecode.immutableReferences",
+            "evm.bytecode.sourceMap",
+            "evm.deployedBytecode.sourceMap",
+            "metadata",
+        ]
+    }
+}
 
 
 class CompilerError(RuntimeError):
@@ -48,8 +58,9 @@ class NativeSolc:
     def compile_standard_json(self, input: dict[str, Any]) -> dict[str, Any]:
         import solcx
 
-        return solcx.compile_standard(input, solc_version=SOLC_VERSION,
-                                      allow_paths=[str(PROJECT_ROOT)], base_path=str(PROJECT_ROOT))
+        return solcx.compile_standard(
+            input, solc_version=SOLC_VERSION, allow_paths=[str(PROJECT_ROOT)], base_path=str(PROJECT_ROOT)
+        )
 
     @staticmethod
     def available() -> bool:
@@ -67,12 +78,18 @@ class SolcJs:
     script = Path(__file__).with_name("solc_js.js")
 
     def compile_standard_json(self, input: dict[str, Any]) -> dict[str, Any]:
-        done = subprocess.run(["node", str(self.script), str(PROJECT_ROOT)], input=json.dumps(input),
-                              capture_output=True, text=True, cwd=PROJECT_ROOT, check=False)
+        done = subprocess.run(
+            ["node", str(self.script), str(PROJECT_ROOT)],
+            input=json.dumps(input),
+            capture_output=True,
+            text=True,
+            cwd=PROJECT_ROOT,
+            check=False,
+        )
         if done.returncode != 0:
             raise CompilerError(f"solc-js failed: {done.stderr.strip()}")
         text = done.stdout
-        output: dict[str, Any] = json.loads(text[text.index("{"):])  # solc-js may print an SMT notice first
+        output: dict[str, Any] = json.loads(text[text.index("{") :])  # solc-js may print an SMT notice first
         return output
 
 

@@ -5,6 +5,7 @@ constant with its title and official wording in NatSpec, the constants its
 sentences decide under it, then the constructor passing `Rules` to the
 hand-written base contract. The vouchers and procurement generators use it.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -46,8 +47,10 @@ class Constant:
     mutability: str = "constant"
 
     def render(self) -> list[str]:
-        return [*natspec(self.note, "    ", "@dev"),
-                f"    {self.type} public {self.mutability} {self.name} = {self.value};"]
+        return [
+            *natspec(self.note, "    ", "@dev"),
+            f"    {self.type} public {self.mutability} {self.name} = {self.value};",
+        ]
 
 
 @dataclass
@@ -92,24 +95,31 @@ class StatuteContract:
             f'import {{{self.base}}} from "../{self.base}.sol";',
             "",
             *natspec(f"{header.title}, version {header.version}", "", "@title"),
-            *natspec(f"{self.governs}{jurisdiction} from {header.effective.isoformat()};"
-                     f" amounts are in {header.currency} minor units.", "", "@notice"),
+            *natspec(
+                f"{self.governs}{jurisdiction} from {header.effective.isoformat()};"
+                f" amounts are in {header.currency} minor units.",
+                "",
+                "@notice",
+            ),
         ]
         if self.statute.preamble:
             lines += natspec(self.statute.preamble, "", "@custom:preamble")
         lines += [
             f"contract {name} is {self.base} {{",
             f"    uint256 public constant VERSION = {header.version};",
-            *natspec(f"{header.effective.isoformat()} 00:00 {header.time_zone}: the statute takes effect.",
-                     "    ", "@dev"),
+            *natspec(
+                f"{header.effective.isoformat()} 00:00 {header.time_zone}: the statute takes effect.", "    ", "@dev"
+            ),
             f"    uint256 public constant EFFECTIVE_FROM = {midnight(header.effective, header.time_zone)};",
             *self.body,
             "",
             f"    constructor({', '.join(('IERC20 currency', 'address authority', *self.parties))})",
             f"        {self.base}({', '.join(('currency', 'authority', *(p.split()[-1] for p in self.parties)))},"
             " Rules({",
-            *[f"            {key}: {value}{',' if i + 1 < len(rules) else ''}"
-              for i, (key, value) in enumerate(rules.items())],
+            *[
+                f"            {key}: {value}{',' if i + 1 < len(rules) else ''}"
+                for i, (key, value) in enumerate(rules.items())
+            ],
             "        }))",
             "    {}",
         ]

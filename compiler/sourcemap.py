@@ -8,6 +8,7 @@ that the optimizer inlined) names the article: the generator names them
 after articles (`_article44_1Start`, `ARTICLE_44_1_RATE`) and its NatSpec
 says "Article 44.1" above each.
 """
+
 from __future__ import annotations
 
 import re
@@ -15,8 +16,10 @@ from dataclasses import dataclass
 from typing import Any
 
 PUSH1, PUSH32 = 0x60, 0x7F
-DECLARATION = re.compile(r"\b(?:function\s+(\w+)\s*\(|constructor\s*\(|(?:modifier)\s+(\w+)|"
-                         r"constant\s+(\w+)\s*=|immutable\s+(\w+)\s*[;=])")
+DECLARATION = re.compile(
+    r"\b(?:function\s+(\w+)\s*\(|constructor\s*\(|(?:modifier)\s+(\w+)|"
+    r"constant\s+(\w+)\s*=|immutable\s+(\w+)\s*[;=])"
+)
 ARTICLE_NAME = re.compile(r"article_?(\d+(?:_\d+)*)", re.IGNORECASE)
 ARTICLE_NOTE = re.compile(r"///[^\n]*\b[Aa]rticle (\d+(?:\.\d+)*)")
 

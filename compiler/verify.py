@@ -23,6 +23,7 @@ generated constructor with those constants, and it determines what the
 immutables became. This module only compares bytes; finding the deployed
 code and its creation transaction is the chain side's job (citizens/).
 """
+
 from __future__ import annotations
 
 import json
@@ -51,8 +52,11 @@ class CodeComparison:
     def describe(self) -> str:
         if self.status is not Status.MISMATCH:
             return str(self.status.value)
-        sizes = (f" (lengths {self.expected_length} and {self.actual_length})"
-                 if self.expected_length != self.actual_length else "")
+        sizes = (
+            f" (lengths {self.expected_length} and {self.actual_length})"
+            if self.expected_length != self.actual_length
+            else ""
+        )
         return f"mismatch at byte {self.offset}{sizes}"
 
 
@@ -92,13 +96,13 @@ def _cbor_argument(blob: bytes, position: int) -> tuple[int, int, int]:
     if info > 27:
         raise ValueError("indefinite lengths are not used by solc")
     size = 1 << (info - 24)
-    return major, int.from_bytes(blob[position + 1:position + 1 + size], "big"), position + 1 + size
+    return major, int.from_bytes(blob[position + 1 : position + 1 + size], "big"), position + 1 + size
 
 
 def _cbor_item(blob: bytes, position: int) -> tuple[object, int]:
     major, argument, position = _cbor_argument(blob, position)
     if major in (2, 3):
-        data = blob[position:position + argument]
+        data = blob[position : position + argument]
         return (data if major == 2 else data.decode()), position + argument
     if major == 5:
         items: dict[str, object] = {}
@@ -125,7 +129,7 @@ def compare_code(expected: bytes, actual: bytes, masked: Iterable[tuple[int, int
     for start, length in masked:
         for code in codes:
             if start + length <= len(code):
-                code[start:start + length] = bytes(length)
+                code[start : start + length] = bytes(length)
     expected, actual = bytes(codes[0]), bytes(codes[1])
     sizes = {"expected_length": len(expected), "actual_length": len(actual)}
     if expected == actual:
@@ -160,9 +164,11 @@ def recorded_settings(artifact: Artifact) -> dict[str, Any]:
     """The settings the artifact was compiled with, as its metadata JSON records them."""
     metadata = json.loads(artifact.metadata)
     settings = metadata.get("settings", {})
-    return {"compiler": metadata.get("compiler", {}).get("version"),
-            "evmVersion": settings.get("evmVersion"),
-            "optimizer": settings.get("optimizer", {})}
+    return {
+        "compiler": metadata.get("compiler", {}).get("version"),
+        "evmVersion": settings.get("evmVersion"),
+        "optimizer": settings.get("optimizer", {}),
+    }
 
 
 def verify_code(artifact: Artifact, runtime: bytes, creation_input: bytes | None) -> Verification:
@@ -172,8 +178,13 @@ def verify_code(artifact: Artifact, runtime: bytes, creation_input: bytes | None
     creation = None
     arguments = b""
     if creation_input is not None:
-        creation = compare_code(compiled_creation, creation_input[:len(compiled_creation)])
-        arguments = creation_input[len(compiled_creation):]
-    return Verification(artifact.contract_name,
-                        compare_code(compiled_runtime, runtime, artifact.immutable_ranges),
-                        creation, arguments, compiler_version(runtime), recorded_settings(artifact))
+        creation = compare_code(compiled_creation, creation_input[: len(compiled_creation)])
+        arguments = creation_input[len(compiled_creation) :]
+    return Verification(
+        artifact.contract_name,
+        compare_code(compiled_runtime, runtime, artifact.immutable_ranges),
+        creation,
+        arguments,
+        compiler_version(runtime),
+        recorded_settings(artifact),
+    )

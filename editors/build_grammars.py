@@ -15,6 +15,7 @@ Chinese name (`工作日` in `标准工作日`) from the keyword itself. Declara
 are highlighted where they are written; the language server (`editors.lsp`)
 is the place for the rest.
 """
+
 from __future__ import annotations
 
 import json
@@ -57,9 +58,13 @@ def _literals(units: str, spaced: bool) -> list[dict[str, Any]]:
         {"name": "constant.numeric.date.lawdsl", "match": r"(?<![0-9.])\d{4}-\d{1,2}-\d{1,2}(?![0-9A-Za-z-])"},
         {"name": "constant.numeric.timezone.lawdsl", "match": r"[+-]\d{2}:\d{2}|\bUTC\b"},
         {"name": "constant.numeric.percentage.lawdsl", "match": r"(?<![0-9.])\d+(?:\.\d+)?\s?%"},
-        {"match": rf"(?<![0-9.])(\d+(?:\.\d+)?){gap}({units})",
-         "captures": {"1": {"name": "constant.numeric.duration.lawdsl"},
-                      "2": {"name": "constant.numeric.duration.unit.lawdsl"}}},
+        {
+            "match": rf"(?<![0-9.])(\d+(?:\.\d+)?){gap}({units})",
+            "captures": {
+                "1": {"name": "constant.numeric.duration.lawdsl"},
+                "2": {"name": "constant.numeric.duration.unit.lawdsl"},
+            },
+        },
         {"name": "constant.numeric.lawdsl", "match": r"(?<![0-9.])\d+(?:\.\d+)*"},
     ]
 
@@ -81,26 +86,41 @@ def english() -> dict[str, Any]:
         "patterns": [
             _COMMENT,
             _TEXT_BLOCK,
-            {"match": r'(?i)\b(article)\s+([^\s"]+)\s*("[^"\n]*")?',
-             "captures": {"1": {"name": "keyword.other.structure.lawdsl"},
-                          "2": {"name": "entity.name.section.lawdsl"},
-                          "3": {"name": "entity.name.section.title.lawdsl"}}},
-            {"match": r'(?i)\b(statute)\s*("[^"\n]*")?',
-             "captures": {"1": {"name": "keyword.other.structure.lawdsl"},
-                          "2": {"name": "entity.name.type.title.lawdsl"}}},
-            {"match": r'(?:^|(?<=[.:]))\s*("[^"\n]*")\s*(?i:(is|are))\b',
-             "captures": {"1": {"name": "variable.other.declaration.lawdsl"},
-                          "2": {"name": "keyword.other.lawdsl"}}},
+            {
+                "match": r'(?i)\b(article)\s+([^\s"]+)\s*("[^"\n]*")?',
+                "captures": {
+                    "1": {"name": "keyword.other.structure.lawdsl"},
+                    "2": {"name": "entity.name.section.lawdsl"},
+                    "3": {"name": "entity.name.section.title.lawdsl"},
+                },
+            },
+            {
+                "match": r'(?i)\b(statute)\s*("[^"\n]*")?',
+                "captures": {
+                    "1": {"name": "keyword.other.structure.lawdsl"},
+                    "2": {"name": "entity.name.type.title.lawdsl"},
+                },
+            },
+            {
+                "match": r'(?:^|(?<=[.:]))\s*("[^"\n]*")\s*(?i:(is|are))\b',
+                "captures": {"1": {"name": "variable.other.declaration.lawdsl"}, "2": {"name": "keyword.other.lawdsl"}},
+            },
             {"name": "string.quoted.double.lawdsl", "match": r'"[^"\n]*"'},
             *_literals("(?i:" + _alternation(EN_UNITS) + r")\b", spaced=True),
-            {"name": "constant.language.weekday.lawdsl",
-             "match": r"(?i)\b(" + _alternation(lexer.WEEKDAY_NAMES) + r")\b"},
-            {"name": "keyword.other.structure.lawdsl",
-             "match": r"(?i)\b(" + _alternation(EN_STRUCTURE) + ")" + word_end},
+            {
+                "name": "constant.language.weekday.lawdsl",
+                "match": r"(?i)\b(" + _alternation(lexer.WEEKDAY_NAMES) + r")\b",
+            },
+            {
+                "name": "keyword.other.structure.lawdsl",
+                "match": r"(?i)\b(" + _alternation(EN_STRUCTURE) + ")" + word_end,
+            },
             {"name": "storage.type.party.lawdsl", "match": r"(?i)\b(" + _alternation(EN_KINDS) + ")" + word_end},
             {"name": "keyword.other.lawdsl", "match": r"(?i)\b(" + _alternation(keywords) + ")" + word_end},
-            {"name": "keyword.other.filler.lawdsl",
-             "match": r"(?i)\b(" + _alternation(sorted(lexer.FILLER_WORDS)) + ")" + word_end},
+            {
+                "name": "keyword.other.filler.lawdsl",
+                "match": r"(?i)\b(" + _alternation(sorted(lexer.FILLER_WORDS)) + ")" + word_end,
+            },
             {"name": "punctuation.separator.lawdsl", "match": r"[.,:;]"},
         ],
     }
@@ -122,22 +142,28 @@ def chinese() -> dict[str, Any]:
             _COMMENT,
             _TEXT_BLOCK,
             {"name": "entity.name.type.title.lawdsl", "match": r"《[^》\n]*》"},
-            {"match": r"(第)[ \t\u3000]*(\d+(?:\.\d+)*)[ \t\u3000]*(条)[ \t\u3000]*(「[^」\n]*」)?",
-             "captures": {"1": {"name": "keyword.other.structure.lawdsl"},
-                          "2": {"name": "entity.name.section.lawdsl"},
-                          "3": {"name": "keyword.other.structure.lawdsl"},
-                          "4": {"name": "entity.name.section.title.lawdsl"}}},
-            {"match": r"(?:^|(?<=[。：.:]))[ \t\u3000]*(「[^」\n]*」)[ \t\u3000]*(为|是)",
-             "captures": {"1": {"name": "variable.other.declaration.lawdsl"},
-                          "2": {"name": "keyword.other.lawdsl"}}},
+            {
+                "match": r"(第)[ \t\u3000]*(\d+(?:\.\d+)*)[ \t\u3000]*(条)[ \t\u3000]*(「[^」\n]*」)?",
+                "captures": {
+                    "1": {"name": "keyword.other.structure.lawdsl"},
+                    "2": {"name": "entity.name.section.lawdsl"},
+                    "3": {"name": "keyword.other.structure.lawdsl"},
+                    "4": {"name": "entity.name.section.title.lawdsl"},
+                },
+            },
+            {
+                "match": r"(?:^|(?<=[。：.:]))[ \t\u3000]*(「[^」\n]*」)[ \t\u3000]*(为|是)",
+                "captures": {"1": {"name": "variable.other.declaration.lawdsl"}, "2": {"name": "keyword.other.lawdsl"}},
+            },
             {"name": "string.quoted.other.lawdsl", "match": r"「[^」\n]*」"},
             *_literals(_alternation(ZH_UNITS), spaced=False),
             {"name": "constant.language.weekday.lawdsl", "match": _alternation(weekdays)},
             {"name": "storage.type.party.lawdsl", "match": _alternation(kinds)},
             # one alternation for structure words and keywords, longest first, so `第` never cuts `第…`
-            {"match": "(" + _alternation(structure) + ")|(" + _alternation(keywords) + ")",
-             "captures": {"1": {"name": "keyword.other.structure.lawdsl"},
-                          "2": {"name": "keyword.other.lawdsl"}}},
+            {
+                "match": "(" + _alternation(structure) + ")|(" + _alternation(keywords) + ")",
+                "captures": {"1": {"name": "keyword.other.structure.lawdsl"}, "2": {"name": "keyword.other.lawdsl"}},
+            },
             {"name": "keyword.other.lawdsl", "match": r"\bUTC\b"},
             {"name": "punctuation.separator.lawdsl", "match": r"[。：，、；.:,;]"},
         ],

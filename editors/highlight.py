@@ -18,6 +18,7 @@ Registered as the Pygments plugin `lawdsl` (and `lawdsl-zh`) through the
 `pygments.lexers` entry point in `pyproject.toml`, so `pygmentize -l lawdsl`
 works once the package is installed.
 """
+
 from __future__ import annotations
 
 import html
@@ -65,9 +66,18 @@ _ZH_PUNCTUATION = frozenset({"DOT", "COLON", "COMMA", "SEMICOLON"})
 
 #: Raw token kinds shared by both tokenizers → Pygments token types.
 _LITERALS: dict[str, _TokenType] = {
-    "MONEY": Number, "PERCENT": Number, "NUMBER": Number, "DATE": Literal.Date, "TZ": Literal.Date,
-    "WEEKDAY": Name.Constant, "TEXT": String.Doc, "COMMENT": Comment.Single, "SPACE": Whitespace,
-    "OPEN_TEXT": Error, "OPEN_STRING": Error, "OTHER": Error,
+    "MONEY": Number,
+    "PERCENT": Number,
+    "NUMBER": Number,
+    "DATE": Literal.Date,
+    "TZ": Literal.Date,
+    "WEEKDAY": Name.Constant,
+    "TEXT": String.Doc,
+    "COMMENT": Comment.Single,
+    "SPACE": Whitespace,
+    "OPEN_TEXT": Error,
+    "OPEN_STRING": Error,
+    "OTHER": Error,
 }
 
 Piece = tuple[int, _TokenType, str]
@@ -127,12 +137,15 @@ class LawLexer(Lexer):
     def get_tokens_unprocessed(self, text: str) -> Iterator[Piece]:
         pieces = _english_raw(text)
         significant = [i for i, (kind, _, _) in enumerate(pieces) if kind not in ("SPACE", "COMMENT")]
-        raw = [RawToken(pieces[i][0], text[pieces[i][1]:pieces[i][2]], _NO_SPAN) for i in significant]
+        raw = [RawToken(pieces[i][0], text[pieces[i][1] : pieces[i][2]], _NO_SPAN) for i in significant]
         from lawdsl.syntax.parser import NameTrie  # lark is only needed once a statute is highlighted
 
         # the declarations, found as `parser.declared_names` finds them: `"name" is|are` opening a sentence
-        declared_at = {j for j in range(1, len(raw) - 1) if raw[j].kind == "STRING"
-                       and raw[j - 1].kind in ("DOT", "COLON") and raw[j + 1].lower in ("is", "are")}
+        declared_at = {
+            j
+            for j in range(1, len(raw) - 1)
+            if raw[j].kind == "STRING" and raw[j - 1].kind in ("DOT", "COLON") and raw[j + 1].lower in ("is", "are")
+        }
         names = NameTrie([raw[j].text[1:-1] for j in sorted(declared_at)])
         #: piece index → its token type, for the significant pieces
         types: dict[int, _TokenType] = {}
@@ -150,15 +163,15 @@ class LawLexer(Lexer):
                     types[significant[k]] = Name.Variable
                 j = end
                 continue
-            types[significant[j]] = self._type(token, previous, raw[j + 1] if j + 1 < len(raw) else None,
-                                               j in declared_at)
+            types[significant[j]] = self._type(
+                token, previous, raw[j + 1] if j + 1 < len(raw) else None, j in declared_at
+            )
             j += 1
         for i, (kind, start, end) in enumerate(pieces):
             yield start, types.get(i, _LITERALS.get(kind, Text)), text[start:end]
 
     @staticmethod
-    def _type(token: RawToken, previous: RawToken | None, following: RawToken | None,
-              declared: bool) -> _TokenType:
+    def _type(token: RawToken, previous: RawToken | None, following: RawToken | None, declared: bool) -> _TokenType:
         kind, word = token.kind, token.lower
         if kind == "STRING":
             if declared:
@@ -206,8 +219,7 @@ def _chinese_raw(text: str) -> tuple[list[tuple[str, int, int]], frozenset[str]]
         return out
 
     first = scan(frozenset())
-    raw = [RawToken(kind, text[start:end], _NO_SPAN) for kind, start, end in first
-           if kind not in ("SPACE", "COMMENT")]
+    raw = [RawToken(kind, text[start:end], _NO_SPAN) for kind, start, end in first if kind not in ("SPACE", "COMMENT")]
     names = frozenset(zh.declared_names(raw))
     return scan(names), names
 
@@ -235,14 +247,20 @@ class ChineseLawLexer(Lexer):
         before_previous: str | None = None
         for i, (kind, start, end) in enumerate(pieces):
             value = text[start:end]
-            following = next((k for k, _, _ in pieces[i + 1:] if k not in ("SPACE", "COMMENT")), None)
+            following = next((k for k, _, _ in pieces[i + 1 :] if k not in ("SPACE", "COMMENT")), None)
             yield start, self._type(kind, value, previous, before_previous, following, names), value
             if kind not in ("SPACE", "COMMENT"):
                 before_previous, previous = previous, kind
 
     @staticmethod
-    def _type(kind: str, value: str, previous: str | None, before_previous: str | None,
-              following: str | None, names: frozenset[str]) -> _TokenType:
+    def _type(
+        kind: str,
+        value: str,
+        previous: str | None,
+        before_previous: str | None,
+        following: str | None,
+        names: frozenset[str],
+    ) -> _TokenType:
         if kind == "STRING":
             if value.startswith("《"):
                 return Generic.Heading  # the statute's title

@@ -16,6 +16,7 @@ client. Positions: lawdsl counts characters from 1; LSP counts UTF-16 code
 units from 0 (its default encoding), so a character outside the BMP counts two
 — the conversions are here, in one place.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -48,7 +49,7 @@ def to_lsp_position(lines: list[str], line: int, column: int) -> lsp.Position:
     """lawdsl's 1-based line and character column → an LSP position (0-based, UTF-16 units)."""
     line_index = max(line - 1, 0)
     text = lines[line_index] if line_index < len(lines) else ""
-    return lsp.Position(line=line_index, character=_utf16_length(text[:max(column - 1, 0)]))
+    return lsp.Position(line=line_index, character=_utf16_length(text[: max(column - 1, 0)]))
 
 
 def from_lsp_position(lines: list[str], position: lsp.Position) -> tuple[int, int]:
@@ -89,14 +90,24 @@ def diagnostics_for(text: str, source_name: str) -> list[lsp.Diagnostic]:
     try:
         load_text(text, source_name)
     except StatuteError as error:
-        return [lsp.Diagnostic(range=_range(lines, d.span), message=d.message, source="lawdsl",
-                               severity=_SEVERITY.get(d.severity, lsp.DiagnosticSeverity.Error))
-                for d in error.diagnostics]
+        return [
+            lsp.Diagnostic(
+                range=_range(lines, d.span),
+                message=d.message,
+                source="lawdsl",
+                severity=_SEVERITY.get(d.severity, lsp.DiagnosticSeverity.Error),
+            )
+            for d in error.diagnostics
+        ]
     except Exception as error:  # noqa: BLE001 - an editor must never lose its server to one file
-        return [lsp.Diagnostic(range=lsp.Range(start=lsp.Position(line=0, character=0),
-                                               end=lsp.Position(line=0, character=1)),
-                               message=f"lawdsl could not read this statute: {error}", source="lawdsl",
-                               severity=lsp.DiagnosticSeverity.Error)]
+        return [
+            lsp.Diagnostic(
+                range=lsp.Range(start=lsp.Position(line=0, character=0), end=lsp.Position(line=0, character=1)),
+                message=f"lawdsl could not read this statute: {error}",
+                source="lawdsl",
+                severity=lsp.DiagnosticSeverity.Error,
+            )
+        ]
     return []
 
 
@@ -118,8 +129,9 @@ def _refs(node: object) -> Iterator[A.Ref]:
 def value_text(value: object, language: str) -> str:
     """A literal as the statute's own surface writes it."""
     if isinstance(value, A.Categories):
-        return "、".join(f"「{c}」" for c in value.names) if language == "zh" \
-            else ", ".join(f'"{c}"' for c in value.names)
+        return (
+            "、".join(f"「{c}」" for c in value.names) if language == "zh" else ", ".join(f'"{c}"' for c in value.names)
+        )
     if isinstance(value, A.DateRange) and language == "en":
         return f"from {value.first.isoformat()} to {value.last.isoformat()}"
     return zh_literal_text(value) if language == "zh" else literal_text(value)  # type: ignore[arg-type]
@@ -144,8 +156,11 @@ def _term_hover(term: A.Term, language: str) -> str:
 
 
 def _article_hover(article: A.Article, language: str) -> str:
-    heading = f"**第 {article.id} 条「{article.title}」**" if language == "zh" \
+    heading = (
+        f"**第 {article.id} 条「{article.title}」**"
+        if language == "zh"
         else f"**Article {article.id} — {article.title}**"
+    )
     if article.wording is None:
         none = "（本条无官方文本）" if language == "zh" else "(no official wording)"
         return f"{heading}\n\n{none}"
@@ -155,8 +170,11 @@ def _article_hover(article: A.Article, language: str) -> str:
 
 def _header_hover(header: A.Header, language: str) -> str:
     domain = word(language, header.domain.value)
-    parts = [f"**{header.title}**", f"{domain} · v{header.version} · {header.effective.isoformat()}",
-             f"{header.currency} · {header.time_zone}"]
+    parts = [
+        f"**{header.title}**",
+        f"{domain} · v{header.version} · {header.effective.isoformat()}",
+        f"{header.currency} · {header.time_zone}",
+    ]
     if header.jurisdiction:
         parts.append(header.jurisdiction)
     return "\n\n".join(parts)
@@ -206,8 +224,11 @@ class StatuteServer(LanguageServer):
             self.statutes[uri] = parse_text(document.source, name)
         except Exception:  # noqa: BLE001 - keep the last good one; diagnostics say what is wrong
             pass
-        self.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(
-            uri=uri, version=document.version, diagnostics=diagnostics_for(document.source, name)))
+        self.text_document_publish_diagnostics(
+            lsp.PublishDiagnosticsParams(
+                uri=uri, version=document.version, diagnostics=diagnostics_for(document.source, name)
+            )
+        )
 
 
 def source_name(uri: str) -> str:

@@ -4,6 +4,7 @@ One legal meaning has one AST, whichever surface (English, Chinese) it was
 written in; spans point back into the source so that the checker, the
 formatter and the citizens' portal can name the exact place of a rule.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -423,10 +424,26 @@ class ForfeitRule:
 
 
 Rule = Union[
-    EarningRule, LimitRule, WagePaymentRule, MinimumWageRule,
-    IssueRule, WhereRule, WhenRule, MinimumRule, ShareRule, SplitRule, TransferRule, ExpiryRule,
-    PurchaseRule, BiddingRule, DepositRule, AwardRule, DeliveryRule, SupplyPaymentRule,
-    PenaltyRule, ForfeitRule,
+    EarningRule,
+    LimitRule,
+    WagePaymentRule,
+    MinimumWageRule,
+    IssueRule,
+    WhereRule,
+    WhenRule,
+    MinimumRule,
+    ShareRule,
+    SplitRule,
+    TransferRule,
+    ExpiryRule,
+    PurchaseRule,
+    BiddingRule,
+    DepositRule,
+    AwardRule,
+    DeliveryRule,
+    SupplyPaymentRule,
+    PenaltyRule,
+    ForfeitRule,
 ]
 
 # ---------------------------------------------------------------- the statute

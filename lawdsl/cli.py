@@ -5,6 +5,7 @@ Language commands live here. Commands that need the compiler or a chain
 `compiler`, `chain`, `oracles` and `citizens` packages through `register(subparsers)` hooks, loaded by name,
 so that `lawdsl/` itself never depends on web3 or solc.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -28,7 +29,12 @@ from .scenario import Scenario, load_scenario
 
 #: Packages that add subcommands; each has `register(subparsers)`.
 COMMAND_PROVIDERS = (
-    "compiler.commands", "oracles.cli", "chain.commands", "citizens.commands", "citizens.portal.commands")
+    "compiler.commands",
+    "oracles.cli",
+    "chain.commands",
+    "citizens.commands",
+    "citizens.portal.commands",
+)
 
 #: `lawdsl test --chain` asks this hook (set by chain.commands) to run a scenario on a chain.
 chain_runner: Callable[[Scenario, argparse.Namespace], Outcome] | None = None
@@ -37,8 +43,10 @@ out = Console()
 err = Console(stderr=True)
 
 
-STATUTE_HELP = ("the statute to run the scenario against, instead of its 'statute:' (which must be a .law file "
-                "in the scenario's folder or below)")
+STATUTE_HELP = (
+    "the statute to run the scenario against, instead of its 'statute:' (which must be a .law file "
+    "in the scenario's folder or below)"
+)
 
 
 class UsageError(Exception):
@@ -97,8 +105,11 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         return 0
     outcome, explanations = interpret_explained(scenario)
     if args.json:
-        print(json.dumps({**outcome.to_json(), "explanations": [e.to_json() for e in explanations]},
-                         indent=2, ensure_ascii=False))
+        print(
+            json.dumps(
+                {**outcome.to_json(), "explanations": [e.to_json() for e in explanations]}, indent=2, ensure_ascii=False
+            )
+        )
     else:
         print_outcome(outcome, out)
         for explanation in explanations:
@@ -169,9 +180,12 @@ def build_parser() -> argparse.ArgumentParser:
     simulate.add_argument("scenario", metavar="SCENARIO")
     simulate.add_argument("--json", action="store_true", help="print the outcome as JSON")
     simulate.add_argument("--statute", metavar="FILE", help=STATUTE_HELP)
-    simulate.add_argument("--explain", action="store_true",
-                          help="also show why each payment has its amount: shifts, minutes per article, rate, "
-                               "wage, exact amount, rounding, why it waited")
+    simulate.add_argument(
+        "--explain",
+        action="store_true",
+        help="also show why each payment has its amount: shifts, minutes per article, rate, "
+        "wage, exact amount, rounding, why it waited",
+    )
     simulate.set_defaults(func=cmd_simulate)
 
     test = commands.add_parser("test", help="check scenarios' expect: blocks")
@@ -206,8 +220,11 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as error:  # a bug of ours: say so plainly, keep the traceback for developers
         if os.environ.get("LAWDSL_DEBUG"):
             raise
-        print(f"lawdsl: internal error: {type(error).__name__}: {error}\n"
-              "This is a bug in lawdsl; run again with LAWDSL_DEBUG=1 for details.", file=sys.stderr)
+        print(
+            f"lawdsl: internal error: {type(error).__name__}: {error}\n"
+            "This is a bug in lawdsl; run again with LAWDSL_DEBUG=1 for details.",
+            file=sys.stderr,
+        )
         return 3
 
 

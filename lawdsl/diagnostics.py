@@ -4,6 +4,7 @@ Every error a user can cause — in a statute, a scenario or device data —
 ends up as a `Diagnostic`; the command line prints them and exits 1, so a
 Python traceback never reaches a legislator.
 """
+
 from __future__ import annotations
 
 import difflib

@@ -13,6 +13,7 @@ new domain is one row here plus one module per layer, and no layer keeps its
 own list of domains. The modules are imported by name, not here: `lawdsl`
 must not import the compiler or the chain (tests/test_architecture.py).
 """
+
 from __future__ import annotations
 
 import importlib
@@ -30,11 +31,14 @@ class DomainInfo:
     probe: str  # a view only this domain's contracts have: how a bare address tells its domain
 
 
-DOMAINS: dict[Domain, DomainInfo] = {info.domain: info for info in (
-    DomainInfo(Domain.WORKING_TIME, "working_time", "WorkingTimeStatute", "paySchedule()"),
-    DomainInfo(Domain.VOUCHERS, "vouchers", "VoucherProgram", "faceValue()"),
-    DomainInfo(Domain.PROCUREMENT, "procurement", "ProcurementStatute", "ceilingPerUnit()"),
-)}
+DOMAINS: dict[Domain, DomainInfo] = {
+    info.domain: info
+    for info in (
+        DomainInfo(Domain.WORKING_TIME, "working_time", "WorkingTimeStatute", "paySchedule()"),
+        DomainInfo(Domain.VOUCHERS, "vouchers", "VoucherProgram", "faceValue()"),
+        DomainInfo(Domain.PROCUREMENT, "procurement", "ProcurementStatute", "ceilingPerUnit()"),
+    )
+}
 
 
 def implementation(package: str, domain: Domain) -> ModuleType:

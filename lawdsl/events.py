@@ -4,6 +4,7 @@ The scenario loader builds these from YAML; the interpreter, the chain
 runner and the audit (which rebuilds them from chain logs) all consume the
 same classes, so the three can be compared event by event.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -273,9 +274,38 @@ class WalletMove(EventBase):
 
 
 Event = Union[
-    Employ, RegisterDevice, AcceptDevice, RevokeDevice, ChangeWage, EndEmployment, Withdraw,
-    Deposit, Punch, GrantTimeOff, Settle,
-    Attest, RegisterMerchant, DelistMerchant, AppointIssuer, Issue, Spend, Transfer, Reclaim,
-    RegisterBuyer, RevokeBuyer, OpenTender, Bid, Reveal, RegisterInspector, RevokeInspector, Award, Deliver,
-    RecordDelivery, ConfirmDelivery, DisputeDelivery, AcceptDelivery, CloseTender, WalletMove,
+    Employ,
+    RegisterDevice,
+    AcceptDevice,
+    RevokeDevice,
+    ChangeWage,
+    EndEmployment,
+    Withdraw,
+    Deposit,
+    Punch,
+    GrantTimeOff,
+    Settle,
+    Attest,
+    RegisterMerchant,
+    DelistMerchant,
+    AppointIssuer,
+    Issue,
+    Spend,
+    Transfer,
+    Reclaim,
+    RegisterBuyer,
+    RevokeBuyer,
+    OpenTender,
+    Bid,
+    Reveal,
+    RegisterInspector,
+    RevokeInspector,
+    Award,
+    Deliver,
+    RecordDelivery,
+    ConfirmDelivery,
+    DisputeDelivery,
+    AcceptDelivery,
+    CloseTender,
+    WalletMove,
 ]

@@ -4,6 +4,7 @@ An expectation lists only what the author cares about: entries may leave
 out fields (then any value matches) and `balances` may name only some
 wallets. What differs is reported as `-expected` / `+actual` lines.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -37,7 +38,7 @@ def compare(expect: dict[str, Any], outcome: Outcome) -> list[str]:
     if "rejected" in expect:
         wanted = [_rejection(i, item) for i, item in enumerate(expect["rejected"] or [])]
         got = [r for r in actual["rejected"]]
-        got_projected = [{k: r[k] for k in w} for w, r in zip(wanted, got)] + got[len(wanted):]
+        got_projected = [{k: r[k] for k in w} for w, r in zip(wanted, got)] + got[len(wanted) :]
         problems += _diff_lists("rejected", wanted, got_projected)
     if "balances" in expect:
         for name, text in (expect["balances"] or {}).items():

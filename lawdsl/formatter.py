@@ -9,6 +9,7 @@ The layout (sections, indentation, blank lines, comments, line filling) is
 shared by every surface language; a `_Wording` supplies the words of one
 surface: English here, Chinese in the section at the end.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -110,8 +111,12 @@ def _chunks(statute: A.Statute, wording: _Wording) -> Iterator[_Chunk]:
 
 
 def _header_lines(header: A.Header) -> list[str]:
-    lines = [f'statute "{header.title}"', f"{INDENT}governs {header.domain.value}",
-             f"{INDENT}version {header.version}", f"{INDENT}effective {header.effective.isoformat()}"]
+    lines = [
+        f'statute "{header.title}"',
+        f"{INDENT}governs {header.domain.value}",
+        f"{INDENT}version {header.version}",
+        f"{INDENT}effective {header.effective.isoformat()}",
+    ]
     if header.jurisdiction is not None:
         lines.append(f'{INDENT}jurisdiction "{header.jurisdiction}"')
     lines.append(f"{INDENT}currency {header.currency}")
@@ -211,30 +216,74 @@ def rule_atoms(rule: A.Rule) -> list[str]:
     if isinstance(rule, A.LimitRule):
         measure = ["overtime"] if rule.measure is A.Measure.OVERTIME else ["hours", "worked"]
         verb = "is" if rule.measure is A.Measure.OVERTIME else "are"
-        return [*_day_kind(rule.day_kind), *measure, "beyond", *_operand(rule.limit), "in", "a",
-                rule.period.value, verb, "a", "violation"]
+        return [
+            *_day_kind(rule.day_kind),
+            *measure,
+            "beyond",
+            *_operand(rule.limit),
+            "in",
+            "a",
+            rule.period.value,
+            verb,
+            "a",
+            "violation",
+        ]
     if isinstance(rule, A.WagePaymentRule):
-        when = (["each", "clock-out"] if rule.schedule is A.PaySchedule.CLOCK_OUT
-                else ["the", "end", "of", "each", rule.schedule.value])
+        when = (
+            ["each", "clock-out"]
+            if rule.schedule is A.PaySchedule.CLOCK_OUT
+            else ["the", "end", "of", "each", rule.schedule.value]
+        )
         return [*_the(rule.payer), "pays", *_the(rule.payee), "at", *when]
     if isinstance(rule, A.MinimumWageRule):
         return ["the", "hourly", "wage", "is", "at", "least", *_operand(rule.amount)]
     if isinstance(rule, A.IssueRule):
-        atoms = [*_the(rule.issuer), "issues", "a", "voucher", "of", *_operand(rule.face_value), "to", "each",
-                 rule.holder.text]
+        atoms = [
+            *_the(rule.issuer),
+            "issues",
+            "a",
+            "voucher",
+            "of",
+            *_operand(rule.face_value),
+            "to",
+            "each",
+            rule.holder.text,
+        ]
         if rule.attribute is not None:
             atoms += ["holding", "the", "attribute", f'"{rule.attribute}"']
             if rule.attester is not None:
                 atoms += ["attested", "by", *_the(rule.attester)]
         return atoms
     if isinstance(rule, A.WhereRule):
-        return ["vouchers", "may", "be", "spent", "only", "at", "a", rule.merchant.text, "in",
-                *_operand(rule.categories)]
+        return [
+            "vouchers",
+            "may",
+            "be",
+            "spent",
+            "only",
+            "at",
+            "a",
+            rule.merchant.text,
+            "in",
+            *_operand(rule.categories),
+        ]
     if isinstance(rule, A.WhenRule):
         return ["vouchers", "may", "be", "spent", "only", "during", *_operand(rule.during)]
     if isinstance(rule, A.MinimumRule):
-        return ["vouchers", "may", "be", "spent", "only", "on", "a", "purchase", "of", "at", "least",
-                *_operand(rule.amount)]
+        return [
+            "vouchers",
+            "may",
+            "be",
+            "spent",
+            "only",
+            "on",
+            "a",
+            "purchase",
+            "of",
+            "at",
+            "least",
+            *_operand(rule.amount),
+        ]
     if isinstance(rule, A.ShareRule):
         return ["a", "voucher", "covers", "at", "most", *_operand(rule.share), "of", "a", "purchase"]
     if isinstance(rule, A.SplitRule):
@@ -246,11 +295,32 @@ def rule_atoms(rule: A.Rule) -> list[str]:
         after[-1] += ","
         return ["after", *after, "unspent", "value", "returns", "to", *_the(rule.recipient)]
     if isinstance(rule, A.PurchaseRule):
-        return [*_the(rule.buyer), "buys", f'"{rule.good}"', "in", rule.unit, "at", "no", "more", "than",
-                *_operand(rule.ceiling), "per", rule.per_unit]
+        return [
+            *_the(rule.buyer),
+            "buys",
+            f'"{rule.good}"',
+            "in",
+            rule.unit,
+            "at",
+            "no",
+            "more",
+            "than",
+            *_operand(rule.ceiling),
+            "per",
+            rule.per_unit,
+        ]
     if isinstance(rule, A.BiddingRule):
-        return ["bids", "are", "sealed", "during", *_operand(rule.sealed), "and", "revealed", "during",
-                *_operand(rule.revealed)]
+        return [
+            "bids",
+            "are",
+            "sealed",
+            "during",
+            *_operand(rule.sealed),
+            "and",
+            "revealed",
+            "during",
+            *_operand(rule.revealed),
+        ]
     if isinstance(rule, A.DepositRule):
         return ["each", "bid", "carries", "a", "deposit", "of", *_operand(rule.rate), "of", "its", "value"]
     if isinstance(rule, A.AwardRule):
@@ -258,13 +328,23 @@ def rule_atoms(rule: A.Rule) -> list[str]:
     if isinstance(rule, A.DeliveryRule):
         return ["deliveries", "are", "confirmed", "by", *_the(rule.inspector), "within", *_operand(rule.within)]
     if isinstance(rule, A.SupplyPaymentRule):
-        return [*_the(rule.buyer), "pays", *_the(rule.supplier), "for", "each", "confirmed", "delivery", "at",
-                "the", "awarded", "price"]
+        return [
+            *_the(rule.buyer),
+            "pays",
+            *_the(rule.supplier),
+            "for",
+            "each",
+            "confirmed",
+            "delivery",
+            "at",
+            "the",
+            "awarded",
+            "price",
+        ]
     if isinstance(rule, A.PenaltyRule):
         return ["each", "day", "of", "late", "delivery", "reduces", "payment", "by", *_operand(rule.rate)]
     if isinstance(rule, A.ForfeitRule):
-        return ["a", rule.supplier.text, "who", "does", "not", "reveal", "its", "bid", "forfeits", "its",
-                "deposit"]
+        return ["a", rule.supplier.text, "who", "does", "not", "reveal", "its", "bid", "forfeits", "its", "deposit"]
     raise TypeError(f"no wording for {type(rule).__name__}")
 
 
@@ -273,10 +353,14 @@ def _party_atoms(party: A.Party) -> list[str]:
 
 
 ENGLISH = _Wording(
-    header_lines=_header_lines, parties_heading="parties:", terms_heading="terms:",
-    party_atoms=_party_atoms, term_atoms=_term_atoms,
+    header_lines=_header_lines,
+    parties_heading="parties:",
+    terms_heading="terms:",
+    party_atoms=_party_atoms,
+    term_atoms=_term_atoms,
     article_head=lambda article: f'article {article.id} "{article.title}":',
-    rule_atoms=rule_atoms, wrap=wrap,
+    rule_atoms=rule_atoms,
+    wrap=wrap,
 )
 
 # ---------------------------------------------------------------- the Chinese wording (docs/language-zh.md)
@@ -286,8 +370,11 @@ _ZH_PUNCTUATION = frozenset("、，。；：「」《》（）“”")
 _ZH_UNITS = {"minute": "分钟", "hour": "小时", "day": "天", "week": "周"}
 _ZH_DAY_KINDS = {A.DayKind.WORKDAY: "工作日", A.DayKind.REST_DAY: "休息日", A.DayKind.PUBLIC_HOLIDAY: "法定节假日"}
 _ZH_PERIODS = {A.Period.DAY: "一日", A.Period.WEEK: "一周", A.Period.MONTH: "一月"}
-_ZH_SCHEDULES = {A.PaySchedule.CLOCK_OUT: "每次下班打卡时", A.PaySchedule.WEEK: "每周结束时",
-                 A.PaySchedule.MONTH: "每月结束时"}
+_ZH_SCHEDULES = {
+    A.PaySchedule.CLOCK_OUT: "每次下班打卡时",
+    A.PaySchedule.WEEK: "每周结束时",
+    A.PaySchedule.MONTH: "每月结束时",
+}
 
 
 def _display_width(text: str) -> int:
@@ -333,10 +420,15 @@ def _zh_operand(operand: A.Operand) -> str:
 
 
 def _zh_header_lines(header: A.Header) -> list[str]:
-    domain = {A.Domain.WORKING_TIME: "WORKING_TIME", A.Domain.VOUCHERS: "VOUCHER",
-              A.Domain.PROCUREMENT: "PROCUREMENT"}[header.domain]
-    lines = [f"法规《{header.title}》", f"{INDENT}规范 {ZH_SPELLINGS[domain]}", f"{INDENT}第 {header.version} 版",
-             f"{INDENT}自 {header.effective.isoformat()} 起施行"]
+    domain = {A.Domain.WORKING_TIME: "WORKING_TIME", A.Domain.VOUCHERS: "VOUCHER", A.Domain.PROCUREMENT: "PROCUREMENT"}[
+        header.domain
+    ]
+    lines = [
+        f"法规《{header.title}》",
+        f"{INDENT}规范 {ZH_SPELLINGS[domain]}",
+        f"{INDENT}第 {header.version} 版",
+        f"{INDENT}自 {header.effective.isoformat()} 起施行",
+    ]
     if header.jurisdiction is not None:
         lines.append(f"{INDENT}适用于「{header.jurisdiction}」")
     lines.append(f"{INDENT}货币 {header.currency}")
@@ -384,8 +476,14 @@ def zh_rule_atoms(rule: A.Rule) -> list[str]:
         return atoms + (["，已安排补休的除外"] if rule.unless_time_off else [])
     if isinstance(rule, A.LimitRule):
         measure = "加班" if rule.measure is A.Measure.OVERTIME else "工作时长"
-        return [*_zh_day_kind(rule.day_kind), *_zh_within(rule.period), "超出", _zh_operand(rule.limit),
-                f"的{measure}，", "属于违法"]
+        return [
+            *_zh_day_kind(rule.day_kind),
+            *_zh_within(rule.period),
+            "超出",
+            _zh_operand(rule.limit),
+            f"的{measure}，",
+            "属于违法",
+        ]
     if isinstance(rule, A.WagePaymentRule):
         return [rule.payer.text, f"在{_ZH_SCHEDULES[rule.schedule]}向", rule.payee.text, "支付"]
     if isinstance(rule, A.MinimumWageRule):
@@ -413,8 +511,18 @@ def zh_rule_atoms(rule: A.Rule) -> list[str]:
     if isinstance(rule, A.ExpiryRule):
         return [_zh_operand(rule.after), "届满后，", "未使用的金额退还", rule.recipient.text]
     if isinstance(rule, A.PurchaseRule):
-        return [rule.buyer.text, "收购", f"「{rule.good}」，", "以", rule.unit, "计，", "每", rule.per_unit,
-                "价格不超过", _zh_operand(rule.ceiling)]
+        return [
+            rule.buyer.text,
+            "收购",
+            f"「{rule.good}」，",
+            "以",
+            rule.unit,
+            "计，",
+            "每",
+            rule.per_unit,
+            "价格不超过",
+            _zh_operand(rule.ceiling),
+        ]
     if isinstance(rule, A.BiddingRule):
         return ["投标在", _zh_operand(rule.sealed), "内密封，", "并在", _zh_operand(rule.revealed), "内揭示"]
     if isinstance(rule, A.DepositRule):
@@ -443,10 +551,14 @@ def sentence_text(rule: A.Rule, language: str) -> str:
 
 
 CHINESE = _Wording(
-    header_lines=_zh_header_lines, parties_heading="当事人：", terms_heading="术语：",
-    party_atoms=_zh_party_atoms, term_atoms=_zh_term_atoms,
+    header_lines=_zh_header_lines,
+    parties_heading="当事人：",
+    terms_heading="术语：",
+    party_atoms=_zh_party_atoms,
+    term_atoms=_zh_term_atoms,
     article_head=lambda article: f"第 {article.id} 条「{article.title}」：",
-    rule_atoms=zh_rule_atoms, wrap=_zh_wrap,
+    rule_atoms=zh_rule_atoms,
+    wrap=_zh_wrap,
 )
 
 #: The wording of each surface language, by `Statute.language`.

@@ -1,4 +1,5 @@
 """Read, parse and check a statute file: the one entry point every command uses."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -72,6 +73,7 @@ def read_source(path: str | Path) -> str:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise StatuteError([Diagnostic(str(path), Span(1, 1, 1, 1),
-                                       f"not UTF-8 text (byte {error.start} cannot be decoded)")]) from None
+        raise StatuteError(
+            [Diagnostic(str(path), Span(1, 1, 1, 1), f"not UTF-8 text (byte {error.start} cannot be decoded)")]
+        ) from None
     return text

@@ -4,6 +4,7 @@ Floats never touch an amount: a wage, a rate and a number of minutes meet
 only as a `Fraction`, and `round_half_up` is the single place where a
 fraction becomes minor units, exactly as SPEC §4 requires.
 """
+
 from __future__ import annotations
 
 import re
@@ -56,9 +57,7 @@ class Money:
         return cls.from_parts(code, whole, frac or "", expected_currency)
 
     @classmethod
-    def from_parts(
-        cls, code: str, whole: str, frac: str, expected_currency: str | None = None
-    ) -> "Money":
+    def from_parts(cls, code: str, whole: str, frac: str, expected_currency: str | None = None) -> "Money":
         if code not in CURRENCY_DIGITS:
             known = ", ".join(sorted(CURRENCY_DIGITS))
             raise MoneyError(f"unknown currency '{code}'; known currencies: {known}")
@@ -67,8 +66,7 @@ class Money:
         digits = CURRENCY_DIGITS[code]
         if len(frac) > digits:
             raise MoneyError(
-                f"{code} has {digits} minor digit{'s' if digits != 1 else ''}; "
-                f"'{whole}.{frac}' has {len(frac)}"
+                f"{code} has {digits} minor digit{'s' if digits != 1 else ''}; '{whole}.{frac}' has {len(frac)}"
             )
         negative = whole.startswith("-")
         units = abs(int(whole)) * 10**digits + int((frac or "0").ljust(digits, "0") or "0")

@@ -4,6 +4,7 @@ The interpreter, the chain runner and the audit each produce an `Outcome`;
 equality of two outcomes is the project's definition of "the chain did what
 the law says".
 """
+
 from __future__ import annotations
 
 import json

@@ -1,4 +1,5 @@
 """Human-readable outcome tables (Rich) for `simulate`, `run` and `test`."""
+
 from __future__ import annotations
 
 from rich.console import Console, JustifyMethod
@@ -36,8 +37,13 @@ def print_outcome(outcome: Outcome, console: Console) -> None:
 
 def _payments(console: Console, title: str, payments: list[Payment]) -> None:
     table = Table(title=title, title_justify="left")
-    columns: tuple[tuple[str, JustifyMethod], ...] = (("event", "right"), ("from", "left"), ("to", "left"),
-                                                     ("amount", "right"), ("article", "left"))
+    columns: tuple[tuple[str, JustifyMethod], ...] = (
+        ("event", "right"),
+        ("from", "left"),
+        ("to", "left"),
+        ("amount", "right"),
+        ("article", "left"),
+    )
     for column, justify in columns:
         table.add_column(column, justify=justify)
     for p in payments:

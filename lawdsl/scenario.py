@@ -4,6 +4,7 @@ Every field is validated with a message that names the event (its index and
 kind), the field and, through the YAML node, the line and column — a pilot
 run must never end in a traceback because of a typo in a scenario.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -89,34 +90,65 @@ _TENDER = {"tender": ("tender", "index")}
 _OPTIONAL_ANYWHERE = {"tender"}
 _EVENT_KINDS: dict[str, tuple[Callable[..., E.Event], dict[str, tuple[str, str]], tuple[Domain, ...]]] = {
     # yaml kind: (class, {yaml field: (dataclass field, field kind)}, domains)
-    "employ": (E.Employ, {"employer": ("employer", "name"), "employee": ("employee", "name"),
-                          "hourly wage": ("hourly_wage", "money")}, (Domain.WORKING_TIME,)),
-    "register device": (E.RegisterDevice, {"device": ("device", "name"), "employer": ("employer", "name"),
-                                           "accepted": ("accepted", "yes/no")}, (Domain.WORKING_TIME,)),
-    "accept device": (E.AcceptDevice, {"employer": ("employer", "name"), "device": ("device", "name")},
-                      (Domain.WORKING_TIME,)),
-    "revoke device": (E.RevokeDevice, {"device": ("device", "name"), "by": ("by", "name")},
-                      (Domain.WORKING_TIME,)),
-    "change wage": (E.ChangeWage, {"employer": ("employer", "name"), "employee": ("employee", "name"),
-                                   "hourly wage": ("hourly_wage", "money")}, (Domain.WORKING_TIME,)),
-    "end employment": (E.EndEmployment, {"employee": ("employee", "name"), "by": ("by", "name")},
-                       (Domain.WORKING_TIME,)),
-    "withdraw": (E.Withdraw, {"from": ("sender", "name"), "amount": ("amount", "money")},
-                 (Domain.WORKING_TIME,)),
-    "deposit": (E.Deposit, {"from": ("sender", "name"), "amount": ("amount", "money")},
-                (Domain.WORKING_TIME, Domain.VOUCHERS)),
-    "punch": (E.Punch, {"device": ("device", "name"), "employee": ("employee", "name"),
-                        "kind": ("kind", "in/out")}, (Domain.WORKING_TIME,)),
-    "grant time off": (E.GrantTimeOff, {"employer": ("employer", "name"), "employee": ("employee", "name"),
-                                        "date": ("date", "date")}, (Domain.WORKING_TIME,)),
+    "employ": (
+        E.Employ,
+        {"employer": ("employer", "name"), "employee": ("employee", "name"), "hourly wage": ("hourly_wage", "money")},
+        (Domain.WORKING_TIME,),
+    ),
+    "register device": (
+        E.RegisterDevice,
+        {"device": ("device", "name"), "employer": ("employer", "name"), "accepted": ("accepted", "yes/no")},
+        (Domain.WORKING_TIME,),
+    ),
+    "accept device": (
+        E.AcceptDevice,
+        {"employer": ("employer", "name"), "device": ("device", "name")},
+        (Domain.WORKING_TIME,),
+    ),
+    "revoke device": (E.RevokeDevice, {"device": ("device", "name"), "by": ("by", "name")}, (Domain.WORKING_TIME,)),
+    "change wage": (
+        E.ChangeWage,
+        {"employer": ("employer", "name"), "employee": ("employee", "name"), "hourly wage": ("hourly_wage", "money")},
+        (Domain.WORKING_TIME,),
+    ),
+    "end employment": (
+        E.EndEmployment,
+        {"employee": ("employee", "name"), "by": ("by", "name")},
+        (Domain.WORKING_TIME,),
+    ),
+    "withdraw": (E.Withdraw, {"from": ("sender", "name"), "amount": ("amount", "money")}, (Domain.WORKING_TIME,)),
+    "deposit": (
+        E.Deposit,
+        {"from": ("sender", "name"), "amount": ("amount", "money")},
+        (Domain.WORKING_TIME, Domain.VOUCHERS),
+    ),
+    "punch": (
+        E.Punch,
+        {"device": ("device", "name"), "employee": ("employee", "name"), "kind": ("kind", "in/out")},
+        (Domain.WORKING_TIME,),
+    ),
+    "grant time off": (
+        E.GrantTimeOff,
+        {"employer": ("employer", "name"), "employee": ("employee", "name"), "date": ("date", "date")},
+        (Domain.WORKING_TIME,),
+    ),
     "settle": (E.Settle, {}, (Domain.WORKING_TIME,)),
-    "attest": (E.Attest, {"attester": ("attester", "name"), "citizen": ("citizen", "name"),
-                          "attribute": ("attribute", "text")}, (Domain.VOUCHERS,)),
-    "register merchant": (E.RegisterMerchant, {"merchant": ("merchant", "name"),
-                                               "category": ("category", "text")}, (Domain.VOUCHERS,)),
+    "attest": (
+        E.Attest,
+        {"attester": ("attester", "name"), "citizen": ("citizen", "name"), "attribute": ("attribute", "text")},
+        (Domain.VOUCHERS,),
+    ),
+    "register merchant": (
+        E.RegisterMerchant,
+        {"merchant": ("merchant", "name"), "category": ("category", "text")},
+        (Domain.VOUCHERS,),
+    ),
     "issue": (E.Issue, {"issuer": ("issuer", "name"), "to": ("recipients", "names")}, (Domain.VOUCHERS,)),
-    "spend": (E.Spend, {"holder": ("holder", "name"), "merchant": ("merchant", "name"),
-                        "purchase": ("purchase", "money")}, (Domain.VOUCHERS,)),
+    "spend": (
+        E.Spend,
+        {"holder": ("holder", "name"), "merchant": ("merchant", "name"), "purchase": ("purchase", "money")},
+        (Domain.VOUCHERS,),
+    ),
     "transfer": (E.Transfer, {"holder": ("holder", "name"), "to": ("recipient", "name")}, (Domain.VOUCHERS,)),
     "reclaim": (E.Reclaim, {}, (Domain.VOUCHERS,)),
     "delist merchant": (E.DelistMerchant, {"merchant": ("merchant", "name")}, (Domain.VOUCHERS,)),
@@ -124,22 +156,40 @@ _EVENT_KINDS: dict[str, tuple[Callable[..., E.Event], dict[str, tuple[str, str]]
     "register buyer": (E.RegisterBuyer, {"buyer": ("buyer", "name")}, (Domain.PROCUREMENT,)),
     "revoke buyer": (E.RevokeBuyer, {"buyer": ("buyer", "name")}, (Domain.PROCUREMENT,)),
     "revoke inspector": (E.RevokeInspector, {"inspector": ("inspector", "name")}, (Domain.PROCUREMENT,)),
-    "open tender": (E.OpenTender, {"buyer": ("buyer", "name"), "quantity": ("quantity", "int")},
-                    (Domain.PROCUREMENT,)),
-    "bid": (E.Bid, {"supplier": ("supplier", "name"), "price": ("price", "money"), **_TENDER},
-            (Domain.PROCUREMENT,)),
+    "open tender": (E.OpenTender, {"buyer": ("buyer", "name"), "quantity": ("quantity", "int")}, (Domain.PROCUREMENT,)),
+    "bid": (E.Bid, {"supplier": ("supplier", "name"), "price": ("price", "money"), **_TENDER}, (Domain.PROCUREMENT,)),
     "reveal": (E.Reveal, {"supplier": ("supplier", "name"), **_TENDER}, (Domain.PROCUREMENT,)),
-    "register inspector": (E.RegisterInspector, {"inspector": ("inspector", "name"), "buyer": ("buyer", "name")},
-                           (Domain.PROCUREMENT,)),
+    "register inspector": (
+        E.RegisterInspector,
+        {"inspector": ("inspector", "name"), "buyer": ("buyer", "name")},
+        (Domain.PROCUREMENT,),
+    ),
     "award": (E.Award, {**_TENDER}, (Domain.PROCUREMENT,)),
-    "deliver": (E.Deliver, {"supplier": ("supplier", "name"), "quantity": ("quantity", "int"),
-                            "inspector": ("inspector", "name"), **_TENDER}, (Domain.PROCUREMENT,)),
-    "record delivery": (E.RecordDelivery, {"supplier": ("supplier", "name"), "quantity": ("quantity", "int"),
-                                           **_TENDER}, (Domain.PROCUREMENT,)),
-    "confirm delivery": (E.ConfirmDelivery, {"inspector": ("inspector", "name"),
-                                             "delivery": ("delivery", "index"), **_TENDER}, (Domain.PROCUREMENT,)),
-    "dispute delivery": (E.DisputeDelivery, {"inspector": ("inspector", "name"),
-                                             "delivery": ("delivery", "index"), **_TENDER}, (Domain.PROCUREMENT,)),
+    "deliver": (
+        E.Deliver,
+        {
+            "supplier": ("supplier", "name"),
+            "quantity": ("quantity", "int"),
+            "inspector": ("inspector", "name"),
+            **_TENDER,
+        },
+        (Domain.PROCUREMENT,),
+    ),
+    "record delivery": (
+        E.RecordDelivery,
+        {"supplier": ("supplier", "name"), "quantity": ("quantity", "int"), **_TENDER},
+        (Domain.PROCUREMENT,),
+    ),
+    "confirm delivery": (
+        E.ConfirmDelivery,
+        {"inspector": ("inspector", "name"), "delivery": ("delivery", "index"), **_TENDER},
+        (Domain.PROCUREMENT,),
+    ),
+    "dispute delivery": (
+        E.DisputeDelivery,
+        {"inspector": ("inspector", "name"), "delivery": ("delivery", "index"), **_TENDER},
+        (Domain.PROCUREMENT,),
+    ),
     "accept delivery": (E.AcceptDelivery, {"delivery": ("delivery", "index"), **_TENDER}, (Domain.PROCUREMENT,)),
     "close tender": (E.CloseTender, {**_TENDER}, (Domain.PROCUREMENT,)),
 }
@@ -166,8 +216,11 @@ class _Reader:
         self.text = text
 
     def fail(self, node: yaml.Node | None, message: str) -> StatuteError:
-        span = Span(node.start_mark.line + 1, node.start_mark.column + 1,
-                    node.end_mark.line + 1, node.end_mark.column + 1) if node is not None else Span(1, 1, 1, 1)
+        span = (
+            Span(node.start_mark.line + 1, node.start_mark.column + 1, node.end_mark.line + 1, node.end_mark.column + 1)
+            if node is not None
+            else Span(1, 1, 1, 1)
+        )
         return StatuteError([Diagnostic(str(self.path), span, message)], self.text)
 
     def mapping(self, node: yaml.Node, what: str) -> dict[str, tuple[yaml.Node, yaml.Node]]:
@@ -206,8 +259,15 @@ def load_scenario(path: str | Path, statute_file: str | Path | None = None) -> S
     deep = too_deep(text)
     if deep is not None:
         line, column = deep
-        raise StatuteError([Diagnostic(str(path), Span(line, column, line, column),
-                                       f"nested more than {MAX_DEPTH} levels deep; a scenario needs a few")])
+        raise StatuteError(
+            [
+                Diagnostic(
+                    str(path),
+                    Span(line, column, line, column),
+                    f"nested more than {MAX_DEPTH} levels deep; a scenario needs a few",
+                )
+            ]
+        )
     try:
         root = yaml.compose(text, Loader=_Loader)
     except yaml.YAMLError as error:
@@ -272,8 +332,9 @@ def _statute_path(reader: _Reader, scenario: Path, node: yaml.Node) -> Path:
     folder = scenario.parent.resolve()
     statute_path = scenario.parent / named
     if not statute_path.resolve().is_relative_to(folder):
-        raise reader.fail(node, f"statute '{named}' is outside the scenario's folder; give it on the command "
-                                "line with --statute FILE")
+        raise reader.fail(
+            node, f"statute '{named}' is outside the scenario's folder; give it on the command line with --statute FILE"
+        )
     if statute_path.suffix != ".law":
         raise reader.fail(node, f"statute '{named}' is not a .law file")
     if not statute_path.is_file():
@@ -281,21 +342,26 @@ def _statute_path(reader: _Reader, scenario: Path, node: yaml.Node) -> Path:
     return statute_path
 
 
-def _event(reader: _Reader, statute: Statute, index: int, node: yaml.Node, previous: dt.datetime,
-           first: bool, money: Callable[[yaml.Node, str], Money]) -> E.Event:
+def _event(
+    reader: _Reader,
+    statute: Statute,
+    index: int,
+    node: yaml.Node,
+    previous: dt.datetime,
+    first: bool,
+    money: Callable[[yaml.Node, str], Money],
+) -> E.Event:
     """One event; `previous` is the time it inherits (for the first: the effective date)."""
     outer = reader.mapping(node, f"event {index}")
     if len(outer) != 1:
         raise reader.fail(node, f"event {index} must have exactly one kind, like '- punch: {{…}}'")
-    (kind, (kind_node, body)), = outer.items()
+    ((kind, (kind_node, body)),) = outer.items()
     if kind not in _EVENT_KINDS:
-        raise reader.fail(kind_node, f"event {index}: unknown event kind '{kind}'"
-                          + suggestion(kind, _EVENT_KINDS))
+        raise reader.fail(kind_node, f"event {index}: unknown event kind '{kind}'" + suggestion(kind, _EVENT_KINDS))
     cls, spec, domains = _EVENT_KINDS[kind]
     domain = statute.header.domain
     if domain not in domains:
-        raise reader.fail(kind_node, f"event {index}: '{kind}' events do not apply to a "
-                                     f"{domain.value} statute")
+        raise reader.fail(kind_node, f"event {index}: '{kind}' events do not apply to a {domain.value} statute")
     what = f"event {index} ({kind})"
     fields = reader.mapping(body, what) if not (isinstance(body, yaml.ScalarNode) and body.value == "") else {}
     allowed = {**spec, "at": ("at", "time")}
@@ -312,8 +378,11 @@ def _event(reader: _Reader, statute: Statute, index: int, node: yaml.Node, previ
     if "at" in fields:
         at = _time(reader, statute, fields["at"][1], f"{what}: field 'at'")
         if at < previous and not first:
-            raise reader.fail(fields["at"][1], f"{what}: {at.isoformat()} is before the previous event's "
-                                              f"time {previous.isoformat()}; a scenario must not go back in time")
+            raise reader.fail(
+                fields["at"][1],
+                f"{what}: {at.isoformat()} is before the previous event's "
+                f"time {previous.isoformat()}; a scenario must not go back in time",
+            )
     elif kind in _TIME_REQUIRED:
         raise reader.fail(body, f"{what}: missing field 'at'")
     else:
@@ -321,8 +390,9 @@ def _event(reader: _Reader, statute: Statute, index: int, node: yaml.Node, previ
     return cls(index=index, at=at, **values)
 
 
-def _field(reader: _Reader, statute: Statute, node: yaml.Node, what: str, kind: str,
-           money: Callable[[yaml.Node, str], Money]) -> Any:
+def _field(
+    reader: _Reader, statute: Statute, node: yaml.Node, what: str, kind: str, money: Callable[[yaml.Node, str], Money]
+) -> Any:
     if kind == "money":
         return money(node, what)
     if kind == "time":

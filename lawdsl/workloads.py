@@ -3,6 +3,7 @@
 They live in the package (not in scripts/) so that tests can check the
 generators produce valid input, and benchmarks measure what tests trust.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -15,17 +16,28 @@ from .money import Money
 def large_statute(lines: int = 5000) -> str:
     """A valid working-time statute of about `lines` lines: many terms and articles."""
     head = [
-        'statute "Generated Working Time Act"', "  governs working time", "  version 1",
-        "  effective 2026-01-01", "  currency CNY", "  time zone +08:00.", "",
-        "parties:", '  "employer" is a firm.', '  "employee" is a worker.', '  "attendance device" is a device.',
-        "", "terms:", "  rest days are Saturday and Sunday.",
+        'statute "Generated Working Time Act"',
+        "  governs working time",
+        "  version 1",
+        "  effective 2026-01-01",
+        "  currency CNY",
+        "  time zone +08:00.",
+        "",
+        "parties:",
+        '  "employer" is a firm.',
+        '  "employee" is a worker.',
+        '  "attendance device" is a device.',
+        "",
+        "terms:",
+        "  rest days are Saturday and Sunday.",
     ]
     articles = max(1, (lines - len(head)) // 6)
     terms = [f'  "threshold {_word(i)}" is {1 + i % 12} hours.' for i in range(articles)]
     body = []
     for i in range(articles):
         body += [
-            "", f'article {i + 1} "Generated rule {i + 1}":',
+            "",
+            f'article {i + 1} "Generated rule {i + 1}":',
             f"  on a workday, each hour worked beyond the threshold {_word(i)} in a day earns",
             f"    {100 + i % 200}% of the hourly wage.",
             f"  overtime beyond the threshold {_word(i)} in a month is a violation.",

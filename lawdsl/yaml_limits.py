@@ -7,6 +7,7 @@ refused here, in one linear pass, with the place where it goes too deep.
 Only a `[` or `{` where a value may begin opens a collection (`a[b` in a
 plain scalar does not); quoted text and comments are skipped.
 """
+
 from __future__ import annotations
 
 MAX_DEPTH = 64

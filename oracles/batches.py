@@ -7,6 +7,7 @@ earlier punch). `signed_punch` is the contract's `Punch` struct of a punch:
 the submitter batches it and a quorum's peers rebuild it to check a digest,
 so both build it here.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable

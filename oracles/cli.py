@@ -18,6 +18,7 @@
   quorum (`oracles.quorum`): it signs a batch only if it received every punch
   in it itself.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -81,66 +82,113 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     sub = oracle.add_subparsers(dest="oracle_command", required=True, metavar="SUBCOMMAND")
 
     serve = sub.add_parser(
-        "serve", help="receive terminal uploads and send punches to the chain",
+        "serve",
+        help="receive terminal uploads and send punches to the chain",
         description="Receive ZKTeco ADMS uploads into the outbox, send the punches to the working-time statute, "
-                    "and keep time: a keeper sends what time alone makes due, judged by the latest block's "
-                    "timestamp — the statute's weekly or monthly settlements always, and, for each contract "
-                    "named with --vouchers or --tender, the voucher program's reclaim once its validity period "
-                    "has ended and the latest tender's award once its reveal period has closed. With --quorum, "
-                    "a terminal registered as a k-of-n ReporterQuorum has its batches signed by this gateway's "
-                    "--reporter-key and its --cosigner peers; a batch the peers refuse (they never received a "
-                    "punch in it) waits and is offered again, and `oracle status` shows the refusal.")
+        "and keep time: a keeper sends what time alone makes due, judged by the latest block's "
+        "timestamp — the statute's weekly or monthly settlements always, and, for each contract "
+        "named with --vouchers or --tender, the voucher program's reclaim once its validity period "
+        "has ended and the latest tender's award once its reveal period has closed. With --quorum, "
+        "a terminal registered as a k-of-n ReporterQuorum has its batches signed by this gateway's "
+        "--reporter-key and its --cosigner peers; a batch the peers refuse (they never received a "
+        "punch in it) waits and is offered again, and `oracle status` shows the refusal.",
+    )
     serve.add_argument("--config", required=True, metavar="FILE", help="gateway.yaml (devices, PINs)")
     _gateway_arguments(serve, "the outbox SQLite file", 8081, "the ADMS receiver")
     _tls_arguments(serve)
     serve.add_argument("--batch", type=int, default=200, metavar="N", help="punches per transaction")
     serve.add_argument("--relayer-key", metavar="HEX", help="the relaying account's raw key (prefer --key)")
-    serve.add_argument("--key", metavar="NAME", help="the relaying account's keystore (one per gateway process); "
-                       "terminals and employees named in --config sign and are paid with the keystores of "
-                       "the same names (password: $LAWDSL_PASSWORD or a prompt)")
-    serve.add_argument("--keys-dir", metavar="DIR", help="where keystores live (default: $LAWDSL_KEYS or "
-                       "~/.lawdsl/keys)")
-    serve.add_argument("--dev-keys", action="store_true",
-                       help="use the public label-derived test keys where no keystore is named: test chains only")
-    serve.add_argument("--vouchers", action="append", default=[], metavar="ADDR",
-                       help="a voucher program: reclaim its unspent funds once block time reaches its "
-                            "reclaimFrom (repeatable)")
-    serve.add_argument("--tender", action="append", default=[], metavar="ADDR",
-                       help="a procurement statute: award its latest tender once block time passes the end "
-                            "of its reveal period (repeatable)")
-    serve.add_argument("--vouchers-law", default=str(DEFAULT_VOUCHERS_LAW), metavar="FILE",
-                       help="a voucher statute, for the programs' ABI (default: statutes/vouchers.law)")
-    serve.add_argument("--tender-law", default=str(DEFAULT_TENDER_LAW), metavar="FILE",
-                       help="a procurement statute, for the ABI (default: statutes/procurement.law)")
-    serve.add_argument("--quorum", action="append", default=[], metavar="LABEL=ADDR",
-                       help="the terminal LABEL (of --config) is registered as the ReporterQuorum contract at "
-                            "ADDR: its batches are signed by --reporter-key and the --cosigner peers until the "
-                            "quorum's threshold is met, each peer signing only punches it received itself; "
-                            "threshold and reporters are read from the contract (repeatable: one quorum per "
-                            "label; see docs/oracles.md, k-of-n)")
-    serve.add_argument("--reporter-key", metavar="HEX",
-                       help="this gateway's own reporter key in the quorums; it signs first")
-    serve.add_argument("--cosigner", action="append", default=[], metavar="URL",
-                       help="a peer gateway running `oracle cosign` (http://host:port), asked in the order "
-                            "given (repeatable)")
-    serve.add_argument("-v", "--verbose", action="store_true",
-                       help="log every step, among them each keeper call as it is sent")
+    serve.add_argument(
+        "--key",
+        metavar="NAME",
+        help="the relaying account's keystore (one per gateway process); "
+        "terminals and employees named in --config sign and are paid with the keystores of "
+        "the same names (password: $LAWDSL_PASSWORD or a prompt)",
+    )
+    serve.add_argument(
+        "--keys-dir", metavar="DIR", help="where keystores live (default: $LAWDSL_KEYS or ~/.lawdsl/keys)"
+    )
+    serve.add_argument(
+        "--dev-keys",
+        action="store_true",
+        help="use the public label-derived test keys where no keystore is named: test chains only",
+    )
+    serve.add_argument(
+        "--vouchers",
+        action="append",
+        default=[],
+        metavar="ADDR",
+        help="a voucher program: reclaim its unspent funds once block time reaches its reclaimFrom (repeatable)",
+    )
+    serve.add_argument(
+        "--tender",
+        action="append",
+        default=[],
+        metavar="ADDR",
+        help="a procurement statute: award its latest tender once block time passes the end "
+        "of its reveal period (repeatable)",
+    )
+    serve.add_argument(
+        "--vouchers-law",
+        default=str(DEFAULT_VOUCHERS_LAW),
+        metavar="FILE",
+        help="a voucher statute, for the programs' ABI (default: statutes/vouchers.law)",
+    )
+    serve.add_argument(
+        "--tender-law",
+        default=str(DEFAULT_TENDER_LAW),
+        metavar="FILE",
+        help="a procurement statute, for the ABI (default: statutes/procurement.law)",
+    )
+    serve.add_argument(
+        "--quorum",
+        action="append",
+        default=[],
+        metavar="LABEL=ADDR",
+        help="the terminal LABEL (of --config) is registered as the ReporterQuorum contract at "
+        "ADDR: its batches are signed by --reporter-key and the --cosigner peers until the "
+        "quorum's threshold is met, each peer signing only punches it received itself; "
+        "threshold and reporters are read from the contract (repeatable: one quorum per "
+        "label; see docs/oracles.md, k-of-n)",
+    )
+    serve.add_argument(
+        "--reporter-key", metavar="HEX", help="this gateway's own reporter key in the quorums; it signs first"
+    )
+    serve.add_argument(
+        "--cosigner",
+        action="append",
+        default=[],
+        metavar="URL",
+        help="a peer gateway running `oracle cosign` (http://host:port), asked in the order given (repeatable)",
+    )
+    serve.add_argument(
+        "-v", "--verbose", action="store_true", help="log every step, among them each keeper call as it is sent"
+    )
     serve.set_defaults(func=cmd_serve)
 
     cosign = sub.add_parser(
-        "cosign", help="a peer gateway's co-signing endpoint for a k-of-n reporter quorum",
+        "cosign",
+        help="a peer gateway's co-signing endpoint for a k-of-n reporter quorum",
         description="Serve POST /cosign: sign a punch batch of the quorum's device with this gateway's "
-                    "reporter key only if every punch in it is in this gateway's own outbox (the one its "
-                    "`oracle serve` fills) and the digest is that batch's (docs/oracles.md, k-of-n).")
+        "reporter key only if every punch in it is in this gateway's own outbox (the one its "
+        "`oracle serve` fills) and the digest is that batch's (docs/oracles.md, k-of-n).",
+    )
     _gateway_arguments(cosign, "this gateway's outbox", 8082, "the co-signing endpoint")
     cosign.add_argument("--quorum", required=True, metavar="ADDR", help="the ReporterQuorum registered as the device")
     cosign.add_argument("--reporter-key", required=True, metavar="HEX", help="this gateway's reporter key")
-    cosign.add_argument("--config", metavar="FILE",
-                        help="gateway.yaml: also receive the terminals' ADMS uploads into --outbox (the terminal, "
-                             "or a mirror in front of it, sends them to every gateway of the quorum)")
-    cosign.add_argument("--adms-listen", type=listen_address, default=("127.0.0.1", 8081), metavar="HOST:PORT",
-                        help="with --config: where the ADMS receiver listens (default 127.0.0.1:8081; port 0: "
-                             "any free port, printed)")
+    cosign.add_argument(
+        "--config",
+        metavar="FILE",
+        help="gateway.yaml: also receive the terminals' ADMS uploads into --outbox (the terminal, "
+        "or a mirror in front of it, sends them to every gateway of the quorum)",
+    )
+    cosign.add_argument(
+        "--adms-listen",
+        type=listen_address,
+        default=("127.0.0.1", 8081),
+        metavar="HOST:PORT",
+        help="with --config: where the ADMS receiver listens (default 127.0.0.1:8081; port 0: any free port, printed)",
+    )
     _tls_arguments(cosign)
     cosign.set_defaults(func=cmd_cosign)
 
@@ -154,8 +202,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     sim.add_argument("--employees", type=int, required=True, metavar="N")
     sim.add_argument("--days", type=int, required=True, metavar="D")
     sim.add_argument("--devices", type=int, default=2, metavar="N")
-    sim.add_argument("--start", type=dt.date.fromisoformat, metavar="DATE",
-                     help="first day (default: D + 1 days ago)")
+    sim.add_argument("--start", type=dt.date.fromisoformat, metavar="DATE", help="first day (default: D + 1 days ago)")
     sim.add_argument("--seed", type=int, default=1)
     sim.add_argument("--clean", action="store_true", help="no anomalies, no clock skew")
     sim.add_argument("--per-upload", type=int, default=50, metavar="N", help="records per ATTLOG upload")
@@ -179,25 +226,42 @@ def _gateway_arguments(parser: argparse.ArgumentParser, outbox: str, port: int, 
     """What every gateway process is given: its outbox, the chain and statute it serves, where it listens."""
     parser.add_argument("--outbox", required=True, metavar="PATH", help=outbox)
     parser.add_argument("--rpc", metavar="URL", help="JSON-RPC endpoint of the chain (default: --deployment's)")
-    parser.add_argument("--statute", metavar="ADDR", help="the working-time statute contract (default: "
-                        "--deployment's)")
-    parser.add_argument("--law", metavar="FILE", help="a working-time statute, for the contract's ABI "
-                        "(default: --deployment's, else statutes/overtime.law)")
-    parser.add_argument("--deployment", default=DEPLOYMENT_FILE, metavar="FILE",
-                        help=f"the file `lawdsl deploy` wrote, read when --rpc or --statute is not given "
-                        f"(default: ./{DEPLOYMENT_FILE})")
-    parser.add_argument("--listen", type=listen_address, default=("127.0.0.1", port), metavar="HOST:PORT",
-                        help=f"where {port_name} listens (default 127.0.0.1:{port}, this machine only; port 0: "
-                             "any free port, printed; 0.0.0.0 or [::] for every interface)")
+    parser.add_argument("--statute", metavar="ADDR", help="the working-time statute contract (default: --deployment's)")
+    parser.add_argument(
+        "--law",
+        metavar="FILE",
+        help="a working-time statute, for the contract's ABI (default: --deployment's, else statutes/overtime.law)",
+    )
+    parser.add_argument(
+        "--deployment",
+        default=DEPLOYMENT_FILE,
+        metavar="FILE",
+        help=f"the file `lawdsl deploy` wrote, read when --rpc or --statute is not given "
+        f"(default: ./{DEPLOYMENT_FILE})",
+    )
+    parser.add_argument(
+        "--listen",
+        type=listen_address,
+        default=("127.0.0.1", port),
+        metavar="HOST:PORT",
+        help=f"where {port_name} listens (default 127.0.0.1:{port}, this machine only; port 0: "
+        "any free port, printed; 0.0.0.0 or [::] for every interface)",
+    )
 
 
 def _tls_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--tls-cert", metavar="PEM", help="serve the ADMS receiver over TLS with this certificate "
-                                                          "(chain); needs --tls-key")
+    parser.add_argument(
+        "--tls-cert",
+        metavar="PEM",
+        help="serve the ADMS receiver over TLS with this certificate (chain); needs --tls-key",
+    )
     parser.add_argument("--tls-key", metavar="PEM", help="the certificate's private key")
-    parser.add_argument("--tls-client-ca", metavar="PEM",
-                        help="require a client certificate issued by this CA (a device's `certificate:` in "
-                             "--config names the common name it must present)")
+    parser.add_argument(
+        "--tls-client-ca",
+        metavar="PEM",
+        help="require a client certificate issued by this CA (a device's `certificate:` in "
+        "--config names the common name it must present)",
+    )
 
 
 def listen_address(text: str) -> tuple[str, int]:
@@ -224,8 +288,10 @@ def receiver_tls(args: argparse.Namespace) -> ssl.SSLContext | None:
 def warn_if_exposed(host: str, what: str) -> None:
     """One warning when a receiver listens on every interface (docs/oracles.md, "Threat model")."""
     if host in ("0.0.0.0", "::", ""):
-        console.print(f"warning: {what} listens on every interface; only terminals in the config's `allow` "
-                      "networks are served, but put it behind TLS (--tls-cert) or a firewall as well")
+        console.print(
+            f"warning: {what} listens on every interface; only terminals in the config's `allow` "
+            "networks are served, but put it behind TLS (--tls-cert) or a firewall as well"
+        )
 
 
 def where_deployed(args: argparse.Namespace) -> None:
@@ -238,8 +304,9 @@ def where_deployed(args: argparse.Namespace) -> None:
     args.law = args.law or str(DEFAULT_LAW)
 
 
-def site_keys(args: argparse.Namespace, config: GatewayConfig) -> tuple[bytes, Callable[[str], BatchSigner],
-                                                                        Callable[[str], str]]:
+def site_keys(
+    args: argparse.Namespace, config: GatewayConfig
+) -> tuple[bytes, Callable[[str], BatchSigner], Callable[[str], str]]:
     """The relayer's key, each terminal's signer and each employee's address: from the keystores
     named like them; the public dev keys only with --dev-keys (see chain.keys)."""
     store = KeyStore(keys_dir(args.keys_dir))
@@ -279,8 +346,11 @@ def site_keys(args: argparse.Namespace, config: GatewayConfig) -> tuple[bytes, C
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, stream=sys.stderr,
-                        format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        stream=sys.stderr,
+        format="%(asctime)s %(name)s %(levelname)s %(message)s",
+    )
     where_deployed(args)
     config = load_config(args.config)
     try:
@@ -288,20 +358,39 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except KeyProblem as problem:
         raise UsageError(str(problem)) from None
     stop = stop_on_signal()
-    laws = {Domain.WORKING_TIME: args.law, **({Domain.VOUCHERS: args.vouchers_law} if args.vouchers else {}),
-            **({Domain.PROCUREMENT: args.tender_law} if args.tender else {})}
+    laws = {
+        Domain.WORKING_TIME: args.law,
+        **({Domain.VOUCHERS: args.vouchers_law} if args.vouchers else {}),
+        **({Domain.PROCUREMENT: args.tender_law} if args.tender else {}),
+    }
     abis = domain_abis(laws)
     rpc = Rpc(args.rpc)
-    duties: list[Duty] = [VoucherReclaim(ContractClient(rpc, address, abis[Domain.VOUCHERS]))
-                          for address in addresses(args.vouchers, "--vouchers")]
-    duties += [TenderAward(ContractClient(rpc, address, abis[Domain.PROCUREMENT]))
-               for address in addresses(args.tender, "--tender")]
+    duties: list[Duty] = [
+        VoucherReclaim(ContractClient(rpc, address, abis[Domain.VOUCHERS]))
+        for address in addresses(args.vouchers, "--vouchers")
+    ]
+    duties += [
+        TenderAward(ContractClient(rpc, address, abis[Domain.PROCUREMENT]))
+        for address in addresses(args.tender, "--tender")
+    ]
     tls = receiver_tls(args)
     host, port = args.listen
     warn_if_exposed(host, "the ADMS receiver")
     signer = batch_signer(args, config, rpc, device_key)
-    gateway = Gateway(config, args.outbox, args.rpc, args.statute, abis[Domain.WORKING_TIME],
-                      (host, port), key, args.batch, duties, signer, tls, employee_address)
+    gateway = Gateway(
+        config,
+        args.outbox,
+        args.rpc,
+        args.statute,
+        abis[Domain.WORKING_TIME],
+        (host, port),
+        key,
+        args.batch,
+        duties,
+        signer,
+        tls,
+        employee_address,
+    )
     found = preflight(gateway.statute, config, gateway.submitter.relayer.address, gateway.submitter.journal, signer)
     for warning in found.warnings:
         console.print(f"warning: {warning}")
@@ -319,8 +408,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     stop.wait()
     console.print(f"stopping: no more uploads taken; sending what is in flight (up to {DRAIN_SECONDS:g} s)")
     left = gateway.stop(drain=DRAIN_SECONDS)
-    console.print("stopped: every punch reached the chain" if not left else
-                  f"stopped: {left} punch(es) wait in the outbox for the next start")
+    console.print(
+        "stopped: every punch reached the chain"
+        if not left
+        else f"stopped: {left} punch(es) wait in the outbox for the next start"
+    )
     return 0
 
 
@@ -332,8 +424,9 @@ def _url_host(host: str) -> str:
 DRAIN_SECONDS = 10.0
 
 
-def batch_signer(args: argparse.Namespace, config: GatewayConfig, rpc: Rpc,
-                 device_key: Callable[[str], BatchSigner] = device_signer) -> Callable[[str], BatchSigner]:
+def batch_signer(
+    args: argparse.Namespace, config: GatewayConfig, rpc: Rpc, device_key: Callable[[str], BatchSigner] = device_signer
+) -> Callable[[str], BatchSigner]:
     """Who signs each terminal's batches: the quorum given for its label, else its device key.
 
     Everything is checked before the gateway starts (exit 2 with the reason): a gateway
@@ -351,13 +444,17 @@ def batch_signer(args: argparse.Namespace, config: GatewayConfig, rpc: Rpc,
         if not label or not is_address(address):
             raise UsageError(f"--quorum {option!r}: expected LABEL=ADDR, a terminal label and a 0x address")
         if label not in labels:
-            raise UsageError(f"--quorum {option!r}: no terminal labelled {label!r} in {args.config} "
-                             f"(labels: {', '.join(sorted(labels))})")
+            raise UsageError(
+                f"--quorum {option!r}: no terminal labelled {label!r} in {args.config} "
+                f"(labels: {', '.join(sorted(labels))})"
+            )
         if label in quorums:
             raise UsageError(f"--quorum: terminal {label!r} is given twice; one quorum signs a terminal's batches")
         if any(q.address.lower() == address.lower() for q in quorums.values()):
-            raise UsageError(f"--quorum: {address} is given for two terminals; each needs a quorum of its own "
-                             "(the contract counts batch sequence numbers per device)")
+            raise UsageError(
+                f"--quorum: {address} is given for two terminals; each needs a quorum of its own "
+                "(the contract counts batch sequence numbers per device)"
+            )
         try:
             quorums[label] = connect_quorum(rpc, address, own, args.cosigner)
         except QuorumMisconfigured as exc:
@@ -418,8 +515,10 @@ def cmd_cosign(args: argparse.Namespace) -> int:
     key = hex_key(args.reporter_key, "--reporter-key")
     config = load_config(args.config) if args.config else None
     if config is None and not Path(args.outbox).is_file():
-        raise UsageError(f"no outbox at {args.outbox}: fill it (`oracle import`, `oracle simulate --outbox`) "
-                         "or receive the terminals' uploads with --config")
+        raise UsageError(
+            f"no outbox at {args.outbox}: fill it (`oracle import`, `oracle simulate --outbox`) "
+            "or receive the terminals' uploads with --config"
+        )
     abi = domain_abis({Domain.WORKING_TIME: args.law})[Domain.WORKING_TIME]
     try:
         domain = statute_domain(ContractClient(Rpc(args.rpc), statute_address, abi))
@@ -431,15 +530,17 @@ def cmd_cosign(args: argparse.Namespace) -> int:
             tls = receiver_tls(args)
             adms_host, adms_port = args.adms_listen
             warn_if_exposed(adms_host, "the ADMS receiver")
-            receiver = running.enter_context(PushServer(AdmsProtocol(Intake(config, outbox)), adms_host, adms_port,
-                                                        tls))
-            print(f"receiving terminal uploads on {'https' if tls else 'http'}://{_url_host(adms_host)}:"
-                  f"{receiver.port}", flush=True)
+            receiver = running.enter_context(
+                PushServer(AdmsProtocol(Intake(config, outbox)), adms_host, adms_port, tls)
+            )
+            print(
+                f"receiving terminal uploads on {'https' if tls else 'http'}://{_url_host(adms_host)}:{receiver.port}",
+                flush=True,
+            )
         witness = Witness(outbox, domain, quorum, key)
         host, port = args.listen
         server = running.enter_context(CosignServer(witness, host, port))
-        print(f"co-signing as reporter {witness.address} on http://{_url_host(host)}:{server.port}/cosign",
-              flush=True)
+        print(f"co-signing as reporter {witness.address} on http://{_url_host(host)}:{server.port}/cosign", flush=True)
         stop.wait()
     return 0
 
@@ -484,8 +585,14 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     else:
         with Outbox(args.outbox) as outbox:
             protocol = AdmsProtocol(Intake(config, outbox))
-            _upload_all(uploads, lambda serial, body: protocol.handle(
-                Peer.local(), "POST", "/iclock/cdata", {"sn": serial, "table": "ATTLOG"}, body.encode()).body)
+            _upload_all(
+                uploads,
+                lambda serial, body: (
+                    protocol.handle(
+                        Peer.local(), "POST", "/iclock/cdata", {"sn": serial, "table": "ATTLOG"}, body.encode()
+                    ).body
+                ),
+            )
     print(f"{len(simulation.records)} records from {len(simulation.shifts)} shifts in {len(uploads)} uploads")
     return 0
 
@@ -495,7 +602,7 @@ def attlog_uploads(simulation: Simulation, per_upload: int) -> Iterator[tuple[st
     for serial, run in groupby(simulation.records, key=lambda r: r.serial):
         records = list(run)
         for i in range(0, len(records), per_upload):
-            yield serial, "".join(f"{r.attlog()}\n" for r in records[i:i + per_upload])
+            yield serial, "".join(f"{r.attlog()}\n" for r in records[i : i + per_upload])
 
 
 def _upload_all(uploads: list[tuple[str, str]], deliver: Callable[[str, str], str]) -> None:
@@ -513,8 +620,9 @@ class HttpTerminals:
     """Terminals uploading to one gateway over one keep-alive connection, retrying like firmware does;
     an https URL with the `tls` client context (the gateway's CA, a client certificate)."""
 
-    def __init__(self, url: str, retry_delay: float = 1.0, attempts: int = 30,
-                 tls: ssl.SSLContext | None = None) -> None:
+    def __init__(
+        self, url: str, retry_delay: float = 1.0, attempts: int = 30, tls: ssl.SSLContext | None = None
+    ) -> None:
         parts = urlsplit(url)
         self.https = parts.scheme == "https"
         self.host, self.port = parts.hostname or "127.0.0.1", parts.port or (443 if self.https else 80)
@@ -534,8 +642,11 @@ class HttpTerminals:
 
     def _post(self, path: str, body: bytes) -> str:
         if self._connection is None:
-            self._connection = (http.client.HTTPSConnection(self.host, self.port, timeout=30, context=self.tls)
-                                if self.https else http.client.HTTPConnection(self.host, self.port, timeout=30))
+            self._connection = (
+                http.client.HTTPSConnection(self.host, self.port, timeout=30, context=self.tls)
+                if self.https
+                else http.client.HTTPConnection(self.host, self.port, timeout=30)
+            )
         self._connection.request("POST", path, body, {"Content-Type": "text/plain"})
         response = self._connection.getresponse()
         text = response.read().decode()
@@ -551,8 +662,11 @@ def config_yaml(config: GatewayConfig) -> str:
         offset = dt.datetime.now(device.zone).utcoffset() or dt.timedelta()
         minutes = int(offset.total_seconds()) // 60
         sign = "-" if minutes < 0 else "+"
-        lines += [f"  {device.serial}:", f"    label: {device.label}",
-                  f'    zone: "{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"']
+        lines += [
+            f"  {device.serial}:",
+            f"    label: {device.label}",
+            f'    zone: "{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"',
+        ]
     lines.append("employees:")
     lines += [f'  "{pin}": {label}' for pin, label in config.employees.items()]
     return "\n".join(lines) + "\n"
@@ -573,11 +687,29 @@ def cmd_status(args: argparse.Namespace) -> int:
     journal = journal_summary(args.outbox)
     keeper = keeper_calls(args.outbox)
     if args.json:
-        print(json.dumps({"counts": counts, "lag_seconds": lag.total_seconds() if lag else None,
-                          "quarantine": reasons, "journal": journal, "keeper": keeper,
-                          "errors": [{"when": e.when.isoformat(), "source": e.source, "reason": e.reason,
-                                      "detail": e.detail, "record": e.record, "times": e.times}
-                                     for e in errors]}, indent=2))
+        print(
+            json.dumps(
+                {
+                    "counts": counts,
+                    "lag_seconds": lag.total_seconds() if lag else None,
+                    "quarantine": reasons,
+                    "journal": journal,
+                    "keeper": keeper,
+                    "errors": [
+                        {
+                            "when": e.when.isoformat(),
+                            "source": e.source,
+                            "reason": e.reason,
+                            "detail": e.detail,
+                            "record": e.record,
+                            "times": e.times,
+                        }
+                        for e in errors
+                    ],
+                },
+                indent=2,
+            )
+        )
         return 0
     out = Console()
     table = Table(title=f"outbox {args.outbox}")
@@ -587,12 +719,18 @@ def cmd_status(args: argparse.Namespace) -> int:
         table.add_row(state, f"{n:,}")
     out.print(table)
     out.print(f"lag: {lag or 'none (everything settled)'}")
-    out.print(f"transactions: {journal['open']} awaiting a receipt, {journal['done']} mined, "
-              f"{journal['failed']} reverted; latest block {journal['block'] or '-'}")
+    out.print(
+        f"transactions: {journal['open']} awaiting a receipt, {journal['done']} mined, "
+        f"{journal['failed']} reverted; latest block {journal['block'] or '-'}"
+    )
     if keeper:
-        out.print("keeper calls: " + ", ".join(
-            f"{name} ({', '.join(f'{n} {KEEPER_STATES[state]}' for state, n in states.items())})"
-            for name, states in keeper.items()))
+        out.print(
+            "keeper calls: "
+            + ", ".join(
+                f"{name} ({', '.join(f'{n} {KEEPER_STATES[state]}' for state, n in states.items())})"
+                for name, states in keeper.items()
+            )
+        )
     if reasons:
         out.print("quarantined by reason: " + ", ".join(f"{r} {n:,}" for r, n in reasons.items()))
     if errors:

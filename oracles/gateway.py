@@ -11,6 +11,7 @@ Also here, because the tests, the benchmark and `lawdsl oracle` share them:
 `audit` (read the chain back and compare it with the reference interpreter
 on the same punches in arrival order).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -76,11 +77,21 @@ def statute_abi(law: str | Path = DEFAULT_LAW) -> list[dict[str, Any]]:
 class Gateway:
     """Receiver + submitter + keeper; `start()` / `stop()` or a context manager."""
 
-    def __init__(self, config: GatewayConfig, outbox: str | Path, rpc_url: str, statute_address: str,
-                 abi: list[dict[str, Any]], listen: tuple[str, int] = ("127.0.0.1", 8081),
-                 relayer_key: bytes = account_key(GATEWAY), batch_size: int = 200, duties: Sequence[Duty] = (),
-                 signer: Callable[[str], BatchSigner] = device_signer, tls: ssl.SSLContext | None = None,
-                 employee_address: Callable[[str], str] = label_address) -> None:
+    def __init__(
+        self,
+        config: GatewayConfig,
+        outbox: str | Path,
+        rpc_url: str,
+        statute_address: str,
+        abi: list[dict[str, Any]],
+        listen: tuple[str, int] = ("127.0.0.1", 8081),
+        relayer_key: bytes = account_key(GATEWAY),
+        batch_size: int = 200,
+        duties: Sequence[Duty] = (),
+        signer: Callable[[str], BatchSigner] = device_signer,
+        tls: ssl.SSLContext | None = None,
+        employee_address: Callable[[str], str] = label_address,
+    ) -> None:
         """`duties`: the keeper's steps beside the statute's settlements (voucher reclaim, tender
         award: `oracles.keeper`); their calls share the submitter's nonces and journal. `signer`:
         who signs each terminal's batches (`Submitter`; a reporter quorum for some, `oracle serve
@@ -93,8 +104,15 @@ class Gateway:
         self.statute = ContractClient(self.rpc, statute_address, abi)
         # One outbox (one connection) for the receiver and the submitter: they wait on its lock,
         # not on SQLite's busy handler (see `Outbox.reading`).
-        self.submitter = Submitter(self.outbox, self.rpc, self.statute, relayer_key, signer=signer,
-                                   batch_size=batch_size, employee_address=employee_address)
+        self.submitter = Submitter(
+            self.outbox,
+            self.rpc,
+            self.statute,
+            relayer_key,
+            signer=signer,
+            batch_size=batch_size,
+            employee_address=employee_address,
+        )
         self.keeper = Keeper([Settlement(self.statute), *duties], self.submitter.submit_call)
         self.lock = RelayerLock(self.submitter.relayer.address)
         self._stop = threading.Event()
@@ -175,17 +193,26 @@ class AnvilNode:
     which is what a crashed node without fsync'd blocks loses.
     """
 
-    def __init__(self, state: Path | None = None, state_interval: float = 1.0, gas_limit: int | None = None,
-                 timestamp: int | None = None, prune_history: bool = False, order: str | None = None) -> None:
+    def __init__(
+        self,
+        state: Path | None = None,
+        state_interval: float = 1.0,
+        gas_limit: int | None = None,
+        timestamp: int | None = None,
+        prune_history: bool = False,
+        order: str | None = None,
+    ) -> None:
         self.state = state
         self.state_interval = state_interval
         # prune_history: no per-block state snapshots in memory (a benchmark's thousands of blocks
         # otherwise took anvil past 11 GB); receipts and logs stay. order: the pool's ("fees" by
         # default; "fifo" took pre-signed transfers about twice as fast, see oracles/throughput.py).
-        self.options = [*(["--gas-limit", str(gas_limit)] if gas_limit else []),
-                        *(["--timestamp", str(timestamp)] if timestamp else []),
-                        *(["--prune-history"] if prune_history else []),
-                        *(["--order", order] if order else [])]
+        self.options = [
+            *(["--gas-limit", str(gas_limit)] if gas_limit else []),
+            *(["--timestamp", str(timestamp)] if timestamp else []),
+            *(["--prune-history"] if prune_history else []),
+            *(["--order", order] if order else []),
+        ]
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]
@@ -199,9 +226,12 @@ class AnvilNode:
 
     def start(self, timeout: float = 30.0) -> AnvilNode:
         load = ["--load-state", str(self.state)] if self.state and self.state.exists() else []
-        self.process = subprocess.Popen([str(ANVIL), "--host", "127.0.0.1", "--port", str(self.port), "--silent",
-                                         *self.options, *load], stdout=subprocess.DEVNULL,
-                                        stderr=subprocess.DEVNULL, start_new_session=True)
+        self.process = subprocess.Popen(
+            [str(ANVIL), "--host", "127.0.0.1", "--port", str(self.port), "--silent", *self.options, *load],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline and self.process.poll() is None:
             try:
@@ -295,9 +325,15 @@ class Site:
     balances: dict[str, Money]
 
 
-def provision(chain: Chain, statute: Statute, config: GatewayConfig, employer: str = "acme",
-              hourly_wage: int = 4000, deposit: int = 10**13,
-              artifacts: dict[str, Artifact] | None = None) -> Site:
+def provision(
+    chain: Chain,
+    statute: Statute,
+    config: GatewayConfig,
+    employer: str = "acme",
+    hourly_wage: int = 4000,
+    deposit: int = 10**13,
+    artifacts: dict[str, Artifact] | None = None,
+) -> Site:
     """Deploy `statute`, register the site's devices to `employer`, employ all staff, deposit.
 
     Runs at the chain's own time (a live chain's "now"); the setup events are
@@ -306,14 +342,19 @@ def provision(chain: Chain, statute: Statute, config: GatewayConfig, employer: s
     """
     header = statute.header
     at = dt.datetime.combine(header.effective, dt.time(), header.time_zone.tzinfo)
-    setup: list[Event] = [RegisterDevice(i, at, device.label, employer)
-                          for i, device in enumerate(sorted(config.devices.values(), key=lambda d: d.label))]
-    setup += [Employ(len(setup) + i, at, employer, label, Money(header.currency, hourly_wage))
-              for i, label in enumerate(sorted(config.employee_labels))]
+    setup: list[Event] = [
+        RegisterDevice(i, at, device.label, employer)
+        for i, device in enumerate(sorted(config.devices.values(), key=lambda d: d.label))
+    ]
+    setup += [
+        Employ(len(setup) + i, at, employer, label, Money(header.currency, hourly_wage))
+        for i, label in enumerate(sorted(config.employee_labels))
+    ]
     setup.append(Deposit(len(setup), at, employer, Money(header.currency, deposit)))
     balances = {employer: Money(header.currency, deposit)}
-    deployment = deploy(Scenario(Path("site"), statute, balances, tuple(setup)), chain,
-                        artifacts or compile_statutes([statute]))
+    deployment = deploy(
+        Scenario(Path("site"), statute, balances, tuple(setup)), chain, artifacts or compile_statutes([statute])
+    )
     for event in setup:
         deployment.driver.apply(event)
     chain.fund(GATEWAY)
@@ -343,8 +384,11 @@ class Audit:
 
     @property
     def matches(self) -> bool:
-        return (self.exactly_once and self.chain_payments == self.expected_payments
-                and self.chain_rejected == self.expected_rejected)
+        return (
+            self.exactly_once
+            and self.chain_payments == self.expected_payments
+            and self.chain_rejected == self.expected_rejected
+        )
 
 
 def audit(site: Site, rpc_url: str, outbox: str | Path) -> Audit:
@@ -353,21 +397,26 @@ def audit(site: Site, rpc_url: str, outbox: str | Path) -> Audit:
     rows = _settled_punches(outbox)
     refs = [key_ref(key) for key, *_ in rows]
     offset = len(site.setup)
-    events = site.setup + tuple(Punch(offset + i, dt.datetime.fromisoformat(at), device, employee, kind)
-                                for i, (_, device, employee, at, kind) in enumerate(rows))
+    events = site.setup + tuple(
+        Punch(offset + i, dt.datetime.fromisoformat(at), device, employee, kind)
+        for i, (_, device, employee, at, kind) in enumerate(rows)
+    )
     expected = interpret(Scenario(Path("audit"), site.statute, site.balances, events))
 
     def ref_of(index: int) -> int:
         return refs[index - offset] if index >= offset else -index - 1
 
     # By ref, stable: payments of one event keep the order the law gives them.
-    expected_payments = sorted((Payment(ref_of(p.event), p.sender, p.recipient, p.amount, p.article)
-                                for p in expected.payments), key=_by_event)
+    expected_payments = sorted(
+        (Payment(ref_of(p.event), p.sender, p.recipient, p.amount, p.article) for p in expected.payments), key=_by_event
+    )
     expected_rejected = sorted((Rejection(ref_of(r.event), r.reason) for r in expected.rejected), key=_by_event)
 
     client = ContractClient(Rpc(rpc_url), site.address, site.abi)
-    labels = {label_address(label): label for label in
-              {site.employer, *(e.employee for e in site.setup if isinstance(e, Employ))}}
+    labels = {
+        label_address(label): label
+        for label in {site.employer, *(e.employee for e in site.setup if isinstance(e, Employ))}
+    }
     currency = site.statute.header.currency
     paid = []
     applied: Counter[int] = Counter()
@@ -379,8 +428,9 @@ def audit(site: Site, rpc_url: str, outbox: str | Path) -> Audit:
         args = client.decode_log(name, entry)
         parties = [labels[_topic_address(t)] for t in entry["topics"][2:4]]
         employer, employee = parties if name == "WagePaid" else reversed(parties)
-        paid.append(Payment(args["ref"], employer, employee, Money(currency, args["amount"]),
-                            article_text(args["article"])))
+        paid.append(
+            Payment(args["ref"], employer, employee, Money(currency, args["amount"]), article_text(args["article"]))
+        )
         if name == "PaidAtClockOut":
             applied[args["ref"]] += 1
     rejected = []
@@ -390,8 +440,14 @@ def audit(site: Site, rpc_url: str, outbox: str | Path) -> Audit:
         args = client.decode_log("PunchRejected", entry)
         applied[args["ref"]] += 1
         rejected.append(Rejection(args["ref"], PUNCH_REASONS[args["reason"]]))
-    return Audit(sorted(paid, key=_by_event), expected_payments, sorted(rejected, key=_by_event),
-                 expected_rejected, applied, len(rows))
+    return Audit(
+        sorted(paid, key=_by_event),
+        expected_payments,
+        sorted(rejected, key=_by_event),
+        expected_rejected,
+        applied,
+        len(rows),
+    )
 
 
 def _by_event(item: Payment | Rejection) -> int:
@@ -410,5 +466,6 @@ def _settled_punches(outbox: str | Path) -> list[tuple[str, str, str, str, str]]
     submitter, not a listing for audits.
     """
     with sqlite3.connect(outbox) as db:
-        return db.execute("SELECT key, device, employee, at, kind FROM punches"
-                          " WHERE state IN ('confirmed', 'rejected') ORDER BY seq").fetchall()
+        return db.execute(
+            "SELECT key, device, employee, at, kind FROM punches WHERE state IN ('confirmed', 'rejected') ORDER BY seq"
+        ).fetchall()

@@ -21,6 +21,7 @@ Both face a network, so the server defends its threads (docs/oracles.md,
   slot of its own source's quota, not the accept loop;
 - resets, timeouts and refused handshakes are logged in one line each.
 """
+
 from __future__ import annotations
 
 import ipaddress
@@ -133,8 +134,13 @@ class BackgroundServer(ThreadingHTTPServer):
     thread_name = "http"
     request_queue_size = 128  # the listen backlog: a burst of connections is accepted (and judged), not dropped
 
-    def __init__(self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler],
-                 ssl_context: ssl.SSLContext | None = None, limits: Limits = DEFAULT_LIMITS) -> None:
+    def __init__(
+        self,
+        address: tuple[str, int],
+        handler: type[BaseHTTPRequestHandler],
+        ssl_context: ssl.SSLContext | None = None,
+        limits: Limits = DEFAULT_LIMITS,
+    ) -> None:
         self.address_family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
         super().__init__(address, handler)
         if ssl_context is not None:
@@ -236,8 +242,9 @@ class BackgroundServer(ThreadingHTTPServer):
 
     def start(self) -> Self:
         self._watchdog.start()
-        self._thread = threading.Thread(target=self.serve_forever, kwargs={"poll_interval": 0.1},
-                                        name=self.thread_name, daemon=True)
+        self._thread = threading.Thread(
+            target=self.serve_forever, kwargs={"poll_interval": 0.1}, name=self.thread_name, daemon=True
+        )
         self._thread.start()
         return self
 

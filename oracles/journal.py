@@ -7,6 +7,7 @@ transaction whose nonce the chain has not used yet is broadcast again, byte
 for byte (`oracles/submitter.py` says why). The batches a signer refused
 (`SigningErrors`) are kept in the same file for `oracle status`.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -69,13 +70,15 @@ class Journal:
             db.executemany(
                 "INSERT INTO chain_journal (sender, nonce, tx_hash, raw, device, sequence, keys, state)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, 'open')",
-                [(self.sender, e.nonce, e.tx_hash, e.raw, e.device, e.sequence, "\n".join(e.keys))
-                 for e in entries])
+                [(self.sender, e.nonce, e.tx_hash, e.raw, e.device, e.sequence, "\n".join(e.keys)) for e in entries],
+            )
 
     def settle(self, entries: Sequence[Entry], blocks: Sequence[int | None]) -> None:
         with self._outbox.transaction() as db:
-            db.executemany("UPDATE chain_journal SET state = ?, block = ? WHERE sender = ? AND nonce = ?",
-                           [(e.state, b, self.sender, e.nonce) for e, b in zip(entries, blocks)])
+            db.executemany(
+                "UPDATE chain_journal SET state = ?, block = ? WHERE sender = ? AND nonce = ?",
+                [(e.state, b, self.sender, e.nonce) for e, b in zip(entries, blocks)],
+            )
 
     def entries(self, from_nonce: int = 0, states: tuple[str, ...] = ("open", "done", "failed")) -> list[Entry]:
         marks = ", ".join("?" for _ in states)
@@ -83,7 +86,8 @@ class Journal:
             rows = db.execute(
                 f"SELECT nonce, tx_hash, raw, device, sequence, keys, state FROM chain_journal"
                 f" WHERE sender = ? AND nonce >= ? AND state IN ({marks}) ORDER BY nonce",
-                (self.sender, from_nonce, *states)).fetchall()
+                (self.sender, from_nonce, *states),
+            ).fetchall()
         return [Entry(n, h, bytes(r), d, s, k.split("\n") if k else [], st) for n, h, r, d, s, k, st in rows]
 
     def next_nonce(self) -> int:
@@ -93,15 +97,19 @@ class Journal:
 
     def open_count(self) -> int:
         with self._outbox.reading() as db:
-            count: int = db.execute("SELECT COUNT(*) FROM chain_journal WHERE sender = ? AND state = 'open'",
-                                    (self.sender,)).fetchone()[0]
+            count: int = db.execute(
+                "SELECT COUNT(*) FROM chain_journal WHERE sender = ? AND state = 'open'", (self.sender,)
+            ).fetchone()[0]
             return count
 
     def max_sequences(self) -> dict[str, int]:
         """Per device, the highest sequence number a not-failed transaction carries."""
         with self._outbox.reading() as db:
-            rows = db.execute("SELECT device, MAX(sequence) FROM chain_journal WHERE sender = ? AND device IS NOT"
-                              " NULL AND state != 'failed' GROUP BY device", (self.sender,)).fetchall()
+            rows = db.execute(
+                "SELECT device, MAX(sequence) FROM chain_journal WHERE sender = ? AND device IS NOT"
+                " NULL AND state != 'failed' GROUP BY device",
+                (self.sender,),
+            ).fetchall()
         return {device: sequence for device, sequence in rows}
 
 
@@ -148,9 +156,12 @@ class SigningErrors:
     def record(self, device: str, detail: str, reason: str = UNSIGNED) -> None:
         now = dt.datetime.now(dt.timezone.utc).isoformat()
         with self._outbox.transaction() as db:
-            db.execute("INSERT INTO signing_errors (device, detail, first_seen, last_seen, reason)"
-                       " VALUES (?, ?, ?, ?, ?) ON CONFLICT (device, detail) DO UPDATE SET times = times + 1,"
-                       " last_seen = excluded.last_seen", (device, detail, now, now, reason))
+            db.execute(
+                "INSERT INTO signing_errors (device, detail, first_seen, last_seen, reason)"
+                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (device, detail) DO UPDATE SET times = times + 1,"
+                " last_seen = excluded.last_seen",
+                (device, detail, now, now, reason),
+            )
 
 
 def read_table(path: str | Path, table: str, query: str, params: tuple[object, ...] = ()) -> list[tuple[Any, ...]]:
@@ -164,10 +175,16 @@ def read_table(path: str | Path, table: str, query: str, params: tuple[object, .
 
 def signing_errors(path: str | Path, limit: int = 10) -> list[SigningError]:
     """The newest refusals to sign recorded in an outbox file, newest first (none before any)."""
-    rows = read_table(path, "signing_errors", "SELECT last_seen, device, detail, times, reason FROM signing_errors"
-                                              " ORDER BY last_seen DESC LIMIT ?", (limit,))
-    return [SigningError(dt.datetime.fromisoformat(when), device, detail, times, reason)
-            for when, device, detail, times, reason in rows]
+    rows = read_table(
+        path,
+        "signing_errors",
+        "SELECT last_seen, device, detail, times, reason FROM signing_errors ORDER BY last_seen DESC LIMIT ?",
+        (limit,),
+    )
+    return [
+        SigningError(dt.datetime.fromisoformat(when), device, detail, times, reason)
+        for when, device, detail, times, reason in rows
+    ]
 
 
 def journal_summary(path: str | Path) -> dict[str, int | None]:

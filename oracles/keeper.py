@@ -12,6 +12,7 @@ its state back from the contract (or its logs), so a keeper restarted at any
 moment, or a chain restored from an older state, simply finds the duty due
 again; calls it has sent and not yet seen take effect are not sent twice.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -39,9 +40,15 @@ CLOCK_OUT, END_OF_WEEK, END_OF_MONTH = 0, 1, 2  # WorkingTimeStatute.PaySchedule
 BIDDING = 0  # ProcurementStatute.Phase
 #: The keeper's calls by selector (a tender's `settleBids` pages count as its award): each takes the
 #: `uint64 ref` its log echoes (a settlement also a page size).
-KEEPER_CALLS = {keccak(text=signature)[:4]: name for signature, name in (
-    ("settle(uint64,uint256)", "settle"), ("reclaim(uint64)", "reclaim"),
-    ("award(uint256,uint64)", "award"), ("settleBids(uint256,uint64)", "award"))}  # a tender's award, paged
+KEEPER_CALLS = {
+    keccak(text=signature)[:4]: name
+    for signature, name in (
+        ("settle(uint64,uint256)", "settle"),
+        ("reclaim(uint64)", "reclaim"),
+        ("award(uint256,uint64)", "award"),
+        ("settleBids(uint256,uint64)", "award"),
+    )
+}  # a tender's award, paged
 
 
 class Duty(Protocol):
@@ -88,8 +95,11 @@ class Settlement:
 
     def due(self, now: int) -> tuple[str, bytes] | None:
         if self._schedule is None:
-            self._schedule = (self.statute.view("paySchedule"), self.statute.view("timeZoneOffset"),
-                              self.statute.view("weekStart"))
+            self._schedule = (
+                self.statute.view("paySchedule"),
+                self.statute.view("timeZoneOffset"),
+                self.statute.view("weekStart"),
+            )
         schedule, offset, week_start = self._schedule
         if schedule == CLOCK_OUT:
             return None
@@ -154,8 +164,7 @@ class TenderAward:
     _next: int = field(default=0, init=False)  # the earliest tender not yet awarded and settled
 
     def due(self, now: int) -> tuple[str, bytes] | None:
-        fields = [o["name"] for o in next(i for i in self.procurement.abi
-                                          if i.get("name") == "tenders")["outputs"]]
+        fields = [o["name"] for o in next(i for i in self.procurement.abi if i.get("name") == "tenders")["outputs"]]
         while self._next < self.procurement.view("tenderCount"):
             number = self._next
             values = dict(zip(fields, self.procurement.view("tenders", number)))
@@ -206,8 +215,9 @@ def keeper_calls(outbox: str | Path) -> dict[str, dict[str, int]]:
     is the signed transaction's selector, so nothing but the journal is needed.
     """
     calls: dict[str, dict[str, int]] = {}
-    rows = read_table(outbox, "chain_journal",
-                      "SELECT raw, state FROM chain_journal WHERE device IS NULL ORDER BY nonce")
+    rows = read_table(
+        outbox, "chain_journal", "SELECT raw, state FROM chain_journal WHERE device IS NULL ORDER BY nonce"
+    )
     for raw, state in rows:
         name = KEEPER_CALLS.get(_call_data(bytes(raw))[:4], "other")
         calls.setdefault(name, {}).setdefault(state, 0)

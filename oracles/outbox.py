@@ -25,6 +25,7 @@ submitter's) behind a re-entrant lock; other processes (`oracle import`,
 `oracle status`) open their own `Outbox` on the same file, which WAL allows
 alongside one writer.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -112,15 +113,23 @@ def _instant(at: dt.datetime) -> int:
 
 
 def _punch(row: sqlite3.Row) -> CanonicalPunch:
-    return CanonicalPunch.stored(row["key"], row["serial"], row["device"], row["employee"],
-                                 dt.datetime.fromisoformat(row["at"]), row["kind"], row["source"])
+    return CanonicalPunch.stored(
+        row["key"],
+        row["serial"],
+        row["device"],
+        row["employee"],
+        dt.datetime.fromisoformat(row["at"]),
+        row["kind"],
+        row["source"],
+    )
 
 
 class Outbox:
     """The outbox in one SQLite file; see the module docstring for the guarantees."""
 
-    def __init__(self, path: str | Path, clock: Callable[[], dt.datetime] = utc_now,
-                 busy_timeout: float = 30.0) -> None:
+    def __init__(
+        self, path: str | Path, clock: Callable[[], dt.datetime] = utc_now, busy_timeout: float = 30.0
+    ) -> None:
         self.path = Path(path)
         self._clock = clock
         self._lock = threading.RLock()
@@ -206,16 +215,28 @@ class Outbox:
             cursor = self._db.execute(
                 f"INSERT INTO punches (key, {_PUNCH_COLUMNS}, instant, received_at, updated_at)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING",
-                (punch.key, punch.serial, punch.device, punch.employee, punch.at.isoformat(), punch.kind,
-                 punch.source, _instant(punch.at), now, now))
+                (
+                    punch.key,
+                    punch.serial,
+                    punch.device,
+                    punch.employee,
+                    punch.at.isoformat(),
+                    punch.kind,
+                    punch.source,
+                    _instant(punch.at),
+                    now,
+                    now,
+                ),
+            )
             return cursor.rowcount == 1
 
     def has(self, key: str) -> bool:
         with self._lock:
             return self._db.execute("SELECT 1 FROM punches WHERE key = ?", (key,)).fetchone() is not None
 
-    def latest(self, employee: str, serial: str | None = None,
-               until: dt.datetime | None = None) -> tuple[dt.datetime, Kind] | None:
+    def latest(
+        self, employee: str, serial: str | None = None, until: dt.datetime | None = None
+    ) -> tuple[dt.datetime, Kind] | None:
         """The employee's latest punch in time (any state): on terminal `serial` only, and not
         later than `until`, when given (see `Intake.admit` for why each)."""
         where = "employee = ?"
@@ -225,8 +246,9 @@ class Outbox:
         if until is not None:
             where, params = where + " AND instant <= ?", [*params, _instant(until)]
         with self._lock:
-            row = self._db.execute(f"SELECT at, kind FROM punches WHERE {where} ORDER BY instant DESC LIMIT 1",
-                                   params).fetchone()
+            row = self._db.execute(
+                f"SELECT at, kind FROM punches WHERE {where} ORDER BY instant DESC LIMIT 1", params
+            ).fetchone()
         return (dt.datetime.fromisoformat(row["at"]), row["kind"]) if row else None
 
     def quarantine(self, item: Quarantined) -> None:
@@ -237,7 +259,8 @@ class Outbox:
                 " VALUES (?, ?, ?, ?, ?, ?)"
                 " ON CONFLICT (source, record, reason) DO UPDATE SET times = times + 1, last_seen = excluded.last_seen,"
                 " detail = excluded.detail",
-                (item.source, item.record, str(item.reason), item.detail, now, now))
+                (item.source, item.record, str(item.reason), item.detail, now, now),
+            )
 
     def stamp(self, serial: str, table: str) -> str | None:
         """The last upload stamp a terminal reported for a table (ADMS `ATTLOGStamp`)."""
@@ -247,16 +270,20 @@ class Outbox:
 
     def set_stamp(self, serial: str, table: str, stamp: str) -> None:
         with self.transaction():
-            self._db.execute("INSERT INTO stamps (serial, tab, stamp) VALUES (?, ?, ?)"
-                             " ON CONFLICT (serial, tab) DO UPDATE SET stamp = excluded.stamp", (serial, table, stamp))
+            self._db.execute(
+                "INSERT INTO stamps (serial, tab, stamp) VALUES (?, ?, ?)"
+                " ON CONFLICT (serial, tab) DO UPDATE SET stamp = excluded.stamp",
+                (serial, table, stamp),
+            )
 
     # ---------------------------------------------------------------- submitter side
 
     def pending(self, limit: int) -> list[CanonicalPunch]:
         """The oldest pending punches, in arrival order (per employee that is time order)."""
         with self._lock:
-            rows = self._db.execute(f"SELECT {_READ_COLUMNS} FROM punches WHERE state = 'pending' ORDER BY seq LIMIT ?",
-                                    (limit,)).fetchall()
+            rows = self._db.execute(
+                f"SELECT {_READ_COLUMNS} FROM punches WHERE state = 'pending' ORDER BY seq LIMIT ?", (limit,)
+            ).fetchall()
         return [_punch(row) for row in rows]
 
     def find(self, keys: Sequence[str]) -> dict[str, CanonicalPunch]:
@@ -264,9 +291,10 @@ class Outbox:
         found: dict[str, CanonicalPunch] = {}
         with self._lock:
             for start in range(0, len(keys), 500):  # SQLite bounds the number of parameters
-                chunk = list(keys[start:start + 500])
-                rows = self._db.execute(f"SELECT {_READ_COLUMNS} FROM punches"
-                                        f" WHERE key IN ({', '.join('?' for _ in chunk)})", chunk).fetchall()
+                chunk = list(keys[start : start + 500])
+                rows = self._db.execute(
+                    f"SELECT {_READ_COLUMNS} FROM punches WHERE key IN ({', '.join('?' for _ in chunk)})", chunk
+                ).fetchall()
                 found.update((row["key"], _punch(row)) for row in rows)
         return found
 
@@ -279,8 +307,9 @@ class Outbox:
         transaction that was in fact mined cannot pay twice).
         """
         with self._lock:
-            rows = self._db.execute(f"SELECT tx_hash, {_READ_COLUMNS} FROM punches WHERE state = 'sent' ORDER BY seq"
-                                    ).fetchall()
+            rows = self._db.execute(
+                f"SELECT tx_hash, {_READ_COLUMNS} FROM punches WHERE state = 'sent' ORDER BY seq"
+            ).fetchall()
         by_tx: dict[str, list[CanonicalPunch]] = defaultdict(list)
         for row in rows:
             by_tx[row["tx_hash"]].append(_punch(row))
@@ -293,8 +322,13 @@ class Outbox:
         after a chain restart may find its punches confirmed from the first
         time) instead of refusing the lot; the count says how many moved.
         """
-        return self._move("sent", ("pending", "sent"), "tx_hash = ?, attempts = attempts + 1",
-                          [(tx_hash, key) for key in dict.fromkeys(keys)], strict)
+        return self._move(
+            "sent",
+            ("pending", "sent"),
+            "tx_hash = ?, attempts = attempts + 1",
+            [(tx_hash, key) for key in dict.fromkeys(keys)],
+            strict,
+        )
 
     def mark_confirmed(self, keys: Iterable[str], block: int) -> None:
         self._move("confirmed", ("sent",), "block = ?", [(block, key) for key in dict.fromkeys(keys)], True)
@@ -310,12 +344,14 @@ class Outbox:
         still passes through `sent`. Returns how many were confirmed.
         """
         with self.transaction():
-            self._move("sent", ("pending",), "tx_hash = ?, attempts = attempts + 1",
-                       [(tx_hash, key) for key in keys], False)
+            self._move(
+                "sent", ("pending",), "tx_hash = ?, attempts = attempts + 1", [(tx_hash, key) for key in keys], False
+            )
             return self._move("confirmed", ("sent",), "block = ?", [(block, key) for key in keys], False)
 
-    def _move(self, state: str, allowed: tuple[str, ...], assignments: str, rows: list[tuple[object, str]],
-              strict: bool) -> int:
+    def _move(
+        self, state: str, allowed: tuple[str, ...], assignments: str, rows: list[tuple[object, str]], strict: bool
+    ) -> int:
         """Move each (value, key) row's punch to `state`, setting `assignments` from the value.
 
         One `executemany` (one statement per key was most of a flush's time).
@@ -330,7 +366,8 @@ class Outbox:
             return self._db.executemany(
                 f"UPDATE punches SET state = ?, updated_at = ?, {assignments}"
                 f" WHERE key = ? AND state IN ({placeholders})",
-                [(state, now, value, key, *allowed) for value, key in rows]).rowcount
+                [(state, now, value, key, *allowed) for value, key in rows],
+            ).rowcount
 
     def _check_states(self, keys: list[str], state: str, allowed: tuple[str, ...]) -> None:
         for key in keys:
@@ -365,9 +402,20 @@ class Outbox:
                 " SELECT updated_at, source, 'rejected', reason,"
                 "        employee || ' ' || kind || ' at ' || at || ' on ' || device, 1"
                 " FROM punches WHERE state = 'rejected'"
-                " ORDER BY at DESC LIMIT ?", (limit,)).fetchall()
-        return [ErrorEntry(dt.datetime.fromisoformat(row["at"]), row["source"], row["reason"], row["detail"],
-                           row["record"], row["times"]) for row in rows]
+                " ORDER BY at DESC LIMIT ?",
+                (limit,),
+            ).fetchall()
+        return [
+            ErrorEntry(
+                dt.datetime.fromisoformat(row["at"]),
+                row["source"],
+                row["reason"],
+                row["detail"],
+                row["record"],
+                row["times"],
+            )
+            for row in rows
+        ]
 
     def lag(self) -> dt.timedelta | None:
         """How long the oldest unsettled (pending or sent) punch has waited; None when all are settled.
@@ -376,6 +424,7 @@ class Outbox:
         worker just as unpaid as one never sent.
         """
         with self._lock:
-            oldest = self._db.execute("SELECT MIN(received_at) FROM punches WHERE state IN ('pending', 'sent')"
-                                      ).fetchone()[0]
+            oldest = self._db.execute(
+                "SELECT MIN(received_at) FROM punches WHERE state IN ('pending', 'sent')"
+            ).fetchone()[0]
         return self._clock() - dt.datetime.fromisoformat(oldest) if oldest else None

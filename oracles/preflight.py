@@ -8,6 +8,7 @@ gateway before it starts; one that makes some punches wait (a terminal not
 registered yet, a statute not yet in force) is a warning, and those punches
 wait in the outbox, held with the reason (`oracle status`), until it is fixed.
 """
+
 from __future__ import annotations
 
 import fcntl
@@ -40,46 +41,60 @@ class Findings:
 MIN_BALANCE_WEI = 10**16
 
 
-def preflight(statute: ContractClient, config: GatewayConfig, relayer: str, journal: Journal,
-              signer: Callable[[str], BatchSigner]) -> Findings:
+def preflight(
+    statute: ContractClient, config: GatewayConfig, relayer: str, journal: Journal, signer: Callable[[str], BatchSigner]
+) -> Findings:
     """Every check, in the order a user would fix them."""
     rpc = statute.rpc
     found = Findings()
     try:
         if rpc.call("eth_getCode", statute.address, "latest") in ("0x", "0x0", None):
-            found.fatal.append(f"there is no contract at statute address {statute.address} on {rpc.url}: check "
-                               "--statute and --rpc (the address `lawdsl deploy` printed, on the chain it used)")
+            found.fatal.append(
+                f"there is no contract at statute address {statute.address} on {rpc.url}: check "
+                "--statute and --rpc (the address `lawdsl deploy` printed, on the chain it used)"
+            )
             return found
         try:
             effective = statute.view("effectiveFrom")
         except (RpcError, ValueError) as exc:
-            found.fatal.append(f"{statute.address} does not answer as a working-time statute ({exc}): check "
-                               "--statute and --law")
+            found.fatal.append(
+                f"{statute.address} does not answer as a working-time statute ({exc}): check --statute and --law"
+            )
             return found
         now = int(rpc.call("eth_getBlockByNumber", "latest", False)["timestamp"], 16)
         if now < effective:
-            found.warnings.append(f"statute {statute.address} is not in force until block time {effective} "
-                                  f"(now {now}): batches wait until then")
+            found.warnings.append(
+                f"statute {statute.address} is not in force until block time {effective} "
+                f"(now {now}): batches wait until then"
+            )
         balance = int(rpc.call("eth_getBalance", relayer, "latest"), 16)
         if balance == 0:
-            found.fatal.append(f"the relayer {relayer} has no funds on this chain to pay for gas: send it some "
-                               "(or give --relayer-key of a funded account)")
+            found.fatal.append(
+                f"the relayer {relayer} has no funds on this chain to pay for gas: send it some "
+                "(or give --relayer-key of a funded account)"
+            )
         elif balance < MIN_BALANCE_WEI:
             found.warnings.append(f"the relayer {relayer} holds only {balance} wei; top it up before it runs out")
         latest = int(rpc.call("eth_getTransactionCount", relayer, "latest"), 16)
         pending = int(rpc.call("eth_getTransactionCount", relayer, "pending"), 16)
         if pending > latest and journal.open_count() == 0 and journal.next_nonce() < pending:
-            found.fatal.append(f"the relayer {relayer} has {pending - latest} pending transaction(s) this gateway "
-                               "did not send: another process uses the key; give each gateway its own --relayer-key")
+            found.fatal.append(
+                f"the relayer {relayer} has {pending - latest} pending transaction(s) this gateway "
+                "did not send: another process uses the key; give each gateway its own --relayer-key"
+            )
         for device in sorted(config.devices.values(), key=lambda d: d.label):
             address = signer(device.label).address
             if int(statute.view("deviceEmployer", address), 16) == 0:
-                found.warnings.append(f"terminal {device.label} ({device.serial}) signs as {address}, which the "
-                                      f"statute has not registered: its punches wait in the outbox until the "
-                                      "authority registers it")
+                found.warnings.append(
+                    f"terminal {device.label} ({device.serial}) signs as {address}, which the "
+                    f"statute has not registered: its punches wait in the outbox until the "
+                    "authority registers it"
+                )
     except RpcUnavailable as exc:
-        found.warnings.append(f"the chain at {rpc.url} does not answer ({exc}): uploads are taken and wait in the "
-                              "outbox until it does; start the node or fix --rpc")
+        found.warnings.append(
+            f"the chain at {rpc.url} does not answer ({exc}): uploads are taken and wait in the "
+            "outbox until it does; start the node or fix --rpc"
+        )
     return found
 
 
@@ -104,8 +119,10 @@ class RelayerLock:
             handle.seek(0)
             holder = handle.read().strip() or "another process"
             handle.close()
-            raise Refused(f"another gateway (pid {holder}) already sends from this relayer key ({self.path}): "
-                          "give each gateway its own --relayer-key") from None
+            raise Refused(
+                f"another gateway (pid {holder}) already sends from this relayer key ({self.path}): "
+                "give each gateway its own --relayer-key"
+            ) from None
         handle.truncate(0)
         handle.write(str(os.getpid()))
         handle.flush()

@@ -22,6 +22,7 @@ its submitter batches only punches from its own outbox) and asks peers
 `threshold()` and `reporters()`, so the gateway's options cannot disagree
 with the contract.
 """
+
 from __future__ import annotations
 
 import json
@@ -74,8 +75,9 @@ def quorum_artifact() -> Artifact:
     return compile_statutes([])["ReporterQuorum"]
 
 
-def deploy_quorum(chain: Chain, reporters: Sequence[str], threshold: int,
-                  artifact: Artifact | None = None, authority: str = AUTHORITY) -> Contract:
+def deploy_quorum(
+    chain: Chain, reporters: Sequence[str], threshold: int, artifact: Artifact | None = None, authority: str = AUTHORITY
+) -> Contract:
     """Deploy a `ReporterQuorum` of `reporters` (addresses) needing `threshold` of them.
 
     The authority (the same label that registers devices) holds its AUTHORITY_ROLE. Register the
@@ -84,8 +86,14 @@ def deploy_quorum(chain: Chain, reporters: Sequence[str], threshold: int,
     a contract.
     """
     artifact = artifact or quorum_artifact()
-    return chain.deploy(authority, artifact.abi, artifact.bytecode, chain.address(authority),
-                        [to_checksum_address(r) for r in reporters], threshold)
+    return chain.deploy(
+        authority,
+        artifact.abi,
+        artifact.bytecode,
+        chain.address(authority),
+        [to_checksum_address(r) for r in reporters],
+        threshold,
+    )
 
 
 def statute_domain(statute: ContractClient) -> Domain:
@@ -115,8 +123,12 @@ class CosignRequest:
     digest: bytes
 
     def to_json(self) -> dict[str, Any]:
-        return {"device": self.device, "sequence": self.sequence, "keys": list(self.keys),
-                "digest": "0x" + self.digest.hex()}
+        return {
+            "device": self.device,
+            "sequence": self.sequence,
+            "keys": list(self.keys),
+            "digest": "0x" + self.digest.hex(),
+        }
 
     @classmethod
     def from_json(cls, data: object) -> CosignRequest:
@@ -191,8 +203,9 @@ class QuorumSigner:
     refusal here rather than as a batch the contract reverts later.
     """
 
-    def __init__(self, address: str, cosigners: Sequence[Cosigner], threshold: int,
-                 reporters: Collection[str] | None = None) -> None:
+    def __init__(
+        self, address: str, cosigners: Sequence[Cosigner], threshold: int, reporters: Collection[str] | None = None
+    ) -> None:
         if not 0 < threshold <= len(cosigners):
             raise ValueError(f"a threshold of {threshold} cannot be met by {len(cosigners)} co-signer(s)")
         self.address = to_checksum_address(address)
@@ -220,8 +233,10 @@ class QuorumSigner:
                 log.warning("co-signature refused: %s", exc)
                 refusals.append(str(exc))
         if len(signatures) < self.threshold:
-            raise QuorumNotReached(f"{len(signatures)} of {self.threshold} signatures for batch "
-                                   f"{request.sequence} of {request.device}: " + "; ".join(refusals))
+            raise QuorumNotReached(
+                f"{len(signatures)} of {self.threshold} signatures for batch "
+                f"{request.sequence} of {request.device}: " + "; ".join(refusals)
+            )
         ordered = sorted(signatures.items(), key=lambda item: int(item[0], 16))
         return b"".join(signature for _, signature in ordered)
 
@@ -248,8 +263,10 @@ def connect_quorum(rpc: Rpc, address: str, reporter_key: bytes | None, peers: Se
         cosigners.append(own)
     cosigners += [PeerCosigner(url) for url in peers]
     if threshold > len(cosigners):
-        raise QuorumMisconfigured(f"quorum {address} needs {threshold} of its {len(reporters)} reporters, but only "
-                                  f"{len(cosigners)} co-signer(s) were given (own key and peers)")
+        raise QuorumMisconfigured(
+            f"quorum {address} needs {threshold} of its {len(reporters)} reporters, but only "
+            f"{len(cosigners)} co-signer(s) were given (own key and peers)"
+        )
     return QuorumSigner(address, cosigners, threshold, reporters)
 
 
@@ -265,8 +282,14 @@ class Witness:
     `domain` is the statute's EIP-712 domain (`statute_domain`).
     """
 
-    def __init__(self, outbox: Outbox, domain: Domain, quorum: str, key: bytes,
-                 employee_address: Callable[[str], str] = label_address) -> None:
+    def __init__(
+        self,
+        outbox: Outbox,
+        domain: Domain,
+        quorum: str,
+        key: bytes,
+        employee_address: Callable[[str], str] = label_address,
+    ) -> None:
         self.outbox = outbox
         self.domain = domain
         self.quorum = to_checksum_address(quorum)
@@ -282,8 +305,9 @@ class Witness:
         received = self.outbox.find(request.keys)
         missing = [key for key in request.keys if key not in received]
         if missing:
-            raise CosignRefused(f"never received punch {missing[0]}"
-                                + (f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""))
+            raise CosignRefused(
+                f"never received punch {missing[0]}" + (f" (and {len(missing) - 1} more)" if len(missing) > 1 else "")
+            )
         punches = [received[key] for key in request.keys]
         signed = [signed_punch(p, self.employee_address(p.employee)) for p in punches]
         digest = batch_digest(self.domain, self.quorum, request.sequence, signed)

@@ -50,6 +50,7 @@ number; its punches, and every later punch of the same employees, are held
 back for `hold_unsigned` seconds and then batched again, and the refusal is
 kept in the outbox file (`SigningErrors`) for `oracle status`.
 """
+
 from __future__ import annotations
 
 import logging
@@ -104,11 +105,19 @@ class Submitter:
     waits `hold_unsigned` seconds before it is offered again.
     """
 
-    def __init__(self, outbox: Outbox, rpc: Rpc, statute: ContractClient, relayer_key: bytes,
-                 signer: Callable[[str], BatchSigner] = device_signer,
-                 employee_address: Callable[[str], str] | None = None,
-                 batch_size: int = 200, max_in_flight: int = 32, resend_after: float = 10.0,
-                 hold_unsigned: float = 10.0) -> None:
+    def __init__(
+        self,
+        outbox: Outbox,
+        rpc: Rpc,
+        statute: ContractClient,
+        relayer_key: bytes,
+        signer: Callable[[str], BatchSigner] = device_signer,
+        employee_address: Callable[[str], str] | None = None,
+        batch_size: int = 200,
+        max_in_flight: int = 32,
+        resend_after: float = 10.0,
+        hold_unsigned: float = 10.0,
+    ) -> None:
         self.outbox = outbox
         self.rpc = rpc
         self.statute = statute
@@ -146,8 +155,9 @@ class Submitter:
     def connect(self) -> None:
         """Read what the chain knows (domain, gas limit) and bring the journal in line with it."""
         if self.statute.signature("submitPunches") != SUBMIT_SIGNATURE:  # the calldata is encoded by hand
-            raise ValueError(f"{self.statute.address} has {self.statute.signature('submitPunches')}, "
-                             f"not {SUBMIT_SIGNATURE}")
+            raise ValueError(
+                f"{self.statute.address} has {self.statute.signature('submitPunches')}, not {SUBMIT_SIGNATURE}"
+            )
         _, name, version, chain_id, verifying, _, _ = self.statute.view("eip712Domain")
         self._separator = Domain(name, version, chain_id, verifying).separator
         self._chain_id = chain_id
@@ -195,8 +205,14 @@ class Submitter:
 
     # ------------------------------------------------------------ the loop
 
-    def run(self, stop: threading.Event, idle: float = 0.02, max_backoff: float = 5.0,
-            after_step: Callable[[], None] = lambda: None, on_failure: Callable[[], None] = lambda: None) -> None:
+    def run(
+        self,
+        stop: threading.Event,
+        idle: float = 0.02,
+        max_backoff: float = 5.0,
+        after_step: Callable[[], None] = lambda: None,
+        on_failure: Callable[[], None] = lambda: None,
+    ) -> None:
         """Until `stop` is set: step (then `after_step`, the keeper's turn), sleeping while idle.
 
         On an RPC failure: `on_failure`, back off exponentially, then reconnect,
@@ -227,8 +243,11 @@ class Submitter:
         sent = self._fill()
         settled = self._collect_receipts()
         if self._open and time.monotonic() - self._open[0].sent_at > self.resend_after:
-            log.warning("no receipt for nonce %d after %.0f s; reconciling with the chain",
-                        self._open[0].nonce, self.resend_after)
+            log.warning(
+                "no receipt for nonce %d after %.0f s; reconciling with the chain",
+                self._open[0].nonce,
+                self.resend_after,
+            )
             self.reconcile()
         return sent + settled
 
@@ -312,8 +331,7 @@ class Submitter:
             sequence = self._sequences[batch.device] = self.statute.view("nextSequence", signer.address)
         words = [self._words(p) for p in batch.punches]
         keys = [p.key for p in batch.punches]
-        signature = signer.sign(batch_digest_of_words(self._separator, signer.address, sequence, words),
-                                sequence, keys)
+        signature = signer.sign(batch_digest_of_words(self._separator, signer.address, sequence, words), sequence, keys)
         self._sequences[batch.device] = sequence + 1
         data = submit_calldata(signer.address, sequence, words, signature)
         gas = min(self._gas_cap, GAS_PER_BATCH + GAS_PER_PUNCH * len(words))
@@ -325,14 +343,23 @@ class Submitter:
         if device in self._registered:
             return
         if int(self.statute.view("deviceEmployer", address), 16) == 0:
-            raise BatchHeld(UNREGISTERED, f"terminal {device} signs as {address}, which statute "
-                                          f"{self.statute.address} has not registered: the authority registers "
-                                          "it, and its punches are then sent")
+            raise BatchHeld(
+                UNREGISTERED,
+                f"terminal {device} signs as {address}, which statute "
+                f"{self.statute.address} has not registered: the authority registers "
+                "it, and its punches are then sent",
+            )
         self._registered.add(device)
 
     def _hold(self, device: str, punches: list[CanonicalPunch], detail: str, reason: str) -> None:
-        log.warning("%s: %d punch(es) held (%s), offered again in %g s: %s", device, len(punches), reason,
-                    self.hold_unsigned, detail)
+        log.warning(
+            "%s: %d punch(es) held (%s), offered again in %g s: %s",
+            device,
+            len(punches),
+            reason,
+            self.hold_unsigned,
+            detail,
+        )
         self._held += punches
         self._held_until = time.monotonic() + self.hold_unsigned
         self.signing_errors.record(device, detail, reason)
@@ -344,10 +371,18 @@ class Submitter:
         released, self._held = self._held, []
         return released
 
-    def _sign(self, to: str, data: bytes, gas: int, device: str | None, sequence: int | None,
-              keys: list[str]) -> Entry:
-        tx: dict[str, Any] = {"nonce": self._nonce, "gas": gas, "maxFeePerGas": MAX_FEE, "maxPriorityFeePerGas": 1,
-              "chainId": self._chain_id, "to": to, "data": data, "value": 0, "type": 2}
+    def _sign(self, to: str, data: bytes, gas: int, device: str | None, sequence: int | None, keys: list[str]) -> Entry:
+        tx: dict[str, Any] = {
+            "nonce": self._nonce,
+            "gas": gas,
+            "maxFeePerGas": MAX_FEE,
+            "maxPriorityFeePerGas": 1,
+            "chainId": self._chain_id,
+            "to": to,
+            "data": data,
+            "value": 0,
+            "type": 2,
+        }
         signed = self.relayer.sign_transaction(tx)
         self._nonce += 1
         return Entry(tx["nonce"], signed.hash.to_0x_hex(), bytes(signed.raw_transaction), device, sequence, keys)
@@ -400,9 +435,13 @@ class Submitter:
                 else:
                     entry.state = "failed"
                     why = self._revert_reason(entry, receipt) if receipt else None
-                    log.warning("transaction %s (nonce %d%s) %s", entry.tx_hash, entry.nonce,
-                                f", {entry.device} batch {entry.sequence}" if entry.device else "",
-                                f"reverted: {why or 'sent again'}" if receipt else "was replaced")
+                    log.warning(
+                        "transaction %s (nonce %d%s) %s",
+                        entry.tx_hash,
+                        entry.nonce,
+                        f", {entry.device} batch {entry.sequence}" if entry.device else "",
+                        f"reverted: {why or 'sent again'}" if receipt else "was replaced",
+                    )
                     if why is not None and entry.device is not None:
                         held_reverts.append((entry, why))
                 done.append(entry)
@@ -429,8 +468,16 @@ class Submitter:
         if int(receipt["gasUsed"], 16) >= int(transaction["gas"], 16):
             return None
         try:
-            self.rpc.call("eth_call", {"from": self.relayer.address, "to": transaction["to"],
-                                       "data": transaction["input"], "gas": transaction["gas"]}, "latest")
+            self.rpc.call(
+                "eth_call",
+                {
+                    "from": self.relayer.address,
+                    "to": transaction["to"],
+                    "data": transaction["input"],
+                    "gas": transaction["gas"],
+                },
+                "latest",
+            )
         except RpcError as error:
             name, text = decode_revert(self.statute, error.data)
             return None if name == "BatchOutOfSequence" else text or error.message
@@ -452,8 +499,10 @@ class Submitter:
                 args = self.statute.decode_log("PunchRejected", item)
                 rejected[by_ref[args["ref"]]] = PUNCH_REASONS[args["reason"]]
         paid, amount = 0, 0
-        payment_topics = {self.statute.topic("WagePaid"): "WagePaid", self.statute.topic("PaidAtClockOut"):
-                          "PaidAtClockOut"}
+        payment_topics = {
+            self.statute.topic("WagePaid"): "WagePaid",
+            self.statute.topic("PaidAtClockOut"): "PaidAtClockOut",
+        }
         for item in receipt["logs"]:
             name = payment_topics.get(item["topics"][0])
             if name is not None and item["address"].lower() == address:
@@ -461,11 +510,18 @@ class Submitter:
                 amount += self.statute.decode_log(name, item)["amount"]
         for key, reason in rejected.items():
             self.rejected += self.outbox.mark_rejected(key, reason, strict=False)
-        self.confirmed += self.outbox.settle_mined([k for k in entry.keys if k not in rejected], entry.tx_hash,
-                                                   block)
-        log.info("batch %s of %s: %d punches%s, %d paid, %s, tx %s (block %d)", entry.sequence, entry.device,
-                 len(entry.keys), f" ({len(rejected)} refused)" if rejected else "", paid,
-                 self._currency.format(amount), entry.tx_hash, block)
+        self.confirmed += self.outbox.settle_mined([k for k in entry.keys if k not in rejected], entry.tx_hash, block)
+        log.info(
+            "batch %s of %s: %d punches%s, %d paid, %s, tx %s (block %d)",
+            entry.sequence,
+            entry.device,
+            len(entry.keys),
+            f" ({len(rejected)} refused)" if rejected else "",
+            paid,
+            self._currency.format(amount),
+            entry.tx_hash,
+            block,
+        )
 
     # ------------------------------------------------------------ addresses
 

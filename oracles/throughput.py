@@ -47,6 +47,7 @@ why fifo (measured on this machine, 5,000 transfers per run):
   is highest; the gateway runs on a chain that already holds the site's
   provisioning (a block per employee).
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -122,24 +123,44 @@ class Throughput:
 
     def rows(self) -> list[tuple[str, str]]:
         stalls = f"; {self.raw_stalls} stalled attempt(s) discarded" if self.raw_stalls else ""
-        rows = [(f"raw ceiling ({self.raw_transfers:,} plain transfers, batched raw tx{stalls})",
-                 f"{self.raw_per_second:,.0f} tx/s"),
-                (f"end to end ({self.punches:,} punches from {self.terminals} terminals, ADMS → confirmed)",
-                 f"{self.punches_per_second:,.0f} punches/s"),
-                ("end to end / raw ceiling", f"{self.punches_per_second / self.raw_per_second:.1f}×")]
+        rows = [
+            (
+                f"raw ceiling ({self.raw_transfers:,} plain transfers, batched raw tx{stalls})",
+                f"{self.raw_per_second:,.0f} tx/s",
+            ),
+            (
+                f"end to end ({self.punches:,} punches from {self.terminals} terminals, ADMS → confirmed)",
+                f"{self.punches_per_second:,.0f} punches/s",
+            ),
+            ("end to end / raw ceiling", f"{self.punches_per_second / self.raw_per_second:.1f}×"),
+        ]
         if len(self.runs) > 1:
-            rows.append((f"end to end, {len(self.runs)} consecutive runs: median / minimum",
-                         f"{statistics.median(self.runs):,.0f} / {min(self.runs):,.0f} punches/s"))
+            rows.append(
+                (
+                    f"end to end, {len(self.runs)} consecutive runs: median / minimum",
+                    f"{statistics.median(self.runs):,.0f} / {min(self.runs):,.0f} punches/s",
+                )
+            )
         if self.secure_seconds is not None:
-            rows.append(("end to end with TLS and a per-terminal allow list",
-                         f"{self.punches / self.secure_seconds:,.0f} punches/s"))
+            rows.append(
+                (
+                    "end to end with TLS and a per-terminal allow list",
+                    f"{self.punches / self.secure_seconds:,.0f} punches/s",
+                )
+            )
         rows += [(f"gas per punch, batch of {size}", f"{gas:,.0f}") for size, gas in self.gas_per_punch.items()]
         return rows
 
 
-def gateway_throughput(employees: int = 2000, terminals: int = 4, days: int = 7, batch_size: int = 200,
-                       raw_transfers: int = 5000, gas_batches: tuple[int, ...] = (1, 10, 100, 500),
-                       runs: int = 10) -> Throughput:
+def gateway_throughput(
+    employees: int = 2000,
+    terminals: int = 4,
+    days: int = 7,
+    batch_size: int = 200,
+    raw_transfers: int = 5000,
+    gas_batches: tuple[int, ...] = (1, 10, 100, 500),
+    runs: int = 10,
+) -> Throughput:
     """Measure on fresh anvils of one kind (`bench_node`): `runs` consecutive plain end-to-end runs
     on one node and one site, each on the next `days` of attendance (a stall shows as a low
     minimum), then one more with TLS and an allow list."""
@@ -149,24 +170,65 @@ def gateway_throughput(employees: int = 2000, terminals: int = 4, days: int = 7,
     with bench_node() as node, tempfile.TemporaryDirectory() as scratch:
         folder = Path(scratch)
         site = provision(Chain(node.url), load_statute(DEFAULT_LAW), config)
-        timed = [end_to_end(node.url, site, config, folder / f"run-{i}", first_day + dt.timedelta(days=days * i),
-                            days, batch_size) for i in range(runs)]
+        timed = [
+            end_to_end(
+                node.url, site, config, folder / f"run-{i}", first_day + dt.timedelta(days=days * i), days, batch_size
+            )
+            for i in range(runs)
+        ]
         rates = tuple(count / seconds for count, seconds in timed)
         punches, median_seconds = sorted(timed, key=lambda run: run[0] / run[1])[len(timed) // 2]
-        secure_punches, secure = end_to_end(node.url, site, config, folder / "secure",
-                                            first_day + dt.timedelta(days=days * runs), days, batch_size,
-                                            tls=self_signed(folder))
+        secure_punches, secure = end_to_end(
+            node.url,
+            site,
+            config,
+            folder / "secure",
+            first_day + dt.timedelta(days=days * runs),
+            days,
+            batch_size,
+            tls=self_signed(folder),
+        )
         gas = {size: gas_per_punch(node.url, folder / f"gas-{size}.db", size) for size in gas_batches}
-    return Throughput(punches, median_seconds, raw_transfers, raw_seconds, gas, terminals, stalls, rates,
-                      secure * punches / secure_punches)
+    return Throughput(
+        punches,
+        median_seconds,
+        raw_transfers,
+        raw_seconds,
+        gas,
+        terminals,
+        stalls,
+        rates,
+        secure * punches / secure_punches,
+    )
 
 
 def self_signed(folder: Path) -> Path:
     """A self-signed certificate for 127.0.0.1 (`cert.pem`, `key.pem` in `folder`), by `openssl`."""
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-                    "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
-                    "-keyout", str(folder / "key.pem"), "-out", str(folder / "cert.pem")],
-                   check=True, capture_output=True, timeout=60)
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+            "-keyout",
+            str(folder / "key.pem"),
+            "-out",
+            str(folder / "cert.pem"),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
     return folder
 
 
@@ -181,8 +243,7 @@ def raw_ceiling_on_fresh_nodes(count: int, attempts: int = RAW_ATTEMPTS) -> tupl
     raise RawStall(f"anvil stopped mining pre-signed transfers in each of {attempts} attempts")
 
 
-def raw_ceiling(url: str, count: int, per_request: int = 500, window: int = 1000,
-                stall_after: float = 20.0) -> float:
+def raw_ceiling(url: str, count: int, per_request: int = 500, window: int = 1000, stall_after: float = 20.0) -> float:
     """Seconds to get `count` pre-signed transfers mined, sent in JSON-RPC batches of `per_request`
     with at most `window` of them not yet mined (see the module docstring)."""
     chain = Chain(url)
@@ -190,15 +251,30 @@ def raw_ceiling(url: str, count: int, per_request: int = 500, window: int = 1000
     chain.fund("bench-sender")
     rpc = Rpc(url)
     nonce = int(rpc.call("eth_getTransactionCount", sender.address, "latest"), 16)
-    raws = ["0x" + bytes(sender.sign_transaction({
-        "nonce": nonce + i, "gas": 21_000, "maxFeePerGas": MAX_FEE, "maxPriorityFeePerGas": 1,
-        "chainId": chain.chain_id, "to": to_checksum_address(f"0x{i + 1:040x}"), "value": 1, "data": b"", "type": 2,
-    }).raw_transaction).hex() for i in range(count)]
+    raws = [
+        "0x"
+        + bytes(
+            sender.sign_transaction(
+                {
+                    "nonce": nonce + i,
+                    "gas": 21_000,
+                    "maxFeePerGas": MAX_FEE,
+                    "maxPriorityFeePerGas": 1,
+                    "chainId": chain.chain_id,
+                    "to": to_checksum_address(f"0x{i + 1:040x}"),
+                    "value": 1,
+                    "data": b"",
+                    "type": 2,
+                }
+            ).raw_transaction
+        ).hex()
+        for i in range(count)
+    ]
     began = progressed = time.perf_counter()
     sent = mined = 0
     while mined < count:
         if sent < count and sent + per_request - mined <= window:
-            answers = rpc.batch([("eth_sendRawTransaction", [raw]) for raw in raws[sent:sent + per_request]])
+            answers = rpc.batch([("eth_sendRawTransaction", [raw]) for raw in raws[sent : sent + per_request]])
             refused = [a for a in answers if isinstance(a, RpcError)]
             if refused:
                 raise refused[0]
@@ -221,12 +297,22 @@ def backlog_uploads(simulation: Simulation, per_upload: int = UPLOAD_RECORDS) ->
     lines: dict[str, list[str]] = {}
     for record in simulation.records:
         lines.setdefault(record.serial, []).append(f"{record.attlog()}\n")
-    return {serial: ["".join(own[i:i + per_upload]) for i in range(0, len(own), per_upload)]
-            for serial, own in lines.items()}
+    return {
+        serial: ["".join(own[i : i + per_upload]) for i in range(0, len(own), per_upload)]
+        for serial, own in lines.items()
+    }
 
 
-def end_to_end(url: str, site: Site, config: GatewayConfig, scratch: Path, start: dt.date, days: int,
-               batch_size: int, tls: Path | None = None) -> tuple[int, float]:
+def end_to_end(
+    url: str,
+    site: Site,
+    config: GatewayConfig,
+    scratch: Path,
+    start: dt.date,
+    days: int,
+    batch_size: int,
+    tls: Path | None = None,
+) -> tuple[int, float]:
     """(punches, seconds) from the first ATTLOG upload sent to the last punch confirmed in the outbox,
     for `days` of the site's attendance from `start` (later than any run before on this site).
 
@@ -234,16 +320,19 @@ def end_to_end(url: str, site: Site, config: GatewayConfig, scratch: Path, start
     terminal is allowed from 127.0.0.1 only, and the terminals verify the certificate."""
     if tls is not None:
         only_here = (ipaddress.ip_network("127.0.0.1/32"),)
-        config = dataclasses.replace(config, devices={serial: dataclasses.replace(device, allow=only_here)
-                                                      for serial, device in config.devices.items()})
+        config = dataclasses.replace(
+            config,
+            devices={serial: dataclasses.replace(device, allow=only_here) for serial, device in config.devices.items()},
+        )
     simulation = simulate(config, start, days, seed=1, profile=BACKLOG)
     uploads = backlog_uploads(simulation)
     scratch.mkdir(parents=True, exist_ok=True)
     outbox_path = scratch / "e2e.db"
     server_tls = tls_context(str(tls / "cert.pem"), str(tls / "key.pem")) if tls else None
     client_tls = ssl.create_default_context(cafile=str(tls / "cert.pem")) if tls else None
-    with Gateway(config, outbox_path, url, site.address, site.abi, ("127.0.0.1", 0), batch_size=batch_size,
-                 tls=server_tls) as gateway:
+    with Gateway(
+        config, outbox_path, url, site.address, site.abi, ("127.0.0.1", 0), batch_size=batch_size, tls=server_tls
+    ) as gateway:
         gateway_url = f"{'https' if tls else 'http'}://127.0.0.1:{gateway.server.port}"
         began = time.perf_counter()
         _upload_concurrently(gateway_url, uploads, client_tls)
@@ -290,16 +379,25 @@ def gas_per_punch(url: str, outbox_path: Path, batch_size: int) -> float:
     site = provision(Chain(url), load_statute(DEFAULT_LAW), config)
     rpc = Rpc(url)
     with Outbox(outbox_path) as outbox:
-        submitter = Submitter(outbox, rpc, ContractClient(rpc, site.address, site.abi), account_key(GATEWAY),
-                              batch_size=batch_size)
+        submitter = Submitter(
+            outbox, rpc, ContractClient(rpc, site.address, site.abi), account_key(GATEWAY), batch_size=batch_size
+        )
         submitter.connect()
         monday = dt.date.today() - dt.timedelta(days=dt.date.today().weekday() + 7)
         for day in (monday, monday + dt.timedelta(days=1)):  # the first day fills the storage slots
             hours: tuple[tuple[int, Kind], ...] = ((9, "in"), (20, "out"))
             for hour, kind in hours:
                 for label in sorted(config.employee_labels):
-                    outbox.add(CanonicalPunch("SIM0001", "gate-1", label,
-                                              dt.datetime.combine(day, dt.time(hour), SITE_ZONE), kind, "bench"))
+                    outbox.add(
+                        CanonicalPunch(
+                            "SIM0001",
+                            "gate-1",
+                            label,
+                            dt.datetime.combine(day, dt.time(hour), SITE_ZONE),
+                            kind,
+                            "bench",
+                        )
+                    )
             before_gas, before_punches = submitter.gas_used, submitter.confirmed + submitter.rejected
             submitter.drain()
         punches = submitter.confirmed + submitter.rejected - before_punches

@@ -5,6 +5,7 @@ them into docs/benchmarks.md with the command that made them. The long
 differential runs (1,000 generated scenarios per domain, chain against the
 interpreter) are `pytest -m slow tests/chain`; docs/benchmarks.md says so.
 """
+
 from __future__ import annotations
 
 import os
@@ -92,8 +93,12 @@ def gas_figures(statutes: list[Statute]) -> tuple[dict[str, float], str]:
     overtime, vouchers, procurement = statutes
     figures: dict[str, float] = {}
     with local_chain() as chain:
-        for measure, statute in ((working_time_gas, overtime), (voucher_gas, vouchers),
-                                 (procurement_gas, procurement), (award_gas, procurement)):
+        for measure, statute in (
+            (working_time_gas, overtime),
+            (voucher_gas, vouchers),
+            (procurement_gas, procurement),
+            (award_gas, procurement),
+        ):
             snapshot = chain.snapshot()
             figures.update(measure(statute, chain, artifacts))
             chain.revert(snapshot)
@@ -118,8 +123,10 @@ def main() -> None:
     statutes = [load_statute(ROOT / "statutes" / name) for name in EXAMPLES]
 
     load = os.getloadavg()[0]
-    table = Table(title=f"lawdsl benchmarks: time (load average {load:.1f} on {os.cpu_count()} cores at the start)",
-                  title_justify="left")
+    table = Table(
+        title=f"lawdsl benchmarks: time (load average {load:.1f} on {os.cpu_count()} cores at the start)",
+        title_justify="left",
+    )
     table.add_column("workload")
     table.add_column("seconds", justify="right")
     table.add_column("target (s)", justify="right")
@@ -132,8 +139,11 @@ def main() -> None:
     console.print(table)
 
     figures, where = gas_figures(statutes)
-    table = Table(title=f"lawdsl benchmarks: gas per operation ({where}, solc {SOLC_VERSION} optimizer 200 runs, "
-                        "example statutes, steady state)", title_justify="left")
+    table = Table(
+        title=f"lawdsl benchmarks: gas per operation ({where}, solc {SOLC_VERSION} optimizer 200 runs, "
+        "example statutes, steady state)",
+        title_justify="left",
+    )
     table.add_column("operation")
     table.add_column("gas", justify="right")
     table.add_column("target", justify="right")
@@ -144,16 +154,21 @@ def main() -> None:
         table.add_row(name, f"{gas:,.0f}", "—" if target is None else f"≤ {target:,}", verdict)
     console.print(table)
 
-    table = Table(title="lawdsl benchmarks: citizens' portal (payments feed over a 100,000-punch history; "
-                        "target: under 1 s a page)", title_justify="left")
+    table = Table(
+        title="lawdsl benchmarks: citizens' portal (payments feed over a 100,000-punch history; "
+        "target: under 1 s a page)",
+        title_justify="left",
+    )
     table.add_column("page")
     table.add_column("seconds", justify="right")
     for name, seconds in feed_timings(100_000).items():
         table.add_row(name, f"{seconds:.4f}")
     console.print(table)
 
-    table = Table(title="lawdsl benchmarks: device gateway on one anvil (targets: ≥ 5,000 punches/s and "
-                        "≥ 2× the raw ceiling)", title_justify="left")
+    table = Table(
+        title="lawdsl benchmarks: device gateway on one anvil (targets: ≥ 5,000 punches/s and ≥ 2× the raw ceiling)",
+        title_justify="left",
+    )
     table.add_column("measure")
     table.add_column("figure", justify="right")
     # The raw ceiling is paced (at most 1,000 transfers unmined): anvil stalls with thousands

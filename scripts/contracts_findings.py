@@ -62,9 +62,7 @@ def lint_findings(path: Path) -> list[Finding]:
         if not line.startswith("{"):
             continue
         diagnostic = json.loads(line)
-        if diagnostic.get("$message_type") != "diagnostic" or not diagnostic.get(
-            "spans"
-        ):
+        if diagnostic.get("$message_type") != "diagnostic" or not diagnostic.get("spans"):
             continue
         span = diagnostic["spans"][0]
         source = span["text"][0]["text"].strip() if span.get("text") else ""
@@ -85,9 +83,7 @@ def triage_entries(path: Path = TRIAGE) -> list[dict[str, str]]:
     for entry in entries:
         missing = {"tool", "check", "file", "where", "why"} - entry.keys()
         if missing:
-            raise SystemExit(
-                f"{path}: an entry lacks {', '.join(sorted(missing))}: {entry}"
-            )
+            raise SystemExit(f"{path}: an entry lacks {', '.join(sorted(missing))}: {entry}")
     return entries
 
 
@@ -114,11 +110,7 @@ def main(argv: list[str]) -> int:
         "slither" if args.slither else "",
         "forge-lint" if args.lint else "",
     }
-    stale = [
-        e
-        for e in entries
-        if e["tool"] in tools and not any(matches(e, f) for f in findings)
-    ]
+    stale = [e for e in entries if e["tool"] in tools and not any(matches(e, f) for f in findings)]
     for entry in stale:
         print(
             f"note: triage entry matches nothing (fixed?): {entry['tool']} {entry['check']} "

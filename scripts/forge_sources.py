@@ -32,9 +32,7 @@ def main(paths: list[str]) -> int:
             return 1
         target = ROOT / contract.path
         target.parent.mkdir(parents=True, exist_ok=True)
-        if (
-            not target.is_file() or target.read_text() != contract.source
-        ):  # keep forge's cache warm
+        if not target.is_file() or target.read_text() != contract.source:  # keep forge's cache warm
             target.write_text(contract.source)
     return 0
 

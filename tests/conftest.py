@@ -1,4 +1,5 @@
 """Shared fixtures: the project's own statutes (tests never read ../shared)."""
+
 from __future__ import annotations
 
 import os
@@ -20,8 +21,11 @@ def statute_text(name: str) -> str:
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption("--update-golden", action="store_true",
-                     help="rewrite tests/golden/ from the generated Solidity instead of comparing (review the diff)")
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        help="rewrite tests/golden/ from the generated Solidity instead of comparing (review the diff)",
+    )
 
 
 @pytest.fixture

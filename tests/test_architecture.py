@@ -4,6 +4,7 @@ statute → `lawdsl` → `compiler` → `chain` ← `oracles` (devices), `citize
 `editors` builds on `lawdsl` alone (and the portal in `citizens` highlights statutes with it). The graph is read from the source with `ast`, every import
 counted, also the ones inside functions: a lazy import is still a dependency.
 """
+
 from __future__ import annotations
 
 import ast
@@ -35,7 +36,7 @@ def imported_modules(path: Path, package: str) -> set[str]:
             found.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
             if node.level:
-                base = own[:len(own) - (node.level - 1)]
+                base = own[: len(own) - (node.level - 1)]
                 found.add(".".join(base + ([node.module] if node.module else [])))
             elif node.module:
                 found.add(node.module)
@@ -90,7 +91,7 @@ def test_no_module_import_cycle_within_a_package():
             targets = set()
             for node in ast.parse(path.read_text("utf-8")).body:
                 if isinstance(node, ast.ImportFrom) and node.level:
-                    base = own[:len(own) - (node.level - 1)]
+                    base = own[: len(own) - (node.level - 1)]
                     target = ".".join(base + ([node.module] if node.module else []))
                     targets.add(target)
                     targets.update(f"{target}.{alias.name}" for alias in node.names)
@@ -108,7 +109,7 @@ def test_no_module_import_cycle_within_a_package():
         state[module] = 1
         for target in sorted(edges[module]):
             if state.get(target) == 1 and not _is_package_of(target, module):
-                cycles.append(" → ".join(path[path.index(target):] + [target]))
+                cycles.append(" → ".join(path[path.index(target) :] + [target]))
             elif target not in state:
                 visit(target, path + [target])
         state[module] = 2

@@ -1,4 +1,5 @@
 """The `lawdsl` command line end to end, as a user runs it (a real subprocess)."""
+
 from __future__ import annotations
 
 import json
@@ -30,10 +31,17 @@ def test_simulate_json_is_the_spec_outcome() -> None:
     outcome = json.loads(result.stdout)
     assert list(outcome) == ["statute", "version", "payments", "arrears", "violations", "rejected", "balances"]
     assert outcome["statute"] == "Working Hours and Overtime Pay Act" and outcome["version"] == 2
-    assert outcome["payments"][0] == {"event": 5, "from": "acme", "to": "alice", "amount": "180.00",
-                                      "currency": "CNY", "article": "44.1"}
-    assert outcome["violations"] == [{"event": 7, "article": "41", "employer": "acme", "employee": "alice",
-                                      "period": "2026-03-03"}]
+    assert outcome["payments"][0] == {
+        "event": 5,
+        "from": "acme",
+        "to": "alice",
+        "amount": "180.00",
+        "currency": "CNY",
+        "article": "44.1",
+    }
+    assert outcome["violations"] == [
+        {"event": 7, "article": "41", "employer": "acme", "employee": "alice", "period": "2026-03-03"}
+    ]
     assert [r["event"] for r in outcome["rejected"]] == [13, 14]
     assert outcome["balances"] == {"acme": "95000.00", "alice": "450.00", "bob": "532.50"}
 
@@ -64,19 +72,48 @@ def test_fmt_check_then_fmt_in_place(tmp_path: Path) -> None:
 
 
 BAD_SCENARIOS = [
-    ("unknown event kind", "  - punch: {device: gate-1", "  - punsh: {device: gate-1",
-     "event 4: unknown event kind 'punsh'; did you mean 'punch'?"),
-    ("missing field", "alice, at: 2026-03-02T09:00:00+08:00, kind: in}", "alice, at: 2026-03-02T09:00:00+08:00}",
-     "event 4 (punch): missing field 'kind'"),
-    ("bad money", "hourly wage: CNY 40.00}", "hourly wage: CNY 40.001}",
-     "event 0 (employ): field 'hourly wage': CNY has 2 minor digits; '40.001' has 3"),
-    ("wrong currency", "hourly wage: CNY 40.00}", "hourly wage: USD 40.00}",
-     "event 0 (employ): field 'hourly wage': expected CNY, found USD"),
-    ("time going backwards", "2026-03-03T08:00:00+08:00, kind: in}", "2026-03-01T08:00:00+08:00, kind: in}",
-     "event 6 (punch): 2026-03-01T08:00:00+08:00 is before the previous event's time"),
-    ("unknown field", "kind: in}    # 4", "kinds: in}    # 4", "event 4 (punch): unknown field 'kinds'; did you mean 'kind'?"),
-    ("bad time", "at: 2026-03-02T09:00:00+08:00, kind: in}", "at: 2026-03-02T25:00:00+08:00, kind: in}",
-     "event 4 (punch): field 'at' must be a time like"),
+    (
+        "unknown event kind",
+        "  - punch: {device: gate-1",
+        "  - punsh: {device: gate-1",
+        "event 4: unknown event kind 'punsh'; did you mean 'punch'?",
+    ),
+    (
+        "missing field",
+        "alice, at: 2026-03-02T09:00:00+08:00, kind: in}",
+        "alice, at: 2026-03-02T09:00:00+08:00}",
+        "event 4 (punch): missing field 'kind'",
+    ),
+    (
+        "bad money",
+        "hourly wage: CNY 40.00}",
+        "hourly wage: CNY 40.001}",
+        "event 0 (employ): field 'hourly wage': CNY has 2 minor digits; '40.001' has 3",
+    ),
+    (
+        "wrong currency",
+        "hourly wage: CNY 40.00}",
+        "hourly wage: USD 40.00}",
+        "event 0 (employ): field 'hourly wage': expected CNY, found USD",
+    ),
+    (
+        "time going backwards",
+        "2026-03-03T08:00:00+08:00, kind: in}",
+        "2026-03-01T08:00:00+08:00, kind: in}",
+        "event 6 (punch): 2026-03-01T08:00:00+08:00 is before the previous event's time",
+    ),
+    (
+        "unknown field",
+        "kind: in}    # 4",
+        "kinds: in}    # 4",
+        "event 4 (punch): unknown field 'kinds'; did you mean 'kind'?",
+    ),
+    (
+        "bad time",
+        "at: 2026-03-02T09:00:00+08:00, kind: in}",
+        "at: 2026-03-02T25:00:00+08:00, kind: in}",
+        "event 4 (punch): field 'at' must be a time like",
+    ),
 ]
 
 
@@ -94,7 +131,9 @@ def test_bad_scenarios_name_the_event_and_field(tmp_path: Path, label: str, old:
 
 
 def test_a_scenario_naming_a_bad_statute_shows_the_statute_error(tmp_path: Path) -> None:
-    (tmp_path / "overtime.law").write_text((STATUTES / "overtime.law").read_text().replace("standard day earns", "standard dya earns"))
+    (tmp_path / "overtime.law").write_text(
+        (STATUTES / "overtime.law").read_text().replace("standard day earns", "standard dya earns")
+    )
     shutil.copy(STATUTES / "overtime-march.yaml", tmp_path)
     result = lawdsl("simulate", str(tmp_path / "overtime-march.yaml"))
     assert result.returncode == 1
@@ -127,8 +166,13 @@ def test_deep_yaml_nesting_is_refused_quickly(tmp_path: Path) -> None:
     shutil.copy(STATUTES / "overtime.law", tmp_path)
     scenario = tmp_path / "deep.yaml"
     scenario.write_text("statute: overtime.law\nevents: " + "[" * 100_000 + "\n", "utf-8")
-    result = subprocess.run([sys.executable, "-m", "lawdsl.cli", "simulate", str(scenario)], capture_output=True, check=False,
-                            text=True, timeout=20)
+    result = subprocess.run(
+        [sys.executable, "-m", "lawdsl.cli", "simulate", str(scenario)],
+        capture_output=True,
+        check=False,
+        text=True,
+        timeout=20,
+    )
     assert result.returncode == 1
     assert f"{scenario}:2:73" in result.stderr and "nested more than 64 levels deep" in result.stderr
     assert len(result.stderr) < 500 and "bug" not in result.stderr

@@ -1,4 +1,5 @@
 """`lawdsl demo`, as `make demo` runs it: the three example statutes end to end on a local chain."""
+
 from __future__ import annotations
 
 import os
@@ -19,8 +20,14 @@ pytestmark = pytest.mark.chain
 
 @pytest.mark.parametrize("chain", ["anvil", "tester"])
 def test_demo_passes_every_example_scenario(chain):
-    result = subprocess.run([sys.executable, "-m", "lawdsl.cli", "demo"], capture_output=True, text=True, cwd=ROOT,
-                            env={**os.environ, "LAWDSL_CHAIN": chain, "COLUMNS": "200"}, timeout=600)
+    result = subprocess.run(
+        [sys.executable, "-m", "lawdsl.cli", "demo"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "LAWDSL_CHAIN": chain, "COLUMNS": "200"},
+        timeout=600,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     passed = [line.split()[1] for line in result.stdout.splitlines() if line.startswith("PASS ")]
     assert passed == list(DEMO_SCENARIOS)

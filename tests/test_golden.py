@@ -7,6 +7,7 @@ meant, regenerate and review the files' diff before committing:
     PYTHONPATH=$PWD .venv/bin/python -m pytest -q tests/test_golden.py --update-golden
     (or LAWDSL_UPDATE_GOLDEN=1)
 """
+
 from __future__ import annotations
 
 import difflib
@@ -36,8 +37,14 @@ def test_the_generated_solidity_is_the_reviewed_one(statute: Path, update_golden
     assert expected_file.exists(), f"no {expected_file.relative_to(ROOT)}: run with --update-golden and review it"
     expected = expected_file.read_text("utf-8")
     if source != expected:
-        diff = "".join(difflib.unified_diff(expected.splitlines(keepends=True), source.splitlines(keepends=True),
-                                            str(expected_file.relative_to(ROOT)), f"generated from {statute.name}"))
+        diff = "".join(
+            difflib.unified_diff(
+                expected.splitlines(keepends=True),
+                source.splitlines(keepends=True),
+                str(expected_file.relative_to(ROOT)),
+                f"generated from {statute.name}",
+            )
+        )
         pytest.fail(f"the generated Solidity changed (--update-golden accepts it):\n{diff}", pytrace=False)
 
 

@@ -1,6 +1,7 @@
 """Each statute domain's two sides on chain, in one module per domain (`lawdsl.domains` names it):
 the encode side (a `Driver`: scenario events → transactions; logs → outcome entries) and the decode
 side (a `Rebuilder`: the calls a contract received → scenario events, for `lawdsl audit`)."""
+
 from __future__ import annotations
 
 from lawdsl.ast import Domain

@@ -5,6 +5,7 @@ a transaction and reads the outcome back from the contract's logs. A
 single-action call the contract refuses reverts with a custom error; the
 driver maps that error to the interpreter's `Reason` text (`refuse`).
 """
+
 from __future__ import annotations
 
 from typing import Any, Callable, Iterator
@@ -29,8 +30,14 @@ class Driver:
 
     REASONS: dict[str, str] = {}
 
-    def __init__(self, chain: Chain, scenario: Scenario, artifact: Artifact, currency: Contract,
-                 authority: Authority | None = None) -> None:
+    def __init__(
+        self,
+        chain: Chain,
+        scenario: Scenario,
+        artifact: Artifact,
+        currency: Contract,
+        authority: Authority | None = None,
+    ) -> None:
         self.chain = chain
         self.authority = authority  # the timelock: the currency's and registry's admin (None: an audit)
         self.scenario = scenario
@@ -46,8 +53,7 @@ class Driver:
         return (self.currency.address, self.chain.address(AUTHORITY))
 
     def deploy(self) -> Contract:
-        self.contract = self.chain.deploy(AUTHORITY, self.artifact.abi, self.artifact.bytecode,
-                                          *self.deploy_args())
+        self.contract = self.chain.deploy(AUTHORITY, self.artifact.abi, self.artifact.bytecode, *self.deploy_args())
         self.deploy_block = self.chain.w3.eth.block_number
         return self.contract
 
@@ -85,8 +91,9 @@ class Driver:
         if self.recorded is not None:
             return iter(self.recorded)
         assert self.contract is not None
-        logs = self.chain.w3.eth.get_logs({"address": self.contract.address,
-                                           "fromBlock": self.deploy_block, "toBlock": "latest"})
+        logs = self.chain.w3.eth.get_logs(
+            {"address": self.contract.address, "fromBlock": self.deploy_block, "toBlock": "latest"}
+        )
         return iter(Abi(self.artifact.abi).logs(logs))
 
     def money(self, minor: int) -> Money:

@@ -17,6 +17,7 @@ A bid is sealed here, as a supplier's wallet would seal it: a secret salt
 until the supplier's reveal. The deposit sent with the commitment is the one
 the contract's own `requiredDeposit` asks for.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -106,8 +107,11 @@ class ProcurementDriver(Driver):
 
     def deploy_args(self) -> tuple[Any, ...]:
         assert self.authority is not None
-        return (self.currency.address, self.authority.address,
-                [self.chain.address(buyer) for buyer in self.scenario.registered_buyers()])
+        return (
+            self.currency.address,
+            self.authority.address,
+            [self.chain.address(buyer) for buyer in self.scenario.registered_buyers()],
+        )
 
     def number(self, tender: int | None) -> int:
         """The tender an event names; without one, the latest opened (0 when none: refused as unknown)."""
@@ -126,8 +130,9 @@ class ProcurementDriver(Driver):
         elif isinstance(event, RevokeBuyer):
             self.send_as_authority(event, fn.revokeBuyer(address(event.buyer), event.index))
         elif isinstance(event, RegisterInspector):
-            self.send_as_authority(event, fn.registerInspector(address(event.inspector), address(event.buyer),
-                                                                event.index))
+            self.send_as_authority(
+                event, fn.registerInspector(address(event.inspector), address(event.buyer), event.index)
+            )
         elif isinstance(event, RevokeInspector):
             self.send_as_authority(event, fn.revokeInspector(address(event.inspector), event.index))
         elif isinstance(event, OpenTender):
@@ -143,17 +148,25 @@ class ProcurementDriver(Driver):
         elif isinstance(event, Award):
             self.award(event)
         elif isinstance(event, Deliver):
-            self.send(event, event.inspector, fn.inspectDelivery(
-                self.number(event.tender), address(event.supplier), max(event.quantity, 0), event.index))
+            self.send(
+                event,
+                event.inspector,
+                fn.inspectDelivery(
+                    self.number(event.tender), address(event.supplier), max(event.quantity, 0), event.index
+                ),
+            )
         elif isinstance(event, RecordDelivery):
-            self.send(event, event.supplier,
-                      fn.recordDelivery(self.number(event.tender), max(event.quantity, 0), event.index))
+            self.send(
+                event, event.supplier, fn.recordDelivery(self.number(event.tender), max(event.quantity, 0), event.index)
+            )
         elif isinstance(event, ConfirmDelivery):
-            self.send(event, event.inspector,
-                      fn.confirmDelivery(self.number(event.tender), event.delivery, event.index))
+            self.send(
+                event, event.inspector, fn.confirmDelivery(self.number(event.tender), event.delivery, event.index)
+            )
         elif isinstance(event, DisputeDelivery):
-            self.send(event, event.inspector,
-                      fn.disputeDelivery(self.number(event.tender), event.delivery, event.index))
+            self.send(
+                event, event.inspector, fn.disputeDelivery(self.number(event.tender), event.delivery, event.index)
+            )
         elif isinstance(event, AcceptDelivery):
             self.send(event, AUTHORITY, fn.acceptDelivery(self.number(event.tender), event.delivery, event.index))
         elif isinstance(event, CloseTender):
@@ -203,8 +216,15 @@ class ProcurementDriver(Driver):
         label = self.chain.label
         for name, args in self.logs():
             if name == "Payment":
-                outcome.payments.append(Payment(args["ref"], label(args["payer"]), label(args["payee"]),
-                                                self.money(args["amount"]), article_text(args["article"])))
+                outcome.payments.append(
+                    Payment(
+                        args["ref"],
+                        label(args["payer"]),
+                        label(args["payee"]),
+                        self.money(args["amount"]),
+                        article_text(args["article"]),
+                    )
+                )
         outcome.rejected.extend(sorted(self.refused, key=lambda r: r.event))
 
 
@@ -221,8 +241,11 @@ class ProcurementRebuilder(Rebuilder):
         """The buyers the contract registered at deployment: its constructor's `RoleGranted` logs."""
         role = contract.functions.BUYER_ROLE().call()
         granted = contract.events.RoleGranted().get_logs(from_block=start, to_block=start)
-        return {"buyers": tuple(to_checksum_address(log["args"]["account"]) for log in granted
-                                if log["args"]["role"] == role)}
+        return {
+            "buyers": tuple(
+                to_checksum_address(log["args"]["account"]) for log in granted if log["args"]["role"] == role
+            )
+        }
 
     def on_registerBuyer(self, call: Call, _: int) -> list[Pending]:
         return [self.event(E.RegisterBuyer, call, call.args["ref"], buyer=call.args["buyer"])]
@@ -231,8 +254,11 @@ class ProcurementRebuilder(Rebuilder):
         return [self.event(E.RevokeBuyer, call, call.args["ref"], buyer=call.args["buyer"])]
 
     def on_registerInspector(self, call: Call, _: int) -> list[Pending]:
-        return [self.event(E.RegisterInspector, call, call.args["ref"], inspector=call.args["inspector"],
-                           buyer=call.args["buyer"])]
+        return [
+            self.event(
+                E.RegisterInspector, call, call.args["ref"], inspector=call.args["inspector"], buyer=call.args["buyer"]
+            )
+        ]
 
     def on_revokeInspector(self, call: Call, _: int) -> list[Pending]:
         return [self.event(E.RevokeInspector, call, call.args["ref"], inspector=call.args["inspector"])]
@@ -240,19 +266,30 @@ class ProcurementRebuilder(Rebuilder):
     def on_openTender(self, call: Call, _: int) -> list[Pending]:
         if not call.failed:
             self.quantities.append(call.args["quantity"])
-        return [self.event(E.OpenTender, call, call.args["ref"], buyer=call.sender,
-                           quantity=call.args["quantity"])]
+        return [self.event(E.OpenTender, call, call.args["ref"], buyer=call.sender, quantity=call.args["quantity"])]
 
     def on_commitBid(self, call: Call, position: int) -> list[Pending]:
-        return [self.event(E.Bid, call, call.args["ref"], supplier=call.sender,
-                           price=self.money(self.sealed_price(call, position)), tender=call.args["number"])]
+        return [
+            self.event(
+                E.Bid,
+                call,
+                call.args["ref"],
+                supplier=call.sender,
+                price=self.money(self.sealed_price(call, position)),
+                tender=call.args["number"],
+            )
+        ]
 
     def sealed_price(self, commit: Call, position: int) -> int:
         """The price the bid's own reveal opened; unrevealed, the price its deposit stands for."""
         number = commit.args["number"]
-        for call in self.calls[position + 1:]:
-            if (not call.failed and call.sender == commit.sender and call.function == "revealBid"
-                    and call.args["number"] == number):
+        for call in self.calls[position + 1 :]:
+            if (
+                not call.failed
+                and call.sender == commit.sender
+                and call.function == "revealBid"
+                and call.args["number"] == number
+            ):
                 price: int = call.args["price"]
                 return price
         quantity = self.quantities[number] if number < len(self.quantities) else 0
@@ -266,24 +303,60 @@ class ProcurementRebuilder(Rebuilder):
         return [self.event(E.Award, call, call.args["ref"], tender=call.args["number"])]
 
     def on_inspectDelivery(self, call: Call, _: int) -> list[Pending]:
-        return [self.event(E.Deliver, call, call.args["ref"], supplier=call.args["supplier"],
-                           quantity=call.args["quantity"], inspector=call.sender, tender=call.args["number"])]
+        return [
+            self.event(
+                E.Deliver,
+                call,
+                call.args["ref"],
+                supplier=call.args["supplier"],
+                quantity=call.args["quantity"],
+                inspector=call.sender,
+                tender=call.args["number"],
+            )
+        ]
 
     def on_recordDelivery(self, call: Call, _: int) -> list[Pending]:
-        return [self.event(E.RecordDelivery, call, call.args["ref"], supplier=call.sender,
-                           quantity=call.args["quantity"], tender=call.args["number"])]
+        return [
+            self.event(
+                E.RecordDelivery,
+                call,
+                call.args["ref"],
+                supplier=call.sender,
+                quantity=call.args["quantity"],
+                tender=call.args["number"],
+            )
+        ]
 
     def on_confirmDelivery(self, call: Call, _: int) -> list[Pending]:
-        return [self.event(E.ConfirmDelivery, call, call.args["ref"], inspector=call.sender,
-                           delivery=call.args["delivery"], tender=call.args["number"])]
+        return [
+            self.event(
+                E.ConfirmDelivery,
+                call,
+                call.args["ref"],
+                inspector=call.sender,
+                delivery=call.args["delivery"],
+                tender=call.args["number"],
+            )
+        ]
 
     def on_disputeDelivery(self, call: Call, _: int) -> list[Pending]:
-        return [self.event(E.DisputeDelivery, call, call.args["ref"], inspector=call.sender,
-                           delivery=call.args["delivery"], tender=call.args["number"])]
+        return [
+            self.event(
+                E.DisputeDelivery,
+                call,
+                call.args["ref"],
+                inspector=call.sender,
+                delivery=call.args["delivery"],
+                tender=call.args["number"],
+            )
+        ]
 
     def on_acceptDelivery(self, call: Call, _: int) -> list[Pending]:
-        return [self.event(E.AcceptDelivery, call, call.args["ref"], delivery=call.args["delivery"],
-                           tender=call.args["number"])]
+        return [
+            self.event(
+                E.AcceptDelivery, call, call.args["ref"], delivery=call.args["delivery"], tender=call.args["number"]
+            )
+        ]
 
     def on_closeUndelivered(self, call: Call, _: int) -> list[Pending]:
         return [self.event(E.CloseTender, call, call.args["ref"], tender=call.args["number"])]

@@ -13,6 +13,7 @@ an accepted punch logs nothing, a refused call leaves no log. The caller is
 the actor; the block time is `at` (a punch carries its own). A reverted call
 is replayed too when its custom error is a refusal under the statute.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -95,22 +96,28 @@ class Rebuilder:
         sequence; one refused outside the law (a bad signature, a missing
         role, a reveal that does not open its bid) is not replayed.
         """
-        pending = [(item, call) for position, call in enumerate(self.calls)
-                   for item in getattr(self, f"on_{call.function}", lambda *_: [])(call, position)]
+        pending = [
+            (item, call)
+            for position, call in enumerate(self.calls)
+            for item in getattr(self, f"on_{call.function}", lambda *_: [])(call, position)
+        ]
         replayed = []
         for event, (item, call) in zip(number(item for item, _ in pending), pending):
             refusal = item.refusal or call.refusal
             if call.failed and refusal is None:
-                self.unreplayed.append(f"{call.transaction}: {call.function} refused with {call.error}, "
-                                       f"no refusal under the statute (event {event.index})")
+                self.unreplayed.append(
+                    f"{call.transaction}: {call.function} refused with {call.error}, "
+                    f"no refusal under the statute (event {event.index})"
+                )
             else:
                 replayed.append((event, refusal if call.failed else None, call))
         return replayed
 
     def on_deposit(self, call: Call, _: int) -> list[Pending]:
         """Working time and vouchers both take `deposit(amount, ref)` from the depositor."""
-        return [self.event(E.Deposit, call, call.args["ref"], sender=call.sender,
-                           amount=self.money(call.args["amount"]))]
+        return [
+            self.event(E.Deposit, call, call.args["ref"], sender=call.sender, amount=self.money(call.args["amount"]))
+        ]
 
     @staticmethod
     def event(kind: type, call: Call, ref: int | None = None, **fields: Any) -> Pending:
@@ -156,8 +163,9 @@ def law_reasons(domain: Domain) -> set[str]:
     return {reason.value for reason in law.Reason} | {BEFORE_EFFECTIVE}
 
 
-def read_calls(w3: Web3, statute: Statute, artifact: Artifact, address: str,
-               start: int) -> tuple[list[Call], list[str]]:
+def read_calls(
+    w3: Web3, statute: Statute, artifact: Artifact, address: str, start: int
+) -> tuple[list[Call], list[str]]:
     """Every call to the contract since block `start`, decoded, a refusal with the law's reason
     for its error; and, described, the calls that are no call of the statute."""
     abi = Abi(artifact.abi)
@@ -179,8 +187,19 @@ def read_calls(w3: Web3, statute: Statute, artifact: Artifact, address: str,
         refusal = reasons.get(error or "")
         if call.block not in times:
             times[call.block] = dt.datetime.fromtimestamp(w3.eth.get_block(call.block)["timestamp"], tz)
-        calls.append(Call(function, args, call.sender, times[call.block], call.block,
-                          call.transaction, call.failed, error, refusal if refusal in lawful else None))
+        calls.append(
+            Call(
+                function,
+                args,
+                call.sender,
+                times[call.block],
+                call.block,
+                call.transaction,
+                call.failed,
+                error,
+                refusal if refusal in lawful else None,
+            )
+        )
     return calls, unreplayed
 
 

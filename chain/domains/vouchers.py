@@ -12,6 +12,7 @@ revert whose custom error maps to the interpreter's reason. A spend's
 payment is its `VoucherSpent` log (the issuer's money to the merchant under
 the `where` article), a reclaim's a `Payment` log.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -77,27 +78,31 @@ class VoucherDriver(Driver):
     def deploy_args(self) -> tuple[Any, ...]:
         assert self.authority is not None
         issuer = self.scenario.named_issuer()
-        return (self.currency.address, self.authority.address,
-                self.chain.address(issuer) if issuer is not None else ZERO_ADDRESS)
+        return (
+            self.currency.address,
+            self.authority.address,
+            self.chain.address(issuer) if issuer is not None else ZERO_ADDRESS,
+        )
 
     def apply(self, event: Event) -> None:
         assert self.contract is not None
         fn = self.contract.functions
         address = self.chain.address
         if isinstance(event, Deposit):
-            self.chain.transact(event.sender, self.currency.functions.approve(
-                self.contract.address, event.amount.minor))
+            self.chain.transact(
+                event.sender, self.currency.functions.approve(self.contract.address, event.amount.minor)
+            )
             self.send(event, event.sender, fn.deposit(event.amount.minor, event.index))
         elif isinstance(event, Attest):
             if event.attester not in self.attesters:
                 assert self.authority is not None
                 self.authority.call(fn.authorizeAttester(address(event.attester)))
                 self.attesters.add(event.attester)
-            self.send(event, event.attester,
-                      fn.attest(address(event.citizen), text_hash(event.attribute), event.index))
+            self.send(event, event.attester, fn.attest(address(event.citizen), text_hash(event.attribute), event.index))
         elif isinstance(event, RegisterMerchant):
             self.send_as_authority(
-                event, fn.registerMerchant(address(event.merchant), text_hash(event.category), event.index))
+                event, fn.registerMerchant(address(event.merchant), text_hash(event.category), event.index)
+            )
         elif isinstance(event, DelistMerchant):
             self.send_as_authority(event, fn.delistMerchant(address(event.merchant), event.index))
         elif isinstance(event, AppointIssuer):
@@ -106,7 +111,7 @@ class VoucherDriver(Driver):
             recipients = [address(r) for r in event.recipients]
             page = fn.MAX_ISSUE_BATCH().call()
             for start in range(0, len(recipients), page):  # the first page meets any NotIssuer refusal
-                if self.send(event, event.issuer, fn.issue(recipients[start:start + page], event.index)) is None:
+                if self.send(event, event.issuer, fn.issue(recipients[start : start + page], event.index)) is None:
                     break
         elif isinstance(event, Spend):
             self.send(event, event.holder, fn.spend(address(event.merchant), event.purchase.minor, event.index))
@@ -122,11 +127,25 @@ class VoucherDriver(Driver):
         rejected = list(self.refused)
         for name, args in self.logs():
             if name == "Payment":  # a reclaim's
-                outcome.payments.append(Payment(args["ref"], label(args["payer"]), label(args["payee"]),
-                                                self.money(args["amount"]), article_text(args["article"])))
+                outcome.payments.append(
+                    Payment(
+                        args["ref"],
+                        label(args["payer"]),
+                        label(args["payee"]),
+                        self.money(args["amount"]),
+                        article_text(args["article"]),
+                    )
+                )
             elif name == "VoucherSpent":  # a spend's one log is its payment too
-                outcome.payments.append(Payment(args["ref"], label(args["issuer"]), label(args["merchant"]),
-                                                self.money(args["discount"]), article_text(args["article"])))
+                outcome.payments.append(
+                    Payment(
+                        args["ref"],
+                        label(args["issuer"]),
+                        label(args["merchant"]),
+                        self.money(args["discount"]),
+                        article_text(args["article"]),
+                    )
+                )
             elif name == "IssueRefused":
                 reason = ISSUE_REFUSALS[args["reason"]].value
                 rejected.append(Rejection(args["ref"], f"{reason}: {label(args['recipient'])}"))
@@ -141,12 +160,27 @@ class VoucherRebuilder(Rebuilder):
         return {"issuer": None if int(issuer, 16) == 0 else to_checksum_address(issuer)}
 
     def on_attest(self, call: Call, _: int) -> list[Pending]:
-        return [self.event(E.Attest, call, call.args["ref"], attester=call.sender, citizen=call.args["citizen"],
-                           attribute=self.text(call.args["attribute"]))]
+        return [
+            self.event(
+                E.Attest,
+                call,
+                call.args["ref"],
+                attester=call.sender,
+                citizen=call.args["citizen"],
+                attribute=self.text(call.args["attribute"]),
+            )
+        ]
 
     def on_registerMerchant(self, call: Call, _: int) -> list[Pending]:
-        return [self.event(E.RegisterMerchant, call, call.args["ref"], merchant=call.args["merchant"],
-                           category=self.text(call.args["category"]))]
+        return [
+            self.event(
+                E.RegisterMerchant,
+                call,
+                call.args["ref"],
+                merchant=call.args["merchant"],
+                category=self.text(call.args["category"]),
+            )
+        ]
 
     def on_delistMerchant(self, call: Call, _: int) -> list[Pending]:
         return [self.event(E.DelistMerchant, call, call.args["ref"], merchant=call.args["merchant"])]
@@ -155,12 +189,21 @@ class VoucherRebuilder(Rebuilder):
         return [self.event(E.AppointIssuer, call, call.args["ref"], issuer=call.args["issuer_"])]
 
     def on_issue(self, call: Call, _: int) -> list[Pending]:
-        return [self.event(E.Issue, call, call.args["ref"], issuer=call.sender,
-                           recipients=tuple(call.args["recipients"]))]
+        return [
+            self.event(E.Issue, call, call.args["ref"], issuer=call.sender, recipients=tuple(call.args["recipients"]))
+        ]
 
     def on_spend(self, call: Call, _: int) -> list[Pending]:
-        return [self.event(E.Spend, call, call.args["ref"], holder=call.sender, merchant=call.args["merchant"],
-                           purchase=self.money(call.args["purchase"]))]
+        return [
+            self.event(
+                E.Spend,
+                call,
+                call.args["ref"],
+                holder=call.sender,
+                merchant=call.args["merchant"],
+                purchase=self.money(call.args["purchase"]),
+            )
+        ]
 
     def on_transferVoucher(self, call: Call, _: int) -> list[Pending]:
         return [self.event(E.Transfer, call, call.args["ref"], holder=call.sender, recipient=call.args["to"])]

@@ -9,6 +9,7 @@ accepted by its employer. A `settle` or a `deposit` runs the keeper's pages
 until nothing is left to do in that event, so the scenario sees one outcome
 per event as the interpreter does.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -45,9 +46,22 @@ from .driver import Driver, article_text
 from .rebuild import Call, Pending, Rebuilder, field_of
 
 #: `PunchRejection` codes of the contract, in enum order (0 = None).
-PUNCH_REASONS = ("", BEFORE_EFFECTIVE, *(reason.value for reason in (
-    Reason.NOT_EMPLOYED, Reason.FOREIGN_DEVICE, Reason.DUPLICATE_PUNCH, Reason.EARLIER_PUNCH,
-    Reason.ALREADY_IN, Reason.OUT_WITHOUT_IN, Reason.SHIFT_TOO_LONG)))
+PUNCH_REASONS = (
+    "",
+    BEFORE_EFFECTIVE,
+    *(
+        reason.value
+        for reason in (
+            Reason.NOT_EMPLOYED,
+            Reason.FOREIGN_DEVICE,
+            Reason.DUPLICATE_PUNCH,
+            Reason.EARLIER_PUNCH,
+            Reason.ALREADY_IN,
+            Reason.OUT_WITHOUT_IN,
+            Reason.SHIFT_TOO_LONG,
+        )
+    ),
+)
 PERIODS = (Period.DAY, Period.WEEK, Period.MONTH)
 #: Employees a `settle` call pays, and queued payments a `payArrears` call pays: one keeper page.
 #: 150 × ~78,000 gas (every wage queued, the dearest case) stays under the 15 M gas a transaction
@@ -126,8 +140,9 @@ class WorkingTimeDriver(Driver):
             self.send(event, event.by, fn.endEmployment(address(event.employee), event.index))
         elif isinstance(event, Deposit):
             if event.amount.minor >= 0:
-                self.chain.transact(event.sender, self.currency.functions.approve(
-                    self.contract.address, event.amount.minor))
+                self.chain.transact(
+                    event.sender, self.currency.functions.approve(self.contract.address, event.amount.minor)
+                )
             if self.send(event, event.sender, fn.deposit(event.amount.minor, event.index)) is not None:
                 self.pay_arrears(event.sender, event.index)
         elif isinstance(event, Withdraw):
@@ -152,8 +167,9 @@ class WorkingTimeDriver(Driver):
         latest = self.chain.w3.eth.get_block("latest")["timestamp"]
         deadline = max(int(event.at.timestamp()), latest) + int(CONSENT_VALIDITY.total_seconds())
         nonce = fn.employmentNonce(employee).call()
-        consent = sign_employment(account_key(event.employee), self.domain, employer, employee,
-                                  event.hourly_wage.minor, nonce, deadline)
+        consent = sign_employment(
+            account_key(event.employee), self.domain, employer, employee, event.hourly_wage.minor, nonce, deadline
+        )
         return self.send(event, event.employer, fn.employ(employee, event.hourly_wage.minor, deadline, consent))
 
     def pay_arrears(self, employer: str, ref: int) -> None:
@@ -177,14 +193,17 @@ class WorkingTimeDriver(Driver):
         chain: "not employed" when the contract employs no such person, else "unregistered device".
         """
         device = punches[0].device
-        batch = [SignedPunch(self.chain.address(p.employee), int(p.at.timestamp()), p.kind == "in", p.index)
-                 for p in punches]
+        batch = [
+            SignedPunch(self.chain.address(p.employee), int(p.at.timestamp()), p.kind == "in", p.index) for p in punches
+        ]
         sequence = self.sequences.get(device, 0)
-        signature = compact_signature(sign_batch(account_key(device), self.domain, self.chain.address(device),
-                                                 sequence, batch))
+        signature = compact_signature(
+            sign_batch(account_key(device), self.domain, self.chain.address(device), sequence, batch)
+        )
         assert self.contract is not None
         call = self.contract.functions.submitPunches(
-            (self.chain.address(device), sequence, [p.as_tuple() for p in batch]), signature)
+            (self.chain.address(device), sequence, [p.as_tuple() for p in batch]), signature
+        )
         try:
             receipt = self.chain.transact(GATEWAY, call)
         except Reverted as refusal:
@@ -210,18 +229,35 @@ class WorkingTimeDriver(Driver):
         rejected = list(self.refused)
         for name, args in self.logs():
             if name == "WageDue":
-                due[args["seq"]] = Payment(args["ref"], label(args["employer"]), label(args["employee"]),
-                                           self.money(args["amount"]), article_text(args["article"]))
+                due[args["seq"]] = Payment(
+                    args["ref"],
+                    label(args["employer"]),
+                    label(args["employee"]),
+                    self.money(args["amount"]),
+                    article_text(args["article"]),
+                )
             elif name in ("WagePaid", "PaidAtClockOut"):  # the latter: a clock-out and its first payment
                 due.pop(args.get("seq", 0), None)  # seq 0: paid in the event that made it due, never queued
-                outcome.payments.append(Payment(
-                    args["ref"], label(args["employer"]), label(args["employee"]),
-                    self.money(args["amount"]), article_text(args["article"])))
+                outcome.payments.append(
+                    Payment(
+                        args["ref"],
+                        label(args["employer"]),
+                        label(args["employee"]),
+                        self.money(args["amount"]),
+                        article_text(args["article"]),
+                    )
+                )
             elif name == "LimitExceeded":
                 start = day_date(args["periodStart"])
-                outcome.violations.append(Violation(
-                    args["ref"], article_text(args["article"]), label(args["employer"]),
-                    label(args["employee"]), period_name(PERIODS[args["period"]], start)))
+                outcome.violations.append(
+                    Violation(
+                        args["ref"],
+                        article_text(args["article"]),
+                        label(args["employer"]),
+                        label(args["employee"]),
+                        period_name(PERIODS[args["period"]], start),
+                    )
+                )
             elif name == "PunchRejected":
                 rejected.append(Rejection(args["ref"], PUNCH_REASONS[args["reason"]]))
         outcome.arrears.extend(due[seq] for seq in sorted(due))
@@ -244,12 +280,26 @@ class WorkingTimeRebuilder(Rebuilder):
     def _employ(self, call: Call, employer: str) -> list[Pending]:
         if not call.failed:
             self.employed[call.args["employee"]] = employer
-        return [self.event(E.Employ, call, employer=employer, employee=call.args["employee"],
-                           hourly_wage=self.money(call.args["hourlyWage"]))]
+        return [
+            self.event(
+                E.Employ,
+                call,
+                employer=employer,
+                employee=call.args["employee"],
+                hourly_wage=self.money(call.args["hourlyWage"]),
+            )
+        ]
 
     def on_changeWage(self, call: Call, _: int) -> list[Pending]:
-        return [self.event(E.ChangeWage, call, employer=call.sender, employee=call.args["employee"],
-                           hourly_wage=self.money(call.args["hourlyWage"]))]
+        return [
+            self.event(
+                E.ChangeWage,
+                call,
+                employer=call.sender,
+                employee=call.args["employee"],
+                hourly_wage=self.money(call.args["hourlyWage"]),
+            )
+        ]
 
     def on_endEmployment(self, call: Call, _: int) -> list[Pending]:
         if not call.failed:
@@ -263,8 +313,13 @@ class WorkingTimeRebuilder(Rebuilder):
         if not call.failed:
             self.device_employers.setdefault(device, employer)
         following = self.calls[position + 1] if position + 1 < len(self.calls) else None
-        accepted = (following is not None and following.function == "acceptDevice" and not following.failed
-                    and following.args["device"] == device and following.sender == employer)
+        accepted = (
+            following is not None
+            and following.function == "acceptDevice"
+            and not following.failed
+            and following.args["device"] == device
+            and following.sender == employer
+        )
         if accepted:
             self.folded.add(position + 1)
         return [self.event(E.RegisterDevice, call, device=device, employer=employer, accepted=accepted)]
@@ -284,8 +339,15 @@ class WorkingTimeRebuilder(Rebuilder):
         return [self.event(E.Withdraw, call, sender=call.sender, amount=self.money(call.args["amount"]))]
 
     def on_grantTimeOff(self, call: Call, _: int) -> list[Pending]:
-        return [self.event(E.GrantTimeOff, call, employer=call.sender, employee=call.args["employee"],
-                           date=day_date(call.args["day"]))]
+        return [
+            self.event(
+                E.GrantTimeOff,
+                call,
+                employer=call.sender,
+                employee=call.args["employee"],
+                date=day_date(call.args["day"]),
+            )
+        ]
 
     def on_settle(self, call: Call, _: int) -> list[Pending]:
         return [self.event(E.Settle, call, call.args["ref"])]
@@ -313,6 +375,7 @@ class WorkingTimeRebuilder(Rebuilder):
 
             def build(index: int, at: dt.datetime = at, fields: dict[str, str] = fields) -> E.Event:
                 return E.Punch(index=index, at=at, **fields)
+
             pending.append(Pending(ref, build, refusal))
         return pending
 

@@ -5,6 +5,7 @@ one payment per shift) shaped like what `Index.sync` writes: the figure is
 the page's own cost (queries and HTML), not the chain's, which the index
 exists to keep out of page loads.
 """
+
 from __future__ import annotations
 
 import tempfile
@@ -33,9 +34,22 @@ def fill(index: Index, punches: int, employees: int = 1000) -> list[str]:
     relaying one-punch batches would produce: the worst case for the index.
     """
     workers = [Account.from_key(account_key(f"bench-{n}")).address for n in range(employees)]
-    index.db.execute("INSERT OR REPLACE INTO statutes VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                     (STATUTE, "0x" + "6" * 40, "Working Hours and Overtime Pay Act", big(2), "0x" + "0" * 64,
-                      big(START), big(1), "0x" + "0" * 64, "working time", "CNY", 2))
+    index.db.execute(
+        "INSERT OR REPLACE INTO statutes VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+        (
+            STATUTE,
+            "0x" + "6" * 40,
+            "Working Hours and Overtime Pay Act",
+            big(2),
+            "0x" + "0" * 64,
+            big(START),
+            big(1),
+            "0x" + "0" * 64,
+            "working time",
+            "CNY",
+            2,
+        ),
+    )
     punch_rows, pay_rows = [], []
     for n in range(punches):
         shift, clock_in = divmod(n, 2)
@@ -46,8 +60,9 @@ def fill(index: Index, punches: int, employees: int = 1000) -> list[str]:
         tx = f"0x{n:064x}"
         punch_rows.append((big(block << LOG_SHIFT), STATUTE, tx, EMPLOYER, worker, big(at), int(clock_in == 0)))
         if clock_in:
-            pay_rows.append((big((block << LOG_SHIFT) | 1), STATUTE, tx, big(at), big(n), "44.1", EMPLOYER, worker,
-                             big(12_000)))
+            pay_rows.append(
+                (big((block << LOG_SHIFT) | 1), STATUTE, tx, big(at), big(n), "44.1", EMPLOYER, worker, big(12_000))
+            )
     with index.db:
         index.db.execute("BEGIN")
         index.db.executemany("INSERT INTO punches VALUES (?,?,?,?,?,?,?)", punch_rows)
@@ -70,8 +85,9 @@ def feed_timings(punches: int = 100_000, directory: Path | None = None) -> dict[
         middle = index.rows("SELECT pos FROM payments ORDER BY pos LIMIT 1 OFFSET ?", punches // 4)[0][0]
         timings = {
             f"payments feed, newest page ({punches:,} punches)": _seconds(lambda: pages.payments(portal, None)),
-            f"payments feed, a page mid-history ({punches:,} punches)":
-                _seconds(lambda: pages.payments(portal, middle)),
+            f"payments feed, a page mid-history ({punches:,} punches)": _seconds(
+                lambda: pages.payments(portal, middle)
+            ),
             f"a worker's page ({punches:,} punches)": _seconds(lambda: pages.worker_page(portal, workers[7])),
             f"the statute's page ({punches:,} punches)": _seconds(lambda: pages.statute_page(portal, STATUTE)),
         }

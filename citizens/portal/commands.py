@@ -1,4 +1,5 @@
 """`lawdsl portal` and `lawdsl ocds`, contributed to the command line through `register`."""
+
 from __future__ import annotations
 
 import argparse
@@ -41,31 +42,59 @@ def registries(values: list[str]) -> list[str]:
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     portal = commands.add_parser("portal", help="the citizens' web page: statutes, payments, workers, tenders")
-    portal.add_argument("--rpc", metavar="URL",
-                        help="JSON-RPC endpoint (default: a private anvil with the --scenarios replayed)")
+    portal.add_argument(
+        "--rpc", metavar="URL", help="JSON-RPC endpoint (default: a private anvil with the --scenarios replayed)"
+    )
     portal.add_argument("--port", type=int, default=8080, help="loopback port (default 8080; 0 = any free)")
-    portal.add_argument("--registry", action="append", default=[], metavar="ADDR|FILE",
-                        help="statute registry address, or a file with `lawdsl deploy` output; repeatable "
-                             "(default: every registry found on the chain)")
-    portal.add_argument("--statutes", type=Path, metavar="DIR", default=None,
-                        help=".law sources (and scenarios naming the parties), matched to registry entries by "
-                             "keccak256 (default: ./statutes if present)")
-    portal.add_argument("--index", type=Path, default=Path("build/portal.sqlite"), metavar="FILE",
-                        help="the SQLite index, a cache of the chain (default build/portal.sqlite)")
+    portal.add_argument(
+        "--registry",
+        action="append",
+        default=[],
+        metavar="ADDR|FILE",
+        help="statute registry address, or a file with `lawdsl deploy` output; repeatable "
+        "(default: every registry found on the chain)",
+    )
+    portal.add_argument(
+        "--statutes",
+        type=Path,
+        metavar="DIR",
+        default=None,
+        help=".law sources (and scenarios naming the parties), matched to registry entries by "
+        "keccak256 (default: ./statutes if present)",
+    )
+    portal.add_argument(
+        "--index",
+        type=Path,
+        default=Path("build/portal.sqlite"),
+        metavar="FILE",
+        help="the SQLite index, a cache of the chain (default build/portal.sqlite)",
+    )
     portal.add_argument("--rebuild", action="store_true", help="rebuild the index from the chain first")
-    portal.add_argument("--scenarios", nargs="*", metavar="SCENARIO",
-                        help="without --rpc: scenarios to replay on the private chain (default: those in --statutes)")
+    portal.add_argument(
+        "--scenarios",
+        nargs="*",
+        metavar="SCENARIO",
+        help="without --rpc: scenarios to replay on the private chain (default: those in --statutes)",
+    )
     portal.add_argument("--interval", type=float, default=2.0, help="seconds between index updates")
-    portal.add_argument("--labels", metavar="FILE",
-                        help="your local file of `0xADDRESS NAME` lines: this portal shows those names "
-                             "(default: addresses only; names are personal data and stay off the public pages)")
+    portal.add_argument(
+        "--labels",
+        metavar="FILE",
+        help="your local file of `0xADDRESS NAME` lines: this portal shows those names "
+        "(default: addresses only; names are personal data and stay off the public pages)",
+    )
     portal.set_defaults(func=cmd_portal)
 
     ocds = commands.add_parser("ocds", help="a procurement statute's tenders as OCDS 1.1 releases (JSON)")
     ocds.add_argument("--address", required=True, metavar="ADDR", help="the procurement statute's contract")
     ocds.add_argument("--rpc", required=True, metavar="URL", help="JSON-RPC endpoint of the chain")
-    ocds.add_argument("--statutes", type=Path, metavar="DIR", default=None,
-                      help=".law sources and scenarios: item names and party names (optional)")
+    ocds.add_argument(
+        "--statutes",
+        type=Path,
+        metavar="DIR",
+        default=None,
+        help=".law sources and scenarios: item names and party names (optional)",
+    )
     ocds.add_argument("--prefix", default=None, help="OCDS ocid prefix (default ocds-lawdsl)")
     ocds.set_defaults(func=cmd_ocds)
 
@@ -107,8 +136,15 @@ def cmd_portal(args: argparse.Namespace) -> int:
             reachable(rpc)
         args.index.parent.mkdir(parents=True, exist_ok=True)
         with sync_progress() as progress:
-            app = PortalApp(rpc, args.index, wanted, statutes, rebuild=args.rebuild, progress=progress,
-                            labels=load_labels(args.labels))
+            app = PortalApp(
+                rpc,
+                args.index,
+                wanted,
+                statutes,
+                rebuild=args.rebuild,
+                progress=progress,
+                labels=load_labels(args.labels),
+            )
         try:
             server = make_server(app, args.port)
         except OSError as error:
@@ -139,8 +175,14 @@ def sync_progress() -> Iterator[Callable[[int, int], None]]:
     )
     from rich.progress import Progress as Bar
 
-    with Bar(TextColumn("indexing blocks"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-             console=Console(stderr=True), transient=False) as bar:
+    with Bar(
+        TextColumn("indexing blocks"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=False,
+    ) as bar:
         task = bar.add_task("index", total=None)
 
         def progress(done: int, total: int) -> None:
@@ -179,13 +221,12 @@ def cmd_ocds(args: argparse.Namespace) -> int:
     if reader.call(address, "ceilingPerUnit()", "uint256") is None:
         raise cli.UsageError(f"{address}: not a procurement statute on {args.rpc}")
     head = reader.latest_block()
-    enacted = [e for r in reader.discover_registries(head) for e in reader.enactments(r, 0, head)
-               if e.statute == address]
+    enacted = [
+        e for r in reader.discover_registries(head) for e in reader.enactments(r, 0, head) if e.statute == address
+    ]
     sources = load_sources(statutes)
     source = next((sources[e.law_source_hash] for e in enacted if e.law_source_hash in sources), None)
     statute = source.statute if source else None
     export = TenderExport(reader, address, address_book(statutes), statute, args.prefix or DEFAULT_PREFIX)
-    print(json.dumps(release_package(export.releases(), f"urn:lawdsl:ocds:{address}"), indent=2,
-                     ensure_ascii=False))
+    print(json.dumps(release_package(export.releases(), f"urn:lawdsl:ocds:{address}"), indent=2, ensure_ascii=False))
     return 0
-

@@ -7,6 +7,7 @@ own token, registry and statute), then all events of all scenarios are
 applied in time order; each driver still reads its own outcome back from
 its own contract's logs.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -30,8 +31,10 @@ def replay(scenarios: list[Scenario], chain: Chain, artifacts: dict[str, Artifac
     if artifacts is None:
         artifacts = compile_statutes({s.statute.header.title: s.statute for s in scenarios}.values())
     deployments = [deploy(scenario, chain, artifacts) for scenario in scenarios]
-    timeline = sorted(((event.at, n, event) for n, s in enumerate(scenarios) for event in s.events),
-                      key=lambda item: (item[0], item[1]))
+    timeline = sorted(
+        ((event.at, n, event) for n, s in enumerate(scenarios) for event in s.events),
+        key=lambda item: (item[0], item[1]),
+    )
     for at, n, event in timeline:
         chain.set_next_time(at)
         deployments[n].driver.apply(event)

@@ -5,6 +5,7 @@ declared names included) do the work: they reuse the tokenizers the parser
 uses, so the page colours what the parser reads, and they keep the text
 between tokens verbatim, so the page shows the source byte for byte.
 """
+
 from __future__ import annotations
 
 from editors.highlight import highlight_css, highlight_html

@@ -15,6 +15,7 @@ length (`big`), so text order is number order and nothing is ever cut.
 Reads give Python ints back through the column type; sums go through
 `BIGSUM`.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -75,6 +76,7 @@ def week_of(time: str, offset: int) -> str:
     """SQL function `WEEK(time, offset)`: weeks since 1970 that begin on Monday, in the zone `offset`
     seconds east of UTC (day 0, 1970-01-01, was a Thursday)."""
     return big(((unbig(time) + offset) // 86400 + 3) // 7)
+
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -155,8 +157,9 @@ class Index:
         self.path = str(path)
         self.registries = [to_checksum_address(r) for r in registries]
         self.rebuilds = 0  # how often the index started over: what was derived from it is stale
-        self.db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None,
-                                  detect_types=sqlite3.PARSE_DECLTYPES)
+        self.db = sqlite3.connect(
+            self.path, check_same_thread=False, isolation_level=None, detect_types=sqlite3.PARSE_DECLTYPES
+        )
         self.db.create_aggregate("BIGSUM", 1, BigSum)  # type: ignore[arg-type]
         self.db.create_function("WEEK", 2, week_of, deterministic=True)
         self.db.execute("PRAGMA journal_mode=WAL")
@@ -184,8 +187,11 @@ class Index:
         head = reader.latest_block()
         start = int(self.meta("last_block", "-1")) + 1
         wanted = ",".join(self.registries) or "*"
-        if start and (start - 1 > head or reader.block_hash(start - 1) != self.meta("last_block_hash", "")
-                      or self.meta("registries", wanted) != wanted):
+        if start and (
+            start - 1 > head
+            or reader.block_hash(start - 1) != self.meta("last_block_hash", "")
+            or self.meta("registries", wanted) != wanted
+        ):
             # another chain behind the same URL (a restarted anvil), a reorganisation, or other
             # registries asked for than the index was built from: start over
             return self.rebuild(reader, progress)
@@ -199,8 +205,10 @@ class Index:
 
     def _step(self, reader: ChainReader, first: int, last: int, wanted: str) -> int:
         """Blocks [first, last]: new enactments, then every known statute's logs, in one transaction."""
-        known = {row[0]: Domain(row[1]) if row[1] else None
-                 for row in self.db.execute("SELECT address, domain FROM statutes")}
+        known = {
+            row[0]: Domain(row[1]) if row[1] else None
+            for row in self.db.execute("SELECT address, domain FROM statutes")
+        }
         registries = self.registries or reader.discover_registries(last, first)
         rows: Rows = defaultdict(list)
         self.db.execute("BEGIN")
@@ -234,10 +242,22 @@ class Index:
     def _add_statute(self, reader: ChainReader, e: Enactment) -> Domain | None:
         domain = reader.domain_of(e.statute)
         currency, digits = reader.currency_of(e.statute)
-        self.db.execute("INSERT OR REPLACE INTO statutes VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                        (e.statute, e.registry, e.title, big(e.version), _hex(e.law_source_hash),
-                         big(e.effective_from), big(e.block or 0), e.tx_hash, domain.value if domain else None,
-                         currency, digits))
+        self.db.execute(
+            "INSERT OR REPLACE INTO statutes VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            (
+                e.statute,
+                e.registry,
+                e.title,
+                big(e.version),
+                _hex(e.law_source_hash),
+                big(e.effective_from),
+                big(e.block or 0),
+                e.tx_hash,
+                domain.value if domain else None,
+                currency,
+                digits,
+            ),
+        )
         return domain
 
     def _add_event(self, reader: ChainReader, event: RawEvent, rows: Rows) -> None:
@@ -245,39 +265,110 @@ class Index:
         a, pos, tx, statute = event.args, big(event.block << LOG_SHIFT | event.log_index), event.tx_hash, event.address
         time = big(reader.block_time(event.block))  # cached per block: logs of one block share it
         if event.name in ("WagePaid", "PaidAtClockOut"):
-            rows["payments"].append((pos, statute, tx, time, big(a["ref"]), article_text(a["article"]),
-                                     _address(a["employer"]), _address(a["employee"]), big(a["amount"])))
+            rows["payments"].append(
+                (
+                    pos,
+                    statute,
+                    tx,
+                    time,
+                    big(a["ref"]),
+                    article_text(a["article"]),
+                    _address(a["employer"]),
+                    _address(a["employee"]),
+                    big(a["amount"]),
+                )
+            )
         if event.name == "Payment":
-            rows["payments"].append((pos, statute, tx, time, big(a["ref"]), article_text(a["article"]),
-                                     _address(a["payer"]), _address(a["payee"]), big(a["amount"])))
+            rows["payments"].append(
+                (
+                    pos,
+                    statute,
+                    tx,
+                    time,
+                    big(a["ref"]),
+                    article_text(a["article"]),
+                    _address(a["payer"]),
+                    _address(a["payee"]),
+                    big(a["amount"]),
+                )
+            )
         elif event.name in ("Punched", "PaidAtClockOut"):  # a clock-out's one log: the punch and its first payment
-            rows["punches"].append((pos, statute, tx, _address(a["device"]), _address(a["employee"]), big(a["at"]),
-                                    int(a.get("clockIn", False))))
+            rows["punches"].append(
+                (
+                    pos,
+                    statute,
+                    tx,
+                    _address(a["device"]),
+                    _address(a["employee"]),
+                    big(a["at"]),
+                    int(a.get("clockIn", False)),
+                )
+            )
         elif event.name == "PunchRejected":  # the contract's reason code, in the law's words
-            rows["rejected"].append((pos, statute, tx, time, big(a["ref"]), _address(a["device"]),
-                                     _address(a["employee"]), PUNCH_REASONS[a["reason"]]))
+            rows["rejected"].append(
+                (
+                    pos,
+                    statute,
+                    tx,
+                    time,
+                    big(a["ref"]),
+                    _address(a["device"]),
+                    _address(a["employee"]),
+                    PUNCH_REASONS[a["reason"]],
+                )
+            )
         elif event.name == "Employed":
-            rows["employment"].append((pos, statute, _address(a["employer"]), _address(a["employee"]),
-                                       big(a["hourlyWage"])))
+            rows["employment"].append(
+                (pos, statute, _address(a["employer"]), _address(a["employee"]), big(a["hourlyWage"]))
+            )
         elif event.name == "LimitExceeded":
             start = day_date(a["periodStart"])
-            rows["violations"].append((pos, statute, tx, time, article_text(a["article"]), _address(a["employer"]),
-                                       _address(a["employee"]), period_name(PERIODS[a["period"]], start)))
+            rows["violations"].append(
+                (
+                    pos,
+                    statute,
+                    tx,
+                    time,
+                    article_text(a["article"]),
+                    _address(a["employer"]),
+                    _address(a["employee"]),
+                    period_name(PERIODS[a["period"]], start),
+                )
+            )
         elif event.name == "MerchantRegistered":
-            rows["merchants"].append((pos, statute, _address(a["merchant"]), _hex(a["category"]),
-                                      int(a["eligible"])))
+            rows["merchants"].append((pos, statute, _address(a["merchant"]), _hex(a["category"]), int(a["eligible"])))
         elif event.name == "VoucherSpent":  # a spend's one log: the spend and its payment to the merchant
-            rows["spends"].append((pos, statute, tx, time, _address(a["merchant"]), big(a["purchase"]),
-                                   big(a["discount"])))
-            rows["payments"].append((pos, statute, tx, time, big(a["ref"]), article_text(a["article"]),
-                                     _address(a["issuer"]), _address(a["merchant"]), big(a["discount"])))
+            rows["spends"].append(
+                (pos, statute, tx, time, _address(a["merchant"]), big(a["purchase"]), big(a["discount"]))
+            )
+            rows["payments"].append(
+                (
+                    pos,
+                    statute,
+                    tx,
+                    time,
+                    big(a["ref"]),
+                    article_text(a["article"]),
+                    _address(a["issuer"]),
+                    _address(a["merchant"]),
+                    big(a["discount"]),
+                )
+            )
         elif event.name in ("BidCommitted", "BidRevealed", "TenderAwarded"):
             bidder = a.get("bidder", a.get("winner"))
             price = a.get("price")
-            rows["bids"].append((pos, statute, tx, time, big(a["tender"]), _address(bidder),
-                                 {"BidCommitted": "sealed", "BidRevealed": "revealed",
-                                  "TenderAwarded": "awarded"}[event.name],
-                                 None if price is None else big(price)))
+            rows["bids"].append(
+                (
+                    pos,
+                    statute,
+                    tx,
+                    time,
+                    big(a["tender"]),
+                    _address(bidder),
+                    {"BidCommitted": "sealed", "BidRevealed": "revealed", "TenderAwarded": "awarded"}[event.name],
+                    None if price is None else big(price),
+                )
+            )
 
     # ------------------------------------------------------------ meta
 
@@ -298,8 +389,9 @@ class Index:
     def statute(self, address: str) -> dict[str, Any] | None:
         return next((s for s in self.statutes() if s["address"] == address), None)
 
-    def payments(self, before: int | None = None, limit: int = 50, party: str | None = None,
-                 statute: str | None = None) -> list[PaymentRow]:
+    def payments(
+        self, before: int | None = None, limit: int = 50, party: str | None = None, statute: str | None = None
+    ) -> list[PaymentRow]:
         """Newest first, `limit` rows older than `pos` `before`: one index range scan per page."""
         where: list[str] = ["1"]
         params: list[str | int] = []
@@ -311,20 +403,28 @@ class Index:
             params.append(statute)
         if party:
             # one indexed scan per side, merged: an OR over two columns would scan the whole table
-            query = (f"SELECT * FROM (SELECT * FROM payments p WHERE {' AND '.join(where)} AND p.payee = ? "
-                     f"ORDER BY p.pos DESC LIMIT ?) UNION SELECT * FROM (SELECT * FROM payments p WHERE "
-                     f"{' AND '.join(where)} AND p.payer = ? ORDER BY p.pos DESC LIMIT ?) ORDER BY pos DESC LIMIT ?")
+            query = (
+                f"SELECT * FROM (SELECT * FROM payments p WHERE {' AND '.join(where)} AND p.payee = ? "
+                f"ORDER BY p.pos DESC LIMIT ?) UNION SELECT * FROM (SELECT * FROM payments p WHERE "
+                f"{' AND '.join(where)} AND p.payer = ? ORDER BY p.pos DESC LIMIT ?) ORDER BY pos DESC LIMIT ?"
+            )
             params = [*params, party, limit, *params, party, limit, limit]
             rows = self.db.execute(query, params).fetchall()
         else:
-            rows = self.db.execute(f"SELECT * FROM payments p WHERE {' AND '.join(where)} "
-                                   "ORDER BY p.pos DESC LIMIT ?", [*params, limit]).fetchall()
+            rows = self.db.execute(
+                f"SELECT * FROM payments p WHERE {' AND '.join(where)} ORDER BY p.pos DESC LIMIT ?", [*params, limit]
+            ).fetchall()
         meta = {s["address"]: s for s in self.statutes()}
-        return [PaymentRow(*(row[0], row[1], meta[row[1]]["title"], *row[2:], meta[row[1]]["currency"],
-                             meta[row[1]]["digits"])) for row in rows]
+        return [
+            PaymentRow(
+                *(row[0], row[1], meta[row[1]]["title"], *row[2:], meta[row[1]]["currency"], meta[row[1]]["digits"])
+            )
+            for row in rows
+        ]
 
-    def weekly(self, articles: set[str] | None, statute: str | None = None, payee: str | None = None,
-               offset: int = 0) -> list[tuple[dt.date, int, str, int]]:
+    def weekly(
+        self, articles: set[str] | None, statute: str | None = None, payee: str | None = None, offset: int = 0
+    ) -> list[tuple[dt.date, int, str, int]]:
         """(Monday, total, currency, digits) of payments per week (from Monday, in the time zone
         `offset` seconds east of UTC), summed in SQL so that a chart over a long history reads no
         rows into Python."""
@@ -341,10 +441,15 @@ class Index:
             f"SELECT WEEK(p.time, {int(offset)}) AS week, BIGSUM(p.amount), s.currency, s.digits "
             f"FROM payments p "
             f"JOIN statutes s ON s.address = p.statute WHERE {' AND '.join(where)} "
-            f"GROUP BY week, s.currency ORDER BY week", params).fetchall()
+            f"GROUP BY week, s.currency ORDER BY week",
+            params,
+        ).fetchall()
         last = (dt.date.max - EPOCH).days // 7  # a time past the calendar (a uint256 may hold one) has no week
-        return [(day_date(unbig(week) * 7 - 3), unbig(total), currency, digits)
-                for week, total, currency, digits in rows if unbig(week) < last]
+        return [
+            (day_date(unbig(week) * 7 - 3), unbig(total), currency, digits)
+            for week, total, currency, digits in rows
+            if unbig(week) < last
+        ]
 
     def rows(self, sql: str, *params: Any) -> list[tuple[Any, ...]]:
         """A read query for the pages (every table is documented in `SCHEMA`)."""

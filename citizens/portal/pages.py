@@ -5,6 +5,7 @@ read straight from this file. Amounts are shown in the token's own currency
 and minor digits, times in UTC with the statute's own zone where a statute
 source is known.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -91,8 +92,10 @@ class Portal:
         block = self.index.meta("last_block", "-1")
         cached = self._explained.get(p.statute)
         if cached is None or cached[0] != block:
-            derived = {(x.payment.event, x.payment.recipient, x.payment.article, x.payment.amount.minor): x
-                       for x in self.explainer(statute)}
+            derived = {
+                (x.payment.event, x.payment.recipient, x.payment.article, x.payment.amount.minor): x
+                for x in self.explainer(statute)
+            }
             cached = self._explained[p.statute] = (block, derived)
         return cached[1].get((p.ref, p.payee, p.article, p.amount))
 
@@ -127,7 +130,7 @@ class Portal:
 
 def money(minor: int, currency: str, digits: int) -> str:
     sign, minor = ("-" if minor < 0 else ""), abs(minor)
-    whole, part = divmod(minor, 10 ** digits)
+    whole, part = divmod(minor, 10**digits)
     return f"{currency} {sign}{whole:,}" + (f".{part:0{digits}d}" if digits else "")
 
 
@@ -151,10 +154,12 @@ def day(unix: int, zone: dt.timezone) -> str:
 def layout(title: str, body: str, portal: Portal | None = None) -> str:
     """The page around `body`; with `portal`, a footer saying how far the index has read the chain."""
     footer = f"<footer>{synced(portal)}</footer>" if portal is not None else ""
-    return (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{e(title)} · lawdsl portal</title>'
-            f'<meta name="viewport" content="width=device-width,initial-scale=1"><style>{STYLE}{css()}</style></head>'
-            f'<body><header><a href="/"><b>Statutes on chain</b></a><a href="/payments">Payments</a></header>'
-            f'<main><h1>{e(title)}</h1>{body}</main>{footer}</body></html>')
+    return (
+        f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{e(title)} · lawdsl portal</title>'
+        f'<meta name="viewport" content="width=device-width,initial-scale=1"><style>{STYLE}{css()}</style></head>'
+        f'<body><header><a href="/"><b>Statutes on chain</b></a><a href="/payments">Payments</a></header>'
+        f"<main><h1>{e(title)}</h1>{body}</main>{footer}</body></html>"
+    )
 
 
 def synced(portal: Portal) -> str:
@@ -177,10 +182,18 @@ def table(headers: list[str], rows: list[list[str]], css: str = "") -> str:
     On a narrow screen each row re-flows into a block of `header: value` lines (the header comes
     from the cell's `data-label`), so no table runs off a phone's screen.
     """
-    head = "".join(f'<th>{e(h.lstrip("#"))}</th>' for h in headers)
-    body = "".join("<tr>" + "".join(
-        f'<td class="num" data-label="{e(h.lstrip("#"))}">{c}</td>' if h.startswith("#")
-        else f'<td data-label="{e(h)}">{c}</td>' for h, c in zip(headers, row)) + "</tr>" for row in rows)
+    head = "".join(f"<th>{e(h.lstrip('#'))}</th>" for h in headers)
+    body = "".join(
+        "<tr>"
+        + "".join(
+            f'<td class="num" data-label="{e(h.lstrip("#"))}">{c}</td>'
+            if h.startswith("#")
+            else f'<td data-label="{e(h)}">{c}</td>'
+            for h, c in zip(headers, row)
+        )
+        + "</tr>"
+        for row in rows
+    )
     return f'<table class="{css} reflow"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
@@ -190,30 +203,51 @@ def table(headers: list[str], rows: list[list[str]], css: str = "") -> str:
 def home(portal: Portal) -> str:
     rows = []
     for s in portal.index.statutes():
-        rows.append([f'<a href="/statute/{e(s["address"])}">{e(s["title"])}</a>', str(s["version"]),
-                     e(day(s["effective_from"], portal.zone(s["address"]))),
-                     f'<span class="addr">{e(s["address"])}</span>',
-                     f'<code>{e(s["law_hash"][:18])}…</code>',
-                     badge(portal.badges.get(s["address"], Badge.NO_SOURCE))])
+        rows.append(
+            [
+                f'<a href="/statute/{e(s["address"])}">{e(s["title"])}</a>',
+                str(s["version"]),
+                e(day(s["effective_from"], portal.zone(s["address"]))),
+                f'<span class="addr">{e(s["address"])}</span>',
+                f"<code>{e(s['law_hash'][:18])}…</code>",
+                badge(portal.badges.get(s["address"], Badge.NO_SOURCE)),
+            ]
+        )
     note = ""
     if portal.index.meta("registries_discovered", "0") == "1":
-        note = ("<p>No registry was named, so these are every registry found on this chain. "
-                "Start the portal with <code>--registry ADDR</code> to show only the official one.</p>")
-    body = (note + table(["Statute", "#Version", "Effective", "Address", "Source hash", "Verification"], rows,
-                         "statutes")
-            + "<h2>Latest payments</h2>" + payment_table(portal, portal.index.payments(limit=10))
-            + '<p><a href="/payments">All payments →</a></p>')
+        note = (
+            "<p>No registry was named, so these are every registry found on this chain. "
+            "Start the portal with <code>--registry ADDR</code> to show only the official one.</p>"
+        )
+    body = (
+        note
+        + table(["Statute", "#Version", "Effective", "Address", "Source hash", "Verification"], rows, "statutes")
+        + "<h2>Latest payments</h2>"
+        + payment_table(portal, portal.index.payments(limit=10))
+        + '<p><a href="/payments">All payments →</a></p>'
+    )
     return layout("Statutes in force", body, portal)
 
 
 def payment_table(portal: Portal, rows: list[PaymentRow], explain: bool = False) -> str:
     headers = ["Time", "Statute", "Article", "From", "To", "#Amount", "Transaction"] + (["Why"] if explain else [])
-    return table(headers, [
-        [e(when(p.time, portal.zone(p.statute))), f'<a href="/statute/{e(p.statute)}">{e(p.title)}</a>',
-         e(portal.article(p.statute, p.article)),
-         portal.party(p.payer), portal.party(p.payee), e(money(p.amount, p.currency, p.digits)),
-         f'<code class="tx">{e(p.tx)}</code>'] + ([why(portal.explanation(p))] if explain else []) for p in rows],
-        "payments")
+    return table(
+        headers,
+        [
+            [
+                e(when(p.time, portal.zone(p.statute))),
+                f'<a href="/statute/{e(p.statute)}">{e(p.title)}</a>',
+                e(portal.article(p.statute, p.article)),
+                portal.party(p.payer),
+                portal.party(p.payee),
+                e(money(p.amount, p.currency, p.digits)),
+                f'<code class="tx">{e(p.tx)}</code>',
+            ]
+            + ([why(portal.explanation(p))] if explain else [])
+            for p in rows
+        ],
+        "payments",
+    )
 
 
 def why(explanation: Explanation | None) -> str:
@@ -221,8 +255,10 @@ def why(explanation: Explanation | None) -> str:
     if explanation is None:
         return '<span class="empty">no derivation (no source for this statute)</span>'
     steps = "".join(f"<li><b>{e(s.what)}</b>: {e(s.value)}</li>" for s in explanation.steps)
-    return f'<details class="why"><summary>how {e(str(explanation.payment.amount))} is reached</summary>' \
-           f"<ol>{steps}</ol></details>"
+    return (
+        f'<details class="why"><summary>how {e(str(explanation.payment.amount))} is reached</summary>'
+        f"<ol>{steps}</ol></details>"
+    )
 
 
 def payments(portal: Portal, before: int | None, party: str | None = None, statute: str | None = None) -> str:
@@ -241,23 +277,30 @@ def statute_page(portal: Portal, address: str) -> str | None:
     if s is None:
         return None
     source = portal.source(s)
-    facts = table(["Fact", "Value"], [
-        ["Title", e(s["title"])], ["Version", str(s["version"])],
-        ["Effective from", e(when(s["effective_from"], portal.zone(address)))],
-        ["Contract", f'<span class="addr">{e(s["address"])}</span>'],
-        ["Registry", f'<span class="addr">{e(s["registry"])}</span>'],
-        ["Source hash (keccak256)", f'<code>{e(s["law_hash"])}</code>'],
-        ["Verification", badge(portal.badges.get(address, Badge.NO_SOURCE))],
-        ["Enacted in", f'<code class="tx">{e(s["tx"])}</code>'],
-    ])
+    facts = table(
+        ["Fact", "Value"],
+        [
+            ["Title", e(s["title"])],
+            ["Version", str(s["version"])],
+            ["Effective from", e(when(s["effective_from"], portal.zone(address)))],
+            ["Contract", f'<span class="addr">{e(s["address"])}</span>'],
+            ["Registry", f'<span class="addr">{e(s["registry"])}</span>'],
+            ["Source hash (keccak256)", f"<code>{e(s['law_hash'])}</code>"],
+            ["Verification", badge(portal.badges.get(address, Badge.NO_SOURCE))],
+            ["Enacted in", f'<code class="tx">{e(s["tx"])}</code>'],
+        ],
+    )
     body = facts + charts(portal, s, source)
     if source is not None:
-        body += law(source) + f'<h2>Full source</h2><p>{e(source.path.name)}</p>' \
-                              f'<pre class="src">{highlight(source.text, source.statute.language)}</pre>'
+        body += (
+            law(source) + f"<h2>Full source</h2><p>{e(source.path.name)}</p>"
+            f'<pre class="src">{highlight(source.text, source.statute.language)}</pre>'
+        )
     else:
         body += "<p>No source with this hash was supplied; the statute's text cannot be shown.</p>"
     body += "<h2>Payments under this statute</h2>" + payment_table(
-        portal, portal.index.payments(limit=20, statute=address))
+        portal, portal.index.payments(limit=20, statute=address)
+    )
     body += f'<p><a href="/payments?{e(urlencode({"statute": address}))}">All its payments →</a></p>'
     if s["domain"] == "procurement":
         body += f'<p><a href="/ocds/{e(address)}">Open Contracting (OCDS 1.1) releases of its tenders</a></p>'
@@ -271,8 +314,9 @@ def law(source: LawSource) -> str:
     if statute.preamble:
         parts.append(f"<blockquote>{e(statute.preamble)}</blockquote>")
     for article in statute.articles:
-        parts.append(f'<article class="law" id="article-{e(article.id)}"><h3>Article {e(article.id)} '
-                     f'— {e(article.title)}</h3>')
+        parts.append(
+            f'<article class="law" id="article-{e(article.id)}"><h3>Article {e(article.id)} — {e(article.title)}</h3>'
+        )
         if article.wording:
             parts.append(f"<blockquote>{e(article.wording)}</blockquote>")
         if article.rules:
@@ -299,8 +343,10 @@ def overtime_articles(statute: Statute | None) -> set[str] | None:
 
 def overtime_chart(weeks: list[tuple[dt.date, int, str, int]]) -> str:
     """Overtime paid per week (weeks from Monday, UTC): the question a worker asks first."""
-    return bar_chart("Overtime paid per week", [
-        Bar(f"wk {monday:%m-%d}", total, money(total, currency, digits)) for monday, total, currency, digits in weeks])
+    return bar_chart(
+        "Overtime paid per week",
+        [Bar(f"wk {monday:%m-%d}", total, money(total, currency, digits)) for monday, total, currency, digits in weeks],
+    )
 
 
 def _statute(portal: Portal, s: dict[str, Any]) -> Statute | None:
@@ -311,8 +357,9 @@ def _statute(portal: Portal, s: dict[str, Any]) -> Statute | None:
 def charts(portal: Portal, s: dict[str, Any], source: LawSource | None) -> str:
     statute = source.statute if source else None
     if s["domain"] == "working time":
-        return overtime_chart(portal.index.weekly(overtime_articles(statute), statute=s["address"],
-                                                  offset=portal.offset(s["address"])))
+        return overtime_chart(
+            portal.index.weekly(overtime_articles(statute), statute=s["address"], offset=portal.offset(s["address"]))
+        )
     if s["domain"] == "vouchers":
         return voucher_chart(portal, s, statute)
     if s["domain"] == "procurement":
@@ -327,11 +374,16 @@ def voucher_chart(portal: Portal, s: dict[str, Any], statute: Statute | None) ->
     for term in statute.terms if statute else ():
         if isinstance(value := getattr(term, "value", None), Categories):
             names.update({"0x" + keccak(text=n).hex(): n for n in value.names})
-    category = {m: c for m, c in portal.index.rows(
-        "SELECT merchant, category FROM merchants WHERE statute = ? ORDER BY pos", s["address"])}
+    category = {
+        m: c
+        for m, c in portal.index.rows(
+            "SELECT merchant, category FROM merchants WHERE statute = ? ORDER BY pos", s["address"]
+        )
+    }
     spent: dict[str, int] = defaultdict(int)
-    for merchant, discount in portal.index.rows("SELECT merchant, discount FROM spends WHERE statute = ?",
-                                                s["address"]):
+    for merchant, discount in portal.index.rows(
+        "SELECT merchant, discount FROM spends WHERE statute = ?", s["address"]
+    ):
         hashed = category.get(merchant, "")
         spent[names.get(hashed, hashed[:10] or "unregistered")] += discount
     bars = [Bar(k, v, money(v, s["currency"], s["digits"])) for k, v in sorted(spent.items())]
@@ -340,11 +392,15 @@ def voucher_chart(portal: Portal, s: dict[str, Any], statute: Statute | None) ->
 
 def bid_chart(portal: Portal, s: dict[str, Any]) -> str:
     """Revealed bid prices per tender, the winner in orange: how close the competition was."""
-    rows = portal.index.rows("SELECT tender, bidder, step, price FROM bids WHERE statute = ? ORDER BY pos",
-                             s["address"])
+    rows = portal.index.rows(
+        "SELECT tender, bidder, step, price FROM bids WHERE statute = ? ORDER BY pos", s["address"]
+    )
     winners = {(t, b) for t, b, step, _ in rows if step == "awarded"}
-    bars = [Bar(f"#{t} {portal.names.get(b, b[:8])}", price, money(price, s["currency"], s["digits"]),
-                (t, b) in winners) for t, b, step, price in rows if step == "revealed"]
+    bars = [
+        Bar(f"#{t} {portal.names.get(b, b[:8])}", price, money(price, s["currency"], s["digits"]), (t, b) in winners)
+        for t, b, step, price in rows
+        if step == "revealed"
+    ]
     return bar_chart("Tender bids (revealed unit prices; winner highlighted)", bars)
 
 
@@ -358,35 +414,96 @@ def worker_page(portal: Portal, address: str) -> str:
     meta = {s["address"]: s for s in idx.statutes()}
     parts = [f'<p class="addr">{e(address)}</p>']
     if jobs:
-        parts.append("<h2>Employment</h2>" + table(["Statute", "Employer", "#Hourly wage"], [
-            [e(meta[st]["title"]), portal.party(er), e(money(w, meta[st]["currency"], meta[st]["digits"]))]
-            for st, er, w in jobs]))
-    parts.append("<h2>Shifts</h2>" + shifts_table(portal, idx.rows(
-        "SELECT p.statute, p.at, p.clock_in, pay.amount, pay.article FROM punches p "
-        "LEFT JOIN payments pay ON pay.pos = p.pos WHERE p.employee = ? ORDER BY p.pos", address)))
-    refused = idx.rows("SELECT time, statute, device, reason, tx FROM rejected WHERE employee = ? ORDER BY pos",
-                       address)
-    parts.append("<h2>Punches the statute refused</h2>" + (table(
-        ["Recorded", "Statute", "Device", "Reason", "Transaction"],
-        [[e(when(t, portal.zone(st))), e(meta[st]["title"]), portal.party(dev), e(reason),
-          f'<code class="tx">{e(tx)}</code>'] for t, st, dev, reason, tx in refused], "rejected")
-        if refused else "<p>None.</p>"))
-    weeks = [week for statute in {st for st, _, _ in jobs} for week in idx.weekly(
-        overtime_articles(_statute(portal, meta[statute])), statute=statute, payee=address,
-        offset=portal.offset(statute))]
+        parts.append(
+            "<h2>Employment</h2>"
+            + table(
+                ["Statute", "Employer", "#Hourly wage"],
+                [
+                    [e(meta[st]["title"]), portal.party(er), e(money(w, meta[st]["currency"], meta[st]["digits"]))]
+                    for st, er, w in jobs
+                ],
+            )
+        )
+    parts.append(
+        "<h2>Shifts</h2>"
+        + shifts_table(
+            portal,
+            idx.rows(
+                "SELECT p.statute, p.at, p.clock_in, pay.amount, pay.article FROM punches p "
+                "LEFT JOIN payments pay ON pay.pos = p.pos WHERE p.employee = ? ORDER BY p.pos",
+                address,
+            ),
+        )
+    )
+    refused = idx.rows(
+        "SELECT time, statute, device, reason, tx FROM rejected WHERE employee = ? ORDER BY pos", address
+    )
+    parts.append(
+        "<h2>Punches the statute refused</h2>"
+        + (
+            table(
+                ["Recorded", "Statute", "Device", "Reason", "Transaction"],
+                [
+                    [
+                        e(when(t, portal.zone(st))),
+                        e(meta[st]["title"]),
+                        portal.party(dev),
+                        e(reason),
+                        f'<code class="tx">{e(tx)}</code>',
+                    ]
+                    for t, st, dev, reason, tx in refused
+                ],
+                "rejected",
+            )
+            if refused
+            else "<p>None.</p>"
+        )
+    )
+    weeks = [
+        week
+        for statute in {st for st, _, _ in jobs}
+        for week in idx.weekly(
+            overtime_articles(_statute(portal, meta[statute])),
+            statute=statute,
+            payee=address,
+            offset=portal.offset(statute),
+        )
+    ]
     parts.append("<h2>Overtime</h2>" + overtime_chart(sorted(weeks)))
     received = idx.payments(limit=PAGE_SIZE + 1, party=address)
     parts.append("<h2>Payments</h2>" + payment_table(portal, received[:PAGE_SIZE], explain=True))
     if len(received) > PAGE_SIZE:
         parts.append(f'<p><a href="/payments?{e(urlencode({"party": address}))}">All payments →</a></p>')
     employers = sorted({er for _, er, _ in jobs})
-    violations = [row for er in employers for row in idx.rows(
-        "SELECT time, statute, article, employee, period, tx FROM violations WHERE employer = ? ORDER BY pos", er)]
-    parts.append("<h2>Violations by their employer</h2>" + (table(
-        ["Recorded", "Statute", "Article", "Employee", "Period", "Transaction"],
-        [[e(when(t, portal.zone(st))), e(meta[st]["title"]), e(portal.article(st, a)), portal.party(emp), e(per),
-          f'<code class="tx">{e(tx)}</code>']
-         for t, st, a, emp, per, tx in violations], "violations") if violations else "<p>None recorded.</p>"))
+    violations = [
+        row
+        for er in employers
+        for row in idx.rows(
+            "SELECT time, statute, article, employee, period, tx FROM violations WHERE employer = ? ORDER BY pos", er
+        )
+    ]
+    parts.append(
+        "<h2>Violations by their employer</h2>"
+        + (
+            table(
+                ["Recorded", "Statute", "Article", "Employee", "Period", "Transaction"],
+                [
+                    [
+                        e(when(t, portal.zone(st))),
+                        e(meta[st]["title"]),
+                        e(portal.article(st, a)),
+                        portal.party(emp),
+                        e(per),
+                        f'<code class="tx">{e(tx)}</code>',
+                    ]
+                    for t, st, a, emp, per, tx in violations
+                ],
+                "violations",
+            )
+            if violations
+            else "<p>None recorded.</p>"
+        )
+    )
     return layout(f"Worker {name}" if jobs else f"Party {name}", "".join(parts), portal)
 
 
@@ -403,13 +520,19 @@ def shifts_table(portal: Portal, punches: list[tuple[str, int, int, int | None, 
         elif statute in open_since:
             start = open_since.pop(statute)
             minutes = (at - start) // 60
-            paid = (f"{e(money(amount, meta[statute]['currency'], meta[statute]['digits']))} "
-                    f"(article {e(portal.article(statute, article or ''))})" if amount is not None else "—")
+            paid = (
+                f"{e(money(amount, meta[statute]['currency'], meta[statute]['digits']))} "
+                f"(article {e(portal.article(statute, article or ''))})"
+                if amount is not None
+                else "—"
+            )
             rows.append([e(when(start, zone)), e(when(at, zone)), f"{minutes // 60} h {minutes % 60:02d} min", paid])
-    rows += [[e(when(start, portal.zone(statute))), "still clocked in", "", ""]
-             for statute, start in open_since.items()]
-    return (table(["In", "Out", "#Worked", "#Paid at clock-out"], rows, "shifts") if rows
-            else "<p>No shifts recorded.</p>")
+    rows += [
+        [e(when(start, portal.zone(statute))), "still clocked in", "", ""] for statute, start in open_since.items()
+    ]
+    return (
+        table(["In", "Out", "#Worked", "#Paid at clock-out"], rows, "shifts") if rows else "<p>No shifts recorded.</p>"
+    )
 
 
 def not_found(what: str) -> str:

@@ -4,6 +4,7 @@ A background thread keeps the index at the chain's head (every `interval`
 seconds), so a page never waits for the chain; one lock serialises the
 SQLite connection between that thread and the request threads.
 """
+
 from __future__ import annotations
 
 import json
@@ -31,8 +32,16 @@ from .verify import badges
 class PortalApp:
     """Index + chain reader + pages, and the routing of a request path to a page."""
 
-    def __init__(self, rpc: str, index_path: Path, registries: list[str], statutes: Path | None,
-                 rebuild: bool = False, progress: Progress | None = None, labels: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        rpc: str,
+        index_path: Path,
+        registries: list[str],
+        statutes: Path | None,
+        rebuild: bool = False,
+        progress: Progress | None = None,
+        labels: dict[str, str] | None = None,
+    ) -> None:
         self.rpc = rpc
         self.reader = ChainReader(rpc)
         self.index = Index(index_path, registries)
@@ -77,8 +86,11 @@ class PortalApp:
                 return _html(pages.home(self.portal))
             if parts == ["payments"]:
                 try:
-                    before, party, statute = _position(one.get("before")), _address(one, "party"), \
-                        _address(one, "statute")
+                    before, party, statute = (
+                        _position(one.get("before")),
+                        _address(one, "party"),
+                        _address(one, "statute"),
+                    )
                 except BadQuery as error:
                     return HTTPStatus.BAD_REQUEST, "text/plain; charset=utf-8", f"{error}\n"
                 return _html(pages.payments(self.portal, before, party, statute))
@@ -169,8 +181,9 @@ def make_server(app: PortalApp, port: int = 0, host: str = "127.0.0.1") -> Threa
     return server
 
 
-def keep_synced(app: PortalApp, interval: float, stop: threading.Event,
-                log: Callable[[str], None] = lambda line: None) -> threading.Thread:
+def keep_synced(
+    app: PortalApp, interval: float, stop: threading.Event, log: Callable[[str], None] = lambda line: None
+) -> threading.Thread:
     """Refresh the index every `interval` seconds until `stop` is set.
 
     A node that stops answering (restarted, upgraded, its network down) is
@@ -185,8 +198,10 @@ def keep_synced(app: PortalApp, interval: float, stop: threading.Event,
                 app.refresh()
             except Exception as error:  # the node may be away for a while; the next round tries again
                 if not failing:
-                    log(f"the node at {app.rpc} does not answer ({type(error).__name__}: {error}); "
-                        f"retrying every {interval:g} s, the pages show the index as it is")
+                    log(
+                        f"the node at {app.rpc} does not answer ({type(error).__name__}: {error}); "
+                        f"retrying every {interval:g} s, the pages show the index as it is"
+                    )
                 failing = True
             else:
                 if failing:

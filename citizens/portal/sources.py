@@ -6,6 +6,7 @@ Scenario files beside the sources name the parties of pilot runs; their
 accounts are derived from the label (`chain.accounts.account_key`), so the
 portal can show `alice` instead of an address where a scenario said so.
 """
+
 from __future__ import annotations
 
 import dataclasses

@@ -3,6 +3,7 @@
 Each bar carries a `<title>` (the browser shows it on hover) and the value
 is printed above it, so the chart is also a table for a screen reader.
 """
+
 from __future__ import annotations
 
 import html
@@ -27,10 +28,12 @@ def bar_chart(title: str, bars: list[Bar], width: int = 640, height: int = 240) 
     plot = height - top - bottom
     step = (width - 2 * left) / len(bars)
     peak = max((b.value for b in bars), default=0) or 1
-    parts = [f'<svg class="chart" role="img" aria-label="{html.escape(title)}" viewBox="0 0 {width} {height}" '
-             f'width="{width}" height="{height}" xmlns="http://www.w3.org/2000/svg">',
-             f'<text x="{left}" y="16" class="chart-title">{html.escape(title)}</text>',
-             f'<line x1="{left}" y1="{top + plot}" x2="{width - left}" y2="{top + plot}" class="axis"/>']
+    parts = [
+        f'<svg class="chart" role="img" aria-label="{html.escape(title)}" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" xmlns="http://www.w3.org/2000/svg">',
+        f'<text x="{left}" y="16" class="chart-title">{html.escape(title)}</text>',
+        f'<line x1="{left}" y1="{top + plot}" x2="{width - left}" y2="{top + plot}" class="axis"/>',
+    ]
     for i, bar in enumerate(bars):
         h = plot * max(bar.value, 0) / peak
         w = min(step * 0.7, MAX_BAR)
@@ -38,8 +41,10 @@ def bar_chart(title: str, bars: list[Bar], width: int = 640, height: int = 240) 
         y = top + plot - h
         label, text = html.escape(bar.label), html.escape(bar.text)
         css = "bar hi" if bar.highlight else "bar"
-        parts.append(f'<rect class="{css}" x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" height="{h:.1f}">'
-                     f'<title>{label}: {text}</title></rect>')
+        parts.append(
+            f'<rect class="{css}" x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" height="{h:.1f}">'
+            f"<title>{label}: {text}</title></rect>"
+        )
         parts.append(f'<text x="{x + w / 2:.1f}" y="{y - 4:.1f}" class="value">{text}</text>')
         parts.append(f'<text x="{x + w / 2:.1f}" y="{top + plot + 16:.1f}" class="label">{label}</text>')
     parts.append("</svg>")

@@ -6,6 +6,7 @@ with the pinned compiler, gives the deployed runtime code (so the contract
 does what the text says). `compiler.verify` is used when present (it is the
 project's one verifier, see `check`).
 """
+
 from __future__ import annotations
 
 import enum
@@ -48,14 +49,20 @@ def check(artifact: Artifact, address: str, code: Callable[[str], bytes], w3: We
     return verify_code(artifact, code(address), creation).status is not Status.MISMATCH
 
 
-def badges(statutes: Iterable[dict[str, Any]], sources: dict[bytes, LawSource], code: Callable[[str], bytes],
-           w3: Web3 | None = None) -> dict[str, Badge]:
+def badges(
+    statutes: Iterable[dict[str, Any]],
+    sources: dict[bytes, LawSource],
+    code: Callable[[str], bytes],
+    w3: Web3 | None = None,
+) -> dict[str, Badge]:
     """Badge per statute address; every matched source is compiled in ONE solc call."""
     statutes = list(statutes)
-    matched = {s["address"]: sources[bytes.fromhex(s["law_hash"][2:])] for s in statutes
-               if bytes.fromhex(s["law_hash"][2:]) in sources}
-    artifacts = compile_statutes(list({id(src): src.statute for src in matched.values()}.values())) \
-        if matched else {}
+    matched = {
+        s["address"]: sources[bytes.fromhex(s["law_hash"][2:])]
+        for s in statutes
+        if bytes.fromhex(s["law_hash"][2:]) in sources
+    }
+    artifacts = compile_statutes(list({id(src): src.statute for src in matched.values()}.values())) if matched else {}
     result = {}
     for statute in statutes:
         source = matched.get(statute["address"])

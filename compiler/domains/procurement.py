@@ -5,6 +5,7 @@ interpreter; the generated contract carries what one statute decides — the
 ceiling, the bidding, reveal and delivery periods, the deposit and penalty
 rates — as named constants under the article that decides them.
 """
+
 from __future__ import annotations
 
 from lawdsl.ast import (
@@ -34,8 +35,9 @@ INSPECTION_WINDOW = "DEFAULT_INSPECTION_WINDOW"
 
 def generate(statute: Statute) -> GeneratedContract:
     """The statute's tender contract; purchase, bidding, award, delivery and payment are required (checked)."""
-    contract = StatuteContract(statute, "ProcurementStatute", "Governs procurement by sealed-bid tender",
-                               parties=("address[] memory buyers",))
+    contract = StatuteContract(
+        statute, "ProcurementStatute", "Governs procurement by sealed-bid tender", parties=("address[] memory buyers",)
+    )
     for article in statute.articles:
         contract.article(article, lambda rule: _constants(statute, rule))
     return contract.render(_rules(statute))
@@ -47,27 +49,58 @@ def _constants(statute: Statute, rule: Rule) -> list[Constant]:
         return []
     if isinstance(rule, PurchaseRule):
         ceiling = statute.value_as(rule.ceiling, Money)
-        return [Constant("bytes32", "GOOD_HASH", f"keccak256({string_literal(rule.good)})",
-                         f'What the buyer buys: "{rule.good}", in {rule.unit}.', "immutable"),
-                Constant("uint256", "CEILING_PER_UNIT", str(ceiling.minor),
-                         f"{ceiling} per {rule.per_unit}, in minor units: no bid may exceed it.")]
+        return [
+            Constant(
+                "bytes32",
+                "GOOD_HASH",
+                f"keccak256({string_literal(rule.good)})",
+                f'What the buyer buys: "{rule.good}", in {rule.unit}.',
+                "immutable",
+            ),
+            Constant(
+                "uint256",
+                "CEILING_PER_UNIT",
+                str(ceiling.minor),
+                f"{ceiling} per {rule.per_unit}, in minor units: no bid may exceed it.",
+            ),
+        ]
     if isinstance(rule, BiddingRule):
         sealed = statute.value_as(rule.sealed, Duration)
         revealed = statute.value_as(rule.revealed, Duration)
-        return [Constant("uint256", "BIDDING_PERIOD", _seconds(sealed), f"{sealed} from the opening."),
-                Constant("uint256", "REVEAL_PERIOD", _seconds(revealed), f"{revealed} after the bidding period.")]
+        return [
+            Constant("uint256", "BIDDING_PERIOD", _seconds(sealed), f"{sealed} from the opening."),
+            Constant("uint256", "REVEAL_PERIOD", _seconds(revealed), f"{revealed} after the bidding period."),
+        ]
     if isinstance(rule, DepositRule):
         rate = statute.value_as(rule.rate, Percentage)
-        return [Constant("uint256", "DEPOSIT_MILLIONTHS", f"{rate.millionths:_}",
-                         f"{rate} of a bid's value, exactly: millionths of the whole.")]
+        return [
+            Constant(
+                "uint256",
+                "DEPOSIT_MILLIONTHS",
+                f"{rate.millionths:_}",
+                f"{rate} of a bid's value, exactly: millionths of the whole.",
+            )
+        ]
     if isinstance(rule, DeliveryRule):
         within = statute.value_as(rule.within, Duration)
-        return [Constant("uint256", "DELIVERY_PERIOD", _seconds(within),
-                         f"{within} after the reveal period: the delivery deadline.")]
+        return [
+            Constant(
+                "uint256",
+                "DELIVERY_PERIOD",
+                _seconds(within),
+                f"{within} after the reveal period: the delivery deadline.",
+            )
+        ]
     if isinstance(rule, PenaltyRule):
         rate = statute.value_as(rule.rate, Percentage)
-        return [Constant("uint256", "PENALTY_MILLIONTHS_PER_DAY", f"{rate.millionths:_}",
-                         f"{rate} of a delivery's value per day begun late, at most all of it.")]
+        return [
+            Constant(
+                "uint256",
+                "PENALTY_MILLIONTHS_PER_DAY",
+                f"{rate.millionths:_}",
+                f"{rate} of a delivery's value per day begun late, at most all of it.",
+            )
+        ]
     if isinstance(rule, (AwardRule, SupplyPaymentRule, ForfeitRule)):
         return []  # the base contract implements them; their article ids go into `Rules`
     raise TypeError(f"{type(rule).__name__} is not a procurement rule")

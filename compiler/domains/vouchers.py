@@ -10,6 +10,7 @@ deployed source finds the statute in it.
 The layout itself is `compiler.solidity.StatuteContract`, shared with the
 procurement generator.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -37,8 +38,7 @@ from ..solidity import Constant, GeneratedContract, StatuteContract, midnight
 
 def generate(statute: Statute) -> GeneratedContract:
     """The statute's voucher program; issue and where rules are required, so a checked statute has them."""
-    contract = StatuteContract(statute, "VoucherProgram", "Governs a voucher program",
-                               parties=("address issuer",))
+    contract = StatuteContract(statute, "VoucherProgram", "Governs a voucher program", parties=("address issuer",))
     for article in statute.articles:
         contract.article(article, lambda rule: _constants(statute, rule))
     contract.functions.append(_eligibility(statute))
@@ -57,36 +57,72 @@ def _constants(statute: Statute, rule: Rule) -> list[Constant]:
         face = statute.value_as(rule.face_value, Money)
         found = [Constant("uint256", "FACE_VALUE", str(face.minor), f"{face}, in minor units.")]
         if rule.attribute is not None:
-            found.append(Constant("bytes32", "REQUIRED_ATTRIBUTE", f"keccak256({string_literal(rule.attribute)})",
-                                  f'The attested attribute "{rule.attribute}".', "immutable"))
+            found.append(
+                Constant(
+                    "bytes32",
+                    "REQUIRED_ATTRIBUTE",
+                    f"keccak256({string_literal(rule.attribute)})",
+                    f'The attested attribute "{rule.attribute}".',
+                    "immutable",
+                )
+            )
         return found
     if isinstance(rule, WhereRule):
         categories = statute.value_as(rule.categories, Categories)
-        return [Constant("bytes32", _category(i), f"keccak256({string_literal(name)})", f'Category "{name}".',
-                         "immutable")
-                for i, name in enumerate(categories.names)]
+        return [
+            Constant("bytes32", _category(i), f"keccak256({string_literal(name)})", f'Category "{name}".', "immutable")
+            for i, name in enumerate(categories.names)
+        ]
     if isinstance(rule, WhenRule):
         dates = statute.value_as(rule.during, DateRange)
-        return [Constant("uint256", "SPENDING_OPENS", str(midnight(dates.first, tz)),
-                         f"{dates.first.isoformat()} 00:00 {tz}, inclusive."),
-                Constant("uint256", "SPENDING_CLOSES", str(midnight(day_after(dates), tz)),
-                         f"{day_after(dates).isoformat()} 00:00 {tz}, exclusive: the range includes its last day.")]
+        return [
+            Constant(
+                "uint256",
+                "SPENDING_OPENS",
+                str(midnight(dates.first, tz)),
+                f"{dates.first.isoformat()} 00:00 {tz}, inclusive.",
+            ),
+            Constant(
+                "uint256",
+                "SPENDING_CLOSES",
+                str(midnight(day_after(dates), tz)),
+                f"{day_after(dates).isoformat()} 00:00 {tz}, exclusive: the range includes its last day.",
+            ),
+        ]
     if isinstance(rule, MinimumRule):
         amount = statute.value_as(rule.amount, Money)
         return [Constant("uint256", "MINIMUM_PURCHASE", str(amount.minor), f"{amount}, in minor units.")]
     if isinstance(rule, ShareRule):
         share = statute.value_as(rule.share, Percentage)
-        return [Constant("uint256", "MAXIMUM_SHARE_MILLIONTHS", f"{share.millionths:_}",
-                         f"{share} of a purchase, exactly: millionths of the whole.")]
+        return [
+            Constant(
+                "uint256",
+                "MAXIMUM_SHARE_MILLIONTHS",
+                f"{share.millionths:_}",
+                f"{share} of a purchase, exactly: millionths of the whole.",
+            )
+        ]
     if isinstance(rule, SplitRule):
         return [Constant("bool", "SPLITTABLE", "true", "A voucher's value may pay several purchases.")]
     if isinstance(rule, TransferRule):
-        return [Constant("bool", "TRANSFERABLE", "true" if rule.transferable else "false",
-                         "Vouchers may change holder." if rule.transferable else "Vouchers stay with their holder.")]
+        return [
+            Constant(
+                "bool",
+                "TRANSFERABLE",
+                "true" if rule.transferable else "false",
+                "Vouchers may change holder." if rule.transferable else "Vouchers stay with their holder.",
+            )
+        ]
     if isinstance(rule, ExpiryRule):
         dates = statute.value_as(rule.after, DateRange)
-        return [Constant("uint256", "RECLAIM_FROM", str(midnight(day_after(dates), tz)),
-                         f"{day_after(dates).isoformat()} 00:00 {tz}: unspent value returns from then on.")]
+        return [
+            Constant(
+                "uint256",
+                "RECLAIM_FROM",
+                str(midnight(day_after(dates), tz)),
+                f"{day_after(dates).isoformat()} 00:00 {tz}: unspent value returns from then on.",
+            )
+        ]
     raise TypeError(f"{type(rule).__name__} is not a vouchers rule")
 
 

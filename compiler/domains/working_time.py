@@ -10,6 +10,7 @@ should find every sentence in it. Specialising the rules at compile time, with
 no rule words decoded and no memory arrays, is also what keeps a paying
 clock-out cheap (docs/benchmarks.md).
 """
+
 from __future__ import annotations
 
 import textwrap
@@ -44,11 +45,18 @@ from ..dates import day_number
 from ..naming import article_constant, constant_name, contract_name, natspec
 from ..solidity import GeneratedContract
 
-_DAY_KIND = {None: "DayKind.Any", DayKind.WORKDAY: "DayKind.Workday",
-             DayKind.REST_DAY: "DayKind.RestDay", DayKind.PUBLIC_HOLIDAY: "DayKind.PublicHoliday"}
+_DAY_KIND = {
+    None: "DayKind.Any",
+    DayKind.WORKDAY: "DayKind.Workday",
+    DayKind.REST_DAY: "DayKind.RestDay",
+    DayKind.PUBLIC_HOLIDAY: "DayKind.PublicHoliday",
+}
 _PERIOD = {Period.DAY: "Period.Day", Period.WEEK: "Period.Week", Period.MONTH: "Period.Month"}
-_SCHEDULE = {PaySchedule.CLOCK_OUT: "PaySchedule.ClockOut", PaySchedule.WEEK: "PaySchedule.EndOfWeek",
-             PaySchedule.MONTH: "PaySchedule.EndOfMonth"}
+_SCHEDULE = {
+    PaySchedule.CLOCK_OUT: "PaySchedule.ClockOut",
+    PaySchedule.WEEK: "PaySchedule.EndOfWeek",
+    PaySchedule.MONTH: "PaySchedule.EndOfMonth",
+}
 _MEASURE = {Measure.OVERTIME: "Measure.Overtime", Measure.HOURS: "Measure.HoursWorked"}
 
 
@@ -71,11 +79,15 @@ class _Constants:
 def _constant(name: str, value: object, note: str, visibility: str = "public") -> list[str]:
     tag = "@notice" if visibility == "public" else "@dev"  # NatSpec notices are for the external API
     if isinstance(value, Duration):
-        return [f"    /// {tag} {note}: {value}.",
-                f"    uint32 {visibility} constant {name} = {value.minutes}; // minutes"]
+        return [
+            f"    /// {tag} {note}: {value}.",
+            f"    uint32 {visibility} constant {name} = {value.minutes}; // minutes",
+        ]
     assert isinstance(value, Percentage)
-    return [f"    /// {tag} {note}: {value} = {value.millionths:_} / 1_000_000 of the hourly wage.",
-            f"    uint64 {visibility} constant {name} = {value.millionths:_};"]
+    return [
+        f"    /// {tag} {note}: {value} = {value.millionths:_} / 1_000_000 of the hourly wage.",
+        f"    uint64 {visibility} constant {name} = {value.millionths:_};",
+    ]
 
 
 def _term_constants(statute: Statute) -> _Constants:
@@ -123,8 +135,7 @@ class _Earning:
     start: str  # the name of the function giving its start
 
     def beats(self, other: _Earning) -> bool:
-        return self.millionths > other.millionths or (self.millionths == other.millionths
-                                                      and self.order < other.order)
+        return self.millionths > other.millionths or (self.millionths == other.millionths and self.order < other.order)
 
 
 _BEFORE = {Period.DAY: "shift.beforeDay", Period.WEEK: "shift.beforeWeek", Period.MONTH: "shift.beforeMonth"}
@@ -166,12 +177,17 @@ def _start_functions(earnings: list[_Earning], constants: _Constants) -> list[st
         if rule.beyond is None:
             start = "0"
         else:
-            threshold = constants.operand(rule.beyond, _rule_name(
-                article, [r for r in article.rules if isinstance(r, EarningRule)], rule, "THRESHOLD"), article)
+            threshold = constants.operand(
+                rule.beyond,
+                _rule_name(article, [r for r in article.rules if isinstance(r, EarningRule)], rule, "THRESHOLD"),
+                article,
+            )
             start = f"_beyond({threshold}, {_BEFORE[rule.threshold_period]})"
-        lines += [_rule_doc(article, rule, "    ").replace("    //", "    /// @dev", 1),
-                  "    /// @return The shift minute from which the rule applies (`NEVER`: not to this shift).",
-                  f"    function {earning.start}(Shift memory shift) private pure returns (uint256) {{"]
+        lines += [
+            _rule_doc(article, rule, "    ").replace("    //", "    /// @dev", 1),
+            "    /// @return The shift minute from which the rule applies (`NEVER`: not to this shift).",
+            f"    function {earning.start}(Shift memory shift) private pure returns (uint256) {{",
+        ]
         if excluded:
             lines.append(f"        if ({' || '.join(excluded)}) return NEVER;")
         lines += [f"        return {start};", "    }", ""]
@@ -217,12 +233,16 @@ def _indices(statute: Statute, earnings: list[_Earning]) -> list[str]:
     lines = []
     for position, article in enumerate(statute.articles):
         if any(e.article is article for e in earnings):
-            lines += [f"    /// @dev Article {article.id}'s pay accrues at its position in the statute.",
-                      f"    uint256 private constant {_position_constant(article)} = {position};"]
+            lines += [
+                f"    /// @dev Article {article.id}'s pay accrues at its position in the statute.",
+                f"    uint256 private constant {_position_constant(article)} = {position};",
+            ]
     for index, (article, rule) in enumerate(statute.rules(LimitRule)):
         where = "in the worker's slot" if index < _LIMITS_IN_SLOT else "in a slot of its own"
-        lines += [f"    /// @dev {_rule_doc(article, rule, '').lstrip('/ ')} Its running count, {where}.",
-                  f"    uint256 private constant {_counter_constant(article, rule)} = {index};"]
+        lines += [
+            f"    /// @dev {_rule_doc(article, rule, '').lstrip('/ ')} Its running count, {where}.",
+            f"    uint256 private constant {_counter_constant(article, rule)} = {index};",
+        ]
     return lines
 
 
@@ -244,17 +264,23 @@ def _apply_rules(statute: Statute, earnings: list[_Earning], constants: _Constan
         body.append("        uint256 rateMinutes; // an article's rules together")
     if any(rule.measure is Measure.OVERTIME for _, rule in limits):
         lines, premium = _earliest([start[id(e)] for e in earnings if e.millionths > _PREMIUM], "higher", "        ")
-        body += ["        // Overtime: the minutes paid above 100% of the wage, from the first premium rule's start.",
-                 *lines, f"        uint256 overtime = _minutesWon(shift, {premium}, NEVER);"]
+        body += [
+            "        // Overtime: the minutes paid above 100% of the wage, from the first premium rule's start.",
+            *lines,
+            f"        uint256 overtime = _minutesWon(shift, {premium}, NEVER);",
+        ]
     for article, rule in limits:
         siblings = [r for r in article.rules if isinstance(r, LimitRule)]
         limit = constants.operand(rule.limit, _rule_name(article, siblings, rule, "LIMIT"), article)
         applies = "true" if rule.day_kind is None else f"shift.kind == {_DAY_KIND[rule.day_kind]}"
         added = "overtime" if rule.measure is Measure.OVERTIME else "shift.length"
-        body += [_rule_doc(article, rule),
-                 f"        _limit(shift, {_counter_constant(article, rule)}, {article_constant(article.id)}, "
-                 f"{_PERIOD[rule.period]}, "
-                 f"{applies},", f"               {limit}, {added});"]
+        body += [
+            _rule_doc(article, rule),
+            f"        _limit(shift, {_counter_constant(article, rule)}, {article_constant(article.id)}, "
+            f"{_PERIOD[rule.period]}, "
+            f"{applies},",
+            f"               {limit}, {added});",
+        ]
     body += ["        _storeWorker(shift); // the worker's record is complete before any payment"]
     if earnings:
         body.append("        // Rates are below 2^64 and a shift below 2^11 minutes: no product or sum overflows.")
@@ -272,10 +298,13 @@ def _apply_rules(statute: Statute, earnings: list[_Earning], constants: _Constan
         for index, earning in enumerate(mine):
             lines, higher = _earliest([start[id(e)] for e in earnings if e.beats(earning)], "higher", " " * 12)
             body += ["    " + _rule_doc(article, earning.rule), *lines]
-            body.append(f"            rateMinutes {'+=' if index else '='} {earning.rate}"
-                        f" * _minutesWon(shift, {start[id(earning)]}, {higher});")
-        body.append(f"            _earned(shift, {_position_constant(article)}, {article_constant(article.id)}, "
-                    "rateMinutes);")
+            body.append(
+                f"            rateMinutes {'+=' if index else '='} {earning.rate}"
+                f" * _minutesWon(shift, {start[id(earning)]}, {higher});"
+            )
+        body.append(
+            f"            _earned(shift, {_position_constant(article)}, {article_constant(article.id)}, rateMinutes);"
+        )
     if earnings:
         body.append("        }")
     return body
@@ -285,61 +314,75 @@ def bit_word(value: int) -> str:
     """A 256-bit word as all 64 hex digits, in groups of 8: solc reads any hex literal of 39 to 41
     digits as an address (and refuses one that is not checksummed), so a word is never written short."""
     digits = f"{value:064x}"
-    return "0x" + "_".join(digits[i:i + 8] for i in range(0, 64, 8))
+    return "0x" + "_".join(digits[i : i + 8] for i in range(0, 64, 8))
 
 
 def _minimum_wage(statute: Statute) -> list[str]:
     """The statute's minimum hourly wage (minor units), which `employ` and `changeWage` enforce."""
     found = statute.rule(MinimumWageRule)
     if found is None:
-        return ["",
-                "    /// @dev The statute sets no minimum hourly wage.",
-                "    function _minimumHourlyWage() internal pure override returns (uint256) {",
-                "        return 0;",
-                "    }"]
-    article, rule = found
-    return ["",
-            f"    /// @notice {_rule_doc(article, rule, '').lstrip('/ ')}",
-            f"    uint256 public constant MINIMUM_HOURLY_WAGE = {minimum_hourly_wage(statute)}; // minor units",
+        return [
             "",
+            "    /// @dev The statute sets no minimum hourly wage.",
             "    function _minimumHourlyWage() internal pure override returns (uint256) {",
-            "        return MINIMUM_HOURLY_WAGE;",
-            "    }"]
+            "        return 0;",
+            "    }",
+        ]
+    article, rule = found
+    return [
+        "",
+        f"    /// @notice {_rule_doc(article, rule, '').lstrip('/ ')}",
+        f"    uint256 public constant MINIMUM_HOURLY_WAGE = {minimum_hourly_wage(statute)}; // minor units",
+        "",
+        "    function _minimumHourlyWage() internal pure override returns (uint256) {",
+        "        return MINIMUM_HOURLY_WAGE;",
+        "    }",
+    ]
 
 
 def _holidays(statute: Statute) -> list[str]:
     """Public holidays as bits of day-number words (bit i of word w: day FIRST + 256 w + i)."""
     days = sorted(day_number(d) for d in statute.public_holidays)
     if not days:
-        return ["    function _isPublicHoliday(uint256) internal pure override returns (bool) {",
-                "        return false; // the statute names no public holidays",
-                "    }"]
+        return [
+            "    function _isPublicHoliday(uint256) internal pure override returns (bool) {",
+            "        return false; // the statute names no public holidays",
+            "    }",
+        ]
     first = days[0]
     words: dict[int, int] = {}
     for day in days:
         words[(day - first) // 256] = words.get((day - first) // 256, 0) | 1 << ((day - first) % 256)
     listed = textwrap.wrap(", ".join(d.isoformat() for d in sorted(statute.public_holidays)) + ".", 90)
     lines = [f"    /// {'@dev Public holidays: ' if i == 0 else ''}{text}" for i, text in enumerate(listed)]
-    lines += [
-             f"    uint256 private constant HOLIDAYS_FROM = {first}; // {sorted(statute.public_holidays)[0]}"]
+    lines += [f"    uint256 private constant HOLIDAYS_FROM = {first}; // {sorted(statute.public_holidays)[0]}"]
     for index in range(max(words) + 1):
         lines.append(f"    /// @dev Bit i: day HOLIDAYS_FROM + {256 * index} + i is a public holiday.")
         lines.append(f"    uint256 private constant HOLIDAYS_{index} = {bit_word(words.get(index, 0))};")
-    lines += ["",
-              "    function _isPublicHoliday(uint256 day) internal pure override returns (bool) {",
-              "        if (day < HOLIDAYS_FROM) return false;",
-              "        uint256 offset = day - HOLIDAYS_FROM;"]
+    lines += [
+        "",
+        "    function _isPublicHoliday(uint256 day) internal pure override returns (bool) {",
+        "        if (day < HOLIDAYS_FROM) return false;",
+        "        uint256 offset = day - HOLIDAYS_FROM;",
+    ]
     for index in range(max(words) + 1):
-        lines.append(f"        if (offset < {256 * (index + 1)}) return (HOLIDAYS_{index} >> "
-                     f"{'offset' if index == 0 else f'(offset - {256 * index})'}) & 1 == 1;")
+        lines.append(
+            f"        if (offset < {256 * (index + 1)}) return (HOLIDAYS_{index} >> "
+            f"{'offset' if index == 0 else f'(offset - {256 * index})'}) & 1 == 1;"
+        )
     return lines + ["        return false;", "    }"]
 
 
 def _article_lookup(statute: Statute, earnings: list[_Earning]) -> list[str]:
-    lines = ["    /// @dev The earning article at each accrual position (weekly/monthly pay names it).",
-             "    function _article(uint256 position) internal pure override returns (bytes32) {"]
-    lines += [f"        if (position == {_position_constant(article)}) return {article_constant(article.id)};"
-              for article in statute.articles if any(e.article is article for e in earnings)]
+    lines = [
+        "    /// @dev The earning article at each accrual position (weekly/monthly pay names it).",
+        "    function _article(uint256 position) internal pure override returns (bytes32) {",
+    ]
+    lines += [
+        f"        if (position == {_position_constant(article)}) return {article_constant(article.id)};"
+        for article in statute.articles
+        if any(e.article is article for e in earnings)
+    ]
     return lines + ["        return bytes32(0);", "    }"]
 
 
@@ -393,8 +436,12 @@ def generate(statute: Statute) -> GeneratedContract:
         'import {WorkingTimeStatute} from "../WorkingTimeStatute.sol";',
         "",
         *natspec(f"{header.title}, version {header.version}", "", "@title"),
-        *natspec(f"Governs working time{jurisdiction} from {header.effective.isoformat()}; "
-                 f"wages are paid in {header.currency}.", "", "@notice"),
+        *natspec(
+            f"Governs working time{jurisdiction} from {header.effective.isoformat()}; "
+            f"wages are paid in {header.currency}.",
+            "",
+            "@notice",
+        ),
     ]
     if statute.preamble:
         lines += natspec(statute.preamble, "", "@custom:preamble")

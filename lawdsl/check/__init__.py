@@ -3,6 +3,7 @@
 One public entry, `check(statute) -> list[Diagnostic]` (empty when the
 statute is sound); `lawdsl.load.load_text` calls it after parsing.
 """
+
 from __future__ import annotations
 
 from .checker import check

@@ -4,6 +4,7 @@ All problems are collected, not just the first, so a legislator sees every
 mistake in one run. A statute that passes `check` is safe to interpret and
 to compile: every reference resolves and has the type its rule needs.
 """
+
 from __future__ import annotations
 
 from dataclasses import fields
@@ -19,72 +20,158 @@ D = A.Domain
 
 #: Which rule kinds a domain allows, and how the spec names each.
 RULE_NAMES: dict[type, str] = {
-    A.EarningRule: "earning", A.LimitRule: "limit", A.WagePaymentRule: "payment",
+    A.EarningRule: "earning",
+    A.LimitRule: "limit",
+    A.WagePaymentRule: "payment",
     A.MinimumWageRule: "minimum wage",
-    A.IssueRule: "issue", A.WhereRule: "where", A.WhenRule: "when", A.MinimumRule: "minimum",
-    A.ShareRule: "share", A.SplitRule: "split", A.TransferRule: "transfer", A.ExpiryRule: "expiry",
-    A.PurchaseRule: "purchase", A.BiddingRule: "bidding", A.DepositRule: "deposit",
-    A.AwardRule: "award", A.DeliveryRule: "delivery", A.SupplyPaymentRule: "payment",
-    A.PenaltyRule: "penalty", A.ForfeitRule: "forfeit",
+    A.IssueRule: "issue",
+    A.WhereRule: "where",
+    A.WhenRule: "when",
+    A.MinimumRule: "minimum",
+    A.ShareRule: "share",
+    A.SplitRule: "split",
+    A.TransferRule: "transfer",
+    A.ExpiryRule: "expiry",
+    A.PurchaseRule: "purchase",
+    A.BiddingRule: "bidding",
+    A.DepositRule: "deposit",
+    A.AwardRule: "award",
+    A.DeliveryRule: "delivery",
+    A.SupplyPaymentRule: "payment",
+    A.PenaltyRule: "penalty",
+    A.ForfeitRule: "forfeit",
 }
 DOMAIN_RULES: dict[A.Domain, tuple[type, ...]] = {
     D.WORKING_TIME: (A.EarningRule, A.LimitRule, A.WagePaymentRule, A.MinimumWageRule),
-    D.VOUCHERS: (A.IssueRule, A.WhereRule, A.WhenRule, A.MinimumRule, A.ShareRule, A.SplitRule,
-                 A.TransferRule, A.ExpiryRule),
-    D.PROCUREMENT: (A.PurchaseRule, A.BiddingRule, A.DepositRule, A.AwardRule, A.DeliveryRule,
-                    A.SupplyPaymentRule, A.PenaltyRule, A.ForfeitRule),
+    D.VOUCHERS: (
+        A.IssueRule,
+        A.WhereRule,
+        A.WhenRule,
+        A.MinimumRule,
+        A.ShareRule,
+        A.SplitRule,
+        A.TransferRule,
+        A.ExpiryRule,
+    ),
+    D.PROCUREMENT: (
+        A.PurchaseRule,
+        A.BiddingRule,
+        A.DepositRule,
+        A.AwardRule,
+        A.DeliveryRule,
+        A.SupplyPaymentRule,
+        A.PenaltyRule,
+        A.ForfeitRule,
+    ),
 }
 #: Sentences a statute of the domain must contain, with the message key of the form to suggest.
 REQUIRED: dict[A.Domain, tuple[tuple[type, str], ...]] = {
     D.WORKING_TIME: ((A.EarningRule, "form_earning"), (A.WagePaymentRule, "form_wage_payment")),
     D.VOUCHERS: ((A.IssueRule, "form_issue"), (A.WhereRule, "form_where")),
     D.PROCUREMENT: (
-        (A.PurchaseRule, "form_purchase"), (A.BiddingRule, "form_bidding"), (A.AwardRule, "form_award"),
-        (A.DeliveryRule, "form_delivery"), (A.SupplyPaymentRule, "form_supply_payment"),
+        (A.PurchaseRule, "form_purchase"),
+        (A.BiddingRule, "form_bidding"),
+        (A.AwardRule, "form_award"),
+        (A.DeliveryRule, "form_delivery"),
+        (A.SupplyPaymentRule, "form_supply_payment"),
     ),
 }
 #: Rule kinds a statute may state at most once.
-SINGLE = (A.WagePaymentRule, A.MinimumWageRule, A.SupplyPaymentRule, A.ShareRule, A.SplitRule, A.TransferRule,
-          A.ExpiryRule, A.DepositRule, A.PenaltyRule, A.ForfeitRule, A.IssueRule, A.WhereRule,
-          A.WhenRule, A.MinimumRule, A.PurchaseRule, A.BiddingRule, A.AwardRule, A.DeliveryRule)
+SINGLE = (
+    A.WagePaymentRule,
+    A.MinimumWageRule,
+    A.SupplyPaymentRule,
+    A.ShareRule,
+    A.SplitRule,
+    A.TransferRule,
+    A.ExpiryRule,
+    A.DepositRule,
+    A.PenaltyRule,
+    A.ForfeitRule,
+    A.IssueRule,
+    A.WhereRule,
+    A.WhenRule,
+    A.MinimumRule,
+    A.PurchaseRule,
+    A.BiddingRule,
+    A.AwardRule,
+    A.DeliveryRule,
+)
 
 #: Operand fields and the literal type each must hold.
 OPERAND_TYPES: dict[tuple[type, str], type] = {
-    (A.EarningRule, "rate"): A.Percentage, (A.EarningRule, "beyond"): A.Duration,
-    (A.LimitRule, "limit"): A.Duration, (A.MinimumWageRule, "amount"): Money,
-    (A.IssueRule, "face_value"): Money, (A.WhereRule, "categories"): A.Categories,
-    (A.WhenRule, "during"): A.DateRange, (A.MinimumRule, "amount"): Money,
-    (A.ShareRule, "share"): A.Percentage, (A.ExpiryRule, "after"): A.DateRange,
-    (A.PurchaseRule, "ceiling"): Money, (A.BiddingRule, "sealed"): A.Duration,
-    (A.BiddingRule, "revealed"): A.Duration, (A.DepositRule, "rate"): A.Percentage,
-    (A.DeliveryRule, "within"): A.Duration, (A.PenaltyRule, "rate"): A.Percentage,
+    (A.EarningRule, "rate"): A.Percentage,
+    (A.EarningRule, "beyond"): A.Duration,
+    (A.LimitRule, "limit"): A.Duration,
+    (A.MinimumWageRule, "amount"): Money,
+    (A.IssueRule, "face_value"): Money,
+    (A.WhereRule, "categories"): A.Categories,
+    (A.WhenRule, "during"): A.DateRange,
+    (A.MinimumRule, "amount"): Money,
+    (A.ShareRule, "share"): A.Percentage,
+    (A.ExpiryRule, "after"): A.DateRange,
+    (A.PurchaseRule, "ceiling"): Money,
+    (A.BiddingRule, "sealed"): A.Duration,
+    (A.BiddingRule, "revealed"): A.Duration,
+    (A.DepositRule, "rate"): A.Percentage,
+    (A.DeliveryRule, "within"): A.Duration,
+    (A.PenaltyRule, "rate"): A.Percentage,
 }
-_TYPE_NAMES = {A.Percentage: "a percentage", A.Duration: "a duration", Money: "money",
-               A.Categories: "a list of categories", A.DateRange: "a date range"}
+_TYPE_NAMES = {
+    A.Percentage: "a percentage",
+    A.Duration: "a duration",
+    Money: "money",
+    A.Categories: "a list of categories",
+    A.DateRange: "a date range",
+}
 
 #: Role fields and the party kinds that may fill them.
 ROLE_KINDS: dict[tuple[type, str], tuple[A.PartyKind, ...]] = {
-    (A.WagePaymentRule, "payer"): (A.PartyKind.FIRM,), (A.WagePaymentRule, "payee"): (A.PartyKind.WORKER,),
-    (A.IssueRule, "issuer"): (A.PartyKind.AGENCY,), (A.IssueRule, "holder"): (A.PartyKind.CITIZEN,),
-    (A.IssueRule, "attester"): (A.PartyKind.AGENCY,), (A.WhereRule, "merchant"): (A.PartyKind.FIRM,),
+    (A.WagePaymentRule, "payer"): (A.PartyKind.FIRM,),
+    (A.WagePaymentRule, "payee"): (A.PartyKind.WORKER,),
+    (A.IssueRule, "issuer"): (A.PartyKind.AGENCY,),
+    (A.IssueRule, "holder"): (A.PartyKind.CITIZEN,),
+    (A.IssueRule, "attester"): (A.PartyKind.AGENCY,),
+    (A.WhereRule, "merchant"): (A.PartyKind.FIRM,),
     (A.ExpiryRule, "recipient"): (A.PartyKind.AGENCY,),
     (A.PurchaseRule, "buyer"): (A.PartyKind.AGENCY,),
     (A.SupplyPaymentRule, "buyer"): (A.PartyKind.AGENCY,),
-    (A.SupplyPaymentRule, "supplier"): (A.PartyKind.FIRM,), (A.ForfeitRule, "supplier"): (A.PartyKind.FIRM,),
+    (A.SupplyPaymentRule, "supplier"): (A.PartyKind.FIRM,),
+    (A.ForfeitRule, "supplier"): (A.PartyKind.FIRM,),
     (A.DeliveryRule, "inspector"): (A.PartyKind.DEVICE, A.PartyKind.AGENCY),
 }
 
 #: How many parties of each kind a domain takes: (fewest, most).
 PARTY_COUNTS: dict[A.Domain, dict[A.PartyKind, tuple[int, int]]] = {
-    D.WORKING_TIME: {A.PartyKind.FIRM: (1, 1), A.PartyKind.WORKER: (1, 1), A.PartyKind.DEVICE: (1, 1),
-                     A.PartyKind.AGENCY: (0, 0), A.PartyKind.CITIZEN: (0, 0)},
-    D.VOUCHERS: {A.PartyKind.AGENCY: (1, 2), A.PartyKind.CITIZEN: (1, 1), A.PartyKind.FIRM: (1, 1),
-                 A.PartyKind.WORKER: (0, 0), A.PartyKind.DEVICE: (0, 0)},
-    D.PROCUREMENT: {A.PartyKind.AGENCY: (1, 2), A.PartyKind.FIRM: (1, 1), A.PartyKind.DEVICE: (0, 1),
-                    A.PartyKind.WORKER: (0, 0), A.PartyKind.CITIZEN: (0, 0)},
+    D.WORKING_TIME: {
+        A.PartyKind.FIRM: (1, 1),
+        A.PartyKind.WORKER: (1, 1),
+        A.PartyKind.DEVICE: (1, 1),
+        A.PartyKind.AGENCY: (0, 0),
+        A.PartyKind.CITIZEN: (0, 0),
+    },
+    D.VOUCHERS: {
+        A.PartyKind.AGENCY: (1, 2),
+        A.PartyKind.CITIZEN: (1, 1),
+        A.PartyKind.FIRM: (1, 1),
+        A.PartyKind.WORKER: (0, 0),
+        A.PartyKind.DEVICE: (0, 0),
+    },
+    D.PROCUREMENT: {
+        A.PartyKind.AGENCY: (1, 2),
+        A.PartyKind.FIRM: (1, 1),
+        A.PartyKind.DEVICE: (0, 1),
+        A.PartyKind.WORKER: (0, 0),
+        A.PartyKind.CITIZEN: (0, 0),
+    },
 }
-_KIND_WORDS = {A.PartyKind.FIRM: "firm", A.PartyKind.WORKER: "worker", A.PartyKind.DEVICE: "device",
-               A.PartyKind.AGENCY: "agency", A.PartyKind.CITIZEN: "citizen"}
+_KIND_WORDS = {
+    A.PartyKind.FIRM: "firm",
+    A.PartyKind.WORKER: "worker",
+    A.PartyKind.DEVICE: "device",
+    A.PartyKind.AGENCY: "agency",
+    A.PartyKind.CITIZEN: "citizen",
+}
 
 
 def check(statute: A.Statute) -> list[Diagnostic]:
@@ -119,8 +206,12 @@ class _Checker:
         self.articles()
         self.required_sentences()
         if not self.errors:  # bounds speak of values that are otherwise sound
-            check_bounds(self.statute, lambda span, key, **fields: self.error(
-                span, key, **{k: self.word(v) if k == "rule" else v for k, v in fields.items()}))
+            check_bounds(
+                self.statute,
+                lambda span, key, **fields: self.error(
+                    span, key, **{k: self.word(v) if k == "rule" else v for k, v in fields.items()}
+                ),
+            )
         return sorted(self.errors, key=lambda d: (d.span.line, d.span.column))
 
     # ---------------------------------------------------------- header and declarations
@@ -154,7 +245,8 @@ class _Checker:
             self.error(sentence.span, "domain_term_elsewhere", domain=self.word(self.domain.value))
         kinds = [type(t) for t in self.statute.terms]
         if kinds.count(type(sentence)) > 1 and sentence is not next(
-                t for t in self.statute.terms if type(t) is type(sentence)):
+            t for t in self.statute.terms if type(t) is type(sentence)
+        ):
             self.error(sentence.span, "only_once")
 
     def literal(self, value: A.Literal, span: A.Span) -> None:
@@ -171,9 +263,13 @@ class _Checker:
             domain = self.word(self.domain.value)
             if len(declared) > most:
                 extra = declared[most]
-                allowed = (message(self.language, "no_party_of_kind", kind=kind_word) if most == 0 else
-                           message(self.language, "at_most_parties", count=most, kind=kind_word,
-                                   plural="s" if most > 1 else ""))
+                allowed = (
+                    message(self.language, "no_party_of_kind", kind=kind_word)
+                    if most == 0
+                    else message(
+                        self.language, "at_most_parties", count=most, kind=kind_word, plural="s" if most > 1 else ""
+                    )
+                )
                 self.error(extra.span, "too_many_parties", domain=domain, allowed=allowed, name=extra.name)
             elif len(declared) < fewest:
                 self.error(self.statute.header.span, "missing_party", domain=domain, kind=kind_word)
@@ -196,13 +292,17 @@ class _Checker:
         kind = type(rule)
         if kind not in DOMAIN_RULES[self.domain]:
             owner = next(d for d, kinds in DOMAIN_RULES.items() if kind in kinds)
-            self.error(rule.span, "rule_elsewhere", rule=self.word(RULE_NAMES[kind]),
-                       owner=self.word(owner.value), domain=self.word(self.domain.value))
+            self.error(
+                rule.span,
+                "rule_elsewhere",
+                rule=self.word(RULE_NAMES[kind]),
+                owner=self.word(owner.value),
+                domain=self.word(self.domain.value),
+            )
             return
         if kind in SINGLE:
             if kind in single_seen:
-                self.error(rule.span, "second_sentence", rule=self.word(RULE_NAMES[kind]),
-                           line=single_seen[kind].line)
+                self.error(rule.span, "second_sentence", rule=self.word(RULE_NAMES[kind]), line=single_seen[kind].line)
             single_seen.setdefault(kind, rule.span)
         for spec in fields(rule):
             value = getattr(rule, spec.name)
@@ -217,18 +317,30 @@ class _Checker:
             self.literal(value, operand.span)
         else:
             if operand.key in self.parties:
-                self.error(operand.span, "expected_type_found_party",
-                           expected=self.word(_TYPE_NAMES[expected]), name=operand.text)
+                self.error(
+                    operand.span,
+                    "expected_type_found_party",
+                    expected=self.word(_TYPE_NAMES[expected]),
+                    name=operand.text,
+                )
                 return
             term = self.terms.get(operand.key)
             if term is None:
-                self.error(operand.span, "unknown_term",
-                           self.suggest(operand.key, [t.name for t in self.terms.values()]), name=operand.text)
+                self.error(
+                    operand.span,
+                    "unknown_term",
+                    self.suggest(operand.key, [t.name for t in self.terms.values()]),
+                    name=operand.text,
+                )
                 return
             value = term.value
         if not isinstance(value, expected):
-            self.error(operand.span, "expected_type", expected=self.word(_TYPE_NAMES[expected]),
-                       found=self.word(A.type_name(value)))
+            self.error(
+                operand.span,
+                "expected_type",
+                expected=self.word(_TYPE_NAMES[expected]),
+                found=self.word(A.type_name(value)),
+            )
 
     def role(self, ref: A.Ref, kinds: tuple[A.PartyKind, ...]) -> None:
         wanted = join_or(self.language, [self.word(_KIND_WORDS[k]) for k in kinds])
@@ -238,20 +350,28 @@ class _Checker:
         party = self.parties.get(ref.key)
         if party is None:
             # Only a party that could stand here is suggested: a misspelt payee is the worker, not the firm.
-            self.error(ref.span, "unknown_party",
-                       self.suggest(ref.key, [p.name for p in self.parties.values() if p.kind in kinds]),
-                       name=ref.text)
+            self.error(
+                ref.span,
+                "unknown_party",
+                self.suggest(ref.key, [p.name for p in self.parties.values() if p.kind in kinds]),
+                name=ref.text,
+            )
             return
         if party.kind not in kinds:
-            self.error(ref.span, "wrong_party_kind", kinds=wanted, name=party.name,
-                       kind=self.word(_KIND_WORDS[party.kind]))
+            self.error(
+                ref.span, "wrong_party_kind", kinds=wanted, name=party.name, kind=self.word(_KIND_WORDS[party.kind])
+            )
 
     def required_sentences(self) -> None:
         present = {type(r) for a in self.statute.articles for r in a.rules}
         for kind, form in REQUIRED[self.domain]:
             if kind not in present:
-                self.error(self.statute.header.span, "missing_sentence", domain=self.word(self.domain.value),
-                           form=message(self.language, form))
+                self.error(
+                    self.statute.header.span,
+                    "missing_sentence",
+                    domain=self.word(self.domain.value),
+                    form=message(self.language, form),
+                )
 
 
 def refs(statute: A.Statute) -> Iterator[A.Ref]:

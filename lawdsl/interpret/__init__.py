@@ -2,6 +2,7 @@
 
 It defines what the law means; the chain must reproduce its outcomes.
 """
+
 from __future__ import annotations
 
 from ..domains import implementation

@@ -5,6 +5,7 @@ A domain interpreter subclasses `DomainInterpreter` and writes one
 A method rejects an event by raising `Rejected(reason)`; the loop records
 it and the event changes nothing — methods must check before they mutate.
 """
+
 from __future__ import annotations
 
 import datetime as dt

@@ -7,6 +7,7 @@ rebuilt from a chain's inputs (`lawdsl explain`) and the one from a
 scenario (`lawdsl simulate --explain`) can be compared once labels are
 mapped to addresses.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -37,16 +38,23 @@ class Explanation:
     def to_json(self, names: dict[str, str] | None = None) -> dict[str, Any]:
         names = names or {}
         p = self.payment
-        return {"event": p.event, "from": names.get(p.sender, p.sender), "to": names.get(p.recipient, p.recipient),
-                "amount": str(p.amount), "article": p.article,
-                "steps": [{"what": s.what, "value": s.value} for s in self.steps]}
+        return {
+            "event": p.event,
+            "from": names.get(p.sender, p.sender),
+            "to": names.get(p.recipient, p.recipient),
+            "amount": str(p.amount),
+            "article": p.article,
+            "steps": [{"what": s.what, "value": s.value} for s in self.steps],
+        }
 
     def lines(self, statute: Statute, names: dict[str, str] | None = None) -> list[str]:
         """The explanation as a reader sees it: the payment, then one indented line per step."""
         names = names or {}
         p = self.payment
-        head = (f"payment at event {p.event}: {names.get(p.sender, p.sender)} → {names.get(p.recipient, p.recipient)}, "
-                f"{p.amount} under article {article_title(statute, p.article)}")
+        head = (
+            f"payment at event {p.event}: {names.get(p.sender, p.sender)} → {names.get(p.recipient, p.recipient)}, "
+            f"{p.amount} under article {article_title(statute, p.article)}"
+        )
         return [head, *(f"  {s.what}: {s.value}" for s in self.steps)]
 
 

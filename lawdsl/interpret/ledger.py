@@ -6,6 +6,7 @@ wallet per scenario label, plus named pots for what the contract holds
 moves between these, so the total is conserved apart from the initial mint —
 the property tests check exactly that.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict

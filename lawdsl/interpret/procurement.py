@@ -44,6 +44,7 @@ Decisions where SPEC is silent (docs/semantics.md repeats them):
 - Only the awarded supplier delivers; recorded and delivered units together
   never exceed `Q`, and a closed tender takes none.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -193,8 +194,9 @@ def days_late(deadline: dt.datetime, at: dt.datetime) -> int:
 
 
 class ProcurementInterpreter(DomainInterpreter):
-    def __init__(self, statute: Statute, minted: dict[str, Money], holders: list[str],
-                 buyers: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self, statute: Statute, minted: dict[str, Money], holders: list[str], buyers: tuple[str, ...] = ()
+    ) -> None:
         super().__init__(statute, minted, holders)
         self.buyers: set[str] = set(buyers)  # registered at deployment
         self.inspectors: dict[str, str] = {}  # inspector -> buyer
@@ -343,11 +345,19 @@ class ProcurementInterpreter(DomainInterpreter):
             if bid.revealed or self.forfeit_article is None:
                 self.ledger.refund(pot, bid.supplier, bid.deposit)
             elif bid.deposit:
-                payment = self.ledger.pay(event.index, pot, bid.supplier, tender.buyer, bid.deposit,
-                                          self.forfeit_article)
-                self.explained(payment, [Step("rule", f"article {self.forfeit_article}: a bid not revealed "
-                                                      f"forfeits its deposit to the buyer"),
-                                         Step("deposit", f"{payment.amount}, the bid's whole deposit")])
+                payment = self.ledger.pay(
+                    event.index, pot, bid.supplier, tender.buyer, bid.deposit, self.forfeit_article
+                )
+                self.explained(
+                    payment,
+                    [
+                        Step(
+                            "rule",
+                            f"article {self.forfeit_article}: a bid not revealed forfeits its deposit to the buyer",
+                        ),
+                        Step("deposit", f"{payment.amount}, the bid's whole deposit"),
+                    ],
+                )
         if tender.winner is None:
             self._close(tender)
         else:
@@ -418,8 +428,9 @@ class ProcurementInterpreter(DomainInterpreter):
         amount = self.delivery_payment(tender, quantity, at)
         tender.delivered += quantity
         if amount:
-            payment = self.ledger.pay(index, tender.escrow_pot, tender.buyer, tender.winner.supplier, amount,
-                                      self.payment_article)
+            payment = self.ledger.pay(
+                index, tender.escrow_pot, tender.buyer, tender.winner.supplier, amount, self.payment_article
+            )
             if self.explaining:
                 self.explained(payment, self.delivery_steps(tender, quantity, at, payment.amount))
         if tender.delivered == tender.quantity:
@@ -467,11 +478,17 @@ class ProcurementInterpreter(DomainInterpreter):
         if forfeited:
             payment = self.ledger.pay(event.index, pot, winner, tender.buyer, forfeited, self.delivery_article)
             if self.explaining:
-                self.explained(payment, [
-                    Step("rule", f"article {self.delivery_article}: the winner did not deliver by the deadline"),
-                    Step("deadline and grace", f"{when(tender.deadline)}, closeable from "
-                                               f"{when(tender.deadline + self.grace)}"),
-                    Step("forfeited", f"the winner's whole deposit, {payment.amount}")])
+                self.explained(
+                    payment,
+                    [
+                        Step("rule", f"article {self.delivery_article}: the winner did not deliver by the deadline"),
+                        Step(
+                            "deadline and grace",
+                            f"{when(tender.deadline)}, closeable from {when(tender.deadline + self.grace)}",
+                        ),
+                        Step("forfeited", f"the winner's whole deposit, {payment.amount}"),
+                    ],
+                )
         self._close(tender)
 
     def delivery_steps(self, tender: Tender, quantity: int, at: dt.datetime, paid: Money) -> list[Step]:
@@ -481,15 +498,22 @@ class ProcurementInterpreter(DomainInterpreter):
         late = days_late(tender.deadline, at)
         reduction = min(Fraction(1), late * self.penalty_rate)
         value = price.scaled(quantity * (1 - reduction))
-        return [Step("rule", f"article {self.payment_article}: the winner is paid its unit price for each unit "
-                             f"delivered"),
-                Step("winning bid", f"{price} a unit"), Step("delivered", f"{quantity} units at {when(at)}"),
-                Step("deadline", f"{when(tender.deadline)}: {late} day{'s' if late != 1 else ''} late"),
-                Step("deduction for lateness", f"{late} × {decimal(self.penalty_rate * 100)}% = "
-                                               f"{decimal(reduction * 100)}% (at most all of it)"),
-                Step("earned", f"{quantity} × {price} × (1 − {decimal(reduction * 100)}%) = "
-                               f"{exact(price.currency, price.digits, value)}"),
-                rounding(price.currency, price.digits, value, paid)]
+        return [
+            Step("rule", f"article {self.payment_article}: the winner is paid its unit price for each unit delivered"),
+            Step("winning bid", f"{price} a unit"),
+            Step("delivered", f"{quantity} units at {when(at)}"),
+            Step("deadline", f"{when(tender.deadline)}: {late} day{'s' if late != 1 else ''} late"),
+            Step(
+                "deduction for lateness",
+                f"{late} × {decimal(self.penalty_rate * 100)}% = {decimal(reduction * 100)}% (at most all of it)",
+            ),
+            Step(
+                "earned",
+                f"{quantity} × {price} × (1 − {decimal(reduction * 100)}%) = "
+                f"{exact(price.currency, price.digits, value)}",
+            ),
+            rounding(price.currency, price.digits, value, paid),
+        ]
 
 
 #: This domain's interpreter, as `lawdsl.domains.implementation` finds it.

@@ -36,6 +36,7 @@ Decisions where SPEC is silent (the project docs repeat them):
   then refunds the unreserved rest of the deposit; a later reclaim finds
   nothing and changes nothing. A statute without an expiry rule refuses it.
 """
+
 from __future__ import annotations
 
 import bisect
@@ -111,8 +112,9 @@ class Voucher:
 
 
 class VoucherInterpreter(DomainInterpreter):
-    def __init__(self, statute: Statute, minted: dict[str, Money], holders: list[str],
-                 issuer: str | None = None) -> None:
+    def __init__(
+        self, statute: Statute, minted: dict[str, Money], holders: list[str], issuer: str | None = None
+    ) -> None:
         super().__init__(statute, minted, holders)
         self.issuer = issuer  # named at deployment, else appointed by the authority
         self.attested: set[tuple[str, str]] = set()  # (citizen, attribute)
@@ -231,9 +233,7 @@ class VoucherInterpreter(DomainInterpreter):
         return vouchers[0]
 
     def spending_open(self, at: dt.datetime) -> bool:
-        return (self.spend_start is None or at >= self.spend_start) and (
-            self.spend_end is None or at < self.spend_end
-        )
+        return (self.spend_start is None or at >= self.spend_start) and (self.spend_end is None or at < self.spend_end)
 
     def discount(self, voucher: Voucher, purchase: Money) -> int:
         """What the voucher covers of the purchase, in minor units, or a refusal."""
@@ -270,15 +270,25 @@ class VoucherInterpreter(DomainInterpreter):
         """Which voucher paid, under which rule, and how the discount follows from the purchase."""
         covered = purchase.scaled(self.share)
         digits = purchase.digits
-        steps = [Step("voucher", f"the holder's earliest voucher (number {voucher.serial + 1} issued), "
-                                 f"{self.ledger.money(left)} left of {self.face_value}"),
-                 Step("rule", f"article {self.where_article}: spent at a merchant of an eligible category"),
-                 Step("purchase", str(purchase)),
-                 Step("share", f"the voucher covers {decimal(self.share * 100)}% of the purchase = "
-                               f"{exact(purchase.currency, digits, covered)}")]
+        steps = [
+            Step(
+                "voucher",
+                f"the holder's earliest voucher (number {voucher.serial + 1} issued), "
+                f"{self.ledger.money(left)} left of {self.face_value}",
+            ),
+            Step("rule", f"article {self.where_article}: spent at a merchant of an eligible category"),
+            Step("purchase", str(purchase)),
+            Step(
+                "share",
+                f"the voucher covers {decimal(self.share * 100)}% of the purchase = "
+                f"{exact(purchase.currency, digits, covered)}",
+            ),
+        ]
         if self.split:
-            steps += [rounding(purchase.currency, digits, covered, Money(purchase.currency, round_half_up(covered))),
-                      Step("discount", f"the smaller of that and what the voucher has left = {paid}")]
+            steps += [
+                rounding(purchase.currency, digits, covered, Money(purchase.currency, round_half_up(covered))),
+                Step("discount", f"the smaller of that and what the voucher has left = {paid}"),
+            ]
         else:
             steps.append(Step("discount", f"the voucher's whole remaining value = {paid} (it is not split)"))
         return steps
@@ -306,8 +316,13 @@ class VoucherInterpreter(DomainInterpreter):
         self.held.clear()
         if unspent:
             payment = self.ledger.pay(event.index, PROGRAM, self.issuer, self.issuer, unspent, article)
-            self.explained(payment, [Step("rule", f"article {article}: vouchers expire unspent at {when(end)}"),
-                                     Step("reclaimed", f"the value still reserved for vouchers = {payment.amount}")])
+            self.explained(
+                payment,
+                [
+                    Step("rule", f"article {article}: vouchers expire unspent at {when(end)}"),
+                    Step("reclaimed", f"the value still reserved for vouchers = {payment.amount}"),
+                ],
+            )
         rest = self.ledger.pot(PROGRAM)
         if rest:
             self.ledger.refund(PROGRAM, self.issuer, rest)

@@ -71,6 +71,7 @@ Choices where SPEC is silent
   employer's queue holds arrears. A `settle` under a clock-out schedule
   changes nothing.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -205,9 +206,17 @@ def _earnings(statute: Statute) -> tuple[_Earning, ...]:
         rate = statute.value(rule.rate)
         beyond = statute.value(rule.beyond) if rule.beyond is not None else None
         assert isinstance(rate, Percentage) and (beyond is None or isinstance(beyond, Duration))
-        rules.append(_Earning(order, positions[article.id], rate.millionths, rule.day_kind,
-                              beyond.minutes if beyond else 0, rule.threshold_period,
-                              rule.unless_time_off))
+        rules.append(
+            _Earning(
+                order,
+                positions[article.id],
+                rate.millionths,
+                rule.day_kind,
+                beyond.minutes if beyond else 0,
+                rule.threshold_period,
+                rule.unless_time_off,
+            )
+        )
     return tuple(rules)
 
 
@@ -220,8 +229,7 @@ def _limits(statute: Statute) -> tuple[_Limit, ...]:
     return tuple(limits)
 
 
-_PAY_PERIODS = {PaySchedule.CLOCK_OUT: None, PaySchedule.WEEK: Period.WEEK,
-                PaySchedule.MONTH: Period.MONTH}
+_PAY_PERIODS = {PaySchedule.CLOCK_OUT: None, PaySchedule.WEEK: Period.WEEK, PaySchedule.MONTH: Period.MONTH}
 
 
 def _schedule(statute: Statute) -> PaySchedule:
@@ -241,8 +249,7 @@ def minimum_hourly_wage(statute: Statute) -> int:
     return amount.minor
 
 
-def _paid_minutes(rules: Iterable[_Earning], length: int,
-                  before: dict[Period, int]) -> dict[_Earning, int]:
+def _paid_minutes(rules: Iterable[_Earning], length: int, before: dict[Period, int]) -> dict[_Earning, int]:
     """Minutes of a `length`-minute shift paid under each rule, highest rate winning.
 
     `before` holds the minutes already worked in the shift's day, week and
@@ -371,10 +378,15 @@ class WorkingTimeInterpreter(DomainInterpreter):
         self.queues: dict[str, deque[_Queued]] = {}
         self.queued = 0  # payments ever queued: the global FIFO sequence
         self.days: dict[dt.date, _Day] = {}
-        self.candidates = {(kind, granted): tuple(
-            r for r in self.earnings
-            if (r.day_kind is None or r.day_kind is kind) and not (r.unless_time_off and granted))
-            for kind in DayKind for granted in (False, True)}
+        self.candidates = {
+            (kind, granted): tuple(
+                r
+                for r in self.earnings
+                if (r.day_kind is None or r.day_kind is kind) and not (r.unless_time_off and granted)
+            )
+            for kind in DayKind
+            for granted in (False, True)
+        }
 
     # ------------------------------------------------------------ events
 
@@ -386,8 +398,9 @@ class WorkingTimeInterpreter(DomainInterpreter):
             raise _refuse(Reason.EMPLOYED_ELSEWHERE)
         wage = self._checked_wage(event.hourly_wage)
         if worker is None:
-            self.workers[event.employee] = _Worker(event.employer, wage, len(self.workers),
-                                                   limits=[_Counter() for _ in self.limit_rules])
+            self.workers[event.employee] = _Worker(
+                event.employer, wage, len(self.workers), limits=[_Counter() for _ in self.limit_rules]
+            )
         elif worker.employer is None:
             worker.employer, worker.wage, worker.next_wage = event.employer, wage, None
         else:
@@ -484,8 +497,7 @@ class WorkingTimeInterpreter(DomainInterpreter):
         self.time_off.add((event.employee, event.date))
 
     def on_settle(self, event: Settle) -> None:
-        due = [item for name, worker in self.workers.items()
-               for item in self._due(name, worker, event.at)]
+        due = [item for name, worker in self.workers.items() for item in self._due(name, worker, event.at)]
         self._queue_all(due, event.index)
 
     def on_punch(self, event: Punch) -> None:
@@ -546,38 +558,50 @@ class WorkingTimeInterpreter(DomainInterpreter):
             before[period] = counter.count
             counter.count += minutes
         paid = _paid_minutes(rules, minutes, before)
-        self._check_limits(event, worker, day, minutes,
-                           sum(m for r, m in paid.items() if r.rate > Percentage.SCALE))
+        self._check_limits(event, worker, day, minutes, sum(m for r, m in paid.items() if r.rate > Percentage.SCALE))
         amounts = self._amounts(paid, worker.wage)
         steps = self._shift_steps(started, event.at, minutes, day, paid, worker.wage) if self.explaining else {}
         if self.pay_period is None:
             due = Step("due", f"at the clock-out (event {event.index})")
-            self._queue_all([_Due(article, event.employee, _rounded(exact), exact=exact,
-                                  steps=(*steps.get(article, ()), due))
-                             for article, exact in amounts], event.index)
+            self._queue_all(
+                [
+                    _Due(article, event.employee, _rounded(exact), exact=exact, steps=(*steps.get(article, ()), due))
+                    for article, exact in amounts
+                ],
+                event.index,
+            )
         else:
             self._accrue(worker, day.starts[self.pay_period], amounts, steps)
 
-    def _shift_steps(self, started: dt.datetime, ended: dt.datetime, minutes: int, day: _Day,
-                     paid: dict[_Earning, int], wage: int) -> dict[int, list[Step]]:
+    def _shift_steps(
+        self, started: dt.datetime, ended: dt.datetime, minutes: int, day: _Day, paid: dict[_Earning, int], wage: int
+    ) -> dict[int, list[Step]]:
         """Per article position: the shift, the minutes counted under the article's rules, the rate,
         the wage and the exact amount they earn."""
-        shift = Step("shift", f"{when(self.local(started))} → {when(self.local(ended))} ({minutes} min, "
-                              f"{day.kind.value} {self.local(started).date().isoformat()})")
+        shift = Step(
+            "shift",
+            f"{when(self.local(started))} → {when(self.local(ended))} ({minutes} min, "
+            f"{day.kind.value} {self.local(started).date().isoformat()})",
+        )
         wage_text = self.ledger.money(wage)
         found: dict[int, list[Step]] = {}
         for rule, counted in sorted(paid.items(), key=lambda item: item[0].order):
             article = self.article_ids[rule.article]
             amount = Fraction(counted * rule.rate * wage, _SCALE)
-            found.setdefault(rule.article, [shift]).extend([
-                Step(f"minutes under article {article}", f"{counted} of {minutes} min"),
-                Step("rate", f"{percent(rule.rate)} of the hourly wage {wage_text}"),
-                Step("earned", f"{counted} min × {percent(rule.rate)} × {wage_text} / 60 min = "
-                               f"{exact(self.ledger.currency, self.digits, amount)}")])
+            found.setdefault(rule.article, [shift]).extend(
+                [
+                    Step(f"minutes under article {article}", f"{counted} of {minutes} min"),
+                    Step("rate", f"{percent(rule.rate)} of the hourly wage {wage_text}"),
+                    Step(
+                        "earned",
+                        f"{counted} min × {percent(rule.rate)} × {wage_text} / 60 min = "
+                        f"{exact(self.ledger.currency, self.digits, amount)}",
+                    ),
+                ]
+            )
         return found
 
-    def _check_limits(self, event: Punch, worker: _Worker, day: _Day,
-                      worked: int, overtime: int) -> None:
+    def _check_limits(self, event: Punch, worker: _Worker, day: _Day, worked: int, overtime: int) -> None:
         employer = worker.employer
         assert employer is not None, "a shift is finished only during an employment"
         for rule, counter in zip(self.limit_rules, worker.limits):
@@ -588,9 +612,11 @@ class WorkingTimeInterpreter(DomainInterpreter):
             if counter.count > rule.limit and not counter.flagged:
                 assert counter.start is not None  # rolled above
                 counter.flagged = True
-                self.violations.append(Violation(
-                    event.index, rule.article, employer, event.employee,
-                    period_name(rule.period, counter.start)))
+                self.violations.append(
+                    Violation(
+                        event.index, rule.article, employer, event.employee, period_name(rule.period, counter.start)
+                    )
+                )
 
     def _day(self, date: dt.date) -> _Day:
         """Day kind and period starts of a date, cached: a run touches few distinct dates."""
@@ -603,11 +629,14 @@ class WorkingTimeInterpreter(DomainInterpreter):
             else:
                 kind = DayKind.WORKDAY
             back = (date.weekday() - self.statute.week_start) % 7
-            day = self.days[date] = _Day(kind, {
-                Period.DAY: date,
-                Period.WEEK: date - dt.timedelta(days=back),
-                Period.MONTH: date.replace(day=1),
-            })
+            day = self.days[date] = _Day(
+                kind,
+                {
+                    Period.DAY: date,
+                    Period.WEEK: date - dt.timedelta(days=back),
+                    Period.MONTH: date.replace(day=1),
+                },
+            )
         return day
 
     # ------------------------------------------------------------ amounts
@@ -620,8 +649,9 @@ class WorkingTimeInterpreter(DomainInterpreter):
             per_article[rule.article] = per_article.get(rule.article, 0) + exact
         return sorted(per_article.items())
 
-    def _accrue(self, worker: _Worker, start: dt.date, amounts: list[tuple[int, int]],
-                steps: dict[int, list[Step]]) -> None:
+    def _accrue(
+        self, worker: _Worker, start: dt.date, amounts: list[tuple[int, int]], steps: dict[int, list[Step]]
+    ) -> None:
         bucket = worker.accrued.setdefault(start, {})
         for article, amount in amounts:
             bucket[article] = bucket.get(article, 0) + amount
@@ -633,21 +663,39 @@ class WorkingTimeInterpreter(DomainInterpreter):
         period = self.pay_period
         if period is None or not worker.accrued:
             return []
-        ended = [start for start in worker.accrued
-                 if now is None or dt.datetime.combine(period_end(period, start), dt.time(), self.tz) <= now]
+        ended = [
+            start
+            for start in worker.accrued
+            if now is None or dt.datetime.combine(period_end(period, start), dt.time(), self.tz) <= now
+        ]
         due = []
         for start in ended:
             steps = worker.accrued_steps.pop(start, {})
             end = dt.datetime.combine(period_end(period, start), dt.time(), self.tz)
             if now is None:
-                why = Step("due", f"the employment ended during the {period.value} {period_name(period, start)}: "
-                                  "pay accrued so far falls due when an employment ends")
+                why = Step(
+                    "due",
+                    f"the employment ended during the {period.value} {period_name(period, start)}: "
+                    "pay accrued so far falls due when an employment ends",
+                )
             else:
-                why = Step("due", f"the {period.value} {period_name(period, start)} ended at {when(end)}: pay under "
-                                  f"a {period.value}ly schedule waits for the period's end and sums its shifts")
-            due += [_Due(article, employee, _rounded(amount), start, worker.order, amount,
-                         (*steps.get(article, ()), why) if self.explaining else ())
-                    for article, amount in worker.accrued.pop(start).items()]
+                why = Step(
+                    "due",
+                    f"the {period.value} {period_name(period, start)} ended at {when(end)}: pay under "
+                    f"a {period.value}ly schedule waits for the period's end and sums its shifts",
+                )
+            due += [
+                _Due(
+                    article,
+                    employee,
+                    _rounded(amount),
+                    start,
+                    worker.order,
+                    amount,
+                    (*steps.get(article, ()), why) if self.explaining else (),
+                )
+                for article, amount in worker.accrued.pop(start).items()
+            ]
         return due
 
     # ------------------------------------------------------------ money
@@ -664,8 +712,18 @@ class WorkingTimeInterpreter(DomainInterpreter):
             employer = self.workers[item.employee].employer
             assert employer is not None, "pay falls due only during an employment"
             queue = self.queues.setdefault(employer, deque())
-            queue.append(_Queued(self.queued, index, employer, item.employee, item.minor,
-                                 self.article_ids[item.article], item.exact, item.steps))
+            queue.append(
+                _Queued(
+                    self.queued,
+                    index,
+                    employer,
+                    item.employee,
+                    item.minor,
+                    self.article_ids[item.article],
+                    item.exact,
+                    item.steps,
+                )
+            )
             self.queued += 1
             if len(queue) == 1:  # nothing waited before it: paid now if the pot covers it
                 self._pay_queue(employer, index)
@@ -678,19 +736,28 @@ class WorkingTimeInterpreter(DomainInterpreter):
             head = queue.popleft()
             payment = self.ledger.pay(index, pot, employer, head.employee, head.minor, head.article)
             if self.explaining:
-                waited = ("at once" if index == head.event else
-                          f"at event {index}: at event {head.event} the employer's deposit could not cover it, so "
-                          f"it waited as arrears, paid first in first out when the deposit could")
-                self.explained(payment, [*head.steps, rounding(self.ledger.currency, self.digits,
-                                                               Fraction(head.exact, _SCALE), payment.amount),
-                                         Step("paid", waited)])
+                waited = (
+                    "at once"
+                    if index == head.event
+                    else f"at event {index}: at event {head.event} the employer's deposit could not cover it, so "
+                    f"it waited as arrears, paid first in first out when the deposit could"
+                )
+                self.explained(
+                    payment,
+                    [
+                        *head.steps,
+                        rounding(self.ledger.currency, self.digits, Fraction(head.exact, _SCALE), payment.amount),
+                        Step("paid", waited),
+                    ],
+                )
 
     def arrears(self) -> list[Payment]:
         """Payments still queued at the end, oldest first, dated by the event that made them due."""
-        waiting = sorted((item for queue in self.queues.values() for item in queue),
-                         key=lambda item: item.seq)
-        return [Payment(item.event, item.employer, item.employee, self.ledger.money(item.minor), item.article)
-                for item in waiting]
+        waiting = sorted((item for queue in self.queues.values() for item in queue), key=lambda item: item.seq)
+        return [
+            Payment(item.event, item.employer, item.employee, self.ledger.money(item.minor), item.article)
+            for item in waiting
+        ]
 
 
 def _rounded(exact: int) -> int:

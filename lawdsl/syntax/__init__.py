@@ -6,6 +6,7 @@ picks the surface by content and runs the checks after it. The lexers'
 public names (keyword tables, `tokenize`, `TOKEN`, `Scanner`) are what the
 editor tooling (`editors/`) builds on.
 """
+
 from __future__ import annotations
 
 from .lexer import Comment, LexError

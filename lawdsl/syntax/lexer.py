@@ -5,6 +5,7 @@ keyword, part of a declared name or filler is decided later, by the parser
 driver, against the parser's state (see `parser.py`): that is what lets a
 declared name contain keywords.
 """
+
 from __future__ import annotations
 
 import bisect
@@ -19,29 +20,45 @@ FILLER_WORDS = frozenset({"a", "an", "the"})
 #: English word → grammar terminal. Singular and plural share a terminal,
 #: and so do `is` and `are`: the grammar does not care which was written.
 KEYWORDS: dict[str, str] = {
-    **{w: w.upper() for w in (
-        "statute governs working time procurement version effective jurisdiction currency "
-        "zone utc parties firm worker device agency citizen terms from to rest public on and "
-        "article workday each worked earns of hourly wage beyond in unless compensatory off "
-        "granted overtime violation pays at end issues holding attribute attested by may be "
-        "spent only during least covers most split across not transferable after unspent "
-        "value returns buys no more than per sealed revealed carries deposit its lowest wins "
-        "ties go earliest confirmed within for awarded price late reduces payment who does "
-        "reveal forfeits"
-    ).split()},
-    "is": "IS", "are": "IS",
-    "voucher": "VOUCHER", "vouchers": "VOUCHER",
-    "day": "DAY", "days": "DAY",
-    "holiday": "HOLIDAY", "holidays": "HOLIDAY",
-    "week": "WEEK", "weeks": "WEEK",
-    "month": "MONTH", "months": "MONTH",
-    "minute": "MINUTE", "minutes": "MINUTE",
-    "hour": "HOUR", "hours": "HOUR",
-    "begin": "BEGIN", "begins": "BEGIN",
-    "purchase": "PURCHASE", "purchases": "PURCHASE",
-    "bid": "BID", "bids": "BID",
-    "delivery": "DELIVERY", "deliveries": "DELIVERY",
-    "clock-out": "CLOCK_OUT", "clock-outs": "CLOCK_OUT",
+    **{
+        w: w.upper()
+        for w in (
+            "statute governs working time procurement version effective jurisdiction currency "
+            "zone utc parties firm worker device agency citizen terms from to rest public on and "
+            "article workday each worked earns of hourly wage beyond in unless compensatory off "
+            "granted overtime violation pays at end issues holding attribute attested by may be "
+            "spent only during least covers most split across not transferable after unspent "
+            "value returns buys no more than per sealed revealed carries deposit its lowest wins "
+            "ties go earliest confirmed within for awarded price late reduces payment who does "
+            "reveal forfeits"
+        ).split()
+    },
+    "is": "IS",
+    "are": "IS",
+    "voucher": "VOUCHER",
+    "vouchers": "VOUCHER",
+    "day": "DAY",
+    "days": "DAY",
+    "holiday": "HOLIDAY",
+    "holidays": "HOLIDAY",
+    "week": "WEEK",
+    "weeks": "WEEK",
+    "month": "MONTH",
+    "months": "MONTH",
+    "minute": "MINUTE",
+    "minutes": "MINUTE",
+    "hour": "HOUR",
+    "hours": "HOUR",
+    "begin": "BEGIN",
+    "begins": "BEGIN",
+    "purchase": "PURCHASE",
+    "purchases": "PURCHASE",
+    "bid": "BID",
+    "bids": "BID",
+    "delivery": "DELIVERY",
+    "deliveries": "DELIVERY",
+    "clock-out": "CLOCK_OUT",
+    "clock-outs": "CLOCK_OUT",
     "workdays": "WORKDAY",
 }
 
@@ -94,8 +111,16 @@ TOKEN = re.compile(
 THOUSANDS = re.compile(r"(?:,\d{3})+(?:\.\d+)?(?![\d,])")
 SMART_QUOTES = {"\u201c": "\u201d", "\u2018": "\u2019", "\u201e": "\u201d"}
 #: Full-width punctuation pasted into an English statute, with what to write instead.
-_FULL_WIDTH = {"\u3002": ".", "\uff0c": ",", "\u3001": ",", "\uff1a": ":", "\uff1b": ";", "\uff0e": ".",
-               "\u201d": '"', "\u2019": "'"}
+_FULL_WIDTH = {
+    "\u3002": ".",
+    "\uff0c": ",",
+    "\u3001": ",",
+    "\uff1a": ":",
+    "\uff1b": ";",
+    "\uff0e": ".",
+    "\u201d": '"',
+    "\u2019": "'",
+}
 
 
 def _pasted(text: str, start: int) -> str | None:
@@ -113,7 +138,7 @@ def smart_quotes(language: str, text: str, start: int) -> str:
     close = text.find(SMART_QUOTES[text[start]], start + 1)
     line_end = text.find("\n", start)
     if close != -1 and (line_end == -1 or close < line_end):
-        return message(language, "smart_quotes", text=text[start + 1:close])
+        return message(language, "smart_quotes", text=text[start + 1 : close])
     return message(language, "smart_quote")
 
 
@@ -195,4 +220,3 @@ def tokenize(text: str, comments: list[Comment] | None = None) -> list[RawToken]
         if kind == "WORD" and value.lower() == "article":
             after_article = True
     return tokens
-

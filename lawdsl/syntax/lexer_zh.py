@@ -18,6 +18,7 @@ unknown run leaves as a `WORD`: the driver makes it a NAME where a name may
 stand (so the checker can say `未知术语「…」；您是否指「…」？`) and a syntax
 error elsewhere.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -37,39 +38,123 @@ WEEKDAY_INDEX: dict[str, int] = {**{name: i for i, name in enumerate(WEEKDAYS_ZH
 #: the formatter and in messages).
 KEYWORDS: dict[str, str] = {
     # header
-    "法规": "STATUTE", "规范": "GOVERNS", "工作时间": "WORKING_TIME", "采购": "PROCUREMENT",
-    "第": "ORDINAL", "版": "VERSION", "条": "ARTICLE", "自": "FROM", "起施行": "EFFECTIVE",
-    "适用于": "JURISDICTION", "货币": "CURRENCY", "时区": "TIME_ZONE", "UTC": "UTC",
+    "法规": "STATUTE",
+    "规范": "GOVERNS",
+    "工作时间": "WORKING_TIME",
+    "采购": "PROCUREMENT",
+    "第": "ORDINAL",
+    "版": "VERSION",
+    "条": "ARTICLE",
+    "自": "FROM",
+    "起施行": "EFFECTIVE",
+    "适用于": "JURISDICTION",
+    "货币": "CURRENCY",
+    "时区": "TIME_ZONE",
+    "UTC": "UTC",
     # declarations
-    "当事人": "PARTIES", "术语": "TERMS", "为": "IS", "是": "IS",
-    "企业": "FIRM", "职工": "WORKER", "设备": "DEVICE", "机关": "AGENCY", "公民": "CITIZEN",
-    "休息日": "REST_DAY", "法定节假日": "PUBLIC_HOLIDAY", "工作日": "WORKDAY",
-    "和": "AND", "及": "AND", "并": "AND", "至": "TO", "始于": "BEGINS",
+    "当事人": "PARTIES",
+    "术语": "TERMS",
+    "为": "IS",
+    "是": "IS",
+    "企业": "FIRM",
+    "职工": "WORKER",
+    "设备": "DEVICE",
+    "机关": "AGENCY",
+    "公民": "CITIZEN",
+    "休息日": "REST_DAY",
+    "法定节假日": "PUBLIC_HOLIDAY",
+    "工作日": "WORKDAY",
+    "和": "AND",
+    "及": "AND",
+    "并": "AND",
+    "至": "TO",
+    "始于": "BEGINS",
     **{name: "WEEKDAY" for name in WEEKDAY_INDEX},
     # units and periods
-    "分钟": "MINUTE", "小时": "HOUR", "日": "DAY", "天": "DAY", "一日": "DAY",
-    "周": "WEEK", "星期": "WEEK", "一周": "WEEK", "月": "MONTH", "一月": "MONTH", "一个月": "MONTH",
+    "分钟": "MINUTE",
+    "小时": "HOUR",
+    "日": "DAY",
+    "天": "DAY",
+    "一日": "DAY",
+    "周": "WEEK",
+    "星期": "WEEK",
+    "一周": "WEEK",
+    "月": "MONTH",
+    "一月": "MONTH",
+    "一个月": "MONTH",
     # working time
-    "内": "ON", "超出": "BEYOND", "超过": "BEYOND", "的": "OF", "每小时工作": "EACH_HOUR_WORKED",
-    "按": "BY", "小时工资": "HOURLY_WAGE", "计发": "EARNS", "已安排补休的除外": "UNLESS_TIME_OFF",
-    "加班": "OVERTIME", "工作时长": "HOURS_WORKED", "属于": "CONSTITUTES", "违法": "VIOLATION",
-    "在": "AT", "每次下班打卡时": "EACH_CLOCK_OUT", "结束时": "END", "向": "TOWARD", "支付": "PAYS",
-    "每": "EACH", "每名": "EACH", "每位": "EACH", "每个": "EACH", "每份": "EACH",
+    "内": "ON",
+    "超出": "BEYOND",
+    "超过": "BEYOND",
+    "的": "OF",
+    "每小时工作": "EACH_HOUR_WORKED",
+    "按": "BY",
+    "小时工资": "HOURLY_WAGE",
+    "计发": "EARNS",
+    "已安排补休的除外": "UNLESS_TIME_OFF",
+    "加班": "OVERTIME",
+    "工作时长": "HOURS_WORKED",
+    "属于": "CONSTITUTES",
+    "违法": "VIOLATION",
+    "在": "AT",
+    "每次下班打卡时": "EACH_CLOCK_OUT",
+    "结束时": "END",
+    "向": "TOWARD",
+    "支付": "PAYS",
+    "每": "EACH",
+    "每名": "EACH",
+    "每位": "EACH",
+    "每个": "EACH",
+    "每份": "EACH",
     # vouchers
-    "消费券": "VOUCHER", "发放": "ISSUES", "面值为": "FACE_VALUE", "限持有": "HOLDING",
-    "属性": "ATTRIBUTE", "并经": "ATTESTED_BY", "认证": "ATTESTED", "者": "WHO",
-    "仅限在": "ONLY_AT", "使用": "USED", "仅限用于": "ONLY_FOR", "金额不低于": "AT_LEAST", "不低于": "AT_LEAST",
-    "消费": "PURCHASE", "单笔消费": "PURCHASE", "至多抵扣": "COVERS_AT_MOST",
-    "可分次使用": "SPLIT", "可": "MAY", "可以": "MAY", "不得": "NOT", "转让": "TRANSFERABLE",
-    "届满后": "AFTER", "未使用的金额": "UNSPENT_VALUE", "退还": "RETURNS_TO",
+    "消费券": "VOUCHER",
+    "发放": "ISSUES",
+    "面值为": "FACE_VALUE",
+    "限持有": "HOLDING",
+    "属性": "ATTRIBUTE",
+    "并经": "ATTESTED_BY",
+    "认证": "ATTESTED",
+    "者": "WHO",
+    "仅限在": "ONLY_AT",
+    "使用": "USED",
+    "仅限用于": "ONLY_FOR",
+    "金额不低于": "AT_LEAST",
+    "不低于": "AT_LEAST",
+    "消费": "PURCHASE",
+    "单笔消费": "PURCHASE",
+    "至多抵扣": "COVERS_AT_MOST",
+    "可分次使用": "SPLIT",
+    "可": "MAY",
+    "可以": "MAY",
+    "不得": "NOT",
+    "转让": "TRANSFERABLE",
+    "届满后": "AFTER",
+    "未使用的金额": "UNSPENT_VALUE",
+    "退还": "RETURNS_TO",
     # procurement
-    "收购": "BUYS", "以": "MEASURED_IN", "计": "RECKONED", "价格不超过": "PRICE_AT_MOST",
-    "投标": "BID", "密封": "SEALED", "揭示": "REVEALED", "须缴纳": "CARRIES", "其报价": "ITS_VALUE",
-    "作为保证金": "AS_DEPOSIT", "已揭示的最低报价": "LOWEST_BID", "中标": "WINS",
-    "报价相同的": "TIES", "由最早的投标": "EARLIEST_BID", "交付": "DELIVERY", "由": "BY_PARTY",
-    "确认": "CONFIRMED", "就每批经确认的交付": "FOR_EACH_DELIVERY", "按中标价格": "AT_AWARDED_PRICE",
-    "每逾期交付一日": "EACH_DAY_LATE", "付款减少": "PAYMENT_REDUCED_BY",
-    "未揭示其投标的": "NOT_REVEALING", "丧失其保证金": "FORFEITS_DEPOSIT",
+    "收购": "BUYS",
+    "以": "MEASURED_IN",
+    "计": "RECKONED",
+    "价格不超过": "PRICE_AT_MOST",
+    "投标": "BID",
+    "密封": "SEALED",
+    "揭示": "REVEALED",
+    "须缴纳": "CARRIES",
+    "其报价": "ITS_VALUE",
+    "作为保证金": "AS_DEPOSIT",
+    "已揭示的最低报价": "LOWEST_BID",
+    "中标": "WINS",
+    "报价相同的": "TIES",
+    "由最早的投标": "EARLIEST_BID",
+    "交付": "DELIVERY",
+    "由": "BY_PARTY",
+    "确认": "CONFIRMED",
+    "就每批经确认的交付": "FOR_EACH_DELIVERY",
+    "按中标价格": "AT_AWARDED_PRICE",
+    "每逾期交付一日": "EACH_DAY_LATE",
+    "付款减少": "PAYMENT_REDUCED_BY",
+    "未揭示其投标的": "NOT_REVEALING",
+    "丧失其保证金": "FORFEITS_DEPOSIT",
 }
 
 #: Terminal → its canonical spelling (the first listed above).
@@ -78,8 +163,17 @@ for _phrase, _terminal in KEYWORDS.items():
     SPELLINGS.setdefault(_terminal, _phrase)
 SPELLINGS["WEEKDAY"] = "星期一"
 
-PUNCTUATION = {"。": "DOT", ".": "DOT", "：": "COLON", ":": "COLON", "，": "COMMA", ",": "COMMA",
-               "、": "COMMA", "；": "SEMICOLON", ";": "SEMICOLON"}
+PUNCTUATION = {
+    "。": "DOT",
+    ".": "DOT",
+    "：": "COLON",
+    ":": "COLON",
+    "，": "COMMA",
+    ",": "COMMA",
+    "、": "COMMA",
+    "；": "SEMICOLON",
+    ";": "SEMICOLON",
+}
 
 _LAYOUT = re.compile(
     r"""
@@ -130,8 +224,7 @@ def declared_names(tokens: Iterable[RawToken]) -> list[str]:
     items = list(tokens)
     for i, token in enumerate(items[:-1]):
         opens_sentence = previous is None or previous.kind in ("DOT", "COLON")
-        if (opens_sentence and token.kind == "STRING" and token.text.startswith("「")
-                and items[i + 1].kind == "IS"):
+        if opens_sentence and token.kind == "STRING" and token.text.startswith("「") and items[i + 1].kind == "IS":
             found.append(token.text[1:-1])
         previous = token
     return found
@@ -194,7 +287,7 @@ class Scanner:
 
     def longest_phrase(self, pos: int) -> tuple[str, int] | None:
         for length in range(min(max(self.longest_name, _MAX_PHRASE), len(self.text) - pos), 0, -1):
-            candidate = self.text[pos:pos + length]
+            candidate = self.text[pos : pos + length]
             if candidate in self.names and candidate in KEYWORDS:
                 # A name spelt like a keyword (「加班」): the parser driver tells which one is meant
                 # from what may stand here, as it does for every English word.

@@ -13,6 +13,7 @@ classifies keywords and names itself (Chinese has no spaces to split words
 on), so its terminals pass straight through and only its unknown runs are
 resolved here. `load.parse_text` picks the surface.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -76,8 +77,9 @@ def grammar(grammar_file: str = "statute.lark") -> Lark:
     return Lark(source, parser="lalr", lexer=_FedLexer, propagate_positions=True)
 
 
-def parse(text: str, source_name: str = "<statute>", comments: list[Comment] | None = None,
-          surface: Surface | None = None) -> Statute:
+def parse(
+    text: str, source_name: str = "<statute>", comments: list[Comment] | None = None, surface: Surface | None = None
+) -> Statute:
     """Parse statute text of one surface (English by default) to an unchecked AST, or raise `StatuteError`.
 
     `comments`, when given, receives the source's comments (for the formatter).
@@ -129,11 +131,7 @@ def declared_names(raw: list[RawToken]) -> list[str]:
     """Quoted names that open a sentence with `is`/`are`: the parties and terms."""
     names = []
     for i, token in enumerate(raw[1:-1], start=1):
-        if (
-            token.kind == "STRING"
-            and raw[i - 1].kind in ("DOT", "COLON")
-            and raw[i + 1].lower in ("is", "are")
-        ):
+        if token.kind == "STRING" and raw[i - 1].kind in ("DOT", "COLON") and raw[i + 1].lower in ("is", "are"):
             names.append(token.text[1:-1])
     return names
 
@@ -265,9 +263,13 @@ class _Driver:
         elif after_number is not None:
             assert self.last is not None
             span, text = Span.merge(token_span(self.last), token_span(found)), after_number
-        elif (not end_of_file and self.last is not None and found.line == self.last.end_line
-              and not closest(str(found.value), [self.spelling(t) for t in expected if t in self.surface.spellings])
-              and (form := self.sentence_form())):
+        elif (
+            not end_of_file
+            and self.last is not None
+            and found.line == self.last.end_line
+            and not closest(str(found.value), [self.spelling(t) for t in expected if t in self.surface.spellings])
+            and (form := self.sentence_form())
+        ):
             # Mid-sentence: a word out of place, not a forgotten full stop. Say what the sentence is.
             span = token_span(found)
             text = message(language, "out_of_place", found=found_text(found, language), form=form)
@@ -284,8 +286,9 @@ class _Driver:
             if found is self.unknown and self.surface.words_are_unknown:
                 text = message(language, "unknown_word", word=found.value, expected=self.describe(expected))
             else:
-                text = message(language, "expected_found", expected=self.describe(expected),
-                               found=found_text(found, language))
+                text = message(
+                    language, "expected_found", expected=self.describe(expected), found=found_text(found, language)
+                )
             spellings = [self.spelling(t) for t in expected if t in self.surface.spellings]
             guess = closest(str(found.value), spellings)
             if guess:
@@ -315,8 +318,12 @@ class _Driver:
         unit = _UNIT_ABBREVIATIONS.get(written)
         if unit is not None:
             plural = "" if Fraction(number) == 1 or language != "en" else "s"
-            return message(language, "unit_abbreviation", written=f"{number} {found.value}",
-                           duration=f"{number} {vocabulary(language, unit)}{plural}")
+            return message(
+                language,
+                "unit_abbreviation",
+                written=f"{number} {found.value}",
+                duration=f"{number} {vocabulary(language, unit)}{plural}",
+            )
         return None
 
     def spelling(self, terminal: str) -> str:
@@ -327,8 +334,12 @@ class _Driver:
         if self.surface.rule_starts <= set(terminals):
             others = [t for t in terminals if t in ("ARTICLE", "ORDINAL", "$END")]
             return message(language, "rule_sentence") + (message(language, "or_another_article") if others else "")
-        words = [message(language, f"terminal_{t}") if f"terminal_{t}" in MESSAGES
-                 else message(language, "keyword", text=self.spelling(t)) for t in terminals]
+        words = [
+            message(language, f"terminal_{t}")
+            if f"terminal_{t}" in MESSAGES
+            else message(language, "keyword", text=self.spelling(t))
+            for t in terminals
+        ]
         words = list(dict.fromkeys(words))
         if len(words) > 8:
             words = words[:8] + ["…"]
@@ -338,8 +349,18 @@ class _Driver:
 #: Words after a number that make it a multiple of the wage, a percentage, or an abbreviated unit.
 _MULTIPLIERS = frozenset({"x", "times", "×", "倍"})
 _PERCENT_WORDS = frozenset({"percent", "pct", "per-cent"})
-_UNIT_ABBREVIATIONS = {"h": "hour", "hr": "hour", "hrs": "hour", "m": "minute", "min": "minute", "mins": "minute",
-                       "d": "day", "w": "week", "wk": "week", "wks": "week"}
+_UNIT_ABBREVIATIONS = {
+    "h": "hour",
+    "hr": "hour",
+    "hrs": "hour",
+    "m": "minute",
+    "min": "minute",
+    "mins": "minute",
+    "d": "day",
+    "w": "week",
+    "wk": "week",
+    "wks": "week",
+}
 
 #: Which rule sentence is being written, by a terminal only it has (either surface), first match
 #: wins; and the message key of its form.
@@ -382,13 +403,23 @@ def found_text(token: Token, language: str = "en") -> str:
 
 
 ENGLISH = Surface(
-    language="en", grammar_file="statute.lark", tokenize=tokenize, keywords=KEYWORDS,
-    fillers=FILLER_WORDS, spellings=_SPELLINGS,
-    rule_starts=frozenset({"EACH", "VOUCHER", "BID", "LOWEST"}), declared_names=declared_names,
+    language="en",
+    grammar_file="statute.lark",
+    tokenize=tokenize,
+    keywords=KEYWORDS,
+    fillers=FILLER_WORDS,
+    spellings=_SPELLINGS,
+    rule_starts=frozenset({"EACH", "VOUCHER", "BID", "LOWEST"}),
+    declared_names=declared_names,
 )
 CHINESE = Surface(
-    language="zh", grammar_file="statute_zh.lark", tokenize=lexer_zh.tokenize, keywords=lexer_zh.KEYWORDS,
-    fillers=frozenset(), spellings=lexer_zh.SPELLINGS,
+    language="zh",
+    grammar_file="statute_zh.lark",
+    tokenize=lexer_zh.tokenize,
+    keywords=lexer_zh.KEYWORDS,
+    fillers=frozenset(),
+    spellings=lexer_zh.SPELLINGS,
     rule_starts=frozenset({"EACH_HOUR_WORKED", "VOUCHER", "BID", "LOWEST_BID"}),
-    declared_names=lexer_zh.declared_names, words_are_unknown=True,
+    declared_names=lexer_zh.declared_names,
+    words_are_unknown=True,
 )

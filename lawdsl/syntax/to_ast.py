@@ -4,6 +4,7 @@ A literal that cannot be a value (an impossible date, a rate with too many
 decimals, an unknown currency) is reported here, at its own span; names and
 types are the checker's business.
 """
+
 from __future__ import annotations
 
 import calendar
@@ -42,8 +43,20 @@ def _values(children: list[Any]) -> list[Any]:
     return [c for c in children if not isinstance(c, Token) or c.type in _VALUE_TOKENS]
 
 
-_VALUE_TOKENS = {"STRING", "TEXT", "NAME", "NUMBER", "MONEY", "PERCENT", "DATE", "TZ", "WEEKDAY",
-                 "ARTICLE_ID", "UTC", "NOT"}
+_VALUE_TOKENS = {
+    "STRING",
+    "TEXT",
+    "NAME",
+    "NUMBER",
+    "MONEY",
+    "PERCENT",
+    "DATE",
+    "TZ",
+    "WEEKDAY",
+    "ARTICLE_ID",
+    "UTC",
+    "NOT",
+}
 _ARTICLE_ID = re.compile(r"\d+(\.\d+)*")
 
 
@@ -112,8 +125,9 @@ class _Builder(Transformer[Token, Tree[Any]]):
             return dt.date(year, month, day)
         except ValueError:
             days = calendar.monthrange(year, month)[1]
-            self._fail(span, "no_such_day", text=text, year=year, month=month,
-                      month_name=calendar.month_name[month], days=days)
+            self._fail(
+                span, "no_such_day", text=text, year=year, month=month, month_name=calendar.month_name[month], days=days
+            )
 
     # ---------------------------------------------------------- literals
 
@@ -202,8 +216,11 @@ class _Builder(Transformer[Token, Tree[Any]]):
     def currency(self, meta: Meta, children: list[Any]) -> tuple[str, str, A.Span]:
         code = _values(children)[0]
         if str(code) not in CURRENCY_DIGITS:
-            raise LexError(token_span(code), message(self.language, "unknown_currency", code=code)
-                           + suggest(self.language, str(code), CURRENCY_DIGITS))
+            raise LexError(
+                token_span(code),
+                message(self.language, "unknown_currency", code=code)
+                + suggest(self.language, str(code), CURRENCY_DIGITS),
+            )
         return ("currency", str(code), meta_span(meta))
 
     def time_zone(self, meta: Meta, children: list[Any]) -> tuple[str, A.TimeZone, A.Span]:
@@ -435,8 +452,7 @@ def build_statute(tree: Tree[Token], source_name: str, language: str = "en") -> 
         parties.append((name, kind, kind_token, span))
     return A.Statute(
         header=header,
-        parties=tuple(_party(name, kind, token, span, source_name, language)
-                      for name, kind, token, span in parties),
+        parties=tuple(_party(name, kind, token, span, source_name, language) for name, kind, token, span in parties),
         terms=tuple(terms),
         articles=articles,
         preamble=preamble[1] if preamble else None,
@@ -449,8 +465,13 @@ def build_statute(tree: Tree[Token], source_name: str, language: str = "en") -> 
 def _party(name: str, kind: A.PartyKind | None, token: Token, span: A.Span, source_name: str, language: str) -> A.Party:
     if kind is None:
         kinds = [word(language, k.value) for k in A.PartyKind]
-        raise StatuteError([Diagnostic(
-            source_name, token_span(token),
-            message(language, "unknown_party_kind", kind=token) + suggest(language, str(token), kinds),
-        )])
+        raise StatuteError(
+            [
+                Diagnostic(
+                    source_name,
+                    token_span(token),
+                    message(language, "unknown_party_kind", kind=token) + suggest(language, str(token), kinds),
+                )
+            ]
+        )
     return A.Party(name, kind, span)

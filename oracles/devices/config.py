@@ -10,6 +10,7 @@ The file is YAML, read through the node tree (`yaml.compose`) rather than
 
 See docs/oracles.md for the format.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -241,8 +242,7 @@ class _Reader:
         return table
 
     def device(self, serial: str, node: Node, path: str) -> DeviceConfig:
-        entries = self.mapping(node, path, ("label", "zone", "status", "employees", "address", "allow",
-                                            "certificate"))
+        entries = self.mapping(node, path, ("label", "zone", "status", "employees", "address", "allow", "certificate"))
         for required in ("label", "zone"):
             if required not in entries:
                 self.fail(node, path, f"missing '{required}'")
@@ -254,7 +254,8 @@ class _Reader:
             employees=self.pins(entries["employees"][1], f"{path}.employees") if "employees" in entries else {},
             address=self.address(entries["address"][1], f"{path}.address") if "address" in entries else None,
             allow=self.networks(entries["allow"][1], f"{path}.allow") if "allow" in entries else LOOPBACK,
-            certificate=self.scalar(entries["certificate"][1], f"{path}.certificate") if "certificate" in entries
+            certificate=self.scalar(entries["certificate"][1], f"{path}.certificate")
+            if "certificate" in entries
             else None,
         )
 
@@ -280,8 +281,11 @@ class _Reader:
         for serial, (key_node, value) in self.mapping(entries["devices"][1], "devices").items():
             device = self.device(serial, value, f"devices.{serial}")
             if device.label in labels:
-                self.fail(key_node, f"devices.{serial}.label",
-                          f"label {device.label!r} is already used by device {labels[device.label]}")
+                self.fail(
+                    key_node,
+                    f"devices.{serial}.label",
+                    f"label {device.label!r} is already used by device {labels[device.label]}",
+                )
             labels[device.label] = serial
             devices[serial] = device
         settings: dict[str, object] = {}

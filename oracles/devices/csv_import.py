@@ -12,6 +12,7 @@ admitted in time order; "out of order" then only means earlier than a punch
 the outbox already had. Bad rows are quarantined with their line number in
 the source (`csv:<file>:<line>`).
 """
+
 from __future__ import annotations
 
 import csv
@@ -51,8 +52,10 @@ def _import_rows(reader: Iterator[list[str]], intake: Intake, name: str) -> list
     header = [column.strip().lower() for column in next(reader, [])]
     missing = [column for column in COLUMNS if column not in header]
     if missing:
-        raise CsvFormatError(f"{name}: the header must name the columns {', '.join(COLUMNS)}; "
-                             f"missing {', '.join(missing)} (found {', '.join(header) or 'no header'})")
+        raise CsvFormatError(
+            f"{name}: the header must name the columns {', '.join(COLUMNS)}; "
+            f"missing {', '.join(missing)} (found {', '.join(header) or 'no header'})"
+        )
     results: dict[int, Admission] = {}
     valid: list[_Row] = []
     for fields in reader:
@@ -68,8 +71,9 @@ def _import_rows(reader: Iterator[list[str]], intake: Intake, name: str) -> list
         else:
             valid.append(problem)
     for row in sorted(valid, key=lambda row: (_instant(intake, row), row.line)):
-        results[row.line] = intake.labelled_record(row.record, f"csv:{name}:{row.line}", row.device, row.employee,
-                                                   row.at, row.kind)
+        results[row.line] = intake.labelled_record(
+            row.record, f"csv:{name}:{row.line}", row.device, row.employee, row.at, row.kind
+        )
     return [results[line] for line in sorted(results)]
 
 

@@ -27,6 +27,7 @@ what reaches it (docs/oracles.md, "Quarantine").
 Checks 5–7 and the write that follows them run in one outbox transaction,
 so two terminals uploading the same employee at once cannot both pass.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -60,8 +61,9 @@ class Intake:
         log.warning("quarantined %s", item)
         return item
 
-    def device_record(self, record: str, source: str, serial: str, pin: str, local_time: dt.datetime,
-                      status: int) -> Admission:
+    def device_record(
+        self, record: str, source: str, serial: str, pin: str, local_time: dt.datetime, status: int
+    ) -> Admission:
         """A terminal's record: PIN and punch-state code, time on the terminal's wall clock."""
         device = self.config.devices.get(serial)
         if device is None:
@@ -69,17 +71,23 @@ class Intake:
         kind = device.status.get(status)
         if kind is None:
             known = ", ".join(str(code) for code in sorted(device.status))
-            return self.reject(record, source, Reason.UNKNOWN_STATUS,
-                               f"status {status} is not mapped to in/out on {device.label} (mapped: {known})")
+            return self.reject(
+                record,
+                source,
+                Reason.UNKNOWN_STATUS,
+                f"status {status} is not mapped to in/out on {device.label} (mapped: {known})",
+            )
         employee = self.config.employee(device, pin)
         if employee is None:
-            return self.reject(record, source, Reason.UNKNOWN_EMPLOYEE,
-                               f"PIN {pin!r} is not enrolled on {device.label}")
+            return self.reject(
+                record, source, Reason.UNKNOWN_EMPLOYEE, f"PIN {pin!r} is not enrolled on {device.label}"
+            )
         at = local_time if local_time.tzinfo else local_time.replace(tzinfo=device.zone)
         return self.admit(record, CanonicalPunch(serial, device.label, employee, at, kind, source))
 
-    def labelled_record(self, record: str, source: str, device_name: str, employee: str, at: dt.datetime,
-                        kind: Kind) -> Admission:
+    def labelled_record(
+        self, record: str, source: str, device_name: str, employee: str, at: dt.datetime, kind: Kind
+    ) -> Admission:
         """A record that already names the employee (CSV): a naive time is the device's wall clock."""
         device = self.config.find_device(device_name)
         if device is None:
@@ -93,9 +101,12 @@ class Intake:
         """Checks 4–7 against the clock and the outbox, then records the punch as pending."""
         limit = self._clock() + self.config.future_tolerance
         if punch.at > limit:
-            return self.reject(record, punch.source, Reason.FUTURE,
-                               f"{punch.at.isoformat()} is more than {self.config.future_tolerance} "
-                               "ahead of the gateway")
+            return self.reject(
+                record,
+                punch.source,
+                Reason.FUTURE,
+                f"{punch.at.isoformat()} is more than {self.config.future_tolerance} ahead of the gateway",
+            )
         # Check 5 (already here?) costs a query of its own only when 6 or 7 fail; otherwise the
         # insert answers it: two statements a record instead of three on the common path.
         with self.outbox.transaction():
@@ -103,18 +114,26 @@ class Intake:
             if on_terminal is not None and punch.at < on_terminal[0]:
                 if self.outbox.has(punch.key):
                     return self._redelivered(record, punch)
-                return self.reject(record, punch.source, Reason.OUT_OF_ORDER,
-                                   f"{punch.employee}'s punch at {punch.at.isoformat()} is earlier than "
-                                   f"their latest on {punch.device}, {on_terminal[0].isoformat()}")
+                return self.reject(
+                    record,
+                    punch.source,
+                    Reason.OUT_OF_ORDER,
+                    f"{punch.employee}'s punch at {punch.at.isoformat()} is earlier than "
+                    f"their latest on {punch.device}, {on_terminal[0].isoformat()}",
+                )
             latest = self.outbox.latest(punch.employee, until=punch.at)
             if latest is not None:
                 latest_at, latest_kind = latest
                 if punch.kind == latest_kind and punch.at - latest_at <= self.config.duplicate_window:
                     if self.outbox.has(punch.key):
                         return self._redelivered(record, punch)
-                    return self.reject(record, punch.source, Reason.DUPLICATE,
-                                       f"{punch.employee} already punched {punch.kind} at {latest_at.isoformat()}, "
-                                       f"within {self.config.duplicate_window}")
+                    return self.reject(
+                        record,
+                        punch.source,
+                        Reason.DUPLICATE,
+                        f"{punch.employee} already punched {punch.kind} at {latest_at.isoformat()}, "
+                        f"within {self.config.duplicate_window}",
+                    )
             if self.outbox.add(punch):
                 return punch
         return self._redelivered(record, punch)  # the insert found its key

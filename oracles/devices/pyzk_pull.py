@@ -12,6 +12,7 @@ terminal's wall clock), `punch` (the punch state: 0 in, 1 out, 4/5 overtime
 …, the `status` column of an ADMS ATTLOG line) and `status` (how the person
 was verified: fingerprint, card …). The naming is pyzk's; we map `punch`.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -64,8 +65,10 @@ class PyzkPuller:
         try:
             serial = str(conn.get_serialnumber()).strip()
             if serial != self.device.serial:
-                raise PullError(f"{host}:{port} is terminal {serial!r}, not {self.device.label} "
-                                f"({self.device.serial}); refusing to attribute its records")
+                raise PullError(
+                    f"{host}:{port} is terminal {serial!r}, not {self.device.label} "
+                    f"({self.device.serial}); refusing to attribute its records"
+                )
             yield conn
         finally:
             conn.disconnect()
@@ -110,9 +113,19 @@ class PyzkPuller:
         pin = str(getattr(record, "user_id", "")).strip()
         at = getattr(record, "timestamp", None)
         state = getattr(record, "punch", None)
-        text = "\t".join((pin, at.strftime("%Y-%m-%d %H:%M:%S") if isinstance(at, dt.datetime) else repr(at),
-                          str(state), str(getattr(record, "status", ""))))
+        text = "\t".join(
+            (
+                pin,
+                at.strftime("%Y-%m-%d %H:%M:%S") if isinstance(at, dt.datetime) else repr(at),
+                str(state),
+                str(getattr(record, "status", "")),
+            )
+        )
         if not pin or not isinstance(at, dt.datetime) or not isinstance(state, int):
-            return self.intake.reject(text, self.source, Reason.MALFORMED,
-                                      "a pyzk record needs a user_id, a datetime timestamp and an integer punch state")
+            return self.intake.reject(
+                text,
+                self.source,
+                Reason.MALFORMED,
+                "a pyzk record needs a user_id, a datetime timestamp and an integer punch state",
+            )
         return self.intake.device_record(text, self.source, self.device.serial, pin, at, state)

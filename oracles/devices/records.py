@@ -4,6 +4,7 @@ Adapters differ in how a clock-in reaches us (an HTTP upload, a LAN pull, a
 file); from here on they are one shape, so the outbox, the submitter and
 `oracle status` never need to know which device spoke.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -54,16 +55,24 @@ class CanonicalPunch:
         object.__setattr__(self, "key", dedupe_key(self.serial, self.employee, self.at, self.kind))
 
     @classmethod
-    def stored(cls, key: str, serial: str, device: str, employee: str, at: dt.datetime, kind: Kind,
-               source: str) -> CanonicalPunch:
+    def stored(
+        cls, key: str, serial: str, device: str, employee: str, at: dt.datetime, kind: Kind, source: str
+    ) -> CanonicalPunch:
         """A punch read back from the outbox under the key it was admitted with.
 
         Not checked or hashed again: it was when admitted, and the submitter
         reads every punch back once (the hash was a sixth of its time per punch).
         """
         punch = object.__new__(cls)
-        for name, value in (("serial", serial), ("device", device), ("employee", employee), ("at", at),
-                            ("kind", kind), ("source", source), ("key", key)):
+        for name, value in (
+            ("serial", serial),
+            ("device", device),
+            ("employee", employee),
+            ("at", at),
+            ("kind", kind),
+            ("source", source),
+            ("key", key),
+        ):
             object.__setattr__(punch, name, value)
         return punch
 

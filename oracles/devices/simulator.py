@@ -21,6 +21,7 @@ What is simulated, per employee and day:
 Each record comes with its truth (`SimulatedPunch`), so tests can check the
 adapters against what really happened.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -68,8 +69,14 @@ class Profile:
     drift_per_day: dt.timedelta = dt.timedelta(seconds=2)
 
 
-CLEAN = Profile(absence_rate=0, missed_punch_rate=0, double_tap_rate=0, resend_rate=0,
-                max_skew=dt.timedelta(0), drift_per_day=dt.timedelta(0))
+CLEAN = Profile(
+    absence_rate=0,
+    missed_punch_rate=0,
+    double_tap_rate=0,
+    resend_rate=0,
+    max_skew=dt.timedelta(0),
+    drift_per_day=dt.timedelta(0),
+)
 
 
 @dataclass(frozen=True)
@@ -119,32 +126,44 @@ class Simulation:
         return "".join(f"{p.record.attlog()}\n" for p in self.punches if p.record.serial == serial)
 
 
-def simulated_config(employees: int, devices: int = 2, zone: dt.tzinfo = dt.timezone(dt.timedelta(hours=8)),
-                     **settings: object) -> GatewayConfig:
+def simulated_config(
+    employees: int, devices: int = 2, zone: dt.tzinfo = dt.timezone(dt.timedelta(hours=8)), **settings: object
+) -> GatewayConfig:
     """A configuration for a simulated site: PINs 1001… for employees emp-0001…, terminals SIM0001…"""
-    terminals = {f"SIM{n:04d}": DeviceConfig(f"SIM{n:04d}", f"gate-{n}", zone, DEFAULT_STATUS, {}, None)
-                 for n in range(1, devices + 1)}
+    terminals = {
+        f"SIM{n:04d}": DeviceConfig(f"SIM{n:04d}", f"gate-{n}", zone, DEFAULT_STATUS, {}, None)
+        for n in range(1, devices + 1)
+    }
     people = {str(1000 + n): f"emp-{n:04d}" for n in range(1, employees + 1)}
     return GatewayConfig(devices=terminals, employees=people, **settings)  # type: ignore[arg-type]
 
 
-def simulate(config: GatewayConfig, start: dt.date, days: int, seed: int, profile: Profile = Profile(),
-             holidays: frozenset[dt.date] = frozenset()) -> Simulation:
+def simulate(
+    config: GatewayConfig,
+    start: dt.date,
+    days: int,
+    seed: int,
+    profile: Profile = Profile(),
+    holidays: frozenset[dt.date] = frozenset(),
+) -> Simulation:
     """Shifts starting on `start` … `start + days - 1` for every PIN in `config.employees`."""
     return _Simulator(config, start, seed, profile, holidays).run(days)
 
 
 class _Simulator:
-    def __init__(self, config: GatewayConfig, start: dt.date, seed: int, profile: Profile,
-                 holidays: frozenset[dt.date]) -> None:
+    def __init__(
+        self, config: GatewayConfig, start: dt.date, seed: int, profile: Profile, holidays: frozenset[dt.date]
+    ) -> None:
         self.rng = random.Random(seed)
         self.profile = profile
         self.holidays = holidays
         self.start = start
         self.devices = sorted(config.devices.values(), key=lambda d: d.serial)
         self.skew = {d.serial: self._uniform_delta(profile.max_skew) for d in self.devices}
-        self.staff = [(pin, label, self.rng.choices(PATTERNS, PATTERN_WEIGHTS)[0], self.rng.choice(self.devices))
-                      for pin, label in sorted(config.employees.items())]
+        self.staff = [
+            (pin, label, self.rng.choices(PATTERNS, PATTERN_WEIGHTS)[0], self.rng.choice(self.devices))
+            for pin, label in sorted(config.employees.items())
+        ]
         self.injected: Counter[str] = Counter()
 
     def _uniform_delta(self, bound: dt.timedelta) -> dt.timedelta:
@@ -178,8 +197,13 @@ class _Simulator:
         overtime = dt.timedelta(0)
         if self.rng.random() < self.profile.overtime_rate:
             overtime = dt.timedelta(minutes=self.rng.randrange(30, 181, 15))
-        return Shift(employee, pattern.name, begin + self._jitter(),
-                     begin + dt.timedelta(hours=pattern.hours) + overtime + self._jitter(), overtime)
+        return Shift(
+            employee,
+            pattern.name,
+            begin + self._jitter(),
+            begin + dt.timedelta(hours=pattern.hours) + overtime + self._jitter(),
+            overtime,
+        )
 
     def _punches(self, shift: Shift, pin: str, home: DeviceConfig) -> list[SimulatedPunch]:
         moments = [(shift.start, IN), (shift.end, OUT)]
@@ -200,8 +224,9 @@ class _Simulator:
             roll = self.rng.random()
             if roll < self.profile.double_tap_rate:
                 again = at + dt.timedelta(seconds=self.rng.randrange(2, 21))
-                out.append(SimulatedPunch(self._record(device, pin, again, status), shift.employee, again,
-                                          "double_tap"))
+                out.append(
+                    SimulatedPunch(self._record(device, pin, again, status), shift.employee, again, "double_tap")
+                )
                 self.injected["double_tap"] += 1
             elif roll < self.profile.double_tap_rate + self.profile.resend_rate:
                 out.append(SimulatedPunch(punch.record, shift.employee, at, "resend"))

@@ -35,6 +35,7 @@ Bad records are quarantined inside that same transaction — they are answered
 `OK` too, since re-sending them cannot make them good. Nothing a terminal
 sends stops the server: every request gets an answer.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -88,8 +89,11 @@ def parse_attlog_line(line: str) -> tuple[str, dt.datetime, int]:
     if not pin:
         raise BadRecord("empty PIN")
     try:  # the zero-padded form terminals send, 10× faster than strptime, which takes the rest
-        at = (dt.datetime.fromisoformat(time_text) if _PADDED_TIME.fullmatch(time_text)
-              else dt.datetime.strptime(time_text, ATTLOG_TIME))
+        at = (
+            dt.datetime.fromisoformat(time_text)
+            if _PADDED_TIME.fullmatch(time_text)
+            else dt.datetime.strptime(time_text, ATTLOG_TIME)
+        )
     except ValueError:
         raise BadRecord(f"time {time_text!r} is not YYYY-MM-DD HH:MM:SS") from None
     if not status_text.isdigit():
@@ -176,10 +180,17 @@ class AdmsProtocol:
         with self.intake.batch():
             if table == "ATTLOG":
                 admissions = [self.attlog_record(serial, line) for line in lines]
-                log.info("ATTLOG from %s: %d record(s), %d quarantined", serial, len(admissions),
-                         sum(isinstance(a, Quarantined) for a in admissions))
-                stored = [a.at if isinstance(a, CanonicalPunch) else a.punch.at
-                          for a in admissions if not isinstance(a, Quarantined)]
+                log.info(
+                    "ATTLOG from %s: %d record(s), %d quarantined",
+                    serial,
+                    len(admissions),
+                    sum(isinstance(a, Quarantined) for a in admissions),
+                )
+                stored = [
+                    a.at if isinstance(a, CanonicalPunch) else a.punch.at
+                    for a in admissions
+                    if not isinstance(a, Quarantined)
+                ]
                 self._advance_stamp(serial, stamp, stored)
             else:
                 log.info("%s from %s: %d line(s) ignored", table or "upload without table", serial, len(lines))
@@ -196,8 +207,12 @@ class AdmsProtocol:
         if current is not None and _DIGITS.fullmatch(current) and value <= int(current):
             return
         if value > max(stored).timestamp():
-            log.warning("ATTLOG from %s claims stamp %d, past its latest record %s: not taken", serial, value,
-                        max(stored).isoformat())
+            log.warning(
+                "ATTLOG from %s claims stamp %d, past its latest record %s: not taken",
+                serial,
+                value,
+                max(stored).isoformat(),
+            )
             return
         self.intake.outbox.set_stamp(serial, "ATTLOG", str(value))
 
@@ -305,8 +320,14 @@ class PushServer(BackgroundServer):
 
     thread_name = "adms-receiver"
 
-    def __init__(self, protocol: AdmsProtocol, host: str = "127.0.0.1", port: int = 8081,
-                 ssl_context: ssl.SSLContext | None = None, limits: Limits = DEFAULT_LIMITS) -> None:
+    def __init__(
+        self,
+        protocol: AdmsProtocol,
+        host: str = "127.0.0.1",
+        port: int = 8081,
+        ssl_context: ssl.SSLContext | None = None,
+        limits: Limits = DEFAULT_LIMITS,
+    ) -> None:
         self.protocol = protocol
         super().__init__((host, port), _Handler, ssl_context, limits)
 

@@ -5,6 +5,7 @@ argv: the standard-JSON input file, solc's output file, the exported project. Pr
 "pc_map_differences": n}. Run from the lawdsl checkout: Brownie reads every imported source
 (the compile covers all of contracts/, not only what the export needed) from node_modules/.
 """
+
 import json
 import sys
 from pathlib import Path
@@ -25,8 +26,7 @@ def main(input_path: str, output_path: str, project: str) -> None:
     solc_output = json.loads(Path(output_path).read_text())
     metadata = next(c["metadata"] for cs in solc_output["contracts"].values() for c in cs.values())
     version = json.loads(metadata)["compiler"]["version"]
-    reference = json.loads(json.dumps(generate_build_json(solc_input, solc_output, {"version": version}),
-                                      default=list))
+    reference = json.loads(json.dumps(generate_build_json(solc_input, solc_output, {"version": version}), default=list))
     build = Path(project) / "build" / "contracts"
     report = {"compared": 0, "missing": [], "differences": {}, "pc_map_entries": 0, "pc_map_differences": 0}
     for name, theirs in reference.items():
@@ -40,8 +40,10 @@ def main(input_path: str, output_path: str, project: str) -> None:
             if key == "coverageMap":
                 continue
             if key == "pcMap":
-                strip = {pc: {k: v for k, v in entry.items() if k not in IGNORED_PC_KEYS}
-                         for pc, entry in theirs[key].items()}
+                strip = {
+                    pc: {k: v for k, v in entry.items() if k not in IGNORED_PC_KEYS}
+                    for pc, entry in theirs[key].items()
+                }
                 report["pc_map_entries"] += len(strip)
                 report["pc_map_differences"] += sum(strip[pc] != ours[key].get(pc) for pc in strip)
                 report["pc_map_differences"] += len(set(ours[key]) - set(strip))

@@ -6,6 +6,7 @@ never be installed into the project's environment. The venv lives in
 version: the install (about 50 s) is paid once per machine, and the tests that
 follow cost seconds.
 """
+
 from __future__ import annotations
 
 import fcntl
@@ -27,7 +28,8 @@ PIP_FLAGS = ["--disable-pip-version-check", "--no-input", "-q"]
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
-        "markers", "brownie: runs Brownie from its own virtual environment (installed once into build/)")
+        "markers", "brownie: runs Brownie from its own virtual environment (installed once into build/)"
+    )
 
 
 def brownie_venv(version: str = BROWNIE_VERSION, root: Path = VENV_ROOT) -> Path:
@@ -45,8 +47,12 @@ def brownie_venv(version: str = BROWNIE_VERSION, root: Path = VENV_ROOT) -> Path
             return venv
         shutil.rmtree(venv, ignore_errors=True)
         subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-        done = subprocess.run([str(venv / "bin" / "pip"), "install", *PIP_FLAGS, f"eth-brownie=={version}"],
-                              capture_output=True, text=True, check=False)
+        done = subprocess.run(
+            [str(venv / "bin" / "pip"), "install", *PIP_FLAGS, f"eth-brownie=={version}"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         if done.returncode != 0:
             raise RuntimeError(f"pip install eth-brownie=={version} failed:\n{done.stdout}\n{done.stderr}")
         stamp.write_text(version)
@@ -70,8 +76,8 @@ def brownie_home(tmp_path: Path) -> Iterator[Path]:
 
 def brownie_env(bin_dir: Path, home: Path, **extra: str) -> dict[str, str]:
     """The environment a firm's shell would have: Brownie's venv first on PATH, nothing of ours."""
-    env = {key: value for key, value in os.environ.items()
-           if key not in ("VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME")}
-    env.update(HOME=str(home), PATH=f"{bin_dir}{os.pathsep}{env.get('PATH', '')}", PYTHONUNBUFFERED="1",
-               NO_COLOR="1", **extra)
+    env = {key: value for key, value in os.environ.items() if key not in ("VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME")}
+    env.update(
+        HOME=str(home), PATH=f"{bin_dir}{os.pathsep}{env.get('PATH', '')}", PYTHONUNBUFFERED="1", NO_COLOR="1", **extra
+    )
     return env

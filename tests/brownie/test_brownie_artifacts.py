@@ -5,6 +5,7 @@ Brownie 1.22.2's rules (`brownie/project/main.py`, `_compare_build_json`) so a
 change to the exporter that would make Brownie recompile fails in seconds, with
 the reason named.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -21,20 +22,42 @@ from lawdsl.load import load_statute
 
 STATUTE = Path(__file__).resolve().parents[2] / "statutes" / "overtime.law"
 #: `brownie.project.build.BUILD_KEYS`: an artifact missing one is deleted and recompiled.
-BUILD_KEYS = {"allSourcePaths", "bytecodeSha1", "coverageMap", "dependencies", "offset", "sha1", "source",
-              "sourcePath", "abi", "ast", "bytecode", "compiler", "contractName", "deployedBytecode",
-              "deployedSourceMap", "language", "natspec", "opcodes", "pcMap", "sourceMap", "type"}
+BUILD_KEYS = {
+    "allSourcePaths",
+    "bytecodeSha1",
+    "coverageMap",
+    "dependencies",
+    "offset",
+    "sha1",
+    "source",
+    "sourcePath",
+    "abi",
+    "ast",
+    "bytecode",
+    "compiler",
+    "contractName",
+    "deployedBytecode",
+    "deployedSourceMap",
+    "language",
+    "natspec",
+    "opcodes",
+    "pcMap",
+    "sourceMap",
+    "type",
+}
 
 
 def brownie_contract_names(source: str) -> list[str]:
     """The names Brownie expects an artifact for (`brownie.project.sources.get_contract_names`)."""
     uncommented = re.sub(r"(?:\s*\/\/[^\n]*)|(?:\/\*[\s\S]*?\*\/)", "", source)
-    blocks = re.findall(r"((?:abstract contract|contract|library|interface)\s[^;{]*{[\s\S]*?})\s*"
-                        r"(?=(?:abstract contract|contract|library|interface|pragma|struct|enum)\s|$)", uncommented)
+    blocks = re.findall(
+        r"((?:abstract contract|contract|library|interface)\s[^;{]*{[\s\S]*?})\s*"
+        r"(?=(?:abstract contract|contract|library|interface|pragma|struct|enum)\s|$)",
+        uncommented,
+    )
     names = []
     for block in blocks:
-        match = re.findall(r"(abstract contract|contract|library|interface)\s+(\S*)\s*(?:is\s+([\s\S]*?)|)(?:{)",
-                           block)
+        match = re.findall(r"(abstract contract|contract|library|interface)\s+(\S*)\s*(?:is\s+([\s\S]*?)|)(?:{)", block)
         if match:
             names.append(match[0][1])
     return names

@@ -7,6 +7,7 @@ statute's code is byte for byte what `lawdsl compile` builds (so `lawdsl
 verify` accepts a firm's Brownie deployment). Brownie must load the exported
 build as it is: no compile (it could not fetch solc here), no file rewritten.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -38,22 +39,22 @@ REFERENCE_SCRIPT = Path(__file__).with_name("brownie_reference.py")
 
 
 def _run(command: list[str], project: Path, env: dict[str, str]) -> str:
-    done = subprocess.run(command, cwd=project, env=env, capture_output=True, text=True, timeout=300,
-                          check=False)
+    done = subprocess.run(command, cwd=project, env=env, capture_output=True, text=True, timeout=300, check=False)
     output = done.stdout + done.stderr
     assert done.returncode == 0, f"{' '.join(command)} failed ({done.returncode}):\n{output[-6000:]}"
     return output
 
 
 def _digest(folder: Path) -> dict[str, str]:
-    return {str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
-            for path in sorted(folder.rglob("*.json"))}
+    return {
+        str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*.json"))
+    }
 
 
 @pytest.mark.brownie
 @pytest.mark.timeout(900)  # the first run on a machine installs Brownie (about a minute)
-def test_brownie_deploys_and_tests_the_exported_statute(tmp_path: Path, brownie_bin: Path,
-                                                        brownie_home: Path) -> None:
+def test_brownie_deploys_and_tests_the_exported_statute(tmp_path: Path, brownie_bin: Path, brownie_home: Path) -> None:
     project = tmp_path / "overtime-brownie"
     export_brownie([STATUTE], project)
     build = project / "build" / "contracts"
@@ -64,8 +65,11 @@ def test_brownie_deploys_and_tests_the_exported_statute(tmp_path: Path, brownie_
         _run(["bash", "-c", ADD_NETWORK], project, env)
         deployed = _run(["brownie", "run", "scripts/deploy.py", "--network", NETWORK_ID], project, env)
         assert "Compiling" not in deployed, "Brownie recompiled the exported build"
-        summary = json.loads(next(line for line in deployed.splitlines()
-                                  if line.startswith("lawdsl-deployment "))[len("lawdsl-deployment "):])
+        summary = json.loads(
+            next(line for line in deployed.splitlines() if line.startswith("lawdsl-deployment "))[
+                len("lawdsl-deployment ") :
+            ]
+        )
         assert summary["shifts"][TITLE]["paid"] == EXPECTED_PAY
 
         tested = _run(["brownie", "test", "--network", NETWORK_ID], project, env)
@@ -80,8 +84,9 @@ def test_brownie_deploys_and_tests_the_exported_statute(tmp_path: Path, brownie_
         assert token.functions.balanceOf(employee).call() == EXPECTED_PAY
         statute = w3.eth.contract(address=summary["statutes"][TITLE], abi=artifacts[TITLE].abi)
         paid = statute.events.PaidAtClockOut().get_logs(from_block=0)  # the clock-out and its payment
-        assert [(log.args.employee, log.args.amount, log.args.article.rstrip(b"\0")) for log in paid] == \
-            [(employee, EXPECTED_PAY, b"44.1")]
+        assert [(log.args.employee, log.args.amount, log.args.article.rstrip(b"\0")) for log in paid] == [
+            (employee, EXPECTED_PAY, b"44.1")
+        ]
         assert matches_deployed(artifacts[TITLE], w3.eth.get_code(statute.address))
 
     assert _digest(build) == exported_build, "Brownie rewrote or deleted exported artifacts"
@@ -99,9 +104,20 @@ def test_artifacts_equal_those_brownie_builds_itself(tmp_path: Path, brownie_bin
     solc_input = standard_input([generate(load_statute(STATUTE))])
     (tmp_path / "input.json").write_text(json.dumps(solc_input))
     (tmp_path / "output.json").write_text(json.dumps(cached_compile(solc_input, compile_standard_json)))
-    done = subprocess.run([str(brownie_bin / "python"), str(REFERENCE_SCRIPT), str(tmp_path / "input.json"),
-                           str(tmp_path / "output.json"), str(project)],
-                          cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=300, check=False)
+    done = subprocess.run(
+        [
+            str(brownie_bin / "python"),
+            str(REFERENCE_SCRIPT),
+            str(tmp_path / "input.json"),
+            str(tmp_path / "output.json"),
+            str(project),
+        ],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr[-4000:]
     report = json.loads(done.stdout.strip().splitlines()[-1])
 
@@ -109,6 +125,7 @@ def test_artifacts_equal_those_brownie_builds_itself(tmp_path: Path, brownie_bin
     assert report["compared"] == len(list((project / "build" / "contracts").glob("*.json")))
     # Brownie writes more (every contract solc saw) and deletes these on its next load:
     # none is a project contract in the export.
-    assert not [name for name, path in report["missing"] if (project / path).is_file()
-                and path.startswith("contracts/")]
+    assert not [
+        name for name, path in report["missing"] if (project / path).is_file() and path.startswith("contracts/")
+    ]
     assert report["pc_map_differences"] <= report["pc_map_entries"] // 1000

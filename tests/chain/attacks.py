@@ -3,6 +3,7 @@
 Each attack is a call an outsider, a cheating party or the authority's own
 key would send; the test asserts the custom error the contract meets it with.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -19,8 +20,14 @@ from lawdsl.money import Money
 from lawdsl.scenario import Scenario
 
 
-def deployed(chain: Chain, artifacts: dict, statute: Statute, balances: dict[str, int],
-             events: tuple[Event, ...], **parties: object) -> Deployment:
+def deployed(
+    chain: Chain,
+    artifacts: dict,
+    statute: Statute,
+    balances: dict[str, int],
+    events: tuple[Event, ...],
+    **parties: object,
+) -> Deployment:
     """`statute` deployed for a scenario of `events` (minor-unit balances), the events applied, none refused."""
     wallets = {label: Money(statute.header.currency, minor) for label, minor in balances.items()}
     scenario = Scenario(Path("attack.yaml"), statute, wallets, events, **parties)  # type: ignore[arg-type]

@@ -6,6 +6,7 @@ behind. `LAWDSL_CHAIN=tester` runs the same tests on the in-process py-evm
 chain instead. Every test starts from the chain as it was right after genesis:
 time included, since scenarios replay dates from 2026 onwards.
 """
+
 from __future__ import annotations
 
 from typing import Iterator

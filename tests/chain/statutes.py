@@ -8,6 +8,7 @@ example forbids. All are built from the examples' ASTs, so no extra `.law`
 file can drift from them, and `chain_statutes()` lists them all, so that a
 test session compiles in one solc call.
 """
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -55,36 +56,56 @@ def overtime() -> Statute:
 def _paid(statute: Statute, schedule: PaySchedule) -> tuple[Article, ...]:
     """The statute's articles with its payment sentence set to `schedule`."""
     return tuple(
-        replace(article, rules=tuple(replace(rule, schedule=schedule) if isinstance(rule, WagePaymentRule)
-                                     else rule for rule in article.rules))
-        for article in statute.articles)
+        replace(
+            article,
+            rules=tuple(
+                replace(rule, schedule=schedule) if isinstance(rule, WagePaymentRule) else rule
+                for rule in article.rules
+            ),
+        )
+        for article in statute.articles
+    )
 
 
 def weekly_overtime() -> Statute:
     """Weekly pay, weeks from Sunday, UTC-05:00, 125% beyond 40 hours a week, a 44-hour week limit."""
     base = overtime()
-    extra = Article("45", "Weekly hours", (
-        EarningRule(Lit(Percentage(1_250_000)), beyond=Lit(Duration(40 * 60, "hour")), period=Period.WEEK),
-        LimitRule(Measure.HOURS, Lit(Duration(44 * 60, "hour")), Period.WEEK),
-    ))
+    extra = Article(
+        "45",
+        "Weekly hours",
+        (
+            EarningRule(Lit(Percentage(1_250_000)), beyond=Lit(Duration(40 * 60, "hour")), period=Period.WEEK),
+            LimitRule(Measure.HOURS, Lit(Duration(44 * 60, "hour")), Period.WEEK),
+        ),
+    )
     articles = _paid(base, PaySchedule.WEEK)
-    return replace(base, source_name="overtime-weekly.law (a variant built in tests)",
-                   header=replace(base.header, title="Overtime Act (weekly pay)", time_zone=TimeZone(-5 * 60)),
-                   terms=(*base.terms, WeekStart(Weekday(6))),
-                   articles=(*articles[:-1], extra, articles[-1]))
+    return replace(
+        base,
+        source_name="overtime-weekly.law (a variant built in tests)",
+        header=replace(base.header, title="Overtime Act (weekly pay)", time_zone=TimeZone(-5 * 60)),
+        terms=(*base.terms, WeekStart(Weekday(6))),
+        articles=(*articles[:-1], extra, articles[-1]),
+    )
 
 
 def monthly_overtime() -> Statute:
     """Monthly pay in UTC, 120% beyond 40 hours a month, a limit on rest-day hours per week."""
     base = overtime()
-    extra = Article("46", "Monthly hours", (
-        EarningRule(Lit(Percentage(1_200_000)), beyond=Lit(Duration(40 * 60, "hour")), period=Period.MONTH),
-        LimitRule(Measure.HOURS, Lit(Duration(10 * 60, "hour")), Period.WEEK, DayKind.REST_DAY),
-    ))
+    extra = Article(
+        "46",
+        "Monthly hours",
+        (
+            EarningRule(Lit(Percentage(1_200_000)), beyond=Lit(Duration(40 * 60, "hour")), period=Period.MONTH),
+            LimitRule(Measure.HOURS, Lit(Duration(10 * 60, "hour")), Period.WEEK, DayKind.REST_DAY),
+        ),
+    )
     articles = _paid(base, PaySchedule.MONTH)
-    return replace(base, source_name="overtime-monthly.law (a variant built in tests)",
-                   header=replace(base.header, title="Overtime Act (monthly pay)", time_zone=TimeZone(0)),
-                   articles=(*articles[:-1], extra, articles[-1]))
+    return replace(
+        base,
+        source_name="overtime-monthly.law (a variant built in tests)",
+        header=replace(base.header, title="Overtime Act (monthly pay)", time_zone=TimeZone(0)),
+        articles=(*articles[:-1], extra, articles[-1]),
+    )
 
 
 def many_rules_overtime() -> Statute:
@@ -94,21 +115,32 @@ def many_rules_overtime() -> Statute:
     base = overtime()
     percent = lambda p: Lit(Percentage(p * 10_000))  # noqa: E731
     hours = lambda h: Lit(Duration(h * 60, "hour"))  # noqa: E731
-    long_shifts = Article("47", "Long shifts", (
-        EarningRule(percent(110), beyond=hours(2), period=Period.DAY),
-        EarningRule(percent(130), DayKind.WORKDAY, beyond=hours(30), period=Period.WEEK),
-        EarningRule(percent(150), beyond=hours(100), period=Period.MONTH),  # ties article 44.1's rate
-        LimitRule(Measure.HOURS, hours(12), Period.DAY),
-    ))
-    rest_days = Article("48", "Long rest days", (
-        EarningRule(percent(250), DayKind.REST_DAY, beyond=hours(4), unless_time_off=True),
-        EarningRule(percent(150), DayKind.PUBLIC_HOLIDAY),  # below article 44.3's rate: never wins
-        LimitRule(Measure.OVERTIME, hours(10), Period.WEEK, DayKind.WORKDAY),
-    ))
+    long_shifts = Article(
+        "47",
+        "Long shifts",
+        (
+            EarningRule(percent(110), beyond=hours(2), period=Period.DAY),
+            EarningRule(percent(130), DayKind.WORKDAY, beyond=hours(30), period=Period.WEEK),
+            EarningRule(percent(150), beyond=hours(100), period=Period.MONTH),  # ties article 44.1's rate
+            LimitRule(Measure.HOURS, hours(12), Period.DAY),
+        ),
+    )
+    rest_days = Article(
+        "48",
+        "Long rest days",
+        (
+            EarningRule(percent(250), DayKind.REST_DAY, beyond=hours(4), unless_time_off=True),
+            EarningRule(percent(150), DayKind.PUBLIC_HOLIDAY),  # below article 44.3's rate: never wins
+            LimitRule(Measure.OVERTIME, hours(10), Period.WEEK, DayKind.WORKDAY),
+        ),
+    )
     articles = base.articles
-    return replace(base, source_name="overtime-many-rules.law (a variant built in tests)",
-                   header=replace(base.header, title="Overtime Act (many rules)"),
-                   articles=(*articles[:-1], long_shifts, rest_days, articles[-1]))
+    return replace(
+        base,
+        source_name="overtime-many-rules.law (a variant built in tests)",
+        header=replace(base.header, title="Overtime Act (many rules)"),
+        articles=(*articles[:-1], long_shifts, rest_days, articles[-1]),
+    )
 
 
 def project_scenarios() -> list[Scenario]:
@@ -129,22 +161,44 @@ def whole_transferable_vouchers() -> Statute:
     base = vouchers()
     dropped = (SplitRule, MinimumRule, ShareRule)
     articles = tuple(
-        replace(article, rules=tuple(TransferRule(True) if isinstance(rule, TransferRule) else rule
-                                     for rule in article.rules if not isinstance(rule, dropped)))
-        for article in base.articles)
-    return replace(base, header=replace(base.header, title="Household Voucher Program (whole, transferable)"),
-                   articles=articles, source_name="whole-transferable (built in tests/chain/statutes.py)")
+        replace(
+            article,
+            rules=tuple(
+                TransferRule(True) if isinstance(rule, TransferRule) else rule
+                for rule in article.rules
+                if not isinstance(rule, dropped)
+            ),
+        )
+        for article in base.articles
+    )
+    return replace(
+        base,
+        header=replace(base.header, title="Household Voucher Program (whole, transferable)"),
+        articles=articles,
+        source_name="whole-transferable (built in tests/chain/statutes.py)",
+    )
 
 
 def minimal_vouchers() -> Statute:
     """Only the required sentences (issue, where), the issue without an attribute: SPEC's defaults elsewhere."""
     base = vouchers()
     articles = tuple(
-        replace(article, rules=tuple(replace(rule, attribute=None, attester=None) if isinstance(rule, IssueRule)
-                                     else rule for rule in article.rules if isinstance(rule, (IssueRule, WhereRule))))
-        for article in base.articles[:2])
-    return replace(base, header=replace(base.header, title="Household Voucher Program (minimal)"),
-                   articles=articles, source_name="minimal (built in tests/chain/statutes.py)")
+        replace(
+            article,
+            rules=tuple(
+                replace(rule, attribute=None, attester=None) if isinstance(rule, IssueRule) else rule
+                for rule in article.rules
+                if isinstance(rule, (IssueRule, WhereRule))
+            ),
+        )
+        for article in base.articles[:2]
+    )
+    return replace(
+        base,
+        header=replace(base.header, title="Household Voucher Program (minimal)"),
+        articles=articles,
+        source_name="minimal (built in tests/chain/statutes.py)",
+    )
 
 
 VOUCHER_VARIANTS = {"example": vouchers, "whole": whole_transferable_vouchers, "minimal": minimal_vouchers}
@@ -161,10 +215,16 @@ def minimal_procurement() -> Statute:
     """Only the required sentences: no deposit, no late penalty, no forfeit (SPEC's defaults)."""
     base = procurement()
     optional = (DepositRule, PenaltyRule, ForfeitRule)
-    articles = tuple(replace(article, rules=tuple(r for r in article.rules if not isinstance(r, optional)))
-                     for article in base.articles)
-    return replace(base, header=replace(base.header, title="Grain Purchase Regulation (minimal)"),
-                   articles=articles, source_name="minimal (built in tests/chain/statutes.py)")
+    articles = tuple(
+        replace(article, rules=tuple(r for r in article.rules if not isinstance(r, optional)))
+        for article in base.articles
+    )
+    return replace(
+        base,
+        header=replace(base.header, title="Grain Purchase Regulation (minimal)"),
+        articles=articles,
+        source_name="minimal (built in tests/chain/statutes.py)",
+    )
 
 
 PROCUREMENT_VARIANTS = {"example": procurement, "minimal": minimal_procurement}
@@ -172,10 +232,15 @@ PROCUREMENT_VARIANTS = {"example": procurement, "minimal": minimal_procurement}
 
 def chain_statutes() -> list[Statute]:
     """Every statute the chain tests deploy, once per title."""
-    found = [overtime(), weekly_overtime(), monthly_overtime(), many_rules_overtime(),
-             *(scenario.statute for scenario in project_scenarios()),
-             *(build() for build in VOUCHER_VARIANTS.values()),
-             *(build() for build in PROCUREMENT_VARIANTS.values())]
+    found = [
+        overtime(),
+        weekly_overtime(),
+        monthly_overtime(),
+        many_rules_overtime(),
+        *(scenario.statute for scenario in project_scenarios()),
+        *(build() for build in VOUCHER_VARIANTS.values()),
+        *(build() for build in PROCUREMENT_VARIANTS.values()),
+    ]
     return list({statute.header.title: statute for statute in found}.values())
 
 

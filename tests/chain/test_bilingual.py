@@ -17,6 +17,7 @@ The twins are compiled here, once per module, in one solc call
 (`tests/chain/statutes.py` lists the session's statutes; this module keeps
 its own so as not to grow the shared compile).
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -113,7 +114,7 @@ def bilingual_artifacts(pairs: dict[str, Twins]) -> dict[str, Artifact]:
 def runtime_code(artifact: Artifact) -> bytes:
     """Runtime bytecode without the CBOR metadata tail (its length is the code's last two bytes)."""
     code = bytes.fromhex(artifact.runtime_bytecode[2:])
-    return code[:-(int.from_bytes(code[-2:], "big") + 2)]
+    return code[: -(int.from_bytes(code[-2:], "big") + 2)]
 
 
 # ---------------------------------------------------------------- tests
@@ -124,8 +125,12 @@ def test_every_law_with_both_surfaces_has_scenarios():
 
 
 def test_vocabulary_pairs_the_statutes_own_strings(pairs):
-    assert vocabulary(pairs["vouchers"]) == {"groceries": "食品杂货", "household appliances": "家用电器",
-                                             "restaurants": "餐饮", "low income household": "低收入家庭"}
+    assert vocabulary(pairs["vouchers"]) == {
+        "groceries": "食品杂货",
+        "household appliances": "家用电器",
+        "restaurants": "餐饮",
+        "low income household": "低收入家庭",
+    }
     assert vocabulary(pairs["procurement"]) == {"wheat": "小麦"}
     assert vocabulary(pairs["overtime"]) == {}
 
@@ -156,6 +161,6 @@ def test_twins_have_identical_runtime_bytecode_apart_from_metadata(law, pairs, b
     english = bilingual_artifacts[pair.english.header.title]
     chinese = bilingual_artifacts[pair.chinese.header.title]
     assert runtime_code(chinese) == runtime_code(english), (
-        f"{law}: the statute's wording reached the runtime code; it belongs in NatSpec only")
+        f"{law}: the statute's wording reached the runtime code; it belongs in NatSpec only"
+    )
     assert chinese.immutable_ranges == english.immutable_ranges
-

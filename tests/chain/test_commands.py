@@ -1,4 +1,5 @@
 """The chain commands end to end, each on its own private anvil (as a user runs them)."""
+
 from __future__ import annotations
 
 import json

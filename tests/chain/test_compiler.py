@@ -1,4 +1,5 @@
 """The compiler without a chain: generated Solidity, naming, the cache key."""
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -29,7 +30,7 @@ def test_generated_contract_carries_the_law():
 def test_holiday_words_are_written_at_full_width():
     """solc reads a hex literal of 39 to 41 digits as an address: May 1 and October 1 make a word of 39."""
     source = generate(load_statute(PROJECT_STATUTES / "two-holidays.law")).source
-    word = "0x" + "_".join(f"{(1 << 153) | 1:064x}"[i:i + 8] for i in range(0, 64, 8))  # days 0 and 153
+    word = "0x" + "_".join(f"{(1 << 153) | 1:064x}"[i : i + 8] for i in range(0, 64, 8))  # days 0 and 153
     assert word == "0x00000000_00000000_00000000_02000000_00000000_00000000_00000000_00000001"
     assert f"uint256 private constant HOLIDAYS_0 = {word};" in source
 
@@ -45,5 +46,7 @@ def test_cache_key_covers_the_base_contracts():
     sources = _sources([generate(overtime())])
     assert {f"contracts/{p.name}" for p in CONTRACTS_DIR.glob("*.sol")} <= set(sources)
     edited = dict(sources)
-    edited["contracts/WorkingTimeStatute.sol"] = {"content": sources["contracts/WorkingTimeStatute.sol"]["content"] + "\n"}
+    edited["contracts/WorkingTimeStatute.sol"] = {
+        "content": sources["contracts/WorkingTimeStatute.sol"]["content"] + "\n"
+    }
     assert cache_key({"sources": sources}) != cache_key({"sources": edited})

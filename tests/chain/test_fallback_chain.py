@@ -4,6 +4,7 @@ The same contracts, drivers and outcome reading run on it; these tests
 check the parts it does its own way: time, funding, snapshots, revert
 decoding, the choice of local chain, and compiling from the cache alone.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -77,10 +78,11 @@ def test_a_revert_restores_block_number_time_and_balances(tester):
     tester.send(AUTHORITY, tester.address(GATEWAY), "0x")
 
 
-@pytest.mark.parametrize("choice, anvil_present, expected", [
-    ("tester", True, InProcessChain), ("", False, InProcessChain), ("anvil", True, Chain)])
-def test_local_chain_is_anvil_where_it_exists_else_in_process(choice, anvil_present, expected, monkeypatch,
-                                                               tmp_path):
+@pytest.mark.parametrize(
+    "choice, anvil_present, expected",
+    [("tester", True, InProcessChain), ("", False, InProcessChain), ("anvil", True, Chain)],
+)
+def test_local_chain_is_anvil_where_it_exists_else_in_process(choice, anvil_present, expected, monkeypatch, tmp_path):
     monkeypatch.setenv(CHAIN_ENV, choice)
     if not anvil_present:
         monkeypatch.setattr(anvil_module, "ANVIL", tmp_path / "no-anvil")

@@ -4,6 +4,7 @@ An outsider opening or freezing tenders, free sybil bids, an inspector who
 confirms late to cut the supplier's pay, and an award whose gas grows with
 the number of bids.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -46,9 +47,13 @@ def _day(day: int, hour: int = 10) -> dt.datetime:
 
 def _awarded(chain, artifacts, statute: Statute, winner: str = "s1") -> ProcurementDriver:
     """The reserve's tender 0 for 1,000 kg, `winner`'s bid at 3.00 revealed and awarded."""
-    events = (RegisterInspector(0, OPENING, "station1", "reserve"), OpenTender(1, OPENING, "reserve", 1000),
-              Bid(2, _day(2), winner, Money("CNY", 300)), Reveal(3, _day(9), winner),
-              Award(4, _day(10, 9)))
+    events = (
+        RegisterInspector(0, OPENING, "station1", "reserve"),
+        OpenTender(1, OPENING, "reserve", 1000),
+        Bid(2, _day(2), winner, Money("CNY", 300)),
+        Reveal(3, _day(9), winner),
+        Award(4, _day(10, 9)),
+    )
     driver = deployed(chain, artifacts, statute, {"reserve": 10_000_000, winner: 100_000}, events).driver
     assert isinstance(driver, ProcurementDriver)
     return driver

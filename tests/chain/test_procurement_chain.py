@@ -5,6 +5,7 @@ interpreter's outcome checks the compiled contract, not the oracle. The
 security tests call the contract directly, as a cheating supplier or buyer
 would, and check the custom error it reverts with.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -202,26 +203,57 @@ BALANCES = {"reserve": 100_000_000, "other": 1_000, "s1": 1_000_000, "s2": 1_000
 
 _TENDER = st.sampled_from((None, None, 0, 1))  # mostly the latest opened
 _event_fields = st.one_of(
-    st.tuples(st.just(Bid), st.fixed_dictionaries({
-        "supplier": st.sampled_from(SUPPLIERS), "price": st.integers(1, 400).map(lambda m: Money("CNY", m))})),
+    st.tuples(
+        st.just(Bid),
+        st.fixed_dictionaries(
+            {"supplier": st.sampled_from(SUPPLIERS), "price": st.integers(1, 400).map(lambda m: Money("CNY", m))}
+        ),
+    ),
     st.tuples(st.just(Reveal), st.fixed_dictionaries({"supplier": st.sampled_from(SUPPLIERS)})),
     st.tuples(st.just(Award), st.fixed_dictionaries({})),
-    st.tuples(st.just(Deliver), st.fixed_dictionaries({
-        "supplier": st.sampled_from(SUPPLIERS), "quantity": st.integers(0, 1_200),
-        "inspector": st.sampled_from(("station1", "station1", "station2", "fake"))})),
-    st.tuples(st.just(OpenTender), st.fixed_dictionaries({
-        "buyer": st.sampled_from(("reserve", "other")), "quantity": st.integers(0, 2_000)})),
-    st.tuples(st.just(RegisterInspector), st.fixed_dictionaries({
-        "inspector": st.sampled_from(("station1", "station2")), "buyer": st.sampled_from(("reserve", "other"))})),
-    st.tuples(st.just(RevokeInspector), st.fixed_dictionaries({"inspector": st.sampled_from(("station1", "station2"))})),
+    st.tuples(
+        st.just(Deliver),
+        st.fixed_dictionaries(
+            {
+                "supplier": st.sampled_from(SUPPLIERS),
+                "quantity": st.integers(0, 1_200),
+                "inspector": st.sampled_from(("station1", "station1", "station2", "fake")),
+            }
+        ),
+    ),
+    st.tuples(
+        st.just(OpenTender),
+        st.fixed_dictionaries({"buyer": st.sampled_from(("reserve", "other")), "quantity": st.integers(0, 2_000)}),
+    ),
+    st.tuples(
+        st.just(RegisterInspector),
+        st.fixed_dictionaries(
+            {"inspector": st.sampled_from(("station1", "station2")), "buyer": st.sampled_from(("reserve", "other"))}
+        ),
+    ),
+    st.tuples(
+        st.just(RevokeInspector), st.fixed_dictionaries({"inspector": st.sampled_from(("station1", "station2"))})
+    ),
     st.tuples(st.just(RegisterBuyer), st.fixed_dictionaries({"buyer": st.just("other")})),
     st.tuples(st.just(RevokeBuyer), st.fixed_dictionaries({"buyer": st.sampled_from(("reserve", "other"))})),
-    st.tuples(st.just(RecordDelivery), st.fixed_dictionaries({
-        "supplier": st.sampled_from(SUPPLIERS), "quantity": st.integers(0, 1_200), "tender": _TENDER})),
-    st.tuples(st.just(ConfirmDelivery), st.fixed_dictionaries({
-        "inspector": st.sampled_from(("station1", "station2")), "delivery": st.integers(0, 2), "tender": _TENDER})),
-    st.tuples(st.just(DisputeDelivery), st.fixed_dictionaries({
-        "inspector": st.sampled_from(("station1", "station2")), "delivery": st.integers(0, 2), "tender": _TENDER})),
+    st.tuples(
+        st.just(RecordDelivery),
+        st.fixed_dictionaries(
+            {"supplier": st.sampled_from(SUPPLIERS), "quantity": st.integers(0, 1_200), "tender": _TENDER}
+        ),
+    ),
+    st.tuples(
+        st.just(ConfirmDelivery),
+        st.fixed_dictionaries(
+            {"inspector": st.sampled_from(("station1", "station2")), "delivery": st.integers(0, 2), "tender": _TENDER}
+        ),
+    ),
+    st.tuples(
+        st.just(DisputeDelivery),
+        st.fixed_dictionaries(
+            {"inspector": st.sampled_from(("station1", "station2")), "delivery": st.integers(0, 2), "tender": _TENDER}
+        ),
+    ),
     st.tuples(st.just(AcceptDelivery), st.fixed_dictionaries({"delivery": st.integers(0, 2), "tender": _TENDER})),
     st.tuples(st.just(CloseTender), st.fixed_dictionaries({"tender": _TENDER})),
 )
@@ -233,15 +265,18 @@ def procurement_events(draw: st.DrawFn) -> tuple[Event, ...]:
     quantity = draw(st.integers(1, 1_000))
     drawn = draw(st.lists(st.tuples(_event_fields, st.integers(0, SPAN_SECONDS)), min_size=1, max_size=14))
     drawn.sort(key=lambda item: item[1])
-    events: list[Event] = [RegisterInspector(0, OPENING, "station1", "reserve"),
-                           OpenTender(1, OPENING, "reserve", quantity)]
+    events: list[Event] = [
+        RegisterInspector(0, OPENING, "station1", "reserve"),
+        OpenTender(1, OPENING, "reserve", quantity),
+    ]
     for (kind, fields), offset in drawn:
         events.append(kind(index=len(events), at=OPENING + dt.timedelta(seconds=offset), **fields))
     return tuple(events)
 
 
-def _differential(session_chain: Chain, artifacts: dict[str, Artifact], statute: Statute,
-                  events: tuple[Event, ...]) -> None:
+def _differential(
+    session_chain: Chain, artifacts: dict[str, Artifact], statute: Statute, events: tuple[Event, ...]
+) -> None:
     balances = {label: Money("CNY", minor) for label, minor in BALANCES.items()}
     scenario = Scenario(Path("generated.yaml"), statute, balances, events)
     snapshot = session_chain.snapshot()
@@ -256,16 +291,18 @@ _HEALTH = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthChec
 
 @settings(max_examples=10, deadline=None, suppress_health_check=_HEALTH)
 @given(events=procurement_events(), variant=st.sampled_from(tuple(VARIANTS)))
-def test_chain_matches_interpreter_on_generated_scenarios(session_chain, procurement_statutes,
-                                                           artifacts, events, variant):
+def test_chain_matches_interpreter_on_generated_scenarios(
+    session_chain, procurement_statutes, artifacts, events, variant
+):
     _differential(session_chain, artifacts, procurement_statutes[variant], events)
 
 
 @pytest.mark.slow
 @settings(max_examples=1_000, deadline=None, suppress_health_check=_HEALTH)
 @given(events=procurement_events(), variant=st.sampled_from(tuple(VARIANTS)))
-def test_chain_matches_interpreter_on_many_generated_scenarios(session_chain, procurement_statutes,
-                                                               artifacts, events, variant):
+def test_chain_matches_interpreter_on_many_generated_scenarios(
+    session_chain, procurement_statutes, artifacts, events, variant
+):
     _differential(session_chain, artifacts, procurement_statutes[variant], events)
 
 
@@ -277,12 +314,14 @@ def build_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("solc")
 
 
-def _differential_on_drawn_statutes(data: st.DataObject, session_chain: Chain, build_dir: Path,
-                                    count: int) -> None:
+def _differential_on_drawn_statutes(data: st.DataObject, session_chain: Chain, build_dir: Path, count: int) -> None:
     """Procurement statutes drawn by tests/strategies (in CNY, in force from 2026-06-01, so the
     scenarios above apply), compiled in one solc call, each run on chain and in the interpreter."""
-    drawn = data.draw(st.lists(grammar.procurement_statutes(currency="CNY", effective=dt.date(2026, 6, 1)),
-                                 min_size=count, max_size=count))
+    drawn = data.draw(
+        st.lists(
+            grammar.procurement_statutes(currency="CNY", effective=dt.date(2026, 6, 1)), min_size=count, max_size=count
+        )
+    )
     statutes, compiled = compiled_batch(drawn, build_dir)
     for statute in statutes:
         note(grammar.written(statute))

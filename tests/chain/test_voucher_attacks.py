@@ -4,6 +4,7 @@ An outsider's 0.01 deposit does not make it the issuer; a de-listed merchant
 cannot be paid; an issue call is bounded; and the authority's own key can
 neither mint money nor register anyone without its timelock.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -39,9 +40,12 @@ def example(statutes: dict[str, Statute]) -> Statute:
 @pytest.fixture
 def program(chain, artifacts, example):
     """mofcom (named at deployment) funds 10,000.00; alice attested and issued; shop1 a listed grocer."""
-    events = (Deposit(0, START, "mofcom", Money("CNY", 1_000_000)),
-              Attest(1, START, "civil", "alice", "low income household"),
-              RegisterMerchant(2, START, "shop1", "groceries"), Issue(3, START, "mofcom", ("alice",)))
+    events = (
+        Deposit(0, START, "mofcom", Money("CNY", 1_000_000)),
+        Attest(1, START, "civil", "alice", "low income household"),
+        RegisterMerchant(2, START, "shop1", "groceries"),
+        Issue(3, START, "mofcom", ("alice",)),
+    )
     return deployed(chain, artifacts, example, {"mofcom": 10_000_000, "mallory": 10_000}, events)
 
 
@@ -101,13 +105,16 @@ def test_the_authoritys_key_cannot_mint_or_enact_or_register_without_the_timeloc
     driver = program.driver
     chain = driver.chain
     mint = refusal(driver, AUTHORITY, program.currency.functions.mint(chain.address(AUTHORITY), 1))
-    assert (mint.error, mint.arguments) == ("AccessControlUnauthorizedAccount",
-                                            (chain.address(AUTHORITY), MINTER_ROLE))
-    enact = refusal(driver, AUTHORITY, program.registry.functions.enact(
-        "Fake Act", 1, chain.address(AUTHORITY), bytes(32), 0))
+    assert (mint.error, mint.arguments) == ("AccessControlUnauthorizedAccount", (chain.address(AUTHORITY), MINTER_ROLE))
+    enact = refusal(
+        driver, AUTHORITY, program.registry.functions.enact("Fake Act", 1, chain.address(AUTHORITY), bytes(32), 0)
+    )
     assert (enact.error, enact.arguments[1]) == ("AccessControlUnauthorizedAccount", LEGISLATOR_ROLE)
-    merchant = refusal(driver, AUTHORITY, driver.contract.functions.registerMerchant(
-        chain.address(AUTHORITY), text_hash("groceries"), 9))
+    merchant = refusal(
+        driver,
+        AUTHORITY,
+        driver.contract.functions.registerMerchant(chain.address(AUTHORITY), text_hash("groceries"), 9),
+    )
     assert merchant.error == "AccessControlUnauthorizedAccount"
 
 

@@ -5,6 +5,7 @@ interpreter's outcome checks the compiled contract, not the oracle. The
 security tests call the contract directly, as an attacker would, and check
 the custom error it reverts with.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -147,9 +148,19 @@ def test_a_spend_pays_the_merchant_once_under_the_where_article(program):
     chain.set_next_time(_at(3, 5))
     chain.transact("alice", fn.spend(chain.address("shop1"), 15_000, 9))
     logged = [(name, args) for name, args in program.logs() if name in ("VoucherSpent", "Payment")]
-    assert [(name, args["ref"], args["serial"], args["merchant"], args["issuer"], args["purchase"],
-             args["discount"], args["article"].rstrip(b"\0")) for name, args in logged] == [
-        ("VoucherSpent", 9, 0, chain.address("shop1"), chain.address("mofcom"), 15_000, 7_500, b"2")]
+    assert [
+        (
+            name,
+            args["ref"],
+            args["serial"],
+            args["merchant"],
+            args["issuer"],
+            args["purchase"],
+            args["discount"],
+            args["article"].rstrip(b"\0"),
+        )
+        for name, args in logged
+    ] == [("VoucherSpent", 9, 0, chain.address("shop1"), chain.address("mofcom"), 15_000, 7_500, b"2")]
     assert program.currency.functions.balanceOf(chain.address("shop1")).call() == 7_500
     assert fn.remainingValue(0).call() == 12_500
     assert (fn.reserved().call(), fn.funds().call()) == (12_500, 1_000_000 - 7_500)
@@ -164,32 +175,32 @@ def test_a_statute_whose_face_value_overflows_a_voucher_is_refused_by_the_checke
 # ---------------------------------------------------------------- each holder's vouchers, in issue order
 
 
-def test_spends_and_transfers_take_the_earliest_voucher_with_value_in_issue_order(
-        chain, voucher_statutes, artifacts):
+def test_spends_and_transfers_take_the_earliest_voucher_with_value_in_issue_order(chain, voucher_statutes, artifacts):
     """Whole, transferable vouchers: a received voucher takes its place in issue order among the
     recipient's, a spend or transfer takes the earliest with value left (past spent-out and reclaimed
     ones), and after a reclaim only vouchers issued later move; chain and interpreter agree throughout."""
     march, april, whole = _at(3, 2), _at(4, 2), Money("CNY", 40_000)
-    kinds = [(Deposit, march, ("mofcom", Money("CNY", 100_000))),
-             *((Attest, march, ("civil", who, ATTRIBUTE)) for who in ("alice", "bob", "carol", "dave", "erin")),
-             (RegisterMerchant, march, ("shop1", "groceries")),
-             (Issue, march, ("mofcom", ("alice", "bob", "carol", "dave"))),  # 7: serials 0 to 3
-             (Transfer, march, ("carol", "alice")),  # 8: alice holds 0, 2
-             (Transfer, march, ("bob", "alice")),  # 9: alice holds 0, 1, 2
-             (Spend, march, ("alice", "shop1", whole)),  # 10: spends 0 out
-             (Transfer, march, ("alice", "carol")),  # 11: gives 1, past the spent-out 0
-             (Spend, march, ("carol", "shop1", whole)),  # 12: spends 1 out
-             (Transfer, march, ("alice", "carol")),  # 13: gives 2: carol's list is 1 (spent out), 2
-             (Spend, march, ("carol", "shop1", whole)),  # 14: spends 2, past the spent-out 1
-             (Reclaim, april, ()),  # 15: dave's 3 returns to the issuer
-             (Deposit, april, ("mofcom", Money("CNY", 20_000))),
-             (Issue, april, ("mofcom", ("erin",))),  # 17: serial 4
-             (Transfer, april, ("erin", "dave")),  # 18: dave's list is 3 (reclaimed), 4
-             (Transfer, april, ("dave", "alice")),  # 19: gives 4, not the reclaimed 3
-             (Transfer, april, ("dave", "alice"))]  # 20: refused, nothing with value left
+    kinds = [
+        (Deposit, march, ("mofcom", Money("CNY", 100_000))),
+        *((Attest, march, ("civil", who, ATTRIBUTE)) for who in ("alice", "bob", "carol", "dave", "erin")),
+        (RegisterMerchant, march, ("shop1", "groceries")),
+        (Issue, march, ("mofcom", ("alice", "bob", "carol", "dave"))),  # 7: serials 0 to 3
+        (Transfer, march, ("carol", "alice")),  # 8: alice holds 0, 2
+        (Transfer, march, ("bob", "alice")),  # 9: alice holds 0, 1, 2
+        (Spend, march, ("alice", "shop1", whole)),  # 10: spends 0 out
+        (Transfer, march, ("alice", "carol")),  # 11: gives 1, past the spent-out 0
+        (Spend, march, ("carol", "shop1", whole)),  # 12: spends 1 out
+        (Transfer, march, ("alice", "carol")),  # 13: gives 2: carol's list is 1 (spent out), 2
+        (Spend, march, ("carol", "shop1", whole)),  # 14: spends 2, past the spent-out 1
+        (Reclaim, april, ()),  # 15: dave's 3 returns to the issuer
+        (Deposit, april, ("mofcom", Money("CNY", 20_000))),
+        (Issue, april, ("mofcom", ("erin",))),  # 17: serial 4
+        (Transfer, april, ("erin", "dave")),  # 18: dave's list is 3 (reclaimed), 4
+        (Transfer, april, ("dave", "alice")),  # 19: gives 4, not the reclaimed 3
+        (Transfer, april, ("dave", "alice")),
+    ]  # 20: refused, nothing with value left
     events = tuple(kind(i, at, *fields) for i, (kind, at, fields) in enumerate(kinds))
-    scenario = Scenario(Path("order.yaml"), voucher_statutes["whole"], {"mofcom": Money("CNY", 1_000_000)},
-                        events)
+    scenario = Scenario(Path("order.yaml"), voucher_statutes["whole"], {"mofcom": Money("CNY", 1_000_000)}, events)
     driver = deploy(scenario, chain, artifacts).driver
     fn = driver.contract.functions
     held: list[tuple[list[int], ...]] = []
@@ -198,15 +209,35 @@ def test_spends_and_transfers_take_the_earliest_voucher_with_value_in_issue_orde
         driver.apply(event)
         held.append(tuple(fn.vouchersHeldBy(chain.address(who)).call() for who in ("alice", "carol", "dave")))
     assert [held[i] for i in (8, 9, 10, 11, 12, 13, 14, 15, 18, 19)] == [
-        ([0, 2], [], [3]), ([0, 1, 2], [], [3]), ([1, 2], [], [3]), ([2], [1], [3]), ([2], [], [3]),
-        ([], [2], [3]), ([], [], [3]), ([], [], []), ([], [], [4]), ([4], [], [])]
+        ([0, 2], [], [3]),
+        ([0, 1, 2], [], [3]),
+        ([1, 2], [], [3]),
+        ([2], [1], [3]),
+        ([2], [], [3]),
+        ([], [2], [3]),
+        ([], [], [3]),
+        ([], [], []),
+        ([], [], [4]),
+        ([4], [], []),
+    ]
     logs = list(driver.logs())
     assert [args["serial"] for name, args in logs if name == "VoucherSpent"] == [0, 1, 2]
     assert [(args["serial"], chain.label(args["to"])) for name, args in logs if name == "VoucherTransferred"] == [
-        (2, "alice"), (1, "alice"), (1, "carol"), (2, "carol"), (4, "dave"), (4, "alice")]
+        (2, "alice"),
+        (1, "alice"),
+        (1, "carol"),
+        (2, "carol"),
+        (4, "dave"),
+        (4, "alice"),
+    ]
     assert [fn.remainingValue(serial).call() for serial in range(5)] == [0, 0, 0, 0, 20_000]
     assert [chain.label(fn.holderOf(serial).call()) for serial in range(5)] == [
-        "alice", "carol", "carol", "dave", "alice"]
+        "alice",
+        "carol",
+        "carol",
+        "dave",
+        "alice",
+    ]
     outcome = Outcome(scenario.statute.header.title, scenario.statute.header.version)
     driver.collect(outcome)
     law = interpret(scenario)
@@ -227,21 +258,51 @@ def _cny(strategy: st.SearchStrategy[int]) -> st.SearchStrategy[Money]:
 
 
 _event_fields = st.one_of(
-    st.tuples(st.just(Deposit), st.fixed_dictionaries({
-        "sender": st.sampled_from(("mofcom", "mofcom", "other")), "amount": _cny(st.integers(0, 60_000))})),
-    st.tuples(st.just(Attest), st.fixed_dictionaries({
-        "attester": st.just("civil"), "citizen": st.sampled_from(HOLDERS),
-        "attribute": st.sampled_from((ATTRIBUTE, "student"))})),
-    st.tuples(st.just(RegisterMerchant), st.fixed_dictionaries({
-        "merchant": st.sampled_from(MERCHANTS), "category": st.sampled_from(("groceries", "jewellery"))})),
-    st.tuples(st.just(Issue), st.fixed_dictionaries({
-        "issuer": st.sampled_from(("mofcom", "mofcom", "other")),
-        "recipients": st.lists(st.sampled_from(HOLDERS), min_size=1, max_size=4).map(tuple)})),
-    st.tuples(st.just(Spend), st.fixed_dictionaries({
-        "holder": st.sampled_from(HOLDERS), "merchant": st.sampled_from(MERCHANTS),
-        "purchase": _cny(st.integers(0, 50_000))})),
-    st.tuples(st.just(Transfer), st.fixed_dictionaries({
-        "holder": st.sampled_from(HOLDERS), "recipient": st.sampled_from(HOLDERS)})),
+    st.tuples(
+        st.just(Deposit),
+        st.fixed_dictionaries(
+            {"sender": st.sampled_from(("mofcom", "mofcom", "other")), "amount": _cny(st.integers(0, 60_000))}
+        ),
+    ),
+    st.tuples(
+        st.just(Attest),
+        st.fixed_dictionaries(
+            {
+                "attester": st.just("civil"),
+                "citizen": st.sampled_from(HOLDERS),
+                "attribute": st.sampled_from((ATTRIBUTE, "student")),
+            }
+        ),
+    ),
+    st.tuples(
+        st.just(RegisterMerchant),
+        st.fixed_dictionaries(
+            {"merchant": st.sampled_from(MERCHANTS), "category": st.sampled_from(("groceries", "jewellery"))}
+        ),
+    ),
+    st.tuples(
+        st.just(Issue),
+        st.fixed_dictionaries(
+            {
+                "issuer": st.sampled_from(("mofcom", "mofcom", "other")),
+                "recipients": st.lists(st.sampled_from(HOLDERS), min_size=1, max_size=4).map(tuple),
+            }
+        ),
+    ),
+    st.tuples(
+        st.just(Spend),
+        st.fixed_dictionaries(
+            {
+                "holder": st.sampled_from(HOLDERS),
+                "merchant": st.sampled_from(MERCHANTS),
+                "purchase": _cny(st.integers(0, 50_000)),
+            }
+        ),
+    ),
+    st.tuples(
+        st.just(Transfer),
+        st.fixed_dictionaries({"holder": st.sampled_from(HOLDERS), "recipient": st.sampled_from(HOLDERS)}),
+    ),
     st.tuples(st.just(Reclaim), st.fixed_dictionaries({})),
 )
 
@@ -251,14 +312,18 @@ def voucher_events(draw: st.DrawFn) -> tuple[Event, ...]:
     """A time-ordered scenario, mostly inside March, that funds, attests and registers before it spends."""
     drawn = draw(st.lists(st.tuples(_event_fields, st.integers(0, SPAN_SECONDS)), min_size=1, max_size=14))
     drawn.sort(key=lambda item: item[1])
-    return tuple(kind(index=i, at=FIRST_DAY + dt.timedelta(seconds=offset), **fields)
-                 for i, ((kind, fields), offset) in enumerate(drawn))
+    return tuple(
+        kind(index=i, at=FIRST_DAY + dt.timedelta(seconds=offset), **fields)
+        for i, ((kind, fields), offset) in enumerate(drawn)
+    )
 
 
-def _differential(session_chain: Chain, artifacts: dict[str, Artifact], statute: Statute,
-                  events: tuple[Event, ...]) -> None:
-    scenario = Scenario(Path("generated.yaml"), statute,
-                        {"mofcom": Money("CNY", 100_000), "other": Money("CNY", 100_000)}, events)
+def _differential(
+    session_chain: Chain, artifacts: dict[str, Artifact], statute: Statute, events: tuple[Event, ...]
+) -> None:
+    scenario = Scenario(
+        Path("generated.yaml"), statute, {"mofcom": Money("CNY", 100_000), "other": Money("CNY", 100_000)}, events
+    )
     snapshot = session_chain.snapshot()
     try:
         assert run_on_chain(scenario, session_chain, artifacts) == interpret(scenario)
@@ -271,16 +336,16 @@ _HEALTH = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthChec
 
 @settings(max_examples=10, deadline=None, suppress_health_check=_HEALTH)
 @given(events=voucher_events(), variant=st.sampled_from(tuple(VARIANTS)))
-def test_chain_matches_interpreter_on_generated_scenarios(session_chain, voucher_statutes, artifacts,
-                                                           events, variant):
+def test_chain_matches_interpreter_on_generated_scenarios(session_chain, voucher_statutes, artifacts, events, variant):
     _differential(session_chain, artifacts, voucher_statutes[variant], events)
 
 
 @pytest.mark.slow
 @settings(max_examples=1_000, deadline=None, suppress_health_check=_HEALTH)
 @given(events=voucher_events(), variant=st.sampled_from(tuple(VARIANTS)))
-def test_chain_matches_interpreter_on_many_generated_scenarios(session_chain, voucher_statutes,
-                                                               artifacts, events, variant):
+def test_chain_matches_interpreter_on_many_generated_scenarios(
+    session_chain, voucher_statutes, artifacts, events, variant
+):
     _differential(session_chain, artifacts, voucher_statutes[variant], events)
 
 
@@ -292,12 +357,14 @@ def build_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("solc")
 
 
-def _differential_on_drawn_statutes(data: st.DataObject, session_chain: Chain, build_dir: Path,
-                                    count: int) -> None:
+def _differential_on_drawn_statutes(data: st.DataObject, session_chain: Chain, build_dir: Path, count: int) -> None:
     """Voucher statutes drawn by tests/strategies (in CNY, in force from 2026-03-01, so the
     scenarios above apply), compiled in one solc call, each run on chain and in the interpreter."""
-    drawn = data.draw(st.lists(grammar.voucher_statutes(currency="CNY", effective=dt.date(2026, 3, 1)),
-                                 min_size=count, max_size=count))
+    drawn = data.draw(
+        st.lists(
+            grammar.voucher_statutes(currency="CNY", effective=dt.date(2026, 3, 1)), min_size=count, max_size=count
+        )
+    )
     statutes, compiled = compiled_batch(drawn, build_dir)
     for statute in statutes:
         note(grammar.written(statute))

@@ -7,6 +7,7 @@ binding a device behind the employer's back, using a revoked device, and a
 punch far in the future. Each test asserts the custom error and that
 nothing was paid or changed by the attempt.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -36,9 +37,11 @@ def _at(day: int, hour: int, minute: int = 0) -> dt.datetime:
 def firm(chain, statutes, artifacts) -> WorkingTimeDriver:
     """acme employs alice at CNY 40.00 with her consent; gate-1 is acme's accepted device; acme deposited."""
     start = _at(1, 0)
-    events = (Employ(0, start, "acme", "alice", Money("CNY", 4000)),
-              RegisterDevice(1, start, "gate-1", "acme"),
-              Deposit(2, start, "acme", Money("CNY", 500_000)))
+    events = (
+        Employ(0, start, "acme", "alice", Money("CNY", 4000)),
+        RegisterDevice(1, start, "gate-1", "acme"),
+        Deposit(2, start, "acme", Money("CNY", 500_000)),
+    )
     scenario = Scenario(Path("attacks.yaml"), statutes[TITLE], {"acme": Money("CNY", 1_000_000)}, events)
     driver = deploy(scenario, chain, artifacts).driver
     assert isinstance(driver, WorkingTimeDriver)
@@ -54,21 +57,31 @@ def _refused(driver: WorkingTimeDriver, label: str, call) -> Reverted:
     return refused.value
 
 
-def _consent(driver: WorkingTimeDriver, employee: str, employer: str, wage: int, signer: str | None = None,
-             deadline: int = 2**40) -> tuple:
+def _consent(
+    driver: WorkingTimeDriver, employee: str, employer: str, wage: int, signer: str | None = None, deadline: int = 2**40
+) -> tuple:
     """`employ` arguments with a consent signed by `signer` (default: the employee itself)."""
     chain, fn = driver.chain, driver.contract.functions
     nonce = fn.employmentNonce(chain.address(employee)).call()
-    signature = sign_employment(account_key(signer or employee), driver.domain, chain.address(employer),
-                                chain.address(employee), wage, nonce, deadline)
+    signature = sign_employment(
+        account_key(signer or employee),
+        driver.domain,
+        chain.address(employer),
+        chain.address(employee),
+        wage,
+        nonce,
+        deadline,
+    )
     return chain.address(employee), wage, deadline, signature
 
 
 def _batch(driver: WorkingTimeDriver, device: str, punches: list[tuple[str, dt.datetime | int, bool]]) -> tuple:
     chain = driver.chain
     sequence = driver.contract.functions.nextSequence(chain.address(device)).call()
-    signed = [SignedPunch(chain.address(who), at if isinstance(at, int) else int(at.timestamp()), clock_in, ref)
-              for ref, (who, at, clock_in) in enumerate(punches, start=100)]
+    signed = [
+        SignedPunch(chain.address(who), at if isinstance(at, int) else int(at.timestamp()), clock_in, ref)
+        for ref, (who, at, clock_in) in enumerate(punches, start=100)
+    ]
     signature = sign_batch(account_key(device), driver.domain, chain.address(device), sequence, signed)
     return (chain.address(device), sequence, [p.as_tuple() for p in signed]), signature
 
@@ -127,8 +140,9 @@ def test_a_wage_cut_during_an_open_shift_pays_the_old_wage_for_that_shift(firm):
     chain.transact(GATEWAY, fn.submitPunches(*_batch(firm, "gate-1", [("alice", _at(2, 20), False)])))
     assert _balance(firm, "alice") == 18000
     chain.set_next_time(_at(3, 20))
-    chain.transact(GATEWAY, fn.submitPunches(*_batch(firm, "gate-1", [("alice", _at(3, 9), True),
-                                                                        ("alice", _at(3, 20), False)])))
+    chain.transact(
+        GATEWAY, fn.submitPunches(*_batch(firm, "gate-1", [("alice", _at(3, 9), True), ("alice", _at(3, 20), False)]))
+    )
     assert _balance(firm, "alice") == 18000  # the next shift, clocked in after the change, pays 0.00
     assert fn.workers(chain.address("alice")).call()[2] == 0
 
@@ -137,9 +151,11 @@ def test_a_wage_of_2_48_minus_1_is_refused_by_the_sanity_bound(firm):
     chain, fn = firm.chain, firm.contract.functions
     huge = 2**48 - 1
     bound = fn.MAX_HOURLY_WAGE().call()
-    for label, call in (("acme", fn.changeWage(chain.address("alice"), huge)),
-                        ("acme", fn.employ(*_consent(firm, "bob", "acme", huge))),
-                        (AUTHORITY, fn.registerEmployment(chain.address("acme"), chain.address("carol"), huge))):
+    for label, call in (
+        ("acme", fn.changeWage(chain.address("alice"), huge)),
+        ("acme", fn.employ(*_consent(firm, "bob", "acme", huge))),
+        (AUTHORITY, fn.registerEmployment(chain.address("acme"), chain.address("carol"), huge)),
+    ):
         refusal = _refused(firm, label, call)
         assert (refusal.error, refusal.arguments) == ("HourlyWageAboveBound", (huge, bound))
     assert fn.workers(chain.address("alice")).call()[2] == 4000
@@ -236,8 +252,9 @@ def test_a_deposit_owed_to_arrears_cannot_be_withdrawn(firm):
     refusal = _refused(firm, "acme", fn.withdraw(2_000))
     assert (refusal.error, refusal.arguments) == ("WithdrawalExceedsDeposit", (2_000, 1_000))
     chain.set_next_time(_at(2, 20))
-    chain.transact(GATEWAY, fn.submitPunches(*_batch(firm, "gate-1", [("alice", _at(2, 9), True),
-                                                                        ("alice", _at(2, 20), False)])))
+    chain.transact(
+        GATEWAY, fn.submitPunches(*_batch(firm, "gate-1", [("alice", _at(2, 9), True), ("alice", _at(2, 20), False)]))
+    )
     assert fn.arrearsCount(acme).call() == 1  # 180.00 does not fit in 10.00
     refusal = _refused(firm, "acme", fn.withdraw(1))
     assert (refusal.error, refusal.arguments) == ("ArrearsOutstanding", (acme, 1))

@@ -3,6 +3,7 @@
 The chain outcome is read from logs and balances only, so `==` with the
 interpreter's outcome checks the compiled contract, not the oracle.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -46,8 +47,7 @@ def test_statute_is_enacted_in_the_registry(chain, artifacts):
     deployment = deploy(scenario, chain, artifacts)
     title = scenario.statute.header.title
     statute, law_hash, version, effective = deployment.registry.functions.current(title).call()
-    assert (statute, law_hash, version) == (deployment.driver.contract.address,
-                                            artifacts[title].law_source_hash, 2)
+    assert (statute, law_hash, version) == (deployment.driver.contract.address, artifacts[title].law_source_hash, 2)
     assert effective == int(dt.datetime(2026, 1, 1, tzinfo=BEIJING).timestamp())
 
 
@@ -105,8 +105,9 @@ def firm(chain, statutes, artifacts) -> WorkingTimeDriver:
     return driver
 
 
-def _batch(driver: WorkingTimeDriver, device: str, sequence: int, punches: list[SignedPunch],
-           key: bytes | None = None) -> tuple[tuple, bytes]:
+def _batch(
+    driver: WorkingTimeDriver, device: str, sequence: int, punches: list[SignedPunch], key: bytes | None = None
+) -> tuple[tuple, bytes]:
     chain = driver.chain
     signature = sign_batch(key or account_key(device), driver.domain, chain.address(device), sequence, punches)
     return (chain.address(device), sequence, [p.as_tuple() for p in punches]), signature
@@ -140,8 +141,10 @@ def test_unregistered_device_reverts(firm):
 
 def test_device_bound_to_another_employer_cannot_be_rebound(firm):
     with pytest.raises(Reverted) as refused:
-        firm.chain.transact(AUTHORITY, firm.contract.functions.registerDevice(
-            firm.chain.address("gate-1"), firm.chain.address("globex")))
+        firm.chain.transact(
+            AUTHORITY,
+            firm.contract.functions.registerDevice(firm.chain.address("gate-1"), firm.chain.address("globex")),
+        )
     assert refused.value.error == "DeviceBoundToAnotherEmployer"
 
 
@@ -180,8 +183,9 @@ def test_replayed_batch_reverts(firm):
 
 def test_employer_cannot_register_its_own_device(firm):
     with pytest.raises(Reverted) as refused:
-        firm.chain.transact("acme", firm.contract.functions.registerDevice(
-            firm.chain.address("rogue-gate"), firm.chain.address("acme")))
+        firm.chain.transact(
+            "acme", firm.contract.functions.registerDevice(firm.chain.address("rogue-gate"), firm.chain.address("acme"))
+        )
     assert refused.value.error == "AccessControlUnauthorizedAccount"
 
 
@@ -192,8 +196,10 @@ def test_a_shift_is_paid_once(firm):
     _submit(firm, *_batch(firm, "gate-1", 0, [clock_in, clock_out]))
     # The clock-in logs `Punched`; the clock-out and its payment at once, one `PaidAtClockOut`.
     assert [(e["ref"], e["clockIn"]) for e in _events(firm, "Punched")] == [(5, True)]
-    paid = [(e["ref"], e["at"], e["employer"], e["employee"], e["article"].rstrip(b"\0"), e["amount"])
-            for e in _events(firm, "PaidAtClockOut")]
+    paid = [
+        (e["ref"], e["at"], e["employer"], e["employee"], e["article"].rstrip(b"\0"), e["amount"])
+        for e in _events(firm, "PaidAtClockOut")
+    ]
     assert paid == [(6, clock_out.at, chain.address("acme"), chain.address("alice"), b"44.1", 18000)]  # 3 h × 150%
     assert _events(firm, "WagePaid") == []
     replay = _batch(firm, "gate-1", 0, [clock_out])
@@ -232,24 +238,29 @@ def test_settlement_pays_employer_by_employer_in_spec_order(chain, statutes, art
         Punch(11, at(17, 10), "gate-1", "alice", "out"),
         Settle(12, at(22, 0)),  # the week from Sunday 15th is over
     ]
-    scenario = Scenario(Path("settle-order.yaml"), statute,
-                        {"acme": cny(500_000), "globex": cny(500_000)}, tuple(events))
+    scenario = Scenario(
+        Path("settle-order.yaml"), statute, {"acme": cny(500_000), "globex": cny(500_000)}, tuple(events)
+    )
     outcome = run_on_chain(scenario, chain, artifacts)
     assert outcome == interpret(scenario)
     assert [(p.recipient, p.article, p.amount.minor) for p in outcome.payments] == [
-        ("alice", "44.2", 32000), ("alice", "44.3", 12000), ("carol", "44.2", 12000)]
+        ("alice", "44.2", 32000),
+        ("alice", "44.3", 12000),
+        ("carol", "44.2", 12000),
+    ]
 
 
-def test_unregistered_device_punching_for_someone_not_employed_reads_as_the_interpreter(chain, statutes,
-                                                                                       artifacts):
+def test_unregistered_device_punching_for_someone_not_employed_reads_as_the_interpreter(chain, statutes, artifacts):
     """The batch reverts as a whole (`UnregisteredDevice`); the driver then reads employment from the
     chain, so each punch gets the first reason in SPEC §4's order, as in the interpreter."""
     statute = statutes["Working Hours and Overtime Pay Act"]
     start = _at(1, 0)
-    events = (Employ(0, start, "acme", "alice", Money("CNY", 4000)),
-              RegisterDevice(1, start, "gate-1", "acme"),
-              Punch(2, _at(2, 9), "gate-9", "dave", "in"),  # unregistered device, dave not employed
-              Punch(3, _at(2, 10), "gate-9", "alice", "in"))  # unregistered device
+    events = (
+        Employ(0, start, "acme", "alice", Money("CNY", 4000)),
+        RegisterDevice(1, start, "gate-1", "acme"),
+        Punch(2, _at(2, 9), "gate-9", "dave", "in"),  # unregistered device, dave not employed
+        Punch(3, _at(2, 10), "gate-9", "alice", "in"),
+    )  # unregistered device
     scenario = Scenario(Path("unregistered.yaml"), statute, {"acme": Money("CNY", 100_000)}, events)
     outcome = run_on_chain(scenario, chain, artifacts)
     assert outcome == interpret(scenario)
@@ -261,23 +272,29 @@ def test_several_punches_at_one_instant_are_all_remembered_for_duplicates(chain,
     moves the marks into a side table, so a copy of any of them is still a duplicate."""
     statute = statutes["Working Hours and Overtime Pay Act"]
     start, at = _at(1, 0), _at(2, 9)
-    events = (Employ(0, start, "acme", "alice", Money("CNY", 4000)),
-              RegisterDevice(1, start, "gate-1", "acme"),
-              RegisterDevice(2, start, "gate-3", "acme"),
-              Punch(3, at, "gate-1", "alice", "in"),
-              Punch(4, at, "gate-1", "alice", "out"),  # a 0-minute shift
-              Punch(5, at, "gate-1", "alice", "in"),  # a copy of 3
-              Punch(6, at, "gate-3", "alice", "in"),
-              Punch(7, at, "gate-3", "alice", "out"),
-              Punch(8, at, "gate-1", "alice", "out"),  # a copy of 4
-              Punch(9, at, "gate-3", "alice", "in"),  # a copy of 6
-              Punch(10, _at(2, 18), "gate-1", "alice", "in"),
-              Punch(11, _at(2, 18), "gate-1", "alice", "in"))  # a copy of 10: the slot's own mark
+    events = (
+        Employ(0, start, "acme", "alice", Money("CNY", 4000)),
+        RegisterDevice(1, start, "gate-1", "acme"),
+        RegisterDevice(2, start, "gate-3", "acme"),
+        Punch(3, at, "gate-1", "alice", "in"),
+        Punch(4, at, "gate-1", "alice", "out"),  # a 0-minute shift
+        Punch(5, at, "gate-1", "alice", "in"),  # a copy of 3
+        Punch(6, at, "gate-3", "alice", "in"),
+        Punch(7, at, "gate-3", "alice", "out"),
+        Punch(8, at, "gate-1", "alice", "out"),  # a copy of 4
+        Punch(9, at, "gate-3", "alice", "in"),  # a copy of 6
+        Punch(10, _at(2, 18), "gate-1", "alice", "in"),
+        Punch(11, _at(2, 18), "gate-1", "alice", "in"),
+    )  # a copy of 10: the slot's own mark
     scenario = Scenario(Path("same-instant.yaml"), statute, {"acme": Money("CNY", 100_000)}, events)
     outcome = run_on_chain(scenario, chain, artifacts)
     assert outcome == interpret(scenario)
     assert [(r.event, r.reason) for r in outcome.rejected] == [
-        (5, "duplicate punch"), (8, "duplicate punch"), (9, "duplicate punch"), (11, "duplicate punch")]
+        (5, "duplicate punch"),
+        (8, "duplicate punch"),
+        (9, "duplicate punch"),
+        (11, "duplicate punch"),
+    ]
 
 
 def test_day_kinds_on_chain_are_the_statutes(firm):
@@ -287,7 +304,7 @@ def test_day_kinds_on_chain_are_the_statutes(firm):
     holidays = sorted(statute.public_holidays)
     day = holidays[0] - dt.timedelta(days=3)
     while day <= holidays[-1] + dt.timedelta(days=300):  # past the second 256-day word
-        expected = (3 if day in statute.public_holidays else 2 if day.weekday() in statute.rest_days else 1)
+        expected = 3 if day in statute.public_holidays else 2 if day.weekday() in statute.rest_days else 1
         assert firm.contract.functions.dayKind(day_number(day)).call() == expected, day
         day += dt.timedelta(days=1)
 
@@ -297,12 +314,24 @@ def test_a_clock_out_not_paid_at_once_logs_punched(firm):
     waits in the queue (globex deposited nothing), log the clock-out as `Punched`."""
     chain = firm.chain
     chain.set_next_time(_at(2, 21))
-    _submit(firm, *_batch(firm, "gate-1", 0, [_punch(firm, "alice", _at(2, 9), True, 5),
-                                               _punch(firm, "alice", _at(2, 15), False, 6)]))
-    _submit(firm, *_batch(firm, "gate-2", 0, [_punch(firm, "carol", _at(2, 9), True, 7),
-                                               _punch(firm, "carol", _at(2, 20), False, 8)]))
-    assert [(e["ref"], e["clockIn"]) for e in _events(firm, "Punched")] == [(5, True), (6, False), (7, True),
-                                                                            (8, False)]
+    _submit(
+        firm,
+        *_batch(
+            firm, "gate-1", 0, [_punch(firm, "alice", _at(2, 9), True, 5), _punch(firm, "alice", _at(2, 15), False, 6)]
+        ),
+    )
+    _submit(
+        firm,
+        *_batch(
+            firm, "gate-2", 0, [_punch(firm, "carol", _at(2, 9), True, 7), _punch(firm, "carol", _at(2, 20), False, 8)]
+        ),
+    )
+    assert [(e["ref"], e["clockIn"]) for e in _events(firm, "Punched")] == [
+        (5, True),
+        (6, False),
+        (7, True),
+        (8, False),
+    ]
     assert [(e["ref"], e["amount"]) for e in _events(firm, "WageDue")] == [(8, 13500)]  # 3 h × 150% × CNY 30.00
     assert _events(firm, "PaidAtClockOut") == [] and _events(firm, "WagePaid") == []
 
@@ -335,8 +364,9 @@ def test_short_and_long_device_signatures_are_both_accepted(firm):
     _submit(firm, batch, compact_signature(signature))
     batch, signature = _batch(firm, "gate-1", 1, [_punch(firm, "alice", _at(2, 20), False, 6)])
     _submit(firm, batch, signature)
-    forged = compact_signature(_batch(firm, "gate-1", 2, [_punch(firm, "alice", _at(2, 21), True, 7)],
-                                      key=account_key("acme"))[1])
+    forged = compact_signature(
+        _batch(firm, "gate-1", 2, [_punch(firm, "alice", _at(2, 21), True, 7)], key=account_key("acme"))[1]
+    )
     with pytest.raises(Reverted) as refused:
         _submit(firm, _batch(firm, "gate-1", 2, [_punch(firm, "alice", _at(2, 21), True, 7)])[0], forged)
     assert refused.value.error == "InvalidDeviceSignature"

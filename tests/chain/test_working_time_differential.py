@@ -16,6 +16,7 @@ device reverts as a whole (`UnregisteredDevice`) before any punch in it is
 read, so a punch for someone not employed, sent from an unregistered device,
 is "unregistered device" on chain but "not employed" in the interpreter.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -59,8 +60,14 @@ UNREGISTERED = "gate-9"
 STRANGER = "dave"  # never employed
 BALANCES = {"acme": Money("CNY", 300_000), "globex": Money("CNY", 100_000)}
 #: Dates near weekends, month ends and the example statute's public holidays.
-ANCHORS = [dt.date(2026, 2, 13), dt.date(2026, 3, 27), dt.date(2026, 4, 29), dt.date(2026, 6, 17),
-           dt.date(2026, 9, 28), dt.date(2026, 12, 26)]
+ANCHORS = [
+    dt.date(2026, 2, 13),
+    dt.date(2026, 3, 27),
+    dt.date(2026, 4, 29),
+    dt.date(2026, 6, 17),
+    dt.date(2026, 9, 28),
+    dt.date(2026, 12, 26),
+]
 
 gaps = st.one_of(st.integers(0, 90), st.integers(0, 3 * 24 * 60))  # minutes between steps
 
@@ -97,22 +104,47 @@ def scenarios(draw: st.DrawFn, statute: Statute) -> Scenario:
 
     for _ in range(draw(st.integers(1, 14))):
         now += dt.timedelta(minutes=draw(gaps), seconds=draw(st.sampled_from([0, 0, 30, 59])))
-        step = draw(st.sampled_from(["shift", "shift", "shift", "shift", "punch", "repeat", "time off",
-                                     "deposit", "settle", "employ", "change wage", "end", "device",
-                                     "withdraw", "open shift"]))
+        step = draw(
+            st.sampled_from(
+                [
+                    "shift",
+                    "shift",
+                    "shift",
+                    "shift",
+                    "punch",
+                    "repeat",
+                    "time off",
+                    "deposit",
+                    "settle",
+                    "employ",
+                    "change wage",
+                    "end",
+                    "device",
+                    "withdraw",
+                    "open shift",
+                ]
+            )
+        )
         if step == "shift":
             employee = draw(st.sampled_from(sorted(EMPLOYERS)))
             own = next(d for d, employer in DEVICES.items() if employer == EMPLOYERS[employee])
             device = draw(st.sampled_from([own] * 5 + devices))
             add(Punch, now, device=device, employee=employee, kind="in")
-            now += dt.timedelta(minutes=draw(st.one_of(st.integers(6 * 60, 14 * 60), st.integers(0, 26 * 60))),
-                                seconds=draw(st.sampled_from([0, 1, 59])))
+            now += dt.timedelta(
+                minutes=draw(st.one_of(st.integers(6 * 60, 14 * 60), st.integers(0, 26 * 60))),
+                seconds=draw(st.sampled_from([0, 1, 59])),
+            )
             add(Punch, now, device=device, employee=employee, kind="out")
         elif step == "punch":
             employee = draw(st.sampled_from([*sorted(EMPLOYERS), STRANGER]))
             choices = devices + ([UNREGISTERED] if employee != STRANGER else [])
-            add(Punch, now, device=draw(st.sampled_from(choices)), employee=employee,
-                kind=draw(st.sampled_from(["in", "out"])))
+            add(
+                Punch,
+                now,
+                device=draw(st.sampled_from(choices)),
+                employee=employee,
+                kind=draw(st.sampled_from(["in", "out"])),
+            )
         elif step == "repeat":  # a device sending its last punch twice
             last = events[-1]
             if isinstance(last, Punch):
@@ -120,53 +152,91 @@ def scenarios(draw: st.DrawFn, statute: Statute) -> Scenario:
         elif step == "time off":
             employee = draw(st.sampled_from([*sorted(EMPLOYERS), STRANGER]))
             employer = EMPLOYERS.get(employee, "acme")
-            add(GrantTimeOff, now, employer=draw(st.sampled_from([employer] * 3 + ["acme", "globex"])),
+            add(
+                GrantTimeOff,
+                now,
+                employer=draw(st.sampled_from([employer] * 3 + ["acme", "globex"])),
                 employee=employee,
-                date=now.astimezone(tz).date() + dt.timedelta(days=draw(st.integers(0, 2))))
+                date=now.astimezone(tz).date() + dt.timedelta(days=draw(st.integers(0, 2))),
+            )
         elif step == "deposit":
-            add(Deposit, now, sender=draw(st.sampled_from(["acme", "globex"])),
-                amount=Money(currency, draw(st.integers(-100, 120_000))))
+            add(
+                Deposit,
+                now,
+                sender=draw(st.sampled_from(["acme", "globex"])),
+                amount=Money(currency, draw(st.integers(-100, 120_000))),
+            )
         elif step == "settle":
             add(Settle, now)
         elif step == "change wage":  # perhaps during a shift, perhaps by someone else
             employee = draw(st.sampled_from(sorted(EMPLOYERS)))
-            add(ChangeWage, now, employer=draw(st.sampled_from([EMPLOYERS[employee]] * 3 + ["acme", "globex"])),
-                employee=employee, hourly_wage=Money(currency, draw(st.sampled_from(
-                    [draw(st.integers(-500, 12_000)), 0, HUGE_WAGE]))))
+            add(
+                ChangeWage,
+                now,
+                employer=draw(st.sampled_from([EMPLOYERS[employee]] * 3 + ["acme", "globex"])),
+                employee=employee,
+                hourly_wage=Money(currency, draw(st.sampled_from([draw(st.integers(-500, 12_000)), 0, HUGE_WAGE]))),
+            )
         elif step == "open shift":  # a clock-in, a wage change or an end while it is open, then the clock-out
             employee = draw(st.sampled_from(sorted(EMPLOYERS)))
             own = next(d for d, employer in DEVICES.items() if employer == EMPLOYERS[employee])
             add(Punch, now, device=own, employee=employee, kind="in")
             now += dt.timedelta(minutes=draw(st.integers(60, 11 * 60)))
             if draw(st.booleans()):
-                add(ChangeWage, now, employer=EMPLOYERS[employee], employee=employee,
-                    hourly_wage=Money(currency, draw(st.integers(0, 12_000))))
+                add(
+                    ChangeWage,
+                    now,
+                    employer=EMPLOYERS[employee],
+                    employee=employee,
+                    hourly_wage=Money(currency, draw(st.integers(0, 12_000))),
+                )
             else:
                 add(EndEmployment, now, employee=employee, by=EMPLOYERS[employee])
             now += dt.timedelta(minutes=draw(st.integers(1, 3 * 60)))
             add(Punch, now, device=own, employee=employee, kind="out")
         elif step == "end":
             employee = draw(st.sampled_from(sorted(EMPLOYERS)))
-            add(EndEmployment, now, employee=employee,
-                by=draw(st.sampled_from([EMPLOYERS[employee], employee, STRANGER, "globex"])))
+            add(
+                EndEmployment,
+                now,
+                employee=employee,
+                by=draw(st.sampled_from([EMPLOYERS[employee], employee, STRANGER, "globex"])),
+            )
         elif step == "device":
             action = draw(st.sampled_from(["offer", "accept", "revoke"]))
             if action == "offer":
-                add(RegisterDevice, now, device=SPARE, employer=draw(st.sampled_from(["acme", "globex"])),
-                    accepted=draw(st.booleans()))
+                add(
+                    RegisterDevice,
+                    now,
+                    device=SPARE,
+                    employer=draw(st.sampled_from(["acme", "globex"])),
+                    accepted=draw(st.booleans()),
+                )
             elif action == "accept":
                 add(AcceptDevice, now, employer=draw(st.sampled_from(["acme", "globex"])), device=SPARE)
             else:
-                add(RevokeDevice, now, device=draw(st.sampled_from(devices)),
-                    by=draw(st.sampled_from([None, "acme", "globex", STRANGER])))
+                add(
+                    RevokeDevice,
+                    now,
+                    device=draw(st.sampled_from(devices)),
+                    by=draw(st.sampled_from([None, "acme", "globex", STRANGER])),
+                )
         elif step == "withdraw":
-            add(Withdraw, now, sender=draw(st.sampled_from(["acme", "globex"])),
-                amount=Money(currency, draw(st.integers(0, 200_000))))
+            add(
+                Withdraw,
+                now,
+                sender=draw(st.sampled_from(["acme", "globex"])),
+                amount=Money(currency, draw(st.integers(0, 200_000))),
+            )
         else:
             employee = draw(st.sampled_from(sorted(EMPLOYERS)))
-            add(Employ, now, employer=draw(st.sampled_from([EMPLOYERS[employee]] * 3 + ["acme", "globex"])),
+            add(
+                Employ,
+                now,
+                employer=draw(st.sampled_from([EMPLOYERS[employee]] * 3 + ["acme", "globex"])),
                 employee=employee,
-                hourly_wage=Money(currency, draw(st.integers(-500, 12_000))))
+                hourly_wage=Money(currency, draw(st.integers(-500, 12_000))),
+            )
     now += dt.timedelta(days=draw(st.sampled_from([0, 8, 32])))
     add(Settle, now)
     balances = {label: Money(currency, amount.minor) for label, amount in BALANCES.items()}
@@ -193,10 +263,14 @@ def _check_generated_statutes(data: st.DataObject, count: int, build_dir: Path, 
     """Statutes drawn from the grammar (tests/strategies), effective 2025-2030, compiled in one solc
     call; one scenario each, on chain and in the interpreter."""
     drawn = data.draw(st.lists(working_time_statutes(), min_size=count, max_size=count), label="statutes")
-    effective = data.draw(st.lists(st.dates(dt.date(2025, 1, 1), dt.date(2030, 12, 31)), min_size=count,
-                                   max_size=count), label="effective dates")
-    statutes = [checked(titled(replace(s, header=replace(s.header, effective=day)), f"Generated Statute {i + 1}"))
-                for i, (s, day) in enumerate(zip(drawn, effective))]
+    effective = data.draw(
+        st.lists(st.dates(dt.date(2025, 1, 1), dt.date(2030, 12, 31)), min_size=count, max_size=count),
+        label="effective dates",
+    )
+    statutes = [
+        checked(titled(replace(s, header=replace(s.header, effective=day)), f"Generated Statute {i + 1}"))
+        for i, (s, day) in enumerate(zip(drawn, effective))
+    ]
     artifacts = compile_or_report(statutes, build_dir)
     for statute in statutes:
         note(written(statute))

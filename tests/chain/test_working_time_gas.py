@@ -6,6 +6,7 @@ These tests check that `chain.bench.working_time_gas` runs, and that a batch
 of 100 punches has exactly the outcome of the same punches sent one per
 batch, which is the interpreter's.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -29,8 +30,11 @@ WORKERS = 49  # 49 shifts (98 punches), a duplicate punch and a stranger's punch
 
 def test_gas_measurement_runs(chain, statutes, artifacts):
     figures = working_time_gas(statutes[TITLE], chain, artifacts, batch_size=10)
-    assert set(figures) == {"clock-in (one-punch batch)", "paying clock-out (one-punch batch)",
-                            "punch in a batch of 10 (amortized)"}
+    assert set(figures) == {
+        "clock-in (one-punch batch)",
+        "paying clock-out (one-punch batch)",
+        "punch in a batch of 10 (amortized)",
+    }
     assert all(gas > 0 for gas in figures.values())
 
 
@@ -42,17 +46,17 @@ def _scenario(statute) -> Scenario:
     cny = lambda minor: Money("CNY", minor)  # noqa: E731
     workers = [f"worker-{i}" for i in range(WORKERS)]
     setup: list[Event] = [Employ(i, start, "acme", w, cny(3000 + 10 * i)) for i, w in enumerate(workers)]
-    setup += [RegisterDevice(len(setup), start, "gate-1", "acme"),
-              Deposit(len(setup) + 1, start, "acme", cny(60_000))]
+    setup += [RegisterDevice(len(setup), start, "gate-1", "acme"), Deposit(len(setup) + 1, start, "acme", cny(60_000))]
     day = dt.datetime(2026, 3, 3, 8, tzinfo=tz)
     punches = [(day + dt.timedelta(minutes=i), "gate-1", w, "in") for i, w in enumerate(workers)]
-    punches += [(day + dt.timedelta(minutes=i, hours=8, seconds=7 * 60 * i + i), "gate-1", w, "out")
-                for i, w in enumerate(workers)]
+    punches += [
+        (day + dt.timedelta(minutes=i, hours=8, seconds=7 * 60 * i + i), "gate-1", w, "out")
+        for i, w in enumerate(workers)
+    ]
     punches.sort(key=lambda p: p[0])
     punches.insert(WORKERS + 3, punches[WORKERS + 2])  # a device sending a clock-out twice
     punches.insert(10, (punches[9][0], "gate-1", "stranger", "in"))  # someone not employed
-    events = setup + [Punch(len(setup) + i, at, device, who, kind)
-                      for i, (at, device, who, kind) in enumerate(punches)]
+    events = setup + [Punch(len(setup) + i, at, device, who, kind) for i, (at, device, who, kind) in enumerate(punches)]
     return Scenario(Path("batch.yaml"), statute, {"acme": cny(1_000_000)}, tuple(events))
 
 
@@ -76,8 +80,10 @@ def test_a_batch_of_100_pays_as_100_single_batches(chain, statutes, artifacts):
     header = scenario.statute.header
     batched = Outcome(header.title, header.version)
     driver.collect(batched)
-    batched.balances = {label: driver.money(deployment.currency.functions.balanceOf(chain.address(label)).call())
-                        for label in scenario.holders()}
+    batched.balances = {
+        label: driver.money(deployment.currency.functions.balanceOf(chain.address(label)).call())
+        for label in scenario.holders()
+    }
 
     assert batched == singles == interpret(scenario)
     assert batched.payments and batched.arrears and batched.violations  # paid at once, queued, reported

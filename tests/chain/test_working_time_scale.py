@@ -5,6 +5,7 @@ issue's 10,000 employees in pages of 150 (passed on 2026-12-06 in 23 minutes on
 two cores shared with other work: mostly the 10,000 employment transactions and
 40,000 punches of the setup).
 """
+
 from __future__ import annotations
 
 import pytest

@@ -6,6 +6,7 @@ changed, as a dishonest deployer would build them; and the overtime
 statute's generated Solidity with one comment added, which changes nothing
 but the metadata hash.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -27,8 +28,10 @@ from tests.chain.conftest import anvil, chain, session_chain  # noqa: F401  (fix
 STATUTES = Path(__file__).resolve().parents[2] / "statutes"
 SCENARIOS = ("overtime-march", "vouchers-march", "procurement-wheat")
 #: file → (text in it, tampered text): a rate in working-time code, a constant the voucher constructor writes
-TAMPERINGS = {"overtime.law": ("earns 150% of the", "earns 175% of the"),
-              "vouchers.law": ('"face value" is CNY 200.00', '"face value" is CNY 250.00')}
+TAMPERINGS = {
+    "overtime.law": ("earns 150% of the", "earns 175% of the"),
+    "vouchers.law": ('"face value" is CNY 200.00', '"face value" is CNY 250.00'),
+}
 COMMENT = "\n// A comment: it changes the metadata hash and nothing else.\n"
 
 
@@ -54,9 +57,15 @@ def tampered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Statut
         (folder / name).write_text(original.replace(text, changed), "utf-8")
         statutes[name] = load_statute(folder / name)
     artifacts = compile_statutes(statutes.values())
-    return {name: (statute, dataclasses.replace(artifacts[statute.header.title],
-                                                law_source_hash=law_source_hash(load_statute(STATUTES / name))))
-            for name, statute in statutes.items()}
+    return {
+        name: (
+            statute,
+            dataclasses.replace(
+                artifacts[statute.header.title], law_source_hash=law_source_hash(load_statute(STATUTES / name))
+            ),
+        )
+        for name, statute in statutes.items()
+    }
 
 
 @pytest.fixture(scope="session")
@@ -70,12 +79,17 @@ def commented(examples: dict[str, Artifact]) -> Artifact:
 
 
 @pytest.fixture
-def run(chain: Chain, examples: dict[str, Artifact],  # noqa: F811  (the chain tests' fixture)
-        monkeypatch: pytest.MonkeyPatch) -> Callable[..., runner.Deployment]:
+def run(
+    chain: Chain,  # noqa: F811  (the chain tests' fixture)
+    examples: dict[str, Artifact],  # noqa: F811  (the chain tests' fixture)
+    monkeypatch: pytest.MonkeyPatch,
+) -> Callable[..., runner.Deployment]:
     """`run(scenario, artifact=None, statute=None)`: run it on chain, optionally with another
     statute's contract in place of the scenario's, and return the deployment (statute, registry)."""
-    def run_scenario(played: Scenario, artifact: Artifact | None = None,
-                     statute: Statute | None = None) -> runner.Deployment:
+
+    def run_scenario(
+        played: Scenario, artifact: Artifact | None = None, statute: Statute | None = None
+    ) -> runner.Deployment:
         if statute is not None:
             played = dataclasses.replace(played, statute=statute)
         title = played.statute.header.title
@@ -91,4 +105,5 @@ def run(chain: Chain, examples: dict[str, Artifact],  # noqa: F811  (the chain t
             patch.setattr(runner, "deploy", deploy)
             runner.run_on_chain(played, chain, artifacts)
         return deployed[0]
+
     return run_scenario

@@ -1,4 +1,5 @@
 """`lawdsl audit`: the example scenarios pass on chain; a tampered rate fails, naming the payment."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -48,9 +49,11 @@ def test_tampered_rate_fails_the_audit_naming_the_payment(run, tampered, session
     output = " ".join(capsys.readouterr().out.split())
     alice = session_chain.address("alice")
     # parties by short address (no labels given), the event by its kind and time, the article by its title
-    assert output.endswith(f"audit failed: 2 discrepancies; first: payment of punch out 2026-03-02 20:00 to "
-                           f"{alice[:6]}…{alice[-4:]} under article 44.1 \"Extended working hours\": the law says "
-                           f"CNY 180.00, the chain logged CNY 210.00"), output
+    assert output.endswith(
+        f"audit failed: 2 discrepancies; first: payment of punch out 2026-03-02 20:00 to "
+        f'{alice[:6]}…{alice[-4:]} under article 44.1 "Extended working hours": the law says '
+        f"CNY 180.00, the chain logged CNY 210.00"
+    ), output
 
 
 def test_registry_hash_other_than_the_files_fails_the_audit(run, tampered, session_chain):

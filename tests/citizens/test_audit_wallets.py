@@ -6,6 +6,7 @@ movements from the currency's Transfer logs and replays them in place, so
 a second deposit that only the top-up made possible is not counted against
 the chain; a tampered rate on the same chain still fails, naming the payment.
 """
+
 from __future__ import annotations
 
 import json
@@ -66,15 +67,17 @@ def played(tmp_path: Path) -> Scenario:
     return load_scenario(path)
 
 
-def test_movements_outside_the_statute_are_replayed_and_the_audit_passes(chain, examples, played, anvil,
-                                                                         capsys):
+def test_movements_outside_the_statute_are_replayed_and_the_audit_passes(chain, examples, played, anvil, capsys):
     address = play_with_wallet_moves(chain, played, examples[played.statute.header.title], examples)
     report = audit(chain.w3, played.statute.source_name, address)
     assert report.ok, [d.message for d in report.discrepancies]
     moves = [e for e in report.events if isinstance(e, WalletMove)]
     acme, alice = chain.address("acme"), chain.address("alice")
     assert [(m.sender, m.recipient, m.amount.minor) for m in moves] == [
-        (None, acme, 3_000_00), (acme, alice, 50_00), (acme, BANK, 200_00)]
+        (None, acme, 3_000_00),
+        (acme, alice, 50_00),
+        (acme, BANK, 200_00),
+    ]
     # both deposits accepted by the law too: the second one drew on the top-up
     assert not report.law.rejected and len(report.law.payments) == 2
     assert main(["audit", str(played.statute.source_name), "--address", address, "--rpc", anvil.url]) == 0
@@ -83,8 +86,9 @@ def test_movements_outside_the_statute_are_replayed_and_the_audit_passes(chain, 
     assert printed.strip().splitlines()[-1] == "audit passed"
 
 
-def test_one_tampered_payment_on_the_same_chain_fails_naming_it(chain, examples, tampered, played, anvil, capsys,
-                                                                tmp_path):
+def test_one_tampered_payment_on_the_same_chain_fails_naming_it(
+    chain, examples, tampered, played, anvil, capsys, tmp_path
+):
     _, artifact = tampered["overtime.law"]
     address = play_with_wallet_moves(chain, played, artifact, examples)
     labels = tmp_path / "labels"
@@ -92,13 +96,20 @@ def test_one_tampered_payment_on_the_same_chain_fails_naming_it(chain, examples,
     args = ["audit", str(STATUTES / "overtime.law"), "--address", address, "--rpc", anvil.url]
     assert main([*args, "--labels", str(labels)]) == 1
     last = " ".join(capsys.readouterr().out.split()).rsplit("audit failed", 1)[1]
-    assert last.startswith(": 2 discrepancies; first: payment of punch out 2026-03-02 20:00 to alice under "
-                           'article 44.1 "Extended working hours": the law says CNY 180.00, '
-                           "the chain logged CNY 210.00"), last
+    assert last.startswith(
+        ": 2 discrepancies; first: payment of punch out 2026-03-02 20:00 to alice under "
+        'article 44.1 "Extended working hours": the law says CNY 180.00, '
+        "the chain logged CNY 210.00"
+    ), last
     assert main([*args, "--json"]) == 1
     report = json.loads(capsys.readouterr().out)
-    assert report["summary"] == {"inputs rebuilt": 8, "wallet movements outside the statute": 3,
-                                 "payments checked": 2, "discrepancies": 2}
+    assert report["summary"] == {
+        "inputs rebuilt": 8,
+        "wallet movements outside the statute": 3,
+        "payments checked": 2,
+        "discrepancies": 2,
+    }
     assert [(d["event"], d["law"], d["chain"]) for d in report["discrepancies"]] == [
         ("punch out 2026-03-02 20:00", "CNY 180.00", "CNY 210.00"),
-        ("punch out 2026-03-03 20:30", "CNY 270.00", "CNY 315.00")]
+        ("punch out 2026-03-03 20:30", "CNY 270.00", "CNY 315.00"),
+    ]

@@ -51,11 +51,7 @@ class FakeReader:
         return [REGISTRY]
 
     def enactments(self, registry: str, start: int, end: int) -> list[Enactment]:
-        return (
-            [Enactment(REGISTRY, "Big", 2**256 - 1, STATUTE, b"\1" * 32, 0, 0, "0x00")]
-            if start == 0
-            else []
-        )
+        return [Enactment(REGISTRY, "Big", 2**256 - 1, STATUTE, b"\1" * 32, 0, 0, "0x00")] if start == 0 else []
 
     def domain_of(self, address: str) -> Domain:
         return Domain.WORKING_TIME
@@ -63,9 +59,7 @@ class FakeReader:
     def currency_of(self, address: str) -> tuple[str, int]:
         return ("CNY", 2)
 
-    def statute_events(
-        self, statutes: dict, start: int, end: int
-    ) -> Iterator[RawEvent]:
+    def statute_events(self, statutes: dict, start: int, end: int) -> Iterator[RawEvent]:
         return iter([e for e in self.events if start <= e.block <= end])
 
 
@@ -115,18 +109,12 @@ def test_refs_amounts_and_wages_survive_whole(
     index = Index(path, [REGISTRY])
     index.sync(FakeReader(events, times))  # type: ignore[arg-type]
     rows = index.payments(limit=100)
-    assert [(p.ref, p.amount) for p in rows] == list(
-        reversed(pays)
-    )  # newest first, whole
+    assert [(p.ref, p.amount) for p in rows] == list(reversed(pays))  # newest first, whole
     assert index.rows("SELECT wage FROM employment") == [(wage,)]
     assert index.rows("SELECT at FROM punches") == [(at,)]
     assert index.statutes()[0]["version"] == 2**256 - 1
-    assert sum(total for _, total, _, _ in index.weekly(None)) == sum(
-        amount for _, amount in pays
-    )
-    older = index.payments(
-        before=rows[0].pos, limit=100
-    )  # keyset paging on the stored order
+    assert sum(total for _, total, _, _ in index.weekly(None)) == sum(amount for _, amount in pays)
+    older = index.payments(before=rows[0].pos, limit=100)  # keyset paging on the stored order
     assert [p.pos for p in older] == [p.pos for p in rows[1:]]
     index.close()
 

@@ -6,6 +6,7 @@ served by a reader that skips only the HTTP round trips; decoding,
 batching, inserting and progress are the portal's real code. 200 punches a
 block, as the gateway batches them.
 """
+
 from __future__ import annotations
 
 import time
@@ -43,8 +44,14 @@ def raw_logs(first: int, last: int) -> Iterator[dict]:
             else:
                 topics = [PAID, DEVICE, employee, EMPLOYER]
                 data = encode(["uint64", "uint64", "bytes32", "uint256"], [ref, at, b"44.1".ljust(32, b"\0"), 18_000])
-            yield {"address": STATUTE, "topics": topics, "data": data, "blockNumber": block, "logIndex": i,
-                   "transactionHash": block.to_bytes(32, "big")}
+            yield {
+                "address": STATUTE,
+                "topics": topics,
+                "data": data,
+                "blockNumber": block,
+                "logIndex": i,
+                "transactionHash": block.to_bytes(32, "big"),
+            }
 
 
 class ServedReader(ChainReader):

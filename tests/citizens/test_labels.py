@@ -1,4 +1,5 @@
 """The operator's local label file: names for addresses, read by that operator's commands only."""
+
 from __future__ import annotations
 
 from pathlib import Path

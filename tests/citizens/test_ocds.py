@@ -3,6 +3,7 @@
 `data/release-schema-1.1.4.json` is the OCDS 1.1.4 release schema (Apache
 2.0, see `data/LICENSE-OCDS.txt`), vendored so the check runs offline.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -40,8 +41,9 @@ def tenders(session_chain: Chain) -> Iterator[dict[str, Replayed]]:
 
 def export(chain: Chain, replayed: Replayed) -> list[dict]:
     reader = ChainReader(chain.w3.provider.endpoint_uri)
-    return TenderExport(reader, replayed.deployment.driver.contract.address, address_book(STATUTES),
-                        replayed.scenario.statute).releases()
+    return TenderExport(
+        reader, replayed.deployment.driver.contract.address, address_book(STATUTES), replayed.scenario.statute
+    ).releases()
 
 
 def assert_valid(releases: list[dict]) -> None:
@@ -61,8 +63,7 @@ def test_every_release_is_valid_ocds(session_chain: Chain, tenders: dict[str, Re
 def test_a_tender_from_opening_to_the_last_payment(session_chain: Chain, tenders: dict[str, Replayed]) -> None:
     wheat = tenders["procurement-wheat"]
     releases = export(session_chain, wheat)
-    assert [r["tag"] for r in releases] == [["tender"], ["award"], ["contract"], ["implementation"],
-                                            ["implementation"]]
+    assert [r["tag"] for r in releases] == [["tender"], ["award"], ["contract"], ["implementation"], ["implementation"]]
     assert len({r["id"] for r in releases}) == len(releases) and len({r["ocid"] for r in releases}) == 1
     tender = releases[0]["tender"]
     assert tender["items"][0]["description"] == "wheat" and tender["items"][0]["quantity"] == 1_000_000
@@ -73,10 +74,12 @@ def test_a_tender_from_opening_to_the_last_payment(session_chain: Chain, tenders
     assert award["value"]["amount"] == 2_900_000.0  # 2.90 × 1,000,000
     last = releases[-1]["contracts"][0]
     assert last["status"] == "terminated"  # fully delivered
-    paid = [(t["payer"]["name"], t["payee"]["name"], t["value"]["amount"])
-            for t in last["implementation"]["transactions"]]
-    on_chain = [(p.sender, p.recipient, float(p.amount.amount_text())) for p in wheat.outcome.payments
-                if p.article == "5"]
+    paid = [
+        (t["payer"]["name"], t["payee"]["name"], t["value"]["amount"]) for t in last["implementation"]["transactions"]
+    ]
+    on_chain = [
+        (p.sender, p.recipient, float(p.amount.amount_text())) for p in wheat.outcome.payments if p.article == "5"
+    ]
     assert paid == on_chain
     roles = {p["name"]: p["roles"] for p in releases[-1]["parties"]}
     assert roles["reserve"][0] == "buyer" and "supplier" in roles["s2"]
@@ -86,8 +89,9 @@ def test_the_command_prints_a_valid_release_package(session_chain: Chain, tender
     address = tenders["laptop-tender"].deployment.driver.contract.address
     printed = io.StringIO()
     with redirect_stdout(printed):
-        status = cli.main(["ocds", "--address", address, "--rpc", session_chain.w3.provider.endpoint_uri,
-                           "--statutes", str(STATUTES)])
+        status = cli.main(
+            ["ocds", "--address", address, "--rpc", session_chain.w3.provider.endpoint_uri, "--statutes", str(STATUTES)]
+        )
     assert status == 0
     package = json.loads(printed.getvalue())
     assert package["version"] == "1.1"
@@ -95,8 +99,7 @@ def test_the_command_prints_a_valid_release_package(session_chain: Chain, tender
     assert package["releases"][0]["tender"]["items"][0]["description"] == "laptops"
 
 
-def test_the_portal_serves_the_releases(session_chain: Chain, tenders: dict[str, Replayed],
-                                        tmp_path: Path) -> None:
+def test_the_portal_serves_the_releases(session_chain: Chain, tenders: dict[str, Replayed], tmp_path: Path) -> None:
     registries = [r.deployment.registry.address for r in tenders.values()]
     app = PortalApp(session_chain.w3.provider.endpoint_uri, tmp_path / "index.sqlite", registries, STATUTES)
     address = tenders["laptop-tender"].deployment.driver.contract.address

@@ -5,6 +5,7 @@ The browser is never downloaded: `make browser` installs Debian's chromium,
 and a machine without it FAILS these tests (a portal nobody has looked at is
 not tested).
 """
+
 from __future__ import annotations
 
 import html
@@ -36,8 +37,13 @@ STATUTES = ROOT / "statutes"
 #: so an ordinary test run leaves the work tree clean.
 SCREENSHOTS = ROOT / "docs" / "screenshots" if os.environ.get("LAWDSL_SCREENSHOTS") else None
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
 #: The project's example scenarios, one per statute: all three domains, two currencies.
 EXAMPLES = ("overtime-march", "vouchers-march", "procurement-wheat", "laptop-tender", "us-weekly-overtime")
 
@@ -67,8 +73,9 @@ def app(replayed: list[Replayed], session_chain: Chain, tmp_path_factory: pytest
     url = session_chain.w3.provider.endpoint_uri
     index = tmp_path_factory.mktemp("portal") / "index.sqlite"
     # the operator's own label file, here the scenarios' labels: names appear only because it is given
-    return PortalApp(url, index, [r.deployment.registry.address for r in replayed], STATUTES,
-                     labels=address_book(STATUTES))
+    return PortalApp(
+        url, index, [r.deployment.registry.address for r in replayed], STATUTES, labels=address_book(STATUTES)
+    )
 
 
 @pytest.fixture(scope="module")
@@ -113,26 +120,32 @@ def test_home_lists_every_example_statute_as_verified(page, portal_url: str, rep
     page.goto(portal_url + "/")
     rows = page.locator("table.statutes tbody tr")
     assert rows.count() == len(EXAMPLES)
-    listed = {rows.nth(i).locator("td").first.inner_text(): rows.nth(i).locator("[data-badge]").inner_text()
-              for i in range(rows.count())}
+    listed = {
+        rows.nth(i).locator("td").first.inner_text(): rows.nth(i).locator("[data-badge]").inner_text()
+        for i in range(rows.count())
+    }
     assert listed == {r.scenario.statute.header.title: "verified" for r in replayed}
     for r in replayed:
         assert r.deployment.driver.contract.address in page.content()
     shot(page, "portal-statutes.png")
 
 
-def test_worker_page_shows_the_payments_the_chain_made(page, portal_url: str, replayed: list[Replayed],
-                                                       session_chain: Chain) -> None:
+def test_worker_page_shows_the_payments_the_chain_made(
+    page, portal_url: str, replayed: list[Replayed], session_chain: Chain
+) -> None:
     alice = session_chain.address("alice")
     overtime = by_title(replayed, "Working Hours and Overtime Pay Act")
     page.goto(f"{portal_url}/worker/{alice}")
     assert page.locator("h1").inner_text() == "Worker alice"
     rows = page.locator("table.payments tbody tr")
-    shown = sorted((rows.nth(i).locator("td").nth(2).inner_text().split(" ")[0],
-                    rows.nth(i).locator("td").nth(5).inner_text()) for i in range(rows.count()))
+    shown = sorted(
+        (rows.nth(i).locator("td").nth(2).inner_text().split(" ")[0], rows.nth(i).locator("td").nth(5).inner_text())
+        for i in range(rows.count())
+    )
     assert "44.1 Extended working hours" in page.locator("table.payments").inner_text()  # articles with titles
-    on_chain = sorted((p.article, f"CNY {p.amount.amount_text()}") for p in overtime.outcome.payments
-                      if p.recipient == "alice")
+    on_chain = sorted(
+        (p.article, f"CNY {p.amount.amount_text()}") for p in overtime.outcome.payments if p.recipient == "alice"
+    )
     assert shown == on_chain
     for i in range(rows.count()):  # every transaction hash shown is a mined transaction
         receipt = session_chain.w3.eth.get_transaction_receipt(rows.nth(i).locator("code.tx").inner_text())
@@ -143,10 +156,11 @@ def test_worker_page_shows_the_payments_the_chain_made(page, portal_url: str, re
 
 
 def test_charts_render(page, portal_url: str, replayed: list[Replayed]) -> None:
-    for title, chart, name in (("Working Hours and Overtime Pay Act", "Overtime paid per week", "overtime"),
-                               ("Household Consumption Voucher Program", "Voucher spending by category",
-                                "vouchers"),
-                               ("Municipal School Laptop Tender", "Tender bids", "tender")):
+    for title, chart, name in (
+        ("Working Hours and Overtime Pay Act", "Overtime paid per week", "overtime"),
+        ("Household Consumption Voucher Program", "Voucher spending by category", "vouchers"),
+        ("Municipal School Laptop Tender", "Tender bids", "tender"),
+    ):
         page.goto(f"{portal_url}/statute/{by_title(replayed, title).deployment.driver.contract.address}")
         svg = page.locator("svg.chart")
         assert chart in svg.get_attribute("aria-label")

@@ -1,4 +1,5 @@
 """The portal keeps following a node that goes away and comes back: one log line each way."""
+
 from __future__ import annotations
 
 import threading
@@ -40,6 +41,9 @@ def test_a_node_outage_is_logged_once_and_its_return_once() -> None:
         time.sleep(0.01)
     stop.set()
     assert lines == [
-        ("the node at http://127.0.0.1:8545 does not answer (ConnectionError: connection refused); retrying every "
-         "0.01 s, the pages show the index as it is"),
-        "the node at http://127.0.0.1:8545 answers again; indexed to block 41"]
+        (
+            "the node at http://127.0.0.1:8545 does not answer (ConnectionError: connection refused); retrying every "
+            "0.01 s, the pages show the index as it is"
+        ),
+        "the node at http://127.0.0.1:8545 answers again; indexed to block 41",
+    ]

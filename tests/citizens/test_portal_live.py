@@ -9,6 +9,7 @@ seen, and they must appear on reload, without restarting the portal. At
 inside a box that scrolls, such as a chart or a source listing, excepted), and
 chart text must be at least 11 px.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -71,7 +72,7 @@ class Feed:
 
     def upload(self, count: int) -> None:
         """Deliver the next `count` uploads and wait until the gateway has settled them on chain."""
-        for serial, body in self.uploads[self.sent:self.sent + count]:
+        for serial, body in self.uploads[self.sent : self.sent + count]:
             self.terminals[serial].upload(body)
         self.sent = min(len(self.uploads), self.sent + count)
         with Outbox(self.outbox) as box:

@@ -1,4 +1,5 @@
 """`lawdsl verify`: exact match, match (metadata only differs), mismatch with its first offset."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -53,17 +54,16 @@ def test_deployed_example_is_an_exact_match(name, run, anvil, capsys):
     assert deployment.registry.address in output
 
 
-def test_comment_only_change_to_the_generated_source_is_a_match(run, examples, commented, session_chain,
-                                                                anvil, capsys):
+def test_comment_only_change_to_the_generated_source_is_a_match(run, examples, commented, session_chain, anvil, capsys):
     played = scenario("overtime-march")
     address = run(played, commented).driver.contract.address
     w3 = session_chain.w3
-    verdict = verify_code(examples[played.statute.header.title], code_at(w3, address),
-                          find_creation(w3, address).input)
+    verdict = verify_code(examples[played.statute.header.title], code_at(w3, address), find_creation(w3, address).input)
     assert verdict.runtime.status is Status.MATCH and verdict.creation.status is Status.MATCH
     assert verify(played.statute.source_name, address, anvil.url) == 0
-    assert last_line(capsys) == ("verified: source differs only in comments/wording (the same code; only the "
-                                 "metadata hash differs)")
+    assert last_line(capsys) == (
+        "verified: source differs only in comments/wording (the same code; only the metadata hash differs)"
+    )
 
 
 def test_changed_rate_is_a_mismatch_named_by_its_article(run, tampered, anvil, capsys):
@@ -72,8 +72,9 @@ def test_changed_rate_is_a_mismatch_named_by_its_article(run, tampered, anvil, c
     address = run(scenario("overtime-march"), artifact, statute).driver.contract.address
     assert verify(STATUTES / "overtime.law", address, anvil.url) == 1
     line = last_line(capsys)
-    assert line.startswith('NOT verified: mismatch in constant ARTICLE_44_1_RATE (article 44.1 "Extended working '
-                           'hours"), byte '), line
+    assert line.startswith(
+        'NOT verified: mismatch in constant ARTICLE_44_1_RATE (article 44.1 "Extended working hours"), byte '
+    ), line
     assert line.endswith(" of the runtime code")
 
 
@@ -88,8 +89,9 @@ def test_matching_code_under_another_registered_hash_fails_on_its_last_line(run,
     assert line.startswith("NOT verified: the code matches, but registry ") and "0x0101" in line, line
 
 
-def test_constant_kept_in_an_immutable_is_caught_by_the_creation_code(run, examples, tampered, session_chain,
-                                                                      anvil, capsys):
+def test_constant_kept_in_an_immutable_is_caught_by_the_creation_code(
+    run, examples, tampered, session_chain, anvil, capsys
+):
     """Voucher constants reach the contract through its constructor, which may keep them in
     immutables the runtime comparison masks: the creation code carries them whatever the
     runtime code shows."""
@@ -107,8 +109,9 @@ def test_registry_given_explicitly_is_read(run, anvil, capsys):
     played = scenario("procurement-wheat")
     deployment = run(played)
     registry = deployment.registry.address
-    assert verify(played.statute.source_name, deployment.driver.contract.address, anvil.url,
-                  "--registry", registry) == 0
+    assert (
+        verify(played.statute.source_name, deployment.driver.contract.address, anvil.url, "--registry", registry) == 0
+    )
     assert registry in capsys.readouterr().out
 
 

@@ -37,9 +37,7 @@ def project_copy(target: Path) -> Path:
         shutil.copy2(source, contracts / source.name)
     for source in (ROOT / "contracts" / "test" / "lib").glob("*.sol"):
         shutil.copy2(source, contracts / "test" / "lib" / source.name)
-    shutil.copy2(
-        ROOT / "contracts/test/WorkingTime.invariants.t.sol", contracts / "test"
-    )
+    shutil.copy2(ROOT / "contracts/test/WorkingTime.invariants.t.sol", contracts / "test")
     for law in (
         "overtime.law",
         "vouchers.law",
@@ -76,9 +74,5 @@ def test_lowered_overtime_premium_breaks_an_invariant(tmp_path: Path) -> None:
     statute.write_text(statute.read_text().replace(RATE, PLANTED))
     planted = forge_invariants(tmp_path)
     assert planted.returncode != 0, planted.stdout[-3000:]
-    assert (
-        "paid + owed >= statute" in planted.stdout
-    )  # the pay invariant, not a build failure
-    assert (
-        "[PASS] invariant_moneyIsConserved()" in planted.stdout
-    )  # the rest of the run went through
+    assert "paid + owed >= statute" in planted.stdout  # the pay invariant, not a build failure
+    assert "[PASS] invariant_moneyIsConserved()" in planted.stdout  # the rest of the run went through

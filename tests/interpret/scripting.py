@@ -3,6 +3,7 @@
 A script numbers its events as a scenario does and lets an event without a
 time keep the previous one, so a test reads like the scenario it stands for.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -46,8 +47,9 @@ class Script:
         """The parties the deployment names, as `lawdsl.interpret.interpreter_for` passes them."""
         return {}
 
-    def interpreter(self, statute: Statute, minted: dict[str, str],
-                    holders: list[str] | None = None) -> DomainInterpreter:
+    def interpreter(
+        self, statute: Statute, minted: dict[str, str], holders: list[str] | None = None
+    ) -> DomainInterpreter:
         wallets = {name: cny(amount) for name, amount in minted.items()}
         scenario = Scenario(Path("script.yaml"), statute, wallets, tuple(self.events))
         return self.interpreter_class(statute, wallets, holders or list(wallets), **self.parties(scenario))

@@ -3,6 +3,7 @@
 Statutes are built here as ASTs, mirroring
 procurement.law sentence by sentence, with switches for the optional rules.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -75,8 +76,15 @@ def procurement_statute(
     if penalty is not None:
         delivery.append(PenaltyRule(Lit(percent(penalty))))
     return Statute(
-        header=Header("Grain Unified Purchase Regulation", Domain.PROCUREMENT, 1, dt.date(2026, 6, 1),
-                      "CNY", TZ, "People's Republic of China"),
+        header=Header(
+            "Grain Unified Purchase Regulation",
+            Domain.PROCUREMENT,
+            1,
+            dt.date(2026, 6, 1),
+            "CNY",
+            TZ,
+            "People's Republic of China",
+        ),
         parties=(
             Party("state reserve", PartyKind.AGENCY),
             Party("supplier", PartyKind.FIRM),
@@ -89,8 +97,11 @@ def procurement_statute(
             Term("delivery deadline", days(within)),
         ),
         articles=(
-            Article("1", "Purchase", (PurchaseRule(Ref("state reserve"), "wheat", "kilograms",
-                                                   Ref("price ceiling"), "kilogram"),)),
+            Article(
+                "1",
+                "Purchase",
+                (PurchaseRule(Ref("state reserve"), "wheat", "kilograms", Ref("price ceiling"), "kilogram"),),
+            ),
             Article("2", "Sealed bids", tuple(sealed_bids)),
             Article("3", "Award", (AwardRule(),)),
             Article("4", "Delivery", tuple(delivery)),
@@ -109,8 +120,7 @@ class Script(scripting.Script):
         return {"buyers": scenario.registered_buyers()}
 
 
-WHEAT_MINT = {"reserve": "10000000.00", "s1": "100000.00", "s2": "100000.00", "s3": "100000.00",
-              "s4": "100000.00"}
+WHEAT_MINT = {"reserve": "10000000.00", "s1": "100000.00", "s2": "100000.00", "s3": "100000.00", "s4": "100000.00"}
 
 
 def tender(quantity: int = 1000) -> Script:
@@ -162,8 +172,13 @@ def test_procurement_wheat_scenario_meets_its_expect_block() -> None:
         (10, Reason.NOT_INSPECTOR.value),
         (12, Reason.BEYOND_QUANTITY.value),
     ]
-    assert balances(outcome) == {"reserve": "7184100.00", "s1": "100000.00", "s2": "2973900.00",
-                                 "s3": "42000.00", "s4": "100000.00"}
+    assert balances(outcome) == {
+        "reserve": "7184100.00",
+        "s1": "100000.00",
+        "s2": "2973900.00",
+        "s3": "42000.00",
+        "s4": "100000.00",
+    }
     assert not any(interpreter.ledger.pots.values())  # the finished tender holds nothing
 
 
@@ -300,8 +315,7 @@ def test_tie_goes_to_the_earliest_commitment_whatever_the_reveal_order() -> None
     s(Award, at="2026-06-10 09:00")  # 8
     s(Deliver, supplier="s3", quantity=100, inspector="station1")  # 9
     s(Deliver, supplier="s2", quantity=100, inspector="station1")  # 10
-    outcome = s.run(procurement_statute(),
-                    {"reserve": "310.00", "s1": "10.00", "s2": "10.00", "s3": "10.00"})
+    outcome = s.run(procurement_statute(), {"reserve": "310.00", "s1": "10.00", "s2": "10.00", "s3": "10.00"})
     assert rejections(outcome) == [(9, Reason.NOT_WINNER.value)]
     assert payments(outcome) == [(10, "reserve", "s2", "280.00", "5")]
     assert balances(outcome) == {"reserve": "30.00", "s1": "10.00", "s2": "290.00", "s3": "10.00"}
@@ -451,6 +465,7 @@ def tender_events(start: dt.datetime) -> st.SearchStrategy:
     deliveries are due by 936; the hours are drawn around those edges, and a
     few more openings fall anywhere, so that every branch is reached.
     """
+
     def at(low: int, high: int) -> st.SearchStrategy:
         return st.integers(min_value=low, max_value=high)
 
@@ -458,24 +473,33 @@ def tender_events(start: dt.datetime) -> st.SearchStrategy:
     price = st.integers(min_value=-5, max_value=400).map(lambda minor: Money("CNY", minor))
     quantity = st.integers(min_value=-1, max_value=40)
     opening = st.builds(lambda q: [(0, OpenTender, {"buyer": "reserve", "quantity": q})], quantity)
-    bids = st.lists(st.builds(lambda h, s, p: (h, Bid, {"supplier": s, "price": p}),
-                              at(0, 180), supplier, price),
-                    min_size=1, max_size=6)
-    reveals = st.lists(st.builds(lambda h, s: (h, Reveal, {"supplier": s}), at(160, 225), supplier),
-                       min_size=1, max_size=6)
+    bids = st.lists(
+        st.builds(lambda h, s, p: (h, Bid, {"supplier": s, "price": p}), at(0, 180), supplier, price),
+        min_size=1,
+        max_size=6,
+    )
+    reveals = st.lists(
+        st.builds(lambda h, s: (h, Reveal, {"supplier": s}), at(160, 225), supplier), min_size=1, max_size=6
+    )
     awards = st.lists(st.builds(lambda h: (h, Award, {}), at(210, 240)), min_size=1, max_size=2)
     deliveries = st.lists(
-        st.builds(lambda h, s, q, i: (h, Deliver, {"supplier": s, "quantity": q, "inspector": i}),
-                  at(210, 1200), st.sampled_from((WINNER, WINNER, WINNER, "s1", "reserve")),
-                  st.one_of(st.just(REST), st.integers(min_value=0, max_value=25)),
-                  st.sampled_from(("station1", "station1", "station2"))),
+        st.builds(
+            lambda h, s, q, i: (h, Deliver, {"supplier": s, "quantity": q, "inspector": i}),
+            at(210, 1200),
+            st.sampled_from((WINNER, WINNER, WINNER, "s1", "reserve")),
+            st.one_of(st.just(REST), st.integers(min_value=0, max_value=25)),
+            st.sampled_from(("station1", "station1", "station2")),
+        ),
         max_size=8,
     )
-    reopenings = st.lists(st.builds(lambda h, q: (h, OpenTender, {"buyer": "reserve", "quantity": q}),
-                                    at(0, 1200), quantity), max_size=2)
+    reopenings = st.lists(
+        st.builds(lambda h, q: (h, OpenTender, {"buyer": "reserve", "quantity": q}), at(0, 1200), quantity), max_size=2
+    )
     return st.tuples(opening, bids, reveals, awards, deliveries, reopenings).map(
-        lambda parts: [(start + dt.timedelta(hours=h), kind, fields)
-                       for h, kind, fields in sorted(sum(parts, []), key=lambda item: item[0])]
+        lambda parts: [
+            (start + dt.timedelta(hours=h), kind, fields)
+            for h, kind, fields in sorted(sum(parts, []), key=lambda item: item[0])
+        ]
     )
 
 
@@ -493,8 +517,7 @@ def test_money_is_conserved_over_random_tenders(
     statute = procurement_statute(deposit=deposit, penalty=penalty, forfeit=forfeit)
     minted = {"reserve": cny("500.00"), "s1": cny("30.00"), "s2": cny("5.00"), "s3": cny("100.00")}
     interpreter = ProcurementInterpreter(statute, minted, list(minted), buyers=("reserve",))
-    interpreter.apply(RegisterInspector(index=0, at=moment("2026-06-01 00:00"), inspector="station1",
-                                        buyer="reserve"))
+    interpreter.apply(RegisterInspector(index=0, at=moment("2026-06-01 00:00"), inspector="station1", buyer="reserve"))
     total = interpreter.ledger.total()
     for index, (at, kind, fields) in enumerate(events, start=1):
         interpreter.apply(kind(index=index, at=at, **resolve(fields, interpreter.tender)))

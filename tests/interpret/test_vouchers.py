@@ -3,6 +3,7 @@
 Statutes are built here as ASTs, mirroring
 vouchers.law sentence by sentence, with switches for the optional rules.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -84,16 +85,28 @@ def voucher_statute(
         use.append(ShareRule(Lit(percent(share))))
     if split:
         use.append(SplitRule())
-    issue = IssueRule(Ref("commerce bureau"), Ref("face value"), Ref("resident"), attribute,
-                      Ref("civil affairs bureau") if attribute else None)
+    issue = IssueRule(
+        Ref("commerce bureau"),
+        Ref("face value"),
+        Ref("resident"),
+        attribute,
+        Ref("civil affairs bureau") if attribute else None,
+    )
     articles = [Article("1", "Issue", (issue,)), Article("2", "Use", tuple(use))]
     if transferable is not None:
         articles.append(Article("3", "Transfer", (TransferRule(transferable),)))
     if expiry:
         articles.append(Article("4", "Expiry", (ExpiryRule(Ref("validity period"), Ref("commerce bureau")),)))
     return Statute(
-        header=Header("Household Consumption Voucher Program", Domain.VOUCHERS, 1,
-                      dt.date(2026, 3, 1), "CNY", TZ, "Shenzhen Municipality"),
+        header=Header(
+            "Household Consumption Voucher Program",
+            Domain.VOUCHERS,
+            1,
+            dt.date(2026, 3, 1),
+            "CNY",
+            TZ,
+            "Shenzhen Municipality",
+        ),
         parties=(
             Party("commerce bureau", PartyKind.AGENCY),
             Party("civil affairs bureau", PartyKind.AGENCY),
@@ -200,7 +213,9 @@ def test_issuing_beyond_the_funds_rejects_each_refused_recipient() -> None:
         (1, f"{Reason.ALREADY_ISSUED.value}: a"),
     ]
     assert {holder: [v.remaining for v in held] for holder, held in interpreter.held.items()} == {
-        "a": [20000], "b": [20000]}
+        "a": [20000],
+        "b": [20000],
+    }
 
 
 def test_attestation_of_another_attribute_does_not_qualify() -> None:
@@ -355,8 +370,9 @@ def test_reclaim_before_the_range_ends_is_rejected_and_a_second_reclaim_finds_no
 def test_reclaim_without_an_expiry_rule_is_rejected() -> None:
     s = funded()
     s(Reclaim, at="2026-05-01 00:00")
-    interpreter = VoucherInterpreter(voucher_statute(expiry=False), {"mofcom": cny("1000000.00")}, ["mofcom"],
-                                     issuer="mofcom")
+    interpreter = VoucherInterpreter(
+        voucher_statute(expiry=False), {"mofcom": cny("1000000.00")}, ["mofcom"], issuer="mofcom"
+    )
     outcome = interpreter.run(tuple(s.events))
     assert rejections(outcome) == [(4, Reason.NO_EXPIRY.value)]
     assert interpreter.ledger.pot("program") == 1_000_000 and interpreter.reserved == 20_000
@@ -386,6 +402,7 @@ def voucher_events() -> st.SearchStrategy:
     Each field mostly draws the label that plays its role and sometimes any
     label, so that flows both succeed and go wrong in every way.
     """
+
     def role(*names: str) -> st.SearchStrategy:
         return st.one_of(st.sampled_from(names), st.sampled_from(names), st.sampled_from(LABELS))
 
@@ -393,14 +410,30 @@ def voucher_events() -> st.SearchStrategy:
     amount = st.integers(min_value=-100, max_value=80_000).map(lambda minor: Money("CNY", minor))
     return st.one_of(
         st.builds(lambda s, a: (Deposit, {"sender": s, "amount": a}), role("mofcom", "other"), amount),
-        st.builds(lambda c, a: (Attest, {"attester": "civil", "citizen": c, "attribute": a}),
-                  citizen, st.sampled_from((ATTRIBUTE, ATTRIBUTE, "veteran"))),
-        st.builds(lambda m, c: (RegisterMerchant, {"merchant": m, "category": c}),
-                  role("shop1", "jewel1"), st.sampled_from(("groceries", "jewellery"))),
-        st.builds(lambda i, to: (Issue, {"issuer": i, "recipients": tuple(to)}),
-                  role("mofcom", "mofcom", "other"), st.lists(citizen, max_size=4)),
-        *[st.builds(lambda h, m, a: (Spend, {"holder": h, "merchant": m, "purchase": a}),
-                    citizen, role("shop1", "shop1", "jewel1"), amount)] * 3,  # spends weigh most
+        st.builds(
+            lambda c, a: (Attest, {"attester": "civil", "citizen": c, "attribute": a}),
+            citizen,
+            st.sampled_from((ATTRIBUTE, ATTRIBUTE, "veteran")),
+        ),
+        st.builds(
+            lambda m, c: (RegisterMerchant, {"merchant": m, "category": c}),
+            role("shop1", "jewel1"),
+            st.sampled_from(("groceries", "jewellery")),
+        ),
+        st.builds(
+            lambda i, to: (Issue, {"issuer": i, "recipients": tuple(to)}),
+            role("mofcom", "mofcom", "other"),
+            st.lists(citizen, max_size=4),
+        ),
+        *[
+            st.builds(
+                lambda h, m, a: (Spend, {"holder": h, "merchant": m, "purchase": a}),
+                citizen,
+                role("shop1", "shop1", "jewel1"),
+                amount,
+            )
+        ]
+        * 3,  # spends weigh most
         st.builds(lambda h, r: (Transfer, {"holder": h, "recipient": r}), citizen, citizen),
         st.just((Reclaim, {})),
     )
@@ -413,16 +446,18 @@ def voucher_events() -> st.SearchStrategy:
     share=st.sampled_from((None, "33.3333", "50", "100")),
     minimum=st.sampled_from((None, "0.00", "100.00")),
     attribute=st.sampled_from((None, ATTRIBUTE)),
-    steps=st.lists(st.tuples(voucher_events(), st.integers(min_value=0, max_value=36 * 60)),
-                   min_size=10, max_size=60),
+    steps=st.lists(st.tuples(voucher_events(), st.integers(min_value=0, max_value=36 * 60)), min_size=10, max_size=60),
 )
 def test_money_is_conserved_over_random_voucher_flows(
-    split: bool, transferable: bool, share: str | None, minimum: str | None, attribute: str | None,
+    split: bool,
+    transferable: bool,
+    share: str | None,
+    minimum: str | None,
+    attribute: str | None,
     steps: list,
 ) -> None:
     """Whatever happens, money only moves: wallets plus the program pot always sum to what was minted."""
-    statute = voucher_statute(split=split, transferable=transferable, share=share, minimum=minimum,
-                              attribute=attribute)
+    statute = voucher_statute(split=split, transferable=transferable, share=share, minimum=minimum, attribute=attribute)
     minted = {"mofcom": cny("500.00"), "other": cny("300.00"), "alice": cny("10.00")}
     interpreter = VoucherInterpreter(statute, minted, list(LABELS))
     total = interpreter.ledger.total()

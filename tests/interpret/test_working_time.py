@@ -3,6 +3,7 @@
 There is no parser in this test: `law()` builds the AST directly, so these
 tests pin the semantics independently of the surface language.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -64,8 +65,13 @@ def hours(n: float) -> Lit:
     return Lit(Duration(int(n * 60), "hour"))
 
 
-def earn(rate: str, on: DayKind | None = None, beyond: Lit | Ref | None = None,
-         per: Period | None = None, unless: bool = False) -> EarningRule:
+def earn(
+    rate: str,
+    on: DayKind | None = None,
+    beyond: Lit | Ref | None = None,
+    per: Period | None = None,
+    unless: bool = False,
+) -> EarningRule:
     return EarningRule(pct(rate), on, beyond, per, unless)
 
 
@@ -77,10 +83,16 @@ def article(id: str, *rules) -> Article:
     return Article(id, f"Article {id}", tuple(rules))
 
 
-def law(*articles: Article, pay: PaySchedule = PaySchedule.CLOCK_OUT, rest: tuple[int, ...] = (),
-        holidays: tuple[dt.date, ...] = (), week_start: int | None = None,
-        tz: TimeZone = BEIJING, terms: tuple = (),
-        effective: dt.date = dt.date(2026, 1, 1)) -> Statute:
+def law(
+    *articles: Article,
+    pay: PaySchedule = PaySchedule.CLOCK_OUT,
+    rest: tuple[int, ...] = (),
+    holidays: tuple[dt.date, ...] = (),
+    week_start: int | None = None,
+    tz: TimeZone = BEIJING,
+    terms: tuple = (),
+    effective: dt.date = dt.date(2026, 1, 1),
+) -> Statute:
     """A checked working-time statute; a payment article "50" is appended."""
     sentences = list(terms)
     if rest:
@@ -92,9 +104,14 @@ def law(*articles: Article, pay: PaySchedule = PaySchedule.CLOCK_OUT, rest: tupl
     payment = article("50", WagePaymentRule(Ref("employer"), Ref("employee"), pay))
     return Statute(
         Header("Test Act", Domain.WORKING_TIME, 1, effective, CNY, tz),
-        (Party("employer", PartyKind.FIRM), Party("employee", PartyKind.WORKER),
-         Party("attendance device", PartyKind.DEVICE)),
-        tuple(sentences), (*articles, payment))
+        (
+            Party("employer", PartyKind.FIRM),
+            Party("employee", PartyKind.WORKER),
+            Party("attendance device", PartyKind.DEVICE),
+        ),
+        tuple(sentences),
+        (*articles, payment),
+    )
 
 
 def overtime_law() -> Statute:
@@ -103,16 +120,25 @@ def overtime_law() -> Statute:
         article("44.1", earn("150%", DayKind.WORKDAY, Ref("standard day"))),
         article("44.2", earn("200%", DayKind.REST_DAY, unless=True)),
         article("44.3", earn("300%", DayKind.PUBLIC_HOLIDAY)),
-        article("41", limit(Measure.OVERTIME, Ref("the daily overtime limit"), Period.DAY,
-                            DayKind.WORKDAY),
-                limit(Measure.OVERTIME, Ref("Monthly Overtime Limit"), Period.MONTH)),
+        article(
+            "41",
+            limit(Measure.OVERTIME, Ref("the daily overtime limit"), Period.DAY, DayKind.WORKDAY),
+            limit(Measure.OVERTIME, Ref("Monthly Overtime Limit"), Period.MONTH),
+        ),
         rest=(5, 6),
-        holidays=tuple(dt.date.fromisoformat(d) for d in (
-            "2026-01-01 2026-02-17 2026-02-18 2026-02-19 2026-04-05 2026-05-01 2026-06-19 "
-            "2026-09-25 2026-10-01 2026-10-02 2026-10-03").split()),
-        terms=(Term("standard day", Duration(480, "hour")),
-               Term("daily overtime limit", Duration(180, "hour")),
-               Term("monthly overtime limit", Duration(36 * 60, "hour"))))
+        holidays=tuple(
+            dt.date.fromisoformat(d)
+            for d in (
+                "2026-01-01 2026-02-17 2026-02-18 2026-02-19 2026-04-05 2026-05-01 2026-06-19 "
+                "2026-09-25 2026-10-01 2026-10-02 2026-10-03"
+            ).split()
+        ),
+        terms=(
+            Term("standard day", Duration(480, "hour")),
+            Term("daily overtime limit", Duration(180, "hour")),
+            Term("monthly overtime limit", Duration(36 * 60, "hour")),
+        ),
+    )
 
 
 # ---------------------------------------------------------------- event builder
@@ -142,14 +168,12 @@ class Script:
         elif self.events:
             moment = self.events[-1].at
         else:
-            moment = dt.datetime.combine(self.statute.header.effective, dt.time(),
-                                         self.statute.header.time_zone.tzinfo)
+            moment = dt.datetime.combine(self.statute.header.effective, dt.time(), self.statute.header.time_zone.tzinfo)
         self.events.append(event_class(index=len(self.events), at=moment, **fields))
         return len(self.events) - 1
 
     def employ(self, employee: str, wage: str, employer: str = "acme", when: str | None = None):
-        return self._add(Employ, when, employer=employer, employee=employee,
-                         hourly_wage=cny(wage))
+        return self._add(Employ, when, employer=employer, employee=employee, hourly_wage=cny(wage))
 
     def device(self, device: str = "gate-1", employer: str = "acme", when: str | None = None):
         return self._add(RegisterDevice, when, device=device, employer=employer)
@@ -166,8 +190,7 @@ class Script:
         return self.punch(employee, end, "out", device)
 
     def time_off(self, employee: str, date: str, employer: str = "acme", when: str | None = None):
-        return self._add(GrantTimeOff, when, employer=employer, employee=employee,
-                         date=dt.date.fromisoformat(date))
+        return self._add(GrantTimeOff, when, employer=employer, employee=employee, date=dt.date.fromisoformat(date))
 
     def settle(self, when: str):
         return self._add(Settle, when)
@@ -199,18 +222,18 @@ def reasons(outcome: Outcome) -> list[tuple[int, str]]:
 
 def test_overtime_march_example_expect_block():
     s = Script(overtime_law())
-    s.employ("alice", "40.00")                                         # 0
-    s.employ("bob", "30.00")                                           # 1
-    s.device("gate-1")                                                 # 2
-    s.deposit("5000.00")                                               # 3
+    s.employ("alice", "40.00")  # 0
+    s.employ("bob", "30.00")  # 1
+    s.device("gate-1")  # 2
+    s.deposit("5000.00")  # 3
     s.shift("alice", "2026-03-02T09:00:00+08:00", "2026-03-02T20:00:00+08:00")  # 4, 5
     s.shift("alice", "2026-03-03T08:00:00+08:00", "2026-03-03T20:30:00+08:00")  # 6, 7
-    s.shift("bob", "2026-03-07T10:00:00+08:00", "2026-03-07T14:00:00+08:00")    # 8, 9
-    s.time_off("alice", "2026-03-08")                                  # 10
+    s.shift("bob", "2026-03-07T10:00:00+08:00", "2026-03-07T14:00:00+08:00")  # 8, 9
+    s.time_off("alice", "2026-03-08")  # 10
     s.shift("alice", "2026-03-08T09:00:00+08:00", "2026-03-08T13:00:00+08:00")  # 11, 12
-    s.punch("bob", "2026-03-09T18:00:00+08:00", "out")                 # 13
+    s.punch("bob", "2026-03-09T18:00:00+08:00", "out")  # 13
     s.punch("bob", "2026-03-10T09:00:00+08:00", "in", device="gate-9")  # 14
-    s.shift("bob", "2026-05-01T09:00:00+08:00", "2026-05-01T12:15:00+08:00")    # 15, 16
+    s.shift("bob", "2026-05-01T09:00:00+08:00", "2026-05-01T12:15:00+08:00")  # 15, 16
     outcome = s.run()
     assert outcome.payments == [
         Payment(5, "acme", "alice", cny("180.00"), "44.1"),
@@ -220,8 +243,7 @@ def test_overtime_march_example_expect_block():
     ]
     assert outcome.violations == [Violation(7, "41", "acme", "alice", "2026-03-03")]
     assert reasons(outcome) == [(13, "clock-out without clock-in"), (14, "unregistered device")]
-    assert outcome.balances == {"acme": cny("95000.00"), "alice": cny("450.00"),
-                                "bob": cny("532.50")}
+    assert outcome.balances == {"acme": cny("95000.00"), "alice": cny("450.00"), "bob": cny("532.50")}
     assert outcome.arrears == []
 
 
@@ -240,9 +262,12 @@ def test_shift_across_midnight_belongs_to_its_start_date_and_drops_partial_minut
 
 
 def test_other_time_zone_reads_dates_locally():
-    statute = law(article("1", earn("200%", DayKind.REST_DAY)),
-                  article("2", earn("100%", DayKind.WORKDAY)),
-                  rest=(5,), tz=TimeZone(-5 * 60))
+    statute = law(
+        article("1", earn("200%", DayKind.REST_DAY)),
+        article("2", earn("100%", DayKind.WORKDAY)),
+        rest=(5,),
+        tz=TimeZone(-5 * 60),
+    )
     s = Script(statute)
     s.employ("alice", "30.00")
     s.device()
@@ -278,8 +303,7 @@ def test_rates_never_stack():
 
 
 def test_equal_rates_go_to_the_earlier_article():
-    statute = law(article("7", earn("150%", beyond=hours(4))),
-                  article("3", earn("150%", DayKind.WORKDAY)))
+    statute = law(article("7", earn("150%", beyond=hours(4))), article("3", earn("150%", DayKind.WORKDAY)))
     s = Script(statute)
     s.employ("alice", "10.00")
     s.device()
@@ -290,8 +314,7 @@ def test_equal_rates_go_to_the_earlier_article():
 
 
 def test_beyond_in_a_week_counts_earlier_shifts_and_splits_a_shift():
-    statute = law(article("1", earn("100%")),
-                  article("2", earn("150%", beyond=hours(40), per=Period.WEEK)))
+    statute = law(article("1", earn("100%")), article("2", earn("150%", beyond=hours(40), per=Period.WEEK)))
     s = Script(statute)
     s.employ("alice", "10.00")
     s.device()
@@ -321,21 +344,25 @@ def test_beyond_counts_unpaid_minutes_too():
 
 
 def test_weeks_beginning_on_sunday():
-    statute = law(article("1", earn("100%")),
-                  article("2", earn("200%", beyond=hours(10), per=Period.WEEK)),
-                  article("3", limit(Measure.HOURS, hours(12), Period.WEEK)),
-                  week_start=6)
+    statute = law(
+        article("1", earn("100%")),
+        article("2", earn("200%", beyond=hours(10), per=Period.WEEK)),
+        article("3", limit(Measure.HOURS, hours(12), Period.WEEK)),
+        week_start=6,
+    )
     s = Script(statute)
     s.employ("alice", "10.00")
     s.device()
     s.deposit("1000.00")
-    sat = s.shift("alice", "2026-02-28 08:00", "2026-02-28 16:00")   # Saturday, 8 h
-    sun = s.shift("alice", "2026-03-01 08:00", "2026-03-01 16:00")   # Sunday: a new week
-    mon = s.shift("alice", "2026-03-02 08:00", "2026-03-02 13:00")   # 13 h in the week
+    sat = s.shift("alice", "2026-02-28 08:00", "2026-02-28 16:00")  # Saturday, 8 h
+    sun = s.shift("alice", "2026-03-01 08:00", "2026-03-01 16:00")  # Sunday: a new week
+    mon = s.shift("alice", "2026-03-02 08:00", "2026-03-02 13:00")  # 13 h in the week
     outcome = s.run()
     assert paid(outcome) == [
-        (sat, "alice", "80.00", "1"), (sun, "alice", "80.00", "1"),
-        (mon, "alice", "20.00", "1"), (mon, "alice", "60.00", "2"),
+        (sat, "alice", "80.00", "1"),
+        (sun, "alice", "80.00", "1"),
+        (mon, "alice", "20.00", "1"),
+        (mon, "alice", "60.00", "2"),
     ]
     assert outcome.violations == [Violation(mon, "3", "acme", "alice", "2026-03-01/P1W")]
 
@@ -344,8 +371,7 @@ def test_weeks_beginning_on_sunday():
 
 
 def test_compensatory_time_off_disables_only_its_date_and_employee():
-    statute = law(article("1", earn("200%", DayKind.REST_DAY, unless=True)),
-                  article("2", earn("100%")), rest=(5, 6))
+    statute = law(article("1", earn("200%", DayKind.REST_DAY, unless=True)), article("2", earn("100%")), rest=(5, 6))
     s = Script(statute)
     s.employ("alice", "10.00")
     s.employ("bob", "10.00")
@@ -353,79 +379,83 @@ def test_compensatory_time_off_disables_only_its_date_and_employee():
     s.device()
     s.deposit("1000.00")
     s.time_off("alice", "2026-03-07")
-    refused = s.time_off("carol", "2026-03-07")          # acme is not carol's employer
+    refused = s.time_off("carol", "2026-03-07")  # acme is not carol's employer
     stranger = s.time_off("dave", "2026-03-07")
     a1 = s.shift("alice", "2026-03-07 09:00", "2026-03-07 10:00")
     a2 = s.shift("alice", "2026-03-08 09:00", "2026-03-08 10:00")
     b1 = s.shift("bob", "2026-03-07 09:00", "2026-03-07 10:00")
     outcome = s.run()
-    assert paid(outcome) == [(a1, "alice", "10.00", "2"), (a2, "alice", "20.00", "1"),
-                             (b1, "bob", "20.00", "1")]
-    assert reasons(outcome) == [(refused, Reason.NOT_THE_EMPLOYER.value),
-                                (stranger, Reason.NOT_EMPLOYED.value)]
+    assert paid(outcome) == [(a1, "alice", "10.00", "2"), (a2, "alice", "20.00", "1"), (b1, "bob", "20.00", "1")]
+    assert reasons(outcome) == [(refused, Reason.NOT_THE_EMPLOYER.value), (stranger, Reason.NOT_EMPLOYED.value)]
 
 
 # ---------------------------------------------------------------- limits
 
 
 def test_daily_limit_is_exceeded_strictly_and_reported_once_per_day():
-    statute = law(article("1", earn("100%")),
-                  article("2", limit(Measure.HOURS, hours(8), Period.DAY)))
+    statute = law(article("1", earn("100%")), article("2", limit(Measure.HOURS, hours(8), Period.DAY)))
     s = Script(statute)
     s.employ("alice", "10.00")
     s.device()
     s.deposit("10000.00")
-    s.shift("alice", "2026-03-02 08:00", "2026-03-02 16:00")     # exactly 8 h: no violation
+    s.shift("alice", "2026-03-02 08:00", "2026-03-02 16:00")  # exactly 8 h: no violation
     over = s.shift("alice", "2026-03-03 08:00", "2026-03-03 16:01")
-    s.shift("alice", "2026-03-03 17:00", "2026-03-03 18:00")     # same day: not again
+    s.shift("alice", "2026-03-03 17:00", "2026-03-03 18:00")  # same day: not again
     again = s.shift("alice", "2026-03-04 08:00", "2026-03-04 12:00")
     again2 = s.shift("alice", "2026-03-04 13:00", "2026-03-04 18:00")  # 9 h over two shifts
     outcome = s.run()
-    assert outcome.violations == [Violation(over, "2", "acme", "alice", "2026-03-03"),
-                                  Violation(again2, "2", "acme", "alice", "2026-03-04")]
+    assert outcome.violations == [
+        Violation(over, "2", "acme", "alice", "2026-03-03"),
+        Violation(again2, "2", "acme", "alice", "2026-03-04"),
+    ]
     assert again not in [v.event for v in outcome.violations]
 
 
 def test_weekly_overtime_limit_counts_only_its_day_kind():
-    statute = law(article("1", earn("150%")),
-                  article("2", limit(Measure.OVERTIME, hours(2), Period.WEEK, DayKind.REST_DAY)),
-                  rest=(6,))
+    statute = law(
+        article("1", earn("150%")),
+        article("2", limit(Measure.OVERTIME, hours(2), Period.WEEK, DayKind.REST_DAY)),
+        rest=(6,),
+    )
     s = Script(statute)
     s.employ("alice", "10.00")
     s.device()
     s.deposit("10000.00")
-    s.shift("alice", "2026-03-02 08:00", "2026-03-02 18:00")     # workday overtime: not counted
-    s.shift("alice", "2026-03-08 08:00", "2026-03-08 10:00")     # Sunday: exactly 2 h
-    s.shift("alice", "2026-03-15 08:00", "2026-03-15 09:00")     # next week: 1 h
+    s.shift("alice", "2026-03-02 08:00", "2026-03-02 18:00")  # workday overtime: not counted
+    s.shift("alice", "2026-03-08 08:00", "2026-03-08 10:00")  # Sunday: exactly 2 h
+    s.shift("alice", "2026-03-15 08:00", "2026-03-15 09:00")  # next week: 1 h
     over = s.shift("alice", "2026-03-15 10:00", "2026-03-15 11:01")
     outcome = s.run()
     assert outcome.violations == [Violation(over, "2", "acme", "alice", "2026-03-09/P1W")]
 
 
 def test_monthly_limit_per_employee_and_month():
-    statute = law(article("1", earn("100%"), earn("150%", beyond=hours(8))),
-                  article("2", limit(Measure.OVERTIME, hours(3), Period.MONTH)))
+    statute = law(
+        article("1", earn("100%"), earn("150%", beyond=hours(8))),
+        article("2", limit(Measure.OVERTIME, hours(3), Period.MONTH)),
+    )
     s = Script(statute)
     s.employ("alice", "10.00")
     s.employ("bob", "10.00")
     s.device()
     s.deposit("10000.00")
-    s.shift("alice", "2026-03-02 08:00", "2026-03-02 18:00")     # 2 h overtime
+    s.shift("alice", "2026-03-02 08:00", "2026-03-02 18:00")  # 2 h overtime
     march = s.shift("alice", "2026-03-03 08:00", "2026-03-03 17:01")  # 3 h 1 min
     s.shift("bob", "2026-03-03 08:00", "2026-03-03 18:00")
-    s.shift("alice", "2026-03-30 08:00", "2026-03-30 20:00")     # already reported in March
+    s.shift("alice", "2026-03-30 08:00", "2026-03-30 20:00")  # already reported in March
     april = s.shift("alice", "2026-04-01 06:00", "2026-04-01 19:00")
     outcome = s.run()
-    assert outcome.violations == [Violation(march, "2", "acme", "alice", "2026-03"),
-                                  Violation(april, "2", "acme", "alice", "2026-04")]
+    assert outcome.violations == [
+        Violation(march, "2", "acme", "alice", "2026-03"),
+        Violation(april, "2", "acme", "alice", "2026-04"),
+    ]
 
 
 # ---------------------------------------------------------------- weekly and monthly pay
 
 
 def weekly_law(pay: PaySchedule = PaySchedule.WEEK) -> Statute:
-    return law(article("1", earn("100%")),
-               article("2", earn("150%", beyond=hours(40), per=Period.WEEK)), pay=pay)
+    return law(article("1", earn("100%")), article("2", earn("150%", beyond=hours(40), per=Period.WEEK)), pay=pay)
 
 
 def test_weekly_pay_at_settle():
@@ -437,13 +467,16 @@ def test_weekly_pay_at_settle():
     for d in range(2, 7):
         s.shift("alice", f"2026-03-0{d} 08:00", f"2026-03-0{d} 17:00")
     s.shift("bob", "2026-03-04 08:00", "2026-03-04 09:00")
-    s.settle("2026-03-08 23:59")                       # the week has not ended
+    s.settle("2026-03-08 23:59")  # the week has not ended
     settle = s.settle("2026-03-09 00:00")
-    s.settle("2026-03-10 00:00")                       # nothing left to pay
+    s.settle("2026-03-10 00:00")  # nothing left to pay
     outcome = s.run()
     # Employee by employee (order of first employment), each article by article.
-    assert paid(outcome) == [(settle, "alice", "400.00", "1"), (settle, "alice", "75.00", "2"),
-                             (settle, "bob", "20.00", "1")]
+    assert paid(outcome) == [
+        (settle, "alice", "400.00", "1"),
+        (settle, "alice", "75.00", "2"),
+        (settle, "bob", "20.00", "1"),
+    ]
 
 
 def test_weekly_pay_at_the_employees_next_punch_and_shift_over_the_boundary():
@@ -454,10 +487,10 @@ def test_weekly_pay_at_the_employees_next_punch_and_shift_over_the_boundary():
     s.deposit("10000.00")
     s.shift("alice", "2026-03-02 08:00", "2026-03-02 10:00")
     s.shift("bob", "2026-03-08 22:00", "2026-03-08 23:00")
-    s.punch("bob", "2026-03-08 23:30", "in")          # Sunday night into Monday
+    s.punch("bob", "2026-03-08 23:30", "in")  # Sunday night into Monday
     s.punch("alice", "2026-03-08 23:59", "in")
     nxt = s.punch("alice", "2026-03-09 01:00", "out")  # alice's first punch after the week
-    out = s.punch("bob", "2026-03-09 00:30", "out")    # bob's: pays both his shifts (2 h)
+    out = s.punch("bob", "2026-03-09 00:30", "out")  # bob's: pays both his shifts (2 h)
     outcome = s.run()
     # alice's Sunday-night shift belongs to the old week and is paid with it.
     assert paid(outcome) == [(nxt, "alice", "30.17", "1"), (out, "bob", "20.00", "1")]
@@ -465,7 +498,7 @@ def test_weekly_pay_at_the_employees_next_punch_and_shift_over_the_boundary():
 
 def test_periodic_pay_rounds_once_over_the_period():
     s = Script(law(article("1", earn("100%")), pay=PaySchedule.MONTH))
-    s.employ("alice", "0.20")                          # one minute earns a third of a fen
+    s.employ("alice", "0.20")  # one minute earns a third of a fen
     s.device()
     s.deposit("10.00")
     for day in ("02", "03", "04"):
@@ -497,18 +530,18 @@ def test_arrears_wait_in_order_and_a_later_deposit_pays_them_first_in_first_out(
     s.employ("bob", "10.00")
     s.device()
     s.deposit("15.00")
-    a = s.shift("alice", "2026-03-02 08:00", "2026-03-02 10:00")   # 20.00: waits
-    b = s.shift("bob", "2026-03-02 08:00", "2026-03-02 09:00")     # 10.00: waits behind it
-    d1 = s.deposit("5.00")                                         # pot 20: alice paid whole
+    a = s.shift("alice", "2026-03-02 08:00", "2026-03-02 10:00")  # 20.00: waits
+    b = s.shift("bob", "2026-03-02 08:00", "2026-03-02 09:00")  # 10.00: waits behind it
+    d1 = s.deposit("5.00")  # pot 20: alice paid whole
     interpreter = s.interpreter()
     outcome = interpreter.run(tuple(s.events))
     assert paid(outcome) == [(d1, "alice", "20.00", "1")]
     assert outcome.arrears == [Payment(b, "acme", "bob", cny("10.00"), "1")]
     assert a < b
 
-    d2 = s.deposit("4.00")                                          # pot 4: still short
-    c = s.shift("alice", "2026-03-03 08:00", "2026-03-03 08:06")    # 1.00 waits behind bob
-    d3 = s.deposit("7.00")                                          # pot 11: bob, then alice
+    d2 = s.deposit("4.00")  # pot 4: still short
+    c = s.shift("alice", "2026-03-03 08:00", "2026-03-03 08:06")  # 1.00 waits behind bob
+    d3 = s.deposit("7.00")  # pot 11: bob, then alice
     outcome = s.run()
     assert paid(outcome)[1:] == [(d3, "bob", "10.00", "1"), (d3, "alice", "1.00", "1")]
     assert outcome.arrears == []
@@ -569,8 +602,8 @@ def test_same_instant_punches_that_are_not_duplicates():
     s.device()
     s.deposit("100.00")
     s.punch("alice", "2026-03-02 08:00", "in")
-    zero = s.punch("alice", "2026-03-02 08:00", "out")     # a zero-minute shift
-    dup = s.punch("alice", "2026-03-02 08:00", "in")       # the same in punch again
+    zero = s.punch("alice", "2026-03-02 08:00", "out")  # a zero-minute shift
+    dup = s.punch("alice", "2026-03-02 08:00", "in")  # the same in punch again
     outcome = s.run()
     assert reasons(outcome) == [(dup, Reason.DUPLICATE_PUNCH.value)]
     assert zero not in [p.event for p in outcome.payments]
@@ -582,10 +615,10 @@ def test_shift_over_24_hours_is_rejected_and_a_stale_clock_in_lapses():
     s.device()
     s.deposit("100.00")
     s.punch("alice", "2026-03-02 08:00", "in")
-    exactly = s.punch("alice", "2026-03-03 08:00", "out")          # 24 h: accepted
+    exactly = s.punch("alice", "2026-03-03 08:00", "out")  # 24 h: accepted
     s.punch("alice", "2026-03-04 08:00", "in")
     too_long = s.punch("alice", "2026-03-05 08:00:01", "out")
-    s.punch("alice", "2026-03-05 08:00:01", "in")                  # the old clock-in lapsed
+    s.punch("alice", "2026-03-05 08:00:01", "in")  # the old clock-in lapsed
     out = s.punch("alice", "2026-03-05 09:00:01", "out")
     outcome = s.run()
     assert reasons(outcome) == [(too_long, Reason.SHIFT_TOO_LONG.value)]
@@ -603,14 +636,16 @@ def test_events_before_the_effective_date_are_rejected():
 
 # ---------------------------------------------------------------- properties
 
-RULES = st.lists(st.tuples(st.integers(0, 4_000_000), st.integers(0, 3000),
-                           st.sampled_from(Period)), max_size=5).map(
-    lambda specs: [_Earning(i, i, rate, None, threshold, period, False)
-                   for i, (rate, threshold, period) in enumerate(specs)])
+RULES = st.lists(st.tuples(st.integers(0, 4_000_000), st.integers(0, 3000), st.sampled_from(Period)), max_size=5).map(
+    lambda specs: [
+        _Earning(i, i, rate, None, threshold, period, False) for i, (rate, threshold, period) in enumerate(specs)
+    ]
+)
 
 
-@given(rules=RULES, length=st.integers(0, 1500),
-       before=st.fixed_dictionaries({p: st.integers(0, 3000) for p in Period}))
+@given(
+    rules=RULES, length=st.integers(0, 1500), before=st.fixed_dictionaries({p: st.integers(0, 3000) for p in Period})
+)
 def test_segments_equal_the_per_minute_definition(rules, length, before):
     segmented = _paid_minutes(rules, length, before)
     per_minute: dict[_Earning, int] = {}
@@ -626,12 +661,16 @@ def test_segments_equal_the_per_minute_definition(rules, length, before):
 @given(st.integers(0, 10**15))
 def test_integer_rounding_is_money_round_half_up(exact):
     assert _rounded(exact) == round_half_up(Fraction(exact, _SCALE))
-    assert _rounded(exact * _SCALE + _SCALE // 2) == exact + 1   # halves go up
+    assert _rounded(exact * _SCALE + _SCALE // 2) == exact + 1  # halves go up
 
 
 @settings(max_examples=60, deadline=None)
-@given(earlier=st.lists(st.integers(0, 900), max_size=4), last=st.integers(0, 900),
-       longer=st.integers(1, 24 * 60 - 900), day=st.integers(1, 28))
+@given(
+    earlier=st.lists(st.integers(0, 900), max_size=4),
+    last=st.integers(0, 900),
+    longer=st.integers(1, 24 * 60 - 900),
+    day=st.integers(1, 28),
+)
 def test_pay_never_decreases_when_a_shift_gets_longer(earlier, last, longer, day):
     def total(extra: int) -> int:
         s = Script(overtime_law())
@@ -650,21 +689,29 @@ def test_pay_never_decreases_when_a_shift_gets_longer(earlier, last, longer, day
     assert total(longer) >= total(0)
 
 
-PUNCHES = st.lists(st.tuples(st.sampled_from(["alice", "bob", "carol"]),
-                             st.integers(0, 20 * 60), st.sampled_from(["in", "out"]),
-                             st.sampled_from(["gate-1", "gate-2"]),
-                             st.integers(0, 3)),  # 0: a deposit instead of a punch
-                   max_size=40)
+PUNCHES = st.lists(
+    st.tuples(
+        st.sampled_from(["alice", "bob", "carol"]),
+        st.integers(0, 20 * 60),
+        st.sampled_from(["in", "out"]),
+        st.sampled_from(["gate-1", "gate-2"]),
+        st.integers(0, 3),
+    ),  # 0: a deposit instead of a punch
+    max_size=40,
+)
 
 
 @settings(max_examples=80, deadline=None)
 @given(steps=PUNCHES, schedule=st.sampled_from(PaySchedule))
 def test_money_is_conserved_and_no_minute_is_paid_twice(steps, schedule):
-    statute = law(article("1", earn("100%")),
-                  article("2", earn("150%", beyond=hours(8))),
-                  article("3", earn("200%", DayKind.REST_DAY)),
-                  article("4", limit(Measure.HOURS, hours(10), Period.WEEK)),
-                  pay=schedule, rest=(6,))
+    statute = law(
+        article("1", earn("100%")),
+        article("2", earn("150%", beyond=hours(8))),
+        article("3", earn("200%", DayKind.REST_DAY)),
+        article("4", limit(Measure.HOURS, hours(10), Period.WEEK)),
+        pay=schedule,
+        rest=(6,),
+    )
     s = Script(statute, balances={"acme": "500.00", "rival": "100.00"})
     s.employ("alice", "60.00")
     s.employ("bob", "60.00")
@@ -701,6 +748,5 @@ def _worked_minutes(events, outcome: Outcome) -> dict[str, int]:
                 open_in[event.employee] = event.at
             else:
                 started = open_in.pop(event.employee)
-                worked[event.employee] = (worked.get(event.employee, 0)
-                                          + (event.at - started) // dt.timedelta(minutes=1))
+                worked[event.employee] = worked.get(event.employee, 0) + (event.at - started) // dt.timedelta(minutes=1)
     return worked

@@ -1,4 +1,5 @@
 """The Chinese surface (`法规`): same law as the English twin, Chinese diagnostics, canonical Chinese layout."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -30,9 +31,19 @@ def data_text(name: str) -> str:
 OVERTIME_ZH = data_text("overtime.zh.law")
 
 #: Fields that hold prose or labels, which a translation rewords; everything else must be equal.
-PROSE = {(A.Header, "title"), (A.Header, "jurisdiction"), (A.Article, "title"), (A.Article, "wording"),
-         (A.Statute, "preamble"), (A.IssueRule, "attribute"), (A.PurchaseRule, "good"),
-         (A.PurchaseRule, "unit"), (A.PurchaseRule, "per_unit"), (A.Party, "name"), (A.Term, "name")}
+PROSE = {
+    (A.Header, "title"),
+    (A.Header, "jurisdiction"),
+    (A.Article, "title"),
+    (A.Article, "wording"),
+    (A.Statute, "preamble"),
+    (A.IssueRule, "attribute"),
+    (A.PurchaseRule, "good"),
+    (A.PurchaseRule, "unit"),
+    (A.PurchaseRule, "per_unit"),
+    (A.Party, "name"),
+    (A.Term, "name"),
+}
 
 
 def shape(statute: A.Statute) -> object:
@@ -55,8 +66,12 @@ def shape(statute: A.Statute) -> object:
         if isinstance(value, tuple):
             return tuple(walk(v) for v in value)
         if dataclasses.is_dataclass(value) and not isinstance(value, type):
-            return (type(value).__name__, tuple(walk(getattr(value, f.name), type(value), f.name)
-                                               for f in dataclasses.fields(value) if f.compare))
+            return (
+                type(value).__name__,
+                tuple(
+                    walk(getattr(value, f.name), type(value), f.name) for f in dataclasses.fields(value) if f.compare
+                ),
+            )
         return value
 
     return walk(statute)
@@ -65,11 +80,14 @@ def shape(statute: A.Statute) -> object:
 # ---------------------------------------------------------------- same law as the English twin
 
 
-@pytest.mark.parametrize(("zh_path", "en_name"), [
-    (DATA / "overtime.zh.law", "overtime.law"),
-    (STATUTES / "vouchers.zh.law", "vouchers.law"),
-    (STATUTES / "procurement.zh.law", "procurement.law"),
-])
+@pytest.mark.parametrize(
+    ("zh_path", "en_name"),
+    [
+        (DATA / "overtime.zh.law", "overtime.law"),
+        (STATUTES / "vouchers.zh.law", "vouchers.law"),
+        (STATUTES / "procurement.zh.law", "procurement.law"),
+    ],
+)
 def test_chinese_statute_is_the_same_law_as_its_english_twin(zh_path: Path, en_name: str) -> None:
     zh = load_statute(zh_path)
     en = load_text(data_text(en_name), en_name)
@@ -113,8 +131,9 @@ def test_sentence_forms_the_examples_do_not_use() -> None:
     assert statute.week_start == 6 and statute.rest_days == {5, 6}
     assert statute.header.time_zone == A.TimeZone(0)
     weekly, hours, grace, pay = statute.articles[0].rules
-    assert weekly == A.EarningRule(A.Lit(A.Percentage(1_500_000)), beyond=A.Lit(A.Duration(2400, "hour")),
-                                   period=A.Period.WEEK)
+    assert weekly == A.EarningRule(
+        A.Lit(A.Percentage(1_500_000)), beyond=A.Lit(A.Duration(2400, "hour")), period=A.Period.WEEK
+    )
     assert hours == A.LimitRule(A.Measure.HOURS, A.Ref("周上限"), A.Period.WEEK, A.DayKind.WORKDAY)
     assert grace.beyond == A.Ref("宽限") and grace.period is None
     assert pay.schedule is A.PaySchedule.MONTH
@@ -141,13 +160,15 @@ def test_voucher_forms_the_examples_do_not_use() -> None:
 LABELS_ZH = {"low income household": "低收入家庭", "groceries": "食品杂货", "restaurants": "餐饮"}
 
 
-@pytest.mark.parametrize(("scenario", "zh_path"), [
-    ("overtime-march.yaml", DATA / "overtime.zh.law"),
-    ("vouchers-march.yaml", STATUTES / "vouchers.zh.law"),
-    ("procurement-wheat.yaml", STATUTES / "procurement.zh.law"),
-])
-def test_chinese_twin_pays_exactly_what_the_english_statute_pays(
-        scenario: str, zh_path: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("scenario", "zh_path"),
+    [
+        ("overtime-march.yaml", DATA / "overtime.zh.law"),
+        ("vouchers-march.yaml", STATUTES / "vouchers.zh.law"),
+        ("procurement-wheat.yaml", STATUTES / "procurement.zh.law"),
+    ],
+)
+def test_chinese_twin_pays_exactly_what_the_english_statute_pays(scenario: str, zh_path: Path, tmp_path: Path) -> None:
     from lawdsl.interpret import interpret
     from lawdsl.scenario import load_scenario
 
@@ -200,45 +221,73 @@ def display_width(text: str) -> int:
 
 
 CASES = [
-    ("typo in a name", ("超出标准工作日的", "超出标准工做日的"),
-     "bad.zh.law:29:10: error: 未知术语「标准工做日」；您是否指「标准工作日」？"),
-    ("typo in a name that begins like a keyword", ("超出每日加班上限的", "超出每日加斑上限的"),
-     "bad.zh.law:42:13: error: 未知术语「每日加斑上限」；您是否指「每日加班上限」？"),
-    ("wrong type", ("的 150% 计发", "的 CNY 5.00 计发"),
-     "bad.zh.law:29:29: error: 此处应为百分比，却遇到金额"),
-    ("a party where a term belongs", ("超出标准工作日的", "超出用人单位的"),
-     "bad.zh.law:29:10: error: 此处应为时长，却遇到当事人「用人单位」"),
-    ("wrong party kind", ("用人单位在每次", "考勤机在每次"),
-     "bad.zh.law:46:3: error: 此处应为企业，却遇到「考勤机」，它是设备"),
-    ("missing 。", ("「标准工作日」为 8 小时。", "「标准工作日」为 8 小时"),
-     "bad.zh.law:20:16: error: 句末缺少“。”（遇到「每日加班上限」）"),
-    ("unknown party kind", ("「用人单位」是企业。", "「用人单位」是公司。"),
-     "bad.zh.law:15:10: error: 未知的当事人类别「公司」；应为企业、职工、设备、机关或公民"),
-    ("unknown word", ("工作日内，超出", "工作日里，超出"),
-     "bad.zh.law:29:6: error: 无法识别的词语「里」；此处应为“内”"),
-    ("duplicate article", ("第 50 条", "第 44.1 条"),
-     "bad.zh.law:45:1: error: 第 44.1 条已在第 27 行定义"),
-    ("impossible date", ("2026-02-17", "2026-02-30"),
-     "bad.zh.law:24:21: error: 不存在的日期 2026-02-30：2026 年 2 月只有 28 天"),
-    ("second payment sentence", ("向劳动者支付。", "向劳动者支付。\n  用人单位在每周结束时向劳动者支付。"),
-     "bad.zh.law:47:3: error: 重复的支付语句；第一句在第 46 行，一部法规只能有一句"),
-    ("unknown currency", ("货币 CNY", "货币 CNX"),
-     "bad.zh.law:6:6: error: 未知货币「CNX」；您是否指「CNY」？"),
-    ("unclosed 「", ("「用人单位」是企业。", "「用人单位是企业。"),
-     "bad.zh.law:15:3: error: 引号未闭合：此处的「在本行内没有对应的」"),
+    (
+        "typo in a name",
+        ("超出标准工作日的", "超出标准工做日的"),
+        "bad.zh.law:29:10: error: 未知术语「标准工做日」；您是否指「标准工作日」？",
+    ),
+    (
+        "typo in a name that begins like a keyword",
+        ("超出每日加班上限的", "超出每日加斑上限的"),
+        "bad.zh.law:42:13: error: 未知术语「每日加斑上限」；您是否指「每日加班上限」？",
+    ),
+    ("wrong type", ("的 150% 计发", "的 CNY 5.00 计发"), "bad.zh.law:29:29: error: 此处应为百分比，却遇到金额"),
+    (
+        "a party where a term belongs",
+        ("超出标准工作日的", "超出用人单位的"),
+        "bad.zh.law:29:10: error: 此处应为时长，却遇到当事人「用人单位」",
+    ),
+    (
+        "wrong party kind",
+        ("用人单位在每次", "考勤机在每次"),
+        "bad.zh.law:46:3: error: 此处应为企业，却遇到「考勤机」，它是设备",
+    ),
+    (
+        "missing 。",
+        ("「标准工作日」为 8 小时。", "「标准工作日」为 8 小时"),
+        "bad.zh.law:20:16: error: 句末缺少“。”（遇到「每日加班上限」）",
+    ),
+    (
+        "unknown party kind",
+        ("「用人单位」是企业。", "「用人单位」是公司。"),
+        "bad.zh.law:15:10: error: 未知的当事人类别「公司」；应为企业、职工、设备、机关或公民",
+    ),
+    (
+        "unknown word",
+        ("工作日内，超出", "工作日里，超出"),
+        "bad.zh.law:29:6: error: 无法识别的词语「里」；此处应为“内”",
+    ),
+    ("duplicate article", ("第 50 条", "第 44.1 条"), "bad.zh.law:45:1: error: 第 44.1 条已在第 27 行定义"),
+    (
+        "impossible date",
+        ("2026-02-17", "2026-02-30"),
+        "bad.zh.law:24:21: error: 不存在的日期 2026-02-30：2026 年 2 月只有 28 天",
+    ),
+    (
+        "second payment sentence",
+        ("向劳动者支付。", "向劳动者支付。\n  用人单位在每周结束时向劳动者支付。"),
+        "bad.zh.law:47:3: error: 重复的支付语句；第一句在第 46 行，一部法规只能有一句",
+    ),
+    ("unknown currency", ("货币 CNY", "货币 CNX"), "bad.zh.law:6:6: error: 未知货币「CNX」；您是否指「CNY」？"),
+    (
+        "unclosed 「",
+        ("「用人单位」是企业。", "「用人单位是企业。"),
+        "bad.zh.law:15:3: error: 引号未闭合：此处的「在本行内没有对应的」",
+    ),
 ]
 
 
 @pytest.mark.parametrize(("what", "edit", "expected"), CASES, ids=[c[0] for c in CASES])
 def test_bad_chinese_statutes_get_chinese_diagnostics_at_the_right_place(
-        what: str, edit: tuple[str, str], expected: str) -> None:
+    what: str, edit: tuple[str, str], expected: str
+) -> None:
     old, new = edit
     assert old in OVERTIME_ZH
     rendered = diagnose(OVERTIME_ZH.replace(old, new, 1))
     head, line, caret = rendered.splitlines()[:3]
     assert head == expected
     column = int(expected.split(":")[2])
-    assert caret == " " * display_width(line[:column - 1]) + "^"
+    assert caret == " " * display_width(line[: column - 1]) + "^"
 
 
 def test_missing_required_sentence_names_it_in_chinese() -> None:
@@ -257,7 +306,8 @@ def test_english_diagnostics_are_unchanged() -> None:
     with pytest.raises(StatuteError) as caught:
         load_text(text, "bad.law")
     assert caught.value.render().splitlines()[0] == (
-        "bad.law:32:45: error: unknown term 'standard dya'; did you mean 'standard day'?")
+        "bad.law:32:45: error: unknown term 'standard dya'; did you mean 'standard day'?"
+    )
 
 
 def test_cli_check_prints_chinese_diagnostics(tmp_path: Path) -> None:
@@ -265,8 +315,9 @@ def test_cli_check_prints_chinese_diagnostics(tmp_path: Path) -> None:
     bad.write_text(OVERTIME_ZH.replace("超出标准工作日的", "超出标准工做日的"), "utf-8")
     good = tmp_path / "good.zh.law"
     good.write_text(OVERTIME_ZH, "utf-8")
-    run = subprocess.run([sys.executable, "-m", "lawdsl.cli", "check", str(good), str(bad)],
-                         capture_output=True, text=True, cwd=ROOT)
+    run = subprocess.run(
+        [sys.executable, "-m", "lawdsl.cli", "check", str(good), str(bad)], capture_output=True, text=True, cwd=ROOT
+    )
     assert run.returncode == 1
     assert f"{good}: ok" in run.stdout
     assert f"{bad}:29:10: error: 未知术语「标准工做日」；您是否指「标准工作日」？" in run.stderr
@@ -296,10 +347,14 @@ def test_project_chinese_statutes_are_already_canonical(name: str) -> None:
 
 
 def test_fmt_restores_the_canonical_layout_and_keeps_comments() -> None:
-    messy = (OVERTIME_ZH.replace("\n  「", "\n「").replace("\n  规范 ", " 规范 ").replace("\n  工作日内", "\n\t工作日内")
-             .replace("当事人：", "# 三方\n当事人：")
-             .replace("「劳动者」是职工。", "「劳动者」是职工。  # 即雇员")
-             .replace("，按小时工资的", "，\n      按小时工资的"))
+    messy = (
+        OVERTIME_ZH.replace("\n  「", "\n「")
+        .replace("\n  规范 ", " 规范 ")
+        .replace("\n  工作日内", "\n\t工作日内")
+        .replace("当事人：", "# 三方\n当事人：")
+        .replace("「劳动者」是职工。", "「劳动者」是职工。  # 即雇员")
+        .replace("，按小时工资的", "，\n      按小时工资的")
+    )
     formatted = format_source(messy, "o.zh.law")
     assert "# 三方\n当事人：" in formatted
     assert "  「劳动者」是职工。  # 即雇员" in formatted
@@ -310,21 +365,50 @@ def test_fmt_restores_the_canonical_layout_and_keeps_comments() -> None:
 def test_cli_fmt_check_accepts_canonical_chinese(tmp_path: Path) -> None:
     path = tmp_path / "o.zh.law"
     path.write_text(OVERTIME_ZH, "utf-8")
-    run = subprocess.run([sys.executable, "-m", "lawdsl.cli", "fmt", "--check", str(path)],
-                         capture_output=True, text=True, cwd=ROOT)
+    run = subprocess.run(
+        [sys.executable, "-m", "lawdsl.cli", "fmt", "--check", str(path)], capture_output=True, text=True, cwd=ROOT
+    )
     assert run.returncode == 0, run.stderr
 
 
 def test_formatter_collects_chinese_comments() -> None:
     comments: list[Comment] = []
-    parse_text("# 开头\n" + OVERTIME_ZH.replace("「考勤机」是设备。", "「考勤机」是设备。 # 门禁"), "c.zh.law", comments)
+    parse_text(
+        "# 开头\n" + OVERTIME_ZH.replace("「考勤机」是设备。", "「考勤机」是设备。 # 门禁"), "c.zh.law", comments
+    )
     assert [(c.text, c.trailing) for c in comments] == [("开头", False), ("门禁", True)]
 
 
 # ---------------------------------------------------------------- robustness
 
-ZH_WORDS = ["的", "。", "，", "「", "」", "《", "超出", "每小时工作", "为", "是", "第", "条", "CNY 1.00", "150%",
-            "2026-02-30", "内", "\n", "#", "消费券", "一周内", "星期一", '"""', "小时", "标准工作日", "@", "1"]
+ZH_WORDS = [
+    "的",
+    "。",
+    "，",
+    "「",
+    "」",
+    "《",
+    "超出",
+    "每小时工作",
+    "为",
+    "是",
+    "第",
+    "条",
+    "CNY 1.00",
+    "150%",
+    "2026-02-30",
+    "内",
+    "\n",
+    "#",
+    "消费券",
+    "一周内",
+    "星期一",
+    '"""',
+    "小时",
+    "标准工作日",
+    "@",
+    "1",
+]
 
 
 def must_not_crash(text: str) -> None:

@@ -11,6 +11,7 @@ The language server's handlers are driven directly, on a server whose
 workspace is set up as `initialize` would and whose published diagnostics are
 recorded; one test starts `python -m editors.lsp` and shakes hands over stdio.
 """
+
 from __future__ import annotations
 
 import importlib.util
@@ -32,8 +33,10 @@ from lawdsl.syntax import lexer, lexer_zh
 
 ROOT = Path(__file__).resolve().parents[2]
 VSCODE = ROOT / "editors" / "vscode"
-GRAMMARS = {"lawdsl": VSCODE / "syntaxes" / "lawdsl.tmLanguage.json",
-            "lawdsl-zh": VSCODE / "syntaxes" / "lawdsl-zh.tmLanguage.json"}
+GRAMMARS = {
+    "lawdsl": VSCODE / "syntaxes" / "lawdsl.tmLanguage.json",
+    "lawdsl-zh": VSCODE / "syntaxes" / "lawdsl-zh.tmLanguage.json",
+}
 #: Scopes a keyword may get: a keyword proper, a structure word, a party kind, a weekday, a duration unit, UTC.
 KEYWORD_SCOPES = ("keyword.other", "storage.type.party", "constant.language.weekday", "constant.numeric.timezone")
 OVERTIME = (ROOT / "statutes" / "overtime.law").read_text("utf-8")
@@ -60,7 +63,9 @@ def patterns_of(node: Any) -> Iterator[str]:
 
 def scopes(language: str, text: str) -> list[tuple[str, str]]:
     """(scope, text) pieces a TextMate engine would give `text`, top-level patterns only (which is all there is)."""
-    rules = [(rule, regex.compile(rule.get("match") or rule["begin"], regex.V0)) for rule in grammar(language)["patterns"]]
+    rules = [
+        (rule, regex.compile(rule.get("match") or rule["begin"], regex.V0)) for rule in grammar(language)["patterns"]
+    ]
     found: list[tuple[str, str]] = []
     inside: tuple[dict, Any] | None = None  # an open begin/end rule
     for line in text.splitlines(keepends=True):
@@ -88,8 +93,11 @@ def scopes(language: str, text: str) -> list[tuple[str, str]]:
                 found.append((rule["name"], match.group()))
                 inside = (rule, regex.compile(rule["end"]))
             elif "captures" in rule:
-                found += [(rule["captures"][str(i)]["name"], match.group(i))
-                          for i in range(1, (match.lastindex or 0) + 1) if match.group(i) and str(i) in rule["captures"]]
+                found += [
+                    (rule["captures"][str(i)]["name"], match.group(i))
+                    for i in range(1, (match.lastindex or 0) + 1)
+                    if match.group(i) and str(i) in rule["captures"]
+                ]
             else:
                 found.append((rule["name"], match.group()))
     return found
@@ -165,7 +173,7 @@ def test_every_chinese_keyword_is_highlighted(phrase: str):
 
 
 def test_english_statute_scopes():
-    text = (ROOT / "statutes" / "overtime.law").read_text("utf-8") + "  # a comment with \"quotes\"\n"
+    text = (ROOT / "statutes" / "overtime.law").read_text("utf-8") + '  # a comment with "quotes"\n'
     assert scope_of("lawdsl", text, "statute") == "keyword.other.structure.lawdsl"
     assert scope_of("lawdsl", text, '"Working Hours and Overtime Pay Act"') == "entity.name.type.title.lawdsl"
     assert scope_of("lawdsl", text, '"standard day"') == "variable.other.declaration.lawdsl"
@@ -216,8 +224,12 @@ class Recorder(StatuteServer):
 
 def open_document(ls: Recorder, uri: str, text: str) -> None:
     ls.workspace.put_text_document(lsp.TextDocumentItem(uri=uri, language_id="lawdsl", version=1, text=text))
-    server_module.did_open(ls, lsp.DidOpenTextDocumentParams(
-        text_document=lsp.TextDocumentItem(uri=uri, language_id="lawdsl", version=1, text=text)))
+    server_module.did_open(
+        ls,
+        lsp.DidOpenTextDocumentParams(
+            text_document=lsp.TextDocumentItem(uri=uri, language_id="lawdsl", version=1, text=text)
+        ),
+    )
 
 
 def position_of(text: str, needle: str, nth: int = 0, offset: int = 1) -> lsp.Position:
@@ -231,8 +243,9 @@ def position_of(text: str, needle: str, nth: int = 0, offset: int = 1) -> lsp.Po
 
 
 def hover_text(ls: Recorder, uri: str, position: lsp.Position) -> str | None:
-    result = server_module.hover(ls, lsp.HoverParams(text_document=lsp.TextDocumentIdentifier(uri=uri),
-                                                     position=position))
+    result = server_module.hover(
+        ls, lsp.HoverParams(text_document=lsp.TextDocumentIdentifier(uri=uri), position=position)
+    )
     return None if result is None else result.contents.value
 
 
@@ -250,11 +263,20 @@ def test_diagnostics_follow_changes_and_speak_the_statute_language():
     ls.workspace.update_text_document(
         lsp.VersionedTextDocumentIdentifier(uri=uri, version=2),
         lsp.TextDocumentContentChangePartial(
-            range=lsp.Range(start=lsp.Position(line=start.line, character=start.character + 3),
-                            end=lsp.Position(line=start.line, character=start.character + 4)), text="做"))
+            range=lsp.Range(
+                start=lsp.Position(line=start.line, character=start.character + 3),
+                end=lsp.Position(line=start.line, character=start.character + 4),
+            ),
+            text="做",
+        ),
+    )
     assert ls.workspace.get_text_document(uri).source == typo
-    server_module.did_change(ls, lsp.DidChangeTextDocumentParams(
-        text_document=lsp.VersionedTextDocumentIdentifier(uri=uri, version=2), content_changes=[]))
+    server_module.did_change(
+        ls,
+        lsp.DidChangeTextDocumentParams(
+            text_document=lsp.VersionedTextDocumentIdentifier(uri=uri, version=2), content_changes=[]
+        ),
+    )
     (diagnostic,) = ls.published[-1].diagnostics
     assert diagnostic.message == "未知术语「标准工做日」；您是否指「标准工作日」？"
     assert diagnostic.range.start == start and diagnostic.severity == lsp.DiagnosticSeverity.Error
@@ -279,8 +301,10 @@ def test_hover_on_a_term_gives_its_value_and_type():
     assert use == "**standard day** — term: `8 hours` (a duration; declared on line 21)"
     declaration = hover_text(ls, uri, position_of(OVERTIME, '"daily overtime limit"'))
     assert declaration is not None and "`3 hours`" in declaration
-    assert hover_text(ls, uri, position_of(OVERTIME, "employer pays")) \
+    assert (
+        hover_text(ls, uri, position_of(OVERTIME, "employer pays"))
         == "**employer** — party: a firm (declared on line 16)"
+    )
 
 
 def test_hover_on_an_article_heading_gives_its_wording():
@@ -295,8 +319,10 @@ def test_hover_on_an_article_heading_gives_its_wording():
 def test_hover_in_chinese():
     ls, uri = Recorder(), "file:///w/overtime.zh.law"
     open_document(ls, uri, OVERTIME_ZH)
-    assert hover_text(ls, uri, position_of(OVERTIME_ZH, "超出标准工作日", offset=3)) \
+    assert (
+        hover_text(ls, uri, position_of(OVERTIME_ZH, "超出标准工作日", offset=3))
         == "**标准工作日** — 术语：`8 小时`（时长；第 20 行声明）"
+    )
     heading = hover_text(ls, uri, position_of(OVERTIME_ZH, "第 44.2 条"))
     assert heading is not None and heading.startswith("**第 44.2 条「休息日工作」**\n\n> 休息日安排劳动者")
     assert hover_text(ls, uri, position_of(OVERTIME_ZH, "用人单位在")) == "**用人单位** — 当事人：企业（第 15 行声明）"
@@ -304,20 +330,27 @@ def test_hover_in_chinese():
 
 def test_hover_on_categories_and_nothing():
     statute = parse_text(VOUCHERS, "vouchers.law")
-    line = VOUCHERS[:VOUCHERS.index("in the eligible categories")].count("\n") + 1
+    line = VOUCHERS[: VOUCHERS.index("in the eligible categories")].count("\n") + 1
     column = VOUCHERS.splitlines()[line - 1].index("eligible categories") + 2
-    assert hover_for(statute, line, column) == ('**eligible categories** — term: `"groceries", "household '
-                                                'appliances", "restaurants"` (a list of categories; declared on line 22)')
+    assert hover_for(statute, line, column) == (
+        '**eligible categories** — term: `"groceries", "household '
+        'appliances", "restaurants"` (a list of categories; declared on line 22)'
+    )
     assert hover_for(statute, 9, 1) is None  # a blank line
 
 
 def test_hover_survives_a_half_written_edit_with_the_last_good_statute():
     ls, uri = Recorder(), "file:///w/overtime.law"
     open_document(ls, uri, OVERTIME)
-    ls.workspace.put_text_document(lsp.TextDocumentItem(uri=uri, language_id="lawdsl", version=2,
-                                                        text=OVERTIME + "\narticle 99 \"x\":\n  the"))
-    server_module.did_change(ls, lsp.DidChangeTextDocumentParams(
-        text_document=lsp.VersionedTextDocumentIdentifier(uri=uri, version=2), content_changes=[]))
+    ls.workspace.put_text_document(
+        lsp.TextDocumentItem(uri=uri, language_id="lawdsl", version=2, text=OVERTIME + '\narticle 99 "x":\n  the')
+    )
+    server_module.did_change(
+        ls,
+        lsp.DidChangeTextDocumentParams(
+            text_document=lsp.VersionedTextDocumentIdentifier(uri=uri, version=2), content_changes=[]
+        ),
+    )
     assert ls.published[-1].diagnostics  # the edit is reported…
     assert hover_text(ls, uri, position_of(OVERTIME, "employer pays")) is not None  # …and hover still works
 
@@ -334,12 +367,21 @@ def test_python_m_lawdsl_lsp_answers_initialize_over_stdio():
         body = json.dumps(message).encode()
         return b"Content-Length: %d\r\n\r\n" % len(body) + body
 
-    requests = frame({"jsonrpc": "2.0", "id": 1, "method": "initialize",
-                      "params": {"processId": None, "rootUri": None, "capabilities": {}}}) \
-        + frame({"jsonrpc": "2.0", "id": 2, "method": "shutdown"}) \
+    requests = (
+        frame(
+            {
+                "jsonrpc": "2.0",
+                "id": 1,
+                "method": "initialize",
+                "params": {"processId": None, "rootUri": None, "capabilities": {}},
+            }
+        )
+        + frame({"jsonrpc": "2.0", "id": 2, "method": "shutdown"})
         + frame({"jsonrpc": "2.0", "method": "exit"})
-    result = subprocess.run([sys.executable, "-m", "editors.lsp"], input=requests, capture_output=True,
-                            timeout=50, cwd=ROOT)
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "editors.lsp"], input=requests, capture_output=True, timeout=50, cwd=ROOT
+    )
     header, _, rest = result.stdout.partition(b"\r\n\r\n")
     fields = dict(line.split(b":", 1) for line in header.split(b"\r\n"))
     length = int(fields[b"Content-Length"])

@@ -1,4 +1,5 @@
 """The Pygments lexers of `editors/highlight.py`: exact text, the parser's view of names, never an exception."""
+
 from __future__ import annotations
 
 import subprocess
@@ -60,10 +61,14 @@ def test_declarations_are_the_parsers(path: Path):
 
     text = path.read_text("utf-8")
     statute = parse_text(text, path.name)
-    declared = [value.strip('"「」') for kind, value in tokens(lexer_for(text, None, path.name), text)
-                if kind is Name.Variable and value[:1] in ('"', "「")]
-    assert declared == [party.name for party in statute.parties] + \
-        [term.name for term in statute.terms if hasattr(term, "name")]
+    declared = [
+        value.strip('"「」')
+        for kind, value in tokens(lexer_for(text, None, path.name), text)
+        if kind is Name.Variable and value[:1] in ('"', "「")
+    ]
+    assert declared == [party.name for party in statute.parties] + [
+        term.name for term in statute.terms if hasattr(term, "name")
+    ]
 
 
 def test_english_tokens_follow_the_language():
@@ -82,8 +87,15 @@ def test_english_tokens_follow_the_language():
     assert kind_of(lexer, OVERTIME, "Saturday") is Name.Constant
     assert kind_of(lexer, OVERTIME, "CNY") is Name.Builtin
     assert kind_of(lexer, OVERTIME, "8") is Number and kind_of(lexer, OVERTIME, "hours") is Number  # duration
-    assert kind_of(lexer, OVERTIME, '"""Where extended working hours are arranged, wages shall be paid at not\n'
-                                    '  less than 150 percent of normal wages."""') is String.Doc
+    assert (
+        kind_of(
+            lexer,
+            OVERTIME,
+            '"""Where extended working hours are arranged, wages shall be paid at not\n'
+            '  less than 150 percent of normal wages."""',
+        )
+        is String.Doc
+    )
 
 
 def test_english_bare_names_win_over_keywords_by_longest_match():
@@ -91,15 +103,21 @@ def test_english_bare_names_win_over_keywords_by_longest_match():
     significant = tokens(LawLexer(), text)
     # `beyond the standard day earns`: `day` is a keyword, but `standard day` is a declared name
     at = significant.index((Keyword, "beyond"))
-    assert significant[at + 1:at + 5] == [(Keyword.Pseudo, "the"), (Name.Variable, "standard"),
-                                          (Name.Variable, "day"), (Keyword, "earns")]
+    assert significant[at + 1 : at + 5] == [
+        (Keyword.Pseudo, "the"),
+        (Name.Variable, "standard"),
+        (Name.Variable, "day"),
+        (Keyword, "earns"),
+    ]
     assert (Name.Variable, "employer") in significant
     assert significant[-1] == (Comment.Single, "# a trailing comment")
 
 
 def test_money_and_case_insensitive_keywords():
-    text = 'statute "x" GOVERNS vouchers version 1 effective 2026-03-01 currency CNY.\n' \
-           'terms:\n  "face value" is CNY 200.00.\n'
+    text = (
+        'statute "x" GOVERNS vouchers version 1 effective 2026-03-01 currency CNY.\n'
+        'terms:\n  "face value" is CNY 200.00.\n'
+    )
     significant = tokens(LawLexer(), text)
     assert (Keyword, "GOVERNS") in significant
     assert (Number, "CNY 200.00") in significant
@@ -130,10 +148,19 @@ def test_chinese_bare_name_containing_a_keyword_is_one_name():
     assert (Name.Variable, "用人单位") in significant
 
 
-@pytest.mark.parametrize("broken", [
-    'statute "unterminated\n', '"""never closed', "article 1 \"x\":\n  € is odd.", "法规《未闭合\n", "「开",
-    '"""\n', "第 1 条「x」：\n  ？？", "",
-])
+@pytest.mark.parametrize(
+    "broken",
+    [
+        'statute "unterminated\n',
+        '"""never closed',
+        'article 1 "x":\n  € is odd.',
+        "法规《未闭合\n",
+        "「开",
+        '"""\n',
+        "第 1 条「x」：\n  ？？",
+        "",
+    ],
+)
 def test_broken_text_is_highlighted_not_raised(broken: str):
     for lexer in (LawLexer(), ChineseLawLexer(), AutoLawLexer()):
         pieces = list(lexer.get_tokens_unprocessed(broken))
@@ -141,8 +168,12 @@ def test_broken_text_is_highlighted_not_raised(broken: str):
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.sampled_from(list('ab "#:.,「」《》法规第条为是8% -\n日小时工作') + ['"""', "article", "is", "2026-01-01"]),
-               max_size=30).map("".join))
+@given(
+    st.lists(
+        st.sampled_from(list('ab "#:.,「」《》法规第条为是8% -\n日小时工作') + ['"""', "article", "is", "2026-01-01"]),
+        max_size=30,
+    ).map("".join)
+)
 def test_any_text_round_trips(text: str):
     for lexer in (LawLexer(), ChineseLawLexer()):
         assert "".join(value for _, _, value in lexer.get_tokens_unprocessed(text)) == text
@@ -153,8 +184,8 @@ def test_highlight_html_keeps_the_source_and_picks_the_surface():
     assert html.startswith('<pre class="lawdsl">') and html.endswith("</pre>")
     assert plain_text(html) == OVERTIME_ZH
     assert '<span class="nv">标准工作日</span>' in html
-    english = highlight_html("\n\nstatute \"<x> & y\"", "en", wrap=False)
-    assert plain_text(english) == "\n\nstatute \"<x> & y\""  # leading blank lines kept, markup escaped
+    english = highlight_html('\n\nstatute "<x> & y"', "en", wrap=False)
+    assert plain_text(english) == '\n\nstatute "<x> & y"'  # leading blank lines kept, markup escaped
     assert "&lt;x&gt; &amp; y" in english
     assert ".lawdsl .k" in highlight_css()
     with pytest.raises(ValueError):
@@ -179,7 +210,10 @@ def test_pygmentize_command_line_uses_the_plugin():
 
     if not any(ep.name == "lawdsl-zh" for ep in entry_points(group="pygments.lexers")):
         pytest.fail("the pygments.lexers entry point is not installed: run `pip install --no-deps -e .`")
-    result = subprocess.run([sys.executable, "-m", "pygments", "-l", "lawdsl-zh", "-f", "html",
-                             str(ROOT / "statutes" / "vouchers.zh.law")],
-                            capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "pygments", "-l", "lawdsl-zh", "-f", "html", str(ROOT / "statutes" / "vouchers.zh.law")],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert '<span class="nv">「商务局」</span>' in result.stdout

@@ -142,14 +142,26 @@ def test_error_message(label: str, text: str, expected: str) -> None:
 
 
 ERRORS_ZH = [
-    ("smart quotes", OVERTIME_ZH.replace("「标准工作日」为 8 小时。", "\u201c标准工作日\u201d为 8 小时。"),
-     "bad.zh.law:20:3: error: 此处的引号须写作「」：「标准工作日」"),
-    ("thousands separator", OVERTIME_ZH.replace("「每月加班上限」为 36 小时。", "「每月加班上限」为 1,000 小时。"),
-     "bad.zh.law:22:13: error: 数字不能使用千位分隔符：请写作 1000"),
-    ("abbreviated unit", OVERTIME_ZH.replace("「标准工作日」为 8 小时。", "「标准工作日」为 8 hrs。"),
-     "bad.zh.law:20:12: error: 时长单位须写全：「8 小时」，而非「8 hrs」"),
-    ("rate as a multiple", OVERTIME_ZH.replace("按小时工资的 150% 计发", "按小时工资的 1.5 倍计发"),
-     "bad.zh.law:29:29: error: 比率须写作百分比：1.5 倍即 150%"),
+    (
+        "smart quotes",
+        OVERTIME_ZH.replace("「标准工作日」为 8 小时。", "\u201c标准工作日\u201d为 8 小时。"),
+        "bad.zh.law:20:3: error: 此处的引号须写作「」：「标准工作日」",
+    ),
+    (
+        "thousands separator",
+        OVERTIME_ZH.replace("「每月加班上限」为 36 小时。", "「每月加班上限」为 1,000 小时。"),
+        "bad.zh.law:22:13: error: 数字不能使用千位分隔符：请写作 1000",
+    ),
+    (
+        "abbreviated unit",
+        OVERTIME_ZH.replace("「标准工作日」为 8 小时。", "「标准工作日」为 8 hrs。"),
+        "bad.zh.law:20:12: error: 时长单位须写全：「8 小时」，而非「8 hrs」",
+    ),
+    (
+        "rate as a multiple",
+        OVERTIME_ZH.replace("按小时工资的 150% 计发", "按小时工资的 1.5 倍计发"),
+        "bad.zh.law:29:29: error: 比率须写作百分比：1.5 倍即 150%",
+    ),
 ]
 
 
@@ -247,11 +259,14 @@ def test_warnings_speak_chinese_in_a_chinese_statute() -> None:
 
 
 def test_a_premium_warning_quotes_the_winning_rule_in_chinese() -> None:
-    text = OVERTIME_ZH.replace("工作日内，超出标准工作日的每小时工作，按小时工资的 150% 计发。",
-                               "每小时工作按小时工资的 100% 计发。\n  超出标准工作日的每小时工作，按小时工资的 25% 计发。")
+    text = OVERTIME_ZH.replace(
+        "工作日内，超出标准工作日的每小时工作，按小时工资的 150% 计发。",
+        "每小时工作按小时工资的 100% 计发。\n  超出标准工作日的每小时工作，按小时工资的 25% 计发。",
+    )
     assert warnings_of(text, "warn.zh.law")[0] == (
         "warn.zh.law:30:3: warning: 此规则永远不会计发：第 44.1 条（“每小时工作按小时工资的 100% 计发”）适用于此规则所适用的"
-        "每一分钟，费率为 100%；费率不叠加，取最高者，相同时取在先的条文（如需加付，请写出合计费率，例如 125%）")
+        "每一分钟，费率为 100%；费率不叠加，取最高者，相同时取在先的条文（如需加付，请写出合计费率，例如 125%）"
+    )
 
 
 def test_check_prints_warnings_and_strict_makes_them_errors(tmp_path: Path) -> None:

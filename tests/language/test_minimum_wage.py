@@ -5,6 +5,7 @@ working-time statute (docs/semantics.md): both surfaces give the same rule, the
 formatter writes it back as written, and the checker holds it to money in the
 statute's currency, once per statute.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -44,17 +45,22 @@ def test_a_literal_floor_and_no_floor() -> None:
     assert minimum_hourly_wage(literal) == 2550
     # Without the sentence there is no floor (the article keeps only its wording).
     text = (STATUTES / "part-time-wages.law").read_text("utf-8")
-    article = text[text.index('article 72.1'):text.index('article 72.2')]
+    article = text[text.index("article 72.1") : text.index("article 72.2")]
     assert minimum_hourly_wage(load_text(text.replace(article, ""))) == 0
 
 
-@pytest.mark.parametrize("sentence, message", [
-    ("  the hourly wage is at least 150%.\n", "expected money, found a percentage"),
-    ("  the hourly wage is at least USD 25.00.\n", "expected CNY, found USD"),
-    ("  the hourly wage is at least CNY 25.00.\n  the hourly wage is at least CNY 26.00.\n", "a second minimum wage sentence"),
-])
-def test_the_checker_refuses_a_floor_that_is_not_one_amount_of_the_statutes_money(sentence: str,
-                                                                                   message: str) -> None:
+@pytest.mark.parametrize(
+    "sentence, message",
+    [
+        ("  the hourly wage is at least 150%.\n", "expected money, found a percentage"),
+        ("  the hourly wage is at least USD 25.00.\n", "expected CNY, found USD"),
+        (
+            "  the hourly wage is at least CNY 25.00.\n  the hourly wage is at least CNY 26.00.\n",
+            "a second minimum wage sentence",
+        ),
+    ],
+)
+def test_the_checker_refuses_a_floor_that_is_not_one_amount_of_the_statutes_money(sentence: str, message: str) -> None:
     with pytest.raises(StatuteError) as refused:
         load_text(_with_floor(sentence))
     assert message in str(refused.value)

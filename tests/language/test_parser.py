@@ -1,4 +1,5 @@
 """Parsing the English surface: the examples, and statutes written to the spec but not in them."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -10,9 +11,9 @@ from lawdsl.load import load_text
 from lawdsl.money import Money
 from tests.conftest import STATUTES, statute_text
 
-HEADER = '''statute "T" governs working time version 1 effective 2026-01-01 currency CNY.
+HEADER = """statute "T" governs working time version 1 effective 2026-01-01 currency CNY.
 parties: "boss" is a firm. "hand" is a worker. "clock" is a device.
-'''
+"""
 
 
 @pytest.mark.parametrize("name", sorted(p.name for p in STATUTES.glob("*.law") if ".zh." not in p.name))
@@ -35,7 +36,9 @@ def test_overtime_example_reads_as_the_legislator_wrote_it() -> None:
 
 
 def test_names_may_contain_keywords_and_the_longest_name_wins() -> None:
-    text = HEADER.replace('"clock" is a device.', '"time clock" is a device.') + '''
+    text = (
+        HEADER.replace('"clock" is a device.', '"time clock" is a device.')
+        + """
 terms:
   "day" is 8 hours.
   "day of rest pay" is 200%.
@@ -44,7 +47,8 @@ article 1 "Pay":
   each hour worked beyond overtime in a week in a week earns the day of rest pay of the hourly wage.
   each hour worked beyond the day earns 150% of the hourly wage.
   THE Boss PAYS hand AT EACH CLOCK-OUT.
-'''
+"""
+    )
     statute = load_text(text, "t.law")
     first, second = statute.articles[0].rules[:2]
     assert statute.value(first.beyond) == A.Duration(2400, "hour")
@@ -55,19 +59,28 @@ article 1 "Pay":
 
 
 def test_fillers_may_be_left_out_or_added_anywhere() -> None:
-    with_fillers = HEADER + 'article 1 "Pay": on a workday, each hour worked beyond 8 hours in a day earns 150% of the hourly wage. the boss pays the hand at the end of each week.'
-    without = HEADER + 'article 1 "Pay": on workday, each hour worked beyond 8 hours in day earns 150% of hourly wage. boss pays hand at end of each week.'
+    with_fillers = (
+        HEADER
+        + 'article 1 "Pay": on a workday, each hour worked beyond 8 hours in a day earns 150% of the hourly wage. the boss pays the hand at the end of each week.'
+    )
+    without = (
+        HEADER
+        + 'article 1 "Pay": on workday, each hour worked beyond 8 hours in day earns 150% of hourly wage. boss pays hand at end of each week.'
+    )
     assert load_text(with_fillers, "a.law") == load_text(without, "b.law")
 
 
 def test_literals_are_exact() -> None:
-    text = HEADER + '''terms:
+    text = (
+        HEADER
+        + """terms:
   "rate" is 0.0125%.
   "short" is 90 minutes.
   "long" is 1.5 hours.
   "pay" is CNY 25.5.
 article 1 "Pay": each hour worked beyond the long earns the rate of the hourly wage.
-  boss pays hand at each clock-out.'''
+  boss pays hand at each clock-out."""
+    )
     statute = load_text(text, "t.law")
     values = {t.name: t.value for t in statute.terms}
     assert values["rate"] == A.Percentage(125)

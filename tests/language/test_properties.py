@@ -1,4 +1,5 @@
 """Hypothesis properties of the language: no traceback on any input, fmt is stable."""
+
 from __future__ import annotations
 
 from hypothesis import HealthCheck, given, settings
@@ -11,8 +12,33 @@ from lawdsl.syntax.parser import parse
 from tests.conftest import statute_text
 
 SOURCES = [statute_text(n) for n in ("overtime.law", "vouchers.law", "procurement.law", "us-weekly-overtime.law")]
-WORDS = ["each", "hour", "the", "a", "beyond", ".", ",", ":", '"', '"""', "earns", "150%", "CNY 1.00",
-         "2026-02-30", "article", "9", "is", "are", "\n", "#", "pays", "in a week", "vouchers", "«", "hours"]
+WORDS = [
+    "each",
+    "hour",
+    "the",
+    "a",
+    "beyond",
+    ".",
+    ",",
+    ":",
+    '"',
+    '"""',
+    "earns",
+    "150%",
+    "CNY 1.00",
+    "2026-02-30",
+    "article",
+    "9",
+    "is",
+    "are",
+    "\n",
+    "#",
+    "pays",
+    "in a week",
+    "vouchers",
+    "«",
+    "hours",
+]
 
 
 def must_not_crash(text: str) -> None:

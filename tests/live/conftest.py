@@ -5,6 +5,7 @@ key directory.
 The nodes are started by `lawdsl chain`'s own classes at the current time, and every command talks
 to them through `--rpc` as to any network's node: only standard JSON-RPC reaches them.
 """
+
 from __future__ import annotations
 
 import os
@@ -30,7 +31,7 @@ def node_kind(request: pytest.FixtureRequest) -> str:
 
 @pytest.fixture
 def node(node_kind: str) -> Iterator[LocalAnvil]:
-    with (LocalHardhat() if node_kind == "hardhat" else LocalAnvil(None)) as started:
+    with LocalHardhat() if node_kind == "hardhat" else LocalAnvil(None) as started:
         yield started
 
 
@@ -46,8 +47,16 @@ class Operator:
         env = dict(self.env)
         if password is not None:
             env["LAWDSL_PASSWORD"] = password
-        return subprocess.run(["lawdsl", *args], check=False, cwd=self.cwd, env=env, capture_output=True, text=True,
-                              timeout=timeout, stdin=subprocess.DEVNULL)
+        return subprocess.run(
+            ["lawdsl", *args],
+            check=False,
+            cwd=self.cwd,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            stdin=subprocess.DEVNULL,
+        )
 
     def ok(self, *args: str) -> str:
         done = self(*args)
@@ -69,8 +78,13 @@ def make_operator(tmp_path: Path) -> Operator:
     shim.chmod(0o755)
     home = tmp_path / "home"
     home.mkdir()
-    env = {**os.environ, "HOME": str(home), "LAWDSL_KEYS": str(home / "keys"), "LAWDSL_PASSWORD": PASSWORD,
-           "PATH": f"{bin_dir}:{ROOT / 'node_modules' / '.bin'}:{os.environ.get('PATH', '')}"}
+    env = {
+        **os.environ,
+        "HOME": str(home),
+        "LAWDSL_KEYS": str(home / "keys"),
+        "LAWDSL_PASSWORD": PASSWORD,
+        "PATH": f"{bin_dir}:{ROOT / 'node_modules' / '.bin'}:{os.environ.get('PATH', '')}",
+    }
     env.pop("PYTHONPATH", None)
     work = tmp_path / "work"
     work.mkdir()

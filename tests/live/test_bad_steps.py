@@ -3,6 +3,7 @@
 One site per node (module scope): keys, a deployed pilot statute, a funded and minted firm with
 one employee. Each test then takes one wrong step through the CLI as a user would.
 """
+
 from __future__ import annotations
 
 import re
@@ -24,13 +25,17 @@ GUIDE_LAW = re.search(r"cat > minute.law <<'EOF'\n(.*?)\nEOF", (ROOT / "docs" / 
 def site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Operator]:
     """A deployed statute with firm `acme` (funded, CNY 100.00 in its wallet) employing `alice`."""
     assert GUIDE_LAW is not None
-    with (LocalHardhat() if request.param == "hardhat" else LocalAnvil(None)) as node:
+    with LocalHardhat() if request.param == "hardhat" else LocalAnvil(None) as node:
         run = make_operator(tmp_path_factory.mktemp(request.param))
         run.rpc = node.url
         law = GUIDE_LAW.group(1)
         (run.cwd / "minute.law").write_text(law + "\n")
-        (run.cwd / "future.law").write_text(law.replace("effective 2026-01-01", "effective 2099-01-01")
-                                            .replace("Minute Overtime Pilot Act", "Future Pilot Act") + "\n")
+        (run.cwd / "future.law").write_text(
+            law.replace("effective 2026-01-01", "effective 2099-01-01").replace(
+                "Minute Overtime Pilot Act", "Future Pilot Act"
+            )
+            + "\n"
+        )
         for name in ("authority", "acme", "alice", "bob", "broke"):
             run.ok("keys", "new", name, "--light-kdf")
         run.ok("fund", "authority", "acme", "bob", "--eth", "10", "--dev-keys", "--rpc", node.url)
@@ -54,8 +59,9 @@ def refused(done: subprocess.CompletedProcess, *words: str) -> str:
 
 
 def test_wrong_password(site: Operator) -> None:
-    refused(site("firm", "deposit", "1.00", "--key", "acme", password="not " + PASSWORD),
-            "wrong password for key 'acme'")
+    refused(
+        site("firm", "deposit", "1.00", "--key", "acme", password="not " + PASSWORD), "wrong password for key 'acme'"
+    )
 
 
 def test_unfunded_key(site: Operator) -> None:
@@ -64,18 +70,24 @@ def test_unfunded_key(site: Operator) -> None:
 
 
 def test_statute_not_yet_in_force(site: Operator) -> None:
-    refused(site("firm", "accept-device", "gate-1", "--key", "acme", "--deployment", "future.json"),
-            "not yet in force", "Future Pilot Act takes effect on 2099-01-01")
+    refused(
+        site("firm", "accept-device", "gate-1", "--key", "acme", "--deployment", "future.json"),
+        "not yet in force",
+        "Future Pilot Act takes effect on 2099-01-01",
+    )
 
 
 def test_deposit_larger_than_the_wallet(site: Operator) -> None:
-    refused(site("firm", "deposit", "100.01", "--key", "acme"),
-            "the deposit of CNY 100.01 is more than the CNY 100.00 in the firm's wallet")
+    refused(
+        site("firm", "deposit", "100.01", "--key", "acme"),
+        "the deposit of CNY 100.01 is more than the CNY 100.00 in the firm's wallet",
+    )
 
 
 def test_a_key_that_is_not_the_firms(site: Operator) -> None:
-    refused(site("firm", "grant-time-off", "alice", "2026-12-24", "--key", "bob"),
-            "only the employer of alice", "acme (0x")
+    refused(
+        site("firm", "grant-time-off", "alice", "2026-12-24", "--key", "bob"), "only the employer of alice", "acme (0x"
+    )
 
 
 def test_a_key_that_is_neither_the_employers_nor_the_workers(site: Operator) -> None:
@@ -88,8 +100,10 @@ def test_a_consent_for_another_firm(site: Operator) -> None:
 
 
 def test_a_withdrawal_while_nothing_is_deposited(site: Operator) -> None:
-    refused(site("firm", "withdraw", "1.00", "--key", "bob"),
-            "a withdrawal of CNY 1.00 is more than the deposit of CNY 0.00")
+    refused(
+        site("firm", "withdraw", "1.00", "--key", "bob"),
+        "a withdrawal of CNY 1.00 is more than the deposit of CNY 0.00",
+    )
 
 
 def test_revoking_another_firms_device(site: Operator) -> None:
@@ -115,8 +129,21 @@ def test_money_with_too_many_digits(site: Operator) -> None:
 def test_a_terminal_without_a_key(site: Operator, tmp_path: Path) -> None:
     config = tmp_path / "gateway.yaml"
     config.write_text('devices:\n  CKJ0002:\n    label: gate-2\n    zone: "+00:00"\nemployees:\n  "1": alice\n')
-    refused(site("oracle", "serve", "--config", str(config), "--outbox", str(tmp_path / "o.db"), "--key", "bob",
-                 "--listen", "127.0.0.1:0"), "no keystore for gate-2")
+    refused(
+        site(
+            "oracle",
+            "serve",
+            "--config",
+            str(config),
+            "--outbox",
+            str(tmp_path / "o.db"),
+            "--key",
+            "bob",
+            "--listen",
+            "127.0.0.1:0",
+        ),
+        "no keystore for gate-2",
+    )
 
 
 def test_a_refusal_costs_no_gas(site: Operator) -> None:
@@ -135,6 +162,10 @@ def test_enacting_a_new_version_then_an_older_one(site: Operator) -> None:
     enacted = site.ok("authority", "enact", "minute-v2.law", "--key", "authority", "--save", "v2.json")
     assert "enacted Minute Overtime Pilot Act version 2" in enacted
     v1, v2 = (site.ok("deployment", "statute", "--deployment", name).strip() for name in ("deployment.json", "v2.json"))
-    assert v1 != v2 and site.ok("deployment", "currency", "--deployment", "v2.json") == site.ok("deployment", "currency")
-    refused(site("authority", "enact", "minute.law", "--key", "authority", "--save", "again.json"),
-            "'Minute Overtime Pilot Act' is at version 2 already")
+    assert v1 != v2 and site.ok("deployment", "currency", "--deployment", "v2.json") == site.ok(
+        "deployment", "currency"
+    )
+    refused(
+        site("authority", "enact", "minute.law", "--key", "authority", "--save", "again.json"),
+        "'Minute Overtime Pilot Act' is at version 2 already",
+    )

@@ -6,6 +6,7 @@ overtime due within the run), kill the gateway with SIGKILL and restart it. The 
 what the guide printed: each worker paid exactly once, alice's pay twice bob's (twice the
 wage, the same minutes), every punch confirmed, the contract verified and audited.
 """
+
 from __future__ import annotations
 
 import os
@@ -46,9 +47,15 @@ def sections(output: str, name: str) -> list[list[str]]:
 
 
 def test_the_operators_guide_runs_as_written(operator: Operator, node_kind: str) -> None:
-    process = subprocess.Popen(["bash", "-euo", "pipefail", "-c", guide_script(node_kind)], cwd=operator.cwd,
-                               env=operator.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                               start_new_session=True)
+    process = subprocess.Popen(
+        ["bash", "-euo", "pipefail", "-c", guide_script(node_kind)],
+        cwd=operator.cwd,
+        env=operator.env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
     try:
         out, err = process.communicate(timeout=600)
     finally:

@@ -1,4 +1,5 @@
 """A small site shared by the oracle tests: two terminals, three employees, a fixed clock."""
+
 from __future__ import annotations
 
 import datetime as dt

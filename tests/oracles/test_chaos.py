@@ -8,6 +8,7 @@ until they get `OK`, as firmware does. At the end every accepted punch is on
 chain exactly once, no shift is paid twice, and the payments equal the
 reference interpreter's to the fen.
 """
+
 from __future__ import annotations
 
 import datetime as dt

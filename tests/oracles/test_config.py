@@ -1,4 +1,5 @@
 """The gateway configuration: values as written, errors that name file, line and key."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -39,26 +40,45 @@ def test_load_config_reads_a_file(tmp_path: Path) -> None:
         load_config(tmp_path / "missing.yaml")
 
 
-@pytest.mark.parametrize(("change", "message"), [
-    (('  "1002": bob\n', '  "1002": bob\n  "1001": dave\n'),
-     r"site\.yaml:18: employees\.1001: written twice \(first on line 16\)"),
-    (("    zone: \"+08:00\"\n", "    zone: Mars/Olympus\n"),
-     r"site\.yaml:8: devices\.CQZ7224460246\.zone: 'Mars/Olympus' is neither an offset"),
-    (("    label: gate-1\n", "    lable: gate-1\n"),
-     r"site\.yaml:7: devices\.CQZ7224460246\.lable: unknown key; did you mean 'label'\?"),
-    (("    label: gate-2\n", "    label: gate-1\n"),
-     r"site\.yaml:9: devices\.BWXP203960011\.label: label 'gate-1' is already used by device CQZ7224460246"),
-    (("  future_tolerance: 5m\n", "  future_tolerance: soon\n"),
-     r"site\.yaml:2: gateway\.future_tolerance: must be a duration like 90s, 5m or 2h, not 'soon'"),
-    (("    address: 192.168.1.201\n", "    address: 192.168.1.201:99999\n"),
-     r"site\.yaml:12: devices\.BWXP203960011\.address: port '99999' is not a TCP port"),
-    (("realtime: true}", "realtime: maybe}"),
-     r"site\.yaml:4: gateway\.push\.realtime: must be true or false, not 'maybe'"),
-    (("      \"0042\": carol", "      \"0042\": [carol]"),
-     r"site\.yaml:14: devices\.BWXP203960011\.employees\.0042: must be a single non-empty value"),
-    (("    zone: Asia/Shanghai\n", ""), r"site\.yaml:10: devices\.BWXP203960011: missing 'zone'"),
-    (("devices:", "devices: [\n"), r"site\.yaml:\d+: not valid YAML"),
-])
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            ('  "1002": bob\n', '  "1002": bob\n  "1001": dave\n'),
+            r"site\.yaml:18: employees\.1001: written twice \(first on line 16\)",
+        ),
+        (
+            ('    zone: "+08:00"\n', "    zone: Mars/Olympus\n"),
+            r"site\.yaml:8: devices\.CQZ7224460246\.zone: 'Mars/Olympus' is neither an offset",
+        ),
+        (
+            ("    label: gate-1\n", "    lable: gate-1\n"),
+            r"site\.yaml:7: devices\.CQZ7224460246\.lable: unknown key; did you mean 'label'\?",
+        ),
+        (
+            ("    label: gate-2\n", "    label: gate-1\n"),
+            r"site\.yaml:9: devices\.BWXP203960011\.label: label 'gate-1' is already used by device CQZ7224460246",
+        ),
+        (
+            ("  future_tolerance: 5m\n", "  future_tolerance: soon\n"),
+            r"site\.yaml:2: gateway\.future_tolerance: must be a duration like 90s, 5m or 2h, not 'soon'",
+        ),
+        (
+            ("    address: 192.168.1.201\n", "    address: 192.168.1.201:99999\n"),
+            r"site\.yaml:12: devices\.BWXP203960011\.address: port '99999' is not a TCP port",
+        ),
+        (
+            ("realtime: true}", "realtime: maybe}"),
+            r"site\.yaml:4: gateway\.push\.realtime: must be true or false, not 'maybe'",
+        ),
+        (
+            ('      "0042": carol', '      "0042": [carol]'),
+            r"site\.yaml:14: devices\.BWXP203960011\.employees\.0042: must be a single non-empty value",
+        ),
+        (("    zone: Asia/Shanghai\n", ""), r"site\.yaml:10: devices\.BWXP203960011: missing 'zone'"),
+        (("devices:", "devices: [\n"), r"site\.yaml:\d+: not valid YAML"),
+    ],
+)
 def test_bad_config_names_file_line_and_key(change: tuple[str, str], message: str) -> None:
     old, new = change
     assert old in SITE_YAML
@@ -66,16 +86,26 @@ def test_bad_config_names_file_line_and_key(change: tuple[str, str], message: st
         parse_config(SITE_YAML.replace(old, new, 1), "site.yaml")
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("", "site.yaml: the file is empty"),
-    ("employees: {}\n", "site.yaml:1: devices: missing: the gateway needs at least one device"),
-    ("devices:\n  S1: {label: g, zone: UTC, status: {0: sideways}}\n",
-     "site.yaml:2: devices.S1.status.0: must be 'in' or 'out', not 'sideways'"),
-    ("devices:\n  S1: {label: g, zone: UTC, status: {zero: in}}\n",
-     "site.yaml:2: devices.S1.status.zero: a status code must be a whole number"),
-    ("devices:\n  S1: {label: g, zone: '+24:00'}\n", "site.yaml:2: devices.S1.zone: offset '+24:00' is a day or more"),
-    ("- just\n- a list\n", "site.yaml:1: : must be a mapping"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "site.yaml: the file is empty"),
+        ("employees: {}\n", "site.yaml:1: devices: missing: the gateway needs at least one device"),
+        (
+            "devices:\n  S1: {label: g, zone: UTC, status: {0: sideways}}\n",
+            "site.yaml:2: devices.S1.status.0: must be 'in' or 'out', not 'sideways'",
+        ),
+        (
+            "devices:\n  S1: {label: g, zone: UTC, status: {zero: in}}\n",
+            "site.yaml:2: devices.S1.status.zero: a status code must be a whole number",
+        ),
+        (
+            "devices:\n  S1: {label: g, zone: '+24:00'}\n",
+            "site.yaml:2: devices.S1.zone: offset '+24:00' is a day or more",
+        ),
+        ("- just\n- a list\n", "site.yaml:1: : must be a mapping"),
+    ],
+)
 def test_more_bad_configs(text: str, message: str) -> None:
     with pytest.raises(ConfigError) as caught:
         parse_config(text, "site.yaml")

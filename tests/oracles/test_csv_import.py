@@ -1,4 +1,5 @@
 """CSV import: header by name, rows admitted in time order, bad rows quarantined with their line."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -35,18 +36,25 @@ def test_rows_become_punches_or_quarantine_with_line_numbers(intake: Intake, out
     results = import_csv(path, intake)
     assert len(results) == 11  # every non-empty row has an answer, in file order
     assert [(r.employee, r.kind, r.at) for r in results if isinstance(r, CanonicalPunch)] == [
-        ("bob", "out", at("2026-03-09 17:00")), ("bob", "in", at("2026-03-09 09:00")),
-        ("alice", "in", at("2026-03-09 08:00")), ("alice", "out", at("2026-03-09 18:00")),
-        ("carol", "in", at("2026-03-09 08:30"))]
+        ("bob", "out", at("2026-03-09 17:00")),
+        ("bob", "in", at("2026-03-09 09:00")),
+        ("alice", "in", at("2026-03-09 08:00")),
+        ("alice", "out", at("2026-03-09 18:00")),
+        ("carol", "in", at("2026-03-09 08:30")),
+    ]
     assert [(p.employee, p.kind) for p in outbox.pending(10)] == [  # admitted in time order
-        ("alice", "in"), ("carol", "in"), ("bob", "in"), ("bob", "out"), ("alice", "out")]
+        ("alice", "in"),
+        ("carol", "in"),
+        ("bob", "in"),
+        ("bob", "out"),
+        ("alice", "out"),
+    ]
     assert [p.source for p in outbox.pending(10)][:2] == ["csv:march.csv:4", "csv:march.csv:13"]
     assert {(q.source, q.reason, q.detail) for q in results if isinstance(q, Quarantined)} == {
         ("csv:march.csv:6", Reason.UNKNOWN_DEVICE, "no device with serial or label 'gate-9'"),
         ("csv:march.csv:7", Reason.UNKNOWN_EMPLOYEE, "employee 'mallory' is not configured"),
         ("csv:march.csv:8", Reason.MALFORMED, "kind 'sideways' is not 'in' or 'out'"),
-        ("csv:march.csv:9", Reason.MALFORMED,
-         "time 'yesterday' is not ISO 8601 (like 2026-03-02 08:00:00+08:00)"),
+        ("csv:march.csv:9", Reason.MALFORMED, "time 'yesterday' is not ISO 8601 (like 2026-03-02 08:00:00+08:00)"),
         ("csv:march.csv:10", Reason.MALFORMED, "empty time"),
         ("csv:march.csv:11", Reason.MALFORMED, "2 field(s) where the header has 5"),
     }
@@ -60,7 +68,9 @@ def test_importing_the_same_file_again_sends_nothing_twice(intake: Intake, outbo
 
 @pytest.mark.parametrize("text", ["", "employee,time,kind\nalice,2026-03-09 08:00,in\n"])
 def test_a_file_without_the_columns_is_refused_whole(intake: Intake, outbox: Outbox, text: str) -> None:
-    with pytest.raises(CsvFormatError, match="march.csv: the header must name the columns device, employee, time, kind"):
+    with pytest.raises(
+        CsvFormatError, match="march.csv: the header must name the columns device, employee, time, kind"
+    ):
         import_csv_text(text, intake, "march.csv")
     assert outbox.counts()["quarantined"] == 0
 

@@ -5,6 +5,7 @@ lines and headers a ZKTeco terminal sends, so the test checks the wire and not
 our own idea of it. The punches must end up on chain, each once, paying what
 the reference interpreter pays for the same punches.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -59,8 +60,10 @@ class Terminal:
             self.sock = None
 
     def request(self, method: str, target: str, body: bytes = b"") -> tuple[int, bytes]:
-        head = (f"{method} {target} HTTP/1.1\r\nHost: 127.0.0.1:{self.port}\r\n"
-                "User-Agent: iClock Proxy/1.09\r\nConnection: Keep-Alive\r\nAccept: */*\r\n")
+        head = (
+            f"{method} {target} HTTP/1.1\r\nHost: 127.0.0.1:{self.port}\r\n"
+            "User-Agent: iClock Proxy/1.09\r\nConnection: Keep-Alive\r\nAccept: */*\r\n"
+        )
         if method == "POST":
             head += f"Content-Type: text/plain\r\nContent-Length: {len(body)}\r\n"
         sock = self._connect()
@@ -95,8 +98,9 @@ class Terminal:
         """POST one ATTLOG batch until the gateway answers OK (firmware retries after ErrorDelay)."""
         while True:
             try:
-                status, body = self.request("POST", f"/iclock/cdata?SN={self.serial}&table=ATTLOG&Stamp=9999",
-                                            attlog.encode())
+                status, body = self.request(
+                    "POST", f"/iclock/cdata?SN={self.serial}&table=ATTLOG&Stamp=9999", attlog.encode()
+                )
                 if status == 200:
                     return body
             except OSError:
@@ -108,16 +112,30 @@ class Served:
     """`lawdsl oracle serve` in a subprocess; `port` once it listens."""
 
     def __init__(self, config: Path, outbox: Path, rpc: str, statute: str, port: int = 0) -> None:
-        self.args = lawdsl("oracle", "serve", "--config", str(config), "--outbox", str(outbox), "--rpc", rpc,
-                           "--statute", statute, "--listen", f"127.0.0.1:{port}", "--dev-keys")
+        self.args = lawdsl(
+            "oracle",
+            "serve",
+            "--config",
+            str(config),
+            "--outbox",
+            str(outbox),
+            "--rpc",
+            rpc,
+            "--statute",
+            statute,
+            "--listen",
+            f"127.0.0.1:{port}",
+            "--dev-keys",
+        )
         self.process: subprocess.Popen | None = None
         self.port = port
         self.log = outbox.with_name("serve.log")
 
     def start(self) -> Served:
         with self.log.open("a") as log:  # stderr to a file beside the outbox: what a failed start said
-            self.process = subprocess.Popen(self.args, cwd=ROOT, stdout=subprocess.PIPE, stderr=log,
-                                            text=True, start_new_session=True)
+            self.process = subprocess.Popen(
+                self.args, cwd=ROOT, stdout=subprocess.PIPE, stderr=log, text=True, start_new_session=True
+            )
         assert self.process.stdout is not None
         line = self.process.stdout.readline()
         assert line.startswith("listening on "), self.log.read_text()[-2000:]
@@ -155,8 +173,7 @@ def node() -> Iterator[LocalAnvil]:
         yield anvil
 
 
-def test_punches_uploaded_over_adms_are_paid_on_chain_as_the_interpreter_pays(
-        tmp_path: Path, node: LocalAnvil) -> None:
+def test_punches_uploaded_over_adms_are_paid_on_chain_as_the_interpreter_pays(tmp_path: Path, node: LocalAnvil) -> None:
     config = simulated_config(employees=8, devices=2)
     site: Site = provision(Chain(node.url), load_statute(DEFAULT_LAW), config)
     config_file = tmp_path / "gateway.yaml"
@@ -189,6 +206,11 @@ def test_punches_uploaded_over_adms_are_paid_on_chain_as_the_interpreter_pays(
     assert counts["confirmed"] > 0 and result.exactly_once
     assert result.chain_payments == result.expected_payments and result.total_paid > 0
     assert result.chain_rejected == result.expected_rejected
-    status = subprocess.run(lawdsl("oracle", "status", "--outbox", str(outbox), "--json"), cwd=ROOT,
-                            capture_output=True, text=True, check=True)
+    status = subprocess.run(
+        lawdsl("oracle", "status", "--outbox", str(outbox), "--json"),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert '"confirmed": %d' % counts["confirmed"] in status.stdout

@@ -8,6 +8,7 @@ source outside its terminal's `allow` list reaches the outbox, and the real
 terminal is served. Issue 15's findings are each one test here or in
 test_zkteco_push.py.
 """
+
 from __future__ import annotations
 
 import http.client
@@ -82,8 +83,9 @@ def test_a_negative_chunk_size_is_400_without_reading_the_stream(server: PushSer
     """Issue 15: chunk size -1 read 64 MiB to the end of the stream (79 → 271 MiB), answered 400."""
     before = rss_mib()
     with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
-        sock.sendall(f"POST /iclock/cdata?SN={SN}&table=ATTLOG HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"
-                     "-1\r\n".encode())
+        sock.sendall(
+            f"POST /iclock/cdata?SN={SN}&table=ATTLOG HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n-1\r\n".encode()
+        )
         sent = 0
         block = b"x" * 65536
         sock.settimeout(0.5)
@@ -103,17 +105,26 @@ def test_a_negative_chunk_size_is_400_without_reading_the_stream(server: PushSer
     assert sent < 16 * 2**20 and rss_mib() - before < 32
 
 
-@pytest.mark.parametrize(("size", "status"), [
-    (b"ffffffffffff", 413), (b"1000001", 413), (b"0x10", 400), (b"+10", 400), (b"1 0", 400), (b"", 400)])
+@pytest.mark.parametrize(
+    ("size", "status"),
+    [(b"ffffffffffff", 413), (b"1000001", 413), (b"0x10", 400), (b"+10", 400), (b"1 0", 400), (b"", 400)],
+)
 def test_chunk_sizes_are_parsed_strictly(server: PushServer, size: bytes, status: int) -> None:
     head = f"POST /iclock/cdata?SN={SN}&table=ATTLOG HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n".encode()
     assert exchange(server.port, head + size + b"\r\n" + RECORD.encode()).startswith(b"HTTP/1.1 %d " % status)
     assert terminal_is_served(server.port)
 
 
-@pytest.mark.parametrize("headers", [
-    "Content-Length: 5\r\nContent-Length: 500\r\n", "Transfer-Encoding: gzip, chunked\r\n",
-    "Transfer-Encoding: chunked\r\nContent-Length: 5\r\n", "Content-Length: -5\r\n", "Content-Length: ٣\r\n"])
+@pytest.mark.parametrize(
+    "headers",
+    [
+        "Content-Length: 5\r\nContent-Length: 500\r\n",
+        "Transfer-Encoding: gzip, chunked\r\n",
+        "Transfer-Encoding: chunked\r\nContent-Length: 5\r\n",
+        "Content-Length: -5\r\n",
+        "Content-Length: ٣\r\n",
+    ],
+)
 def test_ambiguous_framing_is_400(server: PushServer, outbox: Outbox, headers: str) -> None:
     request = f"POST /iclock/cdata?SN={SN}&table=ATTLOG HTTP/1.1\r\n{headers}\r\n{RECORD}".encode()
     assert exchange(server.port, request).startswith(b"HTTP/1.1 400 ")
@@ -146,14 +157,16 @@ def test_slowloris_cannot_starve_the_terminal(server: PushServer, caplog: pytest
             sock.connect(("127.0.0.1", server.port))
             sock.sendall(b"POST /iclock/cdata?SN=" + SN.encode()[: i % 5])  # a head that never ends
             flood.append(sock)
-        for sock in flood[FAST.per_source:FAST.per_source + 5]:
+        for sock in flood[FAST.per_source : FAST.per_source + 5]:
             assert sock.recv(1) == b""  # refused: closed by the server
         began = time.monotonic()
         assert terminal_is_served(server.port)
         assert time.monotonic() - began < 1.0
         spread = []
         for i in range(40):  # from many hosts, one slow head each: closed when their head deadline passes
-            sock = socket.create_connection(("127.0.0.1", server.port), timeout=5, source_address=(f"127.0.2.{i + 1}", 0))
+            sock = socket.create_connection(
+                ("127.0.0.1", server.port), timeout=5, source_address=(f"127.0.2.{i + 1}", 0)
+            )
             sock.sendall(b"GET /iclock/getrequest?SN=")
             spread.append(sock)
         assert terminal_is_served(server.port)
@@ -171,27 +184,68 @@ def test_slowloris_cannot_starve_the_terminal(server: PushServer, caplog: pytest
 
 # ---------------------------------------------------------------- generated requests
 
-_header_name = st.sampled_from(["Content-Length", "Transfer-Encoding", "Content-Type", "Host", "Connection",
-                                "Expect", "X-\x00", "Content-Encoding"])
-_header_value = st.one_of(st.sampled_from(["chunked", "0", "5", "100000000000", "-1", "close", "gzip", "100-continue"]),
-                          st.text(st.characters(min_codepoint=32, max_codepoint=0x2FF), max_size=40))
+_header_name = st.sampled_from(
+    [
+        "Content-Length",
+        "Transfer-Encoding",
+        "Content-Type",
+        "Host",
+        "Connection",
+        "Expect",
+        "X-\x00",
+        "Content-Encoding",
+    ]
+)
+_header_value = st.one_of(
+    st.sampled_from(["chunked", "0", "5", "100000000000", "-1", "close", "gzip", "100-continue"]),
+    st.text(st.characters(min_codepoint=32, max_codepoint=0x2FF), max_size=40),
+)
 _serial = st.sampled_from([SN, "BWXP203960011", "ROGUE0001", "", SN + "\x00", "sn%00", "A" * 300])
-_record_text = st.one_of(st.just(RECORD), st.text(max_size=200),
-                         st.builds(lambda pin, time, status: f"{pin}\t{time}\t{status}\n",
-                                   st.sampled_from(["1001", "1002", "0042", "9", "-1"]),
-                                   st.sampled_from(["2026-03-09 08:00:00", "2026-3-9 8:0:0", "2100-01-01 00:00:00",
-                                                    "9999-12-31 23:59:59", "0000-00-00 00:00:00", ""]),
-                                   st.sampled_from(["0", "1", "5", "٣", "99999999999999999999"])))
-_body = st.one_of(st.binary(max_size=2000),
-                  st.builds(lambda text, encoding: text.encode(encoding, errors="replace"), _record_text,
-                            st.sampled_from(["utf-8", "gbk", "latin-1", "utf-16", "utf-8-sig"])))
+_record_text = st.one_of(
+    st.just(RECORD),
+    st.text(max_size=200),
+    st.builds(
+        lambda pin, time, status: f"{pin}\t{time}\t{status}\n",
+        st.sampled_from(["1001", "1002", "0042", "9", "-1"]),
+        st.sampled_from(
+            [
+                "2026-03-09 08:00:00",
+                "2026-3-9 8:0:0",
+                "2100-01-01 00:00:00",
+                "9999-12-31 23:59:59",
+                "0000-00-00 00:00:00",
+                "",
+            ]
+        ),
+        st.sampled_from(["0", "1", "5", "٣", "99999999999999999999"]),
+    ),
+)
+_body = st.one_of(
+    st.binary(max_size=2000),
+    st.builds(
+        lambda text, encoding: text.encode(encoding, errors="replace"),
+        _record_text,
+        st.sampled_from(["utf-8", "gbk", "latin-1", "utf-16", "utf-8-sig"]),
+    ),
+)
 
 
 @st.composite
 def adms_requests(draw: st.DrawFn) -> tuple[bytes, str]:
     method = draw(st.sampled_from(["GET", "POST", "PUT", "POST", "G\x00T", "POST"]))
-    path = draw(st.sampled_from(["/iclock/cdata", "/iclock/getrequest", "/iclock/devicecmd", "/", "/iclock/../x",
-                                 "//iclock/cdata", "/iclock/cdata/"]))
+    path = draw(
+        st.sampled_from(
+            [
+                "/iclock/cdata",
+                "/iclock/getrequest",
+                "/iclock/devicecmd",
+                "/",
+                "/iclock/../x",
+                "//iclock/cdata",
+                "/iclock/cdata/",
+            ]
+        )
+    )
     serial = draw(_serial)
     query = f"SN={serial}&table={draw(st.sampled_from(['ATTLOG', 'OPERLOG', 'attlog', '']))}"
     query += f"&Stamp={draw(st.sampled_from(['4102444800', '9999', '-1', '1e9', '', '99999999999999999999999']))}"
@@ -212,14 +266,21 @@ def adms_requests(draw: st.DrawFn) -> tuple[bytes, str]:
     return raw, serial
 
 
-def test_generated_requests_never_crash_and_unknown_serials_store_nothing(config: GatewayConfig, tmp_path: Path,
-                                                                          clock: Clock) -> None:
-    with Outbox(tmp_path / "fuzz.db", clock=clock) as outbox, \
-            PushServer(AdmsProtocol(Intake(config, outbox, clock=clock)), "127.0.0.1", 0, limits=FAST) as server:
+def test_generated_requests_never_crash_and_unknown_serials_store_nothing(
+    config: GatewayConfig, tmp_path: Path, clock: Clock
+) -> None:
+    with (
+        Outbox(tmp_path / "fuzz.db", clock=clock) as outbox,
+        PushServer(AdmsProtocol(Intake(config, outbox, clock=clock)), "127.0.0.1", 0, limits=FAST) as server,
+    ):
         before = rss_mib()
 
-        @settings(max_examples=150, deadline=None, database=None,
-                  suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+        @settings(
+            max_examples=150,
+            deadline=None,
+            database=None,
+            suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+        )
         @given(adms_requests())
         def one(request: tuple[bytes, str]) -> None:
             raw, _ = request
@@ -249,13 +310,56 @@ def pki(tmp_path_factory: pytest.TempPathFactory) -> Path:
     def openssl(*args: str) -> None:
         subprocess.run(["openssl", *args], cwd=folder, check=True, capture_output=True, timeout=60)
 
-    openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2",
-            "-subj", "/CN=site CA", "-keyout", "ca.key", "-out", "ca.pem")
+    openssl(
+        "req",
+        "-x509",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:prime256v1",
+        "-nodes",
+        "-days",
+        "2",
+        "-subj",
+        "/CN=site CA",
+        "-keyout",
+        "ca.key",
+        "-out",
+        "ca.pem",
+    )
     for name, extra in (("server", ["-addext", "subjectAltName=IP:127.0.0.1"]), ("gate-1", []), ("intruder", [])):
-        openssl("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-subj", f"/CN={name}",
-                "-keyout", f"{name}.key", "-out", f"{name}.csr", *extra)
-        openssl("x509", "-req", "-in", f"{name}.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
-                "-days", "2", "-out", f"{name}.pem", "-copy_extensions", "copy")
+        openssl(
+            "req",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+            "-nodes",
+            "-subj",
+            f"/CN={name}",
+            "-keyout",
+            f"{name}.key",
+            "-out",
+            f"{name}.csr",
+            *extra,
+        )
+        openssl(
+            "x509",
+            "-req",
+            "-in",
+            f"{name}.csr",
+            "-CA",
+            "ca.pem",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-days",
+            "2",
+            "-out",
+            f"{name}.pem",
+            "-copy_extensions",
+            "copy",
+        )
     return folder
 
 
@@ -269,16 +373,19 @@ def client_context(pki: Path, name: str | None) -> ssl.SSLContext:
 def test_uploads_over_mutual_tls_need_the_terminals_certificate(pki: Path, tmp_path: Path, clock: Clock) -> None:
     config = parse_config(SITE_YAML.replace('    zone: "+08:00"\n', '    zone: "+08:00"\n    certificate: gate-1\n'))
     tls = tls_context(str(pki / "server.pem"), str(pki / "server.key"), str(pki / "ca.pem"))
-    with Outbox(tmp_path / "tls.db", clock=clock) as outbox, \
-            PushServer(AdmsProtocol(Intake(config, outbox, clock=clock)), "127.0.0.1", 0, tls, FAST) as server:
+    with (
+        Outbox(tmp_path / "tls.db", clock=clock) as outbox,
+        PushServer(AdmsProtocol(Intake(config, outbox, clock=clock)), "127.0.0.1", 0, tls, FAST) as server,
+    ):
         url = f"https://127.0.0.1:{server.port}"
         assert HttpTerminals(url, tls=client_context(pki, "gate-1")).upload(SN, RECORD) == "OK: 1"
         with pytest.raises(RuntimeError, match="unreachable"):  # no client certificate: no handshake
             HttpTerminals(url, retry_delay=0, attempts=1, tls=client_context(pki, None)).upload(SN, RECORD)
         with pytest.raises(RuntimeError, match="unreachable"):  # plain HTTP to the TLS port
             HttpTerminals(url.replace("https", "http"), retry_delay=0, attempts=1).upload(SN, RECORD)
-        intruder = http.client.HTTPSConnection("127.0.0.1", server.port, timeout=5,
-                                               context=client_context(pki, "intruder"))
+        intruder = http.client.HTTPSConnection(
+            "127.0.0.1", server.port, timeout=5, context=client_context(pki, "intruder")
+        )
         intruder.request("POST", f"/iclock/cdata?SN={SN}&table=ATTLOG", RECORD.replace("1001", "1002").encode())
         assert intruder.getresponse().status == 403  # a certificate of the site's CA, but not gate-1's
         assert [p.employee for p in outbox.pending(5)] == ["alice"]

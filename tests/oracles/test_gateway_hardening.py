@@ -1,6 +1,7 @@
 """The gateway on a live chain when something is wrong: an unregistered terminal, a batch the
 contract reverts, a second gateway on the same relayer key, a start against a bad statute
 (issue 14, item 4). Against a real anvil."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -79,8 +80,7 @@ def relayer_nonce(node: LocalAnvil) -> int:
 
 def submitter(outbox: Outbox, node: LocalAnvil, site: Site, **options: object) -> Submitter:
     rpc = Rpc(node.url)
-    made = Submitter(outbox, rpc, ContractClient(rpc, site.address, site.abi), account_key(GATEWAY),
-                     **options)  # type: ignore[arg-type]
+    made = Submitter(outbox, rpc, ContractClient(rpc, site.address, site.abi), account_key(GATEWAY), **options)  # type: ignore[arg-type]
     made.connect()
     return made
 
@@ -92,16 +92,22 @@ def run_for(made: Submitter, seconds: float) -> None:
             time.sleep(0.01)
 
 
-def test_punches_of_an_unregistered_terminal_wait_and_send_nothing(tmp_path: Path, node: LocalAnvil, site: Site,
-                                                                   fresh: Chain) -> None:
+def test_punches_of_an_unregistered_terminal_wait_and_send_nothing(
+    tmp_path: Path, node: LocalAnvil, site: Site, fresh: Chain
+) -> None:
     """Issue 14: 1,541 reverted transactions in 20 s for a terminal not registered on chain."""
     stranger = DeviceKey(account_key("a terminal nobody registered"))
     with Outbox(tmp_path / "o.db") as outbox:
         for punch in shifts("gate-2", 1000):
             outbox.add(punch)
         before = relayer_nonce(node)
-        made = submitter(outbox, node, site, hold_unsigned=0.3,
-                         signer=lambda label: stranger if label == "gate-2" else device_signer(label))
+        made = submitter(
+            outbox,
+            node,
+            site,
+            hold_unsigned=0.3,
+            signer=lambda label: stranger if label == "gate-2" else device_signer(label),
+        )
         run_for(made, 2.0)
         assert relayer_nonce(node) == before  # not one transaction
         assert outbox.counts()["pending"] == 1000
@@ -121,8 +127,9 @@ class WrongKey:
         return self._other.sign(digest)
 
 
-def test_a_reverted_batch_is_decoded_and_held_not_resent(tmp_path: Path, node: LocalAnvil, site: Site, fresh: Chain,
-                                                         caplog: pytest.LogCaptureFixture) -> None:
+def test_a_reverted_batch_is_decoded_and_held_not_resent(
+    tmp_path: Path, node: LocalAnvil, site: Site, fresh: Chain, caplog: pytest.LogCaptureFixture
+) -> None:
     caplog.set_level(logging.WARNING, "oracles.submitter")
     with Outbox(tmp_path / "o.db") as outbox:
         for punch in shifts("gate-1", 40):
@@ -137,8 +144,9 @@ def test_a_reverted_batch_is_decoded_and_held_not_resent(tmp_path: Path, node: L
     assert any("reverted: InvalidDeviceSignature(" in r.getMessage() for r in caplog.records)
 
 
-def test_the_log_says_what_reached_the_chain(tmp_path: Path, node: LocalAnvil, site: Site, fresh: Chain,
-                                             caplog: pytest.LogCaptureFixture) -> None:
+def test_the_log_says_what_reached_the_chain(
+    tmp_path: Path, node: LocalAnvil, site: Site, fresh: Chain, caplog: pytest.LogCaptureFixture
+) -> None:
     caplog.set_level(logging.INFO, "oracles.submitter")
     with Outbox(tmp_path / "o.db") as outbox:
         for punch in shifts("gate-1", 40):
@@ -166,34 +174,55 @@ def test_preflight_says_what_is_wrong(tmp_path: Path, node: LocalAnvil, site: Si
     stranger = DeviceKey(account_key("a terminal nobody registered"))
     with Outbox(tmp_path / "o.db") as outbox:
         made = Submitter(outbox, rpc, ContractClient(rpc, site.address, site.abi), account_key("an empty wallet"))
+
         def signer(label: str) -> DeviceKey:
             return stranger if label == "gate-2" else device_signer(label)  # type: ignore[return-value]
 
         found = preflight(made.statute, CONFIG, made.relayer.address, made.journal, signer)
-        assert found.fatal == [(f"the relayer {made.relayer.address} has no funds on this chain to pay for gas: "
-                                "send it some (or give --relayer-key of a funded account)")]
+        assert found.fatal == [
+            (
+                f"the relayer {made.relayer.address} has no funds on this chain to pay for gas: "
+                "send it some (or give --relayer-key of a funded account)"
+            )
+        ]
         serial = next(d.serial for d in CONFIG.devices.values() if d.label == "gate-2")
         assert [w for w in found.warnings if "gate-2" in w] == [
-            (f"terminal gate-2 ({serial}) signs as {stranger.address}, which the statute has not registered: its "
-             "punches wait in the outbox until the authority registers it")]
+            (
+                f"terminal gate-2 ({serial}) signs as {stranger.address}, which the statute has not registered: its "
+                "punches wait in the outbox until the authority registers it"
+            )
+        ]
         nowhere = ContractClient(rpc, "0x" + "12" * 20, site.abi)
         found = preflight(nowhere, CONFIG, made.relayer.address, made.journal, signer)
         assert found.fatal[0].startswith("there is no contract at statute address 0x1212")
 
 
 def test_serve_refuses_a_second_gateway_on_its_key_and_a_statute_that_is_not_there(
-        tmp_path: Path, node: LocalAnvil, site: Site) -> None:
+    tmp_path: Path, node: LocalAnvil, site: Site
+) -> None:
     config_file = tmp_path / "gateway.yaml"
     config_file.write_text(config_yaml(CONFIG))
     first = Served(config_file, tmp_path / "a.db", node.url, site.address).start()
     try:
-        second = subprocess.run(Served(config_file, tmp_path / "b.db", node.url, site.address).args, cwd=ROOT,
-                                capture_output=True, text=True, timeout=120, check=False)
+        second = subprocess.run(
+            Served(config_file, tmp_path / "b.db", node.url, site.address).args,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
         assert second.returncode == 2 and "already sends from this relayer key" in second.stderr
         assert "Traceback" not in second.stderr
     finally:
         assert first.stop() == 0
-    nowhere = subprocess.run([*Served(config_file, tmp_path / "c.db", node.url, "0x" + "12" * 20).args, "--listen",
-                              "0.0.0.0:0"], cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
+    nowhere = subprocess.run(
+        [*Served(config_file, tmp_path / "c.db", node.url, "0x" + "12" * 20).args, "--listen", "0.0.0.0:0"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert nowhere.returncode == 2 and "there is no contract at statute address" in nowhere.stderr
     assert "warning: the ADMS receiver listens on every interface" in nowhere.stderr

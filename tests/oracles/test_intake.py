@@ -1,4 +1,5 @@
 """The checks every device record passes, whichever adapter read it."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -16,8 +17,9 @@ GATE1, GATE2 = "CQZ7224460246", "BWXP203960011"
 
 def punch(intake: Intake, when: str, pin: str = "1001", status: int = 0, serial: str = GATE1):
     """A terminal record: naive wall-clock time, as terminals send it."""
-    return intake.device_record(f"{pin}\t{when}\t{status}", f"test:{serial}", serial, pin,
-                                dt.datetime.fromisoformat(when), status)
+    return intake.device_record(
+        f"{pin}\t{when}\t{status}", f"test:{serial}", serial, pin, dt.datetime.fromisoformat(when), status
+    )
 
 
 def reason(admission: object) -> Reason:
@@ -42,14 +44,18 @@ def test_the_dedupe_key_names_the_instant_not_its_notation() -> None:
         CanonicalPunch(GATE1, "gate-1", "alice", dt.datetime(2026, 3, 9, 8), "in", "push")
 
 
-@pytest.mark.parametrize(("serial", "pin", "status", "expected"), [
-    ("NOSUCHDEVICE", "1001", 0, Reason.UNKNOWN_DEVICE),
-    (GATE1, "9999", 0, Reason.UNKNOWN_EMPLOYEE),
-    (GATE1, "0042", 0, Reason.UNKNOWN_EMPLOYEE),  # carol is enrolled on gate-2 only
-    (GATE1, "1001", 7, Reason.UNKNOWN_STATUS),
-])
-def test_unknown_devices_pins_and_states_are_quarantined(intake: Intake, outbox: Outbox, serial: str, pin: str,
-                                                        status: int, expected: Reason) -> None:
+@pytest.mark.parametrize(
+    ("serial", "pin", "status", "expected"),
+    [
+        ("NOSUCHDEVICE", "1001", 0, Reason.UNKNOWN_DEVICE),
+        (GATE1, "9999", 0, Reason.UNKNOWN_EMPLOYEE),
+        (GATE1, "0042", 0, Reason.UNKNOWN_EMPLOYEE),  # carol is enrolled on gate-2 only
+        (GATE1, "1001", 7, Reason.UNKNOWN_STATUS),
+    ],
+)
+def test_unknown_devices_pins_and_states_are_quarantined(
+    intake: Intake, outbox: Outbox, serial: str, pin: str, status: int, expected: Reason
+) -> None:
     assert reason(punch(intake, "2026-03-09 08:00:00", pin, status, serial)) == expected
     assert outbox.counts()["pending"] == 0 and outbox.counts()["quarantined"] == 1
 

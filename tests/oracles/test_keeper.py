@@ -1,4 +1,5 @@
 """The keeper: what time alone makes due, judged by block time, sent once."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -59,8 +60,7 @@ def pinned(chain: Chain, text: str) -> int:
 
 
 @pytest.mark.chain
-def test_weekly_wages_are_settled_once_when_block_time_enters_the_next_week(node: LocalAnvil,
-                                                                             tmp_path: Path) -> None:
+def test_weekly_wages_are_settled_once_when_block_time_enters_the_next_week(node: LocalAnvil, tmp_path: Path) -> None:
     chain = Chain(node.url)
     pinned(chain, "2026-03-01 00:00")
     site: Site = provision(chain, weekly_overtime(), simulated_config(employees=2, devices=1))
@@ -73,8 +73,11 @@ def test_weekly_wages_are_settled_once_when_block_time_enters_the_next_week(node
     # A 12-hour Tuesday shift (weeks start on Sunday in this statute): its pay accrues until the week ends.
     with Outbox(tmp_path / "outbox.db") as outbox:
         for hour, kind in ((8, "in"), (20, "out")):
-            outbox.add(CanonicalPunch("SIM0001", "gate-1", "emp-0001",
-                                      dt.datetime(2026, 3, 3, hour, tzinfo=UTC_MINUS_5), kind, "test"))
+            outbox.add(
+                CanonicalPunch(
+                    "SIM0001", "gate-1", "emp-0001", dt.datetime(2026, 3, 3, hour, tzinfo=UTC_MINUS_5), kind, "test"
+                )
+            )
         pinned(chain, "2026-03-03 21:00")
         submitter = Submitter(outbox, rpc, statute, account_key(GATEWAY))
         submitter.connect()
@@ -112,12 +115,14 @@ def scenario_without(path: Path, kind: type) -> tuple[Scenario, Event]:
 
 
 @pytest.mark.chain
-@pytest.mark.parametrize(("path", "kind", "duty", "log"), [
-    (STATUTES / "meal-vouchers.yaml", Reclaim, VoucherReclaim, "Payment"),
-    (STATUTES / "laptop-tender.yaml", Award, TenderAward, "TenderAwarded"),
-])
-def test_voucher_reclaim_and_tender_award_are_sent_once_when_due(path: Path, kind: type, duty: type,
-                                                                 log: str) -> None:
+@pytest.mark.parametrize(
+    ("path", "kind", "duty", "log"),
+    [
+        (STATUTES / "meal-vouchers.yaml", Reclaim, VoucherReclaim, "Payment"),
+        (STATUTES / "laptop-tender.yaml", Award, TenderAward, "TenderAwarded"),
+    ],
+)
+def test_voucher_reclaim_and_tender_award_are_sent_once_when_due(path: Path, kind: type, duty: type, log: str) -> None:
     """The scenario's own reclaim/award event is left out: the keeper must send it, at its time."""
     with LocalAnvil() as node:  # its own: the scenario replays dates the shared node is past
         run_keeper_in_place_of(node, path, kind, duty, log)
@@ -145,7 +150,8 @@ def run_keeper_in_place_of(node: LocalAnvil, path: Path, kind: type, duty: type,
 
 @pytest.mark.chain
 def test_a_settlement_round_goes_on_page_by_page_until_every_employee_is_paid(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """With a page of one employee, the keeper sends `settle` again at each tick while the round has
     employees left (`settlement()` reads its cursor), then stops: three employees, three pages."""
     monkeypatch.setattr("oracles.keeper.SETTLE_PAGE", 1)
@@ -162,8 +168,11 @@ def settle_in_pages(node: LocalAnvil, tmp_path: Path) -> None:
     with Outbox(tmp_path / "outbox.db") as outbox:
         for employee in ("emp-0001", "emp-0002", "emp-0003"):
             for hour, kind in ((8, "in"), (20, "out")):  # 12 hours: overtime beyond the standard day
-                outbox.add(CanonicalPunch("SIM0001", "gate-1", employee,
-                                          dt.datetime(2026, 3, 3, hour, tzinfo=UTC_MINUS_5), kind, "test"))
+                outbox.add(
+                    CanonicalPunch(
+                        "SIM0001", "gate-1", employee, dt.datetime(2026, 3, 3, hour, tzinfo=UTC_MINUS_5), kind, "test"
+                    )
+                )
         pinned(chain, "2026-03-03 21:00")
         submitter = Submitter(outbox, rpc, statute, account_key(GATEWAY))
         submitter.connect()

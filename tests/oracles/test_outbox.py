@@ -1,4 +1,5 @@
 """The outbox: idempotent on the dedupe key, forward-only states, and crash-safe."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -27,8 +28,10 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def punches(n: int, employee: str = "alice") -> list[CanonicalPunch]:
     start = at("2026-03-09 08:00")
-    return [CanonicalPunch("CQZ7224460246", "gate-1", employee, start + dt.timedelta(hours=i), ("in", "out")[i % 2],
-                           "test") for i in range(n)]
+    return [
+        CanonicalPunch("CQZ7224460246", "gate-1", employee, start + dt.timedelta(hours=i), ("in", "out")[i % 2], "test")
+        for i in range(n)
+    ]
 
 
 def states(box: Outbox) -> dict[str, int]:
@@ -117,7 +120,9 @@ def test_rejections_and_quarantine_are_the_last_errors(outbox: Outbox, clock: Cl
     outbox.quarantine(bad)  # the terminal sent it again: counted, not repeated
     errors = outbox.last_errors()
     assert [(e.reason, e.times) for e in errors] == [("unknown-employee", 2), ("rejected", 1)]
-    assert errors[1].detail == "DeviceNotBound" and "alice in at 2026-03-09T08:00:00+08:00 on gate-1" in errors[1].record
+    assert (
+        errors[1].detail == "DeviceNotBound" and "alice in at 2026-03-09T08:00:00+08:00 on gate-1" in errors[1].record
+    )
     assert states(outbox) == {"rejected": 1, "quarantined": 1}
 
 
@@ -197,8 +202,13 @@ CRASH = textwrap.dedent("""
 
 
 def run_and_kill(path: Path, verb: str, kill_at: int, action: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-c", CRASH, str(path), verb, str(kill_at), action],
-                          cwd=ROOT, capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-c", CRASH, str(path), verb, str(kill_at), action],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 @pytest.mark.parametrize("kill_at", [2, 5])
@@ -278,7 +288,8 @@ class OutboxModel(RuleBasedStateMachine):
         assert [p.key for p in self.box.pending(100)] == [k for k, s in self.state.items() if s == "pending"]
         assert {tx: [p.key for p in ps] for tx, ps in self.box.unconfirmed().items()} == {
             tx: [k for k, s in self.state.items() if s == "sent" and self.tx[k] == tx]
-            for tx in {self.tx[k] for k, s in self.state.items() if s == "sent"}}
+            for tx in {self.tx[k] for k, s in self.state.items() if s == "sent"}
+        }
 
     def teardown(self) -> None:
         self.box.close()

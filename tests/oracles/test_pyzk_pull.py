@@ -1,4 +1,5 @@
 """The pyzk pull adapter, against a stand-in `zk` module (pyzk itself is an optional extra, not installed)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -69,8 +70,15 @@ def terminal(monkeypatch: pytest.MonkeyPatch) -> Terminal:
     terminal = Terminal()
 
     class ZK:
-        def __init__(self, ip: str, port: int = 4370, timeout: int = 60, password: int = 0, force_udp: bool = False,
-                     ommit_ping: bool = False) -> None:
+        def __init__(
+            self,
+            ip: str,
+            port: int = 4370,
+            timeout: int = 60,
+            password: int = 0,
+            force_udp: bool = False,
+            ommit_ping: bool = False,
+        ) -> None:
             terminal.opened_with.append((ip, port, timeout, password, ommit_ping))
 
         def connect(self) -> Connection:
@@ -87,8 +95,9 @@ def puller(intake: Intake, config: GatewayConfig) -> PyzkPuller:
     return PyzkPuller(intake, config.devices[GATE2], password=1234)
 
 
-def test_pull_reads_the_whole_log_with_the_terminal_locked(terminal: Terminal, puller: PyzkPuller,
-                                                           outbox: Outbox) -> None:
+def test_pull_reads_the_whole_log_with_the_terminal_locked(
+    terminal: Terminal, puller: PyzkPuller, outbox: Outbox
+) -> None:
     terminal.log = [
         Attendance("1001", dt.datetime(2026, 3, 9, 8, 0), 1, 0),
         Attendance("0042", dt.datetime(2026, 3, 9, 8, 3), 15, 0),
@@ -99,7 +108,10 @@ def test_pull_reads_the_whole_log_with_the_terminal_locked(terminal: Terminal, p
     first = puller.pull()
     assert [type(a) for a in first] == [CanonicalPunch] * 3 + [Quarantined] * 2
     assert [(p.employee, p.kind, p.source) for p in first[:3]] == [
-        ("alice", "in", f"pyzk:{GATE2}"), ("carol", "in", f"pyzk:{GATE2}"), ("alice", "out", f"pyzk:{GATE2}")]
+        ("alice", "in", f"pyzk:{GATE2}"),
+        ("carol", "in", f"pyzk:{GATE2}"),
+        ("alice", "out", f"pyzk:{GATE2}"),
+    ]
     assert [q.reason for q in first[3:]] == [Reason.UNKNOWN_EMPLOYEE, Reason.MALFORMED]
     assert first[3].record == "5555\t2026-03-09 08:00:00\t0\t1"  # laid out like an ATTLOG line
     assert terminal.opened_with == [("192.168.1.201", 4370, 10, 1234, True)]
@@ -112,8 +124,12 @@ def test_pull_reads_the_whole_log_with_the_terminal_locked(terminal: Terminal, p
 
 def test_follow_catches_up_then_streams_until_stopped(terminal: Terminal, puller: PyzkPuller, outbox: Outbox) -> None:
     terminal.log = [Attendance("1001", dt.datetime(2026, 3, 9, 8, 0), 1, 0)]
-    terminal.live = [None, Attendance("1002", dt.datetime(2026, 3, 9, 9, 0), 1, 0), None,
-                     Attendance("1002", dt.datetime(2026, 3, 9, 17, 0), 1, 1)]
+    terminal.live = [
+        None,
+        Attendance("1002", dt.datetime(2026, 3, 9, 9, 0), 1, 0),
+        None,
+        Attendance("1002", dt.datetime(2026, 3, 9, 17, 0), 1, 1),
+    ]
     stop = threading.Event()
     seen = []
     for admission in puller.follow(stop, poll=2):

@@ -6,6 +6,7 @@ other signature set (one reporter, one reporter twice, an unregistered one,
 a forgery) reverts the batch with `InvalidDeviceSignature`. A peer gateway
 co-signs only punches it received itself.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -88,8 +89,10 @@ def chain(node: LocalAnvil, deployed: tuple[Site, str]) -> Iterator[Chain]:
 
 def shift() -> list[CanonicalPunch]:
     """emp-0001's 12-hour Monday shift on gate-1: 4 hours of overtime at 150%."""
-    return [CanonicalPunch("SIM0001", "gate-1", "emp-0001", dt.datetime(2026, 9, 7, hour, tzinfo=SITE), kind, "test")
-            for hour, kind in ((8, "in"), (20, "out"))]
+    return [
+        CanonicalPunch("SIM0001", "gate-1", "emp-0001", dt.datetime(2026, 9, 7, hour, tzinfo=SITE), kind, "test")
+        for hour, kind in ((8, "in"), (20, "out"))
+    ]
 
 
 def outbox_with(path: Path, punches: list[CanonicalPunch]) -> Path:
@@ -101,8 +104,9 @@ def outbox_with(path: Path, punches: list[CanonicalPunch]) -> Path:
 
 
 def signed(punches: list[CanonicalPunch]) -> list[SignedPunch]:
-    return [SignedPunch(label_address(p.employee), int(p.at.timestamp()), p.kind == "in", punch_ref(p))
-            for p in punches]
+    return [
+        SignedPunch(label_address(p.employee), int(p.at.timestamp()), p.kind == "in", punch_ref(p)) for p in punches
+    ]
 
 
 class Statute:
@@ -119,8 +123,9 @@ class Statute:
         return batch_digest(self.domain, self.quorum, sequence, signed(punches))
 
     def submit(self, punches: list[CanonicalPunch], signature: bytes, sequence: int = 0) -> None:
-        data = self.client.data("submitPunches", (self.quorum, sequence, [p.as_tuple() for p in signed(punches)]),
-                                signature)
+        data = self.client.data(
+            "submitPunches", (self.quorum, sequence, [p.as_tuple() for p in signed(punches)]), signature
+        )
         self.chain.send(GATEWAY, self.client.address, "0x" + data.hex())
 
 
@@ -130,14 +135,16 @@ def statute(node: LocalAnvil, chain: Chain, deployed: tuple[Site, str]) -> Statu
 
 
 def test_a_batch_two_of_three_reporters_signed_is_paid_as_the_interpreter_pays(
-        tmp_path: Path, node: LocalAnvil, deployed: tuple[Site, str], statute: Statute) -> None:
+    tmp_path: Path, node: LocalAnvil, deployed: tuple[Site, str], statute: Statute
+) -> None:
     site, quorum = deployed
     punches = shift()
     own = outbox_with(tmp_path / "a.db", punches)
     witness = Witness(Outbox(outbox_with(tmp_path / "b.db", punches)), statute.domain, quorum, REPORTERS[1])
     with CosignServer(witness, "127.0.0.1", 0) as peer:
-        signer = QuorumSigner(quorum, [KeyCosigner(REPORTERS[0]), PeerCosigner(f"http://127.0.0.1:{peer.port}")],
-                              threshold=2)
+        signer = QuorumSigner(
+            quorum, [KeyCosigner(REPORTERS[0]), PeerCosigner(f"http://127.0.0.1:{peer.port}")], threshold=2
+        )
         digest = statute.digest(punches)
         signature = signer.sign(digest, 0, [p.key for p in punches])
     assert len(signature) == 2 * 65
@@ -152,20 +159,33 @@ def test_a_batch_two_of_three_reporters_signed_is_paid_as_the_interpreter_pays(
     assert result.matches and result.total_paid == 4 * 4000 * 3 // 2
 
 
-@pytest.mark.parametrize("signers", [
-    pytest.param(lambda digest: [sign_digest(REPORTERS[0], digest)], id="one signature of two"),
-    pytest.param(lambda digest: [sign_digest(REPORTERS[0], digest)] * 2, id="one reporter twice"),
-    pytest.param(lambda digest: [sign_digest(REPORTERS[0], digest), sign_digest(OUTSIDER, digest)],
-                 id="an unregistered reporter"),
-    pytest.param(lambda digest: [sign_digest(REPORTERS[0], digest), sign_digest(REPORTERS[1], bytes(32))],
-                 id="a signature of another digest"),
-    pytest.param(lambda digest: [sign_digest(REPORTERS[0], digest),
-                                 sign_digest(REPORTERS[1], digest)[:40] + b"\x01" * 24 + b"\x1b"],
-                 id="a forged signature"),
-    pytest.param(lambda digest: [b"\x00" * 65] * 2, id="zero signatures"),
-    pytest.param(lambda digest: [sign_digest(REPORTERS[0], digest), sign_digest(REPORTERS[1], digest)[:64]],
-                 id="a truncated signature"),
-])
+@pytest.mark.parametrize(
+    "signers",
+    [
+        pytest.param(lambda digest: [sign_digest(REPORTERS[0], digest)], id="one signature of two"),
+        pytest.param(lambda digest: [sign_digest(REPORTERS[0], digest)] * 2, id="one reporter twice"),
+        pytest.param(
+            lambda digest: [sign_digest(REPORTERS[0], digest), sign_digest(OUTSIDER, digest)],
+            id="an unregistered reporter",
+        ),
+        pytest.param(
+            lambda digest: [sign_digest(REPORTERS[0], digest), sign_digest(REPORTERS[1], bytes(32))],
+            id="a signature of another digest",
+        ),
+        pytest.param(
+            lambda digest: [
+                sign_digest(REPORTERS[0], digest),
+                sign_digest(REPORTERS[1], digest)[:40] + b"\x01" * 24 + b"\x1b",
+            ],
+            id="a forged signature",
+        ),
+        pytest.param(lambda digest: [b"\x00" * 65] * 2, id="zero signatures"),
+        pytest.param(
+            lambda digest: [sign_digest(REPORTERS[0], digest), sign_digest(REPORTERS[1], digest)[:64]],
+            id="a truncated signature",
+        ),
+    ],
+)
 def test_a_batch_without_two_distinct_registered_reporters_reverts(statute: Statute, signers) -> None:
     punches = shift()
     digest = statute.digest(punches)
@@ -180,11 +200,13 @@ def test_a_batch_without_two_distinct_registered_reporters_reverts(statute: Stat
 def _signer_order(digest: bytes):
     """Signatures in increasing signer order where they recover (as the quorum requires), so that
     each case fails for its own reason and not for its order."""
+
     def key(signature: bytes) -> int:
         try:
             return int(recover(digest, signature), 16)
         except ValueError:
             return 0
+
     return key
 
 
@@ -206,14 +228,16 @@ def test_a_peer_refuses_to_cosign_a_punch_it_never_received(tmp_path: Path, stat
     c = Witness(Outbox(outbox_with(tmp_path / "c.db", punches)), statute.domain, statute.quorum, REPORTERS[2])
     with CosignServer(b, "127.0.0.1", 0) as server:
         url = f"http://127.0.0.1:{server.port}"
-        answer = requests.post(f"{url}/cosign", json=CosignRequest(statute.quorum, 0, tuple(keys), digest).to_json(),
-                               timeout=10)
+        answer = requests.post(
+            f"{url}/cosign", json=CosignRequest(statute.quorum, 0, tuple(keys), digest).to_json(), timeout=10
+        )
         assert answer.status_code == 403 and answer.json()["error"] == f"never received punch {keys[1]}"
         with pytest.raises(QuorumNotReached, match="1 of 2 signatures for batch 0"):
             QuorumSigner(statute.quorum, [KeyCosigner(REPORTERS[0]), PeerCosigner(url)], 2).sign(digest, 0, keys)
         # Another peer that has the punch makes up the quorum, and the batch is accepted.
         signature = QuorumSigner(statute.quorum, [KeyCosigner(REPORTERS[0]), PeerCosigner(url), c], 2).sign(
-            digest, 0, keys)
+            digest, 0, keys
+        )
     statute.submit(punches, signature)
     assert statute.client.view("nextSequence", statute.quorum) == 1
 
@@ -231,8 +255,9 @@ def test_a_peer_signs_only_the_digest_of_the_batch_it_was_shown(tmp_path: Path, 
         assert bare.status_code == 403 and "names no batch" in bare.json()["error"]
         malformed = requests.post(url, data=b"{not json", timeout=10)
         assert malformed.status_code == 400 and malformed.json()["error"].startswith("malformed request")
-        ok = requests.post(url, json=CosignRequest(statute.quorum, 0, keys, statute.digest(punches)).to_json(),
-                           timeout=10)
+        ok = requests.post(
+            url, json=CosignRequest(statute.quorum, 0, keys, statute.digest(punches)).to_json(), timeout=10
+        )
         assert ok.status_code == 200 and ok.json()["reporter"] == address(REPORTERS[1])
 
 
@@ -244,15 +269,20 @@ def test_only_the_authority_manages_reporters_within_the_rules(chain: Chain, dep
     def refused(call, label: str = AUTHORITY) -> tuple[str, tuple]:
         with pytest.raises(Reverted) as error:
             chain.transact(label, call)
-        return error.value.error, tuple(to_checksum_address(a) if isinstance(a, str) else a
-                                        for a in error.value.arguments)
+        return error.value.error, tuple(
+            to_checksum_address(a) if isinstance(a, str) else a for a in error.value.arguments
+        )
 
     assert refused(quorum.functions.setThreshold(0)) == ("ThresholdZero", ())
     assert refused(quorum.functions.setThreshold(4)) == ("ThresholdAboveReporterCount", (4, 3))
     assert refused(quorum.functions.addReporter(address(REPORTERS[0]))) == (
-        "ReporterAlreadyRegistered", (address(REPORTERS[0]),))
+        "ReporterAlreadyRegistered",
+        (address(REPORTERS[0]),),
+    )
     assert refused(quorum.functions.removeReporter(address(OUTSIDER))) == (
-        "ReporterNotRegistered", (address(OUTSIDER),))
+        "ReporterNotRegistered",
+        (address(OUTSIDER),),
+    )
     assert refused(quorum.functions.addReporter(address(OUTSIDER)), GATEWAY)[0] == "AccessControlUnauthorizedAccount"
 
     chain.transact(AUTHORITY, quorum.functions.setThreshold(3))
@@ -262,10 +292,13 @@ def test_only_the_authority_manages_reporters_within_the_rules(chain: Chain, dep
     removed = chain.transact(AUTHORITY, quorum.functions.removeReporter(address(REPORTERS[2])))
     assert quorum.events.ReporterRemoved().process_log(removed.logs[0])["args"]["reporter"] == address(REPORTERS[2])
     changed = chain.transact(AUTHORITY, quorum.functions.setThreshold(2))
-    assert dict(quorum.events.ThresholdChanged().process_log(changed.logs[0])["args"]) == {"previous": 3,
-                                                                                           "threshold": 2}
+    assert dict(quorum.events.ThresholdChanged().process_log(changed.logs[0])["args"]) == {
+        "previous": 3,
+        "threshold": 2,
+    }
     assert sorted(quorum.functions.reporters().call()) == sorted(
-        [address(REPORTERS[0]), address(REPORTERS[1]), address(OUTSIDER)])
+        [address(REPORTERS[0]), address(REPORTERS[1]), address(OUTSIDER)]
+    )
     assert quorum.functions.reporterCount().call() == 3
 
 
@@ -274,15 +307,35 @@ def test_a_quorum_signer_needs_a_threshold_its_cosigners_can_meet() -> None:
         QuorumSigner("0x" + "11" * 20, [KeyCosigner(REPORTERS[0]), KeyCosigner(REPORTERS[1])], 3)
 
 
-def test_oracle_cosign_serves_a_peer_gateway_from_its_outbox(tmp_path: Path, node: LocalAnvil,
-                                                             statute: Statute) -> None:
+def test_oracle_cosign_serves_a_peer_gateway_from_its_outbox(
+    tmp_path: Path, node: LocalAnvil, statute: Statute
+) -> None:
     """`lawdsl oracle cosign` as a process: the peer endpoint a remote gateway's quorum signer asks."""
     punches = shift()
     outbox = outbox_with(tmp_path / "peer.db", punches)
     process = subprocess.Popen(
-        lawdsl("oracle", "cosign", "--outbox", str(outbox), "--rpc", node.url, "--statute", statute.client.address,
-               "--quorum", statute.quorum, "--reporter-key", REPORTERS[2].hex(), "--listen", "127.0.0.1:0"),
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, start_new_session=True)
+        lawdsl(
+            "oracle",
+            "cosign",
+            "--outbox",
+            str(outbox),
+            "--rpc",
+            node.url,
+            "--statute",
+            statute.client.address,
+            "--quorum",
+            statute.quorum,
+            "--reporter-key",
+            REPORTERS[2].hex(),
+            "--listen",
+            "127.0.0.1:0",
+        ),
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        start_new_session=True,
+    )
     try:
         assert process.stdout is not None
         banner = process.stdout.readline()
@@ -290,7 +343,8 @@ def test_oracle_cosign_serves_a_peer_gateway_from_its_outbox(tmp_path: Path, nod
         peer = PeerCosigner(banner.split(" on ")[1].strip().removesuffix("/cosign"))
         digest = statute.digest(punches)
         signature = QuorumSigner(statute.quorum, [peer, KeyCosigner(REPORTERS[0])], 2).sign(
-            digest, 0, [p.key for p in punches])
+            digest, 0, [p.key for p in punches]
+        )
     finally:
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=30) == 0

@@ -5,6 +5,7 @@ without their `award` and `reclaim` events; a served gateway must send those
 itself once block time reaches them (anvil travels there), and the chain must
 then hold what the reference interpreter says the full scenario leads to.
 """
+
 from __future__ import annotations
 
 import json
@@ -56,8 +57,7 @@ def wait_for(condition: Callable[[], bool], what: str, timeout: float = 60.0) ->
 
 
 def chain_balances(chain: Chain, deployment: Deployment, scenario: Scenario) -> dict[str, int]:
-    return {label: deployment.currency.functions.balanceOf(chain.address(label)).call()
-            for label in scenario.holders()}
+    return {label: deployment.currency.functions.balanceOf(chain.address(label)).call() for label in scenario.holders()}
 
 
 def expected_balances(scenario: Scenario) -> dict[str, int]:
@@ -84,8 +84,17 @@ def test_a_served_gateway_awards_the_tender_and_reclaims_the_vouchers_when_their
         outbox = tmp_path / "outbox.db"
         tender_address, program_address = tenders.driver.contract.address, programs.driver.contract.address
         served = Served(config_file, outbox, node.url, site.address)
-        served.args += ["--tender", tender_address, "--tender-law", str(STATUTES / "laptop-tender.law"),
-                        "--vouchers", program_address, "--vouchers-law", str(STATUTES / "meal-vouchers.law"), "-v"]
+        served.args += [
+            "--tender",
+            tender_address,
+            "--tender-law",
+            str(STATUTES / "laptop-tender.law"),
+            "--vouchers",
+            program_address,
+            "--vouchers-law",
+            str(STATUTES / "meal-vouchers.law"),
+            "-v",
+        ]
         served.start()
         try:
             tender_client = ContractClient(Rpc(node.url), tender_address, tenders.driver.artifact.abi)
@@ -93,8 +102,9 @@ def test_a_served_gateway_awards_the_tender_and_reclaims_the_vouchers_when_their
 
             travel(chain, node.url, award)
             wait_for(lambda: bool(tender_client.logs("TenderAwarded")), "the award")
-            through_award = replace(tender, events=tuple(e for e in load_scenario(tender_scenario).events
-                                                         if e.at <= award.at))
+            through_award = replace(
+                tender, events=tuple(e for e in load_scenario(tender_scenario).events if e.at <= award.at)
+            )
             assert chain_balances(chain, tenders, tender) == expected_balances(through_award)
 
             replay(chain, programs, tuple(e for e in vouchers.events if e.at < reclaim.at))  # issued and spent
@@ -108,24 +118,52 @@ def test_a_served_gateway_awards_the_tender_and_reclaims_the_vouchers_when_their
 
     log = served.log.read_text()
     assert f"award due on {tender_address}" in log and f"reclaim due on {program_address}" in log
-    status = subprocess.run(lawdsl("oracle", "status", "--outbox", str(outbox), "--json"), cwd=ROOT,
-                            capture_output=True, text=True, check=True)
+    status = subprocess.run(
+        lawdsl("oracle", "status", "--outbox", str(outbox), "--json"),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     # Each sent once, and mined: a call sent before its time would have reverted ("failed").
     assert json.loads(status.stdout)["keeper"] == {"award": {"done": 1}, "reclaim": {"done": 1}}
-    table = subprocess.run(lawdsl("oracle", "status", "--outbox", str(outbox)), cwd=ROOT,
-                           capture_output=True, text=True, check=True)
+    table = subprocess.run(
+        lawdsl("oracle", "status", "--outbox", str(outbox)), cwd=ROOT, capture_output=True, text=True, check=True
+    )
     assert "keeper calls: award (1 mined), reclaim (1 mined)" in table.stdout
 
 
-@pytest.mark.parametrize(("options", "message"), [
-    (["--tender", "0x" + "22" * 20, "--tender-law", str(STATUTES / "meal-vouchers.law")],
-     "meal-vouchers.law is a vouchers statute; a procurement one is needed"),
-    (["--vouchers", "0x1234"], "--vouchers '0x1234' is not an address"),
-])
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (
+            ["--tender", "0x" + "22" * 20, "--tender-law", str(STATUTES / "meal-vouchers.law")],
+            "meal-vouchers.law is a vouchers statute; a procurement one is needed",
+        ),
+        (["--vouchers", "0x1234"], "--vouchers '0x1234' is not an address"),
+    ],
+)
 def test_serve_refuses_a_duty_it_could_not_keep(tmp_path: Path, options: list[str], message: str) -> None:
     config_file = tmp_path / "gateway.yaml"
     config_file.write_text(config_yaml(simulated_config(employees=1, devices=1)))
-    done = subprocess.run(lawdsl("oracle", "serve", "--config", str(config_file), "--outbox", str(tmp_path / "o.db"),
-                                 "--rpc", "http://127.0.0.1:9", "--statute", "0x" + "11" * 20, "--dev-keys", *options),
-                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        lawdsl(
+            "oracle",
+            "serve",
+            "--config",
+            str(config_file),
+            "--outbox",
+            str(tmp_path / "o.db"),
+            "--rpc",
+            "http://127.0.0.1:9",
+            "--statute",
+            "0x" + "11" * 20,
+            "--dev-keys",
+            *options,
+        ),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 2 and message in done.stderr

@@ -8,6 +8,7 @@ paid on chain as the reference interpreter pays them. A shift that only A
 received is never signed by B, so it stays in A's outbox, unpaid, and
 `oracle status` says why.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -73,9 +74,28 @@ def deployed(node: LocalAnvil, tmp_path_factory: pytest.TempPathFactory) -> tupl
 
 def simulate_into(config_file: Path, *target: str) -> None:
     """The site's simulated attendance, uploaded as its terminal would (same seed: same records)."""
-    subprocess.run(lawdsl("oracle", "simulate", "--config", str(config_file), "--employees", "6", "--days", str(DAYS),
-                          "--start", START.isoformat(), "--seed", "5", *target),
-                   cwd=ROOT, check=True, capture_output=True, text=True, timeout=120)
+    subprocess.run(
+        lawdsl(
+            "oracle",
+            "simulate",
+            "--config",
+            str(config_file),
+            "--employees",
+            "6",
+            "--days",
+            str(DAYS),
+            "--start",
+            START.isoformat(),
+            "--seed",
+            "5",
+            *target,
+        ),
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 class Cosigning:
@@ -83,10 +103,32 @@ class Cosigning:
 
     def __init__(self, outbox: Path, rpc: str, site: Site, quorum: str, config_file: Path) -> None:
         self.process = subprocess.Popen(
-            lawdsl("oracle", "cosign", "--outbox", str(outbox), "--rpc", rpc, "--statute", site.address,
-                   "--quorum", quorum, "--reporter-key", REPORTER_B.hex(), "--listen", "127.0.0.1:0",
-                   "--config", str(config_file), "--adms-listen", "127.0.0.1:0"),
-            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, start_new_session=True)
+            lawdsl(
+                "oracle",
+                "cosign",
+                "--outbox",
+                str(outbox),
+                "--rpc",
+                rpc,
+                "--statute",
+                site.address,
+                "--quorum",
+                quorum,
+                "--reporter-key",
+                REPORTER_B.hex(),
+                "--listen",
+                "127.0.0.1:0",
+                "--config",
+                str(config_file),
+                "--adms-listen",
+                "127.0.0.1:0",
+            ),
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+            start_new_session=True,
+        )
         assert self.process.stdout is not None
         receiving = self.process.stdout.readline()
         assert receiving.startswith("receiving terminal uploads on "), receiving
@@ -101,20 +143,35 @@ class Cosigning:
 
 
 def status(outbox: Path) -> dict:
-    done = subprocess.run(lawdsl("oracle", "status", "--outbox", str(outbox), "--json"), cwd=ROOT,
-                          capture_output=True, text=True, check=True, timeout=60)
+    done = subprocess.run(
+        lawdsl("oracle", "status", "--outbox", str(outbox), "--json"),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
     return json.loads(done.stdout)
 
 
 def test_a_quorum_of_two_gateways_pays_what_both_received_and_holds_back_what_only_one_did(
-        tmp_path: Path, node: LocalAnvil, deployed: tuple[Site, str, Path]) -> None:
+    tmp_path: Path, node: LocalAnvil, deployed: tuple[Site, str, Path]
+) -> None:
     site, quorum, config_file = deployed
     peer_outbox, outbox = tmp_path / "b.db", tmp_path / "a.db"
     peer = Cosigning(peer_outbox, node.url, site, quorum, config_file)
     simulate_into(config_file, "--url", peer.adms_url)
     served = Served(config_file, outbox, node.url, site.address)
-    served.args += ["--batch", "10", "--quorum", f"gate-1={quorum}", "--reporter-key", REPORTER_A.hex(),
-                    "--cosigner", peer.url]
+    served.args += [
+        "--batch",
+        "10",
+        "--quorum",
+        f"gate-1={quorum}",
+        "--reporter-key",
+        REPORTER_A.hex(),
+        "--cosigner",
+        peer.url,
+    ]
     try:
         served.start()
         simulate_into(config_file, "--url", f"http://127.0.0.1:{served.port}")
@@ -126,8 +183,9 @@ def test_a_quorum_of_two_gateways_pays_what_both_received_and_holds_back_what_on
 
         # A shift of emp-0001 that reached A only (B's receiver was down, say).
         day = START + dt.timedelta(days=DAYS + 2)
-        only_a = "".join(f"1001\t{day} {hour:02d}:00:00\t{status_code}\t1\t0\t0\t0\n"
-                         for hour, status_code in ((9, 0), (17, 1)))
+        only_a = "".join(
+            f"1001\t{day} {hour:02d}:00:00\t{status_code}\t1\t0\t0\t0\n" for hour, status_code in ((9, 0), (17, 1))
+        )
         assert HttpTerminals(f"http://127.0.0.1:{served.port}").upload("SIM0001", only_a) == "OK: 2"
         wait_for(lambda: any(e["reason"] == "unsigned" for e in status(outbox)["errors"]), "B's refusal")
     finally:
@@ -148,29 +206,64 @@ def test_a_quorum_of_two_gateways_pays_what_both_received_and_holds_back_what_on
     assert not refs & set(result.applied) and not any(p.event in refs for p in result.chain_payments)
     refusal = next(e for e in status(outbox)["errors"] if e["reason"] == "unsigned")
     assert refusal["source"] == "gate-1"
-    assert "1 of 2 signatures for batch" in refusal["detail"] and f"{peer.url}/cosign: never received punch " \
-        f"{held[0].key} (and 1 more)" in refusal["detail"]
-    table = subprocess.run(lawdsl("oracle", "status", "--outbox", str(outbox)), cwd=ROOT, capture_output=True,
-                           text=True, check=True)
+    assert (
+        "1 of 2 signatures for batch" in refusal["detail"]
+        and f"{peer.url}/cosign: never received punch {held[0].key} (and 1 more)" in refusal["detail"]
+    )
+    table = subprocess.run(
+        lawdsl("oracle", "status", "--outbox", str(outbox)), cwd=ROOT, capture_output=True, text=True, check=True
+    )
     assert "unsigned" in table.stdout
 
 
-@pytest.mark.parametrize(("options", "message"), [
-    (["--quorum", "gate-1:0x1234"], "expected LABEL=ADDR"),
-    (["--quorum", "gate-9={quorum}"], "no terminal labelled 'gate-9'"),
-    (["--quorum", "gate-1={eoa}"], "no contract at"),
-    (["--quorum", "gate-1={quorum}", "--reporter-key", REPORTER_A.hex()], "needs 2 of its 2 reporters, but only 1"),
-    (["--quorum", "gate-1={quorum}", "--reporter-key", account_key("reporter-x").hex(), "--cosigner", "http://b"],
-     "is not a reporter of"),
-    (["--cosigner", "http://b"], "give --quorum LABEL=ADDR too"),
-])
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (["--quorum", "gate-1:0x1234"], "expected LABEL=ADDR"),
+        (["--quorum", "gate-9={quorum}"], "no terminal labelled 'gate-9'"),
+        (["--quorum", "gate-1={eoa}"], "no contract at"),
+        (["--quorum", "gate-1={quorum}", "--reporter-key", REPORTER_A.hex()], "needs 2 of its 2 reporters, but only 1"),
+        (
+            [
+                "--quorum",
+                "gate-1={quorum}",
+                "--reporter-key",
+                account_key("reporter-x").hex(),
+                "--cosigner",
+                "http://b",
+            ],
+            "is not a reporter of",
+        ),
+        (["--cosigner", "http://b"], "give --quorum LABEL=ADDR too"),
+    ],
+)
 def test_serve_refuses_a_quorum_it_could_not_sign_for(
-        tmp_path: Path, node: LocalAnvil, deployed: tuple[Site, str, Path], options: list[str], message: str) -> None:
+    tmp_path: Path, node: LocalAnvil, deployed: tuple[Site, str, Path], options: list[str], message: str
+) -> None:
     site, quorum, config_file = deployed
     options = [o.format(quorum=quorum, eoa=label_address("gate-1")) for o in options]
-    done = subprocess.run(lawdsl("oracle", "serve", "--config", str(config_file), "--outbox", str(tmp_path / "o.db"),
-                                 "--rpc", node.url, "--statute", site.address, "--listen", "127.0.0.1:0", "--dev-keys", *options),
-                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        lawdsl(
+            "oracle",
+            "serve",
+            "--config",
+            str(config_file),
+            "--outbox",
+            str(tmp_path / "o.db"),
+            "--rpc",
+            node.url,
+            "--statute",
+            site.address,
+            "--listen",
+            "127.0.0.1:0",
+            "--dev-keys",
+            *options,
+        ),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 2 and message in done.stderr and "Traceback" not in done.stderr
 
 
@@ -178,6 +271,7 @@ def test_punches_a_peer_receives_late_wait_and_keep_each_employees_order(tmp_pat
     """In process, the submitter `serve` runs: B lacks emp-0002's clock-in at first. That batch is
     held (no sequence number used), emp-0002's clock-out waits behind it although B has it, other
     employees go on; once B has the clock-in, both are signed and accepted, in order."""
+
     def punch(employee: str, hour: int, kind: str) -> CanonicalPunch:
         at = dt.datetime.combine(START, dt.time(hour), dt.timezone(dt.timedelta(hours=8)))
         return CanonicalPunch("SIM0001", "gate-1", employee, at, kind, "test")  # type: ignore[arg-type]
@@ -197,8 +291,9 @@ def test_punches_a_peer_receives_late_wait_and_keep_each_employees_order(tmp_pat
         with Outbox(tmp_path / "a.db") as outbox:
             for p in (late_in, others[0], out, others[1]):
                 outbox.add(p)
-            submitter = Submitter(outbox, rpc, statute, account_key(GATEWAY), signer=lambda _: signer,
-                                  batch_size=1, hold_unsigned=0.2)
+            submitter = Submitter(
+                outbox, rpc, statute, account_key(GATEWAY), signer=lambda _: signer, batch_size=1, hold_unsigned=0.2
+            )
             submitter.connect()
             deadline = time.monotonic() + 1.5  # several holds and releases
             while time.monotonic() < deadline:

@@ -3,6 +3,7 @@
 (The digest is also checked against the contract's own `batchDigest` in
 tests/chain/test_working_time_chain.py.)
 """
+
 from __future__ import annotations
 
 import pytest
@@ -34,38 +35,50 @@ domains = st.builds(Domain, st.text(max_size=40), st.text(max_size=8), st.intege
 
 def reference_digest(domain: Domain, device: str, sequence: int, batch: list[SignedPunch]) -> bytes:
     """EIP-712 as eth_abi encodes it: what the hand-written digest must equal."""
-    separator = keccak(encode(["bytes32", "bytes32", "bytes32", "uint256", "address"],
-                              [DOMAIN_TYPEHASH, keccak(text=domain.name), keccak(text=domain.version),
-                               domain.chain_id, domain.contract]))
-    hashes = b"".join(keccak(encode(["bytes32", "address", "uint64", "bool", "uint64"],
-                                    [PUNCH_TYPEHASH, *p.as_tuple()])) for p in batch)
-    struct = keccak(encode(["bytes32", "address", "uint64", "bytes32"],
-                           [PUNCH_BATCH_TYPEHASH, device, sequence, keccak(hashes)]))
+    separator = keccak(
+        encode(
+            ["bytes32", "bytes32", "bytes32", "uint256", "address"],
+            [DOMAIN_TYPEHASH, keccak(text=domain.name), keccak(text=domain.version), domain.chain_id, domain.contract],
+        )
+    )
+    hashes = b"".join(
+        keccak(encode(["bytes32", "address", "uint64", "bool", "uint64"], [PUNCH_TYPEHASH, *p.as_tuple()]))
+        for p in batch
+    )
+    struct = keccak(
+        encode(["bytes32", "address", "uint64", "bytes32"], [PUNCH_BATCH_TYPEHASH, device, sequence, keccak(hashes)])
+    )
     return keccak(b"\x19\x01" + separator + struct)
 
 
 @given(domains, addresses, uint64, punches)
-def test_the_digest_is_eip712_as_eth_abi_encodes_it(domain: Domain, device: str, sequence: int,
-                                                     batch: list[SignedPunch]) -> None:
+def test_the_digest_is_eip712_as_eth_abi_encodes_it(
+    domain: Domain, device: str, sequence: int, batch: list[SignedPunch]
+) -> None:
     assert batch_digest(domain, device, sequence, batch) == reference_digest(domain, device, sequence, batch)
 
 
 @given(addresses, uint64, punches, st.binary(max_size=200))
-def test_the_calldata_is_what_eth_abi_encodes(device: str, sequence: int, batch: list[SignedPunch],
-                                              signature: bytes) -> None:
+def test_the_calldata_is_what_eth_abi_encodes(
+    device: str, sequence: int, batch: list[SignedPunch], signature: bytes
+) -> None:
     expected = keccak(text=SUBMIT_SIGNATURE)[:4] + encode(
         ["(address,uint64,(address,uint64,bool,uint64)[])", "bytes"],
-        [(device, sequence, [p.as_tuple() for p in batch]), signature])
+        [(device, sequence, [p.as_tuple() for p in batch]), signature],
+    )
     assert submit_calldata(device, sequence, [p.words() for p in batch], signature) == expected
 
 
-@pytest.mark.parametrize("punch, message", [
-    (SignedPunch("0x" + "11" * 20, 2**64, True, 1), "does not fit in uint64"),
-    (SignedPunch("0x" + "11" * 20, 1, True, -1), "does not fit in uint64"),
-    (SignedPunch("0x1234", 1, False, 1), "is not a 20-byte 0x address"),
-    (SignedPunch("11" * 20, 1, False, 1), "is not a 20-byte 0x address"),
-    (SignedPunch("0x" + "zz" * 20, 1, False, 1), "is not a 20-byte 0x address"),
-])
+@pytest.mark.parametrize(
+    "punch, message",
+    [
+        (SignedPunch("0x" + "11" * 20, 2**64, True, 1), "does not fit in uint64"),
+        (SignedPunch("0x" + "11" * 20, 1, True, -1), "does not fit in uint64"),
+        (SignedPunch("0x1234", 1, False, 1), "is not a 20-byte 0x address"),
+        (SignedPunch("11" * 20, 1, False, 1), "is not a 20-byte 0x address"),
+        (SignedPunch("0x" + "zz" * 20, 1, False, 1), "is not a 20-byte 0x address"),
+    ],
+)
 def test_values_the_contract_cannot_hold_are_refused_by_name(punch: SignedPunch, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         punch.words()

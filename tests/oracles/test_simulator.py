@@ -1,4 +1,5 @@
 """The attendance simulator: deterministic, realistic, and honest about what it injected."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -18,11 +19,17 @@ PATTERN_DAYS = {pattern.name: pattern.weekdays for pattern in PATTERNS}
 
 
 @settings(max_examples=25, deadline=None)
-@given(seed=st.integers(0, 2**32 - 1), employees=st.integers(1, 20), devices=st.integers(1, 3),
-       days=st.integers(1, 21), start=st.dates(dt.date(2020, 1, 1), dt.date(2030, 12, 31)),
-       holiday_offsets=st.sets(st.integers(0, 20), max_size=4))
-def test_every_simulation_keeps_its_promises(seed: int, employees: int, devices: int, days: int, start: dt.date,
-                                            holiday_offsets: set[int]) -> None:
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    employees=st.integers(1, 20),
+    devices=st.integers(1, 3),
+    days=st.integers(1, 21),
+    start=st.dates(dt.date(2020, 1, 1), dt.date(2030, 12, 31)),
+    holiday_offsets=st.sets(st.integers(0, 20), max_size=4),
+)
+def test_every_simulation_keeps_its_promises(
+    seed: int, employees: int, devices: int, days: int, start: dt.date, holiday_offsets: set[int]
+) -> None:
     config = simulated_config(employees, devices)
     holidays = frozenset(start + dt.timedelta(days=n) for n in holiday_offsets)
     profile = Profile(holiday_work_rate=0)
@@ -86,8 +93,7 @@ def test_a_clean_simulation_is_exactly_its_shifts() -> None:
 
 
 @settings(max_examples=15, deadline=None)
-@given(seed=st.integers(0, 2**32 - 1), employees=st.integers(1, 40), devices=st.integers(1, 4),
-       days=st.integers(1, 31))
+@given(seed=st.integers(0, 2**32 - 1), employees=st.integers(1, 40), devices=st.integers(1, 4), days=st.integers(1, 31))
 def test_intake_sees_exactly_the_injected_mistakes(seed: int, employees: int, devices: int, days: int) -> None:
     """Clean punches pass, double taps are duplicates, re-sent records redeliveries; nothing else is flagged."""
     config = simulated_config(employees, devices)
@@ -98,8 +104,9 @@ def test_intake_sees_exactly_the_injected_mistakes(seed: int, employees: int, de
         with intake.batch():
             for punch in sim.punches:
                 record = punch.record
-                admission = intake.device_record(record.attlog(), "simulator", record.serial, record.pin,
-                                                 record.time, record.status)
+                admission = intake.device_record(
+                    record.attlog(), "simulator", record.serial, record.pin, record.time, record.status
+                )
                 verdict = admission.reason if isinstance(admission, Quarantined) else type(admission).__name__
                 verdicts[punch.anomaly, verdict] += 1
     assert set(verdicts) <= {(None, "CanonicalPunch"), ("double_tap", Reason.DUPLICATE), ("resend", "Redelivered")}

@@ -1,4 +1,5 @@
 """The submitter against a real anvil: batches, order, restarts, a chain that loses blocks."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -35,11 +36,19 @@ def punch(device: str, employee: str, minute: int, kind: str = "in") -> Canonica
 
 
 def test_batches_keep_each_employee_in_arrival_order_across_terminals() -> None:
-    punches = [punch("gate-1", "ann", 0), punch("gate-1", "bob", 1), punch("gate-2", "ann", 2, "out"),
-               punch("gate-1", "ann", 3), punch("gate-1", "cid", 4)]
+    punches = [
+        punch("gate-1", "ann", 0),
+        punch("gate-1", "bob", 1),
+        punch("gate-2", "ann", 2, "out"),
+        punch("gate-1", "ann", 3),
+        punch("gate-1", "cid", 4),
+    ]
     batches = plan_batches(punches, size=10)
     assert [(b.device, [p.employee for p in b.punches]) for b in batches] == [
-        ("gate-1", ["ann", "bob"]), ("gate-2", ["ann"]), ("gate-1", ["ann", "cid"])]
+        ("gate-1", ["ann", "bob"]),
+        ("gate-2", ["ann"]),
+        ("gate-1", ["ann", "cid"]),
+    ]
 
 
 def test_batches_respect_the_size() -> None:
@@ -71,21 +80,22 @@ def admit(outbox: Outbox, days: int, seed: int = 1, profile: Profile = CLEAN) ->
     intake = Intake(CONFIG, outbox)
     simulation = simulate(CONFIG, START, days, seed, profile)
     for record in simulation.records:
-        intake.device_record(record.attlog(), f"test:{record.serial}", record.serial, record.pin,
-                             record.time, record.status)
+        intake.device_record(
+            record.attlog(), f"test:{record.serial}", record.serial, record.pin, record.time, record.status
+        )
     return outbox.counts()["pending"]
 
 
 def submitter_for(outbox: Outbox, url: str, site: Site, **options: object) -> Submitter:
     rpc = Rpc(url)
-    submitter = Submitter(outbox, rpc, ContractClient(rpc, site.address, site.abi), account_key(GATEWAY),
-                          **options)  # type: ignore[arg-type]
+    submitter = Submitter(outbox, rpc, ContractClient(rpc, site.address, site.abi), account_key(GATEWAY), **options)  # type: ignore[arg-type]
     submitter.connect()
     return submitter
 
 
 def test_punches_reach_the_chain_once_and_pay_what_the_interpreter_pays(
-        tmp_path: Path, node: LocalAnvil, site: Site, fresh: Chain) -> None:
+    tmp_path: Path, node: LocalAnvil, site: Site, fresh: Chain
+) -> None:
     path = tmp_path / "outbox.db"
     with Outbox(path) as outbox:
         pending = admit(outbox, days=5)
@@ -100,7 +110,8 @@ def test_punches_reach_the_chain_once_and_pay_what_the_interpreter_pays(
 
 
 def test_anomalies_are_rejected_as_the_interpreter_rejects_them(
-        tmp_path: Path, node: LocalAnvil, site: Site, fresh: Chain) -> None:
+    tmp_path: Path, node: LocalAnvil, site: Site, fresh: Chain
+) -> None:
     path = tmp_path / "outbox.db"
     with Outbox(path) as outbox:
         admit(outbox, days=4, seed=7, profile=Profile(missed_punch_rate=0.1))
@@ -110,7 +121,8 @@ def test_anomalies_are_rejected_as_the_interpreter_rejects_them(
 
 
 def test_a_crash_after_signing_resends_the_same_transactions(
-        tmp_path: Path, node: LocalAnvil, site: Site, fresh: Chain) -> None:
+    tmp_path: Path, node: LocalAnvil, site: Site, fresh: Chain
+) -> None:
     """Journalled but never sent (the process died): the next start sends those exact bytes."""
     path = tmp_path / "outbox.db"
     with Outbox(path) as outbox:
@@ -122,12 +134,11 @@ def test_a_crash_after_signing_resends_the_same_transactions(
         assert signed and outbox.counts()["sent"] == 0
         second = submitter_for(outbox, node.url, site, batch_size=10)
         second.drain()
-        assert [e.tx_hash for e in second.journal.entries()[:len(signed)]] == [e.tx_hash for e in signed]
+        assert [e.tx_hash for e in second.journal.entries()[: len(signed)]] == [e.tx_hash for e in signed]
     assert audit(site, node.url, path).matches
 
 
-def test_blocks_lost_by_the_chain_are_sent_again(tmp_path: Path, node: LocalAnvil, site: Site,
-                                                  fresh: Chain) -> None:
+def test_blocks_lost_by_the_chain_are_sent_again(tmp_path: Path, node: LocalAnvil, site: Site, fresh: Chain) -> None:
     """A node restored from an older state lost confirmed batches: they are re-sent, byte for byte."""
     path = tmp_path / "outbox.db"
     with Outbox(path) as outbox:
@@ -158,7 +169,8 @@ class CountingSigner:
 
 
 def test_batches_are_signed_by_whatever_signer_is_plugged_in(
-        tmp_path: Path, node: LocalAnvil, site: Site, fresh: Chain) -> None:
+    tmp_path: Path, node: LocalAnvil, site: Site, fresh: Chain
+) -> None:
     signers: dict[str, CountingSigner] = {}
 
     def signer(label: str) -> CountingSigner:
@@ -177,10 +189,10 @@ def test_batches_are_signed_by_whatever_signer_is_plugged_in(
 
 
 def test_a_contract_whose_submit_function_differs_is_refused_before_anything_is_sent(
-        tmp_path: Path, site: Site) -> None:
+    tmp_path: Path, site: Site
+) -> None:
     """The calldata is encoded by hand for `submitPunches(PunchBatch, bytes)`: another ABI is an error."""
-    abi = [dict(item, inputs=item["inputs"][:1]) if item.get("name") == "submitPunches" else item
-           for item in site.abi]
+    abi = [dict(item, inputs=item["inputs"][:1]) if item.get("name") == "submitPunches" else item for item in site.abi]
     rpc = Rpc("http://127.0.0.1:9")  # nothing listens: the check comes first
     with Outbox(tmp_path / "outbox.db") as outbox:
         submitter = Submitter(outbox, rpc, ContractClient(rpc, site.address, abi), account_key(GATEWAY))
