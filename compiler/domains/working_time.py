@@ -119,7 +119,10 @@ def _rule_doc(article: Article, rule: Rule, indent: str = "        ") -> str:
 
 
 def _rule_name(article: Article, rules_in_article: Sequence[Rule], rule: object, what: str) -> str:
-    suffix = f"_RULE_{rules_in_article.index(rule) + 1}" if len(rules_in_article) > 1 else ""
+    """Numbered by position (`is`, not `==`): two identical sentences in one article are two rules, and
+    equality would give both the first one's name (found by the generated-statute property test)."""
+    position = next(i for i, other in enumerate(rules_in_article) if other is rule)
+    suffix = f"_RULE_{position + 1}" if len(rules_in_article) > 1 else ""
     return f"{article_constant(article.id)}{suffix}_{what}"
 
 

@@ -115,6 +115,26 @@ article 1 "Pay":
   hours worked beyond the never in a day are a violation.
   the employer pays the employee at each clock-out.
 """,
+    # Two identical sentences in one article: rule constants were numbered by equality, so both took
+    # the first one's name (found after the working-time contract grew: "Identifier already declared").
+    "identical sentences in one article": """statute "Identical Sentences"
+  governs working time
+  version 1
+  effective 2026-01-01
+  currency CNY.
+
+parties:
+  "employer" is a firm.
+  "employee" is a worker.
+  "gate" is a device.
+
+article 1 "Pay":
+  each hour worked beyond 8 hours earns 150% of the hourly wage.
+  each hour worked beyond 8 hours earns 150% of the hourly wage.
+  hours worked beyond 3 hours in a day are a violation.
+  hours worked beyond 3 hours in a day are a violation.
+  the employer pays the employee at each clock-out.
+""",
 }
 
 

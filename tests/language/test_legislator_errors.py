@@ -183,7 +183,7 @@ def test_too_many_earning_rules_for_a_contract() -> None:
         'article 50 "Payment of wages":', f'article 60 "Many":\n{rules}\n\narticle 50 "Payment of wages":'
     )
     assert first_error(text) == (
-        "bad.law:64:3: error: a working time statute can have at most 12 earning sentences; this is one more"
+        "bad.law:60:3: error: a working time statute can have at most 8 earning sentences; this is one more"
     )
 
 
