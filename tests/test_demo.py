@@ -37,9 +37,9 @@ def test_demo_passes_every_example_scenario(chain):
 
 def test_demo_fails_on_an_outcome_its_expectation_does_not_meet(tmp_path, monkeypatch, capsys):
     scenario = (STATUTES / "overtime-march.yaml").read_text()
-    statute = str(STATUTES / "overtime.law")
-    wrong = scenario.replace("statute: overtime.law", f"statute: {statute}")
-    wrong = wrong.replace("balances: {acme: CNY 95000.00,", "balances: {acme: CNY 1.00,")
+    # The statute beside the scenario: a scenario's `statute:` stays within its own folder.
+    (tmp_path / "overtime.law").write_text((STATUTES / "overtime.law").read_text())
+    wrong = scenario.replace("balances: {acme: CNY 95000.00,", "balances: {acme: CNY 1.00,")
     assert wrong.count("CNY 1.00,") == 1
     (tmp_path / "wrong.yaml").write_text(wrong)
     monkeypatch.setattr("chain.commands.DEMO_SCENARIOS", (str(tmp_path / "wrong.yaml"),))
