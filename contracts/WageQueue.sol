@@ -72,8 +72,9 @@ abstract contract WageQueue is StatuteBase {
         _payQueue(msg.sender, ref, MAX_PAYMENTS_PER_CALL);
     }
 
-    /// @notice Take back `amount` of the caller's deposit; refused while the caller owes arrears.
-    function withdraw(uint256 amount) external nonReentrant {
+    /// @notice Take back `amount` of the caller's deposit; refused before the effective date and while
+    /// the caller owes arrears.
+    function withdraw(uint256 amount) external nonReentrant inForce {
         uint256 funds = _funds[msg.sender];
         uint256 waiting = _queued(funds);
         if (waiting != 0) revert ArrearsOutstanding(msg.sender, waiting);
