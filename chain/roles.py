@@ -18,6 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from eth_account import Account
+from eth_utils.address import to_checksum_address
 from rich.console import Console
 from rich.table import Table
 
@@ -32,6 +33,7 @@ from .anvil import NODE_FAUCET_KEY
 from .authority import Authority
 from .client import Reverted
 from .keys import KeyProblem, KeyStore, keys_dir
+from .migrate import plan
 from .operator import (
     EXPLANATIONS,
     Consent,
@@ -163,6 +165,20 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     enact.add_argument("file", metavar="FILE")
     enact.add_argument("--save", required=True, metavar="FILE", help="where to write the new version's deployment")
+    migrate = _command(
+        authority,
+        "migrate",
+        "carry standing employments and accepted devices from version N to version N+1 (once it is in "
+        "force); running it again registers nothing twice",
+        "lawdsl authority migrate --from deployment.json --to deployment-v2.json --key authority",
+        cmd_migrate,
+        deployment=False,
+    )
+    migrate.add_argument("--from", dest="old", required=True, metavar="OLD.json", help="version N's deployment")
+    migrate.add_argument("--to", dest="new", required=True, metavar="NEW.json", help="version N+1's (`enact --save`)")
+    migrate.add_argument(
+        "--from-block", type=int, default=0, metavar="N", help="read version N's logs from block N (default: 0)"
+    )
     revoke = _command(
         authority,
         "revoke-device",
@@ -476,6 +492,59 @@ def cmd_enact(args: argparse.Namespace) -> int:
         f"enacted {statute.header.title} version {statute.header.version} at {address}, in force from "
         f"{statute.header.effective.isoformat()}; wrote {args.save}"
     )
+    return 0
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    """Version N's standing employments and accepted devices registered on version N+1, by the
+    authority; each firm then accepts its devices and moves its own deposit (nobody else may)."""
+    old_record, new_record = DeploymentRecord.load(Path(args.old)), DeploymentRecord.load(Path(args.new))
+    if (old_record.title, old_record.registry) != (new_record.title, new_record.registry) or (
+        new_record.version <= old_record.version
+    ):
+        raise UsageError(
+            f"{args.new} ({new_record.title!r} v{new_record.version}) is not a later version of {args.old} "
+            f"({old_record.title!r} v{old_record.version}) in the same registry; give --to the file "
+            "`lawdsl authority enact --save` wrote"
+        )
+    session = Session(args, new_record)
+    signer = session.signer(AUTHORITY)
+    new = session.contract("statute")
+    old = session.chain.w3.eth.contract(address=to_checksum_address(old_record.statute), abi=new.abi)
+    effective = new.functions.effectiveFrom().call()
+    if session.chain.w3.eth.get_block("latest")["timestamp"] < effective:
+        raise Refused(
+            f"migrating: version {new_record.version} is not in force yet ({session.effective_words(effective)}); "
+            "run `lawdsl authority migrate` again once it is"
+        )
+    found = plan(old, new, args.from_block, session.name)
+    print(
+        f"{new_record.title}: version {old_record.version} at {old_record.statute} -> version "
+        f"{new_record.version} at {new_record.statute}; {len(found.carries)} to register, "
+        f"{found.already} carried already"
+    )
+    direct = new.functions.hasRole(new.functions.AUTHORITY_ROLE().call(), signer).call()
+    for carry in found.carries:
+        what = f"registered the {carry.what} on version {new_record.version}"
+        if direct:
+            session.send(AUTHORITY, carry.call(new), what)
+        else:
+            session.as_authority(carry.call(new), what)
+    for device, firm in found.devices_to_accept:
+        print(
+            f"{session.name(firm)} accepts device {session.name(device)} on version {new_record.version}: "
+            f"`lawdsl firm accept-device {device} --deployment {args.new}` with the firm's --key"
+        )
+    print("deposits are not moved by this command: each firm moves its own, as nobody else may")
+    for firm in found.firms:
+        held = old.functions.deposits(firm).call()
+        if held:
+            print(
+                f"{session.name(firm)} holds {session.show_money(held)} in version {old_record.version}'s deposit: "
+                f"the firm moves it itself (`lawdsl firm withdraw AMOUNT --deployment {args.old}`, then "
+                f"`lawdsl firm deposit AMOUNT --deployment {args.new}`), keeping enough there for shifts still open "
+                f"under version {old_record.version} (they are paid under it at clock-out)"
+            )
     return 0
 
 

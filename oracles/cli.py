@@ -296,11 +296,14 @@ def warn_if_exposed(host: str, what: str) -> None:
 
 def where_deployed(args: argparse.Namespace) -> None:
     """Fill --rpc, --statute and --law from the deployment file where they are not given."""
-    if not (args.rpc and args.statute):
+    args.registry = None
+    if not (args.rpc and args.statute) or Path(args.deployment).is_file():
         record = DeploymentRecord.load(Path(args.deployment))
         args.rpc = args.rpc or record.rpc
         args.statute = args.statute or record.statute
         args.law = args.law or record.law
+        if is_address(args.statute) and to_checksum_address(args.statute) == to_checksum_address(record.statute):
+            args.registry = (record.registry, record.title)  # its later versions are followed too
     args.law = args.law or str(DEFAULT_LAW)
 
 
@@ -390,6 +393,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         signer,
         tls,
         employee_address,
+        args.registry,
     )
     found = preflight(gateway.statute, config, gateway.submitter.relayer.address, gateway.submitter.journal, signer)
     for warning in found.warnings:

@@ -59,6 +59,7 @@ from .devices.zkteco_push import AdmsProtocol, PushServer
 from .keeper import Duty, Keeper, Settlement
 from .outbox import Outbox
 from .preflight import RelayerLock
+from .routing import Router
 from .submitter import Submitter
 
 log = logging.getLogger("oracles.gateway")
@@ -91,17 +92,21 @@ class Gateway:
         signer: Callable[[str], BatchSigner] = device_signer,
         tls: ssl.SSLContext | None = None,
         employee_address: Callable[[str], str] = label_address,
+        registry: tuple[str, str] | None = None,
     ) -> None:
         """`duties`: the keeper's steps beside the statute's settlements (voucher reclaim, tender
         award: `oracles.keeper`); their calls share the submitter's nonces and journal. `signer`:
         who signs each terminal's batches (`Submitter`; a reporter quorum for some, `oracle serve
         --quorum`). `tls`: the ADMS receiver's TLS context (`http_service.tls_context`).
-        `employee_address`: the account of an employee named in the configuration."""
+        `employee_address`: the account of an employee named in the configuration. `registry`:
+        (registry address, statute title) whose versions of the statute the gateway follows
+        (`oracles.routing`); without it, the statute alone."""
         self.config = config
         self.outbox = Outbox(outbox)
         self.server = PushServer(AdmsProtocol(Intake(config, self.outbox)), *listen, tls)
         self.rpc = Rpc(rpc_url)
         self.statute = ContractClient(self.rpc, statute_address, abi)
+        self.router = Router(self.statute, self.outbox, *(registry or (None, None)))
         # One outbox (one connection) for the receiver and the submitter: they wait on its lock,
         # not on SQLite's busy handler (see `Outbox.reading`).
         self.submitter = Submitter(
@@ -112,8 +117,10 @@ class Gateway:
             signer=signer,
             batch_size=batch_size,
             employee_address=employee_address,
+            router=self.router,
         )
         self.keeper = Keeper([Settlement(self.statute), *duties], self.submitter.submit_call)
+        self._settling = {self.statute.address}  # the versions whose settlements the keeper runs
         self.lock = RelayerLock(self.submitter.relayer.address)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._chain_loop, name="chain", daemon=True)
@@ -166,6 +173,10 @@ class Gateway:
                 connected = True
             if time.monotonic() - last_tick >= 1.0:
                 last_tick = time.monotonic()
+                for version in self.router.clients:  # a version the registry added: its settlements too
+                    if version.address not in self._settling:
+                        self._settling.add(version.address)
+                        self.keeper.duties.append(Settlement(version))
                 block = self.rpc.call("eth_getBlockByNumber", "latest", False)
                 self.keeper.tick(int(block["timestamp"], 16))
 

@@ -49,6 +49,7 @@ class Entry:
     keys: list[str]
     state: str = "open"
     sent_at: float = field(default_factory=time.monotonic)
+    target: str | None = None  # the statute a batch was signed for (None: a keeper call, or an older journal)
 
 
 class Journal:
@@ -64,13 +65,19 @@ class Journal:
         self._outbox = outbox
         with outbox.transaction() as db:
             db.execute(_JOURNAL)
+            columns = {row[1] for row in db.execute("PRAGMA table_info(chain_journal)")}
+            if "target" not in columns:  # a journal written before statutes had versions on one gateway
+                db.execute("ALTER TABLE chain_journal ADD COLUMN target TEXT")
 
     def add(self, entries: Sequence[Entry]) -> None:
         with self._outbox.transaction() as db:
             db.executemany(
-                "INSERT INTO chain_journal (sender, nonce, tx_hash, raw, device, sequence, keys, state)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, 'open')",
-                [(self.sender, e.nonce, e.tx_hash, e.raw, e.device, e.sequence, "\n".join(e.keys)) for e in entries],
+                "INSERT INTO chain_journal (sender, nonce, tx_hash, raw, device, sequence, keys, state, target)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?)",
+                [
+                    (self.sender, e.nonce, e.tx_hash, e.raw, e.device, e.sequence, "\n".join(e.keys), e.target)
+                    for e in entries
+                ],
             )
 
     def settle(self, entries: Sequence[Entry], blocks: Sequence[int | None]) -> None:
@@ -84,11 +91,13 @@ class Journal:
         marks = ", ".join("?" for _ in states)
         with self._outbox.reading() as db:
             rows = db.execute(
-                f"SELECT nonce, tx_hash, raw, device, sequence, keys, state FROM chain_journal"
+                f"SELECT nonce, tx_hash, raw, device, sequence, keys, state, target FROM chain_journal"
                 f" WHERE sender = ? AND nonce >= ? AND state IN ({marks}) ORDER BY nonce",
                 (self.sender, from_nonce, *states),
             ).fetchall()
-        return [Entry(n, h, bytes(r), d, s, k.split("\n") if k else [], st) for n, h, r, d, s, k, st in rows]
+        return [
+            Entry(n, h, bytes(r), d, s, k.split("\n") if k else [], st, target=t) for n, h, r, d, s, k, st, t in rows
+        ]
 
     def next_nonce(self) -> int:
         with self._outbox.reading() as db:
@@ -102,15 +111,16 @@ class Journal:
             ).fetchone()[0]
             return count
 
-    def max_sequences(self) -> dict[str, int]:
-        """Per device, the highest sequence number a not-failed transaction carries."""
+    def max_sequences(self) -> dict[tuple[str | None, str], int]:
+        """Per statute and device, the highest sequence number a not-failed transaction carries (a
+        device has its own sequence on each version of a statute)."""
         with self._outbox.reading() as db:
             rows = db.execute(
-                "SELECT device, MAX(sequence) FROM chain_journal WHERE sender = ? AND device IS NOT"
-                " NULL AND state != 'failed' GROUP BY device",
+                "SELECT target, device, MAX(sequence) FROM chain_journal WHERE sender = ? AND device IS NOT"
+                " NULL AND state != 'failed' GROUP BY target, device",
                 (self.sender,),
             ).fetchall()
-        return {device: sequence for device, sequence in rows}
+        return {(target, device): sequence for target, device, sequence in rows}
 
 
 _SIGNING_ERRORS = """

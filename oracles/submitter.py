@@ -82,6 +82,7 @@ from .batches import Batch, key_ref, plan_batches, signed_punch
 from .devices.records import CanonicalPunch
 from .journal import REVERTED, UNREGISTERED, UNSIGNED, Entry, Journal, SigningErrors
 from .outbox import Outbox
+from .routing import Router
 
 log = logging.getLogger("oracles.submitter")
 
@@ -117,10 +118,13 @@ class Submitter:
         max_in_flight: int = 32,
         resend_after: float = 10.0,
         hold_unsigned: float = 10.0,
+        router: Router | None = None,
     ) -> None:
+        """`router`: which version of the statute each punch goes to (default: `statute` alone)."""
         self.outbox = outbox
         self.rpc = rpc
         self.statute = statute
+        self.router = router or Router(statute, outbox)
         self.relayer: LocalAccount = Account.from_key(relayer_key)
         self.signer = signer
         self.employee_address = employee_address or label_address
@@ -138,13 +142,13 @@ class Submitter:
         self._held_until = 0.0  # monotonic time when they are offered again
         self._addresses: dict[str, str] = {}  # employee label -> address
         self._signers: dict[str, BatchSigner] = {}  # device label -> its signer
-        self._sequences: dict[str, int] = {}
-        self._registered: set[str] = set()  # device labels whose signer the statute has registered
+        self._sequences: dict[tuple[str, str], int] = {}  # (statute, device label) -> next batch number
+        self._registered: set[tuple[str, str]] = set()  # (statute, device label) the statute has registered
         self._currency = Currency("", 0)
         self._nonce = 0
         self._gas_cap = 0
         self._chain_id = 0
-        self._separator = b""  # the statute's EIP-712 domain separator
+        self._separators: dict[str, bytes] = {}  # each version's EIP-712 domain separator
         self.ready = False
         self.confirmed = 0  # punches, since this object was made
         self.rejected = 0
@@ -158,9 +162,9 @@ class Submitter:
             raise ValueError(
                 f"{self.statute.address} has {self.statute.signature('submitPunches')}, not {SUBMIT_SIGNATURE}"
             )
-        _, name, version, chain_id, verifying, _, _ = self.statute.view("eip712Domain")
-        self._separator = Domain(name, version, chain_id, verifying).separator
-        self._chain_id = chain_id
+        self._chain_id = self.statute.view("eip712Domain")[3]
+        self._separators = {}
+        self.router.refresh()
         block = self.rpc.call("eth_getBlockByNumber", "latest", False)
         self._gas_cap = int(block["gasLimit"], 16)
         self._currency = currency_of(self.statute)
@@ -190,11 +194,14 @@ class Submitter:
         self._requeue_failed()
 
     def _read_sequences(self) -> None:
-        journalled = self.journal.max_sequences()
+        journalled = {
+            (target or self.statute.address, device): sequence
+            for (target, device), sequence in self.journal.max_sequences().items()
+        }
         self._sequences = {}
-        for device in {*journalled, *self._signers}:
-            on_chain = self.statute.view("nextSequence", self._signer(device).address)
-            self._sequences[device] = max(on_chain, journalled.get(device, -1) + 1)
+        for target, device in {*journalled, *((self.statute.address, device) for device in self._signers)}:
+            on_chain = self._client(target).view("nextSequence", self._signer(device).address)
+            self._sequences[target, device] = max(on_chain, journalled.get((target, device), -1) + 1)
 
     def _requeue_failed(self) -> None:
         """Punches of failed transactions that are still `sent`, re-batched before new pending ones."""
@@ -288,7 +295,9 @@ class Submitter:
                 fresh = [p for p in fresh if p.key not in waiting]
             punches = released + self._retry + fresh
             self._retry = []
-            entries += self._sign_batches(plan_batches(punches, size))
+            self.router.refresh()
+            for target, routed in self._routed(punches).items():
+                entries += self._sign_batches(plan_batches(routed, size), target)
         if not entries:
             return 0
         self.journal.add(entries)
@@ -301,7 +310,27 @@ class Submitter:
             calls, self._calls = self._calls, []
         return [self._sign(to, data, 300_000, None, None, []) for to, data in calls]
 
-    def _sign_batches(self, batches: list[Batch]) -> list[Entry]:
+    def _routed(self, punches: list[CanonicalPunch]) -> dict[ContractClient, list[CanonicalPunch]]:
+        """The punches per statute version they go to (`Router`), each list in arrival order."""
+        routed: dict[ContractClient, list[CanonicalPunch]] = {}
+        for punch in punches:
+            routed.setdefault(self.router.target(punch), []).append(punch)
+        return routed
+
+    def _client(self, address: str) -> ContractClient:
+        for client in self.router.clients:
+            if client.address == address:
+                return client
+        return ContractClient(self.rpc, address, self.statute.abi)  # a version the registry no longer lists
+
+    def _separator(self, target: ContractClient) -> bytes:
+        separator = self._separators.get(target.address)
+        if separator is None:
+            _, name, version, chain_id, verifying, _, _ = target.view("eip712Domain")
+            separator = self._separators[target.address] = Domain(name, version, chain_id, verifying).separator
+        return separator
+
+    def _sign_batches(self, batches: list[Batch], target: ContractClient) -> list[Entry]:
         """Each batch signed, except punches whose employee has a held punch (they join the held
         ones, so that no employee's punches overtake each other) and batches the signer refuses."""
         held_employees = {p.employee for p in self._held}
@@ -313,7 +342,7 @@ class Submitter:
                 if not batch.punches:
                     continue
             try:
-                entries.append(self._sign_batch(batch))
+                entries.append(self._sign_batch(batch, target))
             except BatchNotSigned as refusal:
                 self._hold(batch.device, batch.punches, str(refusal), UNSIGNED)
                 held_employees.update(p.employee for p in batch.punches)
@@ -322,34 +351,39 @@ class Submitter:
                 held_employees.update(p.employee for p in batch.punches)
         return entries
 
-    def _sign_batch(self, batch: Batch) -> Entry:
-        """The batch as a signed transaction; `BatchNotSigned` leaves the device's sequence unused."""
+    def _sign_batch(self, batch: Batch, target: ContractClient) -> Entry:
+        """The batch as a signed transaction to `target` (a version of the statute); `BatchNotSigned`
+        leaves the device's sequence unused."""
         signer = self._signer(batch.device)
-        self._check_registered(batch.device, signer.address)
-        sequence = self._sequences.get(batch.device)
+        self._check_registered(batch.device, signer.address, target)
+        slot = (target.address, batch.device)
+        sequence = self._sequences.get(slot)
         if sequence is None:
-            sequence = self._sequences[batch.device] = self.statute.view("nextSequence", signer.address)
+            sequence = self._sequences[slot] = target.view("nextSequence", signer.address)
         words = [self._words(p) for p in batch.punches]
         keys = [p.key for p in batch.punches]
-        signature = signer.sign(batch_digest_of_words(self._separator, signer.address, sequence, words), sequence, keys)
-        self._sequences[batch.device] = sequence + 1
+        signature = signer.sign(
+            batch_digest_of_words(self._separator(target), signer.address, sequence, words), sequence, keys
+        )
+        self._sequences[slot] = sequence + 1
         data = submit_calldata(signer.address, sequence, words, signature)
         gas = min(self._gas_cap, GAS_PER_BATCH + GAS_PER_PUNCH * len(words))
-        return self._sign(self.statute.address, data, gas, batch.device, sequence, keys)
+        return self._sign(target.address, data, gas, batch.device, sequence, keys)
 
-    def _check_registered(self, device: str, address: str) -> None:
+    def _check_registered(self, device: str, address: str, target: ContractClient) -> None:
         """`BatchHeld` unless the statute has `address` registered as a device: a batch it would
         revert is never sent (asked again each time the held punches are offered)."""
-        if device in self._registered:
+        if (target.address, device) in self._registered:
             return
-        if int(self.statute.view("deviceEmployer", address), 16) == 0:
+        if int(target.view("deviceEmployer", address), 16) == 0:
             raise BatchHeld(
                 UNREGISTERED,
                 f"terminal {device} signs as {address}, which statute "
-                f"{self.statute.address} has not registered: the authority registers "
-                "it, and its punches are then sent",
+                f"{target.address} has not registered: the authority registers "
+                "it (or carries it over to a new version: `lawdsl authority migrate`), the firm "
+                "accepts it, and its punches are then sent",
             )
-        self._registered.add(device)
+        self._registered.add((target.address, device))
 
     def _hold(self, device: str, punches: list[CanonicalPunch], detail: str, reason: str) -> None:
         log.warning(
@@ -385,7 +419,15 @@ class Submitter:
         }
         signed = self.relayer.sign_transaction(tx)
         self._nonce += 1
-        return Entry(tx["nonce"], signed.hash.to_0x_hex(), bytes(signed.raw_transaction), device, sequence, keys)
+        return Entry(
+            tx["nonce"],
+            signed.hash.to_0x_hex(),
+            bytes(signed.raw_transaction),
+            device,
+            sequence,
+            keys,
+            target=to if device is not None else None,
+        )
 
     def _broadcast(self, entries: Sequence[Entry]) -> None:
         """Send raw transactions in one request; mark their punches sent once the node took them."""
@@ -452,7 +494,7 @@ class Submitter:
             sent = self.outbox.unconfirmed()
             for entry, why in held_reverts:
                 assert entry.device is not None
-                self._registered.discard(entry.device)  # a revoked terminal is asked again
+                self._registered.discard((entry.target or self.statute.address, entry.device))  # asked again
                 self._hold(entry.device, sent.get(entry.tx_hash, []), why, REVERTED)
         if any(e.state == "failed" and e.keys for e in done):
             self._requeue_failed()
@@ -492,7 +534,7 @@ class Submitter:
         self.gas_used += int(receipt["gasUsed"], 16)
         by_ref = {key_ref(key): key for key in entry.keys}
         topic = self.statute.topic("PunchRejected")
-        address = self.statute.address.lower()
+        address = (entry.target or self.statute.address).lower()
         rejected: dict[str, str] = {}
         for item in receipt["logs"]:
             if item["topics"][0] == topic and item["address"].lower() == address:

@@ -1,0 +1,47 @@
+"""Which version of an amended statute an event goes to (docs/semantics.md, "Amendments").
+
+Version N+1 governs from its effective date; version N keeps what was open
+under it. A clock-out goes to the version that holds the employee's open
+shift: the one in force at its clock-in, so a shift that spans the switch
+is paid whole under the law in force when it began, as a shift already
+belongs to its clock-in's day. Every other event goes to the version in
+force at its own time. The interpreter, the chain runner and the gateway
+all route by this one rule, so the three agree.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from collections.abc import Sequence
+
+
+class Versions:
+    """The effective instants of a statute's versions, oldest first (each later than the one before)."""
+
+    def __init__(self, starts: Sequence[dt.datetime | int]) -> None:
+        if not starts:
+            raise ValueError("a statute has at least one version")
+        self.starts = [_seconds(start) for start in starts]
+        if any(later <= earlier for earlier, later in zip(self.starts, self.starts[1:])):
+            raise ValueError("each version must take effect after the one before it")
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def in_force(self, at: dt.datetime | int) -> int:
+        """The position of the version in force at `at` (the first one before any is in force: it
+        refuses the event as dated before its effective date)."""
+        return max(0, bisect.bisect_right(self.starts, _seconds(at)) - 1)
+
+    def for_punch(self, kind: str, at: dt.datetime | int, clock_in: dt.datetime | int | None) -> int:
+        """A clock-in: the version in force at its time. A clock-out: the version in force at
+        `clock_in`, the employee's latest punch before it when that was a clock-in (its open
+        shift), else at its own time."""
+        if kind == "out" and clock_in is not None:
+            return self.in_force(clock_in)
+        return self.in_force(at)
+
+
+def _seconds(moment: dt.datetime | int) -> int:
+    return moment if isinstance(moment, int) else int(moment.timestamp())
