@@ -51,7 +51,7 @@ class Plan:
 
 def _first_seen(old: Contract, event: str, key: str, from_block: int) -> list[str]:
     """The distinct `key` arguments of the old contract's `event` logs, in order of first appearance."""
-    abi = Abi(old.abi)  # type: ignore[arg-type]
+    abi = Abi(old.abi)
     query = {"address": old.address, "topics": [abi.topic(event)]}
     seen: dict[str, None] = {}
     for log in get_logs(old.w3, query, from_block):

@@ -15,6 +15,15 @@ import bisect
 import datetime as dt
 from collections.abc import Sequence
 
+from .ast import Statute
+from .events import Event, Punch, Settle
+
+
+def effective_start(statute: Statute) -> dt.datetime:
+    """The instant a version takes effect: 00:00 of its effective date in its time zone."""
+    header = statute.header
+    return dt.datetime.combine(header.effective, dt.time(), header.time_zone.tzinfo)
+
 
 class Versions:
     """The effective instants of a statute's versions, oldest first (each later than the one before)."""
@@ -45,3 +54,25 @@ class Versions:
 
 def _seconds(moment: dt.datetime | int) -> int:
     return moment if isinstance(moment, int) else int(moment.timestamp())
+
+
+class Routing:
+    """Each event's versions, in a replay of events in order: `targets(event)` remembers punches."""
+
+    def __init__(self, versions: Versions) -> None:
+        self.versions = versions
+        self._last_punch: dict[str, Punch] = {}  # employee -> their latest punch, accepted or not
+
+    def targets(self, event: Event) -> range:
+        """The positions of the versions `event` goes to: a `settle` to every version in force
+        (each settles what accrued under it), a punch by `for_punch`, anything else to the version
+        in force at its time."""
+        current = self.versions.in_force(event.at)
+        if isinstance(event, Settle):
+            return range(current + 1)
+        if isinstance(event, Punch):
+            before = self._last_punch.get(event.employee)
+            self._last_punch[event.employee] = event
+            clock_in = before.at if before is not None and before.kind == "in" else None
+            current = self.versions.for_punch(event.kind, event.at, clock_in)
+        return range(current, current + 1)

@@ -15,6 +15,7 @@ from typing import Any, Callable
 import yaml
 
 from . import events as E
+from .amendments import effective_start
 from .ast import Domain, Span, Statute
 from .diagnostics import Diagnostic, StatuteError, suggestion
 from .load import load_statute
@@ -31,6 +32,12 @@ class Scenario:
     expect: dict[str, Any] | None = field(default=None, compare=False)
     buyers: tuple[str, ...] | None = None  # procurement: registered at deployment (`buyers:`)
     issuer: str | None = None  # vouchers: named at deployment (`issuer:`)
+    #: Later versions of the statute, each governing from its effective date (`amendments:`).
+    amendments: tuple[Statute, ...] = ()
+
+    def versions(self) -> tuple[Statute, ...]:
+        """The statute's versions in the order they take effect: the first, then its amendments."""
+        return (self.statute, *self.amendments)
 
     def registered_buyers(self) -> tuple[str, ...]:
         """The buyers registered when a procurement statute is deployed: the scenario's `buyers:`, or
@@ -278,7 +285,7 @@ def load_scenario(path: str | Path, statute_file: str | Path | None = None) -> S
     if root is None:
         raise reader.fail(None, "empty scenario: it needs 'statute:' and 'events:'")
     top = reader.mapping(root, "the scenario")
-    known = ["statute", "balances", "events", "expect", "buyers", "issuer"]
+    known = ["statute", "amendments", "balances", "events", "expect", "buyers", "issuer"]
     for unknown in set(top) - set(known):
         raise reader.fail(top[unknown][0], f"unknown top-level field '{unknown}'" + suggestion(unknown, known))
     if "statute" not in top:
@@ -317,6 +324,9 @@ def load_scenario(path: str | Path, statute_file: str | Path | None = None) -> S
                 raise reader.fail(top[name][0], f"'{name}:' applies only to a {domain.value} statute")
             parties[name] = _field(reader, statute, top[name][1], f"'{name}:'", kind, money)
 
+    if "amendments" in top:
+        parties["amendments"] = _amendments(reader, path, statute, top["amendments"][1])
+
     expect = None
     if "expect" in top:
         constructor = _Loader("")
@@ -324,6 +334,34 @@ def load_scenario(path: str | Path, statute_file: str | Path | None = None) -> S
         if not isinstance(expect, dict):
             raise reader.fail(top["expect"][1], "'expect:' must be a mapping")
     return Scenario(path, statute, balances, tuple(parsed), expect, **parties)
+
+
+def _amendments(reader: _Reader, scenario: Path, statute: Statute, node: yaml.Node) -> tuple[Statute, ...]:
+    """`amendments:`, a list of `.law` files beside the scenario: later versions of its statute, each
+    taking effect on its own effective date (docs/semantics.md, "Amendments")."""
+    if not isinstance(node, yaml.SequenceNode) or not node.value:
+        raise reader.fail(node, "'amendments:' must list the later versions' .law files, like '- overtime-v2.law'")
+    if statute.header.domain is not Domain.WORKING_TIME:
+        raise reader.fail(node, "'amendments:' applies only to a working-time statute")
+    versions = [statute]
+    for item in node.value:
+        amended = load_statute(_statute_path(reader, scenario, item))
+        before, header = versions[-1].header, amended.header
+        named = reader.scalar(item, "amendment")
+        if header.title != before.title:
+            raise reader.fail(item, f"amendment '{named}' is {header.title!r}, not a version of {before.title!r}")
+        if header.currency != before.currency:
+            raise reader.fail(item, f"amendment '{named}' pays in {header.currency}, the statute in {before.currency}")
+        if header.version <= before.version:
+            raise reader.fail(item, f"amendment '{named}' is version {header.version}, not above {before.version}")
+        if effective_start(amended) <= effective_start(versions[-1]):
+            raise reader.fail(
+                item,
+                f"amendment '{named}' takes effect on {header.effective}, not after version {before.version}'s "
+                f"{before.effective}",
+            )
+        versions.append(amended)
+    return tuple(versions[1:])
 
 
 def _statute_path(reader: _Reader, scenario: Path, node: yaml.Node) -> Path:

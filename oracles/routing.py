@@ -49,7 +49,9 @@ class Router:
         version of that title the registry lists is followed, else `primary` alone."""
         self.primary = primary
         self.outbox = outbox
-        self.registry = ContractClient(primary.rpc, registry, registry_abi().items) if registry else None
+        self.registry = (
+            ContractClient(primary.rpc, registry, [dict(item) for item in registry_abi().items]) if registry else None
+        )
         self.title = title
         self.refresh_every = refresh
         self.clients: list[ContractClient] = [primary]

@@ -8,12 +8,16 @@ from __future__ import annotations
 from ..domains import implementation
 from ..outcome import Outcome
 from ..scenario import Scenario
+from .amended import AmendedInterpreter
 from .base import DomainInterpreter
 from .explain import Explanation
 
 
 def interpreter_for(scenario: Scenario) -> DomainInterpreter:
-    """A fresh interpreter of the scenario's statute, with its wallets, holders and named parties."""
+    """A fresh interpreter of the scenario's statute, with its wallets, holders and named parties
+    (one per version when the scenario names `amendments:`)."""
+    if scenario.amendments:
+        return AmendedInterpreter(scenario)
     kind: type[DomainInterpreter] = implementation(__name__, scenario.statute.header.domain).INTERPRETER
     return kind.for_scenario(scenario)
 

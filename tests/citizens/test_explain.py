@@ -14,7 +14,8 @@ from .conftest import STATUTES, scenario
 
 pytestmark = pytest.mark.chain
 
-SCENARIOS = sorted(path.stem for path in STATUTES.glob("*.yaml"))
+#: `explain --address` reads one contract; a scenario with `amendments:` pays from one contract per version.
+SCENARIOS = sorted(path.stem for path in STATUTES.glob("*.yaml") if "\namendments:" not in path.read_text("utf-8"))
 
 
 def printed_json(capsys: pytest.CaptureFixture, argv: list[str]) -> object:
