@@ -111,6 +111,12 @@ class Journal:
             ).fetchone()[0]
             return count
 
+    def target_of(self, tx_hash: str) -> str | None:
+        """The statute a journalled batch was sent to (None: unknown, or a journal older than versions)."""
+        with self._outbox.reading() as db:
+            row = db.execute("SELECT target FROM chain_journal WHERE tx_hash = ?", (tx_hash,)).fetchone()
+        return None if row is None else row[0]
+
     def max_sequences(self) -> dict[tuple[str | None, str], int]:
         """Per statute and device, the highest sequence number a not-failed transaction carries (a
         device has its own sequence on each version of a statute)."""

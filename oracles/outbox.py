@@ -251,6 +251,19 @@ class Outbox:
             ).fetchone()
         return (dt.datetime.fromisoformat(row["at"]), row["kind"]) if row else None
 
+    def shift_of(self, punch: CanonicalPunch) -> tuple[dt.datetime, str | None] | None:
+        """For a clock-out: the employee's punch just before it, when that is a clock-in (the open
+        shift it closes), with the transaction that carried it (None: not sent yet)."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT at, kind, tx_hash FROM punches WHERE employee = ? AND instant < ?"
+                " ORDER BY instant DESC LIMIT 1",
+                (punch.employee, _instant(punch.at)),
+            ).fetchone()
+        if row is None or row["kind"] != "in":
+            return None
+        return dt.datetime.fromisoformat(row["at"]), row["tx_hash"]
+
     def quarantine(self, item: Quarantined) -> None:
         now = self._now()
         with self.transaction():

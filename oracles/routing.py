@@ -17,7 +17,6 @@ terminal, and are sent once the firm has accepted its device there.
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import time
 from typing import Any
@@ -27,11 +26,10 @@ from chain.registry import registry_abi
 from lawdsl.amendments import Versions
 
 from .devices.records import CanonicalPunch
+from .journal import Journal
 from .outbox import Outbox
 
 log = logging.getLogger("oracles.routing")
-
-_MICROSECOND = dt.timedelta(microseconds=1)
 
 
 class Router:
@@ -57,6 +55,7 @@ class Router:
         self.clients: list[ContractClient] = [primary]
         self.versions = Versions([0])
         self._read_at = float("-inf")
+        self.journal: Journal | None = None  # where batches were sent (`Submitter` sets it)
 
     def refresh(self) -> list[ContractClient]:
         """Read the registry again if `refresh` seconds have passed; the versions new to the gateway."""
@@ -92,7 +91,11 @@ class Router:
             return self.primary
         clock_in = None
         if punch.kind == "out":
-            before = self.outbox.latest(punch.employee, until=punch.at - _MICROSECOND)
-            if before is not None and before[1] == "in":
-                clock_in = before[0]
+            shift = self.outbox.shift_of(punch)
+            if shift is not None:
+                clock_in, tx_hash = shift
+                sent_to = self.journal.target_of(tx_hash) if self.journal and tx_hash else None
+                for client in self.clients:
+                    if client.address == sent_to:
+                        return client  # the contract that holds the open shift
         return self.clients[self.versions.for_punch(punch.kind, punch.at, clock_in)]

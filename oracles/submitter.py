@@ -133,6 +133,7 @@ class Submitter:
         self.resend_after = resend_after
         self.hold_unsigned = hold_unsigned
         self.journal = Journal(outbox, self.relayer.address)
+        self.router.journal = self.journal
         self.signing_errors = SigningErrors(outbox)
         self._lock = threading.Lock()  # keeper calls come from another thread
         self._calls: list[tuple[str, bytes]] = []  # keeper calls waiting for a nonce

@@ -2,9 +2,11 @@
 
 The guide's own commands start the node (`lawdsl chain --node …`), deploy, onboard, run the
 gateway, push ZKTeco ADMS uploads over HTTP in real time (a one-minute standard day makes
-overtime due within the run), kill the gateway with SIGKILL and restart it. The test then reads
-what the guide printed: each worker paid exactly once, alice's pay twice bob's (twice the
-wage, the same minutes), every punch confirmed, the contract verified and audited.
+overtime due within the run), kill the gateway with SIGKILL and restart it, enact version 2 of the
+statute and migrate to it. The test then reads what the guide printed: each worker paid exactly
+once, alice's pay twice bob's (twice the wage, the same minutes), a shift open at the switch closed
+under version 1 and one after it paid under version 2, every punch confirmed, the contract
+verified and audited.
 """
 
 from __future__ import annotations
@@ -65,13 +67,18 @@ def test_the_operators_guide_runs_as_written(operator: Operator, node_kind: str)
             pass
     assert process.returncode == 0, f"{out}\n{err}"
     alice, bob = sections(out, "alice"), sections(out, "bob")
-    assert len(alice) == 1 and len(alice[0]) == 1, out
-    assert len(bob) == 2 and all(len(listing) == 1 for listing in bob), out  # once, and still once
+    assert len(alice) == 2 and len(alice[0]) == 1, out
+    assert len(bob) == 3 and all(len(listing) == 1 for listing in bob), out  # once, still once, then v2
     assert bob[0] == bob[1]
+    # Version 2: bob's one-minute shift paid at 200% of CNY 30.00 an hour (version 1: nothing); alice's
+    # shift, open at the switch, was closed under version 1, so version 2 paid her nothing.
+    assert bob[2] == ["1.00"] and alice[1] == [], out
+    assert out.count("registered the employment of ") == 2 and "0 to register, 3 carried already" in out, out
     alice_paid, bob_paid = float(alice[0][0]), float(bob[0][0])
     assert alice_paid > 0 and abs(alice_paid - 2 * bob_paid) < 0.011, out
     assert re.search(rf"^alice \(0x[0-9a-fA-F]{{40}}\): CNY {alice[0][0]}$", out, re.MULTILINE), out  # her wallet
-    confirmed = re.search(r"confirmed\s*│\s*(\d+)", out)
-    pending = re.search(r"pending\s*│\s*(\d+)", out)
-    assert confirmed and confirmed.group(1) == "4" and pending and pending.group(1) == "0", out
+    # Every punch confirmed, before and after the switch: none went to a version without its shift.
+    assert re.findall(r"confirmed\s*│\s*(\d+)", out) == ["4", "8"], out
+    assert re.findall(r"pending\s*│\s*(\d+)", out) == ["0", "0"], out
+    assert re.findall(r"^│ rejected\s*│\s*(\d+) │$", out, re.MULTILINE) == ["0", "0"], out
     assert "exact match" in out and "audit passed" in out, out  # the citizen's checks (exit 0 too)
