@@ -11,7 +11,6 @@ all route by this one rule, so the three agree.
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 from collections.abc import Sequence
 
@@ -26,22 +25,23 @@ def effective_start(statute: Statute) -> dt.datetime:
 
 
 class Versions:
-    """The effective instants of a statute's versions, oldest first (each later than the one before)."""
+    """The effective instants of a statute's versions, in the order they were enacted."""
 
     def __init__(self, starts: Sequence[dt.datetime | int]) -> None:
         if not starts:
             raise ValueError("a statute has at least one version")
         self.starts = [_seconds(start) for start in starts]
-        if any(later <= earlier for earlier, later in zip(self.starts, self.starts[1:])):
-            raise ValueError("each version must take effect after the one before it")
 
     def __len__(self) -> int:
         return len(self.starts)
 
     def in_force(self, at: dt.datetime | int) -> int:
-        """The position of the version in force at `at` (the first one before any is in force: it
-        refuses the event as dated before its effective date)."""
-        return max(0, bisect.bisect_right(self.starts, _seconds(at)) - 1)
+        """The position of the version in force at `at`: the latest enacted of those whose effective
+        date has come (a registry may list one no later than the one before it: it supersedes it
+        from its own date). Before any is in force, the first: it refuses the event as dated before
+        its effective date."""
+        moment = _seconds(at)
+        return max((position for position, start in enumerate(self.starts) if start <= moment), default=0)
 
     def for_punch(self, kind: str, at: dt.datetime | int, clock_in: dt.datetime | int | None) -> int:
         """A clock-in: the version in force at its time. A clock-out: the version in force at

@@ -169,3 +169,30 @@ def test_enacting_a_new_version_then_an_older_one(site: Operator) -> None:
         site("authority", "enact", "minute.law", "--key", "authority", "--save", "again.json"),
         "'Minute Overtime Pilot Act' is at version 2 already",
     )
+
+
+def test_migrating_to_version_2_carries_the_employment_once(site: Operator) -> None:
+    """After `enact` above: alice's employment is registered on version 2, and only once; gate-1,
+    offered but never accepted under version 1, stays behind."""
+    first = site.ok("authority", "migrate", "--from", "deployment.json", "--to", "v2.json", "--key", "authority")
+    assert "1 to register, 0 carried already" in first and "registered the employment of alice" in first, first
+    assert "gate-1" not in first and "each firm moves its own" in first, first
+    again = site.ok("authority", "migrate", "--from", "deployment.json", "--to", "v2.json", "--key", "authority")
+    assert "0 to register, 1 carried already" in again and "registered the" not in again, again
+
+
+def test_migrating_to_another_statute_or_before_the_new_version_is_in_force(site: Operator) -> None:
+    refused(
+        site("authority", "migrate", "--from", "deployment.json", "--to", "future.json", "--key", "authority"),
+        "is not a later version of deployment.json",
+    )
+    law = (site.cwd / "minute.law").read_text()
+    (site.cwd / "minute-v3.law").write_text(
+        law.replace("version 1", "version 3").replace("effective 2026-01-01", "effective 2099-01-01")
+    )
+    site.ok("authority", "enact", "minute-v3.law", "--key", "authority", "--save", "v3.json")
+    refused(
+        site("authority", "migrate", "--from", "v2.json", "--to", "v3.json", "--key", "authority"),
+        "version 3 is not in force yet",
+        "takes effect on 2099-01-01",
+    )
