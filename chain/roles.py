@@ -498,6 +498,9 @@ def cmd_enact(args: argparse.Namespace) -> int:
 def cmd_migrate(args: argparse.Namespace) -> int:
     """Version N's standing employments and accepted devices registered on version N+1, by the
     authority; each firm then accepts its devices and moves its own deposit (nobody else may)."""
+    for path, written_by in ((args.old, "`lawdsl deploy`"), (args.new, "`lawdsl authority enact --save`")):
+        if not Path(path).is_file():
+            raise UsageError(f"no deployment file {path}: give the file {written_by} wrote")
     old_record, new_record = DeploymentRecord.load(Path(args.old)), DeploymentRecord.load(Path(args.new))
     if (old_record.title, old_record.registry) != (new_record.title, new_record.registry) or (
         new_record.version <= old_record.version
