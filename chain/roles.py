@@ -527,12 +527,17 @@ def cmd_migrate(args: argparse.Namespace) -> int:
         f"{found.already} carried already"
     )
     direct = new.functions.hasRole(new.functions.AUTHORITY_ROLE().call(), signer).call()
-    for carry in found.carries:
+    refusals = 0
+    for carry in found.carries:  # one refused (a wage below the new minimum) leaves the others carried
         what = f"registered the {carry.what} on version {new_record.version}"
-        if direct:
-            session.send(AUTHORITY, carry.call(new), what)
-        else:
-            session.as_authority(carry.call(new), what)
+        try:
+            if direct:
+                session.send(AUTHORITY, carry.call(new), what)
+            else:
+                session.as_authority(carry.call(new), what)
+        except Refused as refusal:
+            refusals += 1
+            print(f"not carried: {refusal}")
     for device, firm in found.devices_to_accept:
         print(
             f"{session.name(firm)} accepts device {session.name(device)} on version {new_record.version}: "
@@ -548,6 +553,11 @@ def cmd_migrate(args: argparse.Namespace) -> int:
                 f"`lawdsl firm deposit AMOUNT --deployment {args.new}`), keeping enough there for shifts still open "
                 f"under version {old_record.version} (they are paid under it at clock-out)"
             )
+    if refusals:
+        raise Refused(
+            f"version {new_record.version} refused {refusals} of {len(found.carries)} registrations (above); "
+            "the rest are carried"
+        )
     return 0
 
 

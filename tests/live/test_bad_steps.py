@@ -196,3 +196,21 @@ def test_migrating_to_another_statute_or_before_the_new_version_is_in_force(site
         "version 3 is not in force yet",
         "takes effect on 2099-01-01",
     )
+
+
+def test_an_employment_the_new_version_refuses_is_named_and_the_rest_carried(site: Operator) -> None:
+    """Version 4 (in force, enacted after version 3) sets a minimum wage above alice's CNY 40.00."""
+    law = (site.cwd / "minute.law").read_text()
+    (site.cwd / "minute-v4.law").write_text(
+        law.replace("version 1", "version 4")
+        .replace('"standard day" is 1 minute.', '"standard day" is 1 minute.\n  "minimum hourly wage" is CNY 50.00.')
+        .replace(
+            'article 2 "Payment":',
+            'article 3 "Minimum":\n  the hourly wage is at least the minimum hourly wage.\n\narticle 2 "Payment":',
+        )
+    )
+    site.ok("authority", "enact", "minute-v4.law", "--key", "authority", "--save", "v4.json")
+    done = site("authority", "migrate", "--from", "v2.json", "--to", "v4.json", "--key", "authority")
+    assert "not carried: registered the employment of alice" in done.stdout, done.stdout
+    assert "below the statute's minimum of CNY 50.00" in done.stdout, done.stdout
+    refused(done, "version 4 refused 1 of 1 registrations")
