@@ -44,6 +44,7 @@ from .operator import (
     add_chain_arguments,
     guarded,
 )
+from .registry import history
 from .runner import deploy
 from .signing import Domain, sign_employment
 
@@ -537,6 +538,12 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     signer = session.signer(AUTHORITY)
     new = session.contract("statute")
     old = session.chain.w3.eth.contract(address=to_checksum_address(old_record.statute), abi=new.abi)
+    enacted = {e.statute for e in history(session.chain.w3, new_record.registry, new_record.title)}
+    if to_checksum_address(new_record.statute) not in enacted:
+        raise Refused(
+            f"migrating: version {new_record.version} at {new_record.statute} is not enacted in the registry "
+            "(its enactment may wait out the timelock's delay: `lawdsl authority pending`); migrate once it is"
+        )
     effective = new.functions.effectiveFrom().call()
     if session.chain.w3.eth.get_block("latest")["timestamp"] < effective:
         raise Refused(
