@@ -59,7 +59,7 @@ def test_the_operators_guide_runs_as_written(operator: Operator, node_kind: str)
         start_new_session=True,
     )
     try:
-        out, err = process.communicate(timeout=600)
+        out, err = process.communicate(timeout=900)
     finally:
         try:
             os.killpg(process.pid, signal.SIGKILL)  # whatever the guide left running
@@ -73,7 +73,7 @@ def test_the_operators_guide_runs_as_written(operator: Operator, node_kind: str)
     # Version 2: bob's one-minute shift paid at 200% of CNY 30.00 an hour (version 1: nothing); alice's
     # shift, open at the switch, was closed under version 1, so version 2 paid her nothing.
     assert bob[2] == ["1.00"] and alice[1] == [], out
-    assert out.count("registered the employment of ") == 2 and "0 to register, 3 carried already" in out, out
+    assert out.count("registered the employment of ") == 2 and "registered the device gate-1" in out, out
     alice_paid, bob_paid = float(alice[0][0]), float(bob[0][0])
     assert alice_paid > 0 and abs(alice_paid - 2 * bob_paid) < 0.011, out
     assert re.search(rf"^alice \(0x[0-9a-fA-F]{{40}}\): CNY {alice[0][0]}$", out, re.MULTILINE), out  # her wallet
