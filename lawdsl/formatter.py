@@ -120,7 +120,7 @@ def _header_lines(header: A.Header) -> list[str]:
     if header.jurisdiction is not None:
         lines.append(f'{INDENT}jurisdiction "{header.jurisdiction}"')
     lines.append(f"{INDENT}currency {header.currency}")
-    if header.time_zone.offset_minutes:
+    if not header.time_zone.is_utc:
         lines.append(f"{INDENT}time zone {header.time_zone}")
     lines[-1] += "."
     return lines
@@ -432,7 +432,7 @@ def _zh_header_lines(header: A.Header) -> list[str]:
     if header.jurisdiction is not None:
         lines.append(f"{INDENT}适用于「{header.jurisdiction}」")
     lines.append(f"{INDENT}货币 {header.currency}")
-    if header.time_zone.offset_minutes:
+    if not header.time_zone.is_utc:
         lines.append(f"{INDENT}时区 {header.time_zone}")
     lines[-1] += "。"
     return lines

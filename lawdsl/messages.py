@@ -99,6 +99,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "time zone {tz} does not exist (offsets run from -14:00 to +14:00)",
         "时区 {tz} 不存在（时差须在 -14:00 至 +14:00 之间）",
     ),
+    "time_zone_unknown": (
+        "the tz database has no time zone {tz}; did you mean {hint}? (a zone is Area/City, or an offset like +08:00)",
+        "时区数据库中没有时区 {tz}；是否指 {hint}？（时区写作 洲/城市，或写时差如 +08:00）",
+    ),
     "header_twice": ("the header gives its {what} twice", "法规开头两次给出{what}"),
     "header_currency": ("the header must name the currency, like 'currency CNY'", "法规开头须写明货币，例如“货币 CNY”"),
     "bad_version": ("version must be a whole number, found '{text}'", "版本号须为整数，却遇到「{text}」"),
@@ -188,6 +192,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "date_out_of_range": (
         "date {date} is outside the dates a statute can name ({first} to {last})",
         "日期 {date} 超出了法规可用的日期范围（{first} 至 {last}）",
+    ),
+    "working_time_zone_changes": (
+        "{tz} changes its offset from UTC (daylight saving time, or a new standard time) within {years} years "
+        "of the effective date, and a working-time contract counts days and hours at one fixed offset; "
+        "write the offset instead (e.g. 'time zone -08:00'), or a zone that keeps one "
+        "(docs/language.md, 'What the language cannot say yet')",
+        "{tz} 在生效日起 {years} 年内会改变与 UTC 的时差（夏令时或改用新的标准时间），"
+        "而工时合约按一个固定时差计算日与小时；"
+        "请改写时差（例如“时区 -08:00”）或一个时差不变的时区"
+        "（docs/language-zh.md“What the language cannot say yet”一节）",
     ),
     "holidays_too_far_apart": (
         "public holidays can span at most {years} years; {first} to {last} is longer",

@@ -93,7 +93,7 @@ TOKEN = re.compile(
   | (?P<OPEN_STRING>")
   | (?P<MONEY>[A-Z]{3}[ \t]+-?\d+(?:\.\d+)?)
   | (?P<DATE>\d{4}-\d{1,2}-\d{1,2}(?![\w-]))
-  | (?P<TZ>[+-]\d{2}:\d{2})
+  | (?P<TZ>[+-]\d{2}:\d{2}|[A-Z][A-Za-z]+(?:/[A-Za-z0-9_+-]+)+)
   | (?P<PERCENT>\d+(?:\.\d+)?\s?%)
   | (?P<NUMBER>\d+(?:\.\d+)*)
   | (?P<WORD>[^\W\d_](?:[\w'’]|-(?=\w))*)

@@ -190,7 +190,7 @@ _LITERAL = re.compile(
     r"""
     (?P<MONEY>[A-Z]{3}[ \t]+-?\d+(?:\.\d+)?)
   | (?P<DATE>\d{4}-\d{1,2}-\d{1,2}(?![0-9A-Za-z-]))
-  | (?P<TZ>[+-]\d{2}:\d{2})
+  | (?P<TZ>[+-]\d{2}:\d{2}|[A-Z][A-Za-z]+(?:/[A-Za-z0-9_+-]+)+)
   | (?P<PERCENT>\d+(?:\.\d+)?\s?%)
   | (?P<NUMBER>\d+(?:\.\d+)*)
   | (?P<WORD>[A-Za-z][A-Za-z0-9_'-]*)
