@@ -33,6 +33,4 @@ def schedule(statute: Statute) -> tuple[Part, ...]:
     if found is None:
         _, issue = next(statute.rules(IssueRule))
         return (Part(statute.value_as(issue.face_value, Money), None),)
-    return tuple(
-        Part(statute.value_as(i.amount, Money), statute.value_as(i.on, dt.date)) for i in found[1].instalments
-    )
+    return tuple(Part(statute.value_as(i.amount, Money), statute.value_as(i.on, dt.date)) for i in found[1].instalments)

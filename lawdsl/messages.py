@@ -208,7 +208,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "ahead of an earlier one; write 'vouchers are not transferable.'",
         "分期发放的消费券不得转让：转让会使后一期先于前一期使用；请写“消费券不得转让。”",
     ),
-    "instalment_not_positive": ("an instalment must be a positive amount, not {amount}", "每期金额须为正数，而非 {amount}"),
+    "instalment_not_positive": (
+        "an instalment must be a positive amount, not {amount}",
+        "每期金额须为正数，而非 {amount}",
+    ),
     "instalments_out_of_order": (
         "instalments must come in date order: {date} is not after {previous}",
         "各期须按日期先后排列：{date} 不晚于 {previous}",
