@@ -35,6 +35,7 @@ from .abi import abi_type
 from .accounts import AUTHORITY
 from .client import Chain, ChainError, Receipt, Reverted
 from .keys import KeyProblem, KeyStore, dev_keys_allowed, keys_dir
+from .voucher_refusals import VOUCHER_EXPLANATIONS
 
 DEPLOYMENT_FILE = "deployment.json"
 
@@ -413,4 +414,5 @@ EXPLANATIONS: dict[str, Callable[..., str]] = {
     ),
     "Error": lambda s, text: f"the contract refused: {text}",
     "Panic": lambda s, code: f"the contract stopped on an internal check (panic 0x{code:x})",
+    **VOUCHER_EXPLANATIONS,
 }
