@@ -139,10 +139,12 @@ def cmd_register_merchant(args: argparse.Namespace) -> int:
     session.signer(AUTHORITY)
     merchant = session.address(args.merchant)
     program = _program(session)
-    call = program.functions.registerMerchant(merchant, keccak(text=args.category), 0)
-    receipt = session.as_authority(call, f"registered {session.name(merchant)} in {args.category!r}")
-    (registered,) = _logs(program, "MerchantRegistered", receipt)
-    if not registered["eligible"]:
+    category = keccak(text=args.category)
+    session.as_authority(
+        program.functions.registerMerchant(merchant, category, 0),
+        f"registered {session.name(merchant)} in {args.category!r}",
+    )
+    if not program.functions.isEligibleCategory(category).call():
         print(f"  {args.category!r} is not an eligible category of this statute: vouchers do not pay this merchant")
     return 0
 

@@ -155,3 +155,9 @@ def test_spending_without_vouchers(site: Operator) -> None:
 def test_the_help_shows_an_example(site: Operator) -> None:
     for command in ("issue", "spend", "register-merchant", "delist-merchant", "balance"):
         assert "example:\n  lawdsl vouchers " in site.ok("vouchers", command, "--help")
+
+
+def test_a_merchant_in_a_category_the_statute_does_not_list(site: Operator) -> None:
+    out = site.ok("vouchers", "register-merchant", "cafe", "utilities", "--key", "authority")
+    assert "registered cafe (0x" in out and "MerchantRegistered(" in out
+    assert "'utilities' is not an eligible category of this statute: vouchers do not pay this merchant" in out
