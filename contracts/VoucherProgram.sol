@@ -10,9 +10,10 @@ import {StatuteBase} from "./StatuteBase.sol";
 /// @notice An issuing agency deposits digital currency into this program, issues vouchers to attested
 /// citizens, and merchants registered in an eligible category are paid what a voucher covers of a purchase.
 /// After the validity period, unspent value returns to the issuer. A statute may issue each recipient's
-/// face value in instalments: one voucher per instalment, each spendable only from its date. SPEC §4 "Vouchers" and the reference
-/// interpreter (`lawdsl/interpret/vouchers.py`) define the semantics; this contract reproduces them check
-/// for check, in the same order, so that chain and interpreter outcomes are equal.
+/// face value in instalments: one voucher per instalment, each spendable only from its date. SPEC §4
+/// "Vouchers", docs/semantics.md and the reference interpreter (`lawdsl/interpret/vouchers.py`) define the
+/// semantics; this contract reproduces them check for check, in the same order, so that chain and
+/// interpreter outcomes are equal.
 /// @dev A generated contract inherits this one and passes the statute's constants in `Rules`; it also
 /// says which merchant categories are eligible. The authority named at deployment registers (and
 /// re-registers) merchants, authorizes attesters and appoints the issuer; it or a guardian de-lists
@@ -154,8 +155,9 @@ abstract contract VoucherProgram is StatuteBase {
     error InstalmentNotYetDue(uint256 serial, uint256 opens);
     /// @notice The statute names no instalment `index`.
     error NoSuchInstalment(uint256 index);
-    /// @notice The instalments are not 1 to `MAX_INSTALMENTS` parts in date order adding up to the face value
-    /// (deployment is refused).
+    /// @notice The instalments are not 1 to `MAX_INSTALMENTS` parts in date order adding up to the face value,
+    /// or several parts are transferable (a transfer would put a later part ahead of an earlier one in the
+    /// receiver's spending order); deployment is refused.
     error InvalidInstalments(uint256 count);
     error AboveMaximumShare(uint256 faceValue, uint256 purchase);
     error NothingCovered(uint256 purchase);
@@ -180,7 +182,7 @@ abstract contract VoucherProgram is StatuteBase {
         }
         faceValue = rules.faceValue;
         instalmentCount = rules.instalmentCount;
-        _checkInstalments(rules.instalmentCount, rules.faceValue);
+        _checkInstalments(rules.instalmentCount, rules.faceValue, rules.transferable);
         requiredAttribute = rules.requiredAttribute;
         minimumPurchase = rules.minimumPurchase;
         maximumShareMillionths = rules.maximumShareMillionths;
@@ -404,9 +406,12 @@ abstract contract VoucherProgram is StatuteBase {
     }
 
     /// @dev The deployment's instalments: 1 to `MAX_INSTALMENTS` positive parts, in date order, adding up
-    /// to the face value, so that an issue reserves exactly what its vouchers hold.
-    function _checkInstalments(uint256 count, uint256 face) private view {
-        if (count == 0 || count > MAX_INSTALMENTS) revert InvalidInstalments(count);
+    /// to the face value, so that an issue reserves exactly what its vouchers hold; never transferable
+    /// when there are several, so that each holder's list stays in date order.
+    function _checkInstalments(uint256 count, uint256 face, bool transferable_) private view {
+        if (count == 0 || count > MAX_INSTALMENTS || (count > 1 && transferable_)) {
+            revert InvalidInstalments(count);
+        }
         uint256 total = 0;
         uint256 previous = 0;
         for (uint256 i = 0; i < count; ++i) {

@@ -8,6 +8,8 @@ neither mint money nor register anyone without its timelock.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from eth_utils import keccak
@@ -16,9 +18,12 @@ from chain.accounts import AUTHORITY
 from chain.authority import deploy_authority
 from chain.client import Reverted
 from chain.domains.vouchers import text_hash
-from lawdsl.ast import Statute
+from chain.runner import deploy
+from compiler.artifacts import compile_statutes
+from lawdsl.ast import InstalmentRule, Statute, TransferRule
 from lawdsl.events import Attest, Deposit, Issue, RegisterMerchant
 from lawdsl.money import Money
+from lawdsl.scenario import Scenario
 
 from .attacks import deployed, refusal
 from .statutes import VOUCHER_VARIANTS, compiled_variants
@@ -181,3 +186,32 @@ def test_an_issue_call_is_bounded_by_the_vouchers_it_makes(instalments):
     assert (attempt.error, attempt.arguments) == ("TooManyRecipients", (67, 66))
     outsider = refusal(driver, "mallory", fn.issue([driver.chain.address("mallory")], 10))
     assert outsider.error == "NotIssuer"
+
+
+def test_a_contract_built_around_the_checker_refuses_unsound_instalments(chain, statutes, tmp_path):
+    """Parts that do not add up to the face value, or transferable parts, never deploy, whoever compiles them."""
+    base = compiled_variants(statutes, VOUCHER_VARIANTS)["instalments"]
+    issue, *rest = base.articles
+    short = replace(
+        issue,
+        rules=tuple(
+            replace(r, instalments=r.instalments[:-1]) if isinstance(r, InstalmentRule) else r for r in issue.rules
+        ),
+    )
+    unsound = {
+        "short": replace(base, header=replace(base.header, title="Instalments short"), articles=(short, *rest)),
+        "transferable": replace(
+            base,
+            header=replace(base.header, title="Instalments transferable"),
+            articles=tuple(
+                replace(a, rules=tuple(TransferRule(True) if isinstance(r, TransferRule) else r for r in a.rules))
+                for a in base.articles
+            ),
+        ),
+    }
+    artifacts = compile_statutes(unsound.values(), tmp_path)
+    for statute in unsound.values():
+        with pytest.raises(Reverted) as refused:
+            deploy(Scenario(Path("unsound.yaml"), statute, {}, ()), chain, artifacts)
+        parts = 2 if statute is unsound["short"] else 3
+        assert (refused.value.error, refused.value.arguments) == ("InvalidInstalments", (parts,))

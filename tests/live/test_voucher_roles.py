@@ -1,4 +1,5 @@
-"""The voucher roles of docs/operate.md ("A voucher program") on a live anvil started at the current time.
+"""The voucher roles of docs/operate.md ("A voucher program") on a live node started at the current time,
+anvil and Hardhat.
 
 Real keystores, only the `lawdsl` command: the authority deploys a voucher statute in force today whose
 second instalment falls due two days from now, appoints the issuer, registers merchants and accepts an
@@ -16,9 +17,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from chain.anvil import LocalAnvil
+from chain.anvil import LocalAnvil, LocalHardhat
 
-from .conftest import Operator, make_operator
+from .conftest import NODES, Operator, make_operator
 
 TODAY = dt.datetime.now(dt.UTC).date()
 YESTERDAY, DUE = TODAY - dt.timedelta(days=1), TODAY + dt.timedelta(days=2)
@@ -53,11 +54,11 @@ article 2 "Use":
 """
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Operator]:
+@pytest.fixture(scope="module", params=NODES)
+def site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Operator]:
     """The program deployed, its issuer appointed and funded, shop and cafe registered, alice attested."""
-    with LocalAnvil(None) as node:
-        run = make_operator(tmp_path_factory.mktemp("vouchers"))
+    with LocalHardhat() if request.param == "hardhat" else LocalAnvil(None) as node:
+        run = make_operator(tmp_path_factory.mktemp(f"vouchers-{request.param}"))
         run.rpc = node.url
         (run.cwd / "pilot.law").write_text(LAW)
         for name in ("authority", "secretariat", "immigration", "alice", "shop", "cafe", "mallory"):
