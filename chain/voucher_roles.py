@@ -4,8 +4,8 @@ The authority (through its timelock, as `lawdsl authority` does) appoints the
 issuer, registers and de-lists merchants and accepts attesting agencies; an
 attesting agency attests citizens; the issuer funds the program and issues
 vouchers — one per instalment when the statute has an instalments sentence —;
-a holder spends at a merchant; anyone sees a holder's vouchers and the
-program's funds. Each command prints the transaction, its gas and its events
+a holder spends at a merchant; anyone sees a holder's vouchers, what
+vouchers paid a merchant and the program's funds. Each command prints the transaction, its gas and its events
 and explains a refusal in one sentence (`chain.voucher_refusals`).
 """
 
@@ -112,6 +112,15 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         signs=False,
     )
     balance.add_argument("account", metavar="ACCOUNT")
+    paid = _command(
+        group,
+        "payments",
+        "what vouchers paid a merchant: each spend, with its voucher and article",
+        "lawdsl vouchers payments shop",
+        cmd_payments,
+        signs=False,
+    )
+    paid.add_argument("merchant", metavar="MERCHANT")
     _command(
         group,
         "program",
@@ -260,6 +269,23 @@ def cmd_balance(args: argparse.Namespace) -> int:
             when = f"spendable from {dt.datetime.fromtimestamp(opens, dt.UTC):%Y-%m-%d %H:%M} UTC"
         print(f"  voucher {serial}: {session.show_money(left)} left of {session.show_money(amount)}, {when}")
     print(f"vouchers: {session.show_money(total)} left, {session.show_money(spendable)} of it due by now")
+    return 0
+
+
+def cmd_payments(args: argparse.Namespace) -> int:
+    session = Session.of_deployment(args)
+    merchant = session.address(args.merchant)
+    program = _program(session)
+    logs = program.events.VoucherSpent().get_logs(from_block=0, argument_filters={"merchant": merchant})
+    print(f"voucher payments to {session.name(merchant)}")
+    for log in sorted(logs, key=lambda log: (log["blockNumber"], log["logIndex"])):
+        spent = log["args"]
+        print(
+            f"  block {log['blockNumber']}  {session.show_money(spent['discount'])} of a "
+            f"{session.show_money(spent['purchase'])} purchase  voucher {spent['serial']}  article "
+            f"{spent['article'].rstrip(bytes(1)).decode()}  tx {log['transactionHash'].to_0x_hex()}"
+        )
+    print(f"total {session.show_money(sum(log['args']['discount'] for log in logs))}")
     return 0
 
 

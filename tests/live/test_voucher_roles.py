@@ -112,6 +112,10 @@ def test_the_voucher_roles_in_order(site: Operator) -> None:
     line = refused(site("vouchers", "spend", "shop", "80.00", "--key", "alice"), "the holder's next instalment")
     assert re.search(rf"\(voucher 1\) may be spent only from {DUE.isoformat()} 00:00 UTC", line), line
     assert "no instalment pays before its date" in line
+    payments = site.ok("vouchers", "payments", "shop")
+    assert re.search(r"HKD 150\.00 of a HKD 150\.00 purchase  voucher 0  article 2  tx 0x", payments), payments
+    assert re.search(r"HKD 50\.00 of a HKD 80\.00 purchase  voucher 0  article 2  tx 0x", payments), payments
+    assert "total HKD 200.00" in payments
     program = site.ok("vouchers", "program")
     assert "reserved    HKD 100.00" in program and "unreserved  HKD 300.00" in program
     assert "2 per citizen" in program
@@ -154,7 +158,7 @@ def test_spending_without_vouchers(site: Operator) -> None:
 
 
 def test_the_help_shows_an_example(site: Operator) -> None:
-    for command in ("issue", "spend", "register-merchant", "delist-merchant", "balance"):
+    for command in ("issue", "spend", "register-merchant", "delist-merchant", "balance", "payments"):
         assert "example:\n  lawdsl vouchers " in site.ok("vouchers", command, "--help")
 
 
