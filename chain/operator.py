@@ -36,6 +36,7 @@ from .accounts import AUTHORITY
 from .authority import delay_words, utc
 from .client import Chain, ChainError, Receipt, Reverted
 from .keys import KeyProblem, KeyStore, dev_keys_allowed, keys_dir
+from .voucher_refusals import VOUCHER_EXPLANATIONS
 
 DEPLOYMENT_FILE = "deployment.json"
 
@@ -426,4 +427,5 @@ EXPLANATIONS: dict[str, Callable[..., str]] = {
     ),
     "Error": lambda s, text: f"the contract refused: {text}",
     "Panic": lambda s, code: f"the contract stopped on an internal check (panic 0x{code:x})",
+    **VOUCHER_EXPLANATIONS,
 }

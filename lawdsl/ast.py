@@ -338,6 +338,24 @@ class IssueRule:
 
 
 @dataclass(frozen=True)
+class Instalment:
+    """One part of the face value and the date from which it may be spent."""
+
+    amount: Operand
+    on: Operand
+    span: Span = field(compare=False, default=NO_SPAN)
+
+
+@dataclass(frozen=True)
+class InstalmentRule:
+    """`vouchers are issued in instalments: …`: each recipient's face value comes as these parts, each
+    a voucher of its own that may be spent only from its date (docs/semantics.md, "Instalments")."""
+
+    instalments: tuple[Instalment, ...]
+    span: Span = field(compare=False, default=NO_SPAN)
+
+
+@dataclass(frozen=True)
 class WhereRule:
     merchant: Ref
     categories: Operand
@@ -443,6 +461,7 @@ Rule = Union[
     WagePaymentRule,
     MinimumWageRule,
     IssueRule,
+    InstalmentRule,
     WhereRule,
     WhenRule,
     MinimumRule,

@@ -212,6 +212,32 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "a working time statute can have at most {most} {rule} sentences; this is one more",
         "规范工作时间的法规至多有 {most} 句{rule}语句；此句超出了数量",
     ),
+    # instalments (lawdsl/check/instalments.py)
+    "too_many_instalments": (
+        "a voucher comes in at most {most} instalments; this is one too many",
+        "消费券至多分 {most} 期发放；此处超出",
+    ),
+    "instalments_transferable": (
+        "vouchers issued in instalments cannot be transferable: a transfer would put a later instalment "
+        "ahead of an earlier one; write 'vouchers are not transferable.'",
+        "分期发放的消费券不得转让：转让会使后一期先于前一期使用；请写“消费券不得转让。”",
+    ),
+    "instalment_not_positive": (
+        "an instalment must be a positive amount, not {amount}",
+        "每期金额须为正数，而非 {amount}",
+    ),
+    "instalments_out_of_order": (
+        "instalments must come in date order: {date} is not after {previous}",
+        "各期须按日期先后排列：{date} 不晚于 {previous}",
+    ),
+    "instalment_outside_period": (
+        "an instalment on {date} falls outside the period in which vouchers may be spent ({first} to {last})",
+        "{date} 发放的一期不在消费券的使用期间（{first} 至 {last}）内",
+    ),
+    "instalments_sum": (
+        "the instalments add up to {total}, but the issue rule's face value is {face}; they must be equal",
+        "各期金额合计 {total}，而发放规则的面值为 {face}；两者须相等",
+    ),
     # required sentences, as the checker suggests them
     "form_earning": (
         "an earning rule, like 'each hour worked beyond 8 hours earns 150% of the hourly wage.'",
@@ -224,6 +250,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "form_issue": (
         "the issue rule, like '<agency> issues a voucher of CNY 200.00 to each <citizen>.'",
         "发放规则，例如“<机关>向每名<公民>发放面值为 CNY 200.00 的消费券。”",
+    ),
+    "form_instalments": (
+        "the instalments rule, like 'vouchers are issued in instalments: CNY 100.00 on 2026-03-01, "
+        "then CNY 100.00 on 2026-04-01.'",
+        "分期发放规则，例如“消费券分期发放：在 2026-03-01 发放 CNY 100.00，在 2026-04-01 发放 CNY 100.00。”",
     ),
     "form_where": (
         "the where rule, like 'vouchers may be spent only at a <merchant> in <categories>.'",
@@ -300,6 +331,7 @@ WORDS: dict[str, str] = {
     "working time": "工作时间",
     "vouchers": "消费券",
     "procurement": "采购",
+    "instalments": "分期发放",
     # types (as `ast.type_name` and the checker name them)
     "money": "金额",
     "a percentage": "百分比",

@@ -81,6 +81,9 @@ def _operands(rule: A.Rule) -> Iterator[A.Lit]:
     for value in vars(rule).values():
         if isinstance(value, A.Lit):
             yield value
+    if isinstance(rule, A.InstalmentRule):
+        for instalment in rule.instalments:
+            yield from (v for v in (instalment.amount, instalment.on) if isinstance(v, A.Lit))
 
 
 def _value(value: A.Literal, span: A.Span, report: Report) -> None:

@@ -30,7 +30,7 @@ KEYWORDS: dict[str, str] = {
             "spent only during least covers most split across not transferable after unspent "
             "value returns buys no more than per sealed revealed carries deposit its lowest wins "
             "ties go earliest confirmed within for awarded price late reduces payment who does "
-            "reveal forfeits"
+            "reveal forfeits issued then"
         ).split()
     },
     "is": "IS",
@@ -60,6 +60,10 @@ KEYWORDS: dict[str, str] = {
     "clock-out": "CLOCK_OUT",
     "clock-outs": "CLOCK_OUT",
     "workdays": "WORKDAY",
+    "instalment": "INSTALMENT",
+    "instalments": "INSTALMENT",
+    "installment": "INSTALMENT",
+    "installments": "INSTALMENT",
 }
 
 WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")

@@ -109,6 +109,7 @@ KEYWORDS: dict[str, str] = {
     # vouchers
     "消费券": "VOUCHER",
     "发放": "ISSUES",
+    "分期发放": "IN_INSTALMENTS",
     "面值为": "FACE_VALUE",
     "限持有": "HOLDING",
     "属性": "ATTRIBUTE",

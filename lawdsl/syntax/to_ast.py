@@ -365,6 +365,18 @@ class _Builder(Transformer[Token, Tree[Any]]):
         attribute, attester = holding[0] if holding else (None, None)
         return A.IssueRule(self._ref(issuer), face, self._ref(holder), attribute, attester, meta_span(meta))
 
+    def instalment(self, meta: Meta, children: list[Any]) -> A.Instalment:
+        amount, on = _of(_OPERAND, _values(children))
+        return A.Instalment(amount, on, meta_span(meta))
+
+    def dated_instalment(self, meta: Meta, children: list[Any]) -> A.Instalment:
+        """The Chinese order: `在 <date> 发放 <amount>`."""
+        on, amount = _of(_OPERAND, _values(children))
+        return A.Instalment(amount, on, meta_span(meta))
+
+    def instalments(self, meta: Meta, children: list[Any]) -> A.InstalmentRule:
+        return A.InstalmentRule(tuple(_of(A.Instalment, _values(children))), meta_span(meta))
+
     def where(self, meta: Meta, children: list[Any]) -> A.WhereRule:
         values = _values(children)
         (merchant,), (categories,) = _names(values), _of(_OPERAND, values)
