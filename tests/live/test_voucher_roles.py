@@ -125,7 +125,7 @@ def test_a_key_that_is_not_the_authoritys(site: Operator) -> None:
     refused(
         site("vouchers", "register-merchant", "mallory", "retail", "--key", "mallory"),
         "mallory (0x",
-        "does not hold PROPOSER_ROLE: only the statute's authority may do this",
+        "does not hold PROPOSER_ROLE: only a proposer of the authority's timelock (the authority's key) may do this",
     )
     refused(site("vouchers", "appoint-issuer", "mallory", "--key", "mallory"), "does not hold PROPOSER_ROLE")
 
