@@ -75,7 +75,10 @@ class Portal:
     #: statute row → why each of its payments has its amount (rebuilt from the chain; None: not offered)
     explainer: Callable[[dict[str, Any]], list[Explanation]] | None = None
     _zones: dict[str, dt.timezone] = field(default_factory=dict)
-    _explained: dict[str, tuple[str, dict[tuple[Any, ...], Explanation]]] = field(default_factory=dict)
+    #: statute → (indexed block, the explainer's list, how many of it are keyed, payment key → explanation)
+    _explained: dict[str, tuple[str, list[Explanation], int, dict[tuple[Any, ...], Explanation]]] = field(
+        default_factory=dict
+    )
 
     def article(self, address: str, article: str) -> str:
         """An article as '44.1 Extended working hours' where the statute's source is known."""
@@ -85,19 +88,23 @@ class Portal:
         return f"{article} {found.title}" if found is not None and found.title else article
 
     def explanation(self, p: PaymentRow) -> Explanation | None:
-        """Why payment `p` has its amount, derived once per indexed block for its statute."""
-        statute = self.index.statute(p.statute)
-        if self.explainer is None or statute is None or self.source(statute) is None:
-            return None
+        """Why payment `p` has its amount: the explainer is asked once per indexed block and
+        statute. Its list only grows while its replay builds on the last one, so only new entries
+        are keyed; a new list (a replay started over) is keyed whole."""
         block = self.index.meta("last_block", "-1")
         cached = self._explained.get(p.statute)
         if cached is None or cached[0] != block:
-            derived = {
-                (x.payment.event, x.payment.recipient, x.payment.article, x.payment.amount.minor): x
-                for x in self.explainer(statute)
-            }
-            cached = self._explained[p.statute] = (block, derived)
-        return cached[1].get((p.ref, p.payee, p.article, p.amount))
+            statute = self.index.statute(p.statute)
+            if self.explainer is None or statute is None or self.source(statute) is None:
+                return None
+            derived = self.explainer(statute)
+            _, listed, keyed, by_key = cached or (block, derived, 0, {})
+            if listed is not derived:
+                keyed, by_key = 0, {}
+            for x in derived[keyed:]:
+                by_key[(x.payment.event, x.payment.recipient, x.payment.article, x.payment.amount.minor)] = x
+            cached = self._explained[p.statute] = (block, derived, len(derived), by_key)
+        return cached[3].get((p.ref, p.payee, p.article, p.amount))
 
     def source(self, statute: dict[str, Any]) -> LawSource | None:
         return self.sources.get(bytes.fromhex(statute["law_hash"][2:]))

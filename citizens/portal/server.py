@@ -20,8 +20,8 @@ from eth_utils.address import is_address, to_checksum_address
 from chain.reader import ChainReader
 from lawdsl.interpret.explain import Explanation
 
-from ..audit import audit
 from ..ocds import TenderExport, release_package
+from ..replay import Replay
 from . import pages
 from .index import Index, Progress
 from .pages import Portal
@@ -46,6 +46,7 @@ class PortalApp:
         self.reader = ChainReader(rpc)
         self.index = Index(index_path, registries)
         self.lock = threading.Lock()
+        self.replays: dict[str, Replay] = {}  # by statute: the law's side, kept current as pages ask
         sources = load_sources(statutes)
         # names only from the operator's own label file: the pages are public, names are personal data
         self.portal = Portal(self.index, sources, labels or {}, rpc=rpc, explainer=self._explain)
@@ -63,10 +64,15 @@ class PortalApp:
             self.portal.badges.update(badges(unchecked, self.portal.sources, self.reader.code, self.reader.w3))
 
     def _explain(self, statute: dict[str, Any]) -> list[Explanation]:
-        """Every payment's derivation for a statute whose source is known, from the chain's inputs."""
-        source = self.portal.source(statute)
-        assert source is not None  # the portal asks only for statutes it has the source of
-        return audit(self.reader.w3, source.path, statute["address"]).explanations
+        """Every payment's derivation for a statute whose source is known, from the chain's inputs:
+        the statute's replay reads only the blocks since a page last asked (`citizens/replay.py`)."""
+        replay = self.replays.get(statute["address"])
+        if replay is None:
+            source = self.portal.source(statute)
+            assert source is not None  # the portal asks only for statutes it has the source of
+            replay = self.replays[statute["address"]] = Replay(self.reader.w3, source.path, statute["address"])
+        replay.update()
+        return replay.explanations
 
     def refresh(self) -> None:
         with self.lock:
@@ -74,6 +80,7 @@ class PortalApp:
             added = self.index.sync(self.reader)
             if self.index.rebuilds != rebuilds:  # another chain: the same address may hold other code
                 self.portal.forget()
+                self.replays.clear()
             if added or len(self.portal.badges) < len(self.index.statutes()):
                 self._verify()
 
