@@ -83,7 +83,8 @@ class AuditReport:
     chain: Outcome | None = None
     discrepancies: list[Discrepancy] = field(default_factory=list)
     unreplayed: list[str] = field(default_factory=list)  # calls refused outside the law, or no calls of it
-    explanations: list[Explanation] = field(default_factory=list)  # why each payment of the law has its amount
+    #: why each payment, then each arrear still owed, of the law has its amount
+    explanations: list[Explanation] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -236,7 +237,7 @@ def audit(
     report.discrepancies += registry_discrepancies(report.enactments, report.law_source_hash, statute, address)
     replay.update(step)
     report.events, report.unreplayed = replay.events, replay.unreplayed
-    report.law, report.explanations = replay.outcome(), replay.explanations
+    report.law, report.explanations = replay.outcome(), [*replay.explanations, *replay.owed()]
     logs = list(get_logs(w3, {"address": address}, replay.start, replay.read_to))
     refused = [Rejection(event.index, refusal) for event, refusal, _ in replay.replayed if refusal is not None]
     step("comparing the law's outcome with the chain's logs")

@@ -25,6 +25,7 @@ from compiler.sourcemap import locate
 from compiler.verify import CodeComparison, Status, Verification, verify_code
 from lawdsl.ast import Statute
 from lawdsl.cli import UsageError
+from lawdsl.interpret.explain import Explanation
 from lawdsl.load import load_statute
 
 from .audit import SHOWN, audit, print_enactments, print_report, registry_discrepancies, report_json
@@ -267,10 +268,16 @@ def cmd_explain(args: argparse.Namespace) -> int:
         and (args.worker is None or to_checksum_address(args.worker) in (e.payment.sender, e.payment.recipient))
     ]
     paid = report.chain.payments if report.chain else []
+    owed = report.chain.arrears if report.chain else []
+
+    def same(e: Explanation) -> bool:
+        """The chain paid this payment, or holds this arrear owed, exactly."""
+        return e.payment in (owed if e.owed else paid)
+
     if args.json:
         print(
             json.dumps(
-                [{**e.to_json(), "chain_paid_the_same": e.payment in paid} for e in chosen],
+                [{**e.to_json(), "chain_paid_the_same": same(e)} for e in chosen],
                 indent=2,
                 ensure_ascii=False,
             )
@@ -278,17 +285,18 @@ def cmd_explain(args: argparse.Namespace) -> int:
     else:
         for explanation in chosen:
             out.print("\n".join(explanation.lines(report.statute, labels)), soft_wrap=True, markup=False)
+            agreed = "owes exactly this as arrears" if explanation.owed else "paid exactly this"
             out.print(
                 "  on chain: "
                 + (
-                    "[green]paid exactly this[/green]"
-                    if explanation.payment in paid
-                    else "[red]the chain did not pay this (run lawdsl audit)[/red]"
+                    f"[green]{agreed}[/green]"
+                    if same(explanation)
+                    else "[red]the chain did not record this (run lawdsl audit)[/red]"
                 )
             )
         if not chosen:
             out.print("no payment of the statute matches")
-    return 0 if chosen and all(e.payment in paid for e in chosen) else 1
+    return 0 if chosen and all(same(e) for e in chosen) else 1
 
 
 def registered_source(w3: Web3, address: str, folder: Path) -> Path:

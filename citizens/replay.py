@@ -204,6 +204,10 @@ class Replay:
         """Why each payment of the law has its amount, in payment order (the list grows in place)."""
         return self.interpreter.explanations if self.interpreter else []
 
+    def owed(self) -> list[Explanation]:
+        """Why each arrear still owed has its amount and why it waits, in the order of the outcome's."""
+        return self.interpreter.arrears_explained() if self.interpreter else []
+
     def outcome(self) -> Outcome:
         """The law's outcome on the inputs read so far."""
         if self.interpreter is None:

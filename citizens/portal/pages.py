@@ -72,13 +72,15 @@ class Portal:
     names: dict[str, str]
     badges: dict[str, Badge] = field(default_factory=dict)
     rpc: str = ""
-    #: statute row → why each of its payments has its amount (rebuilt from the chain; None: not offered)
-    explainer: Callable[[dict[str, Any]], list[Explanation]] | None = None
+    #: statute row → why each of its payments, and each arrear it still owes, has its amount (rebuilt
+    #: from the chain; None: not offered)
+    explainer: Callable[[dict[str, Any]], tuple[list[Explanation], list[Explanation]]] | None = None
     _zones: dict[str, dt.timezone] = field(default_factory=dict)
-    #: statute → (indexed block, the explainer's list, how many of it are keyed, payment key → explanation)
-    _explained: dict[str, tuple[str, list[Explanation], int, dict[tuple[Any, ...], Explanation]]] = field(
-        default_factory=dict
-    )
+    #: statute → (indexed block, the explainer's payments, how many of them are keyed, payment key →
+    #: explanation, the arrears owed)
+    _explained: dict[
+        str, tuple[str, list[Explanation], int, dict[tuple[Any, ...], Explanation], list[Explanation]]
+    ] = field(default_factory=dict)
 
     def article(self, address: str, article: str) -> str:
         """An article as '44.1 Extended working hours' where the statute's source is known."""
@@ -88,23 +90,35 @@ class Portal:
         return f"{article} {found.title}" if found is not None and found.title else article
 
     def explanation(self, p: PaymentRow) -> Explanation | None:
-        """Why payment `p` has its amount: the explainer is asked once per indexed block and
-        statute. Its list only grows while its replay builds on the last one, so only new entries
-        are keyed; a new list (a replay started over) is keyed whole."""
+        """Why payment `p` has its amount."""
+        derived = self._derived(p.statute)
+        return derived[3].get((p.ref, p.payee, p.article, p.amount)) if derived else None
+
+    def owed(self, statute: str, party: str) -> list[Explanation] | None:
+        """The arrears the statute still owes `party` (as payee), each with why; None: not offered."""
+        derived = self._derived(statute)
+        return [x for x in derived[4] if x.payment.recipient == party] if derived else None
+
+    def _derived(
+        self, address: str
+    ) -> tuple[str, list[Explanation], int, dict[tuple[Any, ...], Explanation], list[Explanation]] | None:
+        """The explainer's answer for a statute, asked once per indexed block. Its list of payments
+        only grows while its replay builds on the last one, so only new entries are keyed; a new
+        list (a replay started over) is keyed whole."""
         block = self.index.meta("last_block", "-1")
-        cached = self._explained.get(p.statute)
+        cached = self._explained.get(address)
         if cached is None or cached[0] != block:
-            statute = self.index.statute(p.statute)
+            statute = self.index.statute(address)
             if self.explainer is None or statute is None or self.source(statute) is None:
                 return None
-            derived = self.explainer(statute)
-            _, listed, keyed, by_key = cached or (block, derived, 0, {})
+            derived, owed = self.explainer(statute)
+            _, listed, keyed, by_key, _ = cached or (block, derived, 0, {}, owed)
             if listed is not derived:
                 keyed, by_key = 0, {}
             for x in derived[keyed:]:
                 by_key[(x.payment.event, x.payment.recipient, x.payment.article, x.payment.amount.minor)] = x
-            cached = self._explained[p.statute] = (block, derived, len(derived), by_key)
-        return cached[3].get((p.ref, p.payee, p.article, p.amount))
+            cached = self._explained[address] = (block, derived, len(derived), by_key, owed)
+        return cached
 
     def source(self, statute: dict[str, Any]) -> LawSource | None:
         return self.sources.get(bytes.fromhex(statute["law_hash"][2:]))
@@ -481,6 +495,7 @@ def worker_page(portal: Portal, address: str) -> str:
     parts.append("<h2>Payments</h2>" + payment_table(portal, received[:PAGE_SIZE], explain=True))
     if len(received) > PAGE_SIZE:
         parts.append(f'<p><a href="/payments?{e(urlencode({"party": address}))}">All payments →</a></p>')
+    parts.append(owed_section(portal, address, sorted({st for st, _, _ in jobs}), meta))
     employers = sorted({er for _, er, _ in jobs})
     violations = [
         row
@@ -512,6 +527,28 @@ def worker_page(portal: Portal, address: str) -> str:
         )
     )
     return layout(f"Worker {name}" if jobs else f"Party {name}", "".join(parts), portal)
+
+
+def owed_section(portal: Portal, address: str, statutes: list[str], meta: dict[str, dict[str, Any]]) -> str:
+    """The arrears the worker's statutes still owe them (due, not paid: the employer's deposit was
+    short), each with how it was earned and why it waits; derived from the chain's inputs."""
+    offered = [(st, portal.owed(st, address)) for st in statutes]
+    rows = [
+        [
+            e(meta[st]["title"]),
+            e(portal.article(st, x.payment.article)),
+            portal.party(x.payment.sender),
+            e(str(x.payment.amount)),
+            why(x),
+        ]
+        for st, owed in offered
+        for x in owed or []
+    ]
+    if not any(owed is not None for _, owed in offered):
+        return ""
+    return "<h2>Owed as arrears</h2>" + (
+        table(["Statute", "Article", "Employer", "#Owed", "Why"], rows, "owed") if rows else "<p>Nothing owed.</p>"
+    )
 
 
 def shifts_table(portal: Portal, punches: list[tuple[str, int, int, int | None, str | None]]) -> str:

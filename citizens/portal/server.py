@@ -63,16 +63,17 @@ class PortalApp:
         if unchecked:
             self.portal.badges.update(badges(unchecked, self.portal.sources, self.reader.code, self.reader.w3))
 
-    def _explain(self, statute: dict[str, Any]) -> list[Explanation]:
-        """Every payment's derivation for a statute whose source is known, from the chain's inputs:
-        the statute's replay reads only the blocks since a page last asked (`citizens/replay.py`)."""
+    def _explain(self, statute: dict[str, Any]) -> tuple[list[Explanation], list[Explanation]]:
+        """Every payment's derivation, and every arrear's still owed, for a statute whose source is
+        known, from the chain's inputs: the statute's replay reads only the blocks since a page
+        last asked (`citizens/replay.py`)."""
         replay = self.replays.get(statute["address"])
         if replay is None:
             source = self.portal.source(statute)
             assert source is not None  # the portal asks only for statutes it has the source of
             replay = self.replays[statute["address"]] = Replay(self.reader.w3, source.path, statute["address"])
         replay.update()
-        return replay.explanations
+        return replay.explanations, replay.owed()
 
     def refresh(self) -> None:
         with self.lock:
