@@ -82,3 +82,43 @@ def test_an_arrear_still_owed_is_explained_the_same_from_the_chain(
     assert "CNY 960.00" in owed_part and "less than the CNY 960.00 due" in owed_part
     status, _, page = app.route(f"/worker/{session_chain.address('ben')}", {})
     assert "Nothing owed." in page  # ben's pay was paid when his employment ended
+
+
+def test_a_payment_queued_behind_other_arrears_says_so(tmp_path: Path, capsys) -> None:
+    """At a clock-out (overtime.law pays there) the deposit of CNY 100.00 cannot pay alice's
+    CNY 180.00; bob's CNY 240.00 then waits behind hers; one deposit pays both, in that order."""
+    (tmp_path / "overtime.law").write_text((STATUTES / "overtime.law").read_text("utf-8"), "utf-8")
+    (tmp_path / "queue.yaml").write_text(
+        """statute: overtime.law
+balances: {acme: CNY 1000.00}
+events:
+  - employ: {employer: acme, employee: alice, hourly wage: CNY 40.00}
+  - employ: {employer: acme, employee: bob, hourly wage: CNY 30.00}
+  - register device: {device: gate-1, employer: acme}
+  - deposit: {from: acme, amount: CNY 100.00}
+  - punch: {device: gate-1, employee: alice, at: 2026-03-02T09:00:00+08:00, kind: in}
+  - punch: {device: gate-1, employee: alice, at: 2026-03-02T20:00:00+08:00, kind: out}
+  - punch: {device: gate-1, employee: bob, at: 2026-03-07T10:00:00+08:00, kind: in}
+  - punch: {device: gate-1, employee: bob, at: 2026-03-07T14:00:00+08:00, kind: out}
+  - deposit: {from: acme, amount: CNY 500.00}
+""",
+        "utf-8",
+    )
+    assert main(["simulate", str(tmp_path / "queue.yaml"), "--explain", "--json"]) == 0
+    explained = {
+        e["to"]: {s["what"]: s["value"] for s in e["steps"]}
+        for e in json.loads(capsys.readouterr().out)["explanations"]
+    }
+    assert explained["alice"]["waited"] == (
+        "as arrears from event 5: the employer's deposit held CNY 100.00, less than the CNY 180.00 due"
+    )
+    assert explained["bob"]["waited"] == (
+        "as arrears from event 7: 1 earlier payment of the employer still waited as arrears (the employer's "
+        "deposit held CNY 100.00), and arrears are paid first in, first out"
+    )
+    assert explained["alice"]["paid"].startswith(
+        "at event 8, after a deposit: the employer's deposit then held CNY 600.00"
+    )
+    assert explained["bob"]["paid"].startswith(
+        "at event 8, after a deposit: the employer's deposit then held CNY 420.00"
+    )
