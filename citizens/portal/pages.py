@@ -63,6 +63,11 @@ footer{color:#555;font-size:.85em;padding:1em 1.5em;border-top:1px solid #ddd}
 """
 
 
+#: A statute's explanations as the portal keeps them: (indexed block, the explainer's payments, how
+#: many of them are keyed, payment key → explanation, the arrears owed).
+Derived = tuple[str, list[Explanation], int, dict[tuple[Any, ...], Explanation], list[Explanation]]
+
+
 @dataclass
 class Portal:
     """What every page reads: the index, the matched sources and the verification badges."""
@@ -76,11 +81,7 @@ class Portal:
     #: from the chain; None: not offered)
     explainer: Callable[[dict[str, Any]], tuple[list[Explanation], list[Explanation]]] | None = None
     _zones: dict[str, dt.timezone] = field(default_factory=dict)
-    #: statute → (indexed block, the explainer's payments, how many of them are keyed, payment key →
-    #: explanation, the arrears owed)
-    _explained: dict[
-        str, tuple[str, list[Explanation], int, dict[tuple[Any, ...], Explanation], list[Explanation]]
-    ] = field(default_factory=dict)
+    _explained: dict[str, Derived] = field(default_factory=dict)
 
     def article(self, address: str, article: str) -> str:
         """An article as '44.1 Extended working hours' where the statute's source is known."""
@@ -94,14 +95,24 @@ class Portal:
         derived = self._derived(p.statute)
         return derived[3].get((p.ref, p.payee, p.article, p.amount)) if derived else None
 
+    def covering(self, statute: str, party: str) -> dict[str, list[Explanation]]:
+        """The party's payments and owed arrears by the shifts they cover, each shift named as an
+        explanation's "shift" step names it ("2026-03-02 09:00 → 2026-03-02 13:00")."""
+        derived = self._derived(statute)
+        found: dict[str, list[Explanation]] = {}
+        for x in [*derived[1], *derived[4]] if derived else []:
+            if x.payment.recipient == party:
+                for step in x.steps:
+                    if step.what == "shift":
+                        found.setdefault(step.value.split(" (")[0], []).append(x)
+        return found
+
     def owed(self, statute: str, party: str) -> list[Explanation] | None:
         """The arrears the statute still owes `party` (as payee), each with why; None: not offered."""
         derived = self._derived(statute)
         return [x for x in derived[4] if x.payment.recipient == party] if derived else None
 
-    def _derived(
-        self, address: str
-    ) -> tuple[str, list[Explanation], int, dict[tuple[Any, ...], Explanation], list[Explanation]] | None:
+    def _derived(self, address: str) -> Derived | None:
         """The explainer's answer for a statute, asked once per indexed block. Its list of payments
         only grows while its replay builds on the last one, so only new entries are keyed; a new
         list (a replay started over) is keyed whole."""
@@ -449,6 +460,7 @@ def worker_page(portal: Portal, address: str) -> str:
         "<h2>Shifts</h2>"
         + shifts_table(
             portal,
+            address,
             idx.rows(
                 "SELECT p.statute, p.at, p.clock_in, pay.amount, pay.article FROM punches p "
                 "LEFT JOIN payments pay ON pay.pos = p.pos WHERE p.employee = ? ORDER BY p.pos",
@@ -551,12 +563,13 @@ def owed_section(portal: Portal, address: str, statutes: list[str], meta: dict[s
     )
 
 
-def shifts_table(portal: Portal, punches: list[tuple[str, int, int, int | None, str | None]]) -> str:
+def shifts_table(portal: Portal, address: str, punches: list[tuple[str, int, int, int | None, str | None]]) -> str:
     """Pairs an accepted clock-in with the next accepted clock-out of the same statute (the contract
     logs refused punches apart, so the pairs are the shifts it counted), with what the clock-out paid
-    (a weekly or monthly statute pays later: its payments list says when)."""
+    or else the later payment (a weekly or monthly one) or arrear owed that covers the shift."""
     rows, open_since = [], {}
     meta = {s["address"]: s for s in portal.index.statutes()}
+    covering = {statute: portal.covering(statute, address) for statute, *_ in punches}
     for statute, at, clock_in, amount, article in punches:
         zone = portal.zone(statute)
         if clock_in:
@@ -564,19 +577,30 @@ def shifts_table(portal: Portal, punches: list[tuple[str, int, int, int | None, 
         elif statute in open_since:
             start = open_since.pop(statute)
             minutes = (at - start) // 60
-            paid = (
-                f"{e(money(amount, meta[statute]['currency'], meta[statute]['digits']))} "
-                f"(article {e(portal.article(statute, article or ''))})"
-                if amount is not None
-                else "—"
-            )
+            shift = f"{_local(start, zone)} → {_local(at, zone)}"  # as an explanation's "shift" step names it
+            if amount is not None:
+                paid = (
+                    f"{e(money(amount, meta[statute]['currency'], meta[statute]['digits']))} "
+                    f"(article {e(portal.article(statute, article or ''))})"
+                )
+            else:
+                paid = "<br>".join(_covered_by(x) for x in covering[statute].get(shift, [])) or "—"
             rows.append([e(when(start, zone)), e(when(at, zone)), f"{minutes // 60} h {minutes % 60:02d} min", paid])
     rows += [
         [e(when(start, portal.zone(statute))), "still clocked in", "", ""] for statute, start in open_since.items()
     ]
-    return (
-        table(["In", "Out", "#Worked", "#Paid at clock-out"], rows, "shifts") if rows else "<p>No shifts recorded.</p>"
-    )
+    return table(["In", "Out", "#Worked", "#Pay"], rows, "shifts") if rows else "<p>No shifts recorded.</p>"
+
+
+def _local(unix: int, zone: dt.timezone) -> str:
+    return dt.datetime.fromtimestamp(unix, zone).strftime("%Y-%m-%d %H:%M")
+
+
+def _covered_by(x: Explanation) -> str:
+    """The payment (or arrear owed) a shift is part of: 'in CNY 960.00 paid at event 32 (article 68)'."""
+    p = x.payment
+    done = "owed as arrears since" if x.owed else "paid at"
+    return e(f"in {p.amount} {done} event {p.event} (article {p.article})")
 
 
 def not_found(what: str) -> str:

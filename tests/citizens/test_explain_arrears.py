@@ -80,8 +80,15 @@ def test_an_arrear_still_owed_is_explained_the_same_from_the_chain(
     assert status == 200
     owed_part = page[page.index("<h2>Owed as arrears</h2>") :]
     assert "CNY 960.00" in owed_part and "less than the CNY 960.00 due" in owed_part
+    shifts = page[
+        page.index('<table class="shifts reflow">') : page.index(
+            "</table>", page.index('<table class="shifts reflow">')
+        )
+    ]
+    assert shifts.count("in CNY 960.00 owed as arrears since event 30 (article 68)") == 4  # her week's shifts
     status, _, page = app.route(f"/worker/{session_chain.address('ben')}", {})
     assert "Nothing owed." in page  # ben's pay was paid when his employment ended
+    assert "in CNY 156.00 paid at event 23 (article 68)" in page  # his one shift, paid when it ended
 
 
 def test_a_payment_queued_behind_other_arrears_says_so(tmp_path: Path, capsys) -> None:
