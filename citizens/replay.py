@@ -198,6 +198,7 @@ class Replay:
         self.before = self.start  # the block whose wallets the replay opens with
         self.opening: dict[str, Money] = {}
         self.interpreter: DomainInterpreter | None = None
+        self.stale = True  # calls or movements read and not replayed yet (a replay cut short retries)
 
     @property
     def explanations(self) -> list[Explanation]:
@@ -219,20 +220,21 @@ class Replay:
         head = self.w3.eth.block_number
         if self.read_hash and (head < self.read_to or self._hash(self.read_to) != self.read_hash):
             self._forget()  # another chain: what was read came from blocks it does not have
-        if head <= self.read_to:
-            return False
-        step("reading the calls to the statute")
-        calls, foreign = read_calls(self.w3, self.statute, self.artifact, self.address, self.read_to + 1, head)
-        step("reading the currency's movements outside the statute")
-        moved = movements(self.w3, self.token, self.address, self.read_to + 1, head)
-        self.calls += calls
-        self.foreign += foreign
-        self.moved += moved
-        self.read_to, self.read_hash = head, self._hash(head)
-        if not (calls or moved) and self.interpreter is not None:
+        if head > self.read_to:
+            step("reading the calls to the statute")
+            calls, foreign = read_calls(self.w3, self.statute, self.artifact, self.address, self.read_to + 1, head)
+            step("reading the currency's movements outside the statute")
+            moved = movements(self.w3, self.token, self.address, self.read_to + 1, head)
+            self.calls += calls
+            self.foreign += foreign
+            self.moved += moved
+            self.read_to, self.read_hash = head, self._hash(head)
+            self.stale = self.stale or bool(calls or moved)
+        if not self.stale:
             return False
         step("replaying the inputs through the law")
         self._replay()
+        self.stale = False
         return True
 
     def _hash(self, block: int) -> str:

@@ -63,9 +63,12 @@ footer{color:#555;font-size:.85em;padding:1em 1.5em;border-top:1px solid #ddd}
 """
 
 
-#: A statute's explanations as the portal keeps them: (indexed block, the explainer's payments, how
-#: many of them are keyed, payment key → explanation, the arrears owed).
-Derived = tuple[str, list[Explanation], int, dict[tuple[Any, ...], Explanation], list[Explanation]]
+#: A statute's explanations as the explainer publishes them: the payments' (a list that only grows
+#: while its replay builds on the last one), how many of them are derived, the arrears owed.
+Published = tuple[list[Explanation], int, list[Explanation]]
+#: And as the portal keeps them: the published payments, how many are keyed, payment key →
+#: explanation, the arrears owed.
+Derived = tuple[list[Explanation], int, dict[tuple[Any, ...], Explanation], list[Explanation]]
 
 
 @dataclass
@@ -77,9 +80,9 @@ class Portal:
     names: dict[str, str]
     badges: dict[str, Badge] = field(default_factory=dict)
     rpc: str = ""
-    #: statute row → why each of its payments, and each arrear it still owes, has its amount (rebuilt
-    #: from the chain; None: not offered)
-    explainer: Callable[[dict[str, Any]], tuple[list[Explanation], list[Explanation]]] | None = None
+    #: statute row → why each of its payments, and each arrear it still owes, has its amount, as last
+    #: derived from the chain (None: not derived yet); the portal offers none without an explainer
+    explainer: Callable[[dict[str, Any]], Published | None] | None = None
     _zones: dict[str, dt.timezone] = field(default_factory=dict)
     _explained: dict[str, Derived] = field(default_factory=dict)
 
@@ -93,14 +96,19 @@ class Portal:
     def explanation(self, p: PaymentRow) -> Explanation | None:
         """Why payment `p` has its amount."""
         derived = self._derived(p.statute)
-        return derived[3].get((p.ref, p.payee, p.article, p.amount)) if derived else None
+        return derived[2].get((p.ref, p.payee, p.article, p.amount)) if derived else None
+
+    def explains(self, statute: str) -> bool:
+        """Whether the portal derives the statute's explanations (an explainer, and its source)."""
+        row = self.index.statute(statute)
+        return self.explainer is not None and row is not None and self.source(row) is not None
 
     def covering(self, statute: str, party: str) -> dict[str, list[Explanation]]:
         """The party's payments and owed arrears by the shifts they cover, each shift named as an
         explanation's "shift" step names it ("2026-03-02 09:00 → 2026-03-02 13:00")."""
         derived = self._derived(statute)
         found: dict[str, list[Explanation]] = {}
-        for x in [*derived[1], *derived[4]] if derived else []:
+        for x in [*derived[0][: derived[1]], *derived[3]] if derived else []:
             if x.payment.recipient == party:
                 for step in x.steps:
                     if step.what == "shift":
@@ -110,26 +118,25 @@ class Portal:
     def owed(self, statute: str, party: str) -> list[Explanation] | None:
         """The arrears the statute still owes `party` (as payee), each with why; None: not offered."""
         derived = self._derived(statute)
-        return [x for x in derived[4] if x.payment.recipient == party] if derived else None
+        return [x for x in derived[3] if x.payment.recipient == party] if derived else None
 
     def _derived(self, address: str) -> Derived | None:
-        """The explainer's answer for a statute, asked once per indexed block. Its list of payments
-        only grows while its replay builds on the last one, so only new entries are keyed; a new
-        list (a replay started over) is keyed whole."""
-        block = self.index.meta("last_block", "-1")
-        cached = self._explained.get(address)
-        if cached is None or cached[0] != block:
-            statute = self.index.statute(address)
-            if self.explainer is None or statute is None or self.source(statute) is None:
-                return None
-            derived, owed = self.explainer(statute)
-            _, listed, keyed, by_key, _ = cached or (block, derived, 0, {}, owed)
-            if listed is not derived:
-                keyed, by_key = 0, {}
-            for x in derived[keyed:]:
-                by_key[(x.payment.event, x.payment.recipient, x.payment.article, x.payment.amount.minor)] = x
-            cached = self._explained[address] = (block, derived, len(derived), by_key, owed)
-        return cached
+        """The explainer's latest for a statute, keyed for lookup. Only payments published since the
+        last call are keyed; a new list (a replay started over) is keyed whole."""
+        statute = self.index.statute(address)
+        if self.explainer is None or statute is None or self.source(statute) is None:
+            return None
+        published = self.explainer(statute)
+        if published is None:
+            return None
+        paid, count, owed = published
+        listed, keyed, by_key, _ = self._explained.get(address, (paid, 0, {}, owed))
+        if listed is not paid:
+            keyed, by_key = 0, {}
+        for x in paid[keyed:count]:
+            by_key[(x.payment.event, x.payment.recipient, x.payment.article, x.payment.amount.minor)] = x
+        derived = self._explained[address] = (paid, count, by_key, owed)
+        return derived
 
     def source(self, statute: dict[str, Any]) -> LawSource | None:
         return self.sources.get(bytes.fromhex(statute["law_hash"][2:]))
@@ -275,16 +282,19 @@ def payment_table(portal: Portal, rows: list[PaymentRow], explain: bool = False)
                 e(money(p.amount, p.currency, p.digits)),
                 f'<code class="tx">{e(p.tx)}</code>',
             ]
-            + ([why(portal.explanation(p))] if explain else [])
+            + ([why(portal.explanation(p), portal.explains(p.statute))] if explain else [])
             for p in rows
         ],
         "payments",
     )
 
 
-def why(explanation: Explanation | None) -> str:
-    """A payment's derivation, folded: the reader opens it."""
+def why(explanation: Explanation | None, derived: bool = True) -> str:
+    """A payment's derivation, folded: the reader opens it. `derived`: the portal derives this
+    statute's (so a missing one is still being derived from the chain)."""
     if explanation is None:
+        if derived:
+            return '<span class="empty">being derived from the chain: reload in a moment</span>'
         return '<span class="empty">no derivation (no source for this statute)</span>'
     steps = "".join(f"<li><b>{e(s.what)}</b>: {e(s.value)}</li>" for s in explanation.steps)
     return (

@@ -93,10 +93,11 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Feed, Porta
         try:
             feed.upload(len(feed.uploads) // 2)
             app = PortalApp(node.url, folder / "portal.sqlite", [], STATUTES)
+            app.explain_known()  # the first replay, before the threads take over
             server = make_server(app, 0)
             threading.Thread(target=server.serve_forever, daemon=True).start()
             stop = threading.Event()
-            keep_synced(app, 0.3, stop)
+            keep_synced(app, 0.3, stop, explain=app.explain_known)
             host, port = server.server_address[:2]
             yield feed, app, f"http://{host}:{port}"
             stop.set()
