@@ -9,6 +9,9 @@ the device gateway (`oracles`), which the `citizens` package never imports.
 - `explain_follow_timings`: what the portal's explanations cost when that
   chain grows by a day: the whole audit again (what the portal did for every
   new block) against the kept `Replay`'s update.
+
+The gateway locks its relayer key machine-wide in the temporary directory:
+beside other sessions' gateway tests, run with `TMPDIR=` a folder of its own.
 """
 
 from __future__ import annotations
