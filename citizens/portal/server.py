@@ -216,17 +216,27 @@ def keep_synced(
 
     A node that stops answering (restarted, upgraded, its network down) is
     retried every round; `log` hears one line when it goes away and one when
-    it answers again, not one per round (the explaining thread retries
-    silently: the index's thread speaks for the node).
+    it answers again, not one per round. The explaining thread leaves the
+    node's absence (an `OSError`: refused, reset, timed out) to the index's
+    thread and logs any other failure once, until it changes: the pages say
+    those payments are still being derived.
     """
     if explain is not None:
 
         def explaining() -> None:
+            said = ""
             while True:
                 try:
                     explain()
-                except Exception:  # the node is away; the sync thread says so, the next round retries
-                    pass
+                    said = ""
+                except OSError:
+                    pass  # the node is away: the sync thread says so; the next round retries
+                except Exception as error:  # a statute that cannot be replayed: said once, retried
+                    if str(error) != said:
+                        log(
+                            f"explanations not derived ({type(error).__name__}: {error}); retrying every {interval:g} s"
+                        )
+                    said = str(error)
                 if stop.wait(interval):
                     return
 
