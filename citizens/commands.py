@@ -65,10 +65,14 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     audit_.set_defaults(func=cmd_audit)
 
     explain = commands.add_parser(
-        "explain", help="why each payment of a deployed statute has its amount, rebuilt from the chain alone"
+        "explain",
+        help="why each payment (and each arrear still owed) of a deployed statute has its amount, rebuilt "
+        "from the chain alone",
     )
     explain.add_argument("file", metavar="FILE", help="the statute's .law file")
-    explain.add_argument("--payment", metavar="REF", help="only the payment logged with this ref (event number)")
+    explain.add_argument(
+        "--payment", metavar="REF", help="only the payment logged with this ref, or the arrear due at it (event number)"
+    )
     explain.add_argument("--worker", metavar="ADDR", help="only the payments to (or from) this address")
     explain.add_argument("--json", action="store_true", help="print the explanations as JSON, for machines")
     explain.add_argument(
