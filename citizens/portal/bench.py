@@ -93,5 +93,3 @@ def feed_timings(punches: int = 100_000, directory: Path | None = None) -> dict[
         }
         index.close()
         return timings
-
-
