@@ -212,9 +212,7 @@ class Index:
                 progress(last - start + 1, head - start + 1)
         return added
 
-    def _step(
-        self, reader: ChainReader, first: int, last: int, wanted: str, reading: Callable[[int], None]
-    ) -> int:
+    def _step(self, reader: ChainReader, first: int, last: int, wanted: str, reading: Callable[[int], None]) -> int:
         """Blocks [first, last]: new enactments, then every known statute's logs, in one transaction;
         `reading(block)` hears every `REPORT_EVERY` logs where the step is."""
         known = {
