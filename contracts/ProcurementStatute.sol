@@ -11,9 +11,13 @@ import {StatuteBase} from "./StatuteBase.sol";
 /// quantity × ceiling; suppliers commit sealed bids with a deposit, reveal them, and the lowest revealed
 /// price wins (ties: the earliest commitment). The winner records each delivery; the buyer's inspector
 /// confirms or disputes it within the inspection window (silence accepts it), and it is paid from the
-/// escrow at the awarded price less the late-day penalty, lateness counted from the supplier's record.
-/// A tender whose winner has not delivered by the deadline plus the grace can be closed by anyone: the
-/// winner's deposit forfeits to the buyer and the escrow returns. Every tender ends. SPEC §4 "Procurement",
+/// escrow at the awarded price less the late-day penalty, lateness counted from the supplier's record,
+/// all of a tender's deductions together at most the statute's cap (a share of the contract price).
+/// Where the statute asks for a performance security, the award takes it from the winner (approved
+/// beforehand) and holds it until the last unit is paid; a winner that cannot lodge it forfeits its
+/// bid deposit and the tender closes. A tender whose winner has not delivered by the deadline plus the
+/// grace can be closed by anyone: the winner's deposit and security forfeit to the buyer and the escrow
+/// returns. Every tender ends. SPEC §4 "Procurement",
 /// docs/semantics.md and the reference interpreter (`lawdsl/interpret/procurement.py`) define the
 /// semantics; the checks below run in the interpreter's order so that outcomes are equal.
 /// @dev A generated contract inherits this one and passes the statute's constants in `Rules`. Every
@@ -27,8 +31,8 @@ abstract contract ProcurementStatute is StatuteBase {
     bytes32 public constant BUYER_ROLE = keccak256("BUYER_ROLE");
     /// @notice The most losing deposits one `award` or `settleBids` call settles (its loop bound).
     uint256 public constant SETTLE_PAGE = 64;
-    /// @notice How long a buyer's inspector has to judge a recorded delivery when the statute says
-    /// nothing (no sentence of the language sets it yet; docs/semantics.md).
+    /// @notice How long a buyer's inspector has to judge a recorded delivery when the statute has no
+    /// inspection sentence (docs/semantics.md).
     uint256 public constant DEFAULT_INSPECTION_WINDOW = 7 days;
     /// @notice The longest grace after the delivery deadline before an undelivered tender can be closed.
     uint256 public constant MAX_GRACE = 365 days;
@@ -43,11 +47,14 @@ abstract contract ProcurementStatute is StatuteBase {
         uint256 inspectionWindow; // seconds after a delivery record for the inspector to judge it
         uint256 depositMillionths; // of a bid's value, price × quantity
         uint256 penaltyMillionthsPerDay; // of a delivery's value, per started day late
+        uint256 damagesCapMillionths; // of the contract price: all of a tender's deductions, at most
+        uint256 securityMillionths; // of the contract price: the performance security; 0 when none
         bool forfeitsDeposit; // whether a non-revealer forfeits its deposit to the buyer
         bytes32 awardArticle; // article ids, left-aligned text ("3")
         bytes32 paymentArticle;
         bytes32 forfeitArticle;
         bytes32 deliveryArticle; // the delivery deadline's: a defaulting winner forfeits under it
+        bytes32 securityArticle; // the performance security's: it forfeits under it
     }
 
     enum Phase {
@@ -75,6 +82,8 @@ abstract contract ProcurementStatute is StatuteBase {
         uint256 delivered; // confirmed units
         uint256 pending; // recorded units awaiting judgement
         uint256 settled; // losing deposits settled, in commitment order
+        uint256 damages; // deducted for lateness so far, in millionths of a minor unit (exact)
+        uint256 security; // the winner's performance security held, in minor units
         address[] bidders; // in commitment order: the earliest wins a tie
     }
 
@@ -99,13 +108,20 @@ abstract contract ProcurementStatute is StatuteBase {
     uint256 public immutable inspectionWindow;
     uint256 public immutable depositMillionths;
     uint256 public immutable penaltyMillionthsPerDay;
+    /// @notice All of a tender's late-delivery deductions together are at most this share of its
+    /// contract price (awarded price × tendered quantity), in millionths.
+    uint256 public immutable damagesCapMillionths;
+    /// @notice The performance security, a share of the contract price in millionths; 0 when none.
+    uint256 public immutable securityMillionths;
     bool public immutable forfeitsDeposit;
     bytes32 public immutable awardArticle;
     bytes32 public immutable paymentArticle;
     bytes32 public immutable forfeitArticle;
     bytes32 public immutable deliveryArticle;
+    bytes32 public immutable securityArticle;
     /// @notice Time after the deadline until an undelivered tender can be closed: the days until the
-    /// late penalty takes the whole payment (at most MAX_GRACE), or the inspection window without a penalty.
+    /// daily penalty alone would take a whole payment (at most MAX_GRACE; a cap does not shorten it), or
+    /// the inspection window without a penalty.
     uint256 public immutable closeGrace;
 
     /// @notice Every tender by id, in opening order.
@@ -136,6 +152,11 @@ abstract contract ProcurementStatute is StatuteBase {
     event DeliveryDisputed(uint64 ref, uint256 indexed tender, uint256 indexed delivery, address indexed inspector);
     /// @notice The winner did not deliver in time: `forfeited` of its deposit went to the buyer.
     event TenderDefaulted(uint64 ref, uint256 indexed tender, address indexed winner, uint256 forfeited);
+    /// @notice The award took the winner's performance security; it is held until the last unit is paid.
+    event SecurityLodged(uint64 ref, uint256 indexed tender, address indexed winner, uint256 amount);
+    /// @notice The winner's wallet or allowance could not cover its performance security: its bid
+    /// deposit forfeited to the buyer and the tender closed.
+    event SecurityNotLodged(uint64 ref, uint256 indexed tender, address indexed winner, uint256 required);
     event TenderClosed(uint64 ref, uint256 indexed tender);
 
     error InspectorBoundToAnotherBuyer(address inspector, address buyer);
@@ -184,11 +205,14 @@ abstract contract ProcurementStatute is StatuteBase {
         inspectionWindow = rules.inspectionWindow;
         depositMillionths = rules.depositMillionths;
         penaltyMillionthsPerDay = rules.penaltyMillionthsPerDay;
+        damagesCapMillionths = rules.damagesCapMillionths;
+        securityMillionths = rules.securityMillionths;
         forfeitsDeposit = rules.forfeitsDeposit;
         awardArticle = rules.awardArticle;
         paymentArticle = rules.paymentArticle;
         forfeitArticle = rules.forfeitArticle;
         deliveryArticle = rules.deliveryArticle;
+        securityArticle = rules.securityArticle;
         uint256 grace = rules.inspectionWindow;
         if (rules.penaltyMillionthsPerDay > 0) {
             grace = (MILLIONTHS + rules.penaltyMillionthsPerDay - 1) / rules.penaltyMillionthsPerDay * 1 days;
@@ -315,18 +339,25 @@ abstract contract ProcurementStatute is StatuteBase {
     // ------------------------------------------------------------------ the award (anyone, once it is due)
 
     /// @notice After the reveal period: the lowest revealed bid (tracked during the reveals) wins.
-    /// Revealed losers get their deposit back; non-revealers forfeit theirs to the buyer (a payment under
-    /// the forfeit article) when the statute says so. The winner's deposit stays until the tender ends;
-    /// with no revealed bid the tender closes and the escrow goes back.
+    /// The winner's performance security, when the statute asks for one, is taken from its wallet (approved
+    /// beforehand); a winner that cannot lodge it forfeits its bid deposit to the buyer (a payment under
+    /// the security article) and the tender closes. Revealed losers get their deposit back; non-revealers
+    /// forfeit theirs to the buyer (a payment under the forfeit article) when the statute says so. The
+    /// winner's deposit stays until the tender ends; with no revealed bid the tender closes and the
+    /// escrow goes back.
     /// @dev Settles at most `SETTLE_PAGE` losing deposits; `settleBids` settles the rest, a page a call.
     function award(uint256 number, uint64 ref) external nonReentrant inForce {
         Tender storage tender = _biddingTender(number);
         if (block.timestamp < tender.revealsClose) revert RevealPeriodNotOver(tender.revealsClose);
         address winner = tender.winner;
         tender.phase = Phase.Delivery;
-        if (winner != address(0)) emit TenderAwarded(ref, number, winner, bids[number][winner].price, awardArticle);
+        bool lodged = true;
+        if (winner != address(0)) {
+            emit TenderAwarded(ref, number, winner, bids[number][winner].price, awardArticle);
+            if (securityMillionths > 0) lodged = _lodgeSecurity(number, tender, winner, ref);
+        }
         _settlePage(number, tender, ref);
-        if (winner == address(0)) _close(number, tender, ref);
+        if (winner == address(0) || !lodged) _close(number, tender, ref);
     }
 
     /// @notice Settle the next `SETTLE_PAGE` losing deposits of an awarded tender (anyone: the keeper).
@@ -406,10 +437,16 @@ abstract contract ProcurementStatute is StatuteBase {
         SealedBid storage bid = bids[number][tender.winner];
         uint256 forfeited = bid.deposit;
         bid.deposit = 0;
+        uint256 security = tender.security;
+        tender.security = 0;
         emit TenderDefaulted(ref, number, tender.winner, forfeited);
         if (forfeited > 0) {
             emit Payment(ref, tender.winner, tender.buyer, forfeited, deliveryArticle);
             currency.safeTransfer(tender.buyer, forfeited);
+        }
+        if (security > 0) {
+            emit Payment(ref, tender.winner, tender.buyer, security, securityArticle);
+            currency.safeTransfer(tender.buyer, security);
         }
         _close(number, tender, ref);
     }
@@ -438,11 +475,36 @@ abstract contract ProcurementStatute is StatuteBase {
         return at > deadline ? (at - deadline + 1 days - 1) / 1 days : 0;
     }
 
-    /// @notice quantity × price × (1 − min(1, days late × penalty)), rounded once half up.
-    function deliveryPayment(uint256 price, uint256 quantity, uint256 late) public view returns (uint256) {
+    /// @notice The performance security of a contract at `price` a unit for `quantity` units: security
+    /// rate × price × quantity, rounded once half up; 0 when the statute asks for none.
+    function requiredSecurity(uint256 price, uint256 quantity) public view returns (uint256) {
+        return (price * quantity * securityMillionths + MILLIONTHS / 2) / MILLIONTHS;
+    }
+
+    /// @notice What lateness takes from a delivery, in millionths of a minor unit (exact): quantity ×
+    /// price × min(1, days late × penalty), and at most `capLeft`, what the tender's cap has left.
+    function lateDeduction(uint256 price, uint256 quantity, uint256 late, uint256 capLeft)
+        public
+        view
+        returns (uint256)
+    {
         uint256 reduction = late * penaltyMillionthsPerDay;
         if (reduction > MILLIONTHS) reduction = MILLIONTHS;
-        return (price * quantity * (MILLIONTHS - reduction) + MILLIONTHS / 2) / MILLIONTHS;
+        uint256 deduction = price * quantity * reduction;
+        return deduction < capLeft ? deduction : capLeft;
+    }
+
+    /// @notice quantity × price less `deduction` (millionths of a minor unit), rounded once half up.
+    function deliveryPayment(uint256 price, uint256 quantity, uint256 deduction) public pure returns (uint256) {
+        return (price * quantity * MILLIONTHS - deduction + MILLIONTHS / 2) / MILLIONTHS;
+    }
+
+    /// @notice What the cap on tender `number`'s late-delivery deductions has left, in millionths of a
+    /// minor unit: cap × awarded price × tendered quantity, less what was deducted already.
+    function damagesLeft(uint256 number) public view returns (uint256) {
+        Tender storage tender = _tender(number);
+        if (tender.winner == address(0)) return 0;
+        return bids[number][tender.winner].price * tender.quantity * damagesCapMillionths - tender.damages;
     }
 
     /// @notice When anyone may close tender `number` if it is not fully delivered.
@@ -529,7 +591,10 @@ abstract contract ProcurementStatute is StatuteBase {
     function _pay(uint256 number, Tender storage tender, uint256 quantity, uint256 at, uint64 ref) private {
         uint256 late = daysLate(tender.deadline, at);
         address supplier = tender.winner;
-        uint256 amount = deliveryPayment(bids[number][supplier].price, quantity, late);
+        uint256 price = bids[number][supplier].price;
+        uint256 deduction = lateDeduction(price, quantity, late, damagesLeft(number));
+        uint256 amount = deliveryPayment(price, quantity, deduction);
+        tender.damages += deduction;
         tender.delivered += quantity;
         tender.escrow -= amount;
         emit DeliveryConfirmed(ref, number, msg.sender, quantity, late);
@@ -564,18 +629,44 @@ abstract contract ProcurementStatute is StatuteBase {
         }
     }
 
-    /// @dev Give back what the tender still holds: the winner's deposit and the unspent escrow.
+    /// @dev Take the winner's performance security when its wallet and allowance cover it; else its bid
+    /// deposit forfeits to the buyer under the security article. Whether the security was lodged.
+    function _lodgeSecurity(uint256 number, Tender storage tender, address winner, uint64 ref)
+        private
+        returns (bool)
+    {
+        uint256 security = requiredSecurity(bids[number][winner].price, tender.quantity);
+        if (currency.balanceOf(winner) >= security && currency.allowance(winner, address(this)) >= security) {
+            tender.security = security;
+            emit SecurityLodged(ref, number, winner, security);
+            currency.safeTransferFrom(winner, address(this), security);
+            return true;
+        }
+        SealedBid storage bid = bids[number][winner];
+        uint256 forfeited = bid.deposit;
+        bid.deposit = 0;
+        emit SecurityNotLodged(ref, number, winner, security);
+        if (forfeited > 0) {
+            emit Payment(ref, winner, tender.buyer, forfeited, securityArticle);
+            currency.safeTransfer(tender.buyer, forfeited);
+        }
+        return false;
+    }
+
+    /// @dev Give back what the tender still holds: the winner's deposit and security, and the unspent escrow.
     function _close(uint256 number, Tender storage tender, uint64 ref) private {
         tender.phase = Phase.Closed;
         address winner = tender.winner;
         uint256 deposit = winner == address(0) ? 0 : bids[number][winner].deposit;
         if (winner != address(0)) bids[number][winner].deposit = 0;
+        uint256 held = deposit + tender.security;
+        tender.security = 0;
         uint256 escrow = tender.escrow;
         tender.escrow = 0;
         emit TenderClosed(ref, number);
-        if (deposit > 0) {
-            emit Refund(ref, winner, deposit);
-            currency.safeTransfer(winner, deposit);
+        if (held > 0) {
+            emit Refund(ref, winner, held);
+            currency.safeTransfer(winner, held);
         }
         if (escrow > 0) {
             emit Refund(ref, tender.buyer, escrow);

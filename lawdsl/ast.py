@@ -415,6 +415,26 @@ class SupplyPaymentRule:
 class PenaltyRule:
     rate: Operand
     span: Span = field(compare=False, default=NO_SPAN)
+    #: "…, at most 10% of the contract price": the most all of a tender's deductions may take together.
+    cap: Operand | None = None
+
+
+@dataclass(frozen=True)
+class InspectionRule:
+    """"the inspection station confirms or disputes each delivery within 7 days of its record." """
+
+    inspector: Ref
+    within: Operand
+    span: Span = field(compare=False, default=NO_SPAN)
+
+
+@dataclass(frozen=True)
+class SecurityRule:
+    """"the winner lodges a performance security of 10% of the contract price, held until acceptance
+    and forfeited on default." """
+
+    rate: Operand
+    span: Span = field(compare=False, default=NO_SPAN)
 
 
 @dataclass(frozen=True)
@@ -444,6 +464,8 @@ Rule = Union[
     SupplyPaymentRule,
     PenaltyRule,
     ForfeitRule,
+    InspectionRule,
+    SecurityRule,
 ]
 
 # ---------------------------------------------------------------- the statute

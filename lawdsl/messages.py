@@ -182,6 +182,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # bounds: what a contract holds (lawdsl/check/bounds.py)
     "version_too_large": ("a version number can be at most {most}", "版本号至多为 {most}"),
     "percentage_too_large": ("a percentage can be at most {most}", "百分比至多为 {most}"),
+    "share_of_contract_price": (
+        "{what} must be more than 0% and at most 100% of the contract price; found {found}",
+        "{what}须大于合同价格的 0%，且不超过 100%；却遇到 {found}",
+    ),
     "duration_too_long": ("a duration can be at most {most} weeks", "时长至多为 {most} 周"),
     "negative_amount": ("an amount cannot be negative; found {amount}", "金额不能为负数；却遇到 {amount}"),
     "amount_too_large": ("an amount can be at most {most}", "金额至多为 {most}"),
@@ -245,8 +249,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "保证金规则，例如“每份投标须缴纳其报价的 2% 作为保证金。”",
     ),
     "form_penalty": (
-        "the penalty rule, like 'each day of late delivery reduces payment by 0.5%.'",
-        "逾期扣款规则，例如“每逾期交付一日，付款减少 0.5%。”",
+        "the penalty rule, like 'each day of late delivery reduces payment by 0.5%, at most 10% of the contract "
+        "price.'",
+        "逾期扣款规则，例如“每逾期交付一日，付款减少 0.5%，累计不超过合同价格的 10%。”",
+    ),
+    "form_inspection": (
+        "the inspection rule, like '<inspector> confirms or disputes each delivery within 7 days of its record.'",
+        "检验期限规则，例如“<检验方>在交付记录后 7 天内确认或提出异议。”",
+    ),
+    "form_security": (
+        "the performance security rule, like 'the winner lodges a performance security of 10% of the contract "
+        "price, held until acceptance and forfeited on default.'",
+        "履约保证金规则，例如“中标人提交合同价格的 10% 作为履约保证金，至验收时退还，违约时不予退还。”",
     ),
     "form_forfeit": (
         "the forfeit rule: 'a <supplier> who does not reveal its bid forfeits its deposit.'",
@@ -326,7 +340,11 @@ WORDS: dict[str, str] = {
     "award": "中标",
     "delivery": "交付",
     "penalty": "逾期扣款",
+    "the cap on late-delivery deductions": "逾期扣款的累计上限",
+    "a performance security": "履约保证金",
     "forfeit": "丧失保证金",
+    "inspection": "检验期限",
+    "performance security": "履约保证金",
 }
 
 LANGUAGES = ("en", "zh")

@@ -15,7 +15,10 @@ A bid is sealed here, as a supplier's wallet would seal it: a secret salt
 (derived from the supplier's key and the event, so runs are reproducible) and
 `keccak256(abi.encode(price, salt, supplier))`; the driver keeps the opening
 until the supplier's reveal. The deposit sent with the commitment is the one
-the contract's own `requiredDeposit` asks for.
+the contract's own `requiredDeposit` asks for; with its reveal a supplier
+approves the performance security its price would owe if it wins
+(`requiredSecurity`), which the award then takes. Approvals add to what is
+still approved, so a supplier in several tenders at once owes each its own.
 """
 
 from __future__ import annotations
@@ -144,7 +147,9 @@ class ProcurementDriver(Driver):
         elif isinstance(event, Reveal):
             number = self.number(event.tender)
             opening = self.openings.get((number, event.supplier), Opening(0, bytes(32)))
-            self.send(event, event.supplier, fn.revealBid(number, opening.price, opening.salt, event.index))
+            if self.send(event, event.supplier, fn.revealBid(number, opening.price, opening.salt, event.index)) is not None:
+                quantity = fn.tenders(number).call()[1]  # (buyer, quantity, …)
+                self.approve(event.supplier, fn.requiredSecurity(opening.price, quantity).call())
         elif isinstance(event, Award):
             self.award(event)
         elif isinstance(event, Deliver):
@@ -209,8 +214,13 @@ class ProcurementDriver(Driver):
             self.openings[(number, event.supplier)] = Opening(event.price.minor, salt)
 
     def approve(self, label: str, amount: int) -> None:
+        """Let the contract pull `amount` more from `label`'s wallet."""
         assert self.contract is not None
-        self.chain.transact(label, self.currency.functions.approve(self.contract.address, amount))
+        if not amount:
+            return
+        tokens = self.currency.functions
+        approved = tokens.allowance(self.chain.address(label), self.contract.address).call()
+        self.chain.transact(label, tokens.approve(self.contract.address, approved + amount))
 
     def collect(self, outcome: Outcome) -> None:
         label = self.chain.label

@@ -40,6 +40,8 @@ RULE_NAMES: dict[type, str] = {
     A.SupplyPaymentRule: "payment",
     A.PenaltyRule: "penalty",
     A.ForfeitRule: "forfeit",
+    A.InspectionRule: "inspection",
+    A.SecurityRule: "performance security",
 }
 DOMAIN_RULES: dict[A.Domain, tuple[type, ...]] = {
     D.WORKING_TIME: (A.EarningRule, A.LimitRule, A.WagePaymentRule, A.MinimumWageRule),
@@ -62,6 +64,8 @@ DOMAIN_RULES: dict[A.Domain, tuple[type, ...]] = {
         A.SupplyPaymentRule,
         A.PenaltyRule,
         A.ForfeitRule,
+        A.InspectionRule,
+        A.SecurityRule,
     ),
 }
 #: Sentences a statute of the domain must contain, with the message key of the form to suggest.
@@ -96,6 +100,8 @@ SINGLE = (
     A.BiddingRule,
     A.AwardRule,
     A.DeliveryRule,
+    A.InspectionRule,
+    A.SecurityRule,
 )
 
 #: Operand fields and the literal type each must hold.
@@ -116,6 +122,14 @@ OPERAND_TYPES: dict[tuple[type, str], type] = {
     (A.DepositRule, "rate"): A.Percentage,
     (A.DeliveryRule, "within"): A.Duration,
     (A.PenaltyRule, "rate"): A.Percentage,
+    (A.PenaltyRule, "cap"): A.Percentage,
+    (A.InspectionRule, "within"): A.Duration,
+    (A.SecurityRule, "rate"): A.Percentage,
+}
+#: Percentages of the contract price, which must lie in (0%, 100%], and what each is, for the message.
+CONTRACT_SHARES: dict[tuple[type, str], str] = {
+    (A.PenaltyRule, "cap"): "the cap on late-delivery deductions",
+    (A.SecurityRule, "rate"): "a performance security",
 }
 _TYPE_NAMES = {
     A.Percentage: "a percentage",
@@ -139,6 +153,7 @@ ROLE_KINDS: dict[tuple[type, str], tuple[A.PartyKind, ...]] = {
     (A.SupplyPaymentRule, "supplier"): (A.PartyKind.FIRM,),
     (A.ForfeitRule, "supplier"): (A.PartyKind.FIRM,),
     (A.DeliveryRule, "inspector"): (A.PartyKind.DEVICE, A.PartyKind.AGENCY),
+    (A.InspectionRule, "inspector"): (A.PartyKind.DEVICE, A.PartyKind.AGENCY),
 }
 
 #: How many parties of each kind a domain takes: (fewest, most).
@@ -307,11 +322,13 @@ class _Checker:
         for spec in fields(rule):
             value = getattr(rule, spec.name)
             if (kind, spec.name) in OPERAND_TYPES and value is not None:
-                self.operand(value, OPERAND_TYPES[kind, spec.name])
+                if self.operand(value, OPERAND_TYPES[kind, spec.name]) and (kind, spec.name) in CONTRACT_SHARES:
+                    self.contract_share(value, CONTRACT_SHARES[kind, spec.name])
             elif (kind, spec.name) in ROLE_KINDS and value is not None:
                 self.role(value, ROLE_KINDS[kind, spec.name])
 
-    def operand(self, operand: A.Operand, expected: type) -> None:
+    def operand(self, operand: A.Operand, expected: type) -> bool:
+        """Check that `operand` is, or names, a value of type `expected`; whether it is."""
         if isinstance(operand, A.Lit):
             value = operand.value
             self.literal(value, operand.span)
@@ -323,7 +340,7 @@ class _Checker:
                     expected=self.word(_TYPE_NAMES[expected]),
                     name=operand.text,
                 )
-                return
+                return False
             term = self.terms.get(operand.key)
             if term is None:
                 self.error(
@@ -332,7 +349,7 @@ class _Checker:
                     self.suggest(operand.key, [t.name for t in self.terms.values()]),
                     name=operand.text,
                 )
-                return
+                return False
             value = term.value
         if not isinstance(value, expected):
             self.error(
@@ -341,6 +358,14 @@ class _Checker:
                 expected=self.word(_TYPE_NAMES[expected]),
                 found=self.word(A.type_name(value)),
             )
+            return False
+        return True
+
+    def contract_share(self, operand: A.Operand, what: str) -> None:
+        """A share of the contract price (a cap, a security) is more than nothing and at most all of it."""
+        share = self.statute.value_as(operand, A.Percentage)
+        if not 0 < share.millionths <= 1_000_000:
+            self.error(operand.span, "share_of_contract_price", what=self.word(what), found=share)
 
     def role(self, ref: A.Ref, kinds: tuple[A.PartyKind, ...]) -> None:
         wanted = join_or(self.language, [self.word(_KIND_WORDS[k]) for k in kinds])

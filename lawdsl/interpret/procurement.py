@@ -32,15 +32,25 @@ Decisions where SPEC is silent (docs/semantics.md repeats them):
   duration. A delivery at the deadline is on time; each day begun after it
   is one day late (one second late is one day), counted at the supplier's
   record (`record delivery`) or, for a one-step `deliver`, at the
-  inspector's. The payment is `round_half_up(q × price × (1 − min(1, days
-  late × penalty)))`: one rounding, as for every payment.
+  inspector's. Its deduction is `q × price × min(1, days late × penalty)`,
+  but all of a tender's deductions together never exceed the cap, a share of
+  the contract price (awarded price × tendered quantity; 100% without a cap
+  sentence): a delivery takes at most what the cap has left. The payment is
+  `round_half_up(q × price − deduction)`: one rounding, as for every payment.
 - A recorded delivery is confirmed or disputed by the buyer's inspector
-  within `INSPECTION_WINDOW` of the record; after it, anyone may have it
-  accepted as confirmed. A disputed delivery's quantity may be recorded again.
+  within the inspection window of the record (the statute's inspection
+  sentence, else `INSPECTION_WINDOW`); after it, anyone may have it accepted
+  as confirmed. A disputed delivery's quantity may be recorded again.
 - Deliveries are taken until the deadline plus the grace: the days until the
-  penalty takes the whole payment (at most a year), or the inspection window
-  without a penalty. Then anyone may close a tender not fully delivered and
+  daily penalty alone would take a whole payment (at most a year; a cap does
+  not shorten it), or the inspection window without a penalty. Then anyone may close a tender not fully delivered and
   with no delivery awaiting judgement.
+- With a performance security sentence, the award takes the security
+  (`round_half_up(rate × price × Q)`) from the winner's wallet; it is held
+  until the last unit is accepted, then returned, and forfeits to the buyer
+  when the tender is closed undelivered. A winner whose wallet cannot cover it
+  has not lodged it: its bid deposit forfeits to the buyer under the security
+  sentence's article and the tender closes (the escrow returns).
 - Only the awarded supplier delivers; recorded and delivered units together
   never exceed `Q`, and a closed tender takes none.
 """
@@ -59,9 +69,11 @@ from ..ast import (
     DepositRule,
     Duration,
     ForfeitRule,
+    InspectionRule,
     PenaltyRule,
     Percentage,
     PurchaseRule,
+    SecurityRule,
     Statute,
     SupplyPaymentRule,
 )
@@ -90,8 +102,8 @@ if TYPE_CHECKING:
     from ..scenario import Scenario
 
 DAY = dt.timedelta(days=1)
-#: How long the buyer's inspector has to judge a recorded delivery: no sentence sets it yet
-#: (docs/semantics.md); `compiler.domains.procurement.INSPECTION_WINDOW` is the contract's copy.
+#: How long the buyer's inspector has to judge a recorded delivery when the statute has no inspection
+#: sentence (docs/semantics.md); the contract's copy is `ProcurementStatute.DEFAULT_INSPECTION_WINDOW`.
 INSPECTION_WINDOW = dt.timedelta(days=7)
 #: The longest grace after the delivery deadline before an undelivered tender can be closed.
 MAX_GRACE = dt.timedelta(days=365)
@@ -173,6 +185,7 @@ class Tender:
     bids: dict[str, SealedBid] = field(default_factory=dict)
     winner: SealedBid | None = None
     delivered: int = 0  # confirmed units
+    damages: Fraction = Fraction(0)  # minor units deducted for lateness so far, exactly
     records: list[DeliveryRecord] = field(default_factory=list)
 
     @property
@@ -185,6 +198,10 @@ class Tender:
 
     def deposit_pot(self, supplier: str) -> str:
         return f"tender {self.number} deposit of {supplier}"
+
+    @property
+    def security_pot(self) -> str:
+        return f"tender {self.number} performance security"
 
 
 def days_late(deadline: dt.datetime, at: dt.datetime) -> int:
@@ -224,9 +241,19 @@ class ProcurementInterpreter(DomainInterpreter):
         self.deposit_rate: Fraction = statute.value_as(deposit[1].rate, Percentage).ratio if deposit else Fraction(0)
         penalty = statute.rule(PenaltyRule)
         self.penalty_rate: Fraction = statute.value_as(penalty[1].rate, Percentage).ratio if penalty else Fraction(0)
+        self.damages_cap: Fraction = Fraction(1)  # of the contract price
+        if penalty and penalty[1].cap is not None:
+            self.damages_cap = statute.value_as(penalty[1].cap, Percentage).ratio
         forfeit = statute.rule(ForfeitRule)
         self.forfeit_article: str | None = forfeit[0].id if forfeit else None
-        self.grace = INSPECTION_WINDOW
+        inspection = statute.rule(InspectionRule)
+        self.inspection_window = INSPECTION_WINDOW
+        if inspection:
+            self.inspection_window = dt.timedelta(minutes=statute.value_as(inspection[1].within, Duration).minutes)
+        security = statute.rule(SecurityRule)
+        self.security_rate: Fraction = statute.value_as(security[1].rate, Percentage).ratio if security else Fraction(0)
+        self.security_article: str | None = security[0].id if security else None
+        self.grace = self.inspection_window
         if self.penalty_rate:
             self.grace = min(-(-1 // self.penalty_rate) * DAY, MAX_GRACE)
 
@@ -338,6 +365,7 @@ class ProcurementInterpreter(DomainInterpreter):
             raise Rejected(Reason.REVEAL_NOT_OVER.value)
         revealed = [bid for bid in tender.bids.values() if bid.revealed]
         tender.winner = min(revealed, key=lambda bid: (bid.price, bid.order), default=None)
+        lodged = tender.winner is None or self._lodge_security(event.index, tender, tender.winner)
         for bid in tender.bids.values():  # in commitment order, so payments are too
             pot = tender.deposit_pot(bid.supplier)
             if bid is tender.winner:
@@ -358,27 +386,55 @@ class ProcurementInterpreter(DomainInterpreter):
                         Step("deposit", f"{payment.amount}, the bid's whole deposit"),
                     ],
                 )
-        if tender.winner is None:
+        if not lodged or tender.winner is None:
             self._close(tender)
         else:
             tender.phase = Phase.DELIVERY
+
+    def security(self, tender: Tender, winner: SealedBid) -> int:
+        """The performance security: rate × awarded price × tendered quantity, rounded once half up."""
+        return round_half_up(winner.price.scaled(self.security_rate * tender.quantity))
+
+    def _lodge_security(self, index: int, tender: Tender, winner: SealedBid) -> bool:
+        """Hold the winner's performance security; whether it was lodged. A winner who cannot lodge it
+        forfeits its bid deposit to the buyer under the security sentence's article."""
+        if self.security_article is None:
+            return True
+        security = self.security(tender, winner)
+        if self.ledger.can_cover(winner.supplier, security):
+            self.ledger.hold(winner.supplier, tender.security_pot, security)
+            return True
+        pot = tender.deposit_pot(winner.supplier)
+        if winner.deposit:
+            payment = self.ledger.pay(index, pot, winner.supplier, tender.buyer, winner.deposit, self.security_article)
+            self.explained(
+                payment,
+                [
+                    Step("rule", f"article {self.security_article}: the winner lodges a performance security"),
+                    Step("security", f"{winner.price.times(self.security_rate * tender.quantity)}, not lodged"),
+                    Step("deposit", f"{payment.amount}, the winning bid's whole deposit, forfeits to the buyer"),
+                ],
+            )
+        return False
 
     def _close(self, tender: Tender) -> None:
         """Return what the tender still holds: the winner's deposit and the unspent escrow."""
         winner = tender.winner
         if winner is not None:
-            pot = tender.deposit_pot(winner.supplier)
-            self.ledger.refund(pot, winner.supplier, self.ledger.pot(pot))
+            for pot in (tender.deposit_pot(winner.supplier), tender.security_pot):
+                self.ledger.refund(pot, winner.supplier, self.ledger.pot(pot))
         self.ledger.refund(tender.escrow_pot, tender.buyer, self.ledger.pot(tender.escrow_pot))
         tender.phase = Phase.CLOSED
 
     # ------------------------------------------------------------ delivery
 
-    def delivery_payment(self, tender: Tender, quantity: int, at: dt.datetime) -> int:
-        """`q × price` less the late-delivery penalty (at most all of it), rounded once."""
+    def deduction(self, tender: Tender, quantity: int, at: dt.datetime) -> Fraction:
+        """What lateness takes from `q × price`, exactly: at most all of it, and at most what the cap on
+        the tender's deductions (a share of the contract price) has left."""
         assert tender.winner is not None  # only an awarded tender takes deliveries
         reduction = min(Fraction(1), days_late(tender.deadline, at) * self.penalty_rate)
-        return round_half_up(tender.winner.price.scaled(quantity * (1 - reduction)))
+        left = tender.winner.price.scaled(self.damages_cap * tender.quantity) - tender.damages
+        return min(tender.winner.price.scaled(quantity * reduction), left)
 
     def _delivering_tender(self, event: Event, number: int | None, supplier: str) -> Tender:
         """An awarded tender whose winner is `supplier`, still taking deliveries."""
@@ -413,7 +469,7 @@ class ProcurementInterpreter(DomainInterpreter):
         tender = self._tender(event.tender)
         self._check_inspector(tender, event.inspector)
         record = self._pending_record(tender, event.delivery)
-        if event.at >= record.recorded_at + INSPECTION_WINDOW:
+        if event.at >= record.recorded_at + self.inspection_window:
             raise Rejected(Reason.WINDOW_OVER.value)
         return tender, record
 
@@ -425,14 +481,16 @@ class ProcurementInterpreter(DomainInterpreter):
     def _pay(self, index: int, tender: Tender, quantity: int, at: dt.datetime) -> None:
         """Pay `quantity` delivered at `at` from the escrow; the last unit closes the tender."""
         assert tender.winner is not None
-        amount = self.delivery_payment(tender, quantity, at)
-        tender.delivered += quantity
+        deduction = self.deduction(tender, quantity, at)
+        amount = round_half_up(tender.winner.price.scaled(quantity) - deduction)
         if amount:
             payment = self.ledger.pay(
                 index, tender.escrow_pot, tender.buyer, tender.winner.supplier, amount, self.payment_article
             )
             if self.explaining:
-                self.explained(payment, self.delivery_steps(tender, quantity, at, payment.amount))
+                self.explained(payment, self.delivery_steps(tender, quantity, at, deduction, payment.amount))
+        tender.damages += deduction
+        tender.delivered += quantity
         if tender.delivered == tender.quantity:
             self._close(tender)
 
@@ -459,7 +517,7 @@ class ProcurementInterpreter(DomainInterpreter):
     def on_accept_delivery(self, event: AcceptDelivery) -> None:
         tender = self._tender(event.tender)
         record = self._pending_record(tender, event.delivery)
-        if event.at < record.recorded_at + INSPECTION_WINDOW:
+        if event.at < record.recorded_at + self.inspection_window:
             raise Rejected(Reason.WINDOW_OPEN.value)
         self._pay_record(event.index, tender, record)
 
@@ -475,6 +533,7 @@ class ProcurementInterpreter(DomainInterpreter):
         winner = tender.winner.supplier
         pot = tender.deposit_pot(winner)
         forfeited = self.ledger.pot(pot)
+        security = self.ledger.pot(tender.security_pot)
         if forfeited:
             payment = self.ledger.pay(event.index, pot, winner, tender.buyer, forfeited, self.delivery_article)
             if self.explaining:
@@ -489,16 +548,31 @@ class ProcurementInterpreter(DomainInterpreter):
                         Step("forfeited", f"the winner's whole deposit, {payment.amount}"),
                     ],
                 )
+        if security:
+            assert self.security_article is not None  # only a security sentence holds one
+            payment = self.ledger.pay(
+                event.index, tender.security_pot, winner, tender.buyer, security, self.security_article
+            )
+            if self.explaining:
+                self.explained(
+                    payment,
+                    [
+                        Step("rule", f"article {self.security_article}: the performance security forfeits on default"),
+                        Step("forfeited", f"the whole security, {payment.amount}"),
+                    ],
+                )
         self._close(tender)
 
-    def delivery_steps(self, tender: Tender, quantity: int, at: dt.datetime, paid: Money) -> list[Step]:
-        """The winning price, the quantity, the days late and the deduction they cost."""
+    def delivery_steps(
+        self, tender: Tender, quantity: int, at: dt.datetime, deduction: Fraction, paid: Money
+    ) -> list[Step]:
+        """The winning price, the quantity, the days late and the deduction they cost (before it is
+        counted against the cap)."""
         assert tender.winner is not None
         price = tender.winner.price
         late = days_late(tender.deadline, at)
         reduction = min(Fraction(1), late * self.penalty_rate)
-        value = price.scaled(quantity * (1 - reduction))
-        return [
+        steps = [
             Step("rule", f"article {self.payment_article}: the winner is paid its unit price for each unit delivered"),
             Step("winning bid", f"{price} a unit"),
             Step("delivered", f"{quantity} units at {when(at)}"),
@@ -507,13 +581,31 @@ class ProcurementInterpreter(DomainInterpreter):
                 "deduction for lateness",
                 f"{late} × {decimal(self.penalty_rate * 100)}% = {decimal(reduction * 100)}% (at most all of it)",
             ),
-            Step(
-                "earned",
-                f"{quantity} × {price} × (1 − {decimal(reduction * 100)}%) = "
-                f"{exact(price.currency, price.digits, value)}",
-            ),
-            rounding(price.currency, price.digits, value, paid),
         ]
+        value = price.scaled(quantity) - deduction
+        if deduction == price.scaled(quantity * reduction):
+            steps.append(
+                Step(
+                    "earned",
+                    f"{quantity} × {price} × (1 − {decimal(reduction * 100)}%) = "
+                    f"{exact(price.currency, price.digits, value)}",
+                )
+            )
+        else:
+            cap = price.scaled(self.damages_cap * tender.quantity)
+
+            def money(minor: Fraction) -> str:
+                return exact(price.currency, price.digits, minor)
+
+            steps += [
+                Step(
+                    "cap on deductions",
+                    f"{decimal(self.damages_cap * 100)}% of the contract price ({tender.quantity} × {price}) = "
+                    f"{money(cap)}; {money(tender.damages)} deducted before, {money(deduction)} left",
+                ),
+                Step("earned", f"{quantity} × {price} − {money(deduction)} = {money(value)}"),
+            ]
+        return [*steps, rounding(price.currency, price.digits, value, paid)]
 
 
 #: This domain's interpreter, as `lawdsl.domains.implementation` finds it.

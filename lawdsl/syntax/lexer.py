@@ -60,6 +60,14 @@ KEYWORDS: dict[str, str] = {
     "clock-out": "CLOCK_OUT",
     "clock-outs": "CLOCK_OUT",
     "workdays": "WORKDAY",
+    # procurement: caps, the inspection window, the performance security
+    **{
+        w: w.upper()
+        for w in (
+            "contract confirms or disputes record winner lodges performance security held until acceptance "
+            "forfeited default"
+        ).split()
+    },
 }
 
 WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")

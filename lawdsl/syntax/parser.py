@@ -382,6 +382,8 @@ _SENTENCE_FORMS: tuple[tuple[frozenset[str], str], ...] = (
     (frozenset({"LOWEST", "LOWEST_BID", "TIES"}), "form_award"),
     (frozenset({"FORFEITS", "FORFEITS_DEPOSIT", "NOT_REVEALING", "WHO"}), "form_forfeit"),
     (frozenset({"LATE", "EACH_DAY_LATE", "REDUCES", "PAYMENT_REDUCED_BY"}), "form_penalty"),
+    (frozenset({"CONFIRMS", "DISPUTES", "RECORD", "AFTER_RECORD", "CONFIRMS_OR_DISPUTES"}), "form_inspection"),
+    (frozenset({"WINNER", "LODGES", "PERFORMANCE", "SECURITY", "AS_SECURITY", "HELD"}), "form_security"),
     (frozenset({"DELIVERY", "BY_PARTY"}), "form_delivery"),
     (frozenset({"PAYS"}), "form_wage_payment"),
 )
@@ -409,7 +411,7 @@ ENGLISH = Surface(
     keywords=KEYWORDS,
     fillers=FILLER_WORDS,
     spellings=_SPELLINGS,
-    rule_starts=frozenset({"EACH", "VOUCHER", "BID", "LOWEST"}),
+    rule_starts=frozenset({"EACH", "VOUCHER", "BID", "LOWEST", "WINNER"}),
     declared_names=declared_names,
 )
 CHINESE = Surface(
