@@ -82,8 +82,6 @@ abstract contract ProcurementStatute is StatuteBase {
         uint256 delivered; // confirmed units
         uint256 pending; // recorded units awaiting judgement
         uint256 settled; // losing deposits settled, in commitment order
-        uint256 damages; // deducted for lateness so far, in millionths of a minor unit (exact)
-        uint256 security; // the winner's performance security held, in minor units
         address[] bidders; // in commitment order: the earliest wins a tie
     }
 
@@ -93,6 +91,13 @@ abstract contract ProcurementStatute is StatuteBase {
         uint64 order; // commitment order within the tender: in the deposit's slot, so written with it
         uint256 price; // known once revealed
         bool revealed;
+    }
+
+    /// @notice What an awarded tender's performance has cost and holds (apart from `Tender`, whose public
+    /// getter stays within the stack).
+    struct Performance {
+        uint256 damages; // deducted for lateness so far, in millionths of a minor unit (exact)
+        uint256 security; // the winner's performance security held, in minor units
     }
 
     struct Delivery {
@@ -128,6 +133,8 @@ abstract contract ProcurementStatute is StatuteBase {
     Tender[] public tenders;
     mapping(uint256 tender => mapping(address bidder => SealedBid)) public bids;
     mapping(uint256 tender => Delivery[]) private _deliveries;
+    /// @notice Each tender's deductions for lateness so far and the performance security it holds.
+    mapping(uint256 tender => Performance) public performance;
     /// @notice The buyer each registered inspector confirms deliveries for; zero when none or revoked.
     mapping(address inspector => address buyer) public inspectorOf;
 
@@ -437,8 +444,8 @@ abstract contract ProcurementStatute is StatuteBase {
         SealedBid storage bid = bids[number][tender.winner];
         uint256 forfeited = bid.deposit;
         bid.deposit = 0;
-        uint256 security = tender.security;
-        tender.security = 0;
+        uint256 security = performance[number].security;
+        performance[number].security = 0;
         emit TenderDefaulted(ref, number, tender.winner, forfeited);
         if (forfeited > 0) {
             emit Payment(ref, tender.winner, tender.buyer, forfeited, deliveryArticle);
@@ -504,7 +511,8 @@ abstract contract ProcurementStatute is StatuteBase {
     function damagesLeft(uint256 number) public view returns (uint256) {
         Tender storage tender = _tender(number);
         if (tender.winner == address(0)) return 0;
-        return bids[number][tender.winner].price * tender.quantity * damagesCapMillionths - tender.damages;
+        uint256 cap = bids[number][tender.winner].price * tender.quantity * damagesCapMillionths;
+        return cap - performance[number].damages;
     }
 
     /// @notice When anyone may close tender `number` if it is not fully delivered.
@@ -594,7 +602,7 @@ abstract contract ProcurementStatute is StatuteBase {
         uint256 price = bids[number][supplier].price;
         uint256 deduction = lateDeduction(price, quantity, late, damagesLeft(number));
         uint256 amount = deliveryPayment(price, quantity, deduction);
-        tender.damages += deduction;
+        performance[number].damages += deduction;
         tender.delivered += quantity;
         tender.escrow -= amount;
         emit DeliveryConfirmed(ref, number, msg.sender, quantity, late);
@@ -637,7 +645,7 @@ abstract contract ProcurementStatute is StatuteBase {
     {
         uint256 security = requiredSecurity(bids[number][winner].price, tender.quantity);
         if (currency.balanceOf(winner) >= security && currency.allowance(winner, address(this)) >= security) {
-            tender.security = security;
+            performance[number].security = security;
             emit SecurityLodged(ref, number, winner, security);
             currency.safeTransferFrom(winner, address(this), security);
             return true;
@@ -659,8 +667,8 @@ abstract contract ProcurementStatute is StatuteBase {
         address winner = tender.winner;
         uint256 deposit = winner == address(0) ? 0 : bids[number][winner].deposit;
         if (winner != address(0)) bids[number][winner].deposit = 0;
-        uint256 held = deposit + tender.security;
-        tender.security = 0;
+        uint256 held = deposit + performance[number].security;
+        performance[number].security = 0;
         uint256 escrow = tender.escrow;
         tender.escrow = 0;
         emit TenderClosed(ref, number);

@@ -147,7 +147,8 @@ class ProcurementDriver(Driver):
         elif isinstance(event, Reveal):
             number = self.number(event.tender)
             opening = self.openings.get((number, event.supplier), Opening(0, bytes(32)))
-            if self.send(event, event.supplier, fn.revealBid(number, opening.price, opening.salt, event.index)) is not None:
+            revealed = self.send(event, event.supplier, fn.revealBid(number, opening.price, opening.salt, event.index))
+            if revealed is not None:
                 quantity = fn.tenders(number).call()[1]  # (buyer, quantity, …)
                 self.approve(event.supplier, fn.requiredSecurity(opening.price, quantity).call())
         elif isinstance(event, Award):

@@ -30,6 +30,7 @@ from lawdsl.money import Money
 from ..naming import article_constant, string_literal
 from ..solidity import Constant, GeneratedContract, StatuteContract
 
+
 def generate(statute: Statute) -> GeneratedContract:
     """The statute's tender contract; purchase, bidding, award, delivery and payment are required (checked)."""
     contract = StatuteContract(

@@ -482,7 +482,7 @@ class ProcurementInterpreter(DomainInterpreter):
         """Pay `quantity` delivered at `at` from the escrow; the last unit closes the tender."""
         assert tender.winner is not None
         deduction = self.deduction(tender, quantity, at)
-        amount = round_half_up(tender.winner.price.scaled(quantity) - deduction)
+        amount = round_half_up(tender.winner.price.scaled(Fraction(quantity)) - deduction)
         if amount:
             payment = self.ledger.pay(
                 index, tender.escrow_pot, tender.buyer, tender.winner.supplier, amount, self.payment_article
@@ -582,7 +582,7 @@ class ProcurementInterpreter(DomainInterpreter):
                 f"{late} × {decimal(self.penalty_rate * 100)}% = {decimal(reduction * 100)}% (at most all of it)",
             ),
         ]
-        value = price.scaled(quantity) - deduction
+        value = price.scaled(Fraction(quantity)) - deduction
         if deduction == price.scaled(quantity * reduction):
             steps.append(
                 Step(

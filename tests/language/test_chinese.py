@@ -86,6 +86,7 @@ def shape(statute: A.Statute) -> object:
         (DATA / "overtime.zh.law", "overtime.law"),
         (STATUTES / "vouchers.zh.law", "vouchers.law"),
         (STATUTES / "procurement.zh.law", "procurement.law"),
+        (STATUTES / "bridge-steel-tender.zh.law", "bridge-steel-tender.law"),
     ],
 )
 def test_chinese_statute_is_the_same_law_as_its_english_twin(zh_path: Path, en_name: str) -> None:
