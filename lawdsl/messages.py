@@ -343,7 +343,7 @@ WORDS: dict[str, str] = {
     "the cap on late-delivery deductions": "逾期扣款的累计上限",
     "a performance security": "履约保证金",
     "forfeit": "丧失保证金",
-    "inspection": "检验期限",
+    "delivery inspection": "检验期限",
     "performance security": "履约保证金",
 }
 

@@ -40,7 +40,7 @@ RULE_NAMES: dict[type, str] = {
     A.SupplyPaymentRule: "payment",
     A.PenaltyRule: "penalty",
     A.ForfeitRule: "forfeit",
-    A.InspectionRule: "inspection",
+    A.InspectionRule: "delivery inspection",
     A.SecurityRule: "performance security",
 }
 DOMAIN_RULES: dict[A.Domain, tuple[type, ...]] = {
