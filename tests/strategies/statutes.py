@@ -137,6 +137,8 @@ YEARS = range(2025, 2031)
 BOUND_DATES = [B.FIRST_DATE, B.LAST_DATE]
 
 surfaces = st.sampled_from(["en", "zh"])
+#: Shares of a contract price (a cap on deductions, a performance security): more than 0%, at most 100%.
+contract_shares = st.integers(1, 1_000_000).map(A.Percentage)
 percentages = st.one_of(
     st.integers(0, 10_000).map(lambda p: A.Percentage(p * 10_000)),  # whole percents up to 10,000%
     st.integers(0, 1_000_000).map(lambda p: A.Percentage(p * 100)),  # four decimals
@@ -423,9 +425,14 @@ def procurement_statutes(
     if draw(st.booleans()):
         rules.append(A.DepositRule(terms.operand(percentages)))
     if draw(st.booleans()):
-        rules.append(A.PenaltyRule(terms.operand(percentages)))
+        cap = terms.operand(contract_shares) if draw(st.booleans()) else None
+        rules.append(A.PenaltyRule(terms.operand(percentages), cap=cap))
     if draw(st.booleans()):
         rules.append(A.ForfeitRule(A.Ref(supplier)))
+    if draw(st.booleans()):
+        rules.append(A.InspectionRule(A.Ref(inspector), terms.operand(periods)))
+    if draw(st.booleans()):
+        rules.append(A.SecurityRule(terms.operand(contract_shares)))
     return _statute(
         header,
         parties,
