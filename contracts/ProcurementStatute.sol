@@ -9,7 +9,9 @@ import {StatuteBase} from "./StatuteBase.sol";
 /// @title Procurement by sealed-bid tender: the hand-written half of every compiled `governs procurement` statute.
 /// @notice A buyer the authority registered opens tenders (many at a time, kept by id) and escrows
 /// quantity × ceiling; suppliers commit sealed bids with a deposit, reveal them, and the lowest revealed
-/// price wins (ties: the earliest commitment). The winner records each delivery; the buyer's inspector
+/// price wins (ties: the earliest commitment) — or, under a best value award (Directive 2014/24/EU Art. 67),
+/// the tender's buyer publishes a quality score for each revealed bid during the evaluation period and the
+/// best weighted score of price and quality wins. The winner records each delivery; the buyer's inspector
 /// confirms or disputes it within the inspection window (silence accepts it), and it is paid from the
 /// escrow at the awarded price less the late-day penalty, lateness counted from the supplier's record,
 /// all of a tender's deductions together at most the statute's cap (a share of the contract price).
@@ -34,6 +36,8 @@ abstract contract ProcurementStatute is StatuteBase {
     /// @notice How long a buyer's inspector has to judge a recorded delivery when the statute has no
     /// inspection sentence (docs/semantics.md).
     uint256 public constant DEFAULT_INSPECTION_WINDOW = 7 days;
+    /// @notice A quality score is out of this many points.
+    uint8 public constant MAX_QUALITY = 100;
     /// @notice The longest grace after the delivery deadline before an undelivered tender can be closed.
     uint256 public constant MAX_GRACE = 365 days;
 
@@ -43,12 +47,14 @@ abstract contract ProcurementStatute is StatuteBase {
         uint256 ceilingPerUnit; // minor units of the currency
         uint256 biddingPeriod; // seconds from the opening
         uint256 revealPeriod; // seconds after the bidding period
-        uint256 deliveryPeriod; // seconds after the reveal period: the delivery deadline
+        uint256 deliveryPeriod; // seconds after the reveal (and evaluation) period: the delivery deadline
         uint256 inspectionWindow; // seconds after a delivery record for the inspector to judge it
         uint256 depositMillionths; // of a bid's value, price × quantity
         uint256 penaltyMillionthsPerDay; // of a delivery's value, per started day late
         uint256 damagesCapMillionths; // of the contract price: all of a tender's deductions, at most
         uint256 securityMillionths; // of the contract price: the performance security; 0 when none
+        uint256 qualityWeightMillionths; // best value: quality's weight (price's is the rest); 0: lowest price
+        uint256 evaluationPeriod; // seconds after the reveal period for the buyer's quality scores
         bool forfeitsDeposit; // whether a non-revealer forfeits its deposit to the buyer
         bytes32 awardArticle; // article ids, left-aligned text ("3")
         bytes32 paymentArticle;
@@ -91,6 +97,8 @@ abstract contract ProcurementStatute is StatuteBase {
         uint64 order; // commitment order within the tender: in the deposit's slot, so written with it
         uint256 price; // known once revealed
         bool revealed;
+        uint8 quality; // best value: the buyer's score, 0 to MAX_QUALITY
+        bool scored;
     }
 
     /// @notice What an awarded tender's performance has cost and holds (apart from `Tender`, whose public
@@ -118,6 +126,10 @@ abstract contract ProcurementStatute is StatuteBase {
     uint256 public immutable damagesCapMillionths;
     /// @notice The performance security, a share of the contract price in millionths; 0 when none.
     uint256 public immutable securityMillionths;
+    /// @notice Best value award: quality's weight in millionths (price weighs the rest); 0 awards the lowest price.
+    uint256 public immutable qualityWeightMillionths;
+    /// @notice Best value award: how long after the reveal period the buyer publishes quality scores.
+    uint256 public immutable evaluationPeriod;
     bool public immutable forfeitsDeposit;
     bytes32 public immutable awardArticle;
     bytes32 public immutable paymentArticle;
@@ -133,6 +145,8 @@ abstract contract ProcurementStatute is StatuteBase {
     Tender[] public tenders;
     mapping(uint256 tender => mapping(address bidder => SealedBid)) public bids;
     mapping(uint256 tender => Delivery[]) private _deliveries;
+    /// @notice Best value award: each tender's lowest revealed price, which scores full marks for price.
+    mapping(uint256 tender => uint256 price) public lowestPrice;
     /// @notice Each tender's deductions for lateness so far and the performance security it holds.
     mapping(uint256 tender => Performance) public performance;
     /// @notice The buyer each registered inspector confirms deliveries for; zero when none or revoked.
@@ -149,6 +163,8 @@ abstract contract ProcurementStatute is StatuteBase {
     event TenderOpened(uint64 ref, uint256 indexed tender, address indexed buyer, uint256 quantity, uint256 escrow);
     event BidCommitted(uint64 ref, uint256 indexed tender, address indexed bidder, bytes32 commitment, uint256 deposit);
     event BidRevealed(uint64 ref, uint256 indexed tender, address indexed bidder, uint256 price);
+    /// @notice The tender's buyer published a revealed bid's quality score (best value award).
+    event BidScored(uint64 ref, uint256 indexed tender, address indexed bidder, uint8 quality);
     event TenderAwarded(uint64 ref, uint256 indexed tender, address indexed winner, uint256 price, bytes32 indexed article);
     event DeliveryRecorded(
         uint64 ref, uint256 indexed tender, uint256 indexed delivery, address indexed supplier, uint256 quantity
@@ -185,6 +201,13 @@ abstract contract ProcurementStatute is StatuteBase {
     error AboveCeiling(uint256 price, uint256 ceiling);
     error DepositShort(uint256 required, uint256 held);
     error RevealPeriodNotOver(uint256 closesAt);
+    error EvaluationNotOver(uint256 closesAt);
+    error NotBestValueAward();
+    error NotTenderBuyer(address account);
+    error OutsideEvaluation(uint256 opens, uint256 closes);
+    error NotRevealed(address bidder);
+    error AlreadyScored(address bidder);
+    error QualityAboveMaximum(uint256 quality);
     error NothingToSettle(uint256 tender);
     error NotAwarded();
     error NotAwardedSupplier(address supplier);
@@ -214,6 +237,8 @@ abstract contract ProcurementStatute is StatuteBase {
         penaltyMillionthsPerDay = rules.penaltyMillionthsPerDay;
         damagesCapMillionths = rules.damagesCapMillionths;
         securityMillionths = rules.securityMillionths;
+        qualityWeightMillionths = rules.qualityWeightMillionths;
+        evaluationPeriod = rules.evaluationPeriod;
         forfeitsDeposit = rules.forfeitsDeposit;
         awardArticle = rules.awardArticle;
         paymentArticle = rules.paymentArticle;
@@ -283,7 +308,7 @@ abstract contract ProcurementStatute is StatuteBase {
         tender.quantity = quantity;
         tender.bidsClose = block.timestamp + biddingPeriod;
         tender.revealsClose = tender.bidsClose + revealPeriod;
-        tender.deadline = tender.revealsClose + deliveryPeriod;
+        tender.deadline = tender.revealsClose + evaluationPeriod + deliveryPeriod;
         tender.escrow = escrow;
         emit TenderOpened(ref, number, msg.sender, quantity, escrow);
         currency.safeTransferFrom(msg.sender, address(this), escrow);
@@ -333,6 +358,12 @@ abstract contract ProcurementStatute is StatuteBase {
 
         bid.price = price;
         bid.revealed = true;
+        emit BidRevealed(ref, number, msg.sender, price);
+        if (qualityWeightMillionths > 0) {
+            uint256 lowest = lowestPrice[number];
+            if (lowest == 0 || price < lowest) lowestPrice[number] = price;
+            return;
+        }
         address leader = tender.winner;
         if (leader == address(0)) {
             tender.winner = msg.sender;
@@ -340,12 +371,45 @@ abstract contract ProcurementStatute is StatuteBase {
             SealedBid storage best = bids[number][leader];
             if (price < best.price || (price == best.price && bid.order < best.order)) tender.winner = msg.sender;
         }
-        emit BidRevealed(ref, number, msg.sender, price);
+    }
+
+    // ------------------------------------------------------------------ quality scores (the tender's buyer)
+
+    /// @notice Best value award: the tender's buyer publishes the quality score of a revealed bid, once,
+    /// during the evaluation period that follows the reveal period. The best weighted score so far
+    /// (ties: the earliest commitment) is kept, so the award need not search; an unscored bid cannot win.
+    function scoreBid(uint256 number, address bidder, uint8 quality, uint64 ref) external inForce {
+        Tender storage tender = _biddingTender(number);
+        if (qualityWeightMillionths == 0) revert NotBestValueAward();
+        if (msg.sender != tender.buyer) revert NotTenderBuyer(msg.sender);
+        uint256 closes = tender.revealsClose + evaluationPeriod;
+        if (block.timestamp < tender.revealsClose || block.timestamp >= closes) {
+            revert OutsideEvaluation(tender.revealsClose, closes);
+        }
+        SealedBid storage bid = bids[number][bidder];
+        if (!bid.revealed) revert NotRevealed(bidder);
+        if (bid.scored) revert AlreadyScored(bidder);
+        if (quality > MAX_QUALITY) revert QualityAboveMaximum(quality);
+        bid.quality = quality;
+        bid.scored = true;
+        emit BidScored(ref, number, bidder, quality);
+        address leader = tender.winner;
+        if (leader == address(0) || _betterValue(number, bid, bids[number][leader])) tender.winner = bidder;
+    }
+
+    /// @notice A bid's weighted score in millionths of a point out of 100: price weight × 100 × lowest
+    /// price / its price + quality weight × its quality (rounded down; the award compares exactly).
+    function valueScore(uint256 number, address bidder) external view returns (uint256) {
+        SealedBid storage bid = bids[number][bidder];
+        if (!bid.scored) return 0;
+        uint256 priceWeight = MILLIONTHS - qualityWeightMillionths;
+        return priceWeight * MAX_QUALITY * lowestPrice[number] / bid.price + qualityWeightMillionths * bid.quality;
     }
 
     // ------------------------------------------------------------------ the award (anyone, once it is due)
 
-    /// @notice After the reveal period: the lowest revealed bid (tracked during the reveals) wins.
+    /// @notice After the reveal period (and, under a best value award, the evaluation period): the lowest
+    /// revealed bid, or the best scored one, wins (tracked during the reveals or the scoring).
     /// The winner's performance security, when the statute asks for one, is taken from its wallet (approved
     /// beforehand); a winner that cannot lodge it forfeits its bid deposit to the buyer (a payment under
     /// the security article) and the tender closes. Revealed losers get their deposit back; non-revealers
@@ -356,6 +420,8 @@ abstract contract ProcurementStatute is StatuteBase {
     function award(uint256 number, uint64 ref) external nonReentrant inForce {
         Tender storage tender = _biddingTender(number);
         if (block.timestamp < tender.revealsClose) revert RevealPeriodNotOver(tender.revealsClose);
+        uint256 evaluated = tender.revealsClose + evaluationPeriod;
+        if (block.timestamp < evaluated) revert EvaluationNotOver(evaluated);
         address winner = tender.winner;
         tender.phase = Phase.Delivery;
         bool lodged = true;
@@ -635,6 +701,15 @@ abstract contract ProcurementStatute is StatuteBase {
                 currency.safeTransfer(tender.buyer, held);
             }
         }
+    }
+
+    /// @dev Whether bid `a` has a better weighted score than `b` (ties: the earlier commitment), compared
+    /// exactly: score × price × 100 = price weight × 100 × lowest + quality weight × quality × price.
+    function _betterValue(uint256 number, SealedBid storage a, SealedBid storage b) private view returns (bool) {
+        uint256 priceTerm = (MILLIONTHS - qualityWeightMillionths) * MAX_QUALITY * lowestPrice[number];
+        uint256 left = (priceTerm + qualityWeightMillionths * a.quality * a.price) * b.price;
+        uint256 right = (priceTerm + qualityWeightMillionths * b.quality * b.price) * a.price;
+        return left > right || (left == right && a.order < b.order);
     }
 
     /// @dev Take the winner's performance security when its wallet and allowance cover it; else its bid

@@ -420,6 +420,24 @@ class PenaltyRule:
 
 
 @dataclass(frozen=True)
+class BestValueRule:
+    """"the best revealed bid wins, weighing price 60% and quality 40%; ties go to the earliest bid." """
+
+    price_weight: Operand
+    quality_weight: Operand
+    span: Span = field(compare=False, default=NO_SPAN)
+
+
+@dataclass(frozen=True)
+class ScoringRule:
+    """"the state reserve scores the quality of each revealed bid within 3 days." """
+
+    scorer: Ref
+    within: Operand
+    span: Span = field(compare=False, default=NO_SPAN)
+
+
+@dataclass(frozen=True)
 class InspectionRule:
     """"the inspection station confirms or disputes each delivery within 7 days of its record." """
 
@@ -466,6 +484,8 @@ Rule = Union[
     ForfeitRule,
     InspectionRule,
     SecurityRule,
+    BestValueRule,
+    ScoringRule,
 ]
 
 # ---------------------------------------------------------------- the statute

@@ -347,6 +347,40 @@ def rule_atoms(rule: A.Rule) -> list[str]:
             return words
         words[-1] += ","
         return [*words, "at", "most", *_operand(rule.cap), "of", "the", "contract", "price"]
+    if isinstance(rule, A.BestValueRule):
+        return [
+            "the",
+            "best",
+            "revealed",
+            "bid",
+            "wins,",
+            "weighing",
+            "price",
+            *_operand(rule.price_weight),
+            "and",
+            "quality",
+            *_operand(rule.quality_weight)[:-1],
+            f"{_operand(rule.quality_weight)[-1]};",
+            "ties",
+            "go",
+            "to",
+            "the",
+            "earliest",
+            "bid",
+        ]
+    if isinstance(rule, A.ScoringRule):
+        return [
+            *_the(rule.scorer),
+            "scores",
+            "the",
+            "quality",
+            "of",
+            "each",
+            "revealed",
+            "bid",
+            "within",
+            *_operand(rule.within),
+        ]
     if isinstance(rule, A.InspectionRule):
         return [
             *_the(rule.inspector),
@@ -578,6 +612,19 @@ def zh_rule_atoms(rule: A.Rule) -> list[str]:
         if rule.cap is None:
             return words
         return [*words[:-1], f"{words[-1]}，", "累计不超过合同价格的", _zh_operand(rule.cap)]
+    if isinstance(rule, A.BestValueRule):
+        return [
+            "按价格",
+            f"{_zh_operand(rule.price_weight)}、",
+            "质量",
+            _zh_operand(rule.quality_weight),
+            "加权，",
+            "综合得分最高的已揭示投标中标；",
+            "得分相同的，",
+            "由最早的投标中标",
+        ]
+    if isinstance(rule, A.ScoringRule):
+        return [rule.scorer.text, "在揭示结束后", _zh_operand(rule.within), "内对每份已揭示投标的质量评分"]
     if isinstance(rule, A.InspectionRule):
         return [rule.inspector.text, "在交付记录后", _zh_operand(rule.within), "内确认或提出异议"]
     if isinstance(rule, A.SecurityRule):

@@ -161,7 +161,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "unknown_party": ("unknown party '{name}'", "未知当事人「{name}」"),
     "wrong_party_kind": (
-        "expected a {kinds} here, found '{name}', which is a {kind}",
+        "expected {a} {kinds} here, found '{name}', which is {a_kind} {kind}",
         "此处应为{kinds}，却遇到「{name}」，它是{kind}",
     ),
     "missing_sentence": ("a {domain} statute needs {form}", "规范{domain}的法规须有{form}"),
@@ -252,6 +252,32 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the penalty rule, like 'each day of late delivery reduces payment by 0.5%, at most 10% of the contract "
         "price.'",
         "逾期扣款规则，例如“每逾期交付一日，付款减少 0.5%，累计不超过合同价格的 10%。”",
+    ),
+    "form_best_value": (
+        "the best value award, like 'the best revealed bid wins, weighing price 60% and quality 40%; ties go to "
+        "the earliest bid.'",
+        "综合评分中标规则，例如“按价格 60%、质量 40% 加权，综合得分最高的已揭示投标中标；"
+        "得分相同的，由最早的投标中标。”",
+    ),
+    "form_scoring": (
+        "the scoring rule, like '<buyer> scores the quality of each revealed bid within 3 days.'",
+        "质量评分规则，例如“<采购方>在揭示结束后 3 天内对每份已揭示投标的质量评分。”",
+    ),
+    "weights_not_whole": (
+        "the weights of price and quality must add up to 100%; they add up to {total}",
+        "价格与质量的权重之和须为 100%；现为 {total}",
+    ),
+    "best_value_without_scoring": (
+        "a best value award needs quality scores: add {form}",
+        "综合评分中标须有质量评分：请添加{form}",
+    ),
+    "scoring_without_best_value": (
+        "quality is scored only for a best value award: add {form}",
+        "仅综合评分中标才评定质量：请添加{form}",
+    ),
+    "two_award_sentences": (
+        "a statute awards by the lowest price or by best value, not both (the other award is on line {line})",
+        "法规只能采用最低价中标或综合评分中标之一（另一中标规则在第 {line} 行）",
     ),
     "form_inspection": (
         "the inspection rule, like '<inspector> confirms or disputes each delivery within 7 days of its record.'",
@@ -345,6 +371,8 @@ WORDS: dict[str, str] = {
     "forfeit": "丧失保证金",
     "delivery inspection": "检验期限",
     "performance security": "履约保证金",
+    "best value award": "综合评分中标",
+    "quality scoring": "质量评分",
 }
 
 LANGUAGES = ("en", "zh")

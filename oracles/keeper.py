@@ -157,7 +157,8 @@ class VoucherReclaim:
 
 @dataclass
 class TenderAward:
-    """Procurement: `award(tender, ref)` once block time passes a tender's reveal period, then
+    """Procurement: `award(tender, ref)` once block time passes a tender's reveal period (and a best
+    value award's evaluation period), then
     `settleBids(tender, ref)` until its losing deposits are all settled (a page of 64 a call).
 
     Tenders share their periods, so their reveals close in opening order: a cursor
@@ -167,13 +168,16 @@ class TenderAward:
     procurement: ContractClient
     name: str = "award"
     _next: int = field(default=0, init=False)  # the earliest tender not yet awarded and settled
+    _evaluation: int | None = field(default=None, init=False)  # a best value award's, after the reveals
 
     def due(self, now: int) -> tuple[str, bytes] | None:
+        if self._evaluation is None:
+            self._evaluation = self.procurement.view("evaluationPeriod")
         while self._next < self.procurement.view("tenderCount"):
             number = self._next
             values = tender_view(self.procurement, number)
             if values["phase"] == BIDDING:
-                if now < values["revealsClose"]:
+                if now < values["revealsClose"] + self._evaluation:
                     return None
                 return self.procurement.address, self.procurement.data("award", number, now % 2**64)
             if self.procurement.view("unsettledBids", number):

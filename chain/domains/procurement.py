@@ -49,6 +49,7 @@ from lawdsl.events import (
     Reveal,
     RevokeBuyer,
     RevokeInspector,
+    ScoreBid,
 )
 from lawdsl.interpret.base import BEFORE_EFFECTIVE
 from lawdsl.interpret.procurement import ProcurementInterpreter, Reason
@@ -97,6 +98,13 @@ class ProcurementDriver(Driver):
         "AboveCeiling": Reason.ABOVE_CEILING.value,
         "DepositShort": Reason.REVEAL_DEPOSIT_SHORT.value,
         "RevealPeriodNotOver": Reason.REVEAL_NOT_OVER.value,
+        "EvaluationNotOver": Reason.EVALUATION_NOT_OVER.value,
+        "NotBestValueAward": Reason.NOT_BEST_VALUE.value,
+        "NotTenderBuyer": Reason.NOT_TENDER_BUYER.value,
+        "OutsideEvaluation": Reason.OUTSIDE_EVALUATION.value,
+        "NotRevealed": Reason.NOT_REVEALED.value,
+        "AlreadyScored": Reason.ALREADY_SCORED.value,
+        "QualityAboveMaximum": Reason.QUALITY_OUT_OF_RANGE.value,
         "NotAwarded": Reason.NOT_AWARDED.value,
         "NotAwardedSupplier": Reason.NOT_WINNER.value,
         "NotRegisteredInspector": Reason.NOT_INSPECTOR.value,
@@ -151,6 +159,12 @@ class ProcurementDriver(Driver):
             if revealed is not None:
                 quantity = fn.tenders(number).call()[1]  # (buyer, quantity, …)
                 self.approve(event.supplier, fn.requiredSecurity(opening.price, quantity).call())
+        elif isinstance(event, ScoreBid):
+            if not 0 <= event.quality < 2**8:  # a buyer's wallet cannot encode it as a uint8 score
+                self.refused.append(Rejection(event.index, Reason.QUALITY_OUT_OF_RANGE.value))
+                return
+            call = fn.scoreBid(self.number(event.tender), address(event.supplier), event.quality, event.index)
+            self.send(event, event.buyer, call)
         elif isinstance(event, Award):
             self.award(event)
         elif isinstance(event, Deliver):
@@ -309,6 +323,19 @@ class ProcurementRebuilder(Rebuilder):
 
     def on_revealBid(self, call: Call, _: int) -> list[Pending]:
         return [self.event(E.Reveal, call, call.args["ref"], supplier=call.sender, tender=call.args["number"])]
+
+    def on_scoreBid(self, call: Call, _: int) -> list[Pending]:
+        return [
+            self.event(
+                E.ScoreBid,
+                call,
+                call.args["ref"],
+                buyer=call.sender,
+                supplier=call.args["bidder"],
+                quality=call.args["quality"],
+                tender=call.args["number"],
+            )
+        ]
 
     def on_award(self, call: Call, _: int) -> list[Pending]:
         return [self.event(E.Award, call, call.args["ref"], tender=call.args["number"])]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from lawdsl.ast import (
     AwardRule,
+    BestValueRule,
     BiddingRule,
     DeliveryRule,
     DepositRule,
@@ -21,6 +22,7 @@ from lawdsl.ast import (
     Percentage,
     PurchaseRule,
     Rule,
+    ScoringRule,
     SecurityRule,
     Statute,
     SupplyPaymentRule,
@@ -131,6 +133,27 @@ def _constants(statute: Statute, rule: Rule) -> list[Constant]:
                 f"The performance security: {rate} of the contract price, held until acceptance.",
             )
         ]
+    if isinstance(rule, BestValueRule):
+        price = statute.value_as(rule.price_weight, Percentage)
+        quality = statute.value_as(rule.quality_weight, Percentage)
+        return [
+            Constant(
+                "uint256",
+                "QUALITY_WEIGHT_MILLIONTHS",
+                f"{quality.millionths:_}",
+                f"Best value: quality weighs {quality}, price {price} (the lowest revealed price scores full marks).",
+            )
+        ]
+    if isinstance(rule, ScoringRule):
+        within = statute.value_as(rule.within, Duration)
+        return [
+            Constant(
+                "uint256",
+                "EVALUATION_PERIOD",
+                _seconds(within),
+                f"{within} after the reveal period for the buyer to publish quality scores.",
+            )
+        ]
     if isinstance(rule, (AwardRule, SupplyPaymentRule, ForfeitRule)):
         return []  # the base contract implements them; their article ids go into `Rules`
     raise TypeError(f"{type(rule).__name__} is not a procurement rule")
@@ -139,7 +162,8 @@ def _constants(statute: Statute, rule: Rule) -> list[Constant]:
 def _rules(statute: Statute) -> dict[str, str]:
     """`ProcurementStatute.Rules` from the constants, with the defaults for the sentences left out
     (docs/semantics.md): no cap but the whole contract price, a 7-day inspection window, no security."""
-    award_article, _ = next(statute.rules(AwardRule))
+    best = statute.rule(BestValueRule)
+    award_article = best[0] if best else next(statute.rules(AwardRule))[0]
     payment_article, _ = next(statute.rules(SupplyPaymentRule))
     forfeit = statute.rule(ForfeitRule)
     delivery_article, _ = next(statute.rules(DeliveryRule))
@@ -156,6 +180,8 @@ def _rules(statute: Statute) -> dict[str, str]:
         "penaltyMillionthsPerDay": "PENALTY_MILLIONTHS_PER_DAY" if penalty else "0",
         "damagesCapMillionths": "DAMAGES_CAP_MILLIONTHS" if penalty and penalty[1].cap else "MILLIONTHS",
         "securityMillionths": "SECURITY_MILLIONTHS" if security else "0",
+        "qualityWeightMillionths": "QUALITY_WEIGHT_MILLIONTHS" if best else "0",
+        "evaluationPeriod": "EVALUATION_PERIOD" if best else "0",
         "forfeitsDeposit": "true" if forfeit else "false",
         "awardArticle": article_constant(award_article.id),
         "paymentArticle": article_constant(payment_article.id),

@@ -42,6 +42,8 @@ RULE_NAMES: dict[type, str] = {
     A.ForfeitRule: "forfeit",
     A.InspectionRule: "delivery inspection",
     A.SecurityRule: "performance security",
+    A.BestValueRule: "best value award",
+    A.ScoringRule: "quality scoring",
 }
 DOMAIN_RULES: dict[A.Domain, tuple[type, ...]] = {
     D.WORKING_TIME: (A.EarningRule, A.LimitRule, A.WagePaymentRule, A.MinimumWageRule),
@@ -66,6 +68,8 @@ DOMAIN_RULES: dict[A.Domain, tuple[type, ...]] = {
         A.ForfeitRule,
         A.InspectionRule,
         A.SecurityRule,
+        A.BestValueRule,
+        A.ScoringRule,
     ),
 }
 #: Sentences a statute of the domain must contain, with the message key of the form to suggest.
@@ -102,7 +106,11 @@ SINGLE = (
     A.DeliveryRule,
     A.InspectionRule,
     A.SecurityRule,
+    A.BestValueRule,
+    A.ScoringRule,
 )
+#: A required sentence another may stand for: the lowest price award or the best value award.
+ALTERNATIVES: dict[type, tuple[type, ...]] = {A.AwardRule: (A.BestValueRule,)}
 
 #: Operand fields and the literal type each must hold.
 OPERAND_TYPES: dict[tuple[type, str], type] = {
@@ -125,6 +133,9 @@ OPERAND_TYPES: dict[tuple[type, str], type] = {
     (A.PenaltyRule, "cap"): A.Percentage,
     (A.InspectionRule, "within"): A.Duration,
     (A.SecurityRule, "rate"): A.Percentage,
+    (A.BestValueRule, "price_weight"): A.Percentage,
+    (A.BestValueRule, "quality_weight"): A.Percentage,
+    (A.ScoringRule, "within"): A.Duration,
 }
 #: Percentages of the contract price, which must lie in (0%, 100%], and what each is, for the message.
 CONTRACT_SHARES: dict[tuple[type, str], str] = {
@@ -154,6 +165,7 @@ ROLE_KINDS: dict[tuple[type, str], tuple[A.PartyKind, ...]] = {
     (A.ForfeitRule, "supplier"): (A.PartyKind.FIRM,),
     (A.DeliveryRule, "inspector"): (A.PartyKind.DEVICE, A.PartyKind.AGENCY),
     (A.InspectionRule, "inspector"): (A.PartyKind.DEVICE, A.PartyKind.AGENCY),
+    (A.ScoringRule, "scorer"): (A.PartyKind.AGENCY,),
 }
 
 #: How many parties of each kind a domain takes: (fewest, most).
@@ -220,6 +232,7 @@ class _Checker:
         self.party_counts()
         self.articles()
         self.required_sentences()
+        self.award_forms()
         if not self.errors:  # bounds speak of values that are otherwise sound
             check_bounds(
                 self.statute,
@@ -384,19 +397,54 @@ class _Checker:
             return
         if party.kind not in kinds:
             self.error(
-                ref.span, "wrong_party_kind", kinds=wanted, name=party.name, kind=self.word(_KIND_WORDS[party.kind])
+                ref.span,
+                "wrong_party_kind",
+                kinds=wanted,
+                name=party.name,
+                kind=self.word(_KIND_WORDS[party.kind]),
+                a=_article(wanted),
+                a_kind=_article(_KIND_WORDS[party.kind]),
             )
 
     def required_sentences(self) -> None:
         present = {type(r) for a in self.statute.articles for r in a.rules}
         for kind, form in REQUIRED[self.domain]:
-            if kind not in present:
+            if kind not in present and not present.intersection(ALTERNATIVES.get(kind, ())):
                 self.error(
                     self.statute.header.span,
                     "missing_sentence",
                     domain=self.word(self.domain.value),
                     form=message(self.language, form),
                 )
+
+    def award_forms(self) -> None:
+        """One award sentence; a best value award with its scoring sentence, and weights of 100% in all."""
+        lowest = list(self.statute.rules(A.AwardRule))
+        best = list(self.statute.rules(A.BestValueRule))
+        scoring = list(self.statute.rules(A.ScoringRule))
+        if lowest and best:
+            first, second = sorted((lowest[0][1].span, best[0][1].span), key=lambda span: (span.line, span.column))
+            self.error(second, "two_award_sentences", line=first.line)
+        if best and not scoring:
+            self.error(best[0][1].span, "best_value_without_scoring", form=message(self.language, "form_scoring"))
+        if scoring and not best:
+            self.error(scoring[0][1].span, "scoring_without_best_value", form=message(self.language, "form_best_value"))
+        if best:
+            rule = best[0][1]
+            weights = [self.statute.value(w) for w in (rule.price_weight, rule.quality_weight) if self.known(w)]
+            if len(weights) == 2 and all(isinstance(w, A.Percentage) for w in weights):
+                total = sum(w.millionths for w in weights if isinstance(w, A.Percentage))
+                if total != 1_000_000:
+                    self.error(rule.span, "weights_not_whole", total=A.Percentage(total))
+
+    def known(self, operand: A.Operand) -> bool:
+        """Whether `operand` is a literal or names a declared term."""
+        return isinstance(operand, A.Lit) or operand.key in self.terms
+
+
+def _article(word: str) -> str:
+    """`a` or `an` before an English word (the Chinese message has no place for it)."""
+    return "an" if word[:1] in "aeiou" else "a"
 
 
 def refs(statute: A.Statute) -> Iterator[A.Ref]:

@@ -51,6 +51,13 @@ Decisions where SPEC is silent (docs/semantics.md repeats them):
   when the tender is closed undelivered. A winner whose wallet cannot cover it
   has not lodged it: its bid deposit forfeits to the buyer under the security
   sentence's article and the tender closes (the escrow returns).
+- Best value award (Directive 2014/24/EU Art. 67): during the evaluation
+  period that follows the reveal period, the tender's buyer publishes each
+  revealed bid's quality score (0-100), once. A bid's weighted score is
+  `price weight × 100 × lowest revealed price / its price + quality weight ×
+  quality`; the best scored bid wins (ties: the earliest commitment), from
+  the end of the evaluation period; an unscored bid cannot win, and with no
+  scored bid the tender closes like one with no revealed bid.
 - Only the awarded supplier delivers; recorded and delivered units together
   never exceed `Q`, and a closed tender takes none.
 """
@@ -64,6 +71,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from ..ast import (
+    BestValueRule,
     BiddingRule,
     DeliveryRule,
     DepositRule,
@@ -73,6 +81,7 @@ from ..ast import (
     PenaltyRule,
     Percentage,
     PurchaseRule,
+    ScoringRule,
     SecurityRule,
     Statute,
     SupplyPaymentRule,
@@ -93,6 +102,7 @@ from ..events import (
     Reveal,
     RevokeBuyer,
     RevokeInspector,
+    ScoreBid,
 )
 from ..money import Money, round_half_up
 from .base import DomainInterpreter, Rejected
@@ -128,6 +138,13 @@ class Reason(str, enum.Enum):
     ALREADY_REVEALED = "the bid has already been revealed"
     ABOVE_CEILING = "the revealed price is above the ceiling"
     REVEAL_NOT_OVER = "the reveal period has not ended yet"
+    EVALUATION_NOT_OVER = "the evaluation period has not ended yet"
+    NOT_BEST_VALUE = "the statute awards by the lowest price: bids are not scored"
+    NOT_TENDER_BUYER = "only the tender's buyer scores its bids"
+    OUTSIDE_EVALUATION = "quality is scored only during the evaluation period"
+    NOT_REVEALED = "only a revealed bid is scored"
+    ALREADY_SCORED = "the bid has already been scored"
+    QUALITY_OUT_OF_RANGE = "a quality score is a whole number from 0 to 100"
     NOT_AWARDED = "no tender has been awarded"
     NOT_WINNER = "only the awarded supplier delivers"
     NOT_INSPECTOR = "the delivery is not confirmed by the buyer's registered inspector"
@@ -171,6 +188,7 @@ class SealedBid:
     price: Money
     deposit: int  # minor units held in the tender's deposit pot for this supplier
     revealed: bool = False
+    quality: int | None = None  # best value: the buyer's score, once published
 
 
 @dataclass
@@ -253,6 +271,14 @@ class ProcurementInterpreter(DomainInterpreter):
         security = statute.rule(SecurityRule)
         self.security_rate: Fraction = statute.value_as(security[1].rate, Percentage).ratio if security else Fraction(0)
         self.security_article: str | None = security[0].id if security else None
+        best = statute.rule(BestValueRule)
+        self.quality_weight: Fraction = (
+            statute.value_as(best[1].quality_weight, Percentage).ratio if best else Fraction(0)
+        )
+        scoring = statute.rule(ScoringRule)
+        self.evaluation = dt.timedelta(0)
+        if scoring:
+            self.evaluation = dt.timedelta(minutes=statute.value_as(scoring[1].within, Duration).minutes)
         self.grace = self.inspection_window
         if self.penalty_rate:
             self.grace = min(-(-1 // self.penalty_rate) * DAY, MAX_GRACE)
@@ -314,7 +340,7 @@ class ProcurementInterpreter(DomainInterpreter):
             quantity=event.quantity,
             bids_close=bids_close,
             reveals_close=reveals_close,
-            deadline=reveals_close + self.delivery_within,
+            deadline=reveals_close + self.evaluation + self.delivery_within,
         )
         self.tenders.append(tender)
         self.ledger.hold(event.buyer, tender.escrow_pot, escrow)
@@ -359,12 +385,41 @@ class ProcurementInterpreter(DomainInterpreter):
 
     # ------------------------------------------------------------ award
 
+    def on_score_bid(self, event: ScoreBid) -> None:
+        tender = self._bidding_tender(event.tender)
+        if not self.quality_weight:
+            raise Rejected(Reason.NOT_BEST_VALUE.value)
+        if event.buyer != tender.buyer:
+            raise Rejected(Reason.NOT_TENDER_BUYER.value)
+        if not tender.reveals_close <= event.at < tender.reveals_close + self.evaluation:
+            raise Rejected(Reason.OUTSIDE_EVALUATION.value)
+        bid = tender.bids.get(event.supplier)
+        if bid is None or not bid.revealed:
+            raise Rejected(Reason.NOT_REVEALED.value)
+        if bid.quality is not None:
+            raise Rejected(Reason.ALREADY_SCORED.value)
+        if not 0 <= event.quality <= 100:
+            raise Rejected(Reason.QUALITY_OUT_OF_RANGE.value)
+        bid.quality = event.quality
+
+    def value_score(self, tender: Tender, bid: SealedBid) -> Fraction:
+        """Points out of 100: price weight × 100 × the lowest revealed price / the bid's + quality weight × quality."""
+        assert bid.quality is not None
+        lowest = min(b.price.minor for b in tender.bids.values() if b.revealed)
+        return (1 - self.quality_weight) * 100 * Fraction(lowest, bid.price.minor) + self.quality_weight * bid.quality
+
     def on_award(self, event: Award) -> None:
         tender = self._bidding_tender(event.tender)
         if event.at < tender.reveals_close:
             raise Rejected(Reason.REVEAL_NOT_OVER.value)
+        if event.at < tender.reveals_close + self.evaluation:
+            raise Rejected(Reason.EVALUATION_NOT_OVER.value)
         revealed = [bid for bid in tender.bids.values() if bid.revealed]
-        tender.winner = min(revealed, key=lambda bid: (bid.price, bid.order), default=None)
+        if self.quality_weight:
+            scored = [bid for bid in revealed if bid.quality is not None]
+            tender.winner = max(scored, key=lambda bid: (self.value_score(tender, bid), -bid.order), default=None)
+        else:
+            tender.winner = min(revealed, key=lambda bid: (bid.price, bid.order), default=None)
         lodged = tender.winner is None or self._lodge_security(event.index, tender, tender.winner)
         for bid in tender.bids.values():  # in commitment order, so payments are too
             pot = tender.deposit_pot(bid.supplier)

@@ -65,7 +65,7 @@ KEYWORDS: dict[str, str] = {
         w: w.upper()
         for w in (
             "contract confirms or disputes record winner lodges performance security held until acceptance "
-            "forfeited default"
+            "forfeited default best weighing quality scores"
         ).split()
     },
 }

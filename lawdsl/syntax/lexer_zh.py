@@ -164,6 +164,13 @@ KEYWORDS: dict[str, str] = {
     "作为履约保证金": "AS_SECURITY",
     "至验收时退还": "HELD_UNTIL_ACCEPTANCE",
     "违约时不予退还": "FORFEITED_ON_DEFAULT",
+    "按价格": "BY_PRICE",
+    "质量": "QUALITY",
+    "加权": "WEIGHTED",
+    "综合得分最高的已揭示投标": "HIGHEST_SCORE",
+    "得分相同的": "SCORE_TIES",
+    "在揭示结束后": "AFTER_REVEALS",
+    "对每份已揭示投标的质量评分": "SCORES_QUALITY",
 }
 
 #: Terminal → its canonical spelling (the first listed above).

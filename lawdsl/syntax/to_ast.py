@@ -416,6 +416,14 @@ class _Builder(Transformer[Token, Tree[Any]]):
         (cap,) = _values(children)
         return cap  # type: ignore[no-any-return]
 
+    def best_value(self, meta: Meta, children: list[Any]) -> A.BestValueRule:
+        price, quality = _values(children)
+        return A.BestValueRule(price, quality, meta_span(meta))
+
+    def scoring(self, meta: Meta, children: list[Any]) -> A.ScoringRule:
+        scorer, within = _values(children)
+        return A.ScoringRule(self._ref(scorer), within, meta_span(meta))
+
     def inspection(self, meta: Meta, children: list[Any]) -> A.InspectionRule:
         inspector, within = _values(children)
         return A.InspectionRule(self._ref(inspector), within, meta_span(meta))

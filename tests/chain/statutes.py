@@ -17,6 +17,7 @@ from pathlib import Path
 from lawdsl.ast import (
     Article,
     AwardRule,
+    BestValueRule,
     DayKind,
     DeliveryRule,
     DepositRule,
@@ -34,7 +35,9 @@ from lawdsl.ast import (
     PenaltyRule,
     Percentage,
     Period,
+    Ref,
     Rule,
+    ScoringRule,
     SecurityRule,
     ShareRule,
     SplitRule,
@@ -255,7 +258,33 @@ def guarded_procurement() -> Statute:
     )
 
 
-PROCUREMENT_VARIANTS = {"example": procurement, "minimal": minimal_procurement, "guarded": guarded_procurement}
+def best_value_procurement() -> Statute:
+    """procurement.law awarding by best value: price 60%, quality 40%, scored by the reserve during the
+    10 days after the reveal period (so generated scores often fall in it)."""
+    base = procurement()
+
+    def best(rule: Rule) -> tuple[Rule, ...]:
+        if isinstance(rule, AwardRule):
+            return (
+                BestValueRule(Lit(Percentage(600_000)), Lit(Percentage(400_000))),
+                ScoringRule(Ref("state reserve"), Lit(Duration(10 * 1440, "day"))),
+            )
+        return (rule,)
+
+    return replace(
+        base,
+        header=replace(base.header, title="Grain Purchase Regulation (best value)"),
+        articles=tuple(replace(a, rules=tuple(r for rule in a.rules for r in best(rule))) for a in base.articles),
+        source_name="best value (built in tests/chain/statutes.py)",
+    )
+
+
+PROCUREMENT_VARIANTS = {
+    "example": procurement,
+    "minimal": minimal_procurement,
+    "guarded": guarded_procurement,
+    "best value": best_value_procurement,
+}
 
 
 def chain_statutes() -> list[Statute]:

@@ -99,3 +99,32 @@ def test_the_statutes_window_and_cap_bind_inspector_and_buyer(chain, artifacts, 
     paid = [args["amount"] for name, args in driver.logs() if name == "Payment" and args["ref"] == 9]
     assert paid == [300_000 - 90_000]  # 3,000.00 less the cap, 900.00
     assert _balance(driver, "s1") == 100_000 + 210_000  # paid, deposit and security returned
+
+
+@pytest.fixture(scope="module")
+def best_value(statutes: dict[str, Statute]) -> Statute:
+    return compiled_variants(statutes, PROCUREMENT_VARIANTS)["best value"]
+
+
+def test_only_the_tenders_buyer_scores_once_and_in_its_period(chain, artifacts, best_value):
+    """Scores decide the award, so no bidder, outsider or other buyer may give one, nor change one."""
+    driver = _revealed(chain, artifacts, best_value, {"s1": 100_000, "s2": 100_000})
+    chain, fn = driver.chain, driver.contract.functions
+    s1 = chain.address("s1")
+    early = refusal(driver, "reserve", fn.scoreBid(0, s1, 90, 6), _day(9, 12))  # reveals still open
+    assert early.error == "OutsideEvaluation"
+    chain.set_next_time(_day(10, 10))
+    assert refusal(driver, "s1", fn.scoreBid(0, s1, 100, 7)).error == "NotTenderBuyer"
+    assert refusal(driver, "mallory", fn.scoreBid(0, s1, 100, 8)).error == "NotTenderBuyer"
+    driver.authority.call(fn.registerBuyer(chain.address("other"), 9))
+    assert refusal(driver, "other", fn.scoreBid(0, s1, 100, 10)).error == "NotTenderBuyer"
+    assert refusal(driver, "reserve", fn.scoreBid(0, s1, 101, 11)).error == "QualityAboveMaximum"
+    assert refusal(driver, "reserve", fn.scoreBid(0, chain.address("s3"), 50, 12)).error == "NotRevealed"
+    chain.transact("reserve", fn.scoreBid(0, s1, 40, 13))
+    assert refusal(driver, "reserve", fn.scoreBid(0, s1, 100, 14)).error == "AlreadyScored"
+    early_award = refusal(driver, "mallory", fn.award(0, 15), _day(12))  # the 10-day evaluation runs on
+    assert early_award.error == "EvaluationNotOver"
+    chain.set_next_time(_day(20, 9))  # reveals closed 06-10 09:00; evaluation until 06-20 09:00
+    chain.transact("mallory", fn.award(0, 16))
+    awarded = [args for name, args in driver.logs() if name == "TenderAwarded"]
+    assert [a["winner"] for a in awarded] == [s1]  # s2 was never scored, so it cannot win

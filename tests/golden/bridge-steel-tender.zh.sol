@@ -76,6 +76,8 @@ contract Statute6d8afed7V1 is ProcurementStatute {
             penaltyMillionthsPerDay: PENALTY_MILLIONTHS_PER_DAY,
             damagesCapMillionths: DAMAGES_CAP_MILLIONTHS,
             securityMillionths: SECURITY_MILLIONTHS,
+            qualityWeightMillionths: 0,
+            evaluationPeriod: 0,
             forfeitsDeposit: true,
             awardArticle: ARTICLE_3,
             paymentArticle: ARTICLE_7,

@@ -60,6 +60,8 @@ contract MunicipalSchoolLaptopTenderV1 is ProcurementStatute {
             penaltyMillionthsPerDay: PENALTY_MILLIONTHS_PER_DAY,
             damagesCapMillionths: MILLIONTHS,
             securityMillionths: 0,
+            qualityWeightMillionths: 0,
+            evaluationPeriod: 0,
             forfeitsDeposit: false,
             awardArticle: ARTICLE_3,
             paymentArticle: ARTICLE_5,

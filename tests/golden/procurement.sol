@@ -63,6 +63,8 @@ contract GrainUnifiedPurchaseRegulationV1 is ProcurementStatute {
             penaltyMillionthsPerDay: PENALTY_MILLIONTHS_PER_DAY,
             damagesCapMillionths: MILLIONTHS,
             securityMillionths: 0,
+            qualityWeightMillionths: 0,
+            evaluationPeriod: 0,
             forfeitsDeposit: true,
             awardArticle: ARTICLE_3,
             paymentArticle: ARTICLE_5,

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from lawdsl.ast import (
     Article,
     AwardRule,
+    BestValueRule,
     BiddingRule,
     DeliveryRule,
     DepositRule,
@@ -31,6 +32,7 @@ from lawdsl.ast import (
     Percentage,
     PurchaseRule,
     Ref,
+    ScoringRule,
     SecurityRule,
     Statute,
     SupplyPaymentRule,
@@ -70,9 +72,11 @@ def procurement_statute(
     cap: str | None = None,
     inspection: int | None = None,
     security: str | None = None,
+    best_value: tuple[str, str, int] | None = None,
 ) -> Statute:
     """procurement.law as an AST; each keyword changes, drops or adds one sentence (durations in days):
-    `cap` on the penalty, `inspection` window and performance `security` are absent by default."""
+    `cap` on the penalty, `inspection` window and performance `security` are absent by default;
+    `best_value` (price weight, quality weight, evaluation days) replaces the lowest-price award."""
     sealed_bids: list = [BiddingRule(Ref("bidding period"), Ref("reveal period"))]
     if deposit is not None:
         sealed_bids.append(DepositRule(Lit(percent(deposit))))
@@ -84,6 +88,12 @@ def procurement_statute(
     if penalty is not None:
         delivery.append(PenaltyRule(Lit(percent(penalty)), cap=Lit(percent(cap)) if cap is not None else None))
     award: list = [AwardRule()]
+    if best_value is not None:
+        price, quality, evaluation = best_value
+        award = [
+            BestValueRule(Lit(percent(price)), Lit(percent(quality))),
+            ScoringRule(Ref("state reserve"), Lit(days(evaluation))),
+        ]
     if security is not None:
         award.append(SecurityRule(Lit(percent(security))))
     return Statute(

@@ -115,3 +115,65 @@ def test_the_chinese_cap_error_is_in_chinese() -> None:
     assert first_error(text, "bad.zh.law") == (
         "bad.zh.law:45:32: error: 逾期扣款的累计上限须大于合同价格的 0%，且不超过 100%；却遇到 150%"
     )
+
+
+EU = statute_text("eu-best-value-tender.law")
+EU_ZH = statute_text("eu-best-value-tender.zh.law")
+WEIGHTS = "weighing price 60% and quality 40%"
+SCORING = "  the contracting authority scores the quality of each revealed bid within the\n    evaluation period.\n"
+
+
+@pytest.mark.parametrize(("text", "name"), [(EU, "eu.law"), (EU_ZH, "eu.zh.law")])
+def test_both_surfaces_say_the_best_value_award(text: str, name: str) -> None:
+    statute = load_text(text, name)
+    article, best = next(statute.rules(A.BestValueRule))
+    weights = [statute.value_as(w, A.Percentage).millionths for w in (best.price_weight, best.quality_weight)]
+    assert (article.id, weights) == ("3", [600_000, 400_000])
+    _, scoring = next(statute.rules(A.ScoringRule))
+    assert (scoring.scorer.key, statute.value_as(scoring.within, A.Duration).minutes) == (
+        statute.parties[0].key,
+        10 * 24 * 60,
+    )
+    assert not list(statute.rules(A.AwardRule))
+
+
+BEST_VALUE_ERRORS = [
+    (
+        "weights short of the whole",
+        EU.replace(WEIGHTS, "weighing price 60% and quality 30%"),
+        "bad.law:41:7: error: the weights of price and quality must add up to 100%; they add up to 90%",
+    ),
+    (
+        "no scoring",
+        EU.replace(SCORING, ""),
+        "bad.law:41:7: error: a best value award needs quality scores: add the scoring rule, like '<buyer> scores "
+        "the quality of each revealed bid within 3 days.'",
+    ),
+    (
+        "scoring under a lowest-price award",
+        EU.replace(
+            "the best revealed bid wins, weighing price 60% and quality 40%; ties go to the\n    earliest bid.",
+            "the lowest revealed bid wins; ties go to the earliest bid.",
+        ),
+        "bad.law:42:7: error: quality is scored only for a best value award: add the best value award, like 'the "
+        "best revealed bid wins, weighing price 60% and quality 40%; ties go to the earliest bid.'",
+    ),
+    (
+        "two awards",
+        EU.replace(SCORING, SCORING + "  the lowest revealed bid wins; ties go to the earliest bid.\n"),
+        "bad.law:45:7: error: a statute awards by the lowest price or by best value, not both (the other award is "
+        "on line 41)",
+    ),
+    (
+        "a firm scores",
+        EU.replace("the contracting authority scores", "the tenderer scores"),
+        "bad.law:43:7: error: expected an agency here, found 'tenderer', which is a firm",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "text", "expected"), BEST_VALUE_ERRORS, ids=[case for case, _, _ in BEST_VALUE_ERRORS]
+)
+def test_best_value_misuse_has_its_exact_message(case: str, text: str, expected: str) -> None:
+    assert first_error(text) == expected

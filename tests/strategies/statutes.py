@@ -418,10 +418,19 @@ def procurement_statutes(
             A.Ref(buyer), draw(st.sampled_from(pool["text"])), unit, terms.operand(money(header.currency)), unit
         ),
         A.BiddingRule(terms.operand(periods), terms.operand(periods)),
-        A.AwardRule(),
         A.DeliveryRule(A.Ref(inspector), terms.operand(periods)),
         A.SupplyPaymentRule(A.Ref(buyer), A.Ref(supplier)),
     ]
+    if draw(st.booleans()):
+        rules.append(A.AwardRule())
+    else:  # best value: weights of 100% in all, the buyer scoring
+        quality = draw(st.integers(1, 999_999))
+        rules.append(
+            A.BestValueRule(
+                terms.operand(st.just(A.Percentage(1_000_000 - quality))), terms.operand(st.just(A.Percentage(quality)))
+            )
+        )
+        rules.append(A.ScoringRule(A.Ref(buyer), terms.operand(periods)))
     if draw(st.booleans()):
         rules.append(A.DepositRule(terms.operand(percentages)))
     if draw(st.booleans()):
