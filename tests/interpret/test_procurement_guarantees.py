@@ -15,7 +15,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lawdsl.events import AcceptDelivery, Award, Bid, CloseTender, ConfirmDelivery, Deliver, RecordDelivery, Reveal
+from lawdsl.interpret import interpret_explained
 from lawdsl.interpret.procurement import Reason
+from lawdsl.scenario import load_scenario
+from tests.conftest import ROOT
 from tests.interpret.scripting import balances, payments, rejections
 from tests.interpret.test_procurement import awarded, cny, procurement_statute, tender
 
@@ -146,3 +149,18 @@ def test_a_capped_amount_never_exceeds_its_cap(
     assert interpreter.tenders[0].damages == min(limit, uncapped) <= limit
     paid = sum(int(p[3].replace(".", "")) for p in payments(outcome))  # each payment rounded once, half up
     assert abs(paid - (sum(price * q for q, _ in taken) - min(limit, uncapped))) <= Fraction(len(taken), 2)
+
+
+def test_explain_shows_the_cap_and_the_forfeited_security() -> None:
+    _, late = interpret_explained(load_scenario(ROOT / "statutes" / "bridge-steel-late.yaml"))
+    capped = {step.what: step.value for step in late[2].steps}
+    assert capped["cap on deductions"] == (
+        "10% of the contract price (250 × CNY 4600.00) = CNY 115000.00; CNY 27600.00 deducted before, CNY 87400.00 left"
+    )
+    assert capped["earned"] == "150 × CNY 4600.00 − CNY 87400.00 = CNY 602600.00"
+    _, default = interpret_explained(load_scenario(ROOT / "statutes" / "bridge-steel-default.yaml"))
+    assert [step.value for step in default[0].steps][1:] == [
+        "CNY 4500.00, not lodged",
+        "CNY 900.00, the winning bid's whole deposit, forfeits to the buyer",
+    ]
+    assert {step.what: step.value for step in default[2].steps}["forfeited"] == "the whole security, CNY 4900.00"
