@@ -321,6 +321,7 @@ def _role_name(role: bytes) -> str:
         "PROPOSER_ROLE",
         "EXECUTOR_ROLE",
         "DEFAULT_ADMIN_ROLE",
+        "BUYER_ROLE",
     ):
         if (keccak(text=name) if name != "DEFAULT_ADMIN_ROLE" else bytes(32)) == role:
             return name
@@ -330,7 +331,10 @@ def _role_name(role: bytes) -> str:
 EXPLANATIONS: dict[str, Callable[..., str]] = {
     "BeforeEffectiveDate": lambda s, at: s.effective_words(at),
     "AccessControlUnauthorizedAccount": lambda s, who, role: (
-        f"{s.name(who)} does not hold {_role_name(role)}: only the statute's authority may do this "
+        f"{s.name(who)} is not a buyer the authority registered: only a registered buyer opens a tender "
+        "(the authority runs `lawdsl authority register-buyer`)"
+        if _role_name(role) == "BUYER_ROLE"
+        else f"{s.name(who)} does not hold {_role_name(role)}: only the statute's authority may do this "
         "(sign with the authority's --key)"
     ),
     "DepositExceedsWallet": lambda s, amount, wallet: (
