@@ -666,9 +666,9 @@ abstract contract ProcurementStatute is StatuteBase {
         uint256 late = daysLate(tender.deadline, at);
         address supplier = tender.winner;
         uint256 price = bids[number][supplier].price;
-        uint256 deduction = lateDeduction(price, quantity, late, damagesLeft(number));
+        uint256 deduction = late == 0 ? 0 : lateDeduction(price, quantity, late, damagesLeft(number));
         uint256 amount = deliveryPayment(price, quantity, deduction);
-        performance[number].damages += deduction;
+        if (deduction > 0) performance[number].damages += deduction;
         tender.delivered += quantity;
         tender.escrow -= amount;
         emit DeliveryConfirmed(ref, number, msg.sender, quantity, late);
