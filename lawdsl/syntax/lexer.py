@@ -30,7 +30,7 @@ KEYWORDS: dict[str, str] = {
             "spent only during least covers most split across not transferable after unspent "
             "value returns buys no more than per sealed revealed carries deposit its lowest wins "
             "ties go earliest confirmed within for awarded price late reduces payment who does "
-            "reveal forfeits"
+            "reveal forfeits issued then"
         ).split()
     },
     "is": "IS",
@@ -60,6 +60,10 @@ KEYWORDS: dict[str, str] = {
     "clock-out": "CLOCK_OUT",
     "clock-outs": "CLOCK_OUT",
     "workdays": "WORKDAY",
+    "instalment": "INSTALMENT",
+    "instalments": "INSTALMENT",
+    "installment": "INSTALMENT",
+    "installments": "INSTALMENT",
     # procurement: caps, the inspection window, the performance security
     **{
         w: w.upper()
@@ -101,7 +105,7 @@ TOKEN = re.compile(
   | (?P<OPEN_STRING>")
   | (?P<MONEY>[A-Z]{3}[ \t]+-?\d+(?:\.\d+)?)
   | (?P<DATE>\d{4}-\d{1,2}-\d{1,2}(?![\w-]))
-  | (?P<TZ>[+-]\d{2}:\d{2})
+  | (?P<TZ>[+-]\d{2}:\d{2}|[A-Z][A-Za-z]+(?:/[A-Za-z0-9_+-]+)+)
   | (?P<PERCENT>\d+(?:\.\d+)?\s?%)
   | (?P<NUMBER>\d+(?:\.\d+)*)
   | (?P<WORD>[^\W\d_](?:[\w'’]|-(?=\w))*)

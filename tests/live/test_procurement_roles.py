@@ -72,7 +72,7 @@ def travel(w3: Web3, seconds: int) -> None:
 
 def test_a_tender_runs_from_the_command_line(site: tuple[Operator, Web3]) -> None:
     run, w3 = site
-    refused(run("buyer", "open", "10", "--key", "reserve"), "reserve (0x", "is not a buyer the authority registered")
+    refused(run("buyer", "open", "10", "--key", "reserve"), "reserve (0x", "only a buyer the authority registered")
     assert "registered buyer reserve" in run.ok("authority", "register-buyer", "reserve", "--key", "authority")
     run.ok("authority", "register-inspector", "station", "--buyer", "reserve", "--key", "authority")
     opened = run.ok("buyer", "open", "10", "--key", "reserve")
