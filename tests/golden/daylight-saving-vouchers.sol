@@ -48,6 +48,7 @@ contract SpringGroceryVoucherProgramV1 is VoucherProgram {
         VoucherProgram(currency, authority, issuer, Rules({
             effectiveFrom: EFFECTIVE_FROM,
             faceValue: FACE_VALUE,
+            instalmentCount: 1,
             requiredAttribute: REQUIRED_ATTRIBUTE,
             minimumPurchase: 0,
             maximumShareMillionths: MILLIONTHS,
