@@ -453,7 +453,7 @@ class PenaltyRule:
 
 @dataclass(frozen=True)
 class BestValueRule:
-    """"the best revealed bid wins, weighing price 60% and quality 40%; ties go to the earliest bid." """
+    """`the best revealed bid wins, weighing price 60% and quality 40%; ties go to the earliest bid.`"""
 
     price_weight: Operand
     quality_weight: Operand
@@ -462,7 +462,7 @@ class BestValueRule:
 
 @dataclass(frozen=True)
 class ScoringRule:
-    """"the state reserve scores the quality of each revealed bid within 3 days." """
+    """`the state reserve scores the quality of each revealed bid within 3 days.`"""
 
     scorer: Ref
     within: Operand
@@ -471,7 +471,7 @@ class ScoringRule:
 
 @dataclass(frozen=True)
 class InspectionRule:
-    """"the inspection station confirms or disputes each delivery within 7 days of its record." """
+    """`the inspection station confirms or disputes each delivery within 7 days of its record.`"""
 
     inspector: Ref
     within: Operand
@@ -480,8 +480,8 @@ class InspectionRule:
 
 @dataclass(frozen=True)
 class SecurityRule:
-    """"the winner lodges a performance security of 10% of the contract price, held until acceptance
-    and forfeited on default." """
+    """`the winner lodges a performance security of 10% of the contract price, held until acceptance
+    and forfeited on default.`"""
 
     rate: Operand
     span: Span = field(compare=False, default=NO_SPAN)
