@@ -39,7 +39,15 @@ from lawdsl.scenario import Scenario, load_scenario
 pytestmark = pytest.mark.chain
 
 STATUTES = Path(__file__).resolve().parents[2] / "statutes"
-LAWS = ("overtime", "vouchers", "procurement", "part-time-wages", "hong-kong-consumption-vouchers")
+LAWS = (
+    "overtime",
+    "vouchers",
+    "procurement",
+    "part-time-wages",
+    "hong-kong-consumption-vouchers",
+    "bridge-steel-tender",
+    "eu-best-value-tender",
+)
 
 # ---------------------------------------------------------------- the twins
 
