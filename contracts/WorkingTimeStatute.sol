@@ -14,7 +14,7 @@ import {WorkerSlot, WorkerSlots} from "./WorkerSlot.sol";
 
 /// @title Working-time statute
 /// @notice Shifts from signed attendance punches, premium pay per minute (the highest applicable rate
-/// wins), working-time limits, and wages paid from the employer's deposit, first in first out, with
+/// wins; additional premiums, such as night work, add to it), working-time limits, and wages paid from the employer's deposit, first in first out, with
 /// arrears when it runs short. Weekly and monthly pay is settled page by page (`settle`).
 /// @dev A generated contract per statute inherits this one and supplies the statute's rules: earning
 /// and limit sentences, public holidays, minimum wage. The pieces: `Employment` (consent, wages, end),
@@ -68,6 +68,7 @@ abstract contract WorkingTimeStatute is Employment, AttendanceDevices, WageQueue
         WorkerSlot worker; // the employee's slot as it will be stored
         uint256 length; // minutes
         uint256 day; // the local day the shift started on
+        uint256 clockInSecond; // the clock-in's second after that day's local midnight
         DayKind kind; // what that day is under the statute
         bool timeOff; // compensatory time off was granted for that day
         uint256 previousDay; // the local day of the employee's previous shift (0: none)
@@ -86,6 +87,10 @@ abstract contract WorkingTimeStatute is Employment, AttendanceDevices, WageQueue
     uint256 private constant AMOUNT_SCALE = 60 * MILLIONTHS;
     /// @dev The shift minute from which a rule that does not apply to a shift applies: never.
     uint256 internal constant NEVER = type(uint256).max;
+    /// @dev Minutes in a day, for time-of-day windows.
+    uint256 private constant MINUTES_PER_DAY = 24 * 60;
+    /// @dev The days around a shift on which a time-of-day window can meet it: the one before, its own, the next.
+    uint256 private constant WINDOW_DAYS = 3;
     /// @dev `_payAccrued` for an ending employment: every accruing period, ended or not.
     uint256 private constant ALL_PERIODS = type(uint256).max;
 
@@ -340,6 +345,7 @@ abstract contract WorkingTimeStatute is Employment, AttendanceDevices, WageQueue
         shift.employee = employee;
         shift.employer = employer;
         shift.day = day;
+        shift.clockInSecond = started - CivilCalendar.midnight(day, timeZoneOffset); // < 1 day
         shift.kind = dayKind(day);
         shift.timeOff = worker.timeOffGranted() && timeOff[employee][day];
         shift.weekStart = CivilCalendar.weekStart(day, weekStart);
@@ -384,6 +390,36 @@ abstract contract WorkingTimeStatute is Employment, AttendanceDevices, WageQueue
     function _minutesWon(Shift memory shift, uint256 from, uint256 higher) internal pure returns (uint256) {
         uint256 until = higher < shift.length ? higher : shift.length;
         unchecked { return until > from ? until - from : 0; }
+    }
+
+    /// @dev Minutes of the shift from minute `from` (a premium's start) to its end whose first second
+    /// falls inside the local time-of-day window from minute `opens` to minute `closes` after midnight
+    /// (crossing midnight when `closes <= opens`): what a premium with a window pays. Minute i begins
+    /// `clockInSecond + 60 i` seconds after the shift day's midnight; on a timeline from the midnight
+    /// before, a shift of at most a day lies within three days, and the window's occurrences on those
+    /// days never overlap. The interpreter's `window_minutes` is the same arithmetic.
+    function _windowMinutes(Shift memory shift, uint256 from, uint256 opens, uint256 closes)
+        internal pure returns (uint256 total)
+    {
+        uint256 length = shift.length;
+        if (from >= length) return 0;
+        if (closes <= opens) closes += MINUTES_PER_DAY;
+        // Window bounds are minutes of a day and a clock-in second is under a day: nothing overflows.
+        unchecked {
+            uint256 base = shift.clockInSecond + 1 days;
+            for (uint256 day = 0; day < WINDOW_DAYS; ++day) {
+                uint256 first = _minutesBefore((opens + day * MINUTES_PER_DAY) * 60, base);
+                uint256 last = _minutesBefore((closes + day * MINUTES_PER_DAY) * 60, base);
+                if (first < from) first = from;
+                if (last > length) last = length;
+                if (last > first) total += last - first;
+            }
+        }
+    }
+
+    /// @dev How many minutes beginning at `base + 60 i` (i >= 0) begin before `second`.
+    function _minutesBefore(uint256 second, uint256 base) private pure returns (uint256) {
+        unchecked { return second > base ? (second - base + 59) / 60 : 0; }
     }
 
     /// @dev The earlier of two rule starts.

@@ -37,6 +37,7 @@ from lawdsl.ast import (
     Statute,
     Term,
     WagePaymentRule,
+    clock_text,
 )
 from lawdsl.formatter import rule_atoms
 from lawdsl.interpret.working_time import minimum_hourly_wage
@@ -138,7 +139,17 @@ class _Earning:
     start: str  # the name of the function giving its start
 
     def beats(self, other: _Earning) -> bool:
+        """Wins a minute both apply to; premiums (`additional`) never compete."""
+        if self.rule.additional or other.rule.additional:
+            return False
         return self.millionths > other.millionths or (self.millionths == other.millionths and self.order < other.order)
+
+    def minutes(self, start: str, higher: str, window: tuple[str, str] | None) -> str:
+        """The expression for the minutes this rule pays, from `start`: until `higher` for a competing rule,
+        to the shift's end (inside its window) for a premium."""
+        if window is not None:
+            return f"_windowMinutes(shift, {start}, {window[0]}, {window[1]})"
+        return f"_minutesWon(shift, {start}, {higher})"
 
 
 _BEFORE = {Period.DAY: "shift.beforeDay", Period.WEEK: "shift.beforeWeek", Period.MONTH: "shift.beforeMonth"}
@@ -202,6 +213,8 @@ _LIMITS_IN_SLOT = 2
 #: Up to this many earning rules, their starts are computed once into locals; beyond it (the EVM
 #: reaches only 16 stack slots) each use calls the rule's start function again.
 _LOCAL_STARTS = 4
+#: Generated lines longer than this are broken (solhint's and forge fmt's width).
+_LINE = 120
 #: Up to this many starts are combined in one nested expression; more, one statement each.
 _NESTED = 3
 
@@ -249,10 +262,29 @@ def _indices(statute: Statute, earnings: list[_Earning]) -> list[str]:
     return lines
 
 
+def _windows(earnings: list[_Earning], constants: _Constants) -> dict[int, tuple[str, str]]:
+    """Each windowed premium's opening and closing constants (minutes after local midnight), declared."""
+    found = {}
+    for earning in earnings:
+        window, article = earning.rule.window, earning.article
+        if window is None:
+            continue
+        siblings = [r for r in article.rules if isinstance(r, EarningRule)]
+        names = tuple(_rule_name(article, siblings, earning.rule, what) for what in ("OPENS", "CLOSES"))
+        for name, minutes, what in zip(names, (window.opens, window.closes), ("opens", "closes")):
+            constants.lines += [
+                f"    /// @dev Article {article.id}: its window {what} at {clock_text(minutes)}, local time.",
+                f"    uint256 private constant {name} = {minutes}; // minutes after midnight",
+            ]
+        found[id(earning)] = (names[0], names[1])
+    return found
+
+
 def _apply_rules(statute: Statute, earnings: list[_Earning], constants: _Constants) -> list[str]:
     """`_applyRules`: the rules' starts, the limit sentences (unrolled), the worker stored, then the
-    pay: per earning article, in article order, the rate-minutes its rules won."""
+    pay: per earning article, in article order, the rate-minutes its rules won, and its premiums'."""
     body: list[str] = []
+    windows = _windows(earnings, constants)
     if len(earnings) <= _LOCAL_STARTS:
         start = {id(e): e.start[1:] for e in earnings}
         if earnings:
@@ -266,7 +298,8 @@ def _apply_rules(statute: Statute, earnings: list[_Earning], constants: _Constan
     if any(sum(e.article is a for e in earnings) > 1 for a in statute.articles):
         body.append("        uint256 rateMinutes; // an article's rules together")
     if any(rule.measure is Measure.OVERTIME for _, rule in limits):
-        lines, premium = _earliest([start[id(e)] for e in earnings if e.millionths > _PREMIUM], "higher", "        ")
+        overtime_rules = [e for e in earnings if e.millionths > _PREMIUM and not e.rule.additional]
+        lines, premium = _earliest([start[id(e)] for e in overtime_rules], "higher", "        ")
         body += [
             "        // Overtime: the minutes paid above 100% of the wage, from the first premium rule's start.",
             *lines,
@@ -294,17 +327,19 @@ def _apply_rules(statute: Statute, earnings: list[_Earning], constants: _Constan
             continue
         if len(mine) == 1:
             lines, higher = _earliest([start[id(e)] for e in earnings if e.beats(mine[0])], "higher", " " * 12)
+            minutes = mine[0].minutes(start[id(mine[0])], higher, windows.get(id(mine[0])))
             body += ["    " + _rule_doc(article, mine[0].rule), *lines]
             body.append(f"            _earned(shift, {_position_constant(article)}, {article_constant(article.id)},")
-            body.append(f"                    {mine[0].rate} * _minutesWon(shift, {start[id(mine[0])]}, {higher}));")
+            body.append(f"                    {mine[0].rate} * {minutes});")
             continue
         for index, earning in enumerate(mine):
             lines, higher = _earliest([start[id(e)] for e in earnings if e.beats(earning)], "higher", " " * 12)
+            minutes = earning.minutes(start[id(earning)], higher, windows.get(id(earning)))
             body += ["    " + _rule_doc(article, earning.rule), *lines]
-            body.append(
-                f"            rateMinutes {'+=' if index else '='} {earning.rate}"
-                f" * _minutesWon(shift, {start[id(earning)]}, {higher});"
-            )
+            line = f"            rateMinutes {'+=' if index else '='} {earning.rate} * {minutes};"
+            if len(line) > _LINE:
+                line = f"            rateMinutes {'+=' if index else '='} {earning.rate}\n                * {minutes};"
+            body.append(line)
         body.append(
             f"            _earned(shift, {_position_constant(article)}, {article_constant(article.id)}, rateMinutes);"
         )
@@ -480,6 +515,11 @@ def generate(statute: Statute) -> GeneratedContract:
         "    // ---------------------------------------------------------------- earning rules",
         "    // Each rule applies to a suffix of a shift; each minute is paid under the highest rate that",
         "    // applies to it (the earlier rule on a tie), so a rule pays from its start until a higher one starts.",
+        *(
+            ["    // A premium (`an additional` rate) pays on top, for every minute of its suffix (inside its window)."]
+            if any(e.rule.additional for e in earnings)
+            else []
+        ),
         "",
         *starts,
         "    /// @dev A finished shift under the statute: its limit sentences in article order (each",

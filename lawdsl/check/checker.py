@@ -304,12 +304,18 @@ class _Checker:
             if kind in single_seen:
                 self.error(rule.span, "second_sentence", rule=self.word(RULE_NAMES[kind]), line=single_seen[kind].line)
             single_seen.setdefault(kind, rule.span)
+        if isinstance(rule, A.EarningRule) and rule.window is not None and not rule.additional:
+            self.error(rule.window.span, "window_not_additional", rate=self.rate_text(rule.rate))
         for spec in fields(rule):
             value = getattr(rule, spec.name)
             if (kind, spec.name) in OPERAND_TYPES and value is not None:
                 self.operand(value, OPERAND_TYPES[kind, spec.name])
             elif (kind, spec.name) in ROLE_KINDS and value is not None:
                 self.role(value, ROLE_KINDS[kind, spec.name])
+
+    def rate_text(self, operand: A.Operand) -> str:
+        """A rate as the legislator wrote it: the literal, or the term's name."""
+        return str(operand.value) if isinstance(operand, A.Lit) else operand.text
 
     def operand(self, operand: A.Operand, expected: type) -> None:
         if isinstance(operand, A.Lit):

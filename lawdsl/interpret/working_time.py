@@ -16,6 +16,14 @@ per rule, each paid under one rule; `_paid_minutes` computes those segments
 from the sorted rule starts, never minute by minute, so national-scale punch streams stay
 cheap.
 
+A premium (`earns an additional R`, docs/semantics.md) does not compete: it
+pays R on each minute it applies to, on top of whatever the competing rules
+pay for that minute. With a window (`between 22:00 and 05:00`) it applies to
+the minutes of its suffix whose first second falls inside the window, local
+time; `window_minutes` counts them from the clock-in's time of day, never
+minute by minute. Overtime (what limits count) is still the minutes won by a
+competing rule above 100%: a premium does not make a minute overtime.
+
 Amounts stay exact until paid: a rate is integer millionths, so minutes ×
 rate × wage is an integer over `_SCALE` (60 minutes × 1 000 000). Each
 payment is rounded once, half up (`money.round_half_up`); a weekly or monthly
@@ -175,6 +183,8 @@ class _Earning:
     threshold: int  # minutes; 0 without `beyond`
     period: Period
     unless_time_off: bool
+    additional: bool = False  # a premium: added to the rate in force, never competing
+    window: tuple[int, int] | None = None  # (opens, closes), minutes after local midnight
 
     def beats(self, other: "_Earning") -> bool:
         return self.rate > other.rate or (self.rate == other.rate and self.order < other.order)
@@ -215,6 +225,8 @@ def _earnings(statute: Statute) -> tuple[_Earning, ...]:
                 beyond.minutes if beyond else 0,
                 rule.threshold_period,
                 rule.unless_time_off,
+                rule.additional,
+                (rule.window.opens, rule.window.closes) if rule.window else None,
             )
         )
     return tuple(rules)
@@ -271,6 +283,45 @@ def _paid_minutes(rules: Iterable[_Earning], length: int, before: dict[Period, i
     if best is not None and length > since:
         paid[best] = paid.get(best, 0) + length - since
     return paid
+
+
+_DAY_MINUTES = 24 * 60
+
+
+def window_minutes(clock_in: int, start: int, length: int, window: tuple[int, int]) -> int:
+    """Minutes `start <= i < length` of a shift whose first second falls inside a time-of-day window.
+
+    `clock_in` is the clock-in's second after local midnight, so minute i begins `clock_in + 60 i`
+    seconds after it. On a timeline that begins the midnight before, a shift (at most a day long)
+    lies within three days, so the window's occurrences on those days are all it can meet; they
+    never overlap, and `_minutes_before` turns each into a range of minute indices. The contract's
+    `_windowMinutes` is the same arithmetic.
+    """
+    if start >= length:
+        return 0
+    opens, closes = window
+    if closes <= opens:  # crosses midnight
+        closes += _DAY_MINUTES
+    base = clock_in + _DAY_MINUTES * 60
+    total = 0
+    for day in range(3):
+        first = max(start, _minutes_before((opens + day * _DAY_MINUTES) * 60, base))
+        last = min(length, _minutes_before((closes + day * _DAY_MINUTES) * 60, base))
+        total += max(0, last - first)
+    return total
+
+
+def _minutes_before(second: int, base: int) -> int:
+    """How many minutes `base + 60 i` (i >= 0) begin before `second`."""
+    return (second - base + 59) // 60 if second > base else 0
+
+
+def _premium_minutes(rule: _Earning, clock_in: int, length: int, before: dict[Period, int]) -> int:
+    """Minutes of a shift a premium applies to: its suffix, within its window if it has one."""
+    start = max(0, rule.threshold - before[rule.period])
+    if rule.window is None:
+        return max(0, length - start)
+    return window_minutes(clock_in, start, length, rule.window)
 
 
 def period_name(period: Period, start: dt.date) -> str:
@@ -378,11 +429,17 @@ class WorkingTimeInterpreter(DomainInterpreter):
         self.queues: dict[str, deque[_Queued]] = {}
         self.queued = 0  # payments ever queued: the global FIFO sequence
         self.days: dict[dt.date, _Day] = {}
+        #: Per kind of day and time off granted: the competing rules and the premiums that may apply.
         self.candidates = {
             (kind, granted): tuple(
-                r
-                for r in self.earnings
-                if (r.day_kind is None or r.day_kind is kind) and not (r.unless_time_off and granted)
+                tuple(
+                    r
+                    for r in self.earnings
+                    if r.additional is premium
+                    and (r.day_kind is None or r.day_kind is kind)
+                    and not (r.unless_time_off and granted)
+                )
+                for premium in (False, True)
             )
             for kind in DayKind
             for granted in (False, True)
@@ -557,8 +614,16 @@ class WorkingTimeInterpreter(DomainInterpreter):
             counter.roll(day.starts[period])
             before[period] = counter.count
             counter.count += minutes
-        paid = _paid_minutes(rules, minutes, before)
-        self._check_limits(event, worker, day, minutes, sum(m for r, m in paid.items() if r.rate > Percentage.SCALE))
+        competing, premiums = rules
+        paid = _paid_minutes(competing, minutes, before)
+        overtime = sum(m for r, m in paid.items() if r.rate > Percentage.SCALE)
+        if premiums:
+            local = self.local(started)
+            clock_in = local.hour * 3600 + local.minute * 60 + local.second
+            for rule in premiums:
+                if counted := _premium_minutes(rule, clock_in, minutes, before):
+                    paid[rule] = counted
+        self._check_limits(event, worker, day, minutes, overtime)
         amounts = self._amounts(paid, worker.wage)
         steps = self._shift_steps(started, event.at, minutes, day, paid, worker.wage) if self.explaining else {}
         if self.pay_period is None:
@@ -591,7 +656,13 @@ class WorkingTimeInterpreter(DomainInterpreter):
             found.setdefault(rule.article, [shift]).extend(
                 [
                     Step(f"minutes under article {article}", f"{counted} of {minutes} min"),
-                    Step("rate", f"{percent(rule.rate)} of the hourly wage {wage_text}"),
+                    Step(
+                        "rate",
+                        f"an additional {percent(rule.rate)} of the hourly wage {wage_text}, on top of the rate "
+                        "in force"
+                        if rule.additional
+                        else f"{percent(rule.rate)} of the hourly wage {wage_text}",
+                    ),
                     Step(
                         "earned",
                         f"{counted} min × {percent(rule.rate)} × {wage_text} / 60 min = "

@@ -52,6 +52,7 @@ _VALUE_TOKENS = {
     "PERCENT",
     "DATE",
     "TZ",
+    "CLOCK",
     "WEEKDAY",
     "ARTICLE_ID",
     "UTC",
@@ -310,6 +311,23 @@ class _Builder(Transformer[Token, Tree[Any]]):
     def unless_time_off(self, meta: Meta, children: list[Any]) -> str:
         return "unless"
 
+    def additional(self, meta: Meta, children: list[Any]) -> str:
+        return "additional"
+
+    def _clock(self, token: Token) -> int:
+        """A time of day (`22:00`) as minutes after midnight, or why it is none."""
+        hours, minutes = (int(part) for part in str(token).split(":"))
+        if hours > 23 or minutes > 59:
+            self._fail(token_span(token), "no_such_time", text=token)
+        return hours * 60 + minutes
+
+    def window(self, meta: Meta, children: list[Any]) -> A.Window:
+        opens, closes = (t for t in _values(children) if t.type == "CLOCK")
+        window = A.Window(self._clock(opens), self._clock(closes), meta_span(meta))
+        if window.opens == window.closes:
+            self._fail(window.span, "empty_window", opens=opens, closes=closes)
+        return window
+
     def earning(self, meta: Meta, children: list[Any]) -> A.EarningRule:
         values = _values(children)
         day_kind = next((v for v in values if isinstance(v, A.DayKind)), None)
@@ -321,6 +339,8 @@ class _Builder(Transformer[Token, Tree[Any]]):
             beyond=beyond[1] if beyond else None,
             period=beyond[2] if beyond else None,
             unless_time_off="unless" in values,
+            window=next((v for v in values if isinstance(v, A.Window)), None),
+            additional="additional" in values,
             span=meta_span(meta),
         )
 

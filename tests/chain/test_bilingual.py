@@ -39,7 +39,7 @@ from lawdsl.scenario import Scenario, load_scenario
 pytestmark = pytest.mark.chain
 
 STATUTES = Path(__file__).resolve().parents[2] / "statutes"
-LAWS = ("overtime", "vouchers", "procurement", "part-time-wages")
+LAWS = ("overtime", "vouchers", "procurement", "part-time-wages", "japan-working-hours")
 
 # ---------------------------------------------------------------- the twins
 
