@@ -31,6 +31,9 @@ MAX_VERSION = 10**9
 MAX_ARTICLE_ID = 32
 #: A working-time contract carries its rules and holidays as code, within the 24,576-byte limit.
 MAX_WORKING_TIME_RULES = 8  # 9 + 9 measured at 24,459 bytes: too close to the limit
+# Premiums with time-of-day windows count as earning rules and need no bound of their own: 8 windowed
+# premiums (each with a kind of day, a threshold and time off) and 8 limits measured at 23,986 bytes,
+# below the 24,185 of 8 competing rules and 8 limits (solc 0.8.30, 200 runs).
 MAX_HOLIDAY_YEARS = 50
 
 Report = Callable[..., None]  # (span, message key, **fields)
