@@ -77,6 +77,10 @@ abstract contract WorkingTimeStatute is Employment, AttendanceDevices, WageQueue
         uint256 beforeDay; // minutes of earlier shifts started in the shift's day
         uint256 beforeWeek; // … in its week
         uint256 beforeMonth; // … in its month
+        uint256 overtimeFrom; // rules counting straight time: the minute overtime begins (`NEVER`: none)
+        uint256 straightBeforeDay; // … the minutes of earlier shifts in the day not paid as overtime
+        uint256 straightBeforeWeek; // … in the week
+        uint256 straightBeforeMonth; // … in the month
         uint256 accruing; // weekly/monthly pay: first day of the pay period it accrues to (0: paid now)
     }
 
@@ -115,6 +119,11 @@ abstract contract WorkingTimeStatute is Employment, AttendanceDevices, WageQueue
     /// one period accrues per employee at a time.
     mapping(address employee => uint256) private _accrualPeriod;
     mapping(address employee => mapping(uint256 position => uint256)) private _accrued;
+
+    /// @dev Statutes with a rule `not counting hours already paid as overtime` only: the minutes of
+    /// shifts in the day (bits 0–31), week (32–63) and month (64–95) of the worker's last shift that
+    /// were not paid as overtime. Periods roll as the slot's counts do (on `shiftDay`).
+    mapping(address employee => uint256) private _straightMinutes;
 
     /// @dev Settlement in pages: the next employee's index (bits 0–127; 0: no round open) and the time
     /// the open round settles for (128–255).
@@ -431,6 +440,36 @@ abstract contract WorkingTimeStatute is Employment, AttendanceDevices, WageQueue
     /// `already` minutes of that period were worked before the shift.
     function _beyond(uint256 threshold, uint256 already) internal pure returns (uint256) {
         unchecked { return threshold > already ? threshold - already : 0; }
+    }
+
+    /// @dev The shift minute from which a rule counting straight time only (`not counting hours already
+    /// paid as overtime`) with `threshold` minutes applies, when `already` straight minutes of its
+    /// period were worked before the shift: the count grows until overtime begins (`overtimeFrom`)
+    /// and no further, so a threshold beyond that is never reached in this shift.
+    function _beyondStraight(uint256 threshold, uint256 already, uint256 overtimeFrom)
+        internal pure returns (uint256)
+    {
+        if (threshold <= already) return 0;
+        unchecked {
+            uint256 needed = threshold - already;
+            return needed <= overtimeFrom ? needed : NEVER;
+        }
+    }
+
+    /// @dev Read the worker's straight-time counts before the shift into `shift` (rolled to its
+    /// day, week and month) and store them with the shift's minutes before `shift.overtimeFrom`.
+    function _countStraightTime(Shift memory shift) internal {
+        uint256 packed = _straightMinutes[shift.employee];
+        uint256 previous = shift.previousDay;
+        if (previous == shift.day) shift.straightBeforeDay = uint32(packed);
+        if (previous != 0 && previous >= shift.weekStart) shift.straightBeforeWeek = uint32(packed >> 32);
+        if (previous != 0 && previous >= shift.monthStart) shift.straightBeforeMonth = uint32(packed >> 64);
+        uint256 straight = shift.overtimeFrom < shift.length ? shift.overtimeFrom : shift.length;
+        // Each count is at most a month of minutes (< 2^32): see `WorkerSlot`.
+        unchecked {
+            _straightMinutes[shift.employee] = (shift.straightBeforeDay + straight)
+                | (shift.straightBeforeWeek + straight) << 32 | (shift.straightBeforeMonth + straight) << 64;
+        }
     }
 
     /// @dev The shift earned `rateMinutes` (minutes × millionths of the hourly wage) under the article at

@@ -289,8 +289,8 @@ def clock_text(minutes: int) -> str:
 
 @dataclass(frozen=True)
 class EarningRule:
-    """`[on a K,] each hour worked [between T and T] [beyond D [in a P]] earns [an additional] R of
-    the hourly wage [unless …]`.
+    """`[on a K,] each hour worked [between T and T] [beyond D [in a P] [, not counting hours already
+    paid as overtime,]] earns [an additional] R of the hourly wage [unless …]`.
 
     Without `additional` the rule competes: each minute is paid at the highest such rate. With it,
     the rule is a premium: its rate is added to whatever rate is in force for the minutes it covers.
@@ -303,6 +303,9 @@ class EarningRule:
     unless_time_off: bool = False
     window: Window | None = None  # only on premiums (the checker says so)
     additional: bool = False
+    #: `beyond D in a P, not counting hours already paid as overtime`: the count leaves out minutes
+    #: paid above 100% by the competing rules written without this clause (no pyramiding).
+    not_counting_overtime: bool = False
     span: Span = field(compare=False, default=NO_SPAN)
 
     @property

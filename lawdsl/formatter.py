@@ -211,6 +211,9 @@ def rule_atoms(rule: A.Rule) -> list[str]:
             atoms += ["beyond", *_operand(rule.beyond)]
             if rule.period is not None:
                 atoms += ["in", "a", rule.period.value]
+            if rule.not_counting_overtime:
+                atoms[-1] += ","
+                atoms += ["not", "counting", "hours", "already", "paid", "as", "overtime,"]
         rate = _operand(rule.rate)
         atoms += ["earns", *(["an", "additional", *rate[-1:]] if rule.additional else rate)]
         atoms += ["of", "the", "hourly", "wage"]
@@ -476,7 +479,8 @@ def zh_rule_atoms(rule: A.Rule) -> list[str]:
             atoms += window if rule.beyond is None else [*window[:-1], "之间的、"]
         # A long subject (`超出…的每小时工作`) is set off by a comma; a short one is not.
         if rule.beyond is not None:
-            atoms += [*_zh_within(rule.period), "超出", _zh_operand(rule.beyond), "的每小时工作，"]
+            counting = ["扣除已按加班计发的工时后"] if rule.not_counting_overtime else []
+            atoms += [*_zh_within(rule.period), *counting, "超出", _zh_operand(rule.beyond), "的每小时工作，"]
         elif rule.window is not None:
             atoms += ["每小时工作，"]
         else:

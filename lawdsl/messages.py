@@ -180,6 +180,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "时段规定的是在适用费率之上另行加发的部分：请写作“按小时工资的 {rate} 另行加发”"
         "（未写“另行加发”的费率不叠加，取最高者）",
     ),
+    "not_counting_without_beyond": (
+        "'not counting hours already paid as overtime' says what a count leaves out: write it after the count, "
+        "like 'beyond 40 hours in a week, not counting hours already paid as overtime,'",
+        "“扣除已按加班计发的工时后”说明计数时扣除的部分：请写在计数之中，"
+        "例如“一周内扣除已按加班计发的工时后超出 40 小时的”",
+    ),
     "missing_sentence": ("a {domain} statute needs {form}", "规范{domain}的法规须有{form}"),
     # warnings (lawdsl/check/lint.py)
     "never_applies": ("this rule never applies: the statute names no {days}", "此规则永不适用：本法规未规定{days}"),

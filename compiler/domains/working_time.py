@@ -153,6 +153,11 @@ class _Earning:
 
 
 _BEFORE = {Period.DAY: "shift.beforeDay", Period.WEEK: "shift.beforeWeek", Period.MONTH: "shift.beforeMonth"}
+_STRAIGHT_BEFORE = {
+    Period.DAY: "shift.straightBeforeDay",
+    Period.WEEK: "shift.straightBeforeWeek",
+    Period.MONTH: "shift.straightBeforeMonth",
+}
 _PREMIUM = 1_000_000  # minutes paid above 100% of the wage are overtime
 
 
@@ -196,7 +201,11 @@ def _start_functions(earnings: list[_Earning], constants: _Constants) -> list[st
                 _rule_name(article, [r for r in article.rules if isinstance(r, EarningRule)], rule, "THRESHOLD"),
                 article,
             )
-            start = f"_beyond({threshold}, {_BEFORE[rule.threshold_period]})"
+            if rule.not_counting_overtime:
+                already = _STRAIGHT_BEFORE[rule.threshold_period]
+                start = f"_beyondStraight({threshold}, {already}, shift.overtimeFrom)"
+            else:
+                start = f"_beyond({threshold}, {_BEFORE[rule.threshold_period]})"
         lines += [
             _rule_doc(article, rule, "    ").replace("    //", "    /// @dev", 1),
             "    /// @return The shift minute from which the rule applies (`NEVER`: not to this shift).",
@@ -280,18 +289,35 @@ def _windows(earnings: list[_Earning], constants: _Constants) -> dict[int, tuple
     return found
 
 
+def _straight_time(counting: list[_Earning], start: dict[int, str]) -> list[str]:
+    """Where the shift's overtime begins under the rules that count every hour, and the straight-time
+    counts (`_countStraightTime`) that rules `not counting hours already paid as overtime` read."""
+    overtime = [start[id(e)] for e in counting if e.millionths > _PREMIUM and not e.rule.additional]
+    lines, earliest = _earliest(overtime, "shift.overtimeFrom", "        ")
+    return [
+        "        // Hours paid as overtime by the rules that count every hour begin here; straight time ends.",
+        *(lines or [f"        shift.overtimeFrom = {earliest};"]),
+        "        _countStraightTime(shift);",
+    ]
+
+
 def _apply_rules(statute: Statute, earnings: list[_Earning], constants: _Constants) -> list[str]:
     """`_applyRules`: the rules' starts, the limit sentences (unrolled), the worker stored, then the
     pay: per earning article, in article order, the rate-minutes its rules won, and its premiums'."""
     body: list[str] = []
     windows = _windows(earnings, constants)
+    straight = [e for e in earnings if e.rule.not_counting_overtime]
+    counting = [e for e in earnings if not e.rule.not_counting_overtime]
     if len(earnings) <= _LOCAL_STARTS:
         start = {id(e): e.start[1:] for e in earnings}
         if earnings:
             body.append("        // The shift minute each earning rule applies from (`NEVER`: not to this shift).")
-        body += [f"        uint256 {e.start[1:]} = {e.start}(shift);" for e in earnings]
+        body += [f"        uint256 {e.start[1:]} = {e.start}(shift);" for e in counting]
+        body += _straight_time(counting, start) if straight else []
+        body += [f"        uint256 {e.start[1:]} = {e.start}(shift);" for e in straight]
     else:
         start = {id(e): f"{e.start}(shift)" for e in earnings}
+        body += _straight_time(counting, start) if straight else []
     limits = list(statute.rules(LimitRule))
     if len(earnings) > _NESTED:  # a list of starts may then be long enough for statements
         body.append("        uint256 higher; // the earliest start of the rules paying more than the one at hand")

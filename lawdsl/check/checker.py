@@ -306,6 +306,8 @@ class _Checker:
             single_seen.setdefault(kind, rule.span)
         if isinstance(rule, A.EarningRule) and rule.window is not None and not rule.additional:
             self.error(rule.window.span, "window_not_additional", rate=self.rate_text(rule.rate))
+        if isinstance(rule, A.EarningRule) and rule.not_counting_overtime and rule.beyond is None:
+            self.error(rule.span, "not_counting_without_beyond")
         for spec in fields(rule):
             value = getattr(rule, spec.name)
             if (kind, spec.name) in OPERAND_TYPES and value is not None:

@@ -102,6 +102,8 @@ def _covers(statute: A.Statute, wide: A.EarningRule, narrow: A.EarningRule) -> b
     wide_from, narrow_from = _threshold(statute, wide), _threshold(statute, narrow)
     if wide_from == 0:
         return True
+    if wide.not_counting_overtime:  # its count leaves out overtime: it may be reached later than it seems
+        return False
     if narrow_from < wide_from:
         return False
     # Minutes worked in a week or month include the day's: a daily threshold reached means a

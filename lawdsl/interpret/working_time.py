@@ -24,6 +24,13 @@ time; `window_minutes` counts them from the clock-in's time of day, never
 minute by minute. Overtime (what limits count) is still the minutes won by a
 competing rule above 100%: a premium does not make a minute overtime.
 
+A rule `beyond D in a P, not counting hours already paid as overtime` counts
+straight time only: the minutes of the period not paid above 100% by the
+competing rules written without that clause (docs/semantics.md, "No
+pyramiding"). Those rules cover a suffix of each shift from
+`overtime_start`, so the straight count stops growing there; each worker
+keeps it per period, as it keeps the minutes worked.
+
 Amounts stay exact until paid: a rate is integer millionths, so minutes ×
 rate × wage is an integer over `_SCALE` (60 minutes × 1 000 000). Each
 payment is rounded once, half up (`money.round_half_up`); a weekly or monthly
@@ -185,6 +192,20 @@ class _Earning:
     unless_time_off: bool
     additional: bool = False  # a premium: added to the rate in force, never competing
     window: tuple[int, int] | None = None  # (opens, closes), minutes after local midnight
+    straight: bool = False  # `not counting hours already paid as overtime`: counts straight time only
+
+    def start(self, before: dict[Period, int], straight: dict[Period, int], overtime_from: int) -> int:
+        """The shift minute the rule applies from (`NEVER`: not in this shift).
+
+        A rule counting straight time only applies at minute m once the period's minutes not paid as
+        overtime reach its threshold: `straight[P] + min(m, overtime_from) >= T`, which stops growing
+        where overtime begins."""
+        if not self.straight:
+            return max(0, self.threshold - before[self.period])
+        needed = self.threshold - straight[self.period]
+        if needed <= 0:
+            return 0
+        return needed if needed <= overtime_from else NEVER
 
     def beats(self, other: "_Earning") -> bool:
         return self.rate > other.rate or (self.rate == other.rate and self.order < other.order)
@@ -227,6 +248,7 @@ def _earnings(statute: Statute) -> tuple[_Earning, ...]:
                 rule.unless_time_off,
                 rule.additional,
                 (rule.window.opens, rule.window.closes) if rule.window else None,
+                rule.not_counting_overtime,
             )
         )
     return tuple(rules)
@@ -261,15 +283,36 @@ def minimum_hourly_wage(statute: Statute) -> int:
     return amount.minor
 
 
-def _paid_minutes(rules: Iterable[_Earning], length: int, before: dict[Period, int]) -> dict[_Earning, int]:
+#: The start of a rule that does not apply to a shift: after any shift's last minute.
+NEVER = 1 << 62
+
+
+def overtime_start(rules: Iterable[_Earning], before: dict[Period, int]) -> int:
+    """The shift minute from which the shift is paid as overtime (above 100%) by competing rules that
+    count every hour: where straight-time counts stop (`NEVER`: no such minute)."""
+    return min(
+        (max(0, r.threshold - before[r.period]) for r in rules if r.rate > Percentage.SCALE and not r.straight),
+        default=NEVER,
+    )
+
+
+def _paid_minutes(
+    rules: Iterable[_Earning],
+    length: int,
+    before: dict[Period, int],
+    straight: dict[Period, int] | None = None,
+    overtime_from: int = NEVER,
+) -> dict[_Earning, int]:
     """Minutes of a `length`-minute shift paid under each rule, highest rate winning.
 
     `before` holds the minutes already worked in the shift's day, week and
-    month. A rule with threshold T in period P applies from shift minute
-    `T - before[P]` on, so sorting the rules by that start and sweeping once
-    gives the per-minute result without visiting minutes.
+    month (`straight`: those not paid as overtime). A rule with threshold T in
+    period P applies from shift minute `T - before[P]` on (`_Earning.start`),
+    so sorting the rules by that start and sweeping once gives the per-minute
+    result without visiting minutes.
     """
-    starts = sorted(((max(0, r.threshold - before[r.period]), r.order), r) for r in rules)
+    straight = straight or before
+    starts = sorted(((r.start(before, straight, overtime_from), r.order), r) for r in rules)
     paid: dict[_Earning, int] = {}
     best: _Earning | None = None
     since = 0
@@ -316,9 +359,16 @@ def _minutes_before(second: int, base: int) -> int:
     return (second - base + 59) // 60 if second > base else 0
 
 
-def _premium_minutes(rule: _Earning, clock_in: int, length: int, before: dict[Period, int]) -> int:
+def _premium_minutes(
+    rule: _Earning,
+    clock_in: int,
+    length: int,
+    before: dict[Period, int],
+    straight: dict[Period, int] | None = None,
+    overtime_from: int = NEVER,
+) -> int:
     """Minutes of a shift a premium applies to: its suffix, within its window if it has one."""
-    start = max(0, rule.threshold - before[rule.period])
+    start = rule.start(before, straight or before, overtime_from)
     if rule.window is None:
         return max(0, length - start)
     return window_minutes(clock_in, start, length, rule.window)
@@ -401,6 +451,8 @@ class _Worker:
     last_at: dt.datetime | None = None
     marks_at_last: set[tuple[str, str]] = field(default_factory=set)  # (device, kind)
     worked: dict[Period, _Counter] = field(default_factory=lambda: {p: _Counter() for p in Period})
+    # … of which not paid as overtime (kept when a rule counts straight time only)
+    straight: dict[Period, _Counter] = field(default_factory=lambda: {p: _Counter() for p in Period})
     limits: list[_Counter] = field(default_factory=list)
     # weekly/monthly schedules: period start -> article position -> exact amount × _SCALE
     accrued: dict[dt.date, dict[int, int]] = field(default_factory=dict)
@@ -416,6 +468,8 @@ class WorkingTimeInterpreter(DomainInterpreter):
         super().__init__(statute, minted, holders)
         self.earnings = _earnings(statute)
         self.limit_rules = _limits(statute)
+        #: Some rule counts straight time only: keep each worker's counts of minutes not paid as overtime.
+        self.counts_straight_time = any(r.straight for r in self.earnings)
         #: None: paid at each clock-out; else the period whose end makes pay due.
         self.pay_period = _PAY_PERIODS[_schedule(statute)]
         self.article_ids = [article.id for article in statute.articles]
@@ -615,13 +669,20 @@ class WorkingTimeInterpreter(DomainInterpreter):
             before[period] = counter.count
             counter.count += minutes
         competing, premiums = rules
-        paid = _paid_minutes(competing, minutes, before)
+        straight, overtime_from = before, NEVER
+        if self.counts_straight_time:
+            straight, overtime_from = {}, overtime_start(competing, before)
+            for period, counter in worker.straight.items():
+                counter.roll(day.starts[period])
+                straight[period] = counter.count
+                counter.count += min(minutes, overtime_from)
+        paid = _paid_minutes(competing, minutes, before, straight, overtime_from)
         overtime = sum(m for r, m in paid.items() if r.rate > Percentage.SCALE)
         if premiums:
             local = self.local(started)
             clock_in = local.hour * 3600 + local.minute * 60 + local.second
             for rule in premiums:
-                if counted := _premium_minutes(rule, clock_in, minutes, before):
+                if counted := _premium_minutes(rule, clock_in, minutes, before, straight, overtime_from):
                     paid[rule] = counted
         self._check_limits(event, worker, day, minutes, overtime)
         amounts = self._amounts(paid, worker.wage)

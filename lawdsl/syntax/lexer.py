@@ -30,7 +30,7 @@ KEYWORDS: dict[str, str] = {
             "spent only during least covers most split across not transferable after unspent "
             "value returns buys no more than per sealed revealed carries deposit its lowest wins "
             "ties go earliest confirmed within for awarded price late reduces payment who does "
-            "reveal forfeits between additional"
+            "reveal forfeits between additional counting already paid as"
         ).split()
     },
     "is": "IS",

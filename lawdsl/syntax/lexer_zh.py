@@ -95,6 +95,7 @@ KEYWORDS: dict[str, str] = {
     "之间": "BETWEEN",
     "另行加发": "ADDITIONAL",
     "加发": "ADDITIONAL",
+    "扣除已按加班计发的工时后": "NOT_COUNTING_OVERTIME",
     "加班": "OVERTIME",
     "工作时长": "HOURS_WORKED",
     "属于": "CONSTITUTES",

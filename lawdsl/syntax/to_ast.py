@@ -303,10 +303,13 @@ class _Builder(Transformer[Token, Tree[Any]]):
 
     # ---------------------------------------------------------- rules
 
-    def beyond(self, meta: Meta, children: list[Any]) -> tuple[str, A.Operand, A.Period | None]:
+    def beyond(self, meta: Meta, children: list[Any]) -> tuple[str, A.Operand, A.Period | None, bool]:
         values = _values(children)
         periods = _of(A.Period, values)
-        return ("beyond", _of(_OPERAND, values)[0], periods[0] if periods else None)
+        return ("beyond", _of(_OPERAND, values)[0], periods[0] if periods else None, "not counting" in values)
+
+    def not_counting(self, meta: Meta, children: list[Any]) -> str:
+        return "not counting"
 
     def unless_time_off(self, meta: Meta, children: list[Any]) -> str:
         return "unless"
@@ -341,6 +344,7 @@ class _Builder(Transformer[Token, Tree[Any]]):
             unless_time_off="unless" in values,
             window=next((v for v in values if isinstance(v, A.Window)), None),
             additional="additional" in values,
+            not_counting_overtime="not counting" in values or bool(beyond and beyond[3]),
             span=meta_span(meta),
         )
 

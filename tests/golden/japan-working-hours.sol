@@ -52,14 +52,18 @@ contract LabourStandardsActJapanArticles24323536And37V1 is WorkingTimeStatute {
     // ---------------------------------------------------------------- terms
     /// @dev "statutory working day": 8 hours.
     uint32 internal constant TERM_STATUTORY_WORKING_DAY = 480; // minutes
+    /// @dev "statutory working week": 40 hours.
+    uint32 internal constant TERM_STATUTORY_WORKING_WEEK = 2400; // minutes
     /// @dev "monthly extension limit": 45 hours.
     uint32 internal constant TERM_MONTHLY_EXTENSION_LIMIT = 2700; // minutes
     /// @notice Written in article 24: 100% = 1_000_000 / 1_000_000 of the hourly wage.
     uint64 public constant ARTICLE_24_RATE = 1_000_000;
     /// @notice Written in article 37.1: 125% = 1_250_000 / 1_000_000 of the hourly wage.
     uint64 public constant ARTICLE_37_1_RULE_1_RATE = 1_250_000;
+    /// @notice Written in article 37.1: 125% = 1_250_000 / 1_000_000 of the hourly wage.
+    uint64 public constant ARTICLE_37_1_RULE_2_RATE = 1_250_000;
     /// @notice Written in article 37.1: 135% = 1_350_000 / 1_000_000 of the hourly wage.
-    uint64 public constant ARTICLE_37_1_RULE_2_RATE = 1_350_000;
+    uint64 public constant ARTICLE_37_1_RULE_3_RATE = 1_350_000;
     /// @notice Written in article 37.4: 25% = 250_000 / 1_000_000 of the hourly wage.
     uint64 public constant ARTICLE_37_4_RATE = 250_000;
     /// @dev Article 37.4: its window opens at 22:00, local time.
@@ -111,9 +115,16 @@ contract LabourStandardsActJapanArticles24323536And37V1 is WorkingTimeStatute {
         return _beyond(TERM_STATUTORY_WORKING_DAY, shift.beforeDay);
     }
 
-    /// @dev Article 37.1: on a rest day, each hour worked earns 135% of the hourly wage.
+    /// @dev Article 37.1: on a workday, each hour worked beyond the statutory working week in a week, not counting hours already paid as overtime, earns 125% of the hourly wage.
     /// @return The shift minute from which the rule applies (`NEVER`: not to this shift).
     function _article37_1Rule_2Start(Shift memory shift) private pure returns (uint256) {
+        if (shift.kind != DayKind.Workday) return NEVER;
+        return _beyondStraight(TERM_STATUTORY_WORKING_WEEK, shift.straightBeforeWeek, shift.overtimeFrom);
+    }
+
+    /// @dev Article 37.1: on a rest day, each hour worked earns 135% of the hourly wage.
+    /// @return The shift minute from which the rule applies (`NEVER`: not to this shift).
+    function _article37_1Rule_3Start(Shift memory shift) private pure returns (uint256) {
         if (shift.kind != DayKind.RestDay) return NEVER;
         return 0;
     }
@@ -127,15 +138,13 @@ contract LabourStandardsActJapanArticles24323536And37V1 is WorkingTimeStatute {
     /// @dev A finished shift under the statute: its limit sentences in article order (each
     /// reports once per period instance), then one payment (or accrual) per earning article.
     function _applyRules(Shift memory shift) internal override {
-        // The shift minute each earning rule applies from (`NEVER`: not to this shift).
-        uint256 article24Start = _article24Start(shift);
-        uint256 article37_1Rule_1Start = _article37_1Rule_1Start(shift);
-        uint256 article37_1Rule_2Start = _article37_1Rule_2Start(shift);
-        uint256 article37_4Start = _article37_4Start(shift);
+        // Hours paid as overtime by the rules that count every hour begin here; straight time ends.
+        shift.overtimeFrom = _earliest(_article37_1Rule_1Start(shift), _article37_1Rule_3Start(shift));
+        _countStraightTime(shift);
         uint256 higher; // the earliest start of the rules paying more than the one at hand
         uint256 rateMinutes; // an article's rules together
         // Overtime: the minutes paid above 100% of the wage, from the first premium rule's start.
-        uint256 overtime = _minutesWon(shift, _earliest(article37_1Rule_1Start, article37_1Rule_2Start), NEVER);
+        uint256 overtime = _minutesWon(shift, _earliest(_article37_1Rule_1Start(shift), _earliest(_article37_1Rule_2Start(shift), _article37_1Rule_3Start(shift))), NEVER);
         // Article 36.4: overtime beyond the monthly extension limit in a month is a violation.
         _limit(shift, ARTICLE_36_4_COUNTER, ARTICLE_36_4, Period.Month, true,
                TERM_MONTHLY_EXTENSION_LIMIT, overtime);
@@ -144,15 +153,19 @@ contract LabourStandardsActJapanArticles24323536And37V1 is WorkingTimeStatute {
         unchecked {
             // Article 24: each hour worked earns 100% of the hourly wage.
             _earned(shift, ARTICLE_24_POSITION, ARTICLE_24,
-                    ARTICLE_24_RATE * _minutesWon(shift, article24Start, _earliest(article37_1Rule_1Start, article37_1Rule_2Start)));
+                    ARTICLE_24_RATE * _minutesWon(shift, _article24Start(shift), _earliest(_article37_1Rule_1Start(shift), _earliest(_article37_1Rule_2Start(shift), _article37_1Rule_3Start(shift)))));
             // Article 37.1: on a workday, each hour worked beyond the statutory working day earns 125% of the hourly wage.
-            rateMinutes = ARTICLE_37_1_RULE_1_RATE * _minutesWon(shift, article37_1Rule_1Start, article37_1Rule_2Start);
+            rateMinutes = ARTICLE_37_1_RULE_1_RATE
+                * _minutesWon(shift, _article37_1Rule_1Start(shift), _article37_1Rule_3Start(shift));
+            // Article 37.1: on a workday, each hour worked beyond the statutory working week in a week, not counting hours already paid as overtime, earns 125% of the hourly wage.
+            rateMinutes += ARTICLE_37_1_RULE_2_RATE
+                * _minutesWon(shift, _article37_1Rule_2Start(shift), _earliest(_article37_1Rule_1Start(shift), _article37_1Rule_3Start(shift)));
             // Article 37.1: on a rest day, each hour worked earns 135% of the hourly wage.
-            rateMinutes += ARTICLE_37_1_RULE_2_RATE * _minutesWon(shift, article37_1Rule_2Start, NEVER);
+            rateMinutes += ARTICLE_37_1_RULE_3_RATE * _minutesWon(shift, _article37_1Rule_3Start(shift), NEVER);
             _earned(shift, ARTICLE_37_1_POSITION, ARTICLE_37_1, rateMinutes);
             // Article 37.4: each hour worked between 22:00 and 05:00 earns an additional 25% of the hourly wage.
             _earned(shift, ARTICLE_37_4_POSITION, ARTICLE_37_4,
-                    ARTICLE_37_4_RATE * _windowMinutes(shift, article37_4Start, ARTICLE_37_4_OPENS, ARTICLE_37_4_CLOSES));
+                    ARTICLE_37_4_RATE * _windowMinutes(shift, _article37_4Start(shift), ARTICLE_37_4_OPENS, ARTICLE_37_4_CLOSES));
         }
     }
 

@@ -18,6 +18,7 @@ from lawdsl.interpret.working_time import (
     _Earning,
     _paid_minutes,
     _premium_minutes,
+    overtime_start,
     window_minutes,
 )
 
@@ -147,30 +148,39 @@ PREMIUM_RULES = st.lists(
         st.sampled_from(Period),
         st.booleans(),
         st.none() | WINDOWS,
+        st.booleans(),
     ),
     max_size=6,
 ).map(
     lambda specs: [
-        _Earning(i, i, rate, None, threshold, period, False, additional, window if additional else None)
-        for i, (rate, threshold, period, additional, window) in enumerate(specs)
+        _Earning(i, i, rate, None, threshold, period, False, additional, window if additional else None, straight)
+        for i, (rate, threshold, period, additional, window, straight) in enumerate(specs)
     ]
 )
+COUNTS = st.fixed_dictionaries({p: st.integers(0, 3000) for p in Period})
 
 
-@given(
-    rules=PREMIUM_RULES,
-    clock_in=st.integers(0, 86_399),
-    length=st.integers(0, 1440),
-    before=st.fixed_dictionaries({p: st.integers(0, 3000) for p in Period}),
-)
-def test_each_minute_is_paid_the_winning_rate_plus_every_premium_on_it(rules, clock_in, length, before):
-    """No minute is paid twice by the competing rules; every premium adds on its own minutes."""
+@given(rules=PREMIUM_RULES, clock_in=st.integers(0, 86_399), length=st.integers(0, 1440), before=COUNTS, data=st.data())
+def test_each_minute_is_paid_the_winning_rate_plus_every_premium_on_it(rules, clock_in, length, before, data):
+    """No minute is paid twice by the competing rules; every premium adds on its own minutes; a rule
+    counting straight time only counts the minutes before overtime under the others begins."""
+    straight = {p: data.draw(st.integers(0, before[p])) for p in Period}
     competing = [r for r in rules if not r.additional]
-    won = _paid_minutes(competing, length, before)
-    premium = {r: _premium_minutes(r, clock_in, length, before) for r in rules if r.additional}
+    overtime_from = overtime_start(competing, before)
+    won = _paid_minutes(competing, length, before, straight, overtime_from)
+    premium = {r: _premium_minutes(r, clock_in, length, before, straight, overtime_from) for r in rules if r.additional}
+    # The reading of docs/semantics.md, minute by minute: minute m is paid as overtime when a competing
+    # rule above 100% that counts every hour applies to it.
     reference: dict[_Earning, int] = {}
+    paid_as_overtime = 0  # minutes before m paid as overtime
     for m in range(length):
-        applicable = [r for r in rules if before[r.period] + m >= r.threshold]
+        applicable = [
+            r
+            for r in rules
+            if (straight[r.period] + m - paid_as_overtime if r.straight else before[r.period] + m) >= r.threshold
+        ]
+        if any(r.rate > 1_000_000 and not r.straight and not r.additional for r in applicable):
+            paid_as_overtime += 1
         contest = [r for r in applicable if not r.additional]
         if contest:
             best = min(contest, key=lambda r: (-r.rate, r.order))

@@ -3,7 +3,8 @@
 A statute is drawn as an AST built from the grammar's sentence forms (every
 optional sentence and clause, terms or literals as operands, names that
 contain the language's keywords, public holidays anywhere in a year, rest
-days, week starts, time zones, premiums with time-of-day windows), then
+days, week starts, time zones, premiums with time-of-day windows, counts
+that leave out overtime), then
 written out by the formatter in English or Chinese and read back through
 `load_text`: what a test gets is what a legislator could have typed,
 accepted by `lawdsl check`.
@@ -298,6 +299,7 @@ def working_time_statutes(
                 draw(st.booleans()),
                 draw(st.none() | windows) if additional else None,
                 additional,
+                draw(st.booleans()) if beyond else False,  # not counting hours already paid as overtime
             )
         )
     for _ in range(draw(st.integers(0, 3) | st.just(B.MAX_WORKING_TIME_RULES))):
