@@ -120,9 +120,10 @@ abstract contract WorkingTimeStatute is Employment, AttendanceDevices, WageQueue
     mapping(address employee => uint256) private _accrualPeriod;
     mapping(address employee => mapping(uint256 position => uint256)) private _accrued;
 
-    /// @dev Statutes with a rule `not counting hours already paid as overtime` only: the minutes of
-    /// shifts in the day (bits 0–31), week (32–63) and month (64–95) of the worker's last shift that
-    /// were not paid as overtime. Periods roll as the slot's counts do (on `shiftDay`).
+    /// @dev Statutes with a rule `not counting hours already paid as overtime` whose period some other
+    /// rule counts in full (see `_countStraightTime`): the minutes of shifts in the day (bits 0–31),
+    /// week (32–63) and month (64–95) of the worker's last shift that were not paid as overtime.
+    /// Periods roll as the slot's counts do (on `shiftDay`).
     mapping(address employee => uint256) private _straightMinutes;
 
     /// @dev Settlement in pages: the next employee's index (bits 0–127; 0: no round open) and the time
@@ -456,20 +457,41 @@ abstract contract WorkingTimeStatute is Employment, AttendanceDevices, WageQueue
         }
     }
 
-    /// @dev Read the worker's straight-time counts before the shift into `shift` (rolled to its
-    /// day, week and month) and store them with the shift's minutes before `shift.overtimeFrom`.
-    function _countStraightTime(Shift memory shift) internal {
-        uint256 packed = _straightMinutes[shift.employee];
-        uint256 previous = shift.previousDay;
-        if (previous == shift.day) shift.straightBeforeDay = uint32(packed);
-        if (previous != 0 && previous >= shift.weekStart) shift.straightBeforeWeek = uint32(packed >> 32);
-        if (previous != 0 && previous >= shift.monthStart) shift.straightBeforeMonth = uint32(packed >> 64);
+    /// @dev Straight-time counts for rules `not counting hours already paid as overtime`: set the shift's
+    /// straight minutes before it (`straightBefore…`) and count its minutes before `shift.overtimeFrom`.
+    /// For a period in `inSlot` (bit `Period`), no rule of the statute counts every hour of that period,
+    /// so the worker slot's count for it holds straight time: read it there and add straight minutes
+    /// only, at no storage cost. Periods in `inSide`, which other rules count in full, keep theirs in
+    /// `_straightMinutes`, rolled as the slot's.
+    function _countStraightTime(Shift memory shift, uint256 inSlot, uint256 inSide) internal {
         uint256 straight = shift.overtimeFrom < shift.length ? shift.overtimeFrom : shift.length;
-        // Each count is at most a month of minutes (< 2^32): see `WorkerSlot`.
-        unchecked {
-            _straightMinutes[shift.employee] = (shift.straightBeforeDay + straight)
-                | (shift.straightBeforeWeek + straight) << 32 | (shift.straightBeforeMonth + straight) << 64;
+        if (inSide != 0) {
+            uint256 packed = _straightMinutes[shift.employee];
+            uint256 previous = shift.previousDay;
+            if (previous == shift.day) shift.straightBeforeDay = uint32(packed);
+            if (previous != 0 && previous >= shift.weekStart) shift.straightBeforeWeek = uint32(packed >> 32);
+            if (previous != 0 && previous >= shift.monthStart) shift.straightBeforeMonth = uint32(packed >> 64);
+            // Each count is at most a month of minutes (< 2^32): see `WorkerSlot`.
+            unchecked {
+                _straightMinutes[shift.employee] = (shift.straightBeforeDay + straight)
+                    | (shift.straightBeforeWeek + straight) << 32 | (shift.straightBeforeMonth + straight) << 64;
+            }
         }
+        uint256 inDay = shift.length;
+        uint256 inWeek = shift.length;
+        uint256 inMonth = shift.length;
+        if (_inPeriod(inSlot, Period.Day)) (shift.straightBeforeDay, inDay) = (shift.beforeDay, straight);
+        if (_inPeriod(inSlot, Period.Week)) (shift.straightBeforeWeek, inWeek) = (shift.beforeWeek, straight);
+        if (_inPeriod(inSlot, Period.Month)) (shift.straightBeforeMonth, inMonth) = (shift.beforeMonth, straight);
+        unchecked { // sums fit their fields: see `WorkerSlot`
+            shift.worker = shift.worker.withShiftCounts(shift.day, shift.beforeDay + inDay,
+                                                        shift.beforeWeek + inWeek, shift.beforeMonth + inMonth);
+        }
+    }
+
+    /// @dev Whether bit `period` is set in a mask of periods.
+    function _inPeriod(uint256 mask, Period period) private pure returns (bool) {
+        return (mask >> uint256(period)) & 1 == 1;
     }
 
     /// @dev The shift earned `rateMinutes` (minutes × millionths of the hourly wage) under the article at

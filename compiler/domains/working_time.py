@@ -219,8 +219,9 @@ def _start_functions(earnings: list[_Earning], constants: _Constants) -> list[st
 
 #: Limit sentences whose running count lives in the worker's slot (`WorkerSlots.LIMITS_IN_SLOT`).
 _LIMITS_IN_SLOT = 2
-#: Up to this many earning rules, their starts are computed once into locals; beyond it (the EVM
-#: reaches only 16 stack slots) each use calls the rule's start function again.
+#: Up to this many competing earning rules, their starts are computed once into locals; beyond it (the
+#: EVM reaches only 16 stack slots) each use calls the rule's start function again. A premium's start,
+#: used once, is always a call.
 _LOCAL_STARTS = 4
 #: Generated lines longer than this are broken (solhint's and forge fmt's width).
 _LINE = 120
@@ -289,15 +290,24 @@ def _windows(earnings: list[_Earning], constants: _Constants) -> dict[int, tuple
     return found
 
 
-def _straight_time(counting: list[_Earning], start: dict[int, str]) -> list[str]:
+_PERIOD_BIT = {Period.DAY: 1, Period.WEEK: 2, Period.MONTH: 4}
+
+
+def _straight_time(counting: list[_Earning], straight: list[_Earning], start: dict[int, str]) -> list[str]:
     """Where the shift's overtime begins under the rules that count every hour, and the straight-time
-    counts (`_countStraightTime`) that rules `not counting hours already paid as overtime` read."""
+    counts (`_countStraightTime`) that rules `not counting hours already paid as overtime` read: in
+    the worker slot for a period no rule counts in full (no storage of its own), else a side slot."""
     overtime = [start[id(e)] for e in counting if e.millionths > _PREMIUM and not e.rule.additional]
     lines, earliest = _earliest(overtime, "shift.overtimeFrom", "        ")
+    full = {e.rule.threshold_period for e in counting if e.rule.beyond is not None}
+    read = {e.rule.threshold_period for e in straight}
+    in_slot = sum(_PERIOD_BIT[period] for period in read - full)
+    in_side = sum(_PERIOD_BIT[period] for period in read & full)
     return [
         "        // Hours paid as overtime by the rules that count every hour begin here; straight time ends.",
         *(lines or [f"        shift.overtimeFrom = {earliest};"]),
-        "        _countStraightTime(shift);",
+        "        // Straight-time counts per period (bit `Period`): in the worker slot, in a side slot.",
+        f"        _countStraightTime(shift, {in_slot}, {in_side});",
     ]
 
 
@@ -308,18 +318,20 @@ def _apply_rules(statute: Statute, earnings: list[_Earning], constants: _Constan
     windows = _windows(earnings, constants)
     straight = [e for e in earnings if e.rule.not_counting_overtime]
     counting = [e for e in earnings if not e.rule.not_counting_overtime]
-    if len(earnings) <= _LOCAL_STARTS:
-        start = {id(e): e.start[1:] for e in earnings}
-        if earnings:
+    competing = [e for e in earnings if not e.rule.additional]
+    if len(competing) <= _LOCAL_STARTS:
+        # Competing rules' starts are used several times: locals. A premium's is used once: a call.
+        start = {id(e): e.start[1:] if not e.rule.additional else f"{e.start}(shift)" for e in earnings}
+        if competing:
             body.append("        // The shift minute each earning rule applies from (`NEVER`: not to this shift).")
-        body += [f"        uint256 {e.start[1:]} = {e.start}(shift);" for e in counting]
-        body += _straight_time(counting, start) if straight else []
-        body += [f"        uint256 {e.start[1:]} = {e.start}(shift);" for e in straight]
+        body += [f"        uint256 {e.start[1:]} = {e.start}(shift);" for e in counting if not e.rule.additional]
+        body += _straight_time(counting, straight, start) if straight else []
+        body += [f"        uint256 {e.start[1:]} = {e.start}(shift);" for e in straight if not e.rule.additional]
     else:
         start = {id(e): f"{e.start}(shift)" for e in earnings}
-        body += _straight_time(counting, start) if straight else []
+        body += _straight_time(counting, straight, start) if straight else []
     limits = list(statute.rules(LimitRule))
-    if len(earnings) > _NESTED:  # a list of starts may then be long enough for statements
+    if len(competing) > _NESTED:  # a list of starts may then be long enough for statements
         body.append("        uint256 higher; // the earliest start of the rules paying more than the one at hand")
     if any(sum(e.article is a for e in earnings) > 1 for a in statute.articles):
         body.append("        uint256 rateMinutes; // an article's rules together")

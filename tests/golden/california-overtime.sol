@@ -126,7 +126,8 @@ contract CaliforniaLaborCodeSection510DaySWorkAndOvertimeV1 is WorkingTimeStatut
         uint256 article510_3Start = _article510_3Start(shift);
         // Hours paid as overtime by the rules that count every hour begin here; straight time ends.
         shift.overtimeFrom = _earliest(article510_1Start, article510_3Start);
-        _countStraightTime(shift);
+        // Straight-time counts per period (bit `Period`): in the worker slot, in a side slot.
+        _countStraightTime(shift, 2, 0);
         uint256 article510_2Start = _article510_2Start(shift);
         uint256 higher; // the earliest start of the rules paying more than the one at hand
         _storeWorker(shift); // the worker's record is complete before any payment

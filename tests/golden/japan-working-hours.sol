@@ -138,13 +138,19 @@ contract LabourStandardsActJapanArticles24323536And37V1 is WorkingTimeStatute {
     /// @dev A finished shift under the statute: its limit sentences in article order (each
     /// reports once per period instance), then one payment (or accrual) per earning article.
     function _applyRules(Shift memory shift) internal override {
+        // The shift minute each earning rule applies from (`NEVER`: not to this shift).
+        uint256 article24Start = _article24Start(shift);
+        uint256 article37_1Rule_1Start = _article37_1Rule_1Start(shift);
+        uint256 article37_1Rule_3Start = _article37_1Rule_3Start(shift);
         // Hours paid as overtime by the rules that count every hour begin here; straight time ends.
-        shift.overtimeFrom = _earliest(_article37_1Rule_1Start(shift), _article37_1Rule_3Start(shift));
-        _countStraightTime(shift);
+        shift.overtimeFrom = _earliest(article37_1Rule_1Start, article37_1Rule_3Start);
+        // Straight-time counts per period (bit `Period`): in the worker slot, in a side slot.
+        _countStraightTime(shift, 2, 0);
+        uint256 article37_1Rule_2Start = _article37_1Rule_2Start(shift);
         uint256 higher; // the earliest start of the rules paying more than the one at hand
         uint256 rateMinutes; // an article's rules together
         // Overtime: the minutes paid above 100% of the wage, from the first premium rule's start.
-        uint256 overtime = _minutesWon(shift, _earliest(_article37_1Rule_1Start(shift), _earliest(_article37_1Rule_2Start(shift), _article37_1Rule_3Start(shift))), NEVER);
+        uint256 overtime = _minutesWon(shift, _earliest(article37_1Rule_1Start, _earliest(article37_1Rule_2Start, article37_1Rule_3Start)), NEVER);
         // Article 36.4: overtime beyond the monthly extension limit in a month is a violation.
         _limit(shift, ARTICLE_36_4_COUNTER, ARTICLE_36_4, Period.Month, true,
                TERM_MONTHLY_EXTENSION_LIMIT, overtime);
@@ -153,15 +159,14 @@ contract LabourStandardsActJapanArticles24323536And37V1 is WorkingTimeStatute {
         unchecked {
             // Article 24: each hour worked earns 100% of the hourly wage.
             _earned(shift, ARTICLE_24_POSITION, ARTICLE_24,
-                    ARTICLE_24_RATE * _minutesWon(shift, _article24Start(shift), _earliest(_article37_1Rule_1Start(shift), _earliest(_article37_1Rule_2Start(shift), _article37_1Rule_3Start(shift)))));
+                    ARTICLE_24_RATE * _minutesWon(shift, article24Start, _earliest(article37_1Rule_1Start, _earliest(article37_1Rule_2Start, article37_1Rule_3Start))));
             // Article 37.1: on a workday, each hour worked beyond the statutory working day earns 125% of the hourly wage.
-            rateMinutes = ARTICLE_37_1_RULE_1_RATE
-                * _minutesWon(shift, _article37_1Rule_1Start(shift), _article37_1Rule_3Start(shift));
+            rateMinutes = ARTICLE_37_1_RULE_1_RATE * _minutesWon(shift, article37_1Rule_1Start, article37_1Rule_3Start);
             // Article 37.1: on a workday, each hour worked beyond the statutory working week in a week, not counting hours already paid as overtime, earns 125% of the hourly wage.
             rateMinutes += ARTICLE_37_1_RULE_2_RATE
-                * _minutesWon(shift, _article37_1Rule_2Start(shift), _earliest(_article37_1Rule_1Start(shift), _article37_1Rule_3Start(shift)));
+                * _minutesWon(shift, article37_1Rule_2Start, _earliest(article37_1Rule_1Start, article37_1Rule_3Start));
             // Article 37.1: on a rest day, each hour worked earns 135% of the hourly wage.
-            rateMinutes += ARTICLE_37_1_RULE_3_RATE * _minutesWon(shift, _article37_1Rule_3Start(shift), NEVER);
+            rateMinutes += ARTICLE_37_1_RULE_3_RATE * _minutesWon(shift, article37_1Rule_3Start, NEVER);
             _earned(shift, ARTICLE_37_1_POSITION, ARTICLE_37_1, rateMinutes);
             // Article 37.4: each hour worked between 22:00 and 05:00 earns an additional 25% of the hourly wage.
             _earned(shift, ARTICLE_37_4_POSITION, ARTICLE_37_4,
