@@ -95,6 +95,8 @@ abstract contract WorkingTimeStatute is Employment, AttendanceDevices, WageQueue
     uint256 private constant MINUTES_PER_DAY = 24 * 60;
     /// @dev The days around a shift on which a time-of-day window can meet it: the one before, its own, the next.
     uint256 private constant WINDOW_DAYS = 3;
+    /// @dev One straight-time count of `_straightMinutes` (32 bits each).
+    uint256 private constant STRAIGHT_COUNT = type(uint32).max;
     /// @dev `_payAccrued` for an ending employment: every accruing period, ended or not.
     uint256 private constant ALL_PERIODS = type(uint256).max;
 
@@ -468,9 +470,13 @@ abstract contract WorkingTimeStatute is Employment, AttendanceDevices, WageQueue
         if (inSide != 0) {
             uint256 packed = _straightMinutes[shift.employee];
             uint256 previous = shift.previousDay;
-            if (previous == shift.day) shift.straightBeforeDay = uint32(packed);
-            if (previous != 0 && previous >= shift.weekStart) shift.straightBeforeWeek = uint32(packed >> 32);
-            if (previous != 0 && previous >= shift.monthStart) shift.straightBeforeMonth = uint32(packed >> 64);
+            if (previous == shift.day) shift.straightBeforeDay = packed & STRAIGHT_COUNT;
+            if (previous != 0 && previous >= shift.weekStart) {
+                shift.straightBeforeWeek = packed >> 32 & STRAIGHT_COUNT;
+            }
+            if (previous != 0 && previous >= shift.monthStart) {
+                shift.straightBeforeMonth = packed >> 64 & STRAIGHT_COUNT;
+            }
             // Each count is at most a month of minutes (< 2^32): see `WorkerSlot`.
             unchecked {
                 _straightMinutes[shift.employee] = (shift.straightBeforeDay + straight)
