@@ -88,7 +88,7 @@ demo: bootstrap
 bench: bootstrap
 	$(VPY) scripts/bench.py
 	$(MAKE) --no-print-directory gas-diff
-	$(if $(SLOW),$(VPY) -m pytest -q -m slow tests/chain)
+	$(if $(SLOW),LAWDSL_HYPOTHESIS=explore $(VPY) -m pytest -q -m slow tests/chain)
 	$(if $(SLOW),FOUNDRY_PROFILE=slow $(FORGE) test --match-path 'contracts/test/*.invariants.t.sol')
 
 # ---------------------------------------------------------------- contracts: Foundry and Slither

@@ -36,11 +36,13 @@ from lawdsl.scenario import Scenario, load_scenario
 from . import roles
 from .accounts import AUTHORITY
 from .anvil import NODE_FAUCET_KEY, LocalAnvil, LocalHardhat
+from .authority import delay_words
 from .client import Chain, ChainError, Reverted
 from .keys import KeyStore, dev_keys_allowed, keys_dir
 from .local import local_chain
 from .operator import DEPLOYMENT_FILE, DeploymentRecord, add_chain_arguments, guarded
 from .runner import Deployment, deploy, run_on_chain
+from .scheduled import delay_seconds
 from .tester import InProcessChain
 
 #: `lawdsl demo`: the example scenarios of the project's `statutes/`, one per domain.
@@ -138,6 +140,14 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         metavar="FILE",
         help=f"where to write the addresses (default: ./{DEPLOYMENT_FILE})",
     )
+    deploy_.add_argument(
+        "--timelock-delay",
+        type=delay_seconds,
+        default=0,
+        metavar="DELAY",
+        help="how long every later act of the authority (mint, register, enact) waits on chain before it can "
+        "be executed, e.g. 2d, 6h, 30m (default: none, each act runs at once)",
+    )
     deploy_.set_defaults(func=guarded(cmd_deploy))
 
     demo = commands.add_parser("demo", help="run the example statutes end to end on a private local chain")
@@ -189,6 +199,13 @@ def cmd_deploy(args: argparse.Namespace) -> int:
     except Reverted as refusal:
         raise ChainError(f"deploying {args.file} was refused: {refusal.error}{refusal.arguments}") from None
     _print_deployment(deployment)
+    if args.timelock_delay:
+        timelock = deployment.authority.timelock
+        deployment.authority.call(timelock.functions.updateDelay(args.timelock_delay))
+        print(
+            f"the authority's timelock now holds every act for {delay_words(args.timelock_delay)} "
+            "(`lawdsl authority pending`, then `lawdsl authority execute ID`)"
+        )
     header = statute.header
     assert deployment.driver.contract is not None  # `deploy` deployed it
     DeploymentRecord(

@@ -33,6 +33,7 @@ from lawdsl.money import Money, MoneyError
 
 from .abi import abi_type
 from .accounts import AUTHORITY
+from .authority import delay_words, utc
 from .client import Chain, ChainError, Receipt, Reverted
 from .keys import KeyProblem, KeyStore, dev_keys_allowed, keys_dir
 
@@ -241,20 +242,24 @@ class Session:
         return receipt
 
     def as_authority(self, call: Any, what: str) -> Receipt:
-        """A call the authority makes through its timelock: scheduled, then executed (the timelock
-        `lawdsl deploy` sets up has no delay; a delayed one would execute after it)."""
+        """A call the authority makes through its timelock: scheduled, then executed at once when the
+        timelock has no delay; with a delay it waits on chain for `lawdsl authority execute`."""
         timelock = self.contract("authority")
-        if timelock.functions.getMinDelay().call():
-            raise Refused(
-                f"{what}: the authority's timelock has a delay; scheduling for later is not supported "
-                "by this command yet"
-            )
+        delay = timelock.functions.getMinDelay().call()
         target, data, salt = call.address, call._encode_transaction_data(), os.urandom(32)
-        self.send(
+        scheduled = self.send(
             AUTHORITY,
-            timelock.functions.schedule(target, 0, data, bytes(32), salt, 0),
+            timelock.functions.schedule(target, 0, data, bytes(32), salt, delay),
             f"scheduled through the authority's timelock: {what}",
         )
+        if delay:
+            operation = timelock.functions.hashOperation(target, 0, data, bytes(32), salt).call()
+            ready = timelock.functions.getTimestamp(operation).call()
+            print(
+                f"  operation 0x{operation.hex()} waits out the timelock's delay of {delay_words(delay)}: "
+                f"run `lawdsl authority execute 0x{operation.hex()[:12]}` from {utc(ready)}"
+            )
+            return scheduled
         return self.send(AUTHORITY, timelock.functions.execute(target, 0, data, bytes(32), salt), what)
 
     def describe(self, logs: list[LogReceipt]) -> list[str]:
@@ -274,11 +279,12 @@ class Session:
             if decoder is None:
                 continue
             decoded = decoder.process_log(log)
-            args = ", ".join(f"{key}={self._value(key, value)}" for key, value in decoded["args"].items())
+            args = ", ".join(f"{key}={self.show_value(key, value)}" for key, value in decoded["args"].items())
             lines.append(f"{decoded['event']}({args})")
         return lines
 
-    def _value(self, key: str, value: Any) -> str:
+    def show_value(self, key: str, value: Any) -> str:
+        """A decoded argument as a person reads it: key names for addresses, amounts in the currency."""
         if isinstance(value, str) and is_address(value):
             return self.name(value)
         if isinstance(value, bytes):
@@ -295,7 +301,7 @@ class Session:
             return words(self, *args)
         if refusal.error.startswith("unknown error") or refusal.error.startswith("a revert"):
             return f"the contract refused ({refusal.error}); is --deployment the right one for this chain?"
-        shown = ", ".join(self._value("", value) for value in args)
+        shown = ", ".join(self.show_value("", value) for value in args)
         return f"the contract refused: {refusal.error}({shown})"
 
     def effective_words(self, effective_from: int) -> str:
@@ -410,6 +416,13 @@ EXPLANATIONS: dict[str, Callable[..., str]] = {
     ),
     "FutureTimestamp": lambda s, at, latest: (
         f"a punch is dated {at - latest} s after the chain's latest block; check the terminal's clock"
+    ),
+    "TimelockUnexpectedOperationState": lambda s, operation, expected: (
+        f"the authority's timelock cannot do this to operation 0x{operation.hex()[:12]} now: it is not "
+        "scheduled, its delay has not passed, or it was executed already (`lawdsl authority pending --all`)"
+    ),
+    "TimelockInsufficientDelay": lambda s, delay, minimum: (
+        f"a delay of {delay_words(delay)} is shorter than the timelock's {delay_words(minimum)}"
     ),
     "Error": lambda s, text: f"the contract refused: {text}",
     "Panic": lambda s, code: f"the contract stopped on an internal check (panic 0x{code:x})",

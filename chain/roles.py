@@ -27,9 +27,10 @@ from lawdsl.cli import UsageError
 from lawdsl.load import load_statute
 from lawdsl.scenario import Scenario
 
+from . import scheduled
 from .accounts import AUTHORITY
 from .anvil import NODE_FAUCET_KEY
-from .authority import Authority
+from .authority import Authority, delay_words
 from .client import Reverted
 from .keys import KeyProblem, KeyStore, keys_dir
 from .operator import (
@@ -171,6 +172,21 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         cmd_revoke_device,
     )
     revoke.add_argument("device", metavar="DEVICE")
+    _command(
+        authority,
+        "pending",
+        "the acts the authority scheduled through its timelock, and when each may be executed",
+        "lawdsl authority pending",
+        scheduled.cmd_pending,
+        signs=False,
+    ).add_argument("--all", action="store_true", help="also those executed or cancelled")
+    for name, help_, func in (
+        ("execute", "execute a scheduled act once the timelock's delay has passed", scheduled.cmd_execute),
+        ("cancel", "withdraw a scheduled act before it is executed", scheduled.cmd_cancel),
+    ):
+        _command(authority, name, help_, f"lawdsl authority {name} 0x3f2a9c --key authority", func).add_argument(
+            "id", metavar="ID", help="the operation's id, or a unique prefix of it (`lawdsl authority pending`)"
+        )
 
     firm = _group(commands, "firm", "a firm: employ, deposit, grant time off, see what it owes")
     employ = _command(
@@ -472,6 +488,13 @@ def cmd_enact(args: argparse.Namespace) -> int:
         record.registry,
         record.authority,
     ).save(Path(args.save))
+    if authority.delay:
+        print(
+            f"deployed {statute.header.title} version {statute.header.version} at {address}; its enactment "
+            f"waits out the timelock's delay of {delay_words(authority.delay)} (`lawdsl authority pending`, then "
+            f"`lawdsl authority execute ID`); wrote {args.save}"
+        )
+        return 0
     print(
         f"enacted {statute.header.title} version {statute.header.version} at {address}, in force from "
         f"{statute.header.effective.isoformat()}; wrote {args.save}"

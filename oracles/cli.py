@@ -23,26 +23,19 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import http.client
-import json
 import logging
 import signal
 import ssl
 import sys
 import threading
-import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable
 from contextlib import ExitStack
-from itertools import groupby
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from eth_abi.exceptions import DecodingError
 from eth_utils.address import is_address, to_checksum_address
 from rich.console import Console
-from rich.progress import Progress
-from rich.table import Table
 
 from chain.accounts import GATEWAY, account_key, device_signer, label_address
 from chain.contract import ContractClient
@@ -57,18 +50,16 @@ from lawdsl.cli import UsageError
 from lawdsl.load import load_statute
 
 from .devices.config import GatewayConfig, load_config
-from .devices.csv_import import import_csv
 from .devices.intake import Intake
-from .devices.records import CanonicalPunch, Quarantined, Redelivered
-from .devices.simulator import CLEAN, Profile, Simulation, simulate, simulated_config
 from .devices.zkteco_push import AdmsProtocol, PushServer
 from .gateway import DEFAULT_LAW, Gateway
-from .http_service import Peer, tls_context
-from .journal import journal_summary, read_table, signing_errors
-from .keeper import Duty, TenderAward, VoucherReclaim, keeper_calls
-from .outbox import ErrorEntry, Outbox
+from .http_service import tls_context
+from .keeper import Duty, TenderAward, VoucherReclaim
+from .outbox import Outbox
 from .preflight import Refused, preflight
 from .quorum import CosignServer, QuorumMisconfigured, QuorumSigner, Witness, connect_quorum, statute_domain
+from .status import cmd_status
+from .uploads import cmd_import, cmd_simulate
 
 console = Console(stderr=True)
 
@@ -543,222 +534,3 @@ def cmd_cosign(args: argparse.Namespace) -> int:
         print(f"co-signing as reporter {witness.address} on http://{_url_host(host)}:{server.port}/cosign", flush=True)
         stop.wait()
     return 0
-
-
-# ---------------------------------------------------------------- import
-
-
-def cmd_import(args: argparse.Namespace) -> int:
-    with Outbox(args.outbox) as outbox, console.status(f"importing {args.file}"):
-        results = import_csv(args.file, Intake(load_config(args.config), outbox))
-    print_admissions(results)
-    return 0
-
-
-def print_admissions(results: Sequence[object]) -> None:
-    admitted = sum(isinstance(r, CanonicalPunch) for r in results)
-    again = sum(isinstance(r, Redelivered) for r in results)
-    quarantined = [r for r in results if isinstance(r, Quarantined)]
-    print(f"{admitted} admitted, {again} already in the outbox, {len(quarantined)} quarantined")
-    for item in quarantined[:20]:
-        print(f"  {item}")
-
-
-# ---------------------------------------------------------------- simulate
-
-
-def cmd_simulate(args: argparse.Namespace) -> int:
-    config = load_config(args.config) if args.config else simulated_config(args.employees, args.devices)
-    if args.write_config:
-        Path(args.write_config).write_text(config_yaml(config), encoding="utf-8")
-        print(f"wrote {args.write_config}")
-        return 0
-    if not (args.url or args.outbox):
-        console.print("simulate: give --url (a running `oracle serve`) or --outbox")
-        return 2
-    start = args.start or dt.date.today() - dt.timedelta(days=args.days + 1)
-    simulation = simulate(config, start, args.days, args.seed, CLEAN if args.clean else Profile())
-    uploads = list(attlog_uploads(simulation, args.per_upload))
-    if args.url:
-        deliver = HttpTerminals(args.url).upload
-        _upload_all(uploads, deliver)
-    else:
-        with Outbox(args.outbox) as outbox:
-            protocol = AdmsProtocol(Intake(config, outbox))
-            _upload_all(
-                uploads,
-                lambda serial, body: (
-                    protocol.handle(
-                        Peer.local(), "POST", "/iclock/cdata", {"sn": serial, "table": "ATTLOG"}, body.encode()
-                    ).body
-                ),
-            )
-    print(f"{len(simulation.records)} records from {len(simulation.shifts)} shifts in {len(uploads)} uploads")
-    return 0
-
-
-def attlog_uploads(simulation: Simulation, per_upload: int) -> Iterator[tuple[str, str]]:
-    """(serial, ATTLOG body) in delivery order: runs of one terminal's records, at most `per_upload` each."""
-    for serial, run in groupby(simulation.records, key=lambda r: r.serial):
-        records = list(run)
-        for i in range(0, len(records), per_upload):
-            yield serial, "".join(f"{r.attlog()}\n" for r in records[i : i + per_upload])
-
-
-def _upload_all(uploads: list[tuple[str, str]], deliver: Callable[[str, str], str]) -> None:
-    """Deliver every upload in order; anything but `OK…` stops the run (terminals would retry forever)."""
-    with Progress(console=console, transient=True) as progress:
-        task = progress.add_task("uploading", total=len(uploads))
-        for serial, body in uploads:
-            answer = deliver(serial, body)
-            if not answer.startswith("OK"):
-                raise RuntimeError(f"upload from {serial} answered {answer!r}")
-            progress.advance(task)
-
-
-class HttpTerminals:
-    """Terminals uploading to one gateway over one keep-alive connection, retrying like firmware does;
-    an https URL with the `tls` client context (the gateway's CA, a client certificate)."""
-
-    def __init__(
-        self, url: str, retry_delay: float = 1.0, attempts: int = 30, tls: ssl.SSLContext | None = None
-    ) -> None:
-        parts = urlsplit(url)
-        self.https = parts.scheme == "https"
-        self.host, self.port = parts.hostname or "127.0.0.1", parts.port or (443 if self.https else 80)
-        self.tls = tls
-        self.retry_delay = retry_delay
-        self.attempts = attempts
-        self._connection: http.client.HTTPConnection | None = None
-
-    def upload(self, serial: str, body: str) -> str:
-        for _ in range(self.attempts):
-            try:
-                return self._post(f"/iclock/cdata?SN={serial}&table=ATTLOG&Stamp=9999", body.encode())
-            except (OSError, http.client.HTTPException, RuntimeError):
-                self._connection = None
-                time.sleep(self.retry_delay)
-        raise RuntimeError(f"gateway at {self.host}:{self.port} unreachable")
-
-    def _post(self, path: str, body: bytes) -> str:
-        if self._connection is None:
-            self._connection = (
-                http.client.HTTPSConnection(self.host, self.port, timeout=30, context=self.tls)
-                if self.https
-                else http.client.HTTPConnection(self.host, self.port, timeout=30)
-            )
-        self._connection.request("POST", path, body, {"Content-Type": "text/plain"})
-        response = self._connection.getresponse()
-        text = response.read().decode()
-        if response.status != 200:
-            raise RuntimeError(f"{response.status} {text}")
-        return text
-
-
-def config_yaml(config: GatewayConfig) -> str:
-    """A gateway.yaml for `config` (devices with label and fixed-offset zone, PINs), quoted as text."""
-    lines = ["devices:"]
-    for device in config.devices.values():
-        offset = dt.datetime.now(device.zone).utcoffset() or dt.timedelta()
-        minutes = int(offset.total_seconds()) // 60
-        sign = "-" if minutes < 0 else "+"
-        lines += [
-            f"  {device.serial}:",
-            f"    label: {device.label}",
-            f'    zone: "{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"',
-        ]
-    lines.append("employees:")
-    lines += [f'  "{pin}": {label}' for pin, label in config.employees.items()]
-    return "\n".join(lines) + "\n"
-
-
-# ---------------------------------------------------------------- status
-
-
-def cmd_status(args: argparse.Namespace) -> int:
-    if not Path(args.outbox).exists():
-        console.print(f"no outbox at {args.outbox}")
-        return 1
-    with Outbox(args.outbox) as outbox:
-        counts = outbox.counts()
-        lag = outbox.lag()
-        errors = newest_errors(outbox, args.outbox)
-    reasons = quarantine_reasons(args.outbox)
-    journal = journal_summary(args.outbox)
-    keeper = keeper_calls(args.outbox)
-    if args.json:
-        print(
-            json.dumps(
-                {
-                    "counts": counts,
-                    "lag_seconds": lag.total_seconds() if lag else None,
-                    "quarantine": reasons,
-                    "journal": journal,
-                    "keeper": keeper,
-                    "errors": [
-                        {
-                            "when": e.when.isoformat(),
-                            "source": e.source,
-                            "reason": e.reason,
-                            "detail": e.detail,
-                            "record": e.record,
-                            "times": e.times,
-                        }
-                        for e in errors
-                    ],
-                },
-                indent=2,
-            )
-        )
-        return 0
-    out = Console()
-    table = Table(title=f"outbox {args.outbox}")
-    table.add_column("state")
-    table.add_column("punches", justify="right")
-    for state, n in counts.items():
-        table.add_row(state, f"{n:,}")
-    out.print(table)
-    out.print(f"lag: {lag or 'none (everything settled)'}")
-    out.print(
-        f"transactions: {journal['open']} awaiting a receipt, {journal['done']} mined, "
-        f"{journal['failed']} reverted; latest block {journal['block'] or '-'}"
-    )
-    if keeper:
-        out.print(
-            "keeper calls: "
-            + ", ".join(
-                f"{name} ({', '.join(f'{n} {KEEPER_STATES[state]}' for state, n in states.items())})"
-                for name, states in keeper.items()
-            )
-        )
-    if reasons:
-        out.print("quarantined by reason: " + ", ".join(f"{r} {n:,}" for r, n in reasons.items()))
-    if errors:
-        recent = Table(title="newest errors")
-        for column in ("when", "source", "reason", "detail"):
-            recent.add_column(column)
-        for e in errors:
-            recent.add_row(e.when.strftime("%Y-%m-%d %H:%M:%S"), e.source, e.reason, e.detail)
-        out.print(recent)
-    return 0
-
-
-KEEPER_STATES = {"open": "awaiting a receipt", "done": "mined", "failed": "reverted"}
-
-
-def newest_errors(outbox: Outbox, path: str | Path, limit: int = 10) -> list[ErrorEntry]:
-    """Quarantined records, rejected punches and held batches, newest first. A held batch's punches
-    wait in the outbox: reason `unsigned` (a quorum not reached), `unregistered-device` (the
-    terminal is not registered with the statute) or `reverted` (the contract refused the batch;
-    the detail names its error)."""
-    held = [ErrorEntry(e.when, e.device, e.reason, e.detail, "", e.times) for e in signing_errors(path, limit)]
-    return sorted([*outbox.last_errors(limit), *held], key=lambda e: e.when, reverse=True)[:limit]
-
-
-def quarantine_reasons(path: str | Path) -> dict[str, int]:
-    """Records quarantined per reason code (each record counted once, however often re-sent).
-
-    Read from the table directly: `Outbox.counts()` gives only the total.
-    """
-    query = "SELECT reason, COUNT(*) FROM quarantine GROUP BY reason ORDER BY 2 DESC"
-    return dict(read_table(path, "quarantine", query))

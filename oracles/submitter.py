@@ -388,14 +388,22 @@ class Submitter:
         return Entry(tx["nonce"], signed.hash.to_0x_hex(), bytes(signed.raw_transaction), device, sequence, keys)
 
     def _broadcast(self, entries: Sequence[Entry]) -> None:
-        """Send raw transactions in one request; mark their punches sent once the node took them."""
-        results = self.rpc.batch([("eth_sendRawTransaction", ["0x" + e.raw.hex()]) for e in entries])
+        """Send raw transactions one request each, in nonce order; mark their punches sent once the
+        node took them.
+
+        Not one batch request: a node may run a batch's calls concurrently, so a nonce can arrive
+        before the one below it. Hardhat refuses it ("can't be queued when automining"); plain anvil
+        parks it until some later transaction makes a block — after the last upload of a run, none
+        does, and the run stalls for the submitter's `resend_after` (measured in docs/benchmarks.md)."""
         accepted = []
-        for entry, result in zip(entries, results):
-            if isinstance(result, RpcError) and not _harmless(result):
-                # Not taken: the nonce stays ours; later ones queue behind it. Reconcile re-sends it.
-                log.warning("nonce %d not accepted: %s", entry.nonce, result)
-                raise result
+        for entry in entries:
+            try:
+                self.rpc.call("eth_sendRawTransaction", "0x" + entry.raw.hex())
+            except RpcError as error:
+                if not _harmless(error):
+                    # Not taken: the nonce stays ours; later ones queue behind it. Reconcile re-sends it.
+                    log.warning("nonce %d not accepted: %s", entry.nonce, error)
+                    raise
             accepted.append(entry)
         with self.outbox.transaction():
             for entry in accepted:

@@ -66,13 +66,13 @@ from pathlib import Path
 from eth_account import Account
 from eth_utils.address import to_checksum_address
 
-from chain.accounts import GATEWAY, account_key
+from chain.accounts import AUTHORITY, GATEWAY, account_key
+from chain.anvil import NODE_FAUCET_KEY, LocalAnvil, LocalHardhat
 from chain.client import MAX_FEE, Chain
 from chain.contract import ContractClient
 from chain.rpc import Rpc, RpcError
 from lawdsl.load import load_statute
 
-from .cli import HttpTerminals
 from .devices.config import GatewayConfig
 from .devices.records import CanonicalPunch, Kind
 from .devices.simulator import CLEAN, Simulation, simulate, simulated_config
@@ -80,6 +80,7 @@ from .gateway import DEFAULT_LAW, AnvilNode, Gateway, Site, provision
 from .http_service import tls_context
 from .outbox import Outbox
 from .submitter import Submitter
+from .uploads import HttpTerminals
 
 #: Batches of 500 punches take ~10M gas: more than anvil's default 30M block leaves room for a few of.
 BENCH_GAS_LIMIT = 1_000_000_000
@@ -402,3 +403,49 @@ def gas_per_punch(url: str, outbox_path: Path, batch_size: int) -> float:
             submitter.drain()
         punches = submitter.confirmed + submitter.rejected - before_punches
     return (submitter.gas_used - before_gas) / punches
+
+
+#: `node_runs`: the nodes an operator starts with `lawdsl chain`, in their own default settings.
+OPERATOR_NODES = {"anvil": lambda: LocalAnvil(None), "hardhat": LocalHardhat}
+
+
+def node_runs(
+    kind: str,
+    runs: int = 10,
+    employees: int = 2000,
+    terminals: int = 4,
+    days: int = 7,
+    batch_size: int = 200,
+) -> tuple[float, ...]:
+    """punches/s of `runs` consecutive end-to-end runs on a node started as `lawdsl chain` starts it
+    (plain anvil or Hardhat, clock at now, default block gas limit and pool order), every account
+    funded by a real transfer from the node's faucet: what a first deployment meets, where a stall
+    shows as a run far below the median (the issue-14 figure)."""
+    config = simulated_config(employees=employees, devices=terminals)
+    first_day = dt.date.today() - dt.timedelta(days=1 + days * runs)
+    with OPERATOR_NODES[kind]() as node, tempfile.TemporaryDirectory() as scratch:
+        chain = Chain(node.url, live=True)
+        chain.use("@node", Account.from_key(NODE_FAUCET_KEY))
+        for label in (AUTHORITY, GATEWAY, "acme"):
+            chain.transfer_ether("@node", chain.address(label), 1000 * 10**18)
+        site = provision(chain, load_statute(DEFAULT_LAW), config)
+        timed = [
+            end_to_end(
+                node.url,
+                site,
+                config,
+                Path(scratch) / f"run-{i}",
+                first_day + dt.timedelta(days=days * i),
+                days,
+                min(batch_size, _punches_per_block(node.url)),
+            )
+            for i in range(runs)
+        ]
+    return tuple(count / seconds for count, seconds in timed)
+
+
+def _punches_per_block(url: str, gas_per_punch: int = 30_000) -> int:
+    """The largest batch whose transaction fits the node's block gas limit, with room to spare
+    (a first-day batch writes every slot: about twice the steady 15,600 gas a punch)."""
+    limit = int(Chain(url).w3.eth.get_block("latest")["gasLimit"])
+    return max(1, limit // 2 // gas_per_punch)

@@ -9,6 +9,7 @@ interpreter) are `pytest -m slow tests/chain`; docs/benchmarks.md says so.
 from __future__ import annotations
 
 import os
+import statistics
 import subprocess
 import sys
 import time
@@ -117,7 +118,7 @@ def _anvil_version() -> str:
 
 def main() -> None:
     from citizens.portal.bench import feed_timings
-    from oracles.throughput import gateway_throughput
+    from oracles.throughput import OPERATOR_NODES, gateway_throughput, node_runs
 
     console = Console()
     statutes = [load_statute(ROOT / "statutes" / name) for name in EXAMPLES]
@@ -175,6 +176,25 @@ def main() -> None:
     # waiting in its pool (oracles/throughput.py says why).
     for name, figure in gateway_throughput().rows():
         table.add_row(name, figure)
+    console.print(table)
+
+    table = Table(
+        title="lawdsl benchmarks: the gateway on nodes as `lawdsl chain` starts them, 10 consecutive runs "
+        "(target: no run below half the median)",
+        title_justify="left",
+    )
+    for column in ("node", "median punches/s", "minimum punches/s", "minimum / median", "runs in order"):
+        table.add_column(column, justify="left" if column in ("node", "runs in order") else "right")
+    for kind in OPERATOR_NODES:
+        runs = node_runs(kind)
+        median = statistics.median(runs)
+        table.add_row(
+            kind,
+            f"{median:,.0f}",
+            f"{min(runs):,.0f}",
+            f"{min(runs) / median:.2f}" + (" ✓" if min(runs) >= median / 2 else " ✗"),
+            " / ".join(f"{rate:,.0f}" for rate in runs),
+        )
     console.print(table)
 
 

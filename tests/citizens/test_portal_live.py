@@ -24,10 +24,10 @@ from chain.anvil import LocalAnvil
 from chain.client import Chain
 from citizens.portal.server import PortalApp, keep_synced, make_server
 from lawdsl.load import load_statute
-from oracles.cli import attlog_uploads, config_yaml
 from oracles.devices.simulator import Profile, simulate, simulated_config
 from oracles.gateway import DEFAULT_LAW, provision
 from oracles.outbox import Outbox
+from oracles.uploads import attlog_uploads, config_yaml
 from tests.oracles.test_gateway_e2e import Served, Terminal, wait_settled
 
 from .test_portal import CHROMIUM, CHROMIUM_ARGS, STATUTES, shot

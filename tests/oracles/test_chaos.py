@@ -20,10 +20,10 @@ import pytest
 
 from chain.client import Chain
 from lawdsl.load import load_statute
-from oracles.cli import attlog_uploads, config_yaml
 from oracles.devices.simulator import Profile, simulate, simulated_config
 from oracles.gateway import DEFAULT_LAW, AnvilNode, audit, provision
 from oracles.outbox import Outbox
+from oracles.uploads import attlog_uploads, config_yaml
 
 from .test_gateway_e2e import Served, Terminal, wait_settled
 

@@ -23,10 +23,10 @@ import pytest
 from chain.anvil import LocalAnvil
 from chain.client import Chain
 from lawdsl.load import load_statute
-from oracles.cli import attlog_uploads, config_yaml
 from oracles.devices.simulator import Profile, simulate, simulated_config
 from oracles.gateway import DEFAULT_LAW, Site, audit, provision
 from oracles.outbox import Outbox
+from oracles.uploads import attlog_uploads, config_yaml
 
 pytestmark = pytest.mark.chain
 

@@ -24,12 +24,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from oracles.cli import HttpTerminals
 from oracles.devices.config import GatewayConfig, parse_config
 from oracles.devices.intake import Intake
 from oracles.devices.zkteco_push import AdmsProtocol, PushServer
 from oracles.http_service import Limits, tls_context
 from oracles.outbox import Outbox
+from oracles.uploads import HttpTerminals
 
 from .conftest import SITE_YAML, Clock
 

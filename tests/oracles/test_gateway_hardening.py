@@ -20,7 +20,6 @@ from chain.contract import ContractClient
 from chain.rpc import Rpc
 from chain.signing import DeviceKey
 from lawdsl.load import load_statute
-from oracles.cli import config_yaml
 from oracles.devices.records import CanonicalPunch
 from oracles.devices.simulator import simulated_config
 from oracles.gateway import DEFAULT_LAW, Site, provision
@@ -28,6 +27,7 @@ from oracles.journal import REVERTED, UNREGISTERED, signing_errors
 from oracles.outbox import Outbox
 from oracles.preflight import Refused, RelayerLock, preflight
 from oracles.submitter import Submitter
+from oracles.uploads import config_yaml
 
 from .test_gateway_e2e import ROOT, Served
 

@@ -27,9 +27,9 @@ from lawdsl.events import Award, Event, Reclaim
 from lawdsl.interpret import interpret
 from lawdsl.load import load_statute
 from lawdsl.scenario import Scenario, load_scenario
-from oracles.cli import config_yaml
 from oracles.devices.simulator import simulated_config
 from oracles.gateway import DEFAULT_LAW, provision
+from oracles.uploads import config_yaml
 from tests.oracles.test_gateway_e2e import ROOT, Served, lawdsl
 from tests.oracles.test_keeper import STATUTES, scenario_without
 

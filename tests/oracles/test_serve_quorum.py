@@ -28,7 +28,6 @@ from chain.client import Chain
 from chain.contract import ContractClient
 from chain.rpc import Rpc
 from lawdsl.load import load_statute
-from oracles.cli import HttpTerminals, config_yaml
 from oracles.devices.records import CanonicalPunch
 from oracles.devices.simulator import simulated_config
 from oracles.gateway import DEFAULT_LAW, Site, audit, provision
@@ -36,6 +35,7 @@ from oracles.journal import signing_errors
 from oracles.outbox import Outbox
 from oracles.quorum import KeyCosigner, QuorumSigner, Witness, deploy_quorum, statute_domain
 from oracles.submitter import Submitter
+from oracles.uploads import HttpTerminals, config_yaml
 from tests.oracles.test_gateway_e2e import ROOT, Served, lawdsl, wait_settled
 from tests.oracles.test_serve_duties import wait_for
 
