@@ -33,7 +33,7 @@ from lawdsl.load import load_statute
 from lawdsl.outcome import Outcome
 from lawdsl.scenario import Scenario, load_scenario
 
-from . import roles
+from . import roles, voucher_roles
 from .accounts import AUTHORITY
 from .anvil import NODE_FAUCET_KEY, LocalAnvil, LocalHardhat
 from .authority import delay_words
@@ -88,6 +88,7 @@ def run_scenario(scenario: Scenario, args: argparse.Namespace) -> Outcome:
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     cli.chain_runner = run_scenario
     roles.register(commands)
+    voucher_roles.register(commands)
 
     run = commands.add_parser("run", help="deploy and execute a scenario on a chain through the oracle path")
     run.add_argument("scenario", metavar="SCENARIO")

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from eth_utils.address import is_address, to_checksum_address
+from eth_utils.crypto import keccak
 from web3.contract import Contract
 from web3.types import LogReceipt
 
@@ -36,6 +37,7 @@ from .accounts import AUTHORITY
 from .authority import delay_words, utc
 from .client import Chain, ChainError, Receipt, Reverted
 from .keys import KeyProblem, KeyStore, dev_keys_allowed, keys_dir
+from .voucher_refusals import VOUCHER_EXPLANATIONS
 
 DEPLOYMENT_FILE = "deployment.json"
 
@@ -317,17 +319,22 @@ class Session:
         )
 
 
-def _role_name(role: bytes) -> str:
-    from eth_utils.crypto import keccak
+#: Who holds each role the contracts check, as a refusal tells the user which key to sign with.
+ROLE_HOLDERS = {
+    "AUTHORITY_ROLE": "the statute's authority",
+    "MINTER_ROLE": "the currency's minter (the authority's timelock)",
+    "LEGISLATOR_ROLE": "the registry's legislator (the authority's timelock)",
+    "PROPOSER_ROLE": "a proposer of the authority's timelock (the authority's key)",
+    "EXECUTOR_ROLE": "an executor of the authority's timelock (the authority's key)",
+    "ATTESTER_ROLE": "an attester the authority authorized (`lawdsl vouchers authorize-attester`)",
+    "BUYER_ROLE": "a buyer the authority registered",
+    "GUARDIAN_ROLE": "a guardian the authority appointed",
+    "DEFAULT_ADMIN_ROLE": "the contract's admin (the authority's timelock)",
+}
 
-    for name in (
-        "AUTHORITY_ROLE",
-        "MINTER_ROLE",
-        "LEGISLATOR_ROLE",
-        "PROPOSER_ROLE",
-        "EXECUTOR_ROLE",
-        "DEFAULT_ADMIN_ROLE",
-    ):
+
+def _role_name(role: bytes) -> str:
+    for name in ROLE_HOLDERS:
         if (keccak(text=name) if name != "DEFAULT_ADMIN_ROLE" else bytes(32)) == role:
             return name
     return "0x" + role.hex()
@@ -336,8 +343,8 @@ def _role_name(role: bytes) -> str:
 EXPLANATIONS: dict[str, Callable[..., str]] = {
     "BeforeEffectiveDate": lambda s, at: s.effective_words(at),
     "AccessControlUnauthorizedAccount": lambda s, who, role: (
-        f"{s.name(who)} does not hold {_role_name(role)}: only the statute's authority may do this "
-        "(sign with the authority's --key)"
+        f"{s.name(who)} does not hold {_role_name(role)}: only "
+        f"{ROLE_HOLDERS.get(_role_name(role), 'the holder of that role')} may do this (sign with its --key)"
     ),
     "DepositExceedsWallet": lambda s, amount, wallet: (
         f"the deposit of {s.show_money(amount)} is more than the {s.show_money(wallet)} in the firm's wallet"
@@ -426,4 +433,5 @@ EXPLANATIONS: dict[str, Callable[..., str]] = {
     ),
     "Error": lambda s, text: f"the contract refused: {text}",
     "Panic": lambda s, code: f"the contract stopped on an internal check (panic 0x{code:x})",
+    **VOUCHER_EXPLANATIONS,
 }

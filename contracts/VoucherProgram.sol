@@ -9,9 +9,11 @@ import {StatuteBase} from "./StatuteBase.sol";
 /// @title Voucher program: the hand-written half of every compiled `governs vouchers` statute.
 /// @notice An issuing agency deposits digital currency into this program, issues vouchers to attested
 /// citizens, and merchants registered in an eligible category are paid what a voucher covers of a purchase.
-/// After the validity period, unspent value returns to the issuer. SPEC §4 "Vouchers" and the reference
-/// interpreter (`lawdsl/interpret/vouchers.py`) define the semantics; this contract reproduces them check
-/// for check, in the same order, so that chain and interpreter outcomes are equal.
+/// After the validity period, unspent value returns to the issuer. A statute may issue each recipient's
+/// face value in instalments: one voucher per instalment, each spendable only from its date. SPEC §4
+/// "Vouchers", docs/semantics.md and the reference interpreter (`lawdsl/interpret/vouchers.py`) define the
+/// semantics; this contract reproduces them check for check, in the same order, so that chain and
+/// interpreter outcomes are equal.
 /// @dev A generated contract inherits this one and passes the statute's constants in `Rules`; it also
 /// says which merchant categories are eligible. The authority named at deployment registers (and
 /// re-registers) merchants, authorizes attesters and appoints the issuer; it or a guardian de-lists
@@ -23,13 +25,18 @@ abstract contract VoucherProgram is StatuteBase {
 
     /// @notice Held by agencies whose attestations of citizens' attributes the program accepts.
     bytes32 public constant ATTESTER_ROLE = keccak256("ATTESTER_ROLE");
-    /// @notice The most recipients one `issue` call takes (its loop bound); larger lists go in pages.
+    /// @notice The most vouchers one `issue` call makes (its loop bound): as many recipients when each gets
+    /// one voucher, `MAX_ISSUE_BATCH / instalmentCount` when each gets one per instalment.
     uint256 public constant MAX_ISSUE_BATCH = 200;
+    /// @notice The most instalments a voucher may come in (a year of monthly parts): it bounds what one
+    /// recipient adds to storage at an issue, and the issue loop.
+    uint256 public constant MAX_INSTALMENTS = 12;
 
     /// @notice The statute's constants, as the compiler read them from its articles.
     struct Rules {
         uint256 effectiveFrom; // unix time: the effective date, 00:00 in the statute's time zone
         uint256 faceValue; // minor units of the currency
+        uint256 instalmentCount; // vouchers per recipient: 1, or the instalments sentence's parts (`instalment`)
         bytes32 requiredAttribute; // keccak256 of the attribute text, or 0 when the issue rule names none
         uint256 minimumPurchase; // minor units; 0 when the statute has no minimum
         uint256 maximumShareMillionths; // MILLIONTHS when the statute has no share rule
@@ -65,6 +72,10 @@ abstract contract VoucherProgram is StatuteBase {
     }
 
     uint256 public immutable faceValue;
+    /// @notice How many vouchers each recipient is issued: one per instalment. Serial `s` is instalment
+    /// `s % instalmentCount` of its recipient's (every issue makes this many consecutive serials), so
+    /// `instalment(s % instalmentCount)` says from when it may be spent.
+    uint256 public immutable instalmentCount;
     bytes32 public immutable requiredAttribute;
     uint256 public immutable minimumPurchase;
     uint256 public immutable maximumShareMillionths;
@@ -140,6 +151,14 @@ abstract contract VoucherProgram is StatuteBase {
     error MerchantNotEligible(address merchant);
     error BelowMinimumPurchase(uint256 purchase, uint256 minimum);
     error NoVoucherWithValue(address holder);
+    /// @notice The holder's next voucher is an instalment that may be spent only from `opens`.
+    error InstalmentNotYetDue(uint256 serial, uint256 opens);
+    /// @notice The statute names no instalment `index`.
+    error NoSuchInstalment(uint256 index);
+    /// @notice The instalments are not 1 to `MAX_INSTALMENTS` parts in date order adding up to the face value,
+    /// or several parts are transferable (a transfer would put a later part ahead of an earlier one in the
+    /// receiver's spending order); deployment is refused.
+    error InvalidInstalments(uint256 count);
     error AboveMaximumShare(uint256 faceValue, uint256 purchase);
     error NothingCovered(uint256 purchase);
     error NotTransferable();
@@ -162,6 +181,8 @@ abstract contract VoucherProgram is StatuteBase {
             revert SpendingOutlastsExpiry(rules.spendingCloses, rules.reclaimFrom);
         }
         faceValue = rules.faceValue;
+        instalmentCount = rules.instalmentCount;
+        _checkInstalments(rules.instalmentCount, rules.faceValue, rules.transferable);
         requiredAttribute = rules.requiredAttribute;
         minimumPurchase = rules.minimumPurchase;
         maximumShareMillionths = rules.maximumShareMillionths;
@@ -178,6 +199,14 @@ abstract contract VoucherProgram is StatuteBase {
 
     /// @notice Whether a merchant registered in `category` may redeem vouchers (the `where` rule).
     function isEligibleCategory(bytes32 category) public view virtual returns (bool);
+
+    /// @notice Instalment `index` (from 0) of each recipient's face value: its amount in minor units and the
+    /// unix time from which it may be spent. Without instalments, the one part is the face value, from 0.
+    /// @dev A statute with an instalments sentence overrides this with its parts.
+    function instalment(uint256 index) public view virtual returns (uint256 amount, uint256 opens) {
+        if (index != 0) revert NoSuchInstalment(index);
+        return (faceValue, 0);
+    }
 
     // ------------------------------------------------------------------ registrations (the authority)
 
@@ -233,12 +262,15 @@ abstract contract VoucherProgram is StatuteBase {
         currency.safeTransferFrom(msg.sender, address(this), amount);
     }
 
-    /// @notice Issue one voucher of the face value to each recipient. A refused recipient is logged with
-    /// `IssueRefused` and the call goes on: one bad name must not block a whole distribution.
-    /// @dev At most `MAX_ISSUE_BATCH` recipients a call (the loop's bound); send a longer list in pages.
+    /// @notice Issue the face value to each recipient: one voucher, or one per instalment in date order.
+    /// A refused recipient is logged with `IssueRefused` and the call goes on: one bad name must not block a
+    /// whole distribution.
+    /// @dev At most `MAX_ISSUE_BATCH / instalmentCount` recipients a call (the loop's bound); send a longer
+    /// list in pages.
     function issue(address[] calldata recipients, uint64 ref) external inForce {
         _checkIssuer();
-        if (recipients.length > MAX_ISSUE_BATCH) revert TooManyRecipients(recipients.length, MAX_ISSUE_BATCH);
+        uint256 limit = MAX_ISSUE_BATCH / instalmentCount;
+        if (recipients.length > limit) revert TooManyRecipients(recipients.length, limit);
         for (uint256 i = 0; i < recipients.length; ++i) {
             address recipient = recipients[i];
             Citizen storage citizen = _citizens[recipient];
@@ -252,11 +284,7 @@ abstract contract VoucherProgram is StatuteBase {
                 citizen.issued = true;
                 unreserved -= uint96(faceValue); // the face value fits 64 bits (see the constructor)
                 reserved += uint96(faceValue);
-                uint256 serial = voucherCount;
-                voucherCount = SafeCast.toUint32(serial + 1);
-                _vouchers[serial] = Voucher({holder: recipient, remaining: uint64(faceValue), nextHeld: 0});
-                _insertHeld(citizen, serial); // the newest serial: it goes last
-                emit VoucherIssued(ref, serial, recipient, faceValue, issueArticle);
+                _issueInstalments(recipient, citizen, ref);
             }
         }
     }
@@ -278,6 +306,10 @@ abstract contract VoucherProgram is StatuteBase {
         if (link == 0) revert NoVoucherWithValue(msg.sender);
         if (link != first) holder.firstHeld = uint32(link); // the spent-out vouchers before it leave the list
         uint256 serial = link - 1;
+        if (instalmentCount > 1) {
+            (, uint256 opens) = instalment(serial % instalmentCount);
+            if (block.timestamp < opens) revert InstalmentNotYetDue(serial, opens);
+        }
         Voucher storage voucher = _vouchers[serial];
         uint256 value = voucher.remaining;
         uint256 discount = _discount(value, purchase); // at most `value`
@@ -359,6 +391,37 @@ abstract contract VoucherProgram is StatuteBase {
     }
 
     // ------------------------------------------------------------------ internals
+
+    /// @dev One voucher per instalment, on consecutive serials, each taking its place last in the list.
+    function _issueInstalments(address recipient, Citizen storage citizen, uint64 ref) private {
+        for (uint256 i = 0; i < instalmentCount; ++i) {
+            (uint256 amount,) = instalment(i);
+            uint256 serial = voucherCount;
+            voucherCount = SafeCast.toUint32(serial + 1);
+            // An instalment is part of the face value, which fits 64 bits (see the constructor).
+            _vouchers[serial] = Voucher({holder: recipient, remaining: uint64(amount), nextHeld: 0});
+            _insertHeld(citizen, serial); // the newest serial: it goes last
+            emit VoucherIssued(ref, serial, recipient, amount, issueArticle);
+        }
+    }
+
+    /// @dev The deployment's instalments: 1 to `MAX_INSTALMENTS` positive parts, in date order, adding up
+    /// to the face value, so that an issue reserves exactly what its vouchers hold; never transferable
+    /// when there are several, so that each holder's list stays in date order.
+    function _checkInstalments(uint256 count, uint256 face, bool transferable_) private view {
+        if (count == 0 || count > MAX_INSTALMENTS || (count > 1 && transferable_)) {
+            revert InvalidInstalments(count);
+        }
+        uint256 total = 0;
+        uint256 previous = 0;
+        for (uint256 i = 0; i < count; ++i) {
+            (uint256 amount, uint256 opens) = instalment(i);
+            if (amount == 0 || (i > 0 && opens <= previous)) revert InvalidInstalments(count);
+            total += amount;
+            previous = opens;
+        }
+        if (total != face) revert InvalidInstalments(count);
+    }
 
     function _checkIssuer() private view {
         if (msg.sender != issuer) revert NotIssuer(issuer);

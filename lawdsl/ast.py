@@ -14,6 +14,7 @@ from fractions import Fraction
 from typing import Iterator, TypeVar, Union
 
 from .money import Money
+from .zones import zone
 
 FILLERS = frozenset({"a", "an", "the"})
 
@@ -125,13 +126,26 @@ class Weekday:
 
 @dataclass(frozen=True)
 class TimeZone:
-    offset_minutes: int
+    """A fixed offset (`+08:00`) or a zone of the tz database (`America/Los_Angeles`), whose offset
+    follows its daylight-saving rules (`lawdsl.zones`: the pinned `tzdata` package)."""
+
+    offset_minutes: int = 0  # a fixed offset's minutes east of UTC; 0 for a named zone
+    name: str = ""  # a named zone, e.g. "Asia/Tokyo"
 
     @property
-    def tzinfo(self) -> dt.timezone:
+    def tzinfo(self) -> dt.tzinfo:
+        if self.name:
+            return zone(self.name)
         return dt.timezone(dt.timedelta(minutes=self.offset_minutes))
 
+    @property
+    def is_utc(self) -> bool:
+        """UTC as a fixed offset: what a statute that names no zone is in."""
+        return not self.name and self.offset_minutes == 0
+
     def __str__(self) -> str:
+        if self.name:
+            return self.name
         if self.offset_minutes == 0:
             return "UTC"
         sign = "+" if self.offset_minutes > 0 else "-"
@@ -352,6 +366,24 @@ class IssueRule:
 
 
 @dataclass(frozen=True)
+class Instalment:
+    """One part of the face value and the date from which it may be spent."""
+
+    amount: Operand
+    on: Operand
+    span: Span = field(compare=False, default=NO_SPAN)
+
+
+@dataclass(frozen=True)
+class InstalmentRule:
+    """`vouchers are issued in instalments: …`: each recipient's face value comes as these parts, each
+    a voucher of its own that may be spent only from its date (docs/semantics.md, "Instalments")."""
+
+    instalments: tuple[Instalment, ...]
+    span: Span = field(compare=False, default=NO_SPAN)
+
+
+@dataclass(frozen=True)
 class WhereRule:
     merchant: Ref
     categories: Operand
@@ -457,6 +489,7 @@ Rule = Union[
     WagePaymentRule,
     MinimumWageRule,
     IssueRule,
+    InstalmentRule,
     WhereRule,
     WhenRule,
     MinimumRule,

@@ -120,7 +120,7 @@ def _header_lines(header: A.Header) -> list[str]:
     if header.jurisdiction is not None:
         lines.append(f'{INDENT}jurisdiction "{header.jurisdiction}"')
     lines.append(f"{INDENT}currency {header.currency}")
-    if header.time_zone.offset_minutes:
+    if not header.time_zone.is_utc:
         lines.append(f"{INDENT}time zone {header.time_zone}")
     lines[-1] += "."
     return lines
@@ -260,6 +260,13 @@ def rule_atoms(rule: A.Rule) -> list[str]:
             atoms += ["holding", "the", "attribute", f'"{rule.attribute}"']
             if rule.attester is not None:
                 atoms += ["attested", "by", *_the(rule.attester)]
+        return atoms
+    if isinstance(rule, A.InstalmentRule):
+        atoms = ["vouchers", "are", "issued", "in", "instalments:"]
+        for i, instalment in enumerate(rule.instalments):
+            atoms += ([] if i == 0 else ["then"]) + [*_operand(instalment.amount), "on", *_operand(instalment.on)]
+            if i < len(rule.instalments) - 1:
+                atoms[-1] += ","
         return atoms
     if isinstance(rule, A.WhereRule):
         return [
@@ -439,7 +446,7 @@ def _zh_header_lines(header: A.Header) -> list[str]:
     if header.jurisdiction is not None:
         lines.append(f"{INDENT}适用于「{header.jurisdiction}」")
     lines.append(f"{INDENT}货币 {header.currency}")
-    if header.time_zone.offset_minutes:
+    if not header.time_zone.is_utc:
         lines.append(f"{INDENT}时区 {header.time_zone}")
     lines[-1] += "。"
     return lines
@@ -509,6 +516,9 @@ def zh_rule_atoms(rule: A.Rule) -> list[str]:
                 atoms += ["并经", rule.attester.text, "认证"]
             atoms += ["者"]
         return atoms
+    if isinstance(rule, A.InstalmentRule):
+        parts = [f"在 {_zh_operand(i.on)} 发放 {_zh_operand(i.amount)}" for i in rule.instalments]
+        return ["消费券分期发放：", *[f"{part}，" for part in parts[:-1]], parts[-1]]
     if isinstance(rule, A.WhereRule):
         return ["消费券仅限在", _zh_operand(rule.categories), "的", rule.merchant.text, "使用"]
     if isinstance(rule, A.WhenRule):

@@ -109,6 +109,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "like 22:00 to 05:00)",
         "{opens} 至 {closes} 的时段为空：时段须有两个不同的时刻（可跨越午夜，例如 22:00 至 05:00）",
     ),
+    "time_zone_unknown": (
+        "the tz database has no time zone {tz}; did you mean {hint}? (a zone is Area/City, or an offset like +08:00)",
+        "时区数据库中没有时区 {tz}；是否指 {hint}？（时区写作 洲/城市，或写时差如 +08:00）",
+    ),
     "header_twice": ("the header gives its {what} twice", "法规开头两次给出{what}"),
     "header_currency": ("the header must name the currency, like 'currency CNY'", "法规开头须写明货币，例如“货币 CNY”"),
     "bad_version": ("version must be a whole number, found '{text}'", "版本号须为整数，却遇到「{text}」"),
@@ -211,6 +215,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "date {date} is outside the dates a statute can name ({first} to {last})",
         "日期 {date} 超出了法规可用的日期范围（{first} 至 {last}）",
     ),
+    "working_time_zone_changes": (
+        "{tz} changes its offset from UTC (daylight saving time, or a new standard time) within {years} years "
+        "of the effective date, and a working-time contract counts days and hours at one fixed offset; "
+        "write the offset instead (e.g. 'time zone -08:00'), or a zone that keeps one "
+        "(docs/language.md, 'What the language cannot say yet')",
+        "{tz} 在生效日起 {years} 年内会改变与 UTC 的时差（夏令时或改用新的标准时间），"
+        "而工时合约按一个固定时差计算日与小时；"
+        "请改写时差（例如“时区 -08:00”）或一个时差不变的时区"
+        "（docs/language-zh.md“What the language cannot say yet”一节）",
+    ),
     "holidays_too_far_apart": (
         "public holidays can span at most {years} years; {first} to {last} is longer",
         "法定节假日的跨度至多为 {years} 年；{first} 至 {last} 超出了",
@@ -219,6 +233,32 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "too_many_rules": (
         "a working time statute can have at most {most} {rule} sentences; this is one more",
         "规范工作时间的法规至多有 {most} 句{rule}语句；此句超出了数量",
+    ),
+    # instalments (lawdsl/check/instalments.py)
+    "too_many_instalments": (
+        "a voucher comes in at most {most} instalments; this is one too many",
+        "消费券至多分 {most} 期发放；此处超出",
+    ),
+    "instalments_transferable": (
+        "vouchers issued in instalments cannot be transferable: a transfer would put a later instalment "
+        "ahead of an earlier one; write 'vouchers are not transferable.'",
+        "分期发放的消费券不得转让：转让会使后一期先于前一期使用；请写“消费券不得转让。”",
+    ),
+    "instalment_not_positive": (
+        "an instalment must be a positive amount, not {amount}",
+        "每期金额须为正数，而非 {amount}",
+    ),
+    "instalments_out_of_order": (
+        "instalments must come in date order: {date} is not after {previous}",
+        "各期须按日期先后排列：{date} 不晚于 {previous}",
+    ),
+    "instalment_outside_period": (
+        "an instalment on {date} falls outside the period in which vouchers may be spent ({first} to {last})",
+        "{date} 发放的一期不在消费券的使用期间（{first} 至 {last}）内",
+    ),
+    "instalments_sum": (
+        "the instalments add up to {total}, but the issue rule's face value is {face}; they must be equal",
+        "各期金额合计 {total}，而发放规则的面值为 {face}；两者须相等",
     ),
     # required sentences, as the checker suggests them
     "form_earning": (
@@ -232,6 +272,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "form_issue": (
         "the issue rule, like '<agency> issues a voucher of CNY 200.00 to each <citizen>.'",
         "发放规则，例如“<机关>向每名<公民>发放面值为 CNY 200.00 的消费券。”",
+    ),
+    "form_instalments": (
+        "the instalments rule, like 'vouchers are issued in instalments: CNY 100.00 on 2026-03-01, "
+        "then CNY 100.00 on 2026-04-01.'",
+        "分期发放规则，例如“消费券分期发放：在 2026-03-01 发放 CNY 100.00，在 2026-04-01 发放 CNY 100.00。”",
     ),
     "form_where": (
         "the where rule, like 'vouchers may be spent only at a <merchant> in <categories>.'",
@@ -308,6 +353,7 @@ WORDS: dict[str, str] = {
     "working time": "工作时间",
     "vouchers": "消费券",
     "procurement": "采购",
+    "instalments": "分期发放",
     # types (as `ast.type_name` and the checker name them)
     "money": "金额",
     "a percentage": "百分比",

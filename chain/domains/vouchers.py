@@ -2,7 +2,7 @@
 
 Every actor signs its own transactions: the issuer (named at deployment:
 `Scenario.named_issuer`) deposits (after an ERC-20 approve) and issues — a
-list longer than the contract's `MAX_ISSUE_BATCH` in pages —, holders spend
+list longer than the contract's batch limit in pages —, holders spend
 and transfer; the authority, through its timelock, registers and de-lists
 merchants, appoints issuers and authorizes each attesting agency before its
 first attestation; the keeper (the authority's own account) triggers the
@@ -63,6 +63,7 @@ class VoucherDriver(Driver):
         "MerchantNotEligible": Reason.MERCHANT_NOT_ELIGIBLE.value,
         "BelowMinimumPurchase": Reason.BELOW_MINIMUM.value,
         "NoVoucherWithValue": Reason.NO_VOUCHER.value,
+        "InstalmentNotYetDue": Reason.NOT_YET_DUE.value,
         "AboveMaximumShare": Reason.ABOVE_SHARE.value,
         "NothingCovered": Reason.NOTHING_COVERED.value,
         "NotTransferable": Reason.NOT_TRANSFERABLE.value,
@@ -109,7 +110,7 @@ class VoucherDriver(Driver):
             self.send_as_authority(event, fn.appointIssuer(address(event.issuer), event.index))
         elif isinstance(event, Issue):
             recipients = [address(r) for r in event.recipients]
-            page = fn.MAX_ISSUE_BATCH().call()
+            page = fn.MAX_ISSUE_BATCH().call() // fn.instalmentCount().call()  # each recipient: one per part
             for start in range(0, len(recipients), page):  # the first page meets any NotIssuer refusal
                 if self.send(event, event.issuer, fn.issue(recipients[start : start + page], event.index)) is None:
                     break

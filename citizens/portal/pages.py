@@ -74,7 +74,7 @@ class Portal:
     rpc: str = ""
     #: statute row → why each of its payments has its amount (rebuilt from the chain; None: not offered)
     explainer: Callable[[dict[str, Any]], list[Explanation]] | None = None
-    _zones: dict[str, dt.timezone] = field(default_factory=dict)
+    _zones: dict[str, dt.tzinfo] = field(default_factory=dict)
     _explained: dict[str, tuple[str, dict[tuple[Any, ...], Explanation]]] = field(default_factory=dict)
 
     def article(self, address: str, article: str) -> str:
@@ -108,7 +108,7 @@ class Portal:
         self._zones.clear()
         self._explained.clear()
 
-    def zone(self, address: str) -> dt.timezone:
+    def zone(self, address: str) -> dt.tzinfo:
         """The statute's own time zone (its source says it), else UTC: a shift at 09:00 in Beijing
         should read 09:00, not 01:00."""
         if address not in self._zones:
@@ -118,8 +118,10 @@ class Portal:
         return self._zones[address]
 
     def offset(self, address: str) -> int:
-        """Seconds east of UTC of the statute's zone."""
-        return int(self.zone(address).utcoffset(None).total_seconds())
+        """Seconds east of UTC of the statute's zone now, for the charts' day buckets (a zone with
+        daylight saving shifts last season's buckets by its hour; the pages' times are exact)."""
+        offset = dt.datetime.now(self.zone(address)).utcoffset()
+        return int(offset.total_seconds()) if offset else 0
 
     def party(self, address: str) -> str:
         """A link to the party's page, named where the operator's own label file names it."""
@@ -134,7 +136,7 @@ def money(minor: int, currency: str, digits: int) -> str:
     return f"{currency} {sign}{whole:,}" + (f".{part:0{digits}d}" if digits else "")
 
 
-def when(unix: int, zone: dt.timezone = dt.timezone.utc) -> str:
+def when(unix: int, zone: dt.tzinfo = dt.timezone.utc) -> str:
     """A chain time as a date and time; one past year 9999 (a uint256 may hold it) as its number."""
     try:
         moment = dt.datetime.fromtimestamp(unix, zone)
@@ -144,7 +146,7 @@ def when(unix: int, zone: dt.timezone = dt.timezone.utc) -> str:
     return moment.strftime("%Y-%m-%d %H:%M ") + ("UTC" if offset == "+0000" else f"{offset[:3]}:{offset[3:]}")
 
 
-def day(unix: int, zone: dt.timezone) -> str:
+def day(unix: int, zone: dt.tzinfo) -> str:
     try:
         return dt.datetime.fromtimestamp(unix, zone).date().isoformat()
     except (OverflowError, ValueError, OSError):

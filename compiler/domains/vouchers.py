@@ -19,6 +19,7 @@ from lawdsl.ast import (
     Categories,
     DateRange,
     ExpiryRule,
+    InstalmentRule,
     IssueRule,
     MinimumRule,
     Percentage,
@@ -30,6 +31,7 @@ from lawdsl.ast import (
     WhenRule,
     WhereRule,
 )
+from lawdsl.instalments import schedule
 from lawdsl.money import Money
 
 from ..naming import article_constant, string_literal
@@ -42,6 +44,8 @@ def generate(statute: Statute) -> GeneratedContract:
     for article in statute.articles:
         contract.article(article, lambda rule: _constants(statute, rule))
     contract.functions.append(_eligibility(statute))
+    if statute.rule(InstalmentRule):
+        contract.functions.append(_instalments(statute))
     return contract.render(_rules(statute))
 
 
@@ -66,6 +70,20 @@ def _constants(statute: Statute, rule: Rule) -> list[Constant]:
                     "immutable",
                 )
             )
+        return found
+    if isinstance(rule, InstalmentRule):
+        found = []
+        for i, part in enumerate(schedule(statute), start=1):
+            assert part.on is not None  # every part of an instalments sentence has its date
+            found += [
+                Constant("uint256", f"INSTALMENT_{i}", str(part.amount.minor), f"Instalment {i}: {part.amount}."),
+                Constant(
+                    "uint256",
+                    f"INSTALMENT_{i}_FROM",
+                    str(midnight(part.on, tz)),
+                    f"Instalment {i} may be spent from {part.on.isoformat()} 00:00 {tz}.",
+                ),
+            ]
         return found
     if isinstance(rule, WhereRule):
         categories = statute.value_as(rule.categories, Categories)
@@ -141,6 +159,7 @@ def _rules(statute: Statute) -> dict[str, str]:
     return {
         "effectiveFrom": "EFFECTIVE_FROM",
         "faceValue": "FACE_VALUE",
+        "instalmentCount": str(len(schedule(statute))),
         "requiredAttribute": "REQUIRED_ATTRIBUTE" if issue.attribute is not None else "bytes32(0)",
         "minimumPurchase": "MINIMUM_PURCHASE" if statute.rule(MinimumRule) else "0",
         "maximumShareMillionths": "MAXIMUM_SHARE_MILLIONTHS" if statute.rule(ShareRule) else "MILLIONTHS",
@@ -166,6 +185,18 @@ def _eligibility(statute: Statute) -> list[str]:
         f"    return {checks};",
         "}",
     ]
+
+
+def _instalments(statute: Statute) -> list[str]:
+    article, _ = next(statute.rules(InstalmentRule))
+    lines = [
+        f"/// @notice Article {article.id}: each recipient's face value comes in these instalments, each",
+        "/// spendable from its date.",
+        "function instalment(uint256 index) public pure override returns (uint256 amount, uint256 opens) {",
+    ]
+    for i in range(1, len(schedule(statute)) + 1):
+        lines.append(f"    if (index == {i - 1}) return (INSTALMENT_{i}, INSTALMENT_{i}_FROM);")
+    return [*lines, "    revert NoSuchInstalment(index);", "}"]
 
 
 def _category(index: int) -> str:

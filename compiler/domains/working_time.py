@@ -23,6 +23,7 @@ from lawdsl.ast import (
     DayKind,
     Duration,
     EarningRule,
+    Header,
     LimitRule,
     Lit,
     Measure,
@@ -40,6 +41,7 @@ from lawdsl.ast import (
 )
 from lawdsl.formatter import rule_atoms
 from lawdsl.interpret.working_time import minimum_hourly_wage
+from lawdsl.zones import fixed_offset_minutes
 
 from ..dates import day_number
 from ..naming import article_constant, constant_name, contract_name, natspec
@@ -471,6 +473,15 @@ def _articles(statute: Statute) -> list[str]:
     return lines
 
 
+def _offset_minutes(header: Header) -> int:
+    """The statute's one offset: a named zone's is fixed for its horizon (the checker's bounds say so)."""
+    if not header.time_zone.name:
+        return header.time_zone.offset_minutes
+    minutes = fixed_offset_minutes(header.time_zone.tzinfo, header.effective)
+    assert minutes is not None, "the checker refuses a working-time zone whose offset changes"
+    return minutes
+
+
 def _calendar(statute: Statute) -> list[str]:
     header = statute.header
     rest = sorted(statute.rest_days)
@@ -480,7 +491,7 @@ def _calendar(statute: Statute) -> list[str]:
         f"    /// @notice Effective {header.effective.isoformat()}, as a local day number.",
         f"    uint32 public constant EFFECTIVE_DAY = {day_number(header.effective)};",
         f"    /// @notice Time zone {header.time_zone}, in seconds east of UTC.",
-        f"    int32 public constant TIME_ZONE_OFFSET = {header.time_zone.offset_minutes * 60};",
+        f"    int32 public constant TIME_ZONE_OFFSET = {_offset_minutes(header) * 60};",
         f"    /// @notice Rest days: {names} (bit i = weekday i, Monday = 0).",
         f"    uint8 public constant REST_DAYS = {mask};",
         f"    /// @notice Weeks begin on {WEEKDAYS[statute.week_start]} (Monday = 0).",

@@ -16,6 +16,7 @@ from typing import Callable, Iterator
 
 from .. import ast as A
 from ..money import Money
+from ..zones import HORIZON_YEARS, fixed_offset_minutes
 
 #: 1,000,000%: rates are millionths in 64 bits on chain.
 MAX_PERCENT_MILLIONTHS = 10**10
@@ -45,6 +46,13 @@ def check_bounds(statute: A.Statute, report: Report) -> None:
     if header.version > MAX_VERSION:
         report(header.span, "version_too_large", most=f"{MAX_VERSION:,}")
     _date(header.effective, header.span, report)
+    zone = header.time_zone
+    if (
+        header.domain is A.Domain.WORKING_TIME
+        and zone.name
+        and fixed_offset_minutes(zone.tzinfo, header.effective) is None
+    ):
+        report(header.span, "working_time_zone_changes", tz=zone, years=HORIZON_YEARS)
     for item in statute.terms:
         if isinstance(item, A.Term):
             _value(item.value, item.span, report)
@@ -76,6 +84,9 @@ def _operands(rule: A.Rule) -> Iterator[A.Lit]:
     for value in vars(rule).values():
         if isinstance(value, A.Lit):
             yield value
+    if isinstance(rule, A.InstalmentRule):
+        for instalment in rule.instalments:
+            yield from (v for v in (instalment.amount, instalment.on) if isinstance(v, A.Lit))
 
 
 def _value(value: A.Literal, span: A.Span, report: Report) -> None:

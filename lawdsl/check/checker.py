@@ -7,6 +7,7 @@ to compile: every reference resolves and has the type its rule needs.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import fields
 from typing import Iterator
 
@@ -15,6 +16,7 @@ from ..diagnostics import Diagnostic
 from ..messages import join_or, message, suggest, word
 from ..money import Money
 from .bounds import check_bounds
+from .instalments import check_instalments
 
 D = A.Domain
 
@@ -25,6 +27,7 @@ RULE_NAMES: dict[type, str] = {
     A.WagePaymentRule: "payment",
     A.MinimumWageRule: "minimum wage",
     A.IssueRule: "issue",
+    A.InstalmentRule: "instalments",
     A.WhereRule: "where",
     A.WhenRule: "when",
     A.MinimumRule: "minimum",
@@ -45,6 +48,7 @@ DOMAIN_RULES: dict[A.Domain, tuple[type, ...]] = {
     D.WORKING_TIME: (A.EarningRule, A.LimitRule, A.WagePaymentRule, A.MinimumWageRule),
     D.VOUCHERS: (
         A.IssueRule,
+        A.InstalmentRule,
         A.WhereRule,
         A.WhenRule,
         A.MinimumRule,
@@ -89,6 +93,7 @@ SINGLE = (
     A.PenaltyRule,
     A.ForfeitRule,
     A.IssueRule,
+    A.InstalmentRule,
     A.WhereRule,
     A.WhenRule,
     A.MinimumRule,
@@ -123,6 +128,7 @@ _TYPE_NAMES = {
     Money: "money",
     A.Categories: "a list of categories",
     A.DateRange: "a date range",
+    dt.date: "a date",
 }
 
 #: Role fields and the party kinds that may fill them.
@@ -205,6 +211,8 @@ class _Checker:
         self.party_counts()
         self.articles()
         self.required_sentences()
+        if not self.errors and self.domain is D.VOUCHERS:  # instalments are read from sound values
+            check_instalments(self.statute, lambda span, key, **fields: self.error(span, key, **fields))
         if not self.errors:  # bounds speak of values that are otherwise sound
             check_bounds(
                 self.statute,
@@ -314,6 +322,10 @@ class _Checker:
                 self.operand(value, OPERAND_TYPES[kind, spec.name])
             elif (kind, spec.name) in ROLE_KINDS and value is not None:
                 self.role(value, ROLE_KINDS[kind, spec.name])
+        if isinstance(rule, A.InstalmentRule):
+            for instalment in rule.instalments:
+                self.operand(instalment.amount, Money)
+                self.operand(instalment.on, dt.date)
 
     def rate_text(self, operand: A.Operand) -> str:
         """A rate as the legislator wrote it: the literal, or the term's name."""

@@ -30,6 +30,12 @@ Decisions where SPEC is silent (the project docs repeat them):
   spend after the period is refused as such even when nothing is left.
 - A transfer moves one voucher: the holder's earliest-issued one with value
   left, the one a spend would use. It keeps its place in the issue order.
+- Instalments (docs/semantics.md, "Instalments"): issuing to a recipient
+  issues one voucher per instalment at once, in date order, reserving the
+  whole face value; each may be spent only from 00:00 of its date. A spend
+  takes the earliest voucher with value left as always, so before that
+  voucher's date it is refused (checked after the holder has a voucher,
+  before the share): a later instalment never pays before an earlier one.
 - Spending closes at the end of the `when` range and, if that is earlier,
   at the end of the `expiry` range: from then on the value is the issuer's.
 - A reclaim makes one payment, issuer to issuer, of the total unspent value,
@@ -71,6 +77,7 @@ from ..events import (
     Spend,
     Transfer,
 )
+from ..instalments import Part, schedule
 from ..money import Money, round_half_up
 from .base import DomainInterpreter, Rejected
 from .explain import Step, decimal, exact, rounding, when
@@ -95,6 +102,7 @@ class Reason(str, enum.Enum):
     NOT_LISTED = "the merchant is not listed, so it cannot be de-listed"
     BELOW_MINIMUM = "the purchase is below the minimum"
     NO_VOUCHER = "no voucher with value left"
+    NOT_YET_DUE = "the holder's next instalment may not be spent before its date"
     ABOVE_SHARE = "the voucher's face value exceeds the share of the purchase it may cover"
     NOTHING_COVERED = "the voucher would cover nothing of this purchase"
     NOT_TRANSFERABLE = "vouchers are not transferable"
@@ -109,6 +117,8 @@ class Voucher:
 
     serial: int
     remaining: int  # minor units, still reserved for it in the program pot
+    value: int  # minor units it was issued with: the face value, or its instalment
+    opens: dt.datetime | None = None  # the instalment's date, from which it may be spent
 
 
 class VoucherInterpreter(DomainInterpreter):
@@ -120,6 +130,7 @@ class VoucherInterpreter(DomainInterpreter):
         self.attested: set[tuple[str, str]] = set()  # (citizen, attribute)
         self.merchant_categories: dict[str, set[str]] = {}
         self.issued_to: set[str] = set()
+        self.voucher_count = 0  # serials run from 0 in issue order, one per instalment
         # Each holder's vouchers with value left, in issue order: a spend or transfer takes the first.
         self.held: dict[str, list[Voucher]] = {}
         self.reserved = 0  # minor units of the program pot that vouchers hold
@@ -135,6 +146,7 @@ class VoucherInterpreter(DomainInterpreter):
         where_article, where = next(statute.rules(WhereRule))
         self.where_article = where_article.id
         self.face_value: Money = statute.value_as(self.issue_rule.face_value, Money)
+        self.parts: tuple[Part, ...] = schedule(statute)
         eligible: Categories = statute.value_as(where.categories, Categories)
         self.eligible = frozenset(eligible.names)
 
@@ -217,7 +229,11 @@ class VoucherInterpreter(DomainInterpreter):
             elif self.unreserved() < face:
                 reason = Reason.BEYOND_FUNDS
             else:
-                self.held.setdefault(recipient, []).append(Voucher(len(self.issued_to), face))
+                held = self.held.setdefault(recipient, [])
+                for part in self.parts:
+                    opens = dt.datetime.combine(part.on, dt.time(), self.tz) if part.on else None
+                    held.append(Voucher(self.voucher_count, part.amount.minor, part.amount.minor, opens))
+                    self.voucher_count += 1
                 self.issued_to.add(recipient)
                 self.reserved += face
                 continue
@@ -255,6 +271,8 @@ class VoucherInterpreter(DomainInterpreter):
         if self.minimum is not None and event.purchase < self.minimum:
             raise Rejected(Reason.BELOW_MINIMUM.value)
         voucher = self.earliest_voucher(event.holder)
+        if voucher.opens is not None and event.at < voucher.opens:
+            raise Rejected(Reason.NOT_YET_DUE.value)
         amount = self.discount(voucher, event.purchase)
         assert self.issuer is not None  # a voucher exists, so the issuer who funded it is known
         left = voucher.remaining
@@ -274,7 +292,8 @@ class VoucherInterpreter(DomainInterpreter):
             Step(
                 "voucher",
                 f"the holder's earliest voucher (number {voucher.serial + 1} issued), "
-                f"{self.ledger.money(left)} left of {self.face_value}",
+                f"{self.ledger.money(left)} left of {self.ledger.money(voucher.value)}"
+                + (f", spendable from {when(voucher.opens)}" if voucher.opens else ""),
             ),
             Step("rule", f"article {self.where_article}: spent at a merchant of an eligible category"),
             Step("purchase", str(purchase)),

@@ -30,7 +30,7 @@ KEYWORDS: dict[str, str] = {
             "spent only during least covers most split across not transferable after unspent "
             "value returns buys no more than per sealed revealed carries deposit its lowest wins "
             "ties go earliest confirmed within for awarded price late reduces payment who does "
-            "reveal forfeits between additional counting already paid as"
+            "reveal forfeits issued then between additional counting already paid as"
         ).split()
     },
     "is": "IS",
@@ -60,6 +60,10 @@ KEYWORDS: dict[str, str] = {
     "clock-out": "CLOCK_OUT",
     "clock-outs": "CLOCK_OUT",
     "workdays": "WORKDAY",
+    "instalment": "INSTALMENT",
+    "instalments": "INSTALMENT",
+    "installment": "INSTALMENT",
+    "installments": "INSTALMENT",
 }
 
 WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -93,7 +97,7 @@ TOKEN = re.compile(
   | (?P<OPEN_STRING>")
   | (?P<MONEY>[A-Z]{3}[ \t]+-?\d+(?:\.\d+)?)
   | (?P<DATE>\d{4}-\d{1,2}-\d{1,2}(?![\w-]))
-  | (?P<TZ>[+-]\d{2}:\d{2})
+  | (?P<TZ>[+-]\d{2}:\d{2}|[A-Z][A-Za-z]+(?:/[A-Za-z0-9_+-]+)+)
   | (?P<CLOCK>\d{1,2}:\d{2}(?!\d))
   | (?P<PERCENT>\d+(?:\.\d+)?\s?%)
   | (?P<NUMBER>\d+(?:\.\d+)*)

@@ -113,6 +113,7 @@ KEYWORDS: dict[str, str] = {
     # vouchers
     "消费券": "VOUCHER",
     "发放": "ISSUES",
+    "分期发放": "IN_INSTALMENTS",
     "面值为": "FACE_VALUE",
     "限持有": "HOLDING",
     "属性": "ATTRIBUTE",
@@ -194,7 +195,7 @@ _LITERAL = re.compile(
     r"""
     (?P<MONEY>[A-Z]{3}[ \t]+-?\d+(?:\.\d+)?)
   | (?P<DATE>\d{4}-\d{1,2}-\d{1,2}(?![0-9A-Za-z-]))
-  | (?P<TZ>[+-]\d{2}:\d{2})
+  | (?P<TZ>[+-]\d{2}:\d{2}|[A-Z][A-Za-z]+(?:/[A-Za-z0-9_+-]+)+)
   | (?P<CLOCK>\d{1,2}:\d{2}(?!\d))
   | (?P<PERCENT>\d+(?:\.\d+)?\s?%)
   | (?P<NUMBER>\d+(?:\.\d+)*)

@@ -369,6 +369,7 @@ _SENTENCE_FORMS: tuple[tuple[frozenset[str], str], ...] = (
     (frozenset({"EARNS", "EACH_HOUR_WORKED", "HOURLY", "HOURLY_WAGE", "WORKED"}), "form_earning"),
     (frozenset({"CLOCK_OUT", "EACH_CLOCK_OUT", "END"}), "form_wage_payment"),
     (frozenset({"CONFIRMED", "FOR_EACH_DELIVERY", "AWARDED", "AT_AWARDED_PRICE"}), "form_supply_payment"),
+    (frozenset({"INSTALMENT", "IN_INSTALMENTS", "ISSUED"}), "form_instalments"),
     (frozenset({"ISSUES", "FACE_VALUE"}), "form_issue"),
     (frozenset({"COVERS", "COVERS_AT_MOST"}), "form_share"),
     (frozenset({"SPLIT"}), "form_split"),

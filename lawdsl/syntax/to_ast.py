@@ -21,6 +21,7 @@ from .. import ast as A
 from ..diagnostics import Diagnostic, StatuteError
 from ..messages import message, suggest, word
 from ..money import CURRENCY_DIGITS, Money, MoneyError
+from ..zones import closest, zone_names
 from .lexer import WEEKDAY_NAMES, LexError
 from .lexer_zh import WEEKDAY_INDEX as _ZH_WEEKDAYS
 
@@ -231,6 +232,11 @@ class _Builder(Transformer[Token, Tree[Any]]):
         (token,) = children
         if token.type == "UTC":
             return A.TimeZone(0)
+        if "/" in token:
+            if str(token) not in zone_names():
+                hint = closest(str(token))
+                self._fail(token_span(token), "time_zone_unknown", tz=token, hint=hint[0] if hint else "Asia/Shanghai")
+            return A.TimeZone(name=str(token))
         sign = -1 if str(token).startswith("-") else 1
         hours, minutes = (int(p) for p in str(token)[1:].split(":"))
         if hours > 14 or minutes >= 60:
@@ -382,6 +388,18 @@ class _Builder(Transformer[Token, Tree[Any]]):
         holding = _of(tuple, values)
         attribute, attester = holding[0] if holding else (None, None)
         return A.IssueRule(self._ref(issuer), face, self._ref(holder), attribute, attester, meta_span(meta))
+
+    def instalment(self, meta: Meta, children: list[Any]) -> A.Instalment:
+        amount, on = _of(_OPERAND, _values(children))
+        return A.Instalment(amount, on, meta_span(meta))
+
+    def dated_instalment(self, meta: Meta, children: list[Any]) -> A.Instalment:
+        """The Chinese order: `在 <date> 发放 <amount>`."""
+        on, amount = _of(_OPERAND, _values(children))
+        return A.Instalment(amount, on, meta_span(meta))
+
+    def instalments(self, meta: Meta, children: list[Any]) -> A.InstalmentRule:
+        return A.InstalmentRule(tuple(_of(A.Instalment, _values(children))), meta_span(meta))
 
     def where(self, meta: Meta, children: list[Any]) -> A.WhereRule:
         values = _values(children)

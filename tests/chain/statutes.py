@@ -5,13 +5,14 @@ weekly and monthly pay, a weekly threshold and an hours-worked limit,
 another time zone and week start, night premiums and counts that leave out
 overtime; the voucher and procurement variants
 leave out the optional sentences (SPEC's defaults) or allow what the
-example forbids. All are built from the examples' ASTs, so no extra `.law`
+example forbids; one voucher variant pays in instalments. All are built from the examples' ASTs, so no extra `.law`
 file can drift from them, and `chain_statutes()` lists them all, so that a
 test session compiles in one solc call.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import replace
 from pathlib import Path
 
@@ -23,6 +24,8 @@ from lawdsl.ast import (
     Duration,
     EarningRule,
     ForfeitRule,
+    Instalment,
+    InstalmentRule,
     IssueRule,
     LimitRule,
     Lit,
@@ -44,6 +47,7 @@ from lawdsl.ast import (
     Window,
 )
 from lawdsl.load import load_statute
+from lawdsl.money import Money
 from lawdsl.scenario import Scenario, load_scenario
 
 PROJECT_STATUTES = Path(__file__).resolve().parents[2] / "statutes"
@@ -203,7 +207,27 @@ def minimal_vouchers() -> Statute:
     )
 
 
-VOUCHER_VARIANTS = {"example": vouchers, "whole": whole_transferable_vouchers, "minimal": minimal_vouchers}
+def instalment_vouchers() -> Statute:
+    """The example's CNY 200.00 in three instalments across March: 100.00 from the 1st, 60.00 from the
+    10th, 40.00 from the 20th, so generated spends meet each part before and after its date."""
+    base = vouchers()
+    parts = (("100.00", dt.date(2026, 3, 1)), ("60.00", dt.date(2026, 3, 10)), ("40.00", dt.date(2026, 3, 20)))
+    rule = InstalmentRule(tuple(Instalment(Lit(Money.parse(f"CNY {a}")), Lit(on)) for a, on in parts))
+    issue, *rest = base.articles
+    return replace(
+        base,
+        header=replace(base.header, title="Household Voucher Program (instalments)"),
+        articles=(replace(issue, rules=(*issue.rules, rule)), *rest),
+        source_name="instalments (built in tests/chain/statutes.py)",
+    )
+
+
+VOUCHER_VARIANTS = {
+    "example": vouchers,
+    "whole": whole_transferable_vouchers,
+    "minimal": minimal_vouchers,
+    "instalments": instalment_vouchers,
+}
 
 
 # ---------------------------------------------------------------- procurement

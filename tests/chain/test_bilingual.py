@@ -1,7 +1,7 @@
 """The English and Chinese statute of one law are one law: same outcomes, same runtime code.
 
 For every law with both surfaces in `statutes/` (overtime, part-time wages, vouchers,
-procurement), every English scenario of that law is run against the Chinese
+the Hong Kong consumption vouchers, procurement), every English scenario of that law is run against the Chinese
 twin too, on the interpreter and on the chain, and the outcomes must agree.
 The scenario is translated only where the statute's own strings differ
 (a voucher category, an attested attribute): those are the law's vocabulary,
@@ -39,7 +39,14 @@ from lawdsl.scenario import Scenario, load_scenario
 pytestmark = pytest.mark.chain
 
 STATUTES = Path(__file__).resolve().parents[2] / "statutes"
-LAWS = ("overtime", "vouchers", "procurement", "part-time-wages", "japan-working-hours")
+LAWS = (
+    "overtime",
+    "vouchers",
+    "procurement",
+    "part-time-wages",
+    "hong-kong-consumption-vouchers",
+    "japan-working-hours",
+)
 
 # ---------------------------------------------------------------- the twins
 
@@ -133,6 +140,12 @@ def test_vocabulary_pairs_the_statutes_own_strings(pairs):
     }
     assert vocabulary(pairs["procurement"]) == {"wheat": "小麦"}
     assert vocabulary(pairs["overtime"]) == {}
+    assert vocabulary(pairs["hong-kong-consumption-vouchers"]) == {
+        "retail": "零售",
+        "catering": "餐饮",
+        "services": "服务",
+        "eligible for the scheme": "合资格参与计划",
+    }
 
 
 @pytest.mark.parametrize("law, path", SCENARIOS, ids=[p.stem for _, p in SCENARIOS])

@@ -8,6 +8,8 @@ neither mint money nor register anyone without its timelock.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from eth_utils import keccak
@@ -16,9 +18,12 @@ from chain.accounts import AUTHORITY
 from chain.authority import deploy_authority
 from chain.client import Reverted
 from chain.domains.vouchers import text_hash
-from lawdsl.ast import Statute
+from chain.runner import deploy
+from compiler.artifacts import compile_statutes
+from lawdsl.ast import InstalmentRule, Statute, TransferRule
 from lawdsl.events import Attest, Deposit, Issue, RegisterMerchant
 from lawdsl.money import Money
+from lawdsl.scenario import Scenario
 
 from .attacks import deployed, refusal
 from .statutes import VOUCHER_VARIANTS, compiled_variants
@@ -131,3 +136,82 @@ def test_a_live_timelock_makes_minting_wait_out_its_delay(chain, artifacts, prog
     chain.set_next_time(START + dt.timedelta(days=2))
     live.execute(proposal)
     assert currency.functions.balanceOf(chain.address("mallory")).call() == 10_000 + 10**9
+
+
+# ---------------------------------------------------------------- instalments
+
+
+@pytest.fixture
+def instalments(chain, artifacts, statutes):
+    """The instalments variant (100.00 from 1 March, 60.00 from the 10th, 40.00 from the 20th), alice issued."""
+    statute = compiled_variants(statutes, VOUCHER_VARIANTS)["instalments"]
+    events = (
+        Deposit(0, START, "mofcom", Money("CNY", 1_000_000)),
+        Attest(1, START, "civil", "alice", "low income household"),
+        RegisterMerchant(2, START, "shop1", "groceries"),
+        Issue(3, START, "mofcom", ("alice",)),
+    )
+    return deployed(chain, artifacts, statute, {"mofcom": 10_000_000, "mallory": 10_000}, events)
+
+
+def test_an_instalment_pays_nothing_before_its_date_whoever_asks(instalments):
+    driver = instalments.driver
+    chain, fn = driver.chain, driver.contract.functions
+    shop = chain.address("shop1")
+    chain.set_next_time(SPEND)
+    chain.transact("alice", fn.spend(shop, 40_000, 9))  # the first part, 100.00, is due: all of it is paid
+    early = refusal(driver, "alice", fn.spend(shop, 40_000, 10))
+    tenth = int(dt.datetime(2026, 3, 10, tzinfo=SHENZHEN).timestamp())
+    assert (early.error, early.arguments) == ("InstalmentNotYetDue", (1, tenth))
+    # Nobody else can spend alice's parts, early or late: a spend takes the caller's own vouchers.
+    outsider = refusal(driver, "mallory", fn.spend(shop, 40_000, 11))
+    assert (outsider.error, outsider.arguments) == ("NoVoucherWithValue", (chain.address("mallory"),))
+    assert instalments.currency.functions.balanceOf(shop).call() == 10_000
+    assert [fn.instalment(i).call() for i in range(3)] == [
+        [10_000, int(dt.datetime(2026, 3, 1, tzinfo=SHENZHEN).timestamp())],
+        [6_000, tenth],
+        [4_000, int(dt.datetime(2026, 3, 20, tzinfo=SHENZHEN).timestamp())],
+    ]
+    missing = refusal(driver, "alice", fn.instalment(3))
+    assert (missing.error, missing.arguments) == ("NoSuchInstalment", (3,))
+
+
+def test_an_issue_call_is_bounded_by_the_vouchers_it_makes(instalments):
+    """Each recipient costs one voucher per part: at most 200 // 3 = 66 recipients a call."""
+    driver = instalments.driver
+    fn = driver.contract.functions
+    assert (fn.instalmentCount().call(), fn.MAX_INSTALMENTS().call()) == (3, 12)
+    too_many = [driver.chain.address(f"r{n}") for n in range(67)]
+    attempt = refusal(driver, "mofcom", fn.issue(too_many, 9))
+    assert (attempt.error, attempt.arguments) == ("TooManyRecipients", (67, 66))
+    outsider = refusal(driver, "mallory", fn.issue([driver.chain.address("mallory")], 10))
+    assert outsider.error == "NotIssuer"
+
+
+def test_a_contract_built_around_the_checker_refuses_unsound_instalments(chain, statutes, tmp_path):
+    """Parts that do not add up to the face value, or transferable parts, never deploy, whoever compiles them."""
+    base = compiled_variants(statutes, VOUCHER_VARIANTS)["instalments"]
+    issue, *rest = base.articles
+    short = replace(
+        issue,
+        rules=tuple(
+            replace(r, instalments=r.instalments[:-1]) if isinstance(r, InstalmentRule) else r for r in issue.rules
+        ),
+    )
+    unsound = {
+        "short": replace(base, header=replace(base.header, title="Instalments short"), articles=(short, *rest)),
+        "transferable": replace(
+            base,
+            header=replace(base.header, title="Instalments transferable"),
+            articles=tuple(
+                replace(a, rules=tuple(TransferRule(True) if isinstance(r, TransferRule) else r for r in a.rules))
+                for a in base.articles
+            ),
+        ),
+    }
+    artifacts = compile_statutes(unsound.values(), tmp_path)
+    for statute in unsound.values():
+        with pytest.raises(Reverted) as refused:
+            deploy(Scenario(Path("unsound.yaml"), statute, {}, ()), chain, artifacts)
+        parts = 2 if statute is unsound["short"] else 3
+        assert (refused.value.error, refused.value.arguments) == ("InvalidInstalments", (parts,))

@@ -42,6 +42,7 @@ contract SeniorMealVoucherSchemeV3 is VoucherProgram {
         VoucherProgram(currency, authority, issuer, Rules({
             effectiveFrom: EFFECTIVE_FROM,
             faceValue: FACE_VALUE,
+            instalmentCount: 1,
             requiredAttribute: bytes32(0),
             minimumPurchase: 0,
             maximumShareMillionths: MAXIMUM_SHARE_MILLIONTHS,

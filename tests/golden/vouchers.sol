@@ -64,6 +64,7 @@ contract HouseholdConsumptionVoucherProgramV1 is VoucherProgram {
         VoucherProgram(currency, authority, issuer, Rules({
             effectiveFrom: EFFECTIVE_FROM,
             faceValue: FACE_VALUE,
+            instalmentCount: 1,
             requiredAttribute: REQUIRED_ATTRIBUTE,
             minimumPurchase: MINIMUM_PURCHASE,
             maximumShareMillionths: MAXIMUM_SHARE_MILLIONTHS,

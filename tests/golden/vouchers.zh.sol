@@ -62,6 +62,7 @@ contract Statutec80cb446V1 is VoucherProgram {
         VoucherProgram(currency, authority, issuer, Rules({
             effectiveFrom: EFFECTIVE_FROM,
             faceValue: FACE_VALUE,
+            instalmentCount: 1,
             requiredAttribute: REQUIRED_ATTRIBUTE,
             minimumPurchase: MINIMUM_PURCHASE,
             maximumShareMillionths: MAXIMUM_SHARE_MILLIONTHS,

@@ -357,10 +357,16 @@ def voucher_statutes(
     currency, year = header.currency, header.effective.year
     texts = NAMES[language]["text"]
     attribute = draw(st.none() | st.sampled_from(texts))
+    included = {name: draw(st.booleans()) for name in ("when", "minimum", "share", "split", "transfer", "expiry")}
+    during, expiry = draw(date_ranges(year)), draw(date_ranges(year))
+    parts = draw(
+        _instalment_parts(header, during if included["when"] else None, expiry if included["expiry"] else None)
+    )
+    face = st.just(Money(currency, sum(amount for amount, _ in parts))) if parts else money(currency, 10**6)
     rules: list[A.Rule] = [
         A.IssueRule(
             A.Ref(issuer),
-            terms.operand(money(currency, 10**6)),
+            terms.operand(face),
             A.Ref(holder),
             attribute,
             A.Ref(attester) if attester and attribute else None,
@@ -375,19 +381,29 @@ def voucher_statutes(
             ),
         ),
     ]
-    optional: list[Callable[[], A.Rule]] = [
-        lambda: A.WhenRule(terms.operand(date_ranges(year), written=False)),
-        lambda: A.MinimumRule(terms.operand(money(currency))),
-        lambda: A.ShareRule(terms.operand(percentages)),
-        lambda: A.SplitRule(),
-        lambda: A.TransferRule(draw(st.booleans())),
-        lambda: A.ExpiryRule(
-            terms.operand(date_ranges(year), written=False),
+    if parts:
+        rules.append(
+            A.InstalmentRule(
+                tuple(
+                    A.Instalment(terms.operand(st.just(Money(currency, amount))), terms.operand(st.just(on)))
+                    for amount, on in parts
+                )
+            )
+        )
+    optional: dict[str, Callable[[], A.Rule]] = {
+        "when": lambda: A.WhenRule(terms.operand(st.just(during), written=False)),
+        "minimum": lambda: A.MinimumRule(terms.operand(money(currency))),
+        "share": lambda: A.ShareRule(terms.operand(percentages)),
+        "split": lambda: A.SplitRule(),
+        # Instalment vouchers are never transferable (lawdsl/check/instalments.py).
+        "transfer": lambda: A.TransferRule(not parts and draw(st.booleans())),
+        "expiry": lambda: A.ExpiryRule(
+            terms.operand(st.just(expiry), written=False),
             A.Ref(draw(st.sampled_from([issuer, attester] if attester else [issuer]))),
         ),
-    ]
-    for include in optional:
-        if draw(st.booleans()):
+    }
+    for name, include in optional.items():
+        if included[name]:
             rules.append(include())
     return _statute(
         header,
@@ -396,6 +412,22 @@ def voucher_statutes(
         _articles(draw, draw(st.permutations(rules)), language),
         language,
     )
+
+
+@st.composite
+def _instalment_parts(
+    draw: st.DrawFn, header: A.Header, during: A.DateRange | None, expiry: A.DateRange | None
+) -> list[tuple[int, dt.date]]:
+    """None, or up to 4 parts (minor units, date) in date order within the days on which vouchers may be
+    spent; few, so that CI's example counts stay bounded (12 is the language's limit, tested on its own)."""
+    first = during.first if during else header.effective
+    ends = [r.last for r in (during, expiry) if r]
+    last = min(ends) if ends else first + dt.timedelta(days=min(90, (B.LAST_DATE - first).days))
+    if last < first or not draw(st.booleans()):
+        return []
+    offsets = draw(st.lists(st.integers(0, min((last - first).days, 400)), min_size=1, max_size=4, unique=True))
+    amounts = draw(st.lists(st.integers(1, 10**5), min_size=len(offsets), max_size=len(offsets)))
+    return [(amount, first + dt.timedelta(days=offset)) for amount, offset in zip(amounts, sorted(offsets))]
 
 
 # ---------------------------------------------------------------- procurement
