@@ -260,6 +260,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the instalments add up to {total}, but the issue rule's face value is {face}; they must be equal",
         "各期金额合计 {total}，而发放规则的面值为 {face}；两者须相等",
     ),
+    "too_many_limits_with_windows": (
+        "a working time statute with a time-of-day window or a count that leaves out overtime can have at most "
+        "{most} limit sentences (its contract must stay within 24,576 bytes); this is one more",
+        "含有时段或扣除加班工时计数的工作时间法规至多有 {most} 句限制语句"
+        "（其合约须在 24,576 字节以内）；此句超出了数量",
+    ),
     # required sentences, as the checker suggests them
     "form_earning": (
         "an earning rule, like 'each hour worked beyond 8 hours earns 150% of the hourly wage.'",

@@ -119,3 +119,12 @@ def test_a_window_after_the_rate_is_out_of_order():
         "bad.law:53:63: error: 'between' is out of place: expected an earning rule, like 'each hour worked beyond "
         "8 hours earns 150% of the hourly wage.'"
     ]
+
+
+def test_a_statute_with_a_window_has_at_most_four_limit_sentences():
+    limits = "\n".join(f"  hours worked beyond {h} hours in a day are a violation." for h in range(10, 15))
+    text = JAPAN + f'\narticle 99 "Limits":\n{limits}\n'
+    assert errors(text) == [
+        "bad.law:65:3: error: a working time statute with a time-of-day window or a count that leaves out overtime "
+        "can have at most 4 limit sentences (its contract must stay within 24,576 bytes); this is one more"
+    ]

@@ -302,7 +302,9 @@ def working_time_statutes(
                 draw(st.booleans()) if beyond else False,  # not counting hours already paid as overtime
             )
         )
-    for _ in range(draw(st.integers(0, 3) | st.just(B.MAX_WORKING_TIME_RULES))):
+    newer = any(isinstance(r, A.EarningRule) and (r.window or r.not_counting_overtime) for r in rules)
+    most_limits = B.MAX_LIMITS_WITH_WINDOWS if newer else B.MAX_WORKING_TIME_RULES
+    for _ in range(draw(st.integers(0, 3) | st.just(most_limits))):
         rules.append(
             A.LimitRule(
                 draw(st.sampled_from(list(A.Measure))),
