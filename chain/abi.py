@@ -62,6 +62,11 @@ def checksum(raw: bytes) -> str:
     return to_checksum_address(raw)
 
 
+def address_of(value: str | bytes) -> str:
+    """EIP-55 form of a decoded address (hex text or bytes), through `checksum`'s cache."""
+    return checksum(_bytes(value))
+
+
 #: ABI types one 32-byte word holds in place, and how `log` reads such a word without eth_abi.
 _WORD = {"address", "bool", "uint8", "uint16", "uint32", "uint64", "uint128", "uint256", "bytes32"}
 

@@ -42,18 +42,34 @@ def code_at(w3: Web3, address: str, block: BlockIdentifier = "latest") -> bytes:
 
 
 def creation_block(w3: Web3, address: str) -> int:
-    """The block in which the code at `address` appeared (binary search over past states)."""
+    """The block in which the code at `address` appeared (binary search over past states; a node
+    that keeps none, a pruned one or an anvil restarted from a saved state, is asked who created it)."""
     latest: int = w3.eth.block_number
     if not code_at(w3, address, latest):
         raise NotFound(f"no contract at {address}")
     low, high = 0, latest  # invariant: no code at low - 1 (or low == 0), code at high
-    while low < high:
-        middle = (low + high) // 2
-        if code_at(w3, address, middle):
-            high = middle
-        else:
-            low = middle + 1
+    try:
+        while low < high:
+            middle = (low + high) // 2
+            if code_at(w3, address, middle):
+                high = middle
+            else:
+                low = middle + 1
+    except (Web3Exception, ValueError):
+        return _creator_block(w3, address)
     return low
+
+
+def _creator_block(w3: Web3, address: str) -> int:
+    """The creation block from the node's `ots_getContractCreator` (anvil, Erigon, Reth serve it)."""
+    response = w3.provider.make_request(RPCEndpoint("ots_getContractCreator"), [to_checksum_address(address)])
+    found = response.get("result")
+    if not found:
+        raise NotFound(
+            f"the node keeps no past states and does not say who created {address} "
+            "(ots_getContractCreator); ask an archive node"
+        )
+    return int(w3.eth.get_transaction_receipt(found["hash"])["blockNumber"])
 
 
 def find_creation(w3: Web3, address: str) -> Creation:

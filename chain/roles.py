@@ -27,7 +27,7 @@ from lawdsl.cli import UsageError
 from lawdsl.load import load_statute
 from lawdsl.scenario import Scenario
 
-from . import scheduled
+from . import procurement_roles, scheduled
 from .accounts import AUTHORITY
 from .anvil import NODE_FAUCET_KEY
 from .authority import Authority, delay_words
@@ -310,6 +310,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     where.add_argument("field", choices=("statute", "currency", "registry", "rpc", "authority"))
     where.add_argument("--deployment", default="deployment.json", metavar="FILE")
     where.set_defaults(func=guarded(cmd_deployment))
+    procurement_roles.register(authority, commands)  # buyers, suppliers, inspectors: their own module
 
 
 # ---------------------------------------------------------------- keys

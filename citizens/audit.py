@@ -29,15 +29,12 @@ was empty too.
 
 from __future__ import annotations
 
-import dataclasses
-import datetime as dt
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Hashable, Iterable, cast
 
-from eth_typing import ChecksumAddress, HexStr
 from eth_utils.address import to_checksum_address
 from eth_utils.crypto import keccak
 from rich.console import Console
@@ -45,37 +42,23 @@ from rich.table import Table
 from web3 import Web3
 
 from chain.abi import Abi
-from chain.domains import driver_class, rebuilder_class
-from chain.domains.rebuild import Call, read_calls
-from chain.history import creation_block, get_logs
+from chain.domains import driver_class
+from chain.history import get_logs
 from chain.registry import Enactment, enactments_of
-from compiler.artifacts import Artifact, compile_statutes
+from compiler.artifacts import Artifact
 from lawdsl import events as E
 from lawdsl.ast import Statute
-from lawdsl.interpret import interpret_explained
 from lawdsl.interpret.explain import Explanation
-from lawdsl.load import load_statute
-from lawdsl.money import Money
 from lawdsl.outcome import Outcome, Payment, Rejection
 from lawdsl.scenario import Scenario
 
 from .labels import name_of
+from .replay import Replay
 
 if TYPE_CHECKING:
     from web3.contract import Contract
 
     from chain.client import Chain
-
-
-ERC20_BALANCE = [
-    {
-        "type": "function",
-        "name": "balanceOf",
-        "stateMutability": "view",
-        "inputs": [{"name": "owner", "type": "address"}],
-        "outputs": [{"name": "", "type": "uint256"}],
-    }
-]
 
 
 @dataclass(frozen=True)
@@ -100,7 +83,8 @@ class AuditReport:
     chain: Outcome | None = None
     discrepancies: list[Discrepancy] = field(default_factory=list)
     unreplayed: list[str] = field(default_factory=list)  # calls refused outside the law, or no calls of it
-    explanations: list[Explanation] = field(default_factory=list)  # why each payment of the law has its amount
+    #: why each payment, then each arrear still owed, of the law has its amount
+    explanations: list[Explanation] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -108,100 +92,6 @@ class AuditReport:
 
 
 # ------------------------------------------------------------------ reading the chain
-
-
-TRANSFER = keccak(text="Transfer(address,address,uint256)")
-ZERO = "0x" + "00" * 20
-
-
-@dataclass(frozen=True)
-class Movement:
-    """An ERC-20 `Transfer` of the statute's currency that did not involve the statute."""
-
-    block: int
-    transaction_index: int
-    log_index: int
-    sender: str | None  # None: minted
-    recipient: str | None  # None: burned
-    amount: int
-
-
-def movements(w3: Web3, token: str, statute: str, start: int) -> list[Movement]:
-    """Every movement of the currency from block `start` on that neither came from nor went to the
-    statute (top-ups, transfers between parties, withdrawals): the chain's own record of them."""
-    found = []
-    for log in get_logs(w3, {"address": token, "topics": ["0x" + TRANSFER.hex()]}, start):
-        sender = to_checksum_address(bytes(log["topics"][1])[-20:])
-        recipient = to_checksum_address(bytes(log["topics"][2])[-20:])
-        if statute in (sender, recipient):
-            continue  # the statute's own deposits and payments: its calls replay them
-        found.append(
-            Movement(
-                log["blockNumber"],
-                log["transactionIndex"],
-                log["logIndex"],
-                None if sender == ZERO else sender,
-                None if recipient == ZERO else recipient,
-                int.from_bytes(bytes(log["data"])[:32], "big"),
-            )
-        )
-    return found
-
-
-def interleave(
-    w3: Web3, replayed: list[tuple[E.Event, str | None, Call]], moved: list[Movement], statute: Statute
-) -> list[E.Event]:
-    """The rebuilt events with the wallet movements between them, in the chain's order.
-
-    A movement is placed before the first call that came after it (by block,
-    then position in the block). Movements take negative event numbers, so
-    the statute's own numbering (the oracle's refs) is untouched.
-    """
-    tz, currency = statute.header.time_zone.tzinfo, statute.header.currency
-    positions: dict[str, int] = {}
-
-    def position(call: Call) -> tuple[int, int, int]:
-        if call.transaction not in positions:
-            positions[call.transaction] = w3.eth.get_transaction(HexStr(call.transaction))["transactionIndex"]
-        return (call.block, positions[call.transaction], 1 << 30)
-
-    pending = sorted(moved, key=lambda m: (m.block, m.transaction_index, m.log_index))
-    times: dict[int, dt.datetime] = {}
-    events: list[E.Event] = []
-    moves = [0]  # movements placed so far
-
-    def flush(upto: tuple[int, int, int] | None) -> None:
-        while pending and (
-            upto is None or (pending[0].block, pending[0].transaction_index, pending[0].log_index) < upto
-        ):
-            m = pending.pop(0)
-            if m.block not in times:
-                times[m.block] = dt.datetime.fromtimestamp(w3.eth.get_block(m.block)["timestamp"], tz)
-            events.append(
-                E.WalletMove(
-                    index=-1 - moves[0],
-                    at=times[m.block],
-                    sender=m.sender,
-                    recipient=m.recipient,
-                    amount=Money(currency, m.amount),
-                )
-            )
-            moves[0] += 1
-
-    for event, _, call in replayed:
-        if pending and pending[0].block <= call.block:
-            flush(position(call))
-        events.append(event)
-    flush(None)
-    return events
-
-
-def wallets(w3: Web3, token: ChecksumAddress, owners: list[str], block: int, currency: str) -> dict[str, Money]:
-    """Token balances of `owners` at the end of `block`: the wallets the interpreter starts from."""
-    contract = w3.eth.contract(address=token, abi=ERC20_BALANCE)
-    return {
-        owner: Money(currency, contract.functions.balanceOf(owner).call(block_identifier=block)) for owner in owners
-    }
 
 
 def chain_outcome(
@@ -340,33 +230,18 @@ def audit(
 ) -> AuditReport:
     """Audit the contract at `address` against the statute in `file`; `step(what)` hears each stage
     of a long audit as it begins (the command shows it as a progress display)."""
-    statute = load_statute(file)
-    address = to_checksum_address(address)
-    artifacts = compile_statutes([statute])  # the statute's ABI, and the registry's
-    artifact = artifacts[statute.header.title]
-    start = creation_block(w3, address)
+    replay = Replay(w3, file, address)
+    statute, address = replay.statute, replay.address
     report = AuditReport(address, statute, [], keccak(Path(file).read_bytes()))
-    report.enactments = enactments_of(w3, address, statute.header.title, registry, start)
+    report.enactments = enactments_of(w3, address, statute.header.title, registry, replay.start)
     report.discrepancies += registry_discrepancies(report.enactments, report.law_source_hash, statute, address)
-
-    step("reading the calls to the statute")
-    calls, report.unreplayed = read_calls(w3, statute, artifact, address, start)
-    rebuilder = rebuilder_class(statute.header.domain)(statute, calls)
-    replayed = rebuilder.events()
-    report.unreplayed += rebuilder.unreplayed
-    before = calls[0].block - 1 if calls else start
-    token = w3.eth.contract(address=address, abi=artifact.abi).functions.currency().call()
-    step("reading the currency's movements outside the statute")
-    report.events = interleave(w3, replayed, movements(w3, token, address, before + 1), statute)
-    parties = rebuilder_class(statute.header.domain).parties(w3.eth.contract(address=address, abi=artifact.abi), start)
-    scenario = Scenario(Path(file), statute, {}, tuple(report.events), **parties)
-    minted = wallets(w3, token, scenario.holders(), before, statute.header.currency)
-    step("replaying the inputs through the law")
-    report.law, report.explanations = interpret_explained(dataclasses.replace(scenario, balances=minted))
-    logs = list(get_logs(w3, {"address": address}, start))
-    refused = [Rejection(event.index, refusal) for event, refusal, _ in replayed if refusal is not None]
+    replay.update(step)
+    report.events, report.unreplayed = replay.events, replay.unreplayed
+    report.law, report.explanations = replay.outcome(), [*replay.explanations, *replay.owed()]
+    logs = list(get_logs(w3, {"address": address}, replay.start, replay.read_to))
+    refused = [Rejection(event.index, refusal) for event, refusal, _ in replay.replayed if refusal is not None]
     step("comparing the law's outcome with the chain's logs")
-    report.chain = chain_outcome(statute, artifact, Abi(artifact.abi).logs(logs), refused)
+    report.chain = chain_outcome(statute, replay.artifact, Abi(replay.artifact.abi).logs(logs), refused)
     report.discrepancies += compare_outcomes(report.law, report.chain)
     return report
 

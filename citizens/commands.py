@@ -25,6 +25,7 @@ from compiler.sourcemap import locate
 from compiler.verify import CodeComparison, Status, Verification, verify_code
 from lawdsl.ast import Statute
 from lawdsl.cli import UsageError
+from lawdsl.interpret.explain import Explanation
 from lawdsl.load import load_statute
 
 from .audit import SHOWN, audit, print_enactments, print_report, registry_discrepancies, report_json
@@ -64,10 +65,14 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     audit_.set_defaults(func=cmd_audit)
 
     explain = commands.add_parser(
-        "explain", help="why each payment of a deployed statute has its amount, rebuilt from the chain alone"
+        "explain",
+        help="why each payment (and each arrear still owed) of a deployed statute has its amount, rebuilt "
+        "from the chain alone",
     )
     explain.add_argument("file", metavar="FILE", help="the statute's .law file")
-    explain.add_argument("--payment", metavar="REF", help="only the payment logged with this ref (event number)")
+    explain.add_argument(
+        "--payment", metavar="REF", help="only the payment logged with this ref, or the arrear due at it (event number)"
+    )
     explain.add_argument("--worker", metavar="ADDR", help="only the payments to (or from) this address")
     explain.add_argument("--json", action="store_true", help="print the explanations as JSON, for machines")
     explain.add_argument(
@@ -267,10 +272,16 @@ def cmd_explain(args: argparse.Namespace) -> int:
         and (args.worker is None or to_checksum_address(args.worker) in (e.payment.sender, e.payment.recipient))
     ]
     paid = report.chain.payments if report.chain else []
+    owed = report.chain.arrears if report.chain else []
+
+    def same(e: Explanation) -> bool:
+        """The chain paid this payment, or holds this arrear owed, exactly."""
+        return e.payment in (owed if e.owed else paid)
+
     if args.json:
         print(
             json.dumps(
-                [{**e.to_json(), "chain_paid_the_same": e.payment in paid} for e in chosen],
+                [{**e.to_json(), "chain_paid_the_same": same(e)} for e in chosen],
                 indent=2,
                 ensure_ascii=False,
             )
@@ -278,17 +289,18 @@ def cmd_explain(args: argparse.Namespace) -> int:
     else:
         for explanation in chosen:
             out.print("\n".join(explanation.lines(report.statute, labels)), soft_wrap=True, markup=False)
+            agreed = "owes exactly this as arrears" if explanation.owed else "paid exactly this"
             out.print(
                 "  on chain: "
                 + (
-                    "[green]paid exactly this[/green]"
-                    if explanation.payment in paid
-                    else "[red]the chain did not pay this (run lawdsl audit)[/red]"
+                    f"[green]{agreed}[/green]"
+                    if same(explanation)
+                    else "[red]the chain did not record this (run lawdsl audit)[/red]"
                 )
             )
         if not chosen:
             out.print("no payment of the statute matches")
-    return 0 if chosen and all(e.payment in paid for e in chosen) else 1
+    return 0 if chosen and all(same(e) for e in chosen) else 1
 
 
 def registered_source(w3: Web3, address: str, folder: Path) -> Path:

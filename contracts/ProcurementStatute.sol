@@ -9,11 +9,17 @@ import {StatuteBase} from "./StatuteBase.sol";
 /// @title Procurement by sealed-bid tender: the hand-written half of every compiled `governs procurement` statute.
 /// @notice A buyer the authority registered opens tenders (many at a time, kept by id) and escrows
 /// quantity × ceiling; suppliers commit sealed bids with a deposit, reveal them, and the lowest revealed
-/// price wins (ties: the earliest commitment). The winner records each delivery; the buyer's inspector
+/// price wins (ties: the earliest commitment) — or, under a best value award (Directive 2014/24/EU Art. 67),
+/// the tender's buyer publishes a quality score for each revealed bid during the evaluation period and the
+/// best weighted score of price and quality wins. The winner records each delivery; the buyer's inspector
 /// confirms or disputes it within the inspection window (silence accepts it), and it is paid from the
-/// escrow at the awarded price less the late-day penalty, lateness counted from the supplier's record.
-/// A tender whose winner has not delivered by the deadline plus the grace can be closed by anyone: the
-/// winner's deposit forfeits to the buyer and the escrow returns. Every tender ends. SPEC §4 "Procurement",
+/// escrow at the awarded price less the late-day penalty, lateness counted from the supplier's record,
+/// all of a tender's deductions together at most the statute's cap (a share of the contract price).
+/// Where the statute asks for a performance security, the award takes it from the winner (approved
+/// beforehand) and holds it until the last unit is paid; a winner that cannot lodge it forfeits its
+/// bid deposit and the tender closes. A tender whose winner has not delivered by the deadline plus the
+/// grace can be closed by anyone: the winner's deposit and security forfeit to the buyer and the escrow
+/// returns. Every tender ends. SPEC §4 "Procurement",
 /// docs/semantics.md and the reference interpreter (`lawdsl/interpret/procurement.py`) define the
 /// semantics; the checks below run in the interpreter's order so that outcomes are equal.
 /// @dev A generated contract inherits this one and passes the statute's constants in `Rules`. Every
@@ -27,9 +33,11 @@ abstract contract ProcurementStatute is StatuteBase {
     bytes32 public constant BUYER_ROLE = keccak256("BUYER_ROLE");
     /// @notice The most losing deposits one `award` or `settleBids` call settles (its loop bound).
     uint256 public constant SETTLE_PAGE = 64;
-    /// @notice How long a buyer's inspector has to judge a recorded delivery when the statute says
-    /// nothing (no sentence of the language sets it yet; docs/semantics.md).
+    /// @notice How long a buyer's inspector has to judge a recorded delivery when the statute has no
+    /// inspection sentence (docs/semantics.md).
     uint256 public constant DEFAULT_INSPECTION_WINDOW = 7 days;
+    /// @notice A quality score is out of this many points.
+    uint8 public constant MAX_QUALITY = 100;
     /// @notice The longest grace after the delivery deadline before an undelivered tender can be closed.
     uint256 public constant MAX_GRACE = 365 days;
 
@@ -39,15 +47,20 @@ abstract contract ProcurementStatute is StatuteBase {
         uint256 ceilingPerUnit; // minor units of the currency
         uint256 biddingPeriod; // seconds from the opening
         uint256 revealPeriod; // seconds after the bidding period
-        uint256 deliveryPeriod; // seconds after the reveal period: the delivery deadline
+        uint256 deliveryPeriod; // seconds after the reveal (and evaluation) period: the delivery deadline
         uint256 inspectionWindow; // seconds after a delivery record for the inspector to judge it
         uint256 depositMillionths; // of a bid's value, price × quantity
         uint256 penaltyMillionthsPerDay; // of a delivery's value, per started day late
+        uint256 damagesCapMillionths; // of the contract price: all of a tender's deductions, at most
+        uint256 securityMillionths; // of the contract price: the performance security; 0 when none
+        uint256 qualityWeightMillionths; // best value: quality's weight (price's is the rest); 0: lowest price
+        uint256 evaluationPeriod; // seconds after the reveal period for the buyer's quality scores
         bool forfeitsDeposit; // whether a non-revealer forfeits its deposit to the buyer
         bytes32 awardArticle; // article ids, left-aligned text ("3")
         bytes32 paymentArticle;
         bytes32 forfeitArticle;
         bytes32 deliveryArticle; // the delivery deadline's: a defaulting winner forfeits under it
+        bytes32 securityArticle; // the performance security's: it forfeits under it
     }
 
     enum Phase {
@@ -84,6 +97,15 @@ abstract contract ProcurementStatute is StatuteBase {
         uint64 order; // commitment order within the tender: in the deposit's slot, so written with it
         uint256 price; // known once revealed
         bool revealed;
+        uint8 quality; // best value: the buyer's score, 0 to MAX_QUALITY
+        bool scored;
+    }
+
+    /// @notice What an awarded tender's performance has cost and holds (apart from `Tender`, whose public
+    /// getter stays within the stack).
+    struct Performance {
+        uint256 damages; // deducted for lateness so far, in millionths of a minor unit (exact)
+        uint256 security; // the winner's performance security held, in minor units
     }
 
     struct Delivery {
@@ -99,19 +121,34 @@ abstract contract ProcurementStatute is StatuteBase {
     uint256 public immutable inspectionWindow;
     uint256 public immutable depositMillionths;
     uint256 public immutable penaltyMillionthsPerDay;
+    /// @notice All of a tender's late-delivery deductions together are at most this share of its
+    /// contract price (awarded price × tendered quantity), in millionths.
+    uint256 public immutable damagesCapMillionths;
+    /// @notice The performance security, a share of the contract price in millionths; 0 when none.
+    uint256 public immutable securityMillionths;
+    /// @notice Best value award: quality's weight in millionths (price weighs the rest); 0 awards the lowest price.
+    uint256 public immutable qualityWeightMillionths;
+    /// @notice Best value award: how long after the reveal period the buyer publishes quality scores.
+    uint256 public immutable evaluationPeriod;
     bool public immutable forfeitsDeposit;
     bytes32 public immutable awardArticle;
     bytes32 public immutable paymentArticle;
     bytes32 public immutable forfeitArticle;
     bytes32 public immutable deliveryArticle;
+    bytes32 public immutable securityArticle;
     /// @notice Time after the deadline until an undelivered tender can be closed: the days until the
-    /// late penalty takes the whole payment (at most MAX_GRACE), or the inspection window without a penalty.
+    /// daily penalty alone would take a whole payment (at most MAX_GRACE; a cap does not shorten it), or
+    /// the inspection window without a penalty.
     uint256 public immutable closeGrace;
 
     /// @notice Every tender by id, in opening order.
     Tender[] public tenders;
     mapping(uint256 tender => mapping(address bidder => SealedBid)) public bids;
     mapping(uint256 tender => Delivery[]) private _deliveries;
+    /// @notice Best value award: each tender's lowest revealed price, which scores full marks for price.
+    mapping(uint256 tender => uint256 price) public lowestPrice;
+    /// @notice Each tender's deductions for lateness so far and the performance security it holds.
+    mapping(uint256 tender => Performance) public performance;
     /// @notice The buyer each registered inspector confirms deliveries for; zero when none or revoked.
     mapping(address inspector => address buyer) public inspectorOf;
 
@@ -126,6 +163,8 @@ abstract contract ProcurementStatute is StatuteBase {
     event TenderOpened(uint64 ref, uint256 indexed tender, address indexed buyer, uint256 quantity, uint256 escrow);
     event BidCommitted(uint64 ref, uint256 indexed tender, address indexed bidder, bytes32 commitment, uint256 deposit);
     event BidRevealed(uint64 ref, uint256 indexed tender, address indexed bidder, uint256 price);
+    /// @notice The tender's buyer published a revealed bid's quality score (best value award).
+    event BidScored(uint64 ref, uint256 indexed tender, address indexed bidder, uint8 quality);
     event TenderAwarded(uint64 ref, uint256 indexed tender, address indexed winner, uint256 price, bytes32 indexed article);
     event DeliveryRecorded(
         uint64 ref, uint256 indexed tender, uint256 indexed delivery, address indexed supplier, uint256 quantity
@@ -136,6 +175,11 @@ abstract contract ProcurementStatute is StatuteBase {
     event DeliveryDisputed(uint64 ref, uint256 indexed tender, uint256 indexed delivery, address indexed inspector);
     /// @notice The winner did not deliver in time: `forfeited` of its deposit went to the buyer.
     event TenderDefaulted(uint64 ref, uint256 indexed tender, address indexed winner, uint256 forfeited);
+    /// @notice The award took the winner's performance security; it is held until the last unit is paid.
+    event SecurityLodged(uint64 ref, uint256 indexed tender, address indexed winner, uint256 amount);
+    /// @notice The winner's wallet or allowance could not cover its performance security: its bid
+    /// deposit forfeited to the buyer and the tender closed.
+    event SecurityNotLodged(uint64 ref, uint256 indexed tender, address indexed winner, uint256 required);
     event TenderClosed(uint64 ref, uint256 indexed tender);
 
     error InspectorBoundToAnotherBuyer(address inspector, address buyer);
@@ -157,6 +201,13 @@ abstract contract ProcurementStatute is StatuteBase {
     error AboveCeiling(uint256 price, uint256 ceiling);
     error DepositShort(uint256 required, uint256 held);
     error RevealPeriodNotOver(uint256 closesAt);
+    error EvaluationNotOver(uint256 closesAt);
+    error NotBestValueAward();
+    error NotTenderBuyer(address account);
+    error OutsideEvaluation(uint256 opens, uint256 closes);
+    error NotRevealed(address bidder);
+    error AlreadyScored(address bidder);
+    error QualityAboveMaximum(uint256 quality);
     error NothingToSettle(uint256 tender);
     error NotAwarded();
     error NotAwardedSupplier(address supplier);
@@ -184,11 +235,16 @@ abstract contract ProcurementStatute is StatuteBase {
         inspectionWindow = rules.inspectionWindow;
         depositMillionths = rules.depositMillionths;
         penaltyMillionthsPerDay = rules.penaltyMillionthsPerDay;
+        damagesCapMillionths = rules.damagesCapMillionths;
+        securityMillionths = rules.securityMillionths;
+        qualityWeightMillionths = rules.qualityWeightMillionths;
+        evaluationPeriod = rules.evaluationPeriod;
         forfeitsDeposit = rules.forfeitsDeposit;
         awardArticle = rules.awardArticle;
         paymentArticle = rules.paymentArticle;
         forfeitArticle = rules.forfeitArticle;
         deliveryArticle = rules.deliveryArticle;
+        securityArticle = rules.securityArticle;
         uint256 grace = rules.inspectionWindow;
         if (rules.penaltyMillionthsPerDay > 0) {
             grace = (MILLIONTHS + rules.penaltyMillionthsPerDay - 1) / rules.penaltyMillionthsPerDay * 1 days;
@@ -252,7 +308,7 @@ abstract contract ProcurementStatute is StatuteBase {
         tender.quantity = quantity;
         tender.bidsClose = block.timestamp + biddingPeriod;
         tender.revealsClose = tender.bidsClose + revealPeriod;
-        tender.deadline = tender.revealsClose + deliveryPeriod;
+        tender.deadline = tender.revealsClose + evaluationPeriod + deliveryPeriod;
         tender.escrow = escrow;
         emit TenderOpened(ref, number, msg.sender, quantity, escrow);
         currency.safeTransferFrom(msg.sender, address(this), escrow);
@@ -302,6 +358,12 @@ abstract contract ProcurementStatute is StatuteBase {
 
         bid.price = price;
         bid.revealed = true;
+        emit BidRevealed(ref, number, msg.sender, price);
+        if (qualityWeightMillionths > 0) {
+            uint256 lowest = lowestPrice[number];
+            if (lowest == 0 || price < lowest) lowestPrice[number] = price;
+            return;
+        }
         address leader = tender.winner;
         if (leader == address(0)) {
             tender.winner = msg.sender;
@@ -309,24 +371,66 @@ abstract contract ProcurementStatute is StatuteBase {
             SealedBid storage best = bids[number][leader];
             if (price < best.price || (price == best.price && bid.order < best.order)) tender.winner = msg.sender;
         }
-        emit BidRevealed(ref, number, msg.sender, price);
+    }
+
+    // ------------------------------------------------------------------ quality scores (the tender's buyer)
+
+    /// @notice Best value award: the tender's buyer publishes the quality score of a revealed bid, once,
+    /// during the evaluation period that follows the reveal period. The best weighted score so far
+    /// (ties: the earliest commitment) is kept, so the award need not search; an unscored bid cannot win.
+    function scoreBid(uint256 number, address bidder, uint8 quality, uint64 ref) external inForce {
+        Tender storage tender = _biddingTender(number);
+        if (qualityWeightMillionths == 0) revert NotBestValueAward();
+        if (msg.sender != tender.buyer) revert NotTenderBuyer(msg.sender);
+        uint256 closes = tender.revealsClose + evaluationPeriod;
+        if (block.timestamp < tender.revealsClose || block.timestamp >= closes) {
+            revert OutsideEvaluation(tender.revealsClose, closes);
+        }
+        SealedBid storage bid = bids[number][bidder];
+        if (!bid.revealed) revert NotRevealed(bidder);
+        if (bid.scored) revert AlreadyScored(bidder);
+        if (quality > MAX_QUALITY) revert QualityAboveMaximum(quality);
+        bid.quality = quality;
+        bid.scored = true;
+        emit BidScored(ref, number, bidder, quality);
+        address leader = tender.winner;
+        if (leader == address(0) || _betterValue(number, bid, bids[number][leader])) tender.winner = bidder;
+    }
+
+    /// @notice A bid's weighted score in millionths of a point out of 100: price weight × 100 × lowest
+    /// price / its price + quality weight × its quality (rounded down; the award compares exactly).
+    function valueScore(uint256 number, address bidder) external view returns (uint256) {
+        SealedBid storage bid = bids[number][bidder];
+        if (!bid.scored) return 0;
+        uint256 priceWeight = MILLIONTHS - qualityWeightMillionths;
+        return priceWeight * MAX_QUALITY * lowestPrice[number] / bid.price + qualityWeightMillionths * bid.quality;
     }
 
     // ------------------------------------------------------------------ the award (anyone, once it is due)
 
-    /// @notice After the reveal period: the lowest revealed bid (tracked during the reveals) wins.
-    /// Revealed losers get their deposit back; non-revealers forfeit theirs to the buyer (a payment under
-    /// the forfeit article) when the statute says so. The winner's deposit stays until the tender ends;
-    /// with no revealed bid the tender closes and the escrow goes back.
+    /// @notice After the reveal period (and, under a best value award, the evaluation period): the lowest
+    /// revealed bid, or the best scored one, wins (tracked during the reveals or the scoring).
+    /// The winner's performance security, when the statute asks for one, is taken from its wallet (approved
+    /// beforehand); a winner that cannot lodge it forfeits its bid deposit to the buyer (a payment under
+    /// the security article) and the tender closes. Revealed losers get their deposit back; non-revealers
+    /// forfeit theirs to the buyer (a payment under the forfeit article) when the statute says so. The
+    /// winner's deposit stays until the tender ends; with no revealed bid the tender closes and the
+    /// escrow goes back.
     /// @dev Settles at most `SETTLE_PAGE` losing deposits; `settleBids` settles the rest, a page a call.
     function award(uint256 number, uint64 ref) external nonReentrant inForce {
         Tender storage tender = _biddingTender(number);
         if (block.timestamp < tender.revealsClose) revert RevealPeriodNotOver(tender.revealsClose);
+        uint256 evaluated = tender.revealsClose + evaluationPeriod;
+        if (block.timestamp < evaluated) revert EvaluationNotOver(evaluated);
         address winner = tender.winner;
         tender.phase = Phase.Delivery;
-        if (winner != address(0)) emit TenderAwarded(ref, number, winner, bids[number][winner].price, awardArticle);
+        bool lodged = true;
+        if (winner != address(0)) {
+            emit TenderAwarded(ref, number, winner, bids[number][winner].price, awardArticle);
+            if (securityMillionths > 0) lodged = _lodgeSecurity(number, tender, winner, ref);
+        }
         _settlePage(number, tender, ref);
-        if (winner == address(0)) _close(number, tender, ref);
+        if (winner == address(0) || !lodged) _close(number, tender, ref);
     }
 
     /// @notice Settle the next `SETTLE_PAGE` losing deposits of an awarded tender (anyone: the keeper).
@@ -406,10 +510,16 @@ abstract contract ProcurementStatute is StatuteBase {
         SealedBid storage bid = bids[number][tender.winner];
         uint256 forfeited = bid.deposit;
         bid.deposit = 0;
+        uint256 security = performance[number].security;
+        performance[number].security = 0;
         emit TenderDefaulted(ref, number, tender.winner, forfeited);
         if (forfeited > 0) {
             emit Payment(ref, tender.winner, tender.buyer, forfeited, deliveryArticle);
             currency.safeTransfer(tender.buyer, forfeited);
+        }
+        if (security > 0) {
+            emit Payment(ref, tender.winner, tender.buyer, security, securityArticle);
+            currency.safeTransfer(tender.buyer, security);
         }
         _close(number, tender, ref);
     }
@@ -438,11 +548,37 @@ abstract contract ProcurementStatute is StatuteBase {
         return at > deadline ? (at - deadline + 1 days - 1) / 1 days : 0;
     }
 
-    /// @notice quantity × price × (1 − min(1, days late × penalty)), rounded once half up.
-    function deliveryPayment(uint256 price, uint256 quantity, uint256 late) public view returns (uint256) {
+    /// @notice The performance security of a contract at `price` a unit for `quantity` units: security
+    /// rate × price × quantity, rounded once half up; 0 when the statute asks for none.
+    function requiredSecurity(uint256 price, uint256 quantity) public view returns (uint256) {
+        return (price * quantity * securityMillionths + MILLIONTHS / 2) / MILLIONTHS;
+    }
+
+    /// @notice What lateness takes from a delivery, in millionths of a minor unit (exact): quantity ×
+    /// price × min(1, days late × penalty), and at most `capLeft`, what the tender's cap has left.
+    function lateDeduction(uint256 price, uint256 quantity, uint256 late, uint256 capLeft)
+        public
+        view
+        returns (uint256)
+    {
         uint256 reduction = late * penaltyMillionthsPerDay;
         if (reduction > MILLIONTHS) reduction = MILLIONTHS;
-        return (price * quantity * (MILLIONTHS - reduction) + MILLIONTHS / 2) / MILLIONTHS;
+        uint256 deduction = price * quantity * reduction;
+        return deduction < capLeft ? deduction : capLeft;
+    }
+
+    /// @notice quantity × price less `deduction` (millionths of a minor unit), rounded once half up.
+    function deliveryPayment(uint256 price, uint256 quantity, uint256 deduction) public pure returns (uint256) {
+        return (price * quantity * MILLIONTHS - deduction + MILLIONTHS / 2) / MILLIONTHS;
+    }
+
+    /// @notice What the cap on tender `number`'s late-delivery deductions has left, in millionths of a
+    /// minor unit: cap × awarded price × tendered quantity, less what was deducted already.
+    function damagesLeft(uint256 number) public view returns (uint256) {
+        Tender storage tender = _tender(number);
+        if (tender.winner == address(0)) return 0;
+        uint256 cap = bids[number][tender.winner].price * tender.quantity * damagesCapMillionths;
+        return cap - performance[number].damages;
     }
 
     /// @notice When anyone may close tender `number` if it is not fully delivered.
@@ -529,7 +665,10 @@ abstract contract ProcurementStatute is StatuteBase {
     function _pay(uint256 number, Tender storage tender, uint256 quantity, uint256 at, uint64 ref) private {
         uint256 late = daysLate(tender.deadline, at);
         address supplier = tender.winner;
-        uint256 amount = deliveryPayment(bids[number][supplier].price, quantity, late);
+        uint256 price = bids[number][supplier].price;
+        uint256 deduction = late == 0 ? 0 : lateDeduction(price, quantity, late, damagesLeft(number));
+        uint256 amount = deliveryPayment(price, quantity, deduction);
+        if (deduction > 0) performance[number].damages += deduction;
         tender.delivered += quantity;
         tender.escrow -= amount;
         emit DeliveryConfirmed(ref, number, msg.sender, quantity, late);
@@ -564,18 +703,53 @@ abstract contract ProcurementStatute is StatuteBase {
         }
     }
 
-    /// @dev Give back what the tender still holds: the winner's deposit and the unspent escrow.
+    /// @dev Whether bid `a` has a better weighted score than `b` (ties: the earlier commitment), compared
+    /// exactly: score × price × 100 = price weight × 100 × lowest + quality weight × quality × price.
+    function _betterValue(uint256 number, SealedBid storage a, SealedBid storage b) private view returns (bool) {
+        uint256 priceTerm = (MILLIONTHS - qualityWeightMillionths) * MAX_QUALITY * lowestPrice[number];
+        uint256 left = (priceTerm + qualityWeightMillionths * a.quality * a.price) * b.price;
+        uint256 right = (priceTerm + qualityWeightMillionths * b.quality * b.price) * a.price;
+        return left > right || (left == right && a.order < b.order);
+    }
+
+    /// @dev Take the winner's performance security when its wallet and allowance cover it; else its bid
+    /// deposit forfeits to the buyer under the security article. Whether the security was lodged.
+    function _lodgeSecurity(uint256 number, Tender storage tender, address winner, uint64 ref)
+        private
+        returns (bool)
+    {
+        uint256 security = requiredSecurity(bids[number][winner].price, tender.quantity);
+        if (currency.balanceOf(winner) >= security && currency.allowance(winner, address(this)) >= security) {
+            performance[number].security = security;
+            emit SecurityLodged(ref, number, winner, security);
+            currency.safeTransferFrom(winner, address(this), security);
+            return true;
+        }
+        SealedBid storage bid = bids[number][winner];
+        uint256 forfeited = bid.deposit;
+        bid.deposit = 0;
+        emit SecurityNotLodged(ref, number, winner, security);
+        if (forfeited > 0) {
+            emit Payment(ref, winner, tender.buyer, forfeited, securityArticle);
+            currency.safeTransfer(tender.buyer, forfeited);
+        }
+        return false;
+    }
+
+    /// @dev Give back what the tender still holds: the winner's deposit and security, and the unspent escrow.
     function _close(uint256 number, Tender storage tender, uint64 ref) private {
         tender.phase = Phase.Closed;
         address winner = tender.winner;
         uint256 deposit = winner == address(0) ? 0 : bids[number][winner].deposit;
         if (winner != address(0)) bids[number][winner].deposit = 0;
+        uint256 held = deposit + performance[number].security;
+        performance[number].security = 0;
         uint256 escrow = tender.escrow;
         tender.escrow = 0;
         emit TenderClosed(ref, number);
-        if (deposit > 0) {
-            emit Refund(ref, winner, deposit);
-            currency.safeTransfer(winner, deposit);
+        if (held > 0) {
+            emit Refund(ref, winner, held);
+            currency.safeTransfer(winner, held);
         }
         if (escrow > 0) {
             emit Refund(ref, tender.buyer, escrow);

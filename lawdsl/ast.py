@@ -475,6 +475,44 @@ class SupplyPaymentRule:
 class PenaltyRule:
     rate: Operand
     span: Span = field(compare=False, default=NO_SPAN)
+    #: "…, at most 10% of the contract price": the most all of a tender's deductions may take together.
+    cap: Operand | None = None
+
+
+@dataclass(frozen=True)
+class BestValueRule:
+    """`the best revealed bid wins, weighing price 60% and quality 40%; ties go to the earliest bid.`"""
+
+    price_weight: Operand
+    quality_weight: Operand
+    span: Span = field(compare=False, default=NO_SPAN)
+
+
+@dataclass(frozen=True)
+class ScoringRule:
+    """`the state reserve scores the quality of each revealed bid within 3 days.`"""
+
+    scorer: Ref
+    within: Operand
+    span: Span = field(compare=False, default=NO_SPAN)
+
+
+@dataclass(frozen=True)
+class InspectionRule:
+    """`the inspection station confirms or disputes each delivery within 7 days of its record.`"""
+
+    inspector: Ref
+    within: Operand
+    span: Span = field(compare=False, default=NO_SPAN)
+
+
+@dataclass(frozen=True)
+class SecurityRule:
+    """`the winner lodges a performance security of 10% of the contract price, held until acceptance
+    and forfeited on default.`"""
+
+    rate: Operand
+    span: Span = field(compare=False, default=NO_SPAN)
 
 
 @dataclass(frozen=True)
@@ -505,6 +543,10 @@ Rule = Union[
     SupplyPaymentRule,
     PenaltyRule,
     ForfeitRule,
+    InspectionRule,
+    SecurityRule,
+    BestValueRule,
+    ScoringRule,
 ]
 
 # ---------------------------------------------------------------- the statute

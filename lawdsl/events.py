@@ -195,6 +195,16 @@ class Reveal(EventBase):
 
 
 @dataclass(frozen=True)
+class ScoreBid(EventBase):
+    """The tender's buyer publishes a revealed bid's quality score, 0 to 100 (best value award)."""
+
+    buyer: str
+    supplier: str
+    quality: int
+    tender: int | None = None
+
+
+@dataclass(frozen=True)
 class RegisterInspector(EventBase):
     inspector: str
     buyer: str
@@ -298,6 +308,7 @@ Event = Union[
     OpenTender,
     Bid,
     Reveal,
+    ScoreBid,
     RegisterInspector,
     RevokeInspector,
     Award,

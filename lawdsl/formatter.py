@@ -356,7 +356,81 @@ def rule_atoms(rule: A.Rule) -> list[str]:
             "price",
         ]
     if isinstance(rule, A.PenaltyRule):
-        return ["each", "day", "of", "late", "delivery", "reduces", "payment", "by", *_operand(rule.rate)]
+        words = ["each", "day", "of", "late", "delivery", "reduces", "payment", "by", *_operand(rule.rate)]
+        if rule.cap is None:
+            return words
+        words[-1] += ","
+        return [*words, "at", "most", *_operand(rule.cap), "of", "the", "contract", "price"]
+    if isinstance(rule, A.BestValueRule):
+        return [
+            "the",
+            "best",
+            "revealed",
+            "bid",
+            "wins,",
+            "weighing",
+            "price",
+            *_operand(rule.price_weight),
+            "and",
+            "quality",
+            *_operand(rule.quality_weight)[:-1],
+            f"{_operand(rule.quality_weight)[-1]};",
+            "ties",
+            "go",
+            "to",
+            "the",
+            "earliest",
+            "bid",
+        ]
+    if isinstance(rule, A.ScoringRule):
+        return [
+            *_the(rule.scorer),
+            "scores",
+            "the",
+            "quality",
+            "of",
+            "each",
+            "revealed",
+            "bid",
+            "within",
+            *_operand(rule.within),
+        ]
+    if isinstance(rule, A.InspectionRule):
+        return [
+            *_the(rule.inspector),
+            "confirms",
+            "or",
+            "disputes",
+            "each",
+            "delivery",
+            "within",
+            *_operand(rule.within),
+            "of",
+            "its",
+            "record",
+        ]
+    if isinstance(rule, A.SecurityRule):
+        return [
+            "the",
+            "winner",
+            "lodges",
+            "a",
+            "performance",
+            "security",
+            "of",
+            *_operand(rule.rate),
+            "of",
+            "the",
+            "contract",
+            "price,",
+            "held",
+            "until",
+            "acceptance",
+            "and",
+            "forfeited",
+            "on",
+            "default",
+        ]
     if isinstance(rule, A.ForfeitRule):
         return ["a", rule.supplier.text, "who", "does", "not", "reveal", "its", "bid", "forfeits", "its", "deposit"]
     raise TypeError(f"no wording for {type(rule).__name__}")
@@ -557,7 +631,27 @@ def zh_rule_atoms(rule: A.Rule) -> list[str]:
     if isinstance(rule, A.SupplyPaymentRule):
         return [rule.buyer.text, "就每批经确认的交付", "按中标价格向", rule.supplier.text, "支付"]
     if isinstance(rule, A.PenaltyRule):
-        return ["每逾期交付一日，", "付款减少", _zh_operand(rule.rate)]
+        words = ["每逾期交付一日，", "付款减少", _zh_operand(rule.rate)]
+        if rule.cap is None:
+            return words
+        return [*words[:-1], f"{words[-1]}，", "累计不超过合同价格的", _zh_operand(rule.cap)]
+    if isinstance(rule, A.BestValueRule):
+        return [
+            "按价格",
+            f"{_zh_operand(rule.price_weight)}、",
+            "质量",
+            _zh_operand(rule.quality_weight),
+            "加权，",
+            "综合得分最高的已揭示投标中标；",
+            "得分相同的，",
+            "由最早的投标中标",
+        ]
+    if isinstance(rule, A.ScoringRule):
+        return [rule.scorer.text, "在揭示结束后", _zh_operand(rule.within), "内对每份已揭示投标的质量评分"]
+    if isinstance(rule, A.InspectionRule):
+        return [rule.inspector.text, "在交付记录后", _zh_operand(rule.within), "内确认或提出异议"]
+    if isinstance(rule, A.SecurityRule):
+        return ["中标人提交合同价格的", _zh_operand(rule.rate), "作为履约保证金，", "至验收时退还，", "违约时不予退还"]
     if isinstance(rule, A.ForfeitRule):
         return ["未揭示其投标的", f"{rule.supplier.text}，", "丧失其保证金"]
     raise TypeError(f"no Chinese wording for {type(rule).__name__}")

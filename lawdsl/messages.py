@@ -175,7 +175,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "unknown_party": ("unknown party '{name}'", "未知当事人「{name}」"),
     "wrong_party_kind": (
-        "expected a {kinds} here, found '{name}', which is a {kind}",
+        "expected {a} {kinds} here, found '{name}', which is {a_kind} {kind}",
         "此处应为{kinds}，却遇到「{name}」，它是{kind}",
     ),
     "window_not_additional": (
@@ -208,6 +208,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # bounds: what a contract holds (lawdsl/check/bounds.py)
     "version_too_large": ("a version number can be at most {most}", "版本号至多为 {most}"),
     "percentage_too_large": ("a percentage can be at most {most}", "百分比至多为 {most}"),
+    "share_of_contract_price": (
+        "{what} must be more than 0% and at most 100% of the contract price; found {found}",
+        "{what}须大于合同价格的 0%，且不超过 100%；却遇到 {found}",
+    ),
     "duration_too_long": ("a duration can be at most {most} weeks", "时长至多为 {most} 周"),
     "negative_amount": ("an amount cannot be negative; found {amount}", "金额不能为负数；却遇到 {amount}"),
     "amount_too_large": ("an amount can be at most {most}", "金额至多为 {most}"),
@@ -318,8 +322,44 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "保证金规则，例如“每份投标须缴纳其报价的 2% 作为保证金。”",
     ),
     "form_penalty": (
-        "the penalty rule, like 'each day of late delivery reduces payment by 0.5%.'",
-        "逾期扣款规则，例如“每逾期交付一日，付款减少 0.5%。”",
+        "the penalty rule, like 'each day of late delivery reduces payment by 0.5%, at most 10% of the contract "
+        "price.'",
+        "逾期扣款规则，例如“每逾期交付一日，付款减少 0.5%，累计不超过合同价格的 10%。”",
+    ),
+    "form_best_value": (
+        "the best value award, like 'the best revealed bid wins, weighing price 60% and quality 40%; ties go to "
+        "the earliest bid.'",
+        "综合评分中标规则，例如“按价格 60%、质量 40% 加权，综合得分最高的已揭示投标中标；"
+        "得分相同的，由最早的投标中标。”",
+    ),
+    "form_scoring": (
+        "the scoring rule, like '<buyer> scores the quality of each revealed bid within 3 days.'",
+        "质量评分规则，例如“<采购方>在揭示结束后 3 天内对每份已揭示投标的质量评分。”",
+    ),
+    "weights_not_whole": (
+        "the weights of price and quality must add up to 100%; they add up to {total}",
+        "价格与质量的权重之和须为 100%；现为 {total}",
+    ),
+    "best_value_without_scoring": (
+        "a best value award needs quality scores: add {form}",
+        "综合评分中标须有质量评分：请添加{form}",
+    ),
+    "scoring_without_best_value": (
+        "quality is scored only for a best value award: add {form}",
+        "仅综合评分中标才评定质量：请添加{form}",
+    ),
+    "two_award_sentences": (
+        "a statute awards by the lowest price or by best value, not both (the other award is on line {line})",
+        "法规只能采用最低价中标或综合评分中标之一（另一中标规则在第 {line} 行）",
+    ),
+    "form_inspection": (
+        "the inspection rule, like '<inspector> confirms or disputes each delivery within 7 days of its record.'",
+        "检验期限规则，例如“<检验方>在交付记录后 7 天内确认或提出异议。”",
+    ),
+    "form_security": (
+        "the performance security rule, like 'the winner lodges a performance security of 10% of the contract "
+        "price, held until acceptance and forfeited on default.'",
+        "履约保证金规则，例如“中标人提交合同价格的 10% 作为履约保证金，至验收时退还，违约时不予退还。”",
     ),
     "form_forfeit": (
         "the forfeit rule: 'a <supplier> who does not reveal its bid forfeits its deposit.'",
@@ -400,7 +440,13 @@ WORDS: dict[str, str] = {
     "award": "中标",
     "delivery": "交付",
     "penalty": "逾期扣款",
+    "the cap on late-delivery deductions": "逾期扣款的累计上限",
+    "a performance security": "履约保证金",
     "forfeit": "丧失保证金",
+    "delivery inspection": "检验期限",
+    "performance security": "履约保证金",
+    "best value award": "综合评分中标",
+    "quality scoring": "质量评分",
 }
 
 LANGUAGES = ("en", "zh")

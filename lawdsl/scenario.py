@@ -159,6 +159,11 @@ _EVENT_KINDS: dict[str, tuple[Callable[..., E.Event], dict[str, tuple[str, str]]
     "open tender": (E.OpenTender, {"buyer": ("buyer", "name"), "quantity": ("quantity", "int")}, (Domain.PROCUREMENT,)),
     "bid": (E.Bid, {"supplier": ("supplier", "name"), "price": ("price", "money"), **_TENDER}, (Domain.PROCUREMENT,)),
     "reveal": (E.Reveal, {"supplier": ("supplier", "name"), **_TENDER}, (Domain.PROCUREMENT,)),
+    "score bid": (
+        E.ScoreBid,
+        {"buyer": ("buyer", "name"), "supplier": ("supplier", "name"), "quality": ("quality", "int"), **_TENDER},
+        (Domain.PROCUREMENT,),
+    ),
     "register inspector": (
         E.RegisterInspector,
         {"inspector": ("inspector", "name"), "buyer": ("buyer", "name")},

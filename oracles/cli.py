@@ -3,7 +3,8 @@
 - `serve` runs the ADMS receiver, the submitter and the keeper over one outbox
   (see `oracles.gateway`), until SIGTERM or Ctrl-C. Besides the statute's own
   settlements the keeper can reclaim expired voucher programs (`--vouchers`)
-  and award tenders (`--tender`). With `--quorum LABEL=ADDR` a terminal's
+  and award tenders, accept deliveries the inspector left unjudged past their
+  window and close tenders whose winner defaulted (`--tender`). With `--quorum LABEL=ADDR` a terminal's
   batches are signed by a k-of-n reporter quorum: this gateway's
   `--reporter-key` and its peers' `oracle cosign` endpoints (`--cosigner`).
 - `import` admits a CSV export into the outbox; a running `serve` sends it.
@@ -54,7 +55,7 @@ from .devices.intake import Intake
 from .devices.zkteco_push import AdmsProtocol, PushServer
 from .gateway import DEFAULT_LAW, Gateway
 from .http_service import tls_context
-from .keeper import Duty, TenderAward, VoucherReclaim
+from .keeper import DeliveryAcceptance, Duty, TenderAward, UndeliveredClosing, VoucherReclaim
 from .outbox import Outbox
 from .preflight import Refused, preflight
 from .quorum import CosignServer, QuorumMisconfigured, QuorumSigner, Witness, connect_quorum, statute_domain
@@ -79,7 +80,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "and keep time: a keeper sends what time alone makes due, judged by the latest block's "
         "timestamp — the statute's weekly or monthly settlements always, and, for each contract "
         "named with --vouchers or --tender, the voucher program's reclaim once its validity period "
-        "has ended and the latest tender's award once its reveal period has closed. With --quorum, "
+        "has ended; each tender's award once its reveal period has closed, each delivery left unjudged "
+        "once its inspection window has passed, and each undelivered tender once its deadline and grace "
+        "have passed. With --quorum, "
         "a terminal registered as a k-of-n ReporterQuorum has its batches signed by this gateway's "
         "--reporter-key and its --cosigner peers; a batch the peers refuse (they never received a "
         "punch in it) waits and is offered again, and `oracle status` shows the refusal.",
@@ -116,8 +119,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         action="append",
         default=[],
         metavar="ADDR",
-        help="a procurement statute: award its latest tender once block time passes the end "
-        "of its reveal period (repeatable)",
+        help="a procurement statute: award each tender once block time passes the end of its "
+        "reveal period, accept deliveries left unjudged past their inspection window and close "
+        "tenders not delivered by their deadline and grace (repeatable)",
     )
     serve.add_argument(
         "--vouchers-law",
@@ -360,10 +364,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         VoucherReclaim(ContractClient(rpc, address, abis[Domain.VOUCHERS]))
         for address in addresses(args.vouchers, "--vouchers")
     ]
-    duties += [
-        TenderAward(ContractClient(rpc, address, abis[Domain.PROCUREMENT]))
-        for address in addresses(args.tender, "--tender")
-    ]
+    for address in addresses(args.tender, "--tender"):
+        tender = ContractClient(rpc, address, abis[Domain.PROCUREMENT])
+        duties += [TenderAward(tender), DeliveryAcceptance(tender), UndeliveredClosing(tender)]
     tls = receiver_tls(args)
     host, port = args.listen
     warn_if_exposed(host, "the ADMS receiver")

@@ -3,7 +3,9 @@
 No device or person acts when a pay week ends, a voucher program expires or
 a tender's reveal period closes, yet the law says something happens then.
 The contracts let anyone trigger those steps once they are due (`settle`,
-`reclaim`, `award`) and refuse them before; the keeper is that anyone.
+`reclaim`, `award`, `acceptDelivery` after a delivery's inspection window,
+`closeUndelivered` after a tender's deadline and grace) and refuse them
+before; the keeper is that anyone.
 
 It judges "due" by the latest block's timestamp, never by its own clock: the
 contract checks `block.timestamp`, and a chain replaying the past (anvil) or
@@ -20,7 +22,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import rlp
 from eth_utils.crypto import keccak
@@ -37,7 +39,8 @@ Send = Callable[[str, bytes], None]
 so keeper calls share its nonces, journal and recovery."""
 
 CLOCK_OUT, END_OF_WEEK, END_OF_MONTH = 0, 1, 2  # WorkingTimeStatute.PaySchedule
-BIDDING = 0  # ProcurementStatute.Phase
+BIDDING, DELIVERY, CLOSED = 0, 1, 2  # ProcurementStatute.Phase
+PENDING = 1  # ProcurementStatute.Judgement
 #: The keeper's calls by selector (a tender's `settleBids` pages count as its award): each takes the
 #: `uint64 ref` its log echoes (a settlement also a page size).
 KEEPER_CALLS = {
@@ -47,6 +50,8 @@ KEEPER_CALLS = {
         ("reclaim(uint64)", "reclaim"),
         ("award(uint256,uint64)", "award"),
         ("settleBids(uint256,uint64)", "award"),
+        ("acceptDelivery(uint256,uint256,uint64)", "accept"),
+        ("closeUndelivered(uint256,uint64)", "close"),
     )
 }  # a tender's award, paged
 
@@ -152,7 +157,8 @@ class VoucherReclaim:
 
 @dataclass
 class TenderAward:
-    """Procurement: `award(tender, ref)` once block time passes a tender's reveal period, then
+    """Procurement: `award(tender, ref)` once block time passes a tender's reveal period (and a best
+    value award's evaluation period), then
     `settleBids(tender, ref)` until its losing deposits are all settled (a page of 64 a call).
 
     Tenders share their periods, so their reveals close in opening order: a cursor
@@ -162,14 +168,16 @@ class TenderAward:
     procurement: ContractClient
     name: str = "award"
     _next: int = field(default=0, init=False)  # the earliest tender not yet awarded and settled
+    _evaluation: int | None = field(default=None, init=False)  # a best value award's, after the reveals
 
     def due(self, now: int) -> tuple[str, bytes] | None:
-        fields = [o["name"] for o in next(i for i in self.procurement.abi if i.get("name") == "tenders")["outputs"]]
+        if self._evaluation is None:
+            self._evaluation = self.procurement.view("evaluationPeriod")
         while self._next < self.procurement.view("tenderCount"):
             number = self._next
-            values = dict(zip(fields, self.procurement.view("tenders", number)))
+            values = tender_view(self.procurement, number)
             if values["phase"] == BIDDING:
-                if now < values["revealsClose"]:
+                if now < values["revealsClose"] + self._evaluation:
                     return None
                 return self.procurement.address, self.procurement.data("award", number, now % 2**64)
             if self.procurement.view("unsettledBids", number):
@@ -179,6 +187,93 @@ class TenderAward:
 
     def forget(self) -> None:
         """Nothing to forget: what is due is read from the chain each time."""
+
+
+def tender_view(procurement: ContractClient, number: int) -> dict[str, Any]:
+    """`tenders(number)` by field name, as the contract's ABI names them."""
+    fields = [o["name"] for o in next(i for i in procurement.abi if i.get("name") == "tenders")["outputs"]]
+    return dict(zip(fields, procurement.view("tenders", number)))
+
+
+@dataclass
+class DeliveryAcceptance:
+    """Procurement: `acceptDelivery(tender, delivery, ref)` once a recorded delivery's inspection
+    window has passed with no judgement: silence accepts it, as of its record.
+
+    Every window is as long, so within a tender they close in record order: a
+    cursor per tender on its earliest delivery not yet judged, and a cursor on
+    the earliest tender not closed, keep each tick to a few views per tender
+    still delivering. A call sent and not yet mined is not sent again.
+    """
+
+    procurement: ContractClient
+    name: str = "accept"
+    _first: int = field(default=0, init=False)  # the earliest tender not closed
+    _cursor: dict[int, int] = field(default_factory=dict, init=False)  # tender -> earliest delivery not judged
+    _sent: set[tuple[int, int]] = field(default_factory=set, init=False)
+    _window: int | None = field(default=None, init=False)
+
+    def due(self, now: int) -> tuple[str, bytes] | None:
+        if self._window is None:
+            self._window = self.procurement.view("inspectionWindow")
+        for number in range(self._first, self.procurement.view("tenderCount")):
+            phase = tender_view(self.procurement, number)["phase"]
+            if phase == CLOSED and number == self._first:
+                self._first += 1
+            elif phase == DELIVERY:
+                call = self._due_in(number, now, self._window)
+                if call is not None:
+                    return call
+        return None
+
+    def _due_in(self, number: int, now: int, window: int) -> tuple[str, bytes] | None:
+        delivery = self._cursor.get(number, 0)
+        count = self.procurement.view("deliveryCount", number)
+        while delivery < count:
+            _, recorded_at, judgement = self.procurement.view("deliveries", number, delivery)
+            if judgement == PENDING:
+                break
+            delivery += 1
+        self._cursor[number] = delivery
+        if delivery == count or now < recorded_at + window or (number, delivery) in self._sent:
+            return None
+        self._sent.add((number, delivery))
+        return self.procurement.address, self.procurement.data("acceptDelivery", number, delivery, now % 2**64)
+
+    def forget(self) -> None:
+        self._sent.clear()
+
+
+@dataclass
+class UndeliveredClosing:
+    """Procurement: `closeUndelivered(tender, ref)` once a tender's deadline plus grace has passed with
+    the tender not fully delivered and no delivery awaiting judgement: the winner defaulted.
+
+    Tenders share their periods, so they become closeable in opening order: the
+    scan stops at the first one not yet closeable.
+    """
+
+    procurement: ContractClient
+    name: str = "close"
+    _first: int = field(default=0, init=False)  # the earliest tender not closed
+    _sent: set[int] = field(default_factory=set, init=False)
+
+    def due(self, now: int) -> tuple[str, bytes] | None:
+        for number in range(self._first, self.procurement.view("tenderCount")):
+            values = tender_view(self.procurement, number)
+            if values["phase"] == CLOSED:
+                if number == self._first:
+                    self._first += 1
+                continue
+            if now < self.procurement.view("closeableFrom", number):
+                return None
+            if values["phase"] == DELIVERY and not values["pending"] and number not in self._sent:
+                self._sent.add(number)
+                return self.procurement.address, self.procurement.data("closeUndelivered", number, now % 2**64)
+        return None
+
+    def forget(self) -> None:
+        self._sent.clear()
 
 
 class Keeper:

@@ -15,7 +15,10 @@ A bid is sealed here, as a supplier's wallet would seal it: a secret salt
 (derived from the supplier's key and the event, so runs are reproducible) and
 `keccak256(abi.encode(price, salt, supplier))`; the driver keeps the opening
 until the supplier's reveal. The deposit sent with the commitment is the one
-the contract's own `requiredDeposit` asks for.
+the contract's own `requiredDeposit` asks for; with its reveal a supplier
+approves the performance security its price would owe if it wins
+(`requiredSecurity`), which the award then takes. Approvals add to what is
+still approved, so a supplier in several tenders at once owes each its own.
 """
 
 from __future__ import annotations
@@ -46,6 +49,7 @@ from lawdsl.events import (
     Reveal,
     RevokeBuyer,
     RevokeInspector,
+    ScoreBid,
 )
 from lawdsl.interpret.base import BEFORE_EFFECTIVE
 from lawdsl.interpret.procurement import ProcurementInterpreter, Reason
@@ -94,6 +98,13 @@ class ProcurementDriver(Driver):
         "AboveCeiling": Reason.ABOVE_CEILING.value,
         "DepositShort": Reason.REVEAL_DEPOSIT_SHORT.value,
         "RevealPeriodNotOver": Reason.REVEAL_NOT_OVER.value,
+        "EvaluationNotOver": Reason.EVALUATION_NOT_OVER.value,
+        "NotBestValueAward": Reason.NOT_BEST_VALUE.value,
+        "NotTenderBuyer": Reason.NOT_TENDER_BUYER.value,
+        "OutsideEvaluation": Reason.OUTSIDE_EVALUATION.value,
+        "NotRevealed": Reason.NOT_REVEALED.value,
+        "AlreadyScored": Reason.ALREADY_SCORED.value,
+        "QualityAboveMaximum": Reason.QUALITY_OUT_OF_RANGE.value,
         "NotAwarded": Reason.NOT_AWARDED.value,
         "NotAwardedSupplier": Reason.NOT_WINNER.value,
         "NotRegisteredInspector": Reason.NOT_INSPECTOR.value,
@@ -144,7 +155,16 @@ class ProcurementDriver(Driver):
         elif isinstance(event, Reveal):
             number = self.number(event.tender)
             opening = self.openings.get((number, event.supplier), Opening(0, bytes(32)))
-            self.send(event, event.supplier, fn.revealBid(number, opening.price, opening.salt, event.index))
+            revealed = self.send(event, event.supplier, fn.revealBid(number, opening.price, opening.salt, event.index))
+            if revealed is not None:
+                quantity = fn.tenders(number).call()[1]  # (buyer, quantity, …)
+                self.approve(event.supplier, fn.requiredSecurity(opening.price, quantity).call())
+        elif isinstance(event, ScoreBid):
+            if not 0 <= event.quality < 2**8:  # a buyer's wallet cannot encode it as a uint8 score
+                self.refused.append(Rejection(event.index, Reason.QUALITY_OUT_OF_RANGE.value))
+                return
+            call = fn.scoreBid(self.number(event.tender), address(event.supplier), event.quality, event.index)
+            self.send(event, event.buyer, call)
         elif isinstance(event, Award):
             self.award(event)
         elif isinstance(event, Deliver):
@@ -209,8 +229,13 @@ class ProcurementDriver(Driver):
             self.openings[(number, event.supplier)] = Opening(event.price.minor, salt)
 
     def approve(self, label: str, amount: int) -> None:
+        """Let the contract pull `amount` more from `label`'s wallet."""
         assert self.contract is not None
-        self.chain.transact(label, self.currency.functions.approve(self.contract.address, amount))
+        if not amount:
+            return
+        tokens = self.currency.functions
+        approved = tokens.allowance(self.chain.address(label), self.contract.address).call()
+        self.chain.transact(label, tokens.approve(self.contract.address, approved + amount))
 
     def collect(self, outcome: Outcome) -> None:
         label = self.chain.label
@@ -298,6 +323,19 @@ class ProcurementRebuilder(Rebuilder):
 
     def on_revealBid(self, call: Call, _: int) -> list[Pending]:
         return [self.event(E.Reveal, call, call.args["ref"], supplier=call.sender, tender=call.args["number"])]
+
+    def on_scoreBid(self, call: Call, _: int) -> list[Pending]:
+        return [
+            self.event(
+                E.ScoreBid,
+                call,
+                call.args["ref"],
+                buyer=call.sender,
+                supplier=call.args["bidder"],
+                quality=call.args["quality"],
+                tender=call.args["number"],
+            )
+        ]
 
     def on_award(self, call: Call, _: int) -> list[Pending]:
         return [self.event(E.Award, call, call.args["ref"], tender=call.args["number"])]

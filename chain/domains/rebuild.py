@@ -164,17 +164,17 @@ def law_reasons(domain: Domain) -> set[str]:
 
 
 def read_calls(
-    w3: Web3, statute: Statute, artifact: Artifact, address: str, start: int
+    w3: Web3, statute: Statute, artifact: Artifact, address: str, start: int, end: int | None = None
 ) -> tuple[list[Call], list[str]]:
-    """Every call to the contract since block `start`, decoded, a refusal with the law's reason
-    for its error; and, described, the calls that are no call of the statute."""
+    """Every call to the contract in blocks [`start`, `end`] (None: the head), decoded, a refusal
+    with the law's reason for its error; and, described, the calls that are no call of the statute."""
     abi = Abi(artifact.abi)
     tz = statute.header.time_zone.tzinfo
     times: dict[int, dt.datetime] = {}
     reasons: dict[str, str] = implementation("chain.domains", statute.header.domain).DRIVER.REASONS
     lawful = law_reasons(statute.header.domain)
     calls, unreplayed = [], []
-    for call in calls_to(w3, address, start):
+    for call in calls_to(w3, address, start, end):
         try:
             decoded = abi.call(call.input)
         except DecodingError:

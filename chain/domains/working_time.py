@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from eth_utils.address import to_checksum_address
 from web3.contract import Contract
 
 from compiler.dates import day_date, day_number
@@ -39,6 +38,7 @@ from lawdsl.interpret.base import BEFORE_EFFECTIVE
 from lawdsl.interpret.working_time import Reason, period_name
 from lawdsl.outcome import Outcome, Payment, Rejection, Violation
 
+from ..abi import address_of
 from ..accounts import AUTHORITY, GATEWAY, account_key
 from ..client import Receipt, Reverted
 from ..signing import Domain, SignedPunch, sign_batch, sign_employment
@@ -361,12 +361,12 @@ class WorkingTimeRebuilder(Rebuilder):
         accepted by the employer", "revoked device").
         """
         batch = call.args["batch"]
-        device = to_checksum_address(field_of(batch, "device", 0))
+        device = address_of(field_of(batch, "device", 0))  # cached: a batch of 200 names few parties
         pending = []
         for punch in field_of(batch, "punches", 2):
             ref = field_of(punch, "ref", 3)
             at = dt.datetime.fromtimestamp(field_of(punch, "at", 1), self.tz)
-            employee = to_checksum_address(field_of(punch, "employee", 0))
+            employee = address_of(field_of(punch, "employee", 0))
             fields = {"device": device, "employee": employee, "kind": "in" if field_of(punch, "clockIn", 2) else "out"}
             refusal = None
             device_refusal = call.refusal if call.error in DEVICE_REFUSALS else None

@@ -150,7 +150,13 @@ def cmd_portal(args: argparse.Namespace) -> int:
         except OSError as error:
             raise cli.UsageError(f"cannot serve on 127.0.0.1:{args.port}: {error.strerror} (try --port 0)") from None
         stop = threading.Event()
-        keep_synced(app, args.interval, stop, lambda line: print(f"lawdsl portal: {line}", file=sys.stderr, flush=True))
+        keep_synced(
+            app,
+            args.interval,
+            stop,
+            lambda line: print(f"lawdsl portal: {line}", file=sys.stderr, flush=True),
+            app.explain_known,
+        )
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # leave through `with`: anvil stops
         host, port = server.server_address[:2]
         assert isinstance(host, str)  # an AF_INET server: (host, port)

@@ -40,6 +40,9 @@ from lawdsl.interpret.working_time import period_name
 LOG_SHIFT = 20  # pos = block << LOG_SHIFT | log index: a block never holds a million logs
 #: Blocks read per step of a sync: one `eth_getLogs` for all statutes, one transaction of inserts.
 CHUNK = 5_000
+#: Logs decoded between two progress reports inside a step: a gateway's blocks hold hundreds of
+#: punches, so a first sync of 100,000 fits in one step and would otherwise show nothing for 40 s.
+REPORT_EVERY = 2_000
 WIDTH = 2  # digits of a DECTEXT's length prefix: up to 99 digits (2**256 has 78)
 
 
@@ -198,13 +201,20 @@ class Index:
         added = 0
         for first in range(start, head + 1, CHUNK):
             last = min(first + CHUNK - 1, head)
-            added += self._step(reader, first, last, wanted)
+
+            def reading(block: int) -> None:
+                """Within the step: the blocks before the one whose logs are being decoded are read."""
+                if progress is not None:
+                    progress(block - start, head - start + 1)
+
+            added += self._step(reader, first, last, wanted, reading)
             if progress is not None:
                 progress(last - start + 1, head - start + 1)
         return added
 
-    def _step(self, reader: ChainReader, first: int, last: int, wanted: str) -> int:
-        """Blocks [first, last]: new enactments, then every known statute's logs, in one transaction."""
+    def _step(self, reader: ChainReader, first: int, last: int, wanted: str, reading: Callable[[int], None]) -> int:
+        """Blocks [first, last]: new enactments, then every known statute's logs, in one transaction;
+        `reading(block)` hears every `REPORT_EVERY` logs where the step is."""
         known = {
             row[0]: Domain(row[1]) if row[1] else None
             for row in self.db.execute("SELECT address, domain FROM statutes")
@@ -225,8 +235,10 @@ class Index:
                     for event in reader.statute_events({enactment.statute: domain}, 0, first - 1):
                         self._add_event(reader, event, rows)
             live = {address: domain for address, domain in known.items() if domain is not None}
-            for event in reader.statute_events(live, first, last):
+            for count, event in enumerate(reader.statute_events(live, first, last), 1):
                 self._add_event(reader, event, rows)
+                if count % REPORT_EVERY == 0:
+                    reading(event.block)
             for table, values in rows.items():
                 marks = ",".join("?" * len(values[0]))
                 self.db.executemany(f"INSERT OR REPLACE INTO {table} VALUES ({marks})", values)

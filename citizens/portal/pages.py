@@ -63,6 +63,14 @@ footer{color:#555;font-size:.85em;padding:1em 1.5em;border-top:1px solid #ddd}
 """
 
 
+#: A statute's explanations as the explainer publishes them: the payments' (a list that only grows
+#: while its replay builds on the last one), how many of them are derived, the arrears owed.
+Published = tuple[list[Explanation], int, list[Explanation]]
+#: And as the portal keeps them: the published payments, how many are keyed, payment key →
+#: explanation, the arrears owed.
+Derived = tuple[list[Explanation], int, dict[tuple[Any, ...], Explanation], list[Explanation]]
+
+
 @dataclass
 class Portal:
     """What every page reads: the index, the matched sources and the verification badges."""
@@ -72,10 +80,11 @@ class Portal:
     names: dict[str, str]
     badges: dict[str, Badge] = field(default_factory=dict)
     rpc: str = ""
-    #: statute row → why each of its payments has its amount (rebuilt from the chain; None: not offered)
-    explainer: Callable[[dict[str, Any]], list[Explanation]] | None = None
+    #: statute row → why each of its payments, and each arrear it still owes, has its amount, as last
+    #: derived from the chain (None: not derived yet); the portal offers none without an explainer
+    explainer: Callable[[dict[str, Any]], Published | None] | None = None
     _zones: dict[str, dt.tzinfo] = field(default_factory=dict)
-    _explained: dict[str, tuple[str, dict[tuple[Any, ...], Explanation]]] = field(default_factory=dict)
+    _explained: dict[str, Derived] = field(default_factory=dict)
 
     def article(self, address: str, article: str) -> str:
         """An article as '44.1 Extended working hours' where the statute's source is known."""
@@ -85,19 +94,49 @@ class Portal:
         return f"{article} {found.title}" if found is not None and found.title else article
 
     def explanation(self, p: PaymentRow) -> Explanation | None:
-        """Why payment `p` has its amount, derived once per indexed block for its statute."""
-        statute = self.index.statute(p.statute)
+        """Why payment `p` has its amount."""
+        derived = self._derived(p.statute)
+        return derived[2].get((p.ref, p.payee, p.article, p.amount)) if derived else None
+
+    def explains(self, statute: str) -> bool:
+        """Whether the portal derives the statute's explanations (an explainer, and its source)."""
+        row = self.index.statute(statute)
+        return self.explainer is not None and row is not None and self.source(row) is not None
+
+    def covering(self, statute: str, party: str) -> dict[str, list[Explanation]]:
+        """The party's payments and owed arrears by the shifts they cover, each shift named as an
+        explanation's "shift" step names it ("2026-03-02 09:00 → 2026-03-02 13:00")."""
+        derived = self._derived(statute)
+        found: dict[str, list[Explanation]] = {}
+        for x in [*derived[0][: derived[1]], *derived[3]] if derived else []:
+            if x.payment.recipient == party:
+                for step in x.steps:
+                    if step.what == "shift":
+                        found.setdefault(step.value.split(" (")[0], []).append(x)
+        return found
+
+    def owed(self, statute: str, party: str) -> list[Explanation] | None:
+        """The arrears the statute still owes `party` (as payee), each with why; None: not offered."""
+        derived = self._derived(statute)
+        return [x for x in derived[3] if x.payment.recipient == party] if derived else None
+
+    def _derived(self, address: str) -> Derived | None:
+        """The explainer's latest for a statute, keyed for lookup. Only payments published since the
+        last call are keyed; a new list (a replay started over) is keyed whole."""
+        statute = self.index.statute(address)
         if self.explainer is None or statute is None or self.source(statute) is None:
             return None
-        block = self.index.meta("last_block", "-1")
-        cached = self._explained.get(p.statute)
-        if cached is None or cached[0] != block:
-            derived = {
-                (x.payment.event, x.payment.recipient, x.payment.article, x.payment.amount.minor): x
-                for x in self.explainer(statute)
-            }
-            cached = self._explained[p.statute] = (block, derived)
-        return cached[1].get((p.ref, p.payee, p.article, p.amount))
+        published = self.explainer(statute)
+        if published is None:
+            return None
+        paid, count, owed = published
+        listed, keyed, by_key, _ = self._explained.get(address, (paid, 0, {}, owed))
+        if listed is not paid:
+            keyed, by_key = 0, {}
+        for x in paid[keyed:count]:
+            by_key[(x.payment.event, x.payment.recipient, x.payment.article, x.payment.amount.minor)] = x
+        derived = self._explained[address] = (paid, count, by_key, owed)
+        return derived
 
     def source(self, statute: dict[str, Any]) -> LawSource | None:
         return self.sources.get(bytes.fromhex(statute["law_hash"][2:]))
@@ -245,16 +284,19 @@ def payment_table(portal: Portal, rows: list[PaymentRow], explain: bool = False)
                 e(money(p.amount, p.currency, p.digits)),
                 f'<code class="tx">{e(p.tx)}</code>',
             ]
-            + ([why(portal.explanation(p))] if explain else [])
+            + ([why(portal.explanation(p), portal.explains(p.statute))] if explain else [])
             for p in rows
         ],
         "payments",
     )
 
 
-def why(explanation: Explanation | None) -> str:
-    """A payment's derivation, folded: the reader opens it."""
+def why(explanation: Explanation | None, derived: bool = True) -> str:
+    """A payment's derivation, folded: the reader opens it. `derived`: the portal derives this
+    statute's (so a missing one is still being derived from the chain)."""
     if explanation is None:
+        if derived:
+            return '<span class="empty">being derived from the chain: reload in a moment</span>'
         return '<span class="empty">no derivation (no source for this statute)</span>'
     steps = "".join(f"<li><b>{e(s.what)}</b>: {e(s.value)}</li>" for s in explanation.steps)
     return (
@@ -430,6 +472,7 @@ def worker_page(portal: Portal, address: str) -> str:
         "<h2>Shifts</h2>"
         + shifts_table(
             portal,
+            address,
             idx.rows(
                 "SELECT p.statute, p.at, p.clock_in, pay.amount, pay.article FROM punches p "
                 "LEFT JOIN payments pay ON pay.pos = p.pos WHERE p.employee = ? ORDER BY p.pos",
@@ -476,6 +519,7 @@ def worker_page(portal: Portal, address: str) -> str:
     parts.append("<h2>Payments</h2>" + payment_table(portal, received[:PAGE_SIZE], explain=True))
     if len(received) > PAGE_SIZE:
         parts.append(f'<p><a href="/payments?{e(urlencode({"party": address}))}">All payments →</a></p>')
+    parts.append(owed_section(portal, address, sorted({st for st, _, _ in jobs}), meta))
     employers = sorted({er for _, er, _ in jobs})
     violations = [
         row
@@ -509,12 +553,35 @@ def worker_page(portal: Portal, address: str) -> str:
     return layout(f"Worker {name}" if jobs else f"Party {name}", "".join(parts), portal)
 
 
-def shifts_table(portal: Portal, punches: list[tuple[str, int, int, int | None, str | None]]) -> str:
+def owed_section(portal: Portal, address: str, statutes: list[str], meta: dict[str, dict[str, Any]]) -> str:
+    """The arrears the worker's statutes still owe them (due, not paid: the employer's deposit was
+    short), each with how it was earned and why it waits; derived from the chain's inputs."""
+    offered = [(st, portal.owed(st, address)) for st in statutes]
+    rows = [
+        [
+            e(meta[st]["title"]),
+            e(portal.article(st, x.payment.article)),
+            portal.party(x.payment.sender),
+            e(str(x.payment.amount)),
+            why(x),
+        ]
+        for st, owed in offered
+        for x in owed or []
+    ]
+    if not any(owed is not None for _, owed in offered):
+        return ""
+    return "<h2>Owed as arrears</h2>" + (
+        table(["Statute", "Article", "Employer", "#Owed", "Why"], rows, "owed") if rows else "<p>Nothing owed.</p>"
+    )
+
+
+def shifts_table(portal: Portal, address: str, punches: list[tuple[str, int, int, int | None, str | None]]) -> str:
     """Pairs an accepted clock-in with the next accepted clock-out of the same statute (the contract
     logs refused punches apart, so the pairs are the shifts it counted), with what the clock-out paid
-    (a weekly or monthly statute pays later: its payments list says when)."""
+    or else the later payment (a weekly or monthly one) or arrear owed that covers the shift."""
     rows, open_since = [], {}
     meta = {s["address"]: s for s in portal.index.statutes()}
+    covering = {statute: portal.covering(statute, address) for statute, *_ in punches}
     for statute, at, clock_in, amount, article in punches:
         zone = portal.zone(statute)
         if clock_in:
@@ -522,19 +589,30 @@ def shifts_table(portal: Portal, punches: list[tuple[str, int, int, int | None, 
         elif statute in open_since:
             start = open_since.pop(statute)
             minutes = (at - start) // 60
-            paid = (
-                f"{e(money(amount, meta[statute]['currency'], meta[statute]['digits']))} "
-                f"(article {e(portal.article(statute, article or ''))})"
-                if amount is not None
-                else "—"
-            )
+            shift = f"{_local(start, zone)} → {_local(at, zone)}"  # as an explanation's "shift" step names it
+            if amount is not None:
+                paid = (
+                    f"{e(money(amount, meta[statute]['currency'], meta[statute]['digits']))} "
+                    f"(article {e(portal.article(statute, article or ''))})"
+                )
+            else:
+                paid = "<br>".join(_covered_by(x) for x in covering[statute].get(shift, [])) or "—"
             rows.append([e(when(start, zone)), e(when(at, zone)), f"{minutes // 60} h {minutes % 60:02d} min", paid])
     rows += [
         [e(when(start, portal.zone(statute))), "still clocked in", "", ""] for statute, start in open_since.items()
     ]
-    return (
-        table(["In", "Out", "#Worked", "#Paid at clock-out"], rows, "shifts") if rows else "<p>No shifts recorded.</p>"
-    )
+    return table(["In", "Out", "#Worked", "#Pay"], rows, "shifts") if rows else "<p>No shifts recorded.</p>"
+
+
+def _local(unix: int, zone: dt.tzinfo) -> str:
+    return dt.datetime.fromtimestamp(unix, zone).strftime("%Y-%m-%d %H:%M")
+
+
+def _covered_by(x: Explanation) -> str:
+    """The payment (or arrear owed) a shift is part of: 'in CNY 960.00 paid at event 32 (article 68)'."""
+    p = x.payment
+    done = "owed as arrears since" if x.owed else "paid at"
+    return e(f"in {p.amount} {done} event {p.event} (article {p.article})")
 
 
 def not_found(what: str) -> str:

@@ -2,7 +2,11 @@
 
 A background thread keeps the index at the chain's head (every `interval`
 seconds), so a page never waits for the chain; one lock serialises the
-SQLite connection between that thread and the request threads.
+SQLite connection between that thread and the request threads. A second
+thread keeps each statute's replay (`citizens/replay.py`, the payments'
+explanations) at the head and publishes what it derived: a long history's
+first replay takes a minute or more, and neither the pages nor the index
+wait for it.
 """
 
 from __future__ import annotations
@@ -20,13 +24,17 @@ from eth_utils.address import is_address, to_checksum_address
 from chain.reader import ChainReader
 from lawdsl.interpret.explain import Explanation
 
-from ..audit import audit
 from ..ocds import TenderExport, release_package
+from ..replay import Replay
 from . import pages
 from .index import Index, Progress
 from .pages import Portal
 from .sources import load_sources
 from .verify import badges
+
+#: A statute's published explanations: the payments' (a list that grows), how many of them were
+#: derived when published, and the arrears still owed.
+Derivation = tuple[list[Explanation], int, list[Explanation]]
 
 
 class PortalApp:
@@ -46,6 +54,9 @@ class PortalApp:
         self.reader = ChainReader(rpc)
         self.index = Index(index_path, registries)
         self.lock = threading.Lock()
+        self.replays: dict[str, Replay] = {}  # by statute: the law's side, kept current by `explain_known`
+        #: by statute: what its replay last derived (payments, how many of them, arrears owed)
+        self.published: dict[str, Derivation] = {}
         sources = load_sources(statutes)
         # names only from the operator's own label file: the pages are public, names are personal data
         self.portal = Portal(self.index, sources, labels or {}, rpc=rpc, explainer=self._explain)
@@ -62,11 +73,21 @@ class PortalApp:
         if unchecked:
             self.portal.badges.update(badges(unchecked, self.portal.sources, self.reader.code, self.reader.w3))
 
-    def _explain(self, statute: dict[str, Any]) -> list[Explanation]:
-        """Every payment's derivation for a statute whose source is known, from the chain's inputs."""
-        source = self.portal.source(statute)
-        assert source is not None  # the portal asks only for statutes it has the source of
-        return audit(self.reader.w3, source.path, statute["address"]).explanations
+    def _explain(self, statute: dict[str, Any]) -> Derivation | None:
+        """What the statute's replay last published (None: not derived yet); never reads the chain."""
+        return self.published.get(statute["address"])
+
+    def explain_known(self) -> None:
+        """Bring the replay of every statute whose source is known to the chain's head and publish
+        what it derived. Runs outside the lock: an update reads only the chain and its own state."""
+        with self.lock:
+            known = [(s["address"], source.path) for s in self.index.statutes() if (source := self.portal.source(s))]
+        for address, path in known:
+            replay = self.replays.get(address)
+            if replay is None:
+                replay = self.replays[address] = Replay(self.reader.w3, path, address)
+            if replay.update() or address not in self.published:
+                self.published[address] = (replay.explanations, len(replay.explanations), replay.owed())
 
     def refresh(self) -> None:
         with self.lock:
@@ -74,6 +95,8 @@ class PortalApp:
             added = self.index.sync(self.reader)
             if self.index.rebuilds != rebuilds:  # another chain: the same address may hold other code
                 self.portal.forget()
+                self.replays.clear()
+                self.published.clear()
             if added or len(self.portal.badges) < len(self.index.statutes()):
                 self._verify()
 
@@ -182,14 +205,42 @@ def make_server(app: PortalApp, port: int = 0, host: str = "127.0.0.1") -> Threa
 
 
 def keep_synced(
-    app: PortalApp, interval: float, stop: threading.Event, log: Callable[[str], None] = lambda line: None
+    app: PortalApp,
+    interval: float,
+    stop: threading.Event,
+    log: Callable[[str], None] = lambda line: None,
+    explain: Callable[[], None] | None = None,
 ) -> threading.Thread:
-    """Refresh the index every `interval` seconds until `stop` is set.
+    """Refresh the index every `interval` seconds until `stop` is set; and, on a thread of its own,
+    `explain` (`PortalApp.explain_known`) as often, where given.
 
     A node that stops answering (restarted, upgraded, its network down) is
     retried every round; `log` hears one line when it goes away and one when
-    it answers again, not one per round.
+    it answers again, not one per round. The explaining thread leaves the
+    node's absence (an `OSError`: refused, reset, timed out) to the index's
+    thread and logs any other failure once, until it changes: the pages say
+    those payments are still being derived.
     """
+    if explain is not None:
+
+        def explaining() -> None:
+            said = ""
+            while True:
+                try:
+                    explain()
+                    said = ""
+                except OSError:
+                    pass  # the node is away: the sync thread says so; the next round retries
+                except Exception as error:  # a statute that cannot be replayed: said once, retried
+                    if str(error) != said:
+                        log(
+                            f"explanations not derived ({type(error).__name__}: {error}); retrying every {interval:g} s"
+                        )
+                    said = str(error)
+                if stop.wait(interval):
+                    return
+
+        threading.Thread(target=explaining, name="portal-explain", daemon=True).start()
 
     def loop() -> None:
         failing = False

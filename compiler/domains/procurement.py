@@ -2,23 +2,28 @@
 
 The base contract runs the sealed-bid tender, checked against the reference
 interpreter; the generated contract carries what one statute decides — the
-ceiling, the bidding, reveal and delivery periods, the deposit and penalty
-rates — as named constants under the article that decides them.
+ceiling, the bidding, reveal, delivery and inspection periods, the deposit,
+penalty and security rates and the cap on deductions — as named constants
+under the article that decides them.
 """
 
 from __future__ import annotations
 
 from lawdsl.ast import (
     AwardRule,
+    BestValueRule,
     BiddingRule,
     DeliveryRule,
     DepositRule,
     Duration,
     ForfeitRule,
+    InspectionRule,
     PenaltyRule,
     Percentage,
     PurchaseRule,
     Rule,
+    ScoringRule,
+    SecurityRule,
     Statute,
     SupplyPaymentRule,
 )
@@ -26,11 +31,6 @@ from lawdsl.money import Money
 
 from ..naming import article_constant, string_literal
 from ..solidity import Constant, GeneratedContract, StatuteContract
-
-#: How long a buyer's inspector has to confirm or dispute a recorded delivery: no sentence sets it yet,
-#: so the base contract's default (docs/semantics.md); `lawdsl.interpret.procurement.INSPECTION_WINDOW`
-#: is the interpreter's copy.
-INSPECTION_WINDOW = "DEFAULT_INSPECTION_WINDOW"
 
 
 def generate(statute: Statute) -> GeneratedContract:
@@ -93,12 +93,65 @@ def _constants(statute: Statute, rule: Rule) -> list[Constant]:
         ]
     if isinstance(rule, PenaltyRule):
         rate = statute.value_as(rule.rate, Percentage)
-        return [
+        penalty = [
             Constant(
                 "uint256",
                 "PENALTY_MILLIONTHS_PER_DAY",
                 f"{rate.millionths:_}",
                 f"{rate} of a delivery's value per day begun late, at most all of it.",
+            )
+        ]
+        if rule.cap is None:
+            return penalty
+        cap = statute.value_as(rule.cap, Percentage)
+        return [
+            *penalty,
+            Constant(
+                "uint256",
+                "DAMAGES_CAP_MILLIONTHS",
+                f"{cap.millionths:_}",
+                f"All of a tender's deductions for lateness together: at most {cap} of the contract price.",
+            ),
+        ]
+    if isinstance(rule, InspectionRule):
+        within = statute.value_as(rule.within, Duration)
+        return [
+            Constant(
+                "uint256",
+                "INSPECTION_WINDOW",
+                _seconds(within),
+                f"{within} after a delivery's record for the inspector to confirm or dispute it.",
+            )
+        ]
+    if isinstance(rule, SecurityRule):
+        rate = statute.value_as(rule.rate, Percentage)
+        return [
+            Constant(
+                "uint256",
+                "SECURITY_MILLIONTHS",
+                f"{rate.millionths:_}",
+                f"The performance security: {rate} of the contract price, held until acceptance.",
+            )
+        ]
+    if isinstance(rule, BestValueRule):
+        price = statute.value_as(rule.price_weight, Percentage)
+        quality = statute.value_as(rule.quality_weight, Percentage)
+        return [
+            Constant(
+                "uint256",
+                "QUALITY_WEIGHT_MILLIONTHS",
+                f"{quality.millionths:_}",
+                f"Best value: quality weighs {quality}, price {price} (the lowest revealed price scores full marks).",
+            )
+        ]
+    if isinstance(rule, ScoringRule):
+        within = statute.value_as(rule.within, Duration)
+        return [
+            Constant(
+                "uint256",
+                "EVALUATION_PERIOD",
+                _seconds(within),
+                f"{within} after the reveal period for the buyer to publish quality scores.",
             )
         ]
     if isinstance(rule, (AwardRule, SupplyPaymentRule, ForfeitRule)):
@@ -107,25 +160,34 @@ def _constants(statute: Statute, rule: Rule) -> list[Constant]:
 
 
 def _rules(statute: Statute) -> dict[str, str]:
-    """`ProcurementStatute.Rules` from the constants, with SPEC's defaults for the sentences left out."""
-    award_article, _ = next(statute.rules(AwardRule))
+    """`ProcurementStatute.Rules` from the constants, with the defaults for the sentences left out
+    (docs/semantics.md): no cap but the whole contract price, a 7-day inspection window, no security."""
+    best = statute.rule(BestValueRule)
+    award_article = best[0] if best else next(statute.rules(AwardRule))[0]
     payment_article, _ = next(statute.rules(SupplyPaymentRule))
     forfeit = statute.rule(ForfeitRule)
     delivery_article, _ = next(statute.rules(DeliveryRule))
+    penalty = statute.rule(PenaltyRule)
+    security = statute.rule(SecurityRule)
     return {
         "effectiveFrom": "EFFECTIVE_FROM",
         "ceilingPerUnit": "CEILING_PER_UNIT",
         "biddingPeriod": "BIDDING_PERIOD",
         "revealPeriod": "REVEAL_PERIOD",
         "deliveryPeriod": "DELIVERY_PERIOD",
-        "inspectionWindow": INSPECTION_WINDOW,
+        "inspectionWindow": "INSPECTION_WINDOW" if statute.rule(InspectionRule) else "DEFAULT_INSPECTION_WINDOW",
         "depositMillionths": "DEPOSIT_MILLIONTHS" if statute.rule(DepositRule) else "0",
-        "penaltyMillionthsPerDay": "PENALTY_MILLIONTHS_PER_DAY" if statute.rule(PenaltyRule) else "0",
+        "penaltyMillionthsPerDay": "PENALTY_MILLIONTHS_PER_DAY" if penalty else "0",
+        "damagesCapMillionths": "DAMAGES_CAP_MILLIONTHS" if penalty and penalty[1].cap else "MILLIONTHS",
+        "securityMillionths": "SECURITY_MILLIONTHS" if security else "0",
+        "qualityWeightMillionths": "QUALITY_WEIGHT_MILLIONTHS" if best else "0",
+        "evaluationPeriod": "EVALUATION_PERIOD" if best else "0",
         "forfeitsDeposit": "true" if forfeit else "false",
         "awardArticle": article_constant(award_article.id),
         "paymentArticle": article_constant(payment_article.id),
         "forfeitArticle": article_constant(forfeit[0].id) if forfeit else "bytes32(0)",
         "deliveryArticle": article_constant(delivery_article.id),
+        "securityArticle": article_constant(security[0].id) if security else "bytes32(0)",
     }
 
 

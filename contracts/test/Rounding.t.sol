@@ -109,7 +109,22 @@ contract RoundingTest is ContractTest {
         uint256 late = statute.daysLate(1_000_000, 1_000_000 + secondsLate);
         assertEq(late, secondsLate == 0 ? 0 : (secondsLate - 1) / 1 days + 1, "days begun after the deadline");
         uint256 kept = late >= 200 ? 0 : 1_000 - 5 * late; // thousandths of the value kept
-        assertEq(statute.deliveryPayment(price, quantity, late), halfUp(price * quantity * kept, 1_000),
+        uint256 deduction = statute.lateDeduction(price, quantity, late, type(uint256).max);
+        assertEq(statute.deliveryPayment(price, quantity, deduction), halfUp(price * quantity * kept, 1_000),
                  "payment less 0.5% a day, half up");
+    }
+
+    /// @notice A capped deduction never exceeds what the cap has left, and never the uncapped one.
+    function testFuzz_lateDeductionWithinCap(uint256 price, uint256 quantity, uint256 late, uint256 capLeft) public {
+        price = bound(price, 1, 310);
+        quantity = bound(quantity, 1, 10 ** 12);
+        late = bound(late, 0, 400);
+        capLeft = bound(capLeft, 0, price * quantity * 1_000_000);
+        DigitalCurrency currency = new DigitalCurrency("Digital yuan", "CNY", 2, address(this));
+        ProcurementStatute statute = ProcurementCalls.deploy(currency, authority, new address[](0));
+        uint256 uncapped = statute.lateDeduction(price, quantity, late, type(uint256).max);
+        uint256 capped = statute.lateDeduction(price, quantity, late, capLeft);
+        assertLe(capped, capLeft, "within what the cap has left");
+        assertEq(capped, uncapped < capLeft ? uncapped : capLeft, "the lesser of the two");
     }
 }

@@ -43,6 +43,10 @@ RULE_NAMES: dict[type, str] = {
     A.SupplyPaymentRule: "payment",
     A.PenaltyRule: "penalty",
     A.ForfeitRule: "forfeit",
+    A.InspectionRule: "delivery inspection",
+    A.SecurityRule: "performance security",
+    A.BestValueRule: "best value award",
+    A.ScoringRule: "quality scoring",
 }
 DOMAIN_RULES: dict[A.Domain, tuple[type, ...]] = {
     D.WORKING_TIME: (A.EarningRule, A.LimitRule, A.WagePaymentRule, A.MinimumWageRule),
@@ -66,6 +70,10 @@ DOMAIN_RULES: dict[A.Domain, tuple[type, ...]] = {
         A.SupplyPaymentRule,
         A.PenaltyRule,
         A.ForfeitRule,
+        A.InspectionRule,
+        A.SecurityRule,
+        A.BestValueRule,
+        A.ScoringRule,
     ),
 }
 #: Sentences a statute of the domain must contain, with the message key of the form to suggest.
@@ -101,7 +109,13 @@ SINGLE = (
     A.BiddingRule,
     A.AwardRule,
     A.DeliveryRule,
+    A.InspectionRule,
+    A.SecurityRule,
+    A.BestValueRule,
+    A.ScoringRule,
 )
+#: A required sentence another may stand for: the lowest price award or the best value award.
+ALTERNATIVES: dict[type, tuple[type, ...]] = {A.AwardRule: (A.BestValueRule,)}
 
 #: Operand fields and the literal type each must hold.
 OPERAND_TYPES: dict[tuple[type, str], type] = {
@@ -121,6 +135,17 @@ OPERAND_TYPES: dict[tuple[type, str], type] = {
     (A.DepositRule, "rate"): A.Percentage,
     (A.DeliveryRule, "within"): A.Duration,
     (A.PenaltyRule, "rate"): A.Percentage,
+    (A.PenaltyRule, "cap"): A.Percentage,
+    (A.InspectionRule, "within"): A.Duration,
+    (A.SecurityRule, "rate"): A.Percentage,
+    (A.BestValueRule, "price_weight"): A.Percentage,
+    (A.BestValueRule, "quality_weight"): A.Percentage,
+    (A.ScoringRule, "within"): A.Duration,
+}
+#: Percentages of the contract price, which must lie in (0%, 100%], and what each is, for the message.
+CONTRACT_SHARES: dict[tuple[type, str], str] = {
+    (A.PenaltyRule, "cap"): "the cap on late-delivery deductions",
+    (A.SecurityRule, "rate"): "a performance security",
 }
 _TYPE_NAMES = {
     A.Percentage: "a percentage",
@@ -145,6 +170,8 @@ ROLE_KINDS: dict[tuple[type, str], tuple[A.PartyKind, ...]] = {
     (A.SupplyPaymentRule, "supplier"): (A.PartyKind.FIRM,),
     (A.ForfeitRule, "supplier"): (A.PartyKind.FIRM,),
     (A.DeliveryRule, "inspector"): (A.PartyKind.DEVICE, A.PartyKind.AGENCY),
+    (A.InspectionRule, "inspector"): (A.PartyKind.DEVICE, A.PartyKind.AGENCY),
+    (A.ScoringRule, "scorer"): (A.PartyKind.AGENCY,),
 }
 
 #: How many parties of each kind a domain takes: (fewest, most).
@@ -211,6 +238,7 @@ class _Checker:
         self.party_counts()
         self.articles()
         self.required_sentences()
+        self.award_forms()
         if not self.errors and self.domain is D.VOUCHERS:  # instalments are read from sound values
             check_instalments(self.statute, lambda span, key, **fields: self.error(span, key, **fields))
         if not self.errors:  # bounds speak of values that are otherwise sound
@@ -319,7 +347,8 @@ class _Checker:
         for spec in fields(rule):
             value = getattr(rule, spec.name)
             if (kind, spec.name) in OPERAND_TYPES and value is not None:
-                self.operand(value, OPERAND_TYPES[kind, spec.name])
+                if self.operand(value, OPERAND_TYPES[kind, spec.name]) and (kind, spec.name) in CONTRACT_SHARES:
+                    self.contract_share(value, CONTRACT_SHARES[kind, spec.name])
             elif (kind, spec.name) in ROLE_KINDS and value is not None:
                 self.role(value, ROLE_KINDS[kind, spec.name])
         if isinstance(rule, A.InstalmentRule):
@@ -331,7 +360,8 @@ class _Checker:
         """A rate as the legislator wrote it: the literal, or the term's name."""
         return str(operand.value) if isinstance(operand, A.Lit) else operand.text
 
-    def operand(self, operand: A.Operand, expected: type) -> None:
+    def operand(self, operand: A.Operand, expected: type) -> bool:
+        """Check that `operand` is, or names, a value of type `expected`; whether it is."""
         if isinstance(operand, A.Lit):
             value = operand.value
             self.literal(value, operand.span)
@@ -343,7 +373,7 @@ class _Checker:
                     expected=self.word(_TYPE_NAMES[expected]),
                     name=operand.text,
                 )
-                return
+                return False
             term = self.terms.get(operand.key)
             if term is None:
                 self.error(
@@ -352,7 +382,7 @@ class _Checker:
                     self.suggest(operand.key, [t.name for t in self.terms.values()]),
                     name=operand.text,
                 )
-                return
+                return False
             value = term.value
         if not isinstance(value, expected):
             self.error(
@@ -361,6 +391,14 @@ class _Checker:
                 expected=self.word(_TYPE_NAMES[expected]),
                 found=self.word(A.type_name(value)),
             )
+            return False
+        return True
+
+    def contract_share(self, operand: A.Operand, what: str) -> None:
+        """A share of the contract price (a cap, a security) is more than nothing and at most all of it."""
+        share = self.statute.value_as(operand, A.Percentage)
+        if not 0 < share.millionths <= 1_000_000:
+            self.error(operand.span, "share_of_contract_price", what=self.word(what), found=share)
 
     def role(self, ref: A.Ref, kinds: tuple[A.PartyKind, ...]) -> None:
         wanted = join_or(self.language, [self.word(_KIND_WORDS[k]) for k in kinds])
@@ -379,19 +417,54 @@ class _Checker:
             return
         if party.kind not in kinds:
             self.error(
-                ref.span, "wrong_party_kind", kinds=wanted, name=party.name, kind=self.word(_KIND_WORDS[party.kind])
+                ref.span,
+                "wrong_party_kind",
+                kinds=wanted,
+                name=party.name,
+                kind=self.word(_KIND_WORDS[party.kind]),
+                a=_article(wanted),
+                a_kind=_article(_KIND_WORDS[party.kind]),
             )
 
     def required_sentences(self) -> None:
         present = {type(r) for a in self.statute.articles for r in a.rules}
         for kind, form in REQUIRED[self.domain]:
-            if kind not in present:
+            if kind not in present and not present.intersection(ALTERNATIVES.get(kind, ())):
                 self.error(
                     self.statute.header.span,
                     "missing_sentence",
                     domain=self.word(self.domain.value),
                     form=message(self.language, form),
                 )
+
+    def award_forms(self) -> None:
+        """One award sentence; a best value award with its scoring sentence, and weights of 100% in all."""
+        lowest = list(self.statute.rules(A.AwardRule))
+        best = list(self.statute.rules(A.BestValueRule))
+        scoring = list(self.statute.rules(A.ScoringRule))
+        if lowest and best:
+            first, second = sorted((lowest[0][1].span, best[0][1].span), key=lambda span: (span.line, span.column))
+            self.error(second, "two_award_sentences", line=first.line)
+        if best and not scoring:
+            self.error(best[0][1].span, "best_value_without_scoring", form=message(self.language, "form_scoring"))
+        if scoring and not best:
+            self.error(scoring[0][1].span, "scoring_without_best_value", form=message(self.language, "form_best_value"))
+        if best:
+            rule = best[0][1]
+            weights = [self.statute.value(w) for w in (rule.price_weight, rule.quality_weight) if self.known(w)]
+            if len(weights) == 2 and all(isinstance(w, A.Percentage) for w in weights):
+                total = sum(w.millionths for w in weights if isinstance(w, A.Percentage))
+                if total != 1_000_000:
+                    self.error(rule.span, "weights_not_whole", total=A.Percentage(total))
+
+    def known(self, operand: A.Operand) -> bool:
+        """Whether `operand` is a literal or names a declared term."""
+        return isinstance(operand, A.Lit) or operand.key in self.terms
+
+
+def _article(word: str) -> str:
+    """`a` or `an` before an English word (the Chinese message has no place for it)."""
+    return "an" if word[:1] in "aeiou" else "a"
 
 
 def refs(statute: A.Statute) -> Iterator[A.Ref]:

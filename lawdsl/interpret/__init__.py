@@ -23,8 +23,8 @@ def interpret(scenario: Scenario) -> Outcome:
 
 
 def interpret_explained(scenario: Scenario) -> tuple[Outcome, list[Explanation]]:
-    """The outcome and, for each of its payments in order, why it has its amount."""
+    """The outcome and why each of its payments, then each of its arrears, has its amount."""
     interpreter = interpreter_for(scenario)
     interpreter.explaining = True
     outcome = interpreter.run(scenario.events)
-    return outcome, interpreter.explanations
+    return outcome, [*interpreter.explanations, *interpreter.arrears_explained()]

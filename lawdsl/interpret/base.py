@@ -86,6 +86,10 @@ class DomainInterpreter:
     def arrears(self) -> list[Payment]:
         return []
 
+    def arrears_explained(self) -> list[Explanation]:
+        """Why each arrear still owed has its amount (only while `explaining`); a domain with arrears says."""
+        return []
+
     def local(self, moment: dt.datetime) -> dt.datetime:
         """A moment read in the statute's time zone (SPEC §4)."""
         return moment.astimezone(self.tz)

@@ -30,10 +30,11 @@ class Step:
 
 @dataclass(frozen=True)
 class Explanation:
-    """A payment and how the law arrives at it."""
+    """A payment and how the law arrives at it; `owed`: not paid yet, an arrear still waiting."""
 
     payment: Payment
     steps: tuple[Step, ...]
+    owed: bool = False
 
     def to_json(self, names: dict[str, str] | None = None) -> dict[str, Any]:
         names = names or {}
@@ -44,6 +45,7 @@ class Explanation:
             "to": names.get(p.recipient, p.recipient),
             "amount": str(p.amount),
             "article": p.article,
+            "owed": self.owed,
             "steps": [{"what": s.what, "value": s.value} for s in self.steps],
         }
 
@@ -52,7 +54,8 @@ class Explanation:
         names = names or {}
         p = self.payment
         head = (
-            f"payment at event {p.event}: {names.get(p.sender, p.sender)} → {names.get(p.recipient, p.recipient)}, "
+            f"{'owed as arrears since' if self.owed else 'payment at'} event {p.event}: "
+            f"{names.get(p.sender, p.sender)} → {names.get(p.recipient, p.recipient)}, "
             f"{p.amount} under article {article_title(statute, p.article)}"
         )
         return [head, *(f"  {s.what}: {s.value}" for s in self.steps)]

@@ -32,15 +32,32 @@ Decisions where SPEC is silent (docs/semantics.md repeats them):
   duration. A delivery at the deadline is on time; each day begun after it
   is one day late (one second late is one day), counted at the supplier's
   record (`record delivery`) or, for a one-step `deliver`, at the
-  inspector's. The payment is `round_half_up(q × price × (1 − min(1, days
-  late × penalty)))`: one rounding, as for every payment.
+  inspector's. Its deduction is `q × price × min(1, days late × penalty)`,
+  but all of a tender's deductions together never exceed the cap, a share of
+  the contract price (awarded price × tendered quantity; 100% without a cap
+  sentence): a delivery takes at most what the cap has left. The payment is
+  `round_half_up(q × price − deduction)`: one rounding, as for every payment.
 - A recorded delivery is confirmed or disputed by the buyer's inspector
-  within `INSPECTION_WINDOW` of the record; after it, anyone may have it
-  accepted as confirmed. A disputed delivery's quantity may be recorded again.
+  within the inspection window of the record (the statute's inspection
+  sentence, else `INSPECTION_WINDOW`); after it, anyone may have it accepted
+  as confirmed. A disputed delivery's quantity may be recorded again.
 - Deliveries are taken until the deadline plus the grace: the days until the
-  penalty takes the whole payment (at most a year), or the inspection window
-  without a penalty. Then anyone may close a tender not fully delivered and
+  daily penalty alone would take a whole payment (at most a year; a cap does
+  not shorten it), or the inspection window without a penalty. Then anyone may close a tender not fully delivered and
   with no delivery awaiting judgement.
+- With a performance security sentence, the award takes the security
+  (`round_half_up(rate × price × Q)`) from the winner's wallet; it is held
+  until the last unit is accepted, then returned, and forfeits to the buyer
+  when the tender is closed undelivered. A winner whose wallet cannot cover it
+  has not lodged it: its bid deposit forfeits to the buyer under the security
+  sentence's article and the tender closes (the escrow returns).
+- Best value award (Directive 2014/24/EU Art. 67): during the evaluation
+  period that follows the reveal period, the tender's buyer publishes each
+  revealed bid's quality score (0-100), once. A bid's weighted score is
+  `price weight × 100 × lowest revealed price / its price + quality weight ×
+  quality`; the best scored bid wins (ties: the earliest commitment), from
+  the end of the evaluation period; an unscored bid cannot win, and with no
+  scored bid the tender closes like one with no revealed bid.
 - Only the awarded supplier delivers; recorded and delivered units together
   never exceed `Q`, and a closed tender takes none.
 """
@@ -54,14 +71,18 @@ from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from ..ast import (
+    BestValueRule,
     BiddingRule,
     DeliveryRule,
     DepositRule,
     Duration,
     ForfeitRule,
+    InspectionRule,
     PenaltyRule,
     Percentage,
     PurchaseRule,
+    ScoringRule,
+    SecurityRule,
     Statute,
     SupplyPaymentRule,
 )
@@ -81,6 +102,7 @@ from ..events import (
     Reveal,
     RevokeBuyer,
     RevokeInspector,
+    ScoreBid,
 )
 from ..money import Money, round_half_up
 from .base import DomainInterpreter, Rejected
@@ -90,8 +112,8 @@ if TYPE_CHECKING:
     from ..scenario import Scenario
 
 DAY = dt.timedelta(days=1)
-#: How long the buyer's inspector has to judge a recorded delivery: no sentence sets it yet
-#: (docs/semantics.md); `compiler.domains.procurement.INSPECTION_WINDOW` is the contract's copy.
+#: How long the buyer's inspector has to judge a recorded delivery when the statute has no inspection
+#: sentence (docs/semantics.md); the contract's copy is `ProcurementStatute.DEFAULT_INSPECTION_WINDOW`.
 INSPECTION_WINDOW = dt.timedelta(days=7)
 #: The longest grace after the delivery deadline before an undelivered tender can be closed.
 MAX_GRACE = dt.timedelta(days=365)
@@ -116,6 +138,13 @@ class Reason(str, enum.Enum):
     ALREADY_REVEALED = "the bid has already been revealed"
     ABOVE_CEILING = "the revealed price is above the ceiling"
     REVEAL_NOT_OVER = "the reveal period has not ended yet"
+    EVALUATION_NOT_OVER = "the evaluation period has not ended yet"
+    NOT_BEST_VALUE = "the statute awards by the lowest price: bids are not scored"
+    NOT_TENDER_BUYER = "only the tender's buyer scores its bids"
+    OUTSIDE_EVALUATION = "quality is scored only during the evaluation period"
+    NOT_REVEALED = "only a revealed bid is scored"
+    ALREADY_SCORED = "the bid has already been scored"
+    QUALITY_OUT_OF_RANGE = "a quality score is a whole number from 0 to 100"
     NOT_AWARDED = "no tender has been awarded"
     NOT_WINNER = "only the awarded supplier delivers"
     NOT_INSPECTOR = "the delivery is not confirmed by the buyer's registered inspector"
@@ -159,6 +188,7 @@ class SealedBid:
     price: Money
     deposit: int  # minor units held in the tender's deposit pot for this supplier
     revealed: bool = False
+    quality: int | None = None  # best value: the buyer's score, once published
 
 
 @dataclass
@@ -173,6 +203,7 @@ class Tender:
     bids: dict[str, SealedBid] = field(default_factory=dict)
     winner: SealedBid | None = None
     delivered: int = 0  # confirmed units
+    damages: Fraction = Fraction(0)  # minor units deducted for lateness so far, exactly
     records: list[DeliveryRecord] = field(default_factory=list)
 
     @property
@@ -185,6 +216,10 @@ class Tender:
 
     def deposit_pot(self, supplier: str) -> str:
         return f"tender {self.number} deposit of {supplier}"
+
+    @property
+    def security_pot(self) -> str:
+        return f"tender {self.number} performance security"
 
 
 def days_late(deadline: dt.datetime, at: dt.datetime) -> int:
@@ -224,9 +259,27 @@ class ProcurementInterpreter(DomainInterpreter):
         self.deposit_rate: Fraction = statute.value_as(deposit[1].rate, Percentage).ratio if deposit else Fraction(0)
         penalty = statute.rule(PenaltyRule)
         self.penalty_rate: Fraction = statute.value_as(penalty[1].rate, Percentage).ratio if penalty else Fraction(0)
+        self.damages_cap: Fraction = Fraction(1)  # of the contract price
+        if penalty and penalty[1].cap is not None:
+            self.damages_cap = statute.value_as(penalty[1].cap, Percentage).ratio
         forfeit = statute.rule(ForfeitRule)
         self.forfeit_article: str | None = forfeit[0].id if forfeit else None
-        self.grace = INSPECTION_WINDOW
+        inspection = statute.rule(InspectionRule)
+        self.inspection_window = INSPECTION_WINDOW
+        if inspection:
+            self.inspection_window = dt.timedelta(minutes=statute.value_as(inspection[1].within, Duration).minutes)
+        security = statute.rule(SecurityRule)
+        self.security_rate: Fraction = statute.value_as(security[1].rate, Percentage).ratio if security else Fraction(0)
+        self.security_article: str | None = security[0].id if security else None
+        best = statute.rule(BestValueRule)
+        self.quality_weight: Fraction = (
+            statute.value_as(best[1].quality_weight, Percentage).ratio if best else Fraction(0)
+        )
+        scoring = statute.rule(ScoringRule)
+        self.evaluation = dt.timedelta(0)
+        if scoring:
+            self.evaluation = dt.timedelta(minutes=statute.value_as(scoring[1].within, Duration).minutes)
+        self.grace = self.inspection_window
         if self.penalty_rate:
             self.grace = min(-(-1 // self.penalty_rate) * DAY, MAX_GRACE)
 
@@ -287,7 +340,7 @@ class ProcurementInterpreter(DomainInterpreter):
             quantity=event.quantity,
             bids_close=bids_close,
             reveals_close=reveals_close,
-            deadline=reveals_close + self.delivery_within,
+            deadline=reveals_close + self.evaluation + self.delivery_within,
         )
         self.tenders.append(tender)
         self.ledger.hold(event.buyer, tender.escrow_pot, escrow)
@@ -332,12 +385,42 @@ class ProcurementInterpreter(DomainInterpreter):
 
     # ------------------------------------------------------------ award
 
+    def on_score_bid(self, event: ScoreBid) -> None:
+        tender = self._bidding_tender(event.tender)
+        if not self.quality_weight:
+            raise Rejected(Reason.NOT_BEST_VALUE.value)
+        if event.buyer != tender.buyer:
+            raise Rejected(Reason.NOT_TENDER_BUYER.value)
+        if not tender.reveals_close <= event.at < tender.reveals_close + self.evaluation:
+            raise Rejected(Reason.OUTSIDE_EVALUATION.value)
+        bid = tender.bids.get(event.supplier)
+        if bid is None or not bid.revealed:
+            raise Rejected(Reason.NOT_REVEALED.value)
+        if bid.quality is not None:
+            raise Rejected(Reason.ALREADY_SCORED.value)
+        if not 0 <= event.quality <= 100:
+            raise Rejected(Reason.QUALITY_OUT_OF_RANGE.value)
+        bid.quality = event.quality
+
+    def value_score(self, tender: Tender, bid: SealedBid) -> Fraction:
+        """Points out of 100: price weight × 100 × the lowest revealed price / the bid's + quality weight × quality."""
+        assert bid.quality is not None
+        lowest = min(b.price.minor for b in tender.bids.values() if b.revealed)
+        return (1 - self.quality_weight) * 100 * Fraction(lowest, bid.price.minor) + self.quality_weight * bid.quality
+
     def on_award(self, event: Award) -> None:
         tender = self._bidding_tender(event.tender)
         if event.at < tender.reveals_close:
             raise Rejected(Reason.REVEAL_NOT_OVER.value)
+        if event.at < tender.reveals_close + self.evaluation:
+            raise Rejected(Reason.EVALUATION_NOT_OVER.value)
         revealed = [bid for bid in tender.bids.values() if bid.revealed]
-        tender.winner = min(revealed, key=lambda bid: (bid.price, bid.order), default=None)
+        if self.quality_weight:
+            scored = [bid for bid in revealed if bid.quality is not None]
+            tender.winner = max(scored, key=lambda bid: (self.value_score(tender, bid), -bid.order), default=None)
+        else:
+            tender.winner = min(revealed, key=lambda bid: (bid.price, bid.order), default=None)
+        lodged = tender.winner is None or self._lodge_security(event.index, tender, tender.winner)
         for bid in tender.bids.values():  # in commitment order, so payments are too
             pot = tender.deposit_pot(bid.supplier)
             if bid is tender.winner:
@@ -358,27 +441,55 @@ class ProcurementInterpreter(DomainInterpreter):
                         Step("deposit", f"{payment.amount}, the bid's whole deposit"),
                     ],
                 )
-        if tender.winner is None:
+        if not lodged or tender.winner is None:
             self._close(tender)
         else:
             tender.phase = Phase.DELIVERY
+
+    def security(self, tender: Tender, winner: SealedBid) -> int:
+        """The performance security: rate × awarded price × tendered quantity, rounded once half up."""
+        return round_half_up(winner.price.scaled(self.security_rate * tender.quantity))
+
+    def _lodge_security(self, index: int, tender: Tender, winner: SealedBid) -> bool:
+        """Hold the winner's performance security; whether it was lodged. A winner who cannot lodge it
+        forfeits its bid deposit to the buyer under the security sentence's article."""
+        if self.security_article is None:
+            return True
+        security = self.security(tender, winner)
+        if self.ledger.can_cover(winner.supplier, security):
+            self.ledger.hold(winner.supplier, tender.security_pot, security)
+            return True
+        pot = tender.deposit_pot(winner.supplier)
+        if winner.deposit:
+            payment = self.ledger.pay(index, pot, winner.supplier, tender.buyer, winner.deposit, self.security_article)
+            self.explained(
+                payment,
+                [
+                    Step("rule", f"article {self.security_article}: the winner lodges a performance security"),
+                    Step("security", f"{winner.price.times(self.security_rate * tender.quantity)}, not lodged"),
+                    Step("deposit", f"{payment.amount}, the winning bid's whole deposit, forfeits to the buyer"),
+                ],
+            )
+        return False
 
     def _close(self, tender: Tender) -> None:
         """Return what the tender still holds: the winner's deposit and the unspent escrow."""
         winner = tender.winner
         if winner is not None:
-            pot = tender.deposit_pot(winner.supplier)
-            self.ledger.refund(pot, winner.supplier, self.ledger.pot(pot))
+            for pot in (tender.deposit_pot(winner.supplier), tender.security_pot):
+                self.ledger.refund(pot, winner.supplier, self.ledger.pot(pot))
         self.ledger.refund(tender.escrow_pot, tender.buyer, self.ledger.pot(tender.escrow_pot))
         tender.phase = Phase.CLOSED
 
     # ------------------------------------------------------------ delivery
 
-    def delivery_payment(self, tender: Tender, quantity: int, at: dt.datetime) -> int:
-        """`q × price` less the late-delivery penalty (at most all of it), rounded once."""
+    def deduction(self, tender: Tender, quantity: int, at: dt.datetime) -> Fraction:
+        """What lateness takes from `q × price`, exactly: at most all of it, and at most what the cap on
+        the tender's deductions (a share of the contract price) has left."""
         assert tender.winner is not None  # only an awarded tender takes deliveries
         reduction = min(Fraction(1), days_late(tender.deadline, at) * self.penalty_rate)
-        return round_half_up(tender.winner.price.scaled(quantity * (1 - reduction)))
+        left = tender.winner.price.scaled(self.damages_cap * tender.quantity) - tender.damages
+        return min(tender.winner.price.scaled(quantity * reduction), left)
 
     def _delivering_tender(self, event: Event, number: int | None, supplier: str) -> Tender:
         """An awarded tender whose winner is `supplier`, still taking deliveries."""
@@ -413,7 +524,7 @@ class ProcurementInterpreter(DomainInterpreter):
         tender = self._tender(event.tender)
         self._check_inspector(tender, event.inspector)
         record = self._pending_record(tender, event.delivery)
-        if event.at >= record.recorded_at + INSPECTION_WINDOW:
+        if event.at >= record.recorded_at + self.inspection_window:
             raise Rejected(Reason.WINDOW_OVER.value)
         return tender, record
 
@@ -425,14 +536,16 @@ class ProcurementInterpreter(DomainInterpreter):
     def _pay(self, index: int, tender: Tender, quantity: int, at: dt.datetime) -> None:
         """Pay `quantity` delivered at `at` from the escrow; the last unit closes the tender."""
         assert tender.winner is not None
-        amount = self.delivery_payment(tender, quantity, at)
-        tender.delivered += quantity
+        deduction = self.deduction(tender, quantity, at)
+        amount = round_half_up(tender.winner.price.scaled(Fraction(quantity)) - deduction)
         if amount:
             payment = self.ledger.pay(
                 index, tender.escrow_pot, tender.buyer, tender.winner.supplier, amount, self.payment_article
             )
             if self.explaining:
-                self.explained(payment, self.delivery_steps(tender, quantity, at, payment.amount))
+                self.explained(payment, self.delivery_steps(tender, quantity, at, deduction, payment.amount))
+        tender.damages += deduction
+        tender.delivered += quantity
         if tender.delivered == tender.quantity:
             self._close(tender)
 
@@ -459,7 +572,7 @@ class ProcurementInterpreter(DomainInterpreter):
     def on_accept_delivery(self, event: AcceptDelivery) -> None:
         tender = self._tender(event.tender)
         record = self._pending_record(tender, event.delivery)
-        if event.at < record.recorded_at + INSPECTION_WINDOW:
+        if event.at < record.recorded_at + self.inspection_window:
             raise Rejected(Reason.WINDOW_OPEN.value)
         self._pay_record(event.index, tender, record)
 
@@ -475,6 +588,7 @@ class ProcurementInterpreter(DomainInterpreter):
         winner = tender.winner.supplier
         pot = tender.deposit_pot(winner)
         forfeited = self.ledger.pot(pot)
+        security = self.ledger.pot(tender.security_pot)
         if forfeited:
             payment = self.ledger.pay(event.index, pot, winner, tender.buyer, forfeited, self.delivery_article)
             if self.explaining:
@@ -489,16 +603,31 @@ class ProcurementInterpreter(DomainInterpreter):
                         Step("forfeited", f"the winner's whole deposit, {payment.amount}"),
                     ],
                 )
+        if security:
+            assert self.security_article is not None  # only a security sentence holds one
+            payment = self.ledger.pay(
+                event.index, tender.security_pot, winner, tender.buyer, security, self.security_article
+            )
+            if self.explaining:
+                self.explained(
+                    payment,
+                    [
+                        Step("rule", f"article {self.security_article}: the performance security forfeits on default"),
+                        Step("forfeited", f"the whole security, {payment.amount}"),
+                    ],
+                )
         self._close(tender)
 
-    def delivery_steps(self, tender: Tender, quantity: int, at: dt.datetime, paid: Money) -> list[Step]:
-        """The winning price, the quantity, the days late and the deduction they cost."""
+    def delivery_steps(
+        self, tender: Tender, quantity: int, at: dt.datetime, deduction: Fraction, paid: Money
+    ) -> list[Step]:
+        """The winning price, the quantity, the days late and the deduction they cost (before it is
+        counted against the cap)."""
         assert tender.winner is not None
         price = tender.winner.price
         late = days_late(tender.deadline, at)
         reduction = min(Fraction(1), late * self.penalty_rate)
-        value = price.scaled(quantity * (1 - reduction))
-        return [
+        steps = [
             Step("rule", f"article {self.payment_article}: the winner is paid its unit price for each unit delivered"),
             Step("winning bid", f"{price} a unit"),
             Step("delivered", f"{quantity} units at {when(at)}"),
@@ -507,13 +636,31 @@ class ProcurementInterpreter(DomainInterpreter):
                 "deduction for lateness",
                 f"{late} × {decimal(self.penalty_rate * 100)}% = {decimal(reduction * 100)}% (at most all of it)",
             ),
-            Step(
-                "earned",
-                f"{quantity} × {price} × (1 − {decimal(reduction * 100)}%) = "
-                f"{exact(price.currency, price.digits, value)}",
-            ),
-            rounding(price.currency, price.digits, value, paid),
         ]
+        value = price.scaled(Fraction(quantity)) - deduction
+        if deduction == price.scaled(quantity * reduction):
+            steps.append(
+                Step(
+                    "earned",
+                    f"{quantity} × {price} × (1 − {decimal(reduction * 100)}%) = "
+                    f"{exact(price.currency, price.digits, value)}",
+                )
+            )
+        else:
+            cap = price.scaled(self.damages_cap * tender.quantity)
+
+            def money(minor: Fraction) -> str:
+                return exact(price.currency, price.digits, minor)
+
+            steps += [
+                Step(
+                    "cap on deductions",
+                    f"{decimal(self.damages_cap * 100)}% of the contract price ({tender.quantity} × {price}) = "
+                    f"{money(cap)}; {money(tender.damages)} deducted before, {money(deduction)} left",
+                ),
+                Step("earned", f"{quantity} × {price} − {money(deduction)} = {money(value)}"),
+            ]
+        return [*steps, rounding(price.currency, price.digits, value, paid)]
 
 
 #: This domain's interpreter, as `lawdsl.domains.implementation` finds it.

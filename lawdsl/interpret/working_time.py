@@ -125,7 +125,7 @@ from ..events import (
 from ..money import CURRENCY_DIGITS, Money
 from ..outcome import Payment, Violation
 from .base import DomainInterpreter, Rejected
-from .explain import Step, exact, percent, rounding, when
+from .explain import Explanation, Step, exact, percent, rounding, when
 
 
 class Reason(str, enum.Enum):
@@ -437,6 +437,7 @@ class _Queued:
     article: str
     exact: int = 0
     steps: tuple[Step, ...] = ()
+    why: str = ""  # when explaining and it could not be paid when due: why it waited
 
 
 @dataclass(slots=True)
@@ -844,21 +845,32 @@ class WorkingTimeInterpreter(DomainInterpreter):
             employer = self.workers[item.employee].employer
             assert employer is not None, "pay falls due only during an employment"
             queue = self.queues.setdefault(employer, deque())
-            queue.append(
-                _Queued(
-                    self.queued,
-                    index,
-                    employer,
-                    item.employee,
-                    item.minor,
-                    self.article_ids[item.article],
-                    item.exact,
-                    item.steps,
-                )
+            queued = _Queued(
+                self.queued,
+                index,
+                employer,
+                item.employee,
+                item.minor,
+                self.article_ids[item.article],
+                item.exact,
+                item.steps,
             )
+            queue.append(queued)
             self.queued += 1
             if len(queue) == 1:  # nothing waited before it: paid now if the pot covers it
                 self._pay_queue(employer, index)
+            if self.explaining and queue and queue[-1] is queued:
+                queued.why = self._why_waiting(employer, len(queue) - 1, item.minor)
+
+    def _why_waiting(self, employer: str, ahead: int, minor: int) -> str:
+        """Why a payment just due waits: the employer's deposit is short, or others wait before it."""
+        held = self.ledger.money(self.ledger.pot(self._pot(employer)))
+        if ahead:
+            return (
+                f"{ahead} earlier payment{'s' if ahead > 1 else ''} of the employer still waited as arrears "
+                f"(the employer's deposit held {held}), and arrears are paid first in, first out"
+            )
+        return f"the employer's deposit held {held}, less than the {self.ledger.money(minor)} due"
 
     def _pay_queue(self, employer: str, index: int) -> None:
         """Pay the employer's queue head first, whole, while the pot covers it."""
@@ -866,22 +878,40 @@ class WorkingTimeInterpreter(DomainInterpreter):
         pot = self._pot(employer)
         while queue and self.ledger.pot(pot) >= queue[0].minor:
             head = queue.popleft()
+            held = self.ledger.money(self.ledger.pot(pot))
             payment = self.ledger.pay(index, pot, employer, head.employee, head.minor, head.article)
             if self.explaining:
-                waited = (
-                    "at once"
-                    if index == head.event
-                    else f"at event {index}: at event {head.event} the employer's deposit could not cover it, so "
-                    f"it waited as arrears, paid first in first out when the deposit could"
-                )
                 self.explained(
                     payment,
                     [
-                        *head.steps,
-                        rounding(self.ledger.currency, self.digits, Fraction(head.exact, _SCALE), payment.amount),
-                        Step("paid", waited),
+                        *self._owed_steps(head),
+                        Step(
+                            "paid",
+                            "at once"
+                            if index == head.event
+                            else f"at event {index}, after a deposit: the employer's deposit then held {held}, "
+                            "enough for it (arrears are paid first in, first out)",
+                        ),
                     ],
                 )
+
+    def _owed_steps(self, item: _Queued) -> list[Step]:
+        """How an amount due was earned and rounded, and, if it could not be paid when due, why."""
+        steps = [
+            *item.steps,
+            rounding(self.ledger.currency, self.digits, Fraction(item.exact, _SCALE), self.ledger.money(item.minor)),
+        ]
+        if item.why:
+            steps.append(Step("waited", f"as arrears from event {item.event}: {item.why}"))
+        return steps
+
+    def arrears_explained(self) -> list[Explanation]:
+        """Why each arrear still owed has its amount and why it waits, in the order of `arrears`."""
+        waiting = sorted((item for queue in self.queues.values() for item in queue), key=lambda item: item.seq)
+        return [
+            Explanation(arrear, (*self._owed_steps(item), Step("owed", "waiting for a deposit that covers it")), True)
+            for arrear, item in zip(self.arrears(), waiting)
+        ]
 
     def arrears(self) -> list[Payment]:
         """Payments still queued at the end, oldest first, dated by the event that made them due."""

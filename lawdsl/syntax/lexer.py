@@ -64,6 +64,14 @@ KEYWORDS: dict[str, str] = {
     "instalments": "INSTALMENT",
     "installment": "INSTALMENT",
     "installments": "INSTALMENT",
+    # procurement: caps, the inspection window, the performance security
+    **{
+        w: w.upper()
+        for w in (
+            "contract confirms or disputes record winner lodges performance security held until acceptance "
+            "forfeited default best weighing quality scores"
+        ).split()
+    },
 }
 
 WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")

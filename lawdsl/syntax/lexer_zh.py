@@ -160,6 +160,22 @@ KEYWORDS: dict[str, str] = {
     "付款减少": "PAYMENT_REDUCED_BY",
     "未揭示其投标的": "NOT_REVEALING",
     "丧失其保证金": "FORFEITS_DEPOSIT",
+    "累计不超过": "CAPPED_AT",
+    "合同价格": "CONTRACT_PRICE",
+    "在交付记录后": "AFTER_RECORD",
+    "确认或提出异议": "CONFIRMS_OR_DISPUTES",
+    "中标人": "WINNER",
+    "提交": "LODGES",
+    "作为履约保证金": "AS_SECURITY",
+    "至验收时退还": "HELD_UNTIL_ACCEPTANCE",
+    "违约时不予退还": "FORFEITED_ON_DEFAULT",
+    "按价格": "BY_PRICE",
+    "质量": "QUALITY",
+    "加权": "WEIGHTED",
+    "综合得分最高的已揭示投标": "HIGHEST_SCORE",
+    "得分相同的": "SCORE_TIES",
+    "在揭示结束后": "AFTER_REVEALS",
+    "对每份已揭示投标的质量评分": "SCORES_QUALITY",
 }
 
 #: Terminal → its canonical spelling (the first listed above).

@@ -383,6 +383,10 @@ _SENTENCE_FORMS: tuple[tuple[frozenset[str], str], ...] = (
     (frozenset({"LOWEST", "LOWEST_BID", "TIES"}), "form_award"),
     (frozenset({"FORFEITS", "FORFEITS_DEPOSIT", "NOT_REVEALING", "WHO"}), "form_forfeit"),
     (frozenset({"LATE", "EACH_DAY_LATE", "REDUCES", "PAYMENT_REDUCED_BY"}), "form_penalty"),
+    (frozenset({"BEST", "WEIGHING", "BY_PRICE", "WEIGHTED", "HIGHEST_SCORE", "SCORE_TIES"}), "form_best_value"),
+    (frozenset({"SCORES", "SCORES_QUALITY", "AFTER_REVEALS"}), "form_scoring"),
+    (frozenset({"CONFIRMS", "DISPUTES", "RECORD", "AFTER_RECORD", "CONFIRMS_OR_DISPUTES"}), "form_inspection"),
+    (frozenset({"WINNER", "LODGES", "PERFORMANCE", "SECURITY", "AS_SECURITY", "HELD"}), "form_security"),
     (frozenset({"DELIVERY", "BY_PARTY"}), "form_delivery"),
     (frozenset({"PAYS"}), "form_wage_payment"),
 )
@@ -410,7 +414,7 @@ ENGLISH = Surface(
     keywords=KEYWORDS,
     fillers=FILLER_WORDS,
     spellings=_SPELLINGS,
-    rule_starts=frozenset({"EACH", "VOUCHER", "BID", "LOWEST"}),
+    rule_starts=frozenset({"EACH", "VOUCHER", "BID", "LOWEST", "WINNER"}),
     declared_names=declared_names,
 )
 CHINESE = Surface(

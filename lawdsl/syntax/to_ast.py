@@ -451,7 +451,27 @@ class _Builder(Transformer[Token, Tree[Any]]):
         return A.SupplyPaymentRule(self._ref(buyer), self._ref(supplier), meta_span(meta))
 
     def penalty(self, meta: Meta, children: list[Any]) -> A.PenaltyRule:
-        return A.PenaltyRule(_values(children)[0], meta_span(meta))
+        rate, *cap = _values(children)
+        return A.PenaltyRule(rate, meta_span(meta), cap[0] if cap else None)
+
+    def penalty_cap(self, meta: Meta, children: list[Any]) -> A.Operand:
+        (cap,) = _values(children)
+        return cap  # type: ignore[no-any-return]
+
+    def best_value(self, meta: Meta, children: list[Any]) -> A.BestValueRule:
+        price, quality = _values(children)
+        return A.BestValueRule(price, quality, meta_span(meta))
+
+    def scoring(self, meta: Meta, children: list[Any]) -> A.ScoringRule:
+        scorer, within = _values(children)
+        return A.ScoringRule(self._ref(scorer), within, meta_span(meta))
+
+    def inspection(self, meta: Meta, children: list[Any]) -> A.InspectionRule:
+        inspector, within = _values(children)
+        return A.InspectionRule(self._ref(inspector), within, meta_span(meta))
+
+    def security(self, meta: Meta, children: list[Any]) -> A.SecurityRule:
+        return A.SecurityRule(_values(children)[0], meta_span(meta))
 
     def forfeit(self, meta: Meta, children: list[Any]) -> A.ForfeitRule:
         return A.ForfeitRule(self._ref(_values(children)[0]), meta_span(meta))

@@ -18,12 +18,16 @@ from pathlib import Path
 
 from lawdsl.ast import (
     Article,
+    AwardRule,
+    BestValueRule,
     DayKind,
+    DeliveryRule,
     DepositRule,
     Domain,
     Duration,
     EarningRule,
     ForfeitRule,
+    InspectionRule,
     Instalment,
     InstalmentRule,
     IssueRule,
@@ -35,6 +39,10 @@ from lawdsl.ast import (
     PenaltyRule,
     Percentage,
     Period,
+    Ref,
+    Rule,
+    ScoringRule,
+    SecurityRule,
     ShareRule,
     SplitRule,
     Statute,
@@ -253,7 +261,56 @@ def minimal_procurement() -> Statute:
     )
 
 
-PROCUREMENT_VARIANTS = {"example": procurement, "minimal": minimal_procurement}
+def guarded_procurement() -> Statute:
+    """procurement.law with the guarantees: 10% a day late capped at 30% of the contract price (so the
+    grace is 10 days and generated tenders may default), a 3-day inspection window and a 10% security."""
+    base = procurement()
+    penalty = PenaltyRule(Lit(Percentage(100_000)), cap=Lit(Percentage(300_000)))
+
+    def guarded(rule: Rule) -> tuple[Rule, ...]:
+        if isinstance(rule, PenaltyRule):
+            return (penalty,)
+        if isinstance(rule, DeliveryRule):
+            return (rule, InspectionRule(rule.inspector, Lit(Duration(3 * 1440, "day"))))
+        if isinstance(rule, AwardRule):
+            return (rule, SecurityRule(Lit(Percentage(100_000))))
+        return (rule,)
+
+    return replace(
+        base,
+        header=replace(base.header, title="Grain Purchase Regulation (guarded)"),
+        articles=tuple(replace(a, rules=tuple(r for rule in a.rules for r in guarded(rule))) for a in base.articles),
+        source_name="guarded (built in tests/chain/statutes.py)",
+    )
+
+
+def best_value_procurement() -> Statute:
+    """procurement.law awarding by best value: price 60%, quality 40%, scored by the reserve during the
+    10 days after the reveal period (so generated scores often fall in it)."""
+    base = procurement()
+
+    def best(rule: Rule) -> tuple[Rule, ...]:
+        if isinstance(rule, AwardRule):
+            return (
+                BestValueRule(Lit(Percentage(600_000)), Lit(Percentage(400_000))),
+                ScoringRule(Ref("state reserve"), Lit(Duration(10 * 1440, "day"))),
+            )
+        return (rule,)
+
+    return replace(
+        base,
+        header=replace(base.header, title="Grain Purchase Regulation (best value)"),
+        articles=tuple(replace(a, rules=tuple(r for rule in a.rules for r in best(rule))) for a in base.articles),
+        source_name="best value (built in tests/chain/statutes.py)",
+    )
+
+
+PROCUREMENT_VARIANTS = {
+    "example": procurement,
+    "minimal": minimal_procurement,
+    "guarded": guarded_procurement,
+    "best value": best_value_procurement,
+}
 
 
 def night_and_straight_time_overtime() -> Statute:

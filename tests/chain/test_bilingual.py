@@ -46,6 +46,8 @@ LAWS = (
     "part-time-wages",
     "hong-kong-consumption-vouchers",
     "japan-working-hours",
+    "bridge-steel-tender",
+    "eu-best-value-tender",
 )
 
 # ---------------------------------------------------------------- the twins

@@ -37,6 +37,7 @@ from lawdsl.events import (
     Reveal,
     RevokeBuyer,
     RevokeInspector,
+    ScoreBid,
 )
 from lawdsl.interpret import interpret
 from lawdsl.money import Money
@@ -210,6 +211,17 @@ _event_fields = st.one_of(
         ),
     ),
     st.tuples(st.just(Reveal), st.fixed_dictionaries({"supplier": st.sampled_from(SUPPLIERS)})),
+    st.tuples(
+        st.just(ScoreBid),
+        st.fixed_dictionaries(
+            {
+                "buyer": st.sampled_from(("reserve", "reserve", "other")),
+                "supplier": st.sampled_from(SUPPLIERS),
+                "quality": st.integers(0, 120),
+                "tender": _TENDER,
+            }
+        ),
+    ),
     st.tuples(st.just(Award), st.fixed_dictionaries({})),
     st.tuples(
         st.just(Deliver),

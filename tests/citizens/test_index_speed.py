@@ -18,7 +18,7 @@ from eth_utils import keccak
 
 from chain.reader import ChainReader
 from chain.registry import Enactment
-from citizens.portal.index import Index
+from citizens.portal.index import REPORT_EVERY, Index
 from lawdsl.ast import Domain
 
 PUNCHES = 100_000
@@ -95,5 +95,8 @@ def test_first_sync_of_100000_punches_shows_progress_and_takes_under_a_minute(tm
     refs = [ref for (ref,) in index.rows("SELECT ref FROM payments")]
     assert len(refs) == PUNCHES // 2 and max(refs) >= 2**63
     assert steps[-1] == (PUNCHES // PER_BLOCK + 1, PUNCHES // PER_BLOCK + 1)
+    # the whole history is one step of blocks: progress is still reported as its logs are decoded
+    assert len(steps) >= PUNCHES // REPORT_EVERY
+    assert [done for done, _ in steps] == sorted(done for done, _ in steps)
     print(f"first sync of {PUNCHES:,} punches: {seconds:.1f} s")
     assert seconds < 60

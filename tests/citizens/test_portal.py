@@ -73,9 +73,11 @@ def app(replayed: list[Replayed], session_chain: Chain, tmp_path_factory: pytest
     url = session_chain.w3.provider.endpoint_uri
     index = tmp_path_factory.mktemp("portal") / "index.sqlite"
     # the operator's own label file, here the scenarios' labels: names appear only because it is given
-    return PortalApp(
+    app = PortalApp(
         url, index, [r.deployment.registry.address for r in replayed], STATUTES, labels=address_book(STATUTES)
     )
+    app.explain_known()  # what `lawdsl portal`'s explaining thread does, here once: the chain stays put
+    return app
 
 
 @pytest.fixture(scope="module")

@@ -47,3 +47,20 @@ def test_a_node_outage_is_logged_once_and_its_return_once() -> None:
         ),
         "the node at http://127.0.0.1:8545 answers again; indexed to block 41",
     ]
+
+
+def test_explanations_that_fail_are_logged_once_and_the_node_s_absence_not_at_all() -> None:
+    app, lines, stop = FlakyApp(), [], threading.Event()
+    failures = [ConnectionRefusedError("refused"), ValueError("bad source"), ValueError("bad source")]
+    rounds = []
+
+    def explain() -> None:
+        rounds.append(1)
+        if failures:
+            raise failures.pop(0)
+
+    keep_synced(app, 0.01, stop, lines.append, explain)  # type: ignore[arg-type]
+    while len(rounds) < 6:
+        time.sleep(0.01)
+    stop.set()
+    assert lines == ["explanations not derived (ValueError: bad source); retrying every 0.01 s"]

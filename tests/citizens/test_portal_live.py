@@ -13,6 +13,7 @@ chart text must be at least 11 px.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import threading
 import time
 from collections.abc import Iterator
@@ -59,6 +60,10 @@ class Feed:
     """A site provisioned on a fresh anvil, its gateway serving, and the terminals that upload to it."""
 
     def __init__(self, folder: Path, node: LocalAnvil) -> None:
+        # The gateway locks its relayer key machine-wide (a file in the temporary directory); this
+        # chain is its own, so its gateway takes its lock beside it, not across other test runs.
+        self.tmpdir = os.environ.get("TMPDIR")
+        os.environ["TMPDIR"] = str(folder)  # read by the `lawdsl oracle serve` process started below
         config = simulated_config(employees=4, devices=2)
         self.site = provision(Chain(node.url), load_statute(DEFAULT_LAW), config)
         (folder / "gateway.yaml").write_text(config_yaml(config))
@@ -82,6 +87,10 @@ class Feed:
     def close(self) -> None:
         for terminal in self.terminals.values():
             terminal.close()
+        if self.tmpdir is None:
+            os.environ.pop("TMPDIR", None)
+        else:
+            os.environ["TMPDIR"] = self.tmpdir
         assert self.served.stop() == 0
 
 
@@ -93,10 +102,11 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Feed, Porta
         try:
             feed.upload(len(feed.uploads) // 2)
             app = PortalApp(node.url, folder / "portal.sqlite", [], STATUTES)
+            app.explain_known()  # the first replay, before the threads take over
             server = make_server(app, 0)
             threading.Thread(target=server.serve_forever, daemon=True).start()
             stop = threading.Event()
-            keep_synced(app, 0.3, stop)
+            keep_synced(app, 0.3, stop, explain=app.explain_known)
             host, port = server.server_address[:2]
             yield feed, app, f"http://{host}:{port}"
             stop.set()

@@ -58,11 +58,16 @@ contract MunicipalSchoolLaptopTenderV1 is ProcurementStatute {
             inspectionWindow: DEFAULT_INSPECTION_WINDOW,
             depositMillionths: DEPOSIT_MILLIONTHS,
             penaltyMillionthsPerDay: PENALTY_MILLIONTHS_PER_DAY,
+            damagesCapMillionths: MILLIONTHS,
+            securityMillionths: 0,
+            qualityWeightMillionths: 0,
+            evaluationPeriod: 0,
             forfeitsDeposit: false,
             awardArticle: ARTICLE_3,
             paymentArticle: ARTICLE_5,
             forfeitArticle: bytes32(0),
-            deliveryArticle: ARTICLE_4
+            deliveryArticle: ARTICLE_4,
+            securityArticle: bytes32(0)
         }))
     {}
 }

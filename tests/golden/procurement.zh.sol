@@ -60,11 +60,16 @@ contract Statute0d5e172bV1 is ProcurementStatute {
             inspectionWindow: DEFAULT_INSPECTION_WINDOW,
             depositMillionths: DEPOSIT_MILLIONTHS,
             penaltyMillionthsPerDay: PENALTY_MILLIONTHS_PER_DAY,
+            damagesCapMillionths: MILLIONTHS,
+            securityMillionths: 0,
+            qualityWeightMillionths: 0,
+            evaluationPeriod: 0,
             forfeitsDeposit: true,
             awardArticle: ARTICLE_3,
             paymentArticle: ARTICLE_5,
             forfeitArticle: ARTICLE_2,
-            deliveryArticle: ARTICLE_4
+            deliveryArticle: ARTICLE_4,
+            securityArticle: bytes32(0)
         }))
     {}
 }

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from lawdsl.ast import (
     Article,
     AwardRule,
+    BestValueRule,
     BiddingRule,
     DeliveryRule,
     DepositRule,
@@ -23,6 +24,7 @@ from lawdsl.ast import (
     Duration,
     ForfeitRule,
     Header,
+    InspectionRule,
     Lit,
     Party,
     PartyKind,
@@ -30,6 +32,8 @@ from lawdsl.ast import (
     Percentage,
     PurchaseRule,
     Ref,
+    ScoringRule,
+    SecurityRule,
     Statute,
     SupplyPaymentRule,
     Term,
@@ -65,16 +69,33 @@ def procurement_statute(
     deposit: str | None = "2",
     penalty: str | None = "0.5",
     forfeit: bool = True,
+    cap: str | None = None,
+    inspection: int | None = None,
+    security: str | None = None,
+    best_value: tuple[str, str, int] | None = None,
 ) -> Statute:
-    """procurement.law as an AST; each keyword changes or drops one sentence (durations in days)."""
+    """procurement.law as an AST; each keyword changes, drops or adds one sentence (durations in days):
+    `cap` on the penalty, `inspection` window and performance `security` are absent by default;
+    `best_value` (price weight, quality weight, evaluation days) replaces the lowest-price award."""
     sealed_bids: list = [BiddingRule(Ref("bidding period"), Ref("reveal period"))]
     if deposit is not None:
         sealed_bids.append(DepositRule(Lit(percent(deposit))))
     if forfeit:
         sealed_bids.append(ForfeitRule(Ref("supplier")))
     delivery: list = [DeliveryRule(Ref("inspection station"), Ref("delivery deadline"))]
+    if inspection is not None:
+        delivery.append(InspectionRule(Ref("inspection station"), Lit(days(inspection))))
     if penalty is not None:
-        delivery.append(PenaltyRule(Lit(percent(penalty))))
+        delivery.append(PenaltyRule(Lit(percent(penalty)), cap=Lit(percent(cap)) if cap is not None else None))
+    award: list = [AwardRule()]
+    if best_value is not None:
+        price, quality, evaluation = best_value
+        award = [
+            BestValueRule(Lit(percent(price)), Lit(percent(quality))),
+            ScoringRule(Ref("state reserve"), Lit(days(evaluation))),
+        ]
+    if security is not None:
+        award.append(SecurityRule(Lit(percent(security))))
     return Statute(
         header=Header(
             "Grain Unified Purchase Regulation",
@@ -103,7 +124,7 @@ def procurement_statute(
                 (PurchaseRule(Ref("state reserve"), "wheat", "kilograms", Ref("price ceiling"), "kilogram"),),
             ),
             Article("2", "Sealed bids", tuple(sealed_bids)),
-            Article("3", "Award", (AwardRule(),)),
+            Article("3", "Award", tuple(award)),
             Article("4", "Delivery", tuple(delivery)),
             Article("5", "Payment", (SupplyPaymentRule(Ref("state reserve"), Ref("supplier")),)),
         ),

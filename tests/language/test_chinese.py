@@ -86,6 +86,8 @@ def shape(statute: A.Statute) -> object:
         (DATA / "overtime.zh.law", "overtime.law"),
         (STATUTES / "vouchers.zh.law", "vouchers.law"),
         (STATUTES / "procurement.zh.law", "procurement.law"),
+        (STATUTES / "bridge-steel-tender.zh.law", "bridge-steel-tender.law"),
+        (STATUTES / "eu-best-value-tender.zh.law", "eu-best-value-tender.law"),
     ],
 )
 def test_chinese_statute_is_the_same_law_as_its_english_twin(zh_path: Path, en_name: str) -> None:

@@ -125,12 +125,15 @@ def test_a_served_gateway_awards_the_tender_and_reclaims_the_vouchers_when_their
         text=True,
         check=True,
     )
-    # Each sent once, and mined: a call sent before its time would have reverted ("failed").
-    assert json.loads(status.stdout)["keeper"] == {"award": {"done": 1}, "reclaim": {"done": 1}}
+    # Each sent once, and mined: a call sent before its time would have reverted ("failed"). The tender's
+    # deliveries were left out, so by the reclaim's date (months after its deadline and 4-day grace) its
+    # winner has defaulted, and the keeper closed it too.
+    keeper = json.loads(status.stdout)["keeper"]
+    assert keeper == {"award": {"done": 1}, "reclaim": {"done": 1}, "close": {"done": 1}}
     table = subprocess.run(
         lawdsl("oracle", "status", "--outbox", str(outbox)), cwd=ROOT, capture_output=True, text=True, check=True
     )
-    assert "keeper calls: award (1 mined), reclaim (1 mined)" in table.stdout
+    assert "keeper calls: award (1 mined), reclaim (1 mined), close (1 mined)" in table.stdout
 
 
 @pytest.mark.parametrize(

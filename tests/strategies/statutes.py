@@ -139,6 +139,8 @@ YEARS = range(2025, 2031)
 BOUND_DATES = [B.FIRST_DATE, B.LAST_DATE]
 
 surfaces = st.sampled_from(["en", "zh"])
+#: Shares of a contract price (a cap on deductions, a performance security): more than 0%, at most 100%.
+contract_shares = st.integers(1, 1_000_000).map(A.Percentage)
 percentages = st.one_of(
     st.integers(0, 10_000).map(lambda p: A.Percentage(p * 10_000)),  # whole percents up to 10,000%
     st.integers(0, 1_000_000).map(lambda p: A.Percentage(p * 100)),  # four decimals
@@ -459,16 +461,30 @@ def procurement_statutes(
             A.Ref(buyer), draw(st.sampled_from(pool["text"])), unit, terms.operand(money(header.currency)), unit
         ),
         A.BiddingRule(terms.operand(periods), terms.operand(periods)),
-        A.AwardRule(),
         A.DeliveryRule(A.Ref(inspector), terms.operand(periods)),
         A.SupplyPaymentRule(A.Ref(buyer), A.Ref(supplier)),
     ]
     if draw(st.booleans()):
+        rules.append(A.AwardRule())
+    else:  # best value: weights of 100% in all, the buyer scoring
+        quality = draw(st.integers(1, 999_999))
+        rules.append(
+            A.BestValueRule(
+                terms.operand(st.just(A.Percentage(1_000_000 - quality))), terms.operand(st.just(A.Percentage(quality)))
+            )
+        )
+        rules.append(A.ScoringRule(A.Ref(buyer), terms.operand(periods)))
+    if draw(st.booleans()):
         rules.append(A.DepositRule(terms.operand(percentages)))
     if draw(st.booleans()):
-        rules.append(A.PenaltyRule(terms.operand(percentages)))
+        cap = terms.operand(contract_shares) if draw(st.booleans()) else None
+        rules.append(A.PenaltyRule(terms.operand(percentages), cap=cap))
     if draw(st.booleans()):
         rules.append(A.ForfeitRule(A.Ref(supplier)))
+    if draw(st.booleans()):
+        rules.append(A.InspectionRule(A.Ref(inspector), terms.operand(periods)))
+    if draw(st.booleans()):
+        rules.append(A.SecurityRule(terms.operand(contract_shares)))
     return _statute(
         header,
         parties,

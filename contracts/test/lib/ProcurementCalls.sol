@@ -104,7 +104,7 @@ library ProcurementCalls {
     }
 
     function depositHeld(ProcurementStatute statute, uint256 number, address bidder) internal view returns (uint256 held) {
-        (, held,,,) = statute.bids(number, bidder);
+        (, held,,,,,) = statute.bids(number, bidder);
     }
 
     function closingFrom(ProcurementStatute statute, uint256 number) internal view returns (uint256) {
