@@ -14,7 +14,7 @@ import {WorkerSlot, WorkerSlots} from "./WorkerSlot.sol";
 
 /// @title Working-time statute
 /// @notice Shifts from signed attendance punches, premium pay per minute (the highest applicable rate
-/// wins), working-time limits, and wages paid from the employer's deposit, first in first out, with
+/// wins; additional premiums, such as night work, add to it), working-time limits, and wages paid from the employer's deposit, first in first out, with
 /// arrears when it runs short. Weekly and monthly pay is settled page by page (`settle`).
 /// @dev A generated contract per statute inherits this one and supplies the statute's rules: earning
 /// and limit sentences, public holidays, minimum wage. The pieces: `Employment` (consent, wages, end),
@@ -68,6 +68,7 @@ abstract contract WorkingTimeStatute is Employment, AttendanceDevices, WageQueue
         WorkerSlot worker; // the employee's slot as it will be stored
         uint256 length; // minutes
         uint256 day; // the local day the shift started on
+        uint256 clockInSecond; // the clock-in's second after that day's local midnight
         DayKind kind; // what that day is under the statute
         bool timeOff; // compensatory time off was granted for that day
         uint256 previousDay; // the local day of the employee's previous shift (0: none)
@@ -76,6 +77,10 @@ abstract contract WorkingTimeStatute is Employment, AttendanceDevices, WageQueue
         uint256 beforeDay; // minutes of earlier shifts started in the shift's day
         uint256 beforeWeek; // … in its week
         uint256 beforeMonth; // … in its month
+        uint256 overtimeFrom; // rules counting straight time: the minute overtime begins (`NEVER`: none)
+        uint256 straightBeforeDay; // … the minutes of earlier shifts in the day not paid as overtime
+        uint256 straightBeforeWeek; // … in the week
+        uint256 straightBeforeMonth; // … in the month
         uint256 accruing; // weekly/monthly pay: first day of the pay period it accrues to (0: paid now)
     }
 
@@ -86,6 +91,12 @@ abstract contract WorkingTimeStatute is Employment, AttendanceDevices, WageQueue
     uint256 private constant AMOUNT_SCALE = 60 * MILLIONTHS;
     /// @dev The shift minute from which a rule that does not apply to a shift applies: never.
     uint256 internal constant NEVER = type(uint256).max;
+    /// @dev Minutes in a day, for time-of-day windows.
+    uint256 private constant MINUTES_PER_DAY = 24 * 60;
+    /// @dev The days around a shift on which a time-of-day window can meet it: the one before, its own, the next.
+    uint256 private constant WINDOW_DAYS = 3;
+    /// @dev One straight-time count of `_straightMinutes` (32 bits each).
+    uint256 private constant STRAIGHT_COUNT = type(uint32).max;
     /// @dev `_payAccrued` for an ending employment: every accruing period, ended or not.
     uint256 private constant ALL_PERIODS = type(uint256).max;
 
@@ -110,6 +121,12 @@ abstract contract WorkingTimeStatute is Employment, AttendanceDevices, WageQueue
     /// one period accrues per employee at a time.
     mapping(address employee => uint256) private _accrualPeriod;
     mapping(address employee => mapping(uint256 position => uint256)) private _accrued;
+
+    /// @dev Statutes with a rule `not counting hours already paid as overtime` whose period some other
+    /// rule counts in full (see `_countStraightTime`): the minutes of shifts in the day (bits 0–31),
+    /// week (32–63) and month (64–95) of the worker's last shift that were not paid as overtime.
+    /// Periods roll as the slot's counts do (on `shiftDay`).
+    mapping(address employee => uint256) private _straightMinutes;
 
     /// @dev Settlement in pages: the next employee's index (bits 0–127; 0: no round open) and the time
     /// the open round settles for (128–255).
@@ -340,6 +357,7 @@ abstract contract WorkingTimeStatute is Employment, AttendanceDevices, WageQueue
         shift.employee = employee;
         shift.employer = employer;
         shift.day = day;
+        shift.clockInSecond = started - CivilCalendar.midnight(day, timeZoneOffset); // < 1 day
         shift.kind = dayKind(day);
         shift.timeOff = worker.timeOffGranted() && timeOff[employee][day];
         shift.weekStart = CivilCalendar.weekStart(day, weekStart);
@@ -386,6 +404,36 @@ abstract contract WorkingTimeStatute is Employment, AttendanceDevices, WageQueue
         unchecked { return until > from ? until - from : 0; }
     }
 
+    /// @dev Minutes of the shift from minute `from` (a premium's start) to its end whose first second
+    /// falls inside the local time-of-day window from minute `opens` to minute `closes` after midnight
+    /// (crossing midnight when `closes <= opens`): what a premium with a window pays. Minute i begins
+    /// `clockInSecond + 60 i` seconds after the shift day's midnight; on a timeline from the midnight
+    /// before, a shift of at most a day lies within three days, and the window's occurrences on those
+    /// days never overlap. The interpreter's `window_minutes` is the same arithmetic.
+    function _windowMinutes(Shift memory shift, uint256 from, uint256 opens, uint256 closes)
+        internal pure returns (uint256 total)
+    {
+        uint256 length = shift.length;
+        if (from >= length) return 0;
+        if (closes <= opens) closes += MINUTES_PER_DAY;
+        // Window bounds are minutes of a day and a clock-in second is under a day: nothing overflows.
+        unchecked {
+            uint256 base = shift.clockInSecond + 1 days;
+            for (uint256 day = 0; day < WINDOW_DAYS; ++day) {
+                uint256 first = _minutesBefore((opens + day * MINUTES_PER_DAY) * 60, base);
+                uint256 last = _minutesBefore((closes + day * MINUTES_PER_DAY) * 60, base);
+                if (first < from) first = from;
+                if (last > length) last = length;
+                if (last > first) total += last - first;
+            }
+        }
+    }
+
+    /// @dev How many minutes beginning at `base + 60 i` (i >= 0) begin before `second`.
+    function _minutesBefore(uint256 second, uint256 base) private pure returns (uint256) {
+        unchecked { return second > base ? (second - base + 59) / 60 : 0; }
+    }
+
     /// @dev The earlier of two rule starts.
     function _earliest(uint256 a, uint256 b) internal pure returns (uint256) {
         return a < b ? a : b;
@@ -395,6 +443,61 @@ abstract contract WorkingTimeStatute is Employment, AttendanceDevices, WageQueue
     /// `already` minutes of that period were worked before the shift.
     function _beyond(uint256 threshold, uint256 already) internal pure returns (uint256) {
         unchecked { return threshold > already ? threshold - already : 0; }
+    }
+
+    /// @dev The shift minute from which a rule counting straight time only (`not counting hours already
+    /// paid as overtime`) with `threshold` minutes applies, when `already` straight minutes of its
+    /// period were worked before the shift: the count grows until overtime begins (`overtimeFrom`)
+    /// and no further, so a threshold beyond that is never reached in this shift.
+    function _beyondStraight(uint256 threshold, uint256 already, uint256 overtimeFrom)
+        internal pure returns (uint256)
+    {
+        if (threshold <= already) return 0;
+        unchecked {
+            uint256 needed = threshold - already;
+            return needed <= overtimeFrom ? needed : NEVER;
+        }
+    }
+
+    /// @dev Straight-time counts for rules `not counting hours already paid as overtime`: set the shift's
+    /// straight minutes before it (`straightBefore…`) and count its minutes before `shift.overtimeFrom`.
+    /// For a period in `inSlot` (bit `Period`), no rule of the statute counts every hour of that period,
+    /// so the worker slot's count for it holds straight time: read it there and add straight minutes
+    /// only, at no storage cost. Periods in `inSide`, which other rules count in full, keep theirs in
+    /// `_straightMinutes`, rolled as the slot's.
+    function _countStraightTime(Shift memory shift, uint256 inSlot, uint256 inSide) internal {
+        uint256 straight = shift.overtimeFrom < shift.length ? shift.overtimeFrom : shift.length;
+        if (inSide != 0) {
+            uint256 packed = _straightMinutes[shift.employee];
+            uint256 previous = shift.previousDay;
+            if (previous == shift.day) shift.straightBeforeDay = packed & STRAIGHT_COUNT;
+            if (previous != 0 && previous >= shift.weekStart) {
+                shift.straightBeforeWeek = packed >> 32 & STRAIGHT_COUNT;
+            }
+            if (previous != 0 && previous >= shift.monthStart) {
+                shift.straightBeforeMonth = packed >> 64 & STRAIGHT_COUNT;
+            }
+            // Each count is at most a month of minutes (< 2^32): see `WorkerSlot`.
+            unchecked {
+                _straightMinutes[shift.employee] = (shift.straightBeforeDay + straight)
+                    | (shift.straightBeforeWeek + straight) << 32 | (shift.straightBeforeMonth + straight) << 64;
+            }
+        }
+        uint256 inDay = shift.length;
+        uint256 inWeek = shift.length;
+        uint256 inMonth = shift.length;
+        if (_inPeriod(inSlot, Period.Day)) (shift.straightBeforeDay, inDay) = (shift.beforeDay, straight);
+        if (_inPeriod(inSlot, Period.Week)) (shift.straightBeforeWeek, inWeek) = (shift.beforeWeek, straight);
+        if (_inPeriod(inSlot, Period.Month)) (shift.straightBeforeMonth, inMonth) = (shift.beforeMonth, straight);
+        unchecked { // sums fit their fields: see `WorkerSlot`
+            shift.worker = shift.worker.withShiftCounts(shift.day, shift.beforeDay + inDay,
+                                                        shift.beforeWeek + inWeek, shift.beforeMonth + inMonth);
+        }
+    }
+
+    /// @dev Whether bit `period` is set in a mask of periods.
+    function _inPeriod(uint256 mask, Period period) private pure returns (bool) {
+        return (mask >> uint256(period)) & 1 == 1;
     }
 
     /// @dev The shift earned `rateMinutes` (minutes × millionths of the hourly wage) under the article at

@@ -47,7 +47,7 @@ def _alternation(words: list[str] | tuple[str, ...]) -> str:
 
 
 def _literals(units: str, spaced: bool) -> list[dict[str, Any]]:
-    """Money, dates, time zones, percentages, durations and numbers (SPEC §1), shared by both surfaces.
+    """Money, dates, time zones, times of day, percentages, durations and numbers (SPEC §1), on both surfaces.
 
     Lookbehinds instead of `\\b`: Chinese characters are word characters, and
     `为8小时` has no word boundary before the `8`.
@@ -57,6 +57,7 @@ def _literals(units: str, spaced: bool) -> list[dict[str, Any]]:
         {"name": "constant.numeric.money.lawdsl", "match": r"(?<![A-Za-z])[A-Z]{3}[ \t]+-?\d+(?:\.\d+)?"},
         {"name": "constant.numeric.date.lawdsl", "match": r"(?<![0-9.])\d{4}-\d{1,2}-\d{1,2}(?![0-9A-Za-z-])"},
         {"name": "constant.numeric.timezone.lawdsl", "match": r"[+-]\d{2}:\d{2}|\bUTC\b"},
+        {"name": "constant.numeric.time.lawdsl", "match": r"(?<![0-9.:+-])\d{1,2}:\d{2}(?!\d)"},
         {"name": "constant.numeric.percentage.lawdsl", "match": r"(?<![0-9.])\d+(?:\.\d+)?\s?%"},
         {
             "match": rf"(?<![0-9.])(\d+(?:\.\d+)?){gap}({units})",

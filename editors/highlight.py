@@ -71,6 +71,7 @@ _LITERALS: dict[str, _TokenType] = {
     "NUMBER": Number,
     "DATE": Literal.Date,
     "TZ": Literal.Date,
+    "CLOCK": Literal.Date,
     "WEEKDAY": Name.Constant,
     "TEXT": String.Doc,
     "COMMENT": Comment.Single,

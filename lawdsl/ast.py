@@ -284,14 +284,42 @@ TermSentence = Union[Term, RestDays, PublicHolidays, WeekStart]
 
 
 @dataclass(frozen=True)
+class Window:
+    """`between 22:00 and 05:00`: local times of day as minutes after midnight; crosses midnight
+    when `closes` is not after `opens`. The two are never equal (the builder says so)."""
+
+    opens: int
+    closes: int
+    span: Span = field(compare=False, default=NO_SPAN)
+
+    def __str__(self) -> str:
+        return f"between {clock_text(self.opens)} and {clock_text(self.closes)}"
+
+
+def clock_text(minutes: int) -> str:
+    """Minutes after midnight as the statute writes them: `05:00`."""
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+@dataclass(frozen=True)
 class EarningRule:
-    """`[on a K,] each hour worked [beyond D [in a P]] earns R of the hourly wage [unless …]`."""
+    """`[on a K,] each hour worked [between T and T] [beyond D [in a P] [, not counting hours already
+    paid as overtime,]] earns [an additional] R of the hourly wage [unless …]`.
+
+    Without `additional` the rule competes: each minute is paid at the highest such rate. With it,
+    the rule is a premium: its rate is added to whatever rate is in force for the minutes it covers.
+    """
 
     rate: Operand
     day_kind: DayKind | None = None
     beyond: Operand | None = None
     period: Period | None = None  # None with `beyond` means per day, as written
     unless_time_off: bool = False
+    window: Window | None = None  # only on premiums (the checker says so)
+    additional: bool = False
+    #: `beyond D in a P, not counting hours already paid as overtime`: the count leaves out minutes
+    #: paid above 100% by the competing rules written without this clause (no pyramiding).
+    not_counting_overtime: bool = False
     span: Span = field(compare=False, default=NO_SPAN)
 
     @property

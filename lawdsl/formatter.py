@@ -205,11 +205,18 @@ def rule_atoms(rule: A.Rule) -> list[str]:
     """The canonical English wording of one rule sentence, as unbreakable atoms."""
     if isinstance(rule, A.EarningRule):
         atoms = [*_day_kind(rule.day_kind), "each", "hour", "worked"]
+        if rule.window is not None:
+            atoms += str(rule.window).split()
         if rule.beyond is not None:
             atoms += ["beyond", *_operand(rule.beyond)]
             if rule.period is not None:
                 atoms += ["in", "a", rule.period.value]
-        atoms += ["earns", *_operand(rule.rate), "of", "the", "hourly", "wage"]
+            if rule.not_counting_overtime:
+                atoms[-1] += ","
+                atoms += ["not", "counting", "hours", "already", "paid", "as", "overtime,"]
+        rate = _operand(rule.rate)
+        atoms += ["earns", *(["an", "additional", *rate[-1:]] if rule.additional else rate)]
+        atoms += ["of", "the", "hourly", "wage"]
         if rule.unless_time_off:
             atoms += ["unless", "compensatory", "time", "off", "is", "granted"]
         return atoms
@@ -548,12 +555,18 @@ def zh_rule_atoms(rule: A.Rule) -> list[str]:
     """The canonical Chinese wording of one rule sentence, as unbreakable atoms."""
     if isinstance(rule, A.EarningRule):
         atoms = _zh_day_kind(rule.day_kind)
+        if rule.window is not None:
+            window = [A.clock_text(rule.window.opens), "至", A.clock_text(rule.window.closes), "之间的"]
+            atoms += window if rule.beyond is None else [*window[:-1], "之间的、"]
+        # A long subject (`超出…的每小时工作`) is set off by a comma; a short one is not.
         if rule.beyond is not None:
-            # A long subject (`超出…的每小时工作`) is set off by a comma; a short one is not.
-            atoms += [*_zh_within(rule.period), "超出", _zh_operand(rule.beyond), "的每小时工作，"]
+            counting = ["扣除已按加班计发的工时后"] if rule.not_counting_overtime else []
+            atoms += [*_zh_within(rule.period), *counting, "超出", _zh_operand(rule.beyond), "的每小时工作，"]
+        elif rule.window is not None:
+            atoms += ["每小时工作，"]
         else:
             atoms += ["每小时工作"]
-        atoms += ["按小时工资的", _zh_operand(rule.rate), "计发"]
+        atoms += ["按小时工资的", _zh_operand(rule.rate), "另行加发" if rule.additional else "计发"]
         return atoms + (["，已安排补休的除外"] if rule.unless_time_off else [])
     if isinstance(rule, A.LimitRule):
         measure = "加班" if rule.measure is A.Measure.OVERTIME else "工作时长"

@@ -69,6 +69,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "terminal_PERCENT": ("a percentage (like 150%)", "百分比（如 150%）"),
     "terminal_DATE": ("a date (YYYY-MM-DD)", "日期（YYYY-MM-DD）"),
     "terminal_TZ": ("a time zone (like +08:00)", "时区（如 +08:00）"),
+    "terminal_CLOCK": ("a time of day (like 22:00)", "时刻（如 22:00）"),
     "terminal_WEEKDAY": ("a weekday", "星期（如星期一）"),
     "terminal_ARTICLE_ID": ("an article number", "条号"),
     "terminal_DOT": ("'.'", "“。”"),
@@ -98,6 +99,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "time_zone_range": (
         "time zone {tz} does not exist (offsets run from -14:00 to +14:00)",
         "时区 {tz} 不存在（时差须在 -14:00 至 +14:00 之间）",
+    ),
+    "no_such_time": (
+        "'{text}' is not a time of day: hours run from 00 to 23 and minutes from 00 to 59 (midnight is 00:00)",
+        "「{text}」不是一天中的时刻：小时为 00 至 23，分钟为 00 至 59（午夜写作 00:00）",
+    ),
+    "empty_window": (
+        "the window from {opens} to {closes} is empty: a window needs two different times (it may cross midnight, "
+        "like 22:00 to 05:00)",
+        "{opens} 至 {closes} 的时段为空：时段须有两个不同的时刻（可跨越午夜，例如 22:00 至 05:00）",
     ),
     "time_zone_unknown": (
         "the tz database has no time zone {tz}; did you mean {hint}? (a zone is Area/City, or an offset like +08:00)",
@@ -168,15 +178,27 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "expected {a} {kinds} here, found '{name}', which is {a_kind} {kind}",
         "此处应为{kinds}，却遇到「{name}」，它是{kind}",
     ),
+    "window_not_additional": (
+        "a time-of-day window marks a premium added to the rate in force: write 'earns an additional {rate} of "
+        "the hourly wage' (rates without 'additional' never stack: the highest wins)",
+        "时段规定的是在适用费率之上另行加发的部分：请写作“按小时工资的 {rate} 另行加发”"
+        "（未写“另行加发”的费率不叠加，取最高者）",
+    ),
+    "not_counting_without_beyond": (
+        "'not counting hours already paid as overtime' says what a count leaves out: write it after the count, "
+        "like 'beyond 40 hours in a week, not counting hours already paid as overtime,'",
+        "“扣除已按加班计发的工时后”说明计数时扣除的部分：请写在计数之中，"
+        "例如“一周内扣除已按加班计发的工时后超出 40 小时的”",
+    ),
     "missing_sentence": ("a {domain} statute needs {form}", "规范{domain}的法规须有{form}"),
     # warnings (lawdsl/check/lint.py)
     "never_applies": ("this rule never applies: the statute names no {days}", "此规则永不适用：本法规未规定{days}"),
     "never_pays": (
         "this rule never pays: article {article} ('{sentence}') applies to every minute this rule does, at "
-        "{rate}; rates never stack, the highest wins and ties go to the earlier article (to add a premium, "
-        "write the total rate, like 125%)",
+        "{rate}; rates never stack, the highest wins and ties go to the earlier article (to add a premium "
+        "to the rate in force, write 'earns an additional 25% of the hourly wage')",
         "此规则永远不会计发：第 {article} 条（“{sentence}”）适用于此规则所适用的每一分钟，费率为 {rate}；"
-        "费率不叠加，取最高者，相同时取在先的条文（如需加付，请写出合计费率，例如 125%）",
+        "费率不叠加，取最高者，相同时取在先的条文（如需在适用费率之上加付，请写作“按小时工资的 25% 另行加发”）",
     ),
     "no_overtime": (
         "this limit can never be exceeded: no earning rule that applies here pays more than 100% of the "
@@ -241,6 +263,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "instalments_sum": (
         "the instalments add up to {total}, but the issue rule's face value is {face}; they must be equal",
         "各期金额合计 {total}，而发放规则的面值为 {face}；两者须相等",
+    ),
+    "too_many_limits_with_windows": (
+        "a working time statute with a time-of-day window or a count that leaves out overtime can have at most "
+        "{most} limit sentences (its contract must stay within 24,576 bytes); this is one more",
+        "含有时段或扣除加班工时计数的工作时间法规至多有 {most} 句限制语句"
+        "（其合约须在 24,576 字节以内）；此句超出了数量",
     ),
     # required sentences, as the checker suggests them
     "form_earning": (

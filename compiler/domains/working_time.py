@@ -37,6 +37,7 @@ from lawdsl.ast import (
     Statute,
     Term,
     WagePaymentRule,
+    clock_text,
 )
 from lawdsl.formatter import rule_atoms
 from lawdsl.interpret.working_time import minimum_hourly_wage
@@ -139,10 +140,25 @@ class _Earning:
     start: str  # the name of the function giving its start
 
     def beats(self, other: _Earning) -> bool:
+        """Wins a minute both apply to; premiums (`additional`) never compete."""
+        if self.rule.additional or other.rule.additional:
+            return False
         return self.millionths > other.millionths or (self.millionths == other.millionths and self.order < other.order)
+
+    def minutes(self, start: str, higher: str, window: tuple[str, str] | None) -> str:
+        """The expression for the minutes this rule pays, from `start`: until `higher` for a competing rule,
+        to the shift's end (inside its window) for a premium."""
+        if window is not None:
+            return f"_windowMinutes(shift, {start}, {window[0]}, {window[1]})"
+        return f"_minutesWon(shift, {start}, {higher})"
 
 
 _BEFORE = {Period.DAY: "shift.beforeDay", Period.WEEK: "shift.beforeWeek", Period.MONTH: "shift.beforeMonth"}
+_STRAIGHT_BEFORE = {
+    Period.DAY: "shift.straightBeforeDay",
+    Period.WEEK: "shift.straightBeforeWeek",
+    Period.MONTH: "shift.straightBeforeMonth",
+}
 _PREMIUM = 1_000_000  # minutes paid above 100% of the wage are overtime
 
 
@@ -186,7 +202,11 @@ def _start_functions(earnings: list[_Earning], constants: _Constants) -> list[st
                 _rule_name(article, [r for r in article.rules if isinstance(r, EarningRule)], rule, "THRESHOLD"),
                 article,
             )
-            start = f"_beyond({threshold}, {_BEFORE[rule.threshold_period]})"
+            if rule.not_counting_overtime:
+                already = _STRAIGHT_BEFORE[rule.threshold_period]
+                start = f"_beyondStraight({threshold}, {already}, shift.overtimeFrom)"
+            else:
+                start = f"_beyond({threshold}, {_BEFORE[rule.threshold_period]})"
         lines += [
             _rule_doc(article, rule, "    ").replace("    //", "    /// @dev", 1),
             "    /// @return The shift minute from which the rule applies (`NEVER`: not to this shift).",
@@ -200,9 +220,12 @@ def _start_functions(earnings: list[_Earning], constants: _Constants) -> list[st
 
 #: Limit sentences whose running count lives in the worker's slot (`WorkerSlots.LIMITS_IN_SLOT`).
 _LIMITS_IN_SLOT = 2
-#: Up to this many earning rules, their starts are computed once into locals; beyond it (the EVM
-#: reaches only 16 stack slots) each use calls the rule's start function again.
+#: Up to this many competing earning rules, their starts are computed once into locals; beyond it (the
+#: EVM reaches only 16 stack slots) each use calls the rule's start function again. A premium's start,
+#: used once, is always a call.
 _LOCAL_STARTS = 4
+#: Generated lines longer than this are broken (solhint's and forge fmt's width).
+_LINE = 120
 #: Up to this many starts are combined in one nested expression; more, one statement each.
 _NESTED = 3
 
@@ -250,24 +273,72 @@ def _indices(statute: Statute, earnings: list[_Earning]) -> list[str]:
     return lines
 
 
+def _windows(earnings: list[_Earning], constants: _Constants) -> dict[int, tuple[str, str]]:
+    """Each windowed premium's opening and closing constants (minutes after local midnight), declared."""
+    found = {}
+    for earning in earnings:
+        window, article = earning.rule.window, earning.article
+        if window is None:
+            continue
+        siblings = [r for r in article.rules if isinstance(r, EarningRule)]
+        names = tuple(_rule_name(article, siblings, earning.rule, what) for what in ("OPENS", "CLOSES"))
+        for name, minutes, what in zip(names, (window.opens, window.closes), ("opens", "closes")):
+            constants.lines += [
+                f"    /// @dev Article {article.id}: its window {what} at {clock_text(minutes)}, local time.",
+                f"    uint256 private constant {name} = {minutes}; // minutes after midnight",
+            ]
+        found[id(earning)] = (names[0], names[1])
+    return found
+
+
+_PERIOD_BIT = {Period.DAY: 1, Period.WEEK: 2, Period.MONTH: 4}
+
+
+def _straight_time(counting: list[_Earning], straight: list[_Earning], start: dict[int, str]) -> list[str]:
+    """Where the shift's overtime begins under the rules that count every hour, and the straight-time
+    counts (`_countStraightTime`) that rules `not counting hours already paid as overtime` read: in
+    the worker slot for a period no rule counts in full (no storage of its own), else a side slot."""
+    overtime = [start[id(e)] for e in counting if e.millionths > _PREMIUM and not e.rule.additional]
+    lines, earliest = _earliest(overtime, "shift.overtimeFrom", "        ")
+    full = {e.rule.threshold_period for e in counting if e.rule.beyond is not None}
+    read = {e.rule.threshold_period for e in straight}
+    in_slot = sum(_PERIOD_BIT[period] for period in read - full)
+    in_side = sum(_PERIOD_BIT[period] for period in read & full)
+    return [
+        "        // Hours paid as overtime by the rules that count every hour begin here; straight time ends.",
+        *(lines or [f"        shift.overtimeFrom = {earliest};"]),
+        "        // Straight-time counts per period (bit `Period`): in the worker slot, in a side slot.",
+        f"        _countStraightTime(shift, {in_slot}, {in_side});",
+    ]
+
+
 def _apply_rules(statute: Statute, earnings: list[_Earning], constants: _Constants) -> list[str]:
     """`_applyRules`: the rules' starts, the limit sentences (unrolled), the worker stored, then the
-    pay: per earning article, in article order, the rate-minutes its rules won."""
+    pay: per earning article, in article order, the rate-minutes its rules won, and its premiums'."""
     body: list[str] = []
-    if len(earnings) <= _LOCAL_STARTS:
-        start = {id(e): e.start[1:] for e in earnings}
-        if earnings:
+    windows = _windows(earnings, constants)
+    straight = [e for e in earnings if e.rule.not_counting_overtime]
+    counting = [e for e in earnings if not e.rule.not_counting_overtime]
+    competing = [e for e in earnings if not e.rule.additional]
+    if len(competing) <= _LOCAL_STARTS:
+        # Competing rules' starts are used several times: locals. A premium's is used once: a call.
+        start = {id(e): e.start[1:] if not e.rule.additional else f"{e.start}(shift)" for e in earnings}
+        if competing:
             body.append("        // The shift minute each earning rule applies from (`NEVER`: not to this shift).")
-        body += [f"        uint256 {e.start[1:]} = {e.start}(shift);" for e in earnings]
+        body += [f"        uint256 {e.start[1:]} = {e.start}(shift);" for e in counting if not e.rule.additional]
+        body += _straight_time(counting, straight, start) if straight else []
+        body += [f"        uint256 {e.start[1:]} = {e.start}(shift);" for e in straight if not e.rule.additional]
     else:
         start = {id(e): f"{e.start}(shift)" for e in earnings}
+        body += _straight_time(counting, straight, start) if straight else []
     limits = list(statute.rules(LimitRule))
-    if len(earnings) > _NESTED:  # a list of starts may then be long enough for statements
+    if len(competing) > _NESTED:  # a list of starts may then be long enough for statements
         body.append("        uint256 higher; // the earliest start of the rules paying more than the one at hand")
     if any(sum(e.article is a for e in earnings) > 1 for a in statute.articles):
         body.append("        uint256 rateMinutes; // an article's rules together")
     if any(rule.measure is Measure.OVERTIME for _, rule in limits):
-        lines, premium = _earliest([start[id(e)] for e in earnings if e.millionths > _PREMIUM], "higher", "        ")
+        overtime_rules = [e for e in earnings if e.millionths > _PREMIUM and not e.rule.additional]
+        lines, premium = _earliest([start[id(e)] for e in overtime_rules], "higher", "        ")
         body += [
             "        // Overtime: the minutes paid above 100% of the wage, from the first premium rule's start.",
             *lines,
@@ -295,17 +366,19 @@ def _apply_rules(statute: Statute, earnings: list[_Earning], constants: _Constan
             continue
         if len(mine) == 1:
             lines, higher = _earliest([start[id(e)] for e in earnings if e.beats(mine[0])], "higher", " " * 12)
+            minutes = mine[0].minutes(start[id(mine[0])], higher, windows.get(id(mine[0])))
             body += ["    " + _rule_doc(article, mine[0].rule), *lines]
             body.append(f"            _earned(shift, {_position_constant(article)}, {article_constant(article.id)},")
-            body.append(f"                    {mine[0].rate} * _minutesWon(shift, {start[id(mine[0])]}, {higher}));")
+            body.append(f"                    {mine[0].rate} * {minutes});")
             continue
         for index, earning in enumerate(mine):
             lines, higher = _earliest([start[id(e)] for e in earnings if e.beats(earning)], "higher", " " * 12)
+            minutes = earning.minutes(start[id(earning)], higher, windows.get(id(earning)))
             body += ["    " + _rule_doc(article, earning.rule), *lines]
-            body.append(
-                f"            rateMinutes {'+=' if index else '='} {earning.rate}"
-                f" * _minutesWon(shift, {start[id(earning)]}, {higher});"
-            )
+            line = f"            rateMinutes {'+=' if index else '='} {earning.rate} * {minutes};"
+            if len(line) > _LINE:
+                line = f"            rateMinutes {'+=' if index else '='} {earning.rate}\n                * {minutes};"
+            body.append(line)
         body.append(
             f"            _earned(shift, {_position_constant(article)}, {article_constant(article.id)}, rateMinutes);"
         )
@@ -474,6 +547,11 @@ def generate(statute: Statute) -> GeneratedContract:
         "    // ---------------------------------------------------------------- earning rules",
         "    // Each rule applies to a suffix of a shift; each minute is paid under the highest rate that",
         "    // applies to it (the earlier rule on a tie), so a rule pays from its start until a higher one starts.",
+        *(
+            ["    // A premium (`an additional` rate) pays on top, for every minute of its suffix (inside its window)."]
+            if any(e.rule.additional for e in earnings)
+            else []
+        ),
         "",
         *starts,
         "    /// @dev A finished shift under the statute: its limit sentences in article order (each",

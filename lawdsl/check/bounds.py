@@ -32,6 +32,10 @@ MAX_VERSION = 10**9
 MAX_ARTICLE_ID = 32
 #: A working-time contract carries its rules and holidays as code, within the 24,576-byte limit.
 MAX_WORKING_TIME_RULES = 8  # 9 + 9 measured at 24,459 bytes: too close to the limit
+#: Windows (`between 22:00 and 05:00`) and counts that leave out overtime bring code of their own (up to
+#: ~800 bytes): a statute using them has at most this many limit sentences. Found by the generated-statute
+#: differential: 4 earning rules and 8 limits with 30-character article numbers measured 25,302 bytes.
+MAX_LIMITS_WITH_WINDOWS = 4
 MAX_HOLIDAY_YEARS = 50
 
 Report = Callable[..., None]  # (span, message key, **fields)
@@ -75,6 +79,14 @@ def check_bounds(statute: A.Statute, report: Report) -> None:
             spans = [rule.span for article in statute.articles for rule in article.rules if isinstance(rule, kind)]
             if len(spans) > MAX_WORKING_TIME_RULES:
                 report(spans[MAX_WORKING_TIME_RULES], "too_many_rules", rule=name, most=MAX_WORKING_TIME_RULES)
+        limits = [rule.span for article in statute.articles for rule in article.rules if isinstance(rule, A.LimitRule)]
+        if uses_windows_or_straight_time(statute) and len(limits) > MAX_LIMITS_WITH_WINDOWS:
+            report(limits[MAX_LIMITS_WITH_WINDOWS], "too_many_limits_with_windows", most=MAX_LIMITS_WITH_WINDOWS)
+
+
+def uses_windows_or_straight_time(statute: A.Statute) -> bool:
+    """The statute has a time-of-day window or a count that leaves out overtime: more contract code."""
+    return any(rule.window is not None or rule.not_counting_overtime for _, rule in statute.rules(A.EarningRule))
 
 
 def _operands(rule: A.Rule) -> Iterator[A.Lit]:

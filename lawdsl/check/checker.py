@@ -340,6 +340,10 @@ class _Checker:
             if kind in single_seen:
                 self.error(rule.span, "second_sentence", rule=self.word(RULE_NAMES[kind]), line=single_seen[kind].line)
             single_seen.setdefault(kind, rule.span)
+        if isinstance(rule, A.EarningRule) and rule.window is not None and not rule.additional:
+            self.error(rule.window.span, "window_not_additional", rate=self.rate_text(rule.rate))
+        if isinstance(rule, A.EarningRule) and rule.not_counting_overtime and rule.beyond is None:
+            self.error(rule.span, "not_counting_without_beyond")
         for spec in fields(rule):
             value = getattr(rule, spec.name)
             if (kind, spec.name) in OPERAND_TYPES and value is not None:
@@ -351,6 +355,10 @@ class _Checker:
             for instalment in rule.instalments:
                 self.operand(instalment.amount, Money)
                 self.operand(instalment.on, dt.date)
+
+    def rate_text(self, operand: A.Operand) -> str:
+        """A rate as the legislator wrote it: the literal, or the term's name."""
+        return str(operand.value) if isinstance(operand, A.Lit) else operand.text
 
     def operand(self, operand: A.Operand, expected: type) -> bool:
         """Check that `operand` is, or names, a value of type `expected`; whether it is."""

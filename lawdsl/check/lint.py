@@ -4,7 +4,8 @@ Rates never stack — each minute is paid under the highest rate that applies
 to it, the earlier article on a tie — so a rule written as a premium ("earns
 25% of the hourly wage") beside a 100% rule on the same hours is accepted
 and never pays. `lawdsl check` prints these warnings; `--strict` makes them
-errors. Only what is certain is reported: a rule is said never to pay only
+errors. A premium written with `an additional` adds to the rate in force and
+always pays. Only what is certain is reported: a rule is said never to pay only
 when one other rule applies to every minute it applies to and outbids it.
 """
 
@@ -32,7 +33,11 @@ def lint(statute: A.Statute) -> list[Diagnostic]:
         if (missing := _no_such_days(statute, rule.day_kind)) is not None:
             warn(rule.span, "never_applies", days=word(statute.language, missing))
             continue
+        if rule.additional:  # a premium adds to the rate in force: it pays whatever else applies
+            continue
         for other_order, (other_article, other) in enumerate(earnings):
+            if other.additional:
+                continue
             if (
                 other_order != order
                 and _outbids(statute, other, other_order, rule, order)
@@ -51,6 +56,7 @@ def lint(statute: A.Statute) -> list[Diagnostic]:
             warn(limit.span, "never_applies", days=word(statute.language, missing))
         elif limit.measure is A.Measure.OVERTIME and not any(
             _rate(statute, rule) > A.Percentage.SCALE
+            and not rule.additional
             and (limit.day_kind is None or rule.day_kind in (None, limit.day_kind))
             for _, rule in earnings
         ):
@@ -96,6 +102,8 @@ def _covers(statute: A.Statute, wide: A.EarningRule, narrow: A.EarningRule) -> b
     wide_from, narrow_from = _threshold(statute, wide), _threshold(statute, narrow)
     if wide_from == 0:
         return True
+    if wide.not_counting_overtime:  # its count leaves out overtime: it may be reached later than it seems
+        return False
     if narrow_from < wide_from:
         return False
     # Minutes worked in a week or month include the day's: a daily threshold reached means a

@@ -16,6 +16,21 @@ per rule, each paid under one rule; `_paid_minutes` computes those segments
 from the sorted rule starts, never minute by minute, so national-scale punch streams stay
 cheap.
 
+A premium (`earns an additional R`, docs/semantics.md) does not compete: it
+pays R on each minute it applies to, on top of whatever the competing rules
+pay for that minute. With a window (`between 22:00 and 05:00`) it applies to
+the minutes of its suffix whose first second falls inside the window, local
+time; `window_minutes` counts them from the clock-in's time of day, never
+minute by minute. Overtime (what limits count) is still the minutes won by a
+competing rule above 100%: a premium does not make a minute overtime.
+
+A rule `beyond D in a P, not counting hours already paid as overtime` counts
+straight time only: the minutes of the period not paid above 100% by the
+competing rules written without that clause (docs/semantics.md, "No
+pyramiding"). Those rules cover a suffix of each shift from
+`overtime_start`, so the straight count stops growing there; each worker
+keeps it per period, as it keeps the minutes worked.
+
 Amounts stay exact until paid: a rate is integer millionths, so minutes ×
 rate × wage is an integer over `_SCALE` (60 minutes × 1 000 000). Each
 payment is rounded once, half up (`money.round_half_up`); a weekly or monthly
@@ -175,6 +190,22 @@ class _Earning:
     threshold: int  # minutes; 0 without `beyond`
     period: Period
     unless_time_off: bool
+    additional: bool = False  # a premium: added to the rate in force, never competing
+    window: tuple[int, int] | None = None  # (opens, closes), minutes after local midnight
+    straight: bool = False  # `not counting hours already paid as overtime`: counts straight time only
+
+    def start(self, before: dict[Period, int], straight: dict[Period, int], overtime_from: int) -> int:
+        """The shift minute the rule applies from (`NEVER`: not in this shift).
+
+        A rule counting straight time only applies at minute m once the period's minutes not paid as
+        overtime reach its threshold: `straight[P] + min(m, overtime_from) >= T`, which stops growing
+        where overtime begins."""
+        if not self.straight:
+            return max(0, self.threshold - before[self.period])
+        needed = self.threshold - straight[self.period]
+        if needed <= 0:
+            return 0
+        return needed if needed <= overtime_from else NEVER
 
     def beats(self, other: "_Earning") -> bool:
         return self.rate > other.rate or (self.rate == other.rate and self.order < other.order)
@@ -215,6 +246,9 @@ def _earnings(statute: Statute) -> tuple[_Earning, ...]:
                 beyond.minutes if beyond else 0,
                 rule.threshold_period,
                 rule.unless_time_off,
+                rule.additional,
+                (rule.window.opens, rule.window.closes) if rule.window else None,
+                rule.not_counting_overtime,
             )
         )
     return tuple(rules)
@@ -249,15 +283,36 @@ def minimum_hourly_wage(statute: Statute) -> int:
     return amount.minor
 
 
-def _paid_minutes(rules: Iterable[_Earning], length: int, before: dict[Period, int]) -> dict[_Earning, int]:
+#: The start of a rule that does not apply to a shift: after any shift's last minute.
+NEVER = 1 << 62
+
+
+def overtime_start(rules: Iterable[_Earning], before: dict[Period, int]) -> int:
+    """The shift minute from which the shift is paid as overtime (above 100%) by competing rules that
+    count every hour: where straight-time counts stop (`NEVER`: no such minute)."""
+    return min(
+        (max(0, r.threshold - before[r.period]) for r in rules if r.rate > Percentage.SCALE and not r.straight),
+        default=NEVER,
+    )
+
+
+def _paid_minutes(
+    rules: Iterable[_Earning],
+    length: int,
+    before: dict[Period, int],
+    straight: dict[Period, int] | None = None,
+    overtime_from: int = NEVER,
+) -> dict[_Earning, int]:
     """Minutes of a `length`-minute shift paid under each rule, highest rate winning.
 
     `before` holds the minutes already worked in the shift's day, week and
-    month. A rule with threshold T in period P applies from shift minute
-    `T - before[P]` on, so sorting the rules by that start and sweeping once
-    gives the per-minute result without visiting minutes.
+    month (`straight`: those not paid as overtime). A rule with threshold T in
+    period P applies from shift minute `T - before[P]` on (`_Earning.start`),
+    so sorting the rules by that start and sweeping once gives the per-minute
+    result without visiting minutes.
     """
-    starts = sorted(((max(0, r.threshold - before[r.period]), r.order), r) for r in rules)
+    straight = straight or before
+    starts = sorted(((r.start(before, straight, overtime_from), r.order), r) for r in rules)
     paid: dict[_Earning, int] = {}
     best: _Earning | None = None
     since = 0
@@ -271,6 +326,52 @@ def _paid_minutes(rules: Iterable[_Earning], length: int, before: dict[Period, i
     if best is not None and length > since:
         paid[best] = paid.get(best, 0) + length - since
     return paid
+
+
+_DAY_MINUTES = 24 * 60
+
+
+def window_minutes(clock_in: int, start: int, length: int, window: tuple[int, int]) -> int:
+    """Minutes `start <= i < length` of a shift whose first second falls inside a time-of-day window.
+
+    `clock_in` is the clock-in's second after local midnight, so minute i begins `clock_in + 60 i`
+    seconds after it. On a timeline that begins the midnight before, a shift (at most a day long)
+    lies within three days, so the window's occurrences on those days are all it can meet; they
+    never overlap, and `_minutes_before` turns each into a range of minute indices. The contract's
+    `_windowMinutes` is the same arithmetic.
+    """
+    if start >= length:
+        return 0
+    opens, closes = window
+    if closes <= opens:  # crosses midnight
+        closes += _DAY_MINUTES
+    base = clock_in + _DAY_MINUTES * 60
+    total = 0
+    for day in range(3):
+        first = max(start, _minutes_before((opens + day * _DAY_MINUTES) * 60, base))
+        last = min(length, _minutes_before((closes + day * _DAY_MINUTES) * 60, base))
+        total += max(0, last - first)
+    return total
+
+
+def _minutes_before(second: int, base: int) -> int:
+    """How many minutes `base + 60 i` (i >= 0) begin before `second`."""
+    return (second - base + 59) // 60 if second > base else 0
+
+
+def _premium_minutes(
+    rule: _Earning,
+    clock_in: int,
+    length: int,
+    before: dict[Period, int],
+    straight: dict[Period, int] | None = None,
+    overtime_from: int = NEVER,
+) -> int:
+    """Minutes of a shift a premium applies to: its suffix, within its window if it has one."""
+    start = rule.start(before, straight or before, overtime_from)
+    if rule.window is None:
+        return max(0, length - start)
+    return window_minutes(clock_in, start, length, rule.window)
 
 
 def period_name(period: Period, start: dt.date) -> str:
@@ -351,6 +452,8 @@ class _Worker:
     last_at: dt.datetime | None = None
     marks_at_last: set[tuple[str, str]] = field(default_factory=set)  # (device, kind)
     worked: dict[Period, _Counter] = field(default_factory=lambda: {p: _Counter() for p in Period})
+    # … of which not paid as overtime (kept when a rule counts straight time only)
+    straight: dict[Period, _Counter] = field(default_factory=lambda: {p: _Counter() for p in Period})
     limits: list[_Counter] = field(default_factory=list)
     # weekly/monthly schedules: period start -> article position -> exact amount × _SCALE
     accrued: dict[dt.date, dict[int, int]] = field(default_factory=dict)
@@ -366,6 +469,8 @@ class WorkingTimeInterpreter(DomainInterpreter):
         super().__init__(statute, minted, holders)
         self.earnings = _earnings(statute)
         self.limit_rules = _limits(statute)
+        #: Some rule counts straight time only: keep each worker's counts of minutes not paid as overtime.
+        self.counts_straight_time = any(r.straight for r in self.earnings)
         #: None: paid at each clock-out; else the period whose end makes pay due.
         self.pay_period = _PAY_PERIODS[_schedule(statute)]
         self.article_ids = [article.id for article in statute.articles]
@@ -379,11 +484,17 @@ class WorkingTimeInterpreter(DomainInterpreter):
         self.queues: dict[str, deque[_Queued]] = {}
         self.queued = 0  # payments ever queued: the global FIFO sequence
         self.days: dict[dt.date, _Day] = {}
+        #: Per kind of day and time off granted: the competing rules and the premiums that may apply.
         self.candidates = {
             (kind, granted): tuple(
-                r
-                for r in self.earnings
-                if (r.day_kind is None or r.day_kind is kind) and not (r.unless_time_off and granted)
+                tuple(
+                    r
+                    for r in self.earnings
+                    if r.additional is premium
+                    and (r.day_kind is None or r.day_kind is kind)
+                    and not (r.unless_time_off and granted)
+                )
+                for premium in (False, True)
             )
             for kind in DayKind
             for granted in (False, True)
@@ -558,8 +669,23 @@ class WorkingTimeInterpreter(DomainInterpreter):
             counter.roll(day.starts[period])
             before[period] = counter.count
             counter.count += minutes
-        paid = _paid_minutes(rules, minutes, before)
-        self._check_limits(event, worker, day, minutes, sum(m for r, m in paid.items() if r.rate > Percentage.SCALE))
+        competing, premiums = rules
+        straight, overtime_from = before, NEVER
+        if self.counts_straight_time:
+            straight, overtime_from = {}, overtime_start(competing, before)
+            for period, counter in worker.straight.items():
+                counter.roll(day.starts[period])
+                straight[period] = counter.count
+                counter.count += min(minutes, overtime_from)
+        paid = _paid_minutes(competing, minutes, before, straight, overtime_from)
+        overtime = sum(m for r, m in paid.items() if r.rate > Percentage.SCALE)
+        if premiums:
+            local = self.local(started)
+            clock_in = local.hour * 3600 + local.minute * 60 + local.second
+            for rule in premiums:
+                if counted := _premium_minutes(rule, clock_in, minutes, before, straight, overtime_from):
+                    paid[rule] = counted
+        self._check_limits(event, worker, day, minutes, overtime)
         amounts = self._amounts(paid, worker.wage)
         steps = self._shift_steps(started, event.at, minutes, day, paid, worker.wage) if self.explaining else {}
         if self.pay_period is None:
@@ -592,7 +718,13 @@ class WorkingTimeInterpreter(DomainInterpreter):
             found.setdefault(rule.article, [shift]).extend(
                 [
                     Step(f"minutes under article {article}", f"{counted} of {minutes} min"),
-                    Step("rate", f"{percent(rule.rate)} of the hourly wage {wage_text}"),
+                    Step(
+                        "rate",
+                        f"an additional {percent(rule.rate)} of the hourly wage {wage_text}, on top of the rate "
+                        "in force"
+                        if rule.additional
+                        else f"{percent(rule.rate)} of the hourly wage {wage_text}",
+                    ),
                     Step(
                         "earned",
                         f"{counted} min × {percent(rule.rate)} × {wage_text} / 60 min = "

@@ -30,7 +30,7 @@ KEYWORDS: dict[str, str] = {
             "spent only during least covers most split across not transferable after unspent "
             "value returns buys no more than per sealed revealed carries deposit its lowest wins "
             "ties go earliest confirmed within for awarded price late reduces payment who does "
-            "reveal forfeits issued then"
+            "reveal forfeits issued then between additional counting already paid as"
         ).split()
     },
     "is": "IS",
@@ -79,7 +79,7 @@ WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturd
 
 @dataclass(frozen=True)
 class RawToken:
-    kind: str  # WORD, STRING, TEXT, NUMBER, MONEY, PERCENT, DATE, TZ, WEEKDAY, ARTICLE_ID, DOT …
+    kind: str  # WORD, STRING, TEXT, NUMBER, MONEY, PERCENT, DATE, TZ, CLOCK, WEEKDAY, ARTICLE_ID, DOT …
     text: str
     span: Span
 
@@ -106,6 +106,7 @@ TOKEN = re.compile(
   | (?P<MONEY>[A-Z]{3}[ \t]+-?\d+(?:\.\d+)?)
   | (?P<DATE>\d{4}-\d{1,2}-\d{1,2}(?![\w-]))
   | (?P<TZ>[+-]\d{2}:\d{2}|[A-Z][A-Za-z]+(?:/[A-Za-z0-9_+-]+)+)
+  | (?P<CLOCK>\d{1,2}:\d{2}(?!\d))
   | (?P<PERCENT>\d+(?:\.\d+)?\s?%)
   | (?P<NUMBER>\d+(?:\.\d+)*)
   | (?P<WORD>[^\W\d_](?:[\w'’]|-(?=\w))*)

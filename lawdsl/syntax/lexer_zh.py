@@ -92,6 +92,10 @@ KEYWORDS: dict[str, str] = {
     "小时工资": "HOURLY_WAGE",
     "计发": "EARNS",
     "已安排补休的除外": "UNLESS_TIME_OFF",
+    "之间": "BETWEEN",
+    "另行加发": "ADDITIONAL",
+    "加发": "ADDITIONAL",
+    "扣除已按加班计发的工时后": "NOT_COUNTING_OVERTIME",
     "加班": "OVERTIME",
     "工作时长": "HOURS_WORKED",
     "属于": "CONSTITUTES",
@@ -208,6 +212,7 @@ _LITERAL = re.compile(
     (?P<MONEY>[A-Z]{3}[ \t]+-?\d+(?:\.\d+)?)
   | (?P<DATE>\d{4}-\d{1,2}-\d{1,2}(?![0-9A-Za-z-]))
   | (?P<TZ>[+-]\d{2}:\d{2}|[A-Z][A-Za-z]+(?:/[A-Za-z0-9_+-]+)+)
+  | (?P<CLOCK>\d{1,2}:\d{2}(?!\d))
   | (?P<PERCENT>\d+(?:\.\d+)?\s?%)
   | (?P<NUMBER>\d+(?:\.\d+)*)
   | (?P<WORD>[A-Za-z][A-Za-z0-9_'-]*)

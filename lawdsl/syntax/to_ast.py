@@ -53,6 +53,7 @@ _VALUE_TOKENS = {
     "PERCENT",
     "DATE",
     "TZ",
+    "CLOCK",
     "WEEKDAY",
     "ARTICLE_ID",
     "UTC",
@@ -308,13 +309,33 @@ class _Builder(Transformer[Token, Tree[Any]]):
 
     # ---------------------------------------------------------- rules
 
-    def beyond(self, meta: Meta, children: list[Any]) -> tuple[str, A.Operand, A.Period | None]:
+    def beyond(self, meta: Meta, children: list[Any]) -> tuple[str, A.Operand, A.Period | None, bool]:
         values = _values(children)
         periods = _of(A.Period, values)
-        return ("beyond", _of(_OPERAND, values)[0], periods[0] if periods else None)
+        return ("beyond", _of(_OPERAND, values)[0], periods[0] if periods else None, "not counting" in values)
+
+    def not_counting(self, meta: Meta, children: list[Any]) -> str:
+        return "not counting"
 
     def unless_time_off(self, meta: Meta, children: list[Any]) -> str:
         return "unless"
+
+    def additional(self, meta: Meta, children: list[Any]) -> str:
+        return "additional"
+
+    def _clock(self, token: Token) -> int:
+        """A time of day (`22:00`) as minutes after midnight, or why it is none."""
+        hours, minutes = (int(part) for part in str(token).split(":"))
+        if hours > 23 or minutes > 59:
+            self._fail(token_span(token), "no_such_time", text=token)
+        return hours * 60 + minutes
+
+    def window(self, meta: Meta, children: list[Any]) -> A.Window:
+        opens, closes = (t for t in _values(children) if t.type == "CLOCK")
+        window = A.Window(self._clock(opens), self._clock(closes), meta_span(meta))
+        if window.opens == window.closes:
+            self._fail(window.span, "empty_window", opens=opens, closes=closes)
+        return window
 
     def earning(self, meta: Meta, children: list[Any]) -> A.EarningRule:
         values = _values(children)
@@ -327,6 +348,9 @@ class _Builder(Transformer[Token, Tree[Any]]):
             beyond=beyond[1] if beyond else None,
             period=beyond[2] if beyond else None,
             unless_time_off="unless" in values,
+            window=next((v for v in values if isinstance(v, A.Window)), None),
+            additional="additional" in values,
+            not_counting_overtime="not counting" in values or bool(beyond and beyond[3]),
             span=meta_span(meta),
         )
 

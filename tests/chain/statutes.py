@@ -2,7 +2,8 @@
 
 The working-time variants exercise what the overtime example does not:
 weekly and monthly pay, a weekly threshold and an hours-worked limit,
-another time zone and week start; the voucher and procurement variants
+another time zone and week start, night premiums and counts that leave out
+overtime; the voucher and procurement variants
 leave out the optional sentences (SPEC's defaults) or allow what the
 example forbids; one voucher variant pays in instalments. All are built from the examples' ASTs, so no extra `.law`
 file can drift from them, and `chain_statutes()` lists them all, so that a
@@ -51,6 +52,7 @@ from lawdsl.ast import (
     Weekday,
     WeekStart,
     WhereRule,
+    Window,
 )
 from lawdsl.load import load_statute
 from lawdsl.money import Money
@@ -311,6 +313,39 @@ PROCUREMENT_VARIANTS = {
 }
 
 
+def night_and_straight_time_overtime() -> Statute:
+    """The weekly variant plus a night premium (22:00-06:00) and counts that leave out overtime: a
+    week counted both ways (its straight time in a side slot on chain) and a month counted in straight
+    time only (in the worker slot)."""
+    base = weekly_overtime()
+    extra = Article(
+        "47",
+        "Night work and straight time",
+        (
+            EarningRule(Lit(Percentage(250_000)), window=Window(22 * 60, 6 * 60), additional=True),
+            EarningRule(
+                Lit(Percentage(1_400_000)),
+                beyond=Lit(Duration(30 * 60, "hour")),
+                period=Period.WEEK,
+                not_counting_overtime=True,
+            ),
+            EarningRule(
+                Lit(Percentage(100_000)),
+                beyond=Lit(Duration(60 * 60, "hour")),
+                period=Period.MONTH,
+                additional=True,
+                not_counting_overtime=True,
+            ),
+        ),
+    )
+    return replace(
+        base,
+        source_name="overtime-night.law (a variant built in tests)",
+        header=replace(base.header, title="Overtime Act (night work and straight time)"),
+        articles=(*base.articles[:-1], extra, base.articles[-1]),
+    )
+
+
 def chain_statutes() -> list[Statute]:
     """Every statute the chain tests deploy, once per title."""
     found = [
@@ -318,6 +353,7 @@ def chain_statutes() -> list[Statute]:
         weekly_overtime(),
         monthly_overtime(),
         many_rules_overtime(),
+        night_and_straight_time_overtime(),
         *(scenario.statute for scenario in project_scenarios()),
         *(build() for build in VOUCHER_VARIANTS.values()),
         *(build() for build in PROCUREMENT_VARIANTS.values()),

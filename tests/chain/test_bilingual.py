@@ -45,6 +45,7 @@ LAWS = (
     "procurement",
     "part-time-wages",
     "hong-kong-consumption-vouchers",
+    "japan-working-hours",
     "bridge-steel-tender",
     "eu-best-value-tender",
 )

@@ -208,7 +208,7 @@ def test_a_premium_written_as_a_premium_never_pays() -> None:
     assert warnings_of(text) == [
         "warn.law:33:3: warning: this rule never pays: article 44.1 ('each hour worked earns 100% of the hourly "
         "wage') applies to every minute this rule does, at 100%; rates never stack, the highest wins and ties go "
-        "to the earlier article (to add a premium, write the total rate, like 125%)",
+        "to the earlier article (to add a premium to the rate in force, write 'earns an additional 25% of the hourly wage')",
         # and the workday overtime limit: the 25% rule was the only premium on workdays
         "warn.law:50:3: warning: this limit can never be exceeded: no earning rule that applies here pays more "
         "than 100% of the hourly wage, so there is no overtime to count",
@@ -265,7 +265,7 @@ def test_a_premium_warning_quotes_the_winning_rule_in_chinese() -> None:
     )
     assert warnings_of(text, "warn.zh.law")[0] == (
         "warn.zh.law:30:3: warning: 此规则永远不会计发：第 44.1 条（“每小时工作按小时工资的 100% 计发”）适用于此规则所适用的"
-        "每一分钟，费率为 100%；费率不叠加，取最高者，相同时取在先的条文（如需加付，请写出合计费率，例如 125%）"
+        "每一分钟，费率为 100%；费率不叠加，取最高者，相同时取在先的条文（如需在适用费率之上加付，请写作“按小时工资的 25% 另行加发”）"
     )
 
 

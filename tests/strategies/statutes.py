@@ -3,9 +3,11 @@
 A statute is drawn as an AST built from the grammar's sentence forms (every
 optional sentence and clause, terms or literals as operands, names that
 contain the language's keywords, public holidays anywhere in a year, rest
-days, week starts, time zones), then written out by the formatter in
-English or Chinese and read back through `load_text`: what a test gets is
-what a legislator could have typed, accepted by `lawdsl check`.
+days, week starts, time zones, premiums with time-of-day windows, counts
+that leave out overtime), then
+written out by the formatter in English or Chinese and read back through
+`load_text`: what a test gets is what a legislator could have typed,
+accepted by `lawdsl check`.
 
 `written(statute)` gives the source text; `checked(statute)` parses and
 checks it. The strategies draw well-formed sentences only, so a statute
@@ -146,6 +148,9 @@ percentages = st.one_of(
 )
 weekdays = st.integers(0, 6).map(A.Weekday)
 time_zones = st.integers(-14 * 4, 14 * 4).map(lambda quarters: A.TimeZone(quarters * 15))
+#: Times of day, often on the hour; a window's two differ and may cross midnight.
+clocks = st.integers(0, 23).map(lambda hour: hour * 60) | st.integers(0, 24 * 60 - 1)
+windows = st.tuples(clocks, clocks).filter(lambda pair: pair[0] != pair[1]).map(lambda pair: A.Window(*pair))
 
 
 @st.composite
@@ -286,6 +291,7 @@ def working_time_statutes(
     rules: list[A.Rule] = []
     for _ in range(draw(st.integers(1, 6) | st.just(B.MAX_WORKING_TIME_RULES))):
         beyond = terms.operand(durations(60 * 24 * 31)) if draw(st.booleans()) else None
+        additional = draw(st.sampled_from([False, False, True]))  # premiums: added to the rate in force
         rules.append(
             A.EarningRule(
                 terms.operand(percentages),
@@ -293,9 +299,14 @@ def working_time_statutes(
                 beyond,
                 draw(st.none() | periods) if beyond else None,
                 draw(st.booleans()),
+                draw(st.none() | windows) if additional else None,
+                additional,
+                draw(st.booleans()) if beyond else False,  # not counting hours already paid as overtime
             )
         )
-    for _ in range(draw(st.integers(0, 3) | st.just(B.MAX_WORKING_TIME_RULES))):
+    newer = any(isinstance(r, A.EarningRule) and (r.window or r.not_counting_overtime) for r in rules)
+    most_limits = B.MAX_LIMITS_WITH_WINDOWS if newer else B.MAX_WORKING_TIME_RULES
+    for _ in range(draw(st.integers(0, 3) | st.just(most_limits))):
         rules.append(
             A.LimitRule(
                 draw(st.sampled_from(list(A.Measure))),
