@@ -131,7 +131,7 @@ ERRORS = [
     (
         "a long article number",
         OVERTIME.replace("article 41 ", "article 1.2.3.4.5.6.7.8.9.10.11.12.13.14.15 "),
-        "bad.law:46:1: error: an article number can be at most 32 characters long",
+        "bad.law:46:1: error: an article number can be at most 12 characters long",
     ),
 ]
 

@@ -233,7 +233,7 @@ def _articles(draw: st.DrawFn, rules: list[A.Rule], language: str) -> tuple[A.Ar
     groups = [rules[a:b] for a, b in zip([0, *cuts], [*cuts, len(rules)]) if rules[a:b]]
     ids = draw(
         st.lists(
-            st.tuples(st.integers(1, 300) | st.just(10**29), st.none() | st.integers(1, 9)),
+            st.tuples(st.integers(1, 300) | st.just(10**9), st.none() | st.integers(1, 9)),
             min_size=len(groups),
             max_size=len(groups),
             unique=True,
