@@ -43,6 +43,16 @@ def generate(statute: Statute) -> GeneratedContract:
     return contract.render(_rules(statute))
 
 
+def _millionths(name: str, rate: Percentage, note: str) -> Constant:
+    """A rate as the contract holds it: millionths of the whole, exactly."""
+    return Constant("uint256", name, f"{rate.millionths:_}", note)
+
+
+def _period(name: str, duration: Duration, note: str) -> Constant:
+    """A duration as the contract holds it: seconds."""
+    return Constant("uint256", name, _seconds(duration), note)
+
+
 def _constants(statute: Statute, rule: Rule) -> list[Constant]:
     """The constants one rule sentence decides; as in the interpreter, the first rule of a kind governs."""
     if next(statute.rules(type(rule)))[1] is not rule:
@@ -68,36 +78,21 @@ def _constants(statute: Statute, rule: Rule) -> list[Constant]:
         sealed = statute.value_as(rule.sealed, Duration)
         revealed = statute.value_as(rule.revealed, Duration)
         return [
-            Constant("uint256", "BIDDING_PERIOD", _seconds(sealed), f"{sealed} from the opening."),
-            Constant("uint256", "REVEAL_PERIOD", _seconds(revealed), f"{revealed} after the bidding period."),
+            _period("BIDDING_PERIOD", sealed, f"{sealed} from the opening."),
+            _period("REVEAL_PERIOD", revealed, f"{revealed} after the bidding period."),
         ]
     if isinstance(rule, DepositRule):
         rate = statute.value_as(rule.rate, Percentage)
-        return [
-            Constant(
-                "uint256",
-                "DEPOSIT_MILLIONTHS",
-                f"{rate.millionths:_}",
-                f"{rate} of a bid's value, exactly: millionths of the whole.",
-            )
-        ]
+        return [_millionths("DEPOSIT_MILLIONTHS", rate, f"{rate} of a bid's value, exactly: millionths of the whole.")]
     if isinstance(rule, DeliveryRule):
         within = statute.value_as(rule.within, Duration)
-        return [
-            Constant(
-                "uint256",
-                "DELIVERY_PERIOD",
-                _seconds(within),
-                f"{within} after the reveal period: the delivery deadline.",
-            )
-        ]
+        return [_period("DELIVERY_PERIOD", within, f"{within} after the reveal period: the delivery deadline.")]
     if isinstance(rule, PenaltyRule):
         rate = statute.value_as(rule.rate, Percentage)
         penalty = [
-            Constant(
-                "uint256",
+            _millionths(
                 "PENALTY_MILLIONTHS_PER_DAY",
-                f"{rate.millionths:_}",
+                rate,
                 f"{rate} of a delivery's value per day begun late, at most all of it.",
             )
         ]
@@ -106,30 +101,27 @@ def _constants(statute: Statute, rule: Rule) -> list[Constant]:
         cap = statute.value_as(rule.cap, Percentage)
         return [
             *penalty,
-            Constant(
-                "uint256",
+            _millionths(
                 "DAMAGES_CAP_MILLIONTHS",
-                f"{cap.millionths:_}",
+                cap,
                 f"All of a tender's deductions for lateness together: at most {cap} of the contract price.",
             ),
         ]
     if isinstance(rule, InspectionRule):
         within = statute.value_as(rule.within, Duration)
         return [
-            Constant(
-                "uint256",
+            _period(
                 "INSPECTION_WINDOW",
-                _seconds(within),
+                within,
                 f"{within} after a delivery's record for the inspector to confirm or dispute it.",
             )
         ]
     if isinstance(rule, SecurityRule):
         rate = statute.value_as(rule.rate, Percentage)
         return [
-            Constant(
-                "uint256",
+            _millionths(
                 "SECURITY_MILLIONTHS",
-                f"{rate.millionths:_}",
+                rate,
                 f"The performance security: {rate} of the contract price, held until acceptance.",
             )
         ]
@@ -137,20 +129,18 @@ def _constants(statute: Statute, rule: Rule) -> list[Constant]:
         price = statute.value_as(rule.price_weight, Percentage)
         quality = statute.value_as(rule.quality_weight, Percentage)
         return [
-            Constant(
-                "uint256",
+            _millionths(
                 "QUALITY_WEIGHT_MILLIONTHS",
-                f"{quality.millionths:_}",
+                quality,
                 f"Best value: quality weighs {quality}, price {price} (the lowest revealed price scores full marks).",
             )
         ]
     if isinstance(rule, ScoringRule):
         within = statute.value_as(rule.within, Duration)
         return [
-            Constant(
-                "uint256",
+            _period(
                 "EVALUATION_PERIOD",
-                _seconds(within),
+                within,
                 f"{within} after the reveal period for the buyer to publish quality scores.",
             )
         ]
