@@ -33,7 +33,7 @@ from lawdsl.load import load_statute
 from lawdsl.outcome import Outcome
 from lawdsl.scenario import Scenario, load_scenario
 
-from . import roles, voucher_roles
+from . import key_commands, roles, voucher_roles
 from .accounts import AUTHORITY
 from .anvil import NODE_FAUCET_KEY, LocalAnvil, LocalHardhat
 from .authority import delay_words
@@ -87,6 +87,7 @@ def run_scenario(scenario: Scenario, args: argparse.Namespace) -> Outcome:
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     cli.chain_runner = run_scenario
+    key_commands.register(commands)
     roles.register(commands)
     voucher_roles.register(commands)
 

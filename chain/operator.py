@@ -140,6 +140,50 @@ def guarded(command: Callable[[argparse.Namespace], int]) -> Callable[[argparse.
     return run
 
 
+def command_group(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser], name: str, help_: str
+) -> argparse._SubParsersAction[argparse.ArgumentParser]:
+    """A command group (`lawdsl firm …`): its subcommands are required."""
+    parser = commands.add_parser(name, help=help_, description=help_)
+    return parser.add_subparsers(dest=f"{name}_command", required=True, metavar="SUBCOMMAND")
+
+
+def role_command(
+    group: argparse._SubParsersAction[argparse.ArgumentParser],
+    name: str,
+    help_: str,
+    example: str,
+    func: Callable[[argparse.Namespace], int],
+    *,
+    deployment: bool = True,
+    signs: bool = True,
+) -> argparse.ArgumentParser:
+    """One role command with its example in `--help`: the chain arguments of a command that signs
+    (`signs`), or only where to read (`--rpc`, `--keys-dir`, `--deployment`); its failures end in
+    one sentence (`guarded`)."""
+    parser = group.add_parser(
+        name,
+        help=help_,
+        description=help_,
+        epilog=f"example:\n  {example}",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    if signs:
+        add_chain_arguments(parser, deployment=deployment)
+    else:
+        parser.add_argument("--rpc", metavar="URL", help="the node's JSON-RPC URL (default: the deployment's)")
+        parser.add_argument("--keys-dir", metavar="DIR", help="where keystores live, to show names")
+        parser.add_argument(
+            "--deployment",
+            default="deployment.json",
+            metavar="FILE",
+            help="the file `lawdsl deploy` wrote (default: ./deployment.json)",
+        )
+        parser.set_defaults(key=None, dev_keys=False)
+    parser.set_defaults(func=guarded(func))
+    return parser
+
+
 class Refused(Exception):
     """The contract refused a transaction; the message explains it in words."""
 

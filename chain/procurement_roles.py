@@ -25,7 +25,7 @@ from lawdsl.cli import UsageError
 
 from .accounts import AUTHORITY
 from .domains.procurement import ProcurementDriver
-from .operator import EXPLANATIONS, Session
+from .operator import EXPLANATIONS, Session, command_group, role_command
 
 #: Labels the commands act as (the contract knows each only by its address).
 BUYER, SUPPLIER, INSPECTOR = "@buyer", "@supplier", "@inspector"
@@ -66,10 +66,8 @@ def register(
     commands: argparse._SubParsersAction[argparse.ArgumentParser],
 ) -> None:
     """The authority's two procurement commands into its group; the buyer, supplier and inspector groups."""
-    from .roles import _command, _group  # the role commands' builders (`roles` registers this module)
-
     explain_in_words()
-    buyer_cmd = _command(
+    buyer_cmd = role_command(
         authority,
         "register-buyer",
         "let an agency open tenders under a procurement statute",
@@ -77,7 +75,7 @@ def register(
         cmd_register_buyer,
     )
     buyer_cmd.add_argument("buyer", metavar="BUYER")
-    inspector_cmd = _command(
+    inspector_cmd = role_command(
         authority,
         "register-inspector",
         "bind an inspector to the one buyer whose deliveries it confirms",
@@ -87,8 +85,8 @@ def register(
     inspector_cmd.add_argument("inspector", metavar="INSPECTOR")
     inspector_cmd.add_argument("--buyer", required=True, metavar="BUYER")
 
-    buyer = _group(commands, "buyer", "a buyer: open tenders, score bids, award")
-    opened = _command(
+    buyer = command_group(commands, "buyer", "a buyer: open tenders, score bids, award")
+    opened = role_command(
         buyer,
         "open",
         "open a tender for QUANTITY units, escrowing quantity × the statute's ceiling",
@@ -96,7 +94,7 @@ def register(
         cmd_open,
     )
     opened.add_argument("quantity", type=int, metavar="QUANTITY")
-    score = _command(
+    score = role_command(
         buyer,
         "score",
         "publish a revealed bid's quality score, 0 to 100 (best value award)",
@@ -106,7 +104,7 @@ def register(
     score.add_argument("tender", type=int, metavar="TENDER")
     score.add_argument("supplier", metavar="SUPPLIER")
     score.add_argument("quality", type=int, metavar="QUALITY")
-    award = _command(
+    award = role_command(
         buyer,
         "award",
         "award a tender once its reveal (and evaluation) period is over; anyone may",
@@ -115,8 +113,8 @@ def register(
     )
     award.add_argument("tender", type=int, metavar="TENDER")
 
-    supplier = _group(commands, "supplier", "a supplier: bid, reveal, record deliveries")
-    bid = _command(
+    supplier = command_group(commands, "supplier", "a supplier: bid, reveal, record deliveries")
+    bid = role_command(
         supplier,
         "bid",
         "commit a sealed bid at PRICE a unit, with its deposit; the opening goes to --sealed",
@@ -126,7 +124,7 @@ def register(
     bid.add_argument("tender", type=int, metavar="TENDER")
     bid.add_argument("price", metavar="PRICE")
     bid.add_argument("--sealed", required=True, metavar="FILE", help="where to keep the bid's opening (secret)")
-    reveal = _command(
+    reveal = role_command(
         supplier,
         "reveal",
         "reveal the bid kept in --sealed, and approve the performance security it would owe",
@@ -134,7 +132,7 @@ def register(
         cmd_reveal,
     )
     reveal.add_argument("--sealed", required=True, metavar="FILE")
-    deliver = _command(
+    deliver = role_command(
         supplier,
         "deliver",
         "record a delivery of QUANTITY units: lateness counts from now",
@@ -144,12 +142,12 @@ def register(
     deliver.add_argument("tender", type=int, metavar="TENDER")
     deliver.add_argument("quantity", type=int, metavar="QUANTITY")
 
-    inspector = _group(commands, "inspector", "a buyer's inspector: confirm or dispute recorded deliveries")
+    inspector = command_group(commands, "inspector", "a buyer's inspector: confirm or dispute recorded deliveries")
     for name, help_, func in (
         ("confirm", "confirm a recorded delivery within the inspection window: it is paid", cmd_confirm),
         ("dispute", "dispute a recorded delivery within the inspection window: nothing is paid", cmd_dispute),
     ):
-        judged = _command(inspector, name, help_, f"lawdsl inspector {name} 0 1 --key station1", func)
+        judged = role_command(inspector, name, help_, f"lawdsl inspector {name} 0 1 --key station1", func)
         judged.add_argument("tender", type=int, metavar="TENDER")
         judged.add_argument("delivery", type=int, metavar="DELIVERY")
 

@@ -1,4 +1,5 @@
-"""The operators' commands on a live chain: `lawdsl keys | fund | authority | firm | worker`.
+"""The operators' commands on a live chain: `lawdsl authority | firm | worker` (keys and gas money:
+`chain.key_commands`; vouchers and tenders: `chain.voucher_roles`, `chain.procurement_roles`).
 
 Each role has its group; each command signs with `--key NAME` (a keystore,
 `chain.keys`), prints the transaction, its gas and the events it logged, and
@@ -10,17 +11,12 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import getpass
-import os
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 
-from eth_account import Account
 from eth_utils.address import to_checksum_address
 from rich.console import Console
-from rich.table import Table
 
 from compiler.artifacts import compile_statutes
 from compiler.dates import day_number
@@ -30,10 +26,9 @@ from lawdsl.scenario import Scenario
 
 from . import procurement_roles, scheduled
 from .accounts import AUTHORITY
-from .anvil import NODE_FAUCET_KEY
 from .authority import Authority, delay_words
 from .client import Reverted
-from .keys import KeyProblem, KeyStore, keys_dir
+from .keys import KeyProblem
 from .migrate import plan
 from .operator import (
     EXPLANATIONS,
@@ -41,105 +36,22 @@ from .operator import (
     DeploymentRecord,
     Refused,
     Session,
-    add_chain_arguments,
+    command_group,
     guarded,
+    role_command,
 )
 from .registry import history
 from .runner import deploy
 from .signing import Domain, sign_employment
 
 out = Console()
-PRIVATE_KEY_ENV = "LAWDSL_PRIVATE_KEY"
 #: Label of the account a firm's own command acts as (the contract knows it only by its address).
 FIRM = "@firm"
 
 
-def _group(
-    commands: argparse._SubParsersAction[argparse.ArgumentParser], name: str, help_: str
-) -> argparse._SubParsersAction[argparse.ArgumentParser]:
-    parser = commands.add_parser(name, help=help_, description=help_)
-    return parser.add_subparsers(dest=f"{name}_command", required=True, metavar="SUBCOMMAND")
-
-
-def _command(
-    group: argparse._SubParsersAction[argparse.ArgumentParser],
-    name: str,
-    help_: str,
-    example: str,
-    func: Callable[[argparse.Namespace], int],
-    *,
-    deployment: bool = True,
-    signs: bool = True,
-) -> argparse.ArgumentParser:
-    parser = group.add_parser(
-        name,
-        help=help_,
-        description=help_,
-        epilog=f"example:\n  {example}",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    if signs:
-        add_chain_arguments(parser, deployment=deployment)
-    else:
-        parser.add_argument("--rpc", metavar="URL", help="the node's JSON-RPC URL (default: the deployment's)")
-        parser.add_argument("--keys-dir", metavar="DIR", help="where keystores live, to show names")
-        parser.add_argument(
-            "--deployment",
-            default="deployment.json",
-            metavar="FILE",
-            help="the file `lawdsl deploy` wrote (default: ./deployment.json)",
-        )
-        parser.set_defaults(key=None, dev_keys=False)
-    parser.set_defaults(func=guarded(func))
-    return parser
-
-
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    keys = _group(commands, "keys", "create and list the encrypted keystores operators sign with")
-    new = _command(
-        keys,
-        "new",
-        "create a key: a fresh account in an encrypted keystore",
-        "LAWDSL_PASSWORD=… lawdsl keys new acme",
-        cmd_keys_new,
-        signs=False,
-    )
-    new.add_argument("name", metavar="NAME")
-    new.add_argument(
-        "--light-kdf",
-        action="store_true",
-        help="cheaper encryption (scrypt n=4096, as geth's --lightkdf): for keys unlocked often",
-    )
-    imp = _command(
-        keys,
-        "import",
-        f"store an existing private key (from ${PRIVATE_KEY_ENV} or a prompt)",
-        f"{PRIVATE_KEY_ENV}=0x… lawdsl keys import treasury",
-        cmd_keys_import,
-        signs=False,
-    )
-    imp.add_argument("name", metavar="NAME")
-    imp.add_argument("--light-kdf", action="store_true", help="cheaper encryption, as for `keys new`")
-    _command(keys, "list", "the keys' names and addresses", "lawdsl keys list", cmd_keys_list, signs=False)
-    address = _command(
-        keys, "address", "print one key's address", "lawdsl keys address acme", cmd_keys_address, signs=False
-    )
-    address.add_argument("name", metavar="NAME")
-
-    fund = commands.add_parser(
-        "fund",
-        help="send gas money (ether) to accounts, by a real transfer",
-        description="Send ether for gas to each account (key name or 0x address) from --key's account.",
-        epilog="example:\n  lawdsl fund acme alice --eth 1 --key treasury --rpc http://127.0.0.1:8545",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    fund.add_argument("accounts", nargs="+", metavar="ACCOUNT")
-    fund.add_argument("--eth", type=float, default=1.0, help="ether to each (default: 1)")
-    add_chain_arguments(fund, deployment=False)
-    fund.set_defaults(func=guarded(cmd_fund))
-
-    authority = _group(commands, "authority", "the statute's authority: money, devices, new versions")
-    mint = _command(
+    authority = command_group(commands, "authority", "the statute's authority: money, devices, new versions")
+    mint = role_command(
         authority,
         "mint",
         "create digital currency in an account",
@@ -148,7 +60,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     mint.add_argument("to", metavar="ACCOUNT")
     mint.add_argument("amount", metavar="AMOUNT")
-    device = _command(
+    device = role_command(
         authority,
         "register-device",
         "offer a terminal to a firm (it counts once the firm accepts it): the device gets its own "
@@ -158,7 +70,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     device.add_argument("device", metavar="DEVICE", help="the device's key name (created if missing) or 0x address")
     device.add_argument("--firm", required=True, metavar="ACCOUNT")
-    enact = _command(
+    enact = role_command(
         authority,
         "enact",
         "deploy a new version of the statute into the same registry and currency",
@@ -167,7 +79,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     enact.add_argument("file", metavar="FILE")
     enact.add_argument("--save", required=True, metavar="FILE", help="where to write the new version's deployment")
-    migrate = _command(
+    migrate = role_command(
         authority,
         "migrate",
         "carry standing employments and accepted devices from version N to version N+1 (once it is in "
@@ -181,7 +93,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     migrate.add_argument(
         "--from-block", type=int, default=0, metavar="N", help="read version N's logs from block N (default: 0)"
     )
-    revoke = _command(
+    revoke = role_command(
         authority,
         "revoke-device",
         "revoke a terminal for good: its batches are refused from now on",
@@ -189,7 +101,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         cmd_revoke_device,
     )
     revoke.add_argument("device", metavar="DEVICE")
-    _command(
+    role_command(
         authority,
         "pending",
         "the acts the authority scheduled through its timelock, and when each may be executed",
@@ -201,12 +113,12 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         ("execute", "execute a scheduled act once the timelock's delay has passed", scheduled.cmd_execute),
         ("cancel", "withdraw a scheduled act before it is executed", scheduled.cmd_cancel),
     ):
-        _command(authority, name, help_, f"lawdsl authority {name} 0x3f2a9c --key authority", func).add_argument(
+        role_command(authority, name, help_, f"lawdsl authority {name} 0x3f2a9c --key authority", func).add_argument(
             "id", metavar="ID", help="the operation's id, or a unique prefix of it (`lawdsl authority pending`)"
         )
 
-    firm = _group(commands, "firm", "a firm: employ, deposit, grant time off, see what it owes")
-    employ = _command(
+    firm = command_group(commands, "firm", "a firm: employ, deposit, grant time off, see what it owes")
+    employ = role_command(
         firm,
         "employ",
         "employ a worker with the consent the worker signed (`worker consent`)",
@@ -214,7 +126,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         cmd_employ,
     )
     employ.add_argument("consent", metavar="CONSENT.json")
-    dismiss = _command(
+    dismiss = role_command(
         firm,
         "dismiss",
         "end a worker's employment (pay accrued falls due now)",
@@ -222,7 +134,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         cmd_end_employment,
     )
     dismiss.add_argument("worker", metavar="WORKER")
-    accept = _command(
+    accept = role_command(
         firm,
         "accept-device",
         "accept a terminal the authority registered for the firm",
@@ -230,7 +142,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         cmd_accept_device,
     )
     accept.add_argument("device", metavar="DEVICE")
-    firm_revoke = _command(
+    firm_revoke = role_command(
         firm,
         "revoke-device",
         "revoke one of the firm's terminals (a lost or stolen one)",
@@ -238,7 +150,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         cmd_revoke_device,
     )
     firm_revoke.add_argument("device", metavar="DEVICE")
-    withdraw = _command(
+    withdraw = role_command(
         firm,
         "withdraw",
         "take money back from the deposit (only while no wages are in arrears)",
@@ -246,7 +158,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         cmd_withdraw,
     )
     withdraw.add_argument("amount", metavar="AMOUNT")
-    deposit = _command(
+    deposit = role_command(
         firm,
         "deposit",
         "move money from the firm's wallet into its deposit for wages",
@@ -254,7 +166,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         cmd_deposit,
     )
     deposit.add_argument("amount", metavar="AMOUNT")
-    time_off = _command(
+    time_off = role_command(
         firm,
         "grant-time-off",
         "grant a worker compensatory time off on a day",
@@ -263,7 +175,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     time_off.add_argument("worker", metavar="WORKER")
     time_off.add_argument("date", type=dt.date.fromisoformat, metavar="YYYY-MM-DD")
-    owes = _command(
+    owes = role_command(
         firm,
         "obligations",
         "a firm's deposit, wallet and arrears (payments due but not paid)",
@@ -273,8 +185,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     owes.add_argument("firm", metavar="FIRM")
 
-    worker = _group(commands, "worker", "a worker: consent to an employment, quit, balance and payments")
-    consent = _command(
+    worker = command_group(commands, "worker", "a worker: consent to an employment, quit, balance and payments")
+    consent = role_command(
         worker,
         "consent",
         "sign your consent to be employed by a firm at a wage (no transaction: give the file to the firm)",
@@ -287,8 +199,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     consent.add_argument(
         "--valid-days", type=float, default=7, metavar="DAYS", help="how long the firm may use it (default: 7 days)"
     )
-    _command(worker, "quit", "end your own employment", "lawdsl worker quit --key alice", cmd_quit)
-    balance = _command(
+    role_command(worker, "quit", "end your own employment", "lawdsl worker quit --key alice", cmd_quit)
+    balance = role_command(
         worker,
         "balance",
         "an account's wallet in the statute's currency",
@@ -297,7 +209,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         signs=False,
     )
     balance.add_argument("account", metavar="ACCOUNT")
-    payments = _command(
+    payments = role_command(
         worker,
         "payments",
         "the wages paid to a worker under the statute, with their articles",
@@ -328,66 +240,6 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     where.add_argument("--deployment", default="deployment.json", metavar="FILE")
     where.set_defaults(func=guarded(cmd_deployment))
     procurement_roles.register(authority, commands)  # buyers, suppliers, inspectors: their own module
-
-
-# ---------------------------------------------------------------- keys
-
-
-def cmd_keys_new(args: argparse.Namespace) -> int:
-    store = KeyStore(keys_dir(args.keys_dir))
-    address = store.create(args.name, light=args.light_kdf)
-    print(f"{args.name} {address} ({store.path(args.name)})")
-    return 0
-
-
-def cmd_keys_import(args: argparse.Namespace) -> int:
-    store = KeyStore(keys_dir(args.keys_dir))
-    text = os.environ.get(PRIVATE_KEY_ENV)
-    if text is None:
-        if not sys.stdin.isatty():
-            raise KeyProblem(f"give the private key in ${PRIVATE_KEY_ENV} or run on a terminal to be asked")
-        text = getpass.getpass("private key (hex): ")
-    try:
-        secret = bytes.fromhex(text.strip().removeprefix("0x"))
-    except ValueError:
-        raise KeyProblem("the private key is not hexadecimal") from None
-    if len(secret) != 32:
-        raise KeyProblem(f"a private key has 32 bytes, this one {len(secret)}")
-    print(f"{args.name} {store.create(args.name, secret, light=args.light_kdf)}")
-    return 0
-
-
-def cmd_keys_list(args: argparse.Namespace) -> int:
-    store = KeyStore(keys_dir(args.keys_dir))
-    names = store.names()
-    if not names:
-        print(f"no keys in {store.directory}; create one with `lawdsl keys new NAME`")
-        return 0
-    table = Table("name", "address", title=str(store.directory))
-    for name in names:
-        table.add_row(name, store.address(name))
-    out.print(table)
-    return 0
-
-
-def cmd_keys_address(args: argparse.Namespace) -> int:
-    print(KeyStore(keys_dir(args.keys_dir)).address(args.name))
-    return 0
-
-
-def cmd_fund(args: argparse.Namespace) -> int:
-    session = Session(args)
-    if args.key:
-        session.signer("@funder")
-    elif args.dev_keys:
-        session.chain.use("@funder", Account.from_key(NODE_FAUCET_KEY))
-    else:
-        raise UsageError("name the account that pays with --key (or --dev-keys: the node's public test account)")
-    for who in args.accounts:
-        address = session.address(who)
-        receipt = session.chain.transfer_ether("@funder", address, int(args.eth * 10**18))
-        print(f"{session.name(address)}: +{args.eth} ETH, tx {receipt['transactionHash'].to_0x_hex()}")
-    return 0
 
 
 # ---------------------------------------------------------------- authority

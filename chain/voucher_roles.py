@@ -21,8 +21,7 @@ from web3.exceptions import MismatchedABI
 
 from .accounts import AUTHORITY
 from .client import Receipt
-from .operator import EXPLANATIONS, Refused, Session
-from .roles import _command, _group
+from .operator import EXPLANATIONS, Refused, Session, command_group, role_command
 
 ISSUER, HOLDER, ATTESTER = "@issuer", "@holder", "@attester"
 #: `VoucherProgram.IssueRefusal`, in enum order, as a recipient's refusal reads.
@@ -34,8 +33,8 @@ ISSUE_REFUSALS = (
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    group = _group(commands, "vouchers", "a voucher program: the authority, the issuer, holders and merchants")
-    appoint = _command(
+    group = command_group(commands, "vouchers", "a voucher program: the authority, the issuer, holders and merchants")
+    appoint = role_command(
         group,
         "appoint-issuer",
         "the authority names the agency that funds the program and issues its vouchers",
@@ -43,7 +42,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         cmd_appoint_issuer,
     )
     appoint.add_argument("issuer", metavar="AGENCY")
-    merchant = _command(
+    merchant = role_command(
         group,
         "register-merchant",
         "the authority registers a merchant in a category (vouchers pay it if the category is eligible)",
@@ -52,7 +51,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     merchant.add_argument("merchant", metavar="MERCHANT")
     merchant.add_argument("category", metavar="CATEGORY", help="as the statute writes it, e.g. retail")
-    delist = _command(
+    delist = role_command(
         group,
         "delist-merchant",
         "the authority de-lists a merchant at once: vouchers no longer pay it",
@@ -60,7 +59,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         cmd_delist_merchant,
     )
     delist.add_argument("merchant", metavar="MERCHANT")
-    attester = _command(
+    attester = role_command(
         group,
         "authorize-attester",
         "the authority accepts an agency's attestations of citizens' attributes",
@@ -68,7 +67,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         cmd_authorize_attester,
     )
     attester.add_argument("attester", metavar="AGENCY")
-    attest = _command(
+    attest = role_command(
         group,
         "attest",
         "an attesting agency records that a citizen holds the statute's attribute",
@@ -77,7 +76,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     attest.add_argument("citizen", metavar="CITIZEN")
     attest.add_argument("attribute", metavar="ATTRIBUTE", help="exactly as the statute writes it")
-    deposit = _command(
+    deposit = role_command(
         group,
         "deposit",
         "the issuer moves money from its wallet into the program",
@@ -85,7 +84,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         cmd_deposit,
     )
     deposit.add_argument("amount", metavar="AMOUNT")
-    issue = _command(
+    issue = role_command(
         group,
         "issue",
         "the issuer issues each citizen the face value: one voucher, or one per instalment, each spendable "
@@ -94,7 +93,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         cmd_issue,
     )
     issue.add_argument("citizens", nargs="+", metavar="CITIZEN")
-    spend = _command(
+    spend = role_command(
         group,
         "spend",
         "a holder pays part of a purchase at a merchant with its earliest voucher",
@@ -103,7 +102,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     spend.add_argument("merchant", metavar="MERCHANT")
     spend.add_argument("purchase", metavar="AMOUNT", help="the whole purchase; the voucher pays its share")
-    balance = _command(
+    balance = role_command(
         group,
         "balance",
         "an account's wallet and the vouchers it holds, with what each has left and from when it may be spent",
@@ -112,7 +111,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         signs=False,
     )
     balance.add_argument("account", metavar="ACCOUNT")
-    paid = _command(
+    paid = role_command(
         group,
         "payments",
         "what vouchers paid a merchant: each spend, with its voucher and article",
@@ -121,7 +120,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         signs=False,
     )
     paid.add_argument("merchant", metavar="MERCHANT")
-    _command(
+    role_command(
         group,
         "program",
         "the program's issuer and funds: reserved for vouchers and not",
