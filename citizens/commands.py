@@ -304,7 +304,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
 
 def registered_source(w3: Web3, address: str, folder: Path) -> Path:
-    """The `.law` file in `folder` whose keccak256 a registry recorded for the contract (SPEC §7's
+    """The `.law` file in `folder` whose keccak256 a registry recorded for the contract (README.md, "Commands"
     `lawdsl audit --address ADDR`: the registry, not the citizen, says which law the contract claims)."""
     recorded = recorded_source_hashes(w3, address, creation_block(w3, to_checksum_address(address)))
     if not recorded:

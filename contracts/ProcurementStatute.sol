@@ -19,8 +19,8 @@ import {StatuteBase} from "./StatuteBase.sol";
 /// beforehand) and holds it until the last unit is paid; a winner that cannot lodge it forfeits its
 /// bid deposit and the tender closes. A tender whose winner has not delivered by the deadline plus the
 /// grace can be closed by anyone: the winner's deposit and security forfeit to the buyer and the escrow
-/// returns. Every tender ends. SPEC §4 "Procurement",
-/// docs/semantics.md and the reference interpreter (`lawdsl/interpret/procurement.py`) define the
+/// returns. Every tender ends. docs/semantics.md ("Procurement")
+/// and the reference interpreter (`lawdsl/interpret/procurement.py`) define the
 /// semantics; the checks below run in the interpreter's order so that outcomes are equal.
 /// @dev A generated contract inherits this one and passes the statute's constants in `Rules`. Every
 /// state-changing call takes `ref`, the oracle record's id (the scenario event index), and every event

@@ -32,7 +32,7 @@ abstract contract StatuteBase is AccessControl, ReentrancyGuardTransient {
     /// @notice Only the authority or a guardian may revoke a registration.
     error NotAuthorityOrGuardian(address account);
 
-    /// @dev Every event is refused before the statute takes effect (SPEC §4).
+    /// @dev Every event is refused before the statute takes effect (docs/semantics.md).
     modifier inForce() {
         if (block.timestamp < effectiveFrom) revert BeforeEffectiveDate(effectiveFrom);
         _;

@@ -10,7 +10,7 @@ import {StatuteBase} from "./StatuteBase.sol";
 /// @notice An issuing agency deposits digital currency into this program, issues vouchers to attested
 /// citizens, and merchants registered in an eligible category are paid what a voucher covers of a purchase.
 /// After the validity period, unspent value returns to the issuer. A statute may issue each recipient's
-/// face value in instalments: one voucher per instalment, each spendable only from its date. SPEC §4
+/// face value in instalments: one voucher per instalment, each spendable only from its date. docs/semantics.md
 /// "Vouchers", docs/semantics.md and the reference interpreter (`lawdsl/interpret/vouchers.py`) define the
 /// semantics; this contract reproduces them check for check, in the same order, so that chain and
 /// interpreter outcomes are equal.
@@ -109,7 +109,7 @@ abstract contract VoucherProgram is StatuteBase {
     mapping(address merchant => bool) public eligibleMerchant;
     mapping(uint256 serial => Voucher) private _vouchers;
     /// @dev Each citizen's vouchers form a list in issue order, linked through `Voucher.nextHeld`: a spend
-    /// or transfer takes the first with value left, as SPEC takes the earliest-issued voucher. A transferred
+    /// or transfer takes the first with value left, as docs/semantics.md takes the earliest-issued voucher. A transferred
     /// voucher leaves the list at once; emptied ones (spent out, or reclaimed: `reclaimedBelow`) when a
     /// later spend or transfer passes them, so that spending a voucher out does not write its holder's slot.
     mapping(address citizen => Citizen) private _citizens;

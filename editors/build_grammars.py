@@ -47,7 +47,7 @@ def _alternation(words: list[str] | tuple[str, ...]) -> str:
 
 
 def _literals(units: str, spaced: bool) -> list[dict[str, Any]]:
-    """Money, dates, time zones, times of day, percentages, durations and numbers (SPEC §1), on both surfaces.
+    """Money, dates, time zones, times of day, percentages, durations and numbers (docs/language.md), on both surfaces.
 
     Lookbehinds instead of `\\b`: Chinese characters are word characters, and
     `为8小时` has no word boundary before the `8`.

@@ -54,9 +54,9 @@ _NO_SPAN = Span(0, 0, 0, 0)
 
 #: English structure words: they open the statute's sections and headings.
 _DECLARATION_WORDS = frozenset({"statute", "parties", "terms", "article"})
-#: Party kinds, coloured as types (SPEC §2 `"<role>" is a <kind>.`).
+#: Party kinds, coloured as types (docs/language.md `"<role>" is a <kind>.`).
 _KIND_WORDS = frozenset({"firm", "worker", "device", "agency", "citizen"})
-#: Duration units (SPEC §1): after a number they make a duration literal.
+#: Duration units (docs/language.md): after a number they make a duration literal.
 _UNIT_WORDS = frozenset({"minute", "minutes", "hour", "hours", "day", "days", "week", "weeks"})
 
 _ZH_DECLARATION = frozenset({"STATUTE", "PARTIES", "TERMS", "ARTICLE", "ORDINAL"})
@@ -121,7 +121,7 @@ def _english_raw(text: str) -> list[tuple[str, int, int]]:
 
 
 class LawLexer(Lexer):
-    """Statutes written in English (SPEC §1–§3)."""
+    """Statutes written in English (docs/language.md)."""
 
     name = "lawdsl"
     aliases = ["lawdsl", "law"]

@@ -1,4 +1,4 @@
-"""The `lawdsl` command line (SPEC §7).
+"""The `lawdsl` command line (README.md, "Commands").
 
 Language commands live here. Commands that need the compiler or a chain
 (`compile`, `run`, `chain`, `deploy`, `oracle …`, …) are contributed by the

@@ -1,4 +1,4 @@
-"""Diagnostics in the GNU style of SPEC §5: `FILE:LINE:COL: error: MESSAGE`, line, caret.
+"""Diagnostics in the GNU style of docs/language.md: `FILE:LINE:COL: error: MESSAGE`, line, caret.
 
 Every error a user can cause — in a statute, a scenario or device data —
 ends up as a `Diagnostic`; the command line prints them and exits 1, so a

@@ -24,7 +24,7 @@ def parse_text(text: str, source_name: str, comments: list[Comment] | None = Non
     return parse(text, source_name, comments, surface_for(text, source_name))
 
 
-#: The keyword a Chinese statute opens with (SPEC §1 keeps English keywords ASCII).
+#: The keyword a Chinese statute opens with (docs/language.md keeps English keywords ASCII).
 _CHINESE_OPENING = "法规"
 
 

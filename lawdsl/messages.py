@@ -1,6 +1,6 @@
 """The message catalogue: every diagnostic the parser, builder and checker give, in each surface language.
 
-A statute's diagnostics speak the language it is written in (SPEC §5 for
+A statute's diagnostics speak the language it is written in (docs/language.md for
 English; the same shape, in Chinese, for `法规` files). Code names a message
 by key and passes its fields; the catalogue holds one template per language.
 Fields that are themselves vocabulary (a type, a party kind, a domain, a
@@ -422,7 +422,7 @@ WORDS: dict[str, str] = {
     "time zone": "时区",
     "public holidays": "法定节假日",
     "rest days": "休息日",
-    # rule names (SPEC §3)
+    # rule names (docs/language.md)
     "earning": "计发",
     "limit": "限制",
     "payment": "支付",

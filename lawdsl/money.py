@@ -2,7 +2,7 @@
 
 Floats never touch an amount: a wage, a rate and a number of minutes meet
 only as a `Fraction`, and `round_half_up` is the single place where a
-fraction becomes minor units, exactly as SPEC §4 requires.
+fraction becomes minor units, exactly as docs/semantics.md requires.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The outcome of running a statute on events: SPEC §6's JSON, exactly.
+"""The outcome of running a statute on events: README.md, "The outcome" JSON, exactly.
 
 The interpreter, the chain runner and the audit each produce an `Outcome`;
 equality of two outcomes is the project's definition of "the chain did what

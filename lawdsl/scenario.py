@@ -1,4 +1,4 @@
-"""Scenario files (SPEC §6): a statute driven through dated events.
+"""Scenario files (README.md, "The outcome"): a statute driven through dated events.
 
 Every field is validated with a message that names the event (its index and
 kind), the field and, through the YAML node, the line and column — a pilot

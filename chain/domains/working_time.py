@@ -70,7 +70,7 @@ SETTLE_PAGE = 150
 ARREARS_PAGE = 200
 #: How long a worker's consent stays valid after the event that uses it.
 CONSENT_VALIDITY = dt.timedelta(hours=1)
-#: Errors that refuse a whole batch because of its device: each punch gets SPEC §4's first reason.
+#: Errors that refuse a whole batch because of its device: each punch gets docs/semantics.md's first reason.
 DEVICE_REFUSALS = ("UnregisteredDevice", "DeviceNotAccepted", "RevokedDevice")
 
 
@@ -189,7 +189,7 @@ class WorkingTimeDriver(Driver):
         """Relay punches of one device as one signed batch; None if the batch was refused.
 
         A batch from an unregistered device reverts as a whole before any punch is read; each of
-        its punches is then rejected for the first reason SPEC §4's order gives, read from the
+        its punches is then rejected for the first reason docs/semantics.md's order gives, read from the
         chain: "not employed" when the contract employs no such person, else "unregistered device".
         """
         device = punches[0].device
@@ -356,7 +356,7 @@ class WorkingTimeRebuilder(Rebuilder):
         """One event per punch of the batch, at the punch's own time (a batch is relayed later).
 
         A batch refused for its device reverts before any punch is read; each punch is then refused
-        for the first reason in SPEC §4's order, as the oracle reports it: "not employed" when the
+        for the first reason in docs/semantics.md's order, as the oracle reports it: "not employed" when the
         contract employs no such person, else the device's ("unregistered device", "device not
         accepted by the employer", "revoked device").
         """

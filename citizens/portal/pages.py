@@ -374,7 +374,7 @@ def law(source: LawSource) -> str:
 
 
 def overtime_articles(statute: Statute | None) -> set[str] | None:
-    """Articles whose earning rules pay above 100%: what SPEC §4 calls overtime; None if unknown."""
+    """Articles whose earning rules pay above 100%: what docs/semantics.md calls overtime; None if unknown."""
     if statute is None:
         return None
     found = set()

@@ -145,7 +145,7 @@ def _constants(statute: Statute, rule: Rule) -> list[Constant]:
 
 
 def _rules(statute: Statute) -> dict[str, str]:
-    """`VoucherProgram.Rules` from the constants, with SPEC's defaults for the sentences left out."""
+    """`VoucherProgram.Rules` from the constants, with docs/language.md's defaults for sentences left out."""
     issue_article, issue = next(statute.rules(IssueRule))
     where_article, _ = next(statute.rules(WhereRule))
     when, expiry = statute.rule(WhenRule), statute.rule(ExpiryRule)

@@ -1,6 +1,6 @@
 """A working-time statute → a contract inheriting `contracts/WorkingTimeStatute.sol`.
 
-The base contract holds the semantics (SPEC §4); the generated contract holds
+The base contract holds the semantics (docs/semantics.md); the generated contract holds
 the law: its terms as named constants, each rule as code under its canonical
 sentence (a function giving the shift minute an earning rule applies from;
 `_applyRules` calling the limit sentences, then paying each earning article),

@@ -1,4 +1,4 @@
-"""AST → diagnostics: the checks a parsed statute must pass before anything runs it (SPEC §3).
+"""AST → diagnostics: the checks a parsed statute must pass before anything runs it (docs/language.md).
 
 One public entry, `check(statute) -> list[Diagnostic]` (empty when the
 statute is sound); `lawdsl.load.load_text` calls it after parsing.

@@ -1,4 +1,4 @@
-"""The reference interpreter: SPEC §4 executed directly on the AST.
+"""The reference interpreter: docs/semantics.md executed directly on the AST.
 
 It defines what the law means; the chain must reproduce its outcomes.
 """

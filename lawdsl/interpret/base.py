@@ -91,7 +91,7 @@ class DomainInterpreter:
         return []
 
     def local(self, moment: dt.datetime) -> dt.datetime:
-        """A moment read in the statute's time zone (SPEC §4)."""
+        """A moment read in the statute's time zone (docs/semantics.md)."""
         return moment.astimezone(self.tz)
 
     def outcome(self) -> Outcome:

@@ -1,4 +1,4 @@
-"""Procurement (SPEC §4 "Procurement"): sealed-bid tenders, awards, recorded and inspected deliveries.
+"""Procurement (docs/semantics.md "Procurement"): sealed-bid tenders, awards, recorded and inspected deliveries.
 
 A tender's life: `open tender` escrows `Q × ceiling` from a registered
 buyer; sealed bids come with a deposit during the bidding period, from the
@@ -10,7 +10,7 @@ the last one returns the winner's deposit and the rest of the escrow. A
 tender not fully delivered by the deadline plus the grace can be closed by
 anyone: the winner's deposit forfeits to the buyer and the escrow returns.
 
-Decisions where SPEC is silent (docs/semantics.md repeats them):
+Decisions where the law's text is silent (docs/semantics.md records them):
 
 - Tenders are kept by number (opening order, from 0), many open at once; an
   event without `tender:` concerns the latest opened.
@@ -19,7 +19,7 @@ Decisions where SPEC is silent (docs/semantics.md repeats them):
   `register buyer` events. An inspector is registered to one buyer and
   confirms only that buyer's deliveries; buyers and inspectors can be revoked.
 - A supplier bids once per tender. A price above the ceiling is accepted at
-  bidding, since the bid is sealed, and refused at the reveal (SPEC). A bid's
+  bidding, since the bid is sealed, and refused at the reveal (docs/semantics.md). A bid's
   deposit must be at least that of a bid at one minor unit a unit (and one
   minor unit when the statute asks for a deposit), so no bid is free.
 - The interpreter knows each sealed price and holds exactly the bid's deposit

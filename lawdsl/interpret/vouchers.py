@@ -1,4 +1,4 @@
-"""Vouchers (SPEC §4 "Vouchers"): an agency funds a program, issues vouchers, merchants redeem them.
+"""Vouchers (docs/semantics.md "Vouchers"): an agency funds a program, issues vouchers, merchants redeem them.
 
 The issuer's deposit sits in one contract pot, the *program*. Issuing a
 voucher reserves its face value inside that pot; spending pays the merchant
@@ -7,7 +7,7 @@ out of it under the article of the `where` rule; after the validity period a
 the `expiry` rule and refunds the part of the deposit that no voucher
 reserved.
 
-Decisions where SPEC is silent (the project docs repeat them):
+Decisions where the law's text is silent (docs/semantics.md records them):
 
 - Scenario names are labels, not roles. The *issuer* is named at deployment:
   the scenario's `issuer:`, or else the party of its first `deposit` or
@@ -26,7 +26,7 @@ Decisions where SPEC is silent (the project docs repeat them):
   up, to the minor unit; the discount is the lesser of that and the voucher's
   remaining value. A spend that would discount nothing is refused.
 - Whole vouchers compare `face value ≤ share × purchase` exactly, unrounded.
-- Checks run in SPEC's order (period, merchant, minimum, holder, share), so a
+- Checks run in the order docs/semantics.md gives (period, merchant, minimum, holder, share), so a
   spend after the period is refused as such even when nothing is left.
 - A transfer moves one voucher: the holder's earliest-issued one with value
   left, the one a spend would use. It keeps its place in the issue order.
@@ -242,7 +242,7 @@ class VoucherInterpreter(DomainInterpreter):
     # ------------------------------------------------------------ spending
 
     def earliest_voucher(self, holder: str) -> Voucher:
-        """The holder's earliest-issued voucher with value left (the one SPEC spends first), or a refusal."""
+        """The holder's earliest-issued voucher with value left (docs/semantics.md spends it first), or a refusal."""
         vouchers = self.held.get(holder)
         if not vouchers:
             raise Rejected(Reason.NO_VOUCHER.value)

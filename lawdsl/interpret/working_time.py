@@ -1,4 +1,4 @@
-"""Working time (SPEC §4): shifts from punches, premium pay, limits, wages from a deposit.
+"""Working time (docs/semantics.md): shifts from punches, premium pay, limits, wages from a deposit.
 
 How the law is read
 -------------------
@@ -7,7 +7,7 @@ registered to the employee's employer; it has `floor((out - in) / 60 s)`
 minutes and belongs to the local date (statute time zone) it starts on. Its
 day kind, and every day/week/month counter, key on that date.
 
-SPEC states pay per minute: each minute goes to the applicable earning rule
+docs/semantics.md states pay per minute: each minute goes to the applicable earning rule
 with the highest rate (ties: the earlier rule in article order), and a rule
 `beyond D in a P` applies to minute m of a period (m = minutes the employee
 already worked in that period, paid or not) once m >= D. Every rule therefore
@@ -41,7 +41,7 @@ a FIFO queue per employer; the head is paid whole whenever the pot covers it,
 never in part; what waits is arrears, paid first-in first-out by later
 deposits.
 
-Choices where SPEC is silent
+Choices where the law's text is silent
 ----------------------------
 - Employment (docs/semantics.md): an `employ` event stands for an employment
   the worker consented to. No one employs itself; an employee has one
@@ -375,7 +375,7 @@ def _premium_minutes(
 
 
 def period_name(period: Period, start: dt.date) -> str:
-    """SPEC §4's names: `2026-03-02`, `2026-03-02/P1W`, `2026-03`."""
+    """docs/semantics.md's names: `2026-03-02`, `2026-03-02/P1W`, `2026-03`."""
     if period is Period.DAY:
         return start.isoformat()
     if period is Period.WEEK:
@@ -632,7 +632,7 @@ class WorkingTimeInterpreter(DomainInterpreter):
     # ------------------------------------------------------------ punches
 
     def _check_punch(self, event: Punch) -> _Worker:
-        """The punch's worker, or `Rejected` for the first rule of SPEC §4 the punch breaks."""
+        """The punch's worker, or `Rejected` for the first rule of docs/semantics.md the punch breaks."""
         if event.kind not in ("in", "out"):
             raise ValueError(f"event {event.index}: punch kind must be 'in' or 'out'")
         worker = self._employed(event.employee)

@@ -9,7 +9,7 @@ to the parser driver, which knows which of the two may stand there),
 literals, punctuation, and finally an unknown run of characters.
 
 Declared names are known before tokenizing: a first pass without names
-finds every `「name」为/是` that opens a sentence (SPEC §1's declaration), and
+finds every `「name」为/是` that opens a sentence (docs/language.md's declaration), and
 the second pass matches those names written bare.
 
 Keyword phrases and declared names leave here already classified (their

@@ -5,7 +5,7 @@ terminal at a time and, for every word, asks the parser which terminals it
 accepts now: a declared name (longest match, fillers ignored) is a NAME
 where a name may stand, otherwise a keyword; unknown words where a name may
 stand become a NAME that the checker reports with a did-you-mean. This is
-the "contextual lexer" of SPEC §1's declared-name rule.
+the "contextual lexer" of docs/language.md's declared-name rule.
 
 The driver serves every surface language. A `Surface` brings its grammar
 file, its tokenizer and the words its messages use; the Chinese tokenizer

@@ -4,7 +4,7 @@ The working-time variants exercise what the overtime example does not:
 weekly and monthly pay, a weekly threshold and an hours-worked limit,
 another time zone and week start, night premiums and counts that leave out
 overtime; the voucher and procurement variants
-leave out the optional sentences (SPEC's defaults) or allow what the
+leave out the optional sentences (the defaults docs/language.md states) or allow what the
 example forbids; one voucher variant pays in instalments. All are built from the examples' ASTs, so no extra `.law`
 file can drift from them, and `chain_statutes()` lists them all, so that a
 test session compiles in one solc call.
@@ -194,7 +194,7 @@ def whole_transferable_vouchers() -> Statute:
 
 
 def minimal_vouchers() -> Statute:
-    """Only the required sentences (issue, where), the issue without an attribute: SPEC's defaults elsewhere."""
+    """Only the required sentences (issue, where), the issue without an attribute: the defaults docs/language.md states elsewhere."""
     base = vouchers()
     articles = tuple(
         replace(
@@ -246,7 +246,7 @@ def procurement() -> Statute:
 
 
 def minimal_procurement() -> Statute:
-    """Only the required sentences: no deposit, no late penalty, no forfeit (SPEC's defaults)."""
+    """Only the required sentences: no deposit, no late penalty, no forfeit (the defaults docs/language.md states)."""
     base = procurement()
     optional = (DepositRule, PenaltyRule, ForfeitRule)
     articles = tuple(

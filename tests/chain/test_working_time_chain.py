@@ -252,7 +252,7 @@ def test_settlement_pays_employer_by_employer_in_spec_order(chain, statutes, art
 
 def test_unregistered_device_punching_for_someone_not_employed_reads_as_the_interpreter(chain, statutes, artifacts):
     """The batch reverts as a whole (`UnregisteredDevice`); the driver then reads employment from the
-    chain, so each punch gets the first reason in SPEC §4's order, as in the interpreter."""
+    chain, so each punch gets the first reason in docs/semantics.md's order, as in the interpreter."""
     statute = statutes["Working Hours and Overtime Pay Act"]
     start = _at(1, 0)
     events = (

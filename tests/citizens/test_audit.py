@@ -77,7 +77,7 @@ def test_audit_needs_rpc(capsys):
 
 
 def test_audit_without_a_file_finds_the_source_the_registry_recorded(run, anvil, capsys):
-    """SPEC §7's `lawdsl audit --address ADDR`: the registry's source hash names the .law file."""
+    """README.md, "Commands" `lawdsl audit --address ADDR`: the registry's source hash names the .law file."""
     played = scenario("procurement-wheat")
     address = run(played).driver.contract.address
     assert main(["audit", "--address", address, "--rpc", anvil.url, "--statutes", str(STATUTES)]) == 0

@@ -1,4 +1,4 @@
-"""The procurement interpreter against SPEC §4 "Procurement" and examples/procurement-wheat.yaml.
+"""The procurement interpreter against docs/semantics.md "Procurement" and examples/procurement-wheat.yaml.
 
 Statutes are built here as ASTs, mirroring
 procurement.law sentence by sentence, with switches for the optional rules.

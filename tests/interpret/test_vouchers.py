@@ -1,4 +1,4 @@
-"""The voucher interpreter against SPEC §4 "Vouchers" and examples/vouchers-march.yaml.
+"""The voucher interpreter against docs/semantics.md "Vouchers" and examples/vouchers-march.yaml.
 
 Statutes are built here as ASTs, mirroring
 vouchers.law sentence by sentence, with switches for the optional rules.

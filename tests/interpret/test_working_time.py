@@ -1,4 +1,4 @@
-"""The working-time reference interpreter against SPEC §4, on hand-built statutes.
+"""The working-time reference interpreter against docs/semantics.md, on hand-built statutes.
 
 There is no parser in this test: `law()` builds the AST directly, so these
 tests pin the semantics independently of the surface language.

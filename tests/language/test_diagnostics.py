@@ -1,4 +1,4 @@
-"""Every class of bad statute gives the SPEC §5 diagnostic at the right place."""
+"""Every class of bad statute gives the docs/language.md diagnostic at the right place."""
 
 from __future__ import annotations
 
