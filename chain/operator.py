@@ -208,6 +208,7 @@ class Session:
             )
         self.names = {self.keys.address(name): name for name in self.keys.names()}
         self.statute_ast: Statute | None = load_statute(record.law) if record else None
+        self._artifacts: dict[str, Artifact] | None = None
 
     @classmethod
     def of_deployment(cls, args: argparse.Namespace) -> Session:
@@ -246,8 +247,12 @@ class Session:
     # ------------------------------------------------------------ contracts
 
     def artifacts(self) -> dict[str, Artifact]:
-        assert self.statute_ast is not None
-        return compile_statutes([self.statute_ast])
+        """The deployment's compiled contracts, once per command: `contract()` asks for every call it
+        decodes (`authority pending` lists many), and each ask regenerated and re-read the cache."""
+        if self._artifacts is None:
+            assert self.statute_ast is not None
+            self._artifacts = compile_statutes([self.statute_ast])
+        return self._artifacts
 
     def contract(self, which: str) -> Contract:
         """The deployment's "statute", "currency", "registry" or "authority" (its timelock), its custom
