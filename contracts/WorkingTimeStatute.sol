@@ -68,7 +68,7 @@ abstract contract WorkingTimeStatute is Employment, AttendanceDevices, WageQueue
         WorkerSlot worker; // the employee's slot as it will be stored
         uint256 length; // minutes
         uint256 day; // the local day the shift started on
-        uint256 clockInSecond; // the clock-in's second after that day's local midnight
+        uint256 clockInSecond; // the clock-in's second after that day's first instant (local midnight)
         DayKind kind; // what that day is under the statute
         bool timeOff; // compensatory time off was granted for that day
         uint256 previousDay; // the local day of the employee's previous shift (0: none)
@@ -351,13 +351,13 @@ abstract contract WorkingTimeStatute is Employment, AttendanceDevices, WageQueue
     function _countShift(uint64 ref, address employee, address employer, WorkerSlot worker, uint256 started,
                          uint256 ended) private view returns (Shift memory shift)
     {
-        uint256 day = CivilCalendar.localDay(started, timeZoneOffset);
+        uint256 day = _localDay(started);
         if (day > WorkerSlots.MAX_DAY) revert SafeCast.SafeCastOverflowedUintDowncast(24, day);
         shift.ref = ref;
         shift.employee = employee;
         shift.employer = employer;
         shift.day = day;
-        shift.clockInSecond = started - CivilCalendar.midnight(day, timeZoneOffset); // < 1 day
+        shift.clockInSecond = started - _dayStart(day); // a day is at most 25 hours long
         shift.kind = dayKind(day);
         shift.timeOff = worker.timeOffGranted() && timeOff[employee][day];
         shift.weekStart = CivilCalendar.weekStart(day, weekStart);
@@ -411,14 +411,21 @@ abstract contract WorkingTimeStatute is Employment, AttendanceDevices, WageQueue
     /// before, a shift of at most a day lies within three days, and the window's occurrences on those
     /// days never overlap. The interpreter's `window_minutes` is the same arithmetic.
     function _windowMinutes(Shift memory shift, uint256 from, uint256 opens, uint256 closes)
+        internal view virtual returns (uint256)
+    {
+        return _windowMinutesAt(shift.clockInSecond, from, shift.length, opens, closes);
+    }
+
+    /// @dev `_windowMinutes` for minutes `from` to `length` (exclusive) of a shift whose clock-in is
+    /// `clockInSecond` (under a day) after midnight on a clock that keeps one offset throughout.
+    function _windowMinutesAt(uint256 clockInSecond, uint256 from, uint256 length, uint256 opens, uint256 closes)
         internal pure returns (uint256 total)
     {
-        uint256 length = shift.length;
         if (from >= length) return 0;
         if (closes <= opens) closes += MINUTES_PER_DAY;
         // Window bounds are minutes of a day and a clock-in second is under a day: nothing overflows.
         unchecked {
-            uint256 base = shift.clockInSecond + 1 days;
+            uint256 base = clockInSecond + 1 days;
             for (uint256 day = 0; day < WINDOW_DAYS; ++day) {
                 uint256 first = _minutesBefore((opens + day * MINUTES_PER_DAY) * 60, base);
                 uint256 last = _minutesBefore((closes + day * MINUTES_PER_DAY) * 60, base);
@@ -432,6 +439,17 @@ abstract contract WorkingTimeStatute is Employment, AttendanceDevices, WageQueue
     /// @dev How many minutes beginning at `base + 60 i` (i >= 0) begin before `second`.
     function _minutesBefore(uint256 second, uint256 base) private pure returns (uint256) {
         unchecked { return second > base ? (second - base + 59) / 60 : 0; }
+    }
+
+    /// @dev The local day number of unix time `at`, at the statute's one offset (a zone whose clocks
+    /// change reads its table: `ZonedWorkingTimeStatute`).
+    function _localDay(uint256 at) internal view virtual returns (uint256) {
+        return CivilCalendar.localDay(at, timeZoneOffset);
+    }
+
+    /// @dev Unix time of the first instant of local day `day`: its midnight, at the statute's one offset.
+    function _dayStart(uint256 day) internal view virtual returns (uint256) {
+        return CivilCalendar.midnight(day, timeZoneOffset);
     }
 
     /// @dev The earlier of two rule starts.
@@ -566,7 +584,7 @@ abstract contract WorkingTimeStatute is Employment, AttendanceDevices, WageQueue
         uint256 period = _accrualPeriod[employee];
         if (period == 0) return;
         unchecked { --period; } // stored plus one
-        if (until != ALL_PERIODS && CivilCalendar.midnight(_payPeriodEnd(period), timeZoneOffset) > until) return;
+        if (until != ALL_PERIODS && _dayStart(_payPeriodEnd(period)) > until) return;
         delete _accrualPeriod[employee];
         uint256 slots = _articleSlots();
         for (uint256 position = 0; position < slots; ++position) {

@@ -200,6 +200,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "此规则永远不会计发：第 {article} 条（“{sentence}”）适用于此规则所适用的每一分钟，费率为 {rate}；"
         "费率不叠加，取最高者，相同时取在先的条文（如需在适用费率之上加付，请写作“按小时工资的 25% 另行加发”）",
     ),
+    "zone_table_ends": (
+        "the contract carries {tz}'s clock changes until {end} ({years} years after the effective year); "
+        "from then on it refuses every shift, so a new version must be in force by then",
+        "合约载有 {tz} 至 {end} 为止的时钟调整（生效年份后 {years} 年）；此后合约拒绝一切班次，"
+        "须在此之前施行新版本",
+    ),
     "no_overtime": (
         "this limit can never be exceeded: no earning rule that applies here pays more than 100% of the "
         "hourly wage, so there is no overtime to count",
@@ -219,15 +225,26 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "date {date} is outside the dates a statute can name ({first} to {last})",
         "日期 {date} 超出了法规可用的日期范围（{first} 至 {last}）",
     ),
-    "working_time_zone_changes": (
-        "{tz} changes its offset from UTC (daylight saving time, or a new standard time) within {years} years "
-        "of the effective date, and a working-time contract counts days and hours at one fixed offset; "
-        "write the offset instead (e.g. 'time zone -08:00'), or a zone that keeps one "
-        "(docs/language.md, 'What the language cannot say yet')",
-        "{tz} 在生效日起 {years} 年内会改变与 UTC 的时差（夏令时或改用新的标准时间），"
-        "而工时合约按一个固定时差计算日与小时；"
-        "请改写时差（例如“时区 -08:00”）或一个时差不变的时区"
-        "（docs/language-zh.md“What the language cannot say yet”一节）",
+    "working_time_zone_changes_twice": (
+        "{tz} changes its clocks twice within two days (the second time at {when} UTC), and a "
+        "working-time contract reads a shift at one change of the clocks at most; write a fixed offset "
+        "(e.g. 'time zone -08:00') or another zone",
+        "{tz} 在两天内两次调整时钟（第二次在 UTC {when}），而工时合约对一个班次至多按一次时钟调整计算；"
+        "请改写固定时差（例如“时区 -08:00”）或另一个时区",
+    ),
+    "working_time_zone_midnight": (
+        "{tz} changes its clocks across midnight (at {when} UTC), so that a day would not begin at "
+        "00:00, and a working-time contract counts days from their midnight; write a fixed offset "
+        "(e.g. 'time zone -08:00') or another zone",
+        "{tz} 跨越午夜调整时钟（在 UTC {when}），当天不从 00:00 开始，而工时合约从午夜起算每一天；"
+        "请改写固定时差（例如“时区 -08:00”）或另一个时区",
+    ),
+    "holiday_after_zone_table": (
+        "public holiday {date} falls after the contract's table of {tz}'s clock changes, which ends on "
+        "{end} ({years} years after the effective year) and with it the contract; name later holidays "
+        "in a new version",
+        "法定节假日 {date} 晚于合约所载 {tz} 时钟调整表的终点 {end}（生效年份后 {years} 年），"
+        "合约亦于该日停止；更晚的节假日请在新版本中规定",
     ),
     "holidays_too_far_apart": (
         "public holidays can span at most {years} years; {first} to {last} is longer",

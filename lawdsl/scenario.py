@@ -479,4 +479,20 @@ def _time(reader: _Reader, statute: Statute, node: yaml.Node, what: str) -> dt.d
         raise reader.fail(node, f"{what} must be a time like 2026-03-02T09:00:00+08:00, found '{text}'") from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=statute.header.time_zone.tzinfo)
+        if statute.header.time_zone.name:
+            return _zoned(reader, statute, node, what, moment)
     return moment
+
+
+def _zoned(reader: _Reader, statute: Statute, node: yaml.Node, what: str, moment: dt.datetime) -> dt.datetime:
+    """A local time in a named zone, as the instant in UTC: Python compares and subtracts two times of
+    one zone by their clocks, so a shift across the autumn change would lose its repeated hour. A time
+    the clocks skip is an error; one they repeat is its first occurrence (docs/semantics.md)."""
+    utc = moment.astimezone(dt.timezone.utc)
+    if utc.astimezone(moment.tzinfo).replace(tzinfo=None) != moment.replace(tzinfo=None):
+        raise reader.fail(
+            node,
+            f"{what} {moment.replace(tzinfo=None).isoformat()} does not exist in {statute.header.time_zone}: "
+            "the clocks skip it when they change; write the time with its offset from UTC",
+        )
+    return utc

@@ -13,6 +13,7 @@ clock-out cheap (docs/benchmarks.md).
 
 from __future__ import annotations
 
+import datetime as dt
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -41,7 +42,7 @@ from lawdsl.ast import (
 )
 from lawdsl.formatter import rule_atoms
 from lawdsl.interpret.working_time import minimum_hourly_wage
-from lawdsl.zones import fixed_offset_minutes
+from lawdsl.zones import OffsetTable, fixed_offset_minutes, table_end, zone_table
 
 from ..dates import day_number
 from ..naming import article_constant, constant_name, contract_name, natspec
@@ -474,11 +475,11 @@ def _articles(statute: Statute) -> list[str]:
 
 
 def _offset_minutes(header: Header) -> int:
-    """The statute's one offset: a named zone's is fixed for its horizon (the checker's bounds say so)."""
+    """The statute's one offset: a named zone without a table of clock changes keeps one (`zone_table`)."""
     if not header.time_zone.name:
         return header.time_zone.offset_minutes
     minutes = fixed_offset_minutes(header.time_zone.tzinfo, header.effective)
-    assert minutes is not None, "the checker refuses a working-time zone whose offset changes"
+    assert minutes is not None, "a zone whose offset changes has a table of its clock changes"
     return minutes
 
 
@@ -487,15 +488,67 @@ def _calendar(statute: Statute) -> list[str]:
     rest = sorted(statute.rest_days)
     mask = " | ".join(f"(1 << {d})" for d in rest) or "0"
     names = ", ".join(WEEKDAYS[d] for d in rest) or "none"
+    table = zone_table(header)
     return [
         f"    /// @notice Effective {header.effective.isoformat()}, as a local day number.",
         f"    uint32 public constant EFFECTIVE_DAY = {day_number(header.effective)};",
-        f"    /// @notice Time zone {header.time_zone}, in seconds east of UTC.",
-        f"    int32 public constant TIME_ZONE_OFFSET = {_offset_minutes(header) * 60};",
+        *(
+            [
+                f"    /// @notice Time zone {header.time_zone}, in seconds east of UTC.",
+                f"    int32 public constant TIME_ZONE_OFFSET = {_offset_minutes(header) * 60};",
+            ]
+            if table is None
+            else _clock_table(statute, table)
+        ),
         f"    /// @notice Rest days: {names} (bit i = weekday i, Monday = 0).",
         f"    uint8 public constant REST_DAYS = {mask};",
         f"    /// @notice Weeks begin on {WEEKDAYS[statute.week_start]} (Monday = 0).",
         f"    uint8 public constant WEEK_START = {statute.week_start};",
+    ]
+
+
+def _clock_table(statute: Statute, table: OffsetTable) -> list[str]:
+    """A zone whose clocks change: its offset at the effective date and the table of its changes until
+    the table's end, one line per change (`ZonedWorkingTimeStatute`)."""
+    zone = statute.header.time_zone
+    lines = [
+        f"    /// @notice Time zone {zone}: seconds east of UTC at the effective date's first instant; then",
+        "    /// the offsets of CLOCK_CHANGES (the pinned tz database's, as the interpreter reads them).",
+        f"    int32 public constant TIME_ZONE_OFFSET = {table.initial};",
+        f"    /// @dev {zone}'s clock changes until {table_end(table, zone)}: 8 bytes each, the change's unix",
+        "    /// time (40 bits) and the offset from it on (24 bits, seconds east of UTC).",
+        "    bytes private constant CLOCK_CHANGES =",
+    ]
+    for index, (instant, offset) in enumerate(table.changes):
+        when = dt.datetime.fromtimestamp(instant, dt.timezone.utc).strftime("%Y-%m-%d %H:%M")
+        end = ";" if index == len(table.changes) - 1 else ""
+        lines.append(f'        hex"{instant:010x}{offset & 0xFFFFFF:06x}"{end} // {when} UTC: {_offset_text(offset)}')
+    if not table.changes:
+        lines.append('        "";')
+    return [
+        *lines,
+        f"    /// @notice Unix time of {table_end(table, zone)} 00:00 in {zone}, where the table ends: the",
+        "    /// contract refuses shifts clocked in from then on (a new version of the statute must be in force).",
+        f"    uint256 public constant CLOCK_TABLE_END = {table.end};",
+    ]
+
+
+def _offset_text(seconds: int) -> str:
+    sign = "+" if seconds >= 0 else "-"
+    hours, rest = divmod(abs(seconds), 3600)
+    return f"{sign}{hours:02d}:{rest // 60:02d}" + (f":{rest % 60:02d}" if rest % 60 else "")
+
+
+def _clock_table_overrides() -> list[str]:
+    return [
+        "",
+        "    function _clockChanges() internal pure override returns (bytes memory) {",
+        "        return CLOCK_CHANGES;",
+        "    }",
+        "",
+        "    function _clockTableEnd() internal pure override returns (uint256) {",
+        "        return CLOCK_TABLE_END;",
+        "    }",
     ]
 
 
@@ -511,10 +564,11 @@ def generate(statute: Statute) -> GeneratedContract:
     found = statute.rule(WagePaymentRule)
     assert found is not None, "a checked working-time statute has its payment sentence"
     pay_article, pay_rule = found
+    base = "WorkingTimeStatute" if zone_table(header) is None else "ZonedWorkingTimeStatute"
     lines = [
         *contract_opening(
             statute,
-            "WorkingTimeStatute",
+            base,
             "Governs working time",
             f" from {header.effective.isoformat()}; wages are paid in {header.currency}.",
         ),
@@ -534,7 +588,7 @@ def generate(statute: Statute) -> GeneratedContract:
         "",
         *natspec(f"Article {pay_article.id}: {' '.join(rule_atoms(pay_rule))}.", "    ", "@notice"),
         "    constructor(IERC20 currency, address authority)",
-        "        WorkingTimeStatute(",
+        f"        {base}(",
         "            currency,",
         "            authority,",
         f'            "{header.version}",',
@@ -568,6 +622,7 @@ def generate(statute: Statute) -> GeneratedContract:
         *_holidays(statute),
         "",
         *_article_lookup(statute, earnings),
+        *([] if zone_table(header) is None else _clock_table_overrides()),
         "}",
         "",
     ]

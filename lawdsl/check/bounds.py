@@ -16,7 +16,7 @@ from typing import Callable, Iterator
 
 from .. import ast as A
 from ..money import Money
-from ..zones import HORIZON_YEARS, fixed_offset_minutes
+from ..zones import TABLE_YEARS, table_end, table_problem, zone_table
 
 #: 1,000,000%: rates are millionths in 64 bits on chain.
 MAX_PERCENT_MILLIONTHS = 10**10
@@ -49,13 +49,8 @@ def check_bounds(statute: A.Statute, report: Report) -> None:
     if header.version > MAX_VERSION:
         report(header.span, "version_too_large", most=f"{MAX_VERSION:,}")
     _date(header.effective, header.span, report)
-    zone = header.time_zone
-    if (
-        header.domain is A.Domain.WORKING_TIME
-        and zone.name
-        and fixed_offset_minutes(zone.tzinfo, header.effective) is None
-    ):
-        report(header.span, "working_time_zone_changes", tz=zone, years=HORIZON_YEARS)
+    if header.domain is A.Domain.WORKING_TIME:
+        _zone_table(statute, report)
     for item in statute.terms:
         if isinstance(item, A.Term):
             _value(item.value, item.span, report)
@@ -84,6 +79,27 @@ def check_bounds(statute: A.Statute, report: Report) -> None:
         limits = [rule.span for article in statute.articles for rule in article.rules if isinstance(rule, A.LimitRule)]
         if uses_windows_or_straight_time(statute) and len(limits) > MAX_LIMITS_WITH_WINDOWS:
             report(limits[MAX_LIMITS_WITH_WINDOWS], "too_many_limits_with_windows", most=MAX_LIMITS_WITH_WINDOWS)
+
+
+def _zone_table(statute: A.Statute, report: Report) -> None:
+    """A working-time statute in a zone whose clocks change: the changes its contract's table can read,
+    and public holidays within the table's years."""
+    header = statute.header
+    table = zone_table(header)
+    if table is None:
+        return
+    problem = table_problem(table)
+    if problem is not None:
+        key, instant = problem
+        when = dt.datetime.fromtimestamp(instant, dt.timezone.utc).strftime("%Y-%m-%d %H:%M")
+        report(header.span, f"working_time_zone_{key}", tz=header.time_zone, when=when)
+    end = table_end(table, header.time_zone)
+    for item in statute.terms:
+        if isinstance(item, A.PublicHolidays):
+            for day in item.dates:
+                if day >= end:
+                    report(item.span, "holiday_after_zone_table", date=day, tz=header.time_zone, end=end,
+                           years=TABLE_YEARS)
 
 
 def uses_windows_or_straight_time(statute: A.Statute) -> bool:

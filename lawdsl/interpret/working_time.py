@@ -124,6 +124,7 @@ from ..events import (
 )
 from ..money import CURRENCY_DIGITS, Money
 from ..outcome import Payment, Violation
+from ..zones import shift_segments
 from .base import DomainInterpreter, Rejected
 from .explain import Explanation, Step, exact, percent, rounding, when
 
@@ -361,17 +362,19 @@ def _minutes_before(second: int, base: int) -> int:
 
 def _premium_minutes(
     rule: _Earning,
-    clock_in: int,
+    parts: list[tuple[int, int, int]],
     length: int,
     before: dict[Period, int],
     straight: dict[Period, int] | None = None,
     overtime_from: int = NEVER,
 ) -> int:
-    """Minutes of a shift a premium applies to: its suffix, within its window if it has one."""
+    """Minutes of a shift a premium applies to: its suffix, within its window if it has one, each part
+    of the shift (`_clock_parts`) read at its own offset."""
     start = rule.start(before, straight or before, overtime_from)
     if rule.window is None:
         return max(0, length - start)
-    return window_minutes(clock_in, start, length, rule.window)
+    window = rule.window
+    return sum(window_minutes(clock_in, max(start, lo), min(length, hi), window) for lo, hi, clock_in in parts)
 
 
 def period_name(period: Period, start: dt.date) -> str:
@@ -680,10 +683,9 @@ class WorkingTimeInterpreter(DomainInterpreter):
         paid = _paid_minutes(competing, minutes, before, straight, overtime_from)
         overtime = sum(m for r, m in paid.items() if r.rate > Percentage.SCALE)
         if premiums:
-            local = self.local(started)
-            clock_in = local.hour * 3600 + local.minute * 60 + local.second
+            parts = self._clock_parts(started, minutes)
             for rule in premiums:
-                if counted := _premium_minutes(rule, clock_in, minutes, before, straight, overtime_from):
+                if counted := _premium_minutes(rule, parts, minutes, before, straight, overtime_from):
                     paid[rule] = counted
         self._check_limits(event, worker, day, minutes, overtime)
         amounts = self._amounts(paid, worker.wage)
@@ -699,6 +701,15 @@ class WorkingTimeInterpreter(DomainInterpreter):
             )
         else:
             self._accrue(worker, day.starts[self.pay_period], amounts, steps)
+
+    def _clock_parts(self, started: dt.datetime, minutes: int) -> list[tuple[int, int, int]]:
+        """The shift's minutes by the clock that reads them: (first minute, end minute, the clock-in's
+        second of the day at that part's offset). One part, unless a named zone's clocks change during
+        the shift (docs/semantics.md, "Daylight saving time")."""
+        if self.statute.header.time_zone.name:
+            return shift_segments(self.tz, int(started.timestamp()), minutes)
+        local = self.local(started)
+        return [(0, minutes, local.hour * 3600 + local.minute * 60 + local.second)]
 
     def _shift_steps(
         self, started: dt.datetime, ended: dt.datetime, minutes: int, day: _Day, paid: dict[_Earning, int], wage: int

@@ -3,25 +3,93 @@
 pragma solidity 0.8.30;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
-import {WorkingTimeStatute} from "../WorkingTimeStatute.sol";
+import {ZonedWorkingTimeStatute} from "../ZonedWorkingTimeStatute.sol";
 
 /// @title California Labor Code, Section 510: Day's work and overtime, version 1
 /// @notice Governs working time in State of California, United States of America from 2026-01-01; wages are paid in USD.
 /// @custom:preamble Daily overtime beyond 8 hours, double time beyond 12 hours, and weekly
 /// overtime beyond 40 hours that, as the Labor Commissioner reads the last
 /// sentence of Section 510(a), leaves out the hours already paid as daily
-/// overtime. Not encoded, because the language cannot say them yet: the seventh
-/// consecutive day of work in a workweek, the semimonthly paydays of Section 204
-/// (wages are paid weekly here), and daylight saving time (the statute keeps
-/// Pacific Standard Time).
-contract CaliforniaLaborCodeSection510DaySWorkAndOvertimeV1 is WorkingTimeStatute {
+/// overtime. Days and workweeks begin at midnight on California's clocks, Pacific
+/// daylight time in summer and Pacific standard time in winter. Not encoded,
+/// because the language cannot say them yet: the seventh consecutive day of work
+/// in a workweek, and the semimonthly paydays of Section 204 (wages are paid
+/// weekly here).
+contract CaliforniaLaborCodeSection510DaySWorkAndOvertimeV1 is ZonedWorkingTimeStatute {
     uint256 public constant VERSION = 1;
 
     // ---------------------------------------------------------------- calendar
     /// @notice Effective 2026-01-01, as a local day number.
     uint32 public constant EFFECTIVE_DAY = 20454;
-    /// @notice Time zone -08:00, in seconds east of UTC.
+    /// @notice Time zone America/Los_Angeles: seconds east of UTC at the effective date's first instant; then
+    /// the offsets of CLOCK_CHANGES (the pinned tz database's, as the interpreter reads them).
     int32 public constant TIME_ZONE_OFFSET = -28800;
+    /// @dev America/Los_Angeles's clock changes until 2056-01-01: 8 bytes each, the change's unix
+    /// time (40 bits) and the offset from it on (24 bits, seconds east of UTC).
+    bytes private constant CLOCK_CHANGES =
+        hex"0069ad48a0ff9d90" // 2026-03-08 10:00 UTC: -07:00
+        hex"006ae6ff90ff8f80" // 2026-11-01 09:00 UTC: -08:00
+        hex"006b966520ff9d90" // 2027-03-14 10:00 UTC: -07:00
+        hex"006cd01c10ff8f80" // 2027-11-07 09:00 UTC: -08:00
+        hex"006d764720ff9d90" // 2028-03-12 10:00 UTC: -07:00
+        hex"006eaffe10ff8f80" // 2028-11-05 09:00 UTC: -08:00
+        hex"006f562920ff9d90" // 2029-03-11 10:00 UTC: -07:00
+        hex"00708fe010ff8f80" // 2029-11-04 09:00 UTC: -08:00
+        hex"0071360b20ff9d90" // 2030-03-10 10:00 UTC: -07:00
+        hex"00726fc210ff8f80" // 2030-11-03 09:00 UTC: -08:00
+        hex"007315ed20ff9d90" // 2031-03-09 10:00 UTC: -07:00
+        hex"00744fa410ff8f80" // 2031-11-02 09:00 UTC: -08:00
+        hex"0074ff09a0ff9d90" // 2032-03-14 10:00 UTC: -07:00
+        hex"007638c090ff8f80" // 2032-11-07 09:00 UTC: -08:00
+        hex"0076deeba0ff9d90" // 2033-03-13 10:00 UTC: -07:00
+        hex"007818a290ff8f80" // 2033-11-06 09:00 UTC: -08:00
+        hex"0078becda0ff9d90" // 2034-03-12 10:00 UTC: -07:00
+        hex"0079f88490ff8f80" // 2034-11-05 09:00 UTC: -08:00
+        hex"007a9eafa0ff9d90" // 2035-03-11 10:00 UTC: -07:00
+        hex"007bd86690ff8f80" // 2035-11-04 09:00 UTC: -08:00
+        hex"007c7e91a0ff9d90" // 2036-03-09 10:00 UTC: -07:00
+        hex"007db84890ff8f80" // 2036-11-02 09:00 UTC: -08:00
+        hex"007e5e73a0ff9d90" // 2037-03-08 10:00 UTC: -07:00
+        hex"007f982a90ff8f80" // 2037-11-01 09:00 UTC: -08:00
+        hex"0080479020ff9d90" // 2038-03-14 10:00 UTC: -07:00
+        hex"0081814710ff8f80" // 2038-11-07 09:00 UTC: -08:00
+        hex"0082277220ff9d90" // 2039-03-13 10:00 UTC: -07:00
+        hex"0083612910ff8f80" // 2039-11-06 09:00 UTC: -08:00
+        hex"0084075420ff9d90" // 2040-03-11 10:00 UTC: -07:00
+        hex"0085410b10ff8f80" // 2040-11-04 09:00 UTC: -08:00
+        hex"0085e73620ff9d90" // 2041-03-10 10:00 UTC: -07:00
+        hex"008720ed10ff8f80" // 2041-11-03 09:00 UTC: -08:00
+        hex"0087c71820ff9d90" // 2042-03-09 10:00 UTC: -07:00
+        hex"008900cf10ff8f80" // 2042-11-02 09:00 UTC: -08:00
+        hex"0089a6fa20ff9d90" // 2043-03-08 10:00 UTC: -07:00
+        hex"008ae0b110ff8f80" // 2043-11-01 09:00 UTC: -08:00
+        hex"008b9016a0ff9d90" // 2044-03-13 10:00 UTC: -07:00
+        hex"008cc9cd90ff8f80" // 2044-11-06 09:00 UTC: -08:00
+        hex"008d6ff8a0ff9d90" // 2045-03-12 10:00 UTC: -07:00
+        hex"008ea9af90ff8f80" // 2045-11-05 09:00 UTC: -08:00
+        hex"008f4fdaa0ff9d90" // 2046-03-11 10:00 UTC: -07:00
+        hex"0090899190ff8f80" // 2046-11-04 09:00 UTC: -08:00
+        hex"00912fbca0ff9d90" // 2047-03-10 10:00 UTC: -07:00
+        hex"0092697390ff8f80" // 2047-11-03 09:00 UTC: -08:00
+        hex"00930f9ea0ff9d90" // 2048-03-08 10:00 UTC: -07:00
+        hex"0094495590ff8f80" // 2048-11-01 09:00 UTC: -08:00
+        hex"0094f8bb20ff9d90" // 2049-03-14 10:00 UTC: -07:00
+        hex"0096327210ff8f80" // 2049-11-07 09:00 UTC: -08:00
+        hex"0096d89d20ff9d90" // 2050-03-13 10:00 UTC: -07:00
+        hex"0098125410ff8f80" // 2050-11-06 09:00 UTC: -08:00
+        hex"0098b87f20ff9d90" // 2051-03-12 10:00 UTC: -07:00
+        hex"0099f23610ff8f80" // 2051-11-05 09:00 UTC: -08:00
+        hex"009a986120ff9d90" // 2052-03-10 10:00 UTC: -07:00
+        hex"009bd21810ff8f80" // 2052-11-03 09:00 UTC: -08:00
+        hex"009c784320ff9d90" // 2053-03-09 10:00 UTC: -07:00
+        hex"009db1fa10ff8f80" // 2053-11-02 09:00 UTC: -08:00
+        hex"009e582520ff9d90" // 2054-03-08 10:00 UTC: -07:00
+        hex"009f91dc10ff8f80" // 2054-11-01 09:00 UTC: -08:00
+        hex"00a04141a0ff9d90" // 2055-03-14 10:00 UTC: -07:00
+        hex"00a17af890ff8f80"; // 2055-11-07 09:00 UTC: -08:00
+    /// @notice Unix time of 2056-01-01 00:00 in America/Los_Angeles, where the table ends: the
+    /// contract refuses shifts clocked in from then on (a new version of the statute must be in force).
+    uint256 public constant CLOCK_TABLE_END = 2713939200;
     /// @notice Rest days: none (bit i = weekday i, Monday = 0).
     uint8 public constant REST_DAYS = 0;
     /// @notice Weeks begin on Sunday (Monday = 0).
@@ -80,7 +148,7 @@ contract CaliforniaLaborCodeSection510DaySWorkAndOvertimeV1 is WorkingTimeStatut
 
     /// @notice Article 204: the employer pays the employee at the end of each week.
     constructor(IERC20 currency, address authority)
-        WorkingTimeStatute(
+        ZonedWorkingTimeStatute(
             currency,
             authority,
             "1",
@@ -164,5 +232,13 @@ contract CaliforniaLaborCodeSection510DaySWorkAndOvertimeV1 is WorkingTimeStatut
         if (position == ARTICLE_510_2_POSITION) return ARTICLE_510_2;
         if (position == ARTICLE_510_3_POSITION) return ARTICLE_510_3;
         return bytes32(0);
+    }
+
+    function _clockChanges() internal pure override returns (bytes memory) {
+        return CLOCK_CHANGES;
+    }
+
+    function _clockTableEnd() internal pure override returns (uint256) {
+        return CLOCK_TABLE_END;
     }
 }

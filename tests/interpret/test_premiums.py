@@ -168,7 +168,8 @@ def test_each_minute_is_paid_the_winning_rate_plus_every_premium_on_it(rules, cl
     competing = [r for r in rules if not r.additional]
     overtime_from = overtime_start(competing, before)
     won = _paid_minutes(competing, length, before, straight, overtime_from)
-    premium = {r: _premium_minutes(r, clock_in, length, before, straight, overtime_from) for r in rules if r.additional}
+    parts = [(0, length, clock_in)]
+    premium = {r: _premium_minutes(r, parts, length, before, straight, overtime_from) for r in rules if r.additional}
     # The reading of docs/semantics.md, minute by minute: minute m is paid as overtime when a competing
     # rule above 100% that counts every hour applies to it.
     reference: dict[_Earning, int] = {}

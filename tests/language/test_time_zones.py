@@ -1,6 +1,7 @@
 """Named time zones (`time zone Asia/Tokyo`): read from the pinned tz database on both surfaces,
-a misspelt one suggests the nearest, a working-time statute refuses a zone with daylight saving,
-and a zone that keeps one offset compiles exactly as that offset does. The voucher scenario
+a misspelt one suggests the nearest, a working-time statute in a zone with daylight saving carries
+a table of its clock changes (and is refused where the table cannot serve it), and a zone that keeps
+one offset compiles exactly as that offset does. The voucher scenario
 `statutes/daylight-saving-vouchers.yaml` shows the daylight-saving reading on chain and in the
 interpreter (the every-scenario tests run it)."""
 
@@ -13,7 +14,8 @@ import pytest
 from compiler.generate import generate
 from lawdsl.ast import TimeZone
 from lawdsl.load import load_text
-from lawdsl.zones import fixed_offset_minutes
+from lawdsl.check.lint import lint
+from lawdsl.zones import OffsetTable, fixed_offset_minutes, offset_table, table_problem
 from tests.conftest import statute_text
 
 from .test_legislator_errors import first_error
@@ -62,13 +64,50 @@ def test_a_misspelt_zone_suggests_the_nearest(written: str, expected: str) -> No
     assert first_error(in_zone(OVERTIME, written)) == expected
 
 
-def test_working_time_refuses_a_zone_with_daylight_saving() -> None:
-    assert first_error(in_zone(OVERTIME, "America/Los_Angeles")) == (
-        "bad.law:1:1: error: America/Los_Angeles changes its offset from UTC (daylight saving time, or a new "
-        "standard time) within 50 years of the effective date, and a working-time contract counts days and "
-        "hours at one fixed offset; write the offset instead (e.g. 'time zone -08:00'), or a zone that keeps "
-        "one (docs/language.md, 'What the language cannot say yet')"
+def test_working_time_accepts_a_zone_with_daylight_saving_and_warns_where_its_table_ends() -> None:
+    statute = load_text(in_zone(OVERTIME, "America/Los_Angeles"), "ca.law")
+    assert [w.message for w in lint(statute) if w.span.line == 1] == [
+        "the contract carries America/Los_Angeles's clock changes until 2056-01-01 (30 "
+        "years after the effective year); from then on it refuses every shift, so a new version must be in "
+        "force by then"
+    ]
+    assert not [w for w in lint(load_text(OVERTIME, "overtime.law")) if "clock changes" in w.message]
+
+
+def test_a_public_holiday_after_the_table_is_an_error() -> None:
+    text = in_zone(OVERTIME, "Europe/Berlin").replace("2026-10-03.", "2026-10-03, 2056-10-03.")
+    assert first_error(text) == (
+        "bad.law:25:3: error: public holiday 2056-10-03 falls after the contract's table of Europe/Berlin's "
+        "clock changes, which ends on 2056-01-01 (30 years after the effective year) and with it the "
+        "contract; name later holidays in a new version"
     )
+
+
+def test_a_zone_whose_clocks_change_across_midnight_is_an_error() -> None:
+    """Newfoundland's clocks went back at 00:01 until 2011: the repeated minute-and-hour holds a midnight."""
+    text = in_zone(OVERTIME, "America/St_Johns").replace("effective 2026-01-01", "effective 1990-01-01")
+    text = text.replace("2026-", "1990-")
+    assert first_error(text) == (
+        "bad.law:1:1: error: America/St_Johns changes its clocks across midnight (at 1990-10-28 02:31 UTC), "
+        "so that a day would not begin at 00:00, and a working-time contract counts days from their "
+        "midnight; write a fixed offset (e.g. 'time zone -08:00') or another zone"
+    )
+
+
+def test_the_table_holds_every_change_and_refuses_two_within_two_days() -> None:
+    pacific = TimeZone(name="America/Los_Angeles").tzinfo
+    table = offset_table(pacific, dt.date(2026, 1, 1))
+    assert len(table.changes) == 60 and table.initial == -8 * 3600
+    assert table.changes[:2] == (
+        (int(dt.datetime(2026, 3, 8, 10, tzinfo=dt.timezone.utc).timestamp()), -7 * 3600),
+        (int(dt.datetime(2026, 11, 1, 9, tzinfo=dt.timezone.utc).timestamp()), -8 * 3600),
+    )
+    for instant, offset in table.changes:  # each change is where the database's offset changes
+        assert dt.datetime.fromtimestamp(instant, pacific).utcoffset() == dt.timedelta(seconds=offset)
+        assert dt.datetime.fromtimestamp(instant - 1, pacific).utcoffset() != dt.timedelta(seconds=offset)
+    close = OffsetTable(0, 0, 10**9, ((10 * 86_400 + 7200, 3600), (11 * 86_400, 0)))
+    assert table_problem(close) == ("twice", 11 * 86_400)
+    assert table_problem(table) is None
 
 
 def test_vouchers_accept_a_zone_with_daylight_saving() -> None:
