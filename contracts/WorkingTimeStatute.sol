@@ -411,21 +411,14 @@ abstract contract WorkingTimeStatute is Employment, AttendanceDevices, WageQueue
     /// before, a shift of at most a day lies within three days, and the window's occurrences on those
     /// days never overlap. The interpreter's `window_minutes` is the same arithmetic.
     function _windowMinutes(Shift memory shift, uint256 from, uint256 opens, uint256 closes)
-        internal view virtual returns (uint256)
+        internal view virtual returns (uint256 total)
     {
-        return _windowMinutesAt(shift.clockInSecond, from, shift.length, opens, closes);
-    }
-
-    /// @dev `_windowMinutes` for minutes `from` to `length` (exclusive) of a shift whose clock-in is
-    /// `clockInSecond` (under a day) after midnight on a clock that keeps one offset throughout.
-    function _windowMinutesAt(uint256 clockInSecond, uint256 from, uint256 length, uint256 opens, uint256 closes)
-        internal pure returns (uint256 total)
-    {
+        uint256 length = shift.length;
         if (from >= length) return 0;
         if (closes <= opens) closes += MINUTES_PER_DAY;
         // Window bounds are minutes of a day and a clock-in second is under a day: nothing overflows.
         unchecked {
-            uint256 base = clockInSecond + 1 days;
+            uint256 base = shift.clockInSecond + 1 days;
             for (uint256 day = 0; day < WINDOW_DAYS; ++day) {
                 uint256 first = _minutesBefore((opens + day * MINUTES_PER_DAY) * 60, base);
                 uint256 last = _minutesBefore((closes + day * MINUTES_PER_DAY) * 60, base);
@@ -444,12 +437,17 @@ abstract contract WorkingTimeStatute is Employment, AttendanceDevices, WageQueue
     /// @dev The local day number of unix time `at`, at the statute's one offset (a zone whose clocks
     /// change reads its table: `ZonedWorkingTimeStatute`).
     function _localDay(uint256 at) internal view virtual returns (uint256) {
-        return CivilCalendar.localDay(at, timeZoneOffset);
+        // `CivilCalendar.localDay` written out, as `_dayStart` is. Clock-ins are below 2^40 (see
+        // `WorkerSlots.MAX_TIME`) and the offset under a day: the sum cannot overflow.
+        // forge-lint: disable-next-line(unsafe-typecast)
+        unchecked { return uint256(int256(at) + timeZoneOffset) / CivilCalendar.SECONDS_PER_DAY; }
     }
 
     /// @dev Unix time of the first instant of local day `day`: its midnight, at the statute's one offset.
+    /// `CivilCalendar.midnight` written out, so that the hook costs what the library call did.
     function _dayStart(uint256 day) internal view virtual returns (uint256) {
-        return CivilCalendar.midnight(day, timeZoneOffset);
+        // forge-lint: disable-next-line(unsafe-typecast)
+        return uint256(int256(day * CivilCalendar.SECONDS_PER_DAY) - timeZoneOffset);
     }
 
     /// @dev The earlier of two rule starts.

@@ -70,23 +70,29 @@ abstract contract ZonedWorkingTimeStatute is WorkingTimeStatute {
     }
 
     /// @dev Window minutes read at the offset in force at each minute's first second: a change inside
-    /// the shift splits it in two parts, each read on a clock that keeps its offset.
+    /// the shift splits it in two parts, each counted by the base on a clock that keeps the part's
+    /// offset (the shift's clock-in second and length set for the part, then restored).
     function _windowMinutes(Shift memory shift, uint256 from, uint256 opens, uint256 closes)
-        internal view override returns (uint256)
+        internal view override returns (uint256 total)
     {
         uint256 length = shift.length;
-        uint256 started = _dayStart(shift.day) + shift.clockInSecond;
+        uint256 clockInSecond = shift.clockInSecond;
+        uint256 started = _dayStart(shift.day) + clockInSecond;
         (int256 offset, uint256 next, int256 nextOffset) = _offsetSegment(started);
-        uint256 clockIn = _secondOfDay(started, offset);
+        uint256 split = length; // the minutes that begin before a change inside the shift
         // Shifts are under a day (2^11 minutes): nothing overflows.
         unchecked {
-            if (length == 0 || next > started + (length - 1) * 60) {
-                return _windowMinutesAt(clockIn, from, length, opens, closes);
-            }
-            uint256 split = (next - started + 59) / 60; // the minutes that begin before the change
-            return _windowMinutesAt(clockIn, from, split, opens, closes)
-                + _windowMinutesAt(_secondOfDay(started, nextOffset), from > split ? from : split, length, opens, closes);
+            if (length != 0 && next <= started + (length - 1) * 60) split = (next - started + 59) / 60;
         }
+        shift.clockInSecond = _secondOfDay(started, offset);
+        shift.length = split;
+        total = super._windowMinutes(shift, from, opens, closes);
+        if (split < length) {
+            shift.clockInSecond = _secondOfDay(started, nextOffset);
+            shift.length = length;
+            total += super._windowMinutes(shift, from > split ? from : split, opens, closes);
+        }
+        (shift.clockInSecond, shift.length) = (clockInSecond, length);
     }
 
     /// @dev Seconds after local midnight at unix time `at` on a clock `offset` seconds east of UTC.
