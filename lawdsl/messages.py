@@ -281,6 +281,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the instalments add up to {total}, but the issue rule's face value is {face}; they must be equal",
         "各期金额合计 {total}，而发放规则的面值为 {face}；两者须相等",
     ),
+    "too_many_rules_with_clock_changes": (
+        "a working time statute in a zone whose clocks change can have at most {most} {rule} sentences (its "
+        "contract also carries the table of clock changes and must stay within 24,576 bytes); this is one more",
+        "时区会调整时钟的工作时间法规至多有 {most} 句{rule}语句（其合约还载有时钟调整表，须在 24,576 字节以内）；"
+        "此句超出了数量",
+    ),
     "too_many_limits_with_windows": (
         "a working time statute with a time-of-day window or a count that leaves out overtime can have at most "
         "{most} limit sentences (its contract must stay within 24,576 bytes); this is one more",

@@ -54,7 +54,7 @@ def fixed_offset_minutes(tz: dt.tzinfo, start: dt.date, years: int = HORIZON_YEA
     from `start`, else None (it observes daylight saving, or changes its standard time)."""
     offsets = {
         dt.datetime(year, month, 1, 12, tzinfo=tz).utcoffset()
-        for year in range(start.year, start.year + years)
+        for year in range(start.year, min(start.year + years, 10_000))  # dates end in 9999
         for month in range(1, 13)
     }
     if len(offsets) != 1:
@@ -125,7 +125,9 @@ def offset_table(tz: dt.tzinfo, effective: dt.date, years: int = TABLE_YEARS) ->
     """The zone's offsets from the effective date's first instant to 1 January `years` years after the
     effective year, read from the pinned tz database."""
     start = int(dt.datetime.combine(effective, dt.time(), tz).timestamp())
-    end = int(dt.datetime(effective.year + years, 1, 1, tzinfo=tz).timestamp())
+    # Dates end in 9999: a statute effective then has a table to the last date a statute can name.
+    end_of_table = dt.datetime(effective.year + years, 1, 1) if effective.year + years <= 9999 else dt.datetime(9999, 12, 31)
+    end = int(end_of_table.replace(tzinfo=tz).timestamp())
     changes = []
     at, offset = start, _offset(tz, start)
     while at < end:

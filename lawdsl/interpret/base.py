@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from ..ast import Statute
@@ -46,6 +47,8 @@ class DomainInterpreter:
         self.rejected: list[Rejection] = []
         self.violations: list[Violation] = []
         self.effective_start = dt.datetime.combine(statute.header.effective, dt.time(), self.tz)
+        #: A named zone: event times are read as instants in UTC (`apply`).
+        self.zoned = bool(statute.header.time_zone.name)
         #: Record why each payment has its amount (`explained`); off on the hot path of long runs.
         self.explaining = False
         self.explanations: list[Explanation] = []
@@ -67,6 +70,10 @@ class DomainInterpreter:
         return self.outcome()
 
     def apply(self, event: Event) -> None:
+        if self.zoned:
+            # Python compares and subtracts two times of one named zone by their clocks: across the
+            # autumn change a shift would lose its repeated hour, so every handler reads instants in UTC.
+            event = replace(event, at=event.at.astimezone(dt.timezone.utc))
         if isinstance(event, WalletMove):  # a fact outside the statute: no date or rule refuses it
             self.ledger.move_wallets(event.sender, event.recipient, event.amount.minor)
             return

@@ -8,7 +8,7 @@ ended (by either side, by a stranger, during a shift) and taken up again,
 devices offered, accepted later and revoked (by the employer, the authority
 or a stranger), and refused punches, under clock-out, weekly and monthly pay,
 under the project's statutes and under statutes drawn from the grammar
-(tests/strategies/statutes.py). The default run is bounded; `-m slow` runs
+(tests/strategies/statutes.py), also in zones whose clocks change (shifts across the changes). The default run is bounded; `-m slow` runs
 1,000 scenarios and 1,000 generated statutes.
 
 Known difference, kept out of the generator: a batch from an unregistered
@@ -46,6 +46,7 @@ from lawdsl.events import (
 from lawdsl.interpret import interpret
 from lawdsl.money import Money
 from lawdsl.scenario import Scenario
+from lawdsl.zones import zone_table
 from tests.strategies.statutes import checked, titled, working_time_statutes, written
 
 from .generated import compile_or_report
@@ -79,6 +80,10 @@ def anchors(statute: Statute) -> list[dt.date]:
         return ANCHORS
     effective = statute.header.effective
     near = [effective + dt.timedelta(days=days) for days in (-1, 0, 5, 27, 60, 200)]
+    table = zone_table(statute.header)
+    if table is not None:  # the evenings before its first clock changes: night shifts across them
+        tz = statute.header.time_zone.tzinfo
+        near += [dt.datetime.fromtimestamp(at - 86_400, tz).date() for at, _ in table.changes[:4]]
     return near + sorted(d - dt.timedelta(days=1) for d in statute.public_holidays if d >= effective)[:6]
 
 

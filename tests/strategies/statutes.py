@@ -29,6 +29,7 @@ from lawdsl.check import bounds as B
 from lawdsl.formatter import render
 from lawdsl.load import load_text
 from lawdsl.money import CURRENCY_DIGITS, Money
+from lawdsl.zones import TABLE_YEARS, zone_table
 
 T = TypeVar("T")
 
@@ -147,7 +148,13 @@ percentages = st.one_of(
     st.integers(0, B.MAX_PERCENT_MILLIONTHS // 100).map(lambda p: A.Percentage(p * 100)),  # up to the bound
 )
 weekdays = st.integers(0, 6).map(A.Weekday)
-time_zones = st.integers(-14 * 4, 14 * 4).map(lambda quarters: A.TimeZone(quarters * 15))
+#: Zones of the tz database: clocks that change in both hemispheres, one that changes at midnight
+#: (Santiago), and one that keeps one offset (Tokyo, counted as +09:00). A working-time contract in a
+#: zone whose clocks change carries the table of its changes.
+named_zones = st.sampled_from(
+    ["America/Los_Angeles", "Europe/Berlin", "Australia/Sydney", "America/Santiago", "Asia/Tokyo"]
+).map(lambda name: A.TimeZone(name=name))
+time_zones = st.integers(-14 * 4, 14 * 4).map(lambda quarters: A.TimeZone(quarters * 15)) | named_zones
 #: Times of day, often on the hour; a window's two differ and may cross midnight.
 clocks = st.integers(0, 23).map(lambda hour: hour * 60) | st.integers(0, 24 * 60 - 1)
 windows = st.tuples(clocks, clocks).filter(lambda pair: pair[0] != pair[1]).map(lambda pair: A.Window(*pair))
@@ -289,7 +296,9 @@ def working_time_statutes(
     day_kinds = st.none() | st.sampled_from(list(A.DayKind))
     periods = st.sampled_from(list(A.Period))
     rules: list[A.Rule] = []
-    for _ in range(draw(st.integers(1, 6) | st.just(B.MAX_WORKING_TIME_RULES))):
+    # A zone whose clocks change leaves room for fewer sentences (its contract carries the table).
+    fewer = B.CLOCK_TABLE_RULES if zone_table(header) is not None else 0
+    for _ in range(draw(st.integers(1, 6 - fewer) | st.just(B.MAX_WORKING_TIME_RULES - fewer))):
         beyond = terms.operand(durations(60 * 24 * 31)) if draw(st.booleans()) else None
         additional = draw(st.sampled_from([False, False, True]))  # premiums: added to the rate in force
         rules.append(
@@ -305,7 +314,7 @@ def working_time_statutes(
             )
         )
     newer = any(isinstance(r, A.EarningRule) and (r.window or r.not_counting_overtime) for r in rules)
-    most_limits = B.MAX_LIMITS_WITH_WINDOWS if newer else B.MAX_WORKING_TIME_RULES
+    most_limits = (B.MAX_LIMITS_WITH_WINDOWS if newer else B.MAX_WORKING_TIME_RULES) - fewer
     for _ in range(draw(st.integers(0, 3) | st.just(most_limits))):
         rules.append(
             A.LimitRule(
@@ -326,7 +335,11 @@ def working_time_statutes(
         first = dt.date(year, 1, 1)
         widest = st.dates(first, first + dt.timedelta(days=int(B.MAX_HOLIDAY_YEARS * 365.25)))
         holidays = draw(st.sets(dates_in(year) | dates_in(year + 1) | widest, min_size=1, max_size=30))
-        calendar.append(A.PublicHolidays(tuple(sorted(holidays))))
+        if fewer:  # holidays within the table of clock changes (also for tests that redraw 2025-2030)
+            last = min(header.effective.year, YEARS[0]) + TABLE_YEARS
+            holidays = {day for day in holidays if day.year < last}
+        if holidays:
+            calendar.append(A.PublicHolidays(tuple(sorted(holidays))))
     if draw(st.booleans()):
         calendar.append(A.WeekStart(draw(weekdays)))
     return _statute(
