@@ -126,8 +126,8 @@ def offset_table(tz: dt.tzinfo, effective: dt.date, years: int = TABLE_YEARS) ->
     effective year, read from the pinned tz database."""
     start = int(dt.datetime.combine(effective, dt.time(), tz).timestamp())
     # Dates end in 9999: a statute effective then has a table to the last date a statute can name.
-    end_of_table = dt.datetime(effective.year + years, 1, 1) if effective.year + years <= 9999 else dt.datetime(9999, 12, 31)
-    end = int(end_of_table.replace(tzinfo=tz).timestamp())
+    last = dt.datetime(effective.year + years, 1, 1) if effective.year + years <= 9999 else dt.datetime(9999, 12, 31)
+    end = int(last.replace(tzinfo=tz).timestamp())
     changes = []
     at, offset = start, _offset(tz, start)
     while at < end:

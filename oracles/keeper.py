@@ -108,7 +108,7 @@ class Settlement:
         schedule, offset, week_start = self._schedule
         if schedule == CLOCK_OUT:
             return None
-        start = period_start(now, schedule, offset, week_start)
+        start = self._period_start(now, schedule, offset, week_start)
         if self.statute.view("settlement")[0] != 0:  # a round is open: its next page
             return self.statute.address, self.statute.data("settle", start % 2**64, SETTLE_PAGE)
         if self._settled is None:
@@ -119,6 +119,16 @@ class Settlement:
             return None
         self._settled = now  # sent; if the chain loses it, `forget` makes the keeper read the logs again
         return self.statute.address, self.statute.data("settle", start % 2**64, SETTLE_PAGE)
+
+    def _period_start(self, now: int, schedule: int, offset: int, week_start: int) -> int:
+        """`period_start` at the statute's offset; a contract in a zone whose clocks change
+        (`ZonedWorkingTimeStatute`) is asked for the offset in force and for the first day's start."""
+        if not any(entry.get("name") == "dayStart" for entry in self.statute.abi):
+            return period_start(now, schedule, offset, week_start)
+        offset = self.statute.view("offsetAt", now)
+        first_day = (period_start(now, schedule, offset, week_start) + offset) // 86_400
+        start: int = self.statute.view("dayStart", first_day)
+        return start
 
     def _last_settled(self) -> int | None:
         settled = self.statute.logs("Settled")

@@ -106,8 +106,9 @@ def _zone_table(statute: A.Statute, report: Report) -> None:
         if isinstance(item, A.PublicHolidays):
             for day in item.dates:
                 if day >= end:
-                    report(item.span, "holiday_after_zone_table", date=day, tz=header.time_zone, end=end,
-                           years=TABLE_YEARS)
+                    report(
+                        item.span, "holiday_after_zone_table", date=day, tz=header.time_zone, end=end, years=TABLE_YEARS
+                    )
 
 
 def uses_windows_or_straight_time(statute: A.Statute) -> bool:

@@ -16,13 +16,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from lawdsl.diagnostics import StatuteError
 from lawdsl.events import Deposit, Employ, Event, Punch, RegisterDevice
 from lawdsl.interpret import interpret
 from lawdsl.interpret.working_time import window_minutes
 from lawdsl.load import load_statute
 from lawdsl.money import Money
 from lawdsl.outcome import Outcome
-from lawdsl.diagnostics import StatuteError
 from lawdsl.scenario import Scenario, load_scenario
 from lawdsl.zones import offset_table, shift_segments, zone
 
@@ -114,7 +114,8 @@ def test_a_scenario_time_the_clocks_skip_is_an_error(tmp_path: Path) -> None:
     )
     with pytest.raises(StatuteError) as caught:
         load_scenario(scenario, ROOT / "statutes" / "night-work-daylight-saving.law")
-    assert str(caught.value).splitlines()[0].endswith(
+    first_line = str(caught.value).splitlines()[0]
+    assert first_line.endswith(
         "skip.yaml:5:48: error: event 2 (punch): field 'at' 2026-03-29T02:30:00 does not exist in Europe/Berlin: "
         "the clocks skip it when they change; write the time with its offset from UTC"
     )

@@ -13,8 +13,8 @@ import pytest
 
 from compiler.generate import generate
 from lawdsl.ast import TimeZone
-from lawdsl.load import load_text
 from lawdsl.check.lint import lint
+from lawdsl.load import load_text
 from lawdsl.zones import OffsetTable, fixed_offset_minutes, offset_table, table_problem
 from tests.conftest import statute_text
 

@@ -184,3 +184,42 @@ def settle_in_pages(node: LocalAnvil, tmp_path: Path) -> None:
     assert statute.view("settlement")[0] == 0
     paid = {statute.decode_log("WagePaid", e)["employee"] for e in statute.logs("WagePaid")}
     assert len(paid) == 3 and len(statute.logs("Settled")) == 1
+
+
+class _ZonedStatute:
+    """A weekly-paying contract in America/Los_Angeles as the keeper sees it: its views, read from the
+    tz database the way `ZonedWorkingTimeStatute` reads its table."""
+
+    address = "0x0000000000000000000000000000000000000001"
+    abi = [{"type": "function", "name": "dayStart"}, {"type": "function", "name": "offsetAt"}]
+
+    def view(self, function: str, *args: int) -> int:
+        from lawdsl.zones import zone
+
+        pacific = zone("America/Los_Angeles")
+        if function == "offsetAt":
+            offset = dt.datetime.fromtimestamp(args[0], pacific).utcoffset()
+            assert offset is not None
+            return int(offset.total_seconds())
+        if function == "dayStart":
+            day = dt.date(1970, 1, 1) + dt.timedelta(days=args[0])
+            return int(dt.datetime.combine(day, dt.time(), pacific).timestamp())
+        return {"paySchedule": END_OF_WEEK, "timeZoneOffset": -8 * 3600, "weekStart": 6, "settlement": (0, 0)}[function]
+
+    def data(self, function: str, *args: int) -> bytes:
+        return f"{function}{args}".encode()
+
+    def logs(self, event: str) -> list[dict]:
+        return [{"at": unix("2026-10-31 12:00")}] if event == "Settled" else []
+
+    def decode_log(self, event: str, entry: dict) -> dict:
+        return entry
+
+
+def test_a_zone_whose_clocks_change_settles_at_midnight_on_its_clocks() -> None:
+    """The week from Sunday 1 November 2026 began at 00:00 daylight time (07:00 UTC), though the
+    clocks read standard time (UTC-8) for the rest of it: the keeper settles from 07:00 UTC, not 08:00."""
+    settlement = Settlement(_ZonedStatute())  # type: ignore[arg-type]
+    assert settlement.due(unix("2026-11-01 06:59")) is None  # still Saturday 23:59 daylight time
+    due = settlement.due(unix("2026-11-03 12:00"))
+    assert due is not None and due[1] == f"settle{(unix('2026-11-01 07:00'), 150)}".encode()
