@@ -94,7 +94,7 @@ bench: bootstrap
 # ---------------------------------------------------------------- contracts: Foundry and Slither
 # (docs/contracts.md) forge and Slither compile through scripts/solc (solc-js from node_modules).
 FORGE          := node_modules/.bin/forge
-FORGE_STATUTES := statutes/overtime.law statutes/vouchers.law statutes/procurement.law
+FORGE_STATUTES := statutes/overtime.law statutes/vouchers.law statutes/procurement.law statutes/california-overtime.law
 SLITHER_OUT    := build/forge/slither
 
 contracts-check: forge-test forge-lint slither
