@@ -200,12 +200,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "此规则永远不会计发：第 {article} 条（“{sentence}”）适用于此规则所适用的每一分钟，费率为 {rate}；"
         "费率不叠加，取最高者，相同时取在先的条文（如需在适用费率之上加付，请写作“按小时工资的 25% 另行加发”）",
     ),
-    "zone_table_ends": (
-        "the contract carries {tz}'s clock changes until {end} ({years} years after the effective year); "
-        "from then on it refuses every shift, so a new version must be in force by then",
-        "合约载有 {tz} 至 {end} 为止的时钟调整（生效年份后 {years} 年）；此后合约拒绝一切班次，"
-        "须在此之前施行新版本",
-    ),
     "no_overtime": (
         "this limit can never be exceeded: no earning rule that applies here pays more than 100% of the "
         "hourly wage, so there is no overtime to count",

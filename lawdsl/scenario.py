@@ -21,6 +21,7 @@ from .diagnostics import Diagnostic, StatuteError, suggestion
 from .load import load_statute
 from .money import Money, MoneyError
 from .yaml_limits import MAX_DEPTH, too_deep
+from .zones import table_end, zone_table
 
 
 @dataclass(frozen=True)
@@ -480,7 +481,15 @@ def _time(reader: _Reader, statute: Statute, node: yaml.Node, what: str) -> dt.d
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=statute.header.time_zone.tzinfo)
         if statute.header.time_zone.name:
-            return _zoned(reader, statute, node, what, moment)
+            moment = _zoned(reader, statute, node, what, moment)
+    table = zone_table(statute.header) if statute.header.domain is Domain.WORKING_TIME else None
+    if table is not None and moment.timestamp() >= table.end:
+        raise reader.fail(
+            node,
+            f"{what} {text} is after the contract's table of {statute.header.time_zone}'s clock changes, which "
+            f"ends on {table_end(table, statute.header.time_zone)}: the contract refuses every shift from then on "
+            "(a new version of the statute must be in force by then)",
+        )
     return moment
 
 

@@ -49,6 +49,7 @@ def closest(name: str) -> list[str]:
     return [names[f] for f in found]
 
 
+@functools.cache
 def fixed_offset_minutes(tz: dt.tzinfo, start: dt.date, years: int = HORIZON_YEARS) -> int | None:
     """Minutes east of UTC if `tz` keeps one offset on the first of every month for `years` years
     from `start`, else None (it observes daylight saving, or changes its standard time)."""

@@ -15,7 +15,6 @@ from .. import ast as A
 from ..diagnostics import Diagnostic
 from ..formatter import sentence_text
 from ..messages import message, word
-from ..zones import TABLE_YEARS, table_end, zone_table
 
 _DAYS = {A.DayKind.PUBLIC_HOLIDAY: "public holidays", A.DayKind.REST_DAY: "rest days"}
 
@@ -29,10 +28,6 @@ def lint(statute: A.Statute) -> list[Diagnostic]:
     def warn(span: A.Span, key: str, **fields: object) -> None:
         found.append(Diagnostic(statute.source_name, span, message(statute.language, key, **fields), "warning"))
 
-    table = zone_table(statute.header)
-    if table is not None:
-        zone = statute.header.time_zone
-        warn(statute.header.span, "zone_table_ends", tz=zone, end=table_end(table, zone), years=TABLE_YEARS)
     earnings = list(statute.rules(A.EarningRule))
     for order, (article, rule) in enumerate(earnings):
         if (missing := _no_such_days(statute, rule.day_kind)) is not None:

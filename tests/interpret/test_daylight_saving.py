@@ -146,3 +146,25 @@ def test_window_minutes_read_each_minute_on_the_clock_in_force(zone_name, change
         clock = wall.hour * 60 + wall.minute
         expected += (opens <= clock < closes) if opens < closes else (clock >= opens or clock < closes)
     assert counted == expected
+
+
+def test_a_scenario_cannot_go_past_the_table_of_clock_changes(tmp_path: Path) -> None:
+    """The contract refuses shifts from 1 January 2056; the interpreter would go on: a scenario stops."""
+    scenario = tmp_path / "late.yaml"
+    scenario.write_text(
+        "statute: night-work-daylight-saving.law\n"
+        "events:\n"
+        "  - employ: {employer: hospital, employee: lena, hourly wage: EUR 20.00}\n"
+        "  - punch: {device: clock, employee: lena, at: 2056-01-01T00:00:00, kind: in}\n"
+    )
+    with pytest.raises(StatuteError) as caught:
+        load_scenario(scenario, ROOT / "statutes" / "night-work-daylight-saving.law")
+    assert (
+        str(caught.value)
+        .splitlines()[0]
+        .endswith(
+            "late.yaml:4:48: error: event 1 (punch): field 'at' 2056-01-01T00:00:00 is after the contract's table of "
+            "Europe/Berlin's clock changes, which ends on 2056-01-01: the contract refuses every shift from then on "
+            "(a new version of the statute must be in force by then)"
+        )
+    )
