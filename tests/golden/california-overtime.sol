@@ -10,11 +10,10 @@ import {ZonedWorkingTimeStatute} from "../ZonedWorkingTimeStatute.sol";
 /// @custom:preamble Daily overtime beyond 8 hours, double time beyond 12 hours, and weekly
 /// overtime beyond 40 hours that, as the Labor Commissioner reads the last
 /// sentence of Section 510(a), leaves out the hours already paid as daily
-/// overtime. Days and workweeks begin at midnight on California's clocks, Pacific
-/// daylight time in summer and Pacific standard time in winter. Not encoded,
-/// because the language cannot say them yet: the seventh consecutive day of work
-/// in a workweek, and the semimonthly paydays of Section 204 (wages are paid
-/// weekly here).
+/// overtime, on California's clocks (daylight saving time included). Not
+/// encoded, because the language cannot say them yet: the seventh consecutive
+/// day of work in a workweek, and the semimonthly paydays of Section 204 (wages
+/// are paid weekly here).
 contract CaliforniaLaborCodeSection510DaySWorkAndOvertimeV1 is ZonedWorkingTimeStatute {
     uint256 public constant VERSION = 1;
 
