@@ -555,7 +555,9 @@ abstract contract WorkingTimeStatute is Employment, AttendanceDevices, WageQueue
 
     /// @dev The one rounding of a payment: half up, to the minor unit.
     function _rounded(uint256 exact) private pure returns (uint256) {
-        return (exact + AMOUNT_SCALE / 2) / AMOUNT_SCALE;
+        // Unchecked, so that `AMOUNT_SCALE`'s product folds into a constant (checked, it is computed at
+        // every call); an exact amount is below 2^123 (minutes × millionths × wage), far from overflow.
+        unchecked { return (exact + AMOUNT_SCALE / 2) / AMOUNT_SCALE; }
     }
 
     // ------------------------------------------------------------------ weekly and monthly pay
