@@ -440,7 +440,7 @@ def _holidays(statute: Statute) -> list[str]:
         "",
         "    function _isPublicHoliday(uint256 day) internal pure override returns (bool) {",
         "        if (day < HOLIDAYS_FROM) return false;",
-        "        unchecked { // each subtraction is of a smaller number: day >= HOLIDAYS_FROM, offset >= a word's first",
+        "        unchecked { // nothing wraps: day >= HOLIDAYS_FROM, and word i is read only when offset >= 256 i",
         "            uint256 offset = day - HOLIDAYS_FROM;",
     ]
     for index in range(max(words) + 1):
