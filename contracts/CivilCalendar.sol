@@ -20,8 +20,8 @@ library CivilCalendar {
 
     /// @notice Unix time of 00:00 local time on `day`.
     function midnight(uint256 day, int256 offset) internal pure returns (uint256) {
-        // Exact for every day from 1970-01-02 on below 2^200 and offsets under a day (what statutes
-        // pass): the product is far below 2^255 and the difference positive, so unchecked.
+        // Exact for every day from 1970-01-02 on and offsets under a day (statutes pass days below
+        // 2^32): the product is far below 2^255 and the difference positive, so unchecked.
         // forge-lint: disable-next-line(unsafe-typecast)
         unchecked { return uint256(int256(day * SECONDS_PER_DAY) - offset); }
     }
