@@ -21,7 +21,9 @@ from web3.exceptions import MismatchedABI
 
 from .accounts import AUTHORITY
 from .client import Receipt
-from .operator import EXPLANATIONS, Refused, Session, command_group, role_command
+from .operator import Refused, Session, command_group
+from .refusals import EXPLANATIONS
+from .role_table import Role, add_roles, arg
 
 ISSUER, HOLDER, ATTESTER = "@issuer", "@holder", "@attester"
 #: `VoucherProgram.IssueRefusal`, in enum order, as a recipient's refusal reads.
@@ -34,99 +36,94 @@ ISSUE_REFUSALS = (
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     group = command_group(commands, "vouchers", "a voucher program: the authority, the issuer, holders and merchants")
-    appoint = role_command(
+    merchant, agency = arg("merchant", metavar="MERCHANT"), arg("attester", metavar="AGENCY")
+    add_roles(
         group,
-        "appoint-issuer",
-        "the authority names the agency that funds the program and issues its vouchers",
-        "lawdsl vouchers appoint-issuer secretariat --key authority",
-        cmd_appoint_issuer,
-    )
-    appoint.add_argument("issuer", metavar="AGENCY")
-    merchant = role_command(
-        group,
-        "register-merchant",
-        "the authority registers a merchant in a category (vouchers pay it if the category is eligible)",
-        "lawdsl vouchers register-merchant shop retail --key authority",
-        cmd_register_merchant,
-    )
-    merchant.add_argument("merchant", metavar="MERCHANT")
-    merchant.add_argument("category", metavar="CATEGORY", help="as the statute writes it, e.g. retail")
-    delist = role_command(
-        group,
-        "delist-merchant",
-        "the authority de-lists a merchant at once: vouchers no longer pay it",
-        "lawdsl vouchers delist-merchant shop --key authority",
-        cmd_delist_merchant,
-    )
-    delist.add_argument("merchant", metavar="MERCHANT")
-    attester = role_command(
-        group,
-        "authorize-attester",
-        "the authority accepts an agency's attestations of citizens' attributes",
-        "lawdsl vouchers authorize-attester immigration --key authority",
-        cmd_authorize_attester,
-    )
-    attester.add_argument("attester", metavar="AGENCY")
-    attest = role_command(
-        group,
-        "attest",
-        "an attesting agency records that a citizen holds the statute's attribute",
-        'lawdsl vouchers attest alice "eligible for the scheme" --key immigration',
-        cmd_attest,
-    )
-    attest.add_argument("citizen", metavar="CITIZEN")
-    attest.add_argument("attribute", metavar="ATTRIBUTE", help="exactly as the statute writes it")
-    deposit = role_command(
-        group,
-        "deposit",
-        "the issuer moves money from its wallet into the program",
-        "lawdsl vouchers deposit 50000.00 --key secretariat",
-        cmd_deposit,
-    )
-    deposit.add_argument("amount", metavar="AMOUNT")
-    issue = role_command(
-        group,
-        "issue",
-        "the issuer issues each citizen the face value: one voucher, or one per instalment, each spendable "
-        "from its date",
-        "lawdsl vouchers issue alice bob --key secretariat",
-        cmd_issue,
-    )
-    issue.add_argument("citizens", nargs="+", metavar="CITIZEN")
-    spend = role_command(
-        group,
-        "spend",
-        "a holder pays part of a purchase at a merchant with its earliest voucher",
-        "lawdsl vouchers spend shop 250.00 --key alice",
-        cmd_spend,
-    )
-    spend.add_argument("merchant", metavar="MERCHANT")
-    spend.add_argument("purchase", metavar="AMOUNT", help="the whole purchase; the voucher pays its share")
-    balance = role_command(
-        group,
-        "balance",
-        "an account's wallet and the vouchers it holds, with what each has left and from when it may be spent",
-        "lawdsl vouchers balance alice",
-        cmd_balance,
-        signs=False,
-    )
-    balance.add_argument("account", metavar="ACCOUNT")
-    paid = role_command(
-        group,
-        "payments",
-        "what vouchers paid a merchant: each spend, with its voucher and article",
-        "lawdsl vouchers payments shop",
-        cmd_payments,
-        signs=False,
-    )
-    paid.add_argument("merchant", metavar="MERCHANT")
-    role_command(
-        group,
-        "program",
-        "the program's issuer and funds: reserved for vouchers and not",
-        "lawdsl vouchers program",
-        cmd_program,
-        signs=False,
+        [
+            Role(
+                "appoint-issuer",
+                "the authority names the agency that funds the program and issues its vouchers",
+                "lawdsl vouchers appoint-issuer secretariat --key authority",
+                cmd_appoint_issuer,
+                (arg("issuer", metavar="AGENCY"),),
+            ),
+            Role(
+                "register-merchant",
+                "the authority registers a merchant in a category (vouchers pay it if the category is eligible)",
+                "lawdsl vouchers register-merchant shop retail --key authority",
+                cmd_register_merchant,
+                (merchant, arg("category", metavar="CATEGORY", help="as the statute writes it, e.g. retail")),
+            ),
+            Role(
+                "delist-merchant",
+                "the authority de-lists a merchant at once: vouchers no longer pay it",
+                "lawdsl vouchers delist-merchant shop --key authority",
+                cmd_delist_merchant,
+                (merchant,),
+            ),
+            Role(
+                "authorize-attester",
+                "the authority accepts an agency's attestations of citizens' attributes",
+                "lawdsl vouchers authorize-attester immigration --key authority",
+                cmd_authorize_attester,
+                (agency,),
+            ),
+            Role(
+                "attest",
+                "an attesting agency records that a citizen holds the statute's attribute",
+                'lawdsl vouchers attest alice "eligible for the scheme" --key immigration',
+                cmd_attest,
+                (
+                    arg("citizen", metavar="CITIZEN"),
+                    arg("attribute", metavar="ATTRIBUTE", help="exactly as the statute writes it"),
+                ),
+            ),
+            Role(
+                "deposit",
+                "the issuer moves money from its wallet into the program",
+                "lawdsl vouchers deposit 50000.00 --key secretariat",
+                cmd_deposit,
+                (arg("amount", metavar="AMOUNT"),),
+            ),
+            Role(
+                "issue",
+                "the issuer issues each citizen the face value: one voucher, or one per instalment, each "
+                "spendable from its date",
+                "lawdsl vouchers issue alice bob --key secretariat",
+                cmd_issue,
+                (arg("citizens", nargs="+", metavar="CITIZEN"),),
+            ),
+            Role(
+                "spend",
+                "a holder pays part of a purchase at a merchant with its earliest voucher",
+                "lawdsl vouchers spend shop 250.00 --key alice",
+                cmd_spend,
+                (merchant, arg("purchase", metavar="AMOUNT", help="the whole purchase; the voucher pays its share")),
+            ),
+            Role(
+                "balance",
+                "an account's wallet and the vouchers it holds, with what each has left and from when it may be spent",
+                "lawdsl vouchers balance alice",
+                cmd_balance,
+                (arg("account", metavar="ACCOUNT"),),
+                signs=False,
+            ),
+            Role(
+                "payments",
+                "what vouchers paid a merchant: each spend, with its voucher and article",
+                "lawdsl vouchers payments shop",
+                cmd_payments,
+                (merchant,),
+                signs=False,
+            ),
+            Role(
+                "program",
+                "the program's issuer and funds: reserved for vouchers and not",
+                "lawdsl vouchers program",
+                cmd_program,
+                signs=False,
+            ),
+        ],
     )
 
 

@@ -52,7 +52,8 @@ from lawdsl.events import (
     ScoreBid,
 )
 from lawdsl.interpret.base import BEFORE_EFFECTIVE
-from lawdsl.interpret.procurement import ProcurementInterpreter, Reason
+from lawdsl.interpret.procurement import ProcurementInterpreter
+from lawdsl.interpret.tenders import Reason
 from lawdsl.money import round_half_up
 from lawdsl.outcome import Outcome, Payment, Rejection
 
