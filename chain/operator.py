@@ -213,6 +213,14 @@ class Session:
     def of_deployment(cls, args: argparse.Namespace) -> Session:
         return cls(args, DeploymentRecord.load(Path(args.deployment)))
 
+    @classmethod
+    def signing(cls, args: argparse.Namespace, label: str) -> Session:
+        """The deployment's session with `label` acting through `--key` (`signer`): a command that
+        signs unlocks its key before it reads anything."""
+        session = cls.of_deployment(args)
+        session.signer(label)
+        return session
+
     # ------------------------------------------------------------ who signs
 
     def signer(self, label: str) -> str:

@@ -162,8 +162,7 @@ def register(
 
 
 def cmd_register_buyer(args: argparse.Namespace) -> int:
-    session = Session.of_deployment(args)
-    session.signer(AUTHORITY)
+    session = Session.signing(args, AUTHORITY)
     buyer = session.address(args.buyer)
     session.as_authority(
         session.contract("statute").functions.registerBuyer(buyer, 0), f"registered buyer {session.name(buyer)}"
@@ -172,8 +171,7 @@ def cmd_register_buyer(args: argparse.Namespace) -> int:
 
 
 def cmd_register_inspector(args: argparse.Namespace) -> int:
-    session = Session.of_deployment(args)
-    session.signer(AUTHORITY)
+    session = Session.signing(args, AUTHORITY)
     inspector, buyer = session.address(args.inspector), session.address(args.buyer)
     session.as_authority(
         session.contract("statute").functions.registerInspector(inspector, buyer, 0),
@@ -186,8 +184,7 @@ def cmd_register_inspector(args: argparse.Namespace) -> int:
 
 
 def cmd_open(args: argparse.Namespace) -> int:
-    session = Session.of_deployment(args)
-    session.signer(BUYER)
+    session = Session.signing(args, BUYER)
     statute = session.contract("statute")
     escrow = max(args.quantity, 0) * statute.functions.ceilingPerUnit().call()
     _approve(session, BUYER, escrow, "the escrow")
@@ -202,8 +199,7 @@ def cmd_open(args: argparse.Namespace) -> int:
 def cmd_score(args: argparse.Namespace) -> int:
     if not 0 <= args.quality <= 255:
         raise UsageError(f"a quality score is a whole number from 0 to 100, not {args.quality}")
-    session = Session.of_deployment(args)
-    session.signer(BUYER)
+    session = Session.signing(args, BUYER)
     supplier = session.address(args.supplier)
     session.send(
         BUYER,
@@ -214,8 +210,7 @@ def cmd_score(args: argparse.Namespace) -> int:
 
 
 def cmd_award(args: argparse.Namespace) -> int:
-    session = Session.of_deployment(args)
-    session.signer(BUYER)
+    session = Session.signing(args, BUYER)
     statute = session.contract("statute").functions
     session.send(BUYER, statute.award(args.tender, 0), f"awarded tender {args.tender}")
     while statute.unsettledBids(args.tender).call():
@@ -272,8 +267,7 @@ def cmd_reveal(args: argparse.Namespace) -> int:
 
 
 def cmd_deliver(args: argparse.Namespace) -> int:
-    session = Session.of_deployment(args)
-    session.signer(SUPPLIER)
+    session = Session.signing(args, SUPPLIER)
     session.send(
         SUPPLIER,
         session.contract("statute").functions.recordDelivery(args.tender, max(args.quantity, 0), 0),
@@ -294,8 +288,7 @@ def cmd_dispute(args: argparse.Namespace) -> int:
 
 
 def _judge(args: argparse.Namespace, function: str, verb: str) -> int:
-    session = Session.of_deployment(args)
-    session.signer(INSPECTOR)
+    session = Session.signing(args, INSPECTOR)
     call = getattr(session.contract("statute").functions, function)(args.tender, args.delivery, 0)
     session.send(INSPECTOR, call, f"{verb} delivery {args.delivery} of tender {args.tender}")
     return 0

@@ -204,8 +204,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def cmd_mint(args: argparse.Namespace) -> int:
-    session = Session.of_deployment(args)
-    session.signer(AUTHORITY)
+    session = Session.signing(args, AUTHORITY)
     amount = session.money(args.amount)
     to = session.address(args.to)
     session.as_authority(
@@ -215,8 +214,7 @@ def cmd_mint(args: argparse.Namespace) -> int:
 
 
 def cmd_register_device(args: argparse.Namespace) -> int:
-    session = Session.of_deployment(args)
-    session.signer(AUTHORITY)
+    session = Session.signing(args, AUTHORITY)
     device = args.device
     if not device.startswith("0x") and device not in session.keys.names():
         address = session.keys.create(device, light=True)  # a terminal's key is unlocked at every start
@@ -259,8 +257,7 @@ def cmd_employ(args: argparse.Namespace) -> int:
 
 
 def cmd_end_employment(args: argparse.Namespace) -> int:
-    session = Session.of_deployment(args)
-    session.signer(FIRM)
+    session = Session.signing(args, FIRM)
     worker = session.address(args.worker)
     session.send(
         FIRM,
@@ -271,8 +268,7 @@ def cmd_end_employment(args: argparse.Namespace) -> int:
 
 
 def cmd_accept_device(args: argparse.Namespace) -> int:
-    session = Session.of_deployment(args)
-    session.signer(FIRM)
+    session = Session.signing(args, FIRM)
     device = session.address(args.device)
     session.send(
         FIRM, session.contract("statute").functions.acceptDevice(device), f"accepted device {session.name(device)}"
@@ -291,8 +287,7 @@ def cmd_revoke_device(args: argparse.Namespace) -> int:
 
 
 def cmd_withdraw(args: argparse.Namespace) -> int:
-    session = Session.of_deployment(args)
-    session.signer(FIRM)
+    session = Session.signing(args, FIRM)
     amount = session.money(args.amount)
     session.send(FIRM, session.contract("statute").functions.withdraw(amount.minor), f"withdrew {amount}")
     return 0
@@ -314,8 +309,7 @@ def cmd_deposit(args: argparse.Namespace) -> int:
 
 
 def cmd_time_off(args: argparse.Namespace) -> int:
-    session = Session.of_deployment(args)
-    session.signer(FIRM)
+    session = Session.signing(args, FIRM)
     worker = session.address(args.worker)
     session.send(
         FIRM,

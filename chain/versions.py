@@ -30,8 +30,7 @@ from .runner import deploy
 def cmd_enact(args: argparse.Namespace) -> int:
     """Version N+1 beside version N: the registry's history names both, each with its effective date;
     its citizens and its firms' money stay where they are."""
-    session = Session.of_deployment(args)
-    session.signer(AUTHORITY)
+    session = Session.signing(args, AUTHORITY)
     statute = load_statute(args.file)
     record = session.record
     assert record is not None

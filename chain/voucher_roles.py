@@ -131,8 +131,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def cmd_appoint_issuer(args: argparse.Namespace) -> int:
-    session = Session.of_deployment(args)
-    session.signer(AUTHORITY)
+    session = Session.signing(args, AUTHORITY)
     issuer = session.address(args.issuer)
     program = _program(session)
     session.as_authority(program.functions.appointIssuer(issuer, 0), f"appointed {session.name(issuer)} the issuer")
@@ -140,8 +139,7 @@ def cmd_appoint_issuer(args: argparse.Namespace) -> int:
 
 
 def cmd_register_merchant(args: argparse.Namespace) -> int:
-    session = Session.of_deployment(args)
-    session.signer(AUTHORITY)
+    session = Session.signing(args, AUTHORITY)
     merchant = session.address(args.merchant)
     program = _program(session)
     category = keccak(text=args.category)
@@ -155,8 +153,7 @@ def cmd_register_merchant(args: argparse.Namespace) -> int:
 
 
 def cmd_delist_merchant(args: argparse.Namespace) -> int:
-    session = Session.of_deployment(args)
-    session.signer(AUTHORITY)
+    session = Session.signing(args, AUTHORITY)
     merchant = session.address(args.merchant)
     program = _program(session)
     if not program.functions.eligibleMerchant(merchant).call():  # said before the timelock is asked
@@ -168,8 +165,7 @@ def cmd_delist_merchant(args: argparse.Namespace) -> int:
 
 
 def cmd_authorize_attester(args: argparse.Namespace) -> int:
-    session = Session.of_deployment(args)
-    session.signer(AUTHORITY)
+    session = Session.signing(args, AUTHORITY)
     attester = session.address(args.attester)
     session.as_authority(
         _program(session).functions.authorizeAttester(attester), f"accepted {session.name(attester)}'s attestations"
@@ -178,8 +174,7 @@ def cmd_authorize_attester(args: argparse.Namespace) -> int:
 
 
 def cmd_attest(args: argparse.Namespace) -> int:
-    session = Session.of_deployment(args)
-    session.signer(ATTESTER)
+    session = Session.signing(args, ATTESTER)
     citizen = session.address(args.citizen)
     session.send(
         ATTESTER,
@@ -207,8 +202,7 @@ def cmd_deposit(args: argparse.Namespace) -> int:
 
 def cmd_issue(args: argparse.Namespace) -> int:
     """In pages of the contract's bound; each refused citizen is named with its reason (the others are issued)."""
-    session = Session.of_deployment(args)
-    session.signer(ISSUER)
+    session = Session.signing(args, ISSUER)
     program = _program(session)
     citizens = [session.address(who) for who in args.citizens]
     page = program.functions.MAX_ISSUE_BATCH().call() // program.functions.instalmentCount().call()
@@ -228,8 +222,7 @@ def cmd_issue(args: argparse.Namespace) -> int:
 
 
 def cmd_spend(args: argparse.Namespace) -> int:
-    session = Session.of_deployment(args)
-    session.signer(HOLDER)
+    session = Session.signing(args, HOLDER)
     merchant, purchase = session.address(args.merchant), session.money(args.purchase)
     program = _program(session)
     receipt = session.send(
