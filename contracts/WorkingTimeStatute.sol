@@ -205,13 +205,14 @@ abstract contract WorkingTimeStatute is Employment, AttendanceDevices, WageQueue
     /// `PunchRejected` and the batch goes on. Loop bound: the batch's punches (calldata).
     function submitPunches(PunchBatch calldata batch, bytes calldata signature) external nonReentrant inForce {
         address deviceAddress = batch.device;
+        uint64 sequence = batch.sequence; // decoded (and range-checked) once
         Punch[] calldata punches = batch.punches;
         uint256 device = _countingDevice(deviceAddress);
-        bytes32 digest = _batchDigest(deviceAddress, batch.sequence, punches);
+        bytes32 digest = _batchDigest(deviceAddress, sequence, punches);
         if (!_validDeviceSignature(_isContractDevice(device), deviceAddress, digest, signature)) {
             revert InvalidDeviceSignature(deviceAddress);
         }
-        _useSequence(deviceAddress, device, batch.sequence);
+        _useSequence(deviceAddress, device, sequence);
         // A punch leaves nothing in memory that the next one reads: give its memory back, so that
         // memory (whose price grows with the square of its size) stays small in a large batch.
         uint256 freeMemory;
@@ -351,13 +352,13 @@ abstract contract WorkingTimeStatute is Employment, AttendanceDevices, WageQueue
     function _countShift(uint64 ref, address employee, address employer, WorkerSlot worker, uint256 started,
                          uint256 ended) private view returns (Shift memory shift)
     {
-        uint256 day = _localDay(started);
+        uint256 day = CivilCalendar.localDay(started, _offsetAt(started));
         if (day > WorkerSlots.MAX_DAY) revert SafeCast.SafeCastOverflowedUintDowncast(24, day);
         shift.ref = ref;
         shift.employee = employee;
         shift.employer = employer;
         shift.day = day;
-        shift.clockInSecond = started - _dayStart(day); // a day is at most 25 hours long
+        shift.clockInSecond = started - CivilCalendar.midnight(day, _midnightOffset(day)); // a day: 23 to 25 hours
         shift.kind = dayKind(day);
         shift.timeOff = worker.timeOffGranted() && timeOff[employee][day];
         shift.weekStart = CivilCalendar.weekStart(day, weekStart);
@@ -434,20 +435,16 @@ abstract contract WorkingTimeStatute is Employment, AttendanceDevices, WageQueue
         unchecked { return second > base ? (second - base + 59) / 60 : 0; }
     }
 
-    /// @dev The local day number of unix time `at`, at the statute's one offset (a zone whose clocks
-    /// change reads its table: `ZonedWorkingTimeStatute`).
-    function _localDay(uint256 at) internal view virtual returns (uint256) {
-        // `CivilCalendar.localDay` written out, as `_dayStart` is. Clock-ins are below 2^40 (see
-        // `WorkerSlots.MAX_TIME`) and the offset under a day: the sum cannot overflow.
-        // forge-lint: disable-next-line(unsafe-typecast)
-        unchecked { return uint256(int256(at) + timeZoneOffset) / CivilCalendar.SECONDS_PER_DAY; }
+    /// @dev The offset from UTC (seconds east) at which the clocks read unix time `at`: the statute's one
+    /// offset (a zone whose clocks change reads its table: `ZonedWorkingTimeStatute`).
+    function _offsetAt(uint256) internal view virtual returns (int256) {
+        return timeZoneOffset;
     }
 
-    /// @dev Unix time of the first instant of local day `day`: its midnight, at the statute's one offset.
-    /// `CivilCalendar.midnight` written out, so that the hook costs what the library call did.
-    function _dayStart(uint256 day) internal view virtual returns (uint256) {
-        // forge-lint: disable-next-line(unsafe-typecast)
-        return uint256(int256(day * CivilCalendar.SECONDS_PER_DAY) - timeZoneOffset);
+    /// @dev The offset from UTC at which local day `day` begins at its 00:00 (`CivilCalendar.midnight`
+    /// at it is the day's first instant): the statute's one offset.
+    function _midnightOffset(uint256) internal view virtual returns (int256) {
+        return timeZoneOffset;
     }
 
     /// @dev The earlier of two rule starts.
@@ -571,7 +568,9 @@ abstract contract WorkingTimeStatute is Employment, AttendanceDevices, WageQueue
 
     /// @dev The one rounding of a payment: half up, to the minor unit.
     function _rounded(uint256 exact) private pure returns (uint256) {
-        return (exact + AMOUNT_SCALE / 2) / AMOUNT_SCALE;
+        // Unchecked, so that `AMOUNT_SCALE`'s product folds into a constant (checked, it is computed at
+        // every call); an exact amount is below 2^123 (minutes × millionths × wage), far from overflow.
+        unchecked { return (exact + AMOUNT_SCALE / 2) / AMOUNT_SCALE; }
     }
 
     // ------------------------------------------------------------------ weekly and monthly pay
@@ -582,7 +581,8 @@ abstract contract WorkingTimeStatute is Employment, AttendanceDevices, WageQueue
         uint256 period = _accrualPeriod[employee];
         if (period == 0) return;
         unchecked { --period; } // stored plus one
-        if (until != ALL_PERIODS && _dayStart(_payPeriodEnd(period)) > until) return;
+        uint256 end = _payPeriodEnd(period);
+        if (until != ALL_PERIODS && CivilCalendar.midnight(end, _midnightOffset(end)) > until) return;
         delete _accrualPeriod[employee];
         uint256 slots = _articleSlots();
         for (uint256 position = 0; position < slots; ++position) {

@@ -49,18 +49,23 @@ abstract contract ZonedWorkingTimeStatute is WorkingTimeStatute {
         return _dayStart(day);
     }
 
-    /// @dev The local day of `at` at the offset in force then; refused past the table (a clock-in's day).
-    function _localDay(uint256 at) internal view override returns (uint256) {
+    /// @dev The offset in force at `at`; refused past the table (it reads a clock-in's day).
+    function _offsetAt(uint256 at) internal view override returns (int256 offset) {
         uint256 end = _clockTableEnd();
         if (at >= end) revert BeyondClockTable(at, end);
-        (int256 offset,,) = _offsetSegment(at);
-        return CivilCalendar.localDay(at, offset);
+        (offset,,) = _offsetSegment(at);
+    }
+
+    /// @dev The offset that puts `CivilCalendar.midnight(day, ·)` at the day's first instant.
+    function _midnightOffset(uint256 day) internal view override returns (int256) {
+        // forge-lint: disable-next-line(unsafe-typecast)
+        return int256(day * 1 days) - int256(_dayStart(day)); // within a day of each other
     }
 
     /// @dev The first instant of local day `day`. The segment of the table around the UTC midnight
     /// less `MAX_OFFSET` holds the local midnight, or the next one does; where the clocks skip the hour
     /// holding 00:00 (a change at midnight), the day begins at the change.
-    function _dayStart(uint256 day) internal view override returns (uint256) {
+    function _dayStart(uint256 day) private view returns (uint256) {
         // day >= 1 (1970-01-02 is the first date a statute names): no underflow.
         (int256 offset, uint256 next, int256 nextOffset) = _offsetSegment(day * 1 days - MAX_OFFSET);
         uint256 start = CivilCalendar.midnight(day, offset);
