@@ -92,16 +92,6 @@ class OffsetTable:
     end: int
     changes: tuple[tuple[int, int], ...]
 
-    def offset_at(self, at: int) -> int:
-        """Seconds east of UTC in force at unix time `at` (the last offset before the table's start
-        or after its end)."""
-        offset = self.initial
-        for instant, after in self.changes:
-            if instant > at:
-                break
-            offset = after
-        return offset
-
 
 def _offset(tz: dt.tzinfo, at: int) -> int:
     offset = dt.datetime.fromtimestamp(at, tz).utcoffset()
