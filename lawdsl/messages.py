@@ -190,6 +190,24 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "“扣除已按加班计发的工时后”说明计数时扣除的部分：请写在计数之中，"
         "例如“一周内扣除已按加班计发的工时后超出 40 小时的”",
     ),
+    "yearly_pay": (
+        "wages are paid at each clock-out or at the end of each week, half month or month, not once a year "
+        "(a year is a period for counts and limits)",
+        "工资在每次下班打卡时，或在每周、每半月、每月结束时支付，不按年支付（年是计数和限额的期间）",
+    ),
+    "year_hours_count": (
+        "hours worked are counted for pay in a day, a week or a month; in a year, count overtime ('each hour "
+        "of overtime beyond 360 hours in a year') or set a limit ('hours worked beyond 2000 hours in a year "
+        "are a violation.')",
+        "计发工资的工作时长按日、周或月计数；按年计数的，请计加班（“一年内超出 360 小时的每小时加班”）"
+        "或规定限额（“一年内超出 2000 小时的工作时长，属于违法。”）",
+    ),
+    "overtime_not_counting": (
+        "a count of overtime has no overtime to leave out: write 'each hour of overtime beyond …' or 'each hour "
+        "worked beyond …, not counting hours already paid as overtime,', not both",
+        "加班的计数中没有可扣除的加班：请写“超出…的每小时加班”或“扣除已按加班计发的工时后超出…的每小时工作”，"
+        "不要同时写",
+    ),
     "missing_sentence": ("a {domain} statute needs {form}", "规范{domain}的法规须有{form}"),
     # warnings (lawdsl/check/lint.py)
     "never_applies": ("this rule never applies: the statute names no {days}", "此规则永不适用：本法规未规定{days}"),
