@@ -2,7 +2,6 @@
 pragma solidity 0.8.30;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
-import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {CivilCalendar} from "./CivilCalendar.sol";
 import {WorkingTimeStatute} from "./WorkingTimeStatute.sol";
 
@@ -19,6 +18,9 @@ abstract contract WorkingTimeCounts is WorkingTimeStatute {
     mapping(address employee => mapping(uint256 limit => Counter)) private _yearLimits;
     /// @dev Overtime counts per kind of day counted and period, numbered by the generated statute.
     mapping(address employee => mapping(uint256 count => Counter)) private _overtimeCounts;
+
+    /// @dev Bits per field of the packed overtime word (`_overtimeField`).
+    uint256 private constant OVERTIME_FIELD_BITS = 32;
 
     constructor(IERC20 currency_, address authority, string memory version, Calendar memory calendar,
                 PaySchedule schedule)
@@ -43,12 +45,16 @@ abstract contract WorkingTimeCounts is WorkingTimeStatute {
         if (!applies) return;
         uint256 start = _yearStart(shift);
         Counter storage counter = _yearLimits[shift.employee][index];
+        // A day number is below 2^24 (`WorkerSlots.MAX_DAY`); a year of shifts holds at most 367 days of
+        // minutes, far below 2^32.
         if (counter.start != start) {
-            counter.start = SafeCast.toUint32(start);
+            // forge-lint: disable-next-line(unsafe-typecast)
+            counter.start = uint32(start);
             counter.count = 0;
             counter.flagged = false;
         }
-        counter.count += SafeCast.toUint32(added);
+        // forge-lint: disable-next-line(unsafe-typecast)
+        counter.count += uint32(added);
         if (counter.count > limit && !counter.flagged) {
             counter.flagged = true;
             emit LimitExceeded(shift.ref, article, shift.employer, shift.employee, Period.Year, start);
@@ -65,9 +71,18 @@ abstract contract WorkingTimeCounts is WorkingTimeStatute {
         if (counter.start == start) {
             before = counter.count;
         } else {
-            counter.start = SafeCast.toUint32(start);
+            // forge-lint: disable-next-line(unsafe-typecast)
+            counter.start = uint32(start); // a day number below 2^24 (`WorkerSlots.MAX_DAY`)
         }
-        counter.count = SafeCast.toUint32(before + added);
+        // A year of shifts holds at most 367 days of minutes, far below 2^32.
+        // forge-lint: disable-next-line(unsafe-typecast)
+        counter.count = uint32(before + added);
+    }
+
+    /// @dev Field `index` (32 bits each) of the word the generated statute packs for its rules counting
+    /// overtime: 0, where the shift's overtime begins; 1 + i, overtime count i before the shift.
+    function _overtimeField(uint256 overtime, uint256 index) internal pure returns (uint256) {
+        return overtime >> (OVERTIME_FIELD_BITS * index) & type(uint32).max;
     }
 
     /// @dev The shift minute from which a rule of overtime `beyond threshold` applies, when the shift's

@@ -282,6 +282,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the instalments add up to {total}, but the issue rule's face value is {face}; they must be equal",
         "各期金额合计 {total}，而发放规则的面值为 {face}；两者须相等",
     ),
+    "too_many_with_counts": (
+        "a working time statute that counts overtime or limits hours in a year can have at most {most} {rule} "
+        "(its contract must stay within 24,576 bytes); this is one more",
+        "计算加班或按年限制工时的工作时间法规至多有 {most} {rule}（其合约须在 24,576 字节以内）；此处超出了数量",
+    ),
     "too_many_limits_with_windows": (
         "a working time statute with a time-of-day window or a count that leaves out overtime can have at most "
         "{most} limit sentences (its contract must stay within 24,576 bytes); this is one more",
@@ -443,6 +448,10 @@ WORDS: dict[str, str] = {
     # rule names (docs/language.md)
     "earning": "计发",
     "limit": "限制",
+    "articles with earning sentences": "条含计发语句的条文",
+    "earning sentences": "句计发语句",
+    "rule counting overtime": "句计算加班的规则",
+    "limit sentences": "句限制语句",
     "payment": "支付",
     "issue": "发放",
     "where": "使用场所",

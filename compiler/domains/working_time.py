@@ -195,6 +195,7 @@ def _camel(snake: str) -> str:
 def _start_functions(earnings: list[_Earning], constants: _Constants) -> list[str]:
     """One function per earning rule: the shift minute it applies from, or `NEVER`."""
     lines: list[str] = []
+    counts = _overtime_count_keys(earnings)
     for earning in earnings:
         rule, article = earning.rule, earning.article
         excluded = []
@@ -210,7 +211,10 @@ def _start_functions(earnings: list[_Earning], constants: _Constants) -> list[st
                     _rule_name(article, [r for r in article.rules if isinstance(r, EarningRule)], rule, "THRESHOLD"),
                     article,
                 )
-            start = f"_beyondOvertime({threshold}, before, begins, shift.length)"
+            count = "0"  # without `beyond`: from the shift's first minute of overtime
+            if rule.beyond is not None:
+                count = f"_overtimeField(overtime, {1 + counts.index((rule.day_kind, rule.threshold_period))})"
+            start = f"_beyondOvertime({threshold}, {count}, _overtimeField(overtime, 0), shift.length)"
         elif rule.beyond is None:
             start = "0"
         else:
@@ -225,8 +229,8 @@ def _start_functions(earnings: list[_Earning], constants: _Constants) -> list[st
             else:
                 start = f"_beyond({threshold}, {_BEFORE[rule.threshold_period]})"
         signature = "Shift memory shift"
-        if rule.counts_overtime:  # reads where the shift's overtime begins and the period's count
-            signature += ", uint256 begins, uint256 before"
+        if rule.counts_overtime:  # reads where the shift's overtime begins and the periods' counts
+            signature += ", uint256 overtime"
         lines += [
             _rule_doc(article, rule, "    ").replace("    //", "    /// @dev", 1),
             "    /// @return The shift minute from which the rule applies (`NEVER`: not to this shift).",
@@ -342,8 +346,8 @@ def _apply_rules(statute: Statute, earnings: list[_Earning], constants: _Constan
     competing = [e for e in earnings if not e.rule.additional]
     counts = _overtime_count_keys(earnings)
     of_overtime = any(e.rule.counts_overtime for e in earnings)
-    calls = {id(e): f"{e.start}(shift{_overtime_arguments(e, counts)})" for e in earnings}
-    # Overtime counts need locals of their own: the starts are then calls (the EVM reaches 16 slots).
+    calls = {id(e): f"{e.start}(shift{_overtime_arguments(e)})" for e in earnings}
+    # With rules counting overtime, every start is a call: their calls take more stack than locals leave.
     if len(competing) <= _LOCAL_STARTS and not of_overtime:
         # Competing rules' starts are used several times: locals. A premium's is used once: a call.
         start = {id(e): e.start[1:] if not e.rule.additional else calls[id(e)] for e in earnings}
@@ -375,7 +379,7 @@ def _apply_rules(statute: Statute, earnings: list[_Earning], constants: _Constan
         applies = "true" if rule.day_kind is None else f"shift.kind == {_DAY_KIND[rule.day_kind]}"
         added = "shift.length"
         if rule.measure is Measure.OVERTIME:  # with overtime counts, the overtime they count
-            added = "overtimeMinutes" if of_overtime else "overtime"
+            added = _OVERTIME_MINUTES if of_overtime else "overtime"
         if rule.period is Period.YEAR:
             body += [
                 _rule_doc(article, rule),
@@ -421,6 +425,10 @@ def _apply_rules(statute: Statute, earnings: list[_Earning], constants: _Constan
     return body
 
 
+#: The shift's overtime minutes where rules count overtime: from where it begins (field 0) to the end.
+_OVERTIME_MINUTES = "shift.length - _overtimeField(overtime, 0)"
+
+
 def _overtime_count_keys(earnings: list[_Earning]) -> list[tuple[DayKind | None, Period]]:
     """The overtime counts rules `each hour of overtime beyond D in a P` read: per kind of day and
     period, in a fixed order (each is `_countOvertime`'s index)."""
@@ -428,13 +436,9 @@ def _overtime_count_keys(earnings: list[_Earning]) -> list[tuple[DayKind | None,
     return sorted(keys, key=str)
 
 
-def _overtime_arguments(earning: _Earning, counts: list[tuple[DayKind | None, Period]]) -> str:
-    """What a rule counting overtime reads besides the shift: where its overtime begins, the count."""
-    if not earning.rule.counts_overtime:
-        return ""
-    if earning.rule.beyond is None:
-        return ", overtimeBegins, 0"
-    return f", overtimeBegins, overtimeBefore[{counts.index((earning.rule.day_kind, earning.rule.threshold_period))}]"
+def _overtime_arguments(earning: _Earning) -> str:
+    """What a rule counting overtime reads besides the shift: where overtime begins and the counts."""
+    return ", overtime" if earning.rule.counts_overtime else ""
 
 
 def _overtime_counts(
@@ -448,19 +452,20 @@ def _overtime_counts(
         for e in earnings
         if e.millionths > _PREMIUM and not e.rule.additional and not e.rule.counts_overtime
     ]
-    lines, earliest = _earliest(begins, "overtimeBegins", "        ")
+    lines, earliest = _earliest(begins, "overtime", "        ")
     body = [
         "        // Overtime, as limit sentences count it: from the first rule above 100% counting hours worked.",
-        *(["        uint256 overtimeBegins;", *lines] if lines else [f"        uint256 overtimeBegins = {earliest};"]),
-        "        uint256 overtimeMinutes = _minutesWon(shift, overtimeBegins, NEVER);",
+        "        // One word for the rules counting overtime (the stack is full): field 0, where it begins (at",
+        "        // most the shift's length); field 1 + i, overtime count i before the shift (`_overtimeField`).",
+        "        uint256 overtime;",
+        *(lines or [f"        overtime = {earliest};"]),
+        "        if (overtime > shift.length) overtime = shift.length; // the shift's overtime: length - field 0",
     ]
-    if counts:
-        body += [
-            "        // Each overtime count (kind of day, period) before the shift; the shift's overtime is counted.",
-            f"        uint256[] memory overtimeBefore = new uint256[]({len(counts)});",
-        ]
     for index, (kind, period) in enumerate(counts):
-        count = f"overtimeBefore[{index}] = _countOvertime(shift, {index}, {_PERIOD_START[period]}, overtimeMinutes);"
+        count = (
+            f"overtime |= _countOvertime(shift, {index}, {_PERIOD_START[period]}, {_OVERTIME_MINUTES})"
+            f" << {32 * (index + 1)};"
+        )
         if kind is None:
             body.append(f"        {count}")
         else:

@@ -139,9 +139,9 @@ contract Statute6b0191f2V1 is WorkingTimeCounts {
 
     /// @dev Article 37.1: on a workday, each hour of overtime beyond the 较高加付门槛 in a month earns 150% of the hourly wage.
     /// @return The shift minute from which the rule applies (`NEVER`: not to this shift).
-    function _article37_1Rule_4Start(Shift memory shift, uint256 begins, uint256 before) private pure returns (uint256) {
+    function _article37_1Rule_4Start(Shift memory shift, uint256 overtime) private pure returns (uint256) {
         if (shift.kind != DayKind.Workday) return NEVER;
-        return _beyondOvertime(TERM_5, before, begins, shift.length);
+        return _beyondOvertime(TERM_5, _overtimeField(overtime, 1), _overtimeField(overtime, 0), shift.length);
     }
 
     /// @dev Article 37.4: each hour worked between 22:00 and 05:00 earns an additional 25% of the hourly wage.
@@ -158,42 +158,43 @@ contract Statute6b0191f2V1 is WorkingTimeCounts {
         // Straight-time counts per period (bit `Period`): in the worker slot, in a side slot.
         _countStraightTime(shift, 2, 0);
         // Overtime, as limit sentences count it: from the first rule above 100% counting hours worked.
-        uint256 overtimeBegins = _earliest(_article37_1Rule_1Start(shift), _earliest(_article37_1Rule_2Start(shift), _article37_1Rule_3Start(shift)));
-        uint256 overtimeMinutes = _minutesWon(shift, overtimeBegins, NEVER);
-        // Each overtime count (kind of day, period) before the shift; the shift's overtime is counted.
-        uint256[] memory overtimeBefore = new uint256[](1);
+        // One word for the rules counting overtime (the stack is full): field 0, where it begins (at
+        // most the shift's length); field 1 + i, overtime count i before the shift (`_overtimeField`).
+        uint256 overtime;
+        overtime = _earliest(_article37_1Rule_1Start(shift), _earliest(_article37_1Rule_2Start(shift), _article37_1Rule_3Start(shift)));
+        if (overtime > shift.length) overtime = shift.length; // the shift's overtime: length - field 0
         if (shift.kind == DayKind.Workday) {
-            overtimeBefore[0] = _countOvertime(shift, 0, shift.monthStart, overtimeMinutes);
+            overtime |= _countOvertime(shift, 0, shift.monthStart, shift.length - _overtimeField(overtime, 0)) << 32;
         }
         uint256 higher; // the earliest start of the rules paying more than the one at hand
         uint256 rateMinutes; // an article's rules together
         // Article 36.4: overtime beyond the 每月延长上限 in a month is a violation.
         _limit(shift, ARTICLE_36_4_RULE_1_COUNTER, ARTICLE_36_4, Period.Month, true,
-               TERM_3, overtimeMinutes);
+               TERM_3, shift.length - _overtimeField(overtime, 0));
         // Article 36.4: on a workday, overtime beyond the 每年延长上限 in a year is a violation.
         _yearLimit(shift, ARTICLE_36_4_RULE_2_COUNTER, ARTICLE_36_4, shift.kind == DayKind.Workday,
-                   TERM_4, overtimeMinutes);
+                   TERM_4, shift.length - _overtimeField(overtime, 0));
         _storeWorker(shift); // the worker's record is complete before any payment
         // Rates are below 2^64 and a shift below 2^11 minutes: no product or sum overflows.
         unchecked {
             // Article 24: each hour worked earns 100% of the hourly wage.
             higher = _earliest(_article37_1Rule_1Start(shift), _article37_1Rule_2Start(shift));
             higher = _earliest(higher, _article37_1Rule_3Start(shift));
-            higher = _earliest(higher, _article37_1Rule_4Start(shift, overtimeBegins, overtimeBefore[0]));
+            higher = _earliest(higher, _article37_1Rule_4Start(shift, overtime));
             _earned(shift, ARTICLE_24_POSITION, ARTICLE_24,
                     ARTICLE_24_RATE * _minutesWon(shift, _article24Start(shift), higher));
             // Article 37.1: on a workday, each hour worked beyond the 法定工作日 earns 125% of the hourly wage.
             rateMinutes = ARTICLE_37_1_RULE_1_RATE
-                * _minutesWon(shift, _article37_1Rule_1Start(shift), _earliest(_article37_1Rule_3Start(shift), _article37_1Rule_4Start(shift, overtimeBegins, overtimeBefore[0])));
+                * _minutesWon(shift, _article37_1Rule_1Start(shift), _earliest(_article37_1Rule_3Start(shift), _article37_1Rule_4Start(shift, overtime)));
             // Article 37.1: on a workday, each hour worked beyond the 法定工作周 in a week, not counting hours already paid as overtime, earns 125% of the hourly wage.
             rateMinutes += ARTICLE_37_1_RULE_2_RATE
-                * _minutesWon(shift, _article37_1Rule_2Start(shift), _earliest(_article37_1Rule_1Start(shift), _earliest(_article37_1Rule_3Start(shift), _article37_1Rule_4Start(shift, overtimeBegins, overtimeBefore[0]))));
+                * _minutesWon(shift, _article37_1Rule_2Start(shift), _earliest(_article37_1Rule_1Start(shift), _earliest(_article37_1Rule_3Start(shift), _article37_1Rule_4Start(shift, overtime))));
             // Article 37.1: on a rest day, each hour worked earns 135% of the hourly wage.
             rateMinutes += ARTICLE_37_1_RULE_3_RATE
-                * _minutesWon(shift, _article37_1Rule_3Start(shift), _article37_1Rule_4Start(shift, overtimeBegins, overtimeBefore[0]));
+                * _minutesWon(shift, _article37_1Rule_3Start(shift), _article37_1Rule_4Start(shift, overtime));
             // Article 37.1: on a workday, each hour of overtime beyond the 较高加付门槛 in a month earns 150% of the hourly wage.
             rateMinutes += ARTICLE_37_1_RULE_4_RATE
-                * _minutesWon(shift, _article37_1Rule_4Start(shift, overtimeBegins, overtimeBefore[0]), NEVER);
+                * _minutesWon(shift, _article37_1Rule_4Start(shift, overtime), NEVER);
             _earned(shift, ARTICLE_37_1_POSITION, ARTICLE_37_1, rateMinutes);
             // Article 37.4: each hour worked between 22:00 and 05:00 earns an additional 25% of the hourly wage.
             _earned(shift, ARTICLE_37_4_POSITION, ARTICLE_37_4,
