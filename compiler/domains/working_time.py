@@ -383,7 +383,8 @@ def _apply_rules(statute: Statute, earnings: list[_Earning], constants: _Constan
         if rule.period is Period.YEAR:
             body += [
                 _rule_doc(article, rule),
-                f"        _yearLimit(shift, {_counter_constant(article, rule)}, {article_constant(article.id)}, {applies},",
+                f"        _yearLimit(shift, {_counter_constant(article, rule)}, {article_constant(article.id)}, "
+                f"{applies},",
                 f"                   {limit}, {added});",
             ]
             continue

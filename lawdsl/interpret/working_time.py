@@ -714,13 +714,11 @@ class WorkingTimeInterpreter(DomainInterpreter):
         counted_from: dict[_Earning, int] = {}
         if self.overtime_counts:
             counted_from = self._count_overtime(worker, day, rules, minutes, before, straight, overtime_from)
-            paid = _sweep(
-                sorted(
-                    ((counted_from.get(r, NEVER) if r.overtime else r.start(before, straight, overtime_from), r.order), r)
-                    for r in competing
-                ),
-                minutes,
-            )
+            starts = [
+                (counted_from.get(r, NEVER) if r.overtime else r.start(before, straight, overtime_from), r.order)
+                for r in competing
+            ]
+            paid = _sweep(sorted(zip(starts, competing)), minutes)
         else:
             paid = _paid_minutes(competing, minutes, before, straight, overtime_from)
         overtime = sum(m for r, m in paid.items() if r.rate > Percentage.SCALE)
@@ -753,7 +751,7 @@ class WorkingTimeInterpreter(DomainInterpreter):
         self,
         worker: _Worker,
         day: _Day,
-        rules: tuple[tuple[_Earning, ...], tuple[_Earning, ...]],
+        rules: tuple[tuple[_Earning, ...], ...],
         minutes: int,
         before: dict[Period, int],
         straight: dict[Period, int],

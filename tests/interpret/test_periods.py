@@ -54,7 +54,9 @@ def test_overtime_beyond_the_count_earns_the_higher_rate_from_the_minute_it_is_r
 
 
 def test_an_overtime_count_without_beyond_pays_every_overtime_minute():
-    statute = law(article("1", earn("100%")), article("2", earn("125%", beyond=hours(8))), article("3", of_overtime("130%", None)))
+    statute = law(
+        article("1", earn("100%")), article("2", earn("125%", beyond=hours(8))), article("3", of_overtime("130%", None))
+    )
     # 12 h: 8 h at 100% = 80.00; the 4 overtime hours at 130% (it outbids 125%) = 52.00
     assert twelve_hour_days(statute, 1) == [(4, "aiko", "80.00", "1"), (4, "aiko", "52.00", "3")]
 

@@ -37,7 +37,9 @@ def test_the_year_limit_and_its_chinese_twin():
     limits = [(r.measure, r.period, r.day_kind) for _, r in english.rules(LimitRule)]
     assert limits[-1][1:] == (Period.YEAR, DayKind.WORKDAY)
     assert limits == [(r.measure, r.period, r.day_kind) for _, r in chinese.rules(LimitRule)]
-    earning = [(r.counts_overtime, r.period, r.day_kind, r.not_counting_overtime) for _, r in english.rules(EarningRule)]
+    earning = [
+        (r.counts_overtime, r.period, r.day_kind, r.not_counting_overtime) for _, r in english.rules(EarningRule)
+    ]
     assert earning == [
         (r.counts_overtime, r.period, r.day_kind, r.not_counting_overtime) for _, r in chinese.rules(EarningRule)
     ]
@@ -58,7 +60,9 @@ def test_the_formatter_keeps_the_new_sentences(text):
 
 
 def test_the_formatter_writes_the_sentences_as_the_reference_does():
-    squeezed = JAPAN.replace(PROVISO, "on a workday each hour of overtime beyond the higher premium threshold in a month earns")
+    squeezed = JAPAN.replace(
+        PROVISO, "on a workday each hour of overtime beyond the higher premium threshold in a month earns"
+    )
     assert format_source(squeezed, "j.law") == JAPAN
 
 
@@ -80,7 +84,10 @@ def test_hours_worked_are_not_counted_for_pay_in_a_year():
 
 
 def test_a_count_of_overtime_leaves_nothing_out():
-    text = JAPAN.replace(PROVISO, "each hour of overtime beyond the higher premium threshold in a\n    month, not counting hours already paid as overtime, earns")
+    text = JAPAN.replace(
+        PROVISO,
+        "each hour of overtime beyond the higher premium threshold in a\n    month, not counting hours already paid as overtime, earns",
+    )
     assert error(text) == (
         "bad.law:57:3: error: a count of overtime has no overtime to leave out: write 'each hour of overtime "
         "beyond …' or 'each hour worked beyond …, not counting hours already paid as overtime,', not both"
@@ -97,7 +104,10 @@ def test_a_statute_with_counts_keeps_within_its_contract():
         "error: a working time statute that counts overtime or limits hours in a year can have at most 2 limit "
         "sentences (its contract must stay within 24,576 bytes); this is one more"
     )
-    second = JAPAN.replace("  each hour worked earns 100% of the hourly wage.\n", "  each hour of overtime earns 160% of the hourly wage.\n  each hour worked earns 100% of the hourly wage.\n")
+    second = JAPAN.replace(
+        "  each hour worked earns 100% of the hourly wage.\n",
+        "  each hour of overtime earns 160% of the hourly wage.\n  each hour worked earns 100% of the hourly wage.\n",
+    )
     assert "can have at most 1 rule counting overtime" in error(second)
 
 
