@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from lawdsl.ast import DayKind, EarningRule, LimitRule, PaySchedule, Period, WagePaymentRule
+from lawdsl.check.lint import lint
 from lawdsl.diagnostics import StatuteError
 from lawdsl.formatter import format_source
 from lawdsl.load import load_text
@@ -116,3 +117,8 @@ def test_the_chinese_messages_speak_chinese():
     with pytest.raises(StatuteError) as caught:
         load_text(text, "bad.zh.law")
     assert "工资在每次下班打卡时，或在每周、每半月、每月结束时支付，不按年支付" in caught.value.render()
+
+
+def test_a_count_of_overtime_does_not_outbid_the_hours_that_are_not_overtime():
+    text = JAPAN.replace(PROVISO, "each hour of overtime earns")
+    assert [d.message for d in lint(load_text(text, "j.law"))] == []
