@@ -308,8 +308,8 @@ def clock_text(minutes: int) -> str:
 
 @dataclass(frozen=True)
 class EarningRule:
-    """`[on a K,] each hour worked [between T and T] [beyond D [in a P] [, not counting hours already
-    paid as overtime,]] earns [an additional] R of the hourly wage [unless …]`.
+    """`[on a K,] each hour worked | of overtime [between T and T] [beyond D [in a P] [, not counting hours
+    already paid as overtime,]] earns [an additional] R of the hourly wage [unless …]`.
 
     Without `additional` the rule competes: each minute is paid at the highest such rate. With it,
     the rule is a premium: its rate is added to whatever rate is in force for the minutes it covers.
