@@ -345,7 +345,8 @@ def working_time_statutes(
     if draw(st.booleans()):
         year = draw(st.sampled_from(YEARS))
         first = dt.date(year, 1, 1)
-        widest = st.dates(first, first + dt.timedelta(days=int(B.MAX_HOLIDAY_YEARS * 365.25)))
+        span = B.MAX_HOLIDAY_YEARS_WITH_COUNTS if counts else B.MAX_HOLIDAY_YEARS
+        widest = st.dates(first, first + dt.timedelta(days=int(span * 365.25)))
         holidays = draw(st.sets(dates_in(year) | dates_in(year + 1) | widest, min_size=1, max_size=30))
         calendar.append(A.PublicHolidays(tuple(sorted(holidays))))
     if draw(st.booleans()):
