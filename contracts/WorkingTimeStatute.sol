@@ -590,8 +590,9 @@ abstract contract WorkingTimeStatute is Employment, AttendanceDevices, WageQueue
     function _payPeriodEnd(uint256 start) private view returns (uint256) {
         if (paySchedule == PaySchedule.EndOfHalfMonth) {
             // The first half (from the 1st) ends at the 16th; the second runs to the month's end.
-            (,, uint256 dayOfMonth) = CivilCalendar.civil(start);
+            (uint256 year, uint256 month, uint256 dayOfMonth) = CivilCalendar.civil(start);
             if (dayOfMonth == 1) return start + HALF_MONTH_DAYS;
+            return start + 1 - dayOfMonth + CivilCalendar.daysInMonth(year, month);
         }
         return paySchedule == PaySchedule.EndOfWeek ? start + 7 : CivilCalendar.nextMonthStart(start);
     }
