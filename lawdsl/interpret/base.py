@@ -35,9 +35,9 @@ class Rejected(Exception):
 
 
 @functools.cache
-def _handler_name(kind: type[Event]) -> str:
-    """`on_grant_time_off` for `GrantTimeOff`; once per kind of event, not once per event."""
-    return "on_" + re.sub(r"(?<!^)(?=[A-Z])", "_", kind.__name__).lower()
+def _handler_name(kind: str) -> str:
+    """`on_grant_time_off` for the event kind `GrantTimeOff`; once per kind, not once per event."""
+    return "on_" + re.sub(r"(?<!^)(?=[A-Z])", "_", kind).lower()
 
 
 class DomainInterpreter:
@@ -76,7 +76,7 @@ class DomainInterpreter:
         try:
             if event.at < self.effective_start:
                 raise Rejected(BEFORE_EFFECTIVE)
-            getattr(self, _handler_name(type(event)))(event)
+            getattr(self, _handler_name(type(event).__name__))(event)
         except Rejected as refusal:
             self.reject(event.index, refusal.reason)
 
