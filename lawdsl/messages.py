@@ -190,6 +190,24 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "“扣除已按加班计发的工时后”说明计数时扣除的部分：请写在计数之中，"
         "例如“一周内扣除已按加班计发的工时后超出 40 小时的”",
     ),
+    "yearly_pay": (
+        "wages are paid at each clock-out or at the end of each week, half month or month, not once a year "
+        "(a year is a period for counts and limits)",
+        "工资在每次下班打卡时，或在每周、每半月、每月结束时支付，不按年支付（年是计数和限额的期间）",
+    ),
+    "year_hours_count": (
+        "hours worked are counted for pay in a day, a week or a month; in a year, count overtime ('each hour "
+        "of overtime beyond 360 hours in a year') or set a limit ('hours worked beyond 2000 hours in a year "
+        "are a violation.')",
+        "计发工资的工作时长按日、周或月计数；按年计数的，请计加班（“一年内超出 360 小时的每小时加班”）"
+        "或规定限额（“一年内超出 2000 小时的工作时长，属于违法。”）",
+    ),
+    "overtime_not_counting": (
+        "a count of overtime has no overtime to leave out: write 'each hour of overtime beyond …' or 'each hour "
+        "worked beyond …, not counting hours already paid as overtime,', not both",
+        "加班的计数中没有可扣除的加班：请写“超出…的每小时加班”或“扣除已按加班计发的工时后超出…的每小时工作”，"
+        "不要同时写",
+    ),
     "missing_sentence": ("a {domain} statute needs {form}", "规范{domain}的法规须有{form}"),
     # warnings (lawdsl/check/lint.py)
     "never_applies": ("this rule never applies: the statute names no {days}", "此规则永不适用：本法规未规定{days}"),
@@ -232,6 +250,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "(e.g. 'time zone -08:00') or another zone",
         "{tz} 跨越午夜调整时钟（在 UTC {when}），当天不从 00:00 开始，而工时合约从午夜起算每一天；"
         "请改写固定时差（例如“时区 -08:00”）或另一个时区",
+    ),
+    "working_time_zone_with_counts": (
+        "a working time statute in a zone whose clocks change cannot yet count overtime or limit hours in a "
+        "year ({tz}): write a fixed offset (e.g. 'time zone -08:00'), or leave the count out",
+        "时区会调整时钟的工作时间法规尚不能计算加班或按年限制工时（{tz}）："
+        "请改写固定时差（例如“时区 -08:00”），或删去该计数",
     ),
     "holiday_after_zone_table": (
         "public holiday {date} falls after the contract's table of {tz}'s clock changes, which ends on "
@@ -280,6 +304,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "contract also carries the table of clock changes and must stay within 24,576 bytes); this is one more",
         "时区会调整时钟的工作时间法规至多有 {most} 句{rule}语句（其合约还载有时钟调整表，须在 24,576 字节以内）；"
         "此句超出了数量",
+    ),
+    "too_many_with_counts": (
+        "a working time statute that counts overtime or limits hours in a year can have at most {most} {rule} "
+        "(its contract must stay within 24,576 bytes); this is one more",
+        "计算加班或按年限制工时的工作时间法规至多有 {most} {rule}（其合约须在 24,576 字节以内）；此处超出了数量",
+    ),
+    "holidays_too_far_apart_with_counts": (
+        "a working time statute that counts overtime or limits hours in a year can list public holidays within "
+        "{years} years (its contract must stay within 24,576 bytes); {first} to {last} is longer",
+        "计算加班或按年限制工时的工作时间法规所列法定节假日至多跨 {years} 年（其合约须在 24,576 字节以内）；"
+        "{first} 至 {last} 超出了",
     ),
     "too_many_limits_with_windows": (
         "a working time statute with a time-of-day window or a count that leaves out overtime can have at most "
@@ -442,6 +477,10 @@ WORDS: dict[str, str] = {
     # rule names (docs/language.md)
     "earning": "计发",
     "limit": "限制",
+    "articles with earning sentences": "条含计发语句的条文",
+    "earning sentences": "句计发语句",
+    "rule counting overtime": "句计算加班的规则",
+    "limit sentences": "句限制语句",
     "payment": "支付",
     "issue": "发放",
     "where": "使用场所",

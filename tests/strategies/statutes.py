@@ -4,7 +4,7 @@ A statute is drawn as an AST built from the grammar's sentence forms (every
 optional sentence and clause, terms or literals as operands, names that
 contain the language's keywords, public holidays anywhere in a year, rest
 days, week starts, time zones, premiums with time-of-day windows, counts
-that leave out overtime), then
+that leave out overtime, counts of overtime hours, years, half-month pay), then
 written out by the formatter in English or Chinese and read back through
 `load_text`: what a test gets is what a legislator could have typed,
 accepted by `lawdsl check`.
@@ -237,7 +237,11 @@ def _header(
 def _articles(draw: st.DrawFn, rules: list[A.Rule], language: str) -> tuple[A.Article, ...]:
     """The rules in their order, cut into articles with distinct dotted ids and titles."""
     cuts = sorted(draw(st.sets(st.integers(1, max(1, len(rules) - 1)), max_size=len(rules) - 1)))
-    groups = [rules[a:b] for a, b in zip([0, *cuts], [*cuts, len(rules)]) if rules[a:b]]
+    return _articles_of(draw, [rules[a:b] for a, b in zip([0, *cuts], [*cuts, len(rules)]) if rules[a:b]], language)
+
+
+def _articles_of(draw: st.DrawFn, groups: list[list[A.Rule]], language: str) -> tuple[A.Article, ...]:
+    """Each group of rules an article, with distinct dotted ids and titles."""
     ids = draw(
         st.lists(
             st.tuples(st.integers(1, 300) | st.just(10**9), st.none() | st.integers(1, 9)),
@@ -294,11 +298,17 @@ def working_time_statutes(
     ]
     terms = _Terms(draw, names)
     day_kinds = st.none() | st.sampled_from(list(A.DayKind))
-    periods = st.sampled_from(list(A.Period))
-    rules: list[A.Rule] = []
-    # A zone whose clocks change leaves room for fewer sentences (its contract carries the table).
+    periods = st.sampled_from([A.Period.DAY, A.Period.WEEK, A.Period.MONTH])  # what hours worked are counted in
+    limit_periods = periods | st.just(A.Period.YEAR)
+    # A zone whose clocks change leaves room for fewer sentences (its contract carries the table), and
+    # takes no counts of overtime or years yet.
     fewer = B.CLOCK_TABLE_RULES if zone_table(header) is not None else 0
-    for _ in range(draw(st.integers(1, 6 - fewer) | st.just(B.MAX_WORKING_TIME_RULES - fewer))):
+    # Counts of overtime and years are drawn in one statute in four, within their bounds (bounds.py).
+    counts = draw(st.integers(0, 3)) == 0 and not fewer
+    rules: list[A.Rule] = []
+    most_earning = B.MAX_EARNING_WITH_COUNTS if counts else B.MAX_WORKING_TIME_RULES - fewer
+    for index in range(draw(st.integers(1, 6 - fewer) | st.just(most_earning))):
+        of_overtime = counts and index == 0  # the one count of overtime a statute with counts may have
         beyond = terms.operand(durations(60 * 24 * 31)) if draw(st.booleans()) else None
         additional = draw(st.sampled_from([False, False, True]))  # premiums: added to the rate in force
         rules.append(
@@ -306,34 +316,47 @@ def working_time_statutes(
                 terms.operand(percentages),
                 draw(day_kinds),
                 beyond,
-                draw(st.none() | periods) if beyond else None,
+                draw(st.none() | (limit_periods if of_overtime else periods)) if beyond else None,
                 draw(st.booleans()),
                 draw(st.none() | windows) if additional else None,
                 additional,
-                draw(st.booleans()) if beyond else False,  # not counting hours already paid as overtime
+                draw(st.booleans()) if beyond and not of_overtime else False,  # not counting hours paid as overtime
+                of_overtime,
             )
         )
     newer = any(isinstance(r, A.EarningRule) and (r.window or r.not_counting_overtime) for r in rules)
     most_limits = (B.MAX_LIMITS_WITH_WINDOWS if newer else B.MAX_WORKING_TIME_RULES) - fewer
-    for _ in range(draw(st.integers(0, 3) | st.just(most_limits))):
+    if counts:
+        most_limits = B.MAX_LIMITS_WITH_COUNTS
+    for _ in range(draw(st.integers(0, min(3, most_limits)) | st.just(most_limits))):
         rules.append(
             A.LimitRule(
                 draw(st.sampled_from(list(A.Measure))),
                 terms.operand(durations(60 * 24 * 31)),
-                draw(periods),
+                draw(limit_periods if counts else periods),
                 draw(day_kinds),
             )
         )
     rules = draw(st.permutations(rules))
     payment = A.WagePaymentRule(A.Ref(firm), A.Ref(worker), draw(st.sampled_from(list(A.PaySchedule))))
     rules.insert(draw(st.integers(0, len(rules))), payment)
+    if counts:  # earning sentences in at most 3 articles; the other sentences in one of their own
+        earning = [r for r in rules if isinstance(r, A.EarningRule)]
+        others = [r for r in rules if not isinstance(r, A.EarningRule)]
+        most_cuts = min(len(earning) - 1, B.MAX_EARNING_ARTICLES_WITH_COUNTS - 1)
+        cuts = sorted(draw(st.sets(st.integers(1, max(1, len(earning) - 1)), max_size=most_cuts)))
+        groups = [earning[a:b] for a, b in zip([0, *cuts], [*cuts, len(earning)])]
+        articles = _articles_of(draw, [*groups, others], language)
+    else:
+        articles = _articles(draw, rules, language)
     calendar: list[A.TermSentence] = []
     if draw(st.booleans()):
         calendar.append(A.RestDays(tuple(sorted(draw(st.sets(weekdays, min_size=1)), key=lambda d: d.index))))
     if draw(st.booleans()):
         year = draw(st.sampled_from(YEARS))
         first = dt.date(year, 1, 1)
-        widest = st.dates(first, first + dt.timedelta(days=int(B.MAX_HOLIDAY_YEARS * 365.25)))
+        span = B.MAX_HOLIDAY_YEARS_WITH_COUNTS if counts else B.MAX_HOLIDAY_YEARS
+        widest = st.dates(first, first + dt.timedelta(days=int(span * 365.25)))
         holidays = draw(st.sets(dates_in(year) | dates_in(year + 1) | widest, min_size=1, max_size=30))
         if fewer:  # holidays within the table of clock changes (also for tests that redraw 2025-2030)
             last = min(header.effective.year, YEARS[0]) + TABLE_YEARS
@@ -342,13 +365,7 @@ def working_time_statutes(
             calendar.append(A.PublicHolidays(tuple(sorted(holidays))))
     if draw(st.booleans()):
         calendar.append(A.WeekStart(draw(weekdays)))
-    return _statute(
-        header,
-        parties,
-        draw(st.permutations([*terms.sentences, *calendar])),
-        _articles(draw, rules, language),
-        language,
-    )
+    return _statute(header, parties, draw(st.permutations([*terms.sentences, *calendar])), articles, language)
 
 
 # ---------------------------------------------------------------- vouchers
