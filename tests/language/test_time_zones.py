@@ -116,3 +116,14 @@ def test_a_zone_that_keeps_one_offset_compiles_as_that_offset() -> None:
     assert "int32 public constant TIME_ZONE_OFFSET = 28800;" in named
     differing = [(a, b) for a, b in zip(named.splitlines(), fixed.splitlines()) if a != b]
     assert differing and all("Asia/Shanghai" in a and "+08:00" in b for a, b in differing)
+
+
+def test_a_zone_whose_clocks_change_takes_no_count_of_a_year_yet() -> None:
+    text = in_zone(OVERTIME, "Europe/Berlin").replace(
+        "overtime beyond the monthly overtime limit in a month is a violation.",
+        "overtime beyond 360 hours in a year is a violation.",
+    )
+    assert first_error(text).endswith(
+        "error: a working time statute in a zone whose clocks change cannot yet count overtime or limit hours in "
+        "a year (Europe/Berlin): write a fixed offset (e.g. 'time zone -08:00'), or leave the count out"
+    )
