@@ -194,6 +194,8 @@ def _start_functions(earnings: list[_Earning], constants: _Constants) -> list[st
             excluded.append(f"shift.kind != {_DAY_KIND[rule.day_kind]}")
         if rule.unless_time_off:
             excluded.append("shift.timeOff")
+        if rule.consecutive_day is not None:
+            excluded.append(f"_consecutiveDays(shift) != {_consecutive_day_constant(earning, constants)}")
         if rule.beyond is None:
             start = "0"
         else:
@@ -216,6 +218,26 @@ def _start_functions(earnings: list[_Earning], constants: _Constants) -> list[st
             lines.append(f"        if ({' || '.join(excluded)}) return NEVER;")
         lines += [f"        return {start};", "    }", ""]
     return lines
+
+
+def _consecutive_day_constant(earning: _Earning, constants: _Constants) -> str:
+    """Declare the day of a run of consecutive days of work a rule holds on, and name it."""
+    rule, article = earning.rule, earning.article
+    assert rule.consecutive_day is not None
+    siblings = [r for r in article.rules if isinstance(r, EarningRule)]
+    name = _rule_name(article, siblings, rule, "CONSECUTIVE_DAY")
+    constants.lines += [
+        f"    /// @dev Article {article.id}: {str(rule.consecutive_day).rstrip(',')}.",
+        f"    uint256 private constant {name} = {rule.consecutive_day.nth};",
+    ]
+    return name
+
+
+def _counts_days(earnings: list[_Earning]) -> list[str]:
+    """Under a rule on consecutive days of work, the shift's day counted first: the rules' starts read it."""
+    if not any(e.rule.consecutive_day is not None for e in earnings):
+        return []
+    return ["        _countDayWorked(shift); // a day of work of its week, for the rules on consecutive days"]
 
 
 #: Limit sentences whose running count lives in the worker's slot (`WorkerSlots.LIMITS_IN_SLOT`).
@@ -315,7 +337,7 @@ def _straight_time(counting: list[_Earning], straight: list[_Earning], start: di
 def _apply_rules(statute: Statute, earnings: list[_Earning], constants: _Constants) -> list[str]:
     """`_applyRules`: the rules' starts, the limit sentences (unrolled), the worker stored, then the
     pay: per earning article, in article order, the rate-minutes its rules won, and its premiums'."""
-    body: list[str] = []
+    body: list[str] = _counts_days(earnings)
     windows = _windows(earnings, constants)
     straight = [e for e in earnings if e.rule.not_counting_overtime]
     counting = [e for e in earnings if not e.rule.not_counting_overtime]

@@ -193,6 +193,7 @@ class _Earning:
     additional: bool = False  # a premium: added to the rate in force, never competing
     window: tuple[int, int] | None = None  # (opens, closes), minutes after local midnight
     straight: bool = False  # `not counting hours already paid as overtime`: counts straight time only
+    consecutive: int = 0  # `on the Nth consecutive day of work in a week`: N (0: any day)
 
     def start(self, before: dict[Period, int], straight: dict[Period, int], overtime_from: int) -> int:
         """The shift minute the rule applies from (`NEVER`: not in this shift).
@@ -249,6 +250,7 @@ def _earnings(statute: Statute) -> tuple[_Earning, ...]:
                 rule.additional,
                 (rule.window.opens, rule.window.closes) if rule.window else None,
                 rule.not_counting_overtime,
+                rule.consecutive_day.nth if rule.consecutive_day else 0,
             )
         )
     return tuple(rules)
@@ -374,6 +376,18 @@ def _premium_minutes(
     return window_minutes(clock_in, start, length, rule.window)
 
 
+def consecutive_days(mask: int, offset: int) -> int:
+    """Of which run of consecutive days of work within its week day `offset` (0: the week's first
+    day) is the day: `mask` has bit i set when day i of the week was a day of work (0: not one).
+
+    A day of work is a day a shift of at least one minute starts on (docs/semantics.md,
+    "Consecutive days of work"); the run counts back from the day to the week's first day."""
+    run = 0
+    while offset >= 0 and mask >> offset & 1:
+        run, offset = run + 1, offset - 1
+    return run
+
+
 def period_name(period: Period, start: dt.date) -> str:
     """docs/semantics.md's names: `2026-03-02`, `2026-03-02/P1W`, `2026-03`."""
     if period is Period.DAY:
@@ -455,6 +469,8 @@ class _Worker:
     # … of which not paid as overtime (kept when a rule counts straight time only)
     straight: dict[Period, _Counter] = field(default_factory=lambda: {p: _Counter() for p in Period})
     limits: list[_Counter] = field(default_factory=list)
+    # the days of work of the current week, bit i = day i (kept when a rule counts consecutive days)
+    days_worked: _Counter = field(default_factory=_Counter)
     # weekly/monthly schedules: period start -> article position -> exact amount × _SCALE
     accrued: dict[dt.date, dict[int, int]] = field(default_factory=dict)
     # and, when explaining, the steps of the shifts each of those sums covers
@@ -471,6 +487,8 @@ class WorkingTimeInterpreter(DomainInterpreter):
         self.limit_rules = _limits(statute)
         #: Some rule counts straight time only: keep each worker's counts of minutes not paid as overtime.
         self.counts_straight_time = any(r.straight for r in self.earnings)
+        #: Some rule holds on a consecutive day of work only: keep each worker's days of work in the week.
+        self.counts_days = any(r.consecutive for r in self.earnings)
         #: None: paid at each clock-out; else the period whose end makes pay due.
         self.pay_period = _PAY_PERIODS[_schedule(statute)]
         self.article_ids = [article.id for article in statute.articles]
@@ -664,6 +682,8 @@ class WorkingTimeInterpreter(DomainInterpreter):
         date = self.local(started).date()
         day = self._day(date)
         rules = self.candidates[day.kind, (event.employee, date) in self.time_off]
+        if self.counts_days:
+            rules = self._on_run(worker, date, day, minutes, rules)
         before = {}
         for period, counter in worker.worked.items():
             counter.roll(day.starts[period])
@@ -699,6 +719,28 @@ class WorkingTimeInterpreter(DomainInterpreter):
             )
         else:
             self._accrue(worker, day.starts[self.pay_period], amounts, steps)
+
+    def _on_run(
+        self,
+        worker: _Worker,
+        date: dt.date,
+        day: _Day,
+        minutes: int,
+        rules: tuple[tuple[_Earning, ...], tuple[_Earning, ...]],
+    ) -> tuple[tuple[_Earning, ...], tuple[_Earning, ...]]:
+        """Count the shift's day as a day of work (if it works a minute) and keep, of `rules`, those that
+        hold on the day: the rules without a consecutive-day condition and those for its place in its run."""
+        counter = worker.days_worked
+        counter.roll(day.starts[Period.WEEK])
+        offset = (date - day.starts[Period.WEEK]).days
+        if minutes:
+            counter.count |= 1 << offset
+        run = consecutive_days(counter.count, offset)
+        competing, premiums = rules
+        return (
+            tuple(r for r in competing if r.consecutive in (0, run)),
+            tuple(r for r in premiums if r.consecutive in (0, run)),
+        )
 
     def _shift_steps(
         self, started: dt.datetime, ended: dt.datetime, minutes: int, day: _Day, paid: dict[_Earning, int], wage: int
