@@ -4,7 +4,7 @@ A statute is drawn as an AST built from the grammar's sentence forms (every
 optional sentence and clause, terms or literals as operands, names that
 contain the language's keywords, public holidays anywhere in a year, rest
 days, week starts, time zones, premiums with time-of-day windows, counts
-that leave out overtime), then
+that leave out overtime, rules on the Nth consecutive day of work), then
 written out by the formatter in English or Chinese and read back through
 `load_text`: what a test gets is what a legislator could have typed,
 accepted by `lawdsl check`.
@@ -148,6 +148,8 @@ percentages = st.one_of(
 )
 weekdays = st.integers(0, 6).map(A.Weekday)
 time_zones = st.integers(-14 * 4, 14 * 4).map(lambda quarters: A.TimeZone(quarters * 15))
+#: `on the second … seventh consecutive day of work in a week`.
+consecutive_days = st.integers(2, 7).map(lambda nth: A.ConsecutiveDay(nth, A.Period.WEEK))
 #: Times of day, often on the hour; a window's two differ and may cross midnight.
 clocks = st.integers(0, 23).map(lambda hour: hour * 60) | st.integers(0, 24 * 60 - 1)
 windows = st.tuples(clocks, clocks).filter(lambda pair: pair[0] != pair[1]).map(lambda pair: A.Window(*pair))
@@ -292,16 +294,19 @@ def working_time_statutes(
     for _ in range(draw(st.integers(1, 6) | st.just(B.MAX_WORKING_TIME_RULES))):
         beyond = terms.operand(durations(60 * 24 * 31)) if draw(st.booleans()) else None
         additional = draw(st.sampled_from([False, False, True]))  # premiums: added to the rate in force
+        day_kind = draw(day_kinds)
         rules.append(
             A.EarningRule(
                 terms.operand(percentages),
-                draw(day_kinds),
+                day_kind,
                 beyond,
                 draw(st.none() | periods) if beyond else None,
                 draw(st.booleans()),
                 draw(st.none() | windows) if additional else None,
                 additional,
                 draw(st.booleans()) if beyond else False,  # not counting hours already paid as overtime
+                # `on the Nth consecutive day of work in a week`, in place of a kind of day
+                consecutive_day=draw(st.none() | consecutive_days) if day_kind is None else None,
             )
         )
     newer = any(isinstance(r, A.EarningRule) and (r.window or r.not_counting_overtime) for r in rules)
