@@ -434,27 +434,23 @@ abstract contract WorkingTimeStatute is Employment, AttendanceDevices, WageQueue
         unchecked { return second > base ? (second - base + 59) / 60 : 0; }
     }
 
-    /// @dev Counts the shift's day as a day of work of its week when the shift works a minute (docs/semantics.md,
-    /// "Consecutive days of work"): what `_consecutiveDays` reads. Generated rules call it first, and only
+    /// @dev Counts the shift's day as a day of work of its week when the shift works a minute, and returns
+    /// which day of its run of consecutive days of work within the week it is (0: the shift works no
+    /// minute): one more than the days of work right before it, back to the week's first day
+    /// (docs/semantics.md, "Consecutive days of work"). Generated rules call it once, first, and only
     /// under a statute with a rule on consecutive days of work, so no other statute pays for it.
-    function _countDayWorked(Shift memory shift) internal pure {
+    function _countDayWorked(Shift memory shift) internal pure returns (uint256 run) {
         uint256 previous = shift.previousDay;
         uint256 worked = previous != 0 && previous >= shift.weekStart ? shift.worker.daysWorked() : 0;
         uint256 offset;
         unchecked { offset = shift.day - shift.weekStart; } // a week's first day is not after its days
-        if (shift.length != 0 && offset < WorkerSlots.DAYS_WORKED_BITS) worked |= 1 << offset;
-        shift.worker = shift.worker.withDaysWorked(worked);
-    }
-
-    /// @dev Which day of a run of consecutive days of work within its week the shift's day is (0: the shift
-    /// works no minute): one more than the days of work right before it, back to the week's first day.
-    function _consecutiveDays(Shift memory shift) internal pure returns (uint256 run) {
-        if (shift.length == 0) return 0;
-        uint256 worked = shift.worker.daysWorked();
-        unchecked { // at most the 6 days before it in its week
-            uint256 offset = shift.day - shift.weekStart;
-            for (run = 1; offset != 0 && (worked >> (offset - 1)) & 1 == 1; --offset) ++run;
+        if (shift.length != 0) {
+            if (offset < WorkerSlots.DAYS_WORKED_BITS) worked |= 1 << offset;
+            unchecked { // at most the 6 days before it in its week
+                for (run = 1; offset != 0 && (worked >> (offset - 1)) & 1 == 1; --offset) ++run;
+            }
         }
+        shift.worker = shift.worker.withDaysWorked(worked);
     }
 
     /// @dev The earlier of two rule starts.

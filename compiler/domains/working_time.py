@@ -145,6 +145,19 @@ class _Earning:
             return False
         return self.millionths > other.millionths or (self.millionths == other.millionths and self.order < other.order)
 
+    @property
+    def parameters(self) -> str:
+        """Its start function's parameters: the shift, and for a rule on a consecutive day of work, the
+        shift's day's place in its run (`_countDayWorked`, once per shift)."""
+        if self.rule.consecutive_day is None:
+            return "Shift memory shift"
+        return "Shift memory shift, uint256 consecutiveDays"
+
+    @property
+    def call(self) -> str:
+        """A call of its start function."""
+        return f"{self.start}(shift, consecutiveDays)" if self.rule.consecutive_day else f"{self.start}(shift)"
+
     def minutes(self, start: str, higher: str, window: tuple[str, str] | None) -> str:
         """The expression for the minutes this rule pays, from `start`: until `higher` for a competing rule,
         to the shift's end (inside its window) for a premium."""
@@ -195,7 +208,7 @@ def _start_functions(earnings: list[_Earning], constants: _Constants) -> list[st
         if rule.unless_time_off:
             excluded.append("shift.timeOff")
         if rule.consecutive_day is not None:
-            excluded.append(f"_consecutiveDays(shift) != {_consecutive_day_constant(earning, constants)}")
+            excluded.append(f"consecutiveDays != {_consecutive_day_constant(earning, constants)}")
         if rule.beyond is None:
             start = "0"
         else:
@@ -212,8 +225,11 @@ def _start_functions(earnings: list[_Earning], constants: _Constants) -> list[st
         lines += [
             _rule_doc(article, rule, "    ").replace("    //", "    /// @dev", 1),
             "    /// @return The shift minute from which the rule applies (`NEVER`: not to this shift).",
-            f"    function {earning.start}(Shift memory shift) private pure returns (uint256) {{",
         ]
+        signature = f"    function {earning.start}({earning.parameters}) private pure returns (uint256) {{"
+        if len(signature) > _LINE:
+            signature = f"    function {earning.start}({earning.parameters})\n        private pure returns (uint256)\n    {{"
+        lines.append(signature)
         if excluded:
             lines.append(f"        if ({' || '.join(excluded)}) return NEVER;")
         lines += [f"        return {start};", "    }", ""]
@@ -237,7 +253,10 @@ def _counts_days(earnings: list[_Earning]) -> list[str]:
     """Under a rule on consecutive days of work, the shift's day counted first: the rules' starts read it."""
     if not any(e.rule.consecutive_day is not None for e in earnings):
         return []
-    return ["        _countDayWorked(shift); // a day of work of its week, for the rules on consecutive days"]
+    return [
+        "        // The shift's day counted as a day of work of its week; its place in its run, for the rules on it.",
+        "        uint256 consecutiveDays = _countDayWorked(shift);",
+    ]
 
 
 #: Limit sentences whose running count lives in the worker's slot (`WorkerSlots.LIMITS_IN_SLOT`).
@@ -344,14 +363,14 @@ def _apply_rules(statute: Statute, earnings: list[_Earning], constants: _Constan
     competing = [e for e in earnings if not e.rule.additional]
     if len(competing) <= _LOCAL_STARTS:
         # Competing rules' starts are used several times: locals. A premium's is used once: a call.
-        start = {id(e): e.start[1:] if not e.rule.additional else f"{e.start}(shift)" for e in earnings}
+        start = {id(e): e.start[1:] if not e.rule.additional else e.call for e in earnings}
         if competing:
             body.append("        // The shift minute each earning rule applies from (`NEVER`: not to this shift).")
-        body += [f"        uint256 {e.start[1:]} = {e.start}(shift);" for e in counting if not e.rule.additional]
+        body += [f"        uint256 {e.start[1:]} = {e.call};" for e in counting if not e.rule.additional]
         body += _straight_time(counting, straight, start) if straight else []
-        body += [f"        uint256 {e.start[1:]} = {e.start}(shift);" for e in straight if not e.rule.additional]
+        body += [f"        uint256 {e.start[1:]} = {e.call};" for e in straight if not e.rule.additional]
     else:
-        start = {id(e): f"{e.start}(shift)" for e in earnings}
+        start = {id(e): e.call for e in earnings}
         body += _straight_time(counting, straight, start) if straight else []
     limits = list(statute.rules(LimitRule))
     if len(competing) > _NESTED:  # a list of starts may then be long enough for statements

@@ -136,26 +136,27 @@ contract CaliforniaLaborCodeSection510DaySWorkAndOvertimeV1 is WorkingTimeStatut
 
     /// @dev Article 510.4: on the seventh consecutive day of work in a week, each hour worked earns 150% of the hourly wage.
     /// @return The shift minute from which the rule applies (`NEVER`: not to this shift).
-    function _article510_4Rule_1Start(Shift memory shift) private pure returns (uint256) {
-        if (_consecutiveDays(shift) != ARTICLE_510_4_RULE_1_CONSECUTIVE_DAY) return NEVER;
+    function _article510_4Rule_1Start(Shift memory shift, uint256 consecutiveDays) private pure returns (uint256) {
+        if (consecutiveDays != ARTICLE_510_4_RULE_1_CONSECUTIVE_DAY) return NEVER;
         return 0;
     }
 
     /// @dev Article 510.4: on the seventh consecutive day of work in a week, each hour worked beyond the day's work earns 200% of the hourly wage.
     /// @return The shift minute from which the rule applies (`NEVER`: not to this shift).
-    function _article510_4Rule_2Start(Shift memory shift) private pure returns (uint256) {
-        if (_consecutiveDays(shift) != ARTICLE_510_4_RULE_2_CONSECUTIVE_DAY) return NEVER;
+    function _article510_4Rule_2Start(Shift memory shift, uint256 consecutiveDays) private pure returns (uint256) {
+        if (consecutiveDays != ARTICLE_510_4_RULE_2_CONSECUTIVE_DAY) return NEVER;
         return _beyond(TERM_DAY_S_WORK, shift.beforeDay);
     }
 
     /// @dev A finished shift under the statute: its limit sentences in article order (each
     /// reports once per period instance), then one payment (or accrual) per earning article.
     function _applyRules(Shift memory shift) internal override {
-        _countDayWorked(shift); // a day of work of its week, for the rules on consecutive days
+        // The shift's day counted as a day of work of its week; its place in its run, for the rules on it.
+        uint256 consecutiveDays = _countDayWorked(shift);
         // Hours paid as overtime by the rules that count every hour begin here; straight time ends.
         shift.overtimeFrom = _earliest(_article510_1Start(shift), _article510_3Start(shift));
-        shift.overtimeFrom = _earliest(shift.overtimeFrom, _article510_4Rule_1Start(shift));
-        shift.overtimeFrom = _earliest(shift.overtimeFrom, _article510_4Rule_2Start(shift));
+        shift.overtimeFrom = _earliest(shift.overtimeFrom, _article510_4Rule_1Start(shift, consecutiveDays));
+        shift.overtimeFrom = _earliest(shift.overtimeFrom, _article510_4Rule_2Start(shift, consecutiveDays));
         // Straight-time counts per period (bit `Period`): in the worker slot, in a side slot.
         _countStraightTime(shift, 2, 0);
         uint256 higher; // the earliest start of the rules paying more than the one at hand
@@ -166,27 +167,28 @@ contract CaliforniaLaborCodeSection510DaySWorkAndOvertimeV1 is WorkingTimeStatut
             // Article 204: each hour worked earns 100% of the hourly wage.
             higher = _earliest(_article510_1Start(shift), _article510_2Start(shift));
             higher = _earliest(higher, _article510_3Start(shift));
-            higher = _earliest(higher, _article510_4Rule_1Start(shift));
-            higher = _earliest(higher, _article510_4Rule_2Start(shift));
+            higher = _earliest(higher, _article510_4Rule_1Start(shift, consecutiveDays));
+            higher = _earliest(higher, _article510_4Rule_2Start(shift, consecutiveDays));
             _earned(shift, ARTICLE_204_POSITION, ARTICLE_204,
                     ARTICLE_204_RATE * _minutesWon(shift, _article204Start(shift), higher));
             // Article 510.1: each hour worked beyond the day's work earns 150% of the hourly wage.
             _earned(shift, ARTICLE_510_1_POSITION, ARTICLE_510_1,
-                    ARTICLE_510_1_RATE * _minutesWon(shift, _article510_1Start(shift), _earliest(_article510_3Start(shift), _article510_4Rule_2Start(shift))));
+                    ARTICLE_510_1_RATE * _minutesWon(shift, _article510_1Start(shift), _earliest(_article510_3Start(shift), _article510_4Rule_2Start(shift, consecutiveDays))));
             // Article 510.2: each hour worked beyond the workweek limit in a week, not counting hours already paid as overtime, earns 150% of the hourly wage.
             _earned(shift, ARTICLE_510_2_POSITION, ARTICLE_510_2,
-                    ARTICLE_510_2_RATE * _minutesWon(shift, _article510_2Start(shift), _earliest(_article510_1Start(shift), _earliest(_article510_3Start(shift), _article510_4Rule_2Start(shift)))));
+                    ARTICLE_510_2_RATE * _minutesWon(shift, _article510_2Start(shift), _earliest(_article510_1Start(shift), _earliest(_article510_3Start(shift), _article510_4Rule_2Start(shift, consecutiveDays)))));
             // Article 510.3: each hour worked beyond the double time threshold earns 200% of the hourly wage.
             _earned(shift, ARTICLE_510_3_POSITION, ARTICLE_510_3,
                     ARTICLE_510_3_RATE * _minutesWon(shift, _article510_3Start(shift), NEVER));
             // Article 510.4: on the seventh consecutive day of work in a week, each hour worked earns 150% of the hourly wage.
             higher = _earliest(_article510_1Start(shift), _article510_2Start(shift));
             higher = _earliest(higher, _article510_3Start(shift));
-            higher = _earliest(higher, _article510_4Rule_2Start(shift));
-            rateMinutes = ARTICLE_510_4_RULE_1_RATE * _minutesWon(shift, _article510_4Rule_1Start(shift), higher);
+            higher = _earliest(higher, _article510_4Rule_2Start(shift, consecutiveDays));
+            rateMinutes = ARTICLE_510_4_RULE_1_RATE
+                * _minutesWon(shift, _article510_4Rule_1Start(shift, consecutiveDays), higher);
             // Article 510.4: on the seventh consecutive day of work in a week, each hour worked beyond the day's work earns 200% of the hourly wage.
             rateMinutes += ARTICLE_510_4_RULE_2_RATE
-                * _minutesWon(shift, _article510_4Rule_2Start(shift), _article510_3Start(shift));
+                * _minutesWon(shift, _article510_4Rule_2Start(shift, consecutiveDays), _article510_3Start(shift));
             _earned(shift, ARTICLE_510_4_POSITION, ARTICLE_510_4, rateMinutes);
         }
     }
