@@ -168,9 +168,7 @@ def chinese() -> dict[str, Any]:
             {"name": "storage.type.party.lawdsl", "match": _alternation(kinds)},
             # structure words, unless a keyword begins there (`第七日`), then keywords, longest first
             {
-                "match": _not_before(keywords, structure) + "(" + _alternation(structure) + ")|("
-                + _alternation(keywords)
-                + ")",
+                "match": f"{_not_before(keywords, structure)}({_alternation(structure)})|({_alternation(keywords)})",
                 "captures": {"1": {"name": "keyword.other.structure.lawdsl"}, "2": {"name": "keyword.other.lawdsl"}},
             },
             {"name": "keyword.other.lawdsl", "match": r"\bUTC\b"},

@@ -228,7 +228,9 @@ def _start_functions(earnings: list[_Earning], constants: _Constants) -> list[st
         ]
         signature = f"    function {earning.start}({earning.parameters}) private pure returns (uint256) {{"
         if len(signature) > _LINE:
-            signature = f"    function {earning.start}({earning.parameters})\n        private pure returns (uint256)\n    {{"
+            signature = (
+                f"    function {earning.start}({earning.parameters})\n        private pure returns (uint256)\n    {{"
+            )
         lines.append(signature)
         if excluded:
             lines.append(f"        if ({' || '.join(excluded)}) return NEVER;")

@@ -726,21 +726,18 @@ class WorkingTimeInterpreter(DomainInterpreter):
         date: dt.date,
         day: _Day,
         minutes: int,
-        rules: tuple[tuple[_Earning, ...], tuple[_Earning, ...]],
-    ) -> tuple[tuple[_Earning, ...], tuple[_Earning, ...]]:
-        """Count the shift's day as a day of work (if it works a minute) and keep, of `rules`, those that
-        hold on the day: the rules without a consecutive-day condition and those for its place in its run."""
+        rules: tuple[tuple[_Earning, ...], ...],
+    ) -> tuple[tuple[_Earning, ...], ...]:
+        """Count the shift's day as a day of work (if it works a minute) and keep, of `rules` (the competing
+        rules and the premiums), those that hold on the day: the rules without a consecutive-day condition
+        and those for its place in its run (none for a shift of no whole minute, as in the contract)."""
         counter = worker.days_worked
         counter.roll(day.starts[Period.WEEK])
         offset = (date - day.starts[Period.WEEK]).days
         if minutes:
             counter.count |= 1 << offset
-        run = consecutive_days(counter.count, offset)
-        competing, premiums = rules
-        return (
-            tuple(r for r in competing if r.consecutive in (0, run)),
-            tuple(r for r in premiums if r.consecutive in (0, run)),
-        )
+        run = consecutive_days(counter.count, offset) if minutes else 0
+        return tuple(tuple(r for r in group if r.consecutive in (0, run)) for group in rules)
 
     def _shift_steps(
         self, started: dt.datetime, ended: dt.datetime, minutes: int, day: _Day, paid: dict[_Earning, int], wage: int

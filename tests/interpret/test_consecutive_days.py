@@ -35,7 +35,9 @@ def seventh_day_law(**calendar) -> Statute:
     )
 
 
-def run_days(statute: Statute, days: list[tuple[int, str, str]], wage: str = "60.00") -> list[tuple[int, str, str, str]]:
+def run_days(
+    statute: Statute, days: list[tuple[int, str, str]], wage: str = "60.00"
+) -> list[tuple[int, str, str, str]]:
     """Shifts of alice as (day after Monday 2026-03-02, clock-in, clock-out) local times; paid at each clock-out."""
     s = Script(statute)
     s.employ("alice", wage)
