@@ -682,8 +682,9 @@ class WorkingTimeInterpreter(DomainInterpreter):
         date = self.local(started).date()
         day = self._day(date)
         rules = self.candidates[day.kind, (event.employee, date) in self.time_off]
+        run = 0  # the day's place in its run of days of work (kept only when a rule counts it)
         if self.counts_days:
-            rules = self._on_run(worker, date, day, minutes, rules)
+            rules, run = self._on_run(worker, date, day, minutes, rules)
         before = {}
         for period, counter in worker.worked.items():
             counter.roll(day.starts[period])
@@ -707,7 +708,7 @@ class WorkingTimeInterpreter(DomainInterpreter):
                     paid[rule] = counted
         self._check_limits(event, worker, day, minutes, overtime)
         amounts = self._amounts(paid, worker.wage)
-        steps = self._shift_steps(started, event.at, minutes, day, paid, worker.wage) if self.explaining else {}
+        steps = self._shift_steps(started, event.at, minutes, day, paid, worker.wage, run) if self.explaining else {}
         if self.pay_period is None:
             due = Step("due", f"at the clock-out (event {event.index})")
             self._queue_all(
@@ -727,27 +728,37 @@ class WorkingTimeInterpreter(DomainInterpreter):
         day: _Day,
         minutes: int,
         rules: tuple[tuple[_Earning, ...], ...],
-    ) -> tuple[tuple[_Earning, ...], ...]:
+    ) -> tuple[tuple[tuple[_Earning, ...], ...], int]:
         """Count the shift's day as a day of work (if it works a minute) and keep, of `rules` (the competing
         rules and the premiums), those that hold on the day: the rules without a consecutive-day condition
-        and those for its place in its run (none for a shift of no whole minute, as in the contract)."""
+        and those for its place in its run (none for a shift of no whole minute, as in the contract),
+        with that place."""
         counter = worker.days_worked
         counter.roll(day.starts[Period.WEEK])
         offset = (date - day.starts[Period.WEEK]).days
         if minutes:
             counter.count |= 1 << offset
         run = consecutive_days(counter.count, offset) if minutes else 0
-        return tuple(tuple(r for r in group if r.consecutive in (0, run)) for group in rules)
+        return tuple(tuple(r for r in group if r.consecutive in (0, run)) for group in rules), run
 
     def _shift_steps(
-        self, started: dt.datetime, ended: dt.datetime, minutes: int, day: _Day, paid: dict[_Earning, int], wage: int
+        self,
+        started: dt.datetime,
+        ended: dt.datetime,
+        minutes: int,
+        day: _Day,
+        paid: dict[_Earning, int],
+        wage: int,
+        run: int = 0,
     ) -> dict[int, list[Step]]:
         """Per article position: the shift, the minutes counted under the article's rules, the rate,
-        the wage and the exact amount they earn."""
+        the wage and the exact amount they earn. `run`: the day's place in its run of days of work,
+        said when a rule counts it."""
+        consecutive = f", day {run} of a run of consecutive days of work in its week" if run else ""
         shift = Step(
             "shift",
             f"{when(self.local(started))} → {when(self.local(ended))} ({minutes} min, "
-            f"{day.kind.value} {self.local(started).date().isoformat()})",
+            f"{day.kind.value} {self.local(started).date().isoformat()}{consecutive})",
         )
         wage_text = self.ledger.money(wage)
         found: dict[int, list[Step]] = {}

@@ -9,16 +9,21 @@ of every minute, read minute by minute from the law.
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lawdsl.ast import ConsecutiveDay, EarningRule, Period, Statute
+from lawdsl.interpret import interpret_explained
+from lawdsl.interpret.explain import Step
 from lawdsl.interpret.working_time import consecutive_days
+from lawdsl.scenario import load_scenario
 
 from .test_working_time import Script, article, earn, hours, law, paid, pct
 
 MONDAY = dt.date(2026, 3, 2)
+PROJECT = Path(__file__).resolve().parents[2]
 
 
 def on_day(nth: int, rate: str, **beyond) -> EarningRule:
@@ -162,3 +167,14 @@ def test_each_minute_is_paid_once_at_the_rate_that_wins_on_its_day(rules, days):
             expected += max(holding)
     total = sum(int(amount.replace(".", "")) for _, _, amount, _ in paid(s.run()))
     assert total == expected
+
+
+def test_the_explanation_says_which_day_of_its_run_a_shift_was():
+    scenario = load_scenario(PROJECT / "statutes" / "california-seventh-day.yaml")
+    _, explanations = interpret_explained(scenario)
+    (seventh,) = [e for e in explanations if e.payment.article == "510.4"]
+    assert seventh.steps[0] == Step(
+        "shift",
+        "2026-02-14 07:00 → 2026-02-14 20:00 (780 min, workday 2026-02-14, day 7 of a run of consecutive days "
+        "of work in its week)",
+    )
