@@ -79,7 +79,7 @@ lint: bootstrap
 	$(VENV)/bin/mypy
 
 test: bootstrap browser lint contracts-check
-	$(VPY) -m pytest -q
+	$(VPY) -m pytest -q -n auto --dist worksteal
 
 demo: bootstrap
 	$(VENV)/bin/lawdsl demo

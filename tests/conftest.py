@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -26,6 +27,31 @@ def statutes_dir() -> Path:
 
 def statute_text(name: str) -> str:
     return (STATUTES / name).read_text("utf-8")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Each pytest-xdist worker gets a temporary folder of its own, inherited by the processes it
+    starts: gateways that different workers run on their own chains then take the relayer lock
+    (oracles/preflight.py) in different folders, as gateways on different machines would."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker:
+        os.environ["TMPDIR"] = tempfile.mkdtemp(prefix=f"lawdsl-{worker}-")
+        tempfile.tempdir = None
+
+
+#: The tests that mostly wait on real time (a one-minute working day, a timelock's delay) come
+#: first. `make test` runs two pytest-xdist workers with `--dist worksteal`: the first worker
+#: starts on these, one after the other, while the second runs the other half of the suite and
+#: then takes over what the first has not started.
+WAITING_FIRST = ("live/test_operate_guide.py", "live/test_timelock_delay.py")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    def rank(item: pytest.Item) -> int:
+        path = item.path.as_posix()
+        return next((i for i, name in enumerate(WAITING_FIRST) if path.endswith(name)), len(WAITING_FIRST))
+
+    items.sort(key=rank)  # stable: every other test keeps its order
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

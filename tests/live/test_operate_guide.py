@@ -67,8 +67,15 @@ def test_the_operators_guide_runs_as_written(operator: Operator, node_kind: str)
             os.killpg(process.pid, signal.SIGKILL)  # whatever the guide left running
         except ProcessLookupError:
             pass
-    assert process.returncode == 0, f"{out}\n{err}"
+    assert process.returncode == 0, f"{out}\n{err}\n{logs(operator)}"
     check_guide_output(out)
+
+
+def logs(operator: Operator) -> str:
+    """What the node and the gateway wrote: a step that stopped the guide says why there."""
+    return "\n".join(
+        f"--- {log.name}\n{log.read_text(errors='replace')[-4000:]}" for log in sorted(operator.cwd.glob("*.log"))
+    )
 
 
 def check_guide_output(out: str) -> None:
