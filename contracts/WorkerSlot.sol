@@ -77,7 +77,8 @@ library WorkerSlots {
     uint256 private constant EMPLOYER_ID_MASK = ((1 << ID_BITS) - 1) << EMPLOYER_ID;
     uint256 private constant WAGE_MASK = ((1 << WAGE_BITS) - 1) << WAGE;
     uint256 private constant LIMIT_MASK = (1 << (LIMIT_COUNT_BITS + 1)) - 1; // count and flag, at offset 0
-    uint256 private constant DAYS_WORKED_MASK = ((1 << DAYS_WORKED_BITS) - 1) << DAYS_WORKED;
+    // Shifts and `~` only (no `-`): folded into one constant, where `(1 << n) - 1` is checked at run time.
+    uint256 private constant DAYS_WORKED_MASK = ~(type(uint256).max << DAYS_WORKED_BITS) << DAYS_WORKED;
 
     function _flag(WorkerSlot w, uint256 bit) private pure returns (bool) {
         return (WorkerSlot.unwrap(w) >> bit) & 1 == 1;

@@ -280,6 +280,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the instalments add up to {total}, but the issue rule's face value is {face}; they must be equal",
         "各期金额合计 {total}，而发放规则的面值为 {face}；两者须相等",
     ),
+    "too_many_with_consecutive_days": (
+        "a working time statute with a rule on consecutive days of work can have at most {most} {rule} "
+        "sentences (its contract must stay within 24,576 bytes); this is one more",
+        "含有连续工作日规则的工作时间法规至多有 {most} 句{rule}语句（其合约须在 24,576 字节以内）；此句超出了数量",
+    ),
     "too_many_limits_with_windows": (
         "a working time statute with a time-of-day window or a count that leaves out overtime can have at most "
         "{most} limit sentences (its contract must stay within 24,576 bytes); this is one more",
@@ -440,6 +445,7 @@ WORDS: dict[str, str] = {
     "rest days": "休息日",
     # rule names (docs/language.md)
     "earning": "计发",
+    "earning and limit": "计发和限制",
     "limit": "限制",
     "payment": "支付",
     "issue": "发放",

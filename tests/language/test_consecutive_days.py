@@ -113,3 +113,22 @@ def test_a_rule_on_the_seventh_day_that_an_earlier_rule_always_outbids_is_report
     (warning,) = lint(load_text(text, "j.law"))
     assert warning.span.line == 47
     assert warning.message.startswith("this rule never pays: article 24 ('each hour worked earns 100% of the hourly")
+
+
+def test_a_statute_with_runs_of_days_holds_fewer_sentences():
+    # California's 6 earning sentences and a seventh: one more than such a contract holds.
+    added = len(CALIFORNIA.splitlines()) + 3  # the line of the first sentence added below
+    text = (
+        CALIFORNIA
+        + '\narticle 511 "More":\n  each hour worked beyond 50 hours in a week earns 175% of the hourly wage.\n'
+    )
+    assert errors(text) == [
+        f"bad.law:{added}:3: error: a working time statute with a rule on consecutive days of work can have at most 6 "
+        "earning sentences (its contract must stay within 24,576 bytes); this is one more"
+    ]
+    text = CALIFORNIA + '\narticle 511 "Limit":\n  hours worked beyond 60 hours in a week are a violation.\n'
+    text += "  hours worked beyond 12 hours in a day are a violation.\n"
+    assert errors(text) == [
+        f"bad.law:{added + 1}:3: error: a working time statute with a rule on consecutive days of work can have at most 7 "
+        "earning and limit sentences (its contract must stay within 24,576 bytes); this is one more"
+    ]

@@ -311,7 +311,10 @@ def working_time_statutes(
         )
     newer = any(isinstance(r, A.EarningRule) and (r.window or r.not_counting_overtime) for r in rules)
     most_limits = B.MAX_LIMITS_WITH_WINDOWS if newer else B.MAX_WORKING_TIME_RULES
-    for _ in range(draw(st.integers(0, 3) | st.just(most_limits))):
+    if any(isinstance(r, A.EarningRule) and r.consecutive_day for r in rules):  # a smaller contract's bounds
+        rules = rules[: B.MAX_EARNING_WITH_CONSECUTIVE_DAYS]
+        most_limits = min(most_limits, B.MAX_RULES_WITH_CONSECUTIVE_DAYS - len(rules))
+    for _ in range(draw(st.integers(0, min(3, most_limits)) | st.just(most_limits))):
         rules.append(
             A.LimitRule(
                 draw(st.sampled_from(list(A.Measure))),
