@@ -77,18 +77,34 @@ def _value(statute: Statute, operand: Operand, kind: type[V]) -> V:
     return value
 
 
+def _tender_times(statute: Statute) -> tuple[Money, dt.datetime, dt.datetime, dt.datetime]:
+    """A measured tender's ceiling, and when it opens (09:00 on the effective date), when its
+    reveals begin (an hour after bidding closes) and when it may be awarded."""
+    bidding = _rule(statute, BiddingRule)
+    opening = dt.datetime.combine(statute.header.effective, dt.time(9), statute.header.time_zone.tzinfo)
+    reveals = opening + dt.timedelta(minutes=_value(statute, bidding.sealed, Duration).minutes, hours=1)
+    award = reveals + dt.timedelta(minutes=_value(statute, bidding.revealed, Duration).minutes)
+    return _value(statute, _rule(statute, PurchaseRule).ceiling, Money), opening, reveals, award
+
+
 def _day(statute: Statute, date: dt.date, hour: int) -> dt.datetime:
     return dt.datetime.combine(date, dt.time(hour), statute.header.time_zone.tzinfo)
 
 
 def working_time_gas(
-    statute: Statute, chain: Chain, artifacts: dict[str, Artifact] | None = None, batch_size: int = 100
+    statute: Statute,
+    chain: Chain,
+    artifacts: dict[str, Artifact] | None = None,
+    batch_size: int = 100,
+    shift: tuple[int, int] = (9, 20),
 ) -> dict[str, float]:
     """Gas of a clock-in, of a paying clock-out, and per punch in a batch of `batch_size`.
 
     `statute` must pay overtime on a weekday shift of 11 hours (as the example
     statute does), so the measured clock-out makes a payment. Runs on the
-    chain as it is; take a snapshot around it to leave no trace.
+    chain as it is; take a snapshot around it to leave no trace. `shift`: the
+    local hours of each measured clock-in and clock-out (14 to 23 crosses a
+    night window that begins at 22:00).
     """
     if artifacts is None:
         artifacts = compile_statutes([statute])
@@ -109,10 +125,9 @@ def working_time_gas(
         driver.apply(event)
 
     def batch(date: dt.date, who: list[str]) -> int:
-        punches = [
-            Punch(0, _day(statute, date, hour), DEVICE, w, kind) for w in who for hour, kind in ((9, "in"), (20, "out"))
-        ]
-        chain.set_next_time(_day(statute, date, 21))
+        hours = ((shift[0], "in"), (shift[1], "out"))
+        punches = [Punch(0, _day(statute, date, hour), DEVICE, w, kind) for w in who for hour, kind in hours]
+        chain.set_next_time(_day(statute, date, shift[1]) + dt.timedelta(hours=1))
         receipt = driver.punch(punches)
         assert receipt is not None
         return receipt.gas_used
@@ -120,10 +135,10 @@ def working_time_gas(
     for i in range(0, len(workers), 10):  # day one, in small batches: every slot written once
         batch(first, workers[i : i + 10])
     second = first + dt.timedelta(days=1)
-    chain.set_next_time(_day(statute, second, 9))
-    clock_in = driver.punch([Punch(0, _day(statute, second, 9), DEVICE, workers[0], "in")])
-    chain.set_next_time(_day(statute, second, 20))
-    clock_out = driver.punch([Punch(0, _day(statute, second, 20), DEVICE, workers[0], "out")])
+    chain.set_next_time(_day(statute, second, shift[0]))
+    clock_in = driver.punch([Punch(0, _day(statute, second, shift[0]), DEVICE, workers[0], "in")])
+    chain.set_next_time(_day(statute, second, shift[1]))
+    clock_out = driver.punch([Punch(0, _day(statute, second, shift[1]), DEVICE, workers[0], "out")])
     assert clock_in is not None and clock_out is not None
     whole = batch(second + dt.timedelta(days=1), workers)
     return {
@@ -131,6 +146,23 @@ def working_time_gas(
         "paying clock-out (one-punch batch)": clock_out.gas_used,
         f"punch in a batch of {2 * len(workers)} (amortized)": whole / (2 * len(workers)),
     }
+
+
+def night_gas(
+    statutes: dict[str, Statute], chain: Chain, artifacts: dict[str, Artifact], batch_size: int = 100
+) -> dict[str, float]:
+    """Gas per punch in a batch of `batch_size` under each statute with a night premium (issue #18),
+    named by its key: shifts from 14:00 to 23:00, so every clock-out counts overtime and late-night
+    minutes. Leaves the chain as it found it."""
+    figures = {}
+    for name, statute in statutes.items():
+        snapshot = chain.snapshot()
+        measured = working_time_gas(statute, chain, artifacts, batch_size, shift=(14, 23))
+        figures[f"punch in a batch of {batch_size}, {name} (amortized)"] = measured[
+            f"punch in a batch of {batch_size} (amortized)"
+        ]
+        chain.revert(snapshot)
+    return figures
 
 
 def compile_seconds(statutes: Iterable[Statute], warm_runs: int = 5) -> tuple[float, float, float]:
@@ -227,20 +259,13 @@ def procurement_gas(statute: Statute, chain: Chain, artifacts: dict[str, Artifac
     Each is the second of its kind in one tender (1,000 units, two suppliers
     bidding just under the ceiling), so the tender's own slots are in use.
     """
-    header = statute.header
-    tz = header.time_zone.tzinfo
-    purchase = _rule(statute, PurchaseRule)
-    bidding = _rule(statute, BiddingRule)
-    ceiling = _value(statute, purchase.ceiling, Money)
-    opening = dt.datetime.combine(header.effective, dt.time(9), tz)
-    reveals = opening + dt.timedelta(minutes=_value(statute, bidding.sealed, Duration).minutes, hours=1)
-    award = reveals + dt.timedelta(minutes=_value(statute, bidding.revealed, Duration).minutes)
+    ceiling, opening, reveals, award = _tender_times(statute)
     deliveries = award + dt.timedelta(days=1)
     timed = [
         (opening, RegisterInspector, ("station", "buyer")),
         (opening, OpenTender, ("buyer", 1000)),
-        (opening + dt.timedelta(hours=1), Bid, ("s1", Money(header.currency, ceiling.minor - 1))),
-        (opening + dt.timedelta(hours=2), Bid, ("s2", Money(header.currency, ceiling.minor - 2))),
+        (opening + dt.timedelta(hours=1), Bid, ("s1", Money(ceiling.currency, ceiling.minor - 1))),
+        (opening + dt.timedelta(hours=2), Bid, ("s2", Money(ceiling.currency, ceiling.minor - 2))),
         (reveals, Reveal, ("s1",)),
         (reveals, Reveal, ("s2",)),
         (award, Award, ()),
@@ -249,7 +274,7 @@ def procurement_gas(statute: Statute, chain: Chain, artifacts: dict[str, Artifac
         (deliveries, Deliver, ("s2", 400, "station")),
     ]
     events = tuple(kind(i, at, *fields) for i, (at, kind, fields) in enumerate(timed))
-    balances = {label: Money(header.currency, 10**12) for label in ("buyer", "s1", "s2")}
+    balances = {label: Money(ceiling.currency, 10**12) for label in ("buyer", "s1", "s2")}
     scenario = Scenario(Path("bench"), statute, balances, events)
     return _call_gas(
         scenario,
@@ -269,26 +294,19 @@ def award_gas(
     """Gas of `award` against the number of revealed bids: the winner is tracked during the reveals,
     so the award only refunds losing deposits, at most `SETTLE_PAGE` (64) of them; `settleBids` pages
     the rest (each page bounded the same way)."""
-    header = statute.header
-    tz = header.time_zone.tzinfo
-    purchase = _rule(statute, PurchaseRule)
-    bidding = _rule(statute, BiddingRule)
-    ceiling = _value(statute, purchase.ceiling, Money)
-    opening = dt.datetime.combine(header.effective, dt.time(9), tz)
-    reveals = opening + dt.timedelta(minutes=_value(statute, bidding.sealed, Duration).minutes, hours=1)
-    award = reveals + dt.timedelta(minutes=_value(statute, bidding.revealed, Duration).minutes)
+    ceiling, opening, reveals, award = _tender_times(statute)
     figures: dict[str, float] = {}
     for count in bid_counts:
         suppliers = [f"s{n}" for n in range(count)]
         timed: list[tuple[dt.datetime, type, tuple[Any, ...]]] = [(opening, OpenTender, ("buyer", 1000))]
         timed += [
-            (opening + dt.timedelta(hours=1), Bid, (s, Money(header.currency, ceiling.minor - n % 50)))
+            (opening + dt.timedelta(hours=1), Bid, (s, Money(ceiling.currency, ceiling.minor - n % 50)))
             for n, s in enumerate(suppliers)
         ]
         timed += [(reveals, Reveal, (s,)) for s in suppliers]
         timed.append((award, Award, ()))
         events = tuple(kind(i, at, *fields) for i, (at, kind, fields) in enumerate(timed))
-        balances = {label: Money(header.currency, 10**12) for label in ("buyer", *suppliers)}
+        balances = {label: Money(ceiling.currency, 10**12) for label in ("buyer", *suppliers)}
         snapshot = chain.snapshot()
         figures.update(
             _call_gas(

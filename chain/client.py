@@ -184,23 +184,8 @@ class Chain:
 
     def send(self, label: str, to: str | None, data: str) -> TxReceipt:
         """Sign and send a raw transaction; raise `Reverted` with the decoded custom error."""
-        account = self.account(label)
-        self.fund(label)
-        nonce = self._nonces.get(account.address)
-        if nonce is None:
-            nonce = self.w3.eth.get_transaction_count(account.address)
-        tx: dict[str, Any] = {
-            "nonce": nonce,
-            "gas": GAS_LIMIT,
-            "maxFeePerGas": MAX_FEE,
-            "maxPriorityFeePerGas": 1,
-            "chainId": self.chain_id,
-            "data": data,
-            "value": 0,
-            "type": 2,
-        }
-        if to is not None:
-            tx["to"] = to
+        account, nonce = self._sender(label)
+        tx = self._transaction(nonce, to, data)
         if self.live:
             self._price(account.address, tx)
         self._pin_time()
@@ -261,27 +246,13 @@ class Chain:
         them (a node mines them in nonce order), then their receipts; the first failure raises
         `Reverted`. For bulk set-up (thousands of registrations), where a round trip per transaction
         dominates; the window stays small because anvil slows down badly with thousands pending."""
-        account = self.account(label)
-        self.fund(label)
-        nonce = self._nonces.get(account.address)
-        if nonce is None:
-            nonce = self.w3.eth.get_transaction_count(account.address)
+        account, nonce = self._sender(label)
         receipts = []
         self._pin_time()  # the first block; the node dates the next ones from it
         for first in range(0, len(calldata), window):
             hashes = []
             for data in calldata[first : first + window]:
-                tx: dict[str, Any] = {
-                    "nonce": nonce,
-                    "gas": GAS_LIMIT,
-                    "maxFeePerGas": MAX_FEE,
-                    "maxPriorityFeePerGas": 1,
-                    "chainId": self.chain_id,
-                    "data": data,
-                    "value": 0,
-                    "type": 2,
-                    "to": to,
-                }
+                tx = self._transaction(nonce, to, data)
                 hashes.append(self.w3.eth.send_raw_transaction(account.sign_transaction(tx).raw_transaction))
                 nonce += 1
                 self._nonces[account.address] = nonce
@@ -291,6 +262,31 @@ class Chain:
                     raise self._decode_revert(tx_hash.to_0x_hex())
                 receipts.append(receipt)
         return receipts
+
+    def _sender(self, label: str) -> tuple[LocalAccount, int]:
+        """`label`'s account, funded with gas money, and its next nonce (kept here once read)."""
+        account = self.account(label)
+        self.fund(label)
+        nonce = self._nonces.get(account.address)
+        if nonce is None:
+            nonce = self.w3.eth.get_transaction_count(account.address)
+        return account, nonce
+
+    def _transaction(self, nonce: int, to: str | None, data: str) -> dict[str, Any]:
+        """An EIP-1559 transaction with this chain's fixed gas limit and fee cap (the module docstring)."""
+        tx: dict[str, Any] = {
+            "nonce": nonce,
+            "gas": GAS_LIMIT,
+            "maxFeePerGas": MAX_FEE,
+            "maxPriorityFeePerGas": 1,
+            "chainId": self.chain_id,
+            "data": data,
+            "value": 0,
+            "type": 2,
+        }
+        if to is not None:
+            tx["to"] = to
+        return tx
 
     def _pin_time(self) -> None:
         """Before a transaction: its block gets the pinned time again (see the module docstring)."""

@@ -25,7 +25,9 @@ from lawdsl.cli import UsageError
 
 from .accounts import AUTHORITY
 from .domains.procurement import ProcurementDriver
-from .operator import EXPLANATIONS, Session, command_group, role_command
+from .operator import Session, command_group
+from .refusals import EXPLANATIONS
+from .role_table import Role, add_roles, arg
 
 #: Labels the commands act as (the contract knows each only by its address).
 BUYER, SUPPLIER, INSPECTOR = "@buyer", "@supplier", "@inspector"
@@ -67,97 +69,100 @@ def register(
 ) -> None:
     """The authority's two procurement commands into its group; the buyer, supplier and inspector groups."""
     explain_in_words()
-    buyer_cmd = role_command(
+    tender = arg("tender", type=int, metavar="TENDER")
+    add_roles(
         authority,
-        "register-buyer",
-        "let an agency open tenders under a procurement statute",
-        "lawdsl authority register-buyer reserve --key authority",
-        cmd_register_buyer,
+        [
+            Role(
+                "register-buyer",
+                "let an agency open tenders under a procurement statute",
+                "lawdsl authority register-buyer reserve --key authority",
+                cmd_register_buyer,
+                (arg("buyer", metavar="BUYER"),),
+            ),
+            Role(
+                "register-inspector",
+                "bind an inspector to the one buyer whose deliveries it confirms",
+                "lawdsl authority register-inspector station1 --buyer reserve --key authority",
+                cmd_register_inspector,
+                (arg("inspector", metavar="INSPECTOR"), arg("--buyer", required=True, metavar="BUYER")),
+            ),
+        ],
     )
-    buyer_cmd.add_argument("buyer", metavar="BUYER")
-    inspector_cmd = role_command(
-        authority,
-        "register-inspector",
-        "bind an inspector to the one buyer whose deliveries it confirms",
-        "lawdsl authority register-inspector station1 --buyer reserve --key authority",
-        cmd_register_inspector,
+    add_roles(
+        command_group(commands, "buyer", "a buyer: open tenders, score bids, award"),
+        [
+            Role(
+                "open",
+                "open a tender for QUANTITY units, escrowing quantity × the statute's ceiling",
+                "lawdsl buyer open 1000 --key reserve",
+                cmd_open,
+                (arg("quantity", type=int, metavar="QUANTITY"),),
+            ),
+            Role(
+                "score",
+                "publish a revealed bid's quality score, 0 to 100 (best value award)",
+                "lawdsl buyer score 0 s1 85 --key reserve",
+                cmd_score,
+                (tender, arg("supplier", metavar="SUPPLIER"), arg("quality", type=int, metavar="QUALITY")),
+            ),
+            Role(
+                "award",
+                "award a tender once its reveal (and evaluation) period is over; anyone may",
+                "lawdsl buyer award 0 --key reserve",
+                cmd_award,
+                (tender,),
+            ),
+        ],
     )
-    inspector_cmd.add_argument("inspector", metavar="INSPECTOR")
-    inspector_cmd.add_argument("--buyer", required=True, metavar="BUYER")
-
-    buyer = command_group(commands, "buyer", "a buyer: open tenders, score bids, award")
-    opened = role_command(
-        buyer,
-        "open",
-        "open a tender for QUANTITY units, escrowing quantity × the statute's ceiling",
-        "lawdsl buyer open 1000 --key reserve",
-        cmd_open,
+    add_roles(
+        command_group(commands, "supplier", "a supplier: bid, reveal, record deliveries"),
+        [
+            Role(
+                "bid",
+                "commit a sealed bid at PRICE a unit, with its deposit; the opening goes to --sealed",
+                "lawdsl supplier bid 0 2.95 --sealed s1-bid.json --key s1",
+                cmd_bid,
+                (
+                    tender,
+                    arg("price", metavar="PRICE"),
+                    arg("--sealed", required=True, metavar="FILE", help="where to keep the bid's opening (secret)"),
+                ),
+            ),
+            Role(
+                "reveal",
+                "reveal the bid kept in --sealed, and approve the performance security it would owe",
+                "lawdsl supplier reveal --sealed s1-bid.json --key s1",
+                cmd_reveal,
+                (arg("--sealed", required=True, metavar="FILE"),),
+            ),
+            Role(
+                "deliver",
+                "record a delivery of QUANTITY units: lateness counts from now",
+                "lawdsl supplier deliver 0 400 --key s1",
+                cmd_deliver,
+                (tender, arg("quantity", type=int, metavar="QUANTITY")),
+            ),
+        ],
     )
-    opened.add_argument("quantity", type=int, metavar="QUANTITY")
-    score = role_command(
-        buyer,
-        "score",
-        "publish a revealed bid's quality score, 0 to 100 (best value award)",
-        "lawdsl buyer score 0 s1 85 --key reserve",
-        cmd_score,
+    delivery = (tender, arg("delivery", type=int, metavar="DELIVERY"))
+    add_roles(
+        command_group(commands, "inspector", "a buyer's inspector: confirm or dispute recorded deliveries"),
+        [
+            Role(name, help_, f"lawdsl inspector {name} 0 1 --key station1", func, delivery)
+            for name, help_, func in (
+                ("confirm", "confirm a recorded delivery within the inspection window: it is paid", cmd_confirm),
+                ("dispute", "dispute a recorded delivery within the inspection window: nothing is paid", cmd_dispute),
+            )
+        ],
     )
-    score.add_argument("tender", type=int, metavar="TENDER")
-    score.add_argument("supplier", metavar="SUPPLIER")
-    score.add_argument("quality", type=int, metavar="QUALITY")
-    award = role_command(
-        buyer,
-        "award",
-        "award a tender once its reveal (and evaluation) period is over; anyone may",
-        "lawdsl buyer award 0 --key reserve",
-        cmd_award,
-    )
-    award.add_argument("tender", type=int, metavar="TENDER")
-
-    supplier = command_group(commands, "supplier", "a supplier: bid, reveal, record deliveries")
-    bid = role_command(
-        supplier,
-        "bid",
-        "commit a sealed bid at PRICE a unit, with its deposit; the opening goes to --sealed",
-        "lawdsl supplier bid 0 2.95 --sealed s1-bid.json --key s1",
-        cmd_bid,
-    )
-    bid.add_argument("tender", type=int, metavar="TENDER")
-    bid.add_argument("price", metavar="PRICE")
-    bid.add_argument("--sealed", required=True, metavar="FILE", help="where to keep the bid's opening (secret)")
-    reveal = role_command(
-        supplier,
-        "reveal",
-        "reveal the bid kept in --sealed, and approve the performance security it would owe",
-        "lawdsl supplier reveal --sealed s1-bid.json --key s1",
-        cmd_reveal,
-    )
-    reveal.add_argument("--sealed", required=True, metavar="FILE")
-    deliver = role_command(
-        supplier,
-        "deliver",
-        "record a delivery of QUANTITY units: lateness counts from now",
-        "lawdsl supplier deliver 0 400 --key s1",
-        cmd_deliver,
-    )
-    deliver.add_argument("tender", type=int, metavar="TENDER")
-    deliver.add_argument("quantity", type=int, metavar="QUANTITY")
-
-    inspector = command_group(commands, "inspector", "a buyer's inspector: confirm or dispute recorded deliveries")
-    for name, help_, func in (
-        ("confirm", "confirm a recorded delivery within the inspection window: it is paid", cmd_confirm),
-        ("dispute", "dispute a recorded delivery within the inspection window: nothing is paid", cmd_dispute),
-    ):
-        judged = role_command(inspector, name, help_, f"lawdsl inspector {name} 0 1 --key station1", func)
-        judged.add_argument("tender", type=int, metavar="TENDER")
-        judged.add_argument("delivery", type=int, metavar="DELIVERY")
 
 
 # ---------------------------------------------------------------- the authority
 
 
 def cmd_register_buyer(args: argparse.Namespace) -> int:
-    session = Session.of_deployment(args)
-    session.signer(AUTHORITY)
+    session = Session.signing(args, AUTHORITY)
     buyer = session.address(args.buyer)
     session.as_authority(
         session.contract("statute").functions.registerBuyer(buyer, 0), f"registered buyer {session.name(buyer)}"
@@ -166,8 +171,7 @@ def cmd_register_buyer(args: argparse.Namespace) -> int:
 
 
 def cmd_register_inspector(args: argparse.Namespace) -> int:
-    session = Session.of_deployment(args)
-    session.signer(AUTHORITY)
+    session = Session.signing(args, AUTHORITY)
     inspector, buyer = session.address(args.inspector), session.address(args.buyer)
     session.as_authority(
         session.contract("statute").functions.registerInspector(inspector, buyer, 0),
@@ -180,8 +184,7 @@ def cmd_register_inspector(args: argparse.Namespace) -> int:
 
 
 def cmd_open(args: argparse.Namespace) -> int:
-    session = Session.of_deployment(args)
-    session.signer(BUYER)
+    session = Session.signing(args, BUYER)
     statute = session.contract("statute")
     escrow = max(args.quantity, 0) * statute.functions.ceilingPerUnit().call()
     _approve(session, BUYER, escrow, "the escrow")
@@ -196,8 +199,7 @@ def cmd_open(args: argparse.Namespace) -> int:
 def cmd_score(args: argparse.Namespace) -> int:
     if not 0 <= args.quality <= 255:
         raise UsageError(f"a quality score is a whole number from 0 to 100, not {args.quality}")
-    session = Session.of_deployment(args)
-    session.signer(BUYER)
+    session = Session.signing(args, BUYER)
     supplier = session.address(args.supplier)
     session.send(
         BUYER,
@@ -208,8 +210,7 @@ def cmd_score(args: argparse.Namespace) -> int:
 
 
 def cmd_award(args: argparse.Namespace) -> int:
-    session = Session.of_deployment(args)
-    session.signer(BUYER)
+    session = Session.signing(args, BUYER)
     statute = session.contract("statute").functions
     session.send(BUYER, statute.award(args.tender, 0), f"awarded tender {args.tender}")
     while statute.unsettledBids(args.tender).call():
@@ -266,8 +267,7 @@ def cmd_reveal(args: argparse.Namespace) -> int:
 
 
 def cmd_deliver(args: argparse.Namespace) -> int:
-    session = Session.of_deployment(args)
-    session.signer(SUPPLIER)
+    session = Session.signing(args, SUPPLIER)
     session.send(
         SUPPLIER,
         session.contract("statute").functions.recordDelivery(args.tender, max(args.quantity, 0), 0),
@@ -288,8 +288,7 @@ def cmd_dispute(args: argparse.Namespace) -> int:
 
 
 def _judge(args: argparse.Namespace, function: str, verb: str) -> int:
-    session = Session.of_deployment(args)
-    session.signer(INSPECTOR)
+    session = Session.signing(args, INSPECTOR)
     call = getattr(session.contract("statute").functions, function)(args.tender, args.delivery, 0)
     session.send(INSPECTOR, call, f"{verb} delivery {args.delivery} of tender {args.tender}")
     return 0

@@ -99,8 +99,7 @@ def cmd_pending(args: argparse.Namespace) -> int:
 
 
 def cmd_execute(args: argparse.Namespace) -> int:
-    session = Session.of_deployment(args)
-    session.signer(AUTHORITY)
+    session = Session.signing(args, AUTHORITY)
     operation = _find(session, args.id)
     what = _what(session, operation)
     if operation.state == "waiting":
@@ -115,8 +114,7 @@ def cmd_execute(args: argparse.Namespace) -> int:
 
 
 def cmd_cancel(args: argparse.Namespace) -> int:
-    session = Session.of_deployment(args)
-    session.signer(AUTHORITY)
+    session = Session.signing(args, AUTHORITY)
     operation = _find(session, args.id)
     if operation.state in ("done", "cancelled"):
         raise Refused(f"0x{operation.id.hex()} was {'executed' if operation.state == 'done' else 'cancelled'} already")

@@ -21,7 +21,9 @@ from web3.exceptions import MismatchedABI
 
 from .accounts import AUTHORITY
 from .client import Receipt
-from .operator import EXPLANATIONS, Refused, Session, command_group, role_command
+from .operator import Refused, Session, command_group
+from .refusals import EXPLANATIONS
+from .role_table import Role, add_roles, arg
 
 ISSUER, HOLDER, ATTESTER = "@issuer", "@holder", "@attester"
 #: `VoucherProgram.IssueRefusal`, in enum order, as a recipient's refusal reads.
@@ -34,99 +36,94 @@ ISSUE_REFUSALS = (
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     group = command_group(commands, "vouchers", "a voucher program: the authority, the issuer, holders and merchants")
-    appoint = role_command(
+    merchant, agency = arg("merchant", metavar="MERCHANT"), arg("attester", metavar="AGENCY")
+    add_roles(
         group,
-        "appoint-issuer",
-        "the authority names the agency that funds the program and issues its vouchers",
-        "lawdsl vouchers appoint-issuer secretariat --key authority",
-        cmd_appoint_issuer,
-    )
-    appoint.add_argument("issuer", metavar="AGENCY")
-    merchant = role_command(
-        group,
-        "register-merchant",
-        "the authority registers a merchant in a category (vouchers pay it if the category is eligible)",
-        "lawdsl vouchers register-merchant shop retail --key authority",
-        cmd_register_merchant,
-    )
-    merchant.add_argument("merchant", metavar="MERCHANT")
-    merchant.add_argument("category", metavar="CATEGORY", help="as the statute writes it, e.g. retail")
-    delist = role_command(
-        group,
-        "delist-merchant",
-        "the authority de-lists a merchant at once: vouchers no longer pay it",
-        "lawdsl vouchers delist-merchant shop --key authority",
-        cmd_delist_merchant,
-    )
-    delist.add_argument("merchant", metavar="MERCHANT")
-    attester = role_command(
-        group,
-        "authorize-attester",
-        "the authority accepts an agency's attestations of citizens' attributes",
-        "lawdsl vouchers authorize-attester immigration --key authority",
-        cmd_authorize_attester,
-    )
-    attester.add_argument("attester", metavar="AGENCY")
-    attest = role_command(
-        group,
-        "attest",
-        "an attesting agency records that a citizen holds the statute's attribute",
-        'lawdsl vouchers attest alice "eligible for the scheme" --key immigration',
-        cmd_attest,
-    )
-    attest.add_argument("citizen", metavar="CITIZEN")
-    attest.add_argument("attribute", metavar="ATTRIBUTE", help="exactly as the statute writes it")
-    deposit = role_command(
-        group,
-        "deposit",
-        "the issuer moves money from its wallet into the program",
-        "lawdsl vouchers deposit 50000.00 --key secretariat",
-        cmd_deposit,
-    )
-    deposit.add_argument("amount", metavar="AMOUNT")
-    issue = role_command(
-        group,
-        "issue",
-        "the issuer issues each citizen the face value: one voucher, or one per instalment, each spendable "
-        "from its date",
-        "lawdsl vouchers issue alice bob --key secretariat",
-        cmd_issue,
-    )
-    issue.add_argument("citizens", nargs="+", metavar="CITIZEN")
-    spend = role_command(
-        group,
-        "spend",
-        "a holder pays part of a purchase at a merchant with its earliest voucher",
-        "lawdsl vouchers spend shop 250.00 --key alice",
-        cmd_spend,
-    )
-    spend.add_argument("merchant", metavar="MERCHANT")
-    spend.add_argument("purchase", metavar="AMOUNT", help="the whole purchase; the voucher pays its share")
-    balance = role_command(
-        group,
-        "balance",
-        "an account's wallet and the vouchers it holds, with what each has left and from when it may be spent",
-        "lawdsl vouchers balance alice",
-        cmd_balance,
-        signs=False,
-    )
-    balance.add_argument("account", metavar="ACCOUNT")
-    paid = role_command(
-        group,
-        "payments",
-        "what vouchers paid a merchant: each spend, with its voucher and article",
-        "lawdsl vouchers payments shop",
-        cmd_payments,
-        signs=False,
-    )
-    paid.add_argument("merchant", metavar="MERCHANT")
-    role_command(
-        group,
-        "program",
-        "the program's issuer and funds: reserved for vouchers and not",
-        "lawdsl vouchers program",
-        cmd_program,
-        signs=False,
+        [
+            Role(
+                "appoint-issuer",
+                "the authority names the agency that funds the program and issues its vouchers",
+                "lawdsl vouchers appoint-issuer secretariat --key authority",
+                cmd_appoint_issuer,
+                (arg("issuer", metavar="AGENCY"),),
+            ),
+            Role(
+                "register-merchant",
+                "the authority registers a merchant in a category (vouchers pay it if the category is eligible)",
+                "lawdsl vouchers register-merchant shop retail --key authority",
+                cmd_register_merchant,
+                (merchant, arg("category", metavar="CATEGORY", help="as the statute writes it, e.g. retail")),
+            ),
+            Role(
+                "delist-merchant",
+                "the authority de-lists a merchant at once: vouchers no longer pay it",
+                "lawdsl vouchers delist-merchant shop --key authority",
+                cmd_delist_merchant,
+                (merchant,),
+            ),
+            Role(
+                "authorize-attester",
+                "the authority accepts an agency's attestations of citizens' attributes",
+                "lawdsl vouchers authorize-attester immigration --key authority",
+                cmd_authorize_attester,
+                (agency,),
+            ),
+            Role(
+                "attest",
+                "an attesting agency records that a citizen holds the statute's attribute",
+                'lawdsl vouchers attest alice "eligible for the scheme" --key immigration',
+                cmd_attest,
+                (
+                    arg("citizen", metavar="CITIZEN"),
+                    arg("attribute", metavar="ATTRIBUTE", help="exactly as the statute writes it"),
+                ),
+            ),
+            Role(
+                "deposit",
+                "the issuer moves money from its wallet into the program",
+                "lawdsl vouchers deposit 50000.00 --key secretariat",
+                cmd_deposit,
+                (arg("amount", metavar="AMOUNT"),),
+            ),
+            Role(
+                "issue",
+                "the issuer issues each citizen the face value: one voucher, or one per instalment, each "
+                "spendable from its date",
+                "lawdsl vouchers issue alice bob --key secretariat",
+                cmd_issue,
+                (arg("citizens", nargs="+", metavar="CITIZEN"),),
+            ),
+            Role(
+                "spend",
+                "a holder pays part of a purchase at a merchant with its earliest voucher",
+                "lawdsl vouchers spend shop 250.00 --key alice",
+                cmd_spend,
+                (merchant, arg("purchase", metavar="AMOUNT", help="the whole purchase; the voucher pays its share")),
+            ),
+            Role(
+                "balance",
+                "an account's wallet and the vouchers it holds, with what each has left and from when it may be spent",
+                "lawdsl vouchers balance alice",
+                cmd_balance,
+                (arg("account", metavar="ACCOUNT"),),
+                signs=False,
+            ),
+            Role(
+                "payments",
+                "what vouchers paid a merchant: each spend, with its voucher and article",
+                "lawdsl vouchers payments shop",
+                cmd_payments,
+                (merchant,),
+                signs=False,
+            ),
+            Role(
+                "program",
+                "the program's issuer and funds: reserved for vouchers and not",
+                "lawdsl vouchers program",
+                cmd_program,
+                signs=False,
+            ),
+        ],
     )
 
 
@@ -134,8 +131,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def cmd_appoint_issuer(args: argparse.Namespace) -> int:
-    session = Session.of_deployment(args)
-    session.signer(AUTHORITY)
+    session = Session.signing(args, AUTHORITY)
     issuer = session.address(args.issuer)
     program = _program(session)
     session.as_authority(program.functions.appointIssuer(issuer, 0), f"appointed {session.name(issuer)} the issuer")
@@ -143,8 +139,7 @@ def cmd_appoint_issuer(args: argparse.Namespace) -> int:
 
 
 def cmd_register_merchant(args: argparse.Namespace) -> int:
-    session = Session.of_deployment(args)
-    session.signer(AUTHORITY)
+    session = Session.signing(args, AUTHORITY)
     merchant = session.address(args.merchant)
     program = _program(session)
     category = keccak(text=args.category)
@@ -158,8 +153,7 @@ def cmd_register_merchant(args: argparse.Namespace) -> int:
 
 
 def cmd_delist_merchant(args: argparse.Namespace) -> int:
-    session = Session.of_deployment(args)
-    session.signer(AUTHORITY)
+    session = Session.signing(args, AUTHORITY)
     merchant = session.address(args.merchant)
     program = _program(session)
     if not program.functions.eligibleMerchant(merchant).call():  # said before the timelock is asked
@@ -171,8 +165,7 @@ def cmd_delist_merchant(args: argparse.Namespace) -> int:
 
 
 def cmd_authorize_attester(args: argparse.Namespace) -> int:
-    session = Session.of_deployment(args)
-    session.signer(AUTHORITY)
+    session = Session.signing(args, AUTHORITY)
     attester = session.address(args.attester)
     session.as_authority(
         _program(session).functions.authorizeAttester(attester), f"accepted {session.name(attester)}'s attestations"
@@ -181,8 +174,7 @@ def cmd_authorize_attester(args: argparse.Namespace) -> int:
 
 
 def cmd_attest(args: argparse.Namespace) -> int:
-    session = Session.of_deployment(args)
-    session.signer(ATTESTER)
+    session = Session.signing(args, ATTESTER)
     citizen = session.address(args.citizen)
     session.send(
         ATTESTER,
@@ -210,8 +202,7 @@ def cmd_deposit(args: argparse.Namespace) -> int:
 
 def cmd_issue(args: argparse.Namespace) -> int:
     """In pages of the contract's bound; each refused citizen is named with its reason (the others are issued)."""
-    session = Session.of_deployment(args)
-    session.signer(ISSUER)
+    session = Session.signing(args, ISSUER)
     program = _program(session)
     citizens = [session.address(who) for who in args.citizens]
     page = program.functions.MAX_ISSUE_BATCH().call() // program.functions.instalmentCount().call()
@@ -231,8 +222,7 @@ def cmd_issue(args: argparse.Namespace) -> int:
 
 
 def cmd_spend(args: argparse.Namespace) -> int:
-    session = Session.of_deployment(args)
-    session.signer(HOLDER)
+    session = Session.signing(args, HOLDER)
     merchant, purchase = session.address(args.merchant), session.money(args.purchase)
     program = _program(session)
     receipt = session.send(

@@ -20,10 +20,10 @@ library CivilCalendar {
 
     /// @notice Unix time of 00:00 local time on `day`.
     function midnight(uint256 day, int256 offset) internal pure returns (uint256) {
-        // Exact for every day from 1970-01-02 on and offsets under a day (what statutes pass): the
-        // product is far below 2^255 and the difference positive.
+        // Exact for every day from 1970-01-02 on and offsets under a day (statutes pass days below
+        // 2^32): the product is far below 2^255 and the difference positive, so unchecked.
         // forge-lint: disable-next-line(unsafe-typecast)
-        return uint256(int256(day * SECONDS_PER_DAY) - offset);
+        unchecked { return uint256(int256(day * SECONDS_PER_DAY) - offset); }
     }
 
     /// @notice 0 = Monday … 6 = Sunday (1970-01-01 was a Thursday).
@@ -32,8 +32,11 @@ library CivilCalendar {
     }
 
     /// @notice The first day of the week holding `day`, for weeks beginning on `weekStart`.
+    /// @dev `firstWeekday` < 7 (statutes pass 0–6): the days back to the week's start never wrap.
     function weekStart(uint256 day, uint256 firstWeekday) internal pure returns (uint256) {
-        return day - (weekday(day) + 7 - firstWeekday) % 7; // checked: reverts in the first days of 1970
+        uint256 back;
+        unchecked { back = (weekday(day) + 7 - firstWeekday) % 7; }
+        return day - back; // checked: reverts in the first days of 1970
     }
 
     /// @notice The first day of the month holding `day`.

@@ -123,7 +123,7 @@ abstract contract WageQueue is StatuteBase {
     // ------------------------------------------------------------------ internal
 
     function _queued(uint256 funds) private pure returns (uint256) {
-        return (funds >> TAIL) - uint64(funds >> HEAD);
+        unchecked { return (funds >> TAIL) - uint64(funds >> HEAD); } // the head never passes the tail
     }
 
     /// @dev Take `amount` out of `employer`'s deposit when nothing waits in its queue and the deposit

@@ -15,8 +15,8 @@ pragma solidity 0.8.30;
 ///   107–146  wage                  minor units an hour of the open (or next) shift, < 2^40
 ///   147      wagePending           a wage change waits for the next clock-in (the new wage: a side table)
 ///   148      listed                in the employees list (settlement order) since a first employment
-///   149–154    daysWorked            days of work in the week of `shiftDay`: bit i, its week's day i (only
-///                                  statutes with a rule on consecutive days of work keep it; a week's
+///   149–154  daysWorked            days of work in the week of `shiftDay`: bit i, its week's day i (kept
+///                                  by statutes with a rule on consecutive days of work only; a week's
 ///                                  seventh day is never read, as no later day of its week follows)
 ///   155–178  shiftDay              local day of the last finished shift (0: none yet)
 ///   179–190  dayMinutes            minutes of shifts started on `shiftDay`
@@ -24,6 +24,14 @@ pragma solidity 0.8.30;
 ///   205–220  monthMinutes          … in its month
 ///   221–237  limit 0               the first limit sentence's count (16 bits) and flag (bit 237)
 ///   238–254  limit 1               the second's count (16 bits) and flag (bit 254)
+///
+/// Gas (docs/benchmarks.md): with the pinned legacy optimizer, the one-line accessors below are inlined
+/// into their callers as a shift and a constant mask, provided that
+/// - its masks are built from the offsets with shifts and `~` only: a constant's expression is
+///   evaluated where the constant is used, and there a `-` or `+` between typed constants is checked
+///   arithmetic, a call at run time on every access, while shifts and `~` fold into one PUSH (hence
+///   `~(ONES << n)` for the low n bits, never `(1 << n) - 1`);
+/// - each flag accessor spells out its bit: through a shared `_flag(w, bit)` helper they stayed calls.
 ///
 /// The narrow counters cannot overflow: punches of an employee only move forward and shifts (at most
 /// 24 hours) never overlap, so the shifts starting in a day, week or month total at most 2, 8 or 32
@@ -58,35 +66,34 @@ library WorkerSlots {
     /// @dev A week's days whose work later days of the week read: all but its seventh.
     uint256 internal constant DAYS_WORKED_BITS = 6;
 
+    /// @dev All bits set: `~(ONES << n)` is the low n bits, `ONES << n` every bit from n up.
+    uint256 private constant ONES = type(uint256).max;
+
     /// @dev The widest time and wage a slot holds (callers check before they store).
-    uint256 internal constant MAX_TIME = (1 << TIME_BITS) - 1;
-    uint256 internal constant MAX_WAGE = (1 << WAGE_BITS) - 1;
-    uint256 internal constant MAX_DAY = (1 << DAY_BITS) - 1;
+    uint256 internal constant MAX_TIME = ~(ONES << TIME_BITS);
+    uint256 internal constant MAX_WAGE = ~(ONES << WAGE_BITS);
+    uint256 internal constant MAX_DAY = ~(ONES << DAY_BITS);
 
     /// @dev How many limit sentences keep their counter in the slot (further ones get a slot each).
     uint256 internal constant LIMITS_IN_SLOT = 2;
 
     /// @dev What a new last punch replaces: its time, its clock-in bit and its device.
     uint256 private constant LAST_PUNCH_BITS =
-        (((1 << TIME_BITS) - 1) << LAST_AT) | (1 << CLOCKED_IN) | (((1 << ID_BITS) - 1) << LAST_DEVICE);
+        (MAX_TIME << LAST_AT) | (1 << CLOCKED_IN) | (ID_MASK << LAST_DEVICE);
     /// @dev What a finished shift replaces: its day and the minutes in its day, week and month.
-    uint256 private constant SHIFT_COUNT_BITS = ((1 << (FIRST_LIMIT - SHIFT_DAY)) - 1) << SHIFT_DAY;
+    uint256 private constant SHIFT_COUNT_BITS = (ONES << SHIFT_DAY) & ~(ONES << FIRST_LIMIT);
 
-    // Masks of each field in place (constant expressions: every getter and setter below is a shift
-    // and a mask the optimizer folds, with no width computed at run time).
-    uint256 private constant EMPLOYER_ID_MASK = ((1 << ID_BITS) - 1) << EMPLOYER_ID;
-    uint256 private constant WAGE_MASK = ((1 << WAGE_BITS) - 1) << WAGE;
-    uint256 private constant LIMIT_MASK = (1 << (LIMIT_COUNT_BITS + 1)) - 1; // count and flag, at offset 0
-    // Shifts and `~` only (no `-`): folded into one constant, where `(1 << n) - 1` is checked at run time.
-    uint256 private constant DAYS_WORKED_MASK = ~(type(uint256).max << DAYS_WORKED_BITS) << DAYS_WORKED;
-
-    function _flag(WorkerSlot w, uint256 bit) private pure returns (bool) {
-        return (WorkerSlot.unwrap(w) >> bit) & 1 == 1;
-    }
-
-    function _withFlag(WorkerSlot w, uint256 bit, bool value) private pure returns (WorkerSlot) {
-        return WorkerSlot.wrap((WorkerSlot.unwrap(w) & ~(1 << bit)) | _bit(value) << bit);
-    }
+    // Masks of each field (constant expressions: every getter and setter below is a shift and a mask
+    // the optimizer folds, with no width computed at run time).
+    uint256 private constant ID_MASK = ~(ONES << ID_BITS);
+    uint256 private constant EMPLOYER_ID_MASK = ID_MASK << EMPLOYER_ID;
+    uint256 private constant WAGE_MASK = MAX_WAGE << WAGE;
+    uint256 private constant DAY_MINUTES_MASK = (ONES << DAY_MINUTES) & ~(ONES << WEEK_MINUTES); // in place
+    uint256 private constant WEEK_MINUTES_MASK = (ONES << WEEK_MINUTES) & ~(ONES << MONTH_MINUTES); // in place
+    uint256 private constant MONTH_MINUTES_MASK = (ONES << MONTH_MINUTES) & ~(ONES << FIRST_LIMIT); // in place
+    uint256 private constant LIMIT_COUNT_MASK = ~(ONES << LIMIT_COUNT_BITS); // the count, at offset 0
+    uint256 private constant LIMIT_MASK = LIMIT_COUNT_MASK | 1 << LIMIT_COUNT_BITS; // count and flag above it
+    uint256 private constant DAYS_WORKED_MASK = ~(ONES << DAYS_WORKED_BITS) << DAYS_WORKED; // in place
 
     function _bit(bool flag) private pure returns (uint256 b) {
         assembly ("memory-safe") { b := flag }
@@ -113,15 +120,15 @@ library WorkerSlots {
     }
 
     function wagePending(WorkerSlot w) internal pure returns (bool) {
-        return _flag(w, WAGE_PENDING);
+        return WorkerSlot.unwrap(w) & 1 << WAGE_PENDING != 0;
     }
 
     function withWagePending(WorkerSlot w, bool value) internal pure returns (WorkerSlot) {
-        return _withFlag(w, WAGE_PENDING, value);
+        return WorkerSlot.wrap((WorkerSlot.unwrap(w) & ~(1 << WAGE_PENDING)) | _bit(value) << WAGE_PENDING);
     }
 
     function listed(WorkerSlot w) internal pure returns (bool) {
-        return _flag(w, LISTED);
+        return WorkerSlot.unwrap(w) & 1 << LISTED != 0;
     }
 
     function withListed(WorkerSlot w) internal pure returns (WorkerSlot) {
@@ -129,7 +136,7 @@ library WorkerSlots {
     }
 
     function timeOffGranted(WorkerSlot w) internal pure returns (bool) {
-        return _flag(w, TIME_OFF_GRANTED);
+        return WorkerSlot.unwrap(w) & 1 << TIME_OFF_GRANTED != 0;
     }
 
     function withTimeOffGranted(WorkerSlot w) internal pure returns (WorkerSlot) {
@@ -143,21 +150,21 @@ library WorkerSlots {
     }
 
     function clockedIn(WorkerSlot w) internal pure returns (bool) {
-        return _flag(w, CLOCKED_IN);
+        return WorkerSlot.unwrap(w) & 1 << CLOCKED_IN != 0;
     }
 
     function severalAtLast(WorkerSlot w) internal pure returns (bool) {
-        return _flag(w, SEVERAL_AT_LAST);
+        return WorkerSlot.unwrap(w) & 1 << SEVERAL_AT_LAST != 0;
     }
 
     function withSeveralAtLast(WorkerSlot w, bool value) internal pure returns (WorkerSlot) {
-        return _withFlag(w, SEVERAL_AT_LAST, value);
+        return WorkerSlot.wrap((WorkerSlot.unwrap(w) & ~(1 << SEVERAL_AT_LAST)) | _bit(value) << SEVERAL_AT_LAST);
     }
 
     /// @dev The last accepted punch's mark: its device id and kind (what a duplicate repeats).
     function lastMark(WorkerSlot w) internal pure returns (uint256) {
         uint256 word = WorkerSlot.unwrap(w);
-        return ((word >> LAST_DEVICE) & ((1 << ID_BITS) - 1)) << 1 | (word >> CLOCKED_IN) & 1;
+        return ((word >> LAST_DEVICE) & ID_MASK) << 1 | (word >> CLOCKED_IN) & 1;
     }
 
     /// @dev A punch's mark: its device id and kind.
@@ -180,15 +187,15 @@ library WorkerSlots {
     }
 
     function dayMinutes(WorkerSlot w) internal pure returns (uint256) {
-        return (WorkerSlot.unwrap(w) >> DAY_MINUTES) & ((1 << (WEEK_MINUTES - DAY_MINUTES)) - 1);
+        return (WorkerSlot.unwrap(w) & DAY_MINUTES_MASK) >> DAY_MINUTES;
     }
 
     function weekMinutes(WorkerSlot w) internal pure returns (uint256) {
-        return (WorkerSlot.unwrap(w) >> WEEK_MINUTES) & ((1 << (MONTH_MINUTES - WEEK_MINUTES)) - 1);
+        return (WorkerSlot.unwrap(w) & WEEK_MINUTES_MASK) >> WEEK_MINUTES;
     }
 
     function monthMinutes(WorkerSlot w) internal pure returns (uint256) {
-        return (WorkerSlot.unwrap(w) >> MONTH_MINUTES) & ((1 << (FIRST_LIMIT - MONTH_MINUTES)) - 1);
+        return (WorkerSlot.unwrap(w) & MONTH_MINUTES_MASK) >> MONTH_MINUTES;
     }
 
     /// @dev The slot with a finished shift on `day` (< 2^24: checked by the caller) and the minutes
@@ -225,10 +232,10 @@ library WorkerSlots {
         uint256 word = WorkerSlot.unwrap(w);
         uint256 state = rolled ? 0 : (word >> offset) & LIMIT_MASK;
         uint256 count;
-        unchecked { count = (state & ((1 << LIMIT_COUNT_BITS) - 1)) + added; } // at most the period's minutes
-        bool flagged = state >> LIMIT_COUNT_BITS == 1;
-        report = count > limit && !flagged;
-        word = (word & ~(LIMIT_MASK << offset)) | (count | _bit(report || flagged) << LIMIT_COUNT_BITS) << offset;
+        unchecked { count = (state & LIMIT_COUNT_MASK) + added; } // at most the period's minutes
+        uint256 flag = state >> LIMIT_COUNT_BITS | _bit(count > limit); // set from the first excess on
+        report = flag > state >> LIMIT_COUNT_BITS; // set just now
+        word = (word & ~(LIMIT_MASK << offset)) | (count | flag << LIMIT_COUNT_BITS) << offset;
         return (WorkerSlot.wrap(word), report);
     }
 }

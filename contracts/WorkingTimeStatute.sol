@@ -205,13 +205,14 @@ abstract contract WorkingTimeStatute is Employment, AttendanceDevices, WageQueue
     /// `PunchRejected` and the batch goes on. Loop bound: the batch's punches (calldata).
     function submitPunches(PunchBatch calldata batch, bytes calldata signature) external nonReentrant inForce {
         address deviceAddress = batch.device;
+        uint64 sequence = batch.sequence; // decoded (and range-checked) once
         Punch[] calldata punches = batch.punches;
         uint256 device = _countingDevice(deviceAddress);
-        bytes32 digest = _batchDigest(deviceAddress, batch.sequence, punches);
+        bytes32 digest = _batchDigest(deviceAddress, sequence, punches);
         if (!_validDeviceSignature(_isContractDevice(device), deviceAddress, digest, signature)) {
             revert InvalidDeviceSignature(deviceAddress);
         }
-        _useSequence(deviceAddress, device, batch.sequence);
+        _useSequence(deviceAddress, device, sequence);
         // A punch leaves nothing in memory that the next one reads: give its memory back, so that
         // memory (whose price grows with the square of its size) stays small in a large batch.
         uint256 freeMemory;
@@ -574,7 +575,9 @@ abstract contract WorkingTimeStatute is Employment, AttendanceDevices, WageQueue
 
     /// @dev The one rounding of a payment: half up, to the minor unit.
     function _rounded(uint256 exact) private pure returns (uint256) {
-        return (exact + AMOUNT_SCALE / 2) / AMOUNT_SCALE;
+        // Unchecked, so that `AMOUNT_SCALE`'s product folds into a constant (checked, it is computed at
+        // every call); an exact amount is below 2^123 (minutes × millionths × wage), far from overflow.
+        unchecked { return (exact + AMOUNT_SCALE / 2) / AMOUNT_SCALE; }
     }
 
     // ------------------------------------------------------------------ weekly and monthly pay

@@ -25,44 +25,44 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import logging
-import signal
-import ssl
 import sys
-import threading
-from collections.abc import Callable
 from contextlib import ExitStack
 from pathlib import Path
-from typing import Any
 
 from eth_abi.exceptions import DecodingError
-from eth_utils.address import is_address, to_checksum_address
-from rich.console import Console
 
-from chain.accounts import GATEWAY, account_key, device_signer, label_address
 from chain.contract import ContractClient
-from chain.keys import KeyProblem, KeyStore, dev_keys_allowed, keys_dir
-from chain.operator import DEPLOYMENT_FILE, DeploymentRecord
+from chain.keys import KeyProblem
 from chain.rpc import Rpc, RpcError, RpcUnavailable
-from chain.signing import BatchSigner, DeviceKey
-from compiler.artifacts import compile_statutes
 from compiler.solc import PROJECT_ROOT
 from lawdsl.ast import Domain
 from lawdsl.cli import UsageError
-from lawdsl.load import load_statute
 
-from .devices.config import GatewayConfig, load_config
+from .devices.config import load_config
 from .devices.intake import Intake
 from .devices.zkteco_push import AdmsProtocol, PushServer
-from .gateway import DEFAULT_LAW, Gateway
-from .http_service import tls_context
+from .gateway import Gateway
 from .keeper import DeliveryAcceptance, Duty, TenderAward, UndeliveredClosing, VoucherReclaim
 from .outbox import Outbox
 from .preflight import Refused, preflight
-from .quorum import CosignServer, QuorumMisconfigured, QuorumSigner, Witness, connect_quorum, statute_domain
+from .quorum import CosignServer, Witness, statute_domain
+from .signers import batch_signer, site_keys
+from .startup import (
+    addresses,
+    console,
+    domain_abis,
+    gateway_arguments,
+    hex_key,
+    listen_address,
+    receiver_tls,
+    stop_on_signal,
+    tls_arguments,
+    url_host,
+    warn_if_exposed,
+    where_deployed,
+)
 from .status import cmd_status
 from .uploads import cmd_import, cmd_simulate
-
-console = Console(stderr=True)
 
 #: Any statute of a domain has its domain's external interface: these supply the ABIs by default.
 DEFAULT_VOUCHERS_LAW = PROJECT_ROOT / "statutes" / "vouchers.law"
@@ -88,8 +88,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "punch in it) waits and is offered again, and `oracle status` shows the refusal.",
     )
     serve.add_argument("--config", required=True, metavar="FILE", help="gateway.yaml (devices, PINs)")
-    _gateway_arguments(serve, "the outbox SQLite file", 8081, "the ADMS receiver")
-    _tls_arguments(serve)
+    gateway_arguments(serve, "the outbox SQLite file", 8081, "the ADMS receiver")
+    tls_arguments(serve)
     serve.add_argument("--batch", type=int, default=200, metavar="N", help="punches per transaction")
     serve.add_argument("--relayer-key", metavar="HEX", help="the relaying account's raw key (prefer --key)")
     serve.add_argument(
@@ -168,7 +168,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "reporter key only if every punch in it is in this gateway's own outbox (the one its "
         "`oracle serve` fills) and the digest is that batch's (docs/oracles.md, k-of-n).",
     )
-    _gateway_arguments(cosign, "this gateway's outbox", 8082, "the co-signing endpoint")
+    gateway_arguments(cosign, "this gateway's outbox", 8082, "the co-signing endpoint")
     cosign.add_argument("--quorum", required=True, metavar="ADDR", help="the ReporterQuorum registered as the device")
     cosign.add_argument("--reporter-key", required=True, metavar="HEX", help="this gateway's reporter key")
     cosign.add_argument(
@@ -184,7 +184,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         metavar="HOST:PORT",
         help="with --config: where the ADMS receiver listens (default 127.0.0.1:8081; port 0: any free port, printed)",
     )
-    _tls_arguments(cosign)
+    tls_arguments(cosign)
     cosign.set_defaults(func=cmd_cosign)
 
     import_ = sub.add_parser("import", help="admit a CSV export (device,employee,time,kind) into the outbox")
@@ -212,135 +212,6 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     status.add_argument("--outbox", required=True, metavar="PATH")
     status.add_argument("--json", action="store_true")
     status.set_defaults(func=cmd_status)
-
-
-# ---------------------------------------------------------------- serve
-
-
-def _gateway_arguments(parser: argparse.ArgumentParser, outbox: str, port: int, port_name: str) -> None:
-    """What every gateway process is given: its outbox, the chain and statute it serves, where it listens."""
-    parser.add_argument("--outbox", required=True, metavar="PATH", help=outbox)
-    parser.add_argument("--rpc", metavar="URL", help="JSON-RPC endpoint of the chain (default: --deployment's)")
-    parser.add_argument("--statute", metavar="ADDR", help="the working-time statute contract (default: --deployment's)")
-    parser.add_argument(
-        "--law",
-        metavar="FILE",
-        help="a working-time statute, for the contract's ABI (default: --deployment's, else statutes/overtime.law)",
-    )
-    parser.add_argument(
-        "--deployment",
-        default=DEPLOYMENT_FILE,
-        metavar="FILE",
-        help=f"the file `lawdsl deploy` wrote, read when --rpc or --statute is not given "
-        f"(default: ./{DEPLOYMENT_FILE})",
-    )
-    parser.add_argument(
-        "--listen",
-        type=listen_address,
-        default=("127.0.0.1", port),
-        metavar="HOST:PORT",
-        help=f"where {port_name} listens (default 127.0.0.1:{port}, this machine only; port 0: "
-        "any free port, printed; 0.0.0.0 or [::] for every interface)",
-    )
-
-
-def _tls_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--tls-cert",
-        metavar="PEM",
-        help="serve the ADMS receiver over TLS with this certificate (chain); needs --tls-key",
-    )
-    parser.add_argument("--tls-key", metavar="PEM", help="the certificate's private key")
-    parser.add_argument(
-        "--tls-client-ca",
-        metavar="PEM",
-        help="require a client certificate issued by this CA (a device's `certificate:` in "
-        "--config names the common name it must present)",
-    )
-
-
-def listen_address(text: str) -> tuple[str, int]:
-    """HOST:PORT (`[::1]:8081` for IPv6) for --listen."""
-    host, colon, port = text.rpartition(":")
-    host = host.removeprefix("[").removesuffix("]")
-    if not colon or not host or not port.isdigit() or int(port) > 65535:
-        raise argparse.ArgumentTypeError(f"{text!r} is not HOST:PORT, e.g. 127.0.0.1:8081 or 0.0.0.0:8081")
-    return host, int(port)
-
-
-def receiver_tls(args: argparse.Namespace) -> ssl.SSLContext | None:
-    """The ADMS receiver's TLS context from --tls-cert/--tls-key/--tls-client-ca; None without them."""
-    if not (args.tls_cert or args.tls_key or args.tls_client_ca):
-        return None
-    if not (args.tls_cert and args.tls_key):
-        raise UsageError("TLS needs both --tls-cert and --tls-key")
-    try:
-        return tls_context(args.tls_cert, args.tls_key, args.tls_client_ca)
-    except (OSError, ssl.SSLError) as exc:
-        raise UsageError(f"cannot load the TLS certificate, key or client CA: {exc}") from exc
-
-
-def warn_if_exposed(host: str, what: str) -> None:
-    """One warning when a receiver listens on every interface (docs/oracles.md, "Threat model")."""
-    if host in ("0.0.0.0", "::", ""):
-        console.print(
-            f"warning: {what} listens on every interface; only terminals in the config's `allow` "
-            "networks are served, but put it behind TLS (--tls-cert) or a firewall as well"
-        )
-
-
-def where_deployed(args: argparse.Namespace) -> None:
-    """Fill --rpc, --statute and --law from the deployment file where they are not given."""
-    args.registry = None
-    if not (args.rpc and args.statute) or Path(args.deployment).is_file():
-        record = DeploymentRecord.load(Path(args.deployment))
-        args.rpc = args.rpc or record.rpc
-        args.statute = args.statute or record.statute
-        args.law = args.law or record.law
-        if is_address(args.statute) and to_checksum_address(args.statute) == to_checksum_address(record.statute):
-            args.registry = (record.registry, record.title)  # its later versions are followed too
-    args.law = args.law or str(DEFAULT_LAW)
-
-
-def site_keys(
-    args: argparse.Namespace, config: GatewayConfig
-) -> tuple[bytes, Callable[[str], BatchSigner], Callable[[str], str]]:
-    """The relayer's key, each terminal's signer and each employee's address: from the keystores
-    named like them; the public dev keys only with --dev-keys (see chain.keys)."""
-    store = KeyStore(keys_dir(args.keys_dir))
-    names = set(store.names())
-    labels = {device.label for device in config.devices.values()} | set(config.employee_labels)
-    missing = sorted(label for label in labels - names if not is_address(label))
-    if args.relayer_key:
-        relayer = hex_key(args.relayer_key, "--relayer-key")
-    elif args.key:
-        relayer = bytes(store.unlock(args.key).key)
-    else:
-        missing.insert(0, f"{GATEWAY} (the relayer: give --key)")
-        relayer = account_key(GATEWAY)
-    if missing:
-        try:
-            dev_keys_allowed(own_chain=False, dev_keys=args.dev_keys)
-        except KeyProblem as problem:
-            raise KeyProblem(f"no keystore for {', '.join(missing)} in {store.directory}: {problem}") from None
-    unlocked: dict[str, bytes] = {}
-
-    def device_key(label: str) -> BatchSigner:
-        if label not in names:
-            return device_signer(label)
-        if label not in unlocked:
-            unlocked[label] = bytes(store.unlock(label).key)
-        return DeviceKey(unlocked[label])
-
-    def employee_address(label: str) -> str:
-        if is_address(label):
-            return to_checksum_address(label)
-        return store.address(label) if label in names else label_address(label)
-
-    for device in config.devices.values():  # unlocked now: a wrong password stops the start, not a batch
-        if device.label in names:
-            device_key(device.label)
-    return relayer, device_key, employee_address
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -402,7 +273,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         gateway.server.server_close()
         gateway.outbox.close()
         raise UsageError(str(exc)) from None
-    print(f"listening on {'https' if tls else 'http'}://{_url_host(host)}:{gateway.server.port}", flush=True)
+    print(f"listening on {'https' if tls else 'http'}://{url_host(host)}:{gateway.server.port}", flush=True)
     stop.wait()
     console.print(f"stopping: no more uploads taken; sending what is in flight (up to {DRAIN_SECONDS:g} s)")
     left = gateway.stop(drain=DRAIN_SECONDS)
@@ -414,92 +285,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def _url_host(host: str) -> str:
-    return f"[{host}]" if ":" in host else host
-
-
 #: How long SIGTERM lets punches in flight reach the chain before the gateway exits.
 DRAIN_SECONDS = 10.0
-
-
-def batch_signer(
-    args: argparse.Namespace, config: GatewayConfig, rpc: Rpc, device_key: Callable[[str], BatchSigner] = device_signer
-) -> Callable[[str], BatchSigner]:
-    """Who signs each terminal's batches: the quorum given for its label, else its device key.
-
-    Everything is checked before the gateway starts (exit 2 with the reason): a gateway
-    that started anyway would only pile up batches no quorum can sign.
-    """
-    if not args.quorum:
-        if args.reporter_key or args.cosigner:
-            raise UsageError("--reporter-key and --cosigner sign for a quorum: give --quorum LABEL=ADDR too")
-        return device_key
-    own = hex_key(args.reporter_key, "--reporter-key") if args.reporter_key else None
-    labels = {device.label for device in config.devices.values()}
-    quorums: dict[str, QuorumSigner] = {}
-    for option in args.quorum:
-        label, _, address = option.partition("=")
-        if not label or not is_address(address):
-            raise UsageError(f"--quorum {option!r}: expected LABEL=ADDR, a terminal label and a 0x address")
-        if label not in labels:
-            raise UsageError(
-                f"--quorum {option!r}: no terminal labelled {label!r} in {args.config} "
-                f"(labels: {', '.join(sorted(labels))})"
-            )
-        if label in quorums:
-            raise UsageError(f"--quorum: terminal {label!r} is given twice; one quorum signs a terminal's batches")
-        if any(q.address.lower() == address.lower() for q in quorums.values()):
-            raise UsageError(
-                f"--quorum: {address} is given for two terminals; each needs a quorum of its own "
-                "(the contract counts batch sequence numbers per device)"
-            )
-        try:
-            quorums[label] = connect_quorum(rpc, address, own, args.cosigner)
-        except QuorumMisconfigured as exc:
-            raise UsageError(f"--quorum {option!r}: {exc}") from exc
-        except (RpcUnavailable, RpcError, DecodingError) as exc:
-            raise UsageError(f"--quorum {option!r}: cannot read the quorum at {args.rpc}: {exc}") from exc
-    return lambda label: quorums.get(label) or device_key(label)
-
-
-def stop_on_signal() -> threading.Event:
-    """An event SIGTERM or Ctrl-C sets: how `serve` and `cosign` are stopped, cleanly even while
-    they are still starting."""
-    stop = threading.Event()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_: stop.set())
-    return stop
-
-
-def domain_abis(laws: dict[Domain, str]) -> dict[Domain, list[dict[str, Any]]]:
-    """The ABI for each kind of contract `serve` talks to, from one statute of its domain each,
-    compiled in one solc call (a statute's generated part adds no external function)."""
-    statutes = {}
-    for domain, law in laws.items():
-        statute = load_statute(law)
-        if statute.header.domain is not domain:
-            raise UsageError(f"{law} is a {statute.header.domain.value} statute; a {domain.value} one is needed")
-        statutes[domain] = statute
-    artifacts = compile_statutes(statutes.values())
-    return {domain: artifacts[statute.header.title].abi for domain, statute in statutes.items()}
-
-
-def addresses(values: list[str], option: str) -> list[str]:
-    """Contract addresses given to `option`, checked: a typo is an error, not a silent no-op duty."""
-    for value in values:
-        if not is_address(value):
-            raise UsageError(f"{option} {value!r} is not an address (0x and 40 hex digits)")
-    return values
-
-
-def hex_key(text: str, option: str) -> bytes:
-    try:
-        key = bytes.fromhex(text.removeprefix("0x"))
-    except ValueError:
-        key = b""
-    if len(key) != 32:
-        raise UsageError(f"{option} must be a private key: 32 bytes as 64 hex digits")
-    return key
 
 
 # ---------------------------------------------------------------- cosign
@@ -532,12 +319,12 @@ def cmd_cosign(args: argparse.Namespace) -> int:
                 PushServer(AdmsProtocol(Intake(config, outbox)), adms_host, adms_port, tls)
             )
             print(
-                f"receiving terminal uploads on {'https' if tls else 'http'}://{_url_host(adms_host)}:{receiver.port}",
+                f"receiving terminal uploads on {'https' if tls else 'http'}://{url_host(adms_host)}:{receiver.port}",
                 flush=True,
             )
         witness = Witness(outbox, domain, quorum, key)
         host, port = args.listen
         server = running.enter_context(CosignServer(witness, host, port))
-        print(f"co-signing as reporter {witness.address} on http://{_url_host(host)}:{server.port}/cosign", flush=True)
+        print(f"co-signing as reporter {witness.address} on http://{url_host(host)}:{server.port}/cosign", flush=True)
         stop.wait()
     return 0

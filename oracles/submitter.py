@@ -66,8 +66,7 @@ from eth_utils.address import to_checksum_address
 from chain.accounts import device_signer, label_address
 from chain.client import MAX_FEE
 from chain.contract import ContractClient
-from chain.domains.working_time import PUNCH_REASONS
-from chain.reverts import Currency, currency_of, decode_revert
+from chain.reverts import Currency, currency_of
 from chain.rpc import Rpc, RpcError, RpcUnavailable
 from chain.signing import (
     SUBMIT_SIGNATURE,
@@ -78,10 +77,11 @@ from chain.signing import (
     submit_calldata,
 )
 
-from .batches import Batch, key_ref, plan_batches, signed_punch
+from .batches import Batch, plan_batches, signed_punch
 from .devices.records import CanonicalPunch
 from .journal import REVERTED, UNREGISTERED, UNSIGNED, Entry, Journal, SigningErrors
 from .outbox import Outbox
+from .receipts import read_batch, revert_reason
 from .routing import Router
 
 log = logging.getLogger("oracles.submitter")
@@ -510,29 +510,9 @@ class Submitter:
         return len(done)
 
     def _revert_reason(self, entry: Entry, receipt: dict[str, Any]) -> str | None:
-        """Why the contract reverted a batch, its custom error decoded by name; None when sending
-        it again (re-batched, sequence read again) is the remedy: out of gas, out of sequence
-        behind an earlier revert, or a call that succeeds now."""
         if not entry.keys:
             return "keeper call reverted"
-        transaction = self.rpc.call("eth_getTransactionByHash", entry.tx_hash)
-        if int(receipt["gasUsed"], 16) >= int(transaction["gas"], 16):
-            return None
-        try:
-            self.rpc.call(
-                "eth_call",
-                {
-                    "from": self.relayer.address,
-                    "to": transaction["to"],
-                    "data": transaction["input"],
-                    "gas": transaction["gas"],
-                },
-                "latest",
-            )
-        except RpcError as error:
-            name, text = decode_revert(self.statute, error.data)
-            return None if name == "BatchOutOfSequence" else text or error.message
-        return None
+        return revert_reason(self.rpc, self.statute, self.relayer.address, entry.tx_hash, receipt)
 
     def _settle_punches(self, entry: Entry, receipt: dict[str, Any], block: int) -> None:
         """Rejections from the batch's `PunchRejected` logs, the rest confirmed. Punches already
@@ -541,35 +521,19 @@ class Submitter:
         if not entry.keys:
             return
         self.gas_used += int(receipt["gasUsed"], 16)
-        by_ref = {key_ref(key): key for key in entry.keys}
-        topic = self.statute.topic("PunchRejected")
-        address = (entry.target or self.statute.address).lower()
-        rejected: dict[str, str] = {}
-        for item in receipt["logs"]:
-            if item["topics"][0] == topic and item["address"].lower() == address:
-                args = self.statute.decode_log("PunchRejected", item)
-                rejected[by_ref[args["ref"]]] = PUNCH_REASONS[args["reason"]]
-        paid, amount = 0, 0
-        payment_topics = {
-            self.statute.topic("WagePaid"): "WagePaid",
-            self.statute.topic("PaidAtClockOut"): "PaidAtClockOut",
-        }
-        for item in receipt["logs"]:
-            name = payment_topics.get(item["topics"][0])
-            if name is not None and item["address"].lower() == address:
-                paid += 1
-                amount += self.statute.decode_log(name, item)["amount"]
-        for key, reason in rejected.items():
+        mined = read_batch(self.statute, receipt, entry.target or self.statute.address, entry.keys)
+        for key, reason in mined.rejected.items():
             self.rejected += self.outbox.mark_rejected(key, reason, strict=False)
-        self.confirmed += self.outbox.settle_mined([k for k in entry.keys if k not in rejected], entry.tx_hash, block)
+        confirmed = [k for k in entry.keys if k not in mined.rejected]
+        self.confirmed += self.outbox.settle_mined(confirmed, entry.tx_hash, block)
         log.info(
             "batch %s of %s: %d punches%s, %d paid, %s, tx %s (block %d)",
             entry.sequence,
             entry.device,
             len(entry.keys),
-            f" ({len(rejected)} refused)" if rejected else "",
-            paid,
-            self._currency.format(amount),
+            f" ({len(mined.rejected)} refused)" if mined.rejected else "",
+            mined.paid,
+            self._currency.format(mined.amount),
             entry.tx_hash,
             block,
         )

@@ -4,6 +4,8 @@ Prints two tables (times, then gas per operation on the local chain); copy
 them into docs/benchmarks.md with the command that made them. The long
 differential runs (1,000 generated scenarios per domain, chain against the
 interpreter) are `pytest -m slow tests/chain`; docs/benchmarks.md says so.
+`scripts/bench.py --night-work` measures only issue #18's figures (the night-work
+statute's parse and check, its interpreter month, gas per punch under it).
 """
 
 from __future__ import annotations
@@ -12,9 +14,7 @@ import os
 import statistics
 import subprocess
 import sys
-import time
 from pathlib import Path
-from typing import Callable
 
 from rich.console import Console
 from rich.table import Table
@@ -22,21 +22,34 @@ from rich.table import Table
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from chain.anvil import ANVIL  # noqa: E402
-from chain.bench import award_gas, compile_seconds, procurement_gas, voucher_gas, working_time_gas  # noqa: E402
+from chain.bench import (  # noqa: E402
+    award_gas,
+    compile_seconds,
+    night_gas,
+    procurement_gas,
+    voucher_gas,
+    working_time_gas,
+)
 from chain.local import local_chain  # noqa: E402
 from chain.scale import run_settlement  # noqa: E402
 from chain.tester import InProcessChain  # noqa: E402
+from compiler.artifacts import compile_statutes  # noqa: E402
 from compiler.solc import SOLC_VERSION, SolcJs, backend  # noqa: E402
 from lawdsl.ast import Statute  # noqa: E402
+from lawdsl.bench import Row, best_of  # noqa: E402
+from lawdsl.bench import rows as language_rows  # noqa: E402
 from lawdsl.interpret.working_time import WorkingTimeInterpreter  # noqa: E402
 from lawdsl.load import load_statute, load_text  # noqa: E402
-from lawdsl.workloads import city_month, large_statute  # noqa: E402
+from lawdsl.workloads import city_month, night_work_statute  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ("overtime.law", "vouchers.law", "procurement.law")
 #: The weekly-pay statute whose settlement and arrears pages are measured, and the firm's size.
 WEEKLY = "part-time-wages.law"
 SETTLEMENT_FIRM = 1_000
+#: The statutes with a night premium and weekly overtime whose punches are measured (#18): the Japan
+#: Labour Standards Act, and a generated one with as many windows and earning sentences as a contract holds.
+NIGHT_STATUTES = {"Japan LSA": "japan-working-hours.law", "night-work forms at the bound": None}
 #: Gas targets from the issues, by the figure names `chain.bench` returns (None: no target set).
 GAS_TARGETS = {
     "clock-in (one-punch batch)": None,
@@ -52,25 +65,12 @@ GAS_TARGETS = {
     "award, 10 revealed bids": None,
     "award, 100 revealed bids": None,
     "award, 200 revealed bids": None,
+    **{f"punch in a batch of 100, {name} (amortized)": 20_000 for name in NIGHT_STATUTES},
 }
 
 
-def best_of(runs: int, work: Callable[[], object]) -> float:
-    best = float("inf")
-    for _ in range(runs):
-        began = time.perf_counter()
-        work()
-        best = min(best, time.perf_counter() - began)
-    return best
-
-
-def speed_rows(statutes: list[Statute]) -> list[tuple[str, float, float | None]]:
-    rows: list[tuple[str, float, float | None]] = []
-    text = large_statute(5000)
-    lines = text.count("\n")
-    seconds = best_of(3, lambda: load_text(text, "generated.law"))
-    rows.append((f"parse + check a {lines:,}-line statute", seconds, 0.5))
-
+def speed_rows(statutes: list[Statute]) -> list[Row]:
+    rows = language_rows()
     statute = statutes[0]
     events, minted = city_month(10_000)
     punches = sum(1 for e in events if type(e).__name__ == "Punch")
@@ -87,13 +87,14 @@ def speed_rows(statutes: list[Statute]) -> list[tuple[str, float, float | None]]
 
 
 def gas_figures(statutes: list[Statute]) -> tuple[dict[str, float], str]:
-    from compiler.artifacts import compile_statutes
-
     weekly = load_statute(ROOT / "statutes" / WEEKLY)
     artifacts = compile_statutes([*statutes, weekly])
     overtime, vouchers, procurement = statutes
+    night = night_statutes()
+    artifacts.update(compile_statutes(night.values()))
     figures: dict[str, float] = {}
     with local_chain() as chain:
+        figures.update(night_gas(night, chain, artifacts))
         for measure, statute in (
             (working_time_gas, overtime),
             (voucher_gas, vouchers),
@@ -110,19 +111,20 @@ def gas_figures(statutes: list[Statute]) -> tuple[dict[str, float], str]:
     return figures, where
 
 
+def night_statutes() -> dict[str, Statute]:
+    return {
+        name: load_statute(ROOT / "statutes" / file) if file else load_text(night_work_statute(0), "night-work.law")
+        for name, file in NIGHT_STATUTES.items()
+    }
+
+
 def _anvil_version() -> str:
     done = subprocess.run([str(ANVIL), "--version"], capture_output=True, text=True, check=False)
     first = done.stdout.split("\n")[0]  # "anvil Version: 1.7.1-v1.7.1"
     return first.replace("Version: ", "").split("-")[0].strip() or "anvil"
 
 
-def main() -> None:
-    from citizens.portal.bench import feed_timings
-    from oracles.throughput import OPERATOR_NODES, gateway_throughput, node_runs
-
-    console = Console()
-    statutes = [load_statute(ROOT / "statutes" / name) for name in EXAMPLES]
-
+def print_times(console: Console, rows: list[Row]) -> None:
     load = os.getloadavg()[0]
     table = Table(
         title=f"lawdsl benchmarks: time (load average {load:.1f} on {os.cpu_count()} cores at the start)",
@@ -132,14 +134,15 @@ def main() -> None:
     table.add_column("seconds", justify="right")
     table.add_column("target (s)", justify="right")
     table.add_column("target / measured", justify="right")
-    for name, measured, target in speed_rows(statutes):
+    for name, measured, target in rows:
         if target is None:
             table.add_row(name, f"{measured:.3f}", "—", "")
         else:
             table.add_row(name, f"{measured:.3f}", f"{target:g}", f"{target / measured:.1f}×")
     console.print(table)
 
-    figures, where = gas_figures(statutes)
+
+def print_gas(console: Console, figures: dict[str, float], where: str) -> None:
     table = Table(
         title=f"lawdsl benchmarks: gas per operation ({where}, solc {SOLC_VERSION} optimizer 200 runs, "
         "example statutes, steady state)",
@@ -154,6 +157,31 @@ def main() -> None:
         verdict = "" if target is None else f"{gas / target:.2f}" + (" ✓" if gas <= target else " ✗")
         table.add_row(name, f"{gas:,.0f}", "—" if target is None else f"≤ {target:,}", verdict)
     console.print(table)
+
+
+def night_work_only(console: Console) -> None:
+    """`scripts/bench.py --night-work`: only #18's figures (parse + check, the interpreter, gas per punch)."""
+    print_times(console, language_rows())
+    night = night_statutes()
+    artifacts = compile_statutes(night.values())
+    with local_chain() as chain:
+        figures = night_gas(night, chain, artifacts)
+        where = "py-evm in process" if isinstance(chain, InProcessChain) else _anvil_version()
+    print_gas(console, figures, where)
+
+
+def main() -> None:
+    from citizens.portal.bench import feed_timings
+    from oracles.throughput import OPERATOR_NODES, gateway_throughput, node_runs
+
+    console = Console()
+    if sys.argv[1:] == ["--night-work"]:
+        night_work_only(console)
+        return
+    statutes = [load_statute(ROOT / "statutes" / name) for name in EXAMPLES]
+    print_times(console, speed_rows(statutes))
+    figures, where = gas_figures(statutes)
+    print_gas(console, figures, where)
 
     table = Table(
         title="lawdsl benchmarks: citizens' portal (payments feed over a 100,000-punch history; "

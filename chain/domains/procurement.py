@@ -52,13 +52,14 @@ from lawdsl.events import (
     ScoreBid,
 )
 from lawdsl.interpret.base import BEFORE_EFFECTIVE
-from lawdsl.interpret.procurement import ProcurementInterpreter, Reason
+from lawdsl.interpret.procurement import ProcurementInterpreter
+from lawdsl.interpret.tenders import Reason
 from lawdsl.money import round_half_up
 from lawdsl.outcome import Outcome, Payment, Rejection
 
 from ..accounts import AUTHORITY, account_key
 from .driver import Driver, article_text
-from .rebuild import Call, Pending, Rebuilder
+from .rebuild import SENDER, Call, Pending, Rebuilder
 
 
 @dataclass(frozen=True)
@@ -256,6 +257,25 @@ class ProcurementDriver(Driver):
 class ProcurementRebuilder(Rebuilder):
     """Tenders are named by number in every call; registrations come through the authority's timelock."""
 
+    CALLS = {
+        "registerBuyer": (E.RegisterBuyer, {"buyer": "buyer"}),
+        "revokeBuyer": (E.RevokeBuyer, {"buyer": "buyer"}),
+        "registerInspector": (E.RegisterInspector, {"inspector": "inspector", "buyer": "buyer"}),
+        "revokeInspector": (E.RevokeInspector, {"inspector": "inspector"}),
+        "revealBid": (E.Reveal, {"supplier": SENDER, "tender": "number"}),
+        "scoreBid": (E.ScoreBid, {"buyer": SENDER, "supplier": "bidder", "quality": "quality", "tender": "number"}),
+        "award": (E.Award, {"tender": "number"}),
+        "inspectDelivery": (
+            E.Deliver,
+            {"supplier": "supplier", "quantity": "quantity", "inspector": SENDER, "tender": "number"},
+        ),
+        "recordDelivery": (E.RecordDelivery, {"supplier": SENDER, "quantity": "quantity", "tender": "number"}),
+        "confirmDelivery": (E.ConfirmDelivery, {"inspector": SENDER, "delivery": "delivery", "tender": "number"}),
+        "disputeDelivery": (E.DisputeDelivery, {"inspector": SENDER, "delivery": "delivery", "tender": "number"}),
+        "acceptDelivery": (E.AcceptDelivery, {"delivery": "delivery", "tender": "number"}),
+        "closeUndelivered": (E.CloseTender, {"tender": "number"}),
+    }
+
     def __init__(self, statute: Statute, calls: list[Call]) -> None:
         super().__init__(statute, calls)
         self.deposit_rate: Fraction = ProcurementInterpreter(statute, {}, []).deposit_rate
@@ -271,22 +291,6 @@ class ProcurementRebuilder(Rebuilder):
                 to_checksum_address(log["args"]["account"]) for log in granted if log["args"]["role"] == role
             )
         }
-
-    def on_registerBuyer(self, call: Call, _: int) -> list[Pending]:
-        return [self.event(E.RegisterBuyer, call, call.args["ref"], buyer=call.args["buyer"])]
-
-    def on_revokeBuyer(self, call: Call, _: int) -> list[Pending]:
-        return [self.event(E.RevokeBuyer, call, call.args["ref"], buyer=call.args["buyer"])]
-
-    def on_registerInspector(self, call: Call, _: int) -> list[Pending]:
-        return [
-            self.event(
-                E.RegisterInspector, call, call.args["ref"], inspector=call.args["inspector"], buyer=call.args["buyer"]
-            )
-        ]
-
-    def on_revokeInspector(self, call: Call, _: int) -> list[Pending]:
-        return [self.event(E.RevokeInspector, call, call.args["ref"], inspector=call.args["inspector"])]
 
     def on_openTender(self, call: Call, _: int) -> list[Pending]:
         if not call.failed:
@@ -320,84 +324,6 @@ class ProcurementRebuilder(Rebuilder):
         quantity = self.quantities[number] if number < len(self.quantities) else 0
         per_unit = self.deposit_rate * quantity
         return round_half_up(Fraction(commit.args["deposit"]) / per_unit) if per_unit else 0
-
-    def on_revealBid(self, call: Call, _: int) -> list[Pending]:
-        return [self.event(E.Reveal, call, call.args["ref"], supplier=call.sender, tender=call.args["number"])]
-
-    def on_scoreBid(self, call: Call, _: int) -> list[Pending]:
-        return [
-            self.event(
-                E.ScoreBid,
-                call,
-                call.args["ref"],
-                buyer=call.sender,
-                supplier=call.args["bidder"],
-                quality=call.args["quality"],
-                tender=call.args["number"],
-            )
-        ]
-
-    def on_award(self, call: Call, _: int) -> list[Pending]:
-        return [self.event(E.Award, call, call.args["ref"], tender=call.args["number"])]
-
-    def on_inspectDelivery(self, call: Call, _: int) -> list[Pending]:
-        return [
-            self.event(
-                E.Deliver,
-                call,
-                call.args["ref"],
-                supplier=call.args["supplier"],
-                quantity=call.args["quantity"],
-                inspector=call.sender,
-                tender=call.args["number"],
-            )
-        ]
-
-    def on_recordDelivery(self, call: Call, _: int) -> list[Pending]:
-        return [
-            self.event(
-                E.RecordDelivery,
-                call,
-                call.args["ref"],
-                supplier=call.sender,
-                quantity=call.args["quantity"],
-                tender=call.args["number"],
-            )
-        ]
-
-    def on_confirmDelivery(self, call: Call, _: int) -> list[Pending]:
-        return [
-            self.event(
-                E.ConfirmDelivery,
-                call,
-                call.args["ref"],
-                inspector=call.sender,
-                delivery=call.args["delivery"],
-                tender=call.args["number"],
-            )
-        ]
-
-    def on_disputeDelivery(self, call: Call, _: int) -> list[Pending]:
-        return [
-            self.event(
-                E.DisputeDelivery,
-                call,
-                call.args["ref"],
-                inspector=call.sender,
-                delivery=call.args["delivery"],
-                tender=call.args["number"],
-            )
-        ]
-
-    def on_acceptDelivery(self, call: Call, _: int) -> list[Pending]:
-        return [
-            self.event(
-                E.AcceptDelivery, call, call.args["ref"], delivery=call.args["delivery"], tender=call.args["number"]
-            )
-        ]
-
-    def on_closeUndelivered(self, call: Call, _: int) -> list[Pending]:
-        return [self.event(E.CloseTender, call, call.args["ref"], tender=call.args["number"])]
 
 
 #: This domain's encode and decode sides, as `lawdsl.domains.implementation` finds them.

@@ -19,7 +19,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, ClassVar, Iterable
 
 from eth_abi.exceptions import DecodingError
 from eth_utils.crypto import keccak
@@ -61,12 +61,22 @@ class Pending:
     refusal: str | None = None  # why the chain refused it, where the call's error alone does not say
 
 
-class Rebuilder:
-    """Calls → events for one domain: one `on_<function>` per contract function a party calls.
+#: In a `Rebuilder.CALLS` row: the field is who sent the call, not one of its arguments.
+SENDER = "<sender>"
 
-    A function without a method (approvals go to the token; `authorizeAttester`
+
+class Rebuilder:
+    """Calls → events for one domain: a `CALLS` row, or an `on_<function>` method, per contract
+    function a party calls.
+
+    A function with neither (approvals go to the token; `authorizeAttester`
     is the authority's bookkeeping, not a scenario event) rebuilds nothing.
     """
+
+    #: The calls that become one event field by field, with nothing to compute: function → (the
+    #: event's class, event field → the call argument it is, or `SENDER`). Every such call carries
+    #: its scenario number as `ref`. The rest have an `on_<function>` method.
+    CALLS: ClassVar[dict[str, tuple[type, dict[str, str]]]] = {}
 
     def __init__(self, statute: Statute, calls: list[Call]) -> None:
         self.statute = statute
@@ -96,11 +106,7 @@ class Rebuilder:
         sequence; one refused outside the law (a bad signature, a missing
         role, a reveal that does not open its bid) is not replayed.
         """
-        pending = [
-            (item, call)
-            for position, call in enumerate(self.calls)
-            for item in getattr(self, f"on_{call.function}", lambda *_: [])(call, position)
-        ]
+        pending = [(item, call) for position, call in enumerate(self.calls) for item in self.rebuild(call, position)]
         replayed = []
         for event, (item, call) in zip(number(item for item, _ in pending), pending):
             refusal = item.refusal or call.refusal
@@ -112,6 +118,18 @@ class Rebuilder:
             else:
                 replayed.append((event, refusal if call.failed else None, call))
         return replayed
+
+    def rebuild(self, call: Call, position: int) -> list[Pending]:
+        """The events one call stands for: its `on_<function>`, else its `CALLS` row, else none."""
+        method = getattr(self, f"on_{call.function}", None)
+        if method is not None:
+            events: list[Pending] = method(call, position)
+            return events
+        if call.function not in self.CALLS:
+            return []
+        kind, fields = self.CALLS[call.function]
+        values = {field: call.sender if arg == SENDER else call.args[arg] for field, arg in fields.items()}
+        return [self.event(kind, call, call.args["ref"], **values)]
 
     def on_deposit(self, call: Call, _: int) -> list[Pending]:
         """Working time and vouchers both take `deposit(amount, ref)` from the depositor."""

@@ -17,9 +17,9 @@ from eth_account import Account
 
 from chain.accounts import account_key
 
-from . import pages
+from . import pages, worker
 from .index import LOG_SHIFT, Index, big
-from .pages import Portal
+from .state import Portal
 
 STATUTE = "0x" + "5" * 40
 EMPLOYER = Account.from_key(account_key("bench-employer")).address
@@ -88,7 +88,7 @@ def feed_timings(punches: int = 100_000, directory: Path | None = None) -> dict[
             f"payments feed, a page mid-history ({punches:,} punches)": _seconds(
                 lambda: pages.payments(portal, middle)
             ),
-            f"a worker's page ({punches:,} punches)": _seconds(lambda: pages.worker_page(portal, workers[7])),
+            f"a worker's page ({punches:,} punches)": _seconds(lambda: worker.worker_page(portal, workers[7])),
             f"the statute's page ({punches:,} punches)": _seconds(lambda: pages.statute_page(portal, STATUTE)),
         }
         index.close()

@@ -149,6 +149,15 @@ def _address(value: Any) -> str:
 
 #: Rows of one sync step, by table, inserted with one `executemany` each.
 Rows = dict[str, list[tuple[Any, ...]]]
+#: The logs that pay, and which of their arguments are the payer, the payee and the amount.
+PAYMENT_ARGS = {
+    "WagePaid": ("employer", "employee", "amount"),
+    "PaidAtClockOut": ("employer", "employee", "amount"),
+    "Payment": ("payer", "payee", "amount"),
+    "VoucherSpent": ("issuer", "merchant", "discount"),
+}
+#: A tender's logs as the step of a bid they record.
+BID_STEPS = {"BidCommitted": "sealed", "BidRevealed": "revealed", "TenderAwarded": "awarded"}
 #: `progress(done, total)`: blocks read so far of those the sync set out to read.
 Progress = Callable[[int, int], None]
 
@@ -276,111 +285,33 @@ class Index:
         """One decoded log as rows of its tables (events the pages do not use add none)."""
         a, pos, tx, statute = event.args, big(event.block << LOG_SHIFT | event.log_index), event.tx_hash, event.address
         time = big(reader.block_time(event.block))  # cached per block: logs of one block share it
-        if event.name in ("WagePaid", "PaidAtClockOut"):
-            rows["payments"].append(
-                (
-                    pos,
-                    statute,
-                    tx,
-                    time,
-                    big(a["ref"]),
-                    article_text(a["article"]),
-                    _address(a["employer"]),
-                    _address(a["employee"]),
-                    big(a["amount"]),
-                )
-            )
-        if event.name == "Payment":
-            rows["payments"].append(
-                (
-                    pos,
-                    statute,
-                    tx,
-                    time,
-                    big(a["ref"]),
-                    article_text(a["article"]),
-                    _address(a["payer"]),
-                    _address(a["payee"]),
-                    big(a["amount"]),
-                )
-            )
-        elif event.name in ("Punched", "PaidAtClockOut"):  # a clock-out's one log: the punch and its first payment
-            rows["punches"].append(
-                (
-                    pos,
-                    statute,
-                    tx,
-                    _address(a["device"]),
-                    _address(a["employee"]),
-                    big(a["at"]),
-                    int(a.get("clockIn", False)),
-                )
-            )
+        logged = (pos, statute, tx, time)
+        if event.name in PAYMENT_ARGS:
+            payer, payee, amount = PAYMENT_ARGS[event.name]
+            parties = (_address(a[payer]), _address(a[payee]), big(a[amount]))
+            rows["payments"].append((*logged, big(a["ref"]), article_text(a["article"]), *parties))
+        if event.name in ("Punched", "PaidAtClockOut"):  # a clock-out's one log: the punch and its first payment
+            punch = (_address(a["device"]), _address(a["employee"]), big(a["at"]), int(a.get("clockIn", False)))
+            rows["punches"].append((pos, statute, tx, *punch))
         elif event.name == "PunchRejected":  # the contract's reason code, in the law's words
-            rows["rejected"].append(
-                (
-                    pos,
-                    statute,
-                    tx,
-                    time,
-                    big(a["ref"]),
-                    _address(a["device"]),
-                    _address(a["employee"]),
-                    PUNCH_REASONS[a["reason"]],
-                )
-            )
+            rejected = (_address(a["device"]), _address(a["employee"]), PUNCH_REASONS[a["reason"]])
+            rows["rejected"].append((*logged, big(a["ref"]), *rejected))
         elif event.name == "Employed":
             rows["employment"].append(
                 (pos, statute, _address(a["employer"]), _address(a["employee"]), big(a["hourlyWage"]))
             )
         elif event.name == "LimitExceeded":
-            start = day_date(a["periodStart"])
-            rows["violations"].append(
-                (
-                    pos,
-                    statute,
-                    tx,
-                    time,
-                    article_text(a["article"]),
-                    _address(a["employer"]),
-                    _address(a["employee"]),
-                    period_name(PERIODS[a["period"]], start),
-                )
-            )
+            period = period_name(PERIODS[a["period"]], day_date(a["periodStart"]))
+            violation = (article_text(a["article"]), _address(a["employer"]), _address(a["employee"]), period)
+            rows["violations"].append((*logged, *violation))
         elif event.name == "MerchantRegistered":
             rows["merchants"].append((pos, statute, _address(a["merchant"]), _hex(a["category"]), int(a["eligible"])))
         elif event.name == "VoucherSpent":  # a spend's one log: the spend and its payment to the merchant
-            rows["spends"].append(
-                (pos, statute, tx, time, _address(a["merchant"]), big(a["purchase"]), big(a["discount"]))
-            )
-            rows["payments"].append(
-                (
-                    pos,
-                    statute,
-                    tx,
-                    time,
-                    big(a["ref"]),
-                    article_text(a["article"]),
-                    _address(a["issuer"]),
-                    _address(a["merchant"]),
-                    big(a["discount"]),
-                )
-            )
-        elif event.name in ("BidCommitted", "BidRevealed", "TenderAwarded"):
-            bidder = a.get("bidder", a.get("winner"))
-            price = a.get("price")
-            rows["bids"].append(
-                (
-                    pos,
-                    statute,
-                    tx,
-                    time,
-                    big(a["tender"]),
-                    _address(bidder),
-                    {"BidCommitted": "sealed", "BidRevealed": "revealed", "TenderAwarded": "awarded"}[event.name],
-                    None if price is None else big(price),
-                )
-            )
+            rows["spends"].append((*logged, _address(a["merchant"]), big(a["purchase"]), big(a["discount"])))
+        elif event.name in BID_STEPS:
+            price, bidder = a.get("price"), _address(a.get("bidder", a.get("winner")))
+            bid = (bidder, BID_STEPS[event.name], None if price is None else big(price))
+            rows["bids"].append((*logged, big(a["tender"]), *bid))
 
     # ------------------------------------------------------------ meta
 

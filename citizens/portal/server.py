@@ -26,10 +26,10 @@ from lawdsl.interpret.explain import Explanation
 
 from ..ocds import TenderExport, release_package
 from ..replay import Replay
-from . import pages
+from . import pages, worker
 from .index import Index, Progress
-from .pages import Portal
 from .sources import load_sources
+from .state import Portal
 from .verify import badges
 
 #: A statute's published explanations: the payments' (a list that grows), how many of them were
@@ -122,7 +122,7 @@ class PortalApp:
                 page = pages.statute_page(self.portal, address)
                 return _html(page) if page else _missing("No statute at that address in the registry.")
             if address and parts[0] == "worker":
-                return _html(pages.worker_page(self.portal, address))
+                return _html(worker.worker_page(self.portal, address))
             if address and parts[0] == "ocds":
                 return self.ocds(address, parts[2:])
         return _missing("There is no such page.")

@@ -483,14 +483,15 @@ def _holidays(statute: Statute) -> list[str]:
         "",
         "    function _isPublicHoliday(uint256 day) internal pure override returns (bool) {",
         "        if (day < HOLIDAYS_FROM) return false;",
-        "        uint256 offset = day - HOLIDAYS_FROM;",
+        "        unchecked { // nothing wraps: day >= HOLIDAYS_FROM, and word i is read only when offset >= 256 i",
+        "            uint256 offset = day - HOLIDAYS_FROM;",
     ]
     for index in range(max(words) + 1):
         lines.append(
-            f"        if (offset < {256 * (index + 1)}) return (HOLIDAYS_{index} >> "
+            f"            if (offset < {256 * (index + 1)}) return (HOLIDAYS_{index} >> "
             f"{'offset' if index == 0 else f'(offset - {256 * index})'}) & 1 == 1;"
         )
-    return lines + ["        return false;", "    }"]
+    return lines + ["        }", "        return false;", "    }"]
 
 
 def _article_lookup(statute: Statute, earnings: list[_Earning]) -> list[str]:

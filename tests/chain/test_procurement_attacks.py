@@ -23,7 +23,7 @@ from lawdsl.events import (
     RegisterInspector,
     Reveal,
 )
-from lawdsl.interpret.procurement import INSPECTION_WINDOW
+from lawdsl.interpret.tenders import INSPECTION_WINDOW
 from lawdsl.money import Money
 
 from .attacks import deployed, refusal

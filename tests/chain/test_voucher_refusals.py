@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from chain.operator import EXPLANATIONS
+from chain.refusals import EXPLANATIONS
 from compiler.artifacts import base_abis
 
 #: Errors only a deployment can meet (its constructor), never an operator's command.

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from chain.bench import working_time_gas
+from chain.bench import night_gas, working_time_gas
 from chain.domains.working_time import WorkingTimeDriver
 from chain.runner import deploy, run_on_chain
 from lawdsl.events import Deposit, Employ, Event, Punch, RegisterDevice
@@ -36,6 +36,15 @@ def test_gas_measurement_runs(chain, statutes, artifacts):
         "punch in a batch of 10 (amortized)",
     }
     assert all(gas > 0 for gas in figures.values())
+
+
+def test_night_gas_measurement_runs(chain, statutes, artifacts):
+    """Issue #18's figure: shifts from 14:00 to 23:00 under the Japan statute (a late-night premium
+    from 22:00, weekly overtime without pyramiding), measured in a batch of 10 here."""
+    japan = next(s for s in statutes.values() if s.language == "en" and "(Japan)" in s.header.title)
+    figures = night_gas({"Japan LSA": japan}, chain, artifacts, batch_size=10)
+    assert list(figures) == ["punch in a batch of 10, Japan LSA (amortized)"]
+    assert figures["punch in a batch of 10, Japan LSA (amortized)"] > 0
 
 
 def _scenario(statute) -> Scenario:

@@ -19,7 +19,7 @@ from typing import Iterator
 import pytest
 
 from chain.client import Chain
-from citizens.portal import pages
+from citizens.portal import markup
 from citizens.portal.bench import feed_timings
 from citizens.portal.commands import registries
 from citizens.portal.demo import Replayed, replay
@@ -238,4 +238,4 @@ def test_highlighting_keeps_the_source_verbatim() -> None:
         text = path.read_text("utf-8")
         language = "zh" if path.name.endswith(".zh.law") else "en"
         assert html.unescape(re.sub(r"<[^>]+>", "", highlight(text, language))) == text
-    assert pages.money(-123456, "CNY", 2) == "CNY -1,234.56" and pages.money(5, "JPY", 0) == "JPY 5"
+    assert markup.money(-123456, "CNY", 2) == "CNY -1,234.56" and markup.money(5, "JPY", 0) == "JPY 5"

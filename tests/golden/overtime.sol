@@ -156,9 +156,11 @@ contract WorkingHoursAndOvertimePayActV2 is WorkingTimeStatute {
 
     function _isPublicHoliday(uint256 day) internal pure override returns (bool) {
         if (day < HOLIDAYS_FROM) return false;
-        uint256 offset = day - HOLIDAYS_FROM;
-        if (offset < 256) return (HOLIDAYS_0 >> offset) & 1 == 1;
-        if (offset < 512) return (HOLIDAYS_1 >> (offset - 256)) & 1 == 1;
+        unchecked { // nothing wraps: day >= HOLIDAYS_FROM, and word i is read only when offset >= 256 i
+            uint256 offset = day - HOLIDAYS_FROM;
+            if (offset < 256) return (HOLIDAYS_0 >> offset) & 1 == 1;
+            if (offset < 512) return (HOLIDAYS_1 >> (offset - 256)) & 1 == 1;
+        }
         return false;
     }
 

@@ -40,12 +40,8 @@ from lawdsl.ast import (
 )
 from lawdsl.events import Award, Bid, Deliver, OpenTender, RegisterInspector, Reveal
 from lawdsl.interpret.base import BEFORE_EFFECTIVE
-from lawdsl.interpret.procurement import (
-    ProcurementInterpreter,
-    Reason,
-    Tender,
-    days_late,
-)
+from lawdsl.interpret.procurement import ProcurementInterpreter
+from lawdsl.interpret.tenders import Reason, Tender, days_late
 from lawdsl.money import Money
 from lawdsl.scenario import Scenario
 from tests.interpret import scripting

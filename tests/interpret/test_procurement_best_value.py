@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lawdsl.events import Award, Bid, Deliver, Reveal, ScoreBid
-from lawdsl.interpret.procurement import Reason
+from lawdsl.interpret.tenders import Reason
 from tests.interpret.scripting import balances, payments, rejections
 from tests.interpret.test_procurement import cny, procurement_statute, tender
 

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from lawdsl.events import AcceptDelivery, Award, Bid, CloseTender, ConfirmDelivery, Deliver, RecordDelivery, Reveal
 from lawdsl.interpret import interpret_explained
-from lawdsl.interpret.procurement import Reason
+from lawdsl.interpret.tenders import Reason
 from lawdsl.scenario import load_scenario
 from tests.conftest import ROOT
 from tests.interpret.scripting import balances, payments, rejections
