@@ -51,6 +51,28 @@ library CivilCalendar {
         return day + 1 - dayOfMonth + daysInMonth(year, month);
     }
 
+    /// @notice The day number of a civil date (Hinnant's `days_from_civil`); day 29 of February in a
+    /// common year is 1 March, as the arithmetic runs on.
+    /// @dev For years from 1970 to 2^64 every intermediate is a small non-negative number.
+    function daysFromCivil(uint256 year, uint256 month, uint256 dayOfMonth) internal pure returns (uint256) {
+        unchecked {
+            if (month <= 2) --year;
+            uint256 era = year / 400;
+            uint256 yearOfEra = year - era * 400;
+            uint256 dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + dayOfMonth - 1;
+            uint256 dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear;
+            return era * 146_097 + dayOfEra - 719_468;
+        }
+    }
+
+    /// @notice The first day of the year holding `day`, for years that begin on `month`/`dayOfMonth`
+    /// (a statute's effective date: docs/semantics.md, "Years and half months").
+    function yearStart(uint256 day, uint256 month, uint256 dayOfMonth) internal pure returns (uint256) {
+        (uint256 year, uint256 m, uint256 d) = civil(day);
+        if (m < month || (m == month && d < dayOfMonth)) --year; // checked: year 0 is never a statute's
+        return daysFromCivil(year, month, dayOfMonth);
+    }
+
     function daysInMonth(uint256 year, uint256 month) internal pure returns (uint256) {
         if (month == 2) {
             bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;

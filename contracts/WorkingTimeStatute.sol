@@ -25,8 +25,8 @@ abstract contract WorkingTimeStatute is Employment, AttendanceDevices, WageQueue
     // ------------------------------------------------------------------ types
 
     enum DayKind { Any, Workday, RestDay, PublicHoliday }
-    enum Period { Day, Week, Month }
-    enum PaySchedule { ClockOut, EndOfWeek, EndOfMonth }
+    enum Period { Day, Week, Month, Year }
+    enum PaySchedule { ClockOut, EndOfWeek, EndOfMonth, EndOfHalfMonth }
 
     /// @notice Why a punch inside a batch was refused; the batch itself goes on.
     enum PunchRejection {
@@ -97,6 +97,8 @@ abstract contract WorkingTimeStatute is Employment, AttendanceDevices, WageQueue
     uint256 private constant WINDOW_DAYS = 3;
     /// @dev One straight-time count of `_straightMinutes` (32 bits each).
     uint256 private constant STRAIGHT_COUNT = type(uint32).max;
+    /// @dev Semimonthly pay: the first half of a month is its first 15 days (California Labor Code §204).
+    uint256 private constant HALF_MONTH_DAYS = 15;
     /// @dev `_payAccrued` for an ending employment: every accruing period, ended or not.
     uint256 private constant ALL_PERIODS = type(uint256).max;
 
@@ -392,6 +394,9 @@ abstract contract WorkingTimeStatute is Employment, AttendanceDevices, WageQueue
         _workers[shift.employee] = shift.worker;
         if (paySchedule != PaySchedule.ClockOut) {
             shift.accruing = paySchedule == PaySchedule.EndOfWeek ? shift.weekStart : shift.monthStart;
+            if (paySchedule == PaySchedule.EndOfHalfMonth && shift.day >= shift.monthStart + HALF_MONTH_DAYS) {
+                shift.accruing += HALF_MONTH_DAYS; // the 16th: the month's second half
+            }
             _accrualPeriod[shift.employee] = shift.accruing + 1;
         }
     }
@@ -602,6 +607,12 @@ abstract contract WorkingTimeStatute is Employment, AttendanceDevices, WageQueue
 
     /// @dev The first day after the pay period beginning on `start`.
     function _payPeriodEnd(uint256 start) private view returns (uint256) {
+        if (paySchedule == PaySchedule.EndOfHalfMonth) {
+            // The first half (from the 1st) ends at the 16th; the second runs to the month's end.
+            (uint256 year, uint256 month, uint256 dayOfMonth) = CivilCalendar.civil(start);
+            if (dayOfMonth == 1) return start + HALF_MONTH_DAYS;
+            return start + 1 - dayOfMonth + CivilCalendar.daysInMonth(year, month);
+        }
         return paySchedule == PaySchedule.EndOfWeek ? start + 7 : CivilCalendar.nextMonthStart(start);
     }
 

@@ -65,12 +65,17 @@ class Period(enum.Enum):
     DAY = "day"
     WEEK = "week"
     MONTH = "month"
+    #: From the effective date's month and day to the day before it a year later (docs/semantics.md).
+    YEAR = "year"
+    #: A pay period only: the 1st to the 15th, the 16th to the month's last day (California §204).
+    HALF_MONTH = "half month"
 
 
 class PaySchedule(enum.Enum):
     CLOCK_OUT = "clock-out"
     WEEK = "week"
     MONTH = "month"
+    HALF_MONTH = "half month"
 
 
 class Measure(enum.Enum):
@@ -323,8 +328,8 @@ def clock_text(minutes: int) -> str:
 
 @dataclass(frozen=True)
 class EarningRule:
-    """`[on a K,] each hour worked [between T and T] [beyond D [in a P] [, not counting hours already
-    paid as overtime,]] earns [an additional] R of the hourly wage [unless …]`.
+    """`[on a K,] each hour worked | of overtime [between T and T] [beyond D [in a P] [, not counting hours
+    already paid as overtime,]] earns [an additional] R of the hourly wage [unless …]`.
 
     Without `additional` the rule competes: each minute is paid at the highest such rate. With it,
     the rule is a premium: its rate is added to whatever rate is in force for the minutes it covers.
@@ -340,6 +345,9 @@ class EarningRule:
     #: `beyond D in a P, not counting hours already paid as overtime`: the count leaves out minutes
     #: paid above 100% by the competing rules written without this clause (no pyramiding).
     not_counting_overtime: bool = False
+    #: `each hour of overtime [beyond D in a P]`: the rule applies to overtime minutes only, and its
+    #: count is of the overtime (as limit sentences count it) of the shifts of its kind of day.
+    counts_overtime: bool = False
     span: Span = field(compare=False, default=NO_SPAN)
     #: `on the seventh consecutive day of work in a week`: only shifts on such a day (never with `day_kind`).
     consecutive_day: ConsecutiveDay | None = None

@@ -208,7 +208,8 @@ def _consecutive_day(day: A.ConsecutiveDay | None) -> list[str]:
 def rule_atoms(rule: A.Rule) -> list[str]:
     """The canonical English wording of one rule sentence, as unbreakable atoms."""
     if isinstance(rule, A.EarningRule):
-        atoms = [*_day_kind(rule.day_kind), *_consecutive_day(rule.consecutive_day), "each", "hour", "worked"]
+        counted = ["of", "overtime"] if rule.counts_overtime else ["worked"]
+        atoms = [*_day_kind(rule.day_kind), *_consecutive_day(rule.consecutive_day), "each", "hour", *counted]
         if rule.window is not None:
             atoms += str(rule.window).split()
         if rule.beyond is not None:
@@ -243,7 +244,7 @@ def rule_atoms(rule: A.Rule) -> list[str]:
         when = (
             ["each", "clock-out"]
             if rule.schedule is A.PaySchedule.CLOCK_OUT
-            else ["the", "end", "of", "each", rule.schedule.value]
+            else ["the", "end", "of", "each", *rule.schedule.value.split()]
         )
         return [*_the(rule.payer), "pays", *_the(rule.payee), "at", *when]
     if isinstance(rule, A.MinimumWageRule):
@@ -461,11 +462,12 @@ ENGLISH = _Wording(
 _ZH_PUNCTUATION = frozenset("、，。；：「」《》（）“”")
 _ZH_UNITS = {"minute": "分钟", "hour": "小时", "day": "天", "week": "周"}
 _ZH_DAY_KINDS = {A.DayKind.WORKDAY: "工作日", A.DayKind.REST_DAY: "休息日", A.DayKind.PUBLIC_HOLIDAY: "法定节假日"}
-_ZH_PERIODS = {A.Period.DAY: "一日", A.Period.WEEK: "一周", A.Period.MONTH: "一月"}
+_ZH_PERIODS = {A.Period.DAY: "一日", A.Period.WEEK: "一周", A.Period.MONTH: "一月", A.Period.YEAR: "一年"}
 _ZH_SCHEDULES = {
     A.PaySchedule.CLOCK_OUT: "每次下班打卡时",
     A.PaySchedule.WEEK: "每周结束时",
     A.PaySchedule.MONTH: "每月结束时",
+    A.PaySchedule.HALF_MONTH: "每半月结束时",
 }
 
 
@@ -569,13 +571,14 @@ def zh_rule_atoms(rule: A.Rule) -> list[str]:
             window = [A.clock_text(rule.window.opens), "至", A.clock_text(rule.window.closes), "之间的"]
             atoms += window if rule.beyond is None else [*window[:-1], "之间的、"]
         # A long subject (`超出…的每小时工作`) is set off by a comma; a short one is not.
+        hour = "每小时加班" if rule.counts_overtime else "每小时工作"
         if rule.beyond is not None:
             counting = ["扣除已按加班计发的工时后"] if rule.not_counting_overtime else []
-            atoms += [*_zh_within(rule.period), *counting, "超出", _zh_operand(rule.beyond), "的每小时工作，"]
+            atoms += [*_zh_within(rule.period), *counting, "超出", _zh_operand(rule.beyond), f"的{hour}，"]
         elif rule.window is not None:
-            atoms += ["每小时工作，"]
+            atoms += [f"{hour}，"]
         else:
-            atoms += ["每小时工作"]
+            atoms += [hour]
         atoms += ["按小时工资的", _zh_operand(rule.rate), "另行加发" if rule.additional else "计发"]
         return atoms + (["，已安排补休的除外"] if rule.unless_time_off else [])
     if isinstance(rule, A.LimitRule):

@@ -206,6 +206,24 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "(write the rule without the condition to cover every day of work)",
         "“连续工作的第一日”不构成连续工作：连续工作自第二日起算（适用于每个工作日的规则无须写此条件）",
     ),
+    "yearly_pay": (
+        "wages are paid at each clock-out or at the end of each week, half month or month, not once a year "
+        "(a year is a period for counts and limits)",
+        "工资在每次下班打卡时，或在每周、每半月、每月结束时支付，不按年支付（年是计数和限额的期间）",
+    ),
+    "year_hours_count": (
+        "hours worked are counted for pay in a day, a week or a month; in a year, count overtime ('each hour "
+        "of overtime beyond 360 hours in a year') or set a limit ('hours worked beyond 2000 hours in a year "
+        "are a violation.')",
+        "计发工资的工作时长按日、周或月计数；按年计数的，请计加班（“一年内超出 360 小时的每小时加班”）"
+        "或规定限额（“一年内超出 2000 小时的工作时长，属于违法。”）",
+    ),
+    "overtime_not_counting": (
+        "a count of overtime has no overtime to leave out: write 'each hour of overtime beyond …' or 'each hour "
+        "worked beyond …, not counting hours already paid as overtime,', not both",
+        "加班的计数中没有可扣除的加班：请写“超出…的每小时加班”或“扣除已按加班计发的工时后超出…的每小时工作”，"
+        "不要同时写",
+    ),
     "missing_sentence": ("a {domain} statute needs {form}", "规范{domain}的法规须有{form}"),
     # warnings (lawdsl/check/lint.py)
     "never_applies": ("this rule never applies: the statute names no {days}", "此规则永不适用：本法规未规定{days}"),
@@ -284,6 +302,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "a working time statute with a rule on consecutive days of work can have at most {most} {rule} "
         "sentences (its contract must stay within 24,576 bytes); this is one more",
         "含有连续工作日规则的工作时间法规至多有 {most} 句{rule}语句（其合约须在 24,576 字节以内）；此句超出了数量",
+    ),
+    "too_many_with_counts": (
+        "a working time statute that counts overtime or limits hours in a year can have at most {most} {rule} "
+        "(its contract must stay within 24,576 bytes); this is one more",
+        "计算加班或按年限制工时的工作时间法规至多有 {most} {rule}（其合约须在 24,576 字节以内）；此处超出了数量",
+    ),
+    "holidays_too_far_apart_with_counts": (
+        "a working time statute that counts overtime or limits hours in a year can list public holidays within "
+        "{years} years (its contract must stay within 24,576 bytes); {first} to {last} is longer",
+        "计算加班或按年限制工时的工作时间法规所列法定节假日至多跨 {years} 年（其合约须在 24,576 字节以内）；"
+        "{first} 至 {last} 超出了",
     ),
     "too_many_limits_with_windows": (
         "a working time statute with a time-of-day window or a count that leaves out overtime can have at most "
@@ -447,6 +476,10 @@ WORDS: dict[str, str] = {
     "earning": "计发",
     "earning and limit": "计发和限制",
     "limit": "限制",
+    "articles with earning sentences": "条含计发语句的条文",
+    "earning sentences": "句计发语句",
+    "rule counting overtime": "句计算加班的规则",
+    "limit sentences": "句限制语句",
     "payment": "支付",
     "issue": "发放",
     "where": "使用场所",

@@ -38,7 +38,9 @@ Send = Callable[[str, bytes], None]
 """How the keeper sends a call (contract address, calldata): the submitter's `submit_call`,
 so keeper calls share its nonces, journal and recovery."""
 
-CLOCK_OUT, END_OF_WEEK, END_OF_MONTH = 0, 1, 2  # WorkingTimeStatute.PaySchedule
+CLOCK_OUT, END_OF_WEEK, END_OF_MONTH, END_OF_HALF_MONTH = 0, 1, 2, 3  # WorkingTimeStatute.PaySchedule
+#: The first day of a month's second half (half-month pay, California Labor Code §204).
+SECOND_HALF = 16
 BIDDING, DELIVERY, CLOSED = 0, 1, 2  # ProcurementStatute.Phase
 PENDING = 1  # ProcurementStatute.Judgement
 #: The keeper's calls by selector (a tender's `settleBids` pages count as its award): each takes the
@@ -71,12 +73,14 @@ class Duty(Protocol):
 def period_start(now: int, schedule: int, offset: int, week_start: int) -> int:
     """Unix time of the start (local midnight) of the pay period containing `now`.
 
-    Weeks start on `week_start` (Monday = 0), months on the 1st, both in the
-    statute's zone (`offset` seconds east of UTC), as `CivilCalendar` computes them.
+    Weeks start on `week_start` (Monday = 0), months on the 1st, half months on the 1st and the 16th,
+    all in the statute's zone (`offset` seconds east of UTC), as the contract computes them.
     """
     local = dt.datetime.fromtimestamp(now + offset, dt.timezone.utc).date()
     if schedule == END_OF_WEEK:
         local -= dt.timedelta(days=(local.weekday() - week_start) % 7)
+    elif schedule == END_OF_HALF_MONTH:
+        local = local.replace(day=1 if local.day < SECOND_HALF else SECOND_HALF)
     else:
         local = local.replace(day=1)
     return int(dt.datetime.combine(local, dt.time(), dt.timezone.utc).timestamp()) - offset

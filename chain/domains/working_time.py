@@ -62,7 +62,8 @@ PUNCH_REASONS = (
         )
     ),
 )
-PERIODS = (Period.DAY, Period.WEEK, Period.MONTH)
+#: `WorkingTimeStatute.Period` by its number, as `LimitExceeded` logs it.
+PERIODS = (Period.DAY, Period.WEEK, Period.MONTH, Period.YEAR)
 #: Employees a `settle` call pays, and queued payments a `payArrears` call pays: one keeper page.
 #: 150 × ~78,000 gas (every wage queued, the dearest case) stays under the 15 M gas a transaction
 #: may use (docs/benchmarks.md has the figures); the keeper pages the same way.

@@ -54,10 +54,18 @@ _DAY_KIND = {
     DayKind.PUBLIC_HOLIDAY: "DayKind.PublicHoliday",
 }
 _PERIOD = {Period.DAY: "Period.Day", Period.WEEK: "Period.Week", Period.MONTH: "Period.Month"}
+#: The first day of the shift's period, as a rule counting overtime passes it.
+_PERIOD_START = {
+    Period.DAY: "shift.day",
+    Period.WEEK: "shift.weekStart",
+    Period.MONTH: "shift.monthStart",
+    Period.YEAR: "_yearStart(shift)",
+}
 _SCHEDULE = {
     PaySchedule.CLOCK_OUT: "PaySchedule.ClockOut",
     PaySchedule.WEEK: "PaySchedule.EndOfWeek",
     PaySchedule.MONTH: "PaySchedule.EndOfMonth",
+    PaySchedule.HALF_MONTH: "PaySchedule.EndOfHalfMonth",
 }
 _MEASURE = {Measure.OVERTIME: "Measure.Overtime", Measure.HOURS: "Measure.HoursWorked"}
 
@@ -149,14 +157,15 @@ class _Earning:
     def parameters(self) -> str:
         """Its start function's parameters: the shift, and for a rule on a consecutive day of work, the
         shift's day's place in its run (`_countDayWorked`, once per shift)."""
-        if self.rule.consecutive_day is None:
-            return "Shift memory shift"
-        return "Shift memory shift, uint256 consecutiveDays"
+        consecutive = ", uint256 consecutiveDays" if self.rule.consecutive_day else ""
+        overtime = ", uint256 overtime" if self.rule.counts_overtime else ""  # where overtime begins, the counts
+        return f"Shift memory shift{consecutive}{overtime}"
 
     @property
     def call(self) -> str:
         """A call of its start function."""
-        return f"{self.start}(shift, consecutiveDays)" if self.rule.consecutive_day else f"{self.start}(shift)"
+        consecutive = ", consecutiveDays" if self.rule.consecutive_day else ""
+        return f"{self.start}(shift{consecutive}{_overtime_arguments(self)})"
 
     def minutes(self, start: str, higher: str, window: tuple[str, str] | None) -> str:
         """The expression for the minutes this rule pays, from `start`: until `higher` for a competing rule,
@@ -200,6 +209,7 @@ def _camel(snake: str) -> str:
 def _start_functions(earnings: list[_Earning], constants: _Constants) -> list[str]:
     """One function per earning rule: the shift minute it applies from, or `NEVER`."""
     lines: list[str] = []
+    counts = _overtime_count_keys(earnings)
     for earning in earnings:
         rule, article = earning.rule, earning.article
         excluded = []
@@ -209,7 +219,19 @@ def _start_functions(earnings: list[_Earning], constants: _Constants) -> list[st
             excluded.append("shift.timeOff")
         if rule.consecutive_day is not None:
             excluded.append(f"consecutiveDays != {_consecutive_day_constant(earning, constants)}")
-        if rule.beyond is None:
+        if rule.counts_overtime:
+            threshold = "0"
+            if rule.beyond is not None:
+                threshold = constants.operand(
+                    rule.beyond,
+                    _rule_name(article, [r for r in article.rules if isinstance(r, EarningRule)], rule, "THRESHOLD"),
+                    article,
+                )
+            count = "0"  # without `beyond`: from the shift's first minute of overtime
+            if rule.beyond is not None:
+                count = f"_overtimeField(overtime, {1 + counts.index((rule.day_kind, rule.threshold_period))})"
+            start = f"_beyondOvertime({threshold}, {count}, _overtimeField(overtime, 0), shift.length)"
+        elif rule.beyond is None:
             start = "0"
         else:
             threshold = constants.operand(
@@ -361,25 +383,30 @@ def _apply_rules(statute: Statute, earnings: list[_Earning], constants: _Constan
     body: list[str] = _counts_days(earnings)
     windows = _windows(earnings, constants)
     straight = [e for e in earnings if e.rule.not_counting_overtime]
-    counting = [e for e in earnings if not e.rule.not_counting_overtime]
+    counting = [e for e in earnings if not e.rule.not_counting_overtime and not e.rule.counts_overtime]
     competing = [e for e in earnings if not e.rule.additional]
-    if len(competing) <= _LOCAL_STARTS:
+    counts = _overtime_count_keys(earnings)
+    of_overtime = any(e.rule.counts_overtime for e in earnings)
+    calls = {id(e): e.call for e in earnings}
+    # With rules counting overtime, every start is a call: their calls take more stack than locals leave.
+    if len(competing) <= _LOCAL_STARTS and not of_overtime:
         # Competing rules' starts are used several times: locals. A premium's is used once: a call.
-        start = {id(e): e.start[1:] if not e.rule.additional else e.call for e in earnings}
+        start = {id(e): e.start[1:] if not e.rule.additional else calls[id(e)] for e in earnings}
         if competing:
             body.append("        // The shift minute each earning rule applies from (`NEVER`: not to this shift).")
         body += [f"        uint256 {e.start[1:]} = {e.call};" for e in counting if not e.rule.additional]
         body += _straight_time(counting, straight, start) if straight else []
         body += [f"        uint256 {e.start[1:]} = {e.call};" for e in straight if not e.rule.additional]
     else:
-        start = {id(e): e.call for e in earnings}
+        start = calls
         body += _straight_time(counting, straight, start) if straight else []
+        body += _overtime_counts(earnings, counts, start) if of_overtime else []
     limits = list(statute.rules(LimitRule))
     if len(competing) > _NESTED:  # a list of starts may then be long enough for statements
         body.append("        uint256 higher; // the earliest start of the rules paying more than the one at hand")
     if any(sum(e.article is a for e in earnings) > 1 for a in statute.articles):
         body.append("        uint256 rateMinutes; // an article's rules together")
-    if any(rule.measure is Measure.OVERTIME for _, rule in limits):
+    if not of_overtime and any(rule.measure is Measure.OVERTIME for _, rule in limits):
         overtime_rules = [e for e in earnings if e.millionths > _PREMIUM and not e.rule.additional]
         lines, premium = _earliest([start[id(e)] for e in overtime_rules], "higher", "        ")
         body += [
@@ -391,7 +418,17 @@ def _apply_rules(statute: Statute, earnings: list[_Earning], constants: _Constan
         siblings = [r for r in article.rules if isinstance(r, LimitRule)]
         limit = constants.operand(rule.limit, _rule_name(article, siblings, rule, "LIMIT"), article)
         applies = "true" if rule.day_kind is None else f"shift.kind == {_DAY_KIND[rule.day_kind]}"
-        added = "overtime" if rule.measure is Measure.OVERTIME else "shift.length"
+        added = "shift.length"
+        if rule.measure is Measure.OVERTIME:  # with overtime counts, the overtime they count
+            added = _OVERTIME_MINUTES if of_overtime else "overtime"
+        if rule.period is Period.YEAR:
+            body += [
+                _rule_doc(article, rule),
+                f"        _yearLimit(shift, {_counter_constant(article, rule)}, {article_constant(article.id)}, "
+                f"{applies},",
+                f"                   {limit}, {added});",
+            ]
+            continue
         body += [
             _rule_doc(article, rule),
             f"        _limit(shift, {_counter_constant(article, rule)}, {article_constant(article.id)}, "
@@ -428,6 +465,73 @@ def _apply_rules(statute: Statute, earnings: list[_Earning], constants: _Constan
     if earnings:
         body.append("        }")
     return body
+
+
+#: The shift's overtime minutes where rules count overtime: from where it begins (field 0) to the end.
+_OVERTIME_MINUTES = "shift.length - _overtimeField(overtime, 0)"
+
+
+def _overtime_count_keys(earnings: list[_Earning]) -> list[tuple[DayKind | None, Period]]:
+    """The overtime counts rules `each hour of overtime beyond D in a P` read: per kind of day and
+    period, in a fixed order (each is `_countOvertime`'s index)."""
+    keys = {(e.rule.day_kind, e.rule.threshold_period) for e in earnings if e.rule.counts_overtime and e.rule.beyond}
+    return sorted(keys, key=str)
+
+
+def _overtime_arguments(earning: _Earning) -> str:
+    """What a rule counting overtime reads besides the shift: where overtime begins and the counts."""
+    return ", overtime" if earning.rule.counts_overtime else ""
+
+
+def _overtime_counts(
+    earnings: list[_Earning], counts: list[tuple[DayKind | None, Period]], start: dict[int, str]
+) -> list[str]:
+    """Where the shift's overtime begins (the first start of a competing rule above 100% that counts
+    hours, not overtime), how much of it there is, and each overtime count before it (the shift's own
+    added to counts of its kind of day)."""
+    begins = [
+        start[id(e)]
+        for e in earnings
+        if e.millionths > _PREMIUM and not e.rule.additional and not e.rule.counts_overtime
+    ]
+    lines, earliest = _earliest(begins, "overtime", "        ")
+    body = [
+        "        // Overtime, as limit sentences count it: from the first rule above 100% counting hours worked.",
+        "        // One word for the rules counting overtime (the stack is full): field 0, where it begins (at",
+        "        // most the shift's length); field 1 + i, overtime count i before the shift (`_overtimeField`).",
+        "        uint256 overtime;",
+        *(lines or [f"        overtime = {earliest};"]),
+        "        if (overtime > shift.length) overtime = shift.length; // the shift's overtime: length - field 0",
+    ]
+    for index, (kind, period) in enumerate(counts):
+        count = (
+            f"overtime |= _countOvertime(shift, {index}, {_PERIOD_START[period]}, {_OVERTIME_MINUTES})"
+            f" << {32 * (index + 1)};"
+        )
+        if kind is None:
+            body.append(f"        {count}")
+        else:
+            body += [f"        if (shift.kind == {_DAY_KIND[kind]}) {{", f"            {count}", "        }"]
+    return body
+
+
+def _uses_counts(statute: Statute) -> bool:
+    """The statute needs `WorkingTimeCounts`: a limit in a year, or a rule counting overtime."""
+    return any(rule.period is Period.YEAR for _, rule in statute.rules(LimitRule)) or any(
+        rule.counts_overtime for _, rule in statute.rules(EarningRule)
+    )
+
+
+def _year_begins(statute: Statute) -> list[str]:
+    """The effective date's month and day, where the statute's years begin."""
+    effective = statute.header.effective
+    return [
+        "",
+        f"    /// @dev Years begin on the effective date's month and day: {effective:%B} {effective.day}.",
+        "    function _yearBegins() internal pure override returns (uint256 month, uint256 dayOfMonth) {",
+        f"        return ({effective.month}, {effective.day});",
+        "    }",
+    ]
 
 
 def bit_word(value: int) -> str:
@@ -555,10 +659,11 @@ def generate(statute: Statute) -> GeneratedContract:
     found = statute.rule(WagePaymentRule)
     assert found is not None, "a checked working-time statute has its payment sentence"
     pay_article, pay_rule = found
+    base = "WorkingTimeCounts" if _uses_counts(statute) else "WorkingTimeStatute"
     lines = [
         *contract_opening(
             statute,
-            "WorkingTimeStatute",
+            base,
             "Governs working time",
             f" from {header.effective.isoformat()}; wages are paid in {header.currency}.",
         ),
@@ -572,13 +677,14 @@ def generate(statute: Statute) -> GeneratedContract:
         "    // ---------------------------------------------------------------- terms",
         *constants.lines,
         *_minimum_wage(statute),
+        *(_year_begins(statute) if base == "WorkingTimeCounts" else []),
         "",
         "    // ---------------------------------------------------------------- what the rules pass",
         *_indices(statute, earnings),
         "",
         *natspec(f"Article {pay_article.id}: {' '.join(rule_atoms(pay_rule))}.", "    ", "@notice"),
         "    constructor(IERC20 currency, address authority)",
-        "        WorkingTimeStatute(",
+        f"        {base}(",
         "            currency,",
         "            authority,",
         f'            "{header.version}",',

@@ -55,9 +55,34 @@ contract CivilCalendarTest is ContractTest {
         assertEq(CivilCalendar.localDay(midnight + 86_399, offset), day, "the day's last second");
     }
 
+    function testFuzz_daysFromCivilInvertsCivil(uint256 day) public pure {
+        day = bound(day, 0, LAST_DAY);
+        (uint256 year, uint256 month, uint256 dayOfMonth) = CivilCalendar.civil(day);
+        assertEq(CivilCalendar.daysFromCivil(year, month, dayOfMonth), day, "the library's inverse");
+    }
+
+    /// @dev A year beginning on `month`/`dayOfMonth` (any date a statute takes effect on) holds the day,
+    /// begins on that month and day (1 March for 29 February in a common year), and is at most 366 days.
+    function testFuzz_yearStart(uint256 day, uint256 effective) public pure {
+        day = bound(day, 800, LAST_DAY);
+        effective = bound(effective, 0, 800);
+        (, uint256 month, uint256 dayOfMonth) = CivilCalendar.civil(effective);
+        uint256 start = CivilCalendar.yearStart(day, month, dayOfMonth);
+        assertTrue(start <= day && day - start < 366, "the day is in its year");
+        (uint256 startYear, uint256 startMonth, uint256 startDay) = CivilCalendar.civil(start);
+        uint256 next = CivilCalendar.daysFromCivil(startYear + 1, month, dayOfMonth);
+        assertTrue(day < next, "the next year has not begun");
+        bool shifted = month == 2 && dayOfMonth == 29 && startMonth == 3 && startDay == 1;
+        assertTrue(shifted || (startMonth == month && startDay == dayOfMonth), "it begins on the month and day");
+    }
+
     function test_knownDates() public pure {
         assertEq(CivilCalendar.weekday(0), 3, "1970-01-01 was a Thursday");
         assertEq(daysFromCivil(2026, 2, 17), 20_501, "2026-02-17");
+        assertEq(CivilCalendar.yearStart(daysFromCivil(2027, 3, 31), 4, 1), daysFromCivil(2026, 4, 1), "FY 2026");
+        assertEq(CivilCalendar.yearStart(daysFromCivil(2027, 4, 1), 4, 1), daysFromCivil(2027, 4, 1), "FY 2027");
+        assertEq(CivilCalendar.yearStart(daysFromCivil(2029, 2, 28), 2, 29), daysFromCivil(2028, 2, 29), "leap");
+        assertEq(CivilCalendar.yearStart(daysFromCivil(2029, 3, 1), 2, 29), daysFromCivil(2029, 3, 1), "1 March");
         assertEq(CivilCalendar.daysInMonth(2000, 2), 29, "2000 is a leap year");
         assertEq(CivilCalendar.daysInMonth(1900, 2), 28, "1900 is not");
         assertEq(CivilCalendar.daysInMonth(2024, 2), 29, "2024 is");

@@ -346,6 +346,8 @@ class _Checker:
             self.error(rule.span, "not_counting_without_beyond")
         if isinstance(rule, A.EarningRule) and rule.consecutive_day is not None:
             self.consecutive_day(rule.consecutive_day)
+        if isinstance(rule, A.EarningRule):
+            self.counted_periods(rule)
         for spec in fields(rule):
             value = getattr(rule, spec.name)
             if (kind, spec.name) in OPERAND_TYPES and value is not None:
@@ -367,6 +369,13 @@ class _Checker:
             self.error(day.span, "consecutive_day_beyond_week", ordinal=ordinal)
         elif day.nth == 1:
             self.error(day.span, "consecutive_day_first")
+
+    def counted_periods(self, rule: A.EarningRule) -> None:
+        """A count of overtime leaves nothing out; hours worked are counted for pay up to a month."""
+        if rule.counts_overtime and rule.not_counting_overtime:
+            self.error(rule.span, "overtime_not_counting")
+        elif not rule.counts_overtime and rule.period is A.Period.YEAR:
+            self.error(rule.span, "year_hours_count")
 
     def rate_text(self, operand: A.Operand) -> str:
         """A rate as the legislator wrote it: the literal, or the term's name."""

@@ -101,6 +101,8 @@ def _covers(statute: A.Statute, wide: A.EarningRule, narrow: A.EarningRule) -> b
         return False
     if wide.unless_time_off and not narrow.unless_time_off:
         return False
+    if wide.counts_overtime:  # it applies to overtime only, whatever its threshold
+        return False
     wide_from, narrow_from = _threshold(statute, wide), _threshold(statute, narrow)
     if wide_from == 0:
         return True

@@ -126,6 +126,7 @@ from ..money import CURRENCY_DIGITS, Money
 from ..outcome import Payment, Violation
 from .base import DomainInterpreter, Rejected
 from .explain import Explanation, Step, exact, percent, rounding, when
+from .periods import half_month_end, half_month_start, year_start
 
 
 class Reason(str, enum.Enum):
@@ -193,6 +194,7 @@ class _Earning:
     additional: bool = False  # a premium: added to the rate in force, never competing
     window: tuple[int, int] | None = None  # (opens, closes), minutes after local midnight
     straight: bool = False  # `not counting hours already paid as overtime`: counts straight time only
+    overtime: bool = False  # `each hour of overtime [beyond D in a P]`: counts, and is paid on, overtime only
     consecutive: int = 0  # `on the Nth consecutive day of work in a week`: N (0: any day)
 
     def start(self, before: dict[Period, int], straight: dict[Period, int], overtime_from: int) -> int:
@@ -250,6 +252,7 @@ def _earnings(statute: Statute) -> tuple[_Earning, ...]:
                 rule.additional,
                 (rule.window.opens, rule.window.closes) if rule.window else None,
                 rule.not_counting_overtime,
+                rule.counts_overtime,
                 rule.consecutive_day.nth if rule.consecutive_day else 0,
             )
         )
@@ -265,7 +268,14 @@ def _limits(statute: Statute) -> tuple[_Limit, ...]:
     return tuple(limits)
 
 
-_PAY_PERIODS = {PaySchedule.CLOCK_OUT: None, PaySchedule.WEEK: Period.WEEK, PaySchedule.MONTH: Period.MONTH}
+_PAY_PERIODS = {
+    PaySchedule.CLOCK_OUT: None,
+    PaySchedule.WEEK: Period.WEEK,
+    PaySchedule.MONTH: Period.MONTH,
+    PaySchedule.HALF_MONTH: Period.HALF_MONTH,
+}
+#: The periods every worker's minutes worked (and straight time) are counted in.
+_COUNTED_PERIODS = (Period.DAY, Period.WEEK, Period.MONTH)
 
 
 def _schedule(statute: Statute) -> PaySchedule:
@@ -293,7 +303,11 @@ def overtime_start(rules: Iterable[_Earning], before: dict[Period, int]) -> int:
     """The shift minute from which the shift is paid as overtime (above 100%) by competing rules that
     count every hour: where straight-time counts stop (`NEVER`: no such minute)."""
     return min(
-        (max(0, r.threshold - before[r.period]) for r in rules if r.rate > Percentage.SCALE and not r.straight),
+        (
+            max(0, r.threshold - before[r.period])
+            for r in rules
+            if r.rate > Percentage.SCALE and not r.straight and not r.overtime
+        ),
         default=NEVER,
     )
 
@@ -314,7 +328,12 @@ def _paid_minutes(
     result without visiting minutes.
     """
     straight = straight or before
-    starts = sorted(((r.start(before, straight, overtime_from), r.order), r) for r in rules)
+    return _sweep(sorted(((r.start(before, straight, overtime_from), r.order), r) for r in rules), length)
+
+
+def _sweep(starts: list[tuple[tuple[int, int], _Earning]], length: int) -> dict[_Earning, int]:
+    """Minutes each rule wins, from competing rules sorted by (start, order): a rule pays from its
+    start until a rule that beats it starts."""
     paid: dict[_Earning, int] = {}
     best: _Earning | None = None
     since = 0
@@ -370,7 +389,11 @@ def _premium_minutes(
     overtime_from: int = NEVER,
 ) -> int:
     """Minutes of a shift a premium applies to: its suffix, within its window if it has one."""
-    start = rule.start(before, straight or before, overtime_from)
+    return _suffix_minutes(rule, clock_in, rule.start(before, straight or before, overtime_from), length)
+
+
+def _suffix_minutes(rule: _Earning, clock_in: int, start: int, length: int) -> int:
+    """Minutes of a premium's suffix from `start`, within its window if it has one."""
     if rule.window is None:
         return max(0, length - start)
     return window_minutes(clock_in, start, length, rule.window)
@@ -394,6 +417,10 @@ def period_name(period: Period, start: dt.date) -> str:
         return start.isoformat()
     if period is Period.WEEK:
         return f"{start.isoformat()}/P1W"
+    if period is Period.YEAR:
+        return f"{start.isoformat()}/P1Y"
+    if period is Period.HALF_MONTH:
+        return f"{start.isoformat()}/{(half_month_end(start) - dt.timedelta(days=1)).isoformat()}"
     return start.strftime("%Y-%m")
 
 
@@ -403,6 +430,9 @@ def period_end(period: Period, start: dt.date) -> dt.date:
         return start + dt.timedelta(days=1)
     if period is Period.WEEK:
         return start + dt.timedelta(days=7)
+    if period is Period.HALF_MONTH:
+        return half_month_end(start)
+    assert period is Period.MONTH, "a year is never a pay period"
     return dt.date(start.year + start.month // 12, start.month % 12 + 1, 1)
 
 
@@ -465,9 +495,11 @@ class _Worker:
     clocked_in: dt.datetime | None = None
     last_at: dt.datetime | None = None
     marks_at_last: set[tuple[str, str]] = field(default_factory=set)  # (device, kind)
-    worked: dict[Period, _Counter] = field(default_factory=lambda: {p: _Counter() for p in Period})
+    worked: dict[Period, _Counter] = field(default_factory=lambda: {p: _Counter() for p in _COUNTED_PERIODS})
     # … of which not paid as overtime (kept when a rule counts straight time only)
-    straight: dict[Period, _Counter] = field(default_factory=lambda: {p: _Counter() for p in Period})
+    straight: dict[Period, _Counter] = field(default_factory=lambda: {p: _Counter() for p in _COUNTED_PERIODS})
+    # overtime counts (`each hour of overtime beyond D in a P`): per kind of day counted and period
+    overtime: dict[tuple[DayKind | None, Period], _Counter] = field(default_factory=dict)
     limits: list[_Counter] = field(default_factory=list)
     # the days of work of the current week, bit i = day i (kept when a rule counts consecutive days)
     days_worked: _Counter = field(default_factory=_Counter)
@@ -489,6 +521,8 @@ class WorkingTimeInterpreter(DomainInterpreter):
         self.counts_straight_time = any(r.straight for r in self.earnings)
         #: Some rule holds on a consecutive day of work only: keep each worker's days of work in the week.
         self.counts_days = any(r.consecutive for r in self.earnings)
+        #: The overtime counts some rule reads (`each hour of overtime beyond D in a P`): kind of day and period.
+        self.overtime_counts = sorted({(r.day_kind, r.period) for r in self.earnings if r.overtime}, key=str)
         #: None: paid at each clock-out; else the period whose end makes pay due.
         self.pay_period = _PAY_PERIODS[_schedule(statute)]
         self.article_ids = [article.id for article in statute.articles]
@@ -698,13 +732,26 @@ class WorkingTimeInterpreter(DomainInterpreter):
                 counter.roll(day.starts[period])
                 straight[period] = counter.count
                 counter.count += min(minutes, overtime_from)
-        paid = _paid_minutes(competing, minutes, before, straight, overtime_from)
+        counted_from: dict[_Earning, int] = {}
+        if self.overtime_counts:
+            counted_from = self._count_overtime(worker, day, rules, minutes, before, straight, overtime_from)
+            starts = [
+                (counted_from.get(r, NEVER) if r.overtime else r.start(before, straight, overtime_from), r.order)
+                for r in competing
+            ]
+            paid = _sweep(sorted(zip(starts, competing)), minutes)
+        else:
+            paid = _paid_minutes(competing, minutes, before, straight, overtime_from)
         overtime = sum(m for r, m in paid.items() if r.rate > Percentage.SCALE)
         if premiums:
             local = self.local(started)
             clock_in = local.hour * 3600 + local.minute * 60 + local.second
             for rule in premiums:
-                if counted := _premium_minutes(rule, clock_in, minutes, before, straight, overtime_from):
+                if rule.overtime:
+                    counted = _suffix_minutes(rule, clock_in, counted_from.get(rule, NEVER), minutes)
+                else:
+                    counted = _premium_minutes(rule, clock_in, minutes, before, straight, overtime_from)
+                if counted:
                     paid[rule] = counted
         self._check_limits(event, worker, day, minutes, overtime)
         amounts = self._amounts(paid, worker.wage)
@@ -740,6 +787,45 @@ class WorkingTimeInterpreter(DomainInterpreter):
             counter.count |= 1 << offset
         run = consecutive_days(counter.count, offset) if minutes else 0
         return tuple(tuple(r for r in group if r.consecutive in (0, run)) for group in rules), run
+
+    def _count_overtime(
+        self,
+        worker: _Worker,
+        day: _Day,
+        rules: tuple[tuple[_Earning, ...], ...],
+        minutes: int,
+        before: dict[Period, int],
+        straight: dict[Period, int],
+        overtime_from: int,
+    ) -> dict[_Earning, int]:
+        """Where each rule counting overtime starts in this shift, and the shift's overtime counted.
+
+        The shift's overtime is what a limit sentence counts: the minutes from the first start of a
+        competing rule above 100% that counts hours (not overtime). A rule `beyond D in a P` of
+        overtime applies from the overtime minute at which the period's overtime reaches D; its count
+        holds the overtime of the shifts of its kind of day (docs/semantics.md, "Hours of overtime")."""
+        competing, premiums = rules
+        begins = min(
+            (
+                r.start(before, straight, overtime_from)
+                for r in competing
+                if r.rate > Percentage.SCALE and not r.overtime
+            ),
+            default=NEVER,
+        )
+        counts = {}
+        for kind, period in self.overtime_counts:
+            if kind is not None and kind is not day.kind:
+                continue
+            counter = worker.overtime.setdefault((kind, period), _Counter())
+            counter.roll(day.starts[period])
+            counts[kind, period] = counter.count
+            counter.count += max(0, minutes - begins)
+        return {
+            r: NEVER if begins >= minutes else begins + max(0, r.threshold - counts[r.day_kind, r.period])
+            for r in (*competing, *premiums)
+            if r.overtime
+        }
 
     def _shift_steps(
         self,
@@ -818,6 +904,8 @@ class WorkingTimeInterpreter(DomainInterpreter):
                     Period.DAY: date,
                     Period.WEEK: date - dt.timedelta(days=back),
                     Period.MONTH: date.replace(day=1),
+                    Period.YEAR: year_start(date, self.statute.header.effective),
+                    Period.HALF_MONTH: half_month_start(date),
                 },
             )
         return day

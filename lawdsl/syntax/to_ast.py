@@ -320,6 +320,9 @@ class _Builder(Transformer[Token, Tree[Any]]):
     def unless_time_off(self, meta: Meta, children: list[Any]) -> str:
         return "unless"
 
+    def of_overtime(self, meta: Meta, children: list[Any]) -> str:
+        return "of overtime"
+
     def additional(self, meta: Meta, children: list[Any]) -> str:
         return "additional"
 
@@ -359,6 +362,7 @@ class _Builder(Transformer[Token, Tree[Any]]):
             window=next((v for v in values if isinstance(v, A.Window)), None),
             additional="additional" in values,
             not_counting_overtime="not counting" in values or bool(beyond and beyond[3]),
+            counts_overtime="of overtime" in values,
             span=meta_span(meta),
             consecutive_day=next((v for v in values if isinstance(v, A.ConsecutiveDay)), None),
         )
@@ -377,7 +381,12 @@ class _Builder(Transformer[Token, Tree[Any]]):
 
     def schedule(self, meta: Meta, children: list[Any]) -> A.PaySchedule:
         values = _values(children)
+        if values and values[0] is A.Period.YEAR:
+            self._fail(meta_span(meta), "yearly_pay")
         return A.PaySchedule(values[0].value) if values else A.PaySchedule.CLOCK_OUT
+
+    def half_month(self, meta: Meta, children: list[Any]) -> A.PaySchedule:
+        return A.PaySchedule.HALF_MONTH
 
     def wage_payment(self, meta: Meta, children: list[Any]) -> A.WagePaymentRule:
         values = _values(children)

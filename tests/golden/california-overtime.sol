@@ -11,9 +11,11 @@ import {WorkingTimeStatute} from "../WorkingTimeStatute.sol";
 /// beyond 40 hours that, as the Labor Commissioner reads the last sentence of
 /// Section 510(a), leaves out the hours already paid as daily overtime, and the
 /// seventh day of work in a workweek (the employee worked every day of it).
-/// Not encoded, because the language cannot say them yet: the semimonthly
-/// paydays of Section 204 (wages are paid weekly here), and daylight saving time
-/// (the statute keeps Pacific Standard Time).
+/// Wages are paid twice a month, as Section 204 requires: labour of the 1st to
+/// the 15th on the 16th, labour of the 16th to the last day on the 1st of the
+/// next month (the first day of each window the section allows). Not encoded,
+/// because the language cannot say it yet: daylight saving time (the statute
+/// keeps Pacific Standard Time).
 contract CaliforniaLaborCodeSection510DaySWorkAndOvertimeV1 is WorkingTimeStatute {
     uint256 public constant VERSION = 1;
 
@@ -29,6 +31,13 @@ contract CaliforniaLaborCodeSection510DaySWorkAndOvertimeV1 is WorkingTimeStatut
 
     // ---------------------------------------------------------------- articles
     /// @notice Article 204 "Payment of wages"
+    /// @custom:wording (a) All wages ... earned by any person in any employment are due and
+    /// payable twice during each calendar month, on days designated in advance by
+    /// the employer as the regular paydays. Labor performed between the 1st and 15th
+    /// days, inclusive, of any calendar month shall be paid for between the 16th and
+    /// the 26th day of the month during which the labor was performed, and labor
+    /// performed between the 16th and the last day, inclusive, of any calendar month,
+    /// shall be paid for between the 1st and 10th day of the following month.
     bytes32 public constant ARTICLE_204 = "204";
     /// @notice Article 510.1 "Daily overtime"
     /// @custom:wording Eight hours of labor constitutes a day's work. Any work in excess of eight
@@ -95,14 +104,14 @@ contract CaliforniaLaborCodeSection510DaySWorkAndOvertimeV1 is WorkingTimeStatut
     /// @dev Article 510.4's pay accrues at its position in the statute.
     uint256 private constant ARTICLE_510_4_POSITION = 4;
 
-    /// @notice Article 204: the employer pays the employee at the end of each week.
+    /// @notice Article 204: the employer pays the employee at the end of each half month.
     constructor(IERC20 currency, address authority)
         WorkingTimeStatute(
             currency,
             authority,
             "1",
             Calendar({effectiveDay: EFFECTIVE_DAY, timeZoneOffset: TIME_ZONE_OFFSET, restDays: REST_DAYS, weekStart: WEEK_START}),
-            PaySchedule.EndOfWeek
+            PaySchedule.EndOfHalfMonth
         )
     {}
 

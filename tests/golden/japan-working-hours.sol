@@ -3,7 +3,7 @@
 pragma solidity 0.8.30;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
-import {WorkingTimeStatute} from "../WorkingTimeStatute.sol";
+import {WorkingTimeCounts} from "../WorkingTimeCounts.sol";
 
 /// @title Labour Standards Act (Japan), Articles 24, 32, 35, 36 and 37, version 1
 /// @notice Governs working time in Japan from 2026-04-01; wages are paid in JPY.
@@ -13,8 +13,12 @@ import {WorkingTimeStatute} from "../WorkingTimeStatute.sol";
 /// has designated Sunday as the statutory day off under Article 35; weeks run from
 /// Sunday to Saturday, the calendar week the Ministry's interpretation takes when
 /// the rules of employment say nothing else. The statutory working hours of
-/// Article 32 (8 hours a day, 40 hours a week) are the terms below.
-contract LabourStandardsActJapanArticles24323536And37V1 is WorkingTimeStatute {
+/// Article 32 (8 hours a day, 40 hours a week) are the terms below. The year of
+/// Article 36(4) runs from the effective date, 1 April, as the starting date of a
+/// labour-management agreement under Article 36 does; work on the day off is not
+/// an extension of working hours, so the yearly limit and the 60-hour proviso
+/// count the extended hours of workdays only.
+contract LabourStandardsActJapanArticles24323536And37V1 is WorkingTimeCounts {
     uint256 public constant VERSION = 1;
 
     // ---------------------------------------------------------------- calendar
@@ -37,7 +41,10 @@ contract LabourStandardsActJapanArticles24323536And37V1 is WorkingTimeStatute {
     /// the employer must pay premium wages for work during those hours or on those
     /// days at a rate not less than the rate prescribed by Cabinet Order within the
     /// range of no less than 25 percent and no more than 50 percent of the normal
-    /// wage per working hour or working day.
+    /// wage per working hour or working day; provided, however, that if the extended
+    /// working hours exceed 60 hours in a month, the employer must pay premium wages
+    /// for work during the extended working hours that exceed 60 hours at a rate not
+    /// less than 50 percent of the normal wage per working hour.
     bytes32 public constant ARTICLE_37_1 = "37.1";
     /// @notice Article 37.4 "Late-night work"
     /// @custom:wording If an employer has a worker work between 10 p.m. and 5 a.m., the employer
@@ -56,6 +63,10 @@ contract LabourStandardsActJapanArticles24323536And37V1 is WorkingTimeStatute {
     uint32 internal constant TERM_STATUTORY_WORKING_WEEK = 2400; // minutes
     /// @dev "monthly extension limit": 45 hours.
     uint32 internal constant TERM_MONTHLY_EXTENSION_LIMIT = 2700; // minutes
+    /// @dev "annual extension limit": 360 hours.
+    uint32 internal constant TERM_ANNUAL_EXTENSION_LIMIT = 21600; // minutes
+    /// @dev "higher premium threshold": 60 hours.
+    uint32 internal constant TERM_HIGHER_PREMIUM_THRESHOLD = 3600; // minutes
     /// @notice Written in article 24: 100% = 1_000_000 / 1_000_000 of the hourly wage.
     uint64 public constant ARTICLE_24_RATE = 1_000_000;
     /// @notice Written in article 37.1: 125% = 1_250_000 / 1_000_000 of the hourly wage.
@@ -64,6 +75,8 @@ contract LabourStandardsActJapanArticles24323536And37V1 is WorkingTimeStatute {
     uint64 public constant ARTICLE_37_1_RULE_2_RATE = 1_250_000;
     /// @notice Written in article 37.1: 135% = 1_350_000 / 1_000_000 of the hourly wage.
     uint64 public constant ARTICLE_37_1_RULE_3_RATE = 1_350_000;
+    /// @notice Written in article 37.1: 150% = 1_500_000 / 1_000_000 of the hourly wage.
+    uint64 public constant ARTICLE_37_1_RULE_4_RATE = 1_500_000;
     /// @notice Written in article 37.4: 25% = 250_000 / 1_000_000 of the hourly wage.
     uint64 public constant ARTICLE_37_4_RATE = 250_000;
     /// @dev Article 37.4: its window opens at 22:00, local time.
@@ -76,6 +89,11 @@ contract LabourStandardsActJapanArticles24323536And37V1 is WorkingTimeStatute {
         return 0;
     }
 
+    /// @dev Years begin on the effective date's month and day: April 1.
+    function _yearBegins() internal pure override returns (uint256 month, uint256 dayOfMonth) {
+        return (4, 1);
+    }
+
     // ---------------------------------------------------------------- what the rules pass
     /// @dev Article 24's pay accrues at its position in the statute.
     uint256 private constant ARTICLE_24_POSITION = 0;
@@ -84,11 +102,13 @@ contract LabourStandardsActJapanArticles24323536And37V1 is WorkingTimeStatute {
     /// @dev Article 37.4's pay accrues at its position in the statute.
     uint256 private constant ARTICLE_37_4_POSITION = 2;
     /// @dev Article 36.4: overtime beyond the monthly extension limit in a month is a violation. Its running count, in the worker's slot.
-    uint256 private constant ARTICLE_36_4_COUNTER = 0;
+    uint256 private constant ARTICLE_36_4_RULE_1_COUNTER = 0;
+    /// @dev Article 36.4: on a workday, overtime beyond the annual extension limit in a year is a violation. Its running count, in the worker's slot.
+    uint256 private constant ARTICLE_36_4_RULE_2_COUNTER = 1;
 
     /// @notice Article 24: the employer pays the worker at the end of each month.
     constructor(IERC20 currency, address authority)
-        WorkingTimeStatute(
+        WorkingTimeCounts(
             currency,
             authority,
             "1",
@@ -129,6 +149,13 @@ contract LabourStandardsActJapanArticles24323536And37V1 is WorkingTimeStatute {
         return 0;
     }
 
+    /// @dev Article 37.1: on a workday, each hour of overtime beyond the higher premium threshold in a month earns 150% of the hourly wage.
+    /// @return The shift minute from which the rule applies (`NEVER`: not to this shift).
+    function _article37_1Rule_4Start(Shift memory shift, uint256 overtime) private pure returns (uint256) {
+        if (shift.kind != DayKind.Workday) return NEVER;
+        return _beyondOvertime(TERM_HIGHER_PREMIUM_THRESHOLD, _overtimeField(overtime, 1), _overtimeField(overtime, 0), shift.length);
+    }
+
     /// @dev Article 37.4: each hour worked between 22:00 and 05:00 earns an additional 25% of the hourly wage.
     /// @return The shift minute from which the rule applies (`NEVER`: not to this shift).
     function _article37_4Start(Shift memory shift) private pure returns (uint256) {
@@ -138,35 +165,48 @@ contract LabourStandardsActJapanArticles24323536And37V1 is WorkingTimeStatute {
     /// @dev A finished shift under the statute: its limit sentences in article order (each
     /// reports once per period instance), then one payment (or accrual) per earning article.
     function _applyRules(Shift memory shift) internal override {
-        // The shift minute each earning rule applies from (`NEVER`: not to this shift).
-        uint256 article24Start = _article24Start(shift);
-        uint256 article37_1Rule_1Start = _article37_1Rule_1Start(shift);
-        uint256 article37_1Rule_3Start = _article37_1Rule_3Start(shift);
         // Hours paid as overtime by the rules that count every hour begin here; straight time ends.
-        shift.overtimeFrom = _earliest(article37_1Rule_1Start, article37_1Rule_3Start);
+        shift.overtimeFrom = _earliest(_article37_1Rule_1Start(shift), _article37_1Rule_3Start(shift));
         // Straight-time counts per period (bit `Period`): in the worker slot, in a side slot.
         _countStraightTime(shift, 2, 0);
-        uint256 article37_1Rule_2Start = _article37_1Rule_2Start(shift);
+        // Overtime, as limit sentences count it: from the first rule above 100% counting hours worked.
+        // One word for the rules counting overtime (the stack is full): field 0, where it begins (at
+        // most the shift's length); field 1 + i, overtime count i before the shift (`_overtimeField`).
+        uint256 overtime;
+        overtime = _earliest(_article37_1Rule_1Start(shift), _earliest(_article37_1Rule_2Start(shift), _article37_1Rule_3Start(shift)));
+        if (overtime > shift.length) overtime = shift.length; // the shift's overtime: length - field 0
+        if (shift.kind == DayKind.Workday) {
+            overtime |= _countOvertime(shift, 0, shift.monthStart, shift.length - _overtimeField(overtime, 0)) << 32;
+        }
         uint256 higher; // the earliest start of the rules paying more than the one at hand
         uint256 rateMinutes; // an article's rules together
-        // Overtime: the minutes paid above 100% of the wage, from the first premium rule's start.
-        uint256 overtime = _minutesWon(shift, _earliest(article37_1Rule_1Start, _earliest(article37_1Rule_2Start, article37_1Rule_3Start)), NEVER);
         // Article 36.4: overtime beyond the monthly extension limit in a month is a violation.
-        _limit(shift, ARTICLE_36_4_COUNTER, ARTICLE_36_4, Period.Month, true,
-               TERM_MONTHLY_EXTENSION_LIMIT, overtime);
+        _limit(shift, ARTICLE_36_4_RULE_1_COUNTER, ARTICLE_36_4, Period.Month, true,
+               TERM_MONTHLY_EXTENSION_LIMIT, shift.length - _overtimeField(overtime, 0));
+        // Article 36.4: on a workday, overtime beyond the annual extension limit in a year is a violation.
+        _yearLimit(shift, ARTICLE_36_4_RULE_2_COUNTER, ARTICLE_36_4, shift.kind == DayKind.Workday,
+                   TERM_ANNUAL_EXTENSION_LIMIT, shift.length - _overtimeField(overtime, 0));
         _storeWorker(shift); // the worker's record is complete before any payment
         // Rates are below 2^64 and a shift below 2^11 minutes: no product or sum overflows.
         unchecked {
             // Article 24: each hour worked earns 100% of the hourly wage.
+            higher = _earliest(_article37_1Rule_1Start(shift), _article37_1Rule_2Start(shift));
+            higher = _earliest(higher, _article37_1Rule_3Start(shift));
+            higher = _earliest(higher, _article37_1Rule_4Start(shift, overtime));
             _earned(shift, ARTICLE_24_POSITION, ARTICLE_24,
-                    ARTICLE_24_RATE * _minutesWon(shift, article24Start, _earliest(article37_1Rule_1Start, _earliest(article37_1Rule_2Start, article37_1Rule_3Start))));
+                    ARTICLE_24_RATE * _minutesWon(shift, _article24Start(shift), higher));
             // Article 37.1: on a workday, each hour worked beyond the statutory working day earns 125% of the hourly wage.
-            rateMinutes = ARTICLE_37_1_RULE_1_RATE * _minutesWon(shift, article37_1Rule_1Start, article37_1Rule_3Start);
+            rateMinutes = ARTICLE_37_1_RULE_1_RATE
+                * _minutesWon(shift, _article37_1Rule_1Start(shift), _earliest(_article37_1Rule_3Start(shift), _article37_1Rule_4Start(shift, overtime)));
             // Article 37.1: on a workday, each hour worked beyond the statutory working week in a week, not counting hours already paid as overtime, earns 125% of the hourly wage.
             rateMinutes += ARTICLE_37_1_RULE_2_RATE
-                * _minutesWon(shift, article37_1Rule_2Start, _earliest(article37_1Rule_1Start, article37_1Rule_3Start));
+                * _minutesWon(shift, _article37_1Rule_2Start(shift), _earliest(_article37_1Rule_1Start(shift), _earliest(_article37_1Rule_3Start(shift), _article37_1Rule_4Start(shift, overtime))));
             // Article 37.1: on a rest day, each hour worked earns 135% of the hourly wage.
-            rateMinutes += ARTICLE_37_1_RULE_3_RATE * _minutesWon(shift, article37_1Rule_3Start, NEVER);
+            rateMinutes += ARTICLE_37_1_RULE_3_RATE
+                * _minutesWon(shift, _article37_1Rule_3Start(shift), _article37_1Rule_4Start(shift, overtime));
+            // Article 37.1: on a workday, each hour of overtime beyond the higher premium threshold in a month earns 150% of the hourly wage.
+            rateMinutes += ARTICLE_37_1_RULE_4_RATE
+                * _minutesWon(shift, _article37_1Rule_4Start(shift, overtime), NEVER);
             _earned(shift, ARTICLE_37_1_POSITION, ARTICLE_37_1, rateMinutes);
             // Article 37.4: each hour worked between 22:00 and 05:00 earns an additional 25% of the hourly wage.
             _earned(shift, ARTICLE_37_4_POSITION, ARTICLE_37_4,

@@ -3,15 +3,17 @@
 pragma solidity 0.8.30;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
-import {WorkingTimeStatute} from "../WorkingTimeStatute.sol";
+import {WorkingTimeCounts} from "../WorkingTimeCounts.sol";
 
 /// @title 日本劳动基准法第 24、32、35、36、37 条, version 1
 /// @notice Governs working time in 日本 from 2026-04-01; wages are paid in JPY.
 /// @custom:preamble 1947 年第 49 号法律（经修正）。加付工资的比率取《关于加付工资最低比率的政令》规定的最低
 /// 比率（延长工作时间 25%，休息日工作 35%）。用人单位依第三十五条将星期日定为法定休息日；
 /// 就业规则未另行规定时，依厚生劳动省的解释，一周为星期日至星期六的历周。第三十二条规定的
-/// 法定工作时间（每日 8 小时、每周 40 小时）见下列术语。
-contract Statute6b0191f2V1 is WorkingTimeStatute {
+/// 法定工作时间（每日 8 小时、每周 40 小时）见下列术语。第三十六条第四款的一年自施行日
+/// 4 月 1 日起算，与依第三十六条订立的劳资协定的起算日相同；休息日工作不是延长工作时间，
+/// 因此年度上限和六十小时但书只计算工作日的延长工作时间。
+contract Statute6b0191f2V1 is WorkingTimeCounts {
     uint256 public constant VERSION = 1;
 
     // ---------------------------------------------------------------- calendar
@@ -30,7 +32,9 @@ contract Statute6b0191f2V1 is WorkingTimeStatute {
     bytes32 public constant ARTICLE_24 = "24";
     /// @notice Article 37.1 "延长工作时间及休息日工作的加付工资"
     /// @custom:wording 用人单位延长工作时间或者安排劳动者在休息日工作的，对该时间或该日的工作，须按政令
-    /// 在通常工资的百分之二十五以上、百分之五十以下范围内规定的比率以上，支付加付工资。
+    /// 在通常工资的百分之二十五以上、百分之五十以下范围内规定的比率以上，支付加付工资；但是，
+    /// 延长的工作时间一个月超过六十小时的，对超过六十小时的延长工作时间的工作，须按通常工资的
+    /// 百分之五十以上的比率支付加付工资。
     bytes32 public constant ARTICLE_37_1 = "37.1";
     /// @notice Article 37.4 "深夜工作"
     /// @custom:wording 用人单位安排劳动者在午后十时至午前五时之间工作的，对该时间的工作，须按通常工资的
@@ -47,6 +51,10 @@ contract Statute6b0191f2V1 is WorkingTimeStatute {
     uint32 internal constant TERM_2 = 2400; // minutes
     /// @dev "每月延长上限": 45 hours.
     uint32 internal constant TERM_3 = 2700; // minutes
+    /// @dev "每年延长上限": 360 hours.
+    uint32 internal constant TERM_4 = 21600; // minutes
+    /// @dev "较高加付门槛": 60 hours.
+    uint32 internal constant TERM_5 = 3600; // minutes
     /// @notice Written in article 24: 100% = 1_000_000 / 1_000_000 of the hourly wage.
     uint64 public constant ARTICLE_24_RATE = 1_000_000;
     /// @notice Written in article 37.1: 125% = 1_250_000 / 1_000_000 of the hourly wage.
@@ -55,6 +63,8 @@ contract Statute6b0191f2V1 is WorkingTimeStatute {
     uint64 public constant ARTICLE_37_1_RULE_2_RATE = 1_250_000;
     /// @notice Written in article 37.1: 135% = 1_350_000 / 1_000_000 of the hourly wage.
     uint64 public constant ARTICLE_37_1_RULE_3_RATE = 1_350_000;
+    /// @notice Written in article 37.1: 150% = 1_500_000 / 1_000_000 of the hourly wage.
+    uint64 public constant ARTICLE_37_1_RULE_4_RATE = 1_500_000;
     /// @notice Written in article 37.4: 25% = 250_000 / 1_000_000 of the hourly wage.
     uint64 public constant ARTICLE_37_4_RATE = 250_000;
     /// @dev Article 37.4: its window opens at 22:00, local time.
@@ -67,6 +77,11 @@ contract Statute6b0191f2V1 is WorkingTimeStatute {
         return 0;
     }
 
+    /// @dev Years begin on the effective date's month and day: April 1.
+    function _yearBegins() internal pure override returns (uint256 month, uint256 dayOfMonth) {
+        return (4, 1);
+    }
+
     // ---------------------------------------------------------------- what the rules pass
     /// @dev Article 24's pay accrues at its position in the statute.
     uint256 private constant ARTICLE_24_POSITION = 0;
@@ -75,11 +90,13 @@ contract Statute6b0191f2V1 is WorkingTimeStatute {
     /// @dev Article 37.4's pay accrues at its position in the statute.
     uint256 private constant ARTICLE_37_4_POSITION = 2;
     /// @dev Article 36.4: overtime beyond the 每月延长上限 in a month is a violation. Its running count, in the worker's slot.
-    uint256 private constant ARTICLE_36_4_COUNTER = 0;
+    uint256 private constant ARTICLE_36_4_RULE_1_COUNTER = 0;
+    /// @dev Article 36.4: on a workday, overtime beyond the 每年延长上限 in a year is a violation. Its running count, in the worker's slot.
+    uint256 private constant ARTICLE_36_4_RULE_2_COUNTER = 1;
 
     /// @notice Article 24: the 用人单位 pays the 劳动者 at the end of each month.
     constructor(IERC20 currency, address authority)
-        WorkingTimeStatute(
+        WorkingTimeCounts(
             currency,
             authority,
             "1",
@@ -120,6 +137,13 @@ contract Statute6b0191f2V1 is WorkingTimeStatute {
         return 0;
     }
 
+    /// @dev Article 37.1: on a workday, each hour of overtime beyond the 较高加付门槛 in a month earns 150% of the hourly wage.
+    /// @return The shift minute from which the rule applies (`NEVER`: not to this shift).
+    function _article37_1Rule_4Start(Shift memory shift, uint256 overtime) private pure returns (uint256) {
+        if (shift.kind != DayKind.Workday) return NEVER;
+        return _beyondOvertime(TERM_5, _overtimeField(overtime, 1), _overtimeField(overtime, 0), shift.length);
+    }
+
     /// @dev Article 37.4: each hour worked between 22:00 and 05:00 earns an additional 25% of the hourly wage.
     /// @return The shift minute from which the rule applies (`NEVER`: not to this shift).
     function _article37_4Start(Shift memory shift) private pure returns (uint256) {
@@ -129,35 +153,48 @@ contract Statute6b0191f2V1 is WorkingTimeStatute {
     /// @dev A finished shift under the statute: its limit sentences in article order (each
     /// reports once per period instance), then one payment (or accrual) per earning article.
     function _applyRules(Shift memory shift) internal override {
-        // The shift minute each earning rule applies from (`NEVER`: not to this shift).
-        uint256 article24Start = _article24Start(shift);
-        uint256 article37_1Rule_1Start = _article37_1Rule_1Start(shift);
-        uint256 article37_1Rule_3Start = _article37_1Rule_3Start(shift);
         // Hours paid as overtime by the rules that count every hour begin here; straight time ends.
-        shift.overtimeFrom = _earliest(article37_1Rule_1Start, article37_1Rule_3Start);
+        shift.overtimeFrom = _earliest(_article37_1Rule_1Start(shift), _article37_1Rule_3Start(shift));
         // Straight-time counts per period (bit `Period`): in the worker slot, in a side slot.
         _countStraightTime(shift, 2, 0);
-        uint256 article37_1Rule_2Start = _article37_1Rule_2Start(shift);
+        // Overtime, as limit sentences count it: from the first rule above 100% counting hours worked.
+        // One word for the rules counting overtime (the stack is full): field 0, where it begins (at
+        // most the shift's length); field 1 + i, overtime count i before the shift (`_overtimeField`).
+        uint256 overtime;
+        overtime = _earliest(_article37_1Rule_1Start(shift), _earliest(_article37_1Rule_2Start(shift), _article37_1Rule_3Start(shift)));
+        if (overtime > shift.length) overtime = shift.length; // the shift's overtime: length - field 0
+        if (shift.kind == DayKind.Workday) {
+            overtime |= _countOvertime(shift, 0, shift.monthStart, shift.length - _overtimeField(overtime, 0)) << 32;
+        }
         uint256 higher; // the earliest start of the rules paying more than the one at hand
         uint256 rateMinutes; // an article's rules together
-        // Overtime: the minutes paid above 100% of the wage, from the first premium rule's start.
-        uint256 overtime = _minutesWon(shift, _earliest(article37_1Rule_1Start, _earliest(article37_1Rule_2Start, article37_1Rule_3Start)), NEVER);
         // Article 36.4: overtime beyond the 每月延长上限 in a month is a violation.
-        _limit(shift, ARTICLE_36_4_COUNTER, ARTICLE_36_4, Period.Month, true,
-               TERM_3, overtime);
+        _limit(shift, ARTICLE_36_4_RULE_1_COUNTER, ARTICLE_36_4, Period.Month, true,
+               TERM_3, shift.length - _overtimeField(overtime, 0));
+        // Article 36.4: on a workday, overtime beyond the 每年延长上限 in a year is a violation.
+        _yearLimit(shift, ARTICLE_36_4_RULE_2_COUNTER, ARTICLE_36_4, shift.kind == DayKind.Workday,
+                   TERM_4, shift.length - _overtimeField(overtime, 0));
         _storeWorker(shift); // the worker's record is complete before any payment
         // Rates are below 2^64 and a shift below 2^11 minutes: no product or sum overflows.
         unchecked {
             // Article 24: each hour worked earns 100% of the hourly wage.
+            higher = _earliest(_article37_1Rule_1Start(shift), _article37_1Rule_2Start(shift));
+            higher = _earliest(higher, _article37_1Rule_3Start(shift));
+            higher = _earliest(higher, _article37_1Rule_4Start(shift, overtime));
             _earned(shift, ARTICLE_24_POSITION, ARTICLE_24,
-                    ARTICLE_24_RATE * _minutesWon(shift, article24Start, _earliest(article37_1Rule_1Start, _earliest(article37_1Rule_2Start, article37_1Rule_3Start))));
+                    ARTICLE_24_RATE * _minutesWon(shift, _article24Start(shift), higher));
             // Article 37.1: on a workday, each hour worked beyond the 法定工作日 earns 125% of the hourly wage.
-            rateMinutes = ARTICLE_37_1_RULE_1_RATE * _minutesWon(shift, article37_1Rule_1Start, article37_1Rule_3Start);
+            rateMinutes = ARTICLE_37_1_RULE_1_RATE
+                * _minutesWon(shift, _article37_1Rule_1Start(shift), _earliest(_article37_1Rule_3Start(shift), _article37_1Rule_4Start(shift, overtime)));
             // Article 37.1: on a workday, each hour worked beyond the 法定工作周 in a week, not counting hours already paid as overtime, earns 125% of the hourly wage.
             rateMinutes += ARTICLE_37_1_RULE_2_RATE
-                * _minutesWon(shift, article37_1Rule_2Start, _earliest(article37_1Rule_1Start, article37_1Rule_3Start));
+                * _minutesWon(shift, _article37_1Rule_2Start(shift), _earliest(_article37_1Rule_1Start(shift), _earliest(_article37_1Rule_3Start(shift), _article37_1Rule_4Start(shift, overtime))));
             // Article 37.1: on a rest day, each hour worked earns 135% of the hourly wage.
-            rateMinutes += ARTICLE_37_1_RULE_3_RATE * _minutesWon(shift, article37_1Rule_3Start, NEVER);
+            rateMinutes += ARTICLE_37_1_RULE_3_RATE
+                * _minutesWon(shift, _article37_1Rule_3Start(shift), _article37_1Rule_4Start(shift, overtime));
+            // Article 37.1: on a workday, each hour of overtime beyond the 较高加付门槛 in a month earns 150% of the hourly wage.
+            rateMinutes += ARTICLE_37_1_RULE_4_RATE
+                * _minutesWon(shift, _article37_1Rule_4Start(shift, overtime), NEVER);
             _earned(shift, ARTICLE_37_1_POSITION, ARTICLE_37_1, rateMinutes);
             // Article 37.4: each hour worked between 22:00 and 05:00 earns an additional 25% of the hourly wage.
             _earned(shift, ARTICLE_37_4_POSITION, ARTICLE_37_4,

@@ -81,7 +81,7 @@ CASES = [
     (
         "misspelt keyword",
         OVERTIME.replace("each hour worked beyond", "each hour workd beyond"),
-        "bad.law:32:27: error: expected 'worked', found 'workd'; did you mean 'worked'?",
+        "bad.law:32:27: error: expected 'of' or 'worked', found 'workd'; did you mean 'worked'?",
     ),
     (
         "bad article id",

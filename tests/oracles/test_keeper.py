@@ -23,7 +23,16 @@ from lawdsl.scenario import Scenario, load_scenario
 from oracles.devices.records import CanonicalPunch
 from oracles.devices.simulator import simulated_config
 from oracles.gateway import DEFAULT_LAW, Site, provision
-from oracles.keeper import END_OF_MONTH, END_OF_WEEK, Keeper, Settlement, TenderAward, VoucherReclaim, period_start
+from oracles.keeper import (
+    END_OF_HALF_MONTH,
+    END_OF_MONTH,
+    END_OF_WEEK,
+    Keeper,
+    Settlement,
+    TenderAward,
+    VoucherReclaim,
+    period_start,
+)
 from oracles.outbox import Outbox
 from oracles.submitter import Submitter
 from tests.chain.statutes import weekly_overtime
@@ -44,6 +53,16 @@ def test_period_start_is_local_midnight_of_the_week_or_month() -> None:
     assert period_start(wednesday, END_OF_MONTH, offset, week_start=0) == unix("2026-03-01 00:00", UTC_MINUS_5)
     just_before = unix("2026-03-01 00:00", UTC_MINUS_5) - 1  # still February there, March in UTC
     assert period_start(just_before, END_OF_MONTH, offset, 0) == unix("2026-02-01 00:00", UTC_MINUS_5)
+
+
+def test_half_months_begin_on_the_1st_and_the_16th() -> None:
+    offset = -5 * 3600
+    assert period_start(unix("2026-03-15 23:59", UTC_MINUS_5), END_OF_HALF_MONTH, offset, 0) == unix(
+        "2026-03-01 00:00", UTC_MINUS_5
+    )
+    assert period_start(unix("2026-03-16 00:00", UTC_MINUS_5), END_OF_HALF_MONTH, offset, 0) == unix(
+        "2026-03-16 00:00", UTC_MINUS_5
+    )
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,8 @@ A statute is drawn as an AST built from the grammar's sentence forms (every
 optional sentence and clause, terms or literals as operands, names that
 contain the language's keywords, public holidays anywhere in a year, rest
 days, week starts, time zones, premiums with time-of-day windows, counts
-that leave out overtime, rules on the Nth consecutive day of work), then
+that leave out overtime, counts of overtime hours, years, half-month pay, rules on the Nth
+consecutive day of work), then
 written out by the formatter in English or Chinese and read back through
 `load_text`: what a test gets is what a legislator could have typed,
 accepted by `lawdsl check`.
@@ -232,7 +233,11 @@ def _header(
 def _articles(draw: st.DrawFn, rules: list[A.Rule], language: str) -> tuple[A.Article, ...]:
     """The rules in their order, cut into articles with distinct dotted ids and titles."""
     cuts = sorted(draw(st.sets(st.integers(1, max(1, len(rules) - 1)), max_size=len(rules) - 1)))
-    groups = [rules[a:b] for a, b in zip([0, *cuts], [*cuts, len(rules)]) if rules[a:b]]
+    return _articles_of(draw, [rules[a:b] for a, b in zip([0, *cuts], [*cuts, len(rules)]) if rules[a:b]], language)
+
+
+def _articles_of(draw: st.DrawFn, groups: list[list[A.Rule]], language: str) -> tuple[A.Article, ...]:
+    """Each group of rules an article, with distinct dotted ids and titles."""
     ids = draw(
         st.lists(
             st.tuples(st.integers(1, 300) | st.just(10**9), st.none() | st.integers(1, 9)),
@@ -289,9 +294,14 @@ def working_time_statutes(
     ]
     terms = _Terms(draw, names)
     day_kinds = st.none() | st.sampled_from(list(A.DayKind))
-    periods = st.sampled_from(list(A.Period))
+    periods = st.sampled_from([A.Period.DAY, A.Period.WEEK, A.Period.MONTH])  # what hours worked are counted in
+    limit_periods = periods | st.just(A.Period.YEAR)
+    # Counts of overtime and years are drawn in one statute in four, within their bounds (bounds.py).
+    counts = draw(st.integers(0, 3)) == 0
     rules: list[A.Rule] = []
-    for _ in range(draw(st.integers(1, 6) | st.just(B.MAX_WORKING_TIME_RULES))):
+    most_earning = B.MAX_EARNING_WITH_COUNTS if counts else B.MAX_WORKING_TIME_RULES
+    for index in range(draw(st.integers(1, 6) | st.just(most_earning))):
+        of_overtime = counts and index == 0  # the one count of overtime a statute with counts may have
         beyond = terms.operand(durations(60 * 24 * 31)) if draw(st.booleans()) else None
         additional = draw(st.sampled_from([False, False, True]))  # premiums: added to the rate in force
         day_kind = draw(day_kinds)
@@ -300,17 +310,20 @@ def working_time_statutes(
                 terms.operand(percentages),
                 day_kind,
                 beyond,
-                draw(st.none() | periods) if beyond else None,
+                draw(st.none() | (limit_periods if of_overtime else periods)) if beyond else None,
                 draw(st.booleans()),
                 draw(st.none() | windows) if additional else None,
                 additional,
-                draw(st.booleans()) if beyond else False,  # not counting hours already paid as overtime
-                # `on the Nth consecutive day of work in a week`, in place of a kind of day
-                consecutive_day=draw(st.none() | consecutive_days) if day_kind is None else None,
+                draw(st.booleans()) if beyond and not of_overtime else False,  # not counting hours paid as overtime
+                of_overtime,
+                # `on the Nth consecutive day of work in a week`, in place of a kind of day (not beside counts)
+                consecutive_day=draw(st.none() | consecutive_days) if day_kind is None and not counts else None,
             )
         )
     newer = any(isinstance(r, A.EarningRule) and (r.window or r.not_counting_overtime) for r in rules)
     most_limits = B.MAX_LIMITS_WITH_WINDOWS if newer else B.MAX_WORKING_TIME_RULES
+    if counts:
+        most_limits = B.MAX_LIMITS_WITH_COUNTS
     if any(isinstance(r, A.EarningRule) and r.consecutive_day for r in rules):  # a smaller contract's bounds
         rules = rules[: B.MAX_EARNING_WITH_CONSECUTIVE_DAYS]
         most_limits = min(most_limits, B.MAX_RULES_WITH_CONSECUTIVE_DAYS - len(rules))
@@ -319,31 +332,35 @@ def working_time_statutes(
             A.LimitRule(
                 draw(st.sampled_from(list(A.Measure))),
                 terms.operand(durations(60 * 24 * 31)),
-                draw(periods),
+                draw(limit_periods if counts else periods),
                 draw(day_kinds),
             )
         )
     rules = draw(st.permutations(rules))
     payment = A.WagePaymentRule(A.Ref(firm), A.Ref(worker), draw(st.sampled_from(list(A.PaySchedule))))
     rules.insert(draw(st.integers(0, len(rules))), payment)
+    if counts:  # earning sentences in at most 3 articles; the other sentences in one of their own
+        earning = [r for r in rules if isinstance(r, A.EarningRule)]
+        others = [r for r in rules if not isinstance(r, A.EarningRule)]
+        most_cuts = min(len(earning) - 1, B.MAX_EARNING_ARTICLES_WITH_COUNTS - 1)
+        cuts = sorted(draw(st.sets(st.integers(1, max(1, len(earning) - 1)), max_size=most_cuts)))
+        groups = [earning[a:b] for a, b in zip([0, *cuts], [*cuts, len(earning)])]
+        articles = _articles_of(draw, [*groups, others], language)
+    else:
+        articles = _articles(draw, rules, language)
     calendar: list[A.TermSentence] = []
     if draw(st.booleans()):
         calendar.append(A.RestDays(tuple(sorted(draw(st.sets(weekdays, min_size=1)), key=lambda d: d.index))))
     if draw(st.booleans()):
         year = draw(st.sampled_from(YEARS))
         first = dt.date(year, 1, 1)
-        widest = st.dates(first, first + dt.timedelta(days=int(B.MAX_HOLIDAY_YEARS * 365.25)))
+        span = B.MAX_HOLIDAY_YEARS_WITH_COUNTS if counts else B.MAX_HOLIDAY_YEARS
+        widest = st.dates(first, first + dt.timedelta(days=int(span * 365.25)))
         holidays = draw(st.sets(dates_in(year) | dates_in(year + 1) | widest, min_size=1, max_size=30))
         calendar.append(A.PublicHolidays(tuple(sorted(holidays))))
     if draw(st.booleans()):
         calendar.append(A.WeekStart(draw(weekdays)))
-    return _statute(
-        header,
-        parties,
-        draw(st.permutations([*terms.sentences, *calendar])),
-        _articles(draw, rules, language),
-        language,
-    )
+    return _statute(header, parties, draw(st.permutations([*terms.sentences, *calendar])), articles, language)
 
 
 # ---------------------------------------------------------------- vouchers
