@@ -50,17 +50,29 @@ NIGHT_WORK_RULES = (
     ("Payment of wages", "the employer pays the employee at the end of each month."),
 )
 
+#: Issue #18's gas target names "a statute with night premium and weekly overtime": just those.
+NIGHT_AND_WEEKLY_RULES = (
+    NIGHT_WORK_RULES[0],
+    NIGHT_WORK_RULES[1],
+    ("Extended weeks", "each hour worked beyond the statutory working week in a week earns 125% of the hourly wage."),
+    NIGHT_WORK_RULES[-1],
+)
 
-def night_work_statute(lines: int = 5000) -> str:
+
+def night_work_statute(
+    lines: int = 5000, rules: tuple[tuple[str, str], ...] = NIGHT_WORK_RULES, title: str = "Generated Night Work Act"
+) -> str:
     """A valid working-time statute of about `lines` lines in the forms real labour law needs
     (docs/language.md): night windows paid on top of the rate in force, daily overtime, weekly
     overtime that leaves out hours already paid as overtime, rest days, public holidays, limits.
 
     A working-time contract holds at most 8 earning sentences and 4 limits, so a long statute is
     long as real ones are: defined terms, and each article's official wording (docstrings).
+    `rules`: (title, sentence) of each article, by default as many as a contract holds; `title`
+    names the statute (and so its compiled contract).
     """
     head = [
-        'statute "Generated Night Work Act"',
+        f'statute "{title}"',
         "  governs working time",
         "  version 1",
         "  effective 2026-01-01",
@@ -82,11 +94,11 @@ def night_work_statute(lines: int = 5000) -> str:
         "  weeks begin on Sunday.",
         "  public holidays are 2026-01-01, 2026-02-11, 2026-04-29, 2026-05-03, 2026-11-03.",
     ]
-    budget = max(0, lines - len(head) - 4 * len(NIGHT_WORK_RULES) - 3)
+    budget = max(0, lines - len(head) - 4 * len(rules) - 3)
     terms = [f'  "allowance {_word(i)}" is {1 + i % 50}%.' for i in range(budget // 3)]
-    wording = (budget - len(terms)) // len(NIGHT_WORK_RULES)
+    wording = (budget - len(terms)) // len(rules)
     body = []
-    for number, (title, sentence) in enumerate(NIGHT_WORK_RULES, 1):
+    for number, (title, sentence) in enumerate(rules, 1):
         text = [f"    Paragraph {n + 1} of the article as enacted, word for word." for n in range(wording)]
         body += ["", f'article {number} "{title}":', '  """', *text, '  """', f"  {sentence}"]
     return "\n".join(head + terms + body) + "\n"

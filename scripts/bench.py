@@ -40,16 +40,21 @@ from lawdsl.bench import Row, best_of  # noqa: E402
 from lawdsl.bench import rows as language_rows  # noqa: E402
 from lawdsl.interpret.working_time import WorkingTimeInterpreter  # noqa: E402
 from lawdsl.load import load_statute, load_text  # noqa: E402
-from lawdsl.workloads import city_month, night_work_statute  # noqa: E402
+from lawdsl.workloads import NIGHT_AND_WEEKLY_RULES, NIGHT_WORK_RULES, city_month, night_work_statute  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ("overtime.law", "vouchers.law", "procurement.law")
 #: The weekly-pay statute whose settlement and arrears pages are measured, and the firm's size.
 WEEKLY = "part-time-wages.law"
 SETTLEMENT_FIRM = 1_000
-#: The statutes with a night premium and weekly overtime whose punches are measured (#18): the Japan
-#: Labour Standards Act, and a generated one with as many windows and earning sentences as a contract holds.
-NIGHT_STATUTES = {"Japan LSA": "japan-working-hours.law", "night-work forms at the bound": None}
+#: The statutes with a night premium and weekly overtime whose punches are measured (#18): just those two
+#: rules (the issue's target), the Japan Labour Standards Act (a file), and a generated one with as many
+#: windows and earning sentences as a contract holds.
+NIGHT_STATUTES: dict[str, str | tuple[tuple[str, str], ...]] = {
+    "night premium + weekly overtime": NIGHT_AND_WEEKLY_RULES,
+    "Japan LSA": "japan-working-hours.law",
+    "night-work forms at the bound": NIGHT_WORK_RULES,
+}
 #: Gas targets from the issues, by the figure names `chain.bench` returns (None: no target set).
 GAS_TARGETS = {
     "clock-in (one-punch batch)": None,
@@ -113,8 +118,10 @@ def gas_figures(statutes: list[Statute]) -> tuple[dict[str, float], str]:
 
 def night_statutes() -> dict[str, Statute]:
     return {
-        name: load_statute(ROOT / "statutes" / file) if file else load_text(night_work_statute(0), "night-work.law")
-        for name, file in NIGHT_STATUTES.items()
+        name: load_statute(ROOT / "statutes" / source)
+        if isinstance(source, str)
+        else load_text(night_work_statute(0, source, f"Generated Act: {name}"), "night-work.law")
+        for name, source in NIGHT_STATUTES.items()
     }
 
 

@@ -9,6 +9,7 @@ it and the event changes nothing — methods must check before they mutate.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from typing import TYPE_CHECKING
 
@@ -33,8 +34,10 @@ class Rejected(Exception):
         self.reason = reason
 
 
-def _handler_name(event: Event) -> str:
-    return "on_" + re.sub(r"(?<!^)(?=[A-Z])", "_", type(event).__name__).lower()
+@functools.cache
+def _handler_name(kind: str) -> str:
+    """`on_grant_time_off` for the event kind `GrantTimeOff`; once per kind, not once per event."""
+    return "on_" + re.sub(r"(?<!^)(?=[A-Z])", "_", kind).lower()
 
 
 class DomainInterpreter:
@@ -73,7 +76,7 @@ class DomainInterpreter:
         try:
             if event.at < self.effective_start:
                 raise Rejected(BEFORE_EFFECTIVE)
-            getattr(self, _handler_name(event))(event)
+            getattr(self, _handler_name(type(event).__name__))(event)
         except Rejected as refusal:
             self.reject(event.index, refusal.reason)
 

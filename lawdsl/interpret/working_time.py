@@ -350,6 +350,8 @@ def _sweep(starts: list[tuple[tuple[int, int], _Earning]], length: int) -> dict[
 
 
 _DAY_MINUTES = 24 * 60
+#: The window's occurrences a shift can meet: on the day before its clock-in's, that day and the next.
+_WINDOW_DAYS = (0, _DAY_MINUTES, 2 * _DAY_MINUTES)
 
 
 def window_minutes(clock_in: int, start: int, length: int, window: tuple[int, int]) -> int:
@@ -368,10 +370,15 @@ def window_minutes(clock_in: int, start: int, length: int, window: tuple[int, in
         closes += _DAY_MINUTES
     base = clock_in + _DAY_MINUTES * 60
     total = 0
-    for day in range(3):
-        first = max(start, _minutes_before((opens + day * _DAY_MINUTES) * 60, base))
-        last = min(length, _minutes_before((closes + day * _DAY_MINUTES) * 60, base))
-        total += max(0, last - first)
+    for day in _WINDOW_DAYS:  # comparisons, not min/max: this runs for every premium of every shift
+        first = _minutes_before((opens + day) * 60, base)
+        if first < start:
+            first = start
+        last = _minutes_before((closes + day) * 60, base)
+        if last > length:
+            last = length
+        if last > first:
+            total += last - first
     return total
 
 
