@@ -15,6 +15,9 @@ pragma solidity 0.8.30;
 ///   107–146  wage                  minor units an hour of the open (or next) shift, < 2^40
 ///   147      wagePending           a wage change waits for the next clock-in (the new wage: a side table)
 ///   148      listed                in the employees list (settlement order) since a first employment
+///   149–154  daysWorked            days of work in the week of `shiftDay`: bit i, its week's day i (kept
+///                                  by statutes with a rule on consecutive days of work only; a week's
+///                                  seventh day is never read, as no later day of its week follows)
 ///   155–178  shiftDay              local day of the last finished shift (0: none yet)
 ///   179–190  dayMinutes            minutes of shifts started on `shiftDay`
 ///   191–204  weekMinutes           … in its week
@@ -47,6 +50,7 @@ library WorkerSlots {
     uint256 private constant WAGE = 107;
     uint256 private constant WAGE_PENDING = 147;
     uint256 private constant LISTED = 148;
+    uint256 private constant DAYS_WORKED = 149;
     uint256 private constant SHIFT_DAY = 155;
     uint256 private constant DAY_MINUTES = 179;
     uint256 private constant WEEK_MINUTES = 191;
@@ -59,6 +63,8 @@ library WorkerSlots {
     uint256 private constant WAGE_BITS = 40;
     uint256 private constant DAY_BITS = 24;
     uint256 private constant LIMIT_COUNT_BITS = 16;
+    /// @dev A week's days whose work later days of the week read: all but its seventh.
+    uint256 internal constant DAYS_WORKED_BITS = 6;
 
     /// @dev All bits set: `~(ONES << n)` is the low n bits, `ONES << n` every bit from n up.
     uint256 private constant ONES = type(uint256).max;
@@ -87,6 +93,7 @@ library WorkerSlots {
     uint256 private constant MONTH_MINUTES_MASK = (ONES << MONTH_MINUTES) & ~(ONES << FIRST_LIMIT); // in place
     uint256 private constant LIMIT_COUNT_MASK = ~(ONES << LIMIT_COUNT_BITS); // the count, at offset 0
     uint256 private constant LIMIT_MASK = LIMIT_COUNT_MASK | 1 << LIMIT_COUNT_BITS; // count and flag above it
+    uint256 private constant DAYS_WORKED_MASK = ~(ONES << DAYS_WORKED_BITS) << DAYS_WORKED; // in place
 
     function _bit(bool flag) private pure returns (uint256 b) {
         assembly ("memory-safe") { b := flag }
@@ -198,6 +205,18 @@ library WorkerSlots {
     {
         return WorkerSlot.wrap((WorkerSlot.unwrap(w) & ~SHIFT_COUNT_BITS) | day << SHIFT_DAY
             | inDay << DAY_MINUTES | inWeek << WEEK_MINUTES | inMonth << MONTH_MINUTES);
+    }
+
+    // ------------------------------------------------------------------ days of work
+
+    /// @dev The days of work of the week of `shiftDay` (bit i: its week's day i).
+    function daysWorked(WorkerSlot w) internal pure returns (uint256) {
+        return (WorkerSlot.unwrap(w) & DAYS_WORKED_MASK) >> DAYS_WORKED;
+    }
+
+    /// @dev `worked` < 2^DAYS_WORKED_BITS (the caller keeps only the days it holds).
+    function withDaysWorked(WorkerSlot w, uint256 worked) internal pure returns (WorkerSlot) {
+        return WorkerSlot.wrap((WorkerSlot.unwrap(w) & ~DAYS_WORKED_MASK) | worked << DAYS_WORKED);
     }
 
     // ------------------------------------------------------------------ limit counters

@@ -452,6 +452,25 @@ abstract contract WorkingTimeStatute is Employment, AttendanceDevices, WageQueue
         return timeZoneOffset;
     }
 
+    /// @dev Counts the shift's day as a day of work of its week when the shift works a minute, and returns
+    /// which day of its run of consecutive days of work within the week it is (0: the shift works no
+    /// minute): one more than the days of work right before it, back to the week's first day
+    /// (docs/semantics.md, "Consecutive days of work"). Generated rules call it once, first, and only
+    /// under a statute with a rule on consecutive days of work, so no other statute pays for it.
+    function _countDayWorked(Shift memory shift) internal pure returns (uint256 run) {
+        uint256 previous = shift.previousDay;
+        uint256 worked = previous != 0 && previous >= shift.weekStart ? shift.worker.daysWorked() : 0;
+        uint256 offset;
+        unchecked { offset = shift.day - shift.weekStart; } // a week's first day is not after its days
+        if (shift.length != 0) {
+            if (offset < WorkerSlots.DAYS_WORKED_BITS) worked |= 1 << offset;
+            unchecked { // at most the 6 days before it in its week
+                for (run = 1; offset != 0 && (worked >> (offset - 1)) & 1 == 1; --offset) ++run;
+            }
+        }
+        shift.worker = shift.worker.withDaysWorked(worked);
+    }
+
     /// @dev The earlier of two rule starts.
     function _earliest(uint256 a, uint256 b) internal pure returns (uint256) {
         return a < b ? a : b;

@@ -127,6 +127,12 @@ def english() -> dict[str, Any]:
     }
 
 
+def _not_before(keywords: list[str], structure: list[str]) -> str:
+    """A lookahead refusing the keywords that begin with a structure word, so `第` never cuts `第七日`."""
+    longer = [k for k in keywords if any(k.startswith(word) and k != word for word in structure)]
+    return f"(?!{_alternation(longer)})" if longer else ""
+
+
 def chinese() -> dict[str, Any]:
     """The grammar of Chinese statutes (`source.lawdsl.zh`, `*.zh.law`)."""
     structure = [p for p, t in lexer_zh.KEYWORDS.items() if t in ZH_STRUCTURE_TERMINALS]
@@ -160,9 +166,9 @@ def chinese() -> dict[str, Any]:
             *_literals(_alternation(ZH_UNITS), spaced=False),
             {"name": "constant.language.weekday.lawdsl", "match": _alternation(weekdays)},
             {"name": "storage.type.party.lawdsl", "match": _alternation(kinds)},
-            # one alternation for structure words and keywords, longest first, so `第` never cuts `第…`
+            # structure words, unless a keyword begins there (`第七日`), then keywords, longest first
             {
-                "match": "(" + _alternation(structure) + ")|(" + _alternation(keywords) + ")",
+                "match": f"{_not_before(keywords, structure)}({_alternation(structure)})|({_alternation(keywords)})",
                 "captures": {"1": {"name": "keyword.other.structure.lawdsl"}, "2": {"name": "keyword.other.lawdsl"}},
             },
             {"name": "keyword.other.lawdsl", "match": r"\bUTC\b"},

@@ -309,6 +309,26 @@ class Window:
         return f"between {clock_text(self.opens)} and {clock_text(self.closes)}"
 
 
+#: Ordinals a statute may write before `consecutive day`, as words (index + 1 is the number).
+ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth")
+#: … and the Chinese numerals of `第七日`.
+ZH_NUMERALS = ("一", "二", "三", "四", "五", "六", "七", "八", "九", "十")
+
+
+@dataclass(frozen=True)
+class ConsecutiveDay:
+    """`on the seventh consecutive day of work in a week`: a shift on a day that is the `nth` of a run of
+    days of work within one week (docs/semantics.md, "Consecutive days of work"). The builder keeps
+    what was written; the checker allows the second to the seventh day, in a week."""
+
+    nth: int
+    period: Period
+    span: Span = field(compare=False, default=NO_SPAN)
+
+    def __str__(self) -> str:
+        return f"on the {ORDINALS[self.nth - 1]} consecutive day of work in a {self.period.value},"
+
+
 def clock_text(minutes: int) -> str:
     """Minutes after midnight as the statute writes them: `05:00`."""
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
@@ -337,6 +357,8 @@ class EarningRule:
     #: count is of the overtime (as limit sentences count it) of the shifts of its kind of day.
     counts_overtime: bool = False
     span: Span = field(compare=False, default=NO_SPAN)
+    #: `on the seventh consecutive day of work in a week`: only shifts on such a day (never with `day_kind`).
+    consecutive_day: ConsecutiveDay | None = None
 
     @property
     def threshold_period(self) -> Period:

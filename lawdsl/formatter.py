@@ -201,11 +201,15 @@ def _day_kind(kind: A.DayKind | None) -> list[str]:
     return ["on", _article_for(kind.value), f"{kind.value},"]
 
 
+def _consecutive_day(day: A.ConsecutiveDay | None) -> list[str]:
+    return [] if day is None else str(day).split()
+
+
 def rule_atoms(rule: A.Rule) -> list[str]:
     """The canonical English wording of one rule sentence, as unbreakable atoms."""
     if isinstance(rule, A.EarningRule):
         counted = ["of", "overtime"] if rule.counts_overtime else ["worked"]
-        atoms = [*_day_kind(rule.day_kind), "each", "hour", *counted]
+        atoms = [*_day_kind(rule.day_kind), *_consecutive_day(rule.consecutive_day), "each", "hour", *counted]
         if rule.window is not None:
             atoms += str(rule.window).split()
         if rule.beyond is not None:
@@ -553,10 +557,16 @@ def _zh_within(period: A.Period | None) -> list[str]:
     return [] if period is None else [f"{_ZH_PERIODS[period]}内"]
 
 
+def _zh_consecutive_day(day: A.ConsecutiveDay | None) -> list[str]:
+    if day is None:
+        return []
+    return [*_zh_within(day.period), f"连续工作的第{A.ZH_NUMERALS[day.nth - 1]}日，"]
+
+
 def zh_rule_atoms(rule: A.Rule) -> list[str]:
     """The canonical Chinese wording of one rule sentence, as unbreakable atoms."""
     if isinstance(rule, A.EarningRule):
-        atoms = _zh_day_kind(rule.day_kind)
+        atoms = _zh_day_kind(rule.day_kind) + _zh_consecutive_day(rule.consecutive_day)
         if rule.window is not None:
             window = [A.clock_text(rule.window.opens), "至", A.clock_text(rule.window.closes), "之间的"]
             atoms += window if rule.beyond is None else [*window[:-1], "之间的、"]

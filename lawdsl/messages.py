@@ -71,6 +71,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "terminal_TZ": ("a time zone (like +08:00)", "时区（如 +08:00）"),
     "terminal_CLOCK": ("a time of day (like 22:00)", "时刻（如 22:00）"),
     "terminal_WEEKDAY": ("a weekday", "星期（如星期一）"),
+    "terminal_NTH": ("an ordinal (like 'seventh')", "序数（如第七）"),
+    "terminal_NTH_DAY": ("an ordinal day (like 第七日)", "序数日（如第七日）"),
     "terminal_ARTICLE_ID": ("an article number", "条号"),
     "terminal_DOT": ("'.'", "“。”"),
     "terminal_COMMA": ("','", "“，”"),
@@ -190,6 +192,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "“扣除已按加班计发的工时后”说明计数时扣除的部分：请写在计数之中，"
         "例如“一周内扣除已按加班计发的工时后超出 40 小时的”",
     ),
+    "consecutive_day_period": (
+        "consecutive days of work are counted in a week: write 'in a week', "
+        "like 'on the seventh consecutive day of work in a week,'",
+        "连续工作的天数按周计算：请写“一周内”，例如“一周内连续工作的第七日，”",
+    ),
+    "consecutive_day_beyond_week": (
+        "a week has 7 days: there is no {ordinal} consecutive day of work in a week (the last is the seventh)",
+        "一周只有 7 日：一周内没有连续工作的{ordinal}（最多为第七日）",
+    ),
+    "consecutive_day_first": (
+        "'the first consecutive day of work' is no run of days: a run begins with its second day "
+        "(write the rule without the condition to cover every day of work)",
+        "“连续工作的第一日”不构成连续工作：连续工作自第二日起算（适用于每个工作日的规则无须写此条件）",
+    ),
     "yearly_pay": (
         "wages are paid at each clock-out or at the end of each week, half month or month, not once a year "
         "(a year is a period for counts and limits)",
@@ -304,6 +320,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "contract also carries the table of clock changes and must stay within 24,576 bytes); this is one more",
         "时区会调整时钟的工作时间法规至多有 {most} 句{rule}语句（其合约还载有时钟调整表，须在 24,576 字节以内）；"
         "此句超出了数量",
+    ),
+    "too_many_with_consecutive_days": (
+        "a working time statute with a rule on consecutive days of work can have at most {most} {rule} "
+        "sentences (its contract must stay within 24,576 bytes); this is one more",
+        "含有连续工作日规则的工作时间法规至多有 {most} 句{rule}语句（其合约须在 24,576 字节以内）；此句超出了数量",
     ),
     "too_many_with_counts": (
         "a working time statute that counts overtime or limits hours in a year can have at most {most} {rule} "
@@ -476,6 +497,7 @@ WORDS: dict[str, str] = {
     "rest days": "休息日",
     # rule names (docs/language.md)
     "earning": "计发",
+    "earning and limit": "计发和限制",
     "limit": "限制",
     "articles with earning sentences": "条含计发语句的条文",
     "earning sentences": "句计发语句",

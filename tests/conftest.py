@@ -12,8 +12,11 @@ from hypothesis import settings
 #: `make test` (and so CI) draws the same examples on every run: a red build is always the change's
 #: doing and reproduces as it stands. `make bench SLOW=1` runs the slow property tests under
 #: "explore", which draws new examples each time — that is where new counterexamples are found.
-settings.register_profile("default", derandomize=True)
-settings.register_profile("explore", derandomize=False)
+#: No per-example deadline: it is a timing assertion, and on a loaded 2-core machine (two test
+#: workers, solc, anvil) an example can take over hypothesis's 200 ms without anything being wrong.
+#: Speed is measured in `make bench`.
+settings.register_profile("default", derandomize=True, deadline=None)
+settings.register_profile("explore", derandomize=False, deadline=None)
 settings.load_profile(os.environ.get("LAWDSL_HYPOTHESIS", "default"))
 
 ROOT = Path(__file__).resolve().parent.parent

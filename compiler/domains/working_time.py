@@ -154,6 +154,20 @@ class _Earning:
             return False
         return self.millionths > other.millionths or (self.millionths == other.millionths and self.order < other.order)
 
+    @property
+    def parameters(self) -> str:
+        """Its start function's parameters: the shift, and for a rule on a consecutive day of work, the
+        shift's day's place in its run (`_countDayWorked`, once per shift)."""
+        consecutive = ", uint256 consecutiveDays" if self.rule.consecutive_day else ""
+        overtime = ", uint256 overtime" if self.rule.counts_overtime else ""  # where overtime begins, the counts
+        return f"Shift memory shift{consecutive}{overtime}"
+
+    @property
+    def call(self) -> str:
+        """A call of its start function."""
+        consecutive = ", consecutiveDays" if self.rule.consecutive_day else ""
+        return f"{self.start}(shift{consecutive}{_overtime_arguments(self)})"
+
     def minutes(self, start: str, higher: str, window: tuple[str, str] | None) -> str:
         """The expression for the minutes this rule pays, from `start`: until `higher` for a competing rule,
         to the shift's end (inside its window) for a premium."""
@@ -204,6 +218,8 @@ def _start_functions(earnings: list[_Earning], constants: _Constants) -> list[st
             excluded.append(f"shift.kind != {_DAY_KIND[rule.day_kind]}")
         if rule.unless_time_off:
             excluded.append("shift.timeOff")
+        if rule.consecutive_day is not None:
+            excluded.append(f"consecutiveDays != {_consecutive_day_constant(earning, constants)}")
         if rule.counts_overtime:
             threshold = "0"
             if rule.beyond is not None:
@@ -229,18 +245,43 @@ def _start_functions(earnings: list[_Earning], constants: _Constants) -> list[st
                 start = f"_beyondStraight({threshold}, {already}, shift.overtimeFrom)"
             else:
                 start = f"_beyond({threshold}, {_BEFORE[rule.threshold_period]})"
-        signature = "Shift memory shift"
-        if rule.counts_overtime:  # reads where the shift's overtime begins and the periods' counts
-            signature += ", uint256 overtime"
         lines += [
             _rule_doc(article, rule, "    ").replace("    //", "    /// @dev", 1),
             "    /// @return The shift minute from which the rule applies (`NEVER`: not to this shift).",
-            f"    function {earning.start}({signature}) private pure returns (uint256) {{",
         ]
+        signature = f"    function {earning.start}({earning.parameters}) private pure returns (uint256) {{"
+        if len(signature) > _LINE:
+            signature = (
+                f"    function {earning.start}({earning.parameters})\n        private pure returns (uint256)\n    {{"
+            )
+        lines.append(signature)
         if excluded:
             lines.append(f"        if ({' || '.join(excluded)}) return NEVER;")
         lines += [f"        return {start};", "    }", ""]
     return lines
+
+
+def _consecutive_day_constant(earning: _Earning, constants: _Constants) -> str:
+    """Declare the day of a run of consecutive days of work a rule holds on, and name it."""
+    rule, article = earning.rule, earning.article
+    assert rule.consecutive_day is not None
+    siblings = [r for r in article.rules if isinstance(r, EarningRule)]
+    name = _rule_name(article, siblings, rule, "CONSECUTIVE_DAY")
+    constants.lines += [
+        f"    /// @dev Article {article.id}: {str(rule.consecutive_day).rstrip(',')}.",
+        f"    uint256 private constant {name} = {rule.consecutive_day.nth};",
+    ]
+    return name
+
+
+def _counts_days(earnings: list[_Earning]) -> list[str]:
+    """Under a rule on consecutive days of work, the shift's day counted first: the rules' starts read it."""
+    if not any(e.rule.consecutive_day is not None for e in earnings):
+        return []
+    return [
+        "        // The shift's day counted as a day of work of its week; its place in its run, for the rules on it.",
+        "        uint256 consecutiveDays = _countDayWorked(shift);",
+    ]
 
 
 #: Limit sentences whose running count lives in the worker's slot (`WorkerSlots.LIMITS_IN_SLOT`).
@@ -340,23 +381,23 @@ def _straight_time(counting: list[_Earning], straight: list[_Earning], start: di
 def _apply_rules(statute: Statute, earnings: list[_Earning], constants: _Constants) -> list[str]:
     """`_applyRules`: the rules' starts, the limit sentences (unrolled), the worker stored, then the
     pay: per earning article, in article order, the rate-minutes its rules won, and its premiums'."""
-    body: list[str] = []
+    body: list[str] = _counts_days(earnings)
     windows = _windows(earnings, constants)
     straight = [e for e in earnings if e.rule.not_counting_overtime]
     counting = [e for e in earnings if not e.rule.not_counting_overtime and not e.rule.counts_overtime]
     competing = [e for e in earnings if not e.rule.additional]
     counts = _overtime_count_keys(earnings)
     of_overtime = any(e.rule.counts_overtime for e in earnings)
-    calls = {id(e): f"{e.start}(shift{_overtime_arguments(e)})" for e in earnings}
+    calls = {id(e): e.call for e in earnings}
     # With rules counting overtime, every start is a call: their calls take more stack than locals leave.
     if len(competing) <= _LOCAL_STARTS and not of_overtime:
         # Competing rules' starts are used several times: locals. A premium's is used once: a call.
         start = {id(e): e.start[1:] if not e.rule.additional else calls[id(e)] for e in earnings}
         if competing:
             body.append("        // The shift minute each earning rule applies from (`NEVER`: not to this shift).")
-        body += [f"        uint256 {e.start[1:]} = {e.start}(shift);" for e in counting if not e.rule.additional]
+        body += [f"        uint256 {e.start[1:]} = {e.call};" for e in counting if not e.rule.additional]
         body += _straight_time(counting, straight, start) if straight else []
-        body += [f"        uint256 {e.start[1:]} = {e.start}(shift);" for e in straight if not e.rule.additional]
+        body += [f"        uint256 {e.start[1:]} = {e.call};" for e in straight if not e.rule.additional]
     else:
         start = calls
         body += _straight_time(counting, straight, start) if straight else []

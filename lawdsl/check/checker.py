@@ -344,6 +344,8 @@ class _Checker:
             self.error(rule.window.span, "window_not_additional", rate=self.rate_text(rule.rate))
         if isinstance(rule, A.EarningRule) and rule.not_counting_overtime and rule.beyond is None:
             self.error(rule.span, "not_counting_without_beyond")
+        if isinstance(rule, A.EarningRule) and rule.consecutive_day is not None:
+            self.consecutive_day(rule.consecutive_day)
         if isinstance(rule, A.EarningRule):
             self.counted_periods(rule)
         for spec in fields(rule):
@@ -357,6 +359,16 @@ class _Checker:
             for instalment in rule.instalments:
                 self.operand(instalment.amount, Money)
                 self.operand(instalment.on, dt.date)
+
+    def consecutive_day(self, day: A.ConsecutiveDay) -> None:
+        """Runs of days of work are counted within a week, so they run from the second to the seventh day."""
+        if day.period is not A.Period.WEEK:
+            self.error(day.span, "consecutive_day_period")
+        elif day.nth > 7:
+            ordinal = A.ORDINALS[day.nth - 1] if self.language == "en" else f"第{A.ZH_NUMERALS[day.nth - 1]}日"
+            self.error(day.span, "consecutive_day_beyond_week", ordinal=ordinal)
+        elif day.nth == 1:
+            self.error(day.span, "consecutive_day_first")
 
     def counted_periods(self, rule: A.EarningRule) -> None:
         """A count of overtime leaves nothing out; hours worked are counted for pay up to a month."""

@@ -97,6 +97,8 @@ def _covers(statute: A.Statute, wide: A.EarningRule, narrow: A.EarningRule) -> b
     """`wide` applies to every minute `narrow` applies to."""
     if wide.day_kind not in (None, narrow.day_kind):
         return False
+    if wide.consecutive_day not in (None, narrow.consecutive_day):  # only on some days of a run
+        return False
     if wide.unless_time_off and not narrow.unless_time_off:
         return False
     if wide.counts_overtime:  # it applies to overtime only, whatever its threshold

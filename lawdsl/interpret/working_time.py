@@ -196,6 +196,7 @@ class _Earning:
     window: tuple[int, int] | None = None  # (opens, closes), minutes after local midnight
     straight: bool = False  # `not counting hours already paid as overtime`: counts straight time only
     overtime: bool = False  # `each hour of overtime [beyond D in a P]`: counts, and is paid on, overtime only
+    consecutive: int = 0  # `on the Nth consecutive day of work in a week`: N (0: any day)
 
     def start(self, before: dict[Period, int], straight: dict[Period, int], overtime_from: int) -> int:
         """The shift minute the rule applies from (`NEVER`: not in this shift).
@@ -253,6 +254,7 @@ def _earnings(statute: Statute) -> tuple[_Earning, ...]:
                 (rule.window.opens, rule.window.closes) if rule.window else None,
                 rule.not_counting_overtime,
                 rule.counts_overtime,
+                rule.consecutive_day.nth if rule.consecutive_day else 0,
             )
         )
     return tuple(rules)
@@ -408,6 +410,18 @@ def _suffix_minutes(rule: _Earning, parts: list[tuple[int, int, int]], start: in
     return sum(window_minutes(clock_in, max(start, lo), min(length, hi), window) for lo, hi, clock_in in parts)
 
 
+def consecutive_days(mask: int, offset: int) -> int:
+    """Of which run of consecutive days of work within its week day `offset` (0: the week's first
+    day) is the day: `mask` has bit i set when day i of the week was a day of work (0: not one).
+
+    A day of work is a day a shift of at least one minute starts on (docs/semantics.md,
+    "Consecutive days of work"); the run counts back from the day to the week's first day."""
+    run = 0
+    while offset >= 0 and mask >> offset & 1:
+        run, offset = run + 1, offset - 1
+    return run
+
+
 def period_name(period: Period, start: dt.date) -> str:
     """docs/semantics.md's names: `2026-03-02`, `2026-03-02/P1W`, `2026-03`."""
     if period is Period.DAY:
@@ -498,6 +512,8 @@ class _Worker:
     # overtime counts (`each hour of overtime beyond D in a P`): per kind of day counted and period
     overtime: dict[tuple[DayKind | None, Period], _Counter] = field(default_factory=dict)
     limits: list[_Counter] = field(default_factory=list)
+    # the days of work of the current week, bit i = day i (kept when a rule counts consecutive days)
+    days_worked: _Counter = field(default_factory=_Counter)
     # weekly/monthly schedules: period start -> article position -> exact amount × _SCALE
     accrued: dict[dt.date, dict[int, int]] = field(default_factory=dict)
     # and, when explaining, the steps of the shifts each of those sums covers
@@ -514,6 +530,8 @@ class WorkingTimeInterpreter(DomainInterpreter):
         self.limit_rules = _limits(statute)
         #: Some rule counts straight time only: keep each worker's counts of minutes not paid as overtime.
         self.counts_straight_time = any(r.straight for r in self.earnings)
+        #: Some rule holds on a consecutive day of work only: keep each worker's days of work in the week.
+        self.counts_days = any(r.consecutive for r in self.earnings)
         #: The overtime counts some rule reads (`each hour of overtime beyond D in a P`): kind of day and period.
         self.overtime_counts = sorted({(r.day_kind, r.period) for r in self.earnings if r.overtime}, key=str)
         #: None: paid at each clock-out; else the period whose end makes pay due.
@@ -709,6 +727,9 @@ class WorkingTimeInterpreter(DomainInterpreter):
         date = self.local(started).date()
         day = self._day(date)
         rules = self.candidates[day.kind, (event.employee, date) in self.time_off]
+        run = 0  # the day's place in its run of days of work (kept only when a rule counts it)
+        if self.counts_days:
+            rules, run = self._on_run(worker, date, day, minutes, rules)
         before = {}
         for period, counter in worker.worked.items():
             counter.roll(day.starts[period])
@@ -744,7 +765,7 @@ class WorkingTimeInterpreter(DomainInterpreter):
                     paid[rule] = counted
         self._check_limits(event, worker, day, minutes, overtime)
         amounts = self._amounts(paid, worker.wage)
-        steps = self._shift_steps(started, event.at, minutes, day, paid, worker.wage) if self.explaining else {}
+        steps = self._shift_steps(started, event.at, minutes, day, paid, worker.wage, run) if self.explaining else {}
         if self.pay_period is None:
             due = Step("due", f"at the clock-out (event {event.index})")
             self._queue_all(
@@ -765,6 +786,26 @@ class WorkingTimeInterpreter(DomainInterpreter):
             return shift_segments(self.tz, int(started.timestamp()), minutes)
         local = self.local(started)
         return [(0, minutes, local.hour * 3600 + local.minute * 60 + local.second)]
+
+    def _on_run(
+        self,
+        worker: _Worker,
+        date: dt.date,
+        day: _Day,
+        minutes: int,
+        rules: tuple[tuple[_Earning, ...], ...],
+    ) -> tuple[tuple[tuple[_Earning, ...], ...], int]:
+        """Count the shift's day as a day of work (if it works a minute) and keep, of `rules` (the competing
+        rules and the premiums), those that hold on the day: the rules without a consecutive-day condition
+        and those for its place in its run (none for a shift of no whole minute, as in the contract),
+        with that place."""
+        counter = worker.days_worked
+        counter.roll(day.starts[Period.WEEK])
+        offset = (date - day.starts[Period.WEEK]).days
+        if minutes:
+            counter.count |= 1 << offset
+        run = consecutive_days(counter.count, offset) if minutes else 0
+        return tuple(tuple(r for r in group if r.consecutive in (0, run)) for group in rules), run
 
     def _count_overtime(
         self,
@@ -806,14 +847,23 @@ class WorkingTimeInterpreter(DomainInterpreter):
         }
 
     def _shift_steps(
-        self, started: dt.datetime, ended: dt.datetime, minutes: int, day: _Day, paid: dict[_Earning, int], wage: int
+        self,
+        started: dt.datetime,
+        ended: dt.datetime,
+        minutes: int,
+        day: _Day,
+        paid: dict[_Earning, int],
+        wage: int,
+        run: int = 0,
     ) -> dict[int, list[Step]]:
         """Per article position: the shift, the minutes counted under the article's rules, the rate,
-        the wage and the exact amount they earn."""
+        the wage and the exact amount they earn. `run`: the day's place in its run of days of work,
+        said when a rule counts it."""
+        consecutive = f", day {run} of a run of consecutive days of work in its week" if run else ""
         shift = Step(
             "shift",
             f"{when(self.local(started))} → {when(self.local(ended))} ({minutes} min, "
-            f"{day.kind.value} {self.local(started).date().isoformat()})",
+            f"{day.kind.value} {self.local(started).date().isoformat()}{consecutive})",
         )
         wage_text = self.ledger.money(wage)
         found: dict[int, list[Step]] = {}

@@ -12,7 +12,7 @@ import bisect
 import re
 from dataclasses import dataclass
 
-from ..ast import Span
+from ..ast import ORDINALS, Span
 from ..messages import message
 
 FILLER_WORDS = frozenset({"a", "an", "the"})
@@ -67,6 +67,10 @@ KEYWORDS: dict[str, str] = {
     "instalments": "INSTALMENT",
     "installment": "INSTALMENT",
     "installments": "INSTALMENT",
+    # working time: consecutive days of work (`on the seventh consecutive day of work in a week`)
+    "consecutive": "CONSECUTIVE",
+    "work": "WORK",
+    **{ordinal: "NTH" for ordinal in ORDINALS},
     # procurement: caps, the inspection window, the performance security
     **{
         w: w.upper()

@@ -25,6 +25,7 @@ import difflib
 import re
 from typing import Iterable
 
+from ..ast import ZH_NUMERALS
 from ..messages import message
 from .lexer import SMART_QUOTES, THOUSANDS, Comment, Cursor, LexError, RawToken, smart_quotes
 
@@ -100,6 +101,8 @@ KEYWORDS: dict[str, str] = {
     "另行加发": "ADDITIONAL",
     "加发": "ADDITIONAL",
     "扣除已按加班计发的工时后": "NOT_COUNTING_OVERTIME",
+    "连续工作的": "CONSECUTIVE_WORK",
+    **{f"第{numeral}日": "NTH_DAY" for numeral in ZH_NUMERALS},
     "加班": "OVERTIME",
     "工作时长": "HOURS_WORKED",
     "属于": "CONSTITUTES",
@@ -187,6 +190,7 @@ SPELLINGS: dict[str, str] = {}
 for _phrase, _terminal in KEYWORDS.items():
     SPELLINGS.setdefault(_terminal, _phrase)
 SPELLINGS["WEEKDAY"] = "星期一"
+SPELLINGS["NTH_DAY"] = "第七日"
 
 PUNCTUATION = {
     "。": "DOT",

@@ -340,6 +340,14 @@ class _Builder(Transformer[Token, Tree[Any]]):
             self._fail(window.span, "empty_window", opens=opens, closes=closes)
         return window
 
+    def on_consecutive_day(self, meta: Meta, children: list[Any]) -> A.ConsecutiveDay:
+        """`on the seventh consecutive day of work in a week,` / `一周内连续工作的第七日，`."""
+        (period,) = _of(A.Period, children)
+        ordinal = next(c for c in children if isinstance(c, Token) and c.type in ("NTH", "NTH_DAY"))
+        text = str(ordinal).lower()
+        nth = A.ORDINALS.index(text) + 1 if ordinal.type == "NTH" else A.ZH_NUMERALS.index(text[1]) + 1
+        return A.ConsecutiveDay(nth, period, meta_span(meta))
+
     def earning(self, meta: Meta, children: list[Any]) -> A.EarningRule:
         values = _values(children)
         day_kind = next((v for v in values if isinstance(v, A.DayKind)), None)
@@ -356,6 +364,7 @@ class _Builder(Transformer[Token, Tree[Any]]):
             not_counting_overtime="not counting" in values or bool(beyond and beyond[3]),
             counts_overtime="of overtime" in values,
             span=meta_span(meta),
+            consecutive_day=next((v for v in values if isinstance(v, A.ConsecutiveDay)), None),
         )
 
     def measure(self, meta: Meta, children: list[Any]) -> A.Measure:

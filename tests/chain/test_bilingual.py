@@ -48,6 +48,7 @@ LAWS = (
     "japan-working-hours",
     "bridge-steel-tender",
     "eu-best-value-tender",
+    "korea-labor-standards",
 )
 
 # ---------------------------------------------------------------- the twins

@@ -7,15 +7,15 @@ import {ZonedWorkingTimeStatute} from "../ZonedWorkingTimeStatute.sol";
 
 /// @title California Labor Code, Section 510: Day's work and overtime, version 1
 /// @notice Governs working time in State of California, United States of America from 2026-01-01; wages are paid in USD.
-/// @custom:preamble Daily overtime beyond 8 hours, double time beyond 12 hours, and weekly
-/// overtime beyond 40 hours that, as the Labor Commissioner reads the last
-/// sentence of Section 510(a), leaves out the hours already paid as daily
-/// overtime, on California's clocks (daylight saving time included). Wages are
-/// paid twice a month, as Section 204 requires: labour of the 1st to the 15th
-/// on the 16th, labour of the 16th to the last day on the 1st of the next
-/// month (the first day of each window the section allows). Not encoded,
-/// because the language cannot say it yet: the seventh consecutive day of work
-/// in a workweek.
+/// @custom:preamble Daily overtime beyond 8 hours, double time beyond 12 hours, weekly overtime
+/// beyond 40 hours that, as the Labor Commissioner reads the last sentence of
+/// Section 510(a), leaves out the hours already paid as daily overtime, and the
+/// seventh day of work in a workweek (the employee worked every day of it).
+/// Wages are paid twice a month, as Section 204 requires: labour of the 1st to
+/// the 15th on the 16th, labour of the 16th to the last day on the 1st of the
+/// next month (the first day of each window the section allows). Days and
+/// weeks begin at midnight on California's clocks, daylight saving time
+/// included.
 contract CaliforniaLaborCodeSection510DaySWorkAndOvertimeV1 is ZonedWorkingTimeStatute {
     uint256 public constant VERSION = 1;
 
@@ -122,6 +122,13 @@ contract CaliforniaLaborCodeSection510DaySWorkAndOvertimeV1 is ZonedWorkingTimeS
     /// @custom:wording Any work in excess of 12 hours in one day shall be compensated at the rate
     /// of no less than twice the regular rate of pay for an employee.
     bytes32 public constant ARTICLE_510_3 = "510.3";
+    /// @notice Article 510.4 "Seventh day of work"
+    /// @custom:wording ... and the first eight hours worked on the seventh day of work in any one
+    /// workweek shall be compensated at the rate of no less than one and one-half
+    /// times the regular rate of pay for an employee. ... In addition, any work in
+    /// excess of eight hours on any seventh day of a workweek shall be compensated
+    /// at the rate of no less than twice the regular rate of pay of an employee.
+    bytes32 public constant ARTICLE_510_4 = "510.4";
 
     // ---------------------------------------------------------------- terms
     /// @dev "day's work": 8 hours.
@@ -138,6 +145,14 @@ contract CaliforniaLaborCodeSection510DaySWorkAndOvertimeV1 is ZonedWorkingTimeS
     uint64 public constant ARTICLE_510_2_RATE = 1_500_000;
     /// @notice Written in article 510.3: 200% = 2_000_000 / 1_000_000 of the hourly wage.
     uint64 public constant ARTICLE_510_3_RATE = 2_000_000;
+    /// @notice Written in article 510.4: 150% = 1_500_000 / 1_000_000 of the hourly wage.
+    uint64 public constant ARTICLE_510_4_RULE_1_RATE = 1_500_000;
+    /// @notice Written in article 510.4: 200% = 2_000_000 / 1_000_000 of the hourly wage.
+    uint64 public constant ARTICLE_510_4_RULE_2_RATE = 2_000_000;
+    /// @dev Article 510.4: on the seventh consecutive day of work in a week.
+    uint256 private constant ARTICLE_510_4_RULE_1_CONSECUTIVE_DAY = 7;
+    /// @dev Article 510.4: on the seventh consecutive day of work in a week.
+    uint256 private constant ARTICLE_510_4_RULE_2_CONSECUTIVE_DAY = 7;
 
     /// @dev The statute sets no minimum hourly wage.
     function _minimumHourlyWage() internal pure override returns (uint256) {
@@ -153,6 +168,8 @@ contract CaliforniaLaborCodeSection510DaySWorkAndOvertimeV1 is ZonedWorkingTimeS
     uint256 private constant ARTICLE_510_2_POSITION = 2;
     /// @dev Article 510.3's pay accrues at its position in the statute.
     uint256 private constant ARTICLE_510_3_POSITION = 3;
+    /// @dev Article 510.4's pay accrues at its position in the statute.
+    uint256 private constant ARTICLE_510_4_POSITION = 4;
 
     /// @notice Article 204: the employer pays the employee at the end of each half month.
     constructor(IERC20 currency, address authority)
@@ -193,40 +210,68 @@ contract CaliforniaLaborCodeSection510DaySWorkAndOvertimeV1 is ZonedWorkingTimeS
         return _beyond(TERM_DOUBLE_TIME_THRESHOLD, shift.beforeDay);
     }
 
+    /// @dev Article 510.4: on the seventh consecutive day of work in a week, each hour worked earns 150% of the hourly wage.
+    /// @return The shift minute from which the rule applies (`NEVER`: not to this shift).
+    function _article510_4Rule_1Start(Shift memory shift, uint256 consecutiveDays) private pure returns (uint256) {
+        if (consecutiveDays != ARTICLE_510_4_RULE_1_CONSECUTIVE_DAY) return NEVER;
+        return 0;
+    }
+
+    /// @dev Article 510.4: on the seventh consecutive day of work in a week, each hour worked beyond the day's work earns 200% of the hourly wage.
+    /// @return The shift minute from which the rule applies (`NEVER`: not to this shift).
+    function _article510_4Rule_2Start(Shift memory shift, uint256 consecutiveDays) private pure returns (uint256) {
+        if (consecutiveDays != ARTICLE_510_4_RULE_2_CONSECUTIVE_DAY) return NEVER;
+        return _beyond(TERM_DAY_S_WORK, shift.beforeDay);
+    }
+
     /// @dev A finished shift under the statute: its limit sentences in article order (each
     /// reports once per period instance), then one payment (or accrual) per earning article.
     function _applyRules(Shift memory shift) internal override {
-        // The shift minute each earning rule applies from (`NEVER`: not to this shift).
-        uint256 article204Start = _article204Start(shift);
-        uint256 article510_1Start = _article510_1Start(shift);
-        uint256 article510_3Start = _article510_3Start(shift);
+        // The shift's day counted as a day of work of its week; its place in its run, for the rules on it.
+        uint256 consecutiveDays = _countDayWorked(shift);
         // Hours paid as overtime by the rules that count every hour begin here; straight time ends.
-        shift.overtimeFrom = _earliest(article510_1Start, article510_3Start);
+        shift.overtimeFrom = _earliest(_article510_1Start(shift), _article510_3Start(shift));
+        shift.overtimeFrom = _earliest(shift.overtimeFrom, _article510_4Rule_1Start(shift, consecutiveDays));
+        shift.overtimeFrom = _earliest(shift.overtimeFrom, _article510_4Rule_2Start(shift, consecutiveDays));
         // Straight-time counts per period (bit `Period`): in the worker slot, in a side slot.
         _countStraightTime(shift, 2, 0);
-        uint256 article510_2Start = _article510_2Start(shift);
         uint256 higher; // the earliest start of the rules paying more than the one at hand
+        uint256 rateMinutes; // an article's rules together
         _storeWorker(shift); // the worker's record is complete before any payment
         // Rates are below 2^64 and a shift below 2^11 minutes: no product or sum overflows.
         unchecked {
             // Article 204: each hour worked earns 100% of the hourly wage.
+            higher = _earliest(_article510_1Start(shift), _article510_2Start(shift));
+            higher = _earliest(higher, _article510_3Start(shift));
+            higher = _earliest(higher, _article510_4Rule_1Start(shift, consecutiveDays));
+            higher = _earliest(higher, _article510_4Rule_2Start(shift, consecutiveDays));
             _earned(shift, ARTICLE_204_POSITION, ARTICLE_204,
-                    ARTICLE_204_RATE * _minutesWon(shift, article204Start, _earliest(article510_1Start, _earliest(article510_2Start, article510_3Start))));
+                    ARTICLE_204_RATE * _minutesWon(shift, _article204Start(shift), higher));
             // Article 510.1: each hour worked beyond the day's work earns 150% of the hourly wage.
             _earned(shift, ARTICLE_510_1_POSITION, ARTICLE_510_1,
-                    ARTICLE_510_1_RATE * _minutesWon(shift, article510_1Start, article510_3Start));
+                    ARTICLE_510_1_RATE * _minutesWon(shift, _article510_1Start(shift), _earliest(_article510_3Start(shift), _article510_4Rule_2Start(shift, consecutiveDays))));
             // Article 510.2: each hour worked beyond the workweek limit in a week, not counting hours already paid as overtime, earns 150% of the hourly wage.
             _earned(shift, ARTICLE_510_2_POSITION, ARTICLE_510_2,
-                    ARTICLE_510_2_RATE * _minutesWon(shift, article510_2Start, _earliest(article510_1Start, article510_3Start)));
+                    ARTICLE_510_2_RATE * _minutesWon(shift, _article510_2Start(shift), _earliest(_article510_1Start(shift), _earliest(_article510_3Start(shift), _article510_4Rule_2Start(shift, consecutiveDays)))));
             // Article 510.3: each hour worked beyond the double time threshold earns 200% of the hourly wage.
             _earned(shift, ARTICLE_510_3_POSITION, ARTICLE_510_3,
-                    ARTICLE_510_3_RATE * _minutesWon(shift, article510_3Start, NEVER));
+                    ARTICLE_510_3_RATE * _minutesWon(shift, _article510_3Start(shift), NEVER));
+            // Article 510.4: on the seventh consecutive day of work in a week, each hour worked earns 150% of the hourly wage.
+            higher = _earliest(_article510_1Start(shift), _article510_2Start(shift));
+            higher = _earliest(higher, _article510_3Start(shift));
+            higher = _earliest(higher, _article510_4Rule_2Start(shift, consecutiveDays));
+            rateMinutes = ARTICLE_510_4_RULE_1_RATE
+                * _minutesWon(shift, _article510_4Rule_1Start(shift, consecutiveDays), higher);
+            // Article 510.4: on the seventh consecutive day of work in a week, each hour worked beyond the day's work earns 200% of the hourly wage.
+            rateMinutes += ARTICLE_510_4_RULE_2_RATE
+                * _minutesWon(shift, _article510_4Rule_2Start(shift, consecutiveDays), _article510_3Start(shift));
+            _earned(shift, ARTICLE_510_4_POSITION, ARTICLE_510_4, rateMinutes);
         }
     }
 
     /// @dev Accrual slots per pay period: article positions up to the last earning article.
     function _articleSlots() internal pure override returns (uint256) {
-        return 4;
+        return 5;
     }
 
     function _isPublicHoliday(uint256) internal pure override returns (bool) {
@@ -239,6 +284,7 @@ contract CaliforniaLaborCodeSection510DaySWorkAndOvertimeV1 is ZonedWorkingTimeS
         if (position == ARTICLE_510_1_POSITION) return ARTICLE_510_1;
         if (position == ARTICLE_510_2_POSITION) return ARTICLE_510_2;
         if (position == ARTICLE_510_3_POSITION) return ARTICLE_510_3;
+        if (position == ARTICLE_510_4_POSITION) return ARTICLE_510_4;
         return bytes32(0);
     }
 

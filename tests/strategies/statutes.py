@@ -4,7 +4,8 @@ A statute is drawn as an AST built from the grammar's sentence forms (every
 optional sentence and clause, terms or literals as operands, names that
 contain the language's keywords, public holidays anywhere in a year, rest
 days, week starts, time zones, premiums with time-of-day windows, counts
-that leave out overtime, counts of overtime hours, years, half-month pay), then
+that leave out overtime, counts of overtime hours, years, half-month pay, rules on the Nth
+consecutive day of work), then
 written out by the formatter in English or Chinese and read back through
 `load_text`: what a test gets is what a legislator could have typed,
 accepted by `lawdsl check`.
@@ -155,6 +156,8 @@ named_zones = st.sampled_from(
     ["America/Los_Angeles", "Europe/Berlin", "Australia/Sydney", "America/Santiago", "Asia/Tokyo"]
 ).map(lambda name: A.TimeZone(name=name))
 time_zones = st.integers(-14 * 4, 14 * 4).map(lambda quarters: A.TimeZone(quarters * 15)) | named_zones
+#: `on the second … seventh consecutive day of work in a week`.
+consecutive_days = st.integers(2, 7).map(lambda nth: A.ConsecutiveDay(nth, A.Period.WEEK))
 #: Times of day, often on the hour; a window's two differ and may cross midnight.
 clocks = st.integers(0, 23).map(lambda hour: hour * 60) | st.integers(0, 24 * 60 - 1)
 windows = st.tuples(clocks, clocks).filter(lambda pair: pair[0] != pair[1]).map(lambda pair: A.Window(*pair))
@@ -311,10 +314,11 @@ def working_time_statutes(
         of_overtime = counts and index == 0  # the one count of overtime a statute with counts may have
         beyond = terms.operand(durations(60 * 24 * 31)) if draw(st.booleans()) else None
         additional = draw(st.sampled_from([False, False, True]))  # premiums: added to the rate in force
+        day_kind = draw(day_kinds)
         rules.append(
             A.EarningRule(
                 terms.operand(percentages),
-                draw(day_kinds),
+                day_kind,
                 beyond,
                 draw(st.none() | (limit_periods if of_overtime else periods)) if beyond else None,
                 draw(st.booleans()),
@@ -322,12 +326,19 @@ def working_time_statutes(
                 additional,
                 draw(st.booleans()) if beyond and not of_overtime else False,  # not counting hours paid as overtime
                 of_overtime,
+                # `on the Nth consecutive day of work in a week`, in place of a kind of day (not beside counts)
+                consecutive_day=draw(st.none() | consecutive_days)
+                if day_kind is None and not counts and not fewer
+                else None,
             )
         )
     newer = any(isinstance(r, A.EarningRule) and (r.window or r.not_counting_overtime) for r in rules)
     most_limits = (B.MAX_LIMITS_WITH_WINDOWS if newer else B.MAX_WORKING_TIME_RULES) - fewer
     if counts:
         most_limits = B.MAX_LIMITS_WITH_COUNTS
+    if any(isinstance(r, A.EarningRule) and r.consecutive_day for r in rules):  # a smaller contract's bounds
+        rules = rules[: B.MAX_EARNING_WITH_CONSECUTIVE_DAYS]
+        most_limits = min(most_limits, B.MAX_RULES_WITH_CONSECUTIVE_DAYS - len(rules))
     for _ in range(draw(st.integers(0, min(3, most_limits)) | st.just(most_limits))):
         rules.append(
             A.LimitRule(
