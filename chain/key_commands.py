@@ -12,16 +12,16 @@ import os
 import sys
 
 from eth_account import Account
-from rich.console import Console
 from rich.table import Table
 
 from lawdsl.cli import UsageError
+from lawdsl.terminal import console
 
 from .anvil import NODE_FAUCET_KEY
 from .keys import KeyProblem, KeyStore, keys_dir
 from .operator import Session, add_chain_arguments, command_group, guarded, role_command
 
-out = Console()
+out = console()
 PRIVATE_KEY_ENV = "LAWDSL_PRIVATE_KEY"
 
 

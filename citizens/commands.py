@@ -14,7 +14,6 @@ from typing import Any, Callable
 
 from eth_utils.address import to_checksum_address
 from eth_utils.crypto import keccak
-from rich.console import Console
 from rich.table import Table
 from web3 import Web3
 
@@ -27,11 +26,12 @@ from lawdsl.ast import Statute
 from lawdsl.cli import UsageError
 from lawdsl.interpret.explain import Explanation
 from lawdsl.load import load_statute
+from lawdsl.terminal import console
 
 from .audit import SHOWN, audit, print_enactments, print_report, registry_discrepancies, report_json
 from .labels import load_labels
 
-out = Console()
+out = console()
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -244,7 +244,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
     labels = load_labels(args.labels)
     w3 = connect(args)
     source = args.file or registered_source(w3, args.address, Path(args.statutes))
-    with Console(stderr=True).status("auditing") as status:  # a long audit shows where it is
+    with console(stderr=True).status("auditing") as status:  # a long audit shows where it is
         report = audit(w3, source, args.address, args.registry, lambda what: status.update(what))
     if args.json:
         print(json.dumps(report_json(report, labels), indent=2, ensure_ascii=False))
@@ -263,7 +263,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
     if args.worker is not None and not Web3.is_address(args.worker):
         raise UsageError(f"--worker {args.worker} is not an address")
     w3 = connect(args)
-    with Console(stderr=True).status("rebuilding the inputs from the chain") as status:
+    with console(stderr=True).status("rebuilding the inputs from the chain") as status:
         report = audit(w3, args.file, args.address, args.registry, lambda what: status.update(what))
     chosen = [
         e

@@ -16,8 +16,6 @@ import sys
 from pathlib import Path
 from typing import Callable
 
-from rich.console import Console
-
 from .check.lint import lint
 from .diagnostics import StatuteError
 from .expect import ExpectationError, compare
@@ -26,6 +24,7 @@ from .load import load_statute, read_source
 from .outcome import Outcome
 from .report import print_outcome
 from .scenario import Scenario, load_scenario
+from .terminal import console
 
 #: Packages that add subcommands; each has `register(subparsers)`.
 COMMAND_PROVIDERS = (
@@ -39,8 +38,8 @@ COMMAND_PROVIDERS = (
 #: `lawdsl test --chain` asks this hook (set by chain.commands) to run a scenario on a chain.
 chain_runner: Callable[[Scenario, argparse.Namespace], Outcome] | None = None
 
-out = Console()
-err = Console(stderr=True)
+out = console()
+err = console(stderr=True)
 
 
 STATUTE_HELP = (

@@ -16,10 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from eth_utils.address import is_address, to_checksum_address
-from rich.console import Console
 
 from chain.operator import DEPLOYMENT_FILE, DeploymentRecord
 from compiler.artifacts import compile_statutes
+from lawdsl import terminal
 from lawdsl.ast import Domain
 from lawdsl.cli import UsageError
 from lawdsl.load import load_statute
@@ -27,7 +27,7 @@ from lawdsl.load import load_statute
 from .gateway import DEFAULT_LAW
 from .http_service import tls_context
 
-console = Console(stderr=True)
+console = terminal.console(stderr=True)
 
 
 def gateway_arguments(parser: argparse.ArgumentParser, outbox: str, port: int, port_name: str) -> None:

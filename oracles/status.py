@@ -11,14 +11,15 @@ import argparse
 import json
 from pathlib import Path
 
-from rich.console import Console
 from rich.table import Table
+
+from lawdsl import terminal
 
 from .journal import journal_summary, read_table, signing_errors
 from .keeper import keeper_calls
 from .outbox import ErrorEntry, Outbox
 
-console = Console(stderr=True)
+console = terminal.console(stderr=True)
 
 
 # ---------------------------------------------------------------- status
@@ -60,7 +61,7 @@ def cmd_status(args: argparse.Namespace) -> int:
             )
         )
         return 0
-    out = Console()
+    out = terminal.console()
     table = Table(title=f"outbox {args.outbox}")
     table.add_column("state")
     table.add_column("punches", justify="right")

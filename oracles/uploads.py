@@ -19,8 +19,9 @@ from itertools import groupby
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from rich.console import Console
 from rich.progress import Progress
+
+from lawdsl import terminal
 
 from .devices.config import GatewayConfig, load_config
 from .devices.csv_import import import_csv
@@ -31,7 +32,7 @@ from .devices.zkteco_push import AdmsProtocol
 from .http_service import Peer
 from .outbox import Outbox
 
-console = Console(stderr=True)
+console = terminal.console(stderr=True)
 
 
 # ---------------------------------------------------------------- import

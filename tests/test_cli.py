@@ -185,3 +185,17 @@ def test_fmt_reads_files_as_check_does(tmp_path: Path) -> None:
     check, fmt = lawdsl("check", str(binary)), lawdsl("fmt", str(binary))
     assert check.returncode == fmt.returncode == 1
     assert fmt.stderr == check.stderr and "not UTF-8 text" in fmt.stderr
+
+
+def test_output_lines_are_never_cut_in_a_pipe(tmp_path: Path) -> None:
+    """Rich cut printed lines at 80 columns when the output was a pipe: `FILE: ok` for a long path
+    came out in two lines, and so did a diagnostic's source line under its caret."""
+    folder = tmp_path / ("a-folder-whose-name-is-long-enough-to-pass-eighty-columns-" * 2)
+    folder.mkdir()
+    good = folder / "overtime.law"
+    shutil.copy(STATUTES / "overtime.law", good)
+    bad = folder / "bad.law"
+    bad.write_text(good.read_text().replace('"standard day"', '"standard dya"', 1))
+    assert f"{good}: ok\n" in lawdsl("check", str(good)).stdout
+    errors = lawdsl("check", str(bad)).stderr
+    assert errors.startswith(f"{bad}:") and "\n" not in errors.split(": error: ", 1)[0], errors

@@ -172,7 +172,6 @@ def cmd_portal(args: argparse.Namespace) -> int:
 @contextmanager
 def sync_progress() -> Iterator[Callable[[int, int], None]]:
     """A progress bar (on stderr) for reading the chain into the index: blocks read of blocks to read."""
-    from rich.console import Console
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -181,12 +180,14 @@ def sync_progress() -> Iterator[Callable[[int, int], None]]:
     )
     from rich.progress import Progress as Bar
 
+    from lawdsl.terminal import console
+
     with Bar(
         TextColumn("indexing blocks"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
-        console=Console(stderr=True),
+        console=console(stderr=True),
         transient=False,
     ) as bar:
         task = bar.add_task("index", total=None)
