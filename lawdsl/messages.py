@@ -331,12 +331,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "(its contract must stay within 24,576 bytes); this is one more",
         "计算加班或按年限制工时的工作时间法规至多有 {most} {rule}（其合约须在 24,576 字节以内）；此处超出了数量",
     ),
-    "holidays_too_far_apart_with_counts": (
-        "a working time statute that counts overtime or limits hours in a year can list public holidays within "
-        "{years} years (its contract must stay within 24,576 bytes); {first} to {last} is longer",
-        "计算加班或按年限制工时的工作时间法规所列法定节假日至多跨 {years} 年（其合约须在 24,576 字节以内）；"
-        "{first} 至 {last} 超出了",
-    ),
     "too_many_limits_with_windows": (
         "a working time statute with a time-of-day window or a count that leaves out overtime can have at most "
         "{most} limit sentences (its contract must stay within 24,576 bytes); this is one more",

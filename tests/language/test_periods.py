@@ -122,13 +122,3 @@ def test_the_chinese_messages_speak_chinese():
 def test_a_count_of_overtime_does_not_outbid_the_hours_that_are_not_overtime():
     text = JAPAN.replace(PROVISO, "each hour of overtime earns")
     assert [d.message for d in lint(load_text(text, "j.law"))] == []
-
-
-def test_a_statute_with_counts_lists_holidays_within_ten_years():
-    text = JAPAN.replace(
-        "  rest days are Sunday.\n", "  rest days are Sunday.\n  public holidays are 2026-04-29 and 2037-05-03.\n"
-    )
-    assert error(text).endswith(
-        "error: a working time statute that counts overtime or limits hours in a year can list public holidays "
-        "within 10 years (its contract must stay within 24,576 bytes); 2026-04-29 to 2037-05-03 is longer"
-    )

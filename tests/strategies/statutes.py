@@ -366,7 +366,7 @@ def working_time_statutes(
     if draw(st.booleans()):
         year = draw(st.sampled_from(YEARS))
         first = dt.date(year, 1, 1)
-        span = B.MAX_HOLIDAY_YEARS_WITH_COUNTS if counts else B.MAX_HOLIDAY_YEARS
+        span = B.MAX_HOLIDAY_YEARS
         widest = st.dates(first, first + dt.timedelta(days=int(span * 365.25)))
         holidays = draw(st.sets(dates_in(year) | dates_in(year + 1) | widest, min_size=1, max_size=30))
         if fewer:  # holidays within the table of clock changes (also for tests that redraw 2025-2030)
