@@ -12,7 +12,7 @@ with the highest rate (ties: the earlier rule in article order), and a rule
 `beyond D in a P` applies to minute m of a period (m = minutes the employee
 already worked in that period, paid or not) once m >= D. Every rule therefore
 applies to a *suffix* of a shift, so a shift splits into at most one segment
-per rule, each paid under one rule; `_paid_minutes` computes those segments
+per rule, each paid under one rule; `paid_minutes` computes those segments
 from the sorted rule starts, never minute by minute, so national-scale punch streams stay
 cheap.
 
@@ -32,7 +32,7 @@ pyramiding"). Those rules cover a suffix of each shift from
 keeps it per period, as it keeps the minutes worked.
 
 Amounts stay exact until paid: a rate is integer millionths, so minutes ×
-rate × wage is an integer over `_SCALE` (60 minutes × 1 000 000). Each
+rate × wage is an integer over `SCALE` (60 minutes × 1 000 000). Each
 payment is rounded once, half up (`money.round_half_up`); a weekly or monthly
 payment rounds the exact sum of its shifts.
 
@@ -94,13 +94,9 @@ import enum
 from collections import deque
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Iterable
 
 from ..ast import (
     DayKind,
-    Duration,
-    EarningRule,
-    LimitRule,
     Measure,
     MinimumWageRule,
     PaySchedule,
@@ -127,6 +123,18 @@ from ..outcome import Payment, Violation
 from ..zones import shift_segments
 from .base import DomainInterpreter, Rejected
 from .explain import Explanation, Step, exact, percent, rounding, when
+from .pay_rules import (
+    NEVER,
+    Earning,
+    consecutive_days,
+    earnings,
+    limits,
+    overtime_start,
+    paid_minutes,
+    premium_minutes,
+    suffix_minutes,
+    sweep,
+)
 from .periods import half_month_end, half_month_start, year_start
 
 
@@ -171,59 +179,10 @@ MAX_SHIFT = dt.timedelta(hours=24)
 MAX_HOURLY_WAGE = 10**12
 MINUTE = dt.timedelta(minutes=1)
 #: Denominator of exact amounts: minutes × millionths × minor units of an hourly wage.
-_SCALE = 60 * Percentage.SCALE
+SCALE = 60 * Percentage.SCALE
 
 
 # ---------------------------------------------------------------- the statute, compiled
-
-
-@dataclass(frozen=True, eq=False)
-class _Earning:
-    """An earning rule resolved to plain numbers; `order` ranks it for ties.
-
-    Compared by identity: each rule is one object, and hashing by identity
-    keeps the per-shift dictionaries cheap.
-    """
-
-    order: int
-    article: int  # position of its article in the statute
-    rate: int  # millionths
-    day_kind: DayKind | None
-    threshold: int  # minutes; 0 without `beyond`
-    period: Period
-    unless_time_off: bool
-    additional: bool = False  # a premium: added to the rate in force, never competing
-    window: tuple[int, int] | None = None  # (opens, closes), minutes after local midnight
-    straight: bool = False  # `not counting hours already paid as overtime`: counts straight time only
-    overtime: bool = False  # `each hour of overtime [beyond D in a P]`: counts, and is paid on, overtime only
-    consecutive: int = 0  # `on the Nth consecutive day of work in a week`: N (0: any day)
-
-    def start(self, before: dict[Period, int], straight: dict[Period, int], overtime_from: int) -> int:
-        """The shift minute the rule applies from (`NEVER`: not in this shift).
-
-        A rule counting straight time only applies at minute m once the period's minutes not paid as
-        overtime reach its threshold: `straight[P] + min(m, overtime_from) >= T`, which stops growing
-        where overtime begins."""
-        if not self.straight:
-            return max(0, self.threshold - before[self.period])
-        needed = self.threshold - straight[self.period]
-        if needed <= 0:
-            return 0
-        return needed if needed <= overtime_from else NEVER
-
-    def beats(self, other: "_Earning") -> bool:
-        return self.rate > other.rate or (self.rate == other.rate and self.order < other.order)
-
-
-@dataclass(frozen=True)
-class _Limit:
-    """A limit sentence resolved to minutes, with the article id its violations carry."""
-
-    article: str
-    measure: Measure
-    limit: int  # minutes
-    period: Period
-    day_kind: DayKind | None
 
 
 @dataclass(frozen=True)
@@ -232,41 +191,6 @@ class _Day:
 
     kind: DayKind
     starts: dict[Period, dt.date]
-
-
-def _earnings(statute: Statute) -> tuple[_Earning, ...]:
-    rules = []
-    positions = {article.id: i for i, article in enumerate(statute.articles)}
-    for order, (article, rule) in enumerate(statute.rules(EarningRule)):
-        rate = statute.value(rule.rate)
-        beyond = statute.value(rule.beyond) if rule.beyond is not None else None
-        assert isinstance(rate, Percentage) and (beyond is None or isinstance(beyond, Duration))
-        rules.append(
-            _Earning(
-                order,
-                positions[article.id],
-                rate.millionths,
-                rule.day_kind,
-                beyond.minutes if beyond else 0,
-                rule.threshold_period,
-                rule.unless_time_off,
-                rule.additional,
-                (rule.window.opens, rule.window.closes) if rule.window else None,
-                rule.not_counting_overtime,
-                rule.counts_overtime,
-                rule.consecutive_day.nth if rule.consecutive_day else 0,
-            )
-        )
-    return tuple(rules)
-
-
-def _limits(statute: Statute) -> tuple[_Limit, ...]:
-    limits = []
-    for article, rule in statute.rules(LimitRule):
-        limit = statute.value(rule.limit)
-        assert isinstance(limit, Duration)
-        limits.append(_Limit(article.id, rule.measure, limit.minutes, rule.period, rule.day_kind))
-    return tuple(limits)
 
 
 _PAY_PERIODS = {
@@ -294,132 +218,6 @@ def minimum_hourly_wage(statute: Statute) -> int:
     amount = statute.value(found[1].amount)
     assert isinstance(amount, Money), "the checker types a minimum wage as money"
     return amount.minor
-
-
-#: The start of a rule that does not apply to a shift: after any shift's last minute.
-NEVER = 1 << 62
-
-
-def overtime_start(rules: Iterable[_Earning], before: dict[Period, int]) -> int:
-    """The shift minute from which the shift is paid as overtime (above 100%) by competing rules that
-    count every hour: where straight-time counts stop (`NEVER`: no such minute)."""
-    return min(
-        (
-            max(0, r.threshold - before[r.period])
-            for r in rules
-            if r.rate > Percentage.SCALE and not r.straight and not r.overtime
-        ),
-        default=NEVER,
-    )
-
-
-def _paid_minutes(
-    rules: Iterable[_Earning],
-    length: int,
-    before: dict[Period, int],
-    straight: dict[Period, int] | None = None,
-    overtime_from: int = NEVER,
-) -> dict[_Earning, int]:
-    """Minutes of a `length`-minute shift paid under each rule, highest rate winning.
-
-    `before` holds the minutes already worked in the shift's day, week and
-    month (`straight`: those not paid as overtime). A rule with threshold T in
-    period P applies from shift minute `T - before[P]` on (`_Earning.start`),
-    so sorting the rules by that start and sweeping once gives the per-minute
-    result without visiting minutes.
-    """
-    straight = straight or before
-    return _sweep(sorted(((r.start(before, straight, overtime_from), r.order), r) for r in rules), length)
-
-
-def _sweep(starts: list[tuple[tuple[int, int], _Earning]], length: int) -> dict[_Earning, int]:
-    """Minutes each rule wins, from competing rules sorted by (start, order): a rule pays from its
-    start until a rule that beats it starts."""
-    paid: dict[_Earning, int] = {}
-    best: _Earning | None = None
-    since = 0
-    for (start, _), rule in starts:
-        if start >= length:
-            break
-        if best is None or rule.beats(best):
-            if best is not None and start > since:
-                paid[best] = paid.get(best, 0) + start - since
-            best, since = rule, start
-    if best is not None and length > since:
-        paid[best] = paid.get(best, 0) + length - since
-    return paid
-
-
-_DAY_MINUTES = 24 * 60
-#: The window's occurrences a shift can meet: on the day before its clock-in's, that day and the next.
-_WINDOW_DAYS = (0, _DAY_MINUTES, 2 * _DAY_MINUTES)
-
-
-def window_minutes(clock_in: int, start: int, length: int, window: tuple[int, int]) -> int:
-    """Minutes `start <= i < length` of a shift whose first second falls inside a time-of-day window.
-
-    `clock_in` is the clock-in's second after local midnight, so minute i begins `clock_in + 60 i`
-    seconds after it. On a timeline that begins the midnight before, a shift (at most a day long)
-    lies within three days, so the window's occurrences on those days are all it can meet; they
-    never overlap, and `_minutes_before` turns each into a range of minute indices. The contract's
-    `_windowMinutes` is the same arithmetic.
-    """
-    if start >= length:
-        return 0
-    opens, closes = window
-    if closes <= opens:  # crosses midnight
-        closes += _DAY_MINUTES
-    base = clock_in + _DAY_MINUTES * 60
-    total = 0
-    for day in _WINDOW_DAYS:  # comparisons, not min/max: this runs for every premium of every shift
-        first = _minutes_before((opens + day) * 60, base)
-        if first < start:
-            first = start
-        last = _minutes_before((closes + day) * 60, base)
-        if last > length:
-            last = length
-        if last > first:
-            total += last - first
-    return total
-
-
-def _minutes_before(second: int, base: int) -> int:
-    """How many minutes `base + 60 i` (i >= 0) begin before `second`."""
-    return (second - base + 59) // 60 if second > base else 0
-
-
-def _premium_minutes(
-    rule: _Earning,
-    parts: list[tuple[int, int, int]],
-    length: int,
-    before: dict[Period, int],
-    straight: dict[Period, int] | None = None,
-    overtime_from: int = NEVER,
-) -> int:
-    """Minutes of a shift a premium applies to: its suffix, within its window if it has one, each part
-    of the shift (`_clock_parts`) read at its own offset."""
-    return _suffix_minutes(rule, parts, rule.start(before, straight or before, overtime_from), length)
-
-
-def _suffix_minutes(rule: _Earning, parts: list[tuple[int, int, int]], start: int, length: int) -> int:
-    """Minutes of a premium's suffix from `start`, within its window if it has one, each part of the
-    shift (`_clock_parts`: first minute, end minute, clock-in second) read at its own offset."""
-    if rule.window is None:
-        return max(0, length - start)
-    window = rule.window
-    return sum(window_minutes(clock_in, max(start, lo), min(length, hi), window) for lo, hi, clock_in in parts)
-
-
-def consecutive_days(mask: int, offset: int) -> int:
-    """Of which run of consecutive days of work within its week day `offset` (0: the week's first
-    day) is the day: `mask` has bit i set when day i of the week was a day of work (0: not one).
-
-    A day of work is a day a shift of at least one minute starts on (docs/semantics.md,
-    "Consecutive days of work"); the run counts back from the day to the week's first day."""
-    run = 0
-    while offset >= 0 and mask >> offset & 1:
-        run, offset = run + 1, offset - 1
-    return run
 
 
 def period_name(period: Period, start: dt.date) -> str:
@@ -472,7 +270,7 @@ class _Due:
     minor: int
     period: dt.date = dt.date.min  # weekly/monthly: the period's first day
     order: int = 0  # the employee's order of first employment
-    exact: int = 0  # before rounding, × _SCALE
+    exact: int = 0  # before rounding, × SCALE
     steps: tuple[Step, ...] = ()  # how it was earned (only when explaining)
 
     @property
@@ -514,7 +312,7 @@ class _Worker:
     limits: list[_Counter] = field(default_factory=list)
     # the days of work of the current week, bit i = day i (kept when a rule counts consecutive days)
     days_worked: _Counter = field(default_factory=_Counter)
-    # weekly/monthly schedules: period start -> article position -> exact amount × _SCALE
+    # weekly/monthly schedules: period start -> article position -> exact amount × SCALE
     accrued: dict[dt.date, dict[int, int]] = field(default_factory=dict)
     # and, when explaining, the steps of the shifts each of those sums covers
     accrued_steps: dict[dt.date, dict[int, list[Step]]] = field(default_factory=dict)
@@ -526,8 +324,8 @@ class _Worker:
 class WorkingTimeInterpreter(DomainInterpreter):
     def __init__(self, statute: Statute, minted: dict[str, Money], holders: list[str]) -> None:
         super().__init__(statute, minted, holders)
-        self.earnings = _earnings(statute)
-        self.limit_rules = _limits(statute)
+        self.earnings = earnings(statute)
+        self.limit_rules = limits(statute)
         #: Some rule counts straight time only: keep each worker's counts of minutes not paid as overtime.
         self.counts_straight_time = any(r.straight for r in self.earnings)
         #: Some rule holds on a consecutive day of work only: keep each worker's days of work in the week.
@@ -743,24 +541,24 @@ class WorkingTimeInterpreter(DomainInterpreter):
                 counter.roll(day.starts[period])
                 straight[period] = counter.count
                 counter.count += min(minutes, overtime_from)
-        counted_from: dict[_Earning, int] = {}
+        counted_from: dict[Earning, int] = {}
         if self.overtime_counts:
             counted_from = self._count_overtime(worker, day, rules, minutes, before, straight, overtime_from)
             starts = [
                 (counted_from.get(r, NEVER) if r.overtime else r.start(before, straight, overtime_from), r.order)
                 for r in competing
             ]
-            paid = _sweep(sorted(zip(starts, competing)), minutes)
+            paid = sweep(sorted(zip(starts, competing)), minutes)
         else:
-            paid = _paid_minutes(competing, minutes, before, straight, overtime_from)
+            paid = paid_minutes(competing, minutes, before, straight, overtime_from)
         overtime = sum(m for r, m in paid.items() if r.rate > Percentage.SCALE)
         if premiums:
             parts = self._clock_parts(started, minutes)
             for rule in premiums:
                 if rule.overtime:
-                    counted = _suffix_minutes(rule, parts, counted_from.get(rule, NEVER), minutes)
+                    counted = suffix_minutes(rule, parts, counted_from.get(rule, NEVER), minutes)
                 else:
-                    counted = _premium_minutes(rule, parts, minutes, before, straight, overtime_from)
+                    counted = premium_minutes(rule, parts, minutes, before, straight, overtime_from)
                 if counted:
                     paid[rule] = counted
         self._check_limits(event, worker, day, minutes, overtime)
@@ -793,8 +591,8 @@ class WorkingTimeInterpreter(DomainInterpreter):
         date: dt.date,
         day: _Day,
         minutes: int,
-        rules: tuple[tuple[_Earning, ...], ...],
-    ) -> tuple[tuple[tuple[_Earning, ...], ...], int]:
+        rules: tuple[tuple[Earning, ...], ...],
+    ) -> tuple[tuple[tuple[Earning, ...], ...], int]:
         """Count the shift's day as a day of work (if it works a minute) and keep, of `rules` (the competing
         rules and the premiums), those that hold on the day: the rules without a consecutive-day condition
         and those for its place in its run (none for a shift of no whole minute, as in the contract),
@@ -811,12 +609,12 @@ class WorkingTimeInterpreter(DomainInterpreter):
         self,
         worker: _Worker,
         day: _Day,
-        rules: tuple[tuple[_Earning, ...], ...],
+        rules: tuple[tuple[Earning, ...], ...],
         minutes: int,
         before: dict[Period, int],
         straight: dict[Period, int],
         overtime_from: int,
-    ) -> dict[_Earning, int]:
+    ) -> dict[Earning, int]:
         """Where each rule counting overtime starts in this shift, and the shift's overtime counted.
 
         The shift's overtime is what a limit sentence counts: the minutes from the first start of a
@@ -852,7 +650,7 @@ class WorkingTimeInterpreter(DomainInterpreter):
         ended: dt.datetime,
         minutes: int,
         day: _Day,
-        paid: dict[_Earning, int],
+        paid: dict[Earning, int],
         wage: int,
         run: int = 0,
     ) -> dict[int, list[Step]]:
@@ -869,7 +667,7 @@ class WorkingTimeInterpreter(DomainInterpreter):
         found: dict[int, list[Step]] = {}
         for rule, counted in sorted(paid.items(), key=lambda item: item[0].order):
             article = self.article_ids[rule.article]
-            amount = Fraction(counted * rule.rate * wage, _SCALE)
+            amount = Fraction(counted * rule.rate * wage, SCALE)
             found.setdefault(rule.article, [shift]).extend(
                 [
                     Step(f"minutes under article {article}", f"{counted} of {minutes} min"),
@@ -931,8 +729,8 @@ class WorkingTimeInterpreter(DomainInterpreter):
 
     # ------------------------------------------------------------ amounts
 
-    def _amounts(self, paid: dict[_Earning, int], wage: int) -> list[tuple[int, int]]:
-        """Exact amount (× _SCALE) per article position, in article order."""
+    def _amounts(self, paid: dict[Earning, int], wage: int) -> list[tuple[int, int]]:
+        """Exact amount (× SCALE) per article position, in article order."""
         per_article: dict[int, int] = {}
         for rule, minutes in paid.items():
             exact = minutes * rule.rate * wage
@@ -1056,7 +854,7 @@ class WorkingTimeInterpreter(DomainInterpreter):
         """How an amount due was earned and rounded, and, if it could not be paid when due, why."""
         steps = [
             *item.steps,
-            rounding(self.ledger.currency, self.digits, Fraction(item.exact, _SCALE), self.ledger.money(item.minor)),
+            rounding(self.ledger.currency, self.digits, Fraction(item.exact, SCALE), self.ledger.money(item.minor)),
         ]
         if item.why:
             steps.append(Step("waited", f"as arrears from event {item.event}: {item.why}"))
@@ -1080,13 +878,13 @@ class WorkingTimeInterpreter(DomainInterpreter):
 
 
 def _rounded(exact: int) -> int:
-    """The one rounding of a payment: `round_half_up(Fraction(exact, _SCALE))` for exact >= 0.
+    """The one rounding of a payment: `round_half_up(Fraction(exact, SCALE))` for exact >= 0.
 
     Written in integers because it runs once per payment on the hot path,
     where building fractions costs a fifth of the run; the tests check that
     it agrees with `money.round_half_up`.
     """
-    return (2 * exact + _SCALE) // (2 * _SCALE)
+    return (2 * exact + SCALE) // (2 * SCALE)
 
 
 #: This domain's interpreter, as `lawdsl.domains.implementation` finds it.

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from lawdsl.ast import ConsecutiveDay, EarningRule, Period, Statute
 from lawdsl.interpret import interpret_explained
 from lawdsl.interpret.explain import Step
-from lawdsl.interpret.working_time import consecutive_days
+from lawdsl.interpret.pay_rules import consecutive_days
 from lawdsl.scenario import load_scenario
 
 from .test_working_time import Script, article, earn, hours, law, paid, pct

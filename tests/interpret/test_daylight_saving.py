@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from lawdsl.diagnostics import StatuteError
 from lawdsl.events import Deposit, Employ, Event, Punch, RegisterDevice
 from lawdsl.interpret import interpret
-from lawdsl.interpret.working_time import window_minutes
+from lawdsl.interpret.pay_rules import window_minutes
 from lawdsl.load import load_statute
 from lawdsl.money import Money
 from lawdsl.outcome import Outcome

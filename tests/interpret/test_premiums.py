@@ -14,13 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lawdsl.ast import Article, DayKind, EarningRule, LimitRule, Measure, Period, Statute, TimeZone, Window
-from lawdsl.interpret.working_time import (
-    _Earning,
-    _paid_minutes,
-    _premium_minutes,
-    overtime_start,
-    window_minutes,
-)
+from lawdsl.interpret.pay_rules import Earning, overtime_start, paid_minutes, premium_minutes, window_minutes
 
 from .test_working_time import BEIJING, Script, article, earn, hours, law, paid, pct
 
@@ -153,7 +147,7 @@ PREMIUM_RULES = st.lists(
     max_size=6,
 ).map(
     lambda specs: [
-        _Earning(i, i, rate, None, threshold, period, False, additional, window if additional else None, straight)
+        Earning(i, i, rate, None, threshold, period, False, additional, window if additional else None, straight)
         for i, (rate, threshold, period, additional, window, straight) in enumerate(specs)
     ]
 )
@@ -167,12 +161,12 @@ def test_each_minute_is_paid_the_winning_rate_plus_every_premium_on_it(rules, cl
     straight = {p: data.draw(st.integers(0, before[p])) for p in Period}
     competing = [r for r in rules if not r.additional]
     overtime_from = overtime_start(competing, before)
-    won = _paid_minutes(competing, length, before, straight, overtime_from)
+    won = paid_minutes(competing, length, before, straight, overtime_from)
     parts = [(0, length, clock_in)]
-    premium = {r: _premium_minutes(r, parts, length, before, straight, overtime_from) for r in rules if r.additional}
+    premium = {r: premium_minutes(r, parts, length, before, straight, overtime_from) for r in rules if r.additional}
     # The reading of docs/semantics.md, minute by minute: minute m is paid as overtime when a competing
     # rule above 100% that counts every hour applies to it.
-    reference: dict[_Earning, int] = {}
+    reference: dict[Earning, int] = {}
     paid_as_overtime = 0  # minutes before m paid as overtime
     for m in range(length):
         applicable = [

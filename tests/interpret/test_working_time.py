@@ -40,14 +40,8 @@ from lawdsl.ast import (
 )
 from lawdsl.events import Deposit, Employ, GrantTimeOff, Punch, RegisterDevice, Settle
 from lawdsl.interpret.base import BEFORE_EFFECTIVE
-from lawdsl.interpret.working_time import (
-    _SCALE,
-    Reason,
-    WorkingTimeInterpreter,
-    _Earning,
-    _paid_minutes,
-    _rounded,
-)
+from lawdsl.interpret.pay_rules import Earning, paid_minutes
+from lawdsl.interpret.working_time import SCALE, Reason, WorkingTimeInterpreter, _rounded
 from lawdsl.money import Money, round_half_up
 from lawdsl.outcome import Outcome, Payment, Violation
 
@@ -638,7 +632,7 @@ def test_events_before_the_effective_date_are_rejected():
 
 RULES = st.lists(st.tuples(st.integers(0, 4_000_000), st.integers(0, 3000), st.sampled_from(Period)), max_size=5).map(
     lambda specs: [
-        _Earning(i, i, rate, None, threshold, period, False) for i, (rate, threshold, period) in enumerate(specs)
+        Earning(i, i, rate, None, threshold, period, False) for i, (rate, threshold, period) in enumerate(specs)
     ]
 )
 
@@ -647,8 +641,8 @@ RULES = st.lists(st.tuples(st.integers(0, 4_000_000), st.integers(0, 3000), st.s
     rules=RULES, length=st.integers(0, 1500), before=st.fixed_dictionaries({p: st.integers(0, 3000) for p in Period})
 )
 def test_segments_equal_the_per_minute_definition(rules, length, before):
-    segmented = _paid_minutes(rules, length, before)
-    per_minute: dict[_Earning, int] = {}
+    segmented = paid_minutes(rules, length, before)
+    per_minute: dict[Earning, int] = {}
     for m in range(length):
         applicable = [r for r in rules if before[r.period] + m >= r.threshold]
         if applicable:
@@ -660,8 +654,8 @@ def test_segments_equal_the_per_minute_definition(rules, length, before):
 
 @given(st.integers(0, 10**15))
 def test_integer_rounding_is_money_round_half_up(exact):
-    assert _rounded(exact) == round_half_up(Fraction(exact, _SCALE))
-    assert _rounded(exact * _SCALE + _SCALE // 2) == exact + 1  # halves go up
+    assert _rounded(exact) == round_half_up(Fraction(exact, SCALE))
+    assert _rounded(exact * SCALE + SCALE // 2) == exact + 1  # halves go up
 
 
 @settings(max_examples=60, deadline=None)
