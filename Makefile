@@ -79,7 +79,8 @@ lint: bootstrap
 	$(VENV)/bin/mypy
 
 test: bootstrap browser lint contracts-check
-	$(VPY) -m pytest -q -n auto --dist worksteal
+	$(VPY) -m pytest -q -n auto --dist worksteal -m "not slow and not alone"
+	$(VPY) -m pytest -q -m alone
 
 demo: bootstrap
 	$(VENV)/bin/lawdsl demo

@@ -42,11 +42,11 @@ def pytest_configure(config: pytest.Config) -> None:
         tempfile.tempdir = None
 
 
-#: The tests that mostly wait on real time (a one-minute working day, a timelock's delay) come
-#: first. `make test` runs two pytest-xdist workers with `--dist worksteal`: the first worker
-#: starts on these, one after the other, while the second runs the other half of the suite and
-#: then takes over what the first has not started.
-WAITING_FIRST = ("live/test_operate_guide.py", "live/test_timelock_delay.py")
+#: The tests that mostly wait on real time (a timelock's delay) come first. `make test` runs two
+#: pytest-xdist workers with `--dist worksteal`: the first worker starts on these while the second
+#: runs the other half of the suite and then takes over what the first has not started. The
+#: operator's guide (`-m alone`) runs after them, by itself.
+WAITING_FIRST = ("live/test_timelock_delay.py",)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -17,6 +17,8 @@ import signal
 import socket
 import subprocess
 
+import pytest
+
 from .conftest import ROOT, Operator
 
 GUIDE = ROOT / "docs" / "operate.md"
@@ -48,9 +50,11 @@ def sections(output: str, name: str) -> list[list[str]]:
     return found
 
 
+@pytest.mark.alone
 def test_the_operators_guide_runs_as_written(operator: Operator, node_kind: str) -> None:
-    """One node at a time: run side by side, the two guides' real-time steps (a restarted gateway,
-    payments awaited for 20 s) raced each other on a 2-core machine and failed in a clean clone."""
+    """One node at a time, and after the rest of the suite (`make test` runs it alone): beside other
+    tests, twice in a clean clone, a guide stopped right after the gateway's restart (the restarted
+    gateway had confirmed bob's punch; a later step never returned). Not understood yet."""
     process = subprocess.Popen(
         ["bash", "-euo", "pipefail", "-c", guide_script(node_kind)],
         cwd=operator.cwd,
